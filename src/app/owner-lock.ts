@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../kernel/errors.js';
+
+/**
+ * PGlite is a database inside one process: two processes opening one data directory would corrupt
+ * it. The owner writes its pid (and, for `serve`, its address) here; others stop with a sentence
+ * that says what to do instead.
+ */
+export interface Owner {
+  pid: number;
+  command: string;
+  url?: string;
+}
+
+const lockPath = (dataDir: string) => join(dataDir, 'owner.json');
+
+export function takeOwnership(dataDir: string, command: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const path = lockPath(dataDir);
+  const current = readOwner(path);
+  if (current && current.pid !== process.pid && isAlive(current.pid)) {
+    const how = current.url ? `use the API at ${current.url}, or stop it first` : 'wait for it to finish';
+    throw new AppError(
+      'unavailable',
+      'db.embedded-busy',
+      `The embedded database in ${dataDir} is open by \`hashforge ${current.command}\` (pid ${current.pid}): ${how}, or set DATABASE_URL to use a PostgreSQL server.`,
+    );
+  }
+  writeFileSync(path, JSON.stringify({ pid: process.pid, command } satisfies Owner));
+  return () => {
+    if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
+  };
+}
+
+export function announceUrl(dataDir: string, url: string): void {
+  const path = lockPath(dataDir);
+  const current = readOwner(path);
+  if (current?.pid === process.pid) writeFileSync(path, JSON.stringify({ ...current, url }));
+}
+
+function readOwner(path: string): Owner | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Owner;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

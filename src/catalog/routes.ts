@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import type { HttpApp } from '../http/app.js';
+import { NewProduct, ProductChanges, ProductFilter } from './schemas.js';
+import { addProduct, getProduct, listProducts, updateProduct } from './service.js';
+
+const ById = z.object({ id: z.string().describe('Model code, e.g. A1246') });
+const tags = ['catalog'];
+
+export function registerCatalogRoutes(app: HttpApp, ctx: AppContext): void {
+  app.get(
+    '/api/catalog/products',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'List machines and AI chips', querystring: ProductFilter },
+    },
+    async (req) => listProducts(ctx, req.query),
+  );
+  app.get(
+    '/api/catalog/products/:id',
+    { config: { role: 'viewer' }, schema: { tags, summary: 'One product', params: ById } },
+    async (req) => getProduct(ctx, req.params.id),
+  );
+  app.post(
+    '/api/catalog/products',
+    {
+      config: { role: 'supply' },
+      schema: { tags, summary: 'Add a machine or an AI chip', body: NewProduct },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return addProduct(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.patch(
+    '/api/catalog/products/:id',
+    {
+      config: { role: 'supply' },
+      schema: {
+        tags,
+        summary: 'Change a product; stages move one step forward only',
+        params: ById,
+        body: ProductChanges,
+      },
+    },
+    async (req) => updateProduct(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+}

@@ -1,0 +1,105 @@
+import type { Actor, AppContext } from '../app/context.js';
+import { AppError, invalid, notFound, ruleBroken } from '../kernel/errors.js';
+import { record } from '../ledger/ledger.js';
+import { checkStageMove, joulesPerTh, type Product } from './model.js';
+import type { NewProductInput, ProductChangesInput, ProductFilterInput } from './schemas.js';
+import { findProduct, selectProducts } from './store.js';
+
+/** A product as the API shows it: the stored facts plus what is derived from them. */
+export type ProductView = Product & { joulesPerTh?: number };
+
+const view = (p: Product): ProductView => (p.kind === 'machine' ? { ...p, joulesPerTh: joulesPerTh(p) } : p);
+
+export async function listProducts(ctx: AppContext, filter: ProductFilterInput = {}): Promise<ProductView[]> {
+  return (await selectProducts(ctx.db, filter)).map(view);
+}
+
+export async function getProduct(ctx: AppContext, id: string): Promise<ProductView> {
+  const product = await findProduct(ctx.db, id);
+  if (!product) throw notFound('Product', id, 'productId');
+  return view(product);
+}
+
+export async function addProduct(
+  ctx: AppContext,
+  actor: Actor,
+  input: NewProductInput,
+  idempotencyKey?: string,
+): Promise<ProductView> {
+  return record(
+    ctx,
+    { actor, kind: 'catalog.product-added', stream: `product:${input.id}`, idempotencyKey, request: input },
+    async (tx) => {
+      if (await findProduct(tx, input.id)) {
+        throw ruleBroken(
+          'catalog.duplicate-product',
+          `A product with the id ${input.id} already exists.`,
+          'id',
+        );
+      }
+      if (input.kind === 'ai-chip') await checkPredecessor(tx, input.id, input.predecessor);
+      return input satisfies Product;
+    },
+    async () => view(input),
+  );
+}
+
+export async function updateProduct(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  changes: ProductChangesInput,
+  idempotencyKey?: string,
+): Promise<ProductView> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'catalog.product-updated',
+      stream: `product:${id}`,
+      idempotencyKey,
+      request: { id, changes },
+    },
+    async (tx) => {
+      const current = await findProduct(tx, id);
+      if (!current) throw notFound('Product', id, 'id');
+      const product = applyChanges(current, changes);
+      if (changes.stage) checkStageMove(current, changes.stage);
+      if (product.kind === 'ai-chip' && 'predecessor' in changes)
+        await checkPredecessor(tx, id, product.predecessor);
+      return { changes, product };
+    },
+    async (_tx, event) => view((event.payload as { product: Product }).product),
+  );
+}
+
+/** Machine-only fields can't be set on an AI chip and the other way round. */
+function applyChanges(current: Product, changes: ProductChangesInput): Product {
+  const foreign =
+    current.kind === 'machine'
+      ? (['tier', 'tops', 'processNm', 'predecessor'] as const)
+      : (['generation', 'algorithm', 'ths', 'watts', 'chipsPerMachine', 'hashboards'] as const);
+  for (const field of foreign) {
+    if (field in changes)
+      throw invalid(
+        field,
+        `${field} does not apply to ${current.kind === 'machine' ? 'a machine' : 'an AI chip'}.`,
+      );
+  }
+  return { ...current, ...changes } as Product;
+}
+
+async function checkPredecessor(tx: AppContext['db'], id: string, predecessor: string | null): Promise<void> {
+  if (predecessor === null) return;
+  if (predecessor === id) throw invalid('predecessor', 'A chip cannot be its own predecessor.');
+  const previous = await findProduct(tx, predecessor);
+  if (!previous)
+    throw new AppError(
+      'invalid',
+      'catalog.unknown-predecessor',
+      `The predecessor ${predecessor} is not in the catalog.`,
+      'predecessor',
+    );
+  if (previous.kind !== 'ai-chip')
+    throw invalid('predecessor', `The predecessor ${predecessor} is a machine, not an AI chip.`);
+}

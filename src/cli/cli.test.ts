@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { freshCliEnv, runCli } from '../testing/cli.js';
+
+describe('the hashforge command', { timeout: 600_000 }, () => {
+  const env = freshCliEnv();
+
+  it('prints help for every command and exits 0', () => {
+    const r = runCli(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('catalog');
+    expect(runCli(['catalog', 'add', '--help']).stdout).toContain('--chips-per-machine');
+  });
+
+  it('creates a token once, printing the secret, and lists it without the secret', () => {
+    const created = runCli(['token', 'create', '--role', 'finance', '--name', 'alice'], env);
+    expect(created.status, created.stderr).toBe(0);
+    const token = created.stdout.split('\n')[0]!;
+    expect(token).toMatch(/^hf_/);
+    const listed = runCli(['token', 'list', '--json'], env);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).not.toContain(token);
+    expect(JSON.parse(listed.stdout)[0]).toMatchObject({ name: 'alice', role: 'finance' });
+    const asFinance = runCli(
+      [
+        'catalog',
+        'add',
+        '--kind',
+        'ai-chip',
+        '--id',
+        'K1',
+        '--name',
+        'k',
+        '--family',
+        'K',
+        '--stage',
+        'development',
+        '--tier',
+        'vision',
+        '--tops',
+        '1',
+        '--process-nm',
+        '7',
+        '--token',
+        token,
+      ],
+      env,
+    );
+    expect(asFinance.status, asFinance.stderr).toBe(4);
+    expect(asFinance.stderr).toMatch(/needs the role supply/);
+  });
+
+  it('adds and lists products as JSON', () => {
+    const added = runCli(
+      [
+        'catalog',
+        'add',
+        '--kind',
+        'machine',
+        '--id',
+        'A1246',
+        '--name',
+        'AvalonMiner 1246',
+        '--family',
+        'A12',
+        '--generation',
+        '12',
+        '--ths',
+        '90',
+        '--watts',
+        '3420',
+        '--chips-per-machine',
+        '330',
+        '--hashboards',
+        '3',
+        '--stage',
+        'mass-production',
+        '--launch-date',
+        '2020-10-01',
+        '--json',
+      ],
+      env,
+    );
+    expect(added.status, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ id: 'A1246', joulesPerTh: 38 });
+    const listed = runCli(['catalog', 'list'], env);
+    expect(listed.stdout).toMatch(/A1246\s+machine\s+A12\s+mass-production\s+90\s+3,420\s+38\.0\s/);
+    const audit = runCli(['audit', '--since', '2000-01-01'], env);
+    expect(audit.stdout).toContain('catalog.product-added');
+  });
+
+  it('exits 2 with one line naming the field for bad input, and writes nothing', () => {
+    const before = runCli(['audit', '--json'], env).stdout;
+    const bad = runCli(
+      [
+        'catalog',
+        'add',
+        '--kind',
+        'machine',
+        '--id',
+        'X1',
+        '--name',
+        'x',
+        '--family',
+        'X',
+        '--generation',
+        '1',
+        '--ths',
+        'lots',
+        '--watts',
+        '1',
+        '--chips-per-machine',
+        '1',
+        '--hashboards',
+        '1',
+        '--stage',
+        'development',
+      ],
+      env,
+    );
+    expect(bad.status, bad.stderr).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('ths');
+    const missing = runCli(['catalog', 'add', '--kind', 'machine'], env);
+    expect(missing.status, missing.stderr).toBe(2);
+    const unknownFile = runCli(['market', 'import', '/nonexistent.csv'], env);
+    expect(unknownFile.status, unknownFile.stderr).toBe(2);
+    expect(unknownFile.stderr).toContain('file');
+    expect(runCli(['audit', '--json'], env).stdout).toBe(before);
+  });
+});

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { readConfig } from '../app/config.js';
+import type { Actor, AppContext } from '../app/context.js';
+import { openApp } from '../app/open.js';
+import { type RoleNeed, requireRole } from '../auth/roles.js';
+import { authenticate } from '../auth/tokens.js';
+import { AppError, EXIT_CODE } from '../kernel/errors.js';
+import { toWireJson } from '../kernel/json.js';
+
+/** What a CLI action receives: the context, who is acting, and the key that makes retries safe. */
+export interface CliApp extends AppContext {
+  actor: Actor;
+  idempotencyKey: string | undefined;
+}
+
+/** What an action returns: the machine-readable result and the text a person reads. */
+export interface CliOutput {
+  json: unknown;
+  text: string;
+}
+
+export interface ActionOptions {
+  role: RoleNeed;
+}
+
+type Opts = Record<string, unknown>;
+type Handler = (opts: Opts, args: string[], command: Command) => Promise<CliOutput>;
+
+/**
+ * Every command runs through here: it adds --json, --token and --idempotency-key, opens the
+ * database, checks the role, runs, prints, and maps errors to one line on stderr and an exit code.
+ */
+export function defineAction(
+  cmd: Command,
+  options: ActionOptions,
+  run: (app: CliApp, opts: Opts, args: string[]) => Promise<CliOutput>,
+): Command {
+  cmd
+    .option('--token <token>', 'API token to act with (default: HASHFORGE_TOKEN, else the local admin)')
+    .option('--idempotency-key <key>', 'repeat-safe key: the same key again returns the first result');
+  return defineLocalAction(cmd, async (opts, args, command) => {
+    const config = readConfig();
+    const opened = await openApp(config, { command: command.name() });
+    try {
+      const token = (opts.token as string | undefined) ?? config.token;
+      const actor = token ? await authenticate(opened.ctx, token) : localActor();
+      requireRole(actor.role, options.role);
+      return await run(
+        { ...opened.ctx, actor, idempotencyKey: opts.idempotencyKey as string | undefined },
+        opts,
+        args,
+      );
+    } finally {
+      await opened.close();
+    }
+  });
+}
+
+/** A command that needs no database (decoding a file, running the simulator): output and errors only. */
+export function defineLocalAction(cmd: Command, handler: Handler): Command {
+  cmd.option('--json', 'print machine-readable JSON');
+  cmd.action(async (...received: unknown[]) => {
+    const command = received.at(-1) as Command;
+    const opts = command.opts() as Opts;
+    try {
+      const output = await handler(opts, command.args, command);
+      process.stdout.write(opts.json ? `${toWireJson(output.json, 2)}\n` : `${output.text}\n`);
+    } catch (error) {
+      process.exitCode = report(error);
+    }
+  });
+  return cmd;
+}
+
+/**
+ * Without a token the CLI acts as the local admin: whoever can open the database (its files, or
+ * DATABASE_URL's credentials) already holds all of it. Tokens matter for the HTTP API.
+ */
+function localActor(): Actor {
+  return { id: `local:${process.env.USER ?? 'admin'}`, role: 'admin' };
+}
+
+/** Prints one line for a known error; a stack for a bug. Returns the exit code. */
+export function report(error: unknown): number {
+  if (error instanceof AppError) {
+    const field = error.field ? ` (field: ${error.field})` : '';
+    process.stderr.write(`error: ${error.message}${field}\n`);
+    return EXIT_CODE[error.kind];
+  }
+  process.stderr.write(
+    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 1;
+}

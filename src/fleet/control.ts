@@ -1,0 +1,200 @@
+/**
+ * Acting on machines: soft off/on (curtailment), reboot, work mode, pool. Each request is two ledger
+ * events — what was asked, of which machines, by whom (before anything is sent), then what each
+ * machine did — and every effect is confirmed by reading the machine back, because writes that
+ * silently fail are what fleet operators complain of most (PROTOCOL.md §0.10).
+ */
+import type { Actor, AppContext } from '../app/context.js';
+import { invalid } from '../kernel/errors.js';
+import { nextNumber, record } from '../ledger/ledger.js';
+import { type ControlAction, commandsFor, confirmEffect, confirmWithinMs, describeAction } from './model.js';
+import type { ControlCompleted, ControlRequested } from './projections.js';
+import type { MinerClient } from './protocol/client.js';
+import { isSuccess, replyStatus } from './protocol/codec.js';
+import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
+import type { SelectorInput } from './schemas.js';
+import { minersFor } from './settings.js';
+import { findControl, fleetDb } from './store.js';
+import { POLL_COMMANDS } from './sweep.js';
+
+export type ControlOutcome = 'done' | 'unconfirmed' | 'refused' | 'failed' | 'unreachable';
+
+export interface MachineControlResult {
+  machineId: number;
+  serial: string;
+  address: string;
+  outcome: ControlOutcome;
+  detail: string;
+}
+
+export interface ControlReport {
+  controlId: number;
+  action: ControlAction;
+  description: string;
+  requested: number;
+  succeeded: number;
+  failed: number;
+  results: MachineControlResult[];
+}
+
+export interface ControlOptions {
+  client?: MinerClient;
+  idempotencyKey?: string | undefined;
+  /** How long to read a machine back before its effect counts as unconfirmed, and how often. */
+  confirmWithinMs?: number;
+  confirmEveryMs?: number;
+}
+
+/** cgminer's MSG_ACCDENY: a privileged command from an address not allowed to write. */
+const ACCESS_DENIED = 45;
+
+interface Target {
+  id: number;
+  serial: string;
+  address: string;
+  port: number;
+}
+
+async function selectTargets(ctx: AppContext, selector: SelectorInput): Promise<Target[]> {
+  let q = fleetDb(ctx.db)
+    .selectFrom('fleet_machines')
+    .select(['id', 'serial', 'address', 'port'])
+    .orderBy('id');
+  if (selector.machines) q = q.where('id', 'in', selector.machines.map(BigInt));
+  if (selector.site) q = q.where('site', '=', selector.site);
+  if (selector.status) q = q.where('status', '=', selector.status);
+  if (selector.model) q = q.where('model', '=', selector.model);
+  const rows = await q.execute();
+  if (selector.machines) {
+    const found = new Set(rows.map((r) => Number(r.id)));
+    const missing = selector.machines.filter((id) => !found.has(id));
+    if (missing.length > 0 && !selector.site && !selector.status && !selector.model) {
+      throw invalid('selector.machines', `No machine has the id ${missing.slice(0, 10).join(', ')}.`);
+    }
+  }
+  if (rows.length === 0) {
+    throw invalid('selector', 'No registered machine matches the selector; nothing was sent.');
+  }
+  return rows.map((r) => ({ id: Number(r.id), serial: r.serial, address: r.address, port: r.port }));
+}
+
+export async function controlMachines(
+  ctx: AppContext,
+  actor: Actor,
+  req: { selector: SelectorInput; action: ControlAction },
+  opts: ControlOptions = {},
+): Promise<ControlReport> {
+  const targets = await selectTargets(ctx, req.selector);
+  const requested = await record(
+    ctx,
+    {
+      actor,
+      kind: 'fleet.control-requested',
+      stream: 'fleet-control',
+      idempotencyKey: opts.idempotencyKey,
+      request: req,
+    },
+    async (tx) =>
+      ({
+        controlId: await nextNumber(tx, 'fleet-control'),
+        action: req.action,
+        selector: req.selector,
+        machineIds: targets.map((t) => t.id),
+      }) satisfies ControlRequested,
+    async (_tx, event) => event.payload as ControlRequested,
+  );
+  // The same idempotency key again: report what was done the first time instead of doing it twice.
+  const earlier = await findControl(ctx.db, requested.controlId);
+  if (earlier?.completed_at && earlier.results) {
+    return report(requested.controlId, req.action, earlier.results as MachineControlResult[]);
+  }
+  const client = opts.client ?? minersFor(ctx);
+  const results = await Promise.all(targets.map((t) => actOn(client, t, req.action, opts)));
+  const succeeded = results.filter((r) => r.outcome === 'done').length;
+  await record(
+    ctx,
+    {
+      actor,
+      kind: 'fleet.control-completed',
+      stream: 'fleet-control',
+      request: { controlId: requested.controlId },
+    },
+    async () =>
+      ({
+        controlId: requested.controlId,
+        succeeded,
+        failed: results.length - succeeded,
+        results,
+      }) satisfies ControlCompleted,
+    async () => undefined,
+  );
+  return report(requested.controlId, req.action, results);
+}
+
+function report(controlId: number, action: ControlAction, results: MachineControlResult[]): ControlReport {
+  const succeeded = results.filter((r) => r.outcome === 'done').length;
+  return {
+    controlId,
+    action,
+    description: describeAction(action),
+    requested: results.length,
+    succeeded,
+    failed: results.length - succeeded,
+    results,
+  };
+}
+
+async function read(client: MinerClient, t: Target): Promise<NormalisedTelemetry | undefined> {
+  const reply = await client.request({ host: t.address, port: t.port }, { command: POLL_COMMANDS });
+  return reply.ok ? normalise(reply) : undefined;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function actOn(
+  client: MinerClient,
+  t: Target,
+  action: ControlAction,
+  opts: ControlOptions,
+): Promise<MachineControlResult> {
+  const result = (outcome: ControlOutcome, detail: string): MachineControlResult => ({
+    machineId: t.id,
+    serial: t.serial,
+    address: t.address,
+    outcome,
+    detail,
+  });
+  const before = action.kind === 'reboot' ? await read(client, t) : undefined;
+  if (action.kind === 'reboot' && !before) return result('unreachable', 'did not answer before the reboot');
+  // The miner schedules soft off/on by its own wall clock, so this is real time, not business time.
+  for (const { command, parameter } of commandsFor(action, new Date())) {
+    const sent = await client.command({ host: t.address, port: t.port }, command, parameter);
+    if (!sent.ok) {
+      // Soft on may close the socket without replying (asic-rs); the read-back decides.
+      if (action.kind === 'soft-on' && sent.failure === 'closed') continue;
+      const answered = sent.failure === 'malformed' || sent.failure === 'too-large';
+      return result(answered ? 'failed' : 'unreachable', sent.message);
+    }
+    const status = replyStatus(sent.value);
+    if (!isSuccess(status)) {
+      const said = status?.message ?? 'no STATUS in the reply';
+      return status?.code === ACCESS_DENIED
+        ? result(
+            'refused',
+            `the miner refused ${command}: ${said} (it takes writes only from allowed addresses)`,
+          )
+        : result('failed', `the miner answered ${command} with ${status?.status ?? '?'}: ${said}`);
+    }
+  }
+  const deadline = performance.now() + (opts.confirmWithinMs ?? confirmWithinMs(action));
+  const pause = opts.confirmEveryMs ?? 500;
+  for (;;) {
+    const after = await read(client, t);
+    const effect = confirmEffect(action, before, after);
+    if (effect.confirmed) return result('done', effect.detail);
+    if (performance.now() + pause > deadline) {
+      return result('unconfirmed', `sent, but the read-back does not show it: ${effect.detail}`);
+    }
+    await sleep(pause);
+  }
+}

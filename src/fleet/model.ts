@@ -1,0 +1,324 @@
+/**
+ * The fleet's rules as pure functions: address ranges to scan, how a poll moves a machine's status,
+ * what each control action sends and how its effect is confirmed, and the time buckets of the series.
+ */
+import { invalid } from '../kernel/errors.js';
+import type { MinerStatus, NormalisedTelemetry } from './protocol/telemetry.js';
+
+/** `new` until the first poll answers; `offline` after too many failed polls in a row. */
+export const MACHINE_STATUSES = [
+  'new',
+  'ok',
+  'degraded',
+  'overheating',
+  'fan-failure',
+  'board-down',
+  'idle',
+  'offline',
+] as const;
+export type MachineStatus = (typeof MACHINE_STATUSES)[number];
+
+/** Three failed polls in a row make a machine offline (hass-miner and Foreman settle on about this). */
+export const DEFAULT_OFFLINE_AFTER = 3;
+
+/** Foreman refuses ranges of 65,536 addresses or more; a site's management network is far smaller. */
+export const MAX_SCAN_ADDRESSES = 65_536;
+
+/** A site code: short, no spaces; `*` is reserved for the whole fleet's totals. */
+export const SITE_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
+export const FLEET_SCOPE = '*';
+
+// ---------------------------------------------------------------- addresses
+
+export interface AddressRange {
+  text: string;
+  first: number;
+  count: number;
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+export function ipToNumber(text: string, field = 'address'): number {
+  const m = IPV4.exec(text.trim());
+  const parts = m ? m.slice(1).map(Number) : [];
+  if (!m || parts.some((p) => p > 255)) {
+    throw invalid(field, `${field} must be an IPv4 address such as 10.0.0.7, got "${text}".`);
+  }
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+}
+
+export function numberToIp(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * `10.1.0.0/20`, a single address, or `10.1.0.5-10.1.0.90`. A CIDR block's host bits need not be
+ * zero (`10.1.0.7/20` means the block around it), as people type them.
+ */
+export function parseRange(text: string, field = 'range'): AddressRange {
+  const trimmed = text.trim();
+  const refuse = (why: string) =>
+    invalid(
+      field,
+      `${field} must be a block like 10.1.0.0/20, a range like 10.1.0.5-10.1.0.90 or one address; ${why}.`,
+    );
+  let first: number;
+  let count: number;
+  if (trimmed.includes('/')) {
+    const [base, bits] = trimmed.split('/');
+    if (!/^\d{1,2}$/.test(bits ?? '') || Number(bits) > 32) throw refuse(`"/${bits}" is not a prefix length`);
+    const prefix = Number(bits);
+    count = 2 ** (32 - prefix);
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    first = (ipToNumber(base ?? '', field) & mask) >>> 0;
+  } else if (trimmed.includes('-')) {
+    const [from, to] = trimmed.split('-');
+    first = ipToNumber(from ?? '', field);
+    const last = ipToNumber(to ?? '', field);
+    if (last < first) throw refuse(`${to} comes before ${from}`);
+    count = last - first + 1;
+  } else {
+    first = ipToNumber(trimmed, field);
+    count = 1;
+  }
+  if (count > MAX_SCAN_ADDRESSES) {
+    throw refuse(
+      `"${trimmed}" holds ${count.toLocaleString('en-US')} addresses, over the limit of ${MAX_SCAN_ADDRESSES.toLocaleString('en-US')} (a /16): scan it in parts`,
+    );
+  }
+  return { text: trimmed, first, count };
+}
+
+export function* addressesOf(range: AddressRange): Generator<string> {
+  for (let i = 0; i < range.count; i++) yield numberToIp(range.first + i);
+}
+
+// ---------------------------------------------------------------- identity
+
+export interface Identity {
+  serial: string;
+  dna?: string;
+  mac?: string;
+  model?: string;
+  firmware?: string;
+}
+
+/** DNA is the controller's unique id; MAC where the firmware gives no DNA. */
+export function identityOf(t: NormalisedTelemetry): Identity | undefined {
+  const serial = t.dna ?? t.mac ?? t.serial;
+  if (!serial) return undefined;
+  const id: Identity = { serial };
+  if (t.dna) id.dna = t.dna;
+  if (t.mac) id.mac = t.mac;
+  if (t.model) id.model = t.model;
+  if (t.firmware) id.firmware = t.firmware;
+  return id;
+}
+
+// ---------------------------------------------------------------- polling
+
+export interface MachineCondition {
+  status: MachineStatus;
+  consecutiveFailures: number;
+}
+
+export type PollOutcome =
+  | { ok: true; status: MinerStatus | undefined; reason: string | undefined }
+  | { ok: false; failure: string };
+
+export interface StatusChange {
+  from: MachineStatus;
+  to: MachineStatus;
+  reason: string;
+}
+
+/**
+ * A poll moves a machine: an answer sets its health and clears the failures; a failure only counts,
+ * and the machine keeps its status (and its last good figures) until `offlineAfter` failures in a
+ * row make it offline. One missed answer is a gap in the measurements, not a stopped machine.
+ */
+export function afterPoll(
+  before: MachineCondition,
+  outcome: PollOutcome,
+  offlineAfter = DEFAULT_OFFLINE_AFTER,
+): MachineCondition & { change?: StatusChange; reason: string | undefined } {
+  if (outcome.ok) {
+    const to: MachineStatus = outcome.status ?? 'degraded';
+    const reason = outcome.status
+      ? outcome.reason
+      : 'the reply held no figures to judge its health by (no stats or summary)';
+    const next = { status: to, consecutiveFailures: 0, reason };
+    if (to === before.status) return next;
+    const why =
+      before.status === 'offline' ? `answering again${reason ? `; ${reason}` : ''}` : (reason ?? to);
+    return { ...next, change: { from: before.status, to, reason: why } };
+  }
+  const failures = before.consecutiveFailures + 1;
+  if (failures < offlineAfter || before.status === 'offline') {
+    return { status: before.status, consecutiveFailures: failures, reason: outcome.failure };
+  }
+  const reason = `no answer to ${failures} polls in a row; last: ${outcome.failure}`;
+  return {
+    status: 'offline',
+    consecutiveFailures: failures,
+    reason,
+    change: { from: before.status, to: 'offline', reason },
+  };
+}
+
+export interface SiteTally {
+  machines: number;
+  /** Answered this sweep. */
+  reporting: number;
+  /** Missed this sweep but not yet offline: their last good hashrate still counts. */
+  stale: number;
+  /** Offline: not counted in the hashrate, which is never filled with zeros or guesses. */
+  offline: number;
+  ths: number;
+}
+
+export const emptyTally = (): SiteTally => ({ machines: 0, reporting: 0, stale: 0, offline: 0, ths: 0 });
+
+/** Adds one machine's sweep result to its site's tally. */
+export function tally(
+  t: SiteTally,
+  m: { answered: boolean; status: MachineStatus; lastGoodThs: number | null },
+): void {
+  t.machines++;
+  if (m.status === 'offline') {
+    t.offline++;
+    return;
+  }
+  if (m.answered) t.reporting++;
+  else t.stale++;
+  if (m.lastGoodThs !== null) t.ths += m.lastGoodThs;
+}
+
+export function bucketStart(at: Date, minutes: number): Date {
+  const size = minutes * 60_000;
+  return new Date(Math.floor(at.getTime() / size) * size);
+}
+
+export const TELEMETRY_BUCKET_MINUTES = 5;
+export const TOTALS_BUCKET_MINUTES = 1;
+
+// ---------------------------------------------------------------- control
+
+export const CONTROL_KINDS = ['soft-off', 'soft-on', 'reboot', 'work-mode', 'pool'] as const;
+
+export type ControlAction =
+  | { kind: 'soft-off' }
+  | { kind: 'soft-on' }
+  | { kind: 'reboot' }
+  | { kind: 'work-mode'; mode: number }
+  /** Make the miner's configured pool number `pool` the active one (cgminer `switchpool`). */
+  | { kind: 'pool'; pool: number };
+
+export function describeAction(a: ControlAction): string {
+  switch (a.kind) {
+    case 'soft-off':
+      return 'soft off (stop hashing, stay powered)';
+    case 'soft-on':
+      return 'soft on (resume hashing)';
+    case 'reboot':
+      return 'reboot';
+    case 'work-mode':
+      return `work mode ${a.mode}`;
+    case 'pool':
+      return `switch to pool ${a.pool}`;
+  }
+}
+
+/**
+ * What to send, Avalon's way (PROTOCOL.md §3), in order. Soft off/on are scheduled by unix time, so
+ * "now". A-series firmware applies a new work mode only at the next reboot (Canaan A10 API manual
+ * §2.4), so a work-mode change is the setting followed by a reboot.
+ */
+export function commandsFor(a: ControlAction, now: Date): { command: string; parameter: string }[] {
+  const ts = Math.floor(now.getTime() / 1000);
+  switch (a.kind) {
+    case 'soft-off':
+      return [{ command: 'ascset', parameter: `0,softoff,1:${ts}` }];
+    case 'soft-on':
+      return [{ command: 'ascset', parameter: `0,softon,1:${ts}` }];
+    case 'reboot':
+      return [{ command: 'ascset', parameter: '0,reboot,0' }];
+    case 'work-mode':
+      return [
+        { command: 'ascset', parameter: `0,workmode,${a.mode}` },
+        { command: 'ascset', parameter: '0,reboot,0' },
+      ];
+    case 'pool':
+      return [{ command: 'switchpool', parameter: String(a.pool) }];
+  }
+}
+
+/** How long to keep reading a machine back before calling an effect unconfirmed. */
+export function confirmWithinMs(a: ControlAction): number {
+  // A work mode shows only once the machine is back from its reboot: Avalons take a minute or two.
+  return a.kind === 'work-mode' ? 180_000 : 5_000;
+}
+
+/**
+ * Writes that silently fail are the complaint users make most (PROTOCOL.md §0.10): an action only
+ * counts as done when re-reading the machine shows its effect. `before` is the read just before
+ * sending; `after` a read afterwards, or undefined when the machine did not answer.
+ */
+export function confirmEffect(
+  a: ControlAction,
+  before: NormalisedTelemetry | undefined,
+  after: NormalisedTelemetry | undefined,
+): { confirmed: boolean; detail: string } {
+  if (a.kind === 'reboot') {
+    if (!after) return { confirmed: true, detail: 'stopped answering: rebooting' };
+    const was = before?.uptimeSeconds;
+    const now = after.uptimeSeconds;
+    if (was !== undefined && now !== undefined && now < was) {
+      return { confirmed: true, detail: `uptime went from ${was} s to ${now} s` };
+    }
+    return { confirmed: false, detail: `uptime did not restart (${now ?? 'unknown'} s)` };
+  }
+  if (!after) return { confirmed: false, detail: 'did not answer the read-back' };
+  switch (a.kind) {
+    case 'soft-off': {
+      const off = after.softOff === true || after.status === 'idle';
+      return off
+        ? { confirmed: true, detail: `idle, hashrate ${after.hashrateThs?.recent ?? 0} TH/s` }
+        : { confirmed: false, detail: `still ${after.status ?? 'hashing'}` };
+    }
+    case 'soft-on': {
+      const on = after.softOff !== true && after.status !== 'idle';
+      return on
+        ? { confirmed: true, detail: `hashing again (${after.status ?? 'status unknown'})` }
+        : { confirmed: false, detail: 'still idle' };
+    }
+    case 'work-mode':
+      return after.workMode === a.mode
+        ? { confirmed: true, detail: `work mode is ${a.mode}` }
+        : { confirmed: false, detail: `work mode reads ${after.workMode ?? 'nothing'}, not ${a.mode}` };
+    case 'pool': {
+      const pool = after.pools?.find((p) => p.index === a.pool);
+      if (!pool) return { confirmed: false, detail: `the miner lists no pool ${a.pool}` };
+      const first = pool.active === true || pool.priority === 0;
+      return first
+        ? { confirmed: true, detail: `pool ${a.pool} (${pool.url}) is first` }
+        : { confirmed: false, detail: `pool ${a.pool} has priority ${pool.priority ?? 'unknown'}` };
+    }
+  }
+}
+
+/** `status=overheating,site=SG1` as typed on the command line. */
+export function parseFilterText(text: string, field = 'filter'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const [key, value, ...rest] = part.split('=');
+    if (!key?.trim() || value === undefined || rest.length > 0 || !value.trim()) {
+      throw invalid(
+        field,
+        `${field} must look like status=overheating or site=SG1,model=1246, got "${text}".`,
+      );
+    }
+    out[key.trim()] = value.trim();
+  }
+  return out;
+}

@@ -1,0 +1,341 @@
+/**
+ * Avalon keeps all its hardware telemetry in one string per module, `Key[value] Key[v1 v2 …]`:
+ * `STATS[n]["MM ID0"]` on A10–A15, `MM ID1…n` per module on the AUC-driven A7–A9, and on the
+ * 2024–25 firmware (Avalon Q, Nano3s) `"MM ID0:Summary": "'STATS':{…}"` plus `"HBinfo": "'HB0':{…}"`.
+ * Field meanings: /work/shared/PROTOCOL.md §2.3. Every key is kept, known or not.
+ */
+import type { Json } from '../../kernel/json.js';
+import { setOwn } from './tolerant-json.js';
+
+export type AvalonValue = number | string | number[] | string[] | Record<string, number | string>;
+export type AvalonFields = Record<string, AvalonValue>;
+
+/** Values that look numeric but are identifiers or codes. */
+const STRING_FIELDS = new Set([
+  'Ver',
+  'LVer',
+  'BVer',
+  'DNA',
+  'Core',
+  'CPU',
+  'FW',
+  'HashMcu0Ver',
+  'FanMcuVer',
+  'BOOTBY',
+  'SSID',
+  'SYSTEMSTATU',
+  'POW_I2C',
+  'POW_I2C_CONN',
+]);
+
+const MAX_KEY_SEGMENT = 80;
+/** No Avalon has more hash boards than this; larger indices in `PVT_T<n>` are noise, not boards. */
+const MAX_BOARDS = 16;
+
+const SIMPLE_KEY = /^[A-Za-z_][\w .-]{0,63}$/;
+const PVT_T_KEY = /^PVT_T(\d{1,2})$/;
+const MW_KEY = /^MW(\d{1,2})$/;
+const NUMBER_TOKEN = /^-?\d+(?:\.\d+)?$/;
+const WITH_UNIT = /^(-?\d+(?:\.\d+)?)%$/;
+const UNIT_WORD = /^(?:%|[A-Za-z]{1,4})$/;
+const PAIR_TOKEN = /^(\w+):(\S+)$/;
+
+/**
+ * `[ 56  57 58]` → [56, 57, 58], or undefined unless every token is a plain decimal (`-12`, `3.25`).
+ * A hand-written loop because it runs for every chip of every board on every poll: integers are
+ * accumulated digit by digit, only decimals with a point go through Number().
+ */
+function decimalList(text: string): number[] | undefined {
+  const out: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && text.charCodeAt(i) <= 32) i++;
+    if (i >= n) break;
+    const start = i;
+    const negative = text.charCodeAt(i) === 45;
+    if (negative) i++;
+    let value = 0;
+    let digits = 0;
+    let c = text.charCodeAt(i);
+    while (i < n && c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+      c = text.charCodeAt(++i);
+    }
+    if (digits === 0) return undefined;
+    if (i < n && c === 46) {
+      const fraction = ++i;
+      c = text.charCodeAt(i);
+      while (i < n && c >= 48 && c <= 57) c = text.charCodeAt(++i);
+      if (i === fraction) return undefined;
+      value = Number(text.slice(start, i));
+    } else if (negative) value = -value;
+    if (i < n && text.charCodeAt(i) > 32) return undefined;
+    // Integers past 2^53 lose precision either way; Number() at least rounds them correctly.
+    out.push(digits > 15 ? Number(text.slice(start, i)) : value);
+  }
+  return out;
+}
+
+function typeValue(key: string, raw: string): AvalonValue {
+  const text = raw.trim();
+  if (STRING_FIELDS.has(key) || text === '') return text;
+  const numbers = decimalList(text);
+  if (numbers) return numbers.length === 1 ? numbers[0]! : numbers;
+  const tokens = text.split(/\s+/);
+  if (tokens.length === 1) {
+    const percent = WITH_UNIT.exec(text);
+    if (percent) return Number(percent[1]);
+  }
+  // `MEMFREE[2601024 B]`: a number and its unit.
+  if (tokens.length === 2 && NUMBER_TOKEN.test(tokens[0]!) && UNIT_WORD.test(tokens[1]!))
+    return Number(tokens[0]);
+  // `HS_RCD0[Tenv:28 Tavg:65 Fan1:3171 …]`: a nested key:value list.
+  if (tokens.every((t) => PAIR_TOKEN.test(t))) {
+    const nested: Record<string, number | string> = {};
+    for (const t of tokens) {
+      const [, k, v] = PAIR_TOKEN.exec(t)!;
+      setOwn(nested, k!, NUMBER_TOKEN.test(v!) ? Number(v) : v!);
+    }
+    return nested;
+  }
+  return text;
+}
+
+/** The key is whatever sits between the previous `]` and this `[` (`Nonce Mask[25]` has a space). */
+function cleanKey(segment: string): string {
+  const plain = segment.trim();
+  if (SIMPLE_KEY.test(plain)) return plain;
+  // Keys are short; looking at the segment's tail keeps hostile input from costing more than that.
+  const stripped = segment
+    .slice(-MAX_KEY_SEGMENT)
+    .replace(/'[^']*'\s*:\s*\{/g, ' ')
+    .replace(/[{},]/g, ' ')
+    .trim();
+  if (/^[\w .:-]+$/.test(stripped)) return stripped;
+  return /(\w+)$/.exec(stripped)?.[1] ?? '';
+}
+
+/** Parse a `Key[value] …` string (with or without the `'STATS':{…}` wrapper) into typed fields. */
+export function parseAvalonFields(text: string): AvalonFields {
+  const fields: AvalonFields = {};
+  let cursor = 0;
+  for (;;) {
+    const open = text.indexOf('[', cursor);
+    if (open < 0) break;
+    const close = text.indexOf(']', open + 1);
+    if (close < 0) break; // cut mid-value: keep what was complete
+    const key = cleanKey(text.slice(cursor, open));
+    if (key !== '') setOwn(fields, key, typeValue(key, text.slice(open + 1, close)));
+    cursor = close + 1;
+  }
+  return fields;
+}
+
+export interface AvalonBoard {
+  index: number;
+  /** `MGHS[b]`, GH/s. */
+  ghs?: number;
+  /** `MTmax[b]`, or the hottest of `PVT_T<b>`. */
+  chipMaxC?: number;
+  chipAvgC?: number;
+  /** Length of the per-chip list `PVT_T<b>` (or `MW<b>` on A7–A9). */
+  chips?: number;
+}
+
+export interface AvalonPsu {
+  errorCode?: number;
+  controllerVolts?: number;
+  hashboardVolts?: number;
+  currentA?: number;
+  outputW?: number;
+  setVolts?: number;
+  wallW?: number;
+}
+
+export interface AvalonModule {
+  version?: string;
+  model?: string;
+  firmware?: string;
+  dna?: string;
+  /** `SYSTEMSTATU[Work: In Work, Hash Board: 3]` → "In Work" and 3. */
+  workState?: string;
+  boardsWorking?: number;
+  elapsedSeconds?: number;
+  inletC?: number;
+  outletC?: number;
+  chipMaxC?: number;
+  chipAvgC?: number;
+  fansRpm: number[];
+  fanDutyPercent?: number;
+  fanError?: number;
+  psu?: AvalonPsu;
+  /** Input power: `WALLPOWER`, else the PSU's wall reading `PS[6]`, else its output `PS[4]`. */
+  powerW?: number;
+  powerLimitW?: number;
+  nominalGhs?: number;
+  averageGhs?: number;
+  currentGhs?: number;
+  boards: AvalonBoard[];
+  totalChips?: number;
+  hardwareErrors?: number;
+  dhPercent?: number;
+  workMode?: number;
+  workLevel?: number;
+  softOff?: number;
+  led?: number;
+  fields: AvalonFields;
+}
+
+const num = (v: AvalonValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+const str = (v: AvalonValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+function list(v: AvalonValue | undefined): number[] | undefined {
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+  return undefined;
+}
+function maxPositive(values: readonly number[]): number | undefined {
+  let best: number | undefined;
+  for (const v of values) if (v > 0 && (best === undefined || v > best)) best = v;
+  return best;
+}
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+/** `1246-83-21072802_4ec6bb0_211fc46` → 1246-83 + fw; `Q-25052801_14a19a2`; old `7411706-3162860` → 741. */
+export function splitVersion(ver: string): { model?: string; firmware?: string } {
+  const modern = /^(.+?)-(\d{8}_.+)$/.exec(ver);
+  if (modern) return { model: modern[1]!, firmware: modern[2]! };
+  const old = /^(\d{3})\d{4}-[0-9a-f]+$/.exec(ver);
+  if (old) return { model: old[1]!, firmware: ver };
+  return {};
+}
+
+function readPsu(ps: number[] | undefined): AvalonPsu | undefined {
+  // All zeros (or a controller voltage of 0) means the PSU did not answer, e.g. POW_I2C[FAILED].
+  if (!ps || ps.length < 5 || !(ps[1]! > 0)) return undefined;
+  const psu: AvalonPsu = {
+    errorCode: ps[0]!,
+    controllerVolts: ps[1]! / 100,
+    hashboardVolts: ps[2]! / 100,
+    currentA: ps[3]!,
+    outputW: ps[4]!,
+  };
+  assign(psu, 'setVolts', ps[5] === undefined ? undefined : ps[5] / 100);
+  assign(psu, 'wallW', ps[6]);
+  return psu;
+}
+
+function readBoards(f: AvalonFields): AvalonBoard[] {
+  const indexed = (pattern: RegExp) =>
+    Object.keys(f)
+      .map((k) => pattern.exec(k))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .filter((i) => i < MAX_BOARDS);
+  const ghs = list(f.MGHS);
+  const tmax = list(f.MTmax);
+  const tavg = list(f.MTavg);
+  const count = Math.min(
+    MAX_BOARDS,
+    Math.max(
+      ghs?.length ?? 0,
+      tmax?.length ?? 0,
+      tavg?.length ?? 0,
+      ...indexed(PVT_T_KEY).map((i) => i + 1),
+      ...indexed(MW_KEY).map((i) => i + 1),
+    ),
+  );
+  const boards: AvalonBoard[] = [];
+  for (let b = 0; b < count; b++) {
+    const board: AvalonBoard = { index: b };
+    const chipTemps = list(f[`PVT_T${b}`]);
+    assign(board, 'ghs', ghs?.[b]);
+    assign(board, 'chipMaxC', tmax?.[b] ?? (chipTemps ? maxPositive(chipTemps) : undefined));
+    assign(board, 'chipAvgC', tavg?.[b]);
+    assign(board, 'chips', chipTemps?.length ?? list(f[`MW${b}`])?.length);
+    boards.push(board);
+  }
+  return boards;
+}
+
+/** Interpret the fields of one module; every field also stays in `fields`. */
+export function readAvalonModule(fields: AvalonFields): AvalonModule {
+  const f = fields;
+  const module: AvalonModule = { fansRpm: [], boards: readBoards(f), fields };
+  const ver = str(f.Ver);
+  if (ver) {
+    module.version = ver;
+    const { model, firmware } = splitVersion(ver);
+    assign(module, 'model', model);
+    assign(module, 'firmware', firmware);
+  }
+  const dna = str(f.DNA);
+  if (dna && /^[0-9a-fA-F]{8,64}$/.test(dna)) module.dna = dna.toLowerCase();
+  const systemStatus = (str(f.SYSTEMSTATU) ?? '').slice(0, 200);
+  const state = /Work:\s*([^,]+?)\s*(?:,|$)/.exec(systemStatus);
+  assign(module, 'workState', state?.[1]);
+  const boardsWorking = /Hash Board:\s*(\d+)/.exec(systemStatus);
+  assign(module, 'boardsWorking', boardsWorking ? Number(boardsWorking[1]) : undefined);
+  assign(module, 'elapsedSeconds', num(f.Elapsed));
+  assign(module, 'inletC', num(f.Temp) ?? num(f.ITemp) ?? num(f.HBITemp));
+  assign(module, 'outletC', num(f.HBOTemp));
+  const boardMax = module.boards.map((b) => b.chipMaxC ?? 0);
+  assign(module, 'chipMaxC', maxPositive([num(f.TMax) ?? 0, ...boardMax]));
+  assign(module, 'chipAvgC', num(f.TAvg) !== undefined && num(f.TAvg)! > 0 ? num(f.TAvg) : undefined);
+  const fanKeys = Object.keys(f)
+    .filter((k) => /^Fan\d+$/.test(k))
+    .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  module.fansRpm = (fanKeys.length > 0 ? fanKeys.map((k) => num(f[k])) : [num(f.Fan)]).filter(
+    (v): v is number => v !== undefined,
+  );
+  assign(module, 'fanDutyPercent', num(f.FanR));
+  assign(module, 'fanError', num(f.FanErr));
+  const psu = readPsu(list(f.PS));
+  assign(module, 'psu', psu);
+  assign(module, 'powerW', num(f.WALLPOWER) ?? psu?.wallW ?? psu?.outputW);
+  assign(module, 'powerLimitW', num(f.MPO));
+  assign(module, 'nominalGhs', num(f.GHSmm));
+  assign(module, 'averageGhs', num(f.GHSavg));
+  assign(module, 'currentGhs', num(f.GHSspd));
+  assign(module, 'totalChips', num(f.TA));
+  assign(module, 'hardwareErrors', num(f.HW));
+  assign(module, 'dhPercent', num(f.DH));
+  assign(module, 'workMode', num(f.WORKMODE));
+  assign(module, 'workLevel', num(f.WORKLEVEL));
+  assign(module, 'softOff', num(f.SoftOFF));
+  assign(module, 'led', num(f.Led));
+  return module;
+}
+
+export interface AvalonModuleEntry {
+  /** The `STATS[n].ID` of the device holding the module (`AVA100`, `AV90`, `AVALON0`). */
+  device: string;
+  /** `MM ID0`, `MM ID3`, `MM ID0:Summary`. */
+  key: string;
+  module: AvalonModule;
+}
+
+/** Every Avalon module in a `STATS` section, with `HBinfo` merged into its device's first module. */
+export function extractAvalonModules(stats: Json | undefined): AvalonModuleEntry[] {
+  if (!Array.isArray(stats)) return [];
+  const entries: AvalonModuleEntry[] = [];
+  for (const device of stats) {
+    if (device === null || typeof device !== 'object' || Array.isArray(device)) continue;
+    const deviceId = typeof device.ID === 'string' ? device.ID : String(device.STATS ?? '');
+    const keys = Object.keys(device).filter((k) => /^MM ID\d+(?::Summary)?$/.test(k));
+    const hbinfo = typeof device.HBinfo === 'string' ? parseAvalonFields(device.HBinfo) : undefined;
+    keys.forEach((key, i) => {
+      const text = device[key];
+      if (typeof text !== 'string') return;
+      const fields = parseAvalonFields(text);
+      if (Object.keys(fields).length === 0) return; // an empty `MM ID0:Summary` after a reboot
+      if (i === 0 && hbinfo)
+        for (const [k, v] of Object.entries(hbinfo)) if (!(k in fields)) setOwn(fields, k, v);
+      entries.push({ device: deviceId, key, module: readAvalonModule(fields) });
+    });
+  }
+  return entries;
+}

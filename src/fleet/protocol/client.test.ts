@@ -1,0 +1,231 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MinerClient, type MinerFailure, type MinerReply } from './client.js';
+import { readFixture } from './testing-fixtures.js';
+
+/** Real TCP servers on loopback, each behaving like one kind of miner (or attacker). */
+const servers: Server[] = [];
+const sockets = new Set<Socket>();
+
+async function serve(host: string, port: number, onConnection: (socket: Socket) => void): Promise<number> {
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    onConnection(socket);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+afterEach(async () => {
+  for (const socket of sockets) socket.destroy();
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+const VERSION = readFixture('avalon1566_version.json');
+
+/** Answers like cgminer: reads one request, replies (in small chunks), appends NUL, closes. */
+function miner(reply = VERSION, chunk = 64) {
+  return (socket: Socket) => {
+    socket.once('data', () => {
+      const bytes = Buffer.from(`${reply}\u0000`);
+      for (let i = 0; i < bytes.length; i += chunk) socket.write(bytes.subarray(i, i + chunk));
+      socket.end();
+    });
+  };
+}
+
+const ok = (r: unknown) => r as MinerReply;
+const failed = (r: unknown) => r as MinerFailure;
+
+describe('MinerClient against well-behaved miners', () => {
+  it('reads a chunked reply to EOF, strips the NUL and decodes it', async () => {
+    const requests: string[] = [];
+    const port = await serve('127.93.0.1', 0, (socket) => {
+      socket.once('data', (d) => requests.push(d.toString()));
+      miner()(socket);
+    });
+    const client = new MinerClient();
+    const result = ok(await client.command(`127.93.0.1:${port}`, 'version'));
+    expect(result.ok).toBe(true);
+    expect(requests).toEqual(['{"command":"version"}']); // the whole request in the first segment
+    expect(result.raw.at(-1)).toBe(0);
+    expect(result.repairs).toEqual([]);
+    expect((result.value as { VERSION: { MAC: string }[] }).VERSION[0]!.MAC).toBe('123456789012');
+    expect(result.attempts).toBe(1);
+    expect(result.durationMs).toBeGreaterThan(0);
+  });
+
+  it('connects from the configured source address', async () => {
+    let seen = '';
+    const port = await serve('127.93.0.1', 0, (socket) => {
+      seen = socket.remoteAddress ?? '';
+      miner()(socket);
+    });
+    await new MinerClient({ localAddress: '127.0.0.2' }).command({ host: '127.93.0.1', port }, 'version');
+    expect(seen).toBe('127.0.0.2');
+  });
+});
+
+describe('MinerClient against misbehaving peers', () => {
+  it('times out on a peer that never answers, and on one that trickles bytes forever', async () => {
+    const silent = await serve('127.93.0.1', 0, () => {});
+    const trickle = await serve('127.93.0.1', 0, (socket) => {
+      const timer = setInterval(() => socket.write('{'), 20);
+      socket.on('close', () => clearInterval(timer));
+    });
+    const client = new MinerClient({ readTimeoutMs: 300 });
+    const [a, b] = await Promise.all([
+      client.command(`127.93.0.1:${silent}`, 'summary'),
+      client.command(`127.93.0.1:${trickle}`, 'summary'),
+    ]);
+    expect(failed(a).failure).toBe('timeout');
+    expect(failed(b).failure).toBe('timeout');
+    expect(failed(b).raw?.length).toBeGreaterThan(3);
+    expect(a.durationMs).toBeLessThan(1000);
+    expect(b.durationMs).toBeLessThan(1000);
+  });
+
+  it('stops reading at the size limit when a peer floods 10 MB', async () => {
+    const port = await serve('127.93.0.1', 0, (socket) => {
+      socket.once('data', () => {
+        socket.write(Buffer.alloc(10 * 1024 * 1024, 0x7b));
+        socket.end();
+      });
+    });
+    const client = new MinerClient({ maxReplyBytes: 256 * 1024 });
+    const result = failed(await client.command(`127.93.0.1:${port}`, 'stats'));
+    expect(result.failure).toBe('too-large');
+    expect(result.raw?.length ?? 0).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  it('never lets hostile peers stall requests to healthy miners', async () => {
+    const silent = await serve('127.93.0.1', 0, () => {});
+    const trickle = await serve('127.93.0.1', 0, (socket) => {
+      const timer = setInterval(() => socket.write(' '), 50);
+      socket.on('close', () => clearInterval(timer));
+    });
+    const flood = await serve('127.93.0.1', 0, (socket) => {
+      socket.once('data', () => socket.end(Buffer.alloc(10 * 1024 * 1024, 0x20)));
+    });
+    const healthy = await Promise.all(Array.from({ length: 5 }, () => serve('127.93.0.1', 0, miner())));
+    const client = new MinerClient({ readTimeoutMs: 2000, concurrency: 50 });
+    const hostile = [silent, trickle, flood].map((p) => client.command(`127.93.0.1:${p}`, 'summary'));
+    const started = performance.now();
+    const good = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.command(`127.93.0.1:${healthy[i % 5]}`, 'version')),
+    );
+    const goodMs = performance.now() - started;
+    expect(good.every((r) => r.ok)).toBe(true);
+    expect(goodMs).toBeLessThan(1000);
+    const bad = await Promise.all(hostile);
+    expect(bad.map((r) => (r.ok ? 'ok' : r.failure))).toEqual(['timeout', 'timeout', 'too-large']);
+  });
+
+  it('retries a refused connection with backoff, then gives up with a typed failure', async () => {
+    const probe = await serve('127.93.0.1', 0, () => {});
+    await new Promise((resolve) => servers.pop()!.close(resolve)); // a port nobody listens on now
+    const client = new MinerClient({ retries: 2, backoffMs: 50 });
+    const result = failed(await client.command(`127.93.0.1:${probe}`, 'summary'));
+    expect(result.failure).toBe('refused');
+    expect(result.attempts).toBe(3);
+    expect(result.durationMs).toBeGreaterThanOrEqual(150 - 5); // 50 + 100 ms of backoff
+
+    // A miner that comes up while we back off is reached on a retry.
+    const late = new MinerClient({ retries: 3, backoffMs: 100 });
+    const pending = late.command(`127.93.0.1:${probe}`, 'version');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await serve('127.93.0.1', probe, miner());
+    const reached = ok(await pending);
+    expect(reached.ok).toBe(true);
+    expect(reached.attempts).toBeGreaterThan(1);
+  });
+
+  it('reports a peer that closes or resets without replying; retries a reset only for reads', async () => {
+    let connections = 0;
+    const closer = await serve('127.93.0.1', 0, (socket) => socket.once('data', () => socket.end()));
+    const resetter = await serve('127.93.0.1', 0, (socket) => {
+      connections++;
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    const client = new MinerClient({ retries: 2, backoffMs: 10 });
+    expect(failed(await client.command(`127.93.0.1:${closer}`, 'ascset', '0,softon,1:1')).failure).toBe(
+      'closed',
+    );
+    const read = failed(await client.command(`127.93.0.1:${resetter}`, 'summary'));
+    expect(read.failure).toBe('closed');
+    expect(read.attempts).toBe(3);
+    connections = 0;
+    const write = failed(await client.command(`127.93.0.1:${resetter}`, 'ascset', '0,reboot,0'));
+    expect(write.failure).toBe('closed');
+    expect(write.attempts).toBe(1); // a reboot that may have run is never sent twice
+    expect(connections).toBe(1);
+  });
+
+  it('reports garbage as malformed and keeps the raw bytes', async () => {
+    const port = await serve('127.93.0.1', 0, miner('<html><body>502 Bad Gateway</body></html>'));
+    const result = failed(await new MinerClient().command(`127.93.0.1:${port}`, 'summary'));
+    expect(result.failure).toBe('malformed');
+    expect(result.raw?.toString()).toContain('502 Bad Gateway');
+  });
+});
+
+describe('MinerClient concurrency', () => {
+  type Counter = { now: number; max: number };
+  /**
+   * A miner that takes `delayMs` to answer and counts requests in service from accept to the
+   * moment it sends its last byte (the client can only open the next one after that).
+   */
+  function slowMiner(delayMs: number, ...counters: Counter[]) {
+    return (socket: Socket) => {
+      for (const c of counters) {
+        c.now++;
+        c.max = Math.max(c.max, c.now);
+      }
+      socket.once('data', () =>
+        setTimeout(() => {
+          for (const c of counters) c.now--;
+          socket.end(`${VERSION}\u0000`);
+        }, delayMs),
+      );
+    };
+  }
+
+  it('sends one command at a time to a miner, and many miners at once', async () => {
+    const perAddress = new Map<string, Counter>();
+    const all: Counter = { now: 0, max: 0 };
+    const port = await serve('127.93.1.1', 0, () => {});
+    servers.pop()!.close();
+    for (let i = 1; i <= 5; i++) {
+      const counter = { now: 0, max: 0 };
+      perAddress.set(`127.93.1.${i}`, counter);
+      await serve(`127.93.1.${i}`, port, slowMiner(150, counter, all));
+    }
+    const client = new MinerClient({ concurrency: 100 });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.command(`127.93.1.${(i % 5) + 1}:${port}`, 'version')),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    for (const counter of perAddress.values()) expect(counter.max).toBe(1);
+    expect(all.max).toBe(5);
+    expect(client.load).toEqual({ inFlight: 0, waiting: 0, miners: 0 });
+  });
+
+  it('caps sockets in flight across miners', async () => {
+    const counter: Counter = { now: 0, max: 0 };
+    const ports = await Promise.all(
+      Array.from({ length: 8 }, () => serve('127.93.2.1', 0, slowMiner(30, counter))),
+    );
+    const client = new MinerClient({ concurrency: 3 });
+    const results = await Promise.all(ports.map((p) => client.command(`127.93.2.1:${p}`, 'version')));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(counter.max).toBe(3);
+    expect(Math.max(...results.map((r) => r.waitedMs))).toBeGreaterThan(20);
+  });
+});

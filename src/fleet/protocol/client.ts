@@ -1,0 +1,267 @@
+/**
+ * Talks to miners over TCP the way their firmware expects (PROTOCOL.md §1, §9): one request per
+ * connection, written in one go, reply read to EOF. Every way a miner can misbehave — silent,
+ * trickling, flooding, refusing, resetting — ends in a typed failure within the configured time,
+ * and never holds up requests to other miners.
+ */
+import { connect, type Socket } from 'node:net';
+import type { Json } from '../../kernel/json.js';
+import {
+  DEFAULT_MAX_REPLY_BYTES,
+  decodeReply,
+  encodeRequest,
+  type MinerRequest,
+  PRIVILEGED_COMMANDS,
+} from './codec.js';
+import { KeyedSerializer, Semaphore } from './concurrency.js';
+import { ProtocolError } from './protocol-error.js';
+
+export const DEFAULT_PORT = 4028;
+
+export type MinerFailureKind = 'timeout' | 'refused' | 'too-large' | 'malformed' | 'closed';
+
+export interface MinerAddress {
+  host: string;
+  port?: number;
+}
+
+export interface MinerReply {
+  ok: true;
+  address: string;
+  raw: Buffer;
+  value: Json;
+  repairs: string[];
+  format: 'json' | 'text';
+  /** From the first connect attempt to the end of the reply, retries included. */
+  durationMs: number;
+  /** Time spent waiting for this miner's previous command and for a global slot. */
+  waitedMs: number;
+  attempts: number;
+}
+
+export interface MinerFailure {
+  ok: false;
+  address: string;
+  failure: MinerFailureKind;
+  message: string;
+  /** Whatever arrived before the failure, for diagnostics (capped at the size limit). */
+  raw?: Buffer;
+  durationMs: number;
+  waitedMs: number;
+  attempts: number;
+}
+
+export type MinerResult = MinerReply | MinerFailure;
+
+export interface MinerClientOptions {
+  /** Give up connecting after this long. Foreman uses 1 s, asic-rs 1 s × 3, pyasic 3 s. */
+  connectTimeoutMs?: number;
+  /** Give up if the whole reply has not arrived this long after connecting. */
+  readTimeoutMs?: number;
+  maxReplyBytes?: number;
+  /** Extra attempts after a refused or reset connection (a reset one only for read-only commands). */
+  retries?: number;
+  /** First pause before a retry; doubles each time. fms-core waits 500 ms. */
+  backoffMs?: number;
+  /** Sockets open at once across all miners. */
+  concurrency?: number;
+  /** Source address to connect from (the miner's allow list is by source address). */
+  localAddress?: string;
+}
+
+const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
+  connectTimeoutMs: 3000,
+  readTimeoutMs: 10_000,
+  maxReplyBytes: DEFAULT_MAX_REPLY_BYTES,
+  retries: 2,
+  backoffMs: 200,
+  concurrency: 500,
+};
+
+type Attempt =
+  | { ok: true; raw: Buffer }
+  | { ok: false; failure: MinerFailureKind; message: string; retryable: boolean; raw?: Buffer };
+
+export function formatAddress(address: MinerAddress | string): { host: string; port: number; key: string } {
+  if (typeof address !== 'string') {
+    const port = address.port ?? DEFAULT_PORT;
+    return { host: address.host, port, key: `${address.host}:${port}` };
+  }
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(address);
+  const plain = /^([^:]+)(?::(\d+))?$/.exec(address);
+  const match = bracketed ?? plain;
+  const host = match?.[1] ?? address;
+  const port = match?.[2] ? Number(match[2]) : DEFAULT_PORT;
+  return { host, port, key: `${host}:${port}` };
+}
+
+/** The command names in a request text, JSON or plain; `['']` if it names none. */
+function commandNames(text: string): string[] {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      const parsed = JSON.parse(text) as { command?: unknown };
+      return typeof parsed.command === 'string' ? parsed.command.split('+') : [''];
+    } catch {
+      return [''];
+    }
+  }
+  return (text.split('|')[0] ?? '').split('+');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class MinerClient {
+  private readonly options: Required<Omit<MinerClientOptions, 'localAddress'>> & { localAddress?: string };
+  private readonly slots: Semaphore;
+  private readonly perMiner = new KeyedSerializer();
+
+  constructor(options: MinerClientOptions = {}) {
+    this.options = { ...DEFAULTS, ...options };
+    this.slots = new Semaphore(this.options.concurrency);
+  }
+
+  /** Sockets open now, requests waiting for a slot, and miners with a command running or queued. */
+  get load(): { inFlight: number; waiting: number; miners: number } {
+    return { inFlight: this.slots.inUse, waiting: this.slots.waiting, miners: this.perMiner.activeKeys };
+  }
+
+  /** Send one request (a `MinerRequest` or a prepared request text) and read the reply. */
+  request(address: MinerAddress | string, request: MinerRequest | string): Promise<MinerResult> {
+    const { host, port, key } = formatAddress(address);
+    // Built up front so that a bad request fails here, not as a socket error.
+    const text = typeof request === 'string' ? request : encodeRequest(request);
+    const readOnly = !commandNames(text).some((n) => PRIVILEGED_COMMANDS.has(n) || n === '');
+    const queuedAt = performance.now();
+    return this.perMiner.run(key, async () => {
+      let attempts = 0;
+      let startedAt = 0;
+      let waitedMs = 0;
+      let backoff = this.options.backoffMs;
+      for (;;) {
+        const release = await this.slots.acquire();
+        if (attempts === 0) {
+          startedAt = performance.now();
+          waitedMs = startedAt - queuedAt;
+        }
+        attempts++;
+        let outcome: Attempt;
+        try {
+          outcome = await this.attempt(host, port, text);
+        } finally {
+          release();
+        }
+        const base = { address: key, durationMs: performance.now() - startedAt, waitedMs, attempts };
+        if (outcome.ok) return this.decode(outcome.raw, base);
+        const retry = outcome.retryable && (outcome.failure === 'refused' || readOnly);
+        if (!retry || attempts > this.options.retries) {
+          const failure: MinerFailure = {
+            ok: false,
+            ...base,
+            failure: outcome.failure,
+            message: outcome.message,
+          };
+          if (outcome.raw && outcome.raw.length > 0) failure.raw = outcome.raw;
+          return failure;
+        }
+        // Back off without holding a global slot, so other miners proceed meanwhile.
+        await sleep(backoff);
+        backoff *= 2;
+      }
+    });
+  }
+
+  /** Convenience: one command with an optional parameter, JSON form. */
+  command(address: MinerAddress | string, command: string | readonly string[], parameter?: string | number) {
+    return this.request(address, { command, parameter });
+  }
+
+  private decode(
+    raw: Buffer,
+    base: { address: string; durationMs: number; waitedMs: number; attempts: number },
+  ): MinerResult {
+    try {
+      const { value, repairs, format } = decodeReply(raw, { maxBytes: this.options.maxReplyBytes });
+      return { ok: true, ...base, raw, value, repairs, format };
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      const failure: MinerFailureKind =
+        error.failure === 'empty' ? 'closed' : error.failure === 'too-large' ? 'too-large' : 'malformed';
+      const message =
+        error.failure === 'empty' ? 'The miner closed the connection without replying.' : error.message;
+      const result: MinerFailure = { ok: false, ...base, failure, message };
+      if (raw.length > 0) result.raw = raw;
+      return result;
+    }
+  }
+
+  private attempt(host: string, port: number, text: string): Promise<Attempt> {
+    const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress } = this.options;
+    return new Promise<Attempt>((resolve) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      let connected = false;
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const socket: Socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+      const partial = () => (received > 0 ? Buffer.concat(chunks) : undefined);
+      const finish = (outcome: Attempt) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        socket.removeAllListeners();
+        socket.on('error', () => {}); // late errors after destroy are expected and irrelevant
+        socket.destroy();
+        resolve(outcome);
+      };
+      const fail = (failure: MinerFailureKind, message: string, retryable = false) => {
+        const raw = partial();
+        finish(
+          raw ? { ok: false, failure, message, retryable, raw } : { ok: false, failure, message, retryable },
+        );
+      };
+      timer = setTimeout(
+        () => fail('timeout', `No connection to ${host}:${port} within ${connectTimeoutMs} ms.`),
+        connectTimeoutMs,
+      );
+      socket.setNoDelay(true);
+      socket.once('connect', () => {
+        connected = true;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () =>
+            fail(
+              'timeout',
+              `No complete reply from ${host}:${port} within ${readTimeoutMs} ms (${received} bytes).`,
+            ),
+          readTimeoutMs,
+        );
+        socket.write(text);
+      });
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxReplyBytes) {
+          fail('too-large', `The reply from ${host}:${port} passed the ${maxReplyBytes}-byte limit.`);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      socket.once('end', () => finish({ ok: true, raw: Buffer.concat(chunks) }));
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        const code = error.code ?? 'ERROR';
+        if (!connected) {
+          if (code === 'ETIMEDOUT') fail('timeout', `Connecting to ${host}:${port} timed out (${code}).`);
+          else fail('refused', `Could not connect to ${host}:${port}: ${code}.`, code === 'ECONNREFUSED');
+        } else {
+          fail(
+            'closed',
+            `The connection to ${host}:${port} broke: ${code}.`,
+            received === 0 && code === 'ECONNRESET',
+          );
+        }
+      });
+      socket.once('close', () =>
+        fail('closed', `The connection to ${host}:${port} closed before the reply ended.`),
+      );
+    });
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The two limits a fleet sweep needs: a global cap on sockets in flight (file descriptors, the
+ * collector's bandwidth) and one command at a time per miner — Canaan's manual: the API "does
+ * not support concurrency … wait for the API command finish" (PROTOCOL.md §1.1).
+ */
+
+/** A counting semaphore with a FIFO queue of waiters. */
+export class Semaphore {
+  private available: number;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`A semaphore needs a size of at least 1, got ${size}.`);
+    this.available = size;
+  }
+
+  get inUse(): number {
+    return this.size - this.available;
+  }
+
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.available > 0) this.available--;
+    else await new Promise<void>((resolve) => this.waiters.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next)
+        next(); // hand the slot straight to the next waiter
+      else this.available++;
+    };
+  }
+
+  async with<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** Runs tasks for the same key one after another, tasks for different keys independently. */
+export class KeyedSerializer {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /** Keys with a task running or waiting. */
+  get activeKeys(): number {
+    return this.tails.size;
+  }
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}

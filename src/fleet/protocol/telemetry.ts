@@ -1,0 +1,345 @@
+/**
+ * One miner's replies (any of version, summary, devs, pools, stats/estats/litestats, alone or
+ * joined, JSON or text) → one normalised record. A field the replies do not state is absent:
+ * never zero, never guessed, so that fleet totals are never corrupted by invented values.
+ */
+import type { Json } from '../../kernel/json.js';
+import { type AvalonModuleEntry, extractAvalonModules } from './avalon.js';
+import { type DecodedReply, decodeReply, replyStatus } from './codec.js';
+import { assessHealth, DEFAULT_THRESHOLDS, type HealthThresholds, type MinerStatus } from './health.js';
+
+export type { MinerStatus } from './health.js';
+
+export interface PoolTelemetry {
+  index?: number;
+  url: string;
+  user?: string;
+  status?: string;
+  priority?: number;
+  active?: boolean;
+}
+
+export interface BoardTelemetry {
+  index: number;
+  /** The module key when the miner has several (`AV90/MM ID3`). */
+  module?: string;
+  hashrateThs?: number;
+  chips?: number;
+  chipMaxC?: number;
+  chipAvgC?: number;
+}
+
+export interface NormalisedTelemetry {
+  /** Commands whose replies were read, e.g. `["summary", "stats", "pools"]`. */
+  sources: string[];
+  model?: string;
+  product?: string;
+  firmware?: string;
+  hardware?: string;
+  mac?: string;
+  dna?: string;
+  serial?: string;
+  hashrateThs?: { average?: number; recent?: number; recentWindow?: string; nominal?: number };
+  boards?: BoardTelemetry[];
+  temperatures?: { inletC?: number; outletC?: number; hottestChipC?: number };
+  fansRpm?: number[];
+  fanDutyPercent?: number;
+  powerW?: number;
+  powerLimitW?: number;
+  workMode?: number;
+  workLevel?: number;
+  workState?: string;
+  softOff?: boolean;
+  uptimeSeconds?: number;
+  hardwareErrors?: number;
+  rejectedPercent?: number;
+  pools?: PoolTelemetry[];
+  /** Commands the miner refused or failed (STATUS E or F). */
+  commandErrors?: { command: string; code?: number; message?: string }[];
+  status?: MinerStatus;
+  statusReason?: string;
+  notes?: string[];
+  repairs: string[];
+}
+
+type Obj = { [key: string]: Json };
+const isObj = (v: Json | undefined): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const num = (v: Json | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
+const rows = (v: Json | undefined): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+const mhsToThs = (mhs: number) => round(mhs / 1e6);
+const ghsToThs = (ghs: number) => round(ghs / 1e3);
+
+function set<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+function sum(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length === 0 || known.length < values.length ? undefined : known.reduce((a, b) => a + b, 0);
+}
+function maxOf(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length === 0 ? undefined : known.reduce((a, b) => Math.max(a, b));
+}
+
+/** Payload section of a single-command reply → the command that produced it. */
+const COMMAND_OF_SECTION: Record<string, string> = {
+  SUMMARY: 'summary',
+  POOLS: 'pools',
+  DEVS: 'devs',
+  STATS: 'stats',
+  VERSION: 'version',
+  DEVDETAILS: 'devdetails',
+  CONFIG: 'config',
+  COIN: 'coin',
+  CHECK: 'check',
+  LCD: 'lcd',
+};
+
+/** A single or joined reply → its single-command replies (Avalon wraps each in a one-item array). */
+export function splitReplies(value: Json): { command: string; reply: Obj }[] {
+  if (!isObj(value)) return [];
+  if ('STATUS' in value) {
+    const section = Object.keys(value).find((k) => COMMAND_OF_SECTION[k]);
+    return [{ command: section ? COMMAND_OF_SECTION[section]! : 'status', reply: value }];
+  }
+  const out: { command: string; reply: Obj }[] = [];
+  for (const [command, part] of Object.entries(value)) {
+    const reply = Array.isArray(part) ? part[0] : part;
+    if (isObj(reply) && 'STATUS' in reply) out.push({ command, reply });
+  }
+  return out;
+}
+
+function normaliseMac(raw: string | undefined): string | undefined {
+  const hex = raw?.replace(/[:-]/g, '');
+  if (!hex || !/^[0-9a-fA-F]{12}$/.test(hex)) return undefined;
+  return hex.toLowerCase().replace(/(..)(?!$)/g, '$1:');
+}
+
+/** Shortest rolling window present: `MHS 5s` (log interval), `MHS 30s`, then `MHS 1m`, … */
+function recentHashrate(row: Obj | undefined): { ths: number; window: string } | undefined {
+  if (!row) return undefined;
+  const windows = Object.keys(row)
+    .map((k) => /^MHS (\d+)([sm])$/.exec(k))
+    .filter((m): m is RegExpExecArray => m !== null && num(row[m[0]]) !== undefined)
+    .map((m) => ({ key: m[0], seconds: Number(m[1]) * (m[2] === 'm' ? 60 : 1), window: `${m[1]}${m[2]}` }))
+    .sort((a, b) => a.seconds - b.seconds);
+  const first = windows[0];
+  return first ? { ths: mhsToThs(num(row[first.key])!), window: first.window } : undefined;
+}
+
+function uniqueModules(entries: AvalonModuleEntry[], notes: string[]): AvalonModuleEntry[] {
+  const seen = new Set<string>();
+  const unique = entries.filter((e) => {
+    if (!e.module.dna) return true;
+    if (seen.has(e.module.dna)) return false;
+    seen.add(e.module.dna);
+    return true;
+  });
+  const repeated = entries.length - unique.length;
+  if (repeated > 0) {
+    notes.push(
+      `${repeated} module entr${repeated === 1 ? 'y repeats' : 'ies repeat'} a DNA listed earlier (stale devices); ignored`,
+    );
+  }
+  return unique;
+}
+
+function isDecoded(item: DecodedReply | Json): item is DecodedReply {
+  return (
+    isObj(item as Json) &&
+    Array.isArray((item as Obj).repairs) &&
+    'value' in (item as Obj) &&
+    'format' in (item as Obj)
+  );
+}
+
+/** Normalise one miner's decoded replies (or raw reply values) into one telemetry record. */
+export function normalise(
+  replies: DecodedReply | Json | readonly (DecodedReply | Json)[],
+  thresholds: HealthThresholds = DEFAULT_THRESHOLDS,
+): NormalisedTelemetry {
+  const items = Array.isArray(replies)
+    ? (replies as readonly (DecodedReply | Json)[])
+    : [replies as DecodedReply | Json];
+  const repairs: string[] = [];
+  const parts: { command: string; reply: Obj }[] = [];
+  for (const item of items) {
+    if (isDecoded(item)) {
+      repairs.push(...item.repairs);
+      parts.push(...splitReplies(item.value));
+    } else parts.push(...splitReplies(item));
+  }
+  const out: NormalisedTelemetry = { sources: [...new Set(parts.map((p) => p.command))], repairs };
+  const notes: string[] = [];
+  const errors = parts
+    .map(({ command, reply }) => ({ command, s: replyStatus(reply) }))
+    .filter(({ s }) => s?.status === 'E' || s?.status === 'F');
+  if (errors.length > 0) {
+    out.commandErrors = errors.map(({ command, s }) => {
+      const e: { command: string; code?: number; message?: string } = { command };
+      set(e, 'code', s?.code);
+      set(e, 'message', s?.message);
+      return e;
+    });
+  }
+  const first = (section: string): Obj[] => {
+    for (const { reply } of parts) if (rows(reply[section]).length > 0) return rows(reply[section]);
+    return [];
+  };
+  const version = first('VERSION')[0];
+  const summary = first('SUMMARY')[0];
+  const devs = first('DEVS');
+  const poolRows = first('POOLS');
+  const statsRows = first('STATS');
+  const modules = uniqueModules(extractAvalonModules(statsRows), notes);
+  const m0 = modules[0]?.module;
+
+  // Identity: VERSION states it; otherwise the module string does.
+  const moduleModels = [...new Set(modules.map((e) => e.module.model).filter((m): m is string => !!m))];
+  set(out, 'model', str(version?.MODEL) ?? (moduleModels.length > 0 ? moduleModels.join('/') : undefined));
+  set(out, 'product', str(version?.PROD));
+  set(
+    out,
+    'firmware',
+    str(version?.VERSION) ?? str(version?.VERION) ?? str(version?.LVERSION) ?? m0?.firmware,
+  );
+  set(out, 'hardware', str(version?.HWTYPE));
+  set(out, 'mac', normaliseMac(str(version?.MAC)));
+  const versionDna = str(version?.DNA);
+  set(out, 'dna', versionDna && /^[0-9a-fA-F]{8,64}$/.test(versionDna) ? versionDna.toLowerCase() : m0?.dna);
+  set(out, 'serial', str(version?.SN) ?? str(version?.SERIAL));
+
+  // Hashrate: the summary, else the devices, else the module strings.
+  const recent = recentHashrate(summary) ?? recentHashrate(devs.length === 1 ? devs[0] : undefined);
+  const moduleRecent = sum(modules.map((e) => e.module.currentGhs));
+  const hashrate: NonNullable<NormalisedTelemetry['hashrateThs']> = {};
+  const devAverage = sum(devs.map((d) => num(d['MHS av'])));
+  const moduleAverage = sum(modules.map((e) => e.module.averageGhs));
+  set(
+    hashrate,
+    'average',
+    num(summary?.['MHS av']) !== undefined
+      ? mhsToThs(num(summary?.['MHS av'])!)
+      : devAverage !== undefined && devs.length > 0
+        ? mhsToThs(devAverage)
+        : moduleAverage !== undefined && modules.length > 0
+          ? ghsToThs(moduleAverage)
+          : undefined,
+  );
+  if (recent) {
+    hashrate.recent = recent.ths;
+    hashrate.recentWindow = recent.window;
+  } else if (moduleRecent !== undefined && modules.length > 0) {
+    hashrate.recent = ghsToThs(moduleRecent);
+    hashrate.recentWindow = 'current';
+  }
+  const nominal = sum(modules.map((e) => e.module.nominalGhs));
+  if (nominal !== undefined && modules.length > 0) hashrate.nominal = ghsToThs(nominal);
+  if (Object.keys(hashrate).length > 0) out.hashrateThs = hashrate;
+
+  // Hardware, from the module strings.
+  const boards: BoardTelemetry[] = [];
+  for (const e of modules) {
+    for (const b of e.module.boards) {
+      const board: BoardTelemetry = { index: boards.length };
+      if (modules.length > 1) board.module = `${e.device}/${e.key}`;
+      set(board, 'hashrateThs', b.ghs === undefined ? undefined : ghsToThs(b.ghs));
+      set(board, 'chips', b.chips);
+      set(board, 'chipMaxC', b.chipMaxC);
+      set(board, 'chipAvgC', b.chipAvgC);
+      boards.push(board);
+    }
+  }
+  if (boards.length > 0) out.boards = boards;
+  const temperatures: NonNullable<NormalisedTelemetry['temperatures']> = {};
+  set(temperatures, 'inletC', maxOf(modules.map((e) => e.module.inletC)));
+  set(temperatures, 'outletC', maxOf(modules.map((e) => e.module.outletC)));
+  set(temperatures, 'hottestChipC', maxOf(modules.map((e) => e.module.chipMaxC)));
+  if (Object.keys(temperatures).length > 0) out.temperatures = temperatures;
+  const fans = modules.flatMap((e) => e.module.fansRpm);
+  if (fans.length > 0) out.fansRpm = fans;
+  set(out, 'fanDutyPercent', maxOf(modules.map((e) => e.module.fanDutyPercent)));
+  set(out, 'powerW', modules.length > 0 ? sum(modules.map((e) => e.module.powerW)) : undefined);
+  set(out, 'powerLimitW', m0?.powerLimitW);
+  set(out, 'workMode', m0?.workMode);
+  set(out, 'workLevel', m0?.workLevel);
+  set(out, 'workState', m0?.workState);
+  const softOff = maxOf(modules.map((e) => e.module.softOff));
+  if (softOff !== undefined) out.softOff = softOff > 0;
+
+  // Counters.
+  set(
+    out,
+    'uptimeSeconds',
+    num(summary?.Elapsed) ??
+      num(devs[0]?.['Device Elapsed']) ??
+      num(statsRows[0]?.Elapsed) ??
+      m0?.elapsedSeconds,
+  );
+  const devHw = sum(devs.map((d) => num(d['Hardware Errors'])));
+  set(
+    out,
+    'hardwareErrors',
+    num(summary?.['Hardware Errors']) ??
+      (devs.length > 0
+        ? devHw
+        : modules.length > 0
+          ? sum(modules.map((e) => e.module.hardwareErrors))
+          : undefined),
+  );
+  const pools = poolRows.map((row) => {
+    const pool: PoolTelemetry = { url: str(row.URL) ?? '' };
+    set(pool, 'index', num(row.POOL));
+    set(pool, 'user', str(row.User));
+    set(pool, 'status', str(row.Status));
+    set(pool, 'priority', num(row.Priority));
+    set(pool, 'active', typeof row['Stratum Active'] === 'boolean' ? row['Stratum Active'] : undefined);
+    return pool;
+  });
+  if (pools.length > 0) out.pools = pools;
+  const activePool = poolRows.find((row) => row['Stratum Active'] === true);
+  set(
+    out,
+    'rejectedPercent',
+    num(summary?.['Pool Rejected%']) ??
+      num(activePool?.['Pool Rejected%']) ??
+      num(devs[0]?.['Device Rejected%']),
+  );
+
+  // Status only when something says how the machine is working.
+  if (summary || devs.length > 0 || modules.length > 0) {
+    const { status, reason } = assessHealth(
+      {
+        recentThs: hashrate.recent,
+        recentWindow: hashrate.recentWindow,
+        nominalThs: hashrate.nominal,
+        uptimeSeconds: out.uptimeSeconds,
+        inletC: temperatures.inletC,
+        hottestChipC: temperatures.hottestChipC,
+        fansRpm: fans,
+        fanError: maxOf(modules.map((e) => e.module.fanError)),
+        boards,
+        boardCounts: modules
+          .filter((e) => e.module.boardsWorking !== undefined && e.module.boards.length > 0)
+          .map((e) => ({ working: e.module.boardsWorking!, listed: e.module.boards.length })),
+        workState: out.workState,
+        softOff,
+        rejectedPercent: out.rejectedPercent,
+        poolStatuses: pools.map((p) => p.status ?? ''),
+      },
+      thresholds,
+    );
+    out.status = status;
+    out.statusReason = reason;
+  }
+  if (notes.length > 0) out.notes = notes;
+  return out;
+}
+
+/** `hashforge fleet decode FILE`: one raw reply (JSON or text, any command or join) → telemetry. */
+export function decodeFile(text: string): NormalisedTelemetry {
+  return normalise(decodeReply(text));
+}

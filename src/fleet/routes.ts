@@ -1,0 +1,129 @@
+import type { AppContext } from '../app/context.js';
+import type { HttpApp } from '../http/app.js';
+import {
+  ById,
+  ControlBody,
+  EventsQuery,
+  HashrateQuery,
+  MachineHistoryQuery,
+  MachinePage,
+  PollBody,
+  ScanBody,
+} from './schemas.js';
+import {
+  controlMachines,
+  fleetSummary,
+  listMachines,
+  listStatusEvents,
+  machineHistory,
+  measuredHashrateSeries,
+  scanRange,
+  sweepFleet,
+} from './service.js';
+import { readFleetSettings } from './settings.js';
+
+const tags = ['fleet'];
+
+export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
+  app.get(
+    '/api/fleet/machines',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Registered machines with their latest state, a page at a time (cursor, limit)',
+        querystring: MachinePage,
+      },
+    },
+    async (req) => listMachines(ctx, req.query),
+  );
+  app.get(
+    '/api/fleet/machines/:id',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'One machine: latest telemetry, 5-minute series and status changes',
+        params: ById,
+        querystring: MachineHistoryQuery,
+      },
+    },
+    async (req) => machineHistory(ctx, req.params.id, req.query),
+  );
+  app.get(
+    '/api/fleet/hashrate',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Measured hashrate per minute, for one site or the fleet',
+        querystring: HashrateQuery,
+      },
+    },
+    async (req) => measuredHashrateSeries(ctx, req.query),
+  );
+  app.get(
+    '/api/fleet/events',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Machine status changes with when and why, newest first',
+        querystring: EventsQuery,
+      },
+    },
+    async (req) => listStatusEvents(ctx, req.query),
+  );
+  app.get(
+    '/api/fleet/summary',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Machines by status and measured TH/s per site and in total' },
+    },
+    async () => fleetSummary(ctx),
+  );
+  app.post(
+    '/api/fleet/control',
+    {
+      config: { role: 'ops' },
+      schema: {
+        tags,
+        summary: 'Soft off/on, reboot, work mode or pool for selected machines; confirmed per machine',
+        body: ControlBody,
+      },
+    },
+    async (req) => controlMachines(ctx, req.actor, req.body, { idempotencyKey: req.idempotencyKey }),
+  );
+  app.post(
+    '/api/fleet/scans',
+    {
+      config: { role: 'ops' },
+      schema: {
+        tags,
+        summary: 'Scan an address range and register the miners found at a site',
+        body: ScanBody,
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return scanRange(ctx, req.actor, req.body);
+    },
+  );
+  app.post(
+    '/api/fleet/polls',
+    {
+      config: { role: 'ops' },
+      schema: { tags, summary: 'Sweep every registered machine once, now', body: PollBody.optional() },
+    },
+    async (req, reply) => {
+      const settings = readFleetSettings();
+      const result = await sweepFleet(ctx, req.actor, {
+        offlineAfter: req.body?.offlineAfter ?? settings.offlineAfter,
+        retention: settings.retention,
+        concurrency: settings.concurrency,
+      });
+      reply.code(201);
+      return result;
+    },
+  );
+}

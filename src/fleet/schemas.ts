@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { CONTROL_KINDS, MACHINE_STATUSES, SITE_CODE } from './model.js';
+
+export const SiteCode = z
+  .string()
+  .trim()
+  .regex(SITE_CODE, 'must be a site code of letters, digits, . _ or - (up to 40), e.g. SG1')
+  .describe('Site code, e.g. SG1 (sites are kept by the self-mining module)');
+
+const machineId = z.coerce
+  .number()
+  .int('must be a whole number')
+  .positive('must be a machine id (1 or more)');
+const port = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be a TCP port from 1 to 65535')
+  .max(65535, 'must be a TCP port from 1 to 65535');
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be a time like 2021-01-15T00:00:00Z' })
+  .or(z.iso.date({ message: 'must be a time like 2021-01-15T00:00:00Z or a day like 2021-01-15' }));
+
+export const ScanBody = z
+  .object({
+    range: z
+      .string()
+      .trim()
+      .min(1, 'must name the addresses to scan')
+      .describe('Addresses to scan: 10.1.0.0/20, 10.1.0.5-10.1.0.90 or one address (at most a /16)'),
+    site: SiteCode,
+    port: port.default(4028).describe('The miners’ API port (4028 on stock firmware)'),
+    concurrency: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('Connect probes in flight at once (default 1000)'),
+  })
+  .strict();
+
+export const MachineFilter = z
+  .object({
+    site: SiteCode.optional(),
+    status: z.enum(MACHINE_STATUSES).optional().describe('Only machines in this status'),
+    model: z.string().trim().min(1).max(60).optional().describe('Only this model, e.g. 1246-83'),
+  })
+  .strict();
+
+export const MachinePage = MachineFilter.extend({
+  cursor: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be the nextCursor of the previous page')
+    .optional()
+    .describe('The nextCursor of the previous page; omit for the first page'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Machines per page (1-1000)'),
+}).strict();
+
+export const ById = z.object({ id: machineId.describe('Machine id') });
+
+export const MachineHistoryQuery = z
+  .object({
+    from: instant.optional().describe('Start of the history (default: 24 hours before now)'),
+    to: instant.optional().describe('End of the history (default: now)'),
+  })
+  .strict();
+
+export const HashrateQuery = z
+  .object({
+    site: SiteCode.optional().describe('One site; omit for the whole fleet'),
+    from: instant.describe('Start, inclusive'),
+    to: instant.describe('End, exclusive'),
+  })
+  .strict();
+
+export const EventsQuery = z
+  .object({
+    machine: machineId.optional().describe('Only this machine'),
+    site: SiteCode.optional(),
+    status: z.enum(MACHINE_STATUSES).optional().describe('Only changes into this status'),
+    cursor: z.coerce.number().int().min(0).optional().describe('The nextCursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const Selector = z
+  .object({
+    machines: z
+      .array(machineId)
+      .min(1, 'must list at least one machine id')
+      .max(10_000, 'must list at most 10,000 machines; select a site, a status or a model for more')
+      .optional()
+      .describe('These machines'),
+    site: SiteCode.optional().describe('Every machine at this site'),
+    status: z.enum(MACHINE_STATUSES).optional().describe('Every machine in this status'),
+    model: z.string().trim().min(1).max(60).optional().describe('Every machine of this model'),
+    all: z.literal(true).optional().describe('The whole fleet: must be said explicitly'),
+  })
+  .strict()
+  .refine((s) => Object.values(s).some((v) => v !== undefined), {
+    message: 'must name machines, a site, a status or a model (or all: true for the whole fleet)',
+  })
+  .describe('Which machines; the criteria given must all hold');
+
+export const Action = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('soft-off') }).strict(),
+    z.object({ kind: z.literal('soft-on') }).strict(),
+    z.object({ kind: z.literal('reboot') }).strict(),
+    z
+      .object({
+        kind: z.literal('work-mode'),
+        mode: z.coerce
+          .number({ error: 'must be a work mode number, e.g. 0 (normal) or 1 (performance)' })
+          .int()
+          .min(0)
+          .max(9)
+          .describe('Avalon work mode: 0 normal, 1 performance; applied with a reboot'),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('pool'),
+        pool: z.coerce
+          .number({ error: 'must be the number of a configured pool, e.g. 1' })
+          .int()
+          .min(0)
+          .max(9)
+          .describe('The configured pool to make active (0-based)'),
+      })
+      .strict(),
+  ])
+  .describe(`What to do: ${CONTROL_KINDS.join(' | ')}`);
+
+export const ControlBody = z.object({ selector: Selector, action: Action }).strict();
+
+export const PollBody = z
+  .object({
+    offlineAfter: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Failed polls in a row before a machine is offline (default 3)'),
+  })
+  .strict();
+
+export type ScanInput = z.output<typeof ScanBody>;
+export type MachineFilterInput = z.output<typeof MachineFilter>;
+export type SelectorInput = z.output<typeof Selector>;
+export type EventsQueryInput = z.output<typeof EventsQuery>;

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../testing/index.js';
+import { emptyTally } from './model.js';
+import { addSweepTotals, pruneMeasurements, writePolls } from './series-store.js';
+import { fleetDb, insertMachines } from './store.js';
+
+describe('measurements', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await testApp();
+    await insertMachines(
+      app.db,
+      [{ id: 1, serial: 'd1', dna: 'd1', site: 'SG1', address: '10.0.0.1', port: 4028 }],
+      app.clock.now(),
+    );
+  });
+  afterAll(async () => app.close());
+  const day = (d: string) => new Date(`${d}T00:00:00Z`);
+  const ok = {
+    machineId: 1,
+    answered: true,
+    failures: 0,
+    health: 'ok',
+    ths: 90,
+    telemetry: { hashrateThs: { recent: 90 } },
+  };
+
+  it('adds polls to their bucket: answered and failed counted, last good figures kept', async () => {
+    await writePolls(app.db, [ok], day('2021-01-15'), day('2021-01-15'));
+    await writePolls(
+      app.db,
+      [{ machineId: 1, answered: false, failures: 1, failure: 'timeout' }],
+      day('2021-01-15'),
+      day('2021-01-15'),
+    );
+    await writePolls(app.db, [{ ...ok, ths: 80 }], day('2021-01-15'), day('2021-01-15'));
+    const row = await fleetDb(app.db).selectFrom('fleet_telemetry').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ polls: 3, samples: 2, ths_sum: 170, ths_min: 80, ths_max: 90 });
+    await writePolls(
+      app.db,
+      [{ machineId: 1, answered: false, failures: 1, failure: 'timeout' }],
+      day('2021-01-16'),
+      day('2021-01-16'),
+    );
+    const state = await fleetDb(app.db)
+      .selectFrom('fleet_machine_state')
+      .selectAll()
+      .executeTakeFirstOrThrow();
+    expect(state).toMatchObject({
+      hashrate_ths: 80,
+      consecutive_failures: 1,
+      last_failure: 'timeout',
+      health: 'ok',
+    });
+    expect(state.last_seen_at).toEqual(day('2021-01-15'));
+    expect(state.telemetry).toEqual({ hashrateThs: { recent: 90 } });
+  });
+
+  it('deletes per-machine telemetry after its retention and minute totals after theirs', async () => {
+    const t = { ...emptyTally(), machines: 1, reporting: 1, ths: 90 };
+    await addSweepTotals(app.db, day('2020-06-01'), new Map([['SG1', t]]));
+    await addSweepTotals(app.db, day('2021-01-15'), new Map([['SG1', t]]));
+    const pruned = await pruneMeasurements(app.db, day('2021-03-01'), { telemetryDays: 30, totalsDays: 200 });
+    // Telemetry: both January buckets are over 30 days old. Totals: only June 2020 is over 200 days (site + fleet rows).
+    expect(pruned).toEqual({ telemetry: 2, minutes: 2 });
+    const minutes = await fleetDb(app.db)
+      .selectFrom('fleet_hashrate_minutes')
+      .select(['site', 'minute'])
+      .execute();
+    expect(minutes.map((m) => m.site).sort()).toEqual(['*', 'SG1']);
+  });
+});

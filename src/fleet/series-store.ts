@@ -1,0 +1,238 @@
+/**
+ * The poller's own tables. Telemetry is written straight here in batches, NOT through the ledger:
+ * 50,000 machines polled every minute would append 72 million events a day and drown the business
+ * facts the ledger exists to audit. These rows are measurements — they can be re-measured, are never
+ * corrected, and may be deleted after the retention period — while registrations, status changes and
+ * control actions, which are facts someone acts on, do go through the ledger.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/db.js';
+import { FLEET_SCOPE, type MachineStatus, type SiteTally } from './model.js';
+import { fleetDb } from './store.js';
+
+/** What a sweep needs to know of each machine before polling it. */
+export interface MachineToPoll {
+  id: number;
+  site: string;
+  address: string;
+  port: number;
+  serial: string;
+  dna: string | null;
+  mac: string | null;
+  status: MachineStatus;
+  failures: number;
+  /** The last good hashrate, kept through failed polls. */
+  lastGoodThs: number | null;
+}
+
+/** One page of the registry in id order: sweeps walk it page by page, never all at once. */
+export async function machinesToPoll(db: Db, afterId: number, limit: number): Promise<MachineToPoll[]> {
+  const rows = await fleetDb(db)
+    .selectFrom('fleet_machines as m')
+    .leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id')
+    .select([
+      'm.id',
+      'm.site',
+      'm.address',
+      'm.port',
+      'm.serial',
+      'm.dna',
+      'm.mac',
+      'm.status',
+      's.consecutive_failures',
+      's.hashrate_ths',
+    ])
+    .where('m.id', '>', BigInt(afterId))
+    .orderBy('m.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    site: r.site,
+    address: r.address,
+    port: r.port,
+    serial: r.serial,
+    dna: r.dna,
+    mac: r.mac,
+    status: r.status as MachineStatus,
+    failures: r.consecutive_failures ?? 0,
+    lastGoodThs: r.hashrate_ths ?? null,
+  }));
+}
+
+/** One poll's result as stored: an answer carries figures, a failure only its reason. */
+export interface PollRecord {
+  machineId: number;
+  answered: boolean;
+  failures: number;
+  failure?: string | undefined;
+  health?: string | undefined;
+  healthReason?: string | undefined;
+  ths?: number | undefined;
+  chipMaxC?: number | undefined;
+  inletC?: number | undefined;
+  powerW?: number | undefined;
+  telemetry?: unknown;
+}
+
+/**
+ * Latest state and the 5-minute series for a batch of polls in ONE statement with ONE parameter
+ * (the batch as JSON, unpacked by the database): at 50,000 machines a sweep, binding ten
+ * parameters per row costs more than the writes themselves. A failed poll leaves the last good
+ * figures alone (coalesce) and adds a poll without a sample to its bucket.
+ */
+export async function writePolls(db: Db, records: PollRecord[], at: Date, bucket: Date): Promise<void> {
+  if (records.length === 0) return;
+  const batch = JSON.stringify(
+    records.map((r) => ({
+      m: r.machineId,
+      a: r.answered,
+      f: r.failures,
+      e: r.failure ?? null,
+      h: r.health ?? null,
+      r: r.healthReason ?? null,
+      ths: r.ths ?? null,
+      c: r.chipMaxC ?? null,
+      i: r.inletC ?? null,
+      p: r.powerW ?? null,
+      t: r.answered ? (r.telemetry ?? {}) : null,
+    })),
+  );
+  await sql`
+    with x as (
+      select * from json_to_recordset(${batch}::json) as x(
+        m int8, a boolean, f int4, e text, h text, r text, ths float8, c float8, i float8, p float8, t json)
+    ), state as (
+      insert into fleet_machine_state as s (machine_id, last_polled_at, last_seen_at, consecutive_failures,
+        last_failure, health, health_reason, hashrate_ths, telemetry)
+      select m, ${at}::timestamptz, case when a then ${at}::timestamptz end, f, e, h, r, ths, t from x
+      on conflict (machine_id) do update set
+        last_polled_at = excluded.last_polled_at,
+        last_seen_at = coalesce(excluded.last_seen_at, s.last_seen_at),
+        consecutive_failures = excluded.consecutive_failures,
+        last_failure = excluded.last_failure,
+        health = coalesce(excluded.health, s.health),
+        health_reason = coalesce(excluded.health_reason, s.health_reason),
+        hashrate_ths = coalesce(excluded.hashrate_ths, s.hashrate_ths),
+        telemetry = coalesce(excluded.telemetry, s.telemetry)
+    )
+    insert into fleet_telemetry as t (machine_id, bucket, polls, samples, ths_sum, ths_min, ths_max,
+      chip_max_c, inlet_c, power_w, health)
+    select m, ${bucket}::timestamptz, 1, case when a then 1 else 0 end,
+      case when a then coalesce(ths, 0) else 0 end,
+      case when a then ths end, case when a then ths end, c, i, p, h
+    from x
+    on conflict (machine_id, bucket) do update set
+      polls = t.polls + excluded.polls,
+      samples = t.samples + excluded.samples,
+      ths_sum = t.ths_sum + excluded.ths_sum,
+      ths_min = least(t.ths_min, excluded.ths_min),
+      ths_max = greatest(t.ths_max, excluded.ths_max),
+      chip_max_c = greatest(t.chip_max_c, excluded.chip_max_c),
+      inlet_c = coalesce(excluded.inlet_c, t.inlet_c),
+      power_w = coalesce(excluded.power_w, t.power_w),
+      health = coalesce(excluded.health, t.health)`.execute(db);
+}
+
+/** Adds one sweep's totals to its minute, per site and for the fleet (`*`). */
+export async function addSweepTotals(db: Db, minute: Date, tallies: Map<string, SiteTally>): Promise<void> {
+  const fleet: SiteTally = { machines: 0, reporting: 0, stale: 0, offline: 0, ths: 0 };
+  for (const t of tallies.values()) {
+    fleet.machines += t.machines;
+    fleet.reporting += t.reporting;
+    fleet.stale += t.stale;
+    fleet.offline += t.offline;
+    fleet.ths += t.ths;
+  }
+  const rows = [...tallies.entries(), [FLEET_SCOPE, fleet] as const].map(([site, t]) => ({
+    site,
+    minute,
+    sweeps: 1,
+    ths_sum: t.ths,
+    machines: t.machines,
+    reporting: t.reporting,
+    stale: t.stale,
+    offline: t.offline,
+  }));
+  await fleetDb(db)
+    .insertInto('fleet_hashrate_minutes')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['site', 'minute']).doUpdateSet({
+        sweeps: sql`fleet_hashrate_minutes.sweeps + 1`,
+        ths_sum: sql`fleet_hashrate_minutes.ths_sum + excluded.ths_sum`,
+        machines: (eb) => eb.ref('excluded.machines'),
+        reporting: (eb) => eb.ref('excluded.reporting'),
+        stale: (eb) => eb.ref('excluded.stale'),
+        offline: (eb) => eb.ref('excluded.offline'),
+      }),
+    )
+    .execute();
+}
+
+// ---------------------------------------------------------------- sweeps
+
+/** A sweep still marked running after this long died with its process. */
+const ABANDONED_AFTER_MS = 15 * 60_000;
+
+/** Claims the one running-sweep slot, or returns undefined when another sweep holds it. */
+export async function startSweep(db: Db, at: Date): Promise<number | undefined> {
+  const f = fleetDb(db);
+  await f
+    .updateTable('fleet_sweeps')
+    .set({ running: false, finished_at: at, outcome: 'abandoned' })
+    .where('running', '=', true)
+    .where('started_at', '<', new Date(at.getTime() - ABANDONED_AFTER_MS))
+    .execute();
+  const row = await f
+    .insertInto('fleet_sweeps')
+    .values({ started_at: at })
+    .onConflict((oc) => oc.column('running').where('running', '=', true).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
+export async function finishSweep(
+  db: Db,
+  id: number,
+  r: { at: Date; machines: number; answered: number; failed: number; statusChanges: number; outcome: string },
+): Promise<void> {
+  await fleetDb(db)
+    .updateTable('fleet_sweeps')
+    .set({
+      running: false,
+      finished_at: r.at,
+      machines: r.machines,
+      answered: r.answered,
+      failed: r.failed,
+      status_changes: r.statusChanges,
+      outcome: r.outcome,
+    })
+    .where('id', '=', BigInt(id))
+    .execute();
+}
+
+export interface Retention {
+  telemetryDays: number;
+  totalsDays: number;
+}
+
+/** Measurements past their retention go; status changes and controls are history and stay. */
+export async function pruneMeasurements(
+  db: Db,
+  now: Date,
+  keep: Retention,
+): Promise<{ telemetry: number; minutes: number }> {
+  const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
+  const f = fleetDb(db);
+  const t = await f
+    .deleteFrom('fleet_telemetry')
+    .where('bucket', '<', before(keep.telemetryDays))
+    .executeTakeFirst();
+  const m = await f
+    .deleteFrom('fleet_hashrate_minutes')
+    .where('minute', '<', before(keep.totalsDays))
+    .executeTakeFirst();
+  return { telemetry: Number(t.numDeletedRows), minutes: Number(m.numDeletedRows) };
+}

@@ -1,0 +1,242 @@
+import { type ColumnType, type Generated, type Selectable, sql } from 'kysely';
+import type { Db } from '../db/db.js';
+import type { Identity, MachineStatus } from './model.js';
+
+/** jsonb: read back parsed, written as JSON text. */
+type Jsonb = ColumnType<unknown, string, string>;
+
+export type FleetTables = {
+  fleet_machines: {
+    id: bigint;
+    serial: string;
+    dna: string | null;
+    mac: string | null;
+    model: string | null;
+    firmware: string | null;
+    site: string;
+    address: string;
+    port: number;
+    registered_at: Date;
+    status: string;
+    status_since: Date;
+    status_reason: string | null;
+  };
+  fleet_status_changes: {
+    id: Generated<bigint>;
+    machine_id: bigint;
+    at: Date;
+    from_status: string;
+    to_status: string;
+    reason: string | null;
+    event_id: bigint;
+  };
+  fleet_controls: {
+    id: bigint;
+    requested_at: Date;
+    actor: string;
+    action: Jsonb;
+    selector: Jsonb;
+    machine_ids: Jsonb;
+    completed_at: Date | null;
+    succeeded: number | null;
+    failed: number | null;
+    results: ColumnType<unknown, string | null, string | null>;
+  };
+  fleet_machine_state: {
+    machine_id: bigint;
+    last_polled_at: Date;
+    last_seen_at: Date | null;
+    consecutive_failures: number;
+    last_failure: string | null;
+    health: string | null;
+    health_reason: string | null;
+    hashrate_ths: number | null;
+    telemetry: ColumnType<unknown, string | null, string | null>;
+  };
+  fleet_telemetry: {
+    machine_id: bigint;
+    bucket: Date;
+    polls: number;
+    samples: number;
+    ths_sum: number;
+    ths_min: number | null;
+    ths_max: number | null;
+    chip_max_c: number | null;
+    inlet_c: number | null;
+    power_w: number | null;
+    health: string | null;
+  };
+  fleet_hashrate_minutes: {
+    site: string;
+    minute: Date;
+    sweeps: number;
+    ths_sum: number;
+    machines: number;
+    reporting: number;
+    stale: number;
+    offline: number;
+  };
+  fleet_sweeps: {
+    id: Generated<bigint>;
+    started_at: Date;
+    finished_at: Date | null;
+    running: Generated<boolean>;
+    machines: number | null;
+    answered: number | null;
+    failed: number | null;
+    status_changes: number | null;
+    outcome: string | null;
+  };
+};
+
+export const fleetDb = (db: Db) => db.withTables<FleetTables>();
+
+export type MachineRow = Selectable<FleetTables['fleet_machines']>;
+
+// ---------------------------------------------------------------- registry (projections write these)
+
+export interface NewMachineFact extends Identity {
+  id: number;
+  site: string;
+  address: string;
+  port: number;
+}
+
+export async function insertMachines(db: Db, machines: NewMachineFact[], at: Date): Promise<void> {
+  if (machines.length === 0) return;
+  await fleetDb(db)
+    .insertInto('fleet_machines')
+    .values(
+      machines.map((m) => ({
+        id: BigInt(m.id),
+        serial: m.serial,
+        dna: m.dna ?? null,
+        mac: m.mac ?? null,
+        model: m.model ?? null,
+        firmware: m.firmware ?? null,
+        site: m.site,
+        address: m.address,
+        port: m.port,
+        registered_at: at,
+        status: 'new',
+        status_since: at,
+        status_reason: 'registered by a scan',
+      })),
+    )
+    .execute();
+}
+
+export interface MachineChangeFact {
+  id: number;
+  changes: Partial<Pick<MachineRow, 'address' | 'port' | 'site' | 'model' | 'firmware' | 'dna' | 'mac'>>;
+}
+
+export async function updateMachine(db: Db, change: MachineChangeFact): Promise<void> {
+  await fleetDb(db)
+    .updateTable('fleet_machines')
+    .set(change.changes)
+    .where('id', '=', BigInt(change.id))
+    .execute();
+}
+
+export interface StatusChangeFact {
+  machineId: number;
+  from: MachineStatus;
+  to: MachineStatus;
+  reason: string;
+}
+
+export async function applyStatusChanges(
+  db: Db,
+  changes: StatusChangeFact[],
+  at: Date,
+  eventId: bigint,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const f = fleetDb(db);
+  await f
+    .insertInto('fleet_status_changes')
+    .values(
+      changes.map((c) => ({
+        machine_id: BigInt(c.machineId),
+        at,
+        from_status: c.from,
+        to_status: c.to,
+        reason: c.reason,
+        event_id: eventId,
+      })),
+    )
+    .execute();
+  // One statement for the whole batch: the new status of each machine from a VALUES list.
+  const values = sql.join(
+    changes.map((c) => sql`(${BigInt(c.machineId)}::int8, ${c.to}::text, ${c.reason}::text)`),
+  );
+  await sql`update fleet_machines m set status = v.status, status_reason = v.reason, status_since = ${at}
+    from (values ${values}) as v(id, status, reason) where m.id = v.id`.execute(db);
+}
+
+export async function highestMachineId(db: Db): Promise<number> {
+  const row = await fleetDb(db)
+    .selectFrom('fleet_machines')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** Registered machines carrying any of these identities (a DNA or a MAC), as stored. */
+export async function machinesByIdentity(db: Db, ids: Identity[]): Promise<MachineRow[]> {
+  const dnas = ids.flatMap((i) => (i.dna ? [i.dna] : []));
+  const macs = ids.flatMap((i) => (i.mac ? [i.mac] : []));
+  const serials = ids.map((i) => i.serial);
+  if (serials.length === 0) return [];
+  return fleetDb(db)
+    .selectFrom('fleet_machines')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('serial', 'in', serials),
+        ...(dnas.length > 0 ? [eb('dna', 'in', dnas)] : []),
+        ...(macs.length > 0 ? [eb('mac', 'in', macs)] : []),
+      ]),
+    )
+    .execute();
+}
+
+// ---------------------------------------------------------------- control facts
+
+export async function insertControl(
+  db: Db,
+  c: { id: number; at: Date; actor: string; action: unknown; selector: unknown; machineIds: number[] },
+): Promise<void> {
+  await fleetDb(db)
+    .insertInto('fleet_controls')
+    .values({
+      id: BigInt(c.id),
+      requested_at: c.at,
+      actor: c.actor,
+      action: JSON.stringify(c.action),
+      selector: JSON.stringify(c.selector),
+      machine_ids: JSON.stringify(c.machineIds),
+    })
+    .execute();
+}
+
+export async function completeControl(
+  db: Db,
+  c: { id: number; at: Date; succeeded: number; failed: number; results: unknown },
+): Promise<void> {
+  await fleetDb(db)
+    .updateTable('fleet_controls')
+    .set({
+      completed_at: c.at,
+      succeeded: c.succeeded,
+      failed: c.failed,
+      results: JSON.stringify(c.results),
+    })
+    .where('id', '=', BigInt(c.id))
+    .execute();
+}
+
+export async function findControl(db: Db, id: number) {
+  return fleetDb(db).selectFrom('fleet_controls').selectAll().where('id', '=', BigInt(id)).executeTakeFirst();
+}

@@ -1,0 +1,348 @@
+/**
+ * One sweep of the poller: every registered machine asked once, many at a time (the client keeps
+ * one command in flight per miner and a global socket budget), results written in batches while
+ * the sweep goes on. Memory stays flat however big the fleet: the registry is read a page at a
+ * time and a batch is dropped once written.
+ */
+import type { Actor, AppContext } from '../app/context.js';
+import { ruleBroken } from '../kernel/errors.js';
+import { inTransaction, record } from '../ledger/ledger.js';
+import {
+  afterPoll,
+  bucketStart,
+  DEFAULT_OFFLINE_AFTER,
+  emptyTally,
+  type PollOutcome,
+  type SiteTally,
+  TELEMETRY_BUCKET_MINUTES,
+  TOTALS_BUCKET_MINUTES,
+  tally,
+} from './model.js';
+import type { StatusesChanged } from './projections.js';
+import type { MinerClient, MinerResult } from './protocol/client.js';
+import { jsonRequest } from './protocol/codec.js';
+import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
+import {
+  addSweepTotals,
+  finishSweep,
+  type MachineToPoll,
+  machinesToPoll,
+  type PollRecord,
+  pruneMeasurements,
+  type Retention,
+  startSweep,
+  writePolls,
+} from './series-store.js';
+import { minersFor } from './settings.js';
+import { fleetDb, type StatusChangeFact } from './store.js';
+
+/**
+ * What a poll asks, joined into one request (one connection per miner per sweep): hashrate,
+ * hardware and pools. The identity is checked on every poll too, to notice when DHCP gave the
+ * address to another machine: `estats` carries the DNA, so `version` is only added for a machine
+ * known by its MAC alone.
+ */
+export const POLL_COMMANDS = ['summary', 'estats', 'pools'] as const;
+/** Encoded once: the same request text goes to every miner in every sweep. */
+const POLL_REQUEST = jsonRequest(POLL_COMMANDS);
+const POLL_WITH_VERSION = jsonRequest(['version', ...POLL_COMMANDS]);
+
+export interface SweepOptions {
+  client?: MinerClient;
+  offlineAfter?: number;
+  /** Measurements older than this are deleted after the sweep. */
+  retention?: Retention;
+  /** Polls in flight at once (the client's own limit also applies). */
+  concurrency?: number;
+  pageSize?: number;
+  flushSize?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Filled with each poll's duration in ms, for the benchmark's percentiles. */
+  latencies?: number[];
+}
+
+export interface SweepReport {
+  sweep: number;
+  startedAt: Date;
+  seconds: number;
+  machines: number;
+  answered: number;
+  failed: number;
+  failures: Record<string, number>;
+  statusChanges: number;
+  byStatus: Record<string, number>;
+  measuredThs: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  rowsWritten: number;
+  pruned: { telemetry: number; minutes: number };
+}
+
+interface Polled {
+  record: PollRecord;
+  change?: StatusChangeFact;
+}
+
+export async function sweepFleet(
+  ctx: AppContext,
+  actor: Actor,
+  opts: SweepOptions = {},
+): Promise<SweepReport> {
+  const at = ctx.clock.now();
+  const sweep = await startSweep(ctx.db, at);
+  if (sweep === undefined) {
+    throw ruleBroken(
+      'fleet.sweep-running',
+      'Another sweep of the fleet is running; wait for it to finish (each sweep polls every machine).',
+    );
+  }
+  const started = performance.now();
+  try {
+    const report = await runSweep(ctx, actor, sweep, at, opts);
+    report.seconds = Math.round(performance.now() - started) / 1000;
+    await finishSweep(ctx.db, sweep, {
+      at: new Date(at.getTime() + Math.round(performance.now() - started)),
+      machines: report.machines,
+      answered: report.answered,
+      failed: report.failed,
+      statusChanges: report.statusChanges,
+      outcome: 'done',
+    });
+    return report;
+  } catch (error) {
+    // Free the running-sweep slot; if the database itself is what failed, say so in the log and
+    // let the original error through (the slot is reclaimed as abandoned later).
+    await finishSweep(ctx.db, sweep, {
+      at: ctx.clock.now(),
+      machines: 0,
+      answered: 0,
+      failed: 0,
+      statusChanges: 0,
+      outcome: `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+    }).catch((closing: unknown) => ctx.log.error({ err: closing, sweep }, 'could not close a failed sweep'));
+    throw error;
+  }
+}
+
+async function runSweep(
+  ctx: AppContext,
+  actor: Actor,
+  sweep: number,
+  at: Date,
+  opts: SweepOptions,
+): Promise<SweepReport> {
+  const client = opts.client ?? minersFor(ctx);
+  const offlineAfter = opts.offlineAfter ?? DEFAULT_OFFLINE_AFTER;
+  const pageSize = opts.pageSize ?? 5000;
+  // Small enough that an embedded database (PGlite runs on this thread) never stalls the sockets
+  // for long, big enough that a server database sees few statements.
+  const flushSize = opts.flushSize ?? 1000;
+  const bucket = bucketStart(at, TELEMETRY_BUCKET_MINUTES);
+  const total = Number(
+    (
+      await fleetDb(ctx.db)
+        .selectFrom('fleet_machines')
+        .select((eb) => eb.fn.countAll<bigint>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const next = pager(ctx, pageSize);
+  const tallies = new Map<string, SiteTally>();
+  const failures: Record<string, number> = {};
+  const byStatus: Record<string, number> = {};
+  const latencies = opts.latencies ?? [];
+  let done = 0;
+  let answered = 0;
+  let statusChanges = 0;
+  let rowsWritten = 0;
+  let buffer: Polled[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let queued = 0;
+
+  const flush = () => {
+    const batch = buffer;
+    buffer = [];
+    queued++;
+    writing = writing.then(async () => {
+      rowsWritten += await writeBatch(ctx, actor, sweep, batch, at, bucket);
+      statusChanges += batch.filter((p) => p.change).length;
+      queued--;
+    });
+    return writing;
+  };
+
+  const worker = async () => {
+    for (let m = await next(); m !== undefined; m = await next()) {
+      const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
+      const reply = await client.request({ host: m.address, port: m.port }, request);
+      latencies.push(reply.durationMs);
+      const polled = judge(m, reply, offlineAfter);
+      buffer.push(polled);
+      if (polled.record.answered) answered++;
+      else {
+        const kind = reply.ok ? 'wrong-machine' : reply.failure;
+        failures[kind] = (failures[kind] ?? 0) + 1;
+      }
+      const status = polled.change?.to ?? m.status;
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+      const t = tallies.get(m.site) ?? emptyTally();
+      tallies.set(m.site, t);
+      tally(t, {
+        answered: polled.record.answered,
+        status,
+        lastGoodThs: polled.record.answered ? (polled.record.ths ?? null) : m.lastGoodThs,
+      });
+      done++;
+      opts.onProgress?.(done, total);
+      // Keep writes flowing while polling; wait only when the writer falls behind.
+      if (buffer.length >= flushSize) {
+        const written = flush();
+        if (queued > 2) await written;
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency ?? 2000, total || 1));
+  await Promise.all(Array.from({ length: workers }, worker));
+  await flush();
+  await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), tallies);
+  rowsWritten += tallies.size + 1;
+  const pruned =
+    opts.retention === undefined
+      ? { telemetry: 0, minutes: 0 }
+      : await pruneMeasurements(ctx.db, at, opts.retention);
+
+  const sorted = Float64Array.from(latencies).sort();
+  const pct = (p: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  let measuredThs = 0;
+  for (const t of tallies.values()) measuredThs += t.ths;
+  return {
+    sweep,
+    startedAt: at,
+    seconds: 0,
+    machines: done,
+    answered,
+    failed: done - answered,
+    failures,
+    statusChanges,
+    byStatus,
+    measuredThs: Math.round(measuredThs * 1000) / 1000,
+    latencyMs: { p50: round1(pct(0.5)), p99: round1(pct(0.99)), max: round1(sorted.at(-1) ?? 0) },
+    rowsWritten,
+    pruned,
+  };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Hands out registered machines one at a time, loading the next page when one runs out. */
+function pager(ctx: AppContext, pageSize: number): () => Promise<MachineToPoll | undefined> {
+  let page: MachineToPoll[] = [];
+  let index = 0;
+  let after = 0;
+  let exhausted = false;
+  let loading: Promise<void> | undefined;
+  return async () => {
+    for (;;) {
+      if (index < page.length) return page[index++];
+      if (exhausted) return undefined;
+      loading ??= machinesToPoll(ctx.db, after, pageSize).then((rows) => {
+        page = rows;
+        index = 0;
+        if (rows.length < pageSize) exhausted = true;
+        if (rows.length > 0) after = rows.at(-1)!.id;
+        loading = undefined;
+      });
+      await loading;
+    }
+  };
+}
+
+/** One poll's reply (or failure) → what to store and whether the machine's status changed. */
+function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Polled {
+  let outcome: PollOutcome;
+  let t: NormalisedTelemetry | undefined;
+  if (reply.ok) {
+    t = normalise(reply);
+    const other = otherMachine(m, t);
+    outcome = other
+      ? {
+          ok: false,
+          failure: `${m.address} now answers as another machine (${other}); rescan the site to update addresses`,
+        }
+      : { ok: true, status: t.status, reason: t.statusReason };
+  } else {
+    outcome = { ok: false, failure: reply.message };
+  }
+  const next = afterPoll({ status: m.status, consecutiveFailures: m.failures }, outcome, offlineAfter);
+  const polled: Polled = {
+    record: outcome.ok
+      ? {
+          machineId: m.id,
+          answered: true,
+          failures: 0,
+          health: next.status,
+          healthReason: next.reason,
+          ths: t?.hashrateThs?.recent ?? t?.hashrateThs?.average,
+          chipMaxC: t?.temperatures?.hottestChipC,
+          inletC: t?.temperatures?.inletC,
+          powerW: t?.powerW,
+          telemetry: stored(t!),
+        }
+      : { machineId: m.id, answered: false, failures: next.consecutiveFailures, failure: outcome.failure },
+  };
+  if (next.change) polled.change = { machineId: m.id, ...next.change };
+  return polled;
+}
+
+/** The identity in the reply when it is not this machine's; undefined when it matches or is absent. */
+function otherMachine(m: MachineToPoll, t: NormalisedTelemetry): string | undefined {
+  if (m.dna && t.dna && t.dna !== m.dna) return `DNA ${t.dna}`;
+  if (m.mac && t.mac && t.mac !== m.mac) return `MAC ${t.mac}`;
+  return undefined;
+}
+
+/** The latest state as the API shows it: the figures without the decoder's bookkeeping. */
+function stored(
+  t: NormalisedTelemetry,
+): Omit<NormalisedTelemetry, 'sources' | 'repairs'> & { repairs?: string[] } {
+  const { sources: _sources, repairs, ...rest } = t;
+  return repairs.length > 0 ? { ...rest, repairs } : rest;
+}
+
+/**
+ * A batch's state, series and status changes in one transaction: the changes are a ledger event
+ * (business facts: someone acts on a machine that went board-down), the figures are not.
+ */
+async function writeBatch(
+  ctx: AppContext,
+  actor: Actor,
+  sweep: number,
+  batch: Polled[],
+  at: Date,
+  bucket: Date,
+): Promise<number> {
+  if (batch.length === 0) return 0;
+  const changes = batch.flatMap((p) => (p.change ? [p.change] : []));
+  await inTransaction(ctx.db, async (tx) => {
+    await writePolls(
+      tx,
+      batch.map((p) => p.record),
+      at,
+      bucket,
+    );
+    if (changes.length > 0) {
+      await record(
+        { ...ctx, db: tx },
+        {
+          actor,
+          kind: 'fleet.statuses-changed',
+          stream: `fleet-sweep:${sweep}`,
+          request: { sweep, changes },
+        },
+        async () => ({ sweep, observedAt: at.toISOString(), changes }) satisfies StatusesChanged,
+        async () => undefined,
+      );
+    }
+  });
+  return batch.length * 2 + changes.length;
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, testServer } from '../testing/index.js';
+
+describe('the HTTP edge', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer();
+  });
+  afterAll(async () => s.close());
+
+  it('answers health and the OpenAPI document without a token', async () => {
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    const doc = (await s.call('GET', '/api/openapi.json', { role: null })).body;
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toContain('/api/catalog/products');
+    const page = await fetch(`${s.url}/api/docs/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+  });
+
+  it('refuses a missing or unknown token with 401 as JSON', async () => {
+    const none = await s.call('GET', '/api/catalog/products', { role: null });
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('auth.missing-token');
+    const bad = await s.call('GET', '/api/catalog/products', {
+      role: null,
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.body.error.code).toBe('auth.bad-token');
+  });
+
+  it('refuses the wrong role with 403 as JSON, naming the role needed', async () => {
+    const r = await s.call('POST', '/api/auth/tokens', {
+      role: 'finance',
+      body: { name: 'x', role: 'admin' },
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.error.message).toContain('admin');
+  });
+
+  it('answers an unknown route and malformed JSON with 4xx JSON bodies', async () => {
+    const missing = await s.call('GET', '/api/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not-found');
+    const broken = await s.call('POST', '/api/catalog/products', { body: '{"kind":', headers: {} });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toBeTruthy();
+  });
+
+  it('creates a token once, stores only its hash, and accepts it afterwards', async () => {
+    const created = await s.call('POST', '/api/auth/tokens', { body: { name: 'alice', role: 'finance' } });
+    expect(created.status).toBe(201);
+    const token: string = created.body.token;
+    const stored = await s.app.db
+      .selectFrom('api_tokens')
+      .select('token_hash')
+      .where('name', '=', 'alice')
+      .executeTakeFirstOrThrow();
+    expect(stored.token_hash).not.toContain(token);
+    const me = await fetch(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await me.json()).toEqual({ id: 'token:alice', role: 'finance' });
+    const revoked = await s.call('DELETE', `/api/auth/tokens/${created.body.info.id}`);
+    expect(revoked.status).toBe(200);
+    const after = await fetch(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(401);
+  });
+
+  it('lists the audit trail for finance', async () => {
+    const r = await s.call('GET', '/api/audit?kind=auth.', { role: 'finance' });
+    expect(r.status).toBe(200);
+    expect(r.body.some((e: { kind: string }) => e.kind === 'auth.token-created')).toBe(true);
+    const bad = await s.call('GET', '/api/audit?since=yesterday', { role: 'finance' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('since');
+  });
+});

@@ -1,0 +1,32 @@
+import type { AppContext } from '../app/context.js';
+import { fromStoredJson } from '../kernel/json.js';
+import type { RecordedEvent } from './ledger.js';
+
+export interface AuditQuery {
+  since?: string | undefined;
+  until?: string | undefined;
+  kind?: string | undefined;
+  stream?: string | undefined;
+  actor?: string | undefined;
+  limit: number;
+}
+
+/** Who did what and when: the ledger itself, filtered, oldest first. */
+export async function listEvents(ctx: AppContext, q: AuditQuery): Promise<RecordedEvent[]> {
+  let query = ctx.db.selectFrom('events').selectAll().orderBy('id').limit(q.limit);
+  if (q.since) query = query.where('recorded_at', '>=', new Date(`${q.since}T00:00:00Z`));
+  if (q.until) query = query.where('recorded_at', '<', new Date(`${q.until}T00:00:00Z`));
+  if (q.kind) query = query.where('kind', 'like', `${q.kind}%`);
+  if (q.stream) query = query.where('stream', '=', q.stream);
+  if (q.actor) query = query.where('actor', '=', q.actor);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    recordedAt: row.recorded_at,
+    actor: row.actor,
+    kind: row.kind,
+    stream: row.stream,
+    version: row.version,
+    payload: fromStoredJson(row.payload),
+  }));
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { HashforgeModule } from '../app/module.js';
+import { defineAction } from '../cli/command.js';
+import { parseInput } from '../cli/input.js';
+import { toWireJson } from '../kernel/json.js';
+import { listEvents } from './audit.js';
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2021-01-01');
+const AuditQuery = z
+  .object({
+    since: isoDay.optional().describe('first day (UTC) to list'),
+    until: isoDay.optional().describe('day (UTC) to stop before'),
+    kind: z.string().optional().describe('event kind or its prefix, e.g. sales.'),
+    stream: z.string().optional().describe('one stream, e.g. contract:42'),
+    actor: z.string().optional().describe('who acted, e.g. token:alice'),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  })
+  .strict();
+
+export const ledgerModule: HashforgeModule = {
+  name: 'ledger',
+  registerRoutes(app, ctx) {
+    app.get(
+      '/api/audit',
+      {
+        config: { role: ['admin', 'finance'] },
+        schema: {
+          tags: ['audit'],
+          summary: 'The append-only history: who did what and when',
+          querystring: AuditQuery,
+        },
+      },
+      async (req) => listEvents(ctx, req.query),
+    );
+  },
+  registerCommands(program) {
+    defineAction(
+      program
+        .command('audit')
+        .description('List the history of writes: who did what and when')
+        .option('--since <day>', 'first day, e.g. 2021-01-01')
+        .option('--until <day>', 'day to stop before')
+        .option('--kind <kind>', 'event kind or prefix')
+        .option('--stream <stream>', 'one stream, e.g. contract:42')
+        .option('--actor <actor>', 'who acted')
+        .option('--limit <n>', 'at most this many', '1000'),
+      { role: ['admin', 'finance'] },
+      async (app, opts) => {
+        const { json: _j, token: _t, idempotencyKey: _k, ...filters } = opts;
+        const events = await listEvents(app, parseInput(AuditQuery, filters));
+        const text = events
+          .map(
+            (e) =>
+              `${e.id}\t${e.recordedAt.toISOString()}\t${e.actor}\t${e.kind}\t${e.stream}\t${toWireJson(e.payload)}`,
+          )
+          .join('\n');
+        return { json: events, text: text || 'no events' };
+      },
+    );
+  },
+};

@@ -1,0 +1,140 @@
+/**
+ * The self-mining and treasury commands as a user runs them: real processes on one fresh database.
+ * Each process opens the database anew, so the steps are few and each checks several things.
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freshCliEnv, runCli } from '../testing/cli.js';
+
+describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
+  const env = freshCliEnv();
+  const run = (...args: string[]) => runCli(args, env);
+
+  it('sets up a site, deploys within its capacity, installs, and shows status against the target', () => {
+    expect(run('market', 'import', 'data/market/btc_daily.csv').status).toBe(0);
+    const machine = run(
+      ...[
+        'catalog',
+        'add',
+        '--kind',
+        'machine',
+        '--id',
+        'A1246',
+        '--name',
+        'AvalonMiner 1246',
+        '--family',
+        'A12',
+      ],
+      ...['--stage', 'mass-production', '--generation', '12', '--ths', '90', '--watts', '3420'],
+      ...['--chips-per-machine', '330', '--hashboards', '3'],
+    );
+    expect(machine.status, machine.stderr).toBe(0);
+    const sg = run(
+      ...['mining', 'site', 'add', '--code', 'SG1', '--name', 'Singapore One', '--country', 'Singapore'],
+      ...[
+        '--capacity-mw',
+        '1',
+        '--usd-per-kwh',
+        '0.05',
+        '--price-from',
+        '2021-01-01',
+        '--status',
+        'approved',
+      ],
+      ...['--permit-ref', 'EMA-2021-17'],
+    );
+    expect(sg.status, sg.stderr).toBe(0);
+    const bad = run(
+      ...['mining', 'site', 'add', '--code', 'X1', '--name', 'X', '--country', 'XX'],
+      ...['--capacity-mw', 'lots', '--usd-per-kwh', '0.05'],
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/capacityMw/);
+    // 300 × 3,420 W = 1.026 MW on a 1 MW site
+    const over = run(
+      'mining',
+      'deploy',
+      '--site',
+      'SG1',
+      '--model',
+      'A1246',
+      '--units',
+      '300',
+      '--serial-prefix',
+      'SG-',
+    );
+    expect(over.status).toBe(3);
+    expect(over.stderr).toMatch(/0.026 MW more than it has/);
+    const deployed = run(
+      ...[
+        'mining',
+        'deploy',
+        '--site',
+        'SG1',
+        '--model',
+        'A1246',
+        '--units',
+        '200',
+        '--serial-prefix',
+        'SG-',
+      ],
+      ...['--shipped-on', '2021-03-01'],
+    );
+    expect(deployed.status, deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(/200 × A1246 to SG1.*18.00 PH\/s/);
+    const serials = join(tmpdir(), `hf-serials-${process.pid}.txt`);
+    writeFileSync(
+      serials,
+      Array.from({ length: 200 }, (_, i) => `SG-${String(i + 1).padStart(4, '0')}`).join('\n'),
+    );
+    expect(run('mining', 'install', '--serials-file', serials, '--on', '2021-03-10').status).toBe(0);
+    expect(
+      run('mining', 'target', 'set', '--by', '2021-12-31', '--low', '2 EH', '--high', '4 EH').status,
+    ).toBe(0);
+    const status = run('mining', 'status', '--on', '2021-06-30');
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/installed 18.00 PH\/s/);
+    expect(status.stdout).toMatch(
+      /2.00 EH\/s - 4.00 EH\/s by 2021-12-31 \(184 days left\): below, 0.9% of the low end/,
+    );
+  });
+
+  it('imports payouts, gives the balance on a day, and holds BTC unless an admin overrides', () => {
+    const payouts = join(tmpdir(), `hf-payouts-${process.pid}.json`);
+    const december = Array.from({ length: 31 }, (_, i) => ({
+      date: `2021-12-${String(i + 1).padStart(2, '0')}`,
+      pool: 'F2Pool',
+      btc: '0.0105',
+    }));
+    writeFileSync(payouts, JSON.stringify(december));
+    const imported = run('treasury', 'import-payouts', payouts);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/imported 31 payouts into btc, 2021-12-01 .. 2021-12-31, 0.32550000 BTC/);
+    const balance = run('treasury', 'balance', '--on', '2021-12-31');
+    expect(balance.stdout).toMatch(/btc\s+BTC\s+0.32550000 BTC/);
+    const refused = run('treasury', 'sell', '--btc', '0.1', '--on', '2021-12-31');
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(/hold policy/);
+    const sold = run(
+      ...['treasury', 'sell', '--btc', '0.1', '--on', '2021-12-31'],
+      ...['--override', '--reason', 'pay the December power bill'],
+    );
+    expect(sold.status, sold.stderr).toBe(0);
+    expect(sold.stdout).toMatch(/FLAGGED against the hold policy: pay the December power bill/);
+  });
+
+  it('advises curtailment on a day and says what it saves', () => {
+    const cheap = run('mining', 'advise', '--on', '2022-06-18');
+    expect(cheap.status, cheap.stderr).toBe(0);
+    expect(cheap.stdout).toMatch(/SG1\s+A1246\s+200\s+keep-on/);
+    expect(
+      run('mining', 'site', 'price', 'SG1', '--usd-per-kwh', '0.12', '--from', '2022-06-01').status,
+    ).toBe(0);
+    const dear = run('mining', 'advise', '--on', '2022-06-18');
+    // per machine: 3.42 kW × 24 h × $0.12 = $9.85 of power against $7.25 of expected revenue
+    expect(dear.stdout).toMatch(/SG1\s+A1246\s+200\s+switch-off\s+\$520.00/);
+    expect(dear.stdout).toMatch(/switch off 200 machine\(s\), saving \$520.00 a day/);
+  });
+});

@@ -1,0 +1,293 @@
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import type { HttpApp } from '../http/app.js';
+import { parseQuarter, todayUtc } from '../kernel/calendar.js';
+import { adviseCurtailment, applyAdvice, economicsOn, listCurtailments } from './advice.js';
+import { allocationStatus } from './allocation.js';
+import { energyByDay } from './costs.js';
+import { deployMachines, installMachines, listDeployments, listMachines } from './deployments.js';
+import { earningsByMonth, expectedByDay } from './earnings.js';
+import { hashrateByDay } from './hashrate.js';
+import { miningQuarter } from './quarter.js';
+import {
+  ApplyAdvice,
+  ComplianceChange,
+  Deployment,
+  Installation,
+  MachineQuery,
+  MonthRangeQuery,
+  NewSite,
+  NewTarget,
+  OnQuery,
+  PriceChange,
+  QuarterQuery,
+  RangeQuery,
+  SiteChanges,
+  SiteCode,
+} from './schemas.js';
+import { addSite, changeCompliance, changeSite, getSite, listSites, setPrice } from './sites.js';
+import { listTargets, miningStatus, setTarget } from './targets.js';
+
+const tags = ['mining'];
+const ByCode = z.object({ code: SiteCode });
+const SiteQuery = z.object({ site: SiteCode.optional() }).strict();
+
+export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
+  const today = () => todayUtc(ctx.clock.now());
+
+  // ---------------------------------------------------------------------------------- sites
+  app.get(
+    '/api/mining/sites',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Self-mining sites with capacity, price and status' },
+    },
+    async () => listSites(ctx),
+  );
+  app.get(
+    '/api/mining/sites/:code',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'One site, its price history, compliance history and flagged machines',
+        params: ByCode,
+      },
+    },
+    async (req) => getSite(ctx, req.params.code),
+  );
+  app.post(
+    '/api/mining/sites',
+    { config: { role: 'ops' }, schema: { tags, summary: 'Add a site', body: NewSite } },
+    async (req, reply) => {
+      reply.code(201);
+      return addSite(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.patch(
+    '/api/mining/sites/:code',
+    {
+      config: { role: 'ops' },
+      schema: {
+        tags,
+        summary: 'Rename a site or change its power capacity',
+        params: ByCode,
+        body: SiteChanges,
+      },
+    },
+    async (req) => changeSite(ctx, req.actor, req.params.code, req.body, req.idempotencyKey),
+  );
+  app.post(
+    '/api/mining/sites/:code/prices',
+    {
+      config: { role: ['ops', 'finance'] },
+      schema: { tags, summary: 'Set the electricity price from a day on', params: ByCode, body: PriceChange },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return setPrice(ctx, req.actor, req.params.code, req.body, req.idempotencyKey);
+    },
+  );
+  app.post(
+    '/api/mining/sites/:code/compliance',
+    {
+      config: { role: 'ops' },
+      schema: {
+        tags,
+        summary: 'Change the compliance status; suspending flags every machine there for curtailment',
+        params: ByCode,
+        body: ComplianceChange,
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return changeCompliance(ctx, req.actor, req.params.code, req.body, req.idempotencyKey);
+    },
+  );
+
+  // ---------------------------------------------------------------------------- deployments
+  app.post(
+    '/api/mining/deployments',
+    {
+      config: { role: 'ops' },
+      schema: {
+        tags,
+        summary: 'Ship machines to an approved site within its power capacity',
+        body: Deployment,
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return deployMachines(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/mining/deployments',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Deployments, oldest first', querystring: SiteQuery },
+    },
+    async (req) => listDeployments(ctx, req.query.site),
+  );
+  app.post(
+    '/api/mining/installations',
+    { config: { role: 'ops' }, schema: { tags, summary: 'Mark machines installed', body: Installation } },
+    async (req, reply) => {
+      reply.code(201);
+      return installMachines(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/mining/machines',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Deployed machines: in transit, installed or hashing',
+        querystring: MachineQuery,
+      },
+    },
+    async (req) => listMachines(ctx, req.query),
+  );
+
+  // ------------------------------------------------------------------- hashrate, money, advice
+  app.get(
+    '/api/mining/hashrate',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Installed and measured TH/s per site and in total, by day',
+        querystring: RangeQuery,
+      },
+    },
+    async (req) => hashrateByDay(ctx, req.query),
+  );
+  app.get(
+    '/api/mining/energy',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Energy and its cost per site per day', querystring: RangeQuery },
+    },
+    async (req) => energyByDay(ctx, req.query),
+  );
+  app.get(
+    '/api/mining/earnings',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'By month: expected and actual BTC, luck, energy and cost per BTC mined',
+        querystring: MonthRangeQuery,
+      },
+    },
+    async (req) => earningsByMonth(ctx, req.query),
+  );
+  app.get(
+    '/api/mining/earnings/days',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'By day: the hashrate used, expected and actual BTC',
+        querystring: RangeQuery,
+      },
+    },
+    async (req) => expectedByDay(ctx, req.query),
+  );
+  app.get(
+    '/api/mining/economics',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Per site and model on a day: energy, revenue, breakeven BTC price, curtailment hashprice',
+        querystring: OnQuery,
+      },
+    },
+    async (req) => economicsOn(ctx, req.query.on ?? today()),
+  );
+  app.get(
+    '/api/mining/advice',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'What to switch off on a day and the USD a day it saves',
+        querystring: OnQuery,
+      },
+    },
+    async (req) => adviseCurtailment(ctx, req.query.on ?? today()),
+  );
+  app.post(
+    '/api/mining/advice/apply',
+    {
+      config: { role: 'ops' },
+      schema: {
+        tags,
+        summary: "Soft off every machine the day's advice switches off (audited)",
+        body: ApplyAdvice,
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return applyAdvice(ctx, req.actor, req.body.on, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/mining/curtailments',
+    { config: { role: 'viewer' }, schema: { tags, summary: 'Advice applied so far' } },
+    async () => listCurtailments(ctx),
+  );
+
+  // ---------------------------------------------------------------------------------- targets
+  app.post(
+    '/api/mining/targets',
+    {
+      config: { role: ['ops', 'finance'] },
+      schema: { tags, summary: 'Set a hashrate target', body: NewTarget },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return setTarget(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/mining/targets',
+    { config: { role: 'viewer' }, schema: { tags, summary: 'Hashrate targets, latest set first' } },
+    async () => listTargets(ctx),
+  );
+  app.get(
+    '/api/mining/allocation',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary:
+          "By month and model: machines built, supply's self-mining allocation, deployed against it and shipped",
+        querystring: MonthRangeQuery,
+      },
+    },
+    async (req) => allocationStatus(ctx, req.query.from, req.query.to),
+  );
+  app.get(
+    '/api/mining/quarters/:quarter',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: "The quarter's self-mining figures for the report, each naming where its records are listed",
+        params: QuarterQuery,
+      },
+    },
+    async (req) => miningQuarter(ctx, parseQuarter(req.params.quarter, 'quarter')),
+  );
+  app.get(
+    '/api/mining/status',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Hashrate installed and measured against the target', querystring: OnQuery },
+    },
+    async (req) => miningStatus(ctx, req.query.on),
+  );
+}

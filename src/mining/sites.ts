@@ -1,0 +1,234 @@
+/** Sites: where self-mining may run, what power costs there, and whether the law allows it. */
+import type { Actor, AppContext } from '../app/context.js';
+import { type Day, todayUtc } from '../kernel/calendar.js';
+import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
+import { record } from '../ledger/ledger.js';
+import { fleetMachines } from './fleet-link.js';
+import {
+  type Compliance,
+  checkCapacity,
+  checkCompliance,
+  matchFleetMachines,
+  megawattsToWatts,
+  priceOn,
+  type SitePrice,
+  WATTS_PER_MW,
+} from './model.js';
+import type { ComplianceChangeInput, NewSiteInput, PriceChangeInput, SiteChangesInput } from './schemas.js';
+import type { Site } from './store.js';
+import * as store from './store.js';
+
+export type { Site } from './store.js';
+
+export const siteStream = (code: string) => `site:${code}`;
+
+export interface SiteView extends Site {
+  capacityMw: number;
+  deployedW: number;
+  deployedMw: number;
+  /** Power capacity still free for more machines, in W. */
+  freeW: number;
+  usdPerKwh: number | null;
+  prices: SitePrice[];
+}
+
+async function view(ctx: AppContext, site: Site, day: Day): Promise<SiteView> {
+  const prices = (await store.pricesBySite(ctx.db, site.code)).get(site.code) ?? [];
+  const deployedW = await store.deployedWatts(ctx.db, site.code);
+  return {
+    ...site,
+    capacityMw: site.capacityW / WATTS_PER_MW,
+    deployedW,
+    deployedMw: deployedW / WATTS_PER_MW,
+    freeW: Math.max(0, site.capacityW - deployedW),
+    usdPerKwh: priceOn(prices, day) ?? null,
+    prices,
+  };
+}
+
+export async function requireSite(db: AppContext['db'], code: string, field = 'site'): Promise<Site> {
+  const site = await store.findSite(db, code);
+  if (!site) throw notFound('Site', code, field);
+  return site;
+}
+
+export async function listSites(ctx: AppContext): Promise<SiteView[]> {
+  const today = todayUtc(ctx.clock.now());
+  return Promise.all((await store.selectSites(ctx.db)).map((s) => view(ctx, s, today)));
+}
+
+export async function getSite(ctx: AppContext, code: string) {
+  const site = await requireSite(ctx.db, code, 'code');
+  return {
+    ...(await view(ctx, site, todayUtc(ctx.clock.now()))),
+    complianceHistory: await store.complianceHistory(ctx.db, code),
+    flagged: await store.openFlags(ctx.db, code),
+  };
+}
+
+export async function addSite(
+  ctx: AppContext,
+  actor: Actor,
+  input: NewSiteInput,
+  idempotencyKey?: string,
+): Promise<SiteView> {
+  const today = todayUtc(ctx.clock.now());
+  return record(
+    ctx,
+    { actor, kind: 'mining.site-added', stream: siteStream(input.code), idempotencyKey, request: input },
+    async (tx) => {
+      if (await store.findSite(tx, input.code))
+        throw ruleBroken('mining.duplicate-site', `There is already a site ${input.code}.`, 'code');
+      const compliance = checkCompliance({
+        status: input.status,
+        permitRef: input.permitRef ?? null,
+        permitFrom: input.permitFrom ?? null,
+        permitUntil: input.permitUntil ?? null,
+      });
+      const site: Site = {
+        code: input.code,
+        name: input.name,
+        country: input.country,
+        capacityW: megawattsToWatts(input.capacityMw),
+        compliance,
+        statusSince: input.permitFrom && input.status === 'approved' ? input.permitFrom : today,
+      };
+      const price: SitePrice = { effectiveFrom: input.priceFrom ?? today, usdPerKwh: input.usdPerKwh };
+      return { site, price, reason: 'site added' };
+    },
+    async (tx, event) => view({ ...ctx, db: tx }, (event.payload as { site: Site }).site, today),
+  );
+}
+
+export async function changeSite(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  changes: SiteChangesInput,
+  idempotencyKey?: string,
+): Promise<SiteView> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'mining.site-changed',
+      stream: siteStream(code),
+      idempotencyKey,
+      request: { code, changes },
+    },
+    async (tx) => {
+      const current = await requireSite(tx, code, 'code');
+      const site: Site = {
+        ...current,
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.country !== undefined ? { country: changes.country } : {}),
+      };
+      if (changes.capacityMw !== undefined) {
+        site.capacityW = megawattsToWatts(changes.capacityMw);
+        checkCapacity(code, site.capacityW, await store.deployedWatts(tx, code));
+      }
+      return { site, changes };
+    },
+    async (tx, event) =>
+      view({ ...ctx, db: tx }, (event.payload as { site: Site }).site, todayUtc(ctx.clock.now())),
+  );
+}
+
+/** A new electricity price from a day on; a second change for the same day replaces the first. */
+export async function setPrice(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  input: PriceChangeInput,
+  idempotencyKey?: string,
+): Promise<SiteView> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'mining.price-set',
+      stream: siteStream(code),
+      idempotencyKey,
+      request: { code, ...input },
+    },
+    async (tx) => {
+      await requireSite(tx, code, 'code');
+      return { site: code, price: { effectiveFrom: input.effectiveFrom, usdPerKwh: input.usdPerKwh } };
+    },
+    async (tx) => view({ ...ctx, db: tx }, await requireSite(tx, code), todayUtc(ctx.clock.now())),
+  );
+}
+
+export interface ComplianceResult extends SiteView {
+  flaggedSerials: string[];
+  flagsCleared: boolean;
+}
+
+/**
+ * Changes a site's compliance status. Suspension flags every machine there for curtailment — the
+ * ones we deployed and any other the fleet knows at the site; approving it again clears the flags.
+ * The permit fields not given stay as they were.
+ */
+export async function changeCompliance(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  input: ComplianceChangeInput,
+  idempotencyKey?: string,
+): Promise<ComplianceResult> {
+  const today = todayUtc(ctx.clock.now());
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'mining.compliance-changed',
+      stream: siteStream(code),
+      idempotencyKey,
+      request: { code, ...input },
+    },
+    async (tx) => {
+      const current = await requireSite(tx, code, 'code');
+      const compliance: Compliance = checkCompliance({
+        status: input.status,
+        permitRef: input.permitRef ?? current.compliance.permitRef,
+        permitFrom: input.permitFrom ?? current.compliance.permitFrom,
+        permitUntil: input.permitUntil ?? current.compliance.permitUntil,
+      });
+      const effectiveOn = input.effectiveOn ?? today;
+      if (effectiveOn < current.statusSince) {
+        throw invalid(
+          'effectiveOn',
+          `Site ${code} has been ${current.compliance.status} since ${current.statusSince}; a change cannot take effect before that (${effectiveOn}).`,
+        );
+      }
+      const site: Site = { ...current, compliance, statusSince: effectiveOn };
+      const wasSuspended = current.compliance.status === 'suspended';
+      let flag: { serials: string[]; reason: string } | undefined;
+      if (input.status === 'suspended' && !wasSuspended) {
+        const ours = await store.selectMachines(tx, { site: code });
+        const fleet = await fleetMachines(tx, code);
+        const matched = new Set([...matchFleetMachines(ours, fleet).values()].map((f) => f.id));
+        const serials = [
+          ...ours.map((m) => m.serial),
+          ...fleet.filter((f) => !matched.has(f.id)).map((f) => f.serial),
+        ];
+        flag = { serials, reason: `site ${code} suspended on ${effectiveOn}: ${input.reason}` };
+      }
+      return {
+        site,
+        effectiveOn,
+        reason: input.reason,
+        ...(flag ? { flag } : {}),
+        clearFlags: wasSuspended && input.status !== 'suspended',
+      };
+    },
+    async (tx, event) => {
+      const p = event.payload as { site: Site; flag?: { serials: string[] }; clearFlags: boolean };
+      return {
+        ...(await view({ ...ctx, db: tx }, p.site, today)),
+        flaggedSerials: p.flag?.serials ?? [],
+        flagsCleared: p.clearFlags,
+      };
+    },
+  );
+}

@@ -1,0 +1,600 @@
+import { type ColumnType, sql } from 'kysely';
+import type { Db } from '../db/db.js';
+import type { Day } from '../kernel/calendar.js';
+import { toWireJson } from '../kernel/json.js';
+import type { Compliance, ComplianceStatus, HashrateTarget, SitePrice } from './model.js';
+
+/** jsonb: read back parsed, written as JSON text. */
+type Jsonb = ColumnType<unknown, string, string>;
+
+export type MiningTables = {
+  mining_sites: {
+    code: string;
+    name: string;
+    country: string;
+    capacity_w: bigint;
+    compliance_status: ComplianceStatus;
+    permit_ref: string | null;
+    permit_from: string | null;
+    permit_until: string | null;
+    status_since: string;
+    created_at: Date;
+    updated_at: Date;
+  };
+  mining_site_prices: { site_code: string; effective_from: string; usd_per_kwh: string; event_id: bigint };
+  mining_site_compliance: {
+    event_id: bigint;
+    site_code: string;
+    effective_on: string;
+    status: ComplianceStatus;
+    permit_ref: string | null;
+    permit_from: string | null;
+    permit_until: string | null;
+    reason: string | null;
+    recorded_at: Date;
+  };
+  mining_deployments: {
+    id: number;
+    site_code: string;
+    product_id: string;
+    units: number;
+    shipped_on: string;
+    allocation_month: string | null;
+    note: string | null;
+    event_id: bigint;
+    recorded_at: Date;
+  };
+  mining_machines: {
+    serial: string;
+    deployment_id: number;
+    site_code: string;
+    product_id: string;
+    ths: number;
+    watts: number;
+    mac: string | null;
+    shipped_on: string;
+    installed_on: string | null;
+  };
+  mining_curtailment_flags: {
+    site_code: string;
+    serial: string;
+    reason: string;
+    flagged_on: string;
+    cleared_on: string | null;
+    event_id: bigint;
+  };
+  mining_targets: {
+    id: number;
+    by_day: string;
+    low_ths: number;
+    high_ths: number;
+    share_bp: number;
+    note: string | null;
+    set_at: Date;
+  };
+  mining_curtailments: {
+    event_id: bigint;
+    advice_day: string;
+    applied_at: Date;
+    actor: string;
+    machines: number;
+    saved_cents_per_day: bigint;
+    groups: Jsonb;
+    control: Jsonb;
+  };
+};
+
+export const miningDb = (db: Db) => db.withTables<MiningTables>();
+const BATCH = 500;
+
+// ------------------------------------------------------------------------------------------ sites
+
+export interface Site {
+  code: string;
+  name: string;
+  country: string;
+  capacityW: number;
+  compliance: Compliance;
+  statusSince: Day;
+}
+
+/** A site as its events carry it: the whole site after the change, so a replay needs nothing else. */
+export type SiteFact = Site;
+
+type SiteRow = MiningTables['mining_sites'];
+
+const toSite = (r: SiteRow): Site => ({
+  code: r.code,
+  name: r.name,
+  country: r.country,
+  capacityW: Number(r.capacity_w),
+  compliance: {
+    status: r.compliance_status,
+    permitRef: r.permit_ref,
+    permitFrom: r.permit_from,
+    permitUntil: r.permit_until,
+  },
+  statusSince: r.status_since,
+});
+
+export async function findSite(db: Db, code: string): Promise<Site | undefined> {
+  const row = await miningDb(db)
+    .selectFrom('mining_sites')
+    .selectAll()
+    .where('code', '=', code)
+    .executeTakeFirst();
+  return row && toSite(row);
+}
+
+export async function selectSites(db: Db): Promise<Site[]> {
+  return (await miningDb(db).selectFrom('mining_sites').selectAll().orderBy('code').execute()).map(toSite);
+}
+
+export async function upsertSite(db: Db, s: SiteFact, at: Date): Promise<void> {
+  const row = {
+    code: s.code,
+    name: s.name,
+    country: s.country,
+    capacity_w: BigInt(s.capacityW),
+    compliance_status: s.compliance.status,
+    permit_ref: s.compliance.permitRef,
+    permit_from: s.compliance.permitFrom,
+    permit_until: s.compliance.permitUntil,
+    status_since: s.statusSince,
+    updated_at: at,
+  };
+  await miningDb(db)
+    .insertInto('mining_sites')
+    .values({ ...row, created_at: at })
+    .onConflict((oc) => oc.column('code').doUpdateSet(row))
+    .execute();
+}
+
+export async function insertCompliance(
+  db: Db,
+  eventId: bigint,
+  at: Date,
+  c: { site: string; effectiveOn: Day; compliance: Compliance; reason: string | null },
+): Promise<void> {
+  await miningDb(db)
+    .insertInto('mining_site_compliance')
+    .values({
+      event_id: eventId,
+      site_code: c.site,
+      effective_on: c.effectiveOn,
+      status: c.compliance.status,
+      permit_ref: c.compliance.permitRef,
+      permit_from: c.compliance.permitFrom,
+      permit_until: c.compliance.permitUntil,
+      reason: c.reason,
+      recorded_at: at,
+    })
+    .execute();
+}
+
+export async function complianceHistory(db: Db, code: string) {
+  const rows = await miningDb(db)
+    .selectFrom('mining_site_compliance')
+    .selectAll()
+    .where('site_code', '=', code)
+    .orderBy('effective_on')
+    .orderBy('event_id')
+    .execute();
+  return rows.map((r) => ({
+    effectiveOn: r.effective_on,
+    status: r.status,
+    permitRef: r.permit_ref,
+    permitFrom: r.permit_from,
+    permitUntil: r.permit_until,
+    reason: r.reason,
+    recordedAt: r.recorded_at,
+  }));
+}
+
+export async function upsertPrice(db: Db, eventId: bigint, site: string, p: SitePrice): Promise<void> {
+  const row = { usd_per_kwh: String(p.usdPerKwh), event_id: eventId };
+  await miningDb(db)
+    .insertInto('mining_site_prices')
+    .values({ site_code: site, effective_from: p.effectiveFrom, ...row })
+    .onConflict((oc) => oc.columns(['site_code', 'effective_from']).doUpdateSet(row))
+    .execute();
+}
+
+/** Every site's (or one site's) price changes, by site code, in effective order. */
+export async function pricesBySite(db: Db, site?: string): Promise<Map<string, SitePrice[]>> {
+  let q = miningDb(db)
+    .selectFrom('mining_site_prices')
+    .select(['site_code', 'effective_from', 'usd_per_kwh'])
+    .orderBy('site_code')
+    .orderBy('effective_from');
+  if (site) q = q.where('site_code', '=', site);
+  const rows = await q.execute();
+  const out = new Map<string, SitePrice[]>();
+  for (const r of rows) {
+    const list = out.get(r.site_code) ?? [];
+    list.push({ effectiveFrom: r.effective_from, usdPerKwh: Number(r.usd_per_kwh) });
+    out.set(r.site_code, list);
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------- deployments
+
+export interface DeploymentFact {
+  id: number;
+  site: string;
+  productId: string;
+  ths: number;
+  watts: number;
+  shippedOn: Day;
+  allocationMonth: string | null;
+  note: string | null;
+  machines: { serial: string; mac: string | null }[];
+}
+
+export async function insertDeployment(db: Db, d: DeploymentFact, eventId: bigint, at: Date): Promise<void> {
+  await miningDb(db)
+    .insertInto('mining_deployments')
+    .values({
+      id: d.id,
+      site_code: d.site,
+      product_id: d.productId,
+      units: d.machines.length,
+      shipped_on: d.shippedOn,
+      allocation_month: d.allocationMonth,
+      note: d.note,
+      event_id: eventId,
+      recorded_at: at,
+    })
+    .execute();
+  for (let i = 0; i < d.machines.length; i += BATCH) {
+    await miningDb(db)
+      .insertInto('mining_machines')
+      .values(
+        d.machines.slice(i, i + BATCH).map((m) => ({
+          serial: m.serial,
+          deployment_id: d.id,
+          site_code: d.site,
+          product_id: d.productId,
+          ths: d.ths,
+          watts: d.watts,
+          mac: m.mac,
+          shipped_on: d.shippedOn,
+          installed_on: null,
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function markInstalled(
+  db: Db,
+  installedOn: Day,
+  machines: { serial: string; mac: string | null }[],
+): Promise<void> {
+  // One statement per thousand machines: the demo installs tens of thousands at a time, and a row
+  // at a time made that the slowest step of its load. A null MAC keeps the one already known.
+  for (let i = 0; i < machines.length; i += 1000) {
+    const chunk = machines.slice(i, i + 1000);
+    await sql`update mining_machines m
+      set installed_on = ${installedOn}, mac = coalesce(x.mac, m.mac)
+      from unnest(${chunk.map((c) => c.serial)}::text[], ${chunk.map((c) => c.mac)}::text[]) as x(serial, mac)
+      where m.serial = x.serial`.execute(db);
+  }
+}
+
+export interface MachineRow {
+  serial: string;
+  deploymentId: number;
+  site: string;
+  productId: string;
+  ths: number;
+  watts: number;
+  mac: string | null;
+  shippedOn: Day;
+  installedOn: Day | null;
+}
+
+export interface MachineFilter {
+  site?: string | undefined;
+  productId?: string | undefined;
+  serials?: readonly string[] | undefined;
+  /** Shipped on or before this day (deployed by then). */
+  shippedBy?: Day | undefined;
+}
+
+export async function selectMachines(db: Db, f: MachineFilter = {}): Promise<MachineRow[]> {
+  let q = miningDb(db).selectFrom('mining_machines').selectAll().orderBy('site_code').orderBy('serial');
+  if (f.site) q = q.where('site_code', '=', f.site);
+  if (f.productId) q = q.where('product_id', '=', f.productId);
+  if (f.shippedBy) q = q.where('shipped_on', '<=', f.shippedBy);
+  if (f.serials) {
+    if (f.serials.length === 0) return [];
+    q = q.where('serial', '=', sql<string>`any(${[...f.serials]}::text[])`);
+  }
+  return (await q.execute()).map((r) => ({
+    serial: r.serial,
+    deploymentId: r.deployment_id,
+    site: r.site_code,
+    productId: r.product_id,
+    ths: r.ths,
+    watts: r.watts,
+    mac: r.mac,
+    shippedOn: r.shipped_on,
+    installedOn: r.installed_on,
+  }));
+}
+
+export async function countSerialsWithPrefix(db: Db, prefix: string): Promise<number> {
+  const r = await miningDb(db)
+    .selectFrom('mining_machines')
+    .select(sql<bigint>`count(*)::int8`.as('n'))
+    .where(sql<boolean>`starts_with(serial, ${prefix})`)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export interface MachineGroup {
+  site: string;
+  productId: string;
+  shippedOn: Day;
+  installedOn: Day | null;
+  machines: number;
+  /** Sums over the group's machines. */
+  ths: number;
+  watts: number;
+}
+
+/** Machines summed by site, model and the days they shipped and were installed: few rows, whatever the fleet's size. */
+export async function machineGroups(
+  db: Db,
+  f: { site?: string | undefined; shippedBy?: Day },
+): Promise<MachineGroup[]> {
+  let q = miningDb(db)
+    .selectFrom('mining_machines')
+    .select([
+      'site_code',
+      'product_id',
+      'shipped_on',
+      'installed_on',
+      sql<bigint>`count(*)::int8`.as('n'),
+      sql<number>`sum(ths)::float8`.as('ths'),
+      sql<bigint>`sum(watts)::int8`.as('watts'),
+    ])
+    .groupBy(['site_code', 'product_id', 'shipped_on', 'installed_on'])
+    .orderBy('site_code')
+    .orderBy('product_id');
+  if (f.site) q = q.where('site_code', '=', f.site);
+  if (f.shippedBy) q = q.where('shipped_on', '<=', f.shippedBy);
+  return (await q.execute()).map((r) => ({
+    site: r.site_code,
+    productId: r.product_id,
+    shippedOn: r.shipped_on,
+    installedOn: r.installed_on,
+    machines: Number(r.n),
+    ths: r.ths,
+    watts: Number(r.watts),
+  }));
+}
+
+export async function firstInstalledOn(db: Db): Promise<Day | null> {
+  const r = await miningDb(db)
+    .selectFrom('mining_machines')
+    .select((eb) => eb.fn.min('installed_on').as('first'))
+    .executeTakeFirstOrThrow();
+  return r.first ?? null;
+}
+
+/** Nominal W of the machines deployed at a site (in transit or installed). */
+export async function deployedWatts(db: Db, site: string): Promise<number> {
+  const r = await miningDb(db)
+    .selectFrom('mining_machines')
+    .select(sql<bigint>`coalesce(sum(watts), 0)::int8`.as('w'))
+    .where('site_code', '=', site)
+    .executeTakeFirstOrThrow();
+  return Number(r.w);
+}
+
+export async function existingSerialsOrMacs(
+  db: Db,
+  serials: readonly string[],
+  macs: readonly string[],
+): Promise<{ serial: string; mac: string | null }[]> {
+  return miningDb(db)
+    .selectFrom('mining_machines')
+    .select(['serial', 'mac'])
+    .where((eb) =>
+      eb.or([
+        eb('serial', '=', sql<string>`any(${[...serials]}::text[])`),
+        ...(macs.length > 0 ? [eb('mac', '=', sql<string>`any(${[...macs]}::text[])`)] : []),
+      ]),
+    )
+    .execute();
+}
+
+export async function selectDeployments(db: Db, site?: string) {
+  let q = miningDb(db).selectFrom('mining_deployments').selectAll().orderBy('id');
+  if (site) q = q.where('site_code', '=', site);
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    site: r.site_code,
+    productId: r.product_id,
+    units: r.units,
+    shippedOn: r.shipped_on,
+    allocationMonth: r.allocation_month,
+    note: r.note,
+    recordedAt: r.recorded_at,
+  }));
+}
+
+/** Units deployed against each (allocation month, model). */
+export async function deployedAgainstAllocation(
+  db: Db,
+  fromMonth: string,
+  toMonth: string,
+): Promise<{ month: string; productId: string; units: number }[]> {
+  const rows = await miningDb(db)
+    .selectFrom('mining_deployments')
+    .select(['allocation_month', 'product_id', sql<bigint>`sum(units)::int8`.as('units')])
+    .where('allocation_month', '>=', fromMonth)
+    .where('allocation_month', '<=', toMonth)
+    .groupBy(['allocation_month', 'product_id'])
+    .execute();
+  return rows.map((r) => ({ month: r.allocation_month!, productId: r.product_id, units: Number(r.units) }));
+}
+
+/** Units shipped per month and model between two days. */
+export async function shippedByMonth(
+  db: Db,
+  from: Day,
+  to: Day,
+): Promise<{ month: string; productId: string; units: number }[]> {
+  const rows = await miningDb(db)
+    .selectFrom('mining_deployments')
+    .select([
+      sql<string>`to_char(shipped_on, 'YYYY-MM')`.as('month'),
+      'product_id',
+      sql<bigint>`sum(units)::int8`.as('units'),
+    ])
+    .where('shipped_on', '>=', from)
+    .where('shipped_on', '<=', to)
+    .groupBy([sql`1`, 'product_id'])
+    .execute();
+  return rows.map((r) => ({ month: r.month, productId: r.product_id, units: Number(r.units) }));
+}
+
+// ---------------------------------------------------------------------------------- curtailment
+
+export async function insertFlags(
+  db: Db,
+  eventId: bigint,
+  site: string,
+  flaggedOn: Day,
+  reason: string,
+  serials: readonly string[],
+): Promise<void> {
+  for (let i = 0; i < serials.length; i += BATCH) {
+    await miningDb(db)
+      .insertInto('mining_curtailment_flags')
+      .values(
+        serials.slice(i, i + BATCH).map((serial) => ({
+          site_code: site,
+          serial,
+          reason,
+          flagged_on: flaggedOn,
+          cleared_on: null,
+          event_id: eventId,
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function clearFlags(db: Db, site: string, clearedOn: Day): Promise<void> {
+  await miningDb(db)
+    .updateTable('mining_curtailment_flags')
+    .set({ cleared_on: clearedOn })
+    .where('site_code', '=', site)
+    .where('cleared_on', 'is', null)
+    .execute();
+}
+
+/** Machines flagged for curtailment and not yet cleared, by serial. */
+export async function openFlags(db: Db, site?: string) {
+  let q = miningDb(db)
+    .selectFrom('mining_curtailment_flags')
+    .select(['site_code', 'serial', 'reason', 'flagged_on'])
+    .where('cleared_on', 'is', null)
+    .orderBy('site_code')
+    .orderBy('serial');
+  if (site) q = q.where('site_code', '=', site);
+  return (await q.execute()).map((r) => ({
+    site: r.site_code,
+    serial: r.serial,
+    reason: r.reason,
+    flaggedOn: r.flagged_on,
+  }));
+}
+
+export async function insertCurtailment(
+  db: Db,
+  row: {
+    eventId: bigint;
+    adviceDay: Day;
+    appliedAt: Date;
+    actor: string;
+    machines: number;
+    savedCentsPerDay: bigint;
+    groups: unknown;
+    control: unknown;
+  },
+): Promise<void> {
+  await miningDb(db)
+    .insertInto('mining_curtailments')
+    .values({
+      event_id: row.eventId,
+      advice_day: row.adviceDay,
+      applied_at: row.appliedAt,
+      actor: row.actor,
+      machines: row.machines,
+      saved_cents_per_day: row.savedCentsPerDay,
+      groups: toWireJson(row.groups),
+      control: toWireJson(row.control),
+    })
+    .execute();
+}
+
+export async function selectCurtailments(db: Db) {
+  const rows = await miningDb(db).selectFrom('mining_curtailments').selectAll().orderBy('event_id').execute();
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    adviceDay: r.advice_day,
+    appliedAt: r.applied_at,
+    actor: r.actor,
+    machines: r.machines,
+    savedCentsPerDay: r.saved_cents_per_day,
+    groups: r.groups,
+    control: r.control,
+  }));
+}
+
+// -------------------------------------------------------------------------------------- targets
+
+export interface TargetRow extends HashrateTarget {
+  id: number;
+  note: string | null;
+  setAt: Date;
+}
+
+export async function insertTarget(
+  db: Db,
+  t: HashrateTarget & { id: number; note: string | null },
+  at: Date,
+) {
+  await miningDb(db)
+    .insertInto('mining_targets')
+    .values({
+      id: t.id,
+      by_day: t.byDay,
+      low_ths: t.lowThs,
+      high_ths: t.highThs,
+      share_bp: t.shareBp,
+      note: t.note,
+      set_at: at,
+    })
+    .execute();
+}
+
+/** Targets, latest set first. */
+export async function selectTargets(db: Db): Promise<TargetRow[]> {
+  const rows = await miningDb(db).selectFrom('mining_targets').selectAll().orderBy('id', 'desc').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    byDay: r.by_day,
+    lowThs: r.low_ths,
+    highThs: r.high_ths,
+    shareBp: r.share_bp,
+    note: r.note,
+    setAt: r.set_at,
+  }));
+}

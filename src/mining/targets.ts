@@ -1,0 +1,137 @@
+/** Hashrate targets (e.g. 2-4 EH by year end, 10 % of production) and progress against them. */
+import type { Actor, AppContext } from '../app/context.js';
+import { type Day, daysBetween, monthOf, todayUtc } from '../kernel/calendar.js';
+import { parseHashrate, TH_PER_PH } from '../kernel/hashrate.js';
+import { nextNumber, record } from '../ledger/ledger.js';
+import { allocationStatus } from './allocation.js';
+import { fleetMachines } from './fleet-link.js';
+import { hashrateByDay } from './hashrate.js';
+import { checkTarget, type TargetProgress, targetProgress } from './model.js';
+import type { NewTargetInput } from './schemas.js';
+import type { TargetRow } from './store.js';
+import * as store from './store.js';
+
+export async function setTarget(
+  ctx: AppContext,
+  actor: Actor,
+  input: NewTargetInput,
+  idempotencyKey?: string,
+): Promise<TargetRow> {
+  const target = checkTarget({
+    byDay: input.byDay,
+    lowThs: parseHashrate(input.low, 'low'),
+    highThs: parseHashrate(input.high, 'high'),
+    shareBp: Math.round(input.sharePercent * 100),
+  });
+  return record(
+    ctx,
+    { actor, kind: 'mining.target-set', stream: 'mining:targets', idempotencyKey, request: input },
+    async (tx) => ({ ...target, id: await nextNumber(tx, 'mining-target'), note: input.note ?? null }),
+    async (_tx, event) => ({ ...(event.payload as TargetRow), setAt: event.recordedAt }),
+  );
+}
+
+export const listTargets = (ctx: AppContext) => store.selectTargets(ctx.db);
+
+/**
+ * The target that governs a day: of the targets still ahead (by day on or after it) the nearest,
+ * the latest set winning for one day; when all are behind, the most recent one, to show how it ended.
+ */
+export function targetInForce(targets: TargetRow[], day: Day): TargetRow | undefined {
+  const latestFirst = [...targets].sort((a, b) => b.id - a.id);
+  const ahead = latestFirst
+    .filter((t) => t.byDay >= day)
+    .sort((a, b) => (a.byDay < b.byDay ? -1 : a.byDay > b.byDay ? 1 : 0));
+  if (ahead[0]) return ahead[0];
+  return latestFirst.sort((a, b) => (a.byDay > b.byDay ? -1 : a.byDay < b.byDay ? 1 : 0))[0];
+}
+
+export interface MiningStatus {
+  on: Day;
+  sites: {
+    site: string;
+    status: string;
+    installedThs: number;
+    measuredThs: number | null;
+    inTransitThs: number;
+    capacityUsedPct: number;
+  }[];
+  installedThs: number;
+  installedPh: number;
+  inTransitThs: number;
+  /** Mean measured TH/s on the day; for today, what the fleet's latest polls add up to. */
+  measuredThs: number | null;
+  measuredPh: number | null;
+  measuredBasis: 'daily-mean' | 'latest-polls' | null;
+  target: (TargetRow & { progress: TargetProgress; progressOn: 'measured' | 'installed' }) | null;
+  /** Self-mining's share of the machines built from January to the day's month (supply's plan). */
+  shareOfProduction: {
+    from: string;
+    to: string;
+    built: number;
+    shipped: number;
+    shareBp: number | null;
+    plannedShareBp: number | null;
+  };
+}
+
+export async function miningStatus(ctx: AppContext, on?: Day): Promise<MiningStatus> {
+  const today = todayUtc(ctx.clock.now());
+  const day = on ?? today;
+  const [hashrate] = await hashrateByDay(ctx, { from: day, to: day });
+  const sites = await store.selectSites(ctx.db);
+  const live = day >= today ? await liveThsBySite(ctx) : undefined;
+  const rows = hashrate!.sites.map((s) => {
+    const site = sites.find((x) => x.code === s.site)!;
+    // Machines in transit hold capacity as installed ones do: deployment checks both against it.
+    const deployedW = s.installedW + s.inTransitW;
+    return {
+      site: s.site,
+      status: site.compliance.status,
+      installedThs: s.installedThs,
+      measuredThs: live ? (live.get(s.site) ?? null) : s.measuredThs,
+      inTransitThs: s.inTransitThs,
+      capacityUsedPct: site.capacityW > 0 ? (deployedW / site.capacityW) * 100 : 0,
+    };
+  });
+  const measured = rows.filter((r) => r.measuredThs !== null);
+  const measuredThs = measured.length > 0 ? measured.reduce((a, r) => a + r.measuredThs!, 0) : null;
+  const target = targetInForce(await store.selectTargets(ctx.db), day);
+  const basis = measuredThs ?? hashrate!.installedThs;
+  const share = await allocationStatus(ctx, `${day.slice(0, 4)}-01`, monthOf(day));
+  return {
+    on: day,
+    sites: rows,
+    installedThs: hashrate!.installedThs,
+    installedPh: hashrate!.installedThs / TH_PER_PH,
+    inTransitThs: rows.reduce((a, r) => a + r.inTransitThs, 0),
+    measuredThs,
+    measuredPh: measuredThs === null ? null : measuredThs / TH_PER_PH,
+    measuredBasis: measuredThs === null ? null : live ? 'latest-polls' : 'daily-mean',
+    target: target
+      ? {
+          ...target,
+          progress: targetProgress(target, basis, Math.max(0, daysBetween(day, target.byDay))),
+          progressOn: measuredThs === null ? 'installed' : 'measured',
+        }
+      : null,
+    shareOfProduction: {
+      from: share.from,
+      to: share.to,
+      built: share.built,
+      shipped: share.shipped,
+      shareBp: share.shareBp,
+      plannedShareBp: share.plannedShareBp,
+    },
+  };
+}
+
+/** What the fleet's latest polls say each site hashes now. */
+async function liveThsBySite(ctx: AppContext): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const f of await fleetMachines(ctx.db)) {
+    if (f.hashrateThs === null) continue;
+    out.set(f.site, (out.get(f.site) ?? 0) + f.hashrateThs);
+  }
+  return out;
+}

@@ -1,0 +1,392 @@
+/**
+ * The report as a document: headings, the notes-style highlights, tables and charts, in one
+ * neutral form that the Markdown, HTML and PDF renderers each draw. Pure.
+ */
+
+import { btc, count, pct, pctValue, ph, th, times, usd, usdPerTh, usdShort } from './format.js';
+import { GUIDANCE_METRICS } from './guidance-model.js';
+import type { GuidanceLine, QuarterlyReport } from './model.js';
+
+export interface BarChart {
+  title: string;
+  categories: string[];
+  series: { name: string; values: number[]; color: string }[];
+  /** How a value is written on the axis and labels. */
+  unit: 'units' | 'usd-m' | 'ph';
+}
+
+export type Block =
+  | { kind: 'heading'; level: 1 | 2; text: string }
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'list'; items: string[] }
+  | { kind: 'table'; columns: string[]; rows: string[][]; numeric: boolean[] }
+  | { kind: 'chart'; chart: BarChart };
+
+export const COLORS = { booked: '#2f6db5', delivered: '#e08a2e', scheduled: '#5a9e5a', other: '#8c8c8c' };
+
+const table = (columns: string[], rows: string[][], numeric?: boolean[]): Block => ({
+  kind: 'table',
+  columns,
+  rows,
+  numeric: numeric ?? columns.map((_, i) => i > 0),
+});
+
+/** The notes' lines for the quarter, each computed from the sections. */
+export function highlights(r: QuarterlyReport): string[] {
+  const m = r.machines;
+  const ob = r.orderBook;
+  const lines: string[] = [];
+  lines.push(
+    `Contracts worth ${usdShort(ob.backlog.valueCents)} open at ${ob.day}, prepaid ${usdShort(ob.contractLiabilities.valueCents)}` +
+      ` (${count(ob.backlog.machines.units)} machines, ${th(ob.backlog.machines.th)} still to deliver).`,
+  );
+  for (const family of m.deliveries.firstDeliveries) {
+    const here = m.deliveries.byFamily.find((f) => f.family === family)!;
+    const next = m.nextQuarter?.deliveries.byFamily.find((f) => f.family === family);
+    const after = next
+      ? next.th >= 3 * here.th
+        ? `, and massive delivery in ${m.nextQuarter!.quarter}: ${count(next.units)} machines, ${th(next.th)}`
+        : `; ${m.nextQuarter!.quarter}: ${count(next.units)} machines, ${th(next.th)}`
+      : '';
+    lines.push(
+      `Successful start of ${family} delivery in ${r.quarter}: ${count(here.units)} machines, ${th(here.th)}${after}.`,
+    );
+  }
+  const ai = r.aiChips.yearToDate;
+  const aiPeriod = r.quarter.endsWith('Q4') ? `${ai.year}` : `${ai.year} to ${r.quarter}`;
+  lines.push(
+    `AI-chip sales ${aiPeriod}: ${usdShort(ai.thisYearCents)}, ${times(ai.multiple)} ${ai.year - 1}'s ${usdShort(ai.lastYearSamePeriodCents)}.`,
+  );
+  const top = m.topCustomers[0];
+  const q = `Q${r.quarter.slice(5)}`;
+  lines.push(
+    `${m.bookingsYearToDate.year}${r.quarter.endsWith('Q4') ? '' : ` to ${r.quarter}`}: ${count(m.bookingsYearToDate.units)} mining machines sold, ` +
+      `${q} ${count(m.bookings.units)}${top ? ` (${top.customer} ${count(top.units)})` : ''}.`,
+  );
+  if (m.nextQuarter) {
+    const n = m.nextQuarter;
+    lines.push(
+      `${n.quarter}${n.complete ? '' : ' so far'}: sold ${count(n.bookings.units)} = ${usdShort(n.bookings.valueCents)}.`,
+    );
+  }
+  lines.push(
+    `Revenue from machines in ${r.quarter}: ${usdShort(m.deliveries.valueCents)} for ${th(m.deliveries.th)} delivered (${usdPerTh(m.deliveries.avgCentsPerTh)}); ` +
+      `futures booked in the quarter are locked at ${pct(m.futuresDiscount.ratio)} of the spot price on their signing day; ` +
+      `spot at ${m.spotAtEnd.day}: ${usdPerTh(m.spotAtEnd.centsPerTh)}.`,
+  );
+  const pre = r.aiChips.chips.filter((c) => c.stage === 'pre-order');
+  if (pre.length > 0) {
+    lines.push(
+      `${pre.map((c) => `${c.id} (${c.tier})`).join(', ')} in ${pre.length > 1 ? 'their' : 'its'} pre-order stage: ` +
+        `${count(r.aiChips.preOrders.openUnits)} units on open pre-orders worth ${usdShort(r.aiChips.preOrders.openCents)}.`,
+    );
+  }
+  if (r.selfMining.available) {
+    const s = r.selfMining;
+    const target = s.target
+      ? `; target ${(s.target.lowPh / 1000).toFixed(0)}-${(s.target.highPh / 1000).toFixed(0)} EH by ${s.target.byDay} (${s.target.standing})`
+      : '';
+    lines.push(
+      `Self-mining: ${ph(s.installedPh)} installed at ${s.day}${s.measuredPh !== null ? `, ${ph(s.measuredPh)} measured` : ''}, ` +
+        `${pctValue(s.shareOfProductionPct)} of the machines built this quarter${target}.`,
+    );
+  }
+  if (r.supply.available) {
+    const ramps = r.supply.yields.filter((y) => y.ramping);
+    lines.push(
+      `Chips from ${new Set(r.supply.yields.map((y) => y.foundry)).size} foundries` +
+        (ramps.length > 0
+          ? `; yield ramping with ${[...new Set(ramps.map((y) => y.foundry))].join(', ')} (${ramps
+              .map(
+                (y) =>
+                  `${y.design} ${y.yieldPct.toFixed(0)}% → ${y.maturePct.toFixed(0)}% by ${y.matureMonth}`,
+              )
+              .join(', ')})`
+          : '; every partnership at its mature yield') +
+        '.',
+    );
+  }
+  if (r.treasury.available) {
+    const t = r.treasury;
+    lines.push(
+      `Mined BTC held: ${btc(t.btcHeldSats)}${t.valueCents !== null ? ` worth ${usdShort(t.valueCents)}` : ''}; ` +
+        `${t.flaggedSales === 0 ? 'none sold' : `${t.flaggedSales} sale(s) against the hold policy`}.`,
+    );
+  }
+  return lines;
+}
+
+function guidanceRows(lines: GuidanceLine[]): string[][] {
+  const num = (x: number) => (Math.abs(x) >= 100 ? count(x) : x.toFixed(2).replace(/\.00$/, ''));
+  const range = (g: GuidanceLine) =>
+    g.low !== null && g.high !== null
+      ? `${num(g.low)} – ${num(g.high)}`
+      : g.low !== null
+        ? `≥ ${num(g.low)}`
+        : `≤ ${num(g.high!)}`;
+  const value = (g: GuidanceLine) => (g.actual === null ? 'n/a' : num(g.actual));
+  return lines.map((g) => [
+    g.statement,
+    `${GUIDANCE_METRICS[g.metric]}${g.family ? `, ${g.family}` : ''}, ${g.period}`,
+    range(g),
+    value(g),
+    g.status,
+  ]);
+}
+
+export function reportDocument(r: QuarterlyReport): Block[] {
+  const m = r.machines;
+  const ob = r.orderBook;
+  const blocks: Block[] = [
+    { kind: 'heading', level: 1, text: `HashForge quarterly report — ${r.quarter}` },
+    {
+      kind: 'paragraph',
+      text: `${r.from} to ${r.to}, computed from the books as they stand on ${r.asOf}. The JSON form (${r.source}) names beside each figure the records behind it.`,
+    },
+    { kind: 'heading', level: 2, text: r.quarter },
+    { kind: 'list', items: highlights(r) },
+    { kind: 'heading', level: 2, text: 'Mining machines' },
+    table(
+      ['', 'units', 'TH/s', 'value', 'USD/TH'],
+      [
+        [
+          'Booked',
+          count(m.bookings.units),
+          th(m.bookings.th),
+          usdShort(m.bookings.valueCents),
+          usdPerTh(m.bookings.avgCentsPerTh),
+        ],
+        [
+          '  of which futures',
+          count(m.bookings.futures.units),
+          th(m.bookings.futures.th),
+          usdShort(m.bookings.futures.valueCents),
+          '',
+        ],
+        [
+          '  of which spot',
+          count(m.bookings.spot.units),
+          th(m.bookings.spot.th),
+          usdShort(m.bookings.spot.valueCents),
+          '',
+        ],
+        [
+          `Booked ${m.bookingsYearToDate.year} to date`,
+          count(m.bookingsYearToDate.units),
+          th(m.bookingsYearToDate.th),
+          usdShort(m.bookingsYearToDate.valueCents),
+          '',
+        ],
+        [
+          'Delivered (revenue)',
+          count(m.deliveries.units),
+          th(m.deliveries.th),
+          usdShort(m.deliveries.valueCents),
+          usdPerTh(m.deliveries.avgCentsPerTh),
+        ],
+        ...(m.nextQuarter
+          ? [
+              [
+                `Booked ${m.nextQuarter.quarter}${m.nextQuarter.complete ? '' : ' so far'}`,
+                count(m.nextQuarter.bookings.units),
+                th(m.nextQuarter.bookings.th),
+                usdShort(m.nextQuarter.bookings.valueCents),
+                '',
+              ],
+              [
+                `Delivered ${m.nextQuarter.quarter}${m.nextQuarter.complete ? '' : ' so far'}`,
+                count(m.nextQuarter.deliveries.units),
+                th(m.nextQuarter.deliveries.th),
+                usdShort(m.nextQuarter.deliveries.valueCents),
+                '',
+              ],
+            ]
+          : []),
+      ],
+    ),
+    {
+      kind: 'paragraph',
+      text:
+        `Futures booked in ${r.quarter} are locked at ${pct(m.futuresDiscount.ratio, 1)} of the spot USD/TH of their signing day ` +
+        `(${usdShort(m.futuresDiscount.lockedCents)} against ${usdShort(m.futuresDiscount.spotCents)} at spot). ` +
+        `Largest customers: ${m.topCustomers.map((c) => `${c.customer} ${count(c.units)}`).join(', ') || 'none'}.`,
+    },
+    table(
+      ['family', 'booked units', 'booked TH/s', 'delivered units', 'delivered TH/s'],
+      [...new Set([...m.bookings.byFamily, ...m.deliveries.byFamily].map((f) => f.family))]
+        .sort()
+        .map((family) => {
+          const b = m.bookings.byFamily.find((f) => f.family === family);
+          const d = m.deliveries.byFamily.find((f) => f.family === family);
+          return [family, count(b?.units ?? 0), th(b?.th ?? 0), count(d?.units ?? 0), th(d?.th ?? 0)];
+        }),
+    ),
+  ];
+  if (r.series.length > 0) {
+    blocks.push({
+      kind: 'chart',
+      chart: {
+        title: 'Machines booked and delivered by quarter',
+        categories: r.series.map((p) => p.quarter),
+        series: [
+          { name: 'booked', values: r.series.map((p) => p.bookedUnits), color: COLORS.booked },
+          { name: 'delivered', values: r.series.map((p) => p.deliveredUnits), color: COLORS.delivered },
+        ],
+        unit: 'units',
+      },
+    });
+  }
+  blocks.push(
+    { kind: 'heading', level: 2, text: `Order book at ${ob.day}` },
+    table(
+      ['', 'units', 'TH/s', 'value'],
+      [
+        [
+          'Open contracts (backlog)',
+          count(ob.backlog.units),
+          th(ob.backlog.th),
+          usdShort(ob.backlog.valueCents),
+        ],
+        [
+          '  machines',
+          count(ob.backlog.machines.units),
+          th(ob.backlog.machines.th),
+          usdShort(ob.backlog.machines.valueCents),
+        ],
+        ['  AI chips', count(ob.backlog.aiChips.units), '', usdShort(ob.backlog.aiChips.valueCents)],
+        ['Prepaid (contract liabilities)', '', '', usdShort(ob.contractLiabilities.valueCents)],
+        ['Receivables', '', '', usdShort(ob.receivables.valueCents)],
+      ],
+    ),
+    {
+      kind: 'paragraph',
+      text:
+        `${pct(ob.prepaidShare)} of the open contracts is prepaid.` +
+        (ob.opportunityCost
+          ? ` Opportunity cost of the open futures at the spot price of ${ob.day} (${usdPerTh(ob.opportunityCost.spotCentsPerTh)}): ` +
+            `${usdShort(ob.opportunityCost.atSpotCents)} at spot against ${usdShort(ob.opportunityCost.lockedCents)} locked, ${usdShort(ob.opportunityCost.opportunityCostCents)}.`
+          : ''),
+    },
+    table(
+      ['deliveries scheduled in', 'units', 'TH/s', 'value'],
+      ob.scheduled.map((s) => [s.quarter, count(s.units), th(s.th), usdShort(s.valueCents)]),
+    ),
+  );
+  if (ob.scheduled.length > 0) {
+    blocks.push({
+      kind: 'chart',
+      chart: {
+        title: `Deliveries still scheduled at ${ob.day}, by quarter (USD M)`,
+        categories: ob.scheduled.map((s) => s.quarter),
+        series: [
+          {
+            name: 'scheduled',
+            values: ob.scheduled.map((s) => Number(s.valueCents) / 1e8),
+            color: COLORS.scheduled,
+          },
+        ],
+        unit: 'usd-m',
+      },
+    });
+  }
+  const ai = r.aiChips;
+  blocks.push(
+    { kind: 'heading', level: 2, text: 'AI chips' },
+    {
+      kind: 'paragraph',
+      text:
+        `Revenue ${r.quarter}: ${usdShort(ai.quarter.revenueCents)} (${count(ai.quarter.units)} chips). ` +
+        `${ai.yearToDate.year} through ${ai.yearToDate.throughQuarter}: ${usdShort(ai.yearToDate.thisYearCents)} against ` +
+        `${usdShort(ai.yearToDate.lastYearSamePeriodCents)} a year earlier, ${times(ai.yearToDate.multiple)}. ` +
+        `Pre-orders booked this quarter: ${count(ai.preOrders.bookedUnits)} units (${usdShort(ai.preOrders.bookedCents)}); open at the quarter's end: ${count(ai.preOrders.openUnits)} units (${usdShort(ai.preOrders.openCents)}).`,
+    },
+    table(
+      ['chip', 'tier', 'stage', 'TOPS', 'upgrades'],
+      ai.chips.map((c) => [`${c.id} ${c.name}`, c.tier, c.stage, String(c.tops), c.predecessor ?? '']),
+      [false, false, false, true, false],
+    ),
+    { kind: 'heading', level: 2, text: 'Supply' },
+  );
+  if (!r.supply.available) blocks.push({ kind: 'paragraph', text: `Not available: ${r.supply.reason}` });
+  else {
+    const s = r.supply;
+    blocks.push(
+      {
+        kind: 'paragraph',
+        text:
+          `Wafers out: ${count(s.wafers.out)} (${s.wafers.byFoundry.map((f) => `${f.foundry} ${count(f.wafers)}`).join(', ') || 'none'}); ` +
+          `${count(s.wafers.received.chips)} chips received. Machines built: ${count(s.output.units)} (${th(s.output.th)}): ` +
+          `${count(s.allocation.deliveredUnits)} delivered, ${count(s.allocation.selfMiningUnits)} to self-mining (${pctValue(s.allocation.selfMiningSharePct)}), ` +
+          `stock ${s.allocation.stockChangeUnits >= 0 ? '+' : ''}${count(s.allocation.stockChangeUnits)}.`,
+      },
+      table(
+        ['foundry', 'design', 'since', 'yield', 'mature', 'by'],
+        s.yields.map((y) => [
+          y.foundry,
+          y.design,
+          y.startMonth,
+          `${y.yieldPct.toFixed(1)}%`,
+          `${y.maturePct.toFixed(1)}%`,
+          y.matureMonth,
+        ]),
+        [false, false, false, true, true, false],
+      ),
+    );
+  }
+  blocks.push({ kind: 'heading', level: 2, text: 'Self-mining' });
+  if (!r.selfMining.available)
+    blocks.push({ kind: 'paragraph', text: `Not available: ${r.selfMining.reason}` });
+  else {
+    const s = r.selfMining;
+    blocks.push(
+      {
+        kind: 'paragraph',
+        text:
+          `Installed at ${s.day}: ${ph(s.installedPh)}; measured: ${s.measuredPh === null ? 'no telemetry for that day' : ph(s.measuredPh)}; in transit: ${ph(s.inTransitPh)}. ` +
+          `BTC mined in ${r.quarter}: ${btc(s.btcMinedSats)} (expected ${btc(s.expectedSats)}, luck ${s.luck === null ? 'n/a' : s.luck.toFixed(2)}); ` +
+          `energy ${usdShort(s.energyCents)}, ${s.costPerBtcCents === null ? 'no BTC mined' : `${usd(s.costPerBtcCents)} per BTC`}. ` +
+          `Share of production: ${pctValue(s.shareOfProductionPct)}.` +
+          (s.target
+            ? ` Target: ${(s.target.lowPh / 1000).toFixed(1)}-${(s.target.highPh / 1000).toFixed(1)} EH/s by ${s.target.byDay}, ${s.target.sharePct}% of production; now ${s.target.standing}.`
+            : ''),
+      },
+      table(
+        ['site', 'status', 'installed', 'measured'],
+        s.sites.map((x) => [x.site, x.status, ph(x.installedPh), ph(x.measuredPh)]),
+        [false, false, true, true],
+      ),
+    );
+  }
+  blocks.push({ kind: 'heading', level: 2, text: 'Treasury' });
+  if (!r.treasury.available) blocks.push({ kind: 'paragraph', text: `Not available: ${r.treasury.reason}` });
+  else {
+    const t = r.treasury;
+    blocks.push({
+      kind: 'paragraph',
+      text:
+        `BTC held at ${t.day}: ${btc(t.btcHeldSats)}${t.valueCents !== null ? `, worth ${usdShort(t.valueCents)} at ${usd(t.btcUsd!)}` : ''}` +
+        `${t.unrealisedGainCents !== null ? ` (unrealised gain ${usdShort(t.unrealisedGainCents)} over the cost of mining it)` : ''}. ` +
+        `Mined this quarter: ${btc(t.minedInQuarterSats)}. Hold policy: ${t.flaggedSales === 0 ? 'no BTC sold' : `${t.flaggedSales} flagged sale(s)`}.`,
+    });
+  }
+  blocks.push({ kind: 'heading', level: 2, text: 'Guidance against actuals' });
+  const g = r.guidance;
+  const columns = ['guidance', 'measure', 'range', 'actual', 'status'];
+  const numeric = [false, false, true, true, false];
+  if (g.aboutThisQuarter.length > 0) {
+    blocks.push(
+      { kind: 'paragraph', text: `Given earlier about ${r.quarter} or its year:` },
+      table(columns, guidanceRows(g.aboutThisQuarter), numeric),
+    );
+  }
+  if (g.givenWithThisQuarter.length > 0) {
+    blocks.push(
+      { kind: 'paragraph', text: `Given with these results (${r.quarter}), and the books since:` },
+      table(columns, guidanceRows(g.givenWithThisQuarter), numeric),
+    );
+  }
+  if (g.aboutThisQuarter.length + g.givenWithThisQuarter.length === 0) {
+    blocks.push({ kind: 'paragraph', text: 'No guidance is recorded for this quarter.' });
+  }
+  return blocks;
+}

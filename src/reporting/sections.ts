@@ -1,0 +1,223 @@
+/**
+ * The report's supply, self-mining and treasury sections, from those modules' services. A module
+ * with nothing recorded gives a section that says so ("not available") rather than zeros.
+ */
+import type { AppContext } from '../app/context.js';
+import { listProducts } from '../catalog/service.js';
+import {
+  addMonths,
+  firstDayOfQuarter,
+  lastDayOfQuarter,
+  type Quarter,
+  quarterMonths,
+} from '../kernel/calendar.js';
+import { TH_PER_PH } from '../kernel/hashrate.js';
+import { listDeployments } from '../mining/deployments.js';
+import { earningsByMonth } from '../mining/earnings.js';
+import { costPerBtcCents, luck } from '../mining/model.js';
+import { listSites } from '../mining/sites.js';
+import { miningStatus } from '../mining/targets.js';
+import {
+  listBuilds,
+  listDesigns,
+  listFoundries,
+  listPartnerships,
+  listWaferOrders,
+} from '../supply/service.js';
+import { basisPointsToPercent, yieldInMonth } from '../supply/yield.js';
+import { listAccounts } from '../treasury/service.js';
+import { treasuryQuarter } from '../treasury/valuation.js';
+import {
+  percentOfWhole,
+  type Section,
+  type SelfMiningSection,
+  type SupplySection,
+  type TreasurySection,
+} from './model.js';
+import type { SalesReader } from './service.js';
+
+/** Machines shipped to self-mining sites in the quarter, by model. */
+async function selfMiningShipped(ctx: AppContext, quarter: Quarter): Promise<number> {
+  const from = firstDayOfQuarter(quarter);
+  const to = lastDayOfQuarter(quarter);
+  return (await listDeployments(ctx))
+    .filter((d) => d.shippedOn >= from && d.shippedOn <= to)
+    .reduce((s, d) => s + d.units, 0);
+}
+
+async function builtIn(ctx: AppContext, quarter: Quarter) {
+  const months = quarterMonths(quarter);
+  return (await listBuilds(ctx)).filter((b) => months.includes(b.month));
+}
+
+export async function supplySection(
+  ctx: AppContext,
+  sales: SalesReader,
+  quarter: Quarter,
+): Promise<Section<SupplySection>> {
+  const foundries = await listFoundries(ctx);
+  if (foundries.length === 0) {
+    return { available: false, reason: 'No foundries, wafer orders or builds are recorded in supply.' };
+  }
+  const months = quarterMonths(quarter);
+  const last = months[2];
+  const [designs, partnerships, orders, builds, products, q, selfMiningUnits] = await Promise.all([
+    listDesigns(ctx),
+    listPartnerships(ctx),
+    listWaferOrders(ctx),
+    builtIn(ctx, quarter),
+    listProducts(ctx, { kind: 'machine' }),
+    sales(quarter),
+    selfMiningShipped(ctx, quarter),
+  ]);
+  const foundryName = new Map(foundries.map((f) => [f.id, f.name]));
+  const designName = new Map(designs.map((d) => [d.id, d.name]));
+  const partnershipOf = new Map(partnerships.map((p) => [p.id, p]));
+  const out = orders.filter((o) => months.includes(o.outMonth));
+  const byFoundry = new Map<
+    string,
+    { foundryId: string; foundry: string; wafers: number; expectedDies: number }
+  >();
+  for (const o of out) {
+    const foundryId = partnershipOf.get(o.partnershipId)!.foundryId;
+    const row = byFoundry.get(foundryId) ?? {
+      foundryId,
+      foundry: foundryName.get(foundryId) ?? foundryId,
+      wafers: 0,
+      expectedDies: 0,
+    };
+    row.wafers += o.wafers;
+    row.expectedDies += o.expectedDies;
+    byFoundry.set(foundryId, row);
+  }
+  const received = orders.filter((o) => o.receivedMonth !== null && months.includes(o.receivedMonth));
+  const thsOf = new Map(products.flatMap((p) => (p.kind === 'machine' ? [[p.id, p.ths] as const] : [])));
+  const byModel = new Map<string, { productId: string; units: number; th: number }>();
+  for (const b of builds) {
+    const row = byModel.get(b.productId) ?? { productId: b.productId, units: 0, th: 0 };
+    row.units += b.units;
+    row.th += b.units * (thsOf.get(b.productId) ?? 0);
+    byModel.set(b.productId, row);
+  }
+  const builtUnits = builds.reduce((s, b) => s + b.units, 0);
+  const deliveredUnits = q.deliveries.machines.units;
+  return {
+    available: true,
+    wafers: {
+      out: out.reduce((s, o) => s + o.wafers, 0),
+      byFoundry: [...byFoundry.values()],
+      received: { orders: received.length, chips: received.reduce((s, o) => s + (o.chipsReceived ?? 0), 0) },
+      source: '/api/supply/wafer-orders',
+    },
+    yields: partnerships
+      .filter((p) => p.startMonth <= last)
+      .map((p) => ({
+        partnershipId: p.id,
+        foundry: foundryName.get(p.foundryId) ?? p.foundryId,
+        design: designName.get(p.designId) ?? p.designId,
+        startMonth: p.startMonth,
+        yieldPct: basisPointsToPercent(yieldInMonth(p.curve, p.startMonth, last)),
+        maturePct: basisPointsToPercent(p.curve.matureBp),
+        matureMonth: addMonths(p.startMonth, p.curve.monthsToMature),
+        ramping: addMonths(p.startMonth, p.curve.monthsToMature) > last,
+        source: '/api/supply/partnerships',
+      })),
+    output: {
+      units: builtUnits,
+      th: [...byModel.values()].reduce((s, m) => s + m.th, 0),
+      byModel: [...byModel.values()].sort((a, b) => (a.productId < b.productId ? -1 : 1)),
+      source: '/api/supply/builds',
+    },
+    allocation: {
+      builtUnits,
+      deliveredUnits,
+      selfMiningUnits,
+      stockChangeUnits: builtUnits - deliveredUnits - selfMiningUnits,
+      selfMiningSharePct: percentOfWhole(selfMiningUnits, builtUnits),
+      source: [
+        '/api/supply/builds',
+        `${q.deliveries.source}&productKind=machine`,
+        '/api/mining/deployments',
+        `/api/supply/plan?from=${months[0]}&to=${last}`,
+      ],
+    },
+  };
+}
+
+export async function selfMiningSection(
+  ctx: AppContext,
+  quarter: Quarter,
+): Promise<Section<SelfMiningSection>> {
+  const sites = await listSites(ctx);
+  if (sites.length === 0) return { available: false, reason: 'No self-mining sites are recorded.' };
+  const months = quarterMonths(quarter);
+  const end = lastDayOfQuarter(quarter);
+  const [status, earnings, shipped, builds] = await Promise.all([
+    miningStatus(ctx, end),
+    earningsByMonth(ctx, { from: months[0], to: months[2] }),
+    selfMiningShipped(ctx, quarter),
+    builtIn(ctx, quarter),
+  ]);
+  const mined = earnings.reduce((s, m) => s + m.actualSats, 0n);
+  const expected = earnings.reduce((s, m) => s + m.expectedSats, 0n);
+  const energy = earnings.reduce((s, m) => s + m.energyCents, 0n);
+  const built = builds.reduce((s, b) => s + b.units, 0);
+  const t = status.target;
+  return {
+    available: true,
+    day: end,
+    installedPh: status.installedPh,
+    measuredPh: status.measuredPh,
+    inTransitPh: status.inTransitThs / TH_PER_PH,
+    sites: status.sites.map((s) => ({
+      site: s.site,
+      status: s.status,
+      installedPh: s.installedThs / TH_PER_PH,
+      measuredPh: s.measuredThs === null ? null : s.measuredThs / TH_PER_PH,
+    })),
+    btcMinedSats: mined,
+    expectedSats: expected,
+    luck: luck(mined, expected) ?? null,
+    energyCents: energy,
+    costPerBtcCents: costPerBtcCents(energy, mined) ?? null,
+    shareOfProductionPct: percentOfWhole(shipped, built),
+    target: t
+      ? {
+          byDay: t.byDay,
+          lowPh: t.lowThs / TH_PER_PH,
+          highPh: t.highThs / TH_PER_PH,
+          sharePct: t.shareBp / 100,
+          standing: t.progress.standing,
+          source: '/api/mining/targets',
+        }
+      : null,
+    source: {
+      hashrate: `/api/mining/status?on=${end}`,
+      earnings: `/api/mining/earnings?from=${months[0]}&to=${months[2]}`,
+      deployments: '/api/mining/deployments',
+    },
+  };
+}
+
+export async function treasurySection(ctx: AppContext, quarter: Quarter): Promise<Section<TreasurySection>> {
+  if ((await listAccounts(ctx)).length === 0)
+    return { available: false, reason: 'No treasury accounts are recorded.' };
+  const t = await treasuryQuarter(ctx, quarter);
+  return {
+    available: true,
+    day: t.end,
+    btcHeldSats: t.btcHeldSats.value,
+    btcUsd: t.valueCents.btcUsd,
+    valueCents: t.valueCents.value,
+    unrealisedGainCents: t.unrealisedGainCents.value,
+    costBasisCents: t.unrealisedGainCents.costBasisCents,
+    minedInQuarterSats: t.minedInQuarterSats.value,
+    flaggedSales: t.flaggedSales.value.length,
+    source: {
+      held: t.btcHeldSats.source,
+      value: t.valueCents.source,
+      mined: t.minedInQuarterSats.source,
+      sales: t.flaggedSales.source,
+    },
+  };
+}

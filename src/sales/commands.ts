@@ -1,0 +1,458 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { getProduct } from '../catalog/service.js';
+import { defineAction } from '../cli/command.js';
+import { parseInput, pickOptions } from '../cli/input.js';
+import { type Progress, progress as progressBar } from '../cli/progress.js';
+import { table } from '../cli/table.js';
+import { AppError, invalid } from '../kernel/errors.js';
+import { formatHashrate } from '../kernel/hashrate.js';
+import { formatUsd } from '../kernel/money.js';
+import type { ContractView } from './contracts.js';
+import type { ImportProgress } from './import.js';
+import { detectFormat, type RejectedRow } from './import-file.js';
+import { REGIONS } from './model.js';
+import {
+  Cancellation,
+  ContractFilter,
+  CustomerFilter,
+  Delivery,
+  NewContract,
+  NewCustomer,
+  OpportunityQuery,
+  Payment,
+  quarter as QuarterSchema,
+  Refund,
+  Reschedule,
+} from './schemas.js';
+import {
+  addCustomer,
+  bookContract,
+  cancelContract,
+  getContract,
+  importSales,
+  listContracts,
+  listCustomers,
+  opportunityCost,
+  recordDelivery,
+  recordPayment,
+  recordRefund,
+  rescheduleTranches,
+  salesQuarter,
+  salesYear,
+} from './service.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const usd = (c: bigint) => formatUsd(c);
+const ths = (n: number) => formatHashrate(n);
+const n = (x: number) => x.toLocaleString('en-US');
+
+function contractId(text: string | undefined): number {
+  const id = Number(text);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw invalid('contract', `contract must be a contract number, got "${text}".`);
+  return id;
+}
+
+function describeContract(c: ContractView): string {
+  const f = c.figures;
+  const lines = c.lines.map((l) => {
+    const price =
+      l.price.per === 'th' ? `${usd(l.price.centsPerTh)}/TH` : `${usd(l.price.centsPerUnit)}/unit`;
+    const tranches = l.tranches.map((t) => `${t.month}: ${n(t.open)} open of ${n(t.units)}`).join(', ');
+    return `  line ${l.lineId}: ${n(l.units)} × ${l.productId} at ${price} = ${usd(l.valueCents)}; delivered ${n(l.deliveredUnits)}; ${tranches}`;
+  });
+  return [
+    `contract ${c.id} (${c.kind}, ${f.status}) for ${c.customer.name}, signed ${c.signedOn}`,
+    ...lines,
+    `  value ${usd(f.valueCents)}, paid ${usd(f.netPaidCents)}, revenue ${usd(f.revenueCents)}, backlog ${usd(f.backlogCents)}`,
+    `  contract liability ${usd(f.liabilityCents)}, receivable ${usd(f.receivableCents)}, cancelled ${usd(f.cancelledValueCents)}, deposit forfeited ${usd(f.forfeitedDepositCents)}`,
+  ].join('\n');
+}
+
+type Period = Awaited<ReturnType<typeof salesQuarter>>;
+
+function describePeriod(label: string, p: Omit<Period, 'quarter'>): string {
+  const b = p.bookings;
+  const d = p.deliveries;
+  const discount =
+    p.futuresDiscount.ratio === null ? 'n/a' : `${(p.futuresDiscount.ratio * 100).toFixed(1)}% of spot`;
+  return [
+    `${label} (${p.from} .. ${p.to})`,
+    `bookings:   ${n(b.contracts)} contracts, ${n(b.units)} units, ${ths(b.th)}, ${usd(b.valueCents)}` +
+      ` (machines ${n(b.machines.units)} / ${usd(b.machines.valueCents)}, AI chips ${n(b.aiChips.units)} / ${usd(b.aiChips.valueCents)})`,
+    `            spot ${usd(b.byKind.spot.valueCents)}, futures ${usd(b.byKind.futures.valueCents)}, pre-order ${usd(b.byKind['pre-order'].valueCents)}; ASP ${b.avgCentsPerTh === null ? 'n/a' : `${usd(b.avgCentsPerTh)}/TH`}`,
+    `deliveries: ${n(d.units)} units, ${ths(d.th)}, revenue ${usd(d.valueCents)}; ASP ${d.avgCentsPerTh === null ? 'n/a' : `${usd(d.avgCentsPerTh)}/TH`}`,
+    `cancelled:  ${n(p.cancellations.units)} units, ${usd(p.cancellations.valueCents)}; deposits forfeited ${usd(p.forfeitedDeposits.valueCents)}`,
+    `payments:   received ${usd(p.payments.receivedCents)}, refunded ${usd(p.payments.refundedCents)}`,
+    `futures:    locked at ${discount} (${ths(p.futuresDiscount.th)})`,
+    `at ${p.atEnd.day}: contract liabilities ${usd(p.atEnd.contractLiabilities.valueCents)}, receivables ${usd(p.atEnd.receivables.valueCents)}, backlog ${n(p.atEnd.backlog.units)} units / ${usd(p.atEnd.backlog.valueCents)}`,
+    ...p.atEnd.scheduled.map(
+      (s) =>
+        `  scheduled ${s.quarter}${s.late ? ' (late)' : ''}: ${n(s.units)} units, ${ths(s.th)}, ${usd(s.valueCents)}`,
+    ),
+  ].join('\n');
+}
+
+/** `A1246,1000,30.00,2020-12:400;2021-01:300` -> a contract line; the price is per TH/s or per unit by product. */
+async function lineOf(app: Parameters<typeof getProduct>[0], spec: string, i: number) {
+  const [productId, units, price, tranches] = spec.split(',').map((s) => s.trim());
+  if (!productId || !units || !price) {
+    throw invalid(`lines.${i}`, `--line must be PRODUCT,UNITS,PRICE[,MONTH:UNITS;...], got "${spec}".`);
+  }
+  const product = await getProduct(app, productId).catch((e: unknown) => {
+    if (e instanceof AppError && e.kind === 'not-found') {
+      throw invalid(`lines.${i}.productId`, `There is no product ${productId} in the catalogue.`);
+    }
+    throw e;
+  });
+  return {
+    productId,
+    units,
+    ...(product.kind === 'machine' ? { usdPerTh: price } : { usdPerUnit: price }),
+    ...(tranches
+      ? {
+          tranches: tranches.split(';').map((t) => {
+            const [month, u] = t.split(':');
+            return { month: month?.trim(), units: u?.trim() };
+          }),
+        }
+      : {}),
+  };
+}
+
+function importProgress(): ImportProgress & { bar?: Progress } {
+  let bar: Progress | undefined;
+  return {
+    start(phase, total) {
+      bar = progressBar(total, phase === 'deciding' ? 'checking rows' : 'writing events');
+    },
+    tick: (by) => bar?.tick(by),
+    stop: () => bar?.stop(),
+  };
+}
+
+function printRejected(rows: RejectedRow[]): void {
+  for (const r of rows) process.stderr.write(`line ${r.line}: ${r.field}: ${r.reason} [${r.code}]\n`);
+}
+
+export function registerSalesCommands(program: Command): void {
+  const salesCmd = program
+    .command('sales')
+    .description('The order book: customers, contracts, payments, deliveries');
+
+  const customer = salesCmd.command('customer').description('Customers');
+  defineAction(
+    customer
+      .command('add')
+      .description('Add a customer')
+      .requiredOption('--name <name>')
+      .requiredOption('--country <code>', 'ISO two-letter code, e.g. US')
+      .requiredOption('--region <region>', REGIONS.join(' | ')),
+    { role: ['sales', 'finance'] },
+    async (app, opts) => {
+      const c = await addCustomer(
+        app,
+        app.actor,
+        parseInput(NewCustomer, pickOptions(opts, ['name', 'country', 'region'])),
+        app.idempotencyKey,
+      );
+      return { json: c, text: `customer ${c.id}: ${c.name} (${c.country}, ${c.region})` };
+    },
+  );
+  defineAction(
+    customer
+      .command('list')
+      .description('List customers')
+      .option('--region <region>')
+      .option('--country <code>'),
+    { role: 'viewer' },
+    async (app, opts) => {
+      const list = await listCustomers(
+        app,
+        parseInput(CustomerFilter, pickOptions(opts, ['region', 'country'])),
+      );
+      return {
+        json: list,
+        text: table(list as unknown as Record<string, unknown>[], ['id', 'name', 'country', 'region']),
+      };
+    },
+  );
+
+  const contract = salesCmd.command('contract').description('Contracts');
+  defineAction(
+    contract
+      .command('add')
+      .description('Book a contract')
+      .requiredOption('--customer <id>', 'customer number')
+      .requiredOption('--kind <kind>', 'spot | futures | pre-order')
+      .requiredOption('--signed-on <day>', 'e.g. 2020-11-10')
+      .requiredOption(
+        '--line <spec>',
+        'PRODUCT,UNITS,PRICE[,MONTH:UNITS;...] (USD/TH for machines, USD/unit for chips); repeat for more lines',
+        collect,
+        [],
+      )
+      .option('--deposit <percent>', 'deposit due at signing, % of value', '0')
+      .option('--balance <when>', 'before-shipment | on-delivery', 'before-shipment')
+      .option('--credit-days <n>', 'days of credit for on-delivery', '0')
+      .option('--no-forfeit', 'refund the deposit on cancellation instead of keeping it')
+      .option('--reference <text>', "the customer's order reference"),
+    { role: ['sales', 'finance'] },
+    async (app, opts) => {
+      const specs = opts.line as string[];
+      const input = parseInput(NewContract, {
+        customerId: opts.customer,
+        kind: opts.kind,
+        signedOn: opts.signedOn,
+        ...(opts.reference ? { reference: opts.reference } : {}),
+        terms: {
+          depositPercent: opts.deposit,
+          balance: opts.balance,
+          creditDays: opts.creditDays,
+          depositForfeitedOnCancel: opts.forfeit !== false,
+        },
+        lines: await Promise.all(specs.map((s, i) => lineOf(app, s, i))),
+      });
+      const c = await bookContract(app, app.actor, input, app.idempotencyKey);
+      return { json: c, text: describeContract(c) };
+    },
+  );
+  defineAction(
+    contract.command('show').argument('<id>').description('A contract with its figures and history'),
+    { role: 'viewer' },
+    async (app, _opts, [id]) => {
+      const c = await getContract(app, contractId(id));
+      const history = c.history.map(
+        (h) =>
+          `  ${h.day}  #${h.eventId}  ${h.kind}  by ${h.actor}  -> liability ${usd(h.figuresAfter.liabilityCents)}, backlog ${usd(h.figuresAfter.backlogCents)}`,
+      );
+      return { json: c, text: [describeContract(c), 'history:', ...history].join('\n') };
+    },
+  );
+  defineAction(
+    contract
+      .command('list')
+      .description('List contracts')
+      .option('--customer-id <id>')
+      .option('--kind <kind>')
+      .option('--status <status>', 'signed | delivering | delivered | cancelled | open')
+      .option('--product-id <id>')
+      .option('--family <family>')
+      .option('--product-kind <kind>', 'machine | ai-chip')
+      .option('--signed-in <period>', '2020Q4 or 2020')
+      .option('--delivered-in <period>')
+      .option('--cancelled-in <period>')
+      .option('--paid-in <period>')
+      .option('--liability-at <day>')
+      .option('--receivable-at <day>')
+      .option('--backlog-at <day>')
+      .option('--limit <n>', 'at most this many', '100')
+      .option('--offset <n>', 'skip this many', '0'),
+    { role: 'viewer' },
+    async (app, opts) => {
+      const { json: _j, token: _t, idempotencyKey: _k, ...filters } = opts;
+      const result = await listContracts(app, parseInput(ContractFilter, filters));
+      const rows = result.contracts.map((c) => ({
+        id: c.id,
+        customer: c.customer,
+        kind: c.kind,
+        signed: c.signedOn,
+        status: c.status,
+        units: c.units,
+        value: usd(c.valueCents),
+        paid: usd(c.paidCents),
+        revenue: usd(c.revenueCents),
+        backlog: usd(c.backlogCents),
+        liability: usd(c.liabilityCents),
+      }));
+      return {
+        json: result,
+        text: `${table(rows, ['id', 'customer', 'kind', 'signed', 'status', 'units', 'value', 'paid', 'revenue', 'backlog', 'liability'])}\n${result.total} contract(s)`,
+      };
+    },
+  );
+
+  const eventCommand = (name: string, description: string) =>
+    salesCmd
+      .command(name)
+      .description(description)
+      .argument('<contract>', 'contract number')
+      .requiredOption('--day <day>', 'e.g. 2021-01-15');
+
+  defineAction(
+    eventCommand('pay', 'Record a payment received')
+      .requiredOption('--amount <usd>', 'e.g. 810000.00')
+      .option('--reference <text>'),
+    { role: 'finance' },
+    async (app, opts, [id]) => {
+      const input = parseInput(Payment, {
+        day: opts.day,
+        amountUsd: opts.amount,
+        ...(opts.reference ? { reference: opts.reference } : {}),
+      });
+      const r = await recordPayment(app, app.actor, contractId(id), input, app.idempotencyKey);
+      return { json: r, text: `payment of ${usd(input.amountUsd)} recorded\n${describeContract(r)}` };
+    },
+  );
+  defineAction(
+    eventCommand('refund', 'Record a refund paid back')
+      .requiredOption('--amount <usd>')
+      .option('--reason <text>'),
+    { role: 'finance' },
+    async (app, opts, [id]) => {
+      const input = parseInput(Refund, {
+        day: opts.day,
+        amountUsd: opts.amount,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      });
+      const r = await recordRefund(app, app.actor, contractId(id), input, app.idempotencyKey);
+      return { json: r, text: `refund of ${usd(input.amountUsd)} recorded\n${describeContract(r)}` };
+    },
+  );
+  defineAction(
+    eventCommand('deliver', 'Record a delivery; it consumes the earliest open tranches').requiredOption(
+      '--line <line:units>',
+      'e.g. 1:400; repeat for more lines',
+      collect,
+      [],
+    ),
+    { role: ['sales', 'supply'] },
+    async (app, opts, [id]) => {
+      const lines = (opts.line as string[]).map((l) => {
+        const [lineId, units] = l.split(':');
+        return { lineId, units };
+      });
+      const r = await recordDelivery(
+        app,
+        app.actor,
+        contractId(id),
+        parseInput(Delivery, { day: opts.day, lines }),
+        app.idempotencyKey,
+      );
+      const effect = r.effect.type === 'delivery' ? r.effect : undefined;
+      return {
+        json: r,
+        text: `delivery recorded, revenue ${usd(effect?.revenueCents ?? 0n)}\n${describeContract(r)}`,
+      };
+    },
+  );
+  defineAction(
+    eventCommand('cancel', 'Cancel what is not yet delivered').option('--reason <text>'),
+    { role: ['sales', 'finance'] },
+    async (app, opts, [id]) => {
+      const input = parseInput(Cancellation, {
+        day: opts.day,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      });
+      const r = await cancelContract(app, app.actor, contractId(id), input, app.idempotencyKey);
+      return { json: r, text: `cancelled\n${describeContract(r)}` };
+    },
+  );
+  defineAction(
+    eventCommand('reschedule', 'Move open tranches to other months')
+      .requiredOption(
+        '--move <line.tranche=month[:units]>',
+        'e.g. 1.3=2021-06 or 1.3=2021-06:100; repeat for more',
+        collect,
+        [],
+      )
+      .option('--reason <text>'),
+    { role: ['sales', 'finance'] },
+    async (app, opts, [id]) => {
+      const moves = (opts.move as string[]).map((m) => {
+        const match = /^(\d+)\.(\d+)=([^:]+)(?::(\d+))?$/.exec(m.trim());
+        if (!match)
+          throw invalid(
+            'moves',
+            `--move must be LINE.TRANCHE=MONTH[:UNITS], such as 1.3=2021-06, got "${m}".`,
+          );
+        return {
+          lineId: match[1],
+          tranche: match[2],
+          month: match[3],
+          ...(match[4] ? { units: match[4] } : {}),
+        };
+      });
+      const input = parseInput(Reschedule, {
+        day: opts.day,
+        moves,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      });
+      const r = await rescheduleTranches(app, app.actor, contractId(id), input, app.idempotencyKey);
+      return { json: r, text: `rescheduled\n${describeContract(r)}` };
+    },
+  );
+
+  defineAction(
+    salesCmd.command('quarter').argument('<quarter>', 'e.g. 2020Q4').description("A quarter's figures"),
+    { role: 'viewer' },
+    async (app, _opts, [q]) => {
+      const figures = await salesQuarter(app, parseInput(QuarterSchema, q));
+      return { json: figures, text: describePeriod(figures.quarter, figures) };
+    },
+  );
+  defineAction(
+    salesCmd.command('year').argument('<year>', 'e.g. 2020').description("A year's figures"),
+    { role: 'viewer' },
+    async (app, _opts, [y]) => {
+      const figures = await salesYear(app, Number(y));
+      const ai = figures.aiChipRevenue;
+      const multiple = ai.multiple === null ? 'n/a' : `${ai.multiple.toFixed(2)}x`;
+      return {
+        json: figures,
+        text: `${describePeriod(String(figures.year), figures)}\nAI-chip revenue ${usd(ai.thisYearCents)} vs ${usd(ai.lastYearCents)} the year before: ${multiple}`,
+      };
+    },
+  );
+  defineAction(
+    salesCmd
+      .command('opportunity-cost')
+      .description("Undelivered futures TH/s × (today's spot − locked price)")
+      .option('--day <day>'),
+    { role: 'viewer' },
+    async (app, opts) => {
+      const q = parseInput(OpportunityQuery, pickOptions(opts, ['day']));
+      const o = await opportunityCost(app, q.day);
+      return {
+        json: o,
+        text: `on ${o.day} at ${usd(o.spotCentsPerTh)}/TH: ${ths(o.undeliveredTh)} undelivered futures locked at ${usd(o.lockedCents)} would fetch ${usd(o.atSpotCents)}; opportunity cost ${usd(o.opportunityCostCents)}`,
+      };
+    },
+  );
+  defineAction(
+    salesCmd
+      .command('import')
+      .argument('<file>', 'CSV or NDJSON of customers, contracts and events')
+      .option('--format <format>', 'csv | ndjson (default: from the file name)')
+      .description('Import a file of sales rows, all or nothing; every rejected row is reported'),
+    { role: ['sales', 'finance'] },
+    async (app, opts, [file]) => {
+      let text: string;
+      try {
+        text = readFileSync(file!, 'utf8');
+      } catch (error) {
+        throw invalid('file', `Cannot read ${file}: ${(error as Error).message}`);
+      }
+      const format = opts.format === undefined ? detectFormat(file!, text) : opts.format;
+      if (format !== 'csv' && format !== 'ndjson')
+        throw invalid('format', `format must be csv or ndjson, got "${String(format)}".`);
+      try {
+        const report = await importSales(app, app.actor, text, {
+          format,
+          idempotencyKey: app.idempotencyKey,
+          progress: importProgress(),
+        });
+        return {
+          json: report,
+          text: `imported ${file}: ${report.rows} rows -> ${report.customers} customers, ${report.contracts} contracts, ${report.events} contract events`,
+        };
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'sales.import-rejected') {
+          printRejected((error.detail?.rejected ?? []) as RejectedRow[]);
+        }
+        throw error;
+      }
+    },
+  );
+}

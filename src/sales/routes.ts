@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import type { HttpApp } from '../http/app.js';
+import {
+  Cancellation,
+  ContractFilter,
+  CustomerFilter,
+  Delivery,
+  EntryFilter,
+  NewContract,
+  NewCustomer,
+  OpenTrancheFilter,
+  OpportunityQuery,
+  Payment,
+  quarter,
+  Refund,
+  Reschedule,
+} from './schemas.js';
+import {
+  addCustomer,
+  bookContract,
+  cancelContract,
+  getContract,
+  listContracts,
+  listCustomers,
+  listEntries,
+  listOpenTranches,
+  opportunityCost,
+  recordDelivery,
+  recordPayment,
+  recordRefund,
+  rescheduleTranches,
+  salesQuarter,
+  salesYear,
+} from './service.js';
+
+const tags = ['sales'];
+const ById = z.object({ id: z.coerce.number().int().positive().describe('Contract number') }).strict();
+// Any signed-in user reads the book (management, the dashboard); writes are the owners' jobs.
+const read = { role: 'viewer' as const };
+const write = { role: ['sales', 'finance'] as const };
+const money = { role: 'finance' as const };
+const shipping = { role: ['sales', 'supply'] as const };
+
+export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
+  app.get(
+    '/api/sales/customers',
+    { config: read, schema: { tags, summary: 'List customers', querystring: CustomerFilter } },
+    async (req) => listCustomers(ctx, req.query),
+  );
+  app.post(
+    '/api/sales/customers',
+    { config: write, schema: { tags, summary: 'Add a customer', body: NewCustomer } },
+    async (req, reply) => {
+      reply.code(201);
+      return addCustomer(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+
+  app.get(
+    '/api/sales/contracts',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'List contracts; the filters are what each figure links to',
+        querystring: ContractFilter,
+      },
+    },
+    async (req) => listContracts(ctx, req.query),
+  );
+  app.post(
+    '/api/sales/contracts',
+    {
+      config: write,
+      schema: { tags, summary: 'Book a spot, futures or pre-order contract', body: NewContract },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return bookContract(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/sales/contracts/:id',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'A contract rebuilt from its events: figures and whole history',
+        params: ById,
+      },
+    },
+    async (req) => getContract(ctx, req.params.id),
+  );
+  app.post(
+    '/api/sales/contracts/:id/payments',
+    { config: money, schema: { tags, summary: 'Record a payment received', params: ById, body: Payment } },
+    async (req) => recordPayment(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+  app.post(
+    '/api/sales/contracts/:id/refunds',
+    { config: money, schema: { tags, summary: 'Record a refund paid back', params: ById, body: Refund } },
+    async (req) => recordRefund(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+  app.post(
+    '/api/sales/contracts/:id/deliveries',
+    {
+      config: shipping,
+      schema: {
+        tags,
+        summary: 'Record a delivery; it consumes the earliest open tranches',
+        params: ById,
+        body: Delivery,
+      },
+    },
+    async (req) => recordDelivery(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+  app.post(
+    '/api/sales/contracts/:id/cancellation',
+    {
+      config: write,
+      schema: { tags, summary: 'Cancel what is not yet delivered', params: ById, body: Cancellation },
+    },
+    async (req) => cancelContract(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+  app.post(
+    '/api/sales/contracts/:id/reschedule',
+    {
+      config: write,
+      schema: { tags, summary: 'Move open tranches to other months', params: ById, body: Reschedule },
+    },
+    async (req) => rescheduleTranches(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+
+  app.get(
+    '/api/sales/entries',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'The entries behind the figures: one per contract event',
+        querystring: EntryFilter,
+      },
+    },
+    async (req) => listEntries(ctx, req.query),
+  );
+  app.get(
+    '/api/sales/quarters/:quarter',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "A quarter's bookings, deliveries, liabilities and backlog",
+        params: z.object({ quarter }).strict(),
+      },
+    },
+    async (req) => salesQuarter(ctx, req.params.quarter),
+  );
+  app.get(
+    '/api/sales/years/:year',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "A year's figures, with the year-over-year multiple of AI-chip revenue",
+        params: z.object({ year: z.coerce.number().int().min(1970).max(9999) }).strict(),
+      },
+    },
+    async (req) => salesYear(ctx, req.params.year),
+  );
+  app.get(
+    '/api/sales/opportunity-cost',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "Undelivered futures TH/s × (today's spot − locked price)",
+        querystring: OpportunityQuery,
+      },
+    },
+    async (req) => opportunityCost(ctx, req.query.day),
+  );
+  app.get(
+    '/api/sales/open-tranches',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Tranches still to deliver, earliest month first',
+        querystring: OpenTrancheFilter,
+      },
+    },
+    async (req) => listOpenTranches(ctx, req.query),
+  );
+}

@@ -1,0 +1,234 @@
+/**
+ * The sales API's inputs, shared by the HTTP routes, the CLI and the bulk import so that all three
+ * accept the same things and say the same thing when they don't. Text is turned into calendar
+ * values and cents by the kernel's parsers, never here.
+ */
+import { z } from 'zod';
+import { parseDay, parseMonth, parseQuarter } from '../kernel/calendar.js';
+import { AppError } from '../kernel/errors.js';
+import { parseUsd } from '../kernel/money.js';
+import { CONTRACT_KINDS, REGIONS } from './model.js';
+
+/** A string read by a kernel parser; its refusal becomes the field's zod issue. */
+function parsed<T>(parse: (text: string) => T, message: string) {
+  return z.string().transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+  });
+}
+
+export const day = parsed(
+  (t) => parseDay(t, 'day'),
+  'must be a calendar date written YYYY-MM-DD, such as 2021-03-15',
+);
+export const month = parsed(
+  (t) => parseMonth(t, 'month'),
+  'must be a month written YYYY-MM, such as 2021-03',
+);
+export const quarter = parsed(
+  (t) => parseQuarter(t, 'quarter'),
+  'must be a quarter written YYYYQn, such as 2020Q4',
+);
+const quarterOrYear = z
+  .string()
+  .trim()
+  .regex(/^\d{4}([Qq][1-4])?$/, 'must be a quarter such as 2020Q4 or a year such as 2020')
+  .transform((t) => t.toUpperCase());
+
+/** Dollars as a decimal string ("45.50", "$1,234.56") or a number; read exactly, to the cent. */
+const usd = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  try {
+    return parseUsd(value, 'amount');
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an amount of US dollars such as 1234.56 or "$1,234.56"',
+    });
+    return z.NEVER;
+  }
+});
+
+const id = z.coerce.number().int('must be a whole number').positive('must be greater than 0');
+const units = z.coerce.number().int('must be a whole number of units').positive('must be greater than 0');
+const note = z.string().trim().min(1).max(500);
+
+export const NewCustomer = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200).describe('Company name, unique'),
+    country: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO country code such as US or SG')
+      .transform((c) => c.toUpperCase())
+      .describe('ISO 3166-1 alpha-2 country code'),
+    region: z.enum(REGIONS).describe('Sales region'),
+  })
+  .strict();
+
+export const ContractLineInput = z
+  .object({
+    productId: z.string().trim().min(1).describe('Catalog product id, e.g. A1246 or K210'),
+    units: units.describe('Units sold on this line'),
+    usdPerTh: usd.optional().describe('Locked price in USD per TH/s, for mining machines, e.g. "30.00"'),
+    usdPerUnit: usd.optional().describe('Price in USD per unit, for AI chips, e.g. "12.50"'),
+    tranches: z
+      .array(z.object({ month, units }).strict())
+      .min(1)
+      .optional()
+      .describe(
+        'Delivery schedule by month; units must add up to the line. Default: all in the signing month',
+      ),
+  })
+  .strict();
+
+export const NewContract = z
+  .object({
+    customerId: id.describe('The customer signing'),
+    kind: z.enum(CONTRACT_KINDS).describe('spot ships from stock, futures deliver in monthly tranches'),
+    signedOn: day.describe('Signing day'),
+    reference: note.optional().describe("The customer's order reference"),
+    terms: z
+      .object({
+        depositPercent: z.coerce
+          .number()
+          .min(0, 'must be 0 or more')
+          .max(100, 'must be 100 or less')
+          .describe('Deposit due at signing, % of the contract value'),
+        balance: z
+          .enum(['before-shipment', 'on-delivery'])
+          .describe('The rest is paid before each tranche ships, or on delivery with creditDays of credit'),
+        creditDays: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(365)
+          .default(0)
+          .describe('Days of credit, for on-delivery'),
+        depositForfeitedOnCancel: z
+          .boolean()
+          .describe('Whether the customer loses the deposit on cancellation'),
+      })
+      .strict(),
+    lines: z.array(ContractLineInput).min(1, 'a contract needs at least one line'),
+  })
+  .strict();
+
+export const Payment = z
+  .object({
+    day: day.describe('Day the money arrived'),
+    amountUsd: usd.describe('Amount received in USD, e.g. "810000.00"'),
+    reference: note.optional().describe('Bank reference'),
+  })
+  .strict();
+
+export const Refund = z
+  .object({
+    day: day.describe('Day the money was paid back'),
+    amountUsd: usd.describe('Amount refunded in USD'),
+    reason: note.optional(),
+  })
+  .strict();
+
+export const Delivery = z
+  .object({
+    day: day.describe('Day the goods shipped'),
+    lines: z
+      .array(
+        z.object({ lineId: id.describe('Contract line'), units: units.describe('Units shipped') }).strict(),
+      )
+      .min(1, 'a delivery needs at least one line'),
+  })
+  .strict();
+
+export const Cancellation = z
+  .object({ day: day.describe('Day of the cancellation'), reason: note.optional() })
+  .strict();
+
+export const Reschedule = z
+  .object({
+    day: day.describe('Day the customer asked'),
+    moves: z
+      .array(
+        z
+          .object({
+            lineId: id,
+            tranche: id.describe('Tranche number within the line'),
+            month: month.describe('New delivery month'),
+            units: units.optional().describe('How many open units move; all when absent'),
+          })
+          .strict(),
+      )
+      .min(1, 'a reschedule needs at least one move'),
+    reason: note.optional(),
+  })
+  .strict();
+
+export const CustomerFilter = z
+  .object({
+    region: z.enum(REGIONS).optional(),
+    country: z.string().trim().toUpperCase().optional(),
+  })
+  .strict();
+
+export const ContractFilter = z
+  .object({
+    customerId: id.optional(),
+    kind: z.enum(CONTRACT_KINDS).optional(),
+    status: z
+      .enum(['signed', 'delivering', 'delivered', 'cancelled', 'open'])
+      .optional()
+      .describe('open = signed or delivering'),
+    productId: z.string().trim().optional(),
+    family: z.string().trim().optional(),
+    productKind: z.enum(['machine', 'ai-chip']).optional(),
+    signedIn: quarterOrYear.optional().describe('Signed in this quarter (2020Q4) or year (2020)'),
+    deliveredIn: quarterOrYear.optional().describe('With a delivery in this quarter or year'),
+    cancelledIn: quarterOrYear.optional().describe('Cancelled in this quarter or year'),
+    paidIn: quarterOrYear.optional().describe('With a payment or refund in this quarter or year'),
+    liabilityAt: day.optional().describe('Holding prepayments not yet earned at the end of this day'),
+    receivableAt: day.optional().describe('Owing for goods delivered at the end of this day'),
+    backlogAt: day.optional().describe('With goods still to deliver at the end of this day'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const EntryFilter = z
+  .object({
+    quarter: quarter.optional(),
+    type: z
+      .enum(['signed', 'payment-received', 'refund', 'delivery', 'cancellation', 'reschedule'])
+      .optional(),
+    contractId: id.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const OpportunityQuery = z
+  .object({ day: day.optional().describe("Value the open futures at this day's spot price; default today") })
+  .strict();
+
+export const OpenTrancheFilter = z
+  .object({
+    until: month.optional().describe('Only tranches scheduled up to this month'),
+    productId: z.string().trim().optional(),
+  })
+  .strict();
+
+export type NewCustomerInput = z.output<typeof NewCustomer>;
+export type NewContractInput = z.output<typeof NewContract>;
+export type PaymentInput = z.output<typeof Payment>;
+export type RefundInput = z.output<typeof Refund>;
+export type DeliveryInput = z.output<typeof Delivery>;
+export type CancellationInput = z.output<typeof Cancellation>;
+export type RescheduleInput = z.output<typeof Reschedule>;
+export type ContractFilterInput = z.output<typeof ContractFilter>;
+export type EntryFilterInput = z.output<typeof EntryFilter>;
+export type OpenTrancheFilterInput = z.output<typeof OpenTrancheFilter>;

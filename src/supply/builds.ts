@@ -1,0 +1,125 @@
+/** Machines built, assembly capacity and self-mining's share: what turns chips into machines and where they go. */
+import type { Actor, AppContext } from '../app/context.js';
+import type { Month } from '../kernel/calendar.js';
+import { invalid, ruleBroken } from '../kernel/errors.js';
+import { record } from '../ledger/ledger.js';
+import { checkBuildChips } from './model.js';
+import type { BuildRecord } from './plan.js';
+import type { NewBuildInput } from './schemas.js';
+import * as store from './store.js';
+import * as production from './store-production.js';
+import { percentToBasisPoints } from './yield.js';
+
+export async function recordBuild(
+  ctx: AppContext,
+  actor: Actor,
+  input: NewBuildInput,
+  idempotencyKey?: string,
+): Promise<BuildRecord & { designId: string; chipsUsed: number }> {
+  const design = await store.findDesignOfProduct(ctx.db, input.productId);
+  if (!design) {
+    throw ruleBroken(
+      'supply.no-design',
+      `No ASIC design lists ${input.productId} among its machine models, so there are no chips to build it from.`,
+      'productId',
+    );
+  }
+  return record(
+    ctx,
+    // The design's stream: two builds drawing on the same chips are serialised.
+    { actor, kind: 'supply.build-recorded', stream: `design:${design.id}`, idempotencyKey, request: input },
+    async (tx) => {
+      const cpm = new Map(design.models.map((m) => [m.productId, m.chipsPerMachine]));
+      const others = (await production.selectBuilds(tx, { productIds: [...cpm.keys()] })).filter(
+        (b) => !(b.productId === input.productId && b.month === input.month),
+      );
+      checkBuildChips({
+        productId: input.productId,
+        designName: design.name,
+        month: input.month,
+        units: input.units,
+        chipsPerMachine: cpm.get(input.productId)!,
+        movements: [
+          ...(await production.chipsReceivedByMonth(tx, design.id)),
+          ...others.map((b) => ({ month: b.month, chips: -b.units * cpm.get(b.productId)! })),
+        ],
+      });
+      return { productId: input.productId, month: input.month, units: input.units } satisfies BuildRecord;
+    },
+    async (_tx, event) => {
+      const build = event.payload as BuildRecord;
+      const chipsPerMachine = design.models.find((m) => m.productId === build.productId)!.chipsPerMachine;
+      return { ...build, designId: design.id, chipsUsed: build.units * chipsPerMachine };
+    },
+  );
+}
+
+export const listBuilds = (ctx: AppContext) => production.selectBuilds(ctx.db);
+
+export async function setAssemblyCapacity(
+  ctx: AppContext,
+  actor: Actor,
+  input: { fromMonth: Month; machinesPerMonth: number },
+  idempotencyKey?: string,
+): Promise<{ fromMonth: Month; machinesPerMonth: number }> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'supply.assembly-capacity-set',
+      stream: 'supply:assembly',
+      idempotencyKey,
+      request: input,
+    },
+    async () => {
+      if (!Number.isInteger(input.machinesPerMonth) || input.machinesPerMonth < 0) {
+        throw invalid(
+          'machinesPerMonth',
+          `machinesPerMonth must be a whole number of machines, 0 or more, got ${input.machinesPerMonth}.`,
+        );
+      }
+      return input;
+    },
+    async () => input,
+  );
+}
+
+export async function setSelfMiningShare(
+  ctx: AppContext,
+  actor: Actor,
+  input: { fromMonth: Month; sharePct: number },
+  idempotencyKey?: string,
+): Promise<{ fromMonth: Month; sharePct: number }> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'supply.self-mining-share-set',
+      stream: 'supply:self-mining-share',
+      idempotencyKey,
+      request: input,
+    },
+    async () => ({ fromMonth: input.fromMonth, shareBp: selfMiningBasisPoints(input.sharePct, 'sharePct') }),
+    async () => input,
+  );
+}
+
+/** A self-mining share as basis points: a percentage of production, 0 to 100. */
+export function selfMiningBasisPoints(pct: number, field: string): number {
+  const bp = percentToBasisPoints(pct, field);
+  if (bp < 0 || bp > 10_000) {
+    throw invalid(field, `${field} must be a share of production between 0% and 100%, got ${pct}%.`);
+  }
+  return bp;
+}
+
+export const listAssemblyCapacity = (ctx: AppContext) => production.selectAssemblyCapacity(ctx.db);
+
+export async function listSelfMiningShares(
+  ctx: AppContext,
+): Promise<{ fromMonth: Month; sharePct: number }[]> {
+  return (await production.selectSelfMiningShares(ctx.db)).map((s) => ({
+    fromMonth: s.fromMonth,
+    sharePct: s.shareBp / 100,
+  }));
+}

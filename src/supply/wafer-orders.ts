@@ -1,0 +1,161 @@
+/** Wafer orders: placed under a capacity agreement, out of the fab, received with the chips counted. */
+import type { Actor, AppContext } from '../app/context.js';
+import type { Db } from '../db/db.js';
+import type { Month } from '../kernel/calendar.js';
+import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
+import { nextNumber, record } from '../ledger/ledger.js';
+import { requireDesign, requireFoundry } from './lookups.js';
+import { checkChipsReceived, checkWaferOrder, checkWaferOrderStep } from './model.js';
+import type { WaferOrderOutPayload, WaferOrderReceivedPayload } from './projections.js';
+import type { NewWaferOrderInput } from './schemas.js';
+import * as store from './store.js';
+import * as production from './store-production.js';
+import { goodDies, yieldInMonth } from './yield.js';
+
+export async function placeWaferOrder(
+  ctx: AppContext,
+  actor: Actor,
+  input: NewWaferOrderInput,
+  idempotencyKey?: string,
+): Promise<store.WaferOrder> {
+  return record(
+    ctx,
+    // The agreement's stream: two orders racing for its last wafers of a month are serialised.
+    {
+      actor,
+      kind: 'supply.wafer-order-placed',
+      stream: `agreement:${input.agreementId}`,
+      idempotencyKey,
+      request: input,
+    },
+    async (tx) => {
+      const agreement = await store.findAgreement(tx, input.agreementId);
+      if (!agreement) throw notFound('Capacity agreement', input.agreementId, 'agreementId');
+      const foundry = await requireFoundry(tx, agreement.foundryId);
+      const design = await requireDesign(tx, input.designId);
+      const partnership = await store.findPartnershipOf(tx, foundry.id, design.id);
+      if (!partnership) {
+        throw ruleBroken(
+          'supply.no-partnership',
+          `${foundry.name} does not make the ${design.name} design; start a partnership with its yield curve first.`,
+          'designId',
+        );
+      }
+      const leadTimeMonths = input.leadTimeMonths ?? foundry.leadTimeMonths;
+      const { outMonth } = checkWaferOrder({
+        agreement: { ...agreement, foundryName: foundry.name },
+        partnership: {
+          foundryId: partnership.foundryId,
+          startMonth: partnership.startMonth,
+          designName: design.name,
+        },
+        placedMonth: input.placedMonth,
+        wafers: input.wafers,
+        leadTimeMonths,
+        alreadyPlaced: await production.wafersPlaced(tx, agreement.id, input.placedMonth),
+      });
+      const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, outMonth);
+      const id = await nextNumber(tx, 'supply-wafer-order');
+      return {
+        id,
+        agreementId: agreement.id,
+        partnershipId: partnership.id,
+        wafers: input.wafers,
+        placedMonth: input.placedMonth,
+        leadTimeMonths,
+        outMonth,
+        status: 'placed',
+        expectedDies: goodDies(input.wafers, design.diesPerWafer, yieldBp),
+        receivedMonth: null,
+        chipsReceived: null,
+      } satisfies store.WaferOrder;
+    },
+    async (_tx, event) => event.payload as store.WaferOrder,
+  );
+}
+
+async function orderWithDesign(db: Db, orderId: number) {
+  const order = await production.findWaferOrder(db, orderId);
+  if (!order) throw notFound('Wafer order', orderId, 'id');
+  const partnership = (await store.findPartnership(db, order.partnershipId))!;
+  const design = await requireDesign(db, partnership.designId);
+  return { order, partnership, design };
+}
+
+export async function markWaferOrderOut(
+  ctx: AppContext,
+  actor: Actor,
+  orderId: number,
+  input: { month: Month },
+  idempotencyKey?: string,
+): Promise<store.WaferOrder> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'supply.wafer-order-out',
+      stream: `wafer-order:${orderId}`,
+      idempotencyKey,
+      request: { orderId, ...input },
+    },
+    async (tx) => {
+      const { order, partnership, design } = await orderWithDesign(tx, orderId);
+      checkWaferOrderStep({ ...order, orderId, to: 'out', month: input.month });
+      if (input.month < partnership.startMonth) {
+        throw invalid(
+          'month',
+          `The partnership making order #${orderId} starts in ${partnership.startMonth}, after ${input.month}.`,
+        );
+      }
+      // Wafers out early or late meet the yield of the month they actually come out.
+      const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, input.month);
+      return {
+        orderId,
+        outMonth: input.month,
+        expectedDies: goodDies(order.wafers, design.diesPerWafer, yieldBp),
+      } satisfies WaferOrderOutPayload;
+    },
+    async (tx) => (await production.findWaferOrder(tx, orderId))!,
+  );
+}
+
+export async function receiveWaferOrder(
+  ctx: AppContext,
+  actor: Actor,
+  orderId: number,
+  input: { month: Month; chipsReceived: number },
+  idempotencyKey?: string,
+): Promise<store.WaferOrder & { shortfall: number }> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'supply.wafer-order-received',
+      stream: `wafer-order:${orderId}`,
+      idempotencyKey,
+      request: { orderId, ...input },
+    },
+    async (tx) => {
+      const { order, design } = await orderWithDesign(tx, orderId);
+      checkWaferOrderStep({ ...order, orderId, to: 'received', month: input.month });
+      checkChipsReceived({
+        orderId,
+        wafers: order.wafers,
+        diesPerWafer: design.diesPerWafer,
+        chips: input.chipsReceived,
+      });
+      return {
+        orderId,
+        month: input.month,
+        chipsReceived: input.chipsReceived,
+      } satisfies WaferOrderReceivedPayload;
+    },
+    async (tx) => {
+      const order = (await production.findWaferOrder(tx, orderId))!;
+      return { ...order, shortfall: order.expectedDies - input.chipsReceived };
+    },
+  );
+}
+
+export const listWaferOrders = (ctx: AppContext, filter: { status?: store.WaferOrder['status'] } = {}) =>
+  production.selectWaferOrders(ctx.db, filter);

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import pino from 'pino';
+import type { Actor, AppContext } from '../app/context.js';
+import { ROLES, type Role } from '../auth/roles.js';
+import { createToken } from '../auth/tokens.js';
+import { type Db, dbOverPGlite, newPGlite, openDatabase } from '../db/db.js';
+import { migrate } from '../db/migrate.js';
+import { buildHttpApp, type HttpApp } from '../http/app.js';
+import { SettableClock } from '../kernel/clock.js';
+import { allProjections, modules } from '../modules.js';
+
+export interface TestApp extends AppContext {
+  clock: SettableClock;
+  actor(role?: Role): Actor;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database made by the real migrations: PGlite in memory, or — when DATABASE_URL is set —
+ * a new schema on that PostgreSQL server, dropped again on close, so parallel runs never collide.
+ */
+export async function testApp(): Promise<TestApp> {
+  const url = process.env.DATABASE_URL;
+  const schema = url ? `hf_test_${randomBytes(6).toString('hex')}` : undefined;
+  const db: Db =
+    url && schema
+      ? (await openDatabase({ kind: 'server', url, schema })).db
+      : dbOverPGlite(await newPGlite('memory', await template()));
+  await migrate(db);
+  return {
+    db,
+    clock: new SettableClock(),
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    projections: allProjections(),
+    actor: (role: Role = 'admin') => ({ id: `test:${role}`, role }),
+    close: async () => {
+      if (schema) await sql`drop schema ${sql.id(schema)} cascade`.execute(db);
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Migrating a new PGlite takes seconds; loading a dump of one already migrated takes a fraction.
+ * The migrations still run for real, once per test process, and `migrate` re-checks each copy.
+ */
+let migratedTemplate: Promise<Blob | File> | undefined;
+function template(): Promise<Blob | File> {
+  migratedTemplate ??= (async () => {
+    const pglite = await newPGlite('memory');
+    const db = dbOverPGlite(pglite);
+    await migrate(db);
+    const dump = await pglite.dumpDataDir('none');
+    await db.destroy();
+    return dump;
+  })();
+  return migratedTemplate;
+}
+
+/** A JSON answer as tests read it: any shape, checked by the assertions themselves. */
+// biome-ignore lint/suspicious/noExplicitAny: tests index into arbitrary JSON answers
+export type Json = any;
+
+export interface TestServer {
+  app: TestApp;
+  http: HttpApp;
+  url: string;
+  /** A real token of the given role, made through the same service the CLI uses. */
+  token(role: Role): Promise<string>;
+  /** fetch against the server with a token of `role` (or none) and JSON in and out. */
+  call(
+    method: string,
+    path: string,
+    opts?: { role?: Role | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: Json }>;
+  close(): Promise<void>;
+}
+
+export async function testServer(): Promise<TestServer> {
+  const app = await testApp();
+  const http = await buildHttpApp(app, modules);
+  const url = await http.listen({ port: 0, host: '127.0.0.1' });
+  // One token per role, made up front so that table counts taken by tests don't move with them.
+  const tokens = new Map<Role, string>();
+  for (const role of ROLES) {
+    tokens.set(role, (await createToken(app, app.actor('admin'), { name: `test-${role}`, role })).token);
+  }
+  const token = async (role: Role) => tokens.get(role)!;
+  return {
+    app,
+    http,
+    url,
+    token,
+    async call(method, path, opts = {}) {
+      const role = opts.role === undefined ? 'admin' : opts.role;
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (role) headers.authorization = `Bearer ${await token(role)}`;
+      if (opts.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        ...(opts.body !== undefined
+          ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }
+          : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    close: async () => {
+      await http.close();
+      await app.close();
+    },
+  };
+}
+
+/** Row counts of every table: bad-input tests assert these are unchanged. */
+export async function tableCounts(ctx: AppContext): Promise<Record<string, number>> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(ctx.db);
+  const counts: Record<string, number> = {};
+  for (const { table_name } of tables.rows) {
+    const r = await sql<{ n: bigint }>`select count(*)::int8 as n from ${sql.table(table_name)}`.execute(
+      ctx.db,
+    );
+    counts[table_name] = Number(r.rows[0]!.n);
+  }
+  return counts;
+}

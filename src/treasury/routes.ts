@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import type { HttpApp } from '../http/app.js';
+import { parseQuarter } from '../kernel/calendar.js';
+import { MovementQuery, NewAccount, OnQuery, PayoutImport, Sale, Transfer } from './schemas.js';
+import {
+  addAccount,
+  balancesOn,
+  importPayouts,
+  listAccounts,
+  listMovements,
+  sellBtc,
+  transfer,
+} from './service.js';
+import { treasuryQuarter, valueTreasury } from './valuation.js';
+
+const tags = ['treasury'];
+
+export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
+  app.get(
+    '/api/treasury/accounts',
+    { config: { role: 'viewer' }, schema: { tags, summary: 'BTC and USD accounts' } },
+    async () => listAccounts(ctx),
+  );
+  app.post(
+    '/api/treasury/accounts',
+    { config: { role: 'finance' }, schema: { tags, summary: 'Open an account', body: NewAccount } },
+    async (req, reply) => {
+      reply.code(201);
+      return addAccount(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/treasury/balances',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Every account at the end of a day', querystring: OnQuery },
+    },
+    async (req) => balancesOn(ctx, req.query.on),
+  );
+  app.get(
+    '/api/treasury/movements',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Movements with their source (payout, sale, transfer)',
+        querystring: MovementQuery,
+      },
+    },
+    async (req) => listMovements(ctx, req.query),
+  );
+  app.post(
+    '/api/treasury/payouts',
+    {
+      config: { role: 'finance' },
+      schema: {
+        tags,
+        summary: 'Import pool payouts (CSV text or a JSON array), all or nothing',
+        body: PayoutImport,
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return importPayouts(ctx, req.actor, req.body, { source: 'api', idempotencyKey: req.idempotencyKey });
+    },
+  );
+  app.post(
+    '/api/treasury/sales',
+    {
+      config: { role: 'finance' },
+      schema: {
+        tags,
+        summary: 'Sell BTC: refused by the hold policy unless an admin overrides it with a reason (flagged)',
+        body: Sale,
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return sellBtc(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.post(
+    '/api/treasury/transfers',
+    {
+      config: { role: 'finance' },
+      schema: { tags, summary: 'Move funds between two accounts of one currency', body: Transfer },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return transfer(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/treasury/valuation',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'BTC held at the day price, against what it cost to mine',
+        querystring: OnQuery,
+      },
+    },
+    async (req) => valueTreasury(ctx, req.query.on),
+  );
+  app.get(
+    '/api/treasury/quarters/:quarter',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: "The quarter's treasury figures for the report, each naming where its records are listed",
+        params: z.object({ quarter: z.string().describe('e.g. 2021Q4') }),
+      },
+    },
+    async (req) => treasuryQuarter(ctx, parseQuarter(req.params.quarter, 'quarter')),
+  );
+}

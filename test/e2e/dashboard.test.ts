@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Dashboard, LAPTOP, startDashboard } from './harness.js';
+import { type SimulatedSite, simulatedSite } from './simulated-fleet.js';
+
+// One server, one demo company and one browser for the whole walk through the dashboard: loading
+// the demo is the slow part, and each test opens its own signed-in tab.
+let d: Dashboard;
+let sim: SimulatedSite;
+beforeAll(async () => {
+  d = await startDashboard();
+  // 127.97/16 is bound by no other test file, which may run at the same time in another worker.
+  sim = await simulatedSite(d.server, { site: 'SIM1', count: 40, base: '127.97.0.1' });
+  sim.pollEvery(1500);
+}, 300_000);
+afterAll(async () => {
+  await sim?.stop();
+  await d?.close();
+});
+
+/** The TH/s a hashrate cell shows (`35.24 PH/s` → 35240). */
+const ths = (text: string | null): number => {
+  const m = /([\d,.]+)\s*(TH|PH|EH)\/s/.exec(text ?? '');
+  if (!m) throw new Error(`not a hashrate: ${text}`);
+  return Number(m[1]!.replaceAll(',', '')) * { TH: 1, PH: 1e3, EH: 1e6 }[m[2] as 'TH' | 'PH' | 'EH'];
+};
+
+describe('the dashboard in Chromium', () => {
+  it('refuses a wrong token with a sentence beside the field, then signs in with a real one', async () => {
+    const context = await d.browser.newContext({ viewport: LAPTOP });
+    const page = await context.newPage();
+    await page.goto(`${d.url}/`);
+    const token = page.getByLabel('Token');
+    await token.fill('hf_not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/not valid/);
+    await expect(token.getAttribute('aria-invalid')).resolves.toBe('true');
+
+    await token.fill(await d.server.token('viewer'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /overview/ }).waitFor();
+    // The token is kept for the tab: a reload stays signed in.
+    await page.reload();
+    await page.getByRole('heading', { name: /overview/ }).waitFor();
+    await context.close();
+  });
+
+  it('reads 2020Q4 on the overview as the earnings call tells it', async () => {
+    const page = await d.signedIn({ role: 'viewer' });
+    await page.getByLabel('Quarter', { exact: true }).selectOption('2020Q4');
+    const figure = (id: string) => page.getByTestId(id).locator('.figure-value');
+    // "2020: 172,000 machines sold, Q4 92,000"; "contracts worth $0.174b, prepaid 66M".
+    await expect.poll(() => figure('booked-units').textContent()).toBe('92,000 units');
+    await expect(figure('liabilities').textContent()).resolves.toBe('$66.0M');
+    await expect(figure('backlog').textContent()).resolves.toBe('$174.0M');
+    // Q4 revenue was weak: most machines were sold as futures delivering later.
+    await expect(figure('revenue').textContent()).resolves.toMatch(/^\$\d\.\dM$/);
+    // The charts are drawn, and the report's sections are there beside the sales figures.
+    await expect.poll(() => page.locator('.chart .recharts-surface').count()).toBeGreaterThanOrEqual(3);
+    await page.getByRole('heading', { name: 'Self-mining' }).waitFor();
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+  });
+
+  it('curtails a simulated site and shows its hashrate fall, then resumes it', async () => {
+    const page = await d.signedIn({ role: 'ops' });
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    const measured = page.getByTestId('site-measured-SIM1');
+    await expect
+      .poll(async () => ths(await measured.textContent()), { timeout: 20_000 })
+      .toBeGreaterThan(40 * 50);
+
+    await page.getByRole('button', { name: 'Curtail SIM1' }).click();
+    await page.getByRole('button', { name: 'Yes, curtail SIM1' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/40 of 40 machines confirmed/);
+    await expect.poll(async () => ths(await measured.textContent()), { timeout: 30_000 }).toBe(0);
+
+    await page.getByRole('button', { name: 'Resume SIM1' }).click();
+    await page.getByRole('button', { name: 'Yes, resume SIM1' }).click();
+    await expect
+      .poll(async () => ths(await measured.textContent()), { timeout: 30_000 })
+      .toBeGreaterThan(40 * 50);
+  });
+
+  it('records a payment on a contract and shows the contract liability move by it', async () => {
+    // A futures contract booked through the API as sales would: 100 A1246 (90 TH/s) at $30/TH,
+    // 30% deposit; value $270,000, deposit $81,000.
+    const customer = await d.server.call('POST', '/api/sales/customers', {
+      role: 'sales',
+      body: { name: 'Browser Test Mining', country: 'SG', region: 'asia-pacific' },
+    });
+    expect(customer.status).toBe(201);
+    const contract = await d.server.call('POST', '/api/sales/contracts', {
+      role: 'sales',
+      body: {
+        customerId: customer.body.id,
+        kind: 'futures',
+        signedOn: '2021-01-05',
+        terms: { depositPercent: 30, balance: 'before-shipment', depositForfeitedOnCancel: true },
+        lines: [
+          {
+            productId: 'A1246',
+            units: 100,
+            usdPerTh: '30.00',
+            tranches: [
+              { month: '2021-03', units: 50 },
+              { month: '2021-04', units: 50 },
+            ],
+          },
+        ],
+      },
+    });
+    expect(contract.status, JSON.stringify(contract.body)).toBe(201);
+    const id = contract.body.id;
+
+    const page = await d.signedIn({ role: 'finance' });
+    await page.getByRole('link', { name: 'Order book' }).click();
+    await page.getByLabel('Customer').selectOption({ label: 'Browser Test Mining' });
+    await page.getByRole('link', { name: `#${id}`, exact: true }).click();
+    const liability = page.getByTestId('contract-liability');
+    await expect.poll(() => liability.locator('.figure-value').textContent()).toBe('$0.00');
+
+    // A wrong amount is refused with a sentence beside the amount field, and nothing moves.
+    await page.getByLabel('Day received').fill('2021-01-06');
+    await page.getByLabel('Amount').fill('eighty-one thousand');
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    const amountError = page.locator('.field.has-error .field-error');
+    await expect(amountError.textContent()).resolves.toMatch(/amount/i);
+    await expect(liability.locator('.figure-value').textContent()).resolves.toBe('$0.00');
+
+    await page.getByLabel('Amount').fill('81000.00');
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/liability is now \$81,000\.00/);
+    await expect.poll(() => liability.locator('.figure-value').textContent()).toBe('$81,000.00');
+    await expect(page.getByRole('cell', { name: /Payment of \$81,000\.00/ }).count()).resolves.toBe(1);
+  });
+
+  it("downloads the quarter's report as a PDF", async () => {
+    const page = await d.signedIn({ role: 'viewer' });
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByLabel('Quarter', { exact: true }).selectOption('2020Q4');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Download PDF' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('hashforge-2020Q4.pdf');
+    const file = await download.path();
+    const bytes = await readFile(file);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(bytes.length).toBeGreaterThan(5_000);
+  }, 60_000);
+});

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Role } from '../../src/auth/roles.js';
+import { loadDemo } from '../../src/demo/load.js';
+import { type TestServer, testServer } from '../../src/testing/index.js';
+import { ensureDashboardBuilt } from '../../web/build.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags for root in a sandbox with a closed network (see the machine notes): no sandbox, no GPU, no phoning home. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium is not at ${CHROMIUM}: install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`,
+    );
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export const LAPTOP = { width: 1366, height: 860 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface Dashboard {
+  server: TestServer;
+  browser: Browser;
+  url: string;
+  /** A new tab (its own sessionStorage) at the given width, signed in with a token of `role`. */
+  signedIn(opts?: { role?: Role; viewport?: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on a fresh database (PGlite, or PostgreSQL when DATABASE_URL is set) with the demo
+ * company loaded through the services, the dashboard built from the sources, and Chromium.
+ */
+export async function startDashboard(opts: { demo?: boolean } = {}): Promise<Dashboard> {
+  await ensureDashboardBuilt({ quiet: true });
+  const server = await testServer();
+  if (opts.demo !== false) await loadDemo(server.app, server.app.actor('admin'));
+  const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+  return {
+    server,
+    browser,
+    url: server.url,
+    async signedIn({ role = 'admin', viewport = LAPTOP } = {}) {
+      const context = await browser.newContext({ viewport, acceptDownloads: true });
+      // Fail a step within the test's own time, naming the step, rather than time the test out.
+      context.setDefaultTimeout(10_000);
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.getByLabel('Token').fill(await server.token(role));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close();
+      await browser.close();
+      await server.close();
+    },
+  };
+}

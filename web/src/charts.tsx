@@ -1,0 +1,151 @@
+/**
+ * Charts for the figures people would rather look at than read. Each wraps recharts with the
+ * dashboard's units on the axes and in the tooltips; values arrive as plain numbers (dollars,
+ * TH/s, BTC), made from the API's exact figures only for drawing.
+ */
+import type { ReactNode } from 'react';
+import {
+  Area,
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+const COLORS = ['#0b5cad', '#e07b00', '#1e7b34', '#8e44ad', '#b3261e', '#5b6470', '#0097a7'];
+
+export interface SeriesSpec {
+  key: string;
+  label: string;
+  kind: 'bar' | 'line' | 'area' | 'step';
+  color?: string;
+  stack?: string;
+  axis?: 'left' | 'right';
+  dashed?: boolean;
+}
+
+export function Chart({
+  data,
+  x,
+  series,
+  format,
+  formatRight,
+  title,
+  note,
+  refLines = [],
+  height,
+}: {
+  data: Record<string, unknown>[];
+  x: string;
+  series: SeriesSpec[];
+  format: (v: number) => string;
+  formatRight?: (v: number) => string;
+  /** Told to screen readers, since the drawing itself says nothing to them. */
+  title: string;
+  note?: ReactNode;
+  refLines?: { y: number; label: string; color?: string; axis?: 'left' | 'right' }[];
+  height?: number;
+}) {
+  const hasRight = series.some((s) => s.axis === 'right');
+  // A reference far above the data (a target years away) would flatten the data to a line on the
+  // floor: it is told beside the chart instead of drawn.
+  const leftKeys = series.filter((s) => s.axis !== 'right').map((s) => s.key);
+  const dataMax = Math.max(0, ...data.flatMap((row) => leftKeys.map((k) => Number(row[k]) || 0)));
+  const offScale = (y: number) => dataMax > 0 && y > dataMax * 4;
+  const drawn = refLines.filter((r) => !offScale(r.y));
+  const told = refLines.filter((r) => offScale(r.y));
+  return (
+    <figure className="chart-figure" style={{ margin: 0 }}>
+      <div className="chart" role="img" aria-label={title} style={height ? { height } : undefined}>
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={data} margin={{ top: 8, right: hasRight ? 4 : 12, left: 4, bottom: 0 }}>
+            <CartesianGrid stroke="#e6e9ed" vertical={false} />
+            <XAxis dataKey={x} tick={{ fontSize: 12 }} minTickGap={16} />
+            <YAxis yAxisId="left" tickFormatter={format} tick={{ fontSize: 12 }} width={64} />
+            {hasRight ? (
+              <YAxis
+                yAxisId="right"
+                orientation="right"
+                tickFormatter={formatRight ?? format}
+                tick={{ fontSize: 12 }}
+                width={64}
+              />
+            ) : null}
+            <Tooltip
+              formatter={(value, name, item) => {
+                const spec = series.find((s) => s.label === name || s.key === item.dataKey);
+                const f = spec?.axis === 'right' ? (formatRight ?? format) : format;
+                return [typeof value === 'number' ? f(value) : String(value), name];
+              }}
+            />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {drawn.map((r) => (
+              <ReferenceLine
+                key={r.label}
+                y={r.y}
+                yAxisId={r.axis ?? 'left'}
+                stroke={r.color ?? '#b3261e'}
+                strokeDasharray="6 4"
+                ifOverflow="extendDomain"
+                label={{
+                  value: r.label,
+                  position: 'insideTopRight',
+                  fontSize: 12,
+                  fill: r.color ?? '#b3261e',
+                }}
+              />
+            ))}
+            {series.map((s, i) => {
+              const color = s.color ?? COLORS[i % COLORS.length];
+              const common = {
+                dataKey: s.key,
+                name: s.label,
+                yAxisId: s.axis ?? 'left',
+                isAnimationActive: false,
+              };
+              if (s.kind === 'bar')
+                return (
+                  <Bar key={s.key} {...common} fill={color} {...(s.stack ? { stackId: s.stack } : {})} />
+                );
+              if (s.kind === 'area')
+                return (
+                  <Area
+                    key={s.key}
+                    {...common}
+                    type="monotone"
+                    stroke={color}
+                    fill={color}
+                    fillOpacity={0.25}
+                    {...(s.stack ? { stackId: s.stack } : {})}
+                  />
+                );
+              return (
+                <Line
+                  key={s.key}
+                  {...common}
+                  type={s.kind === 'step' ? 'stepAfter' : 'monotone'}
+                  stroke={color}
+                  strokeWidth={2}
+                  dot={data.length < 24}
+                  {...(s.dashed ? { strokeDasharray: '6 4' } : {})}
+                />
+              );
+            })}
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+      {note || told.length ? (
+        <figcaption className="chart-note">
+          {told.map((r) => `${r.label} (above the scale). `).join('')}
+          {note}
+        </figcaption>
+      ) : null}
+    </figure>
+  );
+}

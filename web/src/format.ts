@@ -1,0 +1,69 @@
+/**
+ * How figures read on screen. The API sends cents and sats as decimal strings; they become bigints
+ * here and are formatted by the same kernel functions the CLI and the report use, so a figure reads
+ * the same everywhere. Floats are made only for charts.
+ */
+import { formatBtc, type Sats, satsToBtcNumber } from '../../src/kernel/bitcoin.js';
+import { formatHashrate } from '../../src/kernel/hashrate.js';
+import { type Cents, centsToNumber, formatUsd } from '../../src/kernel/money.js';
+
+export type Wire = string | number | bigint | null | undefined;
+
+const big = (v: Wire): bigint | null => {
+  if (v === null || v === undefined || v === '') return null;
+  try {
+    return BigInt(v);
+  } catch {
+    return null;
+  }
+};
+
+const DASH = '—';
+
+export const usd = (cents: Wire): string => {
+  const c = big(cents);
+  return c === null ? DASH : formatUsd(c as Cents, { compact: true });
+};
+export const usdExact = (cents: Wire): string => {
+  const c = big(cents);
+  return c === null ? DASH : formatUsd(c as Cents);
+};
+export const usdNumber = (cents: Wire): number => centsToNumber((big(cents) ?? 0n) as Cents);
+export const btc = (sats: Wire): string => {
+  const s = big(sats);
+  return s === null ? DASH : formatBtc(s as Sats);
+};
+export const btcNumber = (sats: Wire): number => satsToBtcNumber((big(sats) ?? 0n) as Sats);
+export const hashrate = (ths: number | null | undefined, digits = 2): string =>
+  ths === null || ths === undefined ? DASH : formatHashrate(ths, digits);
+/** A low–high range in one unit when both share it: `2.0–4.0 EH/s`. */
+export const hashrateRange = (low: number, high: number, digits = 1): string => {
+  const [a, unitA] = formatHashrate(low, digits).split(' ');
+  const b = formatHashrate(high, digits);
+  return b.endsWith(` ${unitA}`) ? `${a}–${b}` : `${formatHashrate(low, digits)} – ${b}`;
+};
+export const count = (n: number | string | null | undefined): string =>
+  n === null || n === undefined ? DASH : Number(n).toLocaleString('en-US');
+export const percent = (ratio: number | null | undefined, digits = 1): string =>
+  ratio === null || ratio === undefined || !Number.isFinite(ratio)
+    ? DASH
+    : `${(ratio * 100).toFixed(digits)} %`;
+export const fixed = (n: number | null | undefined, digits = 2): string =>
+  n === null || n === undefined || !Number.isFinite(n)
+    ? DASH
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** USD per TH/s per day (hashprice), a small float. */
+export const usdPerThDay = (n: number | null | undefined): string =>
+  n === null || n === undefined ? DASH : `$${n.toFixed(4)}/TH/day`;
+/** TH/s as a chart axis label: 1.2 PH, 3 EH. */
+export const thsAxis = (ths: number): string => formatHashrate(ths, ths === 0 ? 0 : 1).replace('/s', '');
+export const usdAxis = (dollars: number): string =>
+  Math.abs(dollars) >= 1e9
+    ? `$${(dollars / 1e9).toFixed(1)}B`
+    : Math.abs(dollars) >= 1e6
+      ? `$${(dollars / 1e6).toFixed(0)}M`
+      : Math.abs(dollars) >= 1e3
+        ? `$${(dollars / 1e3).toFixed(0)}k`
+        : `$${dollars.toFixed(0)}`;
+export const dateTime = (iso: string | null | undefined): string =>
+  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : DASH;

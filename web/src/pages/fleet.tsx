@@ -1,0 +1,456 @@
+import { useState } from 'react';
+import { api, query } from '../api.js';
+import { Chart } from '../charts.js';
+import { count, dateTime, hashrate, thsAxis } from '../format.js';
+import { Link, navigate, useLocation } from '../router.js';
+import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+import type { MiningStatus } from './mining.js';
+
+const MACHINE_STATUSES = [
+  'new',
+  'ok',
+  'degraded',
+  'overheating',
+  'fan-failure',
+  'board-down',
+  'idle',
+  'offline',
+];
+const PAGE_SIZE = 50;
+const LIVE_MS = 5_000;
+
+interface FleetSummary {
+  machines: number;
+  byStatus: Record<string, number>;
+  measuredThs: number;
+  sites: { site: string; machines: number; byStatus: Record<string, number>; measuredThs: number }[];
+  lastSweep: { at: string; seconds: number | null; answered: number | null; failed: number | null } | null;
+}
+interface HashratePoint {
+  at: string;
+  hashrateThs: number;
+  machines: number;
+  reporting: number;
+  offline: number;
+}
+interface MachineView {
+  id: number;
+  serial: string;
+  model: string | null;
+  firmware: string | null;
+  site: string;
+  address: string;
+  port: number;
+  status: string;
+  statusSince: string;
+  statusReason: string | null;
+  hashrateThs: number | null;
+  lastSeenAt: string | null;
+  consecutiveFailures: number;
+  lastFailure: string | null;
+  mac?: string | null;
+  dna?: string | null;
+}
+interface ControlReport {
+  description: string;
+  requested: number;
+  succeeded: number;
+  failed: number;
+  results: { machineId: number; serial: string; outcome: string; detail: string }[];
+}
+
+export const Badge = ({ value }: { value: string }) => <span className={`badge ${value}`}>{value}</span>;
+
+/** Machines not hashing normally (offline included), by status. */
+const attention = (byStatus: Record<string, number>) =>
+  Object.entries(byStatus).filter(([k, n]) => !['ok', 'new'].includes(k) && n > 0);
+
+const timeLabel = (iso: string) => iso.slice(11, 16);
+
+/** The live chart is anchored on the last sweep, so it reads the server's time, not the browser's. */
+function HashrateChart({
+  site,
+  anchor,
+  installedThs,
+  target,
+}: {
+  site: string;
+  anchor: string | undefined;
+  installedThs?: number | undefined;
+  target?: { lowThs: number; highThs: number } | undefined;
+}) {
+  const end = anchor ? new Date(new Date(anchor).getTime() + 60_000) : undefined;
+  const from = end ? new Date(end.getTime() - 60 * 60_000) : undefined;
+  const series = useApi<{ points: HashratePoint[] }>(
+    end && from
+      ? `/api/fleet/hashrate${query({ site: site || undefined, from: from.toISOString(), to: end.toISOString() })}`
+      : null,
+  );
+  if (!anchor)
+    return (
+      <p className="muted">
+        No sweep has run yet: the hashrate appears after the first poll of the machines.
+      </p>
+    );
+  if (series.error) return <ErrorText error={series.error} />;
+  const points = series.data?.points ?? [];
+  const refLines = [
+    ...(installedThs
+      ? [{ y: installedThs, label: `installed ${hashrate(installedThs)}`, color: '#5b6470' }]
+      : []),
+    ...(target
+      ? [
+          { y: target.lowThs, label: `target low ${hashrate(target.lowThs, 1)}`, color: '#1e7b34' },
+          { y: target.highThs, label: `target high ${hashrate(target.highThs, 1)}`, color: '#1e7b34' },
+        ]
+      : []),
+  ];
+  return (
+    <Chart
+      title={`Measured hashrate per minute${site ? ` at ${site}` : ' of the fleet'}, last hour`}
+      data={points.map((p) => ({ t: timeLabel(p.at), measured: p.hashrateThs }))}
+      x="t"
+      series={[{ key: 'measured', label: 'Measured', kind: 'area' }]}
+      format={thsAxis}
+      refLines={refLines}
+      note={
+        points.length === 0
+          ? 'No minutes recorded in the last hour.'
+          : `Times in UTC; last sweep ${dateTime(anchor)}.`
+      }
+    />
+  );
+}
+
+function SiteControl({ site, onDone }: { site: string; onDone: () => void }) {
+  const [confirming, setConfirming] = useState<'soft-off' | 'soft-on' | null>(null);
+  const form = useSubmit(
+    (key) =>
+      api<ControlReport>('/api/fleet/control', {
+        method: 'POST',
+        body: { selector: { site }, action: { kind: confirming } },
+        idempotencyKey: key,
+      }),
+    () => {
+      setConfirming(null);
+      onDone();
+    },
+  );
+  const report = form.done;
+  return (
+    <div className="site-control">
+      {confirming ? (
+        <span className="toolbar">
+          <span>
+            {confirming === 'soft-off' ? `Curtail every machine at ${site}?` : `Resume hashing at ${site}?`}
+          </span>
+          <button
+            type="button"
+            className={confirming === 'soft-off' ? 'danger' : undefined}
+            disabled={form.busy}
+            onClick={() => form.submit()}
+          >
+            {form.busy
+              ? 'Sending…'
+              : confirming === 'soft-off'
+                ? `Yes, curtail ${site}`
+                : `Yes, resume ${site}`}
+          </button>
+          <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+            Cancel
+          </button>
+        </span>
+      ) : (
+        <span className="toolbar">
+          <button type="button" className="secondary" onClick={() => setConfirming('soft-off')}>
+            Curtail {site}
+          </button>
+          <button type="button" className="secondary" onClick={() => setConfirming('soft-on')}>
+            Resume {site}
+          </button>
+        </span>
+      )}
+      <ErrorText error={form.error} />
+      {report ? (
+        <p className={report.failed ? 'error' : 'ok'} role="status">
+          {report.description}: {count(report.succeeded)} of {count(report.requested)} machines confirmed
+          {report.failed
+            ? `, ${count(report.failed)} failed (${report.results
+                .filter((r) => r.outcome !== 'done')
+                .slice(0, 3)
+                .map((r) => `${r.serial}: ${r.detail}`)
+                .join('; ')})`
+            : ''}
+          .
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Machines({ sites }: { sites: string[] }) {
+  const { params } = useLocation();
+  const status = params.get('status') ?? '';
+  const site = params.get('site') ?? '';
+  const [cursors, setCursors] = useState<number[]>([]);
+  const cursor = cursors.at(-1);
+  const page = useApi<{ machines: MachineView[]; nextCursor: number | null }>(
+    `/api/fleet/machines${query({ status, site, cursor, limit: PAGE_SIZE })}`,
+  );
+  const setFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(location.search);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setCursors([]);
+    navigate(`/fleet${next.toString() ? `?${next}` : ''}`, { replace: true });
+  };
+  const columns: Column<MachineView>[] = [
+    { label: 'Serial', render: (m) => <Link to={`/fleet/machines/${m.id}`}>{m.serial}</Link> },
+    { label: 'Model', render: (m) => m.model ?? '—' },
+    { label: 'Site', render: (m) => m.site },
+    { label: 'Address', render: (m) => m.address },
+    { label: 'Status', render: (m) => <Badge value={m.status} /> },
+    { label: 'Hashrate', num: true, render: (m) => hashrate(m.hashrateThs) },
+    { label: 'Why', wrap: true, render: (m) => m.statusReason ?? '' },
+  ];
+  return (
+    <Section
+      title="Machines"
+      loaded={page}
+      id="machines"
+      actions={
+        <div className="toolbar">
+          <Field
+            as="select"
+            label="Status"
+            value={status}
+            onChange={(e) => setFilter('status', e.target.value)}
+          >
+            <option value="">any</option>
+            {MACHINE_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </Field>
+          <Field as="select" label="Site" value={site} onChange={(e) => setFilter('site', e.target.value)}>
+            <option value="">any</option>
+            {sites.map((x) => (
+              <option key={x}>{x}</option>
+            ))}
+          </Field>
+        </div>
+      }
+    >
+      {(data) => (
+        <>
+          <DataTable
+            rows={data.machines}
+            columns={columns}
+            keyOf={(m) => m.id}
+            empty="No machine matches these filters."
+          />
+          <nav className="pager" aria-label="Machine pages">
+            <span className="muted">
+              Page {cursors.length + 1}, {data.machines.length} machines{page.loading ? ' (loading…)' : ''}
+            </span>
+            <button
+              type="button"
+              className="secondary"
+              disabled={cursors.length === 0}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={data.nextCursor === null}
+              onClick={() => data.nextCursor !== null && setCursors((c) => [...c, data.nextCursor!])}
+            >
+              Next
+            </button>
+          </nav>
+        </>
+      )}
+    </Section>
+  );
+}
+
+export function FleetPage({ rest }: { rest: string }) {
+  const machine = /^machines\/(\d+)$/.exec(rest);
+  if (machine) return <MachinePage id={Number(machine[1])} />;
+  return <FleetOverview />;
+}
+
+function FleetOverview() {
+  const summary = useApi<FleetSummary>('/api/fleet/summary', { everyMs: LIVE_MS });
+  // Installed (nameplate) hashrate and the target come from the self-mining module's books.
+  const mining = useApi<MiningStatus & { sites: { site: string; installedThs: number }[] }>(
+    '/api/mining/status',
+  );
+  const [site, setSite] = useState('');
+  const installedThs = site
+    ? mining.data?.sites.find((x) => x.site === site)?.installedThs
+    : mining.data?.installedThs;
+  const target = site || !mining.data?.target ? undefined : mining.data.target;
+  return (
+    <>
+      <div className="page-head">
+        <h1>Fleet</h1>
+        <span className="muted">Live: re-read every {LIVE_MS / 1000} s</span>
+      </div>
+      <Section title="Hashrate" loaded={summary}>
+        {(s) => (
+          <>
+            <div className="figures">
+              <Figure label="Machines" value={count(s.machines)} testId="fleet-machines" />
+              <Figure label="Measured hashrate" value={hashrate(s.measuredThs)} testId="fleet-measured" />
+              <Figure label="Hashing normally" value={count(s.byStatus.ok ?? 0)} />
+              <Figure
+                label="Needing attention"
+                value={count(attention(s.byStatus).reduce((n, [, k]) => n + k, 0))}
+                sub={
+                  attention(s.byStatus)
+                    .map(([k, n]) => `${k} ${count(n)}`)
+                    .join(', ') || undefined
+                }
+              />
+            </div>
+            <div className="toolbar" style={{ margin: '0.75rem 0' }}>
+              <Field as="select" label="Chart scope" value={site} onChange={(e) => setSite(e.target.value)}>
+                <option value="">whole fleet</option>
+                {s.sites.map((x) => (
+                  <option key={x.site}>{x.site}</option>
+                ))}
+              </Field>
+            </div>
+            <HashrateChart
+              site={site}
+              anchor={s.lastSweep?.at}
+              installedThs={installedThs || undefined}
+              target={target ? { lowThs: target.lowThs, highThs: target.highThs } : undefined}
+            />
+          </>
+        )}
+      </Section>
+      <Section title="Sites" loaded={summary}>
+        {(s) => (
+          <DataTable
+            rows={s.sites}
+            keyOf={(x) => x.site}
+            empty="No machines are registered yet: scan a site's network with hashforge fleet scan."
+            columns={[
+              { label: 'Site', render: (x) => x.site },
+              { label: 'Machines', num: true, render: (x) => count(x.machines) },
+              {
+                label: 'Measured',
+                num: true,
+                render: (x) => <span data-testid={`site-measured-${x.site}`}>{hashrate(x.measuredThs)}</span>,
+              },
+              {
+                label: 'By status',
+                render: (x) => (
+                  <span className="toolbar">
+                    {Object.entries(x.byStatus).map(([k, n]) => (
+                      <span key={k} className={`badge ${k}`}>
+                        {k} {count(n)}
+                      </span>
+                    ))}
+                  </span>
+                ),
+              },
+              { label: 'Control', render: (x) => <SiteControl site={x.site} onDone={summary.reload} /> },
+            ]}
+          />
+        )}
+      </Section>
+      <Machines sites={summary.data?.sites.map((x) => x.site) ?? []} />
+    </>
+  );
+}
+
+interface MachineHistory {
+  machine: MachineView & { telemetry: Record<string, unknown> | null };
+  series: { at: string; hashrateThs: number | null; hottestChipC: number | null; powerW: number | null }[];
+  statusChanges: { at: string; from: string | null; to: string; reason: string | null }[];
+}
+
+function MachinePage({ id }: { id: number }) {
+  const history = useApi<MachineHistory>(`/api/fleet/machines/${id}`, { everyMs: LIVE_MS });
+  return (
+    <>
+      <p>
+        <Link to="/fleet">← Fleet</Link>
+      </p>
+      <Section
+        title={history.data ? `Machine ${history.data.machine.serial}` : `Machine ${id}`}
+        loaded={history}
+      >
+        {(h) => {
+          const m = h.machine;
+          return (
+            <>
+              <div className="figures">
+                <Figure
+                  label="Status"
+                  value={<Badge value={m.status} />}
+                  sub={`since ${dateTime(m.statusSince)}`}
+                />
+                <Figure
+                  label="Hashrate"
+                  value={hashrate(m.hashrateThs)}
+                  sub={m.lastSeenAt ? `seen ${dateTime(m.lastSeenAt)}` : 'never answered'}
+                />
+                <Figure
+                  label="Failed polls in a row"
+                  value={count(m.consecutiveFailures)}
+                  sub={m.lastFailure ?? undefined}
+                />
+              </div>
+              <h3>Facts</h3>
+              <dl className="facts">
+                <dt>Model</dt>
+                <dd>{m.model ?? '—'}</dd>
+                <dt>Firmware</dt>
+                <dd>{m.firmware ?? '—'}</dd>
+                <dt>Site</dt>
+                <dd>{m.site}</dd>
+                <dt>Address</dt>
+                <dd>
+                  {m.address}:{m.port}
+                </dd>
+                <dt>MAC / DNA</dt>
+                <dd>{[m.mac, m.dna].filter(Boolean).join(' / ') || '—'}</dd>
+                <dt>Why this status</dt>
+                <dd>{m.statusReason ?? '—'}</dd>
+              </dl>
+              <h3>Hashrate, 5-minute averages (last 24 h)</h3>
+              <Chart
+                title={`Hashrate of machine ${m.serial}`}
+                data={h.series.map((p) => ({ t: timeLabel(p.at), ths: p.hashrateThs, chip: p.hottestChipC }))}
+                x="t"
+                series={[
+                  { key: 'ths', label: 'Hashrate', kind: 'line' },
+                  { key: 'chip', label: 'Hottest chip °C', kind: 'line', axis: 'right', dashed: true },
+                ]}
+                format={thsAxis}
+                formatRight={(v) => `${v.toFixed(0)} °C`}
+              />
+              <h3>Status changes</h3>
+              <DataTable
+                rows={[...h.statusChanges].reverse()}
+                keyOf={(c) => `${c.at}-${c.to}`}
+                empty="No status change in the last 24 hours."
+                columns={[
+                  { label: 'When', render: (c) => dateTime(c.at) },
+                  { label: 'From', render: (c) => (c.from ? <Badge value={c.from} /> : '—') },
+                  { label: 'To', render: (c) => <Badge value={c.to} /> },
+                  { label: 'Why', wrap: true, render: (c) => c.reason ?? '' },
+                ]}
+              />
+            </>
+          );
+        }}
+      </Section>
+    </>
+  );
+}

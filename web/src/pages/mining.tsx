@@ -1,0 +1,372 @@
+import {
+  addQuarters,
+  firstDayOfQuarter,
+  lastDayOfQuarter,
+  quarterMonths,
+} from '../../../src/kernel/calendar.js';
+import { api, query } from '../api.js';
+import { Chart } from '../charts.js';
+import {
+  btc,
+  btcNumber,
+  count,
+  fixed,
+  hashrate,
+  hashrateRange,
+  percent,
+  thsAxis,
+  usd,
+  usdAxis,
+  usdExact,
+  usdNumber,
+  usdPerThDay,
+} from '../format.js';
+import { QuarterPicker, useQuarter } from '../quarter.js';
+import { DataTable, ErrorText, Figure, Section, useApi, useApiAll, useSubmit } from '../ui.js';
+
+interface SiteView {
+  code: string;
+  name: string;
+  country: string;
+  capacityMw: number;
+  deployedMw: number;
+  usdPerKwh: number | null;
+  compliance: { status: string; permitRef: string | null };
+}
+export interface MiningStatus {
+  on: string;
+  installedThs: number;
+  inTransitThs: number;
+  measuredThs: number | null;
+  measuredBasis: string | null;
+  target: {
+    byDay: string;
+    lowThs: number;
+    highThs: number;
+    shareBp: number;
+    progress: { standing: string; ofLow: number; missingToLowThs: number; daysLeft: number };
+    progressOn: string;
+  } | null;
+}
+interface HashrateDay {
+  day: string;
+  installedThs: number;
+  measuredThs: number | null;
+}
+interface Group {
+  site: string;
+  productId: string;
+  machines: number;
+  advice: string;
+  reason: string;
+  thresholdUsdPerThDay: number;
+  savedCentsPerDay: string;
+  breakevenBtcUsd: string | null;
+  usdPerKwh: number;
+}
+interface Advice {
+  day: string;
+  marketDay: string;
+  btcUsd: string;
+  hashpriceUsdPerThDay: number;
+  groups: Group[];
+  switchOff: Group[];
+  machinesToSwitchOff: number;
+  savedCentsPerDay: string;
+  unpriced: string[];
+}
+interface MonthEarnings {
+  month: string;
+  expectedSats: string;
+  actualSats: string;
+  luck: number | null;
+  energyCents: string;
+  costPerBtcCents: string | null;
+}
+interface TreasuryQuarter {
+  quarter: string;
+  end: string;
+  btcHeldSats: { value: string };
+  usdCents: { value: string };
+  valueCents: { value: string | null; btcUsd: string | null };
+  unrealisedGainCents: { value: string | null; costBasisCents: string | null };
+  minedInQuarterSats: { value: string };
+  flaggedSales: { value: { day: string; soldSats: string; reason: string }[] };
+}
+interface MarketView {
+  day: string;
+  hashpriceUsdPerThDay: number;
+}
+
+const TREND = 8;
+
+function Treasury({ quarter }: { quarter: string }) {
+  const quarters = Array.from({ length: TREND }, (_, i) => addQuarters(quarter, i - TREND + 1));
+  const all = useApiAll<TreasuryQuarter>(quarters.map((q) => `/api/treasury/quarters/${q}`));
+  return (
+    <Section title="Treasury: BTC held and its value" loaded={all}>
+      {(rows) => {
+        const t = rows.at(-1)!;
+        return (
+          <>
+            <div className="figures">
+              <Figure label={`BTC held at ${t.end}`} value={btc(t.btcHeldSats.value)} testId="btc-held" />
+              <Figure
+                label="Value at the day's price"
+                value={usd(t.valueCents.value)}
+                sub={t.valueCents.btcUsd ? `at ${usdExact(t.valueCents.btcUsd)}/BTC` : 'no market price'}
+              />
+              <Figure
+                label="Unrealised gain"
+                value={usd(t.unrealisedGainCents.value)}
+                sub={`cost of mining ${usd(t.unrealisedGainCents.costBasisCents)}`}
+              />
+              <Figure label={`Mined in ${quarter}`} value={btc(t.minedInQuarterSats.value)} />
+              <Figure label="USD held" value={usd(t.usdCents.value)} />
+              <Figure
+                label="BTC sold (hold policy overridden)"
+                value={count(t.flaggedSales.value.length)}
+                sub={
+                  t.flaggedSales.value.map((s) => `${s.day}: ${btc(s.soldSats)}, ${s.reason}`).join('; ') ||
+                  'none: mined BTC is held'
+                }
+              />
+            </div>
+            <Chart
+              title={`BTC held and its value at each quarter end, ${quarters[0]} to ${quarter}`}
+              data={rows.map((r) => ({
+                quarter: r.quarter,
+                value: usdNumber(r.valueCents.value),
+                held: btcNumber(r.btcHeldSats.value),
+              }))}
+              x="quarter"
+              series={[
+                { key: 'value', label: 'Value (USD)', kind: 'bar' },
+                { key: 'held', label: 'BTC held', kind: 'line', axis: 'right' },
+              ]}
+              format={usdAxis}
+              formatRight={(v) => `${fixed(v, 1)} BTC`}
+            />
+          </>
+        );
+      }}
+    </Section>
+  );
+}
+
+function ApplyAdvice({ day, onDone }: { day: string; onDone: () => void }) {
+  const form = useSubmit(
+    (key) =>
+      api<{ machines: number; savedCentsPerDay: string; control: { succeeded: number; failed: number } }>(
+        '/api/mining/advice/apply',
+        {
+          method: 'POST',
+          body: { on: day },
+          idempotencyKey: key,
+        },
+      ),
+    onDone,
+  );
+  return (
+    <div>
+      <button type="button" className="danger" disabled={form.busy} onClick={() => form.submit()}>
+        {form.busy ? 'Switching off…' : `Apply the advice of ${day}`}
+      </button>
+      <ErrorText error={form.error} />
+      {form.done ? (
+        <p className="ok" role="status">
+          Soft off sent to {count(form.done.machines)} machines: {count(form.done.control.succeeded)}{' '}
+          confirmed, {count(form.done.control.failed)} failed; saves {usdExact(form.done.savedCentsPerDay)} a
+          day.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function MiningPage() {
+  const [quarter, setQuarter] = useQuarter();
+  const from = firstDayOfQuarter(quarter);
+  const to = lastDayOfQuarter(quarter);
+  const status = useApi<MiningStatus>(`/api/mining/status${query({ on: to })}`);
+  const series = useApi<HashrateDay[]>(`/api/mining/hashrate${query({ from, to })}`);
+  const advice = useApi<Advice>(`/api/mining/advice${query({ on: to })}`);
+  const market = useApi<MarketView[]>(`/api/market/days${query({ from, to })}`);
+  const months = quarterMonths(quarter);
+  const earnings = useApi<MonthEarnings[]>(
+    `/api/mining/earnings${query({ from: months[0], to: months[2] })}`,
+  );
+  const sites = useApi<SiteView[]>('/api/mining/sites');
+  const target = status.data?.target;
+  return (
+    <>
+      <div className="page-head">
+        <h1>Self-mining and treasury</h1>
+        <div className="toolbar">
+          <QuarterPicker quarter={quarter} onChange={setQuarter} />
+        </div>
+      </div>
+      <Section title={`Hashrate at ${to}`} loaded={status}>
+        {(s) => (
+          <>
+            <div className="figures">
+              <Figure
+                label="Installed"
+                value={hashrate(s.installedThs)}
+                sub={`${hashrate(s.inTransitThs)} in transit`}
+                testId="installed"
+              />
+              <Figure
+                label="Measured"
+                value={hashrate(s.measuredThs)}
+                sub={s.measuredBasis ?? 'not measured'}
+              />
+              <Figure
+                label="Target"
+                value={s.target ? hashrateRange(s.target.lowThs, s.target.highThs) : '—'}
+                sub={
+                  s.target
+                    ? `by ${s.target.byDay}, ${s.target.shareBp / 100} % of production`
+                    : 'no target set'
+                }
+              />
+              <Figure
+                label="Progress to the low end"
+                value={s.target ? percent(s.target.progress.ofLow) : '—'}
+                sub={
+                  s.target
+                    ? `${hashrate(s.target.progress.missingToLowThs)} to go, ${count(s.target.progress.daysLeft)} days left (${s.target.progressOn})`
+                    : undefined
+                }
+              />
+            </div>
+            {series.error ? (
+              <ErrorText error={series.error} />
+            ) : (
+              <Chart
+                title={`Installed and measured hashrate by day in ${quarter}`}
+                data={(series.data ?? []).map((d) => ({
+                  day: d.day,
+                  installed: d.installedThs,
+                  measured: d.measuredThs,
+                }))}
+                x="day"
+                series={[
+                  { key: 'installed', label: 'Installed (nameplate)', kind: 'step' },
+                  { key: 'measured', label: 'Measured', kind: 'line' },
+                ]}
+                format={thsAxis}
+                refLines={
+                  target
+                    ? [
+                        {
+                          y: target.lowThs,
+                          label: `target ${hashrate(target.lowThs, 1)} by ${target.byDay}`,
+                          color: '#1e7b34',
+                        },
+                      ]
+                    : []
+                }
+              />
+            )}
+          </>
+        )}
+      </Section>
+      <Section title="Hashprice against the curtailment line" loaded={advice}>
+        {(a) => {
+          const lines = [...new Map(a.groups.map((g) => [`${g.site} ${g.productId}`, g])).values()];
+          return (
+            <>
+              <Chart
+                title={`Hashprice by day in ${quarter} against the hashprice below which machines lose money`}
+                data={(market.data ?? []).map((d) => ({ day: d.day, hashprice: d.hashpriceUsdPerThDay }))}
+                x="day"
+                series={[{ key: 'hashprice', label: 'Hashprice (USD/TH/day)', kind: 'line' }]}
+                format={(v) => `$${v.toFixed(3)}`}
+                refLines={lines.slice(0, 4).map((g) => ({
+                  y: g.thresholdUsdPerThDay,
+                  label: `curtail ${g.productId} at ${g.site}: ${usdPerThDay(g.thresholdUsdPerThDay)}`,
+                }))}
+                note={`Thresholds at each site's electricity price on ${a.day}. Hashprice ${usdPerThDay(a.hashpriceUsdPerThDay)}, BTC ${usdExact(a.btcUsd)} (market of ${a.marketDay}).`}
+              />
+              <h3>Advice for {a.day}</h3>
+              <DataTable
+                rows={a.groups}
+                keyOf={(g) => `${g.site}-${g.productId}`}
+                empty="No installed machines to advise on."
+                columns={[
+                  { label: 'Site', render: (g) => g.site },
+                  { label: 'Model', render: (g) => g.productId },
+                  { label: 'Machines', num: true, render: (g) => count(g.machines) },
+                  { label: 'Power price', num: true, render: (g) => `$${g.usdPerKwh.toFixed(4)}/kWh` },
+                  { label: 'Curtail below', num: true, render: (g) => usdPerThDay(g.thresholdUsdPerThDay) },
+                  { label: 'Breakeven BTC', num: true, render: (g) => usdExact(g.breakevenBtcUsd) },
+                  {
+                    label: 'Advice',
+                    render: (g) => (
+                      <span className={`badge ${g.advice === 'switch-off' ? 'offline' : 'ok'}`}>
+                        {g.advice}
+                      </span>
+                    ),
+                  },
+                  { label: 'Why', wrap: true, render: (g) => g.reason },
+                ]}
+              />
+              {a.machinesToSwitchOff > 0 ? (
+                <>
+                  <p>
+                    Switching off {count(a.machinesToSwitchOff)} machines saves {usdExact(a.savedCentsPerDay)}{' '}
+                    a day.
+                  </p>
+                  <ApplyAdvice day={a.day} onDone={advice.reload} />
+                </>
+              ) : null}
+            </>
+          );
+        }}
+      </Section>
+      <Section title={`BTC mined by month in ${quarter}`} loaded={earnings}>
+        {(e) => (
+          <DataTable
+            rows={e}
+            keyOf={(m) => m.month}
+            columns={[
+              { label: 'Month', render: (m) => m.month },
+              { label: 'Expected', num: true, render: (m) => btc(m.expectedSats) },
+              { label: 'Paid by pools', num: true, render: (m) => btc(m.actualSats) },
+              { label: 'Luck', num: true, render: (m) => percent(m.luck) },
+              { label: 'Energy', num: true, render: (m) => usdExact(m.energyCents) },
+              { label: 'Cost per BTC', num: true, render: (m) => usdExact(m.costPerBtcCents) },
+            ]}
+          />
+        )}
+      </Section>
+      <Treasury quarter={quarter} />
+      <Section title="Sites" loaded={sites}>
+        {(list) => (
+          <DataTable
+            rows={list}
+            keyOf={(s) => s.code}
+            empty="No self-mining site yet."
+            columns={[
+              { label: 'Site', render: (s) => `${s.code}: ${s.name}` },
+              { label: 'Country', render: (s) => s.country },
+              {
+                label: 'Compliance',
+                render: (s) => <span className={`badge ${s.compliance.status}`}>{s.compliance.status}</span>,
+              },
+              { label: 'Permit', render: (s) => s.compliance.permitRef ?? '—' },
+              { label: 'Capacity', num: true, render: (s) => `${fixed(s.capacityMw, 1)} MW` },
+              { label: 'Deployed', num: true, render: (s) => `${fixed(s.deployedMw, 2)} MW` },
+              {
+                label: 'Power price',
+                num: true,
+                render: (s) => (s.usdPerKwh === null ? '—' : `$${s.usdPerKwh.toFixed(4)}/kWh`),
+              },
+            ]}
+          />
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,555 @@
+import { useState } from 'react';
+import { api, query } from '../api.js';
+import { Chart } from '../charts.js';
+import { count, hashrate, percent, thsAxis, usd, usdExact } from '../format.js';
+import { QuarterPicker, useQuarter } from '../quarter.js';
+import { Link, navigate, useLocation } from '../router.js';
+import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+
+const PAGE = 50;
+
+interface ContractSummary {
+  id: number;
+  customer: string;
+  kind: string;
+  signedOn: string;
+  status: string;
+  units: number;
+  th: number;
+  valueCents: string;
+  paidCents: string;
+  revenueCents: string;
+  deliveredUnits: number;
+  backlogUnits: number;
+  backlogCents: string;
+  liabilityCents: string;
+  receivableCents: string;
+}
+interface Customer {
+  id: number;
+  name: string;
+  country: string;
+  region: string;
+}
+export interface Scheduled {
+  quarter: string;
+  units: number;
+  th: number;
+  valueCents: string;
+  late: boolean;
+}
+
+export function OrdersPage({ rest }: { rest: string }) {
+  const m = /^(\d+)$/.exec(rest);
+  return m ? <ContractPage id={Number(m[1])} /> : <OrderBook />;
+}
+
+/** Undelivered units by the quarter they are due in, late ones told apart. */
+export function ScheduleChart({ scheduled, asOf }: { scheduled: Scheduled[]; asOf: string }) {
+  return (
+    <Chart
+      title={`Deliveries still scheduled at the end of ${asOf}, TH/s by quarter`}
+      data={scheduled.map((s) => ({
+        quarter: s.quarter,
+        due: s.late ? 0 : s.th,
+        late: s.late ? s.th : 0,
+      }))}
+      x="quarter"
+      series={[
+        { key: 'due', label: 'Scheduled', kind: 'bar', stack: 's' },
+        {
+          key: 'late',
+          label: 'Late (due by then, not delivered)',
+          kind: 'bar',
+          stack: 's',
+          color: '#b3261e',
+        },
+      ]}
+      format={thsAxis}
+      note={`${count(scheduled.reduce((n, s) => n + s.units, 0))} units, ${usd(scheduled.reduce((n, s) => n + BigInt(s.valueCents), 0n))} still to deliver.`}
+    />
+  );
+}
+
+function OrderBook() {
+  const { params } = useLocation();
+  const [quarter, setQuarter] = useQuarter();
+  const filter = {
+    kind: params.get('kind') ?? '',
+    status: params.get('status') ?? '',
+    customerId: params.get('customerId') ?? '',
+    signedIn: params.get('signedIn') ?? '',
+  };
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const list = useApi<{ total: number; contracts: ContractSummary[] }>(
+    `/api/sales/contracts${query({ ...filter, limit: PAGE, offset })}`,
+  );
+  const customers = useApi<Customer[]>('/api/sales/customers');
+  const figures = useApi<{ atEnd: { scheduled: Scheduled[] } }>(`/api/sales/quarters/${quarter}`);
+  const set = (changes: Record<string, string | number>) => {
+    const next = new URLSearchParams(location.search);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === '' || v === 0) next.delete(k);
+      else next.set(k, String(v));
+    }
+    if (!('offset' in changes)) next.delete('offset');
+    navigate(`/orders${next.toString() ? `?${next}` : ''}`, { replace: true });
+  };
+  const columns: Column<ContractSummary>[] = [
+    { label: 'Contract', render: (c) => <Link to={`/orders/${c.id}`}>#{c.id}</Link> },
+    { label: 'Customer', render: (c) => c.customer },
+    { label: 'Kind', render: (c) => c.kind },
+    { label: 'Signed', render: (c) => c.signedOn },
+    { label: 'Status', render: (c) => <span className={`badge ${c.status}`}>{c.status}</span> },
+    { label: 'Value', num: true, render: (c) => usd(c.valueCents) },
+    { label: 'Delivered', num: true, render: (c) => `${count(c.deliveredUnits)} / ${count(c.units)} units` },
+    { label: 'Paid', num: true, render: (c) => usd(c.paidCents) },
+    { label: 'Liability', num: true, render: (c) => usd(c.liabilityCents) },
+    { label: 'Receivable', num: true, render: (c) => usd(c.receivableCents) },
+    { label: 'Backlog', num: true, render: (c) => usd(c.backlogCents) },
+  ];
+  return (
+    <>
+      <div className="page-head">
+        <h1>Order book</h1>
+        <div className="toolbar">
+          <QuarterPicker quarter={quarter} onChange={setQuarter} />
+        </div>
+      </div>
+      <Section title={`Delivery schedule at the end of ${quarter}`} loaded={figures}>
+        {(f) =>
+          f.atEnd.scheduled.length === 0 ? (
+            <p className="muted">Nothing was left to deliver at the end of {quarter}.</p>
+          ) : (
+            <ScheduleChart scheduled={f.atEnd.scheduled} asOf={quarter} />
+          )
+        }
+      </Section>
+      <Section
+        title="Contracts"
+        loaded={list}
+        actions={
+          <form className="toolbar" aria-label="Filter contracts" onSubmit={(e) => e.preventDefault()}>
+            <Field
+              as="select"
+              label="Kind"
+              value={filter.kind}
+              onChange={(e) => set({ kind: e.target.value })}
+            >
+              <option value="">any</option>
+              <option>spot</option>
+              <option>futures</option>
+              <option>pre-order</option>
+            </Field>
+            <Field
+              as="select"
+              label="Status"
+              value={filter.status}
+              onChange={(e) => set({ status: e.target.value })}
+            >
+              <option value="">any</option>
+              <option value="open">open (signed or delivering)</option>
+              <option>signed</option>
+              <option>delivering</option>
+              <option>delivered</option>
+              <option>cancelled</option>
+            </Field>
+            <Field
+              as="select"
+              label="Customer"
+              value={filter.customerId}
+              onChange={(e) => set({ customerId: e.target.value })}
+            >
+              <option value="">any</option>
+              {(customers.data ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </Field>
+            <Field
+              label="Signed in"
+              placeholder="2020Q4 or 2020"
+              defaultValue={filter.signedIn}
+              error={list.error?.field === 'signedIn' ? list.error.message : undefined}
+              onBlur={(e) => set({ signedIn: e.target.value.trim() })}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') set({ signedIn: e.currentTarget.value.trim() });
+              }}
+            />
+          </form>
+        }
+      >
+        {(data) => (
+          <>
+            <DataTable
+              rows={data.contracts}
+              columns={columns}
+              keyOf={(c) => c.id}
+              empty="No contract matches these filters."
+            />
+            <nav className="pager" aria-label="Contract pages">
+              <span className="muted">
+                {data.total === 0
+                  ? 'none'
+                  : `${count(offset + 1)}–${count(offset + data.contracts.length)} of ${count(data.total)}`}
+              </span>
+              <button
+                type="button"
+                className="secondary"
+                disabled={offset === 0}
+                onClick={() => set({ offset: Math.max(0, offset - PAGE) })}
+              >
+                Previous
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                disabled={offset + PAGE >= data.total}
+                onClick={() => set({ offset: offset + PAGE })}
+              >
+                Next
+              </button>
+            </nav>
+          </>
+        )}
+      </Section>
+    </>
+  );
+}
+
+interface Figures {
+  valueCents: string;
+  depositCents: string;
+  netPaidCents: string;
+  units: number;
+  th: number;
+  deliveredUnits: number;
+  deliveredTh: number;
+  revenueCents: string;
+  cancelledValueCents: string;
+  backlogUnits: number;
+  backlogCents: string;
+  forfeitedDepositCents: string;
+  liabilityCents: string;
+  receivableCents: string;
+  owedCents: string;
+  status: string;
+}
+interface Line {
+  lineId: number;
+  productId: string;
+  family: string;
+  units: number;
+  thsPerUnit: number | null;
+  price: { per: 'th'; centsPerTh: string } | { per: 'unit'; centsPerUnit: string };
+  valueCents: string;
+  deliveredUnits: number;
+  openUnits: number;
+  tranches: {
+    tranche: number;
+    month: string;
+    units: number;
+    delivered: number;
+    cancelled: number;
+    open: number;
+  }[];
+}
+interface HistoryItem {
+  eventId: string;
+  recordedAt: string;
+  actor: string;
+  kind: string;
+  day: string;
+  event: { type: string; amountCents?: string; reference?: string | null; reason?: string | null } | null;
+  effect: {
+    type: string;
+    revenueCents?: string;
+    amountCents?: string;
+    valueCents?: string;
+    forfeitedCents?: string;
+    lines?: { units: number }[];
+  } | null;
+  figuresAfter: Figures;
+}
+interface ContractDetail {
+  id: number;
+  customer: Customer;
+  kind: string;
+  signedOn: string;
+  reference: string | null;
+  terms: {
+    depositPercent: number;
+    balance: { due: string; creditDays?: number };
+    depositForfeitedOnCancel: boolean;
+  };
+  spotCentsPerTh: string | null;
+  lockedToSpot: number | null;
+  lines: Line[];
+  figures: Figures;
+  history: HistoryItem[];
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function describeEvent(h: HistoryItem): string {
+  const e = h.event;
+  const f = h.effect;
+  if (!e) return 'Signed';
+  switch (e.type) {
+    case 'payment-received':
+      return `Payment of ${usdExact(e.amountCents)}${e.reference ? ` (${e.reference})` : ''}`;
+    case 'refund':
+      return `Refund of ${usdExact(e.amountCents)}`;
+    case 'delivery':
+      return `Delivery of ${count(f?.lines?.reduce((n, l) => n + l.units, 0) ?? 0)} units, revenue ${usdExact(f?.revenueCents)}`;
+    case 'cancellation':
+      return `Cancelled ${usdExact(f?.valueCents)} undelivered; deposit forfeited ${usdExact(f?.forfeitedCents)}`;
+    case 'reschedule':
+      return `Tranches rescheduled${e.reason ? `: ${e.reason}` : ''}`;
+    default:
+      return e.type;
+  }
+}
+
+const linePrice = (l: Line) =>
+  l.price.per === 'th' ? `${usdExact(l.price.centsPerTh)}/TH` : `${usdExact(l.price.centsPerUnit)}/unit`;
+
+function PaymentForm({ contract, onDone }: { contract: ContractDetail; onDone: () => void }) {
+  const [day, setDay] = useState(today());
+  const [amount, setAmount] = useState('');
+  const [reference, setReference] = useState('');
+  const form = useSubmit(
+    (key) =>
+      api<ContractDetail>(`/api/sales/contracts/${contract.id}/payments`, {
+        method: 'POST',
+        body: { day, amountUsd: amount.trim(), ...(reference.trim() ? { reference: reference.trim() } : {}) },
+        idempotencyKey: key,
+      }),
+    () => {
+      setAmount('');
+      setReference('');
+      onDone();
+    },
+  );
+  return (
+    <form onSubmit={form.submit} aria-labelledby="pay-title">
+      <h3 id="pay-title">Record a payment</h3>
+      <p className="hint">Still owed: {usdExact(contract.figures.owedCents)}</p>
+      <div className="row">
+        <Field
+          label="Day received"
+          type="date"
+          value={day}
+          onChange={(e) => setDay(e.target.value)}
+          error={form.fieldError('day')}
+        />
+        <Field
+          label="Amount"
+          unit="USD"
+          inputMode="decimal"
+          className="num"
+          placeholder="810000.00"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          error={form.fieldError('amountUsd')}
+        />
+        <Field
+          label="Bank reference"
+          value={reference}
+          onChange={(e) => setReference(e.target.value)}
+          error={form.fieldError('reference')}
+        />
+      </div>
+      <ErrorText error={form.formError(['day', 'amountUsd', 'reference'])} />
+      <button type="submit" disabled={form.busy}>
+        {form.busy ? 'Recording…' : 'Record payment'}
+      </button>
+      {form.done ? (
+        <p className="ok" role="status">
+          Payment recorded. Contract liability is now {usdExact(form.done.figures.liabilityCents)}.
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function DeliveryForm({ contract, onDone }: { contract: ContractDetail; onDone: () => void }) {
+  const open = contract.lines.filter((l) => l.openUnits > 0);
+  const [day, setDay] = useState(today());
+  const [units, setUnits] = useState<Record<number, string>>({});
+  const form = useSubmit(
+    (key) =>
+      api<ContractDetail>(`/api/sales/contracts/${contract.id}/deliveries`, {
+        method: 'POST',
+        body: {
+          day,
+          lines: open
+            .filter((l) => (units[l.lineId] ?? '').trim() !== '')
+            .map((l) => ({ lineId: l.lineId, units: Number(units[l.lineId]) })),
+        },
+        idempotencyKey: key,
+      }),
+    () => {
+      setUnits({});
+      onDone();
+    },
+  );
+  if (open.length === 0) return <p className="muted">Nothing is left to deliver on this contract.</p>;
+  return (
+    <form onSubmit={form.submit} aria-labelledby="deliver-title">
+      <h3 id="deliver-title">Record a delivery</h3>
+      <div className="row">
+        <Field
+          label="Day shipped"
+          type="date"
+          value={day}
+          onChange={(e) => setDay(e.target.value)}
+          error={form.fieldError('day')}
+        />
+        {open.map((l, i) => (
+          <Field
+            key={l.lineId}
+            label={`${l.productId} units (line ${l.lineId})`}
+            unit={`of ${count(l.openUnits)} open`}
+            type="number"
+            min={1}
+            max={l.openUnits}
+            value={units[l.lineId] ?? ''}
+            onChange={(e) => setUnits({ ...units, [l.lineId]: e.target.value })}
+            error={form.fieldError(`lines.${i}`)}
+          />
+        ))}
+      </div>
+      <ErrorText error={form.formError(['day', ...open.map((_, i) => `lines.${i}`)])} />
+      <button type="submit" disabled={form.busy}>
+        {form.busy ? 'Recording…' : 'Record delivery'}
+      </button>
+      {form.done ? (
+        <p className="ok" role="status">
+          Delivery recorded. Revenue recognised on this contract: {usdExact(form.done.figures.revenueCents)}.
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function ContractPage({ id }: { id: number }) {
+  const c = useApi<ContractDetail>(`/api/sales/contracts/${id}`);
+  return (
+    <>
+      <p>
+        <Link to="/orders">← Order book</Link>
+      </p>
+      <Section
+        title={c.data ? `Contract #${id}: ${c.data.customer.name}, ${c.data.kind}` : `Contract #${id}`}
+        loaded={c}
+      >
+        {(k) => (
+          <>
+            <div className="figures">
+              <Figure
+                label="Value"
+                value={usd(k.figures.valueCents)}
+                sub={`${count(k.figures.units)} units, ${hashrate(k.figures.th)}`}
+              />
+              <Figure
+                label="Paid"
+                value={usd(k.figures.netPaidCents)}
+                sub={`deposit ${usd(k.figures.depositCents)}`}
+              />
+              <Figure
+                label="Revenue recognised"
+                value={usd(k.figures.revenueCents)}
+                sub={`${count(k.figures.deliveredUnits)} units delivered`}
+              />
+              <Figure
+                label="Contract liability"
+                value={usdExact(k.figures.liabilityCents)}
+                sub="prepaid, not yet earned"
+                testId="contract-liability"
+              />
+              <Figure label="Receivable" value={usd(k.figures.receivableCents)} sub="earned, not yet paid" />
+              <Figure
+                label="Backlog"
+                value={usd(k.figures.backlogCents)}
+                sub={`${count(k.figures.backlogUnits)} units to deliver`}
+              />
+            </div>
+            <h3>Terms</h3>
+            <dl className="facts">
+              <dt>Status</dt>
+              <dd>
+                <span className={`badge ${k.figures.status}`}>{k.figures.status}</span>
+              </dd>
+              <dt>Signed</dt>
+              <dd>
+                {k.signedOn}
+                {k.reference ? `, reference ${k.reference}` : ''}
+              </dd>
+              <dt>Customer</dt>
+              <dd>
+                {k.customer.name} ({k.customer.country}, {k.customer.region})
+              </dd>
+              <dt>Payment</dt>
+              <dd>
+                {k.terms.depositPercent} % deposit, balance{' '}
+                {k.terms.balance.due === 'on-delivery'
+                  ? `on delivery, ${k.terms.balance.creditDays ?? 0} days' credit`
+                  : 'before shipment'}
+                ; deposit {k.terms.depositForfeitedOnCancel ? 'forfeited' : 'refunded'} on cancellation
+              </dd>
+              {k.lockedToSpot !== null ? (
+                <>
+                  <dt>Locked price vs spot</dt>
+                  <dd>
+                    {percent(k.lockedToSpot)} of the {usdExact(k.spotCentsPerTh)}/TH spot on the signing day
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+            <h3>Lines and delivery schedule</h3>
+            <DataTable
+              rows={k.lines.flatMap((l) => l.tranches.map((t) => ({ l, t })))}
+              keyOf={({ l, t }) => `${l.lineId}-${t.tranche}`}
+              columns={[
+                { label: 'Line', render: ({ l }) => `${l.lineId}: ${l.productId}` },
+                { label: 'Price', num: true, render: ({ l }) => linePrice(l) },
+                { label: 'Month', render: ({ t }) => t.month },
+                { label: 'Units', num: true, render: ({ t }) => count(t.units) },
+                { label: 'Delivered', num: true, render: ({ t }) => count(t.delivered) },
+                { label: 'Cancelled', num: true, render: ({ t }) => count(t.cancelled) },
+                { label: 'Open', num: true, render: ({ t }) => count(t.open) },
+              ]}
+            />
+          </>
+        )}
+      </Section>
+      {c.data && c.data.figures.status !== 'cancelled' ? (
+        <section className="card" aria-label="Record">
+          <div className="grid">
+            <PaymentForm contract={c.data} onDone={c.reload} />
+            <DeliveryForm contract={c.data} onDone={c.reload} />
+          </div>
+        </section>
+      ) : null}
+      <Section title="History" loaded={c}>
+        {(k) => (
+          <DataTable
+            rows={[...k.history].reverse()}
+            keyOf={(h) => h.eventId}
+            columns={[
+              { label: 'Day', render: (h) => h.day },
+              { label: 'Event', wrap: true, render: (h) => describeEvent(h) },
+              { label: 'By', render: (h) => h.actor },
+              { label: 'Paid after', num: true, render: (h) => usd(h.figuresAfter.netPaidCents) },
+              { label: 'Revenue after', num: true, render: (h) => usd(h.figuresAfter.revenueCents) },
+              { label: 'Liability after', num: true, render: (h) => usd(h.figuresAfter.liabilityCents) },
+              { label: 'Backlog after', num: true, render: (h) => usd(h.figuresAfter.backlogCents) },
+            ]}
+          />
+        )}
+      </Section>
+    </>
+  );
+}

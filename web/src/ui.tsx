@@ -1,0 +1,332 @@
+import {
+  Component,
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
+import { ApiError, api, newKey } from './api.js';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** GET a path (null: nothing yet); `everyMs` re-reads it for live pages, keeping the last answer shown. */
+export function useApi<T>(path: string | null, opts: { everyMs?: number } = {}): Loaded<T> {
+  const [state, setState] = useState<{ path: string | null; data?: T; error?: ApiError; loading: boolean }>({
+    path,
+    loading: path !== null,
+  });
+  const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new tick is how reload and everyMs ask to read again
+  useEffect(() => {
+    if (path === null) return;
+    const abort = new AbortController();
+    setState((s) => ({ ...s, path, loading: true, ...(s.path !== path ? { data: undefined } : {}) }));
+    api<T>(path, { signal: abort.signal }).then(
+      (data) => setState({ path, data, loading: false }),
+      (error: unknown) => {
+        if ((error as Error).name === 'AbortError') return;
+        setState((s) => ({ ...s, path, error: asApiError(error), loading: false }));
+      },
+    );
+    return () => abort.abort();
+  }, [path, tick]);
+  useEffect(() => {
+    if (!opts.everyMs || path === null) return;
+    const t = setInterval(() => setTick((n) => n + 1), opts.everyMs);
+    return () => clearInterval(t);
+  }, [opts.everyMs, path]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const current = state.path === path;
+  return {
+    data: current ? state.data : undefined,
+    error: current ? state.error : undefined,
+    loading: path !== null && (!current || state.loading),
+    reload,
+  };
+}
+
+/** Several GETs read together (a chart of eight quarters); fails as a whole with the first error. */
+export function useApiAll<T>(paths: string[]): Loaded<T[]> {
+  const key = paths.join('\n');
+  const [state, setState] = useState<{ key: string; data?: T[]; error?: ApiError }>({ key });
+  const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for paths; a new tick reads again
+  useEffect(() => {
+    const abort = new AbortController();
+    Promise.all(key.split('\n').map((p) => api<T>(p, { signal: abort.signal }))).then(
+      (data) => setState({ key, data }),
+      (error: unknown) => {
+        if ((error as Error).name !== 'AbortError') setState({ key, error: asApiError(error) });
+      },
+    );
+    return () => abort.abort();
+  }, [key, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const current = state.key === key;
+  return {
+    data: current ? state.data : undefined,
+    error: current ? state.error : undefined,
+    loading: !current || (!state.data && !state.error),
+    reload,
+  };
+}
+
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(0, 'client', (error as Error)?.message ?? 'Something went wrong in the page.');
+}
+
+/**
+ * A form that posts to the API: one idempotency key per attempt (kept across a retry of the same
+ * values, renewed after success), and the API's error placed beside the field it names.
+ */
+export function useSubmit<R>(
+  run: (key: string) => Promise<R>,
+  onDone?: (result: R) => void,
+): {
+  submit: (e?: FormEvent) => void;
+  busy: boolean;
+  error: ApiError | undefined;
+  fieldError: (field: string) => string | undefined;
+  formError: (fields: string[]) => string | undefined;
+  done: R | undefined;
+} {
+  const key = useRef(newKey());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [done, setDone] = useState<R>();
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    run(key.current).then(
+      (result) => {
+        key.current = newKey();
+        setBusy(false);
+        setDone(result);
+        onDone?.(result);
+      },
+      (err: unknown) => {
+        const apiError = asApiError(err);
+        // A refused request changed nothing; a new attempt with other values needs a new key.
+        if (apiError.status !== 0) key.current = newKey();
+        setBusy(false);
+        setError(apiError);
+      },
+    );
+  };
+  const matches = (field: string) =>
+    error?.field !== undefined &&
+    (error.field === field || error.field.startsWith(`${field}.`) || error.field.endsWith(`.${field}`));
+  return {
+    submit,
+    busy,
+    error,
+    done,
+    fieldError: (field) => (matches(field) ? error?.message : undefined),
+    formError: (fields) => (error && !fields.some(matches) ? error.message : undefined),
+  };
+}
+
+type FieldProps = { label: string; error?: string | undefined; hint?: string; unit?: string } & (
+  | ({ as?: 'input' } & InputHTMLAttributes<HTMLInputElement>)
+  | ({ as: 'select'; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>)
+);
+
+/** A labelled input with its error as a sentence right beside it (and announced). */
+export function Field(props: FieldProps) {
+  const id = useId();
+  const { label, error, hint, unit, ...rest } = props;
+  const described = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  const common = {
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': described,
+  } as const;
+  return (
+    <div className={`field${error ? ' has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <div className="field-input">
+        {rest.as === 'select'
+          ? (() => {
+              const { as: _as, ...select } = rest;
+              return <select {...select} {...common} />;
+            })()
+          : (() => {
+              const { as: _as, ...input } = rest;
+              return <input {...input} {...common} />;
+            })()}
+        {unit ? <span className="unit">{unit}</span> : null}
+      </div>
+      {error ? (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorText({
+  error,
+  children,
+}: {
+  error?: ApiError | string | undefined;
+  children?: ReactNode;
+}) {
+  if (!error) return null;
+  return (
+    <p className="error" role="alert">
+      {typeof error === 'string' ? error : error.message}
+      {children}
+    </p>
+  );
+}
+
+/** What a section shows while it loads or when its request failed; its content otherwise. */
+export function Section<T>({
+  title,
+  loaded,
+  children,
+  actions,
+  id,
+}: {
+  title: string;
+  loaded?: Loaded<T>;
+  children: (data: T) => ReactNode;
+  actions?: ReactNode;
+  id?: string;
+}) {
+  const headingId = useId();
+  return (
+    <section className="card" aria-labelledby={headingId} id={id}>
+      <header className="card-head">
+        <h2 id={headingId}>{title}</h2>
+        {actions}
+      </header>
+      {loaded?.error && loaded.data === undefined ? (
+        <ErrorText error={loaded.error} />
+      ) : loaded && loaded.data === undefined ? (
+        <p className="muted" aria-busy="true">
+          Loading…
+        </p>
+      ) : (
+        children(loaded?.data as T)
+      )}
+    </section>
+  );
+}
+
+export function Figure({
+  label,
+  value,
+  sub,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  sub?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <div className="figure" data-testid={testId}>
+      <div className="figure-label">{label}</div>
+      <div className="figure-value num">{value}</div>
+      {sub ? <div className="figure-sub">{sub}</div> : null}
+    </div>
+  );
+}
+
+export interface Column<R> {
+  label: string;
+  /** Numbers are right-aligned, in tabular figures. */
+  num?: boolean;
+  /** Sentences (a reason, an event) wrap; other cells keep to one line. */
+  wrap?: boolean;
+  render: (row: R) => ReactNode;
+}
+
+export function DataTable<R>({
+  rows,
+  columns,
+  keyOf,
+  caption,
+  empty = 'Nothing to show.',
+}: {
+  rows: readonly R[];
+  columns: Column<R>[];
+  keyOf: (row: R) => string | number;
+  caption?: string;
+  empty?: string;
+}) {
+  if (rows.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="stack">
+        {caption ? <caption>{caption}</caption> : null}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.label} scope="col" className={c.num ? 'num' : undefined}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={keyOf(r)}>
+              {columns.map((c) => (
+                <td
+                  key={c.label}
+                  className={c.num ? 'num' : c.wrap ? 'wrap' : undefined}
+                  data-label={c.label}
+                >
+                  {c.render(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A page's error never blanks the whole dashboard: it is told in a sentence where the page was. */
+export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error?: Error }> {
+  override state: { error?: Error } = {};
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override componentDidUpdate(prev: { resetKey: string }) {
+    if (prev.resetKey !== this.props.resetKey && this.state.error) this.setState({ error: undefined });
+  }
+  override render() {
+    if (this.state.error)
+      return (
+        <section className="card">
+          <h2>This page could not be shown</h2>
+          <p className="error" role="alert">
+            {this.state.error.message}. Other pages still work; reload to try again.
+          </p>
+        </section>
+      );
+    return this.props.children;
+  }
+}
