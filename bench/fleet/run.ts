@@ -3,10 +3,11 @@
  * database (PGlite in memory, or a new schema on DATABASE_URL's PostgreSQL). For each fleet size:
  * scan and register every miner, then several full sweeps storing their results; prints sweep
  * seconds, polls/s, p50/p99 latency, failed polls, the poller's peak RSS and rows written/s, and
- * checks by counting rows that no poll was lost or counted twice.
+ * checks by counting rows that no poll was lost or counted twice. Then prints the loopback floor
+ * (floor.ts): the same number of bare TCP round trips, the most any sweep could do on these cores.
  * Target: 50,000 miners in ≤ 10 s a sweep with ≤ 512 MB RSS.
  *
- *   npx tsx bench/fleet/run.ts [--sizes 10000,50000] [--sweeps 3] [--concurrency 500]
+ *   npx tsx bench/fleet/run.ts [--sizes 10000,50000] [--sweeps 3] [--concurrency 500] [--cpu-prof DIR]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import { sweepFleet } from '../../src/fleet/sweep.js';
 import { systemClock } from '../../src/kernel/clock.js';
 import { allProjections } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
+import { describeFloor, measureFloor } from './floor.js';
 
 const TARGET = { machines: 50_000, seconds: 10, rssMb: 512 };
 const BASE = '127.100.0.1';
@@ -195,12 +197,17 @@ async function runPoller(count: number, sweeps: number, concurrency: number): Pr
   }
 }
 
-function pollerProcess(count: number, sweeps: number, concurrency: number): Promise<SizeResult> {
+function pollerProcess(
+  count: number,
+  sweeps: number,
+  concurrency: number,
+  profileDir: string | undefined,
+): Promise<SizeResult> {
   const child = fork(
     SELF,
     ['--poller', String(count), '--sweeps', String(sweeps), '--concurrency', String(concurrency)],
     {
-      execArgv: tsxArgv(),
+      execArgv: [...tsxArgv(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -245,6 +252,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       // than the production default of 2000 (sized for real networks' round trips).
       concurrency: { type: 'string', default: '500' },
       poller: { type: 'string' },
+      /** Where to write the poller's V8 CPU profile (open it in Chrome DevTools), to find what a poll costs. */
+      'cpu-prof': { type: 'string' },
     },
   });
   const sweeps = Number(values.sweeps);
@@ -260,12 +269,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
     const fleet = await startFleet(size);
     try {
       process.stderr.write(`  simulator ready (faults: ${JSON.stringify(fleet.faults)})\n`);
-      const r = await pollerProcess(size, sweeps, concurrency);
+      const r = await pollerProcess(size, sweeps, concurrency, values['cpu-prof']);
       print(r);
       results.push(r);
     } finally {
       await stop(fleet.child);
     }
+    // With the simulator gone, so that the floor has both cores as the sweep had them.
+    process.stdout.write(`${describeFloor(await measureFloor(size, concurrency))}\n`);
   }
   return results;
 }

@@ -117,20 +117,59 @@ function cleanKey(segment: string): string {
   return /(\w+)$/.exec(stripped)?.[1] ?? '';
 }
 
+/**
+ * A module string's `Key → value text`, each value typed only when read: a poll needs a few dozen
+ * of the hundred-odd keys, and typing the per-chip lists it never reads would be most of the cost
+ * of parsing a reply. Each key is read once, so typed values are not kept.
+ */
+export class AvalonFieldText {
+  constructor(private readonly raw: Map<string, string>) {}
+
+  /** Splits a `Key[value] …` string (with or without the `'STATS':{…}` wrapper). */
+  static parse(text: string): AvalonFieldText {
+    const raw = new Map<string, string>();
+    let cursor = 0;
+    for (;;) {
+      const open = text.indexOf('[', cursor);
+      if (open < 0) break;
+      const close = text.indexOf(']', open + 1);
+      if (close < 0) break; // cut mid-value: keep what was complete
+      const key = cleanKey(text.slice(cursor, open));
+      if (key !== '') raw.set(key, text.slice(open + 1, close));
+      cursor = close + 1;
+    }
+    return new AvalonFieldText(raw);
+  }
+
+  get size(): number {
+    return this.raw.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.raw.keys();
+  }
+
+  get(key: string): AvalonValue | undefined {
+    const text = this.raw.get(key);
+    return text === undefined ? undefined : typeValue(key, text);
+  }
+
+  /** Adds the keys of `other` this one lacks (`HBinfo` completing a module's own string). */
+  fillFrom(other: AvalonFieldText): void {
+    for (const [key, text] of other.raw) if (!this.raw.has(key)) this.raw.set(key, text);
+  }
+
+  /** Every field, typed. */
+  all(): AvalonFields {
+    const fields: AvalonFields = {};
+    for (const key of this.raw.keys()) setOwn(fields, key, this.get(key)!);
+    return fields;
+  }
+}
+
 /** Parse a `Key[value] …` string (with or without the `'STATS':{…}` wrapper) into typed fields. */
 export function parseAvalonFields(text: string): AvalonFields {
-  const fields: AvalonFields = {};
-  let cursor = 0;
-  for (;;) {
-    const open = text.indexOf('[', cursor);
-    if (open < 0) break;
-    const close = text.indexOf(']', open + 1);
-    if (close < 0) break; // cut mid-value: keep what was complete
-    const key = cleanKey(text.slice(cursor, open));
-    if (key !== '') setOwn(fields, key, typeValue(key, text.slice(open + 1, close)));
-    cursor = close + 1;
-  }
-  return fields;
+  return AvalonFieldText.parse(text).all();
 }
 
 export interface AvalonBoard {
@@ -185,7 +224,8 @@ export interface AvalonModule {
   workLevel?: number;
   softOff?: number;
   led?: number;
-  fields: AvalonFields;
+  /** Every key of the module string, typed (on first use: polls never need most of them). */
+  readonly fields: AvalonFields;
 }
 
 const num = (v: AvalonValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -228,16 +268,16 @@ function readPsu(ps: number[] | undefined): AvalonPsu | undefined {
   return psu;
 }
 
-function readBoards(f: AvalonFields): AvalonBoard[] {
+function readBoards(f: AvalonFieldText): AvalonBoard[] {
   const indexed = (pattern: RegExp) =>
-    Object.keys(f)
+    [...f.keys()]
       .map((k) => pattern.exec(k))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]))
       .filter((i) => i < MAX_BOARDS);
-  const ghs = list(f.MGHS);
-  const tmax = list(f.MTmax);
-  const tavg = list(f.MTavg);
+  const ghs = list(f.get('MGHS'));
+  const tmax = list(f.get('MTmax'));
+  const tavg = list(f.get('MTavg'));
   const count = Math.min(
     MAX_BOARDS,
     Math.max(
@@ -251,62 +291,70 @@ function readBoards(f: AvalonFields): AvalonBoard[] {
   const boards: AvalonBoard[] = [];
   for (let b = 0; b < count; b++) {
     const board: AvalonBoard = { index: b };
-    const chipTemps = list(f[`PVT_T${b}`]);
+    const chipTemps = list(f.get(`PVT_T${b}`));
     assign(board, 'ghs', ghs?.[b]);
     assign(board, 'chipMaxC', tmax?.[b] ?? (chipTemps ? maxPositive(chipTemps) : undefined));
     assign(board, 'chipAvgC', tavg?.[b]);
-    assign(board, 'chips', chipTemps?.length ?? list(f[`MW${b}`])?.length);
+    assign(board, 'chips', chipTemps?.length ?? list(f.get(`MW${b}`))?.length);
     boards.push(board);
   }
   return boards;
 }
 
 /** Interpret the fields of one module; every field also stays in `fields`. */
-export function readAvalonModule(fields: AvalonFields): AvalonModule {
-  const f = fields;
-  const module: AvalonModule = { fansRpm: [], boards: readBoards(f), fields };
-  const ver = str(f.Ver);
+export function readAvalonModule(f: AvalonFieldText): AvalonModule {
+  let fields: AvalonFields | undefined;
+  const module: AvalonModule = {
+    fansRpm: [],
+    boards: readBoards(f),
+    get fields() {
+      fields ??= f.all();
+      return fields;
+    },
+  };
+  const ver = str(f.get('Ver'));
   if (ver) {
     module.version = ver;
     const { model, firmware } = splitVersion(ver);
     assign(module, 'model', model);
     assign(module, 'firmware', firmware);
   }
-  const dna = str(f.DNA);
+  const dna = str(f.get('DNA'));
   if (dna && /^[0-9a-fA-F]{8,64}$/.test(dna)) module.dna = dna.toLowerCase();
-  const systemStatus = (str(f.SYSTEMSTATU) ?? '').slice(0, 200);
+  const systemStatus = (str(f.get('SYSTEMSTATU')) ?? '').slice(0, 200);
   const state = /Work:\s*([^,]+?)\s*(?:,|$)/.exec(systemStatus);
   assign(module, 'workState', state?.[1]);
   const boardsWorking = /Hash Board:\s*(\d+)/.exec(systemStatus);
   assign(module, 'boardsWorking', boardsWorking ? Number(boardsWorking[1]) : undefined);
-  assign(module, 'elapsedSeconds', num(f.Elapsed));
-  assign(module, 'inletC', num(f.Temp) ?? num(f.ITemp) ?? num(f.HBITemp));
-  assign(module, 'outletC', num(f.HBOTemp));
+  assign(module, 'elapsedSeconds', num(f.get('Elapsed')));
+  assign(module, 'inletC', num(f.get('Temp')) ?? num(f.get('ITemp')) ?? num(f.get('HBITemp')));
+  assign(module, 'outletC', num(f.get('HBOTemp')));
   const boardMax = module.boards.map((b) => b.chipMaxC ?? 0);
-  assign(module, 'chipMaxC', maxPositive([num(f.TMax) ?? 0, ...boardMax]));
-  assign(module, 'chipAvgC', num(f.TAvg) !== undefined && num(f.TAvg)! > 0 ? num(f.TAvg) : undefined);
-  const fanKeys = Object.keys(f)
+  assign(module, 'chipMaxC', maxPositive([num(f.get('TMax')) ?? 0, ...boardMax]));
+  const chipAvg = num(f.get('TAvg'));
+  assign(module, 'chipAvgC', chipAvg !== undefined && chipAvg > 0 ? chipAvg : undefined);
+  const fanKeys = [...f.keys()]
     .filter((k) => /^Fan\d+$/.test(k))
     .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-  module.fansRpm = (fanKeys.length > 0 ? fanKeys.map((k) => num(f[k])) : [num(f.Fan)]).filter(
+  module.fansRpm = (fanKeys.length > 0 ? fanKeys.map((k) => num(f.get(k))) : [num(f.get('Fan'))]).filter(
     (v): v is number => v !== undefined,
   );
-  assign(module, 'fanDutyPercent', num(f.FanR));
-  assign(module, 'fanError', num(f.FanErr));
-  const psu = readPsu(list(f.PS));
+  assign(module, 'fanDutyPercent', num(f.get('FanR')));
+  assign(module, 'fanError', num(f.get('FanErr')));
+  const psu = readPsu(list(f.get('PS')));
   assign(module, 'psu', psu);
-  assign(module, 'powerW', num(f.WALLPOWER) ?? psu?.wallW ?? psu?.outputW);
-  assign(module, 'powerLimitW', num(f.MPO));
-  assign(module, 'nominalGhs', num(f.GHSmm));
-  assign(module, 'averageGhs', num(f.GHSavg));
-  assign(module, 'currentGhs', num(f.GHSspd));
-  assign(module, 'totalChips', num(f.TA));
-  assign(module, 'hardwareErrors', num(f.HW));
-  assign(module, 'dhPercent', num(f.DH));
-  assign(module, 'workMode', num(f.WORKMODE));
-  assign(module, 'workLevel', num(f.WORKLEVEL));
-  assign(module, 'softOff', num(f.SoftOFF));
-  assign(module, 'led', num(f.Led));
+  assign(module, 'powerW', num(f.get('WALLPOWER')) ?? psu?.wallW ?? psu?.outputW);
+  assign(module, 'powerLimitW', num(f.get('MPO')));
+  assign(module, 'nominalGhs', num(f.get('GHSmm')));
+  assign(module, 'averageGhs', num(f.get('GHSavg')));
+  assign(module, 'currentGhs', num(f.get('GHSspd')));
+  assign(module, 'totalChips', num(f.get('TA')));
+  assign(module, 'hardwareErrors', num(f.get('HW')));
+  assign(module, 'dhPercent', num(f.get('DH')));
+  assign(module, 'workMode', num(f.get('WORKMODE')));
+  assign(module, 'workLevel', num(f.get('WORKLEVEL')));
+  assign(module, 'softOff', num(f.get('SoftOFF')));
+  assign(module, 'led', num(f.get('Led')));
   return module;
 }
 
@@ -326,14 +374,13 @@ export function extractAvalonModules(stats: Json | undefined): AvalonModuleEntry
     if (device === null || typeof device !== 'object' || Array.isArray(device)) continue;
     const deviceId = typeof device.ID === 'string' ? device.ID : String(device.STATS ?? '');
     const keys = Object.keys(device).filter((k) => /^MM ID\d+(?::Summary)?$/.test(k));
-    const hbinfo = typeof device.HBinfo === 'string' ? parseAvalonFields(device.HBinfo) : undefined;
+    const hbinfo = typeof device.HBinfo === 'string' ? AvalonFieldText.parse(device.HBinfo) : undefined;
     keys.forEach((key, i) => {
       const text = device[key];
       if (typeof text !== 'string') return;
-      const fields = parseAvalonFields(text);
-      if (Object.keys(fields).length === 0) return; // an empty `MM ID0:Summary` after a reboot
-      if (i === 0 && hbinfo)
-        for (const [k, v] of Object.entries(hbinfo)) if (!(k in fields)) setOwn(fields, k, v);
+      const fields = AvalonFieldText.parse(text);
+      if (fields.size === 0) return; // an empty `MM ID0:Summary` after a reboot
+      if (i === 0 && hbinfo) fields.fillFrom(hbinfo);
       entries.push({ device: deviceId, key, module: readAvalonModule(fields) });
     });
   }
