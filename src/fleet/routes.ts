@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { FLEET_ACCESS } from './access.js';
 import {
   ById,
   ControlBody,
@@ -28,7 +29,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/fleet/machines',
     {
-      config: { role: 'viewer' },
+      config: { role: FLEET_ACCESS.read },
       schema: {
         tags,
         summary: 'Registered machines with their latest state, a page at a time (cursor, limit)',
@@ -40,7 +41,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/fleet/machines/:id',
     {
-      config: { role: 'viewer' },
+      config: { role: FLEET_ACCESS.read },
       schema: {
         tags,
         summary: 'One machine: latest telemetry, 5-minute series and status changes',
@@ -53,7 +54,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/fleet/hashrate',
     {
-      config: { role: 'viewer' },
+      config: { role: FLEET_ACCESS.read },
       schema: {
         tags,
         summary: 'Measured hashrate per minute, for one site or the fleet',
@@ -65,7 +66,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/fleet/events',
     {
-      config: { role: 'viewer' },
+      config: { role: FLEET_ACCESS.read },
       schema: {
         tags,
         summary: 'Machine status changes with when and why, newest first',
@@ -77,7 +78,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/fleet/summary',
     {
-      config: { role: 'viewer' },
+      config: { role: FLEET_ACCESS.read },
       schema: { tags, summary: 'Machines by status and measured TH/s per site and in total' },
     },
     async () => fleetSummary(ctx),
@@ -85,7 +86,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/fleet/control',
     {
-      config: { role: 'ops' },
+      config: { role: FLEET_ACCESS.operate },
       schema: {
         tags,
         summary: 'Soft off/on, reboot, work mode or pool for selected machines; confirmed per machine',
@@ -97,7 +98,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/fleet/scans',
     {
-      config: { role: 'ops' },
+      config: { role: FLEET_ACCESS.operate },
       schema: {
         tags,
         summary: 'Scan an address range and register the miners found at a site',
@@ -112,7 +113,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/fleet/polls',
     {
-      config: { role: 'ops' },
+      config: { role: FLEET_ACCESS.operate },
       schema: { tags, summary: 'Sweep every registered machine once, now', body: PollBody.optional() },
     },
     async (req, reply) => {

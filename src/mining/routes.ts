@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
+import { FLEET_ACCESS } from '../fleet/access.js';
 import type { HttpApp } from '../http/app.js';
 import { parseQuarter, todayUtc } from '../kernel/calendar.js';
 import { adviseCurtailment, applyAdvice, economicsOn, listCurtailments } from './advice.js';
@@ -222,7 +223,8 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/mining/advice/apply',
     {
-      config: { role: 'ops' },
+      // Applying the advice switches machines off: the fleet's control, with its role.
+      config: { role: FLEET_ACCESS.operate },
       schema: {
         tags,
         summary: "Soft off every machine the day's advice switches off (audited)",

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { SALES_ACCESS } from './access.js';
 import {
   Cancellation,
   ContractFilter,
@@ -37,10 +38,10 @@ import {
 const tags = ['sales'];
 const ById = z.object({ id: z.coerce.number().int().positive().describe('Contract number') }).strict();
 // Any signed-in user reads the book (management, the dashboard); writes are the owners' jobs.
-const read = { role: 'viewer' as const };
-const write = { role: ['sales', 'finance'] as const };
-const money = { role: 'finance' as const };
-const shipping = { role: ['sales', 'supply'] as const };
+const read = { role: SALES_ACCESS.read };
+const write = { role: SALES_ACCESS.write };
+const money = { role: SALES_ACCESS.money };
+const shipping = { role: SALES_ACCESS.shipping };
 
 export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(

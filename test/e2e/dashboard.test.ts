@@ -132,6 +132,18 @@ describe('the dashboard in Chromium', () => {
     await expect(page.getByRole('status').textContent()).resolves.toMatch(/liability is now \$81,000\.00/);
     await expect.poll(() => liability.locator('.figure-value').textContent()).toBe('$81,000.00');
     await expect(page.getByRole('cell', { name: /Payment of \$81,000\.00/ }).count()).resolves.toBe(1);
+
+    // A viewer reads the same contract but is shown which role records payments, not the form.
+    const viewer = await d.signedIn({ role: 'viewer' });
+    await viewer.goto(`${d.url}/orders/${id}`);
+    await expect
+      .poll(() => viewer.getByTestId('contract-liability').locator('.figure-value').textContent())
+      .toBe('$81,000.00');
+    await expect(viewer.getByTestId('signed-in-as').textContent()).resolves.toMatch(/· viewer$/);
+    await expect(viewer.getByTestId('needs-role').first().textContent()).resolves.toMatch(
+      /To record a payment, sign in with a token of the role finance/,
+    );
+    await expect(viewer.getByRole('button', { name: 'Record payment' }).count()).resolves.toBe(0);
   });
 
   it("downloads the quarter's report as a PDF", async () => {

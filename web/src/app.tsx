@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
+import { type Me, MeProvider } from './access.js';
 import { session } from './api.js';
 import { FleetPage } from './pages/fleet.js';
 import { MiningPage } from './pages/mining.js';
@@ -8,7 +9,7 @@ import { ReportsPage } from './pages/reports.js';
 import { SignInPage } from './pages/signin.js';
 import { SupplyPage } from './pages/supply.js';
 import { Link, useLocation } from './router.js';
-import { ErrorBoundary } from './ui.js';
+import { ErrorBoundary, useApi } from './ui.js';
 
 interface Page {
   path: string;
@@ -37,6 +38,7 @@ export function App() {
   const [token, setToken] = useState(session.token());
   const { path } = useLocation();
   useEffect(() => session.onSignOut(() => setToken(null)), []);
+  const me = useApi<Me>(token ? '/api/auth/me' : null).data;
   if (!token)
     return (
       <SignInPage
@@ -67,23 +69,30 @@ export function App() {
             ))}
           </ul>
         </nav>
+        {me ? (
+          <span className="muted" data-testid="signed-in-as">
+            {me.id} · {me.role}
+          </span>
+        ) : null}
         <button type="button" className="link" onClick={() => session.signOut()}>
           Sign out
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <ErrorBoundary resetKey={path}>
-          {found ? (
-            found.page.render(found.rest)
-          ) : (
-            <section className="card">
-              <h1>Not found</h1>
-              <p>
-                There is no page at {path}. <Link to="/">Go to the overview</Link>.
-              </p>
-            </section>
-          )}
-        </ErrorBoundary>
+        <MeProvider value={me}>
+          <ErrorBoundary resetKey={path}>
+            {found ? (
+              found.page.render(found.rest)
+            ) : (
+              <section className="card">
+                <h1>Not found</h1>
+                <p>
+                  There is no page at {path}. <Link to="/">Go to the overview</Link>.
+                </p>
+              </section>
+            )}
+          </ErrorBoundary>
+        </MeProvider>
       </main>
     </div>
   );

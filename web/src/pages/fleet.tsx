@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { FLEET_ACCESS } from '../../../src/fleet/access.js';
+import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, dateTime, hashrate, thsAxis } from '../format.js';
@@ -358,7 +360,14 @@ function FleetOverview() {
                   </span>
                 ),
               },
-              { label: 'Control', render: (x) => <SiteControl site={x.site} onDone={summary.reload} /> },
+              {
+                label: 'Control',
+                render: (x) => (
+                  <Allowed need={FLEET_ACCESS.operate} doing={`curtail or resume ${x.site}`}>
+                    <SiteControl site={x.site} onDone={summary.reload} />
+                  </Allowed>
+                ),
+              },
             ]}
           />
         )}

@@ -1,9 +1,11 @@
+import { FLEET_ACCESS } from '../../../src/fleet/access.js';
 import {
   addQuarters,
   firstDayOfQuarter,
   lastDayOfQuarter,
   quarterMonths,
 } from '../../../src/kernel/calendar.js';
+import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import {
@@ -318,7 +320,9 @@ export function MiningPage() {
                     Switching off {count(a.machinesToSwitchOff)} machines saves {usdExact(a.savedCentsPerDay)}{' '}
                     a day.
                   </p>
-                  <ApplyAdvice day={a.day} onDone={advice.reload} />
+                  <Allowed need={FLEET_ACCESS.operate} doing="switch machines off">
+                    <ApplyAdvice day={a.day} onDone={advice.reload} />
+                  </Allowed>
                 </>
               ) : null}
             </>

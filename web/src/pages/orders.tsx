@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { SALES_ACCESS } from '../../../src/sales/access.js';
+import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, hashrate, percent, thsAxis, usd, usdExact } from '../format.js';
@@ -528,8 +530,12 @@ function ContractPage({ id }: { id: number }) {
       {c.data && c.data.figures.status !== 'cancelled' ? (
         <section className="card" aria-label="Record">
           <div className="grid">
-            <PaymentForm contract={c.data} onDone={c.reload} />
-            <DeliveryForm contract={c.data} onDone={c.reload} />
+            <Allowed need={SALES_ACCESS.money} doing="record a payment">
+              <PaymentForm contract={c.data} onDone={c.reload} />
+            </Allowed>
+            <Allowed need={SALES_ACCESS.shipping} doing="record a delivery">
+              <DeliveryForm contract={c.data} onDone={c.reload} />
+            </Allowed>
           </div>
         </section>
       ) : null}
