@@ -5,6 +5,7 @@ import type { AppContext } from './app/context.js';
 import { openApp } from './app/open.js';
 import { announceUrl } from './app/owner-lock.js';
 import { authenticate, createToken } from './auth/tokens.js';
+import { DEMO_RACK, type DemoRack, startDemoRack } from './demo/fleet.js';
 import { loadDemo } from './demo/load.js';
 import { buildHttpApp } from './http/app.js';
 import { AppError } from './kernel/errors.js';
@@ -24,6 +25,8 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   if (opts.demo) await loadDemo(ctx, LOCAL_ADMIN, (line) => ctx.log.info(line));
   const app = await buildHttpApp(ctx, modules, { logger: { level: config.logLevel } });
   const stops = modules.flatMap((m) => (m.startBackground ? [m.startBackground(ctx)] : []));
+  const rack = opts.demo && config.demoMiners > 0 ? await demoRack(ctx, config.demoMiners) : undefined;
+  if (rack) stops.push(rack.stop);
   const url = await app
     .listen({ port: config.port, host: config.host })
     .catch((error: NodeJS.ErrnoException) => {
@@ -43,6 +46,11 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   process.stdout.write(
     [
       `HashForge is up at ${shown} (dashboard ${shown}/, API ${shown}/api, reference ${shown}/api/docs)`,
+      ...(rack
+        ? [
+            `demo fleet: ${rack.machines} simulated miners on loopback at site ${DEMO_RACK.site}, polled every ${rack.pollSeconds} s (HASHFORGE_DEMO_MINERS=0 turns them off)`,
+          ]
+        : []),
       `database: ${config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,
       ...(adminToken
         ? [
@@ -61,6 +69,19 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
+}
+
+/** The demo's simulated rack; a server still starts without it (say, its addresses are taken). */
+async function demoRack(ctx: AppContext, count: number): Promise<DemoRack | undefined> {
+  try {
+    return await startDemoRack(ctx, LOCAL_ADMIN, { count });
+  } catch (error) {
+    ctx.log.warn(
+      { err: error },
+      `the demo fleet did not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/context.js';
-import { readFleetSettings } from './settings.js';
+import { type FleetSettings, readFleetSettings } from './settings.js';
 import { sweepFleet } from './sweep.js';
 
 const POLLER = { id: 'system:fleet-poller', role: 'ops' } as const;
@@ -9,8 +9,10 @@ const POLLER = { id: 'system:fleet-poller', role: 'ops' } as const;
  * started for the API or a demo must not begin opening sockets to a network it was not told about.
  * Sweeps start every interval; one that overruns delays the next instead of overlapping it.
  */
-export function startFleetPolling(ctx: AppContext): () => Promise<void> {
-  const settings = readFleetSettings();
+export function startFleetPolling(
+  ctx: AppContext,
+  settings: FleetSettings = readFleetSettings(),
+): () => Promise<void> {
   const interval = settings.pollIntervalSeconds;
   if (interval === undefined) return async () => {};
   let stopped = false;

@@ -1,0 +1,50 @@
+/**
+ * The demo's simulated rack against a real database and real sockets: registered at LAB, polled
+ * until it hashes, found again (not registered twice) when the server restarts.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readConfig } from '../app/config.js';
+import { fleetSummary } from '../fleet/queries.js';
+import { type TestApp, testApp } from '../testing/index.js';
+import { DEMO_RACK, type DemoRack, startDemoRack } from './fleet.js';
+
+// 127.81/16 is this file's alone: test files run in parallel workers.
+const BASE = '127.81.0.1';
+
+describe('the demo rack', () => {
+  let app: TestApp | undefined;
+  let rack: DemoRack | undefined;
+  afterEach(async () => {
+    await rack?.stop();
+    await app?.close();
+  });
+
+  it('registers its miners at LAB, polls them until they hash, and finds them again on restart', async () => {
+    app = await testApp();
+    app.clock.set(new Date().toISOString());
+    rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });
+    expect(rack).toMatchObject({ machines: 12, pollSeconds: DEMO_RACK.pollSeconds });
+    // The first sweep starts at once; every healthy simulated A1246 hashes at about 90 TH/s.
+    await expect
+      .poll(async () => (await fleetSummary(app!)).lastSweep?.answered ?? 0, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(10);
+    const summary = await fleetSummary(app);
+    expect(summary.sites.map((s) => [s.site, s.machines])).toEqual([['LAB', 12]]);
+    expect(summary.measuredThs).toBeGreaterThan(10 * 60);
+
+    await rack.stop();
+    rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });
+    expect((await fleetSummary(app)).machines).toBe(12);
+  });
+
+  it('takes its size from HASHFORGE_DEMO_MINERS, and names that variable when it is wrong', () => {
+    expect(readConfig({}).demoMiners).toBe(200);
+    expect(readConfig({ HASHFORGE_DEMO_MINERS: '0' }).demoMiners).toBe(0);
+    expect(() => readConfig({ HASHFORGE_DEMO_MINERS: 'lots' })).toThrow(
+      expect.objectContaining({
+        field: 'HASHFORGE_DEMO_MINERS',
+        message: expect.stringMatching(/0 to 10000/),
+      }),
+    );
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The demo's machines that really answer: a rack of simulated Avalon miners on loopback (the
+ * fleet's simulator, speaking the miners' protocol over TCP), scanned into a site of its own and
+ * polled while `serve --demo` runs, so that a new user can watch live hashrate, open a faulty
+ * machine and curtail the rack from the dashboard. The demo company's own sites (NA1, KZ1) keep
+ * only their books: their tens of thousands of machines are not simulated.
+ */
+import type { Actor, AppContext } from '../app/context.js';
+import { startFleetPolling } from '../fleet/background.js';
+import { scanRange } from '../fleet/discovery.js';
+import { startSimulator } from '../fleet/protocol/simulator.js';
+import { readFleetSettings } from '../fleet/settings.js';
+
+export const DEMO_RACK = {
+  site: 'LAB',
+  /** A /16 of loopback that neither the tests nor the benches use. */
+  base: '127.201.0.1',
+  model: 'A1246',
+  faultRate: 0.04,
+  seed: 'demo-rack',
+  pollSeconds: 10,
+} as const;
+
+export interface DemoRack {
+  machines: number;
+  pollSeconds: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `count` simulated miners, registers them at the LAB site (a restart finds them already
+ * known), and polls every 10 s unless the fleet poller already runs (HASHFORGE_POLL_INTERVAL).
+ */
+export async function startDemoRack(
+  ctx: AppContext,
+  actor: Actor,
+  opts: { count: number; base?: string },
+): Promise<DemoRack> {
+  const simulator = await startSimulator({
+    count: opts.count,
+    base: opts.base ?? DEMO_RACK.base,
+    model: DEMO_RACK.model,
+    faultRate: DEMO_RACK.faultRate,
+    seed: DEMO_RACK.seed,
+    rebootSeconds: 5,
+  });
+  try {
+    const first = simulator.miners[0]!.host;
+    const last = simulator.miners.at(-1)!.host;
+    await scanRange(ctx, actor, { range: `${first}-${last}`, site: DEMO_RACK.site, port: 4028 });
+  } catch (error) {
+    await simulator.stop();
+    throw error;
+  }
+  const settings = readFleetSettings();
+  const stopPolling =
+    settings.pollIntervalSeconds === undefined
+      ? startFleetPolling(ctx, { ...settings, pollIntervalSeconds: DEMO_RACK.pollSeconds })
+      : async () => {}; // the fleet module's own poller sweeps the rack with everything else
+  return {
+    machines: simulator.miners.length,
+    pollSeconds: settings.pollIntervalSeconds ?? DEMO_RACK.pollSeconds,
+    async stop() {
+      await stopPolling();
+      await simulator.stop();
+    },
+  };
+}
