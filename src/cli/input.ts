@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../kernel/errors.js';
+import '../kernel/zod-messages.js';
 
 /** Parses CLI input with the same zod schema as the HTTP route, so both say the same thing. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

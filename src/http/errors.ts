@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { fromDatabaseError } from '../db/errors.js';
 import { AppError, HTTP_STATUS } from '../kernel/errors.js';
+import '../kernel/zod-messages.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; detail?: Record<string, unknown> };

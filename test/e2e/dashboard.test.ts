@@ -146,6 +146,43 @@ describe('the dashboard in Chromium', () => {
     await expect(viewer.getByRole('button', { name: 'Record payment' }).count()).resolves.toBe(0);
   });
 
+  it('books a customer and a futures contract in the browser, a wrong field refused beside it', async () => {
+    const page = await d.signedIn({ role: 'sales' });
+    await page.getByRole('link', { name: 'Order book' }).click();
+    await page.getByRole('link', { name: 'New contract' }).click();
+    await page.getByLabel('Customer name').fill('Browser Booked Mining');
+    await page.getByLabel('Country').fill('US');
+    await page.getByLabel('Region').selectOption('north-america');
+    await page.getByRole('button', { name: 'Add customer' }).click();
+    await page.getByRole('status').filter({ hasText: 'Browser Booked Mining added' }).waitFor();
+
+    await page.getByLabel('Customer', { exact: true }).selectOption({ label: 'Browser Booked Mining' });
+    await page.getByLabel('Signed on').fill('2021-01-08');
+    await page.getByLabel('Line 1 product').selectOption('A1246');
+    await page.getByLabel('Line 1 units').fill('two hundred');
+    await page.getByLabel('Line 1 price').fill('30.00');
+    await page.getByLabel('Line 1 tranche 1 month').fill('2021-03');
+    await page.getByLabel('Line 1 tranche 1 units').fill('100');
+    await page.getByRole('button', { name: 'Add a tranche to line 1' }).click();
+    await page.getByLabel('Line 1 tranche 2 month').fill('2021-04');
+    await page.getByLabel('Line 1 tranche 2 units').fill('100');
+    await page.getByRole('button', { name: 'Book contract' }).click();
+    await expect(page.locator('.field.has-error .field-error').textContent()).resolves.toMatch(
+      /units: must be a number/,
+    );
+    await expect(page.getByRole('heading', { name: 'New contract' }).count()).resolves.toBe(1);
+
+    await page.getByLabel('Line 1 units').fill('200');
+    await page.getByRole('button', { name: 'Book contract' }).click();
+    // 200 A1246 × 90 TH/s × $30/TH, and nothing paid yet.
+    await expect
+      .poll(() => page.getByTestId('contract-value').locator('.figure-value').textContent())
+      .toBe('$540,000.00');
+    await expect(page.getByTestId('contract-liability').locator('.figure-value').textContent()).resolves.toBe(
+      '$0.00',
+    );
+  });
+
   it("downloads the quarter's report as a PDF", async () => {
     const page = await d.signedIn({ role: 'viewer' });
     await page.getByRole('link', { name: 'Reports' }).click();

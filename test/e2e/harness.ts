@@ -40,11 +40,13 @@ export interface Dashboard {
 
 /**
  * A real server on a fresh database (PGlite, or PostgreSQL when DATABASE_URL is set) with the demo
- * company loaded through the services, the dashboard built from the sources, and Chromium.
+ * company loaded through the services, the dashboard built from the sources, and Chromium. The
+ * demo is loaded up to the test clock's day (mid-January 2021), or up to `at` when given.
  */
-export async function startDashboard(opts: { demo?: boolean } = {}): Promise<Dashboard> {
+export async function startDashboard(opts: { demo?: boolean; at?: string } = {}): Promise<Dashboard> {
   await ensureDashboardBuilt({ quiet: true });
   const server = await testServer();
+  if (opts.at) server.app.clock.set(opts.at);
   if (opts.demo !== false) await loadDemo(server.app, server.app.actor('admin'));
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];

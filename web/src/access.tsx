@@ -21,11 +21,25 @@ export function useMe(): Me | undefined {
 
 const roleList = (need: RoleNeed) => (typeof need === 'string' ? need : need.join(' or '));
 
-/** `children` if the signed-in role may do it; otherwise what it takes (nothing while loading). */
-export function Allowed({ need, doing, children }: { need: RoleNeed; doing: string; children: ReactNode }) {
+/**
+ * `children` if the signed-in role may do it; otherwise what it takes, or nothing when `quiet`
+ * (a link in a toolbar) or while it is not yet known who is signed in.
+ */
+export function Allowed({
+  need,
+  doing,
+  quiet = false,
+  children,
+}: {
+  need: RoleNeed;
+  doing: string;
+  quiet?: boolean;
+  children: ReactNode;
+}) {
   const me = useMe();
   if (!me) return null;
   if (allows(me.role, need)) return <>{children}</>;
+  if (quiet) return null;
   return (
     <p className="hint" data-testid="needs-role">
       To {doing}, sign in with a token of the role {roleList(need)} (or admin); yours is {me.role}.

@@ -7,6 +7,7 @@ import { count, hashrate, percent, thsAxis, usd, usdExact } from '../format.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+import { NewContractPage } from './new-contract.js';
 
 const PAGE = 50;
 
@@ -42,6 +43,7 @@ export interface Scheduled {
 }
 
 export function OrdersPage({ rest }: { rest: string }) {
+  if (rest === 'new') return <NewContractPage />;
   const m = /^(\d+)$/.exec(rest);
   return m ? <ContractPage id={Number(m[1])} /> : <OrderBook />;
 }
@@ -115,6 +117,9 @@ function OrderBook() {
       <div className="page-head">
         <h1>Order book</h1>
         <div className="toolbar">
+          <Allowed need={SALES_ACCESS.write} doing="book a contract" quiet>
+            <Link to="/orders/new">New contract</Link>
+          </Allowed>
           <QuarterPicker quarter={quarter} onChange={setQuarter} />
         </div>
       </div>
@@ -454,6 +459,7 @@ function ContractPage({ id }: { id: number }) {
                 label="Value"
                 value={usd(k.figures.valueCents)}
                 sub={`${count(k.figures.units)} units, ${hashrate(k.figures.th)}`}
+                testId="contract-value"
               />
               <Figure
                 label="Paid"

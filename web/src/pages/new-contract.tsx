@@ -1,0 +1,329 @@
+/**
+ * Booking a contract in the browser, as sales does it: the customer (or a new one), spot, futures
+ * or pre-order, the payment terms, and lines of product × units at a locked price with their
+ * delivery tranches. The API checks everything; its refusal shows beside the field it names.
+ */
+import { useState } from 'react';
+import { SALES_ACCESS } from '../../../src/sales/access.js';
+import { REGIONS } from '../../../src/sales/model.js';
+import { Allowed } from '../access.js';
+import { api } from '../api.js';
+import { Link, navigate } from '../router.js';
+import { ErrorText, Field, Section, useApi, useSubmit } from '../ui.js';
+
+interface Product {
+  id: string;
+  name: string;
+  kind: 'machine' | 'ai-chip';
+  stage: string;
+}
+interface Customer {
+  id: number;
+  name: string;
+}
+interface TrancheRow {
+  month: string;
+  units: string;
+}
+interface LineRow {
+  productId: string;
+  units: string;
+  price: string;
+  tranches: TrancheRow[];
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const emptyLine = (): LineRow => ({
+  productId: '',
+  units: '',
+  price: '',
+  tranches: [{ month: '', units: '' }],
+});
+
+export function NewContractPage() {
+  const products = useApi<Product[]>('/api/catalog/products');
+  const customers = useApi<Customer[]>('/api/sales/customers');
+  return (
+    <>
+      <div className="page-head">
+        <h1>New contract</h1>
+        <Link to="/orders">← Order book</Link>
+      </div>
+      <Allowed need={SALES_ACCESS.write} doing="book a contract">
+        <NewCustomerForm onAdded={customers.reload} />
+        <Section title="Contract" loaded={products}>
+          {(p) => <ContractForm products={p} customers={customers.data ?? []} />}
+        </Section>
+      </Allowed>
+    </>
+  );
+}
+
+function NewCustomerForm({ onAdded }: { onAdded: () => void }) {
+  const [name, setName] = useState('');
+  const [country, setCountry] = useState('');
+  const [region, setRegion] = useState<string>(REGIONS[0]);
+  const form = useSubmit(
+    (key) =>
+      api<Customer>('/api/sales/customers', {
+        method: 'POST',
+        body: { name, country, region },
+        idempotencyKey: key,
+      }),
+    () => {
+      setName('');
+      setCountry('');
+      onAdded();
+    },
+  );
+  return (
+    <Section title="A new customer">
+      {() => (
+        <form onSubmit={form.submit} aria-label="New customer">
+          <div className="row">
+            <Field
+              label="Customer name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              error={form.fieldError('name')}
+            />
+            <Field
+              label="Country"
+              hint="two letters, e.g. US"
+              value={country}
+              onChange={(e) => setCountry(e.target.value)}
+              error={form.fieldError('country')}
+            />
+            <Field
+              as="select"
+              label="Region"
+              value={region}
+              onChange={(e) => setRegion(e.target.value)}
+              error={form.fieldError('region')}
+            >
+              {REGIONS.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </Field>
+          </div>
+          <ErrorText error={form.formError(['name', 'country', 'region'])} />
+          <button type="submit" className="secondary" disabled={form.busy}>
+            {form.busy ? 'Adding…' : 'Add customer'}
+          </button>
+          {form.done ? (
+            <p className="ok" role="status">
+              {form.done.name} added: pick them below.
+            </p>
+          ) : null}
+        </form>
+      )}
+    </Section>
+  );
+}
+
+function ContractForm({ products, customers }: { products: Product[]; customers: Customer[] }) {
+  const [customerId, setCustomerId] = useState('');
+  const [kind, setKind] = useState('futures');
+  const [signedOn, setSignedOn] = useState(today());
+  const [deposit, setDeposit] = useState('30');
+  const [balance, setBalance] = useState('before-shipment');
+  const [creditDays, setCreditDays] = useState('0');
+  const [forfeited, setForfeited] = useState(true);
+  const [lines, setLines] = useState<LineRow[]>([emptyLine()]);
+  const kindOf = (id: string) => products.find((p) => p.id === id)?.kind;
+  const form = useSubmit(
+    (key) =>
+      api<{ id: number }>('/api/sales/contracts', {
+        method: 'POST',
+        idempotencyKey: key,
+        body: {
+          customerId,
+          kind,
+          signedOn,
+          terms: {
+            depositPercent: deposit,
+            balance,
+            creditDays,
+            depositForfeitedOnCancel: forfeited,
+          },
+          lines: lines.map((l) => ({
+            productId: l.productId,
+            units: l.units,
+            [kindOf(l.productId) === 'ai-chip' ? 'usdPerUnit' : 'usdPerTh']: l.price,
+            // Rows left blank are not sent: no tranches means all in the signing month.
+            ...(l.tranches.some((t) => t.month || t.units)
+              ? { tranches: l.tranches.filter((t) => t.month || t.units) }
+              : {}),
+          })),
+        },
+      }),
+    (contract) => navigate(`/orders/${contract.id}`),
+  );
+  const setLine = (i: number, change: Partial<LineRow>) =>
+    setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...change } : l)));
+  const setTranche = (i: number, t: number, change: Partial<TrancheRow>) =>
+    setLine(i, { tranches: lines[i]!.tranches.map((x, k) => (k === t ? { ...x, ...change } : x)) });
+  // Every field shown above; a refusal naming none of them (tranches not adding up to their line,
+  // a product at end of life) is said under the form.
+  const shown = [
+    'customerId',
+    'kind',
+    'signedOn',
+    'terms.depositPercent',
+    'terms.balance',
+    'terms.creditDays',
+    ...lines.flatMap((l, i) => [
+      `lines.${i}.productId`,
+      `lines.${i}.units`,
+      `lines.${i}.usdPerTh`,
+      `lines.${i}.usdPerUnit`,
+      ...l.tranches.flatMap((_, k) => [`lines.${i}.tranches.${k}.month`, `lines.${i}.tranches.${k}.units`]),
+    ]),
+  ];
+  return (
+    <form onSubmit={form.submit} aria-label="New contract">
+      <div className="row">
+        <Field
+          as="select"
+          label="Customer"
+          value={customerId}
+          onChange={(e) => setCustomerId(e.target.value)}
+          error={form.fieldError('customerId')}
+        >
+          <option value="">Choose…</option>
+          {customers.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </Field>
+        <Field
+          as="select"
+          label="Kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value)}
+          error={form.fieldError('kind')}
+        >
+          <option value="futures">futures</option>
+          <option value="spot">spot</option>
+          <option value="pre-order">pre-order</option>
+        </Field>
+        <Field
+          label="Signed on"
+          type="date"
+          value={signedOn}
+          onChange={(e) => setSignedOn(e.target.value)}
+          error={form.fieldError('signedOn')}
+        />
+      </div>
+      <fieldset>
+        <legend>Payment terms</legend>
+        <div className="row">
+          <Field
+            label="Deposit"
+            unit="%"
+            inputMode="decimal"
+            className="num"
+            value={deposit}
+            onChange={(e) => setDeposit(e.target.value)}
+            error={form.fieldError('terms.depositPercent')}
+          />
+          <Field
+            as="select"
+            label="Balance"
+            value={balance}
+            onChange={(e) => setBalance(e.target.value)}
+            error={form.fieldError('terms.balance')}
+          >
+            <option value="before-shipment">before each tranche ships</option>
+            <option value="on-delivery">on delivery, with credit</option>
+          </Field>
+          <Field
+            label="Credit"
+            unit="days"
+            inputMode="numeric"
+            className="num"
+            value={creditDays}
+            onChange={(e) => setCreditDays(e.target.value)}
+            error={form.fieldError('terms.creditDays')}
+          />
+          <label className="check">
+            <input type="checkbox" checked={forfeited} onChange={(e) => setForfeited(e.target.checked)} />{' '}
+            Deposit forfeited on cancellation
+          </label>
+        </div>
+      </fieldset>
+      {lines.map((line, i) => (
+        <fieldset key={i}>
+          <legend>Line {i + 1}</legend>
+          <div className="row">
+            <Field
+              as="select"
+              label={`Line ${i + 1} product`}
+              value={line.productId}
+              onChange={(e) => setLine(i, { productId: e.target.value })}
+              error={form.fieldError(`lines.${i}.productId`)}
+            >
+              <option value="">Choose…</option>
+              {products.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.id} · {p.name} ({p.stage})
+                </option>
+              ))}
+            </Field>
+            <Field
+              label={`Line ${i + 1} units`}
+              inputMode="numeric"
+              className="num"
+              value={line.units}
+              onChange={(e) => setLine(i, { units: e.target.value })}
+              error={form.fieldError(`lines.${i}.units`)}
+            />
+            <Field
+              label={`Line ${i + 1} price`}
+              unit={kindOf(line.productId) === 'ai-chip' ? 'USD/unit' : 'USD/TH'}
+              inputMode="decimal"
+              className="num"
+              value={line.price}
+              onChange={(e) => setLine(i, { price: e.target.value })}
+              error={form.fieldError(`lines.${i}.usdPerTh`) ?? form.fieldError(`lines.${i}.usdPerUnit`)}
+            />
+          </div>
+          {line.tranches.map((t, k) => (
+            <div className="row" key={k}>
+              <Field
+                label={`Line ${i + 1} tranche ${k + 1} month`}
+                type="month"
+                value={t.month}
+                onChange={(e) => setTranche(i, k, { month: e.target.value })}
+                error={form.fieldError(`lines.${i}.tranches.${k}.month`)}
+              />
+              <Field
+                label={`Line ${i + 1} tranche ${k + 1} units`}
+                inputMode="numeric"
+                className="num"
+                value={t.units}
+                onChange={(e) => setTranche(i, k, { units: e.target.value })}
+                error={form.fieldError(`lines.${i}.tranches.${k}.units`)}
+              />
+            </div>
+          ))}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setLine(i, { tranches: [...line.tranches, { month: '', units: '' }] })}
+          >
+            Add a tranche to line {i + 1}
+          </button>
+        </fieldset>
+      ))}
+      <button type="button" className="secondary" onClick={() => setLines((ls) => [...ls, emptyLine()])}>
+        Add a line
+      </button>
+      <ErrorText error={form.formError(shown)} />
+      <button type="submit" disabled={form.busy}>
+        {form.busy ? 'Booking…' : 'Book contract'}
+      </button>
+    </form>
+  );
+}
