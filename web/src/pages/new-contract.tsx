@@ -22,10 +22,13 @@ interface Customer {
   name: string;
 }
 interface TrancheRow {
+  /** Which row this is to React, kept while the user edits it. */
+  key: number;
   month: string;
   units: string;
 }
 interface LineRow {
+  key: number;
   productId: string;
   units: string;
   price: string;
@@ -33,11 +36,14 @@ interface LineRow {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+let rows = 0;
+const emptyTranche = (): TrancheRow => ({ key: ++rows, month: '', units: '' });
 const emptyLine = (): LineRow => ({
+  key: ++rows,
   productId: '',
   units: '',
   price: '',
-  tranches: [{ month: '', units: '' }],
+  tranches: [emptyTranche()],
 });
 
 export function NewContractPage() {
@@ -152,7 +158,11 @@ function ContractForm({ products, customers }: { products: Product[]; customers:
             [kindOf(l.productId) === 'ai-chip' ? 'usdPerUnit' : 'usdPerTh']: l.price,
             // Rows left blank are not sent: no tranches means all in the signing month.
             ...(l.tranches.some((t) => t.month || t.units)
-              ? { tranches: l.tranches.filter((t) => t.month || t.units) }
+              ? {
+                  tranches: l.tranches
+                    .filter((t) => t.month || t.units)
+                    .map(({ month, units }) => ({ month, units })),
+                }
               : {}),
           })),
         },
@@ -254,7 +264,7 @@ function ContractForm({ products, customers }: { products: Product[]; customers:
         </div>
       </fieldset>
       {lines.map((line, i) => (
-        <fieldset key={i}>
+        <fieldset key={line.key}>
           <legend>Line {i + 1}</legend>
           <div className="row">
             <Field
@@ -290,7 +300,7 @@ function ContractForm({ products, customers }: { products: Product[]; customers:
             />
           </div>
           {line.tranches.map((t, k) => (
-            <div className="row" key={k}>
+            <div className="row" key={t.key}>
               <Field
                 label={`Line ${i + 1} tranche ${k + 1} month`}
                 type="month"
@@ -311,7 +321,7 @@ function ContractForm({ products, customers }: { products: Product[]; customers:
           <button
             type="button"
             className="secondary"
-            onClick={() => setLine(i, { tranches: [...line.tranches, { month: '', units: '' }] })}
+            onClick={() => setLine(i, { tranches: [...line.tranches, emptyTranche()] })}
           >
             Add a tranche to line {i + 1}
           </button>
