@@ -13,10 +13,13 @@ import {
   PlanQuery,
   RecommendQuery,
   SelfMiningShare,
+  WaferOrderCancel,
+  WaferOrderFilter,
   WaferOrderOut,
   WaferOrderReceived,
 } from './schemas.js';
 import {
+  cancelWaferOrder,
   listBuilds,
   listWaferOrders,
   markWaferOrderOut,
@@ -33,7 +36,9 @@ export function registerSupplyCommands(program: Command): void {
     .description('Foundries, wafer orders, yield, machine output and where it goes');
 
   registerSetupCommands(supply);
-  const order = supply.command('order').description('Wafer orders: placed → out → received');
+  const order = supply
+    .command('order')
+    .description('Wafer orders: placed → out → received, or placed → cancelled');
   defineAction(
     order
       .command('place')
@@ -94,12 +99,29 @@ export function registerSupplyCommands(program: Command): void {
   );
   defineAction(
     order
+      .command('cancel')
+      .argument('<id>')
+      .description('Cancel an order not yet out of the fab (it stays on record, marked cancelled)')
+      .requiredOption('--month <month>')
+      .requiredOption('--reason <text>', 'why, for the record'),
+    { role: 'supply' },
+    async (app, opts, [id]) => {
+      const input = parseInput(WaferOrderCancel, { month: opts.month, reason: opts.reason });
+      const o = await cancelWaferOrder(app, app.actor, Number(id), input, app.idempotencyKey);
+      return {
+        json: o,
+        text: `wafer order #${o.id} cancelled in ${o.cancelled?.month}: ${fmt(o.wafers)} wafers freed, ${fmt(o.expectedDies)} expected dies no longer planned`,
+      };
+    },
+  );
+  defineAction(
+    order
       .command('list')
       .description('List wafer orders')
-      .option('--status <status>', 'placed | out | received'),
+      .option('--status <status>', 'placed | out | received | cancelled'),
     { role: 'viewer' },
     async (app, opts) => {
-      const all = await listWaferOrders(app, opts.status ? { status: opts.status as 'placed' } : {});
+      const all = await listWaferOrders(app, parseInput(WaferOrderFilter, pickOptions(opts, ['status'])));
       return {
         json: all,
         text: table(

@@ -128,6 +128,21 @@ describe('wafer orders', () => {
     ).toBe('month');
   });
 
+  it('cancels only a placed order, and not before it was placed', () => {
+    const base = { orderId: 1, placedMonth: '2021-03', outMonth: '2021-06', month: '2021-04' };
+    expect(() => checkWaferOrderStep({ ...base, status: 'placed', to: 'cancelled' })).not.toThrow();
+    expect(refusal(() => checkWaferOrderStep({ ...base, status: 'out', to: 'cancelled' })).message).toMatch(
+      /is out; it cannot be marked cancelled \(its next step is received\)/,
+    );
+    expect(refusal(() => checkWaferOrderStep({ ...base, status: 'cancelled', to: 'out' })).message).toMatch(
+      /already cancelled/,
+    );
+    expect(
+      refusal(() => checkWaferOrderStep({ ...base, status: 'placed', to: 'cancelled', month: '2021-02' }))
+        .field,
+    ).toBe('month');
+  });
+
   it('refuses more chips received than the wafers hold', () => {
     expect(() =>
       checkChipsReceived({ orderId: 1, wafers: 10, diesPerWafer: 600, chips: 5400 }),

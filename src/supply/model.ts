@@ -163,33 +163,40 @@ export function checkWaferOrder(args: {
   return { outMonth };
 }
 
-/** placed → out → received, each once, never backwards, never before the previous step. */
+/**
+ * placed → out → received, or placed → cancelled (wafers already out of the fab are the company's):
+ * each once, never backwards, never before the previous step.
+ */
 export function checkWaferOrderStep(args: {
   orderId: number;
   status: WaferOrderStatus;
-  to: 'out' | 'received';
+  to: 'out' | 'received' | 'cancelled';
   placedMonth: Month;
   outMonth: Month;
   month: Month;
 }): void {
-  const next: Record<WaferOrderStatus, WaferOrderStatus | undefined> = {
-    placed: 'out',
-    out: 'received',
-    received: undefined,
+  const next: Record<WaferOrderStatus, readonly WaferOrderStatus[]> = {
+    placed: ['out', 'cancelled'],
+    out: ['received'],
+    received: [],
+    cancelled: [],
   };
-  if (next[args.status] !== args.to) {
+  const allowed = next[args.status];
+  if (!allowed.includes(args.to)) {
     throw ruleBroken(
       'supply.wafer-order-status',
       `Wafer order #${args.orderId} is ${args.status}; it cannot be marked ${args.to}` +
-        (next[args.status] ? ` (its next step is ${next[args.status]}).` : ' (it is already received).'),
+        (allowed.length > 0
+          ? ` (its next step is ${allowed.join(' or ')}).`
+          : ` (it is already ${args.status}).`),
       'status',
     );
   }
-  const earliest = args.to === 'out' ? args.placedMonth : args.outMonth;
+  const earliest = args.to === 'received' ? args.outMonth : args.placedMonth;
   if (args.month < earliest) {
     throw invalid(
       'month',
-      `Wafer order #${args.orderId} cannot be ${args.to} in ${args.month}, before it was ${args.to === 'out' ? 'placed' : 'out'} (${earliest}).`,
+      `Wafer order #${args.orderId} cannot be ${args.to} in ${args.month}, before it was ${args.to === 'received' ? 'out' : 'placed'} (${earliest}).`,
     );
   }
 }

@@ -122,6 +122,19 @@ describe('buildPlan', () => {
     expect(plan.totals.machinesBuilt).toBe(398);
   });
 
+  it('expects no chips from a cancelled order', () => {
+    const base = input();
+    const cancelMarch = {
+      ...base,
+      waferOrders: base.waferOrders.map((o) =>
+        o.outMonth === '2021-03' ? { ...o, status: 'cancelled' as const } : o,
+      ),
+    };
+    const rows = buildPlan(cancelMarch).months.map((m) => m.models[0]!);
+    expect(rows.map((r) => r.design.wafersOut)).toEqual([0, 20, 0, 0]);
+    expect(rows[2]!.design.lots).toEqual([]);
+  });
+
   it('names the tranches that will be late, by how many units, and why', () => {
     const plan = buildPlan(input());
     expect(

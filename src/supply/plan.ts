@@ -22,7 +22,8 @@ import {
 } from './output.js';
 import { basisPointsToPercent, goodDies, type PartnershipSpec, yieldInMonth } from './yield.js';
 
-export type WaferOrderStatus = 'placed' | 'out' | 'received';
+export const WAFER_ORDER_STATUSES = ['placed', 'out', 'received', 'cancelled'] as const;
+export type WaferOrderStatus = (typeof WAFER_ORDER_STATUSES)[number];
 
 export interface WaferOrderSpec {
   id: number;
@@ -133,7 +134,9 @@ export function chipArrivals(
 ): ChipArrival[] {
   const designs = new Map(input.designs.map((d) => [d.id, d]));
   const partnerships = new Map(input.partnerships.map((p) => [p.id, p]));
-  return input.waferOrders.map((o) => {
+  // A cancelled order never comes out of the fab: it brings no chips.
+  return input.waferOrders.flatMap((o) => {
+    if (o.status === 'cancelled') return [];
     const p = partnerships.get(o.partnershipId)!;
     const design = designs.get(p.designId)!;
     const yieldBp = yieldInMonth(p.curve, p.startMonth, o.outMonth);
@@ -151,7 +154,7 @@ export function chipArrivals(
       expectedDies,
       dies: received ? o.chipsReceived! : expectedDies,
       source: received ? 'received' : 'expected',
-    };
+    } satisfies ChipArrival;
   });
 }
 

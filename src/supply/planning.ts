@@ -193,7 +193,7 @@ export async function recommendChipOrder(
     agreements,
     placedThisMonth,
     incoming: orders
-      .filter((o) => o.status !== 'received')
+      .filter((o) => o.status === 'placed' || o.status === 'out')
       .map((o) => ({
         designId: designOfPartnership.get(o.partnershipId)!,
         month: o.outMonth,

@@ -22,6 +22,12 @@ export interface WaferOrderReceivedPayload {
   chipsReceived: number;
 }
 
+export interface WaferOrderCancelledPayload {
+  orderId: number;
+  month: Month;
+  reason: string;
+}
+
 export const supplyProjections: Projections = {
   'supply.foundry-added': (tx, e) => store.insertFoundry(tx, e.payload as store.Foundry, e.recordedAt),
   'supply.design-added': (tx, e) => store.insertDesign(tx, e.payload as store.Design, e.recordedAt),
@@ -37,6 +43,10 @@ export const supplyProjections: Projections = {
   'supply.wafer-order-received': (tx, e) => {
     const p = e.payload as WaferOrderReceivedPayload;
     return production.markOrderReceived(tx, p.orderId, p.month, p.chipsReceived);
+  },
+  'supply.wafer-order-cancelled': (tx, e) => {
+    const p = e.payload as WaferOrderCancelledPayload;
+    return production.markOrderCancelled(tx, p.orderId, p.month, p.reason);
   },
   'supply.build-recorded': (tx, e) => production.upsertBuild(tx, e.payload as BuildRecord, e.recordedAt),
   'supply.assembly-capacity-set': (tx, e) => {

@@ -15,12 +15,15 @@ import {
   PlanQuery,
   RecommendQuery,
   SelfMiningShare,
+  WaferOrderCancel,
+  WaferOrderFilter,
   WaferOrderOut,
   WaferOrderReceived,
 } from './schemas.js';
 import {
   addDesign,
   addFoundry,
+  cancelWaferOrder,
   listAgreements,
   listAssemblyCapacity,
   listBuilds,
@@ -118,7 +121,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Wafer orders',
-        querystring: z.object({ status: z.enum(['placed', 'out', 'received']).optional() }).strict(),
+        querystring: WaferOrderFilter,
       },
     },
     async (req) => listWaferOrders(ctx, req.query),
@@ -154,6 +157,19 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req) => receiveWaferOrder(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+  app.post(
+    '/api/supply/wafer-orders/:id/cancellation',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Cancel an order not yet out of the fab; it stays on record, marked cancelled',
+        params: ById,
+        body: WaferOrderCancel,
+      },
+    },
+    async (req) => cancelWaferOrder(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
   );
 
   app.get(

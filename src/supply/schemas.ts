@@ -4,6 +4,7 @@
  * are checked by model.ts, which names the field and says why.
  */
 import { z } from 'zod';
+import { WAFER_ORDER_STATUSES } from './plan.js';
 import { YIELD_SHAPES } from './yield.js';
 
 const code = z
@@ -103,6 +104,15 @@ export const WaferOrderReceived = z
   .object({
     month: month.describe('Month the chips arrived'),
     chipsReceived: whole.describe('Good chips counted on arrival'),
+  })
+  .strict();
+
+export const WaferOrderFilter = z.object({ status: z.enum(WAFER_ORDER_STATUSES).optional() }).strict();
+
+export const WaferOrderCancel = z
+  .object({
+    month: month.describe('Month of the cancellation'),
+    reason: z.string().trim().min(1, 'must say why').max(500).describe('Why, for the record'),
   })
   .strict();
 

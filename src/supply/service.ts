@@ -29,7 +29,13 @@ export {
   setAssemblyCapacity,
   setSelfMiningShare,
 } from './builds.js';
-export { listWaferOrders, markWaferOrderOut, placeWaferOrder, receiveWaferOrder } from './wafer-orders.js';
+export {
+  cancelWaferOrder,
+  listWaferOrders,
+  markWaferOrderOut,
+  placeWaferOrder,
+  receiveWaferOrder,
+} from './wafer-orders.js';
 
 export async function addFoundry(
   ctx: AppContext,

@@ -40,6 +40,14 @@ export async function markOrderReceived(db: Db, id: number, month: Month, chips:
     .execute();
 }
 
+export async function markOrderCancelled(db: Db, id: number, month: Month, reason: string): Promise<void> {
+  await t(db)
+    .updateTable('supply_wafer_orders')
+    .set({ status: 'cancelled', cancelled_month: month, cancel_reason: reason })
+    .where('id', '=', BigInt(id))
+    .execute();
+}
+
 export async function upsertBuild(db: Db, b: BuildRecord, at: Date): Promise<void> {
   await t(db)
     .insertInto('supply_builds')
@@ -82,6 +90,8 @@ export async function wafersPlaced(db: Db, agreementId: number, month: Month): P
     .select((eb) => eb.fn.sum<bigint | null>('wafers').as('wafers'))
     .where('agreement_id', '=', BigInt(agreementId))
     .where('placed_month', '=', month)
+    // A cancelled order frees its wafers for another order (a take-or-pay minimum is still owed).
+    .where('status', '<>', 'cancelled')
     .executeTakeFirst();
   return Number(row?.wafers ?? 0);
 }
@@ -99,6 +109,9 @@ const toOrder = (r: OrderRow): WaferOrder => ({
   expectedDies: r.expected_dies,
   receivedMonth: r.received_month,
   chipsReceived: r.chips_received,
+  ...(r.cancelled_month !== null
+    ? { cancelled: { month: r.cancelled_month, reason: r.cancel_reason ?? '' } }
+    : {}),
 });
 
 export async function selectWaferOrders(

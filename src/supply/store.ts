@@ -54,6 +54,8 @@ export type SupplyTables = {
     received_month: string | null;
     chips_received: number | null;
     placed_at: Date;
+    cancelled_month: string | null;
+    cancel_reason: string | null;
   };
   supply_builds: { product_id: string; month: string; units: number; recorded_at: Date };
   supply_assembly_capacity: { from_month: string; machines_per_month: number; recorded_at: Date };
@@ -90,6 +92,8 @@ export interface WaferOrder extends WaferOrderSpec {
   agreementId: number;
   leadTimeMonths: number;
   expectedDies: number;
+  /** Present once the order is cancelled: when, and why. */
+  cancelled?: { month: Month; reason: string };
 }
 
 export async function insertFoundry(db: Db, f: Foundry, at: Date): Promise<void> {

@@ -10,6 +10,7 @@ import { selfMiningAllocation, supplyPlan } from './planning.js';
 import {
   addDesign,
   addFoundry,
+  cancelWaferOrder,
   listWaferOrders,
   markWaferOrderOut,
   placeWaferOrder,
@@ -166,6 +167,47 @@ describe('supply records', () => {
     );
     expect(e).toMatchObject({ kind: 'conflict', code: 'supply.agreement-capacity', field: 'wafers' });
     expect(e.message).toMatch(/70 are already ordered in 2021-01, so at most 30 more, not 31/);
+    expect(await tableCounts(app)).toEqual(before);
+  });
+
+  it('cancels an order not yet out: kept, marked, its wafers freed, never cancelled or run again', async () => {
+    const [placed] = await listWaferOrders(app, { status: 'placed' });
+    const atCapacity = (await listWaferOrders(app)).find((o) => o.placedMonth === '2021-01')!;
+    const cancelled = await cancelWaferOrder(app, ids.actor, atCapacity.id, {
+      month: '2021-02',
+      reason: 'BTC fell; fewer A12 needed',
+    });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      wafers: 70,
+      cancelled: { month: '2021-02', reason: 'BTC fell; fewer A12 needed' },
+    });
+    // Its 70 wafers no longer count against January's 100.
+    const instead = await placeWaferOrder(app, ids.actor, {
+      agreementId: ids.tsmc.id,
+      designId: 'A12',
+      wafers: 31,
+      placedMonth: '2021-01',
+    });
+    expect(instead.status).toBe('placed');
+
+    const before = await tableCounts(app);
+    const again = await refusal(
+      cancelWaferOrder(app, ids.actor, atCapacity.id, { month: '2021-02', reason: 'twice' }),
+    );
+    expect(again).toMatchObject({ kind: 'conflict', code: 'supply.wafer-order-status' });
+    expect(again.message).toMatch(/is cancelled; it cannot be marked cancelled \(it is already cancelled\)/);
+    const run = await refusal(markWaferOrderOut(app, ids.actor, atCapacity.id, { month: '2021-03' }));
+    expect(run.code).toBe('supply.wafer-order-status');
+    const received = (await listWaferOrders(app, { status: 'received' }))[0]!;
+    const late = await refusal(
+      cancelWaferOrder(app, ids.actor, received.id, { month: '2021-02', reason: 'too late' }),
+    );
+    expect(late.message).toMatch(/is received; it cannot be marked cancelled/);
+    const early = await refusal(
+      cancelWaferOrder(app, ids.actor, placed!.id, { month: '2020-11', reason: 'before it was placed' }),
+    );
+    expect(early).toMatchObject({ kind: 'invalid', field: 'month' });
     expect(await tableCounts(app)).toEqual(before);
   });
 
@@ -346,6 +388,12 @@ describe('the plan and the recommendation against the order book', () => {
       body: { productId: 'A1246', month: '2021-02', units: 1 },
     });
     expect(forbidden.status).toBe(403);
+    const noReason = await s.call('POST', '/api/supply/wafer-orders/1/cancellation', {
+      role: 'supply',
+      body: { month: '2021-02', reason: ' ' },
+    });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error).toMatchObject({ field: 'reason', message: 'reason: must say why' });
     expect(await tableCounts(app)).toEqual(before);
   });
 });

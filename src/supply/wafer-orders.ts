@@ -6,7 +6,11 @@ import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
 import { nextNumber, record } from '../ledger/ledger.js';
 import { requireDesign, requireFoundry } from './lookups.js';
 import { checkChipsReceived, checkWaferOrder, checkWaferOrderStep } from './model.js';
-import type { WaferOrderOutPayload, WaferOrderReceivedPayload } from './projections.js';
+import type {
+  WaferOrderCancelledPayload,
+  WaferOrderOutPayload,
+  WaferOrderReceivedPayload,
+} from './projections.js';
 import type { NewWaferOrderInput } from './schemas.js';
 import * as store from './store.js';
 import * as production from './store-production.js';
@@ -154,6 +158,35 @@ export async function receiveWaferOrder(
       const order = (await production.findWaferOrder(tx, orderId))!;
       return { ...order, shortfall: order.expectedDies - input.chipsReceived };
     },
+  );
+}
+
+/**
+ * Cancels an order the fab has not yet run. The order stays, marked cancelled with when and why;
+ * its wafers no longer count against the agreement's month, and the plan expects no chips from it.
+ */
+export async function cancelWaferOrder(
+  ctx: AppContext,
+  actor: Actor,
+  orderId: number,
+  input: { month: Month; reason: string },
+  idempotencyKey?: string,
+): Promise<store.WaferOrder> {
+  return record(
+    ctx,
+    {
+      actor,
+      kind: 'supply.wafer-order-cancelled',
+      stream: `wafer-order:${orderId}`,
+      idempotencyKey,
+      request: { orderId, ...input },
+    },
+    async (tx) => {
+      const { order } = await orderWithDesign(tx, orderId);
+      checkWaferOrderStep({ ...order, orderId, to: 'cancelled', month: input.month });
+      return { orderId, month: input.month, reason: input.reason } satisfies WaferOrderCancelledPayload;
+    },
+    async (tx) => (await production.findWaferOrder(tx, orderId))!,
   );
 }
 
