@@ -17,6 +17,8 @@ describe('the demo rack', () => {
   afterEach(async () => {
     await rack?.stop();
     await app?.close();
+    rack = undefined;
+    app = undefined;
   });
 
   it('registers its miners at LAB, polls them until they hash, and finds them again on restart', async () => {
