@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { SUPPLY_ACCESS } from './access.js';
 import { recommendChipOrder, selfMiningAllocation, supplyPlan } from './planning.js';
 import {
   AssemblyCapacity,
@@ -43,8 +44,8 @@ import {
 } from './service.js';
 
 const tags = ['supply'];
-const read = { role: 'viewer' } as const;
-const write = { role: 'supply' } as const;
+const read = { role: SUPPLY_ACCESS.read };
+const write = { role: SUPPLY_ACCESS.write };
 
 export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
   app.get('/api/supply/foundries', { config: read, schema: { tags, summary: 'Foundries' } }, async () =>

@@ -183,6 +183,29 @@ describe('the dashboard in Chromium', () => {
     );
   });
 
+  it('cancels a wafer order the fab has not run, from the supply page', async () => {
+    // The demo's orders up to the test clock are all received: place one that is not out yet.
+    const placed = await d.server.call('POST', '/api/supply/wafer-orders', {
+      role: 'supply',
+      body: { agreementId: 1, designId: 'A3206', wafers: 10, placedMonth: '2021-01' },
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const id = placed.body.id as number;
+    const page = await d.signedIn({ role: 'supply' });
+    await page.getByRole('link', { name: 'Supply' }).click();
+    await page.getByRole('button', { name: `Cancel #${id}`, exact: true }).click();
+    const form = page.getByRole('form', { name: `Cancel wafer order ${id}` });
+    await form.getByRole('button', { name: `Yes, cancel #${id}` }).click();
+    await expect(form.locator('.field-error').textContent()).resolves.toMatch(/reason: must say why/);
+    await form.getByLabel('Why').fill('BTC fell; fewer chips needed');
+    await form.getByRole('button', { name: `Yes, cancel #${id}` }).click();
+    await page.getByRole('cell', { name: 'cancelled 2021-01: BTC fell; fewer chips needed' }).waitFor();
+    const orders = await d.server.call('GET', '/api/supply/wafer-orders?status=cancelled', {
+      role: 'viewer',
+    });
+    expect(orders.body.map((o: { id: number }) => o.id)).toEqual([id]);
+  });
+
   it("downloads the quarter's report as a PDF", async () => {
     const page = await d.signedIn({ role: 'viewer' });
     await page.getByRole('link', { name: 'Reports' }).click();

@@ -5,6 +5,7 @@ import { Chart } from '../charts.js';
 import { count } from '../format.js';
 import { Link } from '../router.js';
 import { DataTable, Field, Figure, Section, useApi } from '../ui.js';
+import { WaferOrders } from './wafer-orders.js';
 
 interface PlanModelRow {
   productId: string;
@@ -225,6 +226,7 @@ export function SupplyPage() {
           />
         )}
       </Section>
+      <WaferOrders onChange={plan.reload} />
     </>
   );
 }
