@@ -48,7 +48,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
       `HashForge is up at ${shown} (dashboard ${shown}/, API ${shown}/api, reference ${shown}/api/docs)`,
       ...(rack
         ? [
-            `demo fleet: ${rack.machines} simulated miners on loopback at site ${DEMO_RACK.site}, polled every ${rack.pollSeconds} s (HASHFORGE_DEMO_MINERS=0 turns them off)`,
+            `demo fleet: ${rack.machines} simulated miners on loopback at site ${DEMO_RACK.site} (${rack.found} answered the scan, the rest are simulated offline), polled every ${rack.pollSeconds} s; HASHFORGE_DEMO_MINERS=0 turns them off`,
           ]
         : []),
       `database: ${config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,

@@ -8,7 +8,9 @@ import { findProduct, selectProducts } from './store.js';
 /** A product as the API shows it: the stored facts plus what is derived from them. */
 export type ProductView = Product & { joulesPerTh?: number };
 
-const view = (p: Product): ProductView => (p.kind === 'machine' ? { ...p, joulesPerTh: joulesPerTh(p) } : p);
+// J/TH compares SHA-256 machines; for another algorithm's (an Ethash prototype's MH/s in TH/s) it means nothing.
+const view = (p: Product): ProductView =>
+  p.kind === 'machine' && p.algorithm === 'sha256' ? { ...p, joulesPerTh: joulesPerTh(p) } : p;
 
 export async function listProducts(ctx: AppContext, filter: ProductFilterInput = {}): Promise<ProductView[]> {
   return (await selectProducts(ctx.db, filter)).map(view);

@@ -80,15 +80,28 @@ function localActor(): Actor {
   return { id: `local:${process.env.USER ?? 'admin'}`, role: 'admin' };
 }
 
-/** Prints one line for a known error; a stack for a bug. Returns the exit code. */
+/**
+ * Prints one line for a known error, then, for a refused import, one line per rejected row (the
+ * imports put them in `detail.rejected`); a stack for a bug. Returns the exit code.
+ */
 export function report(error: unknown): number {
   if (error instanceof AppError) {
     const field = error.field ? ` (field: ${error.field})` : '';
     process.stderr.write(`error: ${error.message}${field}\n`);
+    for (const r of rejectedRows(error)) {
+      process.stderr.write(`line ${r.line}: ${r.field}: ${r.reason}${r.code ? ` [${r.code}]` : ''}\n`);
+    }
     return EXIT_CODE[error.kind];
   }
   process.stderr.write(
     `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   return 1;
+}
+
+function rejectedRows(error: AppError): { line: number; field: string; reason: string; code?: string }[] {
+  const rows = error.detail?.rejected;
+  return Array.isArray(rows)
+    ? (rows as { line: number; field: string; reason: string; code?: string }[])
+    : [];
 }

@@ -25,7 +25,7 @@ describe('the demo rack', () => {
     app = await testApp();
     app.clock.set(new Date().toISOString());
     rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });
-    expect(rack).toMatchObject({ machines: 12, pollSeconds: DEMO_RACK.pollSeconds });
+    expect(rack).toMatchObject({ machines: 12, found: 12, pollSeconds: DEMO_RACK.pollSeconds });
     // The first sweep starts at once; every healthy simulated A1246 hashes at about 90 TH/s.
     await expect
       .poll(async () => (await fleetSummary(app!)).lastSweep?.answered ?? 0, { timeout: 15_000 })

@@ -23,6 +23,8 @@ export const DEMO_RACK = {
 
 export interface DemoRack {
   machines: number;
+  /** Machines the scan found: the simulated faults include a few miners that never answer. */
+  found: number;
   pollSeconds: number;
   stop(): Promise<void>;
 }
@@ -44,10 +46,12 @@ export async function startDemoRack(
     seed: DEMO_RACK.seed,
     rebootSeconds: 5,
   });
+  let found: number;
   try {
     const first = simulator.miners[0]!.host;
     const last = simulator.miners.at(-1)!.host;
-    await scanRange(ctx, actor, { range: `${first}-${last}`, site: DEMO_RACK.site, port: 4028 });
+    const scan = await scanRange(ctx, actor, { range: `${first}-${last}`, site: DEMO_RACK.site, port: 4028 });
+    found = scan.registered.length + scan.changed.length + scan.unchanged;
   } catch (error) {
     await simulator.stop();
     throw error;
@@ -59,6 +63,7 @@ export async function startDemoRack(
       : async () => {}; // the fleet module's own poller sweeps the rack with everything else
   return {
     machines: simulator.miners.length,
+    found,
     pollSeconds: settings.pollIntervalSeconds ?? DEMO_RACK.pollSeconds,
     async stop() {
       await stopPolling();

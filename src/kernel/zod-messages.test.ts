@@ -11,6 +11,7 @@ describe('zod messages at our boundaries', () => {
     expect(messageOf(schema, { units: 1, name: 7, paid: true })).toBe('must be text');
     expect(messageOf(schema, { units: 1, paid: true })).toBe('is required');
     expect(messageOf(schema, { units: 1, name: 'x', paid: 'yes' })).toBe('must be true or false');
+    expect(messageOf(z.enum(['machine', 'ai-chip']), 'banana')).toBe('must be one of machine, ai-chip');
   });
 
   it("leave a schema's own message alone", () => {

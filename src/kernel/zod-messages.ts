@@ -17,6 +17,7 @@ const WHAT: Record<string, string> = {
 
 z.config({
   customError: (issue) => {
+    if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
     if (issue.code !== 'invalid_type') return undefined;
     if (issue.input === undefined) return 'is required';
     return WHAT[issue.expected];

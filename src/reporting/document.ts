@@ -45,8 +45,8 @@ export function highlights(r: QuarterlyReport): string[] {
     const next = m.nextQuarter?.deliveries.byFamily.find((f) => f.family === family);
     const after = next
       ? next.th >= 3 * here.th
-        ? `, and massive delivery in ${m.nextQuarter!.quarter}: ${count(next.units)} machines, ${th(next.th)}`
-        : `; ${m.nextQuarter!.quarter}: ${count(next.units)} machines, ${th(next.th)}`
+        ? `, and massive delivery in ${m.nextQuarter!.quarter}: ${count(next.units)} ${family} machines, ${th(next.th)}`
+        : `; ${m.nextQuarter!.quarter}: ${count(next.units)} ${family} machines, ${th(next.th)}`
       : '';
     lines.push(
       `Successful start of ${family} delivery in ${r.quarter}: ${count(here.units)} machines, ${th(here.th)}${after}.`,

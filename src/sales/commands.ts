@@ -10,7 +10,7 @@ import { formatHashrate } from '../kernel/hashrate.js';
 import { formatUsd } from '../kernel/money.js';
 import type { ContractView } from './contracts.js';
 import type { ImportProgress } from './import.js';
-import { detectFormat, type RejectedRow } from './import-file.js';
+import { detectFormat } from './import-file.js';
 import { REGIONS } from './model.js';
 import {
   Cancellation,
@@ -130,10 +130,6 @@ function importProgress(): ImportProgress & { bar?: Progress } {
     tick: (by) => bar?.tick(by),
     stop: () => bar?.stop(),
   };
-}
-
-function printRejected(rows: RejectedRow[]): void {
-  for (const r of rows) process.stderr.write(`line ${r.line}: ${r.field}: ${r.reason} [${r.code}]\n`);
 }
 
 export function registerSalesCommands(program: Command): void {
@@ -437,22 +433,15 @@ export function registerSalesCommands(program: Command): void {
       const format = opts.format === undefined ? detectFormat(file!, text) : opts.format;
       if (format !== 'csv' && format !== 'ndjson')
         throw invalid('format', `format must be csv or ndjson, got "${String(format)}".`);
-      try {
-        const report = await importSales(app, app.actor, text, {
-          format,
-          idempotencyKey: app.idempotencyKey,
-          progress: importProgress(),
-        });
-        return {
-          json: report,
-          text: `imported ${file}: ${report.rows} rows -> ${report.customers} customers, ${report.contracts} contracts, ${report.events} contract events`,
-        };
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'sales.import-rejected') {
-          printRejected((error.detail?.rejected ?? []) as RejectedRow[]);
-        }
-        throw error;
-      }
+      const report = await importSales(app, app.actor, text, {
+        format,
+        idempotencyKey: app.idempotencyKey,
+        progress: importProgress(),
+      });
+      return {
+        json: report,
+        text: `imported ${file}: ${report.rows} rows -> ${report.customers} customers, ${report.contracts} contracts, ${report.events} contract events`,
+      };
     },
   );
 }
