@@ -8,6 +8,8 @@ export interface AuditQuery {
   kind?: string | undefined;
   stream?: string | undefined;
   actor?: string | undefined;
+  /** Events after this id: the next page after a full one. */
+  after?: number | undefined;
   limit: number;
 }
 
@@ -19,6 +21,7 @@ export async function listEvents(ctx: AppContext, q: AuditQuery): Promise<Record
   if (q.kind) query = query.where('kind', 'like', `${q.kind}%`);
   if (q.stream) query = query.where('stream', '=', q.stream);
   if (q.actor) query = query.where('actor', '=', q.actor);
+  if (q.after !== undefined) query = query.where('id', '>', BigInt(q.after));
   const rows = await query.execute();
   return rows.map((row) => ({
     id: row.id,

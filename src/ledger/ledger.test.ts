@@ -49,6 +49,15 @@ describe('the ledger', () => {
     expect(await listEvents(app, { since: '2021-02-02', limit: 10 })).toHaveLength(0);
   });
 
+  it('pages through the audit: a full page, then the events after its last one', async () => {
+    const app = await open();
+    for (const id of ['K1', 'K2', 'K3']) await addProduct(app, app.actor('supply'), chip(id));
+    const first = await listEvents(app, { limit: 2 });
+    expect(first.map((e) => e.stream)).toEqual(['product:K1', 'product:K2']);
+    const next = await listEvents(app, { limit: 2, after: Number(first.at(-1)!.id) });
+    expect(next.map((e) => e.stream)).toEqual(['product:K3']);
+  });
+
   it('returns the first result for a repeated idempotency key and writes nothing more', async () => {
     const app = await open();
     const first = await addProduct(app, app.actor(), chip('K1'), 'key-1');

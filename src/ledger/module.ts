@@ -13,6 +13,7 @@ const AuditQuery = z
     kind: z.string().optional().describe('event kind or its prefix, e.g. sales.'),
     stream: z.string().optional().describe('one stream, e.g. contract:42'),
     actor: z.string().optional().describe('who acted, e.g. token:alice'),
+    after: z.coerce.number().int().min(0).optional().describe('only events after this id (the next page)'),
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   })
   .strict();
@@ -43,11 +44,19 @@ export const ledgerModule: HashforgeModule = {
         .option('--kind <kind>', 'event kind or prefix')
         .option('--stream <stream>', 'one stream, e.g. contract:42')
         .option('--actor <actor>', 'who acted')
+        .option('--after <id>', 'only events after this id: the next page')
         .option('--limit <n>', 'at most this many', '1000'),
       { role: ['admin', 'finance'] },
       async (app, opts) => {
         const { json: _j, token: _t, idempotencyKey: _k, ...filters } = opts;
-        const events = await listEvents(app, parseInput(AuditQuery, filters));
+        const query = parseInput(AuditQuery, filters);
+        const events = await listEvents(app, query);
+        if (events.length === query.limit) {
+          // A full page: say so, on stderr so that piped output stays the events alone.
+          process.stderr.write(
+            `(${query.limit} events shown; there may be more: add --after ${events.at(-1)!.id})\n`,
+          );
+        }
         const text = events
           .map(
             (e) =>
