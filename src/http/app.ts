@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor, AppContext } from '../app/context.js';
 import type { HashforgeModule } from '../app/module.js';
 import { type RoleNeed, requireRole } from '../auth/roles.js';
@@ -10,6 +10,7 @@ import { authenticate } from '../auth/tokens.js';
 import { AppError } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
 import { bodyOf, handleError } from './errors.js';
+import { documentResponses } from './openapi.js';
 import { type PageFallback, registerDashboard } from './static.js';
 
 declare module 'fastify' {
@@ -91,7 +92,7 @@ export async function buildHttpApp(
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentResponses,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   pageFallback = await registerDashboard(app, opts.dashboardDir);

@@ -13,6 +13,15 @@ describe('the HTTP edge', () => {
     const doc = (await s.call('GET', '/api/openapi.json', { role: null })).body;
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toContain('/api/catalog/products');
+    // Every operation documents its errors in the one error shape, as well as its result.
+    const post = doc.paths['/api/catalog/products'].post.responses;
+    expect(Object.keys(post).sort()).toEqual(['2XX', '400', '401', '403', '409']);
+    expect(post['409'].content['application/json'].schema.properties.error.required).toEqual([
+      'code',
+      'message',
+    ]);
+    const get = doc.paths['/api/catalog/products/{id}'].get.responses;
+    expect(Object.keys(get).sort()).toEqual(['2XX', '400', '401', '403', '404']);
     const page = await fetch(`${s.url}/api/docs/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');
