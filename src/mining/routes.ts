@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { FLEET_ACCESS } from '../fleet/access.js';
 import type { HttpApp } from '../http/app.js';
 import { parseQuarter, todayUtc } from '../kernel/calendar.js';
+import { MINING_ACCESS } from './access.js';
 import { adviseCurtailment, applyAdvice, economicsOn, listCurtailments } from './advice.js';
 import { allocationStatus } from './allocation.js';
 import { energyByDay } from './costs.js';
@@ -81,7 +82,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/mining/sites/:code/prices',
     {
-      config: { role: ['ops', 'finance'] },
+      config: { role: MINING_ACCESS.prices },
       schema: { tags, summary: 'Set the electricity price from a day on', params: ByCode, body: PriceChange },
     },
     async (req, reply) => {
@@ -92,7 +93,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/mining/sites/:code/compliance',
     {
-      config: { role: 'ops' },
+      config: { role: MINING_ACCESS.sites },
       schema: {
         tags,
         summary: 'Change the compliance status; suspending flags every machine there for curtailment',

@@ -206,6 +206,35 @@ describe('the dashboard in Chromium', () => {
     expect(orders.body.map((o: { id: number }) => o.id)).toEqual([id]);
   });
 
+  it('approves a pending site with its permit and sets its power price, from the self-mining page', async () => {
+    const site = await d.server.call('POST', '/api/mining/sites', {
+      role: 'ops',
+      body: { code: 'E2E1', name: 'Browser pilot', country: 'Norway', capacityMw: 2, usdPerKwh: 0.04 },
+    });
+    expect(site.status, JSON.stringify(site.body)).toBe(201);
+    const page = await d.signedIn({ role: 'ops' });
+    await page.getByRole('link', { name: 'Self-mining' }).click();
+    await page.getByRole('button', { name: 'Change E2E1' }).click();
+    const compliance = page.getByRole('form', { name: 'Compliance of E2E1' });
+    await compliance.getByLabel('Permit', { exact: true }).fill('NO-NVE-2021-7');
+    await compliance.getByLabel('Reason').fill('ok');
+    await compliance.getByRole('button', { name: 'Change compliance' }).click();
+    await expect(compliance.locator('.field-error').textContent()).resolves.toMatch(/^reason: /);
+    await compliance.getByLabel('Reason').fill('Permit granted by the regulator');
+    await compliance.getByRole('button', { name: 'Change compliance' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'E2E1: Browser pilot' });
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('approved');
+
+    const price = page.getByRole('form', { name: 'Power price of E2E1' });
+    await price.getByLabel('Power price').fill('cheap');
+    // From today (the form's default): the list shows the price in force today.
+    await price.getByRole('button', { name: 'Set price' }).click();
+    await expect(price.locator('.field-error').textContent()).resolves.toMatch(/usdPerKwh: must be a number/);
+    await price.getByLabel('Power price').fill('0.05');
+    await price.getByRole('button', { name: 'Set price' }).click();
+    await expect.poll(() => row.getByRole('cell', { name: /\/kWh$/ }).textContent()).toBe('$0.0500/kWh');
+  });
+
   it("downloads the quarter's report as a PDF", async () => {
     const page = await d.signedIn({ role: 'viewer' });
     await page.getByRole('link', { name: 'Reports' }).click();

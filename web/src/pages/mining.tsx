@@ -25,6 +25,7 @@ import {
 } from '../format.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
 import { DataTable, ErrorText, Figure, Section, useApi, useApiAll, useSubmit } from '../ui.js';
+import { SiteActions } from './site-actions.js';
 
 interface SiteView {
   code: string;
@@ -366,6 +367,19 @@ export function MiningPage() {
                 label: 'Power price',
                 num: true,
                 render: (s) => (s.usdPerKwh === null ? '—' : `$${s.usdPerKwh.toFixed(4)}/kWh`),
+              },
+              {
+                label: '',
+                wrap: true,
+                render: (s) => (
+                  <SiteActions
+                    code={s.code}
+                    onDone={() => {
+                      sites.reload();
+                      advice.reload();
+                    }}
+                  />
+                ),
               },
             ]}
           />
