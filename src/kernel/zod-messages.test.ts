@@ -12,6 +12,12 @@ describe('zod messages at our boundaries', () => {
     expect(messageOf(schema, { units: 1, paid: true })).toBe('is required');
     expect(messageOf(schema, { units: 1, name: 'x', paid: 'yes' })).toBe('must be true or false');
     expect(messageOf(z.enum(['machine', 'ai-chip']), 'banana')).toBe('must be one of machine, ai-chip');
+    expect(messageOf(z.string().min(3), 'ok')).toBe('must be at least 3 characters');
+    expect(messageOf(z.string().min(1), '')).toBe('must not be empty');
+    expect(messageOf(z.string().max(5), 'too long')).toBe('must be at most 5 characters');
+    expect(messageOf(z.number().max(10), 11)).toBe('must be at most 10');
+    expect(messageOf(z.number().gt(0), 0)).toBe('must be more than 0');
+    expect(messageOf(z.array(z.string()).min(1), [])).toBe('needs at least 1 item');
   });
 
   it("leave a schema's own message alone", () => {

@@ -15,9 +15,25 @@ const WHAT: Record<string, string> = {
   object: 'must be an object',
 };
 
+/** "must be at least 3 characters", "must be at most 100", "needs at least 1 item". */
+function bound(side: 'least' | 'most', origin: string, limit: number | bigint, inclusive: boolean): string {
+  if (origin === 'string') {
+    return side === 'least' && Number(limit) === 1
+      ? 'must not be empty'
+      : `must be at ${side} ${limit} characters`;
+  }
+  if (origin === 'array' || origin === 'set')
+    return `needs at ${side} ${limit} item${Number(limit) === 1 ? '' : 's'}`;
+  if (!inclusive) return `must be ${side === 'least' ? 'more' : 'less'} than ${limit}`;
+  return `must be at ${side} ${limit}`;
+}
+
 z.config({
   customError: (issue) => {
     if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+    if (issue.code === 'too_small')
+      return bound('least', issue.origin, issue.minimum, issue.inclusive ?? true);
+    if (issue.code === 'too_big') return bound('most', issue.origin, issue.maximum, issue.inclusive ?? true);
     if (issue.code !== 'invalid_type') return undefined;
     if (issue.input === undefined) return 'is required';
     return WHAT[issue.expected];

@@ -134,7 +134,8 @@ export function useSubmit<R>(
     busy,
     error,
     done,
-    fieldError: (field) => (matches(field) ? error?.message : undefined),
+    // Beside its field the message need not repeat the API's name for it ("amountUsd: ...").
+    fieldError: (field) => (matches(field) ? error?.message.replace(`${error.field}: `, '') : undefined),
     formError: (fields) => (error && !fields.some(matches) ? error.message : undefined),
   };
 }

@@ -63,9 +63,9 @@ interface ControlReport {
 
 export const Badge = ({ value }: { value: string }) => <span className={`badge ${value}`}>{value}</span>;
 
-/** Machines not hashing normally (offline included), by status. */
+/** Machines not hashing normally (offline included), by status; idle ones were switched off on purpose. */
 const attention = (byStatus: Record<string, number>) =>
-  Object.entries(byStatus).filter(([k, n]) => !['ok', 'new'].includes(k) && n > 0);
+  Object.entries(byStatus).filter(([k, n]) => !['ok', 'new', 'idle'].includes(k) && n > 0);
 
 const timeLabel = (iso: string) => iso.slice(11, 16);
 
@@ -307,6 +307,7 @@ function FleetOverview() {
               <Figure label="Machines" value={count(s.machines)} testId="fleet-machines" />
               <Figure label="Measured hashrate" value={hashrate(s.measuredThs)} testId="fleet-measured" />
               <Figure label="Hashing normally" value={count(s.byStatus.ok ?? 0)} />
+              <Figure label="Curtailed (soft off)" value={count(s.byStatus.idle ?? 0)} />
               <Figure
                 label="Needing attention"
                 value={count(attention(s.byStatus).reduce((n, [, k]) => n + k, 0))}

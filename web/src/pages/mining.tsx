@@ -374,6 +374,7 @@ export function MiningPage() {
                 render: (s) => (
                   <SiteActions
                     code={s.code}
+                    status={s.compliance.status}
                     onDone={() => {
                       sites.reload();
                       advice.reload();

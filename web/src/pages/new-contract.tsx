@@ -47,6 +47,8 @@ const emptyLine = (): LineRow => ({
 });
 
 export function NewContractPage() {
+  // Kept here, so that a customer added above is the one the contract is for.
+  const [customerId, setCustomerId] = useState('');
   const products = useApi<Product[]>('/api/catalog/products');
   const customers = useApi<Customer[]>('/api/sales/customers');
   return (
@@ -56,16 +58,28 @@ export function NewContractPage() {
         <Link to="/orders">← Order book</Link>
       </div>
       <Allowed need={SALES_ACCESS.write} doing="book a contract">
-        <NewCustomerForm onAdded={customers.reload} />
+        <NewCustomerForm
+          onAdded={(c) => {
+            customers.reload();
+            setCustomerId(String(c.id));
+          }}
+        />
         <Section title="Contract" loaded={products}>
-          {(p) => <ContractForm products={p} customers={customers.data ?? []} />}
+          {(p) => (
+            <ContractForm
+              products={p}
+              customers={customers.data ?? []}
+              customerId={customerId}
+              setCustomerId={setCustomerId}
+            />
+          )}
         </Section>
       </Allowed>
     </>
   );
 }
 
-function NewCustomerForm({ onAdded }: { onAdded: () => void }) {
+function NewCustomerForm({ onAdded }: { onAdded: (customer: Customer) => void }) {
   const [name, setName] = useState('');
   const [country, setCountry] = useState('');
   const [region, setRegion] = useState<string>(REGIONS[0]);
@@ -76,10 +90,10 @@ function NewCustomerForm({ onAdded }: { onAdded: () => void }) {
         body: { name, country, region },
         idempotencyKey: key,
       }),
-    () => {
+    (customer) => {
       setName('');
       setCountry('');
-      onAdded();
+      onAdded(customer);
     },
   );
   return (
@@ -118,7 +132,7 @@ function NewCustomerForm({ onAdded }: { onAdded: () => void }) {
           </button>
           {form.done ? (
             <p className="ok" role="status">
-              {form.done.name} added: pick them below.
+              {form.done.name} added, and chosen for the contract below.
             </p>
           ) : null}
         </form>
@@ -127,8 +141,17 @@ function NewCustomerForm({ onAdded }: { onAdded: () => void }) {
   );
 }
 
-function ContractForm({ products, customers }: { products: Product[]; customers: Customer[] }) {
-  const [customerId, setCustomerId] = useState('');
+function ContractForm({
+  products,
+  customers,
+  customerId,
+  setCustomerId,
+}: {
+  products: Product[];
+  customers: Customer[];
+  customerId: string;
+  setCustomerId: (id: string) => void;
+}) {
   const [kind, setKind] = useState('futures');
   const [signedOn, setSignedOn] = useState(today());
   const [deposit, setDeposit] = useState('30');

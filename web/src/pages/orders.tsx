@@ -356,7 +356,7 @@ function PaymentForm({ contract, onDone }: { contract: ContractDetail; onDone: (
           unit="USD"
           inputMode="decimal"
           className="num"
-          placeholder="810000.00"
+          placeholder={usdExact(contract.figures.owedCents).replace(/[$,]/g, '')}
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
           error={form.fieldError('amountUsd')}
@@ -457,14 +457,14 @@ function ContractPage({ id }: { id: number }) {
             <div className="figures">
               <Figure
                 label="Value"
-                value={usd(k.figures.valueCents)}
+                value={usdExact(k.figures.valueCents)}
                 sub={`${count(k.figures.units)} units, ${hashrate(k.figures.th)}`}
                 testId="contract-value"
               />
               <Figure
                 label="Paid"
-                value={usd(k.figures.netPaidCents)}
-                sub={`deposit ${usd(k.figures.depositCents)}`}
+                value={usdExact(k.figures.netPaidCents)}
+                sub={`deposit due at signing: ${usdExact(k.figures.depositCents)}`}
               />
               <Figure
                 label="Revenue recognised"

@@ -12,7 +12,7 @@ import { ErrorText, Field, useSubmit } from '../ui.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export function SiteActions({ code, onDone }: { code: string; onDone: () => void }) {
+export function SiteActions({ code, status, onDone }: { code: string; status: string; onDone: () => void }) {
   const [open, setOpen] = useState(false);
   if (!open)
     return (
@@ -25,7 +25,7 @@ export function SiteActions({ code, onDone }: { code: string; onDone: () => void
   return (
     <div className="site-actions">
       <Allowed need={MINING_ACCESS.sites} doing={`change ${code}'s compliance`}>
-        <ComplianceForm code={code} onDone={onDone} />
+        <ComplianceForm code={code} status={status} onDone={onDone} />
       </Allowed>
       <Allowed need={MINING_ACCESS.prices} doing={`set ${code}'s power price`}>
         <PriceForm code={code} onDone={onDone} />
@@ -37,8 +37,23 @@ export function SiteActions({ code, onDone }: { code: string; onDone: () => void
   );
 }
 
-function ComplianceForm({ code, onDone }: { code: string; onDone: () => void }) {
-  const [status, setStatus] = useState<string>('approved');
+/** The change people usually make from each status: approve a pending or suspended site, suspend an approved one. */
+const NEXT_STATUS: Record<string, string> = {
+  pending: 'approved',
+  suspended: 'approved',
+  approved: 'suspended',
+};
+
+function ComplianceForm({
+  code,
+  status: current,
+  onDone,
+}: {
+  code: string;
+  status: string;
+  onDone: () => void;
+}) {
+  const [status, setStatus] = useState<string>(NEXT_STATUS[current] ?? 'approved');
   const [permitRef, setPermitRef] = useState('');
   const [permitFrom, setPermitFrom] = useState(today());
   const [reason, setReason] = useState('');
@@ -84,6 +99,7 @@ function ComplianceForm({ code, onDone }: { code: string; onDone: () => void }) 
         />
         <Field
           label="Reason"
+          hint="required, for the record"
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           error={form.fieldError('reason')}
@@ -93,6 +109,11 @@ function ComplianceForm({ code, onDone }: { code: string; onDone: () => void }) 
       <button type="submit" disabled={form.busy}>
         {form.busy ? 'Saving…' : 'Change compliance'}
       </button>
+      {form.done && !form.busy ? (
+        <p className="ok" role="status">
+          {code} is {status} now.
+        </p>
+      ) : null}
     </form>
   );
 }
@@ -137,6 +158,11 @@ function PriceForm({ code, onDone }: { code: string; onDone: () => void }) {
       <button type="submit" disabled={form.busy}>
         {form.busy ? 'Saving…' : 'Set price'}
       </button>
+      {form.done && !form.busy ? (
+        <p className="ok" role="status">
+          Price saved from {effectiveFrom}.
+        </p>
+      ) : null}
     </form>
   );
 }
