@@ -32,7 +32,7 @@ import {
 import { SettableClock } from '../../src/kernel/clock.js';
 import { AppError } from '../../src/kernel/errors.js';
 import { toWireJson } from '../../src/kernel/json.js';
-import { formatUsd } from '../../src/kernel/money.js';
+import { formatUsd, formatUsdDecimal } from '../../src/kernel/money.js';
 import { createRandom, type Random } from '../../src/kernel/random.js';
 import { importMarketCsv, setSpotPrices } from '../../src/market/service.js';
 import { allProjections } from '../../src/modules.js';
@@ -294,14 +294,14 @@ function wireRow(contract: number, e: ContractEvent): string {
         type: 'payment',
         contract,
         day: e.day,
-        amountUsd: formatUsd(e.amountCents).replace(/[$,]/g, ''),
+        amountUsd: formatUsdDecimal(e.amountCents),
       });
     case 'refund':
       return toWireJson({
         type: 'refund',
         contract,
         day: e.day,
-        amountUsd: formatUsd(e.amountCents).replace(/[$,]/g, ''),
+        amountUsd: formatUsdDecimal(e.amountCents),
       });
     case 'delivery':
       return toWireJson({ type: 'delivery', contract, day: e.day, lines: e.lines });

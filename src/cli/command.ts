@@ -99,9 +99,15 @@ export function report(error: unknown): number {
   return 1;
 }
 
-function rejectedRows(error: AppError): { line: number; field: string; reason: string; code?: string }[] {
+/** A row an import refused, as every import puts it in its error's `detail.rejected`. */
+interface RejectedRow {
+  line: number;
+  field: string;
+  reason: string;
+  code?: string;
+}
+
+function rejectedRows(error: AppError): RejectedRow[] {
   const rows = error.detail?.rejected;
-  return Array.isArray(rows)
-    ? (rows as { line: number; field: string; reason: string; code?: string }[])
-    : [];
+  return Array.isArray(rows) ? (rows as RejectedRow[]) : [];
 }

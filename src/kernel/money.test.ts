@@ -4,6 +4,7 @@ import { AppError } from './errors.js';
 import {
   centsToNumber,
   formatUsd,
+  formatUsdDecimal,
   mulRatio,
   numberToExactDecimal,
   parseExactDecimal,
@@ -174,6 +175,14 @@ describe('parseUsd', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (cents) => {
         expect(parseUsd(formatUsd(cents), 'x')).toBe(cents);
+      }),
+    );
+  });
+  it('writes a plain decimal that parseUsd reads back', () => {
+    expect([123_456n, -500n, 7n, 0n].map(formatUsdDecimal)).toEqual(['1234.56', '-5.00', '0.07', '0.00']);
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (cents) => {
+        expect(parseUsd(formatUsdDecimal(cents), 'x')).toBe(cents);
       }),
     );
   });

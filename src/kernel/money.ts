@@ -127,6 +127,12 @@ export function formatUsd(cents: Cents, opts?: { compact?: boolean }): string {
   return `${sign}$${groupThousands((abs / 100n).toString())}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
+/** `1234.56`, `-5.00`: an amount as forms and files take it (what `parseUsd` reads), no `$` or commas. */
+export function formatUsdDecimal(cents: Cents): string {
+  const abs = cents < 0n ? -cents : cents;
+  return `${cents < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
 function withDecimals(units: bigint, decimals: number): string {
   const scale = 10n ** BigInt(decimals);
   return `${groupThousands((units / scale).toString())}.${(units % scale).toString().padStart(decimals, '0')}`;

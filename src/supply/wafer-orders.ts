@@ -78,9 +78,14 @@ export async function placeWaferOrder(
   );
 }
 
-async function orderWithDesign(db: Db, orderId: number) {
+async function requireWaferOrder(db: Db, orderId: number): Promise<store.WaferOrder> {
   const order = await production.findWaferOrder(db, orderId);
   if (!order) throw notFound('Wafer order', orderId, 'id');
+  return order;
+}
+
+async function orderWithDesign(db: Db, orderId: number) {
+  const order = await requireWaferOrder(db, orderId);
   const partnership = (await store.findPartnership(db, order.partnershipId))!;
   const design = await requireDesign(db, partnership.designId);
   return { order, partnership, design };
@@ -182,7 +187,7 @@ export async function cancelWaferOrder(
       request: { orderId, ...input },
     },
     async (tx) => {
-      const { order } = await orderWithDesign(tx, orderId);
+      const order = await requireWaferOrder(tx, orderId);
       checkWaferOrderStep({ ...order, orderId, to: 'cancelled', month: input.month });
       return { orderId, month: input.month, reason: input.reason } satisfies WaferOrderCancelledPayload;
     },

@@ -4,8 +4,9 @@
  * the same everywhere. Floats are made only for charts.
  */
 import { formatBtc, type Sats, satsToBtcNumber } from '../../src/kernel/bitcoin.js';
+import { dayOf } from '../../src/kernel/calendar.js';
 import { formatHashrate } from '../../src/kernel/hashrate.js';
-import { type Cents, centsToNumber, formatUsd } from '../../src/kernel/money.js';
+import { type Cents, centsToNumber, formatUsd, formatUsdDecimal } from '../../src/kernel/money.js';
 
 export type Wire = string | number | bigint | null | undefined;
 
@@ -27,6 +28,11 @@ export const usd = (cents: Wire): string => {
 export const usdExact = (cents: Wire): string => {
   const c = big(cents);
   return c === null ? DASH : formatUsd(c as Cents);
+};
+/** An amount as a form field takes it (`1234.56`), e.g. to suggest one; empty when there is none. */
+export const usdInput = (cents: Wire): string => {
+  const c = big(cents);
+  return c === null ? '' : formatUsdDecimal(c as Cents);
 };
 export const usdNumber = (cents: Wire): number => centsToNumber((big(cents) ?? 0n) as Cents);
 export const btc = (sats: Wire): string => {
@@ -65,5 +71,7 @@ export const usdAxis = (dollars: number): string =>
       : Math.abs(dollars) >= 1e3
         ? `$${(dollars / 1e3).toFixed(0)}k`
         : `$${dollars.toFixed(0)}`;
+/** Today's date in UTC, as the API's days are: the default of a form's day field. */
+export const today = (): string => dayOf(new Date());
 export const dateTime = (iso: string | null | undefined): string =>
   iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : DASH;

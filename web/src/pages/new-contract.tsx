@@ -8,6 +8,7 @@ import { SALES_ACCESS } from '../../../src/sales/access.js';
 import { REGIONS } from '../../../src/sales/model.js';
 import { Allowed } from '../access.js';
 import { api } from '../api.js';
+import { today } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { ErrorText, Field, Section, useApi, useSubmit } from '../ui.js';
 
@@ -35,7 +36,6 @@ interface LineRow {
   tranches: TrancheRow[];
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
 let rows = 0;
 const emptyTranche = (): TrancheRow => ({ key: ++rows, month: '', units: '' });
 const emptyLine = (): LineRow => ({
@@ -175,19 +175,18 @@ function ContractForm({
             creditDays,
             depositForfeitedOnCancel: forfeited,
           },
-          lines: lines.map((l) => ({
-            productId: l.productId,
-            units: l.units,
-            [kindOf(l.productId) === 'ai-chip' ? 'usdPerUnit' : 'usdPerTh']: l.price,
+          lines: lines.map((l) => {
             // Rows left blank are not sent: no tranches means all in the signing month.
-            ...(l.tranches.some((t) => t.month || t.units)
-              ? {
-                  tranches: l.tranches
-                    .filter((t) => t.month || t.units)
-                    .map(({ month, units }) => ({ month, units })),
-                }
-              : {}),
-          })),
+            const tranches = l.tranches
+              .filter((t) => t.month || t.units)
+              .map(({ month, units }) => ({ month, units }));
+            return {
+              productId: l.productId,
+              units: l.units,
+              [kindOf(l.productId) === 'ai-chip' ? 'usdPerUnit' : 'usdPerTh']: l.price,
+              ...(tranches.length > 0 ? { tranches } : {}),
+            };
+          }),
         },
       }),
     (contract) => navigate(`/orders/${contract.id}`),

@@ -3,7 +3,7 @@ import { SALES_ACCESS } from '../../../src/sales/access.js';
 import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
-import { count, hashrate, percent, thsAxis, usd, usdExact } from '../format.js';
+import { count, hashrate, percent, thsAxis, today, usd, usdExact, usdInput } from '../format.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
@@ -297,8 +297,6 @@ interface ContractDetail {
   history: HistoryItem[];
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 function describeEvent(h: HistoryItem): string {
   const e = h.event;
   const f = h.effect;
@@ -356,7 +354,7 @@ function PaymentForm({ contract, onDone }: { contract: ContractDetail; onDone: (
           unit="USD"
           inputMode="decimal"
           className="num"
-          placeholder={usdExact(contract.figures.owedCents).replace(/[$,]/g, '')}
+          placeholder={usdInput(contract.figures.owedCents)}
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
           error={form.fieldError('amountUsd')}

@@ -8,9 +8,8 @@ import { MINING_ACCESS } from '../../../src/mining/access.js';
 import { COMPLIANCE_STATUSES } from '../../../src/mining/model.js';
 import { Allowed } from '../access.js';
 import { api } from '../api.js';
+import { today } from '../format.js';
 import { ErrorText, Field, useSubmit } from '../ui.js';
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 export function SiteActions({ code, status, onDone }: { code: string; status: string; onDone: () => void }) {
   const [open, setOpen] = useState(false);
