@@ -82,5 +82,8 @@ describe('the HTTP edge', () => {
     const bad = await s.call('GET', '/api/audit?since=yesterday', { role: 'finance' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('since');
+    const badAfter = await s.call('GET', '/api/audit?after=-1', { role: 'finance' });
+    expect(badAfter.status).toBe(400);
+    expect(badAfter.body.error).toMatchObject({ field: 'after', message: 'after: must be at least 0' });
   });
 });

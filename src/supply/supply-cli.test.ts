@@ -240,6 +240,15 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
     expect(badYield.status).toBe(2);
     expect(badYield.stderr).toMatch(/\(field: yieldCurve\.maturePct\)/);
 
+    // A cancellation without a reason is refused naming it, and nothing is cancelled.
+    const noReason = runCli(['supply', 'order', 'cancel', '4', '--month', '2021-03', '--reason', ' '], env);
+    expect(noReason.status).toBe(2);
+    expect(noReason.stderr).toMatch(/must say why \(field: reason\)/);
+    expect(ok(['supply', 'order', 'list', '--status', 'cancelled', '--json']).stdout.trim()).toBe('[]');
+    const badStatus = runCli(['supply', 'order', 'list', '--status', 'lost'], env);
+    expect(badStatus.status).toBe(2);
+    expect(badStatus.stderr).toMatch(/must be one of placed, out, received, cancelled \(field: status\)/);
+
     ok(['supply', 'order', 'out', '1', '--month', '2021-04']);
     ok(['supply', 'order', 'receive', '1', '--month', '2021-04', '--chips', '50000']);
     const build = ok(['supply', 'build', '--model', 'A1246', '--month', '2021-04', '--units', '400']);
