@@ -277,6 +277,7 @@ export async function main(argv: string[]): Promise<void> {
       builds,
       assemblyCapacity: () => 150_000,
       tranches,
+      deliveries: [],
       selfMiningBp: () => DEFAULT_SELF_MINING_BP,
     }),
   );

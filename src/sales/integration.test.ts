@@ -3,6 +3,7 @@
  * idempotency, racing deliveries, bulk import all-or-nothing, replay into an empty database, and
  * the reads other modules use.
  */
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../app/context.js';
@@ -18,6 +19,7 @@ import {
   getContract,
   importSales,
   listContracts,
+  listDeliveries,
   listOpenTranches,
   opportunityCost,
   recordDelivery,
@@ -415,6 +417,45 @@ describe('replay', () => {
 });
 
 describe('reads for other modules', () => {
+  it('lists deliveries tranche by tranche with their model and month, and can rebuild them from events', async () => {
+    const a = await app();
+    a.clock.set('2021-01-20T00:00:00Z');
+    const actor = a.actor();
+    const customer = await addCustomer(a, actor, { name: 'Blue', country: 'US', region: 'north-america' });
+    const c = await futuresContract(a, actor, customer.id);
+    await recordPayment(a, actor, c.id, { day: '2020-11-12', amountUsd: 270_000_000n });
+    // 600 units: the December tranche's 500, then 100 of January's.
+    await recordDelivery(a, actor, c.id, { day: '2020-12-15', lines: [{ lineId: 1, units: 600 }] });
+    await recordDelivery(a, actor, c.id, { day: '2021-01-05', lines: [{ lineId: 1, units: 50 }] });
+    const delivered = await listDeliveries(a, '2020-12', '2021-01');
+    const row = (tranche: number, dueMonth: string, day: string, units: number) => ({
+      contractId: c.id,
+      lineId: 1,
+      tranche,
+      productId: 'A1246',
+      dueMonth,
+      day,
+      units,
+      kind: 'futures',
+      customer: 'Blue',
+    });
+    expect(delivered).toEqual([
+      row(1, '2020-12', '2020-12-15', 500),
+      row(2, '2021-01', '2020-12-15', 100),
+      row(2, '2021-01', '2021-01-05', 50),
+    ]);
+    expect(await listDeliveries(a, '2021-01', '2021-01')).toEqual([row(2, '2021-01', '2021-01-05', 50)]);
+    // The migration that added the table fills it from the events already recorded: the same rows.
+    const migration = readFileSync(
+      new URL('../db/migrations/0600_sales_deliveries.sql', import.meta.url),
+      'utf8',
+    );
+    const backfill = migration.slice(migration.indexOf('insert into sales_deliveries'));
+    await sql`delete from sales_deliveries`.execute(a.db);
+    await sql.raw(backfill).execute(a.db);
+    expect(await listDeliveries(a, '2020-12', '2021-01')).toEqual(delivered);
+  });
+
   it('lists open tranches, earliest month first, with whether each may ship', async () => {
     const a = await app();
     a.clock.set('2020-11-20T00:00:00Z');

@@ -27,8 +27,10 @@ import { movementBetween, type Rollups, type Snapshot, snapshot, sumRollups } fr
 import {
   addToRollups,
   type ChangedParts,
+  type DeliveryRow,
   type EntryRow,
   insertCustomers,
+  insertDeliveries,
   insertEntries,
   loadStates,
   saveContracts,
@@ -81,6 +83,25 @@ function entryAmount(effect: EventEffect): { amount: bigint; units: number } {
     case 'reschedule':
       return { amount: 0n, units: effect.moves.reduce((s, m) => s + m.units, 0) };
   }
+}
+
+type DeliveredLine = Extract<EventEffect, { type: 'delivery' }>['lines'][number];
+
+/** A delivery's line, tranche by tranche, with the model it was of. */
+function deliveryRows(event: RecordedEvent, state: ContractState, day: Day, l: DeliveredLine): DeliveryRow[] {
+  const productId = state.lines.find((s) => s.line.lineId === l.lineId)!.line.productId;
+  return l.tranches
+    .filter((t) => t.units > 0)
+    .map((t) => ({
+      event_id: String(event.id),
+      contract_id: state.contract.id,
+      line_id: l.lineId,
+      tranche: t.tranche,
+      product_id: productId,
+      due_month: t.month,
+      day,
+      units: t.units,
+    }));
 }
 
 function entry(
@@ -139,6 +160,7 @@ export async function projectSalesEvents(
     for (const t of tranches) parts.tranches.add(`${lineId}/${t}`);
   };
   const entries: EntryRow[] = [];
+  const deliveries: DeliveryRow[] = [];
   const movements: Rollups[] = [];
   const figures = new Map<number, ContractFigures>();
   // What events change is filed by quarter. Consecutive events of a contract in one quarter make
@@ -202,12 +224,14 @@ export async function projectSalesEvents(
         entries.push(entry(e, state, f, p.event.type, p.event.day, amount, units));
         touched.add(p.contractId);
         if (effect.type === 'delivery') {
-          for (const l of effect.lines)
+          for (const l of effect.lines) {
             change(
               p.contractId,
               l.lineId,
               l.tranches.map((t) => t.tranche),
             );
+            deliveries.push(...deliveryRows(e, state, p.event.day, l));
+          }
         } else if (effect.type === 'cancellation') {
           for (const l of state.lines)
             change(
@@ -231,6 +255,7 @@ export async function projectSalesEvents(
     changed,
   );
   await insertEntries(tx, entries);
+  if (deliveries.length > 0) await insertDeliveries(tx, deliveries);
   if (movements.length > 0) await addToRollups(tx, sumRollups(movements));
 }
 

@@ -4,7 +4,7 @@
  * that rebuild a contract from its events and the open tranches supply allocates output to.
  */
 import type { AppContext } from '../app/context.js';
-import type { Month } from '../kernel/calendar.js';
+import { firstDayOfMonth, lastDayOfMonth, type Month } from '../kernel/calendar.js';
 import { notFound } from '../kernel/errors.js';
 import { fromStoredJson } from '../kernel/json.js';
 import { type ContractView, contractView, today } from './contracts.js';
@@ -21,7 +21,13 @@ import {
 import type { ContractEventRecorded, ContractSigned } from './projections.js';
 import type { ContractFilterInput, EntryFilterInput, OpenTrancheFilterInput } from './schemas.js';
 import { customersById, findCustomer, loadStates } from './store.js';
-import { contractHistory, contractsWithOpenTranches, selectContracts, selectEntries } from './store-reads.js';
+import {
+  contractHistory,
+  contractsWithOpenTranches,
+  deliveriesBetween,
+  selectContracts,
+  selectEntries,
+} from './store-reads.js';
 
 export {
   bookContract,
@@ -109,6 +115,13 @@ export interface OpenTranche {
   customer: string;
   /** Whether it may ship today under the contract's payment terms. */
   paidForShipment: boolean;
+}
+
+export type RecordedDelivery = Awaited<ReturnType<typeof deliveriesBetween>>[number];
+
+/** Machines delivered in the months from `from` to `to`, tranche by tranche, in the order they went. */
+export function listDeliveries(ctx: AppContext, from: Month, to: Month): Promise<RecordedDelivery[]> {
+  return deliveriesBetween(ctx.db, firstDayOfMonth(from), lastDayOfMonth(to));
 }
 
 /** Every open tranche, earliest month first (then contract, line, tranche). */

@@ -263,3 +263,40 @@ export async function openFuturesByProduct(db: Db) {
     contracts: Number(r.contracts),
   }));
 }
+
+/** Deliveries made between two days (inclusive), tranche by tranche, in day then contract order. */
+export async function deliveriesBetween(db: Db, from: Day, to: Day) {
+  const rows = await sales(db)
+    .selectFrom('sales_deliveries as d')
+    .innerJoin('sales_contracts as c', 'c.id', 'd.contract_id')
+    .innerJoin('sales_customers as k', 'k.id', 'c.customer_id')
+    .select([
+      'd.contract_id',
+      'd.line_id',
+      'd.tranche',
+      'd.product_id',
+      'd.due_month',
+      'd.day',
+      'd.units',
+      'c.kind',
+      'k.name as customer',
+    ])
+    .where('d.day', '>=', from)
+    .where('d.day', '<=', to)
+    .orderBy('d.day')
+    .orderBy('d.event_id')
+    .orderBy('d.line_id')
+    .orderBy('d.tranche')
+    .execute();
+  return rows.map((r) => ({
+    contractId: Number(r.contract_id),
+    lineId: r.line_id,
+    tranche: r.tranche,
+    productId: r.product_id,
+    dueMonth: r.due_month,
+    day: r.day,
+    units: r.units,
+    kind: r.kind,
+    customer: r.customer,
+  }));
+}

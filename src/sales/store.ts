@@ -86,6 +86,16 @@ export type SalesTables = {
     receivable_cents: bigint;
     backlog_cents: bigint;
   };
+  sales_deliveries: {
+    event_id: bigint;
+    contract_id: bigint;
+    line_id: number;
+    tranche: number;
+    product_id: string;
+    due_month: Month;
+    day: Day;
+    units: number;
+  };
   sales_rollup_lines: {
     quarter: Quarter;
     contract_kind: ContractKind;
@@ -471,6 +481,36 @@ export async function insertEntries(tx: Db, entries: readonly EntryRow[]): Promi
       backlog_cents: 'int8',
     },
     entries,
+  );
+}
+
+/** One tranche's share of a recorded delivery, with the model and the month it was due. */
+export interface DeliveryRow {
+  event_id: string;
+  contract_id: number;
+  line_id: number;
+  tranche: number;
+  product_id: string;
+  due_month: Month;
+  day: Day;
+  units: number;
+}
+
+export async function insertDeliveries(tx: Db, deliveries: readonly DeliveryRow[]): Promise<void> {
+  await insertJson(
+    tx,
+    'sales_deliveries',
+    {
+      event_id: 'int8',
+      contract_id: 'int8',
+      line_id: 'int4',
+      tranche: 'int4',
+      product_id: 'text',
+      due_month: 'text',
+      day: 'date',
+      units: 'int4',
+    },
+    deliveries,
   );
 }
 

@@ -25,6 +25,19 @@ export interface TrancheDemand {
   paidForShipment: boolean;
 }
 
+/** Machines the books say were delivered: they went where they went, whatever the rules would say. */
+export interface DeliveryMade {
+  contractId: number;
+  lineId: number;
+  tranche: number;
+  productId: string;
+  customer: string;
+  dueMonth: Month;
+  /** The month it was delivered in. */
+  month: Month;
+  units: number;
+}
+
 /** One model's machines in one month. */
 export interface ProductSupply {
   productId: string;
@@ -38,6 +51,8 @@ export interface AllocationInput {
   months: Month[];
   supply: (month: Month) => ProductSupply[];
   tranches: TrancheDemand[];
+  /** Deliveries recorded in these months, taken from the month's stock and builds before any rule. */
+  deliveries?: DeliveryMade[];
   /** Self-mining's target share of production capacity in a month, in basis points (1000 = 10 %). */
   selfMiningBp: (month: Month) => number;
 }
@@ -52,6 +67,8 @@ export interface TrancheAllocation {
   fromStock: number;
   /** Delivered after its due month. */
   late: boolean;
+  /** A delivery the books record, not one the plan allocates. */
+  recorded: boolean;
 }
 
 export interface ProductMonthAllocation {
@@ -63,7 +80,13 @@ export interface ProductMonthAllocation {
   /** Units due by this month (this month's tranches and any still open from before) before allocating. */
   unitsDue: number;
   toTranches: TrancheAllocation[];
+  /** Recorded deliveries and planned allocations together. */
   unitsToTranches: number;
+  /**
+   * Units of recorded deliveries beyond this month's stock and builds: machines made before the
+   * plan's first month (which starts with no stock), so built + this = where they all went.
+   */
+  fromBeforePlan: number;
   selfMiningTarget: number;
   selfMining: number;
   /** Units of the target self-mining did not get; 0 when the target was met. */
@@ -117,14 +140,42 @@ interface Queue {
   stock: number;
 }
 
-function selfMiningNote(target: number, got: number, built: number, toTranches: number): string {
-  if (toTranches > 0) {
+function selfMiningNote(target: number, got: number, built: number, builtToTranches: number): string {
+  if (builtToTranches > 0) {
     return (
       `Self-mining got ${fmt(got)} of its ${fmt(target)}-unit target: contract tranches due come first ` +
-      `and took ${fmt(toTranches)} of the ${fmt(built)} machines built.`
+      `and took ${fmt(builtToTranches)} of the ${fmt(built)} machines built.`
     );
   }
   return `Self-mining got ${fmt(got)} of its ${fmt(target)}-unit target: only ${fmt(built)} machines were built against the capacity.`;
+}
+
+/**
+ * A month's recorded deliveries of one model, taken from stock first, then from the month's
+ * builds; what neither covers was made before the plan began.
+ */
+function takeRecorded(deliveries: readonly DeliveryMade[], stock: number, built: number) {
+  const allocations: TrancheAllocation[] = [];
+  let fromBeforePlan = 0;
+  for (const d of deliveries) {
+    const fromStock = Math.min(d.units, stock);
+    const fromBuilt = Math.min(d.units - fromStock, built);
+    stock -= fromStock;
+    built -= fromBuilt;
+    fromBeforePlan += d.units - fromStock - fromBuilt;
+    allocations.push({
+      contractId: d.contractId,
+      lineId: d.lineId,
+      tranche: d.tranche,
+      customer: d.customer,
+      dueMonth: d.dueMonth,
+      units: d.units,
+      fromStock: d.units - fromBuilt,
+      late: d.month > d.dueMonth,
+      recorded: true,
+    });
+  }
+  return { allocations, stock, built, fromBeforePlan };
 }
 
 export function allocateOutput(input: AllocationInput): AllocationResult {
@@ -183,22 +234,33 @@ export function allocateOutput(input: AllocationInput): AllocationResult {
     tranches.push(outcome);
   }
 
+  const recorded = new Map<string, DeliveryMade[]>();
+  const deliveredIn = new Map<Month, Set<string>>();
+  for (const d of input.deliveries ?? []) {
+    const key = `${d.productId}|${d.month}`;
+    recorded.set(key, [...(recorded.get(key) ?? []), d]);
+    deliveredIn.set(d.month, (deliveredIn.get(d.month) ?? new Set()).add(d.productId));
+  }
   const months: AllocationResult['months'] = [];
   for (const month of input.months) {
     const supplyByProduct = new Map(input.supply(month).map((s) => [s.productId, s]));
-    const productIds = [...new Set([...supplyByProduct.keys(), ...queues.keys()])].sort();
+    const productIds = [
+      ...new Set([...supplyByProduct.keys(), ...queues.keys(), ...(deliveredIn.get(month) ?? [])]),
+    ].sort();
     const selfMiningBp = input.selfMiningBp(month);
     const products: ProductMonthAllocation[] = [];
     for (const productId of productIds) {
       const supply = supplyByProduct.get(productId) ?? { productId, built: 0, capacity: 0 };
       const q = queues.get(productId);
       const stockStart = q?.stock ?? 0;
-      let stock = stockStart;
-      let built = supply.built;
-      const toTranches: TrancheAllocation[] = [];
+      const taken = takeRecorded(recorded.get(`${productId}|${month}`) ?? [], stockStart, supply.built);
+      let stock = taken.stock;
+      let built = taken.built;
+      const toTranches: TrancheAllocation[] = taken.allocations;
+      const unitsRecorded = taken.allocations.reduce((n, a) => n + a.units, 0);
       let unitsDue = 0;
       let unitsShort = 0;
-      let unitsToTranches = 0;
+      let unitsToTranches = unitsRecorded;
       if (q) {
         const newlyDueFrom = q.dueEnd;
         while (q.dueEnd < q.items.length && q.items[q.dueEnd]!.dueMonth <= month) q.dueEnd++;
@@ -224,13 +286,14 @@ export function allocateOutput(input: AllocationInput): AllocationResult {
             units,
             fromStock,
             late: month > t.dueMonth,
+            recorded: false,
           });
           if (i >= newlyDueFrom) outcome.unitsAheadInQueue = allocatedThisMonth;
           allocatedThisMonth += units;
           outcome.unitsOpenAtEnd = q.remaining[i]!;
           if (q.remaining[i] === 0) outcome.filledMonth = month;
         }
-        unitsToTranches = allocatedThisMonth;
+        unitsToTranches += allocatedThisMonth;
         // Tranches the machines ran out before had every unit of the month go ahead of them.
         for (let j = Math.max(i, newlyDueFrom); j < q.dueEnd; j++)
           q.outcomes[j]!.unitsAheadInQueue = allocatedThisMonth;
@@ -263,6 +326,7 @@ export function allocateOutput(input: AllocationInput): AllocationResult {
         unitsDue,
         toTranches,
         unitsToTranches,
+        fromBeforePlan: taken.fromBeforePlan,
         selfMiningTarget,
         selfMining,
         selfMiningShortfall: selfMiningTarget - selfMining,
@@ -275,7 +339,7 @@ export function allocateOutput(input: AllocationInput): AllocationResult {
           selfMiningTarget,
           selfMining,
           supply.built,
-          unitsToTranches,
+          supply.built - builtAfterTranches,
         );
       }
       products.push(allocation);

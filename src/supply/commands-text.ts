@@ -68,7 +68,8 @@ export function planText(plan: Plan): string {
   }
   lines.push(
     '',
-    `Totals: ${fmt(plan.totals.machinesBuilt)} built, ${fmt(plan.totals.toTranches)} to tranches, ${fmt(plan.totals.selfMining)} to self-mining, ` +
+    `Totals: ${fmt(plan.totals.machinesBuilt)} built${plan.totals.fromBeforePlan > 0 ? ` (and ${fmt(plan.totals.fromBeforePlan)} delivered from before ${plan.from})` : ''}, ` +
+      `${fmt(plan.totals.toTranches)} to tranches (delivered or planned), ${fmt(plan.totals.selfMining)} to self-mining, ` +
       `${fmt(plan.totals.stockEnd)} in stock at the end, ${fmt(plan.totals.unitsShort)} units due still open.`,
     'Assumptions:',
     ...plan.assumptions.map((a) => `  - ${a}`),

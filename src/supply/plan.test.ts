@@ -84,6 +84,7 @@ function input(overrides: Partial<PlanInput> = {}): PlanInput {
     builds: [],
     assemblyCapacity: () => undefined,
     tranches: [tranche(1, '2021-01', 40), tranche(2, '2021-02', 200), tranche(3, '2021-03', 300)],
+    deliveries: [],
     selfMiningBp: () => 1000,
     ...overrides,
   };
@@ -164,6 +165,46 @@ describe('buildPlan', () => {
       ['planned', 338],
       ['planned', 0],
     ]);
+  });
+
+  it('sends machines the books say were delivered where they went, before any rule', () => {
+    // January builds 50; 70 went to contract 9 that month, 20 of them made before the plan.
+    const delivered = {
+      contractId: 9,
+      lineId: 1,
+      tranche: 2,
+      productId: 'A1246',
+      customer: 'Customer 9',
+      dueMonth: '2020-12',
+      month: '2021-01',
+      units: 70,
+    };
+    const plan = buildPlan(input({ tranches: [tranche(2, '2021-02', 200)], deliveries: [delivered] }));
+    const january = plan.months[0]!.models[0]!.allocation;
+    expect(january.tranches).toEqual([
+      {
+        contractId: 9,
+        lineId: 1,
+        tranche: 2,
+        customer: 'Customer 9',
+        dueMonth: '2020-12',
+        units: 70,
+        fromStock: 20,
+        late: true,
+        recorded: true,
+      },
+    ]);
+    expect(january).toMatchObject({ fromBeforePlan: 20, selfMining: 0, toStock: 0, stockEnd: 0 });
+    expect(january.selfMiningNote).toMatch(/took 50 of the 50 machines built/);
+    // Every machine is accounted for: built, plus those from before, went somewhere.
+    const t = plan.totals;
+    expect(t.machinesBuilt + t.fromBeforePlan).toBe(t.toTranches + t.selfMining + t.stockEnd);
+    expect(t.fromBeforePlan).toBe(20);
+    // February's open tranche is planned as before, from February's builds.
+    expect(plan.months[1]!.models[0]!.allocation.tranches[0]).toMatchObject({
+      contractId: 2,
+      recorded: false,
+    });
   });
 
   it('hands self-mining its units per model per month', () => {

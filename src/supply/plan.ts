@@ -6,6 +6,7 @@ import { type Month, monthsBetween } from '../kernel/calendar.js';
 import {
   type AllocationResult,
   allocateOutput,
+  type DeliveryMade,
   type ProductMonthAllocation,
   type TrancheAllocation,
   type TrancheDemand,
@@ -54,6 +55,8 @@ export interface PlanInput {
   /** Assembly capacity in force per month (the latest setting at or before it); undefined = not limited. */
   assemblyCapacity: (month: Month) => number | undefined;
   tranches: TrancheDemand[];
+  /** Deliveries the books record in the plan's months. */
+  deliveries: DeliveryMade[];
   /** Self-mining's target share of production capacity in force in a month, basis points. */
   selfMiningBp: (month: Month) => number;
 }
@@ -92,6 +95,7 @@ export interface PlanModelRow {
     stockStart: number;
     unitsDue: number;
     tranches: TrancheAllocation[];
+    fromBeforePlan: number;
     selfMiningTarget: number;
     selfMining: number;
     selfMiningNote: string | null;
@@ -120,6 +124,8 @@ export interface Plan {
   lateTranches: LateTranche[];
   totals: {
     machinesBuilt: number;
+    /** Delivered in the plan's months from machines made before it: built + this = where they went. */
+    fromBeforePlan: number;
     toTranches: number;
     selfMining: number;
     stockEnd: number;
@@ -187,6 +193,7 @@ export function buildPlan(input: PlanInput): Plan {
   }).filter((m) => m.month >= input.from);
 
   const outputByMonth = new Map(output.map((m) => [m.month, m]));
+  const designedProducts = new Set(input.designs.flatMap((d) => d.models.map((m) => m.productId)));
   const allocation = allocateOutput({
     months: output.map((m) => m.month),
     supply: (month) =>
@@ -194,6 +201,8 @@ export function buildPlan(input: PlanInput): Plan {
         .get(month)!
         .models.map((m) => ({ productId: m.productId, built: m.built, capacity: m.buildable })),
     tranches: input.tranches,
+    // Only what a design makes: the plan builds machines, not the AI chips sold from elsewhere.
+    deliveries: input.deliveries.filter((d) => designedProducts.has(d.productId)),
     selfMiningBp: input.selfMiningBp,
   });
   const allocationIndex = new Map<string, ProductMonthAllocation>();
@@ -236,6 +245,7 @@ export function buildPlan(input: PlanInput): Plan {
     assumptions: [
       `Machines are allocated from ${input.from} with no stock carried in: the order book's open units are net of earlier deliveries. ` +
         `Before ${input.from} only recorded builds use chips; the rest are carried in.`,
+      "Deliveries the books record go where they went, before any rule: from stock, then from the month's builds, else from machines made before the plan.",
       'Recorded builds are actual up to the last month a design has one; later months are planned from chips and assembly capacity.',
       "Self-mining's target is a share of each month's production capacity (selfMiningPct) and yields to contract tranches due.",
       'Tranches are served earliest due first, then by contract, line and tranche number; stock serves them before new machines.',
@@ -245,17 +255,20 @@ export function buildPlan(input: PlanInput): Plan {
 
 function totals(allocation: AllocationResult, last: ProductMonthAllocation[]): Plan['totals'] {
   let machinesBuilt = 0;
+  let fromBeforePlan = 0;
   let toTranches = 0;
   let selfMining = 0;
   for (const m of allocation.months) {
     for (const p of m.products) {
       machinesBuilt += p.built;
+      fromBeforePlan += p.fromBeforePlan;
       toTranches += p.unitsToTranches;
       selfMining += p.selfMining;
     }
   }
   return {
     machinesBuilt,
+    fromBeforePlan,
     toTranches,
     selfMining,
     stockEnd: last.reduce((s, p) => s + p.stockEnd, 0),
@@ -311,6 +324,7 @@ function modelRow(
       stockStart: alloc?.stockStart ?? 0,
       unitsDue: alloc?.unitsDue ?? 0,
       tranches: alloc?.toTranches ?? [],
+      fromBeforePlan: alloc?.fromBeforePlan ?? 0,
       selfMiningTarget: alloc?.selfMiningTarget ?? 0,
       selfMining: alloc?.selfMining ?? 0,
       selfMiningNote: alloc?.selfMiningNote ?? null,

@@ -4,12 +4,12 @@
  */
 import type { AppContext } from '../app/context.js';
 import { listProducts } from '../catalog/service.js';
-import { addMonths, firstDayOfMonth, type Month, monthsBetween } from '../kernel/calendar.js';
+import { addMonths, firstDayOfMonth, type Month, monthOf, monthsBetween } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import { parseUsd } from '../kernel/money.js';
 import { marketOn } from '../market/service.js';
-import { listOpenTranches } from '../sales/service.js';
-import type { TrancheDemand } from './allocation.js';
+import { listDeliveries, listOpenTranches } from '../sales/service.js';
+import type { DeliveryMade, TrancheDemand } from './allocation.js';
 import { selfMiningBasisPoints } from './builds.js';
 import { DEFAULT_THRESHOLDS } from './demand.js';
 import { buildPlan, type Plan, selfMiningUnits } from './plan.js';
@@ -44,6 +44,19 @@ async function orderBook(ctx: AppContext): Promise<TrancheDemand[]> {
   }));
 }
 
+async function deliveriesMade(ctx: AppContext, from: Month, to: Month): Promise<DeliveryMade[]> {
+  return (await listDeliveries(ctx, from, to)).map((d) => ({
+    contractId: d.contractId,
+    lineId: d.lineId,
+    tranche: d.tranche,
+    productId: d.productId,
+    customer: d.customer,
+    dueMonth: d.dueMonth,
+    month: monthOf(d.day),
+    units: d.units,
+  }));
+}
+
 export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promise<Plan> {
   const span = monthsBetween(query.from, query.to);
   if (span < 0) throw invalid('to', `to (${query.to}) must not be before from (${query.from}).`);
@@ -57,7 +70,7 @@ export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promis
     query.selfMiningPct === undefined
       ? undefined
       : selfMiningBasisPoints(query.selfMiningPct, 'selfMiningPct');
-  const [designs, partnerships, foundries, waferOrders, builds, assembly, shares, tranches] =
+  const [designs, partnerships, foundries, waferOrders, builds, assembly, shares, tranches, deliveries] =
     await Promise.all([
       store.selectDesigns(ctx.db),
       store.selectPartnerships(ctx.db),
@@ -67,6 +80,7 @@ export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promis
       production.selectAssemblyCapacity(ctx.db),
       production.selectSelfMiningShares(ctx.db),
       orderBook(ctx),
+      deliveriesMade(ctx, query.from, query.to),
     ]);
   return buildPlan({
     from: query.from,
@@ -78,6 +92,7 @@ export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promis
     builds,
     assemblyCapacity: (month) => inForce(assembly, month)?.machinesPerMonth,
     tranches,
+    deliveries,
     selfMiningBp: (month) => override ?? inForce(shares, month)?.shareBp ?? DEFAULT_SELF_MINING_BP,
   });
 }

@@ -4,7 +4,7 @@ import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct } from '../catalog/service.js';
 import { AppError } from '../kernel/errors.js';
 import { replayInto } from '../ledger/replay.js';
-import { addCustomer, bookContract } from '../sales/service.js';
+import { addCustomer, bookContract, recordDelivery, recordPayment } from '../sales/service.js';
 import { type TestApp, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
 import { selfMiningAllocation, supplyPlan } from './planning.js';
 import {
@@ -262,6 +262,8 @@ describe('supply records', () => {
 describe('the plan and the recommendation against the order book', () => {
   let s: TestServer;
   let app: TestApp;
+  let contractId = 0;
+  let contractValue = 0n;
   beforeAll(async () => {
     s = await testServer();
     app = s.app;
@@ -294,7 +296,7 @@ describe('the plan and the recommendation against the order book', () => {
       country: 'CA',
       region: 'north-america',
     });
-    await bookContract(app, app.actor('sales'), {
+    const booked = await bookContract(app, app.actor('sales'), {
       customerId: customer.id,
       kind: 'futures',
       signedOn: '2021-01-05',
@@ -316,6 +318,8 @@ describe('the plan and the recommendation against the order book', () => {
         },
       ],
     });
+    contractId = booked.id;
+    contractValue = booked.figures.valueCents;
   });
   afterAll(async () => s.close());
 
@@ -395,5 +399,36 @@ describe('the plan and the recommendation against the order book', () => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.error).toMatchObject({ field: 'reason', message: 'reason: must say why' });
     expect(await tableCounts(app)).toEqual(before);
+  });
+
+  // Last: it records a delivery, which the tests above do not expect.
+  it('sends machines delivered in a month to their tranche, not to stock', async () => {
+    const before = await supplyPlan(app, { from: '2021-01', to: '2021-01' });
+    expect(before.months[0]!.models[0]!.allocation).toMatchObject({
+      tranches: [],
+      selfMining: 10,
+      toStock: 50,
+    });
+    await recordPayment(app, app.actor('finance'), contractId, {
+      day: '2021-01-08',
+      amountUsd: contractValue,
+    });
+    await recordDelivery(app, app.actor('sales'), contractId, {
+      day: '2021-01-12',
+      lines: [{ lineId: 1, units: 50 }],
+    });
+    const plan = await supplyPlan(app, { from: '2021-01', to: '2021-02' });
+    const january = plan.months[0]!.models.find((r) => r.productId === 'A1246')!.allocation;
+    // January built 60: 50 went to the February tranche early, the other 10 to self-mining.
+    expect(january.tranches).toEqual([
+      expect.objectContaining({ contractId, tranche: 1, dueMonth: '2021-02', units: 50, recorded: true }),
+    ]);
+    expect(january).toMatchObject({ selfMining: 10, toStock: 0, fromBeforePlan: 0 });
+    const t = plan.totals;
+    expect(t.machinesBuilt + t.fromBeforePlan).toBe(t.toTranches + t.selfMining + t.stockEnd);
+    // The rest of the tranche is still planned for February, from its open units.
+    const february = plan.months[1]!.models.find((r) => r.productId === 'A1246')!.allocation;
+    expect(february.tranches[0]).toMatchObject({ contractId, tranche: 1, recorded: false });
+    expect(february.unitsDue).toBe(150);
   });
 });

@@ -24,7 +24,7 @@ interface PlanModelRow {
   allocation: {
     stockStart: number;
     unitsDue: number;
-    tranches: { contractId: number; units: number; late: boolean }[];
+    tranches: { contractId: number; units: number; late: boolean; recorded: boolean }[];
     selfMiningTarget: number;
     selfMining: number;
     selfMiningNote: string | null;
@@ -50,8 +50,9 @@ interface Plan {
     monthsLate: number | null;
     why: string;
   }[];
-  totals?: {
+  totals: {
     machinesBuilt: number;
+    fromBeforePlan: number;
     toTranches: number;
     selfMining: number;
     stockEnd: number;
@@ -65,6 +66,8 @@ const active = (m: PlanModelRow) =>
   m.design.wafersOut > 0 || m.machinesBuilt > 0 || m.allocation.unitsDue > 0 || m.allocation.stockStart > 0;
 
 const toTranches = (m: PlanModelRow) => m.allocation.tranches.reduce((n, t) => n + t.units, 0);
+const delivered = (m: PlanModelRow) =>
+  m.allocation.tranches.reduce((n, t) => n + (t.recorded ? t.units : 0), 0);
 const sumOf = (rows: PlanModelRow[], f: (m: PlanModelRow) => number) => rows.reduce((n, m) => n + f(m), 0);
 
 export function SupplyPage() {
@@ -101,32 +104,43 @@ export function SupplyPage() {
           const rows = p.months.map((m) => ({
             month: m.month,
             contracts: sumOf(m.models, toTranches),
+            delivered: sumOf(m.models, delivered),
             selfMining: sumOf(m.models, (x) => x.allocation.selfMining),
-            stock: sumOf(m.models, (x) => x.allocation.toStock),
+            stock: sumOf(m.models, (x) => x.allocation.stockEnd),
             built: sumOf(m.models, (x) => x.machinesBuilt),
             short: sumOf(m.models, (x) => x.allocation.unitsShort),
             planned: m.models.some((x) => x.source === 'planned'),
           }));
-          const built = rows.reduce((n, r) => n + r.built, 0);
-          const self = rows.reduce((n, r) => n + r.selfMining, 0);
+          const t = p.totals;
+          const deliveredUnits = rows.reduce((n, r) => n + r.delivered, 0);
           return (
             <>
               <div className="figures">
                 <Figure
                   label="Machines built"
-                  value={count(built)}
-                  sub={rows.some((r) => r.planned) ? 'actual, then planned' : 'actual'}
+                  value={count(t.machinesBuilt)}
+                  sub={
+                    (rows.some((r) => r.planned) ? 'actual, then planned' : 'actual') +
+                    (t.fromBeforePlan > 0
+                      ? `; ${count(t.fromBeforePlan)} more delivered from before ${p.from}`
+                      : '')
+                  }
                 />
                 <Figure
                   label="To contract tranches"
-                  value={count(rows.reduce((n, r) => n + r.contracts, 0))}
+                  value={count(t.toTranches)}
+                  sub={`${count(deliveredUnits)} delivered, ${count(t.toTranches - deliveredUnits)} planned`}
                 />
                 <Figure
                   label="To self-mining"
-                  value={count(self)}
-                  sub={built ? `${((self / built) * 100).toFixed(1)} % of output` : undefined}
+                  value={count(t.selfMining)}
+                  sub={
+                    t.machinesBuilt
+                      ? `${((t.selfMining / t.machinesBuilt) * 100).toFixed(1)} % of output`
+                      : undefined
+                  }
                 />
-                <Figure label="To spot stock" value={count(rows.reduce((n, r) => n + r.stock, 0))} />
+                <Figure label="Spot stock at the end" value={count(t.stockEnd)} sub={`end of ${p.to}`} />
                 <Figure
                   label="Late tranches"
                   value={count(p.lateTranches.length)}
@@ -138,9 +152,15 @@ export function SupplyPage() {
                 data={rows.map((r) => ({ ...r, month: r.planned ? `${r.month}*` : r.month }))}
                 x="month"
                 series={[
-                  { key: 'contracts', label: 'To contracts', kind: 'bar', stack: 'a' },
+                  { key: 'built', label: 'Built', kind: 'bar' },
+                  { key: 'contracts', label: 'To contracts (delivered or planned)', kind: 'bar', stack: 'a' },
                   { key: 'selfMining', label: 'To self-mining', kind: 'bar', stack: 'a' },
-                  { key: 'stock', label: 'To stock', kind: 'bar', stack: 'a' },
+                  {
+                    key: 'stock',
+                    label: 'Spot stock at month end (right axis)',
+                    kind: 'line',
+                    axis: 'right',
+                  },
                   {
                     key: 'short',
                     label: 'Units due and not yet covered (right axis)',
@@ -152,7 +172,7 @@ export function SupplyPage() {
                 ]}
                 format={(v) => count(Math.round(v))}
                 formatRight={(v) => count(Math.round(v))}
-                note="Months marked * are planned from wafer orders, yields and assembly capacity; the others are recorded builds."
+                note="Months marked * are planned from wafer orders, yields and assembly capacity; the others are recorded builds. Deliveries the books record count in the month they were made, from stock first."
               />
               <h3>By month and model</h3>
               <DataTable
@@ -185,7 +205,15 @@ export function SupplyPage() {
                     render: (r) =>
                       `${count(r.x.machinesBuilt)} ${r.x.source === 'planned' ? 'planned' : 'actual'}`,
                   },
-                  { label: 'To contracts', num: true, render: (r) => count(toTranches(r.x)) },
+                  {
+                    label: 'To contracts',
+                    num: true,
+                    render: (r) => {
+                      const made = delivered(r.x);
+                      const all = count(toTranches(r.x));
+                      return made > 0 ? `${all} (${count(made)} delivered)` : all;
+                    },
+                  },
                   { label: 'Self-mining', num: true, render: (r) => count(r.x.allocation.selfMining) },
                   { label: 'To stock', num: true, render: (r) => count(r.x.allocation.toStock) },
                   { label: 'Short', num: true, render: (r) => count(r.x.allocation.unitsShort) },
