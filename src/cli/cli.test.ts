@@ -119,7 +119,12 @@ describe('the hashforge command', { timeout: 600_000 }, () => {
     );
     expect(bad.status, bad.stderr).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toContain('ths');
+    expect(bad.stderr).toBe('error: --ths: must be a number\n');
+    // A field the API names otherwise is named as the option that fed it.
+    const pay = runCli(['sales', 'pay', '1', '--day', '2021-01-05', '--amount', 'ten'], env);
+    expect(pay.status, pay.stderr).toBe(2);
+    expect(pay.stderr).toMatch(/^error: --amount: /);
+    expect(pay.stderr).not.toContain('amountUsd');
     const missing = runCli(['catalog', 'add', '--kind', 'machine'], env);
     expect(missing.status, missing.stderr).toBe(2);
     const unknownFile = runCli(['market', 'import', '/nonexistent.csv'], env);

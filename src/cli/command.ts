@@ -21,6 +21,11 @@ export interface CliOutput {
 
 export interface ActionOptions {
   role: RoleNeed;
+  /**
+   * The option behind each input field whose name differs from it (`amountUsd: '--amount'`), so a
+   * refusal names what the user typed; fields named like their option are found by themselves.
+   */
+  options?: Record<string, string>;
 }
 
 type Opts = Record<string, unknown>;
@@ -38,26 +43,34 @@ export function defineAction(
   cmd
     .option('--token <token>', 'API token to act with (default: HASHFORGE_TOKEN, else the local admin)')
     .option('--idempotency-key <key>', 'repeat-safe key: the same key again returns the first result');
-  return defineLocalAction(cmd, async (opts, args, command) => {
-    const config = readConfig();
-    const opened = await openApp(config, { command: command.name() });
-    try {
-      const token = (opts.token as string | undefined) ?? config.token;
-      const actor = token ? await authenticate(opened.ctx, token) : localActor();
-      requireRole(actor.role, options.role);
-      return await run(
-        { ...opened.ctx, actor, idempotencyKey: opts.idempotencyKey as string | undefined },
-        opts,
-        args,
-      );
-    } finally {
-      await opened.close();
-    }
-  });
+  return defineLocalAction(
+    cmd,
+    async (opts, args, command) => {
+      const config = readConfig();
+      const opened = await openApp(config, { command: command.name() });
+      try {
+        const token = (opts.token as string | undefined) ?? config.token;
+        const actor = token ? await authenticate(opened.ctx, token) : localActor();
+        requireRole(actor.role, options.role);
+        return await run(
+          { ...opened.ctx, actor, idempotencyKey: opts.idempotencyKey as string | undefined },
+          opts,
+          args,
+        );
+      } finally {
+        await opened.close();
+      }
+    },
+    options.options,
+  );
 }
 
 /** A command that needs no database (decoding a file, running the simulator): output and errors only. */
-export function defineLocalAction(cmd: Command, handler: Handler): Command {
+export function defineLocalAction(
+  cmd: Command,
+  handler: Handler,
+  fieldOptions: Record<string, string> = {},
+): Command {
   cmd.option('--json', 'print machine-readable JSON');
   cmd.action(async (...received: unknown[]) => {
     const command = received.at(-1) as Command;
@@ -66,10 +79,29 @@ export function defineLocalAction(cmd: Command, handler: Handler): Command {
       const output = await handler(opts, command.args, command);
       process.stdout.write(opts.json ? `${toWireJson(output.json, 2)}\n` : `${output.text}\n`);
     } catch (error) {
-      process.exitCode = report(error);
+      process.exitCode = report(namedAsOption(error, command, fieldOptions));
     }
   });
   return cmd;
+}
+
+/**
+ * The same refusal with its field named as the option that fed it (`--amount`, not `amountUsd`):
+ * the API's field names mean nothing to someone at the command line. Fields no option feeds (a
+ * file's column, a nested value) keep their name.
+ */
+function namedAsOption(error: unknown, command: Command, fieldOptions: Record<string, string>): unknown {
+  if (!(error instanceof AppError) || error.field === undefined) return error;
+  const field = error.field;
+  const option =
+    fieldOptions[field] ?? command.options.find((o) => o.attributeName() === field && o.long)?.long;
+  if (option === undefined) return error;
+  // "amountUsd: must be …" and "amountUsd must be …" both open with the field's name.
+  const opens = error.message.startsWith(`${field}: `) || error.message.startsWith(`${field} `);
+  const message = opens
+    ? `${option}: ${error.message.slice(field.length).replace(/^:? /, '')}`
+    : error.message;
+  return new AppError(error.kind, error.code, message, option, error.detail);
 }
 
 /**
@@ -86,7 +118,10 @@ function localActor(): Actor {
  */
 export function report(error: unknown): number {
   if (error instanceof AppError) {
-    const field = error.field ? ` (field: ${error.field})` : '';
+    // Said once: a message that opens with its field ("--amount: must be a number") needs no tail.
+    const named = !error.field || error.message.startsWith(`${error.field}: `);
+    const kind = error.field?.startsWith('--') ? 'option' : 'field:';
+    const field = named ? '' : ` (${kind} ${error.field})`;
     process.stderr.write(`error: ${error.message}${field}\n`);
     for (const r of rejectedRows(error)) {
       process.stderr.write(`line ${r.line}: ${r.field}: ${r.reason}${r.code ? ` [${r.code}]` : ''}\n`);

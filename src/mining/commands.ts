@@ -217,7 +217,7 @@ export function registerMiningCommands(program: Command): void {
       .option('--shipped-on <day>')
       .option('--allocation-month <month>', "supply's self-mining allocation month they come from")
       .option('--note <text>'),
-    { role: 'ops' },
+    { role: 'ops', options: { productId: '--model' } },
     async (app, opts) => {
       const input = parseInput(Deployment, {
         ...pickOptions(opts, ['site', 'units', 'serialPrefix', 'shippedOn', 'allocationMonth', 'note']),
@@ -263,7 +263,7 @@ export function registerMiningCommands(program: Command): void {
       .option('--site <code>')
       .option('--model <id>')
       .option('--on <day>'),
-    { role: 'viewer' },
+    { role: 'viewer', options: { productId: '--model' } },
     async (app, opts) => {
       const q = parseInput(MachineQuery, { ...pickOptions(opts, ['site', 'on']), productId: opts.model });
       const r = await listMachines(app, q);
@@ -525,7 +525,7 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
       .requiredOption('--high <hashrate>')
       .option('--share <percent>', 'self-mining share of production, %', '10')
       .option('--note <text>'),
-    { role: ['ops', 'finance'] },
+    { role: ['ops', 'finance'], options: { byDay: '--by', sharePercent: '--share' } },
     async (app, opts) => {
       const input = parseInput(NewTarget, {
         byDay: opts.by,

@@ -51,7 +51,7 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
       ...['--capacity-mw', 'lots', '--usd-per-kwh', '0.05'],
     );
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/capacityMw/);
+    expect(bad.stderr).toMatch(/^error: --capacity-mw: must be a number/);
     // 300 × 3,420 W = 1.026 MW on a 1 MW site
     const over = run(
       'mining',

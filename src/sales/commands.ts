@@ -194,7 +194,16 @@ export function registerSalesCommands(program: Command): void {
       .option('--credit-days <n>', 'days of credit for on-delivery', '0')
       .option('--no-forfeit', 'refund the deposit on cancellation instead of keeping it')
       .option('--reference <text>', "the customer's order reference"),
-    { role: ['sales', 'finance'] },
+    {
+      role: ['sales', 'finance'],
+      options: {
+        customerId: '--customer',
+        'terms.depositPercent': '--deposit',
+        'terms.balance': '--balance',
+        'terms.creditDays': '--credit-days',
+        'terms.depositForfeitedOnCancel': '--no-forfeit',
+      },
+    },
     async (app, opts) => {
       const specs = opts.line as string[];
       const input = parseInput(NewContract, {
@@ -280,7 +289,7 @@ export function registerSalesCommands(program: Command): void {
     eventCommand('pay', 'Record a payment received')
       .requiredOption('--amount <usd>', 'e.g. 810000.00')
       .option('--reference <text>'),
-    { role: 'finance' },
+    { role: 'finance', options: { amountUsd: '--amount' } },
     async (app, opts, [id]) => {
       const input = parseInput(Payment, {
         day: opts.day,
@@ -295,7 +304,7 @@ export function registerSalesCommands(program: Command): void {
     eventCommand('refund', 'Record a refund paid back')
       .requiredOption('--amount <usd>')
       .option('--reason <text>'),
-    { role: 'finance' },
+    { role: 'finance', options: { amountUsd: '--amount' } },
     async (app, opts, [id]) => {
       const input = parseInput(Refund, {
         day: opts.day,

@@ -119,7 +119,16 @@ export function registerSetupCommands(supply: Command): void {
       .requiredOption('--mature-yield <pct>', 'yield once mature, %')
       .option('--months-to-mature <n>', 'months to reach the mature yield', '0')
       .option('--shape <shape>', 'linear | logistic', 'linear'),
-    { role: 'supply' },
+    {
+      role: 'supply',
+      options: {
+        foundryId: '--foundry',
+        designId: '--design',
+        startMonth: '--start',
+        'yieldCurve.startPct': '--start-yield',
+        'yieldCurve.maturePct': '--mature-yield',
+      },
+    },
     async (app, opts) => {
       const input = parseInput(NewPartnership, {
         foundryId: opts.foundry,
@@ -173,7 +182,15 @@ export function registerSetupCommands(supply: Command): void {
       .option('--take-or-pay <n>', 'wafers a month paid for whether ordered or not', '0')
       .requiredOption('--start <month>')
       .requiredOption('--term <months>'),
-    { role: 'supply' },
+    {
+      role: 'supply',
+      options: {
+        foundryId: '--foundry',
+        takeOrPayWafers: '--take-or-pay',
+        startMonth: '--start',
+        termMonths: '--term',
+      },
+    },
     async (app, opts) => {
       const input = parseInput(NewAgreement, {
         foundryId: opts.foundry,

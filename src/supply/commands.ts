@@ -48,7 +48,7 @@ export function registerSupplyCommands(program: Command): void {
       .requiredOption('--wafers <n>')
       .requiredOption('--month <month>', 'month placed')
       .option('--lead-time-months <n>', "default: the foundry's"),
-    { role: 'supply' },
+    { role: 'supply', options: { agreementId: '--agreement', designId: '--design', placedMonth: '--month' } },
     async (app, opts) => {
       const input = parseInput(NewWaferOrder, {
         agreementId: opts.agreement,
@@ -149,7 +149,7 @@ export function registerSupplyCommands(program: Command): void {
       .requiredOption('--model <id>')
       .requiredOption('--month <month>')
       .requiredOption('--units <n>'),
-    { role: 'supply' },
+    { role: 'supply', options: { productId: '--model' } },
     async (app, opts) => {
       const input = parseInput(NewBuild, { productId: opts.model, month: opts.month, units: opts.units });
       const b = await recordBuild(app, app.actor, input, app.idempotencyKey);

@@ -157,7 +157,7 @@ export function registerTreasuryCommands(program: Command): void {
       .option('--to-account <code>', 'USD account', 'usd')
       .option('--override', 'override the hold policy (admins only)')
       .option('--reason <text>', 'why the hold policy is overridden'),
-    { role: 'finance' },
+    { role: 'finance', options: { day: '--on' } },
     async (app, opts) => {
       const input = parseInput(Sale, {
         ...pickOptions(opts, ['btc', 'usd', 'fromAccount', 'toAccount', 'reason']),
@@ -180,7 +180,7 @@ export function registerTreasuryCommands(program: Command): void {
       .requiredOption('--amount <amount>')
       .requiredOption('--on <day>')
       .option('--reference <text>'),
-    { role: 'finance' },
+    { role: 'finance', options: { day: '--on' } },
     async (app, opts) => {
       const input = parseInput(Transfer, {
         ...pickOptions(opts, ['fromAccount', 'toAccount', 'amount', 'reference']),
