@@ -145,6 +145,14 @@ describe('parseUsd', () => {
     expect(parseUsd('0.1251', 'price')).toBe(13n);
     expect(parseUsd('-0.125', 'price')).toBe(-12n);
   });
+  it('refuses fractions of a cent when whole cents are asked for', () => {
+    expect(parseUsd('12.30', 'amount', { wholeCents: true })).toBe(1230n);
+    expect(parseUsd(0.29, 'amount', { wholeCents: true })).toBe(29n);
+    expect(() => parseUsd('12.345', 'amount', { wholeCents: true })).toThrow(
+      expect.objectContaining({ code: 'invalid.fraction-of-cent', field: 'amount' }),
+    );
+    expect(() => parseUsd(1.005, 'amount', { wholeCents: true })).toThrow(/fraction of a cent/);
+  });
   it('is exact for huge amounts', () => {
     expect(parseUsd('123456789012345678901234.56', 'x')).toBe(12345678901234567890123456n);
   });

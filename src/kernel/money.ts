@@ -85,13 +85,24 @@ const GROUPED_OR_PLAIN = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 /**
  * Reads a dollar amount from user input or a data file: `1234`, `1234.5`, `1,234.56`, `$1,234.56`,
  * `-$12.30`, `$-12.30`, or a number. More than two decimals are rounded half-even to the cent
- * (price feeds carry them).
+ * (price feeds carry them), unless `wholeCents` asks to refuse them: money that changes hands, or
+ * a price a contract locks, is what was typed or it is wrong.
  */
-export function parseUsd(text: string | number, field: string): Cents {
+export function parseUsd(text: string | number, field: string, opts?: { wholeCents?: boolean }): Cents {
+  const toCents = (exact: ExactDecimal): Cents => {
+    if (opts?.wholeCents && (exact.numerator * 100n) % exact.denominator !== 0n) {
+      throw invalid(
+        field,
+        `${field} has a fraction of a cent (${text}); amounts are in whole cents.`,
+        'invalid.fraction-of-cent',
+      );
+    }
+    return roundHalfEven(exact.numerator * 100n, exact.denominator);
+  };
   if (typeof text === 'number') {
     const exact = numberToExactDecimal(text);
     if (!exact) throw invalid(field, `${field} must be a finite amount of US dollars, got ${text}.`);
-    return roundHalfEven(exact.numerator * 100n, exact.denominator);
+    return toCents(exact);
   }
   const trimmed = text.trim();
   const match = /^([+-]?)\s*\$?\s*([+-]?)(.*)$/.exec(trimmed);
@@ -103,8 +114,7 @@ export function parseUsd(text: string | number, field: string): Cents {
       `${field} must be an amount of US dollars such as 1234.56, $1,234.56 or -12.30, got "${text}".`,
     );
   }
-  const exact = parseExactDecimal(body.replaceAll(',', ''))!;
-  const cents = roundHalfEven(exact.numerator * 100n, exact.denominator);
+  const cents = toCents(parseExactDecimal(body.replaceAll(',', ''))!);
   return signs === '-' ? -cents : cents;
 }
 

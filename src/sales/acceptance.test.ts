@@ -415,6 +415,7 @@ describe('the acceptance scenario through the HTTP API', () => {
       ['POST', `${path()}/payments`, { day: '2021-04-31', amountUsd: '1' }, 'day'],
       ['POST', `${path()}/payments`, { day: '2021-04-15', amountUsd: 'lots' }, 'amountUsd'],
       ['POST', `${path()}/payments`, { day: '2021-04-15', amountUsd: '0' }, 'amountUsd'],
+      ['POST', `${path()}/payments`, { day: '2021-04-15', amountUsd: '12.345' }, 'amountUsd'],
       ['POST', `${path()}/deliveries`, { day: '2021-04-15', lines: [] }, 'lines'],
       [
         'POST',

@@ -40,15 +40,18 @@ const quarterOrYear = z
   .regex(/^\d{4}([Qq][1-4])?$/, 'must be a quarter such as 2020Q4 or a year such as 2020')
   .transform((t) => t.toUpperCase());
 
-/** Dollars as a decimal string ("45.50", "$1,234.56") or a number; read exactly, to the cent. */
+/** Dollars as a decimal string ("45.50", "$1,234.56") or a number; read exactly, in whole cents. */
 const usd = z.union([z.string(), z.number()]).transform((value, ctx) => {
   try {
-    return parseUsd(value, 'amount');
+    return parseUsd(value, 'amount', { wholeCents: true });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     ctx.addIssue({
       code: 'custom',
-      message: 'must be an amount of US dollars such as 1234.56 or "$1,234.56"',
+      message:
+        error.code === 'invalid.fraction-of-cent'
+          ? 'has a fraction of a cent; amounts are in whole cents, such as 1234.56'
+          : 'must be an amount of US dollars such as 1234.56 or "$1,234.56"',
     });
     return z.NEVER;
   }

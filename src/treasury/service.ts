@@ -335,7 +335,7 @@ function positiveSats(value: string | number, field: string): Sats {
 }
 
 function positiveCents(value: string | number, field: string): Cents {
-  const cents = parseUsd(value, field);
+  const cents = parseUsd(value, field, { wholeCents: true });
   if (cents <= 0n) throw invalid(field, `${field} must be more than $0.00.`);
   return cents;
 }
