@@ -28,6 +28,7 @@ import { systemClock } from '../../src/kernel/clock.js';
 import { allProjections } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, measureFloor } from './floor.js';
+import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
 
 const TARGET = { machines: 50_000, seconds: 10, rssMb: 512 };
 const BASE = '127.100.0.1';
@@ -44,6 +45,10 @@ interface SweepFigures {
   rowsPerSecond: number;
   /** CPU the poller used in the sweep (user + system), seconds: what one core must afford. */
   pollerCpuSeconds: number;
+  /** CPU the simulated fleet's processes used meanwhile: they share the poller's two cores. */
+  simulatorCpuSeconds: number;
+  /** CPU the PostgreSQL server used meanwhile; undefined on PGlite, which runs inside the poller. */
+  postgresCpuSeconds?: number;
 }
 
 interface SizeResult {
@@ -136,7 +141,12 @@ async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Prom
 }
 
 /** The poller's side, in its own process so that its peak RSS is its own. */
-async function runPoller(count: number, sweeps: number, concurrency: number): Promise<SizeResult> {
+async function runPoller(
+  count: number,
+  sweeps: number,
+  concurrency: number,
+  simulatorPid: number,
+): Promise<SizeResult> {
   const app = await openBenchDatabase();
   const { ctx } = app;
   const actor = { id: 'bench', role: 'admin' } as const;
@@ -155,9 +165,15 @@ async function runPoller(count: number, sweeps: number, concurrency: number): Pr
     let lastAt = new Date(0);
     for (let i = 0; i < sweeps; i++) {
       const latencies: number[] = [];
+      const others = () => ({
+        simulator: treeCpuSeconds(simulatorPid),
+        postgres: commandCpuSeconds('postgres'),
+      });
+      const before = others();
       const cpu = process.cpuUsage();
       const r = await sweepFleet(ctx, actor, { client, concurrency, latencies });
       const used = process.cpuUsage(cpu);
+      const after = others();
       lastAt = r.startedAt;
       figures.push({
         seconds: r.seconds,
@@ -168,6 +184,8 @@ async function runPoller(count: number, sweeps: number, concurrency: number): Pr
         rowsWritten: r.rowsWritten,
         rowsPerSecond: Math.round(r.rowsWritten / r.seconds),
         pollerCpuSeconds: Math.round((used.user + used.system) / 1e4) / 100,
+        simulatorCpuSeconds: round2(after.simulator - before.simulator),
+        ...(process.env.DATABASE_URL ? { postgresCpuSeconds: round2(after.postgres - before.postgres) } : {}),
       });
       process.stderr.write(
         `  ${count}: sweep ${i + 1} ${r.seconds} s, ${r.answered} answered, ${r.failed} failed ${JSON.stringify(r.failures)}\n`,
@@ -197,15 +215,27 @@ async function runPoller(count: number, sweeps: number, concurrency: number): Pr
   }
 }
 
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 function pollerProcess(
   count: number,
   sweeps: number,
   concurrency: number,
+  simulatorPid: number,
   profileDir: string | undefined,
 ): Promise<SizeResult> {
   const child = fork(
     SELF,
-    ['--poller', String(count), '--sweeps', String(sweeps), '--concurrency', String(concurrency)],
+    [
+      '--poller',
+      String(count),
+      '--sweeps',
+      String(sweeps),
+      '--concurrency',
+      String(concurrency),
+      '--simulator-pid',
+      String(simulatorPid),
+    ],
     {
       execArgv: [...tsxArgv(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -223,7 +253,8 @@ function print(r: SizeResult): void {
   const rows = r.sweeps.map(
     (s, i) =>
       `  sweep ${i + 1}: ${s.seconds.toFixed(2)} s, ${s.pollsPerSecond} polls/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, ` +
-      `${s.failed} failed, ${s.rowsWritten} rows (${s.rowsPerSecond}/s), poller CPU ${s.pollerCpuSeconds} s`,
+      `${s.failed} failed, ${s.rowsWritten} rows (${s.rowsPerSecond}/s); CPU: poller ${s.pollerCpuSeconds} s, ` +
+      `simulator ${s.simulatorCpuSeconds} s${s.postgresCpuSeconds === undefined ? '' : `, PostgreSQL ${s.postgresCpuSeconds} s`}`,
   );
   const best = Math.min(...r.sweeps.map((s) => s.seconds));
   const lost = r.pollsStored - r.pollsExpected;
@@ -252,6 +283,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       // than the production default of 2000 (sized for real networks' round trips).
       concurrency: { type: 'string', default: '500' },
       poller: { type: 'string' },
+      'simulator-pid': { type: 'string' },
       /** Where to write the poller's V8 CPU profile (open it in Chrome DevTools), to find what a poll costs. */
       'cpu-prof': { type: 'string' },
     },
@@ -259,7 +291,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
   const sweeps = Number(values.sweeps);
   const concurrency = Number(values.concurrency);
   if (values.poller) {
-    const result = await runPoller(Number(values.poller), sweeps, concurrency);
+    const result = await runPoller(
+      Number(values.poller),
+      sweeps,
+      concurrency,
+      Number(values['simulator-pid']),
+    );
     await new Promise<void>((resolve) => (process.send ? process.send(result, () => resolve()) : resolve()));
     return [result];
   }
@@ -269,7 +306,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
     const fleet = await startFleet(size);
     try {
       process.stderr.write(`  simulator ready (faults: ${JSON.stringify(fleet.faults)})\n`);
-      const r = await pollerProcess(size, sweeps, concurrency, values['cpu-prof']);
+      const r = await pollerProcess(size, sweeps, concurrency, fleet.child.pid!, values['cpu-prof']);
       print(r);
       results.push(r);
     } finally {
