@@ -116,6 +116,8 @@ describe('supply records', () => {
 
   it('moves an order out and received, recording the chips against the expected', async () => {
     const [first] = await listWaferOrders(app);
+    // Lists name the foundry and the design, not only the agreement's number.
+    expect(first).toMatchObject({ foundry: { id: 'tsmc', name: 'TSMC' }, design: { id: 'A12' } });
     await markWaferOrderOut(app, ids.actor, first!.id, { month: '2021-01' });
     const received = await receiveWaferOrder(app, ids.actor, first!.id, {
       month: '2021-01',

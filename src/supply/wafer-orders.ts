@@ -195,5 +195,31 @@ export async function cancelWaferOrder(
   );
 }
 
-export const listWaferOrders = (ctx: AppContext, filter: { status?: store.WaferOrder['status'] } = {}) =>
-  production.selectWaferOrders(ctx.db, filter);
+/** A wafer order as lists show it: with the foundry that runs it and the design it makes, by name. */
+export interface ListedWaferOrder extends store.WaferOrder {
+  foundry: { id: string; name: string };
+  design: { id: string; name: string };
+}
+
+export async function listWaferOrders(
+  ctx: AppContext,
+  filter: { status?: store.WaferOrder['status'] } = {},
+): Promise<ListedWaferOrder[]> {
+  const [orders, partnerships, foundries, designs] = await Promise.all([
+    production.selectWaferOrders(ctx.db, filter),
+    store.selectPartnerships(ctx.db),
+    store.selectFoundries(ctx.db),
+    store.selectDesigns(ctx.db),
+  ]);
+  const partnership = new Map(partnerships.map((p) => [p.id, p]));
+  const foundryName = new Map(foundries.map((f) => [f.id, f.name]));
+  const designName = new Map(designs.map((d) => [d.id, d.name]));
+  return orders.map((o) => {
+    const p = partnership.get(o.partnershipId)!;
+    return {
+      ...o,
+      foundry: { id: p.foundryId, name: foundryName.get(p.foundryId) ?? p.foundryId },
+      design: { id: p.designId, name: designName.get(p.designId) ?? p.designId },
+    };
+  });
+}

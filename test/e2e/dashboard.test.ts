@@ -193,6 +193,13 @@ describe('the dashboard in Chromium', () => {
     const id = placed.body.id as number;
     const page = await d.signedIn({ role: 'supply' });
     await page.getByRole('link', { name: 'Supply' }).click();
+    // The plan counts the deliveries the books record, and each order names its design and foundry.
+    await page.getByText(/^[\d,]+ delivered, [\d,]+ planned$/).waitFor();
+    const listed = await d.server.call('GET', '/api/supply/wafer-orders', { role: 'viewer' });
+    const order = listed.body.find((o: { id: number }) => o.id === id);
+    const row = page.getByRole('row').filter({ hasText: `#${id}` });
+    await row.getByRole('cell', { name: order.design.name, exact: true }).waitFor();
+    await row.getByRole('cell', { name: order.foundry.name, exact: true }).waitFor();
     await page.getByRole('button', { name: `Cancel #${id}`, exact: true }).click();
     const form = page.getByRole('form', { name: `Cancel wafer order ${id}` });
     await form.getByRole('button', { name: `Yes, cancel #${id}` }).click();

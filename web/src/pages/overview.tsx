@@ -106,11 +106,25 @@ interface GuidanceLine {
   id: number;
   statement: string;
   period: string;
+  /** What is measured, with its unit: "mining machines booked (USD)". */
+  metricName: string;
+  low: number | null;
+  high: number | null;
   actual: number | null;
   status: string;
 }
 
 const PH = 1000;
+const guidanceFigure = (x: number) =>
+  Math.abs(x) >= 100 ? count(Math.round(x)) : fixed(x, x % 1 === 0 ? 0 : 2);
+const guidanceRange = (g: GuidanceLine) =>
+  g.low !== null && g.high !== null
+    ? `${guidanceFigure(g.low)} – ${guidanceFigure(g.high)}`
+    : g.low !== null
+      ? `≥ ${guidanceFigure(g.low)}`
+      : g.high !== null
+        ? `≤ ${guidanceFigure(g.high)}`
+        : '—';
 const unavailable = (p: { available: false; reason: string }) => <p className="muted">{p.reason}</p>;
 
 /** The rest of the quarter, as the quarterly report tells it: AI chips, supply, self-mining, treasury, guidance. */
@@ -266,10 +280,12 @@ function FromTheReport({ quarter, report }: { quarter: string; report: Loaded<Re
               columns={[
                 { label: 'Guidance', wrap: true, render: (g) => g.statement },
                 { label: 'Period', render: (g) => g.period },
+                { label: 'Measure', wrap: true, render: (g) => g.metricName },
+                { label: 'Range', num: true, render: guidanceRange },
                 {
                   label: 'Actual',
                   num: true,
-                  render: (g) => (g.actual === null ? '—' : fixed(g.actual, g.actual % 1 === 0 ? 0 : 2)),
+                  render: (g) => (g.actual === null ? '—' : guidanceFigure(g.actual)),
                 },
                 {
                   label: 'Status',

@@ -12,6 +12,8 @@ import { DataTable, ErrorText, Field, Section, useApi, useSubmit } from '../ui.j
 interface WaferOrder {
   id: number;
   agreementId: number;
+  foundry: { id: string; name: string };
+  design: { id: string; name: string };
   wafers: number;
   placedMonth: string;
   outMonth: string;
@@ -36,7 +38,11 @@ export function WaferOrders({ onChange }: { onChange: () => void }) {
           empty="No wafer orders yet."
           columns={[
             { label: 'Order', render: (o) => `#${o.id}` },
-            { label: 'Agreement', render: (o) => `#${o.agreementId}` },
+            { label: 'Design', render: (o) => o.design.name },
+            {
+              label: 'Foundry',
+              render: (o) => <span title={`agreement #${o.agreementId}`}>{o.foundry.name}</span>,
+            },
             { label: 'Wafers', num: true, render: (o) => count(o.wafers) },
             { label: 'Placed', render: (o) => o.placedMonth },
             { label: 'Out', render: (o) => o.outMonth },
