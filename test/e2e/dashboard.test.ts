@@ -172,6 +172,14 @@ describe('the dashboard in Chromium', () => {
     );
     await expect(page.getByRole('heading', { name: 'New contract' }).count()).resolves.toBe(1);
 
+    // Tranches that do not add up to their line are refused under that line's tranches.
+    await page.getByLabel('Line 1 units').fill('250');
+    await page.getByRole('button', { name: 'Book contract' }).click();
+    const line = page.getByRole('group', { name: /Line 1/ });
+    await expect(line.getByRole('alert').textContent()).resolves.toMatch(
+      /add up to 200 units but the line sells 250/,
+    );
+
     await page.getByLabel('Line 1 units').fill('200');
     await page.getByRole('button', { name: 'Book contract' }).click();
     // 200 A1246 × 90 TH/s × $30/TH, and nothing paid yet.

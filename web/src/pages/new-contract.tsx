@@ -195,8 +195,8 @@ function ContractForm({
     setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...change } : l)));
   const setTranche = (i: number, t: number, change: Partial<TrancheRow>) =>
     setLine(i, { tranches: lines[i]!.tranches.map((x, k) => (k === t ? { ...x, ...change } : x)) });
-  // Every field shown above; a refusal naming none of them (tranches not adding up to their line,
-  // a product at end of life) is said under the form.
+  // Every field shown above; a refusal naming none of them (a product at end of life) is said
+  // under the form. Tranches not adding up to their line are said under that line's tranches.
   const shown = [
     'customerId',
     'kind',
@@ -209,9 +209,13 @@ function ContractForm({
       `lines.${i}.units`,
       `lines.${i}.usdPerTh`,
       `lines.${i}.usdPerUnit`,
+      `lines.${i}.tranches`,
       ...l.tranches.flatMap((_, k) => [`lines.${i}.tranches.${k}.month`, `lines.${i}.tranches.${k}.units`]),
     ]),
   ];
+  /** Only a refusal of the line's schedule as a whole: one tranche's field is said beside it. */
+  const scheduleError = (i: number) =>
+    form.error?.field === `lines.${i}.tranches` ? form.error.message : undefined;
   return (
     <form onSubmit={form.submit} aria-label="New contract">
       <div className="row">
@@ -340,6 +344,7 @@ function ContractForm({
               />
             </div>
           ))}
+          <ErrorText error={scheduleError(i)} />
           <button
             type="button"
             className="secondary"
