@@ -70,7 +70,7 @@ export function ScheduleChart({ scheduled, asOf }: { scheduled: Scheduled[]; asO
         },
       ]}
       format={thsAxis}
-      note={`${count(scheduled.reduce((n, s) => n + s.units, 0))} units, ${usd(scheduled.reduce((n, s) => n + BigInt(s.valueCents), 0n))} still to deliver.`}
+      note={`${count(scheduled.reduce((n, s) => n + s.units, 0))} units (machines and AI chips), ${usd(scheduled.reduce((n, s) => n + BigInt(s.valueCents), 0n))} still to deliver; TH/s counts the machines.`}
     />
   );
 }
