@@ -484,17 +484,11 @@ export async function insertEntries(tx: Db, entries: readonly EntryRow[]): Promi
   );
 }
 
-/** One tranche's share of a recorded delivery, with the model and the month it was due. */
-export interface DeliveryRow {
+/** One tranche's share of a recorded delivery, with the model and the month it was due; ids as JSON carries them. */
+export type DeliveryRow = Omit<SalesTables['sales_deliveries'], 'event_id' | 'contract_id'> & {
   event_id: string;
   contract_id: number;
-  line_id: number;
-  tranche: number;
-  product_id: string;
-  due_month: Month;
-  day: Day;
-  units: number;
-}
+};
 
 export async function insertDeliveries(tx: Db, deliveries: readonly DeliveryRow[]): Promise<void> {
   await insertJson(
