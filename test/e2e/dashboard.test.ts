@@ -221,6 +221,30 @@ describe('the dashboard in Chromium', () => {
     expect(orders.body.map((o: { id: number }) => o.id)).toEqual([id]);
   });
 
+  it('sizes a chip order at a BTC price on the supply page, a mistyped price refused beside it', async () => {
+    const page = await d.signedIn({ role: 'viewer' });
+    await page.getByRole('link', { name: 'Supply' }).click();
+    const section = page.getByRole('region', { name: 'Chip order: how many wafers to order' });
+    const wafers = section.getByTestId('chip-order-wafers').locator('.figure-value');
+    await wafers.waitFor();
+    await section.getByLabel('BTC price').fill('lots');
+    await expect
+      .poll(() => section.locator('.field.has-error .field-error').textContent())
+      .toMatch(/amount of US dollars/);
+    const at = async (price: string, shown: string) => {
+      await section.getByLabel('BTC price').fill(price);
+      await expect
+        .poll(() => section.getByTestId('chip-order-btc').locator('.figure-value').textContent())
+        .toBe(shown);
+      return Number((await wafers.textContent())!.replace(/,/g, ''));
+    };
+    // A higher price shortens payback, so buyers take more of the free capacity: more wafers.
+    const low = await at('10000', '$10,000.00');
+    const high = await at('60000', '$60,000.00');
+    expect(high).toBeGreaterThan(low);
+    await section.getByRole('heading', { name: 'Why' }).waitFor();
+  });
+
   it('approves a pending site with its permit and sets its power price, from the self-mining page', async () => {
     const site = await d.server.call('POST', '/api/mining/sites', {
       role: 'ops',

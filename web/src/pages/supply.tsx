@@ -5,6 +5,7 @@ import { Chart } from '../charts.js';
 import { count } from '../format.js';
 import { Link } from '../router.js';
 import { DataTable, Field, Figure, Section, useApi } from '../ui.js';
+import { ChipOrder } from './chip-order.js';
 import { WaferOrders } from './wafer-orders.js';
 
 interface PlanModelRow {
@@ -254,6 +255,7 @@ export function SupplyPage() {
           />
         )}
       </Section>
+      <ChipOrder defaultMonth={from} />
       <WaferOrders onChange={plan.reload} />
     </>
   );
