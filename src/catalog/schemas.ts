@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zDay } from '../kernel/calendar-schemas.js';
 import { AI_TIERS, ALGORITHMS, STAGES } from './model.js';
 
 const productId = z
@@ -6,7 +7,7 @@ const productId = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'must be a short code of letters, digits, . _ or -, e.g. A1246')
   .describe('Model code, e.g. A1246 or K210');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2020-10-01');
+const day = zDay;
 const positive = z.coerce.number().positive('must be greater than 0');
 const count = z.coerce.number().int('must be a whole number').positive('must be greater than 0');
 

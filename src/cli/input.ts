@@ -18,3 +18,16 @@ export function pickOptions(
 ): Record<string, unknown> {
   return Object.fromEntries(fields.filter((f) => opts[f] !== undefined).map((f) => [f, opts[f]]));
 }
+
+/** A record's number given as a command's argument (`sales pay 12`, `supply order out 3`). */
+export function parseId(text: string | undefined, name: string): number {
+  const id = Number(text);
+  if (!/^\d+$/.test(text?.trim() ?? '') || !Number.isSafeInteger(id) || id <= 0)
+    throw new AppError(
+      'invalid',
+      'invalid',
+      `${name} must be a number such as 12, got "${text ?? ''}".`,
+      name,
+    );
+  return id;
+}

@@ -59,31 +59,35 @@ describe('parsing', () => {
       '',
       'today',
       '2021-01-01T00:00:00Z',
+      '0000-01-01', // no year 0; PostgreSQL refuses it, so must we
+      '1899-12-31',
     ]) {
       const error = thrown(() => parseDay(bad, 'deliveries.0.day'));
       expect(error.code).toBe('invalid.day');
       expect(error.field).toBe('deliveries.0.day');
-      expect(error.message).toMatch(/^deliveries\.0\.day must be a calendar date written YYYY-MM-DD/);
+      expect(error.message).toMatch(
+        /^deliveries\.0\.day must be a calendar date from 1900 on, written YYYY-MM-DD/,
+      );
     }
   });
   it('parses months', () => {
     expect(parseMonth('2021-03', 'month')).toBe('2021-03');
     expect(parseMonth('2021-12', 'month')).toBe('2021-12');
-    for (const bad of ['2021-13', '2021-00', '2021-3', '2021-03-01', '202103', '']) {
+    for (const bad of ['2021-13', '2021-00', '2021-3', '2021-03-01', '202103', '', '0000-01']) {
       const error = thrown(() => parseMonth(bad, 'from'));
       expect(error.code).toBe('invalid.month');
       expect(error.field).toBe('from');
-      expect(error.message).toMatch(/^from must be a month written YYYY-MM/);
+      expect(error.message).toMatch(/^from must be a month from 1900 on, written YYYY-MM/);
     }
   });
   it('parses quarters, upper-casing the Q', () => {
     expect(parseQuarter('2020Q4', 'quarter')).toBe('2020Q4');
     expect(parseQuarter('2020q4', 'quarter')).toBe('2020Q4');
-    for (const bad of ['2020Q5', '2020Q0', '2020-Q4', 'Q4 2020', '20Q4', '']) {
+    for (const bad of ['2020Q5', '2020Q0', '2020-Q4', 'Q4 2020', '20Q4', '', '0000Q1']) {
       const error = thrown(() => parseQuarter(bad, 'quarter'));
       expect(error.code).toBe('invalid.quarter');
       expect(error.field).toBe('quarter');
-      expect(error.message).toMatch(/^quarter must be a quarter written YYYYQn/);
+      expect(error.message).toMatch(/^quarter must be a quarter from 1900 on, written YYYYQn/);
     }
   });
 });

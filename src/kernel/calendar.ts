@@ -16,6 +16,13 @@ const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const QUARTER_RE = /^(\d{4})[Qq]([1-4])$/;
 
+/**
+ * The first year a date may name. Every date HashForge keeps is a business day of a company of
+ * this century; year 0000 does not exist to PostgreSQL, and a typo there should be refused, not
+ * stored.
+ */
+export const FIRST_YEAR = 1900;
+
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 function isLeapYear(year: number): boolean {
@@ -39,30 +46,30 @@ function isCalendarDay(text: string): boolean {
 
 export function parseDay(text: string, field: string): Day {
   const day = text.trim();
-  if (isCalendarDay(day)) return day;
+  if (isCalendarDay(day) && Number(day.slice(0, 4)) >= FIRST_YEAR) return day;
   throw invalid(
     field,
-    `${field} must be a calendar date written YYYY-MM-DD, such as 2021-03-15, got "${text}".`,
+    `${field} must be a calendar date from ${FIRST_YEAR} on, written YYYY-MM-DD, such as 2021-03-15, got "${text}".`,
     'invalid.day',
   );
 }
 
 export function parseMonth(text: string, field: string): Month {
   const month = text.trim();
-  if (MONTH_RE.test(month)) return month;
+  if (MONTH_RE.test(month) && Number(month.slice(0, 4)) >= FIRST_YEAR) return month;
   throw invalid(
     field,
-    `${field} must be a month written YYYY-MM, such as 2021-03, got "${text}".`,
+    `${field} must be a month from ${FIRST_YEAR} on, written YYYY-MM, such as 2021-03, got "${text}".`,
     'invalid.month',
   );
 }
 
 export function parseQuarter(text: string, field: string): Quarter {
   const quarter = text.trim();
-  if (QUARTER_RE.test(quarter)) return quarter.toUpperCase();
+  if (QUARTER_RE.test(quarter) && Number(quarter.slice(0, 4)) >= FIRST_YEAR) return quarter.toUpperCase();
   throw invalid(
     field,
-    `${field} must be a quarter written YYYYQn, such as 2020Q4, got "${text}".`,
+    `${field} must be a quarter from ${FIRST_YEAR} on, written YYYYQn, such as 2020Q4, got "${text}".`,
     'invalid.quarter',
   );
 }

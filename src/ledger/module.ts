@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { HashforgeModule } from '../app/module.js';
 import { defineAction } from '../cli/command.js';
 import { parseInput } from '../cli/input.js';
+import { zDay } from '../kernel/calendar-schemas.js';
 import { toWireJson } from '../kernel/json.js';
 import { listEvents } from './audit.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2021-01-01');
+const isoDay = zDay;
 const AuditQuery = z
   .object({
     since: isoDay.optional().describe('first day (UTC) to list'),

@@ -119,7 +119,7 @@ describe('parseMarketCsv', () => {
     ]);
     const reason = (line: number, field: string) =>
       rejected.find((r) => r.line === line && r.field === field)!.reason;
-    expect(reason(3, 'date')).toMatch(/^date must be a calendar date written YYYY-MM-DD/);
+    expect(reason(3, 'date')).toMatch(/^date must be a calendar date from 1900 on, written YYYY-MM-DD/);
     expect(reason(4, 'btc_usd')).toBe('btc_usd must be more than zero dollars, got "0".');
     expect(reason(5, 'difficulty')).toMatch(/^difficulty must be a positive number/);
     expect(reason(5, 'fees_per_block_btc')).toMatch(/cannot be negative/);

@@ -1,13 +1,7 @@
 import { z } from 'zod';
+import { zDay } from '../kernel/calendar-schemas.js';
 
-export const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2021-01-15')
-  .refine(
-    (d) =>
-      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-    'is not a real calendar day',
-  );
+export const isoDay = zDay;
 
 export const DayParam = z.object({ day: isoDay.describe('UTC day') });
 export const RangeQuery = z.object({ from: isoDay, to: isoDay }).strict();

@@ -72,5 +72,9 @@ describe('market data over HTTP', () => {
     const d = await s.call('GET', '/api/market/days/2021-13-01', { role: 'viewer' });
     expect(d.status).toBe(400);
     expect(d.body.error.field).toBe('day');
+    // Year 0 is no year (PostgreSQL refuses it): refused at the boundary, never a 500.
+    const zero = await s.call('GET', '/api/market/days/0000-01-01', { role: 'viewer' });
+    expect(zero.status).toBe(400);
+    expect(zero.body.error).toMatchObject({ field: 'day', message: expect.stringMatching(/from 1900 on/) });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zMonth, zQuarter } from '../kernel/calendar-schemas.js';
 import { isoDay } from '../market/schemas.js';
 import { COMPLIANCE_STATUSES } from './model.js';
 
@@ -9,8 +10,8 @@ export const SiteCode = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be a short code of letters, digits, _ . or -, e.g. SG1')
   .describe('Site code, e.g. SG1');
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2021-03');
-const quarter = z.string().regex(/^\d{4}[Qq][1-4]$/, 'must be a quarter like 2021Q1');
+const month = zMonth;
+const quarter = zQuarter;
 
 const usdPerKwh = z.coerce
   .number()

@@ -1,21 +1,9 @@
 import { z } from 'zod';
-import { parseQuarter } from '../kernel/calendar.js';
-import { AppError } from '../kernel/errors.js';
+import { zQuarter } from '../kernel/calendar-schemas.js';
 import { METRIC_NAMES } from './guidance-model.js';
 import { REPORT_FORMATS } from './render.js';
 
-export const quarter = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return parseQuarter(text, 'quarter');
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      ctx.addIssue({ code: 'custom', message: 'must be a quarter written YYYYQn, such as 2020Q4' });
-      return z.NEVER;
-    }
-  })
-  .describe('Quarter, e.g. 2020Q4');
+export const quarter = zQuarter.describe('Quarter, e.g. 2020Q4');
 
 export const ReportParams = z.object({ quarter }).strict();
 export const ReportQuery = z

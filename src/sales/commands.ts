@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getProduct } from '../catalog/service.js';
 import { defineAction } from '../cli/command.js';
-import { parseInput, pickOptions } from '../cli/input.js';
+import { parseId, parseInput, pickOptions } from '../cli/input.js';
 import { type Progress, progress as progressBar } from '../cli/progress.js';
 import { table } from '../cli/table.js';
 import { AppError, invalid } from '../kernel/errors.js';
@@ -47,12 +47,7 @@ const usd = (c: bigint) => formatUsd(c);
 const ths = (n: number) => formatHashrate(n);
 const n = (x: number) => x.toLocaleString('en-US');
 
-function contractId(text: string | undefined): number {
-  const id = Number(text);
-  if (!Number.isSafeInteger(id) || id <= 0)
-    throw invalid('contract', `contract must be a contract number, got "${text}".`);
-  return id;
-}
+const contractId = (text: string | undefined): number => parseId(text, 'contract');
 
 function describeContract(c: ContractView): string {
   const f = c.figures;

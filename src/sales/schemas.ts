@@ -4,36 +4,13 @@
  * values and cents by the kernel's parsers, never here.
  */
 import { z } from 'zod';
-import { parseDay, parseMonth, parseQuarter } from '../kernel/calendar.js';
+import { zDay as day, zMonth as month, zQuarter as quarter } from '../kernel/calendar-schemas.js';
 import { AppError } from '../kernel/errors.js';
 import { parseUsd } from '../kernel/money.js';
 import { CONTRACT_KINDS, REGIONS } from './model.js';
 
-/** A string read by a kernel parser; its refusal becomes the field's zod issue. */
-function parsed<T>(parse: (text: string) => T, message: string) {
-  return z.string().transform((text, ctx) => {
-    try {
-      return parse(text);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    }
-  });
-}
+export { day, month, quarter };
 
-export const day = parsed(
-  (t) => parseDay(t, 'day'),
-  'must be a calendar date written YYYY-MM-DD, such as 2021-03-15',
-);
-export const month = parsed(
-  (t) => parseMonth(t, 'month'),
-  'must be a month written YYYY-MM, such as 2021-03',
-);
-export const quarter = parsed(
-  (t) => parseQuarter(t, 'quarter'),
-  'must be a quarter written YYYYQn, such as 2020Q4',
-);
 const quarterOrYear = z
   .string()
   .trim()

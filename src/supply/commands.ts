@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { defineAction } from '../cli/command.js';
-import { parseInput, pickOptions } from '../cli/input.js';
+import { parseId, parseInput, pickOptions } from '../cli/input.js';
 import { table } from '../cli/table.js';
 import { registerSetupCommands } from './commands-setup.js';
 import { planText, recommendationText } from './commands-text.js';
@@ -73,7 +73,7 @@ export function registerSupplyCommands(program: Command): void {
     { role: 'supply' },
     async (app, opts, [id]) => {
       const input = parseInput(WaferOrderOut, { month: opts.month });
-      const o = await markWaferOrderOut(app, app.actor, Number(id), input, app.idempotencyKey);
+      const o = await markWaferOrderOut(app, app.actor, parseId(id, 'order'), input, app.idempotencyKey);
       return {
         json: o,
         text: `wafer order #${o.id} out in ${o.outMonth}, ${fmt(o.expectedDies)} good dies expected`,
@@ -90,7 +90,7 @@ export function registerSupplyCommands(program: Command): void {
     { role: 'supply' },
     async (app, opts, [id]) => {
       const input = parseInput(WaferOrderReceived, { month: opts.month, chipsReceived: opts.chips });
-      const o = await receiveWaferOrder(app, app.actor, Number(id), input, app.idempotencyKey);
+      const o = await receiveWaferOrder(app, app.actor, parseId(id, 'order'), input, app.idempotencyKey);
       return {
         json: o,
         text: `wafer order #${o.id} received in ${o.receivedMonth}: ${fmt(o.chipsReceived ?? 0)} chips against ${fmt(o.expectedDies)} expected`,
@@ -107,7 +107,7 @@ export function registerSupplyCommands(program: Command): void {
     { role: 'supply' },
     async (app, opts, [id]) => {
       const input = parseInput(WaferOrderCancel, { month: opts.month, reason: opts.reason });
-      const o = await cancelWaferOrder(app, app.actor, Number(id), input, app.idempotencyKey);
+      const o = await cancelWaferOrder(app, app.actor, parseId(id, 'order'), input, app.idempotencyKey);
       return {
         json: o,
         text: `wafer order #${o.id} cancelled in ${o.cancelled?.month}: ${fmt(o.wafers)} wafers freed, ${fmt(o.expectedDies)} expected dies no longer planned`,

@@ -4,6 +4,7 @@
  * are checked by model.ts, which names the field and says why.
  */
 import { z } from 'zod';
+import { zMonth } from '../kernel/calendar-schemas.js';
 import { WAFER_ORDER_STATUSES } from './plan.js';
 import { YIELD_SHAPES } from './yield.js';
 
@@ -14,10 +15,7 @@ const code = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
     'must be a short code of letters, digits, . _ or -, e.g. tsmc or A12',
   );
-export const month = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM, such as 2021-03');
+export const month = zMonth;
 const number = z.coerce.number({ error: 'must be a number' });
 const whole = number.int('must be a whole number');
 const id = whole.positive('must be greater than 0');

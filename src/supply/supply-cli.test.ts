@@ -245,6 +245,13 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
     expect(noReason.status).toBe(2);
     expect(noReason.stderr).toMatch(/^error: --reason: must say why\n$/);
     expect(ok(['supply', 'order', 'list', '--status', 'cancelled', '--json']).stdout.trim()).toBe('[]');
+    // An order's number that is not one is refused in one line, not with a stack.
+    const notANumber = runCli(
+      ['supply', 'order', 'cancel', 'abc', '--month', '2021-03', '--reason', 'x'],
+      env,
+    );
+    expect(notANumber.status).toBe(2);
+    expect(notANumber.stderr).toBe('error: order must be a number such as 12, got "abc". (field: order)\n');
     const badStatus = runCli(['supply', 'order', 'list', '--status', 'lost'], env);
     expect(badStatus.status).toBe(2);
     expect(badStatus.stderr).toMatch(/^error: --status: must be one of placed, out, received, cancelled\n$/);

@@ -362,6 +362,9 @@ describe('the plan and the recommendation against the order book', () => {
     const bad = await s.call('GET', '/api/supply/plan?from=2021-13&to=2021-04', { role: 'viewer' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('from');
+    const yearZero = await s.call('GET', '/api/supply/plan?from=0000-01&to=0000-02', { role: 'viewer' });
+    expect(yearZero.status).toBe(400);
+    expect(yearZero.body.error.field).toBe('from');
   });
 
   it('refuses bad input over HTTP with the field and changes nothing', async () => {
