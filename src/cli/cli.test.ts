@@ -125,6 +125,14 @@ describe('the hashforge command', { timeout: 600_000 }, () => {
     expect(pay.status, pay.stderr).toBe(2);
     expect(pay.stderr).toMatch(/^error: --amount: /);
     expect(pay.stderr).not.toContain('amountUsd');
+    // A value inside a repeated option is named by the option and its place among them.
+    const deliver = runCli(['sales', 'deliver', '1', '--day', '2021-01-05', '--line', '1:abc'], env);
+    expect(deliver.status, deliver.stderr).toBe(2);
+    expect(deliver.stderr).toBe('error: --line #1 units: must be a number\n');
+    // A usage error is one line too.
+    const usage = runCli(['supply', 'plan', '--from', '2021-01'], env);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toBe("error: required option '--to <month>' not specified (add --help for usage)\n");
     const missing = runCli(['catalog', 'add', '--kind', 'machine'], env);
     expect(missing.status, missing.stderr).toBe(2);
     const unknownFile = runCli(['market', 'import', '/nonexistent.csv'], env);

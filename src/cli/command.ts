@@ -94,7 +94,9 @@ function namedAsOption(error: unknown, command: Command, fieldOptions: Record<st
   if (!(error instanceof AppError) || error.field === undefined) return error;
   const field = error.field;
   const option =
-    fieldOptions[field] ?? command.options.find((o) => o.attributeName() === field && o.long)?.long;
+    fieldOptions[field] ??
+    command.options.find((o) => o.attributeName() === field && o.long)?.long ??
+    repeatedOption(field, fieldOptions);
   if (option === undefined) return error;
   // "amountUsd: must be …" and "amountUsd must be …" both open with the field's name.
   const opens = error.message.startsWith(`${field}: `) || error.message.startsWith(`${field} `);
@@ -110,6 +112,20 @@ function namedAsOption(error: unknown, command: Command, fieldOptions: Record<st
  */
 function localActor(): Actor {
   return { id: `local:${process.env.USER ?? 'admin'}`, role: 'admin' };
+}
+
+/**
+ * A field inside a repeated option's values (`lines.1.units` from the second `--line`) as the user
+ * wrote it: `--line #2 units`. The map names the list (`lines: '--line'`).
+ */
+function repeatedOption(field: string, fieldOptions: Record<string, string>): string | undefined {
+  const list = Object.keys(fieldOptions)
+    .filter((k) => field.startsWith(`${k}.`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (list === undefined) return undefined;
+  const [, index, rest] = /^(\d+)(?:\.(.+))?$/.exec(field.slice(list.length + 1)) ?? [];
+  if (index === undefined) return undefined;
+  return `${fieldOptions[list]} #${Number(index) + 1}${rest ? ` ${rest}` : ''}`;
 }
 
 /**

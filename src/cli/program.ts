@@ -8,7 +8,10 @@ export function buildProgram(): Command {
     .description(
       'HashForge: sales, supply, fleet, self-mining, treasury and the quarterly report of an ASIC company',
     )
-    .showHelpAfterError('(add --help for usage)')
+    // One line for a usage error too, with where to look, as for every other refusal.
+    .configureOutput({
+      outputError: (text, write) => write(`${text.trimEnd()} (add --help for usage)\n`),
+    })
     .exitOverride();
   program
     .command('serve')

@@ -166,7 +166,7 @@ export function registerMiningCommands(program: Command): void {
       .description('Set the electricity price from a day on')
       .requiredOption('--usd-per-kwh <price>')
       .requiredOption('--from <day>', 'day the price applies from'),
-    { role: ['ops', 'finance'] },
+    { role: ['ops', 'finance'], options: { effectiveFrom: '--from' } },
     async (app, opts, [code]) => {
       const input = parseInput(PriceChange, { usdPerKwh: opts.usdPerKwh, effectiveFrom: opts.from });
       const s = await setPrice(app, app.actor, code!, input, app.idempotencyKey);

@@ -193,6 +193,7 @@ export function registerSalesCommands(program: Command): void {
       role: ['sales', 'finance'],
       options: {
         customerId: '--customer',
+        lines: '--line',
         'terms.depositPercent': '--deposit',
         'terms.balance': '--balance',
         'terms.creditDays': '--credit-days',
@@ -317,7 +318,7 @@ export function registerSalesCommands(program: Command): void {
       collect,
       [],
     ),
-    { role: ['sales', 'supply'] },
+    { role: ['sales', 'supply'], options: { lines: '--line' } },
     async (app, opts, [id]) => {
       const lines = (opts.line as string[]).map((l) => {
         const [lineId, units] = l.split(':');

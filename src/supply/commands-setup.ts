@@ -127,6 +127,8 @@ export function registerSetupCommands(supply: Command): void {
         startMonth: '--start',
         'yieldCurve.startPct': '--start-yield',
         'yieldCurve.maturePct': '--mature-yield',
+        'yieldCurve.monthsToMature': '--months-to-mature',
+        'yieldCurve.shape': '--shape',
       },
     },
     async (app, opts) => {

@@ -179,7 +179,7 @@ export function registerSupplyCommands(program: Command): void {
       .description('Set assembly capacity from a month')
       .requiredOption('--from <month>')
       .requiredOption('--machines <n>', 'machines a month, all models together'),
-    { role: 'supply' },
+    { role: 'supply', options: { fromMonth: '--from', machinesPerMonth: '--machines' } },
     async (app, opts) => {
       const input = parseInput(AssemblyCapacity, { fromMonth: opts.from, machinesPerMonth: opts.machines });
       const r = await setAssemblyCapacity(app, app.actor, input, app.idempotencyKey);
@@ -195,7 +195,7 @@ export function registerSupplyCommands(program: Command): void {
       .description("Set self-mining's target share of production from a month")
       .requiredOption('--from <month>')
       .requiredOption('--pct <pct>'),
-    { role: 'supply' },
+    { role: 'supply', options: { fromMonth: '--from', sharePct: '--pct' } },
     async (app, opts) => {
       const input = parseInput(SelfMiningShare, { fromMonth: opts.from, sharePct: opts.pct });
       const r = await setSelfMiningShare(app, app.actor, input, app.idempotencyKey);
