@@ -128,7 +128,7 @@ describe('wafer orders', () => {
     ).toBe('month');
   });
 
-  it('cancels only a placed order, and not before it was placed', () => {
+  it('cancels only a placed order, not before it was placed nor once its out month has come', () => {
     const base = { orderId: 1, placedMonth: '2021-03', outMonth: '2021-06', month: '2021-04' };
     expect(() => checkWaferOrderStep({ ...base, status: 'placed', to: 'cancelled' })).not.toThrow();
     expect(refusal(() => checkWaferOrderStep({ ...base, status: 'out', to: 'cancelled' })).message).toMatch(
@@ -141,6 +141,13 @@ describe('wafer orders', () => {
       refusal(() => checkWaferOrderStep({ ...base, status: 'placed', to: 'cancelled', month: '2021-02' }))
         .field,
     ).toBe('month');
+    // Not yet reported out, but due out in June: by June the fab has run it.
+    expect(() =>
+      checkWaferOrderStep({ ...base, status: 'placed', to: 'cancelled', month: '2021-05' }),
+    ).not.toThrow();
+    expect(
+      refusal(() => checkWaferOrderStep({ ...base, status: 'placed', to: 'cancelled', month: '2021-06' })),
+    ).toMatchObject({ code: 'supply.wafer-order-run', field: 'month' });
   });
 
   it('refuses more chips received than the wafers hold', () => {

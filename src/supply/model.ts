@@ -192,6 +192,14 @@ export function checkWaferOrderStep(args: {
       'status',
     );
   }
+  // The fab runs an order's wafers by its out month: from then on they exist and are paid for.
+  if (args.to === 'cancelled' && args.month >= args.outMonth) {
+    throw ruleBroken(
+      'supply.wafer-order-run',
+      `Wafer order #${args.orderId} is due out of the fab in ${args.outMonth}; by ${args.month} its wafers are run and it can no longer be cancelled.`,
+      'month',
+    );
+  }
   const earliest = args.to === 'received' ? args.outMonth : args.placedMonth;
   if (args.month < earliest) {
     throw invalid(
