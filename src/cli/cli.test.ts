@@ -129,6 +129,13 @@ describe('the hashforge command', { timeout: 600_000 }, () => {
     const deliver = runCli(['sales', 'deliver', '1', '--day', '2021-01-05', '--line', '1:abc'], env);
     expect(deliver.status, deliver.stderr).toBe(2);
     expect(deliver.stderr).toBe('error: --line #1 units: must be a number\n');
+    // An empty reason is refused like any other bad value, not dropped.
+    const refund = runCli(
+      ['sales', 'refund', '1', '--day', '2021-01-05', '--amount', '1', '--reason', ' '],
+      env,
+    );
+    expect(refund.status, refund.stderr).toBe(2);
+    expect(refund.stderr).toMatch(/^error: --reason: /);
     // A usage error is one line too.
     const usage = runCli(['supply', 'plan', '--from', '2021-01'], env);
     expect(usage.status).toBe(2);

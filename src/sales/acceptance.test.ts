@@ -437,6 +437,23 @@ describe('the acceptance scenario through the HTTP API', () => {
           customerId,
           kind: 'spot',
           signedOn: '2021-04-15',
+          terms: {
+            depositPercent: 0,
+            balance: 'before-shipment',
+            creditDays: 30,
+            depositForfeitedOnCancel: false,
+          },
+          lines: [{ productId: 'A1246', units: 1, usdPerTh: '50' }],
+        },
+        'terms.creditDays',
+      ],
+      [
+        'POST',
+        '/api/sales/contracts',
+        {
+          customerId,
+          kind: 'spot',
+          signedOn: '2021-04-15',
           terms: { depositPercent: 130, balance: 'before-shipment', depositForfeitedOnCancel: false },
           lines: [{ productId: 'A1246', units: 1, usdPerTh: '50' }],
         },

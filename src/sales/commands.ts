@@ -206,7 +206,7 @@ export function registerSalesCommands(program: Command): void {
         customerId: opts.customer,
         kind: opts.kind,
         signedOn: opts.signedOn,
-        ...(opts.reference ? { reference: opts.reference } : {}),
+        ...pickOptions(opts, ['reference']),
         terms: {
           depositPercent: opts.deposit,
           balance: opts.balance,
@@ -290,7 +290,7 @@ export function registerSalesCommands(program: Command): void {
       const input = parseInput(Payment, {
         day: opts.day,
         amountUsd: opts.amount,
-        ...(opts.reference ? { reference: opts.reference } : {}),
+        ...pickOptions(opts, ['reference']),
       });
       const r = await recordPayment(app, app.actor, contractId(id), input, app.idempotencyKey);
       return { json: r, text: `payment of ${usd(input.amountUsd)} recorded\n${describeContract(r)}` };
@@ -305,7 +305,7 @@ export function registerSalesCommands(program: Command): void {
       const input = parseInput(Refund, {
         day: opts.day,
         amountUsd: opts.amount,
-        ...(opts.reason ? { reason: opts.reason } : {}),
+        ...pickOptions(opts, ['reason']),
       });
       const r = await recordRefund(app, app.actor, contractId(id), input, app.idempotencyKey);
       return { json: r, text: `refund of ${usd(input.amountUsd)} recorded\n${describeContract(r)}` };
@@ -344,7 +344,7 @@ export function registerSalesCommands(program: Command): void {
     async (app, opts, [id]) => {
       const input = parseInput(Cancellation, {
         day: opts.day,
-        ...(opts.reason ? { reason: opts.reason } : {}),
+        ...pickOptions(opts, ['reason']),
       });
       const r = await cancelContract(app, app.actor, contractId(id), input, app.idempotencyKey);
       return { json: r, text: `cancelled\n${describeContract(r)}` };
@@ -378,7 +378,7 @@ export function registerSalesCommands(program: Command): void {
       const input = parseInput(Reschedule, {
         day: opts.day,
         moves,
-        ...(opts.reason ? { reason: opts.reason } : {}),
+        ...pickOptions(opts, ['reason']),
       });
       const r = await rescheduleTranches(app, app.actor, contractId(id), input, app.idempotencyKey);
       return { json: r, text: `rescheduled\n${describeContract(r)}` };

@@ -94,7 +94,13 @@ export const NewContract = z
           .boolean()
           .describe('Whether the customer loses the deposit on cancellation'),
       })
-      .strict(),
+      .strict()
+      // Credit is a promise to wait for payment after delivery: with payment before shipment it
+      // would be silently dropped, so it is refused instead.
+      .refine((t) => t.balance === 'on-delivery' || t.creditDays === 0, {
+        path: ['creditDays'],
+        message: 'applies only when the balance is paid on delivery',
+      }),
     lines: z.array(ContractLineInput).min(1, 'a contract needs at least one line'),
   })
   .strict();
