@@ -111,7 +111,7 @@ export function parseUsd(text: string | number, field: string, opts?: { wholeCen
   if (!match || signs.length > 1 || !GROUPED_OR_PLAIN.test(body)) {
     throw invalid(
       field,
-      `${field} must be an amount of US dollars such as 1234.56, $1,234.56 or -12.30, got "${text}".`,
+      `${field} must be an amount of US dollars such as 1234.56 or $1,234.56, got "${text}".`,
     );
   }
   const cents = toCents(parseExactDecimal(body.replaceAll(',', ''))!);

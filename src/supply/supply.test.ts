@@ -103,7 +103,13 @@ describe('supply records', () => {
       placedMonth: '2020-10',
     });
     // Out 2021-01, TSMC mature at 90 %: 20 × 600 × 0.9.
-    expect(order).toMatchObject({ outMonth: '2021-01', status: 'placed', expectedDies: 10_800 });
+    expect(order).toMatchObject({
+      outMonth: '2021-01',
+      status: 'placed',
+      expectedDies: 10_800,
+      foundry: { id: 'tsmc', name: 'TSMC' },
+      design: { id: 'A12', name: 'A12' },
+    });
     const ramp = await placeWaferOrder(app, ids.actor, {
       agreementId: ids.newFab.id,
       designId: 'A12',

@@ -21,60 +21,63 @@ export async function placeWaferOrder(
   actor: Actor,
   input: NewWaferOrderInput,
   idempotencyKey?: string,
-): Promise<store.WaferOrder> {
-  return record(
+): Promise<ListedWaferOrder> {
+  return named(
     ctx,
-    // The agreement's stream: two orders racing for its last wafers of a month are serialised.
-    {
-      actor,
-      kind: 'supply.wafer-order-placed',
-      stream: `agreement:${input.agreementId}`,
-      idempotencyKey,
-      request: input,
-    },
-    async (tx) => {
-      const agreement = await store.findAgreement(tx, input.agreementId);
-      if (!agreement) throw notFound('Capacity agreement', input.agreementId, 'agreementId');
-      const foundry = await requireFoundry(tx, agreement.foundryId);
-      const design = await requireDesign(tx, input.designId);
-      const partnership = await store.findPartnershipOf(tx, foundry.id, design.id);
-      if (!partnership) {
-        throw ruleBroken(
-          'supply.no-partnership',
-          `${foundry.name} does not make the ${design.name} design; start a partnership with its yield curve first.`,
-          'designId',
-        );
-      }
-      const leadTimeMonths = input.leadTimeMonths ?? foundry.leadTimeMonths;
-      const { outMonth } = checkWaferOrder({
-        agreement: { ...agreement, foundryName: foundry.name },
-        partnership: {
-          foundryId: partnership.foundryId,
-          startMonth: partnership.startMonth,
-          designName: design.name,
-        },
-        placedMonth: input.placedMonth,
-        wafers: input.wafers,
-        leadTimeMonths,
-        alreadyPlaced: await production.wafersPlaced(tx, agreement.id, input.placedMonth),
-      });
-      const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, outMonth);
-      const id = await nextNumber(tx, 'supply-wafer-order');
-      return {
-        id,
-        agreementId: agreement.id,
-        partnershipId: partnership.id,
-        wafers: input.wafers,
-        placedMonth: input.placedMonth,
-        leadTimeMonths,
-        outMonth,
-        status: 'placed',
-        expectedDies: goodDies(input.wafers, design.diesPerWafer, yieldBp),
-        receivedMonth: null,
-        chipsReceived: null,
-      } satisfies store.WaferOrder;
-    },
-    async (_tx, event) => event.payload as store.WaferOrder,
+    await record(
+      ctx,
+      // The agreement's stream: two orders racing for its last wafers of a month are serialised.
+      {
+        actor,
+        kind: 'supply.wafer-order-placed',
+        stream: `agreement:${input.agreementId}`,
+        idempotencyKey,
+        request: input,
+      },
+      async (tx) => {
+        const agreement = await store.findAgreement(tx, input.agreementId);
+        if (!agreement) throw notFound('Capacity agreement', input.agreementId, 'agreementId');
+        const foundry = await requireFoundry(tx, agreement.foundryId);
+        const design = await requireDesign(tx, input.designId);
+        const partnership = await store.findPartnershipOf(tx, foundry.id, design.id);
+        if (!partnership) {
+          throw ruleBroken(
+            'supply.no-partnership',
+            `${foundry.name} does not make the ${design.name} design; start a partnership with its yield curve first.`,
+            'designId',
+          );
+        }
+        const leadTimeMonths = input.leadTimeMonths ?? foundry.leadTimeMonths;
+        const { outMonth } = checkWaferOrder({
+          agreement: { ...agreement, foundryName: foundry.name },
+          partnership: {
+            foundryId: partnership.foundryId,
+            startMonth: partnership.startMonth,
+            designName: design.name,
+          },
+          placedMonth: input.placedMonth,
+          wafers: input.wafers,
+          leadTimeMonths,
+          alreadyPlaced: await production.wafersPlaced(tx, agreement.id, input.placedMonth),
+        });
+        const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, outMonth);
+        const id = await nextNumber(tx, 'supply-wafer-order');
+        return {
+          id,
+          agreementId: agreement.id,
+          partnershipId: partnership.id,
+          wafers: input.wafers,
+          placedMonth: input.placedMonth,
+          leadTimeMonths,
+          outMonth,
+          status: 'placed',
+          expectedDies: goodDies(input.wafers, design.diesPerWafer, yieldBp),
+          receivedMonth: null,
+          chipsReceived: null,
+        } satisfies store.WaferOrder;
+      },
+      async (_tx, event) => event.payload as store.WaferOrder,
+    ),
   );
 }
 
@@ -97,34 +100,37 @@ export async function markWaferOrderOut(
   orderId: number,
   input: { month: Month },
   idempotencyKey?: string,
-): Promise<store.WaferOrder> {
-  return record(
+): Promise<ListedWaferOrder> {
+  return named(
     ctx,
-    {
-      actor,
-      kind: 'supply.wafer-order-out',
-      stream: `wafer-order:${orderId}`,
-      idempotencyKey,
-      request: { orderId, ...input },
-    },
-    async (tx) => {
-      const { order, partnership, design } = await orderWithDesign(tx, orderId);
-      checkWaferOrderStep({ ...order, orderId, to: 'out', month: input.month });
-      if (input.month < partnership.startMonth) {
-        throw invalid(
-          'month',
-          `The partnership making order #${orderId} starts in ${partnership.startMonth}, after ${input.month}.`,
-        );
-      }
-      // Wafers out early or late meet the yield of the month they actually come out.
-      const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, input.month);
-      return {
-        orderId,
-        outMonth: input.month,
-        expectedDies: goodDies(order.wafers, design.diesPerWafer, yieldBp),
-      } satisfies WaferOrderOutPayload;
-    },
-    async (tx) => (await production.findWaferOrder(tx, orderId))!,
+    await record(
+      ctx,
+      {
+        actor,
+        kind: 'supply.wafer-order-out',
+        stream: `wafer-order:${orderId}`,
+        idempotencyKey,
+        request: { orderId, ...input },
+      },
+      async (tx) => {
+        const { order, partnership, design } = await orderWithDesign(tx, orderId);
+        checkWaferOrderStep({ ...order, orderId, to: 'out', month: input.month });
+        if (input.month < partnership.startMonth) {
+          throw invalid(
+            'month',
+            `The partnership making order #${orderId} starts in ${partnership.startMonth}, after ${input.month}.`,
+          );
+        }
+        // Wafers out early or late meet the yield of the month they actually come out.
+        const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, input.month);
+        return {
+          orderId,
+          outMonth: input.month,
+          expectedDies: goodDies(order.wafers, design.diesPerWafer, yieldBp),
+        } satisfies WaferOrderOutPayload;
+      },
+      async (tx) => (await production.findWaferOrder(tx, orderId))!,
+    ),
   );
 }
 
@@ -134,35 +140,38 @@ export async function receiveWaferOrder(
   orderId: number,
   input: { month: Month; chipsReceived: number },
   idempotencyKey?: string,
-): Promise<store.WaferOrder & { shortfall: number }> {
-  return record(
+): Promise<ListedWaferOrder & { shortfall: number }> {
+  return named(
     ctx,
-    {
-      actor,
-      kind: 'supply.wafer-order-received',
-      stream: `wafer-order:${orderId}`,
-      idempotencyKey,
-      request: { orderId, ...input },
-    },
-    async (tx) => {
-      const { order, design } = await orderWithDesign(tx, orderId);
-      checkWaferOrderStep({ ...order, orderId, to: 'received', month: input.month });
-      checkChipsReceived({
-        orderId,
-        wafers: order.wafers,
-        diesPerWafer: design.diesPerWafer,
-        chips: input.chipsReceived,
-      });
-      return {
-        orderId,
-        month: input.month,
-        chipsReceived: input.chipsReceived,
-      } satisfies WaferOrderReceivedPayload;
-    },
-    async (tx) => {
-      const order = (await production.findWaferOrder(tx, orderId))!;
-      return { ...order, shortfall: order.expectedDies - input.chipsReceived };
-    },
+    await record(
+      ctx,
+      {
+        actor,
+        kind: 'supply.wafer-order-received',
+        stream: `wafer-order:${orderId}`,
+        idempotencyKey,
+        request: { orderId, ...input },
+      },
+      async (tx) => {
+        const { order, design } = await orderWithDesign(tx, orderId);
+        checkWaferOrderStep({ ...order, orderId, to: 'received', month: input.month });
+        checkChipsReceived({
+          orderId,
+          wafers: order.wafers,
+          diesPerWafer: design.diesPerWafer,
+          chips: input.chipsReceived,
+        });
+        return {
+          orderId,
+          month: input.month,
+          chipsReceived: input.chipsReceived,
+        } satisfies WaferOrderReceivedPayload;
+      },
+      async (tx) => {
+        const order = (await production.findWaferOrder(tx, orderId))!;
+        return { ...order, shortfall: order.expectedDies - input.chipsReceived };
+      },
+    ),
   );
 }
 
@@ -176,37 +185,37 @@ export async function cancelWaferOrder(
   orderId: number,
   input: { month: Month; reason: string },
   idempotencyKey?: string,
-): Promise<store.WaferOrder> {
-  return record(
+): Promise<ListedWaferOrder> {
+  return named(
     ctx,
-    {
-      actor,
-      kind: 'supply.wafer-order-cancelled',
-      stream: `wafer-order:${orderId}`,
-      idempotencyKey,
-      request: { orderId, ...input },
-    },
-    async (tx) => {
-      const order = await requireWaferOrder(tx, orderId);
-      checkWaferOrderStep({ ...order, orderId, to: 'cancelled', month: input.month });
-      return { orderId, month: input.month, reason: input.reason } satisfies WaferOrderCancelledPayload;
-    },
-    async (tx) => (await production.findWaferOrder(tx, orderId))!,
+    await record(
+      ctx,
+      {
+        actor,
+        kind: 'supply.wafer-order-cancelled',
+        stream: `wafer-order:${orderId}`,
+        idempotencyKey,
+        request: { orderId, ...input },
+      },
+      async (tx) => {
+        const order = await requireWaferOrder(tx, orderId);
+        checkWaferOrderStep({ ...order, orderId, to: 'cancelled', month: input.month });
+        return { orderId, month: input.month, reason: input.reason } satisfies WaferOrderCancelledPayload;
+      },
+      async (tx) => (await production.findWaferOrder(tx, orderId))!,
+    ),
   );
 }
 
-/** A wafer order as lists show it: with the foundry that runs it and the design it makes, by name. */
+/** A wafer order as the API shows it: with the foundry that runs it and the design it makes, by name. */
 export interface ListedWaferOrder extends store.WaferOrder {
   foundry: { id: string; name: string };
   design: { id: string; name: string };
 }
 
-export async function listWaferOrders(
-  ctx: AppContext,
-  filter: { status?: store.WaferOrder['status'] } = {},
-): Promise<ListedWaferOrder[]> {
-  const [orders, partnerships, foundries, designs] = await Promise.all([
-    production.selectWaferOrders(ctx.db, filter),
+/** Reads the partnerships, foundries and designs once; names any number of orders with them. */
+async function orderNamer(ctx: AppContext) {
+  const [partnerships, foundries, designs] = await Promise.all([
     store.selectPartnerships(ctx.db),
     store.selectFoundries(ctx.db),
     store.selectDesigns(ctx.db),
@@ -214,12 +223,22 @@ export async function listWaferOrders(
   const partnership = new Map(partnerships.map((p) => [p.id, p]));
   const foundryName = new Map(foundries.map((f) => [f.id, f.name]));
   const designName = new Map(designs.map((d) => [d.id, d.name]));
-  return orders.map((o) => {
+  return <T extends store.WaferOrder>(o: T): T & ListedWaferOrder => {
     const p = partnership.get(o.partnershipId)!;
     return {
       ...o,
       foundry: { id: p.foundryId, name: foundryName.get(p.foundryId) ?? p.foundryId },
       design: { id: p.designId, name: designName.get(p.designId) ?? p.designId },
     };
-  });
+  };
+}
+
+const named = async <T extends store.WaferOrder>(ctx: AppContext, order: T) => (await orderNamer(ctx))(order);
+
+export async function listWaferOrders(
+  ctx: AppContext,
+  filter: { status?: store.WaferOrder['status'] } = {},
+): Promise<ListedWaferOrder[]> {
+  const [orders, name] = await Promise.all([production.selectWaferOrders(ctx.db, filter), orderNamer(ctx)]);
+  return orders.map(name);
 }

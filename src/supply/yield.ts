@@ -69,7 +69,9 @@ export function parseYieldCurve(input: YieldCurveInput, prefix = 'yieldCurve'): 
     if (bp < 0 || bp > BASIS_POINTS) {
       throw invalid(
         `${prefix}.${name}`,
-        `${prefix}.${name} must be a yield between 0% and 100%, got ${pct}%: no wafer gives more good dies than it has.`,
+        `${prefix}.${name} must be a yield between 0% and 100%, got ${pct}%: ${
+          bp < 0 ? 'no wafer gives fewer than zero good dies' : 'no wafer gives more good dies than it has'
+        }.`,
       );
     }
   }
