@@ -140,11 +140,19 @@ interface Queue {
   stock: number;
 }
 
-function selfMiningNote(target: number, got: number, built: number, builtToTranches: number): string {
+function selfMiningNote(
+  target: number,
+  got: number,
+  built: number,
+  builtToTranches: number,
+  unitsToTranches: number,
+): string {
   if (builtToTranches > 0) {
+    const fromStock = unitsToTranches - builtToTranches;
     return (
       `Self-mining got ${fmt(got)} of its ${fmt(target)}-unit target: contract tranches due come first ` +
-      `and took ${fmt(builtToTranches)} of the ${fmt(built)} machines built.`
+      `and took ${fmt(builtToTranches)} of the ${fmt(built)} machines built` +
+      `${fromStock > 0 ? ` (and ${fmt(fromStock)} more from stock)` : ''}.`
     );
   }
   return `Self-mining got ${fmt(got)} of its ${fmt(target)}-unit target: only ${fmt(built)} machines were built against the capacity.`;
@@ -340,6 +348,7 @@ export function allocateOutput(input: AllocationInput): AllocationResult {
           selfMining,
           supply.built,
           supply.built - builtAfterTranches,
+          unitsToTranches,
         );
       }
       products.push(allocation);

@@ -195,7 +195,7 @@ describe('buildPlan', () => {
       },
     ]);
     expect(january).toMatchObject({ fromBeforePlan: 20, selfMining: 0, toStock: 0, stockEnd: 0 });
-    expect(january.selfMiningNote).toMatch(/took 50 of the 50 machines built/);
+    expect(january.selfMiningNote).toMatch(/took 50 of the 50 machines built \(and 20 more from stock\)\./);
     // Every machine is accounted for: built, plus those from before, went somewhere.
     const t = plan.totals;
     expect(t.machinesBuilt + t.fromBeforePlan).toBe(t.toTranches + t.selfMining + t.stockEnd);
