@@ -230,7 +230,8 @@ describe('the dashboard in Chromium', () => {
     await section.getByLabel('BTC price').fill('lots');
     await expect
       .poll(() => section.locator('.field.has-error .field-error').textContent())
-      .toMatch(/amount of US dollars/);
+      .toMatch(/^must be an amount of US dollars/);
+    await section.getByText('Correct the field above to see the advice.').waitFor();
     const at = async (price: string, shown: string) => {
       await section.getByLabel('BTC price').fill(price);
       await expect

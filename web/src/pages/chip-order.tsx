@@ -38,8 +38,9 @@ export function ChipOrder({ defaultMonth }: { defaultMonth: string }) {
   const advice = useApi<Recommendation>(
     `/api/supply/recommendation${query({ month, btcUsd: btcUsd.trim() })}`,
   );
+  // Beside its field a refusal need not name the API's field ("btcUsd must be …" → "must be …").
   const fieldError = (field: string) =>
-    advice.error?.field === field ? advice.error.message.replace(`${field}: `, '') : undefined;
+    advice.error?.field === field ? advice.error.message.replace(new RegExp(`^${field}:? `), '') : undefined;
   // A refusal of a field is said beside it; any other is said in place of the advice.
   const otherError = advice.error && !fieldError('month') && !fieldError('btcUsd') ? advice.error : undefined;
   return (
@@ -69,6 +70,8 @@ export function ChipOrder({ defaultMonth }: { defaultMonth: string }) {
       {() =>
         otherError ? (
           <ErrorText error={otherError} />
+        ) : advice.error ? (
+          <p className="muted">Correct the field above to see the advice.</p>
         ) : advice.data === undefined ? (
           <p className="muted" aria-busy="true">
             Loading…
@@ -100,7 +103,7 @@ function Advice({ r }: { r: Recommendation }) {
         <Figure
           label={`Payback of an ${r.inputs.model.productId}`}
           value={r.inputs.paybackDays === null ? 'never' : `${count(Math.round(r.inputs.paybackDays))} days`}
-          sub={`buyers take ${Math.round(r.demand.spotShare * 100)} % of free capacity`}
+          sub={`buyers take ${Math.round(r.demand.spotShare * 1000) / 10} % of free capacity`}
         />
       </div>
       <DataTable

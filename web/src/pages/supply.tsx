@@ -121,7 +121,11 @@ export function SupplyPage() {
                   label="Machines built"
                   value={count(t.machinesBuilt)}
                   sub={
-                    (rows.some((r) => r.planned) ? 'actual, then planned' : 'actual') +
+                    (rows.every((r) => r.planned)
+                      ? 'planned'
+                      : rows.some((r) => r.planned)
+                        ? 'actual, then planned'
+                        : 'actual') +
                     (t.fromBeforePlan > 0
                       ? `; ${count(t.fromBeforePlan)} more delivered from before ${p.from}`
                       : '')
@@ -255,7 +259,8 @@ export function SupplyPage() {
           />
         )}
       </Section>
-      <ChipOrder defaultMonth={from} />
+      {/* Keyed by the plan's first month: moving the plan moves the order's month with it. */}
+      <ChipOrder key={from} defaultMonth={from} />
       <WaferOrders onChange={plan.reload} />
     </>
   );

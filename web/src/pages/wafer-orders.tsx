@@ -47,7 +47,11 @@ export function WaferOrders({ onChange }: { onChange: () => void }) {
             { label: 'Placed', render: (o) => o.placedMonth },
             { label: 'Out', render: (o) => o.outMonth },
             { label: 'Status', render: (o) => <span className={`badge ${o.status}`}>{o.status}</span> },
-            { label: 'Good dies expected', num: true, render: (o) => count(o.expectedDies) },
+            {
+              label: 'Good dies expected',
+              num: true,
+              render: (o) => (o.status === 'cancelled' ? '—' : count(o.expectedDies)),
+            },
             {
               label: 'Chips received',
               num: true,
