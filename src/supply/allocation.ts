@@ -242,18 +242,21 @@ export function allocateOutput(input: AllocationInput): AllocationResult {
     tranches.push(outcome);
   }
 
-  const recorded = new Map<string, DeliveryMade[]>();
-  const deliveredIn = new Map<Month, Set<string>>();
+  // Recorded deliveries by month, then by model.
+  const recorded = new Map<Month, Map<string, DeliveryMade[]>>();
   for (const d of input.deliveries ?? []) {
-    const key = `${d.productId}|${d.month}`;
-    recorded.set(key, [...(recorded.get(key) ?? []), d]);
-    deliveredIn.set(d.month, (deliveredIn.get(d.month) ?? new Set()).add(d.productId));
+    const byModel = recorded.get(d.month) ?? new Map<string, DeliveryMade[]>();
+    recorded.set(d.month, byModel);
+    const list = byModel.get(d.productId);
+    if (list) list.push(d);
+    else byModel.set(d.productId, [d]);
   }
   const months: AllocationResult['months'] = [];
   for (const month of input.months) {
     const supplyByProduct = new Map(input.supply(month).map((s) => [s.productId, s]));
+    const deliveredByModel = recorded.get(month);
     const productIds = [
-      ...new Set([...supplyByProduct.keys(), ...queues.keys(), ...(deliveredIn.get(month) ?? [])]),
+      ...new Set([...supplyByProduct.keys(), ...queues.keys(), ...(deliveredByModel?.keys() ?? [])]),
     ].sort();
     const selfMiningBp = input.selfMiningBp(month);
     const products: ProductMonthAllocation[] = [];
@@ -261,14 +264,13 @@ export function allocateOutput(input: AllocationInput): AllocationResult {
       const supply = supplyByProduct.get(productId) ?? { productId, built: 0, capacity: 0 };
       const q = queues.get(productId);
       const stockStart = q?.stock ?? 0;
-      const taken = takeRecorded(recorded.get(`${productId}|${month}`) ?? [], stockStart, supply.built);
+      const taken = takeRecorded(deliveredByModel?.get(productId) ?? [], stockStart, supply.built);
       let stock = taken.stock;
       let built = taken.built;
       const toTranches: TrancheAllocation[] = taken.allocations;
-      const unitsRecorded = taken.allocations.reduce((n, a) => n + a.units, 0);
       let unitsDue = 0;
       let unitsShort = 0;
-      let unitsToTranches = unitsRecorded;
+      let unitsToTranches = taken.allocations.reduce((n, a) => n + a.units, 0);
       if (q) {
         const newlyDueFrom = q.dueEnd;
         while (q.dueEnd < q.items.length && q.items[q.dueEnd]!.dueMonth <= month) q.dueEnd++;

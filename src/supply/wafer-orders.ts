@@ -94,6 +94,28 @@ async function orderWithDesign(db: Db, orderId: number) {
   return { order, partnership, design };
 }
 
+/**
+ * One step in an order's life (out, received, cancelled), on the order's own stream so that two
+ * steps racing for one order are serialised; answered with the order as it now stands, named.
+ */
+async function recordOrderStep<R extends store.WaferOrder>(
+  ctx: AppContext,
+  step: { actor: Actor; kind: string; orderId: number; input: object; idempotencyKey: string | undefined },
+  decide: (tx: Db) => Promise<unknown>,
+  answer: (order: store.WaferOrder) => R,
+): Promise<R & ListedWaferOrder> {
+  const { actor, kind, orderId, input, idempotencyKey } = step;
+  return named(
+    ctx,
+    await record(
+      ctx,
+      { actor, kind, stream: `wafer-order:${orderId}`, idempotencyKey, request: { orderId, ...input } },
+      decide,
+      async (tx) => answer((await production.findWaferOrder(tx, orderId))!),
+    ),
+  );
+}
+
 export async function markWaferOrderOut(
   ctx: AppContext,
   actor: Actor,
@@ -101,36 +123,27 @@ export async function markWaferOrderOut(
   input: { month: Month },
   idempotencyKey?: string,
 ): Promise<ListedWaferOrder> {
-  return named(
+  return recordOrderStep(
     ctx,
-    await record(
-      ctx,
-      {
-        actor,
-        kind: 'supply.wafer-order-out',
-        stream: `wafer-order:${orderId}`,
-        idempotencyKey,
-        request: { orderId, ...input },
-      },
-      async (tx) => {
-        const { order, partnership, design } = await orderWithDesign(tx, orderId);
-        checkWaferOrderStep({ ...order, orderId, to: 'out', month: input.month });
-        if (input.month < partnership.startMonth) {
-          throw invalid(
-            'month',
-            `The partnership making order #${orderId} starts in ${partnership.startMonth}, after ${input.month}.`,
-          );
-        }
-        // Wafers out early or late meet the yield of the month they actually come out.
-        const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, input.month);
-        return {
-          orderId,
-          outMonth: input.month,
-          expectedDies: goodDies(order.wafers, design.diesPerWafer, yieldBp),
-        } satisfies WaferOrderOutPayload;
-      },
-      async (tx) => (await production.findWaferOrder(tx, orderId))!,
-    ),
+    { actor, kind: 'supply.wafer-order-out', orderId, input, idempotencyKey },
+    async (tx) => {
+      const { order, partnership, design } = await orderWithDesign(tx, orderId);
+      checkWaferOrderStep({ ...order, orderId, to: 'out', month: input.month });
+      if (input.month < partnership.startMonth) {
+        throw invalid(
+          'month',
+          `The partnership making order #${orderId} starts in ${partnership.startMonth}, after ${input.month}.`,
+        );
+      }
+      // Wafers out early or late meet the yield of the month they actually come out.
+      const yieldBp = yieldInMonth(partnership.curve, partnership.startMonth, input.month);
+      return {
+        orderId,
+        outMonth: input.month,
+        expectedDies: goodDies(order.wafers, design.diesPerWafer, yieldBp),
+      } satisfies WaferOrderOutPayload;
+    },
+    (order) => order,
   );
 }
 
@@ -141,37 +154,25 @@ export async function receiveWaferOrder(
   input: { month: Month; chipsReceived: number },
   idempotencyKey?: string,
 ): Promise<ListedWaferOrder & { shortfall: number }> {
-  return named(
+  return recordOrderStep(
     ctx,
-    await record(
-      ctx,
-      {
-        actor,
-        kind: 'supply.wafer-order-received',
-        stream: `wafer-order:${orderId}`,
-        idempotencyKey,
-        request: { orderId, ...input },
-      },
-      async (tx) => {
-        const { order, design } = await orderWithDesign(tx, orderId);
-        checkWaferOrderStep({ ...order, orderId, to: 'received', month: input.month });
-        checkChipsReceived({
-          orderId,
-          wafers: order.wafers,
-          diesPerWafer: design.diesPerWafer,
-          chips: input.chipsReceived,
-        });
-        return {
-          orderId,
-          month: input.month,
-          chipsReceived: input.chipsReceived,
-        } satisfies WaferOrderReceivedPayload;
-      },
-      async (tx) => {
-        const order = (await production.findWaferOrder(tx, orderId))!;
-        return { ...order, shortfall: order.expectedDies - input.chipsReceived };
-      },
-    ),
+    { actor, kind: 'supply.wafer-order-received', orderId, input, idempotencyKey },
+    async (tx) => {
+      const { order, design } = await orderWithDesign(tx, orderId);
+      checkWaferOrderStep({ ...order, orderId, to: 'received', month: input.month });
+      checkChipsReceived({
+        orderId,
+        wafers: order.wafers,
+        diesPerWafer: design.diesPerWafer,
+        chips: input.chipsReceived,
+      });
+      return {
+        orderId,
+        month: input.month,
+        chipsReceived: input.chipsReceived,
+      } satisfies WaferOrderReceivedPayload;
+    },
+    (order) => ({ ...order, shortfall: order.expectedDies - input.chipsReceived }),
   );
 }
 
@@ -186,24 +187,15 @@ export async function cancelWaferOrder(
   input: { month: Month; reason: string },
   idempotencyKey?: string,
 ): Promise<ListedWaferOrder> {
-  return named(
+  return recordOrderStep(
     ctx,
-    await record(
-      ctx,
-      {
-        actor,
-        kind: 'supply.wafer-order-cancelled',
-        stream: `wafer-order:${orderId}`,
-        idempotencyKey,
-        request: { orderId, ...input },
-      },
-      async (tx) => {
-        const order = await requireWaferOrder(tx, orderId);
-        checkWaferOrderStep({ ...order, orderId, to: 'cancelled', month: input.month });
-        return { orderId, month: input.month, reason: input.reason } satisfies WaferOrderCancelledPayload;
-      },
-      async (tx) => (await production.findWaferOrder(tx, orderId))!,
-    ),
+    { actor, kind: 'supply.wafer-order-cancelled', orderId, input, idempotencyKey },
+    async (tx) => {
+      const order = await requireWaferOrder(tx, orderId);
+      checkWaferOrderStep({ ...order, orderId, to: 'cancelled', month: input.month });
+      return { orderId, month: input.month, reason: input.reason } satisfies WaferOrderCancelledPayload;
+    },
+    (order) => order,
   );
 }
 
