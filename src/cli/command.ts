@@ -4,7 +4,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import { openApp } from '../app/open.js';
 import { type RoleNeed, requireRole } from '../auth/roles.js';
 import { authenticate } from '../auth/tokens.js';
-import { AppError, EXIT_CODE } from '../kernel/errors.js';
+import { AppError, afterFieldName, EXIT_CODE } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
 
 /** What a CLI action receives: the context, who is acting, and the key that makes retries safe. */
@@ -98,11 +98,8 @@ function namedAsOption(error: unknown, command: Command, fieldOptions: Record<st
     command.options.find((o) => o.attributeName() === field && o.long)?.long ??
     repeatedOption(field, fieldOptions);
   if (option === undefined) return error;
-  // "amountUsd: must be …" and "amountUsd must be …" both open with the field's name.
-  const opens = error.message.startsWith(`${field}: `) || error.message.startsWith(`${field} `);
-  const message = opens
-    ? `${option}: ${error.message.slice(field.length).replace(/^:? /, '')}`
-    : error.message;
+  const rest = afterFieldName(error.message, field);
+  const message = rest === undefined ? error.message : `${option}: ${rest}`;
   return new AppError(error.kind, error.code, message, option, error.detail);
 }
 

@@ -59,3 +59,14 @@ export const EXIT_CODE: Record<ErrorKind, number> = {
   forbidden: 4,
   unavailable: 5,
 };
+
+/**
+ * A refusal's message without the field's name it opens with ("amountUsd: must be a number",
+ * "btcUsd must be a price above 0" → "must be …"), for saying it beside the field or under the
+ * option that fed it; undefined when it does not open with the name.
+ */
+export function afterFieldName(message: string, field: string): string | undefined {
+  for (const prefix of [`${field}: `, `${field} `])
+    if (message.startsWith(prefix)) return message.slice(prefix.length);
+  return undefined;
+}

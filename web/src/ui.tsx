@@ -10,6 +10,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { afterFieldName } from '../../src/kernel/errors.js';
 import { ApiError, api, newKey } from './api.js';
 
 export interface Loaded<T> {
@@ -134,8 +135,7 @@ export function useSubmit<R>(
     busy,
     error,
     done,
-    // Beside its field the message need not repeat the API's name for it ("amountUsd: ...").
-    fieldError: (field) => (matches(field) ? error?.message.replace(`${error.field}: `, '') : undefined),
+    fieldError: (field) => (error && matches(field) ? besideField(error) : undefined),
     formError: (fields) => (error && !fields.some(matches) ? error.message : undefined),
   };
 }
@@ -144,6 +144,16 @@ type FieldProps = { label: string; error?: string | undefined; hint?: string; un
   | ({ as?: 'input' } & InputHTMLAttributes<HTMLInputElement>)
   | ({ as: 'select'; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>)
 );
+
+/**
+ * A refusal's message as said beside its field, which need not repeat the API's name for it:
+ * "amountUsd: must be a number" and "btcUsd must be a price above 0" both open with it.
+ */
+export function besideField(error: ApiError): string {
+  return (
+    (error.field === undefined ? undefined : afterFieldName(error.message, error.field)) ?? error.message
+  );
+}
 
 /** A labelled input with its error as a sentence right beside it (and announced). */
 export function Field(props: FieldProps) {

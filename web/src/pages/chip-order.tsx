@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { query } from '../api.js';
 import { count, usd } from '../format.js';
-import { DataTable, ErrorText, Field, Figure, Section, useApi } from '../ui.js';
+import { besideField, DataTable, ErrorText, Field, Figure, Section, useApi } from '../ui.js';
 
 interface Recommendation {
   month: string;
@@ -38,9 +38,8 @@ export function ChipOrder({ defaultMonth }: { defaultMonth: string }) {
   const advice = useApi<Recommendation>(
     `/api/supply/recommendation${query({ month, btcUsd: btcUsd.trim() })}`,
   );
-  // Beside its field a refusal need not name the API's field ("btcUsd must be …" → "must be …").
   const fieldError = (field: string) =>
-    advice.error?.field === field ? advice.error.message.replace(new RegExp(`^${field}:? `), '') : undefined;
+    advice.error?.field === field ? besideField(advice.error) : undefined;
   // A refusal of a field is said beside it; any other is said in place of the advice.
   const otherError = advice.error && !fieldError('month') && !fieldError('btcUsd') ? advice.error : undefined;
   return (
