@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { defineAction, defineLocalAction } from '../cli/command.js';
-import { parseInput, pickOptions } from '../cli/input.js';
+import { parseId, parseInput, pickOptions } from '../cli/input.js';
 import { type Progress, progress } from '../cli/progress.js';
 import { table } from '../cli/table.js';
 import { invalid } from '../kernel/errors.js';
@@ -11,7 +11,6 @@ import type { ScanProgress } from './discovery.js';
 import { CONTROL_KINDS, ipToNumber, MACHINE_STATUSES, numberToIp, parseFilterText } from './model.js';
 import { decodeFile } from './protocol/telemetry.js';
 import {
-  ById,
   ControlBody,
   EventsQuery,
   HashrateQuery,
@@ -155,7 +154,7 @@ export function registerFleetCommands(program: Command): void {
     { role: 'viewer' },
     async (app, opts, [id]) => {
       const period = parseInput(MachineHistoryQuery, pickOptions(opts, ['from', 'to']));
-      const h = await machineHistory(app, parseMachineId(id), period);
+      const h = await machineHistory(app, parseId(id, 'machine'), period);
       const m = h.machine;
       const lines = [
         `machine ${m.id} ${m.serial} at ${m.site} ${m.address}:${m.port}, ${m.model ?? 'model unknown'}, firmware ${m.firmware ?? '?'}`,
@@ -345,10 +344,6 @@ export function registerFleetCommands(program: Command): void {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function parseMachineId(text: string | undefined): number {
-  return parseInput(ById, { id: text }).id;
-}
 
 /** One progress bar per stage of a long job, each started when its stage begins. */
 function stageBars<S extends string>(labels: Record<S, string>) {
