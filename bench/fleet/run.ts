@@ -10,9 +10,10 @@
  *   npx tsx bench/fleet/run.ts [--sizes 10000,50000] [--sweeps 3] [--concurrency 500] [--cpu-prof DIR]
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -146,6 +147,7 @@ async function runPoller(
   sweeps: number,
   concurrency: number,
   simulatorPid: number,
+  profileDir: string | undefined,
 ): Promise<SizeResult> {
   const app = await openBenchDatabase();
   const { ctx } = app;
@@ -170,9 +172,11 @@ async function runPoller(
         postgres: commandCpuSeconds('postgres'),
       });
       const before = others();
+      const profiler = profileDir ? await startProfile() : undefined;
       const cpu = process.cpuUsage();
       const r = await sweepFleet(ctx, actor, { client, concurrency, latencies });
       const used = process.cpuUsage(cpu);
+      if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
       lastAt = r.startedAt;
       figures.push({
@@ -217,6 +221,22 @@ async function runPoller(
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** Profiles the poller's main thread through one sweep only (the scan would swamp it otherwise). */
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return session;
+}
+
+async function stopProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(profile));
+  session.disconnect();
+}
+
 function pollerProcess(
   count: number,
   sweeps: number,
@@ -235,9 +255,10 @@ function pollerProcess(
       String(concurrency),
       '--simulator-pid',
       String(simulatorPid),
+      ...(profileDir ? ['--cpu-prof', profileDir] : []),
     ],
     {
-      execArgv: [...tsxArgv(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      execArgv: tsxArgv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -284,7 +305,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       concurrency: { type: 'string', default: '500' },
       poller: { type: 'string' },
       'simulator-pid': { type: 'string' },
-      /** Where to write the poller's V8 CPU profile (open it in Chrome DevTools), to find what a poll costs. */
+      /** Where to write a V8 CPU profile of each sweep's poller (open it in Chrome DevTools), to find what a poll costs. */
       'cpu-prof': { type: 'string' },
     },
   });
@@ -296,6 +317,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       sweeps,
       concurrency,
       Number(values['simulator-pid']),
+      values['cpu-prof'],
     );
     await new Promise<void>((resolve) => (process.send ? process.send(result, () => resolve()) : resolve()));
     return [result];

@@ -21,6 +21,13 @@ export type MachineStatus = (typeof MACHINE_STATUSES)[number];
 /** Three failed polls in a row make a machine offline (hass-miner and Foreman settle on about this). */
 export const DEFAULT_OFFLINE_AFTER = 3;
 
+/**
+ * A machine whose last poll took this long, or failed, is a straggler: a sweep asks stragglers
+ * first, so that their slow answers, timeouts and retries overlap the polls of the healthy rest
+ * instead of holding the sweep open after everything else has answered.
+ */
+export const STRAGGLER_POLL_MS = 1000;
+
 /** Foreman refuses ranges of 65,536 addresses or more; a site's management network is far smaller. */
 export const MAX_SCAN_ADDRESSES = 65_536;
 

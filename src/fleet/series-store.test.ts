@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/index.js';
 import { emptyTally } from './model.js';
-import { addSweepTotals, pruneMeasurements, writePolls } from './series-store.js';
+import { addSweepTotals, machinesToPoll, pruneMeasurements, writePolls } from './series-store.js';
 import { fleetDb, insertMachines } from './store.js';
 
 describe('measurements', () => {
@@ -16,9 +16,12 @@ describe('measurements', () => {
   });
   afterAll(async () => app.close());
   const day = (d: string) => new Date(`${d}T00:00:00Z`);
+  const on = (d: string, sweep = 1) => ({ sweep, at: day(d), bucket: day(d) });
+  const failed = { machineId: 1, answered: false, durationMs: 3000, failures: 1, failure: 'timeout' };
   const ok = {
     machineId: 1,
     answered: true,
+    durationMs: 120,
     failures: 0,
     health: 'ok',
     ths: 90,
@@ -26,22 +29,12 @@ describe('measurements', () => {
   };
 
   it('adds polls to their bucket: answered and failed counted, last good figures kept', async () => {
-    await writePolls(app.db, [ok], day('2021-01-15'), day('2021-01-15'));
-    await writePolls(
-      app.db,
-      [{ machineId: 1, answered: false, failures: 1, failure: 'timeout' }],
-      day('2021-01-15'),
-      day('2021-01-15'),
-    );
-    await writePolls(app.db, [{ ...ok, ths: 80 }], day('2021-01-15'), day('2021-01-15'));
+    await writePolls(app.db, [ok], on('2021-01-15'));
+    await writePolls(app.db, [failed], on('2021-01-15'));
+    await writePolls(app.db, [{ ...ok, ths: 80 }], on('2021-01-15'));
     const row = await fleetDb(app.db).selectFrom('fleet_telemetry').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ polls: 3, samples: 2, ths_sum: 170, ths_min: 80, ths_max: 90 });
-    await writePolls(
-      app.db,
-      [{ machineId: 1, answered: false, failures: 1, failure: 'timeout' }],
-      day('2021-01-16'),
-      day('2021-01-16'),
-    );
+    await writePolls(app.db, [failed], on('2021-01-16'));
     const state = await fleetDb(app.db)
       .selectFrom('fleet_machine_state')
       .selectAll()
@@ -51,6 +44,7 @@ describe('measurements', () => {
       consecutive_failures: 1,
       last_failure: 'timeout',
       health: 'ok',
+      last_poll_ms: 3000,
     });
     expect(state.last_seen_at).toEqual(day('2021-01-15'));
     expect(state.telemetry).toEqual({ hashrateThs: { recent: 90 } });
@@ -68,5 +62,32 @@ describe('measurements', () => {
       .select(['site', 'minute'])
       .execute();
     expect(minutes.map((m) => m.site).sort()).toEqual(['*', 'SG1']);
+  });
+
+  it('pages stragglers (failed or slow last time) before the rest, and never hands one out twice', async () => {
+    await insertMachines(
+      app.db,
+      [2, 3, 4, 5].map((id) => ({
+        id,
+        serial: `d${id}`,
+        dna: `d${id}`,
+        site: 'SG1',
+        address: `10.0.0.${id}`,
+        port: 4028,
+      })),
+      app.clock.now(),
+    );
+    // Machine 1 failed above; 2 answers slowly, 3 quickly, 4 fails, 5 has never been polled.
+    const poll = (machineId: number, durationMs: number) => ({ ...ok, machineId, durationMs });
+    await writePolls(app.db, [poll(2, 1500), poll(3, 90), { ...failed, machineId: 4 }], on('2021-01-17', 7));
+    const ids = async (sweep: number, part: 'stragglers' | 'rest', afterId = 0, limit = 10) =>
+      (await machinesToPoll(app.db, { sweep, part, afterId, limit })).map((m) => m.id);
+    expect(await ids(8, 'stragglers')).toEqual([1, 2, 4]);
+    expect(await ids(8, 'stragglers', 1, 1)).toEqual([2]);
+    expect(await ids(8, 'rest')).toEqual([3, 5]);
+    // Once sweep 8 has polled a straggler and found it quick, it is not handed out again as one of the rest.
+    await writePolls(app.db, [poll(2, 80)], on('2021-01-17', 8));
+    expect(await ids(8, 'rest')).toEqual([3, 5]);
+    expect(await ids(9, 'rest')).toEqual([2, 3, 5]);
   });
 });

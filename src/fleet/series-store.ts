@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
-import { FLEET_SCOPE, type MachineStatus, type SiteTally } from './model.js';
+import { FLEET_SCOPE, type MachineStatus, type SiteTally, STRAGGLER_POLL_MS } from './model.js';
 import { fleetDb } from './store.js';
 
 /** What a sweep needs to know of each machine before polling it. */
@@ -25,8 +25,21 @@ export interface MachineToPoll {
   lastGoodThs: number | null;
 }
 
-/** One page of the registry in id order: sweeps walk it page by page, never all at once. */
-export async function machinesToPoll(db: Db, afterId: number, limit: number): Promise<MachineToPoll[]> {
+/** Failed, or slow to answer, at its last poll (null, and so neither, before its first). */
+const STRAGGLER = sql<boolean>`(s.consecutive_failures > 0 or s.last_poll_ms >= ${STRAGGLER_POLL_MS})`;
+
+/** Which part of the registry a sweep is paging through: its stragglers first, then the rest. */
+export type SweepPart = 'stragglers' | 'rest';
+
+/**
+ * One page of one part of the registry in id order: sweeps walk it page by page, never all at
+ * once. A straggler's state changes once polled, so the rest leaves out what this sweep has polled
+ * (a straggler not yet written still reads as one, and so is left out too).
+ */
+export async function machinesToPoll(
+  db: Db,
+  page: { sweep: number; part: SweepPart; afterId: number; limit: number },
+): Promise<MachineToPoll[]> {
   const rows = await fleetDb(db)
     .selectFrom('fleet_machines as m')
     .leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id')
@@ -42,9 +55,14 @@ export async function machinesToPoll(db: Db, afterId: number, limit: number): Pr
       's.consecutive_failures',
       's.hashrate_ths',
     ])
-    .where('m.id', '>', BigInt(afterId))
+    .where('m.id', '>', BigInt(page.afterId))
+    .where(
+      page.part === 'stragglers'
+        ? STRAGGLER
+        : sql<boolean>`not coalesce(${STRAGGLER}, false) and s.last_sweep is distinct from ${BigInt(page.sweep)}`,
+    )
     .orderBy('m.id')
-    .limit(limit)
+    .limit(page.limit)
     .execute();
   return rows.map((r) => ({
     id: Number(r.id),
@@ -64,6 +82,8 @@ export async function machinesToPoll(db: Db, afterId: number, limit: number): Pr
 export interface PollRecord {
   machineId: number;
   answered: boolean;
+  /** From the first connect to the end of the reply or the last failure, retries included. */
+  durationMs: number;
   failures: number;
   failure?: string | undefined;
   health?: string | undefined;
@@ -81,12 +101,18 @@ export interface PollRecord {
  * parameters per row costs more than the writes themselves. A failed poll leaves the last good
  * figures alone (coalesce) and adds a poll without a sample to its bucket.
  */
-export async function writePolls(db: Db, records: PollRecord[], at: Date, bucket: Date): Promise<void> {
+export async function writePolls(
+  db: Db,
+  records: PollRecord[],
+  poll: { sweep: number; at: Date; bucket: Date },
+): Promise<void> {
+  const { sweep, at, bucket } = poll;
   if (records.length === 0) return;
   const batch = JSON.stringify(
     records.map((r) => ({
       m: r.machineId,
       a: r.answered,
+      d: Math.round(r.durationMs),
       f: r.failures,
       e: r.failure ?? null,
       h: r.health ?? null,
@@ -101,11 +127,12 @@ export async function writePolls(db: Db, records: PollRecord[], at: Date, bucket
   await sql`
     with x as (
       select * from json_to_recordset(${batch}::json) as x(
-        m int8, a boolean, f int4, e text, h text, r text, ths float8, c float8, i float8, p float8, t json)
+        m int8, a boolean, d int4, f int4, e text, h text, r text, ths float8, c float8, i float8, p float8, t json)
     ), state as (
       insert into fleet_machine_state as s (machine_id, last_polled_at, last_seen_at, consecutive_failures,
-        last_failure, health, health_reason, hashrate_ths, telemetry)
-      select m, ${at}::timestamptz, case when a then ${at}::timestamptz end, f, e, h, r, ths, t from x
+        last_failure, health, health_reason, hashrate_ths, telemetry, last_poll_ms, last_sweep)
+      select m, ${at}::timestamptz, case when a then ${at}::timestamptz end, f, e, h, r, ths, t, d,
+        ${BigInt(sweep)}::int8 from x
       on conflict (machine_id) do update set
         last_polled_at = excluded.last_polled_at,
         last_seen_at = coalesce(excluded.last_seen_at, s.last_seen_at),
@@ -114,7 +141,9 @@ export async function writePolls(db: Db, records: PollRecord[], at: Date, bucket
         health = coalesce(excluded.health, s.health),
         health_reason = coalesce(excluded.health_reason, s.health_reason),
         hashrate_ths = coalesce(excluded.hashrate_ths, s.hashrate_ths),
-        telemetry = coalesce(excluded.telemetry, s.telemetry)
+        telemetry = coalesce(excluded.telemetry, s.telemetry),
+        last_poll_ms = excluded.last_poll_ms,
+        last_sweep = excluded.last_sweep
     )
     insert into fleet_telemetry as t (machine_id, bucket, polls, samples, ths_sum, ths_min, ths_max,
       chip_max_c, inlet_c, power_w, health)

@@ -52,6 +52,8 @@ export type FleetTables = {
     health_reason: string | null;
     hashrate_ths: number | null;
     telemetry: ColumnType<unknown, string | null, string | null>;
+    last_poll_ms: number | null;
+    last_sweep: bigint | null;
   };
   fleet_telemetry: {
     machine_id: bigint;

@@ -30,6 +30,7 @@ import {
   type PollRecord,
   pruneMeasurements,
   type Retention,
+  type SweepPart,
   startSweep,
   writePolls,
 } from './series-store.js';
@@ -145,7 +146,7 @@ async function runSweep(
         .executeTakeFirstOrThrow()
     ).n,
   );
-  const next = pager(ctx, pageSize);
+  const next = pager(ctx, sweep, pageSize);
   const tallies = new Map<string, SiteTally>();
   const failures: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
@@ -163,7 +164,7 @@ async function runSweep(
     buffer = [];
     queued++;
     writing = writing.then(async () => {
-      rowsWritten += await writeBatch(ctx, actor, sweep, batch, at, bucket);
+      rowsWritten += await writeBatch(ctx, actor, batch, { sweep, at, bucket });
       statusChanges += batch.filter((p) => p.change).length;
       queued--;
     });
@@ -234,22 +235,29 @@ async function runSweep(
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Hands out registered machines one at a time, loading the next page when one runs out. */
-function pager(ctx: AppContext, pageSize: number): () => Promise<MachineToPoll | undefined> {
+/**
+ * Hands out registered machines one at a time, stragglers first, loading the next page of the
+ * part when one runs out.
+ */
+function pager(ctx: AppContext, sweep: number, pageSize: number): () => Promise<MachineToPoll | undefined> {
+  const parts: SweepPart[] = ['stragglers', 'rest'];
   let page: MachineToPoll[] = [];
   let index = 0;
-  let after = 0;
-  let exhausted = false;
+  let afterId = 0;
   let loading: Promise<void> | undefined;
   return async () => {
     for (;;) {
       if (index < page.length) return page[index++];
-      if (exhausted) return undefined;
-      loading ??= machinesToPoll(ctx.db, after, pageSize).then((rows) => {
+      const part = parts[0];
+      if (part === undefined) return undefined;
+      loading ??= machinesToPoll(ctx.db, { sweep, part, afterId, limit: pageSize }).then((rows) => {
         page = rows;
         index = 0;
-        if (rows.length < pageSize) exhausted = true;
-        if (rows.length > 0) after = rows.at(-1)!.id;
+        if (rows.length > 0) afterId = rows.at(-1)!.id;
+        if (rows.length < pageSize) {
+          parts.shift();
+          afterId = 0;
+        }
         loading = undefined;
       });
       await loading;
@@ -279,6 +287,7 @@ function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Poll
       ? {
           machineId: m.id,
           answered: true,
+          durationMs: reply.durationMs,
           failures: 0,
           health: next.status,
           healthReason: next.reason,
@@ -288,7 +297,13 @@ function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Poll
           powerW: t?.powerW,
           telemetry: stored(t!),
         }
-      : { machineId: m.id, answered: false, failures: next.consecutiveFailures, failure: outcome.failure },
+      : {
+          machineId: m.id,
+          answered: false,
+          durationMs: reply.durationMs,
+          failures: next.consecutiveFailures,
+          failure: outcome.failure,
+        },
   };
   if (next.change) polled.change = { machineId: m.id, ...next.change };
   return polled;
@@ -316,19 +331,17 @@ function stored(
 async function writeBatch(
   ctx: AppContext,
   actor: Actor,
-  sweep: number,
   batch: Polled[],
-  at: Date,
-  bucket: Date,
+  poll: { sweep: number; at: Date; bucket: Date },
 ): Promise<number> {
+  const { sweep, at } = poll;
   if (batch.length === 0) return 0;
   const changes = batch.flatMap((p) => (p.change ? [p.change] : []));
   await inTransaction(ctx.db, async (tx) => {
     await writePolls(
       tx,
       batch.map((p) => p.record),
-      at,
-      bucket,
+      poll,
     );
     if (changes.length > 0) {
       await record(
