@@ -25,7 +25,7 @@ describe('measurements', () => {
     failures: 0,
     health: 'ok',
     ths: 90,
-    telemetry: { hashrateThs: { recent: 90 } },
+    telemetryJson: JSON.stringify({ hashrateThs: { recent: 90 } }),
   };
 
   it('adds polls to their bucket: answered and failed counted, last good figures kept', async () => {

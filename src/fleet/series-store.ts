@@ -92,7 +92,30 @@ export interface PollRecord {
   chipMaxC?: number | undefined;
   inletC?: number | undefined;
   powerW?: number | undefined;
-  telemetry?: unknown;
+  /**
+   * The latest figures as JSON text, serialised when the poll is judged: a batch waiting to be
+   * written then holds one string per machine rather than object trees the garbage collector
+   * would copy from generation to generation.
+   */
+  telemetryJson?: string | undefined;
+}
+
+/** One record as a row of the batch; the telemetry goes in as the JSON text it already is. */
+function rowJson(r: PollRecord): string {
+  const row = JSON.stringify({
+    m: r.machineId,
+    a: r.answered,
+    d: Math.round(r.durationMs),
+    f: r.failures,
+    e: r.failure ?? null,
+    h: r.health ?? null,
+    r: r.healthReason ?? null,
+    ths: r.ths ?? null,
+    c: r.chipMaxC ?? null,
+    i: r.inletC ?? null,
+    p: r.powerW ?? null,
+  });
+  return r.answered ? `${row.slice(0, -1)},"t":${r.telemetryJson ?? '{}'}}` : row;
 }
 
 /**
@@ -108,22 +131,7 @@ export async function writePolls(
 ): Promise<void> {
   const { sweep, at, bucket } = poll;
   if (records.length === 0) return;
-  const batch = JSON.stringify(
-    records.map((r) => ({
-      m: r.machineId,
-      a: r.answered,
-      d: Math.round(r.durationMs),
-      f: r.failures,
-      e: r.failure ?? null,
-      h: r.health ?? null,
-      r: r.healthReason ?? null,
-      ths: r.ths ?? null,
-      c: r.chipMaxC ?? null,
-      i: r.inletC ?? null,
-      p: r.powerW ?? null,
-      t: r.answered ? (r.telemetry ?? {}) : null,
-    })),
-  );
+  const batch = `[${records.map(rowJson).join(',')}]`;
   await sql`
     with x as (
       select * from json_to_recordset(${batch}::json) as x(

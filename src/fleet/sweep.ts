@@ -295,7 +295,7 @@ function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Poll
           chipMaxC: t?.temperatures?.hottestChipC,
           inletC: t?.temperatures?.inletC,
           powerW: t?.powerW,
-          telemetry: stored(t!),
+          telemetryJson: JSON.stringify(stored(t!)),
         }
       : {
           machineId: m.id,

@@ -93,7 +93,7 @@ describe('readAvalonModule on real strings', () => {
     ]);
     expect(m.workMode).toBe(1);
     expect(m.hardwareErrors).toBe(135);
-    expect(m.fields.HS_RCD4).toEqual({
+    expect(m.allFields().HS_RCD4).toEqual({
       Tenv: 28,
       Tavg: 65,
       Fan1: 3210,
@@ -110,7 +110,7 @@ describe('readAvalonModule on real strings', () => {
       stats: Reply[];
     };
     const [entry] = extractAvalonModules(joined.stats[0]!.STATS);
-    expect(entry!.module.fields.PS).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(entry!.module.allFields().PS).toEqual([0, 0, 0, 0, 0, 0]);
     expect(entry!.module.psu).toBeUndefined();
     expect(entry!.module.powerW).toBeUndefined();
     expect(entry!.module.powerLimitW).toBe(2220);
@@ -131,7 +131,7 @@ describe('readAvalonModule on real strings', () => {
     expect(m.boards).toEqual([{ index: 0, ghs: 44499.41, chipMaxC: 71, chips: 160 }]);
     expect(m.chipMaxC).toBe(71);
     expect(m.workLevel).toBe(0);
-    expect(m.fields['Nonce Mask']).toBe(25);
+    expect(m.allFields()['Nonce Mask']).toBe(25);
   });
 
   it('A741: five modules on each of two AUC devices, four boards of 22 chips each', () => {
@@ -153,6 +153,6 @@ describe('readAvalonModule on real strings', () => {
     expect(m.fansRpm).toEqual([2550]);
     expect(m.chipMaxC).toBe(89);
     expect(m.boards.map((b) => b.chips)).toEqual([22, 22, 22, 22]);
-    expect(m.fields.PVT_T).toBe('21-80/14-88/84 0-81/11-89/86 21-78/10-87/83 20-77/11-85/81');
+    expect(m.allFields().PVT_T).toBe('21-80/14-88/84 0-81/11-89/86 21-78/10-87/83 20-77/11-85/81');
   });
 });

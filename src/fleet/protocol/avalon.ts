@@ -33,21 +33,20 @@ const MAX_KEY_SEGMENT = 80;
 const MAX_BOARDS = 16;
 
 const SIMPLE_KEY = /^[A-Za-z_][\w .-]{0,63}$/;
-const PVT_T_KEY = /^PVT_T(\d{1,2})$/;
-const MW_KEY = /^MW(\d{1,2})$/;
 const NUMBER_TOKEN = /^-?\d+(?:\.\d+)?$/;
 const WITH_UNIT = /^(-?\d+(?:\.\d+)?)%$/;
 const UNIT_WORD = /^(?:%|[A-Za-z]{1,4})$/;
 const PAIR_TOKEN = /^(\w+):(\S+)$/;
 
 /**
- * `[ 56  57 58]` → [56, 57, 58], or undefined unless every token is a plain decimal (`-12`, `3.25`).
- * A hand-written loop because it runs for every chip of every board on every poll: integers are
- * accumulated digit by digit, only decimals with a point go through Number().
+ * Reads `[ 56  57 58]` as plain decimals (`-12`, `3.25`), pushing each to `out` when given; returns
+ * how many there were, or -1 unless every token is one. A hand-written loop because it runs for
+ * every chip of every board on every poll: integers are accumulated digit by digit, only decimals
+ * with a point go through Number().
  */
-function decimalList(text: string): number[] | undefined {
-  const out: number[] = [];
+function scanDecimals(text: string, out?: number[]): number {
   const n = text.length;
+  let count = 0;
   let i = 0;
   while (i < n) {
     while (i < n && text.charCodeAt(i) <= 32) i++;
@@ -63,19 +62,26 @@ function decimalList(text: string): number[] | undefined {
       digits++;
       c = text.charCodeAt(++i);
     }
-    if (digits === 0) return undefined;
+    if (digits === 0) return -1;
     if (i < n && c === 46) {
       const fraction = ++i;
       c = text.charCodeAt(i);
       while (i < n && c >= 48 && c <= 57) c = text.charCodeAt(++i);
-      if (i === fraction) return undefined;
-      value = Number(text.slice(start, i));
+      if (i === fraction) return -1;
+      if (out) value = Number(text.slice(start, i));
     } else if (negative) value = -value;
-    if (i < n && text.charCodeAt(i) > 32) return undefined;
+    if (i < n && text.charCodeAt(i) > 32) return -1;
     // Integers past 2^53 lose precision either way; Number() at least rounds them correctly.
-    out.push(digits > 15 ? Number(text.slice(start, i)) : value);
+    out?.push(digits > 15 ? Number(text.slice(start, i)) : value);
+    count++;
   }
-  return out;
+  return count;
+}
+
+/** `[ 56  57 58]` → [56, 57, 58], or undefined unless every token is a plain decimal. */
+function decimalList(text: string): number[] | undefined {
+  const out: number[] = [];
+  return scanDecimals(text, out) < 0 ? undefined : out;
 }
 
 function typeValue(key: string, raw: string): AvalonValue {
@@ -154,6 +160,14 @@ export class AvalonFieldText {
     return text === undefined ? undefined : typeValue(key, text);
   }
 
+  /** How many numbers a list field holds (as `list(get(key))?.length`), without building the list. */
+  count(key: string): number | undefined {
+    const text = this.raw.get(key);
+    if (text === undefined || STRING_FIELDS.has(key)) return undefined;
+    const n = scanDecimals(text);
+    return n > 0 ? n : undefined;
+  }
+
   /** Adds the keys of `other` this one lacks (`HBinfo` completing a module's own string). */
   fillFrom(other: AvalonFieldText): void {
     for (const [key, text] of other.raw) if (!this.raw.has(key)) this.raw.set(key, text);
@@ -224,8 +238,12 @@ export interface AvalonModule {
   workLevel?: number;
   softOff?: number;
   led?: number;
-  /** Every key of the module string, typed (on first use: polls never need most of them). */
-  readonly fields: AvalonFields;
+  /**
+   * Every key of the module string, typed when asked for (polls never need most of them). A method,
+   * not a getter: an accessor in the object literal would put every module object in V8's slow
+   * dictionary mode, which made normalising a reply a quarter slower.
+   */
+  readonly allFields: () => AvalonFields;
 }
 
 const num = (v: AvalonValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -268,49 +286,53 @@ function readPsu(ps: number[] | undefined): AvalonPsu | undefined {
   return psu;
 }
 
-function readBoards(f: AvalonFieldText): AvalonBoard[] {
-  const indexed = (pattern: RegExp) =>
-    [...f.keys()]
-      .map((k) => pattern.exec(k))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .filter((i) => i < MAX_BOARDS);
+/** Per-board list keys (`PVT_T2`, `MW3`) and fan keys (`Fan1`), found in one pass over the keys. */
+const BOARD_LIST_KEY = /^(?:PVT_T|MW)(\d{1,2})$/;
+const FAN_KEY = /^Fan(\d+)$/;
+
+function keyIndex(f: AvalonFieldText): { boardLists: number; fans: string[] } {
+  let boardLists = 0;
+  const fans: string[] = [];
+  for (const key of f.keys()) {
+    const first = key.charCodeAt(0);
+    if (first === 80 /* P */ || first === 77 /* M */) {
+      const board = BOARD_LIST_KEY.exec(key);
+      if (board && Number(board[1]) < MAX_BOARDS) boardLists = Math.max(boardLists, Number(board[1]) + 1);
+    } else if (first === 70 /* F */ && FAN_KEY.test(key)) fans.push(key);
+  }
+  fans.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  return { boardLists, fans };
+}
+
+function readBoards(f: AvalonFieldText, boardLists: number): AvalonBoard[] {
   const ghs = list(f.get('MGHS'));
   const tmax = list(f.get('MTmax'));
   const tavg = list(f.get('MTavg'));
   const count = Math.min(
     MAX_BOARDS,
-    Math.max(
-      ghs?.length ?? 0,
-      tmax?.length ?? 0,
-      tavg?.length ?? 0,
-      ...indexed(PVT_T_KEY).map((i) => i + 1),
-      ...indexed(MW_KEY).map((i) => i + 1),
-    ),
+    Math.max(ghs?.length ?? 0, tmax?.length ?? 0, tavg?.length ?? 0, boardLists),
   );
   const boards: AvalonBoard[] = [];
   for (let b = 0; b < count; b++) {
     const board: AvalonBoard = { index: b };
-    const chipTemps = list(f.get(`PVT_T${b}`));
     assign(board, 'ghs', ghs?.[b]);
+    // The per-chip list is read whole only when `MTmax` lacks the board's hottest chip.
+    const chipTemps = tmax?.[b] === undefined ? list(f.get(`PVT_T${b}`)) : undefined;
     assign(board, 'chipMaxC', tmax?.[b] ?? (chipTemps ? maxPositive(chipTemps) : undefined));
     assign(board, 'chipAvgC', tavg?.[b]);
-    assign(board, 'chips', chipTemps?.length ?? list(f.get(`MW${b}`))?.length);
+    assign(board, 'chips', f.count(`PVT_T${b}`) ?? f.count(`MW${b}`));
     boards.push(board);
   }
   return boards;
 }
 
-/** Interpret the fields of one module; every field also stays in `fields`. */
+/** Interpret the fields of one module; every field also stays at hand in `allFields()`. */
 export function readAvalonModule(f: AvalonFieldText): AvalonModule {
-  let fields: AvalonFields | undefined;
+  const keys = keyIndex(f);
   const module: AvalonModule = {
     fansRpm: [],
-    boards: readBoards(f),
-    get fields() {
-      fields ??= f.all();
-      return fields;
-    },
+    boards: readBoards(f, keys.boardLists),
+    allFields: () => f.all(),
   };
   const ver = str(f.get('Ver'));
   if (ver) {
@@ -333,10 +355,7 @@ export function readAvalonModule(f: AvalonFieldText): AvalonModule {
   assign(module, 'chipMaxC', maxPositive([num(f.get('TMax')) ?? 0, ...boardMax]));
   const chipAvg = num(f.get('TAvg'));
   assign(module, 'chipAvgC', chipAvg !== undefined && chipAvg > 0 ? chipAvg : undefined);
-  const fanKeys = [...f.keys()]
-    .filter((k) => /^Fan\d+$/.test(k))
-    .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-  module.fansRpm = (fanKeys.length > 0 ? fanKeys.map((k) => num(f.get(k))) : [num(f.get('Fan'))]).filter(
+  module.fansRpm = (keys.fans.length > 0 ? keys.fans.map((k) => num(f.get(k))) : [num(f.get('Fan'))]).filter(
     (v): v is number => v !== undefined,
   );
   assign(module, 'fanDutyPercent', num(f.get('FanR')));
@@ -366,6 +385,8 @@ export interface AvalonModuleEntry {
   module: AvalonModule;
 }
 
+const MODULE_KEY = /^MM ID\d+(?::Summary)?$/;
+
 /** Every Avalon module in a `STATS` section, with `HBinfo` merged into its device's first module. */
 export function extractAvalonModules(stats: Json | undefined): AvalonModuleEntry[] {
   if (!Array.isArray(stats)) return [];
@@ -373,7 +394,7 @@ export function extractAvalonModules(stats: Json | undefined): AvalonModuleEntry
   for (const device of stats) {
     if (device === null || typeof device !== 'object' || Array.isArray(device)) continue;
     const deviceId = typeof device.ID === 'string' ? device.ID : String(device.STATS ?? '');
-    const keys = Object.keys(device).filter((k) => /^MM ID\d+(?::Summary)?$/.test(k));
+    const keys = Object.keys(device).filter((k) => MODULE_KEY.test(k));
     const hbinfo = typeof device.HBinfo === 'string' ? AvalonFieldText.parse(device.HBinfo) : undefined;
     keys.forEach((key, i) => {
       const text = device[key];

@@ -203,7 +203,9 @@ export class MinerClient {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       const socket: Socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
-      const partial = () => (received > 0 ? Buffer.concat(chunks) : undefined);
+      // A reply usually arrives in one chunk on a LAN: use it as it is rather than copy it.
+      const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      const partial = () => (received > 0 ? whole() : undefined);
       const finish = (outcome: Attempt) => {
         if (settled) return;
         settled = true;
@@ -245,7 +247,7 @@ export class MinerClient {
         }
         chunks.push(chunk);
       });
-      socket.once('end', () => finish({ ok: true, raw: Buffer.concat(chunks) }));
+      socket.once('end', () => finish({ ok: true, raw: whole() }));
       socket.once('error', (error: NodeJS.ErrnoException) => {
         const code = error.code ?? 'ERROR';
         if (!connected) {

@@ -118,16 +118,21 @@ function normaliseMac(raw: string | undefined): string | undefined {
   return hex.toLowerCase().replace(/(..)(?!$)/g, '$1:');
 }
 
+const ROLLING_WINDOW = /^MHS (\d+)([sm])$/;
+
 /** Shortest rolling window present: `MHS 5s` (log interval), `MHS 30s`, then `MHS 1m`, … */
 function recentHashrate(row: Obj | undefined): { ths: number; window: string } | undefined {
   if (!row) return undefined;
-  const windows = Object.keys(row)
-    .map((k) => /^MHS (\d+)([sm])$/.exec(k))
-    .filter((m): m is RegExpExecArray => m !== null && num(row[m[0]]) !== undefined)
-    .map((m) => ({ key: m[0], seconds: Number(m[1]) * (m[2] === 'm' ? 60 : 1), window: `${m[1]}${m[2]}` }))
-    .sort((a, b) => a.seconds - b.seconds);
-  const first = windows[0];
-  return first ? { ths: mhsToThs(num(row[first.key])!), window: first.window } : undefined;
+  let best: { mhs: number; seconds: number; window: string } | undefined;
+  for (const key in row) {
+    if (!key.startsWith('MHS ')) continue;
+    const m = ROLLING_WINDOW.exec(key);
+    const mhs = m ? num(row[key]) : undefined;
+    if (!m || mhs === undefined) continue;
+    const seconds = Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+    if (!best || seconds < best.seconds) best = { mhs, seconds, window: `${m[1]}${m[2]}` };
+  }
+  return best ? { ths: mhsToThs(best.mhs), window: best.window } : undefined;
 }
 
 function uniqueModules(entries: AvalonModuleEntry[], notes: string[]): AvalonModuleEntry[] {
@@ -186,7 +191,10 @@ export function normalise(
     });
   }
   const first = (section: string): Obj[] => {
-    for (const { reply } of parts) if (rows(reply[section]).length > 0) return rows(reply[section]);
+    for (const { reply } of parts) {
+      const found = rows(reply[section]);
+      if (found.length > 0) return found;
+    }
     return [];
   };
   const version = first('VERSION')[0];
