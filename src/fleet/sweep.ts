@@ -295,7 +295,10 @@ function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Poll
           chipMaxC: t?.temperatures?.hottestChipC,
           inletC: t?.temperatures?.inletC,
           powerW: t?.powerW,
-          telemetryJson: JSON.stringify(stored(t!)),
+          // Whole, the decoder's bookkeeping (commands read, repairs made) included: it tells
+          // operations what the figures came from, and copying the record without it cost more
+          // than serialising it.
+          telemetryJson: JSON.stringify(t),
         }
       : {
           machineId: m.id,
@@ -314,14 +317,6 @@ function otherMachine(m: MachineToPoll, t: NormalisedTelemetry): string | undefi
   if (m.dna && t.dna && t.dna !== m.dna) return `DNA ${t.dna}`;
   if (m.mac && t.mac && t.mac !== m.mac) return `MAC ${t.mac}`;
   return undefined;
-}
-
-/** The latest state as the API shows it: the figures without the decoder's bookkeeping. */
-function stored(
-  t: NormalisedTelemetry,
-): Omit<NormalisedTelemetry, 'sources' | 'repairs'> & { repairs?: string[] } {
-  const { sources: _sources, repairs, ...rest } = t;
-  return repairs.length > 0 ? { ...rest, repairs } : rest;
 }
 
 /**

@@ -114,6 +114,7 @@ export class MinerClient {
   private readonly options: Required<Omit<MinerClientOptions, 'localAddress'>> & { localAddress?: string };
   private readonly slots: Semaphore;
   private readonly perMiner = new KeyedSerializer();
+  private readonly readOnlyTexts = new Map<string, boolean>();
 
   constructor(options: MinerClientOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -130,7 +131,7 @@ export class MinerClient {
     const { host, port, key } = formatAddress(address);
     // Built up front so that a bad request fails here, not as a socket error.
     const text = typeof request === 'string' ? request : encodeRequest(request);
-    const readOnly = !commandNames(text).some((n) => PRIVILEGED_COMMANDS.has(n) || n === '');
+    const readOnly = this.isReadOnly(text);
     const queuedAt = performance.now();
     return this.perMiner.run(key, async () => {
       let attempts = 0;
@@ -168,6 +169,21 @@ export class MinerClient {
         backoff *= 2;
       }
     });
+  }
+
+  /**
+   * Whether a request only reads, so that a reset connection may be retried. Remembered per request
+   * text: a sweep sends the same few texts to every miner, and parsing the text again for each one
+   * showed in a sweep's profile.
+   */
+  private isReadOnly(text: string): boolean {
+    let readOnly = this.readOnlyTexts.get(text);
+    if (readOnly === undefined) {
+      readOnly = !commandNames(text).some((n) => PRIVILEGED_COMMANDS.has(n) || n === '');
+      if (this.readOnlyTexts.size >= 64) this.readOnlyTexts.clear();
+      this.readOnlyTexts.set(text, readOnly);
+    }
+    return readOnly;
   }
 
   /** Convenience: one command with an optional parameter, JSON form. */

@@ -104,7 +104,22 @@ function orderedPools(state: MinerState): { pool: PoolConfig; index: number; pri
   return state.pools.map((pool, index) => ({ pool, index, priority: state.poolOrder.indexOf(index) }));
 }
 
-function report(command: string, state: MinerState, now: number): Reply | undefined {
+/**
+ * The miner's figures at the request's moment, worked out once per request: a joined
+ * `summary+estats+pools` needs them three times, and each working-out draws its noise afresh.
+ */
+const readings = new WeakMap<RespondContext, Reading>();
+function reading(state: MinerState, ctx: RespondContext): Reading {
+  let r = readings.get(ctx);
+  if (r === undefined) {
+    r = read(state, ctx.now);
+    readings.set(ctx, r);
+  }
+  return r;
+}
+
+function report(command: string, state: MinerState, ctx: RespondContext): Reply | undefined {
+  const { now } = ctx;
   const spec = state.spec;
   switch (command) {
     case 'version':
@@ -129,7 +144,7 @@ function report(command: string, state: MinerState, now: number): Reply | undefi
         ],
       };
     case 'summary': {
-      const r = read(state, now);
+      const r = reading(state, ctx);
       return {
         status: status(state, now, 11, 'Summary'),
         section: 'SUMMARY',
@@ -169,7 +184,7 @@ function report(command: string, state: MinerState, now: number): Reply | undefi
       };
     }
     case 'pools': {
-      const r = read(state, now);
+      const r = reading(state, ctx);
       const pools = orderedPools(state);
       return {
         status: status(state, now, 7, `${pools.length} Pool(s)`),
@@ -193,7 +208,7 @@ function report(command: string, state: MinerState, now: number): Reply | undefi
     }
     case 'devs':
     case 'edevs': {
-      const r = read(state, now);
+      const r = reading(state, ctx);
       return {
         status: status(state, now, 9, '1 ASC(s)'),
         section: 'DEVS',
@@ -220,7 +235,7 @@ function report(command: string, state: MinerState, now: number): Reply | undefi
     }
     case 'stats':
     case 'estats': {
-      const r = read(state, now);
+      const r = reading(state, ctx);
       const device: Row = {
         STATS: 0,
         ID: 'AVA100',
@@ -272,7 +287,7 @@ function single(command: string, parameter: string | undefined, state: MinerStat
       denied: true,
     };
   }
-  const reportReply = report(command, state, now);
+  const reportReply = report(command, state, ctx);
   if (reportReply) return { reply: reportReply };
   if (command === 'ascset') return ascsetReply(state, now, parameter ?? '');
   if (command === 'switchpool' || command === 'poolpriority')
