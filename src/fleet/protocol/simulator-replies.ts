@@ -7,6 +7,7 @@ import { createRandom } from '../../kernel/random.js';
 import { JOINABLE_COMMANDS, PRIVILEGED_COMMANDS } from './codec.js';
 import { ascsetReply, poolCommand, type Reply, type Row, status } from './simulator-control.js';
 import {
+  CHIP_PATTERNS,
   chipPatternOf,
   type MinerState,
   type ModelSpec,
@@ -40,28 +41,41 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * The per-chip lists are most of an `estats` reply; miners share chip patterns, so their text is
- * cached per pattern, board and board temperature (a few thousand short strings per model).
+ * cached per model, pattern, board and board temperature (a few thousand short strings per model).
+ * The keys are numbers — pattern and board in the low bits, the temperature above — because
+ * building and hashing a string key for every board of every reply showed in the simulator's profile.
  */
-const chipText = new Map<string, string>();
+const chipTexts = new WeakMap<ModelSpec, { temps: Map<number, string>; volts: Map<number, string> }>();
 
-function cachedText(key: string, make: () => string): string {
-  let text = chipText.get(key);
+function chipTextsOf(spec: ModelSpec) {
+  let texts = chipTexts.get(spec);
+  if (!texts) {
+    texts = { temps: new Map(), volts: new Map() };
+    chipTexts.set(spec, texts);
+  }
+  return texts;
+}
+
+function cachedText(texts: Map<number, string>, key: number, make: () => string): string {
+  let text = texts.get(key);
   if (text === undefined) {
     text = make();
-    chipText.set(key, text);
+    texts.set(key, text);
   }
   return text;
 }
 
+const chipKey = (k: number, board: number, value: number) => (value * CHIP_PATTERNS + k) * 16 + board;
+
 function chipTempText(spec: ModelSpec, k: number, board: number, average: number): string {
-  return cachedText(`T:${spec.code}:${k}:${board}:${average}`, () => {
+  return cachedText(chipTextsOf(spec).temps, chipKey(k, board, average), () => {
     const offsets = chipPatternOf(spec, k).temps[board]!;
     return Array.from(offsets, (o) => (average === 0 ? 0 : average + o)).join(' ');
   });
 }
 
 function chipVoltText(spec: ModelSpec, k: number, board: number, off: boolean): string {
-  return cachedText(`V:${spec.code}:${k}:${board}:${off}`, () =>
+  return cachedText(chipTextsOf(spec).volts, chipKey(k, board, off ? 1 : 0), () =>
     Array.from(chipPatternOf(spec, k).volts[board]!, (v) => (off ? 0 : v)).join(' '),
   );
 }

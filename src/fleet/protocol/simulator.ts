@@ -227,7 +227,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    socket.setNoDelay(true);
     // cgminer gives a client 10 s to send its request (Nano3s api.c).
     socket.setTimeout(10_000, () => socket.destroy());
     socket.once('data', (chunk: Buffer) => {
