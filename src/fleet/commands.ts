@@ -159,7 +159,7 @@ export function registerFleetCommands(program: Command): void {
       const lines = [
         `machine ${m.id} ${m.serial} at ${m.site} ${m.address}:${m.port}, ${m.model ?? 'model unknown'}, firmware ${m.firmware ?? '?'}`,
         `status ${m.status} since ${m.statusSince.toISOString()}${m.statusReason ? `: ${m.statusReason}` : ''}`,
-        `hashrate ${m.hashrateThs === null ? 'never measured' : formatHashrate(m.hashrateThs)}, last seen ${m.lastSeenAt?.toISOString() ?? 'never'}${m.consecutiveFailures > 0 ? `, ${m.consecutiveFailures} failed polls: ${m.lastFailure}` : ''}`,
+        `hashrate ${m.hashrateThs === null ? 'never measured' : formatHashrate(m.hashrateThs)}, last seen ${m.lastSeenAt?.toISOString() ?? 'never'}${m.lastPollMs === null ? '' : `, last poll took ${m.lastPollMs} ms`}${m.consecutiveFailures > 0 ? `, ${m.consecutiveFailures} failed polls: ${m.lastFailure}` : ''}`,
         '',
         table(
           h.statusChanges.map((c) => ({ at: c.at, from: c.from, to: c.to, reason: c.reason })),

@@ -131,6 +131,7 @@ describe('fleet against simulated miners', () => {
     const garbled = await machineAt(sg.addresses[3]!);
     expect(garbled).toMatchObject({ status: 'new', consecutiveFailures: 1 });
     expect(garbled.lastFailure).toBeTruthy();
+    expect(garbled.lastPollMs).toEqual(expect.any(Number));
 
     const events = await s.call('GET', '/api/fleet/events?status=board-down', { role: 'viewer' });
     expect(events.body.events).toHaveLength(1);

@@ -26,6 +26,8 @@ export interface MachineView {
   lastPolledAt: Date | null;
   consecutiveFailures: number;
   lastFailure: string | null;
+  /** How long the last poll took, retries included: a slow answerer shows here before it fails. */
+  lastPollMs: number | null;
 }
 
 export interface MachineListPage {
@@ -53,6 +55,7 @@ const machineColumns = [
   's.last_polled_at',
   's.consecutive_failures',
   's.last_failure',
+  's.last_poll_ms',
 ] as const;
 
 function baseQuery(ctx: AppContext) {
@@ -84,6 +87,7 @@ function toView(r: Row): MachineView {
     lastPolledAt: r.last_polled_at ?? null,
     consecutiveFailures: r.consecutive_failures ?? 0,
     lastFailure: r.last_failure ?? null,
+    lastPollMs: r.last_poll_ms ?? null,
   };
 }
 

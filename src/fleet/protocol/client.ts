@@ -241,7 +241,8 @@ export class MinerClient {
         () => fail('timeout', `No connection to ${host}:${port} within ${connectTimeoutMs} ms.`),
         connectTimeoutMs,
       );
-      socket.setNoDelay(true);
+      // No TCP_NODELAY: the request goes in one write on a fresh connection, which Nagle's
+      // algorithm never holds back, and the extra system call per poll showed in a sweep's profile.
       socket.once('connect', () => {
         connected = true;
         clearTimeout(timer);
