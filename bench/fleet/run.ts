@@ -283,11 +283,13 @@ function print(r: SizeResult): void {
       `${s.failed} failed, ${s.rowsWritten} rows (${s.rowsPerSecond}/s); CPU: poller ${s.pollerCpuSeconds} s, ` +
       `simulator ${s.simulatorCpuSeconds} s${s.postgresCpuSeconds === undefined ? '' : `, PostgreSQL ${s.postgresCpuSeconds} s`}`,
   );
-  const best = Math.min(...r.sweeps.map((s) => s.seconds));
   const lost = r.pollsStored - r.pollsExpected;
+  // Every sweep is judged, the first included: it is the slowest, since each machine's first
+  // status is recorded and no poll history yet says which machines to ask first.
+  const within = r.sweeps.filter((s) => s.seconds <= TARGET.seconds).length;
   const meets =
     r.machines >= TARGET.machines
-      ? ` target ${TARGET.seconds} s / ${TARGET.rssMb} MB: ${best <= TARGET.seconds && r.peakRssMb <= TARGET.rssMb ? 'met' : 'NOT met'}`
+      ? ` target ${TARGET.seconds} s: ${within} of ${r.sweeps.length} sweeps within it; ${TARGET.rssMb} MB: ${r.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}`
       : '';
   process.stdout.write(
     [

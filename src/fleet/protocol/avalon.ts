@@ -304,6 +304,10 @@ function keyIndex(f: AvalonFieldText): { boardLists: number; fans: string[] } {
   return { boardLists, fans };
 }
 
+/** `PVT_T0`…, `MW0`…: made once, since a key built per board per poll is hashed afresh for each lookup. */
+const CHIP_TEMPS_KEY = Array.from({ length: MAX_BOARDS }, (_, b) => `PVT_T${b}`);
+const CHIP_WORK_KEY = Array.from({ length: MAX_BOARDS }, (_, b) => `MW${b}`);
+
 function readBoards(f: AvalonFieldText, boardLists: number): AvalonBoard[] {
   const ghs = list(f.get('MGHS'));
   const tmax = list(f.get('MTmax'));
@@ -317,10 +321,10 @@ function readBoards(f: AvalonFieldText, boardLists: number): AvalonBoard[] {
     const board: AvalonBoard = { index: b };
     assign(board, 'ghs', ghs?.[b]);
     // The per-chip list is read whole only when `MTmax` lacks the board's hottest chip.
-    const chipTemps = tmax?.[b] === undefined ? list(f.get(`PVT_T${b}`)) : undefined;
+    const chipTemps = tmax?.[b] === undefined ? list(f.get(CHIP_TEMPS_KEY[b]!)) : undefined;
     assign(board, 'chipMaxC', tmax?.[b] ?? (chipTemps ? maxPositive(chipTemps) : undefined));
     assign(board, 'chipAvgC', tavg?.[b]);
-    assign(board, 'chips', f.count(`PVT_T${b}`) ?? f.count(`MW${b}`));
+    assign(board, 'chips', f.count(CHIP_TEMPS_KEY[b]!) ?? f.count(CHIP_WORK_KEY[b]!));
     boards.push(board);
   }
   return boards;
