@@ -79,6 +79,13 @@ describe('the dashboard in Chromium', () => {
     await expect
       .poll(async () => ths(await measured.textContent()), { timeout: 30_000 })
       .toBeGreaterThan(40 * 50);
+
+    // One machine's page says how long its last poll took (slow answerers are asked first).
+    await page.locator('a[href^="/fleet/machines/"]').first().click();
+    const lastPoll = page
+      .locator('dt', { hasText: 'Last poll took' })
+      .locator('xpath=following-sibling::dd[1]');
+    await expect.poll(async () => lastPoll.textContent(), { timeout: 10_000 }).toMatch(/^[\d,]+ ms$/);
   });
 
   it('records a payment on a contract and shows the contract liability move by it', async () => {

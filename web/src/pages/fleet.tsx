@@ -50,6 +50,7 @@ interface MachineView {
   lastSeenAt: string | null;
   consecutiveFailures: number;
   lastFailure: string | null;
+  lastPollMs: number | null;
   mac?: string | null;
   dna?: string | null;
 }
@@ -432,6 +433,8 @@ function MachinePage({ id }: { id: number }) {
                 <dd>{[m.mac, m.dna].filter(Boolean).join(' / ') || '—'}</dd>
                 <dt>Why this status</dt>
                 <dd>{m.statusReason ?? '—'}</dd>
+                <dt>Last poll took</dt>
+                <dd>{m.lastPollMs === null ? '—' : `${count(m.lastPollMs)} ms`}</dd>
               </dl>
               <h3>Hashrate, 5-minute averages (last 24 h)</h3>
               <Chart
