@@ -155,26 +155,19 @@ export async function applyStatusChanges(
   eventId: bigint,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const f = fleetDb(db);
-  await f
-    .insertInto('fleet_status_changes')
-    .values(
-      changes.map((c) => ({
-        machine_id: BigInt(c.machineId),
-        at,
-        from_status: c.from,
-        to_status: c.to,
-        reason: c.reason,
-        event_id: eventId,
-      })),
+  // The batch goes in as ONE JSON parameter, unpacked by the database, and one statement records
+  // the changes and sets each machine's new status: the first sweep of a new fleet changes every
+  // machine, and binding four parameters per change cost more than the writes (as in writePolls).
+  const batch = JSON.stringify(changes.map((c) => ({ m: c.machineId, f: c.from, t: c.to, r: c.reason })));
+  await sql`
+    with c as (
+      select * from json_to_recordset(${batch}::json) as c(m int8, f text, t text, r text)
+    ), recorded as (
+      insert into fleet_status_changes (machine_id, at, from_status, to_status, reason, event_id)
+      select m, ${at}::timestamptz, f, t, r, ${eventId}::int8 from c
     )
-    .execute();
-  // One statement for the whole batch: the new status of each machine from a VALUES list.
-  const values = sql.join(
-    changes.map((c) => sql`(${BigInt(c.machineId)}::int8, ${c.to}::text, ${c.reason}::text)`),
-  );
-  await sql`update fleet_machines m set status = v.status, status_reason = v.reason, status_since = ${at}
-    from (values ${values}) as v(id, status, reason) where m.id = v.id`.execute(db);
+    update fleet_machines as m set status = c.t, status_reason = c.r, status_since = ${at}::timestamptz
+    from c where m.id = c.m`.execute(db);
 }
 
 export async function highestMachineId(db: Db): Promise<number> {
