@@ -1,9 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=32
 // Runs the TypeScript sources through tsx, resolved from this package (not the caller's folder).
-// A 32 MB young generation (V8's default is 16): a fleet sweep keeps a few hundred polls in
-// flight, and with the smaller one most of them outlived a collection or two and were copied
-// before they died — a 50,000-miner sweep took a tenth longer. `npm start` and bench/fleet start
-// Node the same way.
+// 32 MB semi-spaces for V8's young generation (the default is 16): a fleet sweep keeps a few
+// hundred polls in flight, and with the smaller ones most of them outlived a collection or two
+// and were copied before they died — a 50,000-miner sweep took a tenth longer. `npm start` and
+// bench/fleet start Node the same way. `env -S` needs GNU coreutils 8.30+ or a BSD env; where
+// there is neither (BusyBox), run `node --max-semi-space-size=32 bin/hashforge.js …`.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -168,6 +168,10 @@ async function runSweep(
       statusChanges += batch.filter((p) => p.change).length;
       queued--;
     });
+    // A failed write surfaces where the chain is awaited (a worker held up by the writer, or the
+    // last flush); marked handled here so that, if polling fails first, it does not also go
+    // unhandled and take the server down with it.
+    writing.catch(() => {});
     return writing;
   };
 

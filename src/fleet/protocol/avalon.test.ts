@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { extractAvalonModules, parseAvalonFields, splitVersion } from './avalon.js';
+import {
+  AvalonFieldText,
+  extractAvalonModules,
+  parseAvalonFields,
+  readAvalonModule,
+  splitVersion,
+} from './avalon.js';
 import { decodeReply } from './codec.js';
 import { readFixture } from './testing-fixtures.js';
 
@@ -40,6 +46,16 @@ describe('parseAvalonFields', () => {
 
   it('keeps complete fields of a string cut in the middle', () => {
     expect(parseAvalonFields('Temp[18] TMax[64] PVT_T0[ 56  5')).toEqual({ Temp: 18, TMax: 64 });
+  });
+});
+
+describe('chips per board', () => {
+  it('counts a per-chip list whatever its form, and invents no count for a list that is not numbers', () => {
+    const boards = readAvalonModule(
+      AvalonFieldText.parse('MTmax[70 71 72 73] PVT_T0[56  57 58] PVT_T1[56%] MW2[3 4] PVT_T3[n/a 57]'),
+    ).boards;
+    expect(boards.map((b) => b.chips)).toEqual([3, 1, 2, undefined]);
+    expect(boards.map((b) => b.chipMaxC)).toEqual([70, 71, 72, 73]);
   });
 });
 

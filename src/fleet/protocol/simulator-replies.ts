@@ -56,7 +56,8 @@ function chipTextsOf(spec: ModelSpec) {
   return texts;
 }
 
-function cachedText(texts: Map<number, string>, key: number, make: () => string): string {
+function cachedText(texts: Map<number, string>, key: number | undefined, make: () => string): string {
+  if (key === undefined) return make();
   let text = texts.get(key);
   if (text === undefined) {
     text = make();
@@ -65,7 +66,9 @@ function cachedText(texts: Map<number, string>, key: number, make: () => string)
   return text;
 }
 
-const chipKey = (k: number, board: number, value: number) => (value * CHIP_PATTERNS + k) * 16 + board;
+/** Undefined (not cached) for what the key cannot hold: a fractional value, a 17th board. */
+const chipKey = (k: number, board: number, value: number) =>
+  Number.isInteger(value) && board < 16 ? (value * CHIP_PATTERNS + k) * 16 + board : undefined;
 
 function chipTempText(spec: ModelSpec, k: number, board: number, average: number): string {
   return cachedText(chipTextsOf(spec).temps, chipKey(k, board, average), () => {
@@ -122,13 +125,12 @@ function orderedPools(state: MinerState): { pool: PoolConfig; index: number; pri
  * The miner's figures at the request's moment, worked out once per request: a joined
  * `summary+estats+pools` needs them three times, and each working-out draws its noise afresh.
  */
-const readings = new WeakMap<RespondContext, Reading>();
+const readings = new WeakMap<RespondContext, { state: MinerState; now: number; reading: Reading }>();
 function reading(state: MinerState, ctx: RespondContext): Reading {
-  let r = readings.get(ctx);
-  if (r === undefined) {
-    r = read(state, ctx.now);
-    readings.set(ctx, r);
-  }
+  const kept = readings.get(ctx);
+  if (kept?.state === state && kept.now === ctx.now) return kept.reading;
+  const r = read(state, ctx.now);
+  readings.set(ctx, { state, now: ctx.now, reading: r });
   return r;
 }
 
