@@ -146,14 +146,23 @@ async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Prom
   };
 }
 
+/** What the poller's process is asked to do; handed to it whole as one JSON argument. */
+interface PollerRun {
+  count: number;
+  sweeps: number;
+  concurrency: number;
+  simulatorPid: number;
+  profileDir?: string | undefined;
+}
+
 /** The poller's side, in its own process so that its peak RSS is its own. */
-async function runPoller(
-  count: number,
-  sweeps: number,
-  concurrency: number,
-  simulatorPid: number,
-  profileDir: string | undefined,
-): Promise<SizeResult> {
+async function runPoller({
+  count,
+  sweeps,
+  concurrency,
+  simulatorPid,
+  profileDir,
+}: PollerRun): Promise<SizeResult> {
   const app = await openBenchDatabase();
   const { ctx } = app;
   const actor = { id: 'bench', role: 'admin' } as const;
@@ -243,31 +252,11 @@ async function stopProfile(session: Session, file: string): Promise<void> {
   session.disconnect();
 }
 
-function pollerProcess(
-  count: number,
-  sweeps: number,
-  concurrency: number,
-  simulatorPid: number,
-  profileDir: string | undefined,
-): Promise<SizeResult> {
-  const child = fork(
-    SELF,
-    [
-      '--poller',
-      String(count),
-      '--sweeps',
-      String(sweeps),
-      '--concurrency',
-      String(concurrency),
-      '--simulator-pid',
-      String(simulatorPid),
-      ...(profileDir ? ['--cpu-prof', profileDir] : []),
-    ],
-    {
-      execArgv: tsxArgv(),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
+function pollerProcess(run: PollerRun): Promise<SizeResult> {
+  const child = fork(SELF, ['--poller', JSON.stringify(run)], {
+    execArgv: tsxArgv(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m as SizeResult));
     child.once('exit', (code) => {
@@ -315,7 +304,6 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       // round trips and for miners that take a second to answer.
       concurrency: { type: 'string', default: '200' },
       poller: { type: 'string' },
-      'simulator-pid': { type: 'string' },
       /** Where to write a V8 CPU profile of each sweep's poller (open it in Chrome DevTools), to find what a poll costs. */
       'cpu-prof': { type: 'string' },
     },
@@ -323,13 +311,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
   const sweeps = Number(values.sweeps);
   const concurrency = Number(values.concurrency);
   if (values.poller) {
-    const result = await runPoller(
-      Number(values.poller),
-      sweeps,
-      concurrency,
-      Number(values['simulator-pid']),
-      values['cpu-prof'],
-    );
+    const result = await runPoller(JSON.parse(values.poller) as PollerRun);
     await new Promise<void>((resolve) => (process.send ? process.send(result, () => resolve()) : resolve()));
     return [result];
   }
@@ -339,7 +321,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
     const fleet = await startFleet(size);
     try {
       process.stderr.write(`  simulator ready (faults: ${JSON.stringify(fleet.faults)})\n`);
-      const r = await pollerProcess(size, sweeps, concurrency, fleet.child.pid!, values['cpu-prof']);
+      const r = await pollerProcess({
+        count: size,
+        sweeps,
+        concurrency,
+        simulatorPid: fleet.child.pid!,
+        profileDir: values['cpu-prof'],
+      });
       print(r);
       results.push(r);
     } finally {

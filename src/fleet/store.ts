@@ -156,8 +156,8 @@ export async function applyStatusChanges(
 ): Promise<void> {
   if (changes.length === 0) return;
   // The batch goes in as ONE JSON parameter, unpacked by the database, and one statement records
-  // the changes and sets each machine's new status: the first sweep of a new fleet changes every
-  // machine, and binding four parameters per change cost more than the writes (as in writePolls).
+  // the changes and sets each machine's new status: the form writePolls uses, since the first sweep
+  // of a new fleet changes every machine and a parameter per field per change grows with it.
   const batch = JSON.stringify(changes.map((c) => ({ m: c.machineId, f: c.from, t: c.to, r: c.reason })));
   await sql`
     with c as (

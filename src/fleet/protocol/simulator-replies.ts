@@ -122,19 +122,15 @@ function orderedPools(state: MinerState): { pool: PoolConfig; index: number; pri
 }
 
 /**
- * The miner's figures at the request's moment, worked out once per request: a joined
- * `summary+estats+pools` needs them three times, and each working-out draws its noise afresh.
+ * A request as the replies see it: its context, and the miner's figures at its moment, worked out
+ * at most once — a joined `summary+estats+pools` needs them three times, and each working-out
+ * draws its noise afresh.
  */
-const readings = new WeakMap<RespondContext, { state: MinerState; now: number; reading: Reading }>();
-function reading(state: MinerState, ctx: RespondContext): Reading {
-  const kept = readings.get(ctx);
-  if (kept?.state === state && kept.now === ctx.now) return kept.reading;
-  const r = read(state, ctx.now);
-  readings.set(ctx, { state, now: ctx.now, reading: r });
-  return r;
+interface Asked extends RespondContext {
+  reading: () => Reading;
 }
 
-function report(command: string, state: MinerState, ctx: RespondContext): Reply | undefined {
+function report(command: string, state: MinerState, ctx: Asked): Reply | undefined {
   const { now } = ctx;
   const spec = state.spec;
   switch (command) {
@@ -160,7 +156,7 @@ function report(command: string, state: MinerState, ctx: RespondContext): Reply 
         ],
       };
     case 'summary': {
-      const r = reading(state, ctx);
+      const r = ctx.reading();
       return {
         status: status(state, now, 11, 'Summary'),
         section: 'SUMMARY',
@@ -200,7 +196,7 @@ function report(command: string, state: MinerState, ctx: RespondContext): Reply 
       };
     }
     case 'pools': {
-      const r = reading(state, ctx);
+      const r = ctx.reading();
       const pools = orderedPools(state);
       return {
         status: status(state, now, 7, `${pools.length} Pool(s)`),
@@ -224,7 +220,7 @@ function report(command: string, state: MinerState, ctx: RespondContext): Reply 
     }
     case 'devs':
     case 'edevs': {
-      const r = reading(state, ctx);
+      const r = ctx.reading();
       return {
         status: status(state, now, 9, '1 ASC(s)'),
         section: 'DEVS',
@@ -251,7 +247,7 @@ function report(command: string, state: MinerState, ctx: RespondContext): Reply 
     }
     case 'stats':
     case 'estats': {
-      const r = reading(state, ctx);
+      const r = ctx.reading();
       const device: Row = {
         STATS: 0,
         ID: 'AVA100',
@@ -295,7 +291,7 @@ function report(command: string, state: MinerState, ctx: RespondContext): Reply 
   }
 }
 
-function single(command: string, parameter: string | undefined, state: MinerState, ctx: RespondContext) {
+function single(command: string, parameter: string | undefined, state: MinerState, ctx: Asked) {
   const { now } = ctx;
   if (PRIVILEGED_COMMANDS.has(command) && !ctx.canWrite()) {
     return {
@@ -344,8 +340,10 @@ function malform(text: string, json: boolean, sequence: number): string {
 }
 
 /** Answer one request as the miner would. */
-export function respond(state: MinerState, request: Buffer, ctx: RespondContext): Response {
-  const { now } = ctx;
+export function respond(state: MinerState, request: Buffer, context: RespondContext): Response {
+  const { now } = context;
+  let figures: Reading | undefined;
+  const ctx: Asked = { ...context, reading: () => (figures ??= read(state, now)) };
   if (state.fault === 'garbage') {
     const rng = createRandom(`${state.seed}:${state.index}:garbage:${ctx.sequence}`);
     return { body: Buffer.from(Array.from({ length: rng.int(64, 2048) }, () => rng.int(0, 255))) };
