@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfig } from './app/config.js';
+import type { Config } from './app/config.js';
 import type { AppContext } from './app/context.js';
-import { openApp } from './app/open.js';
-import { announceUrl } from './app/owner-lock.js';
+import { announce } from './app/owner-lock.js';
+import { openContext } from './app/root.js';
 import { authenticate, createToken } from './auth/tokens.js';
+import { progress } from './cli/progress.js';
+import { startWireServer } from './db/socket-server.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './demo/fleet.js';
 import { loadDemo } from './demo/load.js';
 import { buildHttpApp } from './http/app.js';
@@ -13,18 +15,36 @@ import { modules } from './modules.js';
 
 const LOCAL_ADMIN = { id: 'local:serve', role: 'admin' } as const;
 
-/** `hashforge serve`: the API (and dashboard) on PORT, with the modules' background work running. */
-export async function serve(opts: { demo: boolean }): Promise<void> {
-  const config = readConfig();
-  const opened = await openApp(config, { command: 'serve' });
+/**
+ * `hashforge serve`: the API (and dashboard) on PORT, with the modules' background work running.
+ * On the embedded database it also opens a socket in the data directory, so that every other
+ * `hashforge` command works beside it (db/socket-server.ts).
+ */
+export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
+  const opened = await openContext(config, { command: 'serve', modules });
   const { ctx } = opened;
-  const adminToken =
+  const dataDir =
     config.database.kind === 'embedded' && config.database.dataDir !== 'memory'
-      ? await localAdminToken(ctx, config.database.dataDir)
+      ? config.database.dataDir
       : undefined;
-  if (opts.demo) await loadDemo(ctx, LOCAL_ADMIN, (line) => ctx.log.info(line));
+  const stops: (() => Promise<void>)[] = [];
+  if (dataDir && opened.database.embedded) {
+    stops.push(
+      await startWireServer({
+        ...opened.database.embedded,
+        dir: dataDir,
+        onError: (error) => ctx.log.warn({ err: error }, 'a connection through the socket failed'),
+      }),
+    );
+    announce(dataDir, { socket: true });
+  }
+  const adminToken = dataDir ? await localAdminToken(ctx, dataDir) : undefined;
+  // Progress on the terminal, one line a step: what the first minute of a first start is spent on.
+  if (opts.demo) await loadDemo(ctx, LOCAL_ADMIN, (line) => process.stderr.write(`${line}\n`), { progress });
   const app = await buildHttpApp(ctx, modules, { logger: { level: config.logLevel } });
-  const stops = modules.flatMap((m) => (m.startBackground ? [m.startBackground(ctx)] : []));
+  for (const start of await Promise.all(modules.map((m) => m.background?.()))) {
+    if (start) stops.push(start(ctx));
+  }
   const rack = opts.demo && config.demoMiners > 0 ? await demoRack(ctx, config.demoMiners) : undefined;
   if (rack) stops.push(rack.stop);
   const url = await app
@@ -40,9 +60,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
         : error;
     });
   const shown = url.replace('127.0.0.1', 'localhost');
-  if (config.database.kind === 'embedded' && config.database.dataDir !== 'memory') {
-    announceUrl(config.database.dataDir, shown);
-  }
+  if (dataDir) announce(dataDir, { url: shown, socket: opened.database.embedded !== undefined });
   process.stdout.write(
     [
       `HashForge is up at ${shown} (dashboard ${shown}/, API ${shown}/api, reference ${shown}/api/docs)`,
@@ -51,7 +69,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
             `demo fleet: ${rack.machines} simulated miners on loopback at site ${DEMO_RACK.site} (${rack.found} answered the scan, the rest are simulated offline), polled every ${rack.pollSeconds} s; HASHFORGE_DEMO_MINERS=0 turns them off`,
           ]
         : []),
-      `database: ${config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,
+      `database: ${dataDir ? `embedded PGlite in ${dataDir}; other hashforge commands reach it through ${dataDir}/.s.PGSQL.5432 while this runs` : 'PostgreSQL server (DATABASE_URL)'}`,
       ...(adminToken
         ? [
             `admin token: ${adminToken}`,
@@ -62,7 +80,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     ].join('\n'),
   );
   const shutdown = async () => {
-    for (const stop of stops) await stop();
+    for (const stop of stops.reverse()) await stop();
     await app.close();
     await opened.close();
     process.exit(0);

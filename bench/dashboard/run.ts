@@ -133,7 +133,7 @@ function startSimulator(count: number): Promise<ChildProcess> {
 async function machinesTable(browser: Browser, server: TestServer, count: number): Promise<string[]> {
   const simulator = await startSimulator(count);
   try {
-    const client = newMinerClient({ ...readFleetSettings(), concurrency: 2000 });
+    const client = newMinerClient({ ...readFleetSettings(process.env), concurrency: 2000 });
     const actor = server.app.actor('ops');
     const t0 = performance.now();
     const scan = await scanRange(

@@ -18,7 +18,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pino from 'pino';
+import { readConfig } from '../../src/app/config.js';
 import type { AppContext } from '../../src/app/context.js';
+import { assembleContext, loadProjections } from '../../src/app/root.js';
 import { openDatabase } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
 import { scanRange } from '../../src/fleet/discovery.js';
@@ -26,7 +28,7 @@ import { ipToNumber, numberToIp } from '../../src/fleet/model.js';
 import { newMinerClient, readFleetSettings } from '../../src/fleet/settings.js';
 import { sweepFleet } from '../../src/fleet/sweep.js';
 import { systemClock } from '../../src/kernel/clock.js';
-import { allProjections } from '../../src/modules.js';
+import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, measureFloor } from './floor.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
@@ -131,12 +133,11 @@ async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Prom
   const dataDir = await mkdtemp(join(tmpdir(), 'hashforge-fleet-bench-'));
   const database = await openDatabase({ kind: 'embedded', dataDir });
   await migrate(database.db);
-  const ctx: AppContext = {
+  const ctx: AppContext = assembleContext(readConfig(process.env), {
     db: database.db,
-    clock: systemClock,
     log: pino({ level: 'silent' }),
-    projections: allProjections(),
-  };
+    projections: await loadProjections(modules),
+  });
   return {
     ctx,
     close: async () => {
@@ -166,7 +167,7 @@ async function runPoller({
   const app = await openBenchDatabase();
   const { ctx } = app;
   const actor = { id: 'bench', role: 'admin' } as const;
-  const client = newMinerClient({ ...readFleetSettings(), concurrency });
+  const client = newMinerClient({ ...readFleetSettings(process.env), concurrency });
   try {
     const last = numberToIp(ipToNumber(BASE) + count - 1);
     const started = performance.now();

@@ -17,7 +17,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pino from 'pino';
+import { readConfig } from '../../src/app/config.js';
 import type { Actor, AppContext } from '../../src/app/context.js';
+import { assembleContext, loadProjections } from '../../src/app/root.js';
 import { addProduct } from '../../src/catalog/service.js';
 import { openDatabase } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -35,7 +37,7 @@ import { toWireJson } from '../../src/kernel/json.js';
 import { formatUsd, formatUsdDecimal } from '../../src/kernel/money.js';
 import { createRandom, type Random } from '../../src/kernel/random.js';
 import { importMarketCsv, setSpotPrices } from '../../src/market/service.js';
-import { allProjections } from '../../src/modules.js';
+import { modules } from '../../src/modules.js';
 import { type ContractDraft, type ProductFacts, REGIONS, signContract } from '../../src/sales/model.js';
 import {
   applyEvent,
@@ -328,11 +330,14 @@ function targets(which: string): Target[] {
         const dir = mkdtempSync(join(tmpdir(), 'hashforge-bench-sales-'));
         const database = await openDatabase({ kind: 'embedded', dataDir: dir });
         await migrate(database.db);
+        const clock = new SettableClock(`${TODAY}T12:00:00Z`);
         const ctx = {
-          db: database.db,
-          clock: new SettableClock(`${TODAY}T12:00:00Z`),
-          log: pino({ level: 'silent' }),
-          projections: allProjections(),
+          ...assembleContext(readConfig(process.env), {
+            db: database.db,
+            log: pino({ level: 'silent' }),
+            projections: await loadProjections(modules),
+          }),
+          clock,
         };
         return {
           ctx,
@@ -354,11 +359,14 @@ function targets(which: string): Target[] {
         const schema = `hf_bench_sales_${Date.now().toString(36)}`;
         const database = await openDatabase({ kind: 'server', url, schema });
         await migrate(database.db);
+        const clock = new SettableClock(`${TODAY}T12:00:00Z`);
         const ctx = {
-          db: database.db,
-          clock: new SettableClock(`${TODAY}T12:00:00Z`),
-          log: pino({ level: 'silent' }),
-          projections: allProjections(),
+          ...assembleContext(readConfig(process.env), {
+            db: database.db,
+            log: pino({ level: 'silent' }),
+            projections: await loadProjections(modules),
+          }),
+          clock,
         };
         return {
           ctx,

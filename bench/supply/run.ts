@@ -11,14 +11,16 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { readConfig } from '../../src/app/config.js';
 import type { Actor, AppContext } from '../../src/app/context.js';
+import { assembleContext, loadProjections } from '../../src/app/root.js';
 import { addProduct } from '../../src/catalog/service.js';
 import { openDatabase } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
 import { addMonths, type Month, monthRange } from '../../src/kernel/calendar.js';
 import { SettableClock } from '../../src/kernel/clock.js';
 import { createRandom } from '../../src/kernel/random.js';
-import { allProjections } from '../../src/modules.js';
+import { modules } from '../../src/modules.js';
 import { importSales, listOpenTranches } from '../../src/sales/service.js';
 import { buildPlan } from '../../src/supply/plan.js';
 import { DEFAULT_SELF_MINING_BP, supplyPlan } from '../../src/supply/planning.js';
@@ -95,12 +97,12 @@ export async function main(argv: string[]): Promise<void> {
   const database = await openDatabase({ kind: 'embedded', dataDir: 'memory' });
   await migrate(database.db);
   const clock = new SettableClock('2020-12-20T00:00:00Z');
-  const ctx: AppContext = {
+  const ctx: AppContext = assembleContext(readConfig(process.env), {
     db: database.db,
     clock,
     log: pino({ level: 'silent' }),
-    projections: allProjections(),
-  };
+    projections: await loadProjections(modules),
+  });
   const actor: Actor = { id: 'bench', role: 'admin' };
   const setupStart = performance.now();
 

@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
 import type { DatabaseTarget } from '../db/db.js';
-import { invalid } from '../kernel/errors.js';
+import { type FleetSettings, readFleetSettings } from '../fleet/settings.js';
+import { wholeFromEnv as whole } from '../kernel/env.js';
 
-/** Everything HashForge reads from its environment, in one place (the README lists it). */
+/**
+ * Everything HashForge reads from its environment, in one place (the README lists it). Only the
+ * entry points call `readConfig`; everything below them receives the result in its context.
+ */
 export interface Config {
   database: DatabaseTarget;
   port: number;
@@ -10,36 +14,30 @@ export interface Config {
   logLevel: string;
   /** A token for CLI commands; without one the CLI acts as the local admin of an embedded database. */
   token: string | undefined;
+  /** The login of whoever runs the CLI as the local admin (`local:alice` in the audit trail). */
+  localUser: string;
   /** Simulated miners `serve --demo` runs on loopback for the dashboard's fleet pages (0: none). */
   demoMiners: number;
+  fleet: FleetSettings;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function readConfig(env: NodeJS.ProcessEnv): Config {
   const dataDir = resolve(env.HASHFORGE_DATA_DIR ?? '.hashforge');
   return {
     database: env.DATABASE_URL
       ? {
           kind: 'server',
           url: env.DATABASE_URL,
+          pool: whole(env, 'HASHFORGE_DB_POOL', 8, 1, 1000),
           ...(env.HASHFORGE_DB_SCHEMA ? { schema: env.HASHFORGE_DB_SCHEMA } : {}),
         }
       : { kind: 'embedded', dataDir },
-    port: Number(env.PORT ?? 3000),
+    port: whole(env, 'PORT', 3000, 0, 65_535),
     host: env.HOST ?? '127.0.0.1',
     logLevel: env.LOG_LEVEL ?? 'info',
-    token: env.HASHFORGE_TOKEN,
-    demoMiners: demoMiners(env.HASHFORGE_DEMO_MINERS),
+    token: env.HASHFORGE_TOKEN || undefined,
+    localUser: env.USER ?? 'admin',
+    demoMiners: whole(env, 'HASHFORGE_DEMO_MINERS', 200, 0, 10_000),
+    fleet: readFleetSettings(env),
   };
-}
-
-function demoMiners(value: string | undefined): number {
-  if (value === undefined || value === '') return 200;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 10_000) {
-    throw invalid(
-      'HASHFORGE_DEMO_MINERS',
-      `HASHFORGE_DEMO_MINERS must be a whole number of simulated miners from 0 to 10000, got "${value}".`,
-    );
-  }
-  return n;
 }

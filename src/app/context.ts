@@ -1,20 +1,17 @@
 import type { Logger } from 'pino';
-import type { Role } from '../auth/roles.js';
-import type { Db } from '../db/db.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Projections } from '../ledger/ledger.js';
+import type { MinerClient } from '../fleet/protocol/client.js';
+import type { Actor, LedgerContext } from '../ledger/ledger.js';
+import type { Config } from './config.js';
 
-/** Who is acting: a token's name (`token:alice`) or the local user of the embedded database. */
-export interface Actor {
-  id: string;
-  role: Role;
-}
+export type { Actor };
 
-/** What every service function receives: the database (or the open transaction), time and logs. */
-export interface AppContext {
-  db: Db;
-  clock: Clock;
+/**
+ * What every service function receives, built once by the entry point's composition root
+ * (`app/root.ts`): the database (or the open transaction), time, logs, the configuration read from
+ * the environment there, and the one miner client whose limits every fleet caller shares.
+ */
+export interface AppContext extends LedgerContext {
   log: Logger;
-  /** Every module's projections, assembled in src/modules.ts; the ledger runs them. */
-  projections: Projections;
+  config: Config;
+  miners: MinerClient;
 }

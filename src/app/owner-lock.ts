@@ -11,32 +11,43 @@ export interface Owner {
   pid: number;
   command: string;
   url?: string;
+  /** `serve` lets other processes in through a socket in the data directory (db/socket-server.ts). */
+  socket?: boolean;
 }
 
 const lockPath = (dataDir: string) => join(dataDir, 'owner.json');
 
 export function takeOwnership(dataDir: string, command: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = lockPath(dataDir);
-  const current = readOwner(path);
-  if (current && current.pid !== process.pid && isAlive(current.pid)) {
-    const how = current.url ? `use the API at ${current.url}, or stop it first` : 'wait for it to finish';
+  const current = ownerOf(dataDir);
+  if (current && current.pid !== process.pid) {
+    const how =
+      current.command === 'serve' ? 'it is starting; try again in a moment' : 'wait for it to finish';
     throw new AppError(
       'unavailable',
       'db.embedded-busy',
       `The embedded database in ${dataDir} is open by \`hashforge ${current.command}\` (pid ${current.pid}): ${how}, or set DATABASE_URL to use a PostgreSQL server.`,
     );
   }
-  writeFileSync(path, JSON.stringify({ pid: process.pid, command } satisfies Owner));
+  writeFileSync(path, JSON.stringify({ pid: process.pid, command } satisfies Owner), { mode: 0o600 });
   return () => {
     if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
   };
 }
 
-export function announceUrl(dataDir: string, url: string): void {
+/** The process holding the data directory now, if one is alive. */
+export function ownerOf(dataDir: string): Owner | undefined {
+  const current = readOwner(lockPath(dataDir));
+  return current && isAlive(current.pid) ? current : undefined;
+}
+
+/** What the owner offers others: its address, and that its socket is open. */
+export function announce(dataDir: string, offer: Pick<Owner, 'url' | 'socket'>): void {
   const path = lockPath(dataDir);
   const current = readOwner(path);
-  if (current?.pid === process.pid) writeFileSync(path, JSON.stringify({ ...current, url }));
+  if (current?.pid === process.pid)
+    writeFileSync(path, JSON.stringify({ ...current, ...offer }), { mode: 0o600 });
 }
 
 function readOwner(path: string): Owner | undefined {

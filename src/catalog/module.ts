@@ -1,11 +1,11 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerCatalogCommands } from './commands.js';
-import { catalogProjections } from './projections.js';
-import { registerCatalogRoutes } from './routes.js';
 
 export const catalogModule: HashforgeModule = {
   name: 'catalog',
-  projections: catalogProjections,
-  registerRoutes: registerCatalogRoutes,
-  registerCommands: registerCatalogCommands,
+  projections: async () => (await import('./projections.js')).catalogProjections,
+  routes: async () => (await import('./routes.js')).registerCatalogRoutes,
+  commands: {
+    entries: [{ name: 'catalog', description: 'Mining machines and AI chips' }],
+    register: async () => (await import('./commands.js')).registerCatalogCommands,
+  },
 };

@@ -4,23 +4,23 @@ import { freshCliEnv, runCli } from '../testing/cli.js';
 describe('the hashforge command', { timeout: 600_000 }, () => {
   const env = freshCliEnv();
 
-  it('prints help for every command and exits 0', () => {
-    const r = runCli(['--help']);
+  it('prints help for every command and exits 0', async () => {
+    const r = await runCli(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('catalog');
-    expect(runCli(['catalog', 'add', '--help']).stdout).toContain('--chips-per-machine');
+    expect((await runCli(['catalog', 'add', '--help'])).stdout).toContain('--chips-per-machine');
   });
 
-  it('creates a token once, printing the secret, and lists it without the secret', () => {
-    const created = runCli(['token', 'create', '--role', 'finance', '--name', 'alice'], env);
+  it('creates a token once, printing the secret, and lists it without the secret', async () => {
+    const created = await runCli(['token', 'create', '--role', 'finance', '--name', 'alice'], env);
     expect(created.status, created.stderr).toBe(0);
     const token = created.stdout.split('\n')[0]!;
     expect(token).toMatch(/^hf_/);
-    const listed = runCli(['token', 'list', '--json'], env);
+    const listed = await runCli(['token', 'list', '--json'], env);
     expect(listed.status, listed.stderr).toBe(0);
     expect(listed.stdout).not.toContain(token);
     expect(JSON.parse(listed.stdout)[0]).toMatchObject({ name: 'alice', role: 'finance' });
-    const asFinance = runCli(
+    const asFinance = await runCli(
       [
         'catalog',
         'add',
@@ -49,8 +49,8 @@ describe('the hashforge command', { timeout: 600_000 }, () => {
     expect(asFinance.stderr).toMatch(/needs the role supply/);
   });
 
-  it('adds and lists products as JSON', () => {
-    const added = runCli(
+  it('adds and lists products as JSON', async () => {
+    const added = await runCli(
       [
         'catalog',
         'add',
@@ -82,15 +82,15 @@ describe('the hashforge command', { timeout: 600_000 }, () => {
     );
     expect(added.status, added.stderr).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ id: 'A1246', joulesPerTh: 38 });
-    const listed = runCli(['catalog', 'list'], env);
+    const listed = await runCli(['catalog', 'list'], env);
     expect(listed.stdout).toMatch(/A1246\s+machine\s+A12\s+mass-production\s+90\s+3,420\s+38\.0\s/);
-    const audit = runCli(['audit', '--since', '2000-01-01'], env);
+    const audit = await runCli(['audit', '--since', '2000-01-01'], env);
     expect(audit.stdout).toContain('catalog.product-added');
   });
 
-  it('exits 2 with one line naming the field for bad input, and writes nothing', () => {
-    const before = runCli(['audit', '--json'], env).stdout;
-    const bad = runCli(
+  it('exits 2 with one line naming the field for bad input, and writes nothing', async () => {
+    const before = (await runCli(['audit', '--json'], env)).stdout;
+    const bad = await runCli(
       [
         'catalog',
         'add',
@@ -121,30 +121,30 @@ describe('the hashforge command', { timeout: 600_000 }, () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toBe('error: --ths: must be a number\n');
     // A field the API names otherwise is named as the option that fed it.
-    const pay = runCli(['sales', 'pay', '1', '--day', '2021-01-05', '--amount', 'ten'], env);
+    const pay = await runCli(['sales', 'pay', '1', '--day', '2021-01-05', '--amount', 'ten'], env);
     expect(pay.status, pay.stderr).toBe(2);
     expect(pay.stderr).toMatch(/^error: --amount: /);
     expect(pay.stderr).not.toContain('amountUsd');
     // A value inside a repeated option is named by the option and its place among them.
-    const deliver = runCli(['sales', 'deliver', '1', '--day', '2021-01-05', '--line', '1:abc'], env);
+    const deliver = await runCli(['sales', 'deliver', '1', '--day', '2021-01-05', '--line', '1:abc'], env);
     expect(deliver.status, deliver.stderr).toBe(2);
     expect(deliver.stderr).toBe('error: --line #1 units: must be a number\n');
     // An empty reason is refused like any other bad value, not dropped.
-    const refund = runCli(
+    const refund = await runCli(
       ['sales', 'refund', '1', '--day', '2021-01-05', '--amount', '1', '--reason', ' '],
       env,
     );
     expect(refund.status, refund.stderr).toBe(2);
     expect(refund.stderr).toMatch(/^error: --reason: /);
     // A usage error is one line too.
-    const usage = runCli(['supply', 'plan', '--from', '2021-01'], env);
+    const usage = await runCli(['supply', 'plan', '--from', '2021-01'], env);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toBe("error: required option '--to <month>' not specified (add --help for usage)\n");
-    const missing = runCli(['catalog', 'add', '--kind', 'machine'], env);
+    const missing = await runCli(['catalog', 'add', '--kind', 'machine'], env);
     expect(missing.status, missing.stderr).toBe(2);
-    const unknownFile = runCli(['market', 'import', '/nonexistent.csv'], env);
+    const unknownFile = await runCli(['market', 'import', '/nonexistent.csv'], env);
     expect(unknownFile.status, unknownFile.stderr).toBe(2);
     expect(unknownFile.stderr).toContain('file');
-    expect(runCli(['audit', '--json'], env).stdout).toBe(before);
+    expect((await runCli(['audit', '--json'], env)).stdout).toBe(before);
   });
 });

@@ -1,16 +1,46 @@
-import type { Command } from 'commander';
-import { readConfig } from '../app/config.js';
+import { Command } from 'commander';
+import type { Config } from '../app/config.js';
 import type { Actor, AppContext } from '../app/context.js';
-import { openApp } from '../app/open.js';
 import { type RoleNeed, requireRole } from '../auth/roles.js';
 import { authenticate } from '../auth/tokens.js';
 import { AppError, afterFieldName, EXIT_CODE } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
 
+/**
+ * What the entry point gives the commands: the configuration, how to open the context for one
+ * command, and where output goes (the terminal, or a test's buffers).
+ */
+export interface CliRuntime {
+  config: Config;
+  open(command: string): Promise<{ ctx: AppContext; close(): Promise<void> }>;
+  stdout(text: string | Uint8Array): void;
+  stderr(text: string): void;
+  /** The exit code a failed command leaves (2 for bad input; see kernel/errors.ts). */
+  fail(code: number): void;
+}
+
+/** The `hashforge` program: the root command, carrying the runtime its entry point built. */
+export class CliProgram extends Command {
+  constructor(readonly runtime: CliRuntime) {
+    super('hashforge');
+  }
+}
+
+function runtimeOf(command: Command): CliRuntime {
+  let root = command;
+  while (root.parent) root = root.parent;
+  if (!(root instanceof CliProgram)) throw new Error('A command ran outside the hashforge program');
+  return root.runtime;
+}
+
 /** What a CLI action receives: the context, who is acting, and the key that makes retries safe. */
 export interface CliApp extends AppContext {
   actor: Actor;
   idempotencyKey: string | undefined;
+  /** A line for the person at the terminal (progress, a hint) that is not the command's output. */
+  notice(line: string): void;
+  /** Output written as it is (a PDF), before the command's own text. */
+  write(bytes: Uint8Array): void;
 }
 
 /** What an action returns: the machine-readable result and the text a person reads. */
@@ -29,7 +59,7 @@ export interface ActionOptions {
 }
 
 type Opts = Record<string, unknown>;
-type Handler = (opts: Opts, args: string[], command: Command) => Promise<CliOutput>;
+type Handler = (opts: Opts, args: string[], runtime: CliRuntime, command: Command) => Promise<CliOutput>;
 
 /**
  * Every command runs through here: it adds --json, --token and --idempotency-key, opens the
@@ -45,18 +75,20 @@ export function defineAction(
     .option('--idempotency-key <key>', 'repeat-safe key: the same key again returns the first result');
   return defineLocalAction(
     cmd,
-    async (opts, args, command) => {
-      const config = readConfig();
-      const opened = await openApp(config, { command: command.name() });
+    async (opts, args, runtime, command) => {
+      const opened = await runtime.open(command.name());
       try {
-        const token = (opts.token as string | undefined) ?? config.token;
-        const actor = token ? await authenticate(opened.ctx, token) : localActor();
+        const token = (opts.token as string | undefined) ?? runtime.config.token;
+        const actor = token ? await authenticate(opened.ctx, token) : localActor(runtime.config);
         requireRole(actor.role, options.role);
-        return await run(
-          { ...opened.ctx, actor, idempotencyKey: opts.idempotencyKey as string | undefined },
-          opts,
-          args,
-        );
+        const app: CliApp = {
+          ...opened.ctx,
+          actor,
+          idempotencyKey: opts.idempotencyKey as string | undefined,
+          notice: (line) => runtime.stderr(`${line}\n`),
+          write: (bytes) => runtime.stdout(bytes),
+        };
+        return await run(app, opts, args);
       } finally {
         await opened.close();
       }
@@ -75,11 +107,12 @@ export function defineLocalAction(
   cmd.action(async (...received: unknown[]) => {
     const command = received.at(-1) as Command;
     const opts = command.opts() as Opts;
+    const runtime = runtimeOf(command);
     try {
-      const output = await handler(opts, command.args, command);
-      process.stdout.write(opts.json ? `${toWireJson(output.json, 2)}\n` : `${output.text}\n`);
+      const output = await handler(opts, command.args, runtime, command);
+      runtime.stdout(opts.json ? `${toWireJson(output.json, 2)}\n` : `${output.text}\n`);
     } catch (error) {
-      process.exitCode = report(namedAsOption(error, command, fieldOptions));
+      runtime.fail(report(namedAsOption(error, command, fieldOptions), runtime.stderr));
     }
   });
   return cmd;
@@ -107,8 +140,8 @@ function namedAsOption(error: unknown, command: Command, fieldOptions: Record<st
  * Without a token the CLI acts as the local admin: whoever can open the database (its files, or
  * DATABASE_URL's credentials) already holds all of it. Tokens matter for the HTTP API.
  */
-function localActor(): Actor {
-  return { id: `local:${process.env.USER ?? 'admin'}`, role: 'admin' };
+function localActor(config: Config): Actor {
+  return { id: `local:${config.localUser}`, role: 'admin' };
 }
 
 /**
@@ -129,21 +162,19 @@ function repeatedOption(field: string, fieldOptions: Record<string, string>): st
  * Prints one line for a known error, then, for a refused import, one line per rejected row (the
  * imports put them in `detail.rejected`); a stack for a bug. Returns the exit code.
  */
-export function report(error: unknown): number {
+export function report(error: unknown, stderr: (text: string) => void): number {
   if (error instanceof AppError) {
     // Said once: a message that opens with its field ("--amount: must be a number") needs no tail.
     const named = !error.field || error.message.startsWith(`${error.field}: `);
     const kind = error.field?.startsWith('--') ? 'option' : 'field:';
     const field = named ? '' : ` (${kind} ${error.field})`;
-    process.stderr.write(`error: ${error.message}${field}\n`);
+    stderr(`error: ${error.message}${field}\n`);
     for (const r of rejectedRows(error)) {
-      process.stderr.write(`line ${r.line}: ${r.field}: ${r.reason}${r.code ? ` [${r.code}]` : ''}\n`);
+      stderr(`line ${r.line}: ${r.field}: ${r.reason}${r.code ? ` [${r.code}]` : ''}\n`);
     }
     return EXIT_CODE[error.kind];
   }
-  process.stderr.write(
-    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 }
 

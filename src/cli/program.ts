@@ -1,23 +1,39 @@
-import { Command } from 'commander';
-import { modules } from '../modules.js';
-import { serve } from '../server.js';
+import type { Command } from 'commander';
+import type { HashforgeModule } from '../app/module.js';
+import { CliProgram, type CliRuntime } from './command.js';
 
-/** The `hashforge` command: every module adds its commands; errors exit 2 for bad input. */
-export function buildProgram(): Command {
-  const program = new Command('hashforge')
+/**
+ * The `hashforge` command. Only the module whose command is asked for is loaded: every other
+ * top-level command is listed from the modules' descriptors (name and description) for `--help`.
+ * Errors exit 2 for bad input.
+ */
+export async function buildProgram(
+  runtime: CliRuntime,
+  modules: readonly HashforgeModule[],
+  argv: readonly string[],
+  serve: (program: Command) => void,
+): Promise<CliProgram> {
+  const program = new CliProgram(runtime);
+  program
     .description(
       'HashForge: sales, supply, fleet, self-mining, treasury and the quarterly report of an ASIC company',
     )
     // One line for a usage error too, with where to look, as for every other refusal.
     .configureOutput({
+      writeOut: (text) => runtime.stdout(text),
+      writeErr: (text) => runtime.stderr(text),
       outputError: (text, write) => write(`${text.trimEnd()} (add --help for usage)\n`),
     })
     .exitOverride();
-  program
-    .command('serve')
-    .description('Start the API and dashboard on PORT (default 3000)')
-    .option('--demo', 'load the demo company first if the database is empty')
-    .action(async (opts: { demo?: boolean }) => serve({ demo: opts.demo ?? false }));
-  for (const m of modules) m.registerCommands?.(program);
+  serve(program);
+  const asked = argv.slice(2).find((a) => !a.startsWith('-'));
+  for (const m of modules) {
+    if (!m.commands) continue;
+    if (m.commands.entries.some((e) => e.name === asked)) {
+      (await m.commands.register())(program);
+    } else {
+      for (const e of m.commands.entries) program.command(e.name).description(e.description);
+    }
+  }
   return program;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { CoreTables } from './schema.js';
 import { columnParsers } from './types.js';
@@ -14,19 +14,30 @@ export type Db = Kysely<CoreTables>;
 
 export type DatabaseTarget =
   | { kind: 'embedded'; dataDir: string | 'memory' }
-  | { kind: 'server'; url: string; schema?: string };
+  | { kind: 'server'; url: string; schema?: string; pool?: number }
+  /** The embedded database of a running `hashforge serve`, reached through its socket. */
+  | { kind: 'socket'; dir: string; port: number };
 
 export interface OpenDatabase {
   db: Db;
   target: DatabaseTarget;
+  /** The embedded database itself, for the socket server that lets other processes in. */
+  embedded?: { pglite: PGlite; exclusive<T>(work: () => Promise<T>): Promise<T> };
   close(): Promise<void>;
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
-  const db = target.kind === 'embedded' ? await openEmbedded(target.dataDir) : openServer(target);
-  if (target.kind === 'server' && target.schema) {
-    await sql`create schema if not exists ${sql.id(target.schema)}`.execute(db);
+  if (target.kind === 'embedded') {
+    const pglite = await newPGlite(target.dataDir);
+    const dialect = new PGliteDialect(pglite);
+    const db = new Kysely<CoreTables>({ dialect });
+    const exclusive = <T>(work: () => Promise<T>) => dialect.exclusive(work);
+    return { db, target, embedded: { pglite, exclusive }, close: () => db.destroy() };
   }
+  const { default: pg } = await import('pg');
+  const db = target.kind === 'socket' ? openSocket(pg, target) : openServer(pg, target);
+  if (target.kind === 'server' && target.schema)
+    await sql`create schema if not exists ${sql.id(target.schema)}`.execute(db);
   return { db, target, close: () => db.destroy() };
 }
 
@@ -36,7 +47,10 @@ const pgliteParsers = Object.fromEntries(
 
 /** A PGlite with our column parsers; `from` starts it as a copy of a dumped data directory. */
 export async function newPGlite(dataDir: string | 'memory', from?: Blob | File): Promise<PGlite> {
-  if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
+  // The data directory is the whole database: only its owner may read it.
+  if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Loaded here, not on import: a command that reaches a server never pays for the embedded one.
+  const { PGlite } = await import('@electric-sql/pglite');
   const options = { parsers: pgliteParsers, ...(from ? { loadDataDir: from } : {}) };
   const pglite = dataDir === 'memory' ? new PGlite(options) : new PGlite(dataDir, options);
   await pglite.waitReady;
@@ -47,21 +61,30 @@ export async function newPGlite(dataDir: string | 'memory', from?: Blob | File):
 export const dbOverPGlite = (pglite: PGlite): Db =>
   new Kysely<CoreTables>({ dialect: new PGliteDialect(pglite) });
 
-async function openEmbedded(dataDir: string): Promise<Db> {
-  return dbOverPGlite(await newPGlite(dataDir));
-}
+type Pg = typeof pg;
 
-function openServer(target: { url: string; schema?: string }): Db {
-  const types = {
+const serverTypes = (pg: Pg) =>
+  ({
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       columnParsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text'),
-  };
+  }) as pg.CustomTypesConfig;
+
+function openServer(pg: Pg, target: { url: string; schema?: string; pool?: number }): Db {
   const pool = new pg.Pool({
     connectionString: target.url,
-    max: Number(process.env.HASHFORGE_DB_POOL ?? 8),
-    types: types as pg.CustomTypesConfig,
+    max: target.pool ?? 8,
+    types: serverTypes(pg),
     // A per-run schema keeps test runs and benchmarks on one server from colliding.
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   });
+  return new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * One connection: the server behind the socket gives each connection the embedded database to
+ * itself, so a second one from the same process would wait for the first forever.
+ */
+function openSocket(pg: Pg, target: { dir: string; port: number }): Db {
+  const pool = new pg.Pool({ host: target.dir, port: target.port, max: 1, types: serverTypes(pg) });
   return new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
 }

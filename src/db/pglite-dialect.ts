@@ -16,9 +16,19 @@ import {
  * one user at a time: a transaction holds it until commit, other queries wait in line.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  private readonly driver: PGliteDriver;
+  constructor(pg: PGlite) {
+    this.driver = new PGliteDriver(pg);
+  }
   createAdapter = () => new PostgresAdapter();
-  createDriver = (): Driver => new PGliteDriver(this.pg);
+  createDriver = (): Driver => this.driver;
+  /**
+   * Runs `work` with PGlite to itself: the queries of this process wait until it is done. The
+   * socket server that lets other `hashforge` processes in holds it for each of their connections.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.driver.exclusive(work);
+  }
   createIntrospector = (db: Kysely<unknown>) => new PostgresIntrospector(db);
   createQueryCompiler = () => new PostgresQueryCompiler();
 }
@@ -32,6 +42,15 @@ class PGliteDriver implements Driver {
   }
 
   async init(): Promise<void> {}
+
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    await this.acquireConnection();
+    try {
+      return await work();
+    } finally {
+      this.connection.release();
+    }
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;

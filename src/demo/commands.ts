@@ -19,7 +19,7 @@ export function registerDemoCommands(program: Command): void {
         app.actor,
         (line) => {
           lines.push(line);
-          process.stderr.write(`${line}\n`);
+          app.notice(line);
         },
         { progress },
       );

@@ -9,7 +9,6 @@ import type { Actor, AppContext } from '../app/context.js';
 import { startFleetPolling } from '../fleet/background.js';
 import { scanRange } from '../fleet/discovery.js';
 import { startSimulator } from '../fleet/protocol/simulator.js';
-import { readFleetSettings } from '../fleet/settings.js';
 
 export const DEMO_RACK = {
   site: 'LAB',
@@ -56,7 +55,7 @@ export async function startDemoRack(
     await simulator.stop();
     throw error;
   }
-  const settings = readFleetSettings();
+  const settings = ctx.config.fleet;
   const stopPolling =
     settings.pollIntervalSeconds === undefined
       ? startFleetPolling(ctx, { ...settings, pollIntervalSeconds: DEMO_RACK.pollSeconds })

@@ -1,4 +1,9 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerDemoCommands } from './commands.js';
 
-export const demoModule: HashforgeModule = { name: 'demo', registerCommands: registerDemoCommands };
+export const demoModule: HashforgeModule = {
+  name: 'demo',
+  commands: {
+    entries: [{ name: 'demo', description: 'The demo company (2019-01 to 2022-06)' }],
+    register: async () => (await import('./commands.js')).registerDemoCommands,
+  },
+};

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/context.js';
-import { type FleetSettings, readFleetSettings } from './settings.js';
+import type { FleetSettings } from './settings.js';
 import { sweepFleet } from './sweep.js';
 
 const POLLER = { id: 'system:fleet-poller', role: 'ops' } as const;
@@ -11,7 +11,7 @@ const POLLER = { id: 'system:fleet-poller', role: 'ops' } as const;
  */
 export function startFleetPolling(
   ctx: AppContext,
-  settings: FleetSettings = readFleetSettings(),
+  settings: FleetSettings = ctx.config.fleet,
 ): () => Promise<void> {
   const interval = settings.pollIntervalSeconds;
   if (interval === undefined) return async () => {};

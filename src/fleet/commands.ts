@@ -30,7 +30,6 @@ import {
   scanRange,
   sweepFleet,
 } from './service.js';
-import { readFleetSettings } from './settings.js';
 
 export function registerFleetCommands(program: Command): void {
   const fleet = program.command('fleet').description('Self-mining machines: discovery, polling, control');
@@ -68,7 +67,7 @@ export function registerFleetCommands(program: Command): void {
       .option('--offline-after <n>', 'failed polls in a row before a machine is offline'),
     { role: 'ops' },
     async (app, opts) => {
-      const settings = readFleetSettings();
+      const settings = app.config.fleet;
       const interval = Number(opts.interval);
       if (!Number.isInteger(interval) || interval < 1) {
         throw invalid(
@@ -104,7 +103,7 @@ export function registerFleetCommands(program: Command): void {
       while (!stop) {
         const started = Date.now();
         last = await once();
-        process.stderr.write(`${describeSweep(last)}\n`);
+        app.notice(describeSweep(last));
         while (!stop && Date.now() < started + interval * 1000) await sleep(200);
       }
       return { json: last ?? null, text: 'poller stopped' };

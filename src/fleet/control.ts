@@ -13,7 +13,6 @@ import type { MinerClient } from './protocol/client.js';
 import { isSuccess, replyStatus } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
 import type { SelectorInput } from './schemas.js';
-import { minersFor } from './settings.js';
 import { findControl, fleetDb } from './store.js';
 import { POLL_COMMANDS } from './sweep.js';
 
@@ -108,7 +107,7 @@ export async function controlMachines(
   if (earlier?.completed_at && earlier.results) {
     return report(requested.controlId, req.action, earlier.results as MachineControlResult[]);
   }
-  const client = opts.client ?? minersFor(ctx);
+  const client = opts.client ?? ctx.miners;
   const results = await Promise.all(targets.map((t) => actOn(client, t, req.action, opts)));
   const succeeded = results.filter((r) => r.outcome === 'done').length;
   await record(

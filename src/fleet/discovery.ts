@@ -11,7 +11,6 @@ import type { MachinesChanged, MachinesRegistered } from './projections.js';
 import type { MinerClient, MinerResult } from './protocol/client.js';
 import { normalise } from './protocol/telemetry.js';
 import type { ScanInput } from './schemas.js';
-import { minersFor } from './settings.js';
 import {
   highestMachineId,
   type MachineChangeFact,
@@ -67,7 +66,7 @@ export async function scanRange(
   opts: { client?: MinerClient; onProgress?: (p: ScanProgress) => void } = {},
 ): Promise<ScanResult> {
   const range = parseRange(input.range);
-  const client = opts.client ?? minersFor(ctx);
+  const client = opts.client ?? ctx.miners;
   const started = performance.now();
   const say = opts.onProgress ?? (() => {});
 

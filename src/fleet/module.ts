@@ -1,14 +1,13 @@
 import type { HashforgeModule } from '../app/module.js';
-import { startFleetPolling } from './background.js';
-import { registerFleetCommands } from './commands.js';
-import { fleetProjections } from './projections.js';
-import { registerFleetRoutes } from './routes.js';
 
 export const fleetModule: HashforgeModule = {
   name: 'fleet',
-  projections: fleetProjections,
-  registerRoutes: registerFleetRoutes,
-  registerCommands: registerFleetCommands,
+  projections: async () => (await import('./projections.js')).fleetProjections,
+  routes: async () => (await import('./routes.js')).registerFleetRoutes,
+  commands: {
+    entries: [{ name: 'fleet', description: 'Self-mining machines: discovery, polling, control' }],
+    register: async () => (await import('./commands.js')).registerFleetCommands,
+  },
   // Off unless HASHFORGE_POLL_INTERVAL is set (see background.ts).
-  startBackground: startFleetPolling,
+  background: async () => (await import('./background.js')).startFleetPolling,
 };

@@ -21,7 +21,6 @@ import {
   scanRange,
   sweepFleet,
 } from './service.js';
-import { readFleetSettings } from './settings.js';
 
 const tags = ['fleet'];
 
@@ -117,7 +116,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
       schema: { tags, summary: 'Sweep every registered machine once, now', body: PollBody.optional() },
     },
     async (req, reply) => {
-      const settings = readFleetSettings();
+      const settings = ctx.config.fleet;
       const result = await sweepFleet(ctx, req.actor, {
         offlineAfter: req.body?.offlineAfter ?? settings.offlineAfter,
         retention: settings.retention,

@@ -1,10 +1,9 @@
-import type { AppContext } from '../app/context.js';
-import { invalid } from '../kernel/errors.js';
+import { wholeFromEnv as whole } from '../kernel/env.js';
 import { DEFAULT_OFFLINE_AFTER } from './model.js';
 import { MinerClient } from './protocol/client.js';
 import type { Retention } from './series-store.js';
 
-/** The fleet's settings, all from the environment (the README lists them). */
+/** The fleet's settings, read from the environment by the composition root (the README lists them). */
 export interface FleetSettings {
   /** Seconds between sweeps inside `serve`; undefined = no background polling. */
   pollIntervalSeconds: number | undefined;
@@ -22,17 +21,7 @@ export interface FleetSettings {
   retries: number;
 }
 
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw invalid(name, `${name} must be a whole number from ${min} to ${max}, got "${text}".`);
-  }
-  return n;
-}
-
-export function readFleetSettings(env: NodeJS.ProcessEnv = process.env): FleetSettings {
+export function readFleetSettings(env: NodeJS.ProcessEnv): FleetSettings {
   const interval = env.HASHFORGE_POLL_INTERVAL;
   return {
     pollIntervalSeconds:
@@ -58,20 +47,4 @@ export function newMinerClient(s: FleetSettings): MinerClient {
     readTimeoutMs: s.readTimeoutMs,
     retries: s.retries,
   });
-}
-
-/**
- * One client per running application, so that the background poller, API-triggered sweeps and
- * control actions share its limits: one command in flight per miner, one global socket budget.
- * Keyed by the context object (`serve` hands the same one to routes and to the poller).
- */
-const clients = new WeakMap<AppContext, MinerClient>();
-
-export function minersFor(ctx: AppContext): MinerClient {
-  let client = clients.get(ctx);
-  if (!client) {
-    client = newMinerClient(readFleetSettings());
-    clients.set(ctx, client);
-  }
-  return client;
 }

@@ -34,7 +34,6 @@ import {
   startSweep,
   writePolls,
 } from './series-store.js';
-import { minersFor } from './settings.js';
 import { fleetDb, type StatusChangeFact } from './store.js';
 
 /**
@@ -131,7 +130,7 @@ async function runSweep(
   at: Date,
   opts: SweepOptions,
 ): Promise<SweepReport> {
-  const client = opts.client ?? minersFor(ctx);
+  const client = opts.client ?? ctx.miners;
   const offlineAfter = opts.offlineAfter ?? DEFAULT_OFFLINE_AFTER;
   const pageSize = opts.pageSize ?? 5000;
   // Small enough that an embedded database (PGlite runs on this thread) never stalls the sockets

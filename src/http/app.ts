@@ -36,7 +36,7 @@ const PUBLIC_PATHS = ['/healthz', '/api/openapi.json', '/api/docs'];
 
 export async function buildHttpApp(
   ctx: AppContext,
-  modules: HashforgeModule[],
+  modules: readonly HashforgeModule[],
   opts: {
     logger?: boolean | object;
     extend?: (app: HttpApp) => Promise<void>;
@@ -99,7 +99,7 @@ export async function buildHttpApp(
 
   app.get('/healthz', async () => ({ ok: true, database: ctx.db.isTransaction ? 'transaction' : 'up' }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const m of modules) m.registerRoutes?.(app, ctx);
+  for (const register of await Promise.all(modules.map((m) => m.routes?.()))) register?.(app, ctx);
   if (opts.extend) await opts.extend(app);
   await app.ready();
   return app;

@@ -1,6 +1,5 @@
-import type { AppContext } from '../app/context.js';
 import { fromStoredJson } from '../kernel/json.js';
-import type { RecordedEvent } from './ledger.js';
+import type { LedgerContext, RecordedEvent } from './ledger.js';
 
 export interface AuditQuery {
   since?: string | undefined;
@@ -14,7 +13,7 @@ export interface AuditQuery {
 }
 
 /** Who did what and when: the ledger itself, filtered, oldest first. */
-export async function listEvents(ctx: AppContext, q: AuditQuery): Promise<RecordedEvent[]> {
+export async function listEvents(ctx: Pick<LedgerContext, 'db'>, q: AuditQuery): Promise<RecordedEvent[]> {
   let query = ctx.db.selectFrom('events').selectAll().orderBy('id').limit(q.limit);
   if (q.since) query = query.where('recorded_at', '>=', new Date(`${q.since}T00:00:00Z`));
   if (q.until) query = query.where('recorded_at', '<', new Date(`${q.until}T00:00:00Z`));

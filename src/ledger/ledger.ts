@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Actor, AppContext } from '../app/context.js';
+import type { Role } from '../auth/roles.js';
 import type { Db } from '../db/db.js';
+import type { Clock } from '../kernel/clock.js';
 import { AppError, ruleBroken } from '../kernel/errors.js';
 import {
   fromStoredJson,
@@ -11,7 +12,11 @@ import {
   toWireJson,
 } from '../kernel/json.js';
 
-export type { Actor };
+/** Who is acting: a token's name (`token:alice`) or the local user of the embedded database. */
+export interface Actor {
+  id: string;
+  role: Role;
+}
 
 export interface RecordedEvent<P = unknown> {
   id: bigint;
@@ -26,6 +31,13 @@ export interface RecordedEvent<P = unknown> {
 export type Projection = (tx: Db, event: RecordedEvent) => Promise<void>;
 /** Event kind -> how it updates the module's tables. Each module exports one such map. */
 export type Projections = Record<string, Projection>;
+
+/** What the ledger needs to record a write: the database, the time, and every module's projections. */
+export interface LedgerContext {
+  db: Db;
+  clock: Clock;
+  projections: Projections;
+}
 
 export interface WriteRequest {
   actor: Actor;
@@ -47,7 +59,7 @@ const allocated = new WeakMap<Db, Record<string, number>>();
  * updates the module's tables), build the response and remember it for the key.
  */
 export async function record<R>(
-  ctx: AppContext,
+  ctx: LedgerContext,
   req: WriteRequest,
   decide: (tx: Db) => Promise<unknown>,
   respond: (tx: Db, event: RecordedEvent) => Promise<R>,

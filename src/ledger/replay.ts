@@ -1,13 +1,16 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../app/context.js';
 import { fromStoredJson } from '../kernel/json.js';
-import { inTransaction, project, type RecordedEvent } from './ledger.js';
+import { inTransaction, type LedgerContext, project, type RecordedEvent } from './ledger.js';
 
 /**
  * Rebuilds every module table of `target` (an empty, migrated database) from `source`'s events, in
  * order, through the same projections that wrote them the first time. Proves the tables are derived.
  */
-export async function replayInto(source: AppContext, target: AppContext, batch = 1000): Promise<number> {
+export async function replayInto(
+  source: LedgerContext,
+  target: LedgerContext,
+  batch = 1000,
+): Promise<number> {
   let after = 0n;
   let count = 0;
   for (;;) {

@@ -1,11 +1,11 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerMarketCommands } from './commands.js';
-import { registerMarketRoutes } from './routes.js';
-import { marketProjections } from './service.js';
 
 export const marketModule: HashforgeModule = {
   name: 'market',
-  projections: marketProjections,
-  registerRoutes: registerMarketRoutes,
-  registerCommands: registerMarketCommands,
+  projections: async () => (await import('./service.js')).marketProjections,
+  routes: async () => (await import('./routes.js')).registerMarketRoutes,
+  commands: {
+    entries: [{ name: 'market', description: 'Bitcoin price, difficulty, fees and machine spot prices' }],
+    register: async () => (await import('./commands.js')).registerMarketCommands,
+  },
 };

@@ -12,9 +12,9 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
   const env = freshCliEnv();
   const run = (...args: string[]) => runCli(args, env);
 
-  it('sets up a site, deploys within its capacity, installs, and shows status against the target', () => {
-    expect(run('market', 'import', 'data/market/btc_daily.csv').status).toBe(0);
-    const machine = run(
+  it('sets up a site, deploys within its capacity, installs, and shows status against the target', async () => {
+    expect((await run('market', 'import', 'data/market/btc_daily.csv')).status).toBe(0);
+    const machine = await run(
       ...[
         'catalog',
         'add',
@@ -31,7 +31,7 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
       ...['--chips-per-machine', '330', '--hashboards', '3'],
     );
     expect(machine.status, machine.stderr).toBe(0);
-    const sg = run(
+    const sg = await run(
       ...['mining', 'site', 'add', '--code', 'SG1', '--name', 'Singapore One', '--country', 'Singapore'],
       ...[
         '--capacity-mw',
@@ -46,14 +46,14 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
       ...['--permit-ref', 'EMA-2021-17'],
     );
     expect(sg.status, sg.stderr).toBe(0);
-    const bad = run(
+    const bad = await run(
       ...['mining', 'site', 'add', '--code', 'X1', '--name', 'X', '--country', 'XX'],
       ...['--capacity-mw', 'lots', '--usd-per-kwh', '0.05'],
     );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^error: --capacity-mw: must be a number/);
     // 300 × 3,420 W = 1.026 MW on a 1 MW site
-    const over = run(
+    const over = await run(
       'mining',
       'deploy',
       '--site',
@@ -67,7 +67,7 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     );
     expect(over.status).toBe(3);
     expect(over.stderr).toMatch(/0.026 MW more than it has/);
-    const deployed = run(
+    const deployed = await run(
       ...[
         'mining',
         'deploy',
@@ -89,11 +89,11 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
       serials,
       Array.from({ length: 200 }, (_, i) => `SG-${String(i + 1).padStart(4, '0')}`).join('\n'),
     );
-    expect(run('mining', 'install', '--serials-file', serials, '--on', '2021-03-10').status).toBe(0);
+    expect((await run('mining', 'install', '--serials-file', serials, '--on', '2021-03-10')).status).toBe(0);
     expect(
-      run('mining', 'target', 'set', '--by', '2021-12-31', '--low', '2 EH', '--high', '4 EH').status,
+      (await run('mining', 'target', 'set', '--by', '2021-12-31', '--low', '2 EH', '--high', '4 EH')).status,
     ).toBe(0);
-    const status = run('mining', 'status', '--on', '2021-06-30');
+    const status = await run('mining', 'status', '--on', '2021-06-30');
     expect(status.status, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/installed 18.00 PH\/s/);
     expect(status.stdout).toMatch(
@@ -101,7 +101,7 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     );
   });
 
-  it('imports payouts, gives the balance on a day, and holds BTC unless an admin overrides', () => {
+  it('imports payouts, gives the balance on a day, and holds BTC unless an admin overrides', async () => {
     const payouts = join(tmpdir(), `hf-payouts-${process.pid}.json`);
     const december = Array.from({ length: 31 }, (_, i) => ({
       date: `2021-12-${String(i + 1).padStart(2, '0')}`,
@@ -109,15 +109,15 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
       btc: '0.0105',
     }));
     writeFileSync(payouts, JSON.stringify(december));
-    const imported = run('treasury', 'import-payouts', payouts);
+    const imported = await run('treasury', 'import-payouts', payouts);
     expect(imported.status, imported.stderr).toBe(0);
     expect(imported.stdout).toMatch(/imported 31 payouts into btc, 2021-12-01 .. 2021-12-31, 0.32550000 BTC/);
-    const balance = run('treasury', 'balance', '--on', '2021-12-31');
+    const balance = await run('treasury', 'balance', '--on', '2021-12-31');
     expect(balance.stdout).toMatch(/btc\s+BTC\s+0.32550000 BTC/);
-    const refused = run('treasury', 'sell', '--btc', '0.1', '--on', '2021-12-31');
+    const refused = await run('treasury', 'sell', '--btc', '0.1', '--on', '2021-12-31');
     expect(refused.status).toBe(3);
     expect(refused.stderr).toMatch(/hold policy/);
-    const sold = run(
+    const sold = await run(
       ...['treasury', 'sell', '--btc', '0.1', '--on', '2021-12-31'],
       ...['--override', '--reason', 'pay the December power bill'],
     );
@@ -125,14 +125,14 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     expect(sold.stdout).toMatch(/FLAGGED against the hold policy: pay the December power bill/);
   });
 
-  it('advises curtailment on a day and says what it saves', () => {
-    const cheap = run('mining', 'advise', '--on', '2022-06-18');
+  it('advises curtailment on a day and says what it saves', async () => {
+    const cheap = await run('mining', 'advise', '--on', '2022-06-18');
     expect(cheap.status, cheap.stderr).toBe(0);
     expect(cheap.stdout).toMatch(/SG1\s+A1246\s+200\s+keep-on/);
     expect(
-      run('mining', 'site', 'price', 'SG1', '--usd-per-kwh', '0.12', '--from', '2022-06-01').status,
+      (await run('mining', 'site', 'price', 'SG1', '--usd-per-kwh', '0.12', '--from', '2022-06-01')).status,
     ).toBe(0);
-    const dear = run('mining', 'advise', '--on', '2022-06-18');
+    const dear = await run('mining', 'advise', '--on', '2022-06-18');
     // per machine: 3.42 kW × 24 h × $0.12 = $9.85 of power against $7.25 of expected revenue
     expect(dear.stdout).toMatch(/SG1\s+A1246\s+200\s+switch-off\s+\$520.00/);
     expect(dear.stdout).toMatch(/switch off 200 machine\(s\), saving \$520.00 a day/);

@@ -1,11 +1,13 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerMiningCommands } from './commands.js';
-import { miningProjections } from './projections.js';
-import { registerMiningRoutes } from './routes.js';
 
 export const miningModule: HashforgeModule = {
   name: 'mining',
-  projections: miningProjections,
-  registerRoutes: registerMiningRoutes,
-  registerCommands: registerMiningCommands,
+  projections: async () => (await import('./projections.js')).miningProjections,
+  routes: async () => (await import('./routes.js')).registerMiningRoutes,
+  commands: {
+    entries: [
+      { name: 'mining', description: 'Self-mining: sites, deployments, earnings, costs, curtailment' },
+    ],
+    register: async () => (await import('./commands.js')).registerMiningCommands,
+  },
 };

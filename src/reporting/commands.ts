@@ -34,7 +34,7 @@ export function registerReportingCommands(program: Command): void {
       }
       if (typeof rendered.body !== 'string') {
         // Binary output goes out as it is; the text after it is empty.
-        process.stdout.write(rendered.body);
+        app.write(rendered.body);
         return { json: { quarter, format, bytes: rendered.body.length }, text: '' };
       }
       return { json: rendered.report, text: rendered.body.replace(/\n$/, '') };

@@ -1,11 +1,14 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerReportingCommands } from './commands.js';
-import { reportingProjections } from './guidance.js';
-import { registerReportingRoutes } from './routes.js';
 
 export const reportingModule: HashforgeModule = {
   name: 'reporting',
-  projections: reportingProjections,
-  registerRoutes: registerReportingRoutes,
-  registerCommands: registerReportingCommands,
+  projections: async () => (await import('./guidance.js')).reportingProjections,
+  routes: async () => (await import('./routes.js')).registerReportingRoutes,
+  commands: {
+    entries: [
+      { name: 'report', description: 'The quarterly report, computed from the books' },
+      { name: 'guidance', description: 'Guidance given with quarterly results' },
+    ],
+    register: async () => (await import('./commands.js')).registerReportingCommands,
+  },
 };

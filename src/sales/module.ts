@@ -1,11 +1,11 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerSalesCommands } from './commands.js';
-import { salesProjections } from './projections.js';
-import { registerSalesRoutes } from './routes.js';
 
 export const salesModule: HashforgeModule = {
   name: 'sales',
-  projections: salesProjections,
-  registerRoutes: registerSalesRoutes,
-  registerCommands: registerSalesCommands,
+  projections: async () => (await import('./projections.js')).salesProjections,
+  routes: async () => (await import('./routes.js')).registerSalesRoutes,
+  commands: {
+    entries: [{ name: 'sales', description: 'The order book: customers, contracts, payments, deliveries' }],
+    register: async () => (await import('./commands.js')).registerSalesCommands,
+  },
 };

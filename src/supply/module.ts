@@ -1,11 +1,13 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerSupplyCommands } from './commands.js';
-import { supplyProjections } from './projections.js';
-import { registerSupplyRoutes } from './routes.js';
 
 export const supplyModule: HashforgeModule = {
   name: 'supply',
-  projections: supplyProjections,
-  registerRoutes: registerSupplyRoutes,
-  registerCommands: registerSupplyCommands,
+  projections: async () => (await import('./projections.js')).supplyProjections,
+  routes: async () => (await import('./routes.js')).registerSupplyRoutes,
+  commands: {
+    entries: [
+      { name: 'supply', description: 'Foundries, wafer orders, yield, machine output and where it goes' },
+    ],
+    register: async () => (await import('./commands.js')).registerSupplyCommands,
+  },
 };

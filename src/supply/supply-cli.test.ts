@@ -9,14 +9,14 @@ import { type CliRun, freshCliEnv, runCli } from '../testing/cli.js';
 
 describe('supply from the command line', { timeout: 900_000 }, () => {
   const env = freshCliEnv();
-  const ok = (args: string[]): CliRun => {
-    const r = runCli(args, env);
+  const ok = async (args: string[]): Promise<CliRun> => {
+    const r = await runCli(args, env);
     if (r.status !== 0) throw new Error(`hashforge ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
     return r;
   };
 
-  it('sets up foundries, a ramping partner, an agreement, wafer orders and an order book; the plan shows late tranches and why', () => {
-    ok([
+  it('sets up foundries, a ramping partner, an agreement, wafer orders and an order book; the plan shows late tranches and why', async () => {
+    await ok([
       'catalog',
       'add',
       '--kind',
@@ -47,9 +47,9 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       csv,
       'date,btc_usd,difficulty,fees_per_block_btc,spot_usd_per_th\n2021-06-01,36500,25000000000000,0.5,50\n',
     );
-    ok(['market', 'import', csv]);
+    await ok(['market', 'import', csv]);
 
-    ok([
+    await ok([
       'supply',
       'foundry',
       'add',
@@ -62,8 +62,8 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--lead-time-months',
       '3',
     ]);
-    ok(['supply', 'foundry', 'add', '--id', 'newfab', '--name', 'NewFab', '--country', 'KR']);
-    ok([
+    await ok(['supply', 'foundry', 'add', '--id', 'newfab', '--name', 'NewFab', '--country', 'KR']);
+    await ok([
       'supply',
       'design',
       'add',
@@ -78,7 +78,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--model',
       'A1246',
     ]);
-    ok([
+    await ok([
       'supply',
       'partnership',
       'add',
@@ -95,7 +95,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--months-to-mature',
       '6',
     ]);
-    const ramp = ok([
+    const ramp = await ok([
       'supply',
       'partnership',
       'add',
@@ -115,7 +115,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       'logistic',
     ]);
     expect(ramp.stdout).toMatch(/yield 30% rising to 88% over 9 months \(logistic\)/);
-    ok([
+    await ok([
       'supply',
       'agreement',
       'add',
@@ -130,7 +130,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--term',
       '24',
     ]);
-    ok([
+    await ok([
       'supply',
       'agreement',
       'add',
@@ -143,7 +143,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--term',
       '12',
     ]);
-    ok([
+    await ok([
       'supply',
       'order',
       'place',
@@ -156,7 +156,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--month',
       '2021-01',
     ]);
-    ok([
+    await ok([
       'supply',
       'order',
       'place',
@@ -169,7 +169,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--month',
       '2021-02',
     ]);
-    const newFab = ok([
+    const newFab = await ok([
       'supply',
       'order',
       'place',
@@ -183,7 +183,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '2021-03',
     ]);
     expect(newFab.stdout).toMatch(/out 2021-06, 46,740 good dies expected/);
-    ok([
+    await ok([
       'supply',
       'order',
       'place',
@@ -198,7 +198,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
     ]);
 
     // A wafer order beyond the agreement's capacity is refused with the field, exit 3 (a business rule).
-    const tooMany = runCli(
+    const tooMany = await runCli(
       [
         'supply',
         'order',
@@ -219,7 +219,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       /allows 200 wafers a month; 200 are already ordered in 2021-03.*\(option --wafers\)/,
     );
     // A yield above 100 % is bad input, exit 2.
-    const badYield = runCli(
+    const badYield = await runCli(
       [
         'supply',
         'partnership',
@@ -241,27 +241,32 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
     expect(badYield.stderr).toMatch(/^error: --mature-yield: /);
 
     // A cancellation without a reason is refused naming it, and nothing is cancelled.
-    const noReason = runCli(['supply', 'order', 'cancel', '4', '--month', '2021-03', '--reason', ' '], env);
+    const noReason = await runCli(
+      ['supply', 'order', 'cancel', '4', '--month', '2021-03', '--reason', ' '],
+      env,
+    );
     expect(noReason.status).toBe(2);
     expect(noReason.stderr).toMatch(/^error: --reason: must say why\n$/);
-    expect(ok(['supply', 'order', 'list', '--status', 'cancelled', '--json']).stdout.trim()).toBe('[]');
+    expect((await ok(['supply', 'order', 'list', '--status', 'cancelled', '--json'])).stdout.trim()).toBe(
+      '[]',
+    );
     // An order's number that is not one is refused in one line, not with a stack.
-    const notANumber = runCli(
+    const notANumber = await runCli(
       ['supply', 'order', 'cancel', 'abc', '--month', '2021-03', '--reason', 'x'],
       env,
     );
     expect(notANumber.status).toBe(2);
     expect(notANumber.stderr).toBe('error: order must be a number such as 12, got "abc". (field: order)\n');
-    const badStatus = runCli(['supply', 'order', 'list', '--status', 'lost'], env);
+    const badStatus = await runCli(['supply', 'order', 'list', '--status', 'lost'], env);
     expect(badStatus.status).toBe(2);
     expect(badStatus.stderr).toMatch(/^error: --status: must be one of placed, out, received, cancelled\n$/);
 
-    ok(['supply', 'order', 'out', '1', '--month', '2021-04']);
-    ok(['supply', 'order', 'receive', '1', '--month', '2021-04', '--chips', '50000']);
-    const build = ok(['supply', 'build', '--model', 'A1246', '--month', '2021-04', '--units', '400']);
+    await ok(['supply', 'order', 'out', '1', '--month', '2021-04']);
+    await ok(['supply', 'order', 'receive', '1', '--month', '2021-04', '--chips', '50000']);
+    const build = await ok(['supply', 'build', '--model', 'A1246', '--month', '2021-04', '--units', '400']);
     expect(build.stdout).toMatch(/400 A1246 built in 2021-04, using 40,000 A12 chips/);
 
-    ok([
+    await ok([
       'sales',
       'customer',
       'add',
@@ -272,7 +277,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '--region',
       'north-america',
     ]);
-    ok([
+    await ok([
       'sales',
       'contract',
       'add',
@@ -288,7 +293,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       'A1246,3000,30,2021-04:1000;2021-05:1000;2021-06:1000',
     ]);
 
-    const plan = ok(['supply', 'plan', '--from', '2021-01', '--to', '2021-12']);
+    const plan = await ok(['supply', 'plan', '--from', '2021-01', '--to', '2021-12']);
     expect(plan.stdout).toMatch(/2021-04 {2}A1246 .* 400 {2}actual/);
     expect(plan.stdout).toMatch(/2021-05 {2}A1246 .* planned {2}chips/);
     expect(plan.stdout).toMatch(/Late tranches \(3,/);
@@ -301,7 +306,9 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
     expect(plan.stdout).toMatch(/NewFab 200 at 38\.95% yield, month 4 of its ramp/);
     expect(plan.stdout).toMatch(/Self-mining got 0 of its 50-unit target: contract tranches due come first/);
 
-    const json = JSON.parse(ok(['supply', 'plan', '--from', '2021-01', '--to', '2021-12', '--json']).stdout);
+    const json = JSON.parse(
+      (await ok(['supply', 'plan', '--from', '2021-01', '--to', '2021-12', '--json'])).stdout,
+    );
     const late = json.lateTranches.map(
       (t: { dueMonth: string; unitsShortAtDue: number; filledMonth: string | null }) =>
         `${t.dueMonth}: ${t.unitsShortAtDue} short, filled ${t.filledMonth}`,
@@ -313,11 +320,13 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
     ]);
   });
 
-  it('recommends fewer wafers at BTC $20,000 than at $60,000 and says why', () => {
-    const at = (btc: string) =>
-      JSON.parse(ok(['supply', 'recommend', '--month', '2021-06', '--btc-usd', btc, '--json']).stdout);
-    const low = at('20000');
-    const high = at('60000');
+  it('recommends fewer wafers at BTC $20,000 than at $60,000 and says why', async () => {
+    const at = async (btc: string) =>
+      JSON.parse(
+        (await ok(['supply', 'recommend', '--month', '2021-06', '--btc-usd', btc, '--json'])).stdout,
+      );
+    const low = await at('20000');
+    const high = await at('60000');
     expect(low.totalWafers).toBeLessThan(high.totalWafers);
     expect(low.explanation.join('\n')).toMatch(/payback 792 days/);
     expect(low.explanation.join('\n')).toMatch(/beyond the 720-day no-demand threshold/);
@@ -326,7 +335,7 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       expect(a.wafers).toBeGreaterThanOrEqual(a.takeOrPayWafers);
       expect(a.wafers).toBeLessThanOrEqual(a.wafersPerMonth);
     }
-    const text = ok(['supply', 'recommend', '--month', '2021-06', '--btc-usd', '20000']).stdout;
+    const text = (await ok(['supply', 'recommend', '--month', '2021-06', '--btc-usd', '20000'])).stdout;
     expect(text).toMatch(/Chip order for 2021-06: [\d,]+ wafers \(BTC \$20,000\.00, payback 792 days\)/);
     expect(text).toMatch(/Why:/);
   });

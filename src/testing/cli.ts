@@ -1,8 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { readConfig } from '../app/config.js';
+import type { AppContext } from '../app/context.js';
+import type { CliRuntime } from '../cli/command.js';
+import { main } from '../cli/main.js';
+import { systemClock } from '../kernel/clock.js';
+import { testApp } from './index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -12,23 +18,62 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The databases of the CLI sessions this test file opened, by the name `freshCliEnv` gave each. */
+const sessions = new Map<string, Promise<AppContext>>();
+
 /**
- * Runs the real `hashforge` command in a child process. Each data directory is a fresh embedded
- * database; with DATABASE_URL set, pass a schema so runs don't share tables.
+ * Runs a `hashforge` command in this process, as the terminal would: the same program, parser,
+ * output and exit codes, against the test database `env` names (`freshCliEnv`). Settings in `env`
+ * (HASHFORGE_TOKEN, …) are read as the real entry point reads them.
  */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  const session = env.HASHFORGE_TEST_SESSION;
+  const out: string[] = [];
+  const err: string[] = [];
+  let status = 0;
+  const runtime: CliRuntime = {
+    config: readConfig({ LOG_LEVEL: 'silent', USER: 'tester', ...env }),
+    open: async () => {
+      if (session === undefined) throw new Error('runCli needs the env of freshCliEnv() for a database');
+      // The session's database stays open between commands, as the data directory would.
+      return { ctx: await sessions.get(session)!, close: async () => {} };
+    },
+    stdout: (text) => out.push(typeof text === 'string' ? text : Buffer.from(text).toString('latin1')),
+    stderr: (text) => err.push(text),
+    fail: (code) => {
+      status = code;
+    },
+  };
+  await main(['node', 'hashforge', ...args], runtime);
+  return { status, stdout: out.join(''), stderr: err.join('') };
+}
+
+/**
+ * A fresh database for a series of commands (a copy of the migrated template, closed after the
+ * test file). Call it inside `describe`.
+ */
+export function freshCliEnv(): Record<string, string> {
+  const name = randomBytes(6).toString('hex');
+  const app = testApp();
+  // The clock a terminal has: commands see today, as when they ran in a process of their own.
+  sessions.set(
+    name,
+    app.then((a) => ({ ...a, clock: systemClock })),
+  );
+  afterAll(async () => (await app).close());
+  return { HASHFORGE_TEST_SESSION: name };
+}
+
+/**
+ * Runs the real installed `hashforge` in a child process: the one smoke test of the `bin` and its
+ * build, beside the in-process runs above.
+ */
+export function runBin(args: string[], env: Record<string, string | undefined> = {}): CliRun {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'hashforge.js'), ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 120_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Environment for a fresh database: a temp data dir, or a fresh schema when DATABASE_URL is set. */
-export function freshCliEnv(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'hf-cli-'));
-  const schema = `hf_cli_${Math.random().toString(36).slice(2, 10)}`;
-  return process.env.DATABASE_URL ? { HASHFORGE_DB_SCHEMA: schema } : { HASHFORGE_DATA_DIR: dir };
 }

@@ -1,14 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pino from 'pino';
+import { inject } from 'vitest';
+import { readConfig } from '../app/config.js';
 import type { Actor, AppContext } from '../app/context.js';
+import { assembleContext, loadProjections } from '../app/root.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { createToken } from '../auth/tokens.js';
-import { type Db, dbOverPGlite, newPGlite, openDatabase } from '../db/db.js';
+import { type Db, dbOverPGlite, newPGlite } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
 import { SettableClock } from '../kernel/clock.js';
-import { allProjections, modules } from '../modules.js';
+import { modules } from '../modules.js';
+import { cloneServerDatabase } from './server-clone.js';
 
 export interface TestApp extends AppContext {
   clock: SettableClock;
@@ -17,45 +21,48 @@ export interface TestApp extends AppContext {
 }
 
 /**
- * A fresh database made by the real migrations: PGlite in memory, or — when DATABASE_URL is set —
- * a new schema on that PostgreSQL server, dropped again on close, so parallel runs never collide.
+ * The configuration tests run with: the defaults, the database the run was pointed at
+ * (DATABASE_URL), and quiet logs. This harness is a composition root; it reads the environment.
+ */
+export const testConfig = readConfig({
+  DATABASE_URL: process.env.DATABASE_URL,
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
+
+/**
+ * A fresh database made by the real migrations, run once for the whole test run (see
+ * global-setup.ts) and cloned for each test: a copy of the migrated PGlite, or — when
+ * DATABASE_URL is set — a new database on that server made from a migrated template, dropped
+ * again on close. `migrate` re-checks each copy.
  */
 export async function testApp(): Promise<TestApp> {
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `hf_test_${randomBytes(6).toString('hex')}` : undefined;
-  const db: Db =
-    url && schema
-      ? (await openDatabase({ kind: 'server', url, schema })).db
-      : dbOverPGlite(await newPGlite('memory', await template()));
+  const clone =
+    testConfig.database.kind === 'server' ? await cloneServerDatabase(inject('serverTemplate')) : undefined;
+  const db: Db = clone ? clone.db : dbOverPGlite(await newPGlite('memory', pgliteTemplate()));
   await migrate(db);
+  projections ??= loadProjections(modules);
   return {
-    db,
+    ...assembleContext(testConfig, {
+      db,
+      projections: await projections,
+      log: pino({ level: testConfig.logLevel }),
+    }),
     clock: new SettableClock(),
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    projections: allProjections(),
     actor: (role: Role = 'admin') => ({ id: `test:${role}`, role }),
     close: async () => {
-      if (schema) await sql`drop schema ${sql.id(schema)} cascade`.execute(db);
       await db.destroy();
+      await clone?.drop();
     },
   };
 }
 
-/**
- * Migrating a new PGlite takes seconds; loading a dump of one already migrated takes a fraction.
- * The migrations still run for real, once per test process, and `migrate` re-checks each copy.
- */
-let migratedTemplate: Promise<Blob | File> | undefined;
-function template(): Promise<Blob | File> {
-  migratedTemplate ??= (async () => {
-    const pglite = await newPGlite('memory');
-    const db = dbOverPGlite(pglite);
-    await migrate(db);
-    const dump = await pglite.dumpDataDir('none');
-    await db.destroy();
-    return dump;
-  })();
-  return migratedTemplate;
+let projections: ReturnType<typeof loadProjections> | undefined;
+
+/** The migrated PGlite the run's global setup dumped, read once per test file. */
+let template: Blob | undefined;
+function pgliteTemplate(): Blob {
+  template ??= new Blob([readFileSync(inject('pgliteTemplate'))]);
+  return template;
 }
 
 /** A JSON answer as tests read it: any shape, checked by the assertions themselves. */

@@ -1,11 +1,11 @@
 import type { HashforgeModule } from '../app/module.js';
-import { registerTreasuryCommands } from './commands.js';
-import { treasuryProjections } from './projections.js';
-import { registerTreasuryRoutes } from './routes.js';
 
 export const treasuryModule: HashforgeModule = {
   name: 'treasury',
-  projections: treasuryProjections,
-  registerRoutes: registerTreasuryRoutes,
-  registerCommands: registerTreasuryCommands,
+  projections: async () => (await import('./projections.js')).treasuryProjections,
+  routes: async () => (await import('./routes.js')).registerTreasuryRoutes,
+  commands: {
+    entries: [{ name: 'treasury', description: 'BTC and USD accounts, payouts, the hold policy, valuation' }],
+    register: async () => (await import('./commands.js')).registerTreasuryCommands,
+  },
 };

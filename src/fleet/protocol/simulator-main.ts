@@ -141,8 +141,10 @@ async function runShard(parsed: Parsed): Promise<void> {
 }
 
 function childExecArgv(): string[] {
-  // Under `hashforge` tsx is registered in-process, not by flags; children need it explicitly.
-  return process.execArgv.some((a) => a.includes('tsx'))
+  // Compiled (dist/, as `hashforge` runs) a child runs as it is. From the TypeScript sources it
+  // needs tsx, which a parent started through tsx's API has registered in-process, not in its flags.
+  const compiled = !import.meta.url.endsWith('.ts');
+  return compiled || process.execArgv.some((a) => a.includes('tsx'))
     ? process.execArgv
     : [...process.execArgv, '--import', import.meta.resolve('tsx')];
 }

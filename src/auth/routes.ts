@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import type { HttpApp } from '../http/app.js';
+import { NewToken } from './schemas.js';
+import { createToken, listTokens, revokeToken } from './tokens.js';
+
+export function registerAuthRoutes(app: HttpApp, ctx: AppContext): void {
+  app.get(
+    '/api/auth/me',
+    { config: { role: 'viewer' }, schema: { tags: ['auth'], summary: 'Who the token belongs to' } },
+    async (req) => req.actor,
+  );
+  app.get(
+    '/api/auth/tokens',
+    {
+      config: { role: 'admin' },
+      schema: { tags: ['auth'], summary: 'List API tokens (never the secrets)' },
+    },
+    async () => listTokens(ctx),
+  );
+  app.post(
+    '/api/auth/tokens',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a token; the secret is in this answer only',
+        body: NewToken,
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return createToken(ctx, req.actor, req.body);
+    },
+  );
+  app.delete(
+    '/api/auth/tokens/:id',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke a token',
+        params: z.object({ id: z.coerce.number().int().positive() }),
+      },
+    },
+    async (req) => revokeToken(ctx, req.actor, req.params.id),
+  );
+}
