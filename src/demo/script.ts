@@ -1,6 +1,6 @@
 /**
  * The demo company's sales history as a script: what was booked each quarter, how, and the few
- * figures the earnings-call notes (shared/seed/earnings-call-2020Q4.md) pin down. book.ts turns it
+ * figures the 2020Q4 earnings-call notes pin down (data/demo/README.md lists them). book.ts turns it
  * into contracts and events with a seeded generator and solves the pinned figures exactly.
  */
 import type { Day, Month, Quarter } from '../kernel/calendar.js';

@@ -2,7 +2,7 @@
  * Acting on machines: soft off/on (curtailment), reboot, work mode, pool. Each request is two ledger
  * events — what was asked, of which machines, by whom (before anything is sent), then what each
  * machine did — and every effect is confirmed by reading the machine back, because writes that
- * silently fail are what fleet operators complain of most (PROTOCOL.md §0.10).
+ * silently fail are among the commonest complaints of fleet operators.
  */
 import type { Actor, AppContext } from '../app/context.js';
 import { invalid } from '../kernel/errors.js';

@@ -1,6 +1,7 @@
 /**
  * `fleet scan`: find miners in an address range and register them at a site. Two stages, as the
- * tools that scan big farms learned (PROTOCOL.md §7): a cheap TCP connect probe at high
+ * tools that scan big farms learned (github.com/256foundation/asic-rs/issues/319): a cheap TCP
+ * connect probe at high
  * concurrency, then `version` (identity, model, firmware) only where something listens.
  */
 import type { Actor, AppContext } from '../app/context.js';

@@ -237,7 +237,7 @@ export function describeAction(a: ControlAction): string {
 }
 
 /**
- * What to send, Avalon's way (PROTOCOL.md §3), in order. Soft off/on are scheduled by unix time, so
+ * What to send, Avalon's way (`ascset|0,<option>,<value>`), in order. Soft off/on are scheduled by unix time, so
  * "now". A-series firmware applies a new work mode only at the next reboot (Canaan A10 API manual
  * §2.4), so a work-mode change is the setting followed by a reboot.
  */
@@ -267,7 +267,7 @@ export function confirmWithinMs(a: ControlAction): number {
 }
 
 /**
- * Writes that silently fail are the complaint users make most (PROTOCOL.md §0.10): an action only
+ * Writes that silently fail are among fleet operators' commonest complaints: an action only
  * counts as done when re-reading the machine shows its effect. `before` is the read just before
  * sending; `after` a read afterwards, or undefined when the machine did not answer.
  */

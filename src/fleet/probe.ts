@@ -13,7 +13,8 @@ type Answer = 'open' | 'closed' | 'silent';
 /**
  * The first stage of a scan: which addresses accept a TCP connection on the API port. A connect
  * costs the miner nothing (no command is sent), so it runs at a much higher concurrency than the
- * identification that follows: the two-stage scan PROTOCOL.md §7 recommends. Addresses that stayed
+ * identification that follows: the two-stage scan proposed in asic-rs issue #319, after a /22 took
+ * nmap 18 s and their one-stage scan 9 minutes. Addresses that stayed
  * silent (no accept, no refusal) are tried once more at a quarter of the concurrency and twice the
  * timeout: asic-rs found that fast scans miss busy miners and that such a retry recovers them.
  */

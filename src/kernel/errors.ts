@@ -50,7 +50,7 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
-/** CLI exit codes: 2 is bad input as the brief demands; the rest let scripts tell failures apart. */
+/** CLI exit codes: 2 is bad input, as usual for command lines; the rest let scripts tell failures apart. */
 export const EXIT_CODE: Record<ErrorKind, number> = {
   invalid: 2,
   'not-found': 2,

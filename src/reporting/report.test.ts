@@ -1,6 +1,6 @@
 /**
  * The demo company, loaded through the services, read back through the report's API: every figure
- * of the 2020Q4 earnings-call notes (shared/seed/earnings-call-2020Q4.md), within the rounding the
+ * of the 2020Q4 earnings-call notes (listed in data/demo/README.md), within the rounding the
  * notes use; then one delivery through the API, and the report moving by exactly that delivery.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

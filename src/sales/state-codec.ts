@@ -3,10 +3,7 @@
  * cents as decimal strings. Every event decided on a contract reads its state and every write
  * stores it again, and at a million events the generic stored-JSON form (named keys, tagged
  * bigints undone by a walk) was a fifth of the import's CPU. Pure; the store calls it.
- *
- * Rows written before this codec hold the generic form (an object); they are still read.
  */
-import { fromStoredJsonText } from '../kernel/json.js';
 import type { Contract, ContractKind, ContractLine, ProductKind, Tranche } from './model.js';
 import type { ContractState, LineState, TrancheState } from './model-events.js';
 
@@ -96,7 +93,6 @@ export function encodeState(s: ContractState): string {
 }
 
 export function decodeState(text: string): ContractState {
-  if (text.startsWith('{')) return decodeGeneric(text);
   const e = JSON.parse(text) as Encoded;
   if (e[0] !== FORMAT) throw new Error(`Unknown contract state format ${String(e[0])}.`);
   const [, id, customerId, kind, signedOn, reference, spot, [depositPercent, creditDays, forfeit], lines] = e;
@@ -176,12 +172,4 @@ export function decodeState(text: string): ContractState {
     lastDay: e[15],
     deliveries,
   };
-}
-
-/** The generic stored-JSON form rows had before this codec: the state without each line's terms. */
-function decodeGeneric(text: string): ContractState {
-  const stored = fromStoredJsonText<Omit<ContractState, 'lines'> & { lines: Omit<LineState, 'line'>[] }>(
-    text,
-  );
-  return { ...stored, lines: stored.lines.map((l, i) => ({ ...l, line: stored.contract.lines[i]! })) };
 }

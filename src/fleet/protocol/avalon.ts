@@ -2,7 +2,8 @@
  * Avalon keeps all its hardware telemetry in one string per module, `Key[value] Key[v1 v2 …]`:
  * `STATS[n]["MM ID0"]` on A10–A15, `MM ID1…n` per module on the AUC-driven A7–A9, and on the
  * 2024–25 firmware (Avalon Q, Nano3s) `"MM ID0:Summary": "'STATS':{…}"` plus `"HBinfo": "'HB0':{…}"`.
- * Field meanings: /work/shared/PROTOCOL.md §2.3. Every key is kept, known or not.
+ * Field meanings: Canaan's Avalon A10 API manual §3.3 and the captured replies in
+ * test/fixtures/miner-responses/ (see its SOURCES.md). Every key is kept, known or not.
  */
 import type { Json } from '../../kernel/json.js';
 import { setOwn } from './tolerant-json.js';

@@ -1,8 +1,9 @@
 /**
- * Talks to miners over TCP the way their firmware expects (PROTOCOL.md §1, §9): one request per
- * connection, written in one go, reply read to EOF. Every way a miner can misbehave — silent,
- * trickling, flooding, refusing, resetting — ends in a typed failure within the configured time,
- * and never holds up requests to other miners.
+ * Talks to miners over TCP the way their firmware expects: one request per connection, written in
+ * one go (Canaan's firmware reads a request with a single recv), reply read to EOF (cgminer's
+ * API-README: it replies "and then close[s] the socket each time"). Every way a miner can
+ * misbehave — silent, trickling, flooding, refusing, resetting — ends in a typed failure within
+ * the configured time, and never holds up requests to other miners.
  */
 import { connect, type Socket } from 'node:net';
 import type { Json } from '../../kernel/json.js';

@@ -1,6 +1,7 @@
 /**
  * Requests to and replies from the cgminer-style RPC API that Avalon miners speak on TCP 4028
- * (/work/shared/PROTOCOL.md §1). Pure functions: no sockets here (see client.ts).
+ * (cgminer's API-README; Canaan's Avalon A10 API manual). Pure functions: no sockets here (see
+ * client.ts).
  */
 import type { Json } from '../../kernel/json.js';
 import { ProtocolError } from './protocol-error.js';
@@ -120,7 +121,7 @@ export function plainRequest(command: string | readonly string[], parameter?: st
   return encodeRequest({ command, parameter, format: 'text' });
 }
 
-/** Avalon control parameters (PROTOCOL.md §3). Timestamps are unix seconds. */
+/** Avalon control parameters (`ascset|0,<option>,<value>`). Timestamps are unix seconds. */
 export const ascset = {
   softOff: (atUnixSeconds: number) => `0,softoff,1:${Math.floor(atUnixSeconds)}`,
   softOn: (atUnixSeconds: number) => `0,softon,1:${Math.floor(atUnixSeconds)}`,

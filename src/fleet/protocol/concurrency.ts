@@ -1,7 +1,7 @@
 /**
  * The two limits a fleet sweep needs: a global cap on sockets in flight (file descriptors, the
  * collector's bandwidth) and one command at a time per miner — Canaan's manual: the API "does
- * not support concurrency … wait for the API command finish" (PROTOCOL.md §1.1).
+ * not support concurrency … wait for the API command finish" (Avalon A10 API manual v0.4, §1).
  */
 
 /** A counting semaphore with a FIFO queue of waiters. */

@@ -1,6 +1,7 @@
 /**
- * The commands that change a simulated miner: Avalon `ascset` options (Canaan A10 API manual,
- * PROTOCOL.md §3) and cgminer's pool priority commands, with cgminer's message codes.
+ * The commands that change a simulated miner: Avalon `ascset` options (Canaan's Avalon A10 API
+ * manual, and the option list a real Avalon Q prints, test/fixtures/miner-responses/
+ * avalonq_ascset_help.json) and cgminer's pool priority commands, with cgminer's message codes.
  */
 import { isSoftOff, type MinerState, settle } from './simulator-models.js';
 

@@ -1,18 +1,12 @@
-/**
- * Where the captured miner replies live for tests. test/fixtures/miner-responses/ is the copy
- * inside the repository; until it exists, tests read the shared originals next to it.
- */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+/** The captured miner replies tests read: test/fixtures/miner-responses/ (SOURCES.md says whose). */
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const candidates = [
-  join(repoRoot, 'test/fixtures/miner-responses'),
-  resolve(repoRoot, '../shared/data/miner-responses'),
-];
-
-export const FIXTURES_DIR = candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
+export const FIXTURES_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../test/fixtures/miner-responses',
+);
 
 /** Every raw reply file (not the SOURCES.md that describes them). */
 export function fixtureNames(): string[] {

@@ -1,9 +1,9 @@
 /**
  * A JSON reader that accepts what cgminer-style firmware actually sends. Every defect it fixes is
  * one a public client already works around (pyasic `rpc/base.py _load_api_data`, Hive OS agent,
- * Canaan fms-core; see /work/shared/PROTOCOL.md §1.5), but unlike their global string
- * replacements it repairs by position, so a pool user called "nancy" or a URL holding "}{" stays
- * intact. Work is linear in the input and nesting is capped, so hostile input cannot hang it.
+ * Canaan fms-core; a real Avalon 1047 reply with a bare `nan` is in test/fixtures/miner-responses/),
+ * but unlike their global string replacements it repairs by position, so a pool user called
+ * "nancy" or a URL holding "}{" stays intact. Work is linear in the input and nesting is capped, so hostile input cannot hang it.
  */
 import type { Json } from '../../kernel/json.js';
 import { ProtocolError } from './protocol-error.js';
