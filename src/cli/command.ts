@@ -3,6 +3,7 @@ import type { Config } from '../app/config.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { type RoleNeed, requireRole } from '../auth/roles.js';
 import { authenticate } from '../auth/tokens.js';
+import { fromDatabaseError } from '../db/errors.js';
 import { AppError, afterFieldName, EXIT_CODE } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
 
@@ -162,7 +163,9 @@ function repeatedOption(field: string, fieldOptions: Record<string, string>): st
  * Prints one line for a known error, then, for a refused import, one line per rejected row (the
  * imports put them in `detail.rejected`); a stack for a bug. Returns the exit code.
  */
-export function report(error: unknown, stderr: (text: string) => void): number {
+export function report(thrown: unknown, stderr: (text: string) => void): number {
+  // A constraint the database enforced is the user's doing, said as the API says it.
+  const error = fromDatabaseError(thrown) ?? thrown;
   if (error instanceof AppError) {
     // Said once: a message that opens with its field ("--amount: must be a number") needs no tail.
     const named = !error.field || error.message.startsWith(`${error.field}: `);

@@ -16,23 +16,21 @@ describe('the poller inside serve', () => {
     await scanRange(app, app.actor('ops'), { range: '127.79.0.1-127.79.0.3', site: 'BG1', port: 4028 });
   });
   afterAll(async () => {
-    delete process.env.HASHFORGE_POLL_INTERVAL;
     await sim.stop();
     await app.close();
   });
   const sweeps = () => fleetDb(app.db).selectFrom('fleet_sweeps').selectAll().execute();
 
   it('is off unless HASHFORGE_POLL_INTERVAL is set', async () => {
-    delete process.env.HASHFORGE_POLL_INTERVAL;
-    const stop = startFleetPolling(app);
+    expect(readFleetSettings({}).pollIntervalSeconds).toBeUndefined();
+    const stop = startFleetPolling(app, readFleetSettings({}));
     await new Promise((resolve) => setTimeout(resolve, 300));
     await stop();
     expect(await sweeps()).toEqual([]);
   });
 
   it('sweeps every interval once it is set, and stops cleanly', async () => {
-    process.env.HASHFORGE_POLL_INTERVAL = '1';
-    const stop = startFleetPolling(app);
+    const stop = startFleetPolling(app, readFleetSettings({ HASHFORGE_POLL_INTERVAL: '1' }));
     for (let i = 0; i < 100 && (await sweeps()).filter((s) => s.outcome === 'done').length < 2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
