@@ -8,7 +8,7 @@ import { authenticate, createToken } from './auth/tokens.js';
 import { progress } from './cli/progress.js';
 import { startWireServer } from './db/socket-server.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './demo/fleet.js';
-import { loadDemo } from './demo/load.js';
+import { demoLoaded, loadDemo } from './demo/load.js';
 import { buildHttpApp } from './http/app.js';
 import { AppError } from './kernel/errors.js';
 import { modules } from './modules.js';
@@ -40,13 +40,16 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
   }
   const adminToken = dataDir ? await localAdminToken(ctx, dataDir) : undefined;
   // Progress on the terminal, one line a step: what the first minute of a first start is spent on.
-  if (opts.demo) await loadDemo(ctx, LOCAL_ADMIN, (line) => process.stderr.write(`${line}\n`), { progress });
-  const app = await buildHttpApp(ctx, modules, { logger: { level: config.logLevel } });
+  if (opts.demo && !(await demoLoaded(ctx))) {
+    await loadDemo(ctx, LOCAL_ADMIN, (line) => process.stderr.write(`${line}\n`), { progress });
+  }
+  const app = await buildHttpApp(ctx, modules, { logger: httpLogger(config.logLevel) });
   for (const start of await Promise.all(modules.map((m) => m.background?.()))) {
     if (start) stops.push(start(ctx));
   }
-  const rack = opts.demo && config.demoMiners > 0 ? await demoRack(ctx, config.demoMiners) : undefined;
-  if (rack) stops.push(rack.stop);
+  // The demo rack's scan waits on the miners that never answer: it runs behind the start.
+  const rack = opts.demo && config.demoMiners > 0 ? demoRack(ctx, config.demoMiners) : undefined;
+  if (rack) stops.push(async () => (await rack)?.stop());
   const url = await app
     .listen({ port: config.port, host: config.host })
     .catch((error: NodeJS.ErrnoException) => {
@@ -61,24 +64,7 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     });
   const shown = url.replace('127.0.0.1', 'localhost');
   if (dataDir) announce(dataDir, { url: shown, socket: opened.database.embedded !== undefined });
-  process.stdout.write(
-    [
-      `HashForge is up at ${shown} (dashboard ${shown}/, API ${shown}/api, reference ${shown}/api/docs)`,
-      ...(rack
-        ? [
-            `demo fleet: ${rack.machines} simulated miners on loopback at site ${DEMO_RACK.site} (${rack.found} answered the scan, the rest are simulated offline), polled every ${rack.pollSeconds} s; HASHFORGE_DEMO_MINERS=0 turns them off`,
-          ]
-        : []),
-      `database: ${dataDir ? `embedded PGlite in ${dataDir}; other hashforge commands reach it through ${dataDir}/.s.PGSQL.5432 while this runs` : 'PostgreSQL server (DATABASE_URL)'}`,
-      ...(adminToken
-        ? [
-            `admin token: ${adminToken}`,
-            `try: curl -H "Authorization: Bearer ${adminToken}" ${shown}/api/catalog/products`,
-          ]
-        : []),
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(banner({ url: shown, dataDir, adminToken, rackOf: rack ? config.demoMiners : 0 }));
   const shutdown = async () => {
     for (const stop of stops.reverse()) await stop();
     await app.close();
@@ -92,7 +78,11 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
 /** The demo's simulated rack; a server still starts without it (say, its addresses are taken). */
 async function demoRack(ctx: AppContext, count: number): Promise<DemoRack | undefined> {
   try {
-    return await startDemoRack(ctx, LOCAL_ADMIN, { count });
+    const rack = await startDemoRack(ctx, LOCAL_ADMIN, { count });
+    ctx.log.info(
+      `demo fleet: ${rack.found} of ${rack.machines} simulated miners answered the scan (the rest are simulated offline); polled every ${rack.pollSeconds} s`,
+    );
+    return rack;
   } catch (error) {
     ctx.log.warn(
       { err: error },
@@ -100,6 +90,31 @@ async function demoRack(ctx: AppContext, count: number): Promise<DemoRack | unde
     );
     return undefined;
   }
+}
+
+/** What a person needs after start, printed last: where it is, how the CLI reaches it, the token. */
+function banner(o: {
+  url: string;
+  dataDir: string | undefined;
+  adminToken: string | undefined;
+  rackOf: number;
+}) {
+  return [
+    `HashForge is up at ${o.url} (dashboard ${o.url}/, API ${o.url}/api, reference ${o.url}/api/docs)`,
+    ...(o.rackOf > 0
+      ? [
+          `demo fleet: ${o.rackOf} simulated miners on loopback at site ${DEMO_RACK.site}, scanned and polled every ${DEMO_RACK.pollSeconds} s from now on; HASHFORGE_DEMO_MINERS=0 turns them off`,
+        ]
+      : []),
+    `database: ${o.dataDir ? `embedded PGlite in ${o.dataDir}; other hashforge commands reach it through its socket there while this runs` : 'PostgreSQL server (DATABASE_URL)'}`,
+    ...(o.adminToken
+      ? [
+          `admin token: ${o.adminToken}`,
+          `try: curl -H "Authorization: Bearer ${o.adminToken}" ${o.url}/api/catalog/products`,
+        ]
+      : []),
+    '',
+  ].join('\n');
 }
 
 /**
@@ -119,4 +134,12 @@ async function localAdminToken(ctx: AppContext, dataDir: string): Promise<string
   const { token } = await createToken(ctx, LOCAL_ADMIN, { name: 'local-admin', role: 'admin' });
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/**
+ * Fastify's own logs: errors and warnings, and every request only when debugging, so that the
+ * address and token printed at start stay on the screen. The application logs at LOG_LEVEL.
+ */
+function httpLogger(level: string): { level: string } {
+  return { level: ['debug', 'trace'].includes(level) ? level : 'warn' };
 }

@@ -5,6 +5,7 @@ import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct, listProducts } from '../catalog/service.js';
 import { addDays, type Day, dayOf } from '../kernel/calendar.js';
 import { importMarketCsv, marketRange, setSpotPrices } from '../market/service.js';
+import { keyRecorded } from '../ledger/ledger.js';
 import { recordGuidance } from '../reporting/guidance.js';
 import type { ProductFacts } from '../sales/model.js';
 import { importSales } from '../sales/service.js';
@@ -78,6 +79,15 @@ export async function loadDemo(
     }
     say(`demo guidance from the 2020Q4 call: ${GUIDANCE.length} statements`);
   }
+}
+
+/**
+ * Whether a load of the whole history has finished: its last write, the call's last guidance
+ * statement, is recorded. `serve --demo` skips the load then (a restart answers in seconds); a load
+ * cut short by a crash is taken up again, each write it already made answered by its key.
+ */
+export async function demoLoaded(ctx: AppContext): Promise<boolean> {
+  return keyRecorded(ctx.db, `demo:guidance:${GUIDANCE.at(-1)!.key}`);
 }
 
 /** The 2020Q4 results call, held once 2021Q1 had closed (the notes give 2021Q1's bookings). */

@@ -25,8 +25,9 @@ export function startFleetPolling(
       retention: settings.retention,
       concurrency: settings.concurrency,
     })
+      // Every sweep is recorded (GET /api/fleet/sweeps); the log has it only when debugging.
       .then((r) =>
-        ctx.log.info(
+        ctx.log.debug(
           {
             sweep: r.sweep,
             machines: r.machines,

@@ -111,6 +111,12 @@ export async function nextNumber(tx: Db, name: string): Promise<number> {
   return value;
 }
 
+/** Whether a write with this idempotency key has been recorded. */
+export async function keyRecorded(db: Db, key: string): Promise<boolean> {
+  const row = await db.selectFrom('idempotency_keys').select('key').where('key', '=', key).executeTakeFirst();
+  return row !== undefined;
+}
+
 async function findEarlier(tx: Db, key: string, requestHash: string): Promise<unknown> {
   const row = await tx.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
   if (!row) return undefined;
