@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/context.js';
-import { fromStoredJson } from '../kernel/json.js';
+import { eventFromRow } from './events.js';
 import type { RecordedEvent } from './ledger.js';
 
 export interface AuditQuery {
@@ -23,13 +23,5 @@ export async function listEvents(ctx: AppContext, q: AuditQuery): Promise<Record
   if (q.actor) query = query.where('actor', '=', q.actor);
   if (q.after !== undefined) query = query.where('id', '>', BigInt(q.after));
   const rows = await query.execute();
-  return rows.map((row) => ({
-    id: row.id,
-    recordedAt: row.recorded_at,
-    actor: row.actor,
-    kind: row.kind,
-    stream: row.stream,
-    version: row.version,
-    payload: fromStoredJson(row.payload),
-  }));
+  return rows.map(eventFromRow);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
-import { fromStoredJson } from '../kernel/json.js';
-import { inTransaction, project, type RecordedEvent } from './ledger.js';
+import { eventFromRow } from './events.js';
+import { inTransaction, project } from './ledger.js';
 
 /**
  * Rebuilds every module table of `target` (an empty, migrated database) from `source`'s events, in
@@ -28,16 +28,7 @@ export async function replayInto(source: AppContext, target: AppContext, batch =
           await sql`insert into counters (name, value) values (${name}, ${value})
             on conflict (name) do update set value = greatest(counters.value, excluded.value)`.execute(tx);
         }
-        const event: RecordedEvent = {
-          id: row.id,
-          recordedAt: row.recorded_at,
-          actor: row.actor,
-          kind: row.kind,
-          stream: row.stream,
-          version: row.version,
-          payload: fromStoredJson(row.payload),
-        };
-        await project(target.projections, tx, event);
+        await project(target.projections, tx, eventFromRow(row));
       }
     });
     after = rows.at(-1)!.id;
