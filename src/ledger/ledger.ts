@@ -45,7 +45,8 @@ const allocated = new WeakMap<Db, Record<string, number>>();
 /**
  * The one way anything is written. In one transaction: honour the idempotency key, lock the stream,
  * let `decide` check the rules and produce the payload, append the event, run its projection (which
- * updates the module's tables), build the response and remember it for the key.
+ * updates the module's tables), build the response and remember it for the key. Modules call it
+ * through `recorder<TheirEvent>()` (events.ts), which checks the payload against the kind.
  */
 export async function record<R, K extends string = string, P = unknown>(
   ctx: AppContext,
@@ -150,7 +151,8 @@ async function append<K extends string, P>(
     kind: req.kind,
     stream: req.stream,
     version,
-    // Read back from the stored form, so `respond` and the projection see what a replay will see.
+    // Read back from the stored form, so `respond` and the projection see what a replay will see;
+    // typed as written, as every stored payload is (the trust boundary: see `eventFromRow`).
     payload: fromStoredJson<P>(stored),
   };
 }
@@ -231,7 +233,8 @@ export async function appendEvents<E extends AnyEvent>(
         actor: actor.id,
         stream: w.stream,
         version,
-        // Read back from the stored text, so projections see what a replay will see.
+        // Read back from the stored text, so projections see what a replay will see; typed as
+        // written (the trust boundary: see `eventFromRow`).
         payload: fromStoredJsonText<E['payload']>(text),
       });
     }
