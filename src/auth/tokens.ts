@@ -1,8 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, AppContext } from '../app/context.js';
 import { AppError, notFound } from '../kernel/errors.js';
-import { nextNumber, type Projections, record } from '../ledger/ledger.js';
+import { defineProjections, recorder } from '../ledger/events.js';
+import { nextNumber } from '../ledger/ledger.js';
+import type { AuthEvent, TokenCreated } from './events.js';
 import type { Role } from './roles.js';
+
+const recordAuth = recorder<AuthEvent>();
 
 export interface TokenInfo {
   id: number;
@@ -15,20 +19,13 @@ export interface TokenInfo {
 /** Tokens are shown once; only their SHA-256 is stored, so a stolen database yields no tokens. */
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-interface TokenCreated {
-  id: number;
-  name: string;
-  role: Role;
-  tokenHash: string;
-}
-
 export async function createToken(
   ctx: AppContext,
   actor: Actor,
   input: { name: string; role: Role },
 ): Promise<{ token: string; info: TokenInfo }> {
   const token = `hf_${randomBytes(24).toString('base64url')}`;
-  const info = await record(
+  const info = await recordAuth(
     ctx,
     { actor, kind: 'auth.token-created', stream: 'auth', request: { ...input, tokenHash: hashToken(token) } },
     async (tx): Promise<TokenCreated> => ({
@@ -37,13 +34,13 @@ export async function createToken(
       role: input.role,
       tokenHash: hashToken(token),
     }),
-    async (tx, event) => tokenById(tx, (event.payload as TokenCreated).id),
+    async (tx, event) => tokenById(tx, event.payload.id),
   );
   return { token, info };
 }
 
 export async function revokeToken(ctx: AppContext, actor: Actor, id: number): Promise<TokenInfo> {
-  return record(
+  return recordAuth(
     ctx,
     { actor, kind: 'auth.token-revoked', stream: 'auth', request: { id } },
     async (tx) => {
@@ -103,9 +100,9 @@ function toInfo(row: {
   };
 }
 
-export const authProjections: Projections = {
+export const authProjections = defineProjections<AuthEvent>({
   'auth.token-created': async (tx, event) => {
-    const p = event.payload as TokenCreated;
+    const p = event.payload;
     await tx
       .insertInto('api_tokens')
       .values({
@@ -118,11 +115,11 @@ export const authProjections: Projections = {
       .execute();
   },
   'auth.token-revoked': async (tx, event) => {
-    const p = event.payload as { id: number };
+    const p = event.payload;
     await tx
       .updateTable('api_tokens')
       .set({ revoked_at: event.recordedAt })
       .where('id', '=', BigInt(p.id))
       .execute();
   },
-};
+});

@@ -1,7 +1,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { AppError, invalid, notFound, ruleBroken } from '../kernel/errors.js';
-import { record } from '../ledger/ledger.js';
 import { checkStageMove, joulesPerTh, type Product } from './model.js';
+import { recordCatalog } from './projections.js';
 import type { NewProductInput, ProductChangesInput, ProductFilterInput } from './schemas.js';
 import { findProduct, selectProducts } from './store.js';
 
@@ -28,7 +28,7 @@ export async function addProduct(
   input: NewProductInput,
   idempotencyKey?: string,
 ): Promise<ProductView> {
-  return record(
+  return recordCatalog(
     ctx,
     { actor, kind: 'catalog.product-added', stream: `product:${input.id}`, idempotencyKey, request: input },
     async (tx) => {
@@ -53,7 +53,7 @@ export async function updateProduct(
   changes: ProductChangesInput,
   idempotencyKey?: string,
 ): Promise<ProductView> {
-  return record(
+  return recordCatalog(
     ctx,
     {
       actor,
@@ -71,7 +71,7 @@ export async function updateProduct(
         await checkPredecessor(tx, id, product.predecessor);
       return { changes, product };
     },
-    async (_tx, event) => view((event.payload as { product: Product }).product),
+    async (_tx, event) => view(event.payload.product),
   );
 }
 

@@ -6,9 +6,10 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import { invalid } from '../kernel/errors.js';
-import { nextNumber, record } from '../ledger/ledger.js';
+import { nextNumber } from '../ledger/ledger.js';
+import type { ControlCompleted, ControlRequested } from './events.js';
 import { type ControlAction, commandsFor, confirmEffect, confirmWithinMs, describeAction } from './model.js';
-import type { ControlCompleted, ControlRequested } from './projections.js';
+import { recordFleet } from './projections.js';
 import type { MinerClient } from './protocol/client.js';
 import { isSuccess, replyStatus } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
@@ -84,7 +85,7 @@ export async function controlMachines(
   opts: ControlOptions = {},
 ): Promise<ControlReport> {
   const targets = await selectTargets(ctx, req.selector);
-  const requested = await record(
+  const requested = await recordFleet(
     ctx,
     {
       actor,
@@ -100,7 +101,7 @@ export async function controlMachines(
         selector: req.selector,
         machineIds: targets.map((t) => t.id),
       }) satisfies ControlRequested,
-    async (_tx, event) => event.payload as ControlRequested,
+    async (_tx, event) => event.payload,
   );
   // The same idempotency key again: report what was done the first time instead of doing it twice.
   const earlier = await findControl(ctx.db, requested.controlId);
@@ -110,7 +111,7 @@ export async function controlMachines(
   const client = opts.client ?? ctx.miners;
   const results = await Promise.all(targets.map((t) => actOn(client, t, req.action, opts)));
   const succeeded = results.filter((r) => r.outcome === 'done').length;
-  await record(
+  await recordFleet(
     ctx,
     {
       actor,

@@ -5,10 +5,10 @@
  * concurrency, then `version` (identity, model, firmware) only where something listens.
  */
 import type { Actor, AppContext } from '../app/context.js';
-import { record } from '../ledger/ledger.js';
+import type { MachinesChanged, MachinesRegistered } from './events.js';
 import { addressesOf, type Identity, identityOf, parseRange } from './model.js';
 import { probeOpen } from './probe.js';
-import type { MachinesChanged, MachinesRegistered } from './projections.js';
+import { recordFleet } from './projections.js';
 import type { MinerClient, MinerResult } from './protocol/client.js';
 import { normalise } from './protocol/telemetry.js';
 import type { ScanInput } from './schemas.js';
@@ -219,7 +219,7 @@ async function registerChunk(
   const first = await plan(ctx.db);
   result.unchanged += first.same;
   if (first.fresh.length > 0) {
-    const registered = await record(
+    const registered = await recordFleet(
       ctx,
       { actor, kind: 'fleet.machines-registered', stream, request: { ...request, step: 'register' } },
       async (tx) => {
@@ -235,7 +235,7 @@ async function registerChunk(
         }));
         return { scan: input.range, machines } satisfies MachinesRegistered;
       },
-      async (_tx, event) => (event.payload as MachinesRegistered).machines,
+      async (_tx, event) => event.payload.machines,
     );
     for (const m of registered) {
       result.registered.push({
@@ -247,7 +247,7 @@ async function registerChunk(
     }
   }
   if (first.moved.length > 0) {
-    const changed = await record(
+    const changed = await recordFleet(
       ctx,
       { actor, kind: 'fleet.machines-changed', stream, request: { ...request, step: 'change' } },
       async (tx) => {
@@ -257,7 +257,7 @@ async function registerChunk(
           changes: moved.map((m) => ({ id: Number(m.row.id), changes: m.changes })),
         } satisfies MachinesChanged;
       },
-      async (_tx, event) => (event.payload as MachinesChanged).changes,
+      async (_tx, event) => event.payload.changes,
     );
     const serialOf = new Map(first.moved.map((m) => [Number(m.row.id), m.row.serial]));
     for (const c of changed)

@@ -1,55 +1,28 @@
-import type { Projections } from '../ledger/ledger.js';
+import { defineProjections, recorder } from '../ledger/events.js';
+import type { FleetEvent } from './events.js';
 import {
   applyStatusChanges,
   completeControl,
   insertControl,
   insertMachines,
-  type MachineChangeFact,
-  type NewMachineFact,
-  type StatusChangeFact,
   updateMachine,
 } from './store.js';
 
-export interface MachinesRegistered {
-  scan: string;
-  machines: NewMachineFact[];
-}
-export interface MachinesChanged {
-  reason: string;
-  changes: MachineChangeFact[];
-}
-export interface StatusesChanged {
-  sweep: number;
-  /** When the polls that saw the changes were made (the event is recorded a moment later). */
-  observedAt: string;
-  changes: StatusChangeFact[];
-}
-export interface ControlRequested {
-  controlId: number;
-  action: unknown;
-  selector: unknown;
-  machineIds: number[];
-}
-export interface ControlCompleted {
-  controlId: number;
-  succeeded: number;
-  failed: number;
-  results: unknown;
-}
+/** Writes one of the module's events, its payload checked against its kind. */
+export const recordFleet = recorder<FleetEvent>();
 
 /** Every payload carries the facts themselves (ids included), so a replay needs nothing else. */
-export const fleetProjections: Projections = {
-  'fleet.machines-registered': async (tx, e) =>
-    insertMachines(tx, (e.payload as MachinesRegistered).machines, e.recordedAt),
+export const fleetProjections = defineProjections<FleetEvent>({
+  'fleet.machines-registered': async (tx, e) => insertMachines(tx, e.payload.machines, e.recordedAt),
   'fleet.machines-changed': async (tx, e) => {
-    for (const change of (e.payload as MachinesChanged).changes) await updateMachine(tx, change);
+    for (const change of e.payload.changes) await updateMachine(tx, change);
   },
   'fleet.statuses-changed': async (tx, e) => {
-    const p = e.payload as StatusesChanged;
+    const p = e.payload;
     await applyStatusChanges(tx, p.changes, new Date(p.observedAt), e.id);
   },
   'fleet.control-requested': async (tx, e) => {
-    const p = e.payload as ControlRequested;
+    const p = e.payload;
     await insertControl(tx, {
       id: p.controlId,
       at: e.recordedAt,
@@ -60,7 +33,7 @@ export const fleetProjections: Projections = {
     });
   },
   'fleet.control-completed': async (tx, e) => {
-    const p = e.payload as ControlCompleted;
+    const p = e.payload;
     await completeControl(tx, {
       id: p.controlId,
       at: e.recordedAt,
@@ -69,4 +42,4 @@ export const fleetProjections: Projections = {
       results: p.results,
     });
   },
-};
+});

@@ -6,7 +6,8 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import { ruleBroken } from '../kernel/errors.js';
-import { inTransaction, record } from '../ledger/ledger.js';
+import { inTransaction } from '../ledger/ledger.js';
+import type { StatusesChanged } from './events.js';
 import {
   afterPoll,
   bucketStart,
@@ -18,7 +19,7 @@ import {
   TOTALS_BUCKET_MINUTES,
   tally,
 } from './model.js';
-import type { StatusesChanged } from './projections.js';
+import { recordFleet } from './projections.js';
 import type { MinerClient, MinerResult } from './protocol/client.js';
 import { jsonRequest } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
@@ -342,7 +343,7 @@ async function writeBatch(
       poll,
     );
     if (changes.length > 0) {
-      await record(
+      await recordFleet(
         { ...ctx, db: tx },
         {
           actor,

@@ -1,4 +1,4 @@
-import { fromStoredJson } from '../kernel/json.js';
+import { eventFromRow } from './events.js';
 import type { LedgerContext, RecordedEvent } from './ledger.js';
 
 export interface AuditQuery {
@@ -22,13 +22,5 @@ export async function listEvents(ctx: Pick<LedgerContext, 'db'>, q: AuditQuery):
   if (q.actor) query = query.where('actor', '=', q.actor);
   if (q.after !== undefined) query = query.where('id', '>', BigInt(q.after));
   const rows = await query.execute();
-  return rows.map((row) => ({
-    id: row.id,
-    recordedAt: row.recorded_at,
-    actor: row.actor,
-    kind: row.kind,
-    stream: row.stream,
-    version: row.version,
-    payload: fromStoredJson(row.payload),
-  }));
+  return rows.map(eventFromRow);
 }

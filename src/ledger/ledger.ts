@@ -11,6 +11,7 @@ import {
   toStoredJsonText,
   toWireJson,
 } from '../kernel/json.js';
+import type { AnyEvent, EventOf, Recorded } from './events.js';
 
 /** Who is acting: a token's name (`token:alice`) or the local user of the embedded database. */
 export interface Actor {
@@ -39,10 +40,10 @@ export interface LedgerContext {
   projections: Projections;
 }
 
-export interface WriteRequest {
+export interface WriteRequest<K extends string = string> {
   actor: Actor;
   /** Event kind, `<module>.<what-happened>`, e.g. `sales.payment-received`. */
-  kind: string;
+  kind: K;
   /** What the event belongs to (`contract:42`); writers on one stream are serialised. */
   stream: string;
   idempotencyKey?: string | undefined;
@@ -56,13 +57,14 @@ const allocated = new WeakMap<Db, Record<string, number>>();
 /**
  * The one way anything is written. In one transaction: honour the idempotency key, lock the stream,
  * let `decide` check the rules and produce the payload, append the event, run its projection (which
- * updates the module's tables), build the response and remember it for the key.
+ * updates the module's tables), build the response and remember it for the key. Modules call it
+ * through `recorder<TheirEvent>()` (events.ts), which checks the payload against the kind.
  */
-export async function record<R>(
+export async function record<R, K extends string = string, P = unknown>(
   ctx: LedgerContext,
-  req: WriteRequest,
-  decide: (tx: Db) => Promise<unknown>,
-  respond: (tx: Db, event: RecordedEvent) => Promise<R>,
+  req: WriteRequest<K>,
+  decide: (tx: Db) => Promise<P>,
+  respond: (tx: Db, event: Recorded<EventOf<K, P>>) => Promise<R>,
 ): Promise<R> {
   return inTransaction(ctx.db, async (tx) => {
     const requestHash = hashRequest(req);
@@ -134,7 +136,12 @@ async function lockStream(tx: Db, stream: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${stream}, 0))`.execute(tx);
 }
 
-async function append(tx: Db, req: WriteRequest, at: Date, payload: unknown): Promise<RecordedEvent> {
+async function append<K extends string, P>(
+  tx: Db,
+  req: WriteRequest<K>,
+  at: Date,
+  payload: P,
+): Promise<Recorded<EventOf<K, P>>> {
   const last = await tx
     .selectFrom('events')
     .select((eb) => eb.fn.max('version').as('version'))
@@ -162,15 +169,17 @@ async function append(tx: Db, req: WriteRequest, at: Date, payload: unknown): Pr
     kind: req.kind,
     stream: req.stream,
     version,
-    payload: fromStoredJson(stored),
+    // Read back from the stored form, so `respond` and the projection see what a replay will see;
+    // typed as written, as every stored payload is (the trust boundary: see `eventFromRow`).
+    payload: fromStoredJson<P>(stored),
   };
 }
 
 /** An event decided by its module, to be appended with others in one go (bulk imports). */
-export interface BatchWrite {
-  kind: string;
+export interface BatchWrite<E extends AnyEvent = AnyEvent> {
+  /** The kind and payload, one of the module's events. */
+  event: E;
   stream: string;
-  payload: unknown;
   /** Numbers the event took (`{ contract: 42 }`), so a replay restores the counters. */
   counters?: Record<string, number>;
 }
@@ -190,17 +199,17 @@ export async function lockStreams(tx: Db, streams: readonly string[]): Promise<v
  * inserts them thousands at a time. Rules and projections stay the caller's: decide every event
  * first, then project the returned events (the same projections a replay runs one by one).
  */
-export async function appendEvents(
+export async function appendEvents<E extends AnyEvent>(
   tx: Db,
   actor: Actor,
   at: Date,
-  writes: readonly BatchWrite[],
+  writes: readonly BatchWrite<E>[],
   /**
    * lockStreams: false when the caller already keeps other writers of these streams out (by row
    * locks), and there are too many streams for advisory locks, which share one fixed-size table.
    */
   opts: { lockStreams?: boolean } = {},
-): Promise<RecordedEvent[]> {
+): Promise<Recorded<E>[]> {
   const streams = [...new Set(writes.map((w) => w.stream))];
   if (opts.lockStreams !== false) await lockStreams(tx, streams);
   const latest = new Map<string, number>();
@@ -213,19 +222,19 @@ export async function appendEvents(
       .execute();
     for (const r of rows) latest.set(r.stream, Number(r.version));
   }
-  const events: RecordedEvent[] = [];
+  const events: Recorded<E>[] = [];
   // Each chunk travels as one JSON document unpacked by the database: a bound value per row and
   // column costs more than the rows themselves at this size.
   for (let i = 0; i < writes.length; i += 5000) {
     const chunk = writes.slice(i, i + 5000).map((w) => {
       const version = (latest.get(w.stream) ?? 0) + 1;
       latest.set(w.stream, version);
-      return { w, version, text: toStoredJsonText(w.payload) };
+      return { w, version, text: toStoredJsonText(w.event.payload) };
     });
     const json = `[${chunk
       .map(
         ({ w, version, text }) =>
-          `{"kind":${JSON.stringify(w.kind)},"stream":${JSON.stringify(w.stream)},"version":${version},"payload":${text},"counters":${JSON.stringify(w.counters ?? {})}}`,
+          `{"kind":${JSON.stringify(w.event.kind)},"stream":${JSON.stringify(w.stream)},"version":${version},"payload":${text},"counters":${JSON.stringify(w.counters ?? {})}}`,
       )
       .join(',')}]`;
     const rows = await sql<{ id: bigint; stream: string; version: number }>`
@@ -236,14 +245,15 @@ export async function appendEvents(
     const ids = new Map(rows.rows.map((r) => [`${r.version}:${r.stream}`, r.id]));
     for (const { w, version, text } of chunk) {
       events.push({
+        ...w.event,
         id: ids.get(`${version}:${w.stream}`)!,
         recordedAt: at,
         actor: actor.id,
-        kind: w.kind,
         stream: w.stream,
         version,
-        // Read back from the stored text, so projections see what a replay will see.
-        payload: fromStoredJsonText(text),
+        // Read back from the stored text, so projections see what a replay will see; typed as
+        // written (the trust boundary: see `eventFromRow`).
+        payload: fromStoredJsonText<E['payload']>(text),
       });
     }
   }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { fromStoredJson } from '../kernel/json.js';
-import { inTransaction, type LedgerContext, project, type RecordedEvent } from './ledger.js';
+import { eventFromRow } from './events.js';
+import { inTransaction, type LedgerContext, project } from './ledger.js';
 
 /**
  * Rebuilds every module table of `target` (an empty, migrated database) from `source`'s events, in
@@ -31,16 +31,7 @@ export async function replayInto(
           await sql`insert into counters (name, value) values (${name}, ${value})
             on conflict (name) do update set value = greatest(counters.value, excluded.value)`.execute(tx);
         }
-        const event: RecordedEvent = {
-          id: row.id,
-          recordedAt: row.recorded_at,
-          actor: row.actor,
-          kind: row.kind,
-          stream: row.stream,
-          version: row.version,
-          payload: fromStoredJson(row.payload),
-        };
-        await project(target.projections, tx, event);
+        await project(target.projections, tx, eventFromRow(row));
       }
     });
     after = rows.at(-1)!.id;

@@ -1,8 +1,9 @@
 import type { Actor, AppContext } from '../app/context.js';
 import type { Day } from '../kernel/calendar.js';
 import { AppError, invalid, ruleBroken } from '../kernel/errors.js';
-import { type Projections, record } from '../ledger/ledger.js';
+import { defineProjections, recorder } from '../ledger/events.js';
 import { parseMarketCsv, type RejectedLine } from './csv.js';
+import type { MarketEvent } from './events.js';
 import {
   blockSubsidySats,
   expectedBtcPerThPerDay,
@@ -11,6 +12,8 @@ import {
   networkHashrateThs,
 } from './model.js';
 import * as store from './store.js';
+
+const recordMarket = recorder<MarketEvent>();
 
 /** A market day with what mining economics derive from it. */
 export interface MarketView extends MarketDay {
@@ -77,7 +80,7 @@ export async function importMarketCsv(
   if (parsed.rows.length === 0) throw invalid('csv', 'The market file has a header but no days.');
   const days = parsed.rows.map(({ spotUsdPerTh: _s, ...d }) => d);
   const spot = parsed.rows.flatMap((d) => (d.spotUsdPerTh ? [{ day: d.day, usdPerTh: d.spotUsdPerTh }] : []));
-  return record(
+  return recordMarket(
     ctx,
     {
       actor,
@@ -99,7 +102,7 @@ export async function setSpotPrices(
   source: string,
   idempotencyKey?: string,
 ): Promise<{ recorded: number }> {
-  return record(
+  return recordMarket(
     ctx,
     { actor, kind: 'market.spot-prices-set', stream: 'market', idempotencyKey, request: { prices, source } },
     async () => ({ prices, source }),
@@ -118,14 +121,14 @@ function rejectedRows(rows: RejectedLine[]): AppError {
   );
 }
 
-export const marketProjections: Projections = {
+export const marketProjections = defineProjections<MarketEvent>({
   'market.days-imported': async (tx, event) => {
-    const p = event.payload as { days: MarketDay[]; spot: { day: Day; usdPerTh: bigint }[]; source: string };
+    const p = event.payload;
     await store.upsertDays(tx, p.days);
     if (p.spot.length > 0) await store.upsertSpotPrices(tx, p.spot, p.source);
   },
   'market.spot-prices-set': async (tx, event) => {
-    const p = event.payload as { prices: { day: Day; usdPerTh: bigint }[]; source: string };
+    const p = event.payload;
     await store.upsertSpotPrices(tx, p.prices, p.source);
   },
-};
+});

@@ -4,7 +4,6 @@ import type { Sats } from '../kernel/bitcoin.js';
 import type { Day } from '../kernel/calendar.js';
 import { ruleBroken } from '../kernel/errors.js';
 import type { Cents } from '../kernel/money.js';
-import { record } from '../ledger/ledger.js';
 import {
   expectedSatsForHashrate,
   hashpriceUsdPerThDay,
@@ -20,6 +19,7 @@ import {
   priceOn,
   type SiteModelAdvice,
 } from './model.js';
+import { recordMining } from './projections.js';
 import * as store from './store.js';
 
 export interface GroupEconomics extends SiteModelAdvice {
@@ -206,7 +206,7 @@ export async function applyAdvice(
     savedCentsPerDay: g.savedCentsPerDay,
     fleetMachineIds: g.fleetMachineIds,
   }));
-  return record(
+  return recordMining(
     ctx,
     {
       actor,

@@ -4,7 +4,7 @@ import { getProduct } from '../catalog/service.js';
 import type { Db } from '../db/db.js';
 import { type Day, todayUtc } from '../kernel/calendar.js';
 import { AppError, invalid, ruleBroken } from '../kernel/errors.js';
-import { nextNumber, record } from '../ledger/ledger.js';
+import { nextNumber } from '../ledger/ledger.js';
 import { checkAllocation } from './allocation.js';
 import { fleetMachines } from './fleet-link.js';
 import {
@@ -16,6 +16,7 @@ import {
   machineState,
   matchFleetMachines,
 } from './model.js';
+import { recordMining } from './projections.js';
 import type { DeploymentInput, InstallationInput } from './schemas.js';
 import { requireSite, siteStream } from './sites.js';
 import type { DeploymentFact, MachineRow } from './store.js';
@@ -54,7 +55,7 @@ export async function deployMachines(
   idempotencyKey?: string,
 ): Promise<DeploymentResult> {
   const shippedOn = input.shippedOn ?? todayUtc(ctx.clock.now());
-  return record(
+  return recordMining(
     ctx,
     {
       actor,
@@ -98,7 +99,7 @@ export async function deployMachines(
       return fact;
     },
     async (tx, event) => {
-      const d = event.payload as DeploymentFact;
+      const d = event.payload;
       const site = await requireSite(tx, d.site);
       return {
         id: d.id,
@@ -138,7 +139,7 @@ export async function installMachines(
 ): Promise<{ installedOn: Day; installed: number; sites: string[] }> {
   const installedOn = input.installedOn ?? todayUtc(ctx.clock.now());
   checkSerials(input.serials);
-  return record(
+  return recordMining(
     ctx,
     {
       actor,

@@ -1,12 +1,14 @@
-import type { Projections } from '../ledger/ledger.js';
-import type { HashrateTarget, SitePrice } from './model.js';
-import type { DeploymentFact, Site } from './store.js';
+import { defineProjections, recorder } from '../ledger/events.js';
+import type { MiningEvent } from './events.js';
 import * as store from './store.js';
 
+/** Writes one of the module's events, its payload checked against its kind. */
+export const recordMining = recorder<MiningEvent>();
+
 /** Each event carries the state it leaves behind (the whole site, every machine), so a replay needs nothing else. */
-export const miningProjections: Projections = {
+export const miningProjections = defineProjections<MiningEvent>({
   'mining.site-added': async (tx, e) => {
-    const p = e.payload as { site: Site; price: SitePrice; reason: string };
+    const p = e.payload;
     await store.upsertSite(tx, p.site, e.recordedAt);
     await store.upsertPrice(tx, e.id, p.site.code, p.price);
     await store.insertCompliance(tx, e.id, e.recordedAt, {
@@ -16,20 +18,13 @@ export const miningProjections: Projections = {
       reason: p.reason,
     });
   },
-  'mining.site-changed': async (tx, e) =>
-    store.upsertSite(tx, (e.payload as { site: Site }).site, e.recordedAt),
+  'mining.site-changed': async (tx, e) => store.upsertSite(tx, e.payload.site, e.recordedAt),
   'mining.price-set': async (tx, e) => {
-    const p = e.payload as { site: string; price: SitePrice };
+    const p = e.payload;
     await store.upsertPrice(tx, e.id, p.site, p.price);
   },
   'mining.compliance-changed': async (tx, e) => {
-    const p = e.payload as {
-      site: Site;
-      effectiveOn: string;
-      reason: string;
-      flag?: { serials: string[]; reason: string };
-      clearFlags: boolean;
-    };
+    const p = e.payload;
     await store.upsertSite(tx, p.site, e.recordedAt);
     await store.insertCompliance(tx, e.id, e.recordedAt, {
       site: p.site.code,
@@ -40,22 +35,14 @@ export const miningProjections: Projections = {
     if (p.clearFlags) await store.clearFlags(tx, p.site.code, p.effectiveOn);
     if (p.flag) await store.insertFlags(tx, e.id, p.site.code, p.effectiveOn, p.flag.reason, p.flag.serials);
   },
-  'mining.machines-deployed': async (tx, e) =>
-    store.insertDeployment(tx, e.payload as DeploymentFact, e.id, e.recordedAt),
+  'mining.machines-deployed': async (tx, e) => store.insertDeployment(tx, e.payload, e.id, e.recordedAt),
   'mining.machines-installed': async (tx, e) => {
-    const p = e.payload as { installedOn: string; machines: { serial: string; mac: string | null }[] };
+    const p = e.payload;
     await store.markInstalled(tx, p.installedOn, p.machines);
   },
-  'mining.target-set': async (tx, e) =>
-    store.insertTarget(tx, e.payload as HashrateTarget & { id: number; note: string | null }, e.recordedAt),
+  'mining.target-set': async (tx, e) => store.insertTarget(tx, e.payload, e.recordedAt),
   'mining.curtailment-applied': async (tx, e) => {
-    const p = e.payload as {
-      day: string;
-      machines: number;
-      savedCentsPerDay: bigint;
-      groups: unknown;
-      control: unknown;
-    };
+    const p = e.payload;
     await store.insertCurtailment(tx, {
       eventId: e.id,
       adviceDay: p.day,
@@ -67,4 +54,4 @@ export const miningProjections: Projections = {
       control: p.control,
     });
   },
-};
+});

@@ -2,7 +2,6 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { type Day, todayUtc } from '../kernel/calendar.js';
 import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
-import { record } from '../ledger/ledger.js';
 import { fleetMachines } from './fleet-link.js';
 import {
   type Compliance,
@@ -14,6 +13,7 @@ import {
   type SitePrice,
   WATTS_PER_MW,
 } from './model.js';
+import { recordMining } from './projections.js';
 import type { ComplianceChangeInput, NewSiteInput, PriceChangeInput, SiteChangesInput } from './schemas.js';
 import type { Site } from './store.js';
 import * as store from './store.js';
@@ -73,7 +73,7 @@ export async function addSite(
   idempotencyKey?: string,
 ): Promise<SiteView> {
   const today = todayUtc(ctx.clock.now());
-  return record(
+  return recordMining(
     ctx,
     { actor, kind: 'mining.site-added', stream: siteStream(input.code), idempotencyKey, request: input },
     async (tx) => {
@@ -96,7 +96,7 @@ export async function addSite(
       const price: SitePrice = { effectiveFrom: input.priceFrom ?? today, usdPerKwh: input.usdPerKwh };
       return { site, price, reason: 'site added' };
     },
-    async (tx, event) => view({ ...ctx, db: tx }, (event.payload as { site: Site }).site, today),
+    async (tx, event) => view({ ...ctx, db: tx }, event.payload.site, today),
   );
 }
 
@@ -107,7 +107,7 @@ export async function changeSite(
   changes: SiteChangesInput,
   idempotencyKey?: string,
 ): Promise<SiteView> {
-  return record(
+  return recordMining(
     ctx,
     {
       actor,
@@ -129,8 +129,7 @@ export async function changeSite(
       }
       return { site, changes };
     },
-    async (tx, event) =>
-      view({ ...ctx, db: tx }, (event.payload as { site: Site }).site, todayUtc(ctx.clock.now())),
+    async (tx, event) => view({ ...ctx, db: tx }, event.payload.site, todayUtc(ctx.clock.now())),
   );
 }
 
@@ -142,7 +141,7 @@ export async function setPrice(
   input: PriceChangeInput,
   idempotencyKey?: string,
 ): Promise<SiteView> {
-  return record(
+  return recordMining(
     ctx,
     {
       actor,
@@ -177,7 +176,7 @@ export async function changeCompliance(
   idempotencyKey?: string,
 ): Promise<ComplianceResult> {
   const today = todayUtc(ctx.clock.now());
-  return record(
+  return recordMining(
     ctx,
     {
       actor,
@@ -223,7 +222,7 @@ export async function changeCompliance(
       };
     },
     async (tx, event) => {
-      const p = event.payload as { site: Site; flag?: { serials: string[] }; clearFlags: boolean };
+      const p = event.payload;
       return {
         ...(await view({ ...ctx, db: tx }, p.site, today)),
         flaggedSerials: p.flag?.serials ?? [],

@@ -2,11 +2,12 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { type Day, daysBetween, monthOf, todayUtc } from '../kernel/calendar.js';
 import { parseHashrate, TH_PER_PH } from '../kernel/hashrate.js';
-import { nextNumber, record } from '../ledger/ledger.js';
+import { nextNumber } from '../ledger/ledger.js';
 import { allocationStatus } from './allocation.js';
 import { fleetMachines } from './fleet-link.js';
 import { hashrateByDay } from './hashrate.js';
 import { checkTarget, type TargetProgress, targetProgress } from './model.js';
+import { recordMining } from './projections.js';
 import type { NewTargetInput } from './schemas.js';
 import type { TargetRow } from './store.js';
 import * as store from './store.js';
@@ -23,11 +24,11 @@ export async function setTarget(
     highThs: parseHashrate(input.high, 'high'),
     shareBp: Math.round(input.sharePercent * 100),
   });
-  return record(
+  return recordMining(
     ctx,
     { actor, kind: 'mining.target-set', stream: 'mining:targets', idempotencyKey, request: input },
     async (tx) => ({ ...target, id: await nextNumber(tx, 'mining-target'), note: input.note ?? null }),
-    async (_tx, event) => ({ ...(event.payload as TargetRow), setAt: event.recordedAt }),
+    async (_tx, event) => ({ ...event.payload, setAt: event.recordedAt }),
   );
 }
 

@@ -12,11 +12,13 @@ import {
   yearOf,
 } from '../kernel/calendar.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
-import { nextNumber, type Projections, record } from '../ledger/ledger.js';
+import { defineProjections, recorder } from '../ledger/events.js';
+import { nextNumber } from '../ledger/ledger.js';
 import { listDeployments } from '../mining/deployments.js';
 import { listSites } from '../mining/sites.js';
 import { miningStatus } from '../mining/targets.js';
 import { listBuilds } from '../supply/service.js';
+import type { ReportingEvent } from './events.js';
 import {
   checkGuidance,
   GUIDANCE_METRICS,
@@ -29,13 +31,15 @@ import type { GuidanceLine } from './model.js';
 import type { SalesReader } from './service.js';
 import { insertGuidance, selectGuidance } from './store.js';
 
+const recordReporting = recorder<ReportingEvent>();
+
 export async function recordGuidance(
   ctx: AppContext,
   actor: Actor,
   input: GuidanceInput,
   idempotencyKey?: string,
 ): Promise<Guidance> {
-  return record(
+  return recordReporting(
     ctx,
     {
       actor,
@@ -46,17 +50,17 @@ export async function recordGuidance(
     },
     async (tx) =>
       ({ ...checkGuidance(input), id: await nextNumber(tx, 'reporting-guidance') }) satisfies Guidance,
-    async (_tx, event) => event.payload as Guidance,
+    async (_tx, event) => event.payload,
   );
 }
 
 export const listGuidance = (ctx: AppContext, filter: { givenWith?: Quarter } = {}) =>
   selectGuidance(ctx.db, filter);
 
-export const reportingProjections: Projections = {
+export const reportingProjections = defineProjections<ReportingEvent>({
   'reporting.guidance-recorded': async (tx, event) =>
-    insertGuidance(tx, event.payload as Guidance, event.id, event.recordedAt),
-};
+    insertGuidance(tx, event.payload, event.id, event.recordedAt),
+});
 
 const CONTRACTS = '/api/sales/contracts';
 

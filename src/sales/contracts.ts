@@ -9,8 +9,9 @@ import { getProduct } from '../catalog/service.js';
 import type { Db } from '../db/db.js';
 import { type Day, dayOf } from '../kernel/calendar.js';
 import { AppError, invalid, notFound } from '../kernel/errors.js';
-import { nextNumber, record } from '../ledger/ledger.js';
+import { nextNumber } from '../ledger/ledger.js';
 import { marketOn } from '../market/service.js';
+import { type ContractEventRecorded, type ContractSigned, KIND_OF, SALES_EVENT } from './events.js';
 import {
   type Contract,
   type ContractDraft,
@@ -29,13 +30,7 @@ import {
   type EventEffect,
   openContract,
 } from './model-events.js';
-import {
-  type ContractEventRecorded,
-  type ContractSigned,
-  contractStream,
-  KIND_OF,
-  SALES_EVENT,
-} from './projections.js';
+import { contractStream, recordSales } from './projections.js';
 import type {
   CancellationInput,
   DeliveryInput,
@@ -208,7 +203,7 @@ export async function bookContract(
   idempotencyKey?: string,
 ): Promise<ContractView> {
   let customer: Customer | undefined;
-  return record(
+  return recordSales(
     ctx,
     { actor, kind: SALES_EVENT.contractSigned, stream: 'contracts', idempotencyKey, request: input },
     async (tx): Promise<ContractSigned> => {
@@ -225,7 +220,7 @@ export async function bookContract(
       const contract = signContract(0, draft, products, spot);
       return { contract: { ...contract, id: await nextNumber(tx, 'contract') } };
     },
-    async (_tx, event) => contractView(openContract((event.payload as ContractSigned).contract), customer!),
+    async (_tx, event) => contractView(openContract(event.payload.contract), customer!),
   );
 }
 
@@ -251,7 +246,7 @@ export async function recordContractEvent(
 ): Promise<EventResult> {
   let after: ContractState | undefined;
   let customer: Customer | undefined;
-  return record(
+  return recordSales(
     ctx,
     {
       actor,
@@ -270,7 +265,7 @@ export async function recordContractEvent(
     async (_tx, recorded) => ({
       ...contractView(after!, customer!),
       event,
-      effect: (recorded.payload as ContractEventRecorded).effect,
+      effect: recorded.payload.effect,
     }),
   );
 }

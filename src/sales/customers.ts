@@ -1,8 +1,9 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { ruleBroken } from '../kernel/errors.js';
-import { nextNumber, record } from '../ledger/ledger.js';
+import { nextNumber } from '../ledger/ledger.js';
+import { type CustomerAdded, SALES_EVENT } from './events.js';
 import type { Customer } from './model.js';
-import { type CustomerAdded, SALES_EVENT } from './projections.js';
+import { recordSales } from './projections.js';
 import type { NewCustomerInput } from './schemas.js';
 import { customersNamed, selectCustomers } from './store.js';
 
@@ -20,7 +21,7 @@ export async function addCustomer(
   input: NewCustomerInput,
   idempotencyKey?: string,
 ): Promise<Customer> {
-  return record(
+  return recordSales(
     ctx,
     // One stream for all customers, so two people adding the same name can't both pass the check.
     { actor, kind: SALES_EVENT.customerAdded, stream: 'customers', idempotencyKey, request: input },
@@ -29,7 +30,7 @@ export async function addCustomer(
       if (existing) throw duplicateCustomer(input.name, existing);
       return { customer: { id: await nextNumber(tx, 'customer'), ...input } };
     },
-    async (_tx, event) => (event.payload as CustomerAdded).customer,
+    async (_tx, event) => event.payload.customer,
   );
 }
 

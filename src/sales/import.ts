@@ -13,21 +13,14 @@ import type { Actor, AppContext } from '../app/context.js';
 import { listProducts } from '../catalog/service.js';
 import type { Day } from '../kernel/calendar.js';
 import { AppError } from '../kernel/errors.js';
-import { appendEvents, type BatchWrite, lockStreams, record, reserveNumbers } from '../ledger/ledger.js';
+import { appendEvents, type BatchWrite, lockStreams, reserveNumbers } from '../ledger/ledger.js';
 import { checkNotFuture, draftOf, spotOn, today } from './contracts.js';
 import { duplicateCustomer } from './customers.js';
+import { KIND_OF, SALES_EVENT, type SalesEvent } from './events.js';
 import { type ImportFormat, type ImportItem, type RejectedRow, readImportFile } from './import-file.js';
 import { type Customer, type ProductFacts, signContract } from './model.js';
 import { type ContractState, decideEvent, openContract } from './model-events.js';
-import {
-  type ContractEventRecorded,
-  type ContractSigned,
-  type CustomerAdded,
-  contractStream,
-  KIND_OF,
-  projectSalesEvents,
-  SALES_EVENT,
-} from './projections.js';
+import { contractStream, projectSalesEvents, recordSales } from './projections.js';
 import { customersById, customersNamed, loadStates } from './store.js';
 
 export interface ImportReport {
@@ -61,7 +54,7 @@ export async function importSales(
   const progress = opts.progress ?? silent;
   const { items, rejected } = readImportFile(text, opts.format);
   if (rejected.length > 0) throw rejection(rejected);
-  return record(
+  return recordSales(
     ctx,
     {
       actor,
@@ -81,7 +74,7 @@ export async function importSales(
         progress.tick(Math.min(PROJECT_BATCH, events.length - i));
       }
       progress.stop();
-      const count = (kind: string) => writes.filter((w) => w.kind === kind).length;
+      const count = (kind: string) => writes.filter((w) => w.event.kind === kind).length;
       return {
         format: opts.format,
         sha256,
@@ -93,7 +86,7 @@ export async function importSales(
         lastEventId: events.at(-1)?.id ?? null,
       };
     },
-    async (_tx, event) => event.payload as ImportReport,
+    async (_tx, event) => event.payload,
   );
 }
 
@@ -120,7 +113,7 @@ async function decideAll(
   ctx: AppContext,
   items: ImportItem[],
   progress: ImportProgress,
-): Promise<{ writes: BatchWrite[]; stored: Map<number, ContractState> }> {
+): Promise<{ writes: BatchWrite<SalesEvent>[]; stored: Map<number, ContractState> }> {
   const existingIds = [
     ...new Set(items.flatMap((i) => (i.type === 'event' && 'id' in i.contract ? [i.contract.id] : []))),
   ];
@@ -159,7 +152,7 @@ async function decideAll(
   const contractRefs = new Map<string, number>();
   const refusedRefs = new Map<string, number>();
   const rejected: RejectedRow[] = [];
-  const writes: BatchWrite[] = [];
+  const writes: BatchWrite<SalesEvent>[] = [];
   const refuse = (item: ImportItem, error: unknown, ref?: string) => {
     if (!(error instanceof AppError)) throw error;
     rejected.push({ line: item.line, field: error.field ?? 'row', reason: error.message, code: error.code });
@@ -186,9 +179,8 @@ async function decideAll(
         customersByIdMap.set(customer.id, customer);
         if (item.ref) customerRefs.set(item.ref, customer);
         writes.push({
-          kind: SALES_EVENT.customerAdded,
+          event: { kind: SALES_EVENT.customerAdded, payload: { customer } },
           stream: 'customers',
-          payload: { customer } satisfies CustomerAdded,
           counters: { customer: customer.id },
         });
       } else if (item.type === 'contract') {
@@ -211,9 +203,8 @@ async function decideAll(
         states.set(contract.id, openContract(contract));
         if (item.ref) contractRefs.set(item.ref, contract.id);
         writes.push({
-          kind: SALES_EVENT.contractSigned,
+          event: { kind: SALES_EVENT.contractSigned, payload: { contract } },
           stream: 'contracts',
-          payload: { contract } satisfies ContractSigned,
           counters: { contract: contract.id },
         });
       } else {
@@ -225,13 +216,11 @@ async function decideAll(
         const decided = decideEvent(state, item.event, now);
         states.set(id, decided.state);
         writes.push({
-          kind: KIND_OF[item.event.type],
+          event: {
+            kind: KIND_OF[item.event.type],
+            payload: { contractId: id, event: item.event, effect: decided.effect },
+          },
           stream: contractStream(id),
-          payload: {
-            contractId: id,
-            event: item.event,
-            effect: decided.effect,
-          } satisfies ContractEventRecorded,
         });
       }
     } catch (error) {

@@ -12,11 +12,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../db/db.js';
 import { type Day, type Quarter, quarterOf } from '../kernel/calendar.js';
 import { toWireJson } from '../kernel/json.js';
-import type { Projections, RecordedEvent } from '../ledger/ledger.js';
-import type { Contract, ContractKind, Customer } from './model.js';
+import { defineProjections, type Recorded, recorder } from '../ledger/events.js';
+import { SALES_EVENT, type SalesEvent } from './events.js';
+import type { ContractKind, Customer } from './model.js';
 import {
   applyEvent,
-  type ContractEvent,
   type ContractFigures,
   type ContractState,
   contractFigures,
@@ -35,38 +35,6 @@ import {
   loadStates,
   saveContracts,
 } from './store.js';
-
-export const SALES_EVENT = {
-  customerAdded: 'sales.customer-added',
-  contractSigned: 'sales.contract-signed',
-  paymentReceived: 'sales.payment-received',
-  refundPaid: 'sales.refund-paid',
-  deliveryRecorded: 'sales.delivery-recorded',
-  contractCancelled: 'sales.contract-cancelled',
-  tranchesRescheduled: 'sales.tranches-rescheduled',
-  importCompleted: 'sales.import-completed',
-} as const;
-
-/** The ledger event kind of each contract event type. */
-export const KIND_OF: Record<ContractEvent['type'], string> = {
-  'payment-received': SALES_EVENT.paymentReceived,
-  refund: SALES_EVENT.refundPaid,
-  delivery: SALES_EVENT.deliveryRecorded,
-  cancellation: SALES_EVENT.contractCancelled,
-  reschedule: SALES_EVENT.tranchesRescheduled,
-};
-
-export interface CustomerAdded {
-  customer: Customer;
-}
-export interface ContractSigned {
-  contract: Contract;
-}
-export interface ContractEventRecorded {
-  contractId: number;
-  event: ContractEvent;
-  effect: EventEffect;
-}
 
 export const contractStream = (id: number) => `contract:${id}`;
 export const customerStream = (id: number) => `customer:${id}`;
@@ -88,7 +56,12 @@ function entryAmount(effect: EventEffect): { amount: bigint; units: number } {
 type DeliveredLine = Extract<EventEffect, { type: 'delivery' }>['lines'][number];
 
 /** A delivery's line, tranche by tranche, with the model it was of. */
-function deliveryRows(event: RecordedEvent, state: ContractState, day: Day, l: DeliveredLine): DeliveryRow[] {
+function deliveryRows(
+  event: Recorded<SalesEvent>,
+  state: ContractState,
+  day: Day,
+  l: DeliveredLine,
+): DeliveryRow[] {
   const productId = state.lines.find((s) => s.line.lineId === l.lineId)!.line.productId;
   return l.tranches
     .filter((t) => t.units > 0)
@@ -105,7 +78,7 @@ function deliveryRows(event: RecordedEvent, state: ContractState, day: Day, l: D
 }
 
 function entry(
-  event: RecordedEvent,
+  event: Recorded<SalesEvent>,
   state: ContractState,
   f: ContractFigures,
   type: string,
@@ -133,16 +106,16 @@ function entry(
  */
 export async function projectSalesEvents(
   tx: Db,
-  events: readonly RecordedEvent[],
+  events: readonly Recorded<SalesEvent>[],
   known: Map<number, ContractState> = new Map(),
 ): Promise<void> {
   const customers: Customer[] = [];
   const signedHere = new Set<number>();
   const needed = new Set<number>();
   for (const e of events) {
-    if (e.kind === SALES_EVENT.contractSigned) signedHere.add((e.payload as ContractSigned).contract.id);
+    if (e.kind === SALES_EVENT.contractSigned) signedHere.add(e.payload.contract.id);
     else if (e.kind !== SALES_EVENT.customerAdded && e.kind !== SALES_EVENT.importCompleted) {
-      const id = (e.payload as ContractEventRecorded).contractId;
+      const id = e.payload.contractId;
       if (!signedHere.has(id) && !known.has(id)) needed.add(id);
     }
   }
@@ -180,12 +153,12 @@ export async function projectSalesEvents(
   for (const e of events) {
     switch (e.kind) {
       case SALES_EVENT.customerAdded:
-        customers.push((e.payload as CustomerAdded).customer);
+        customers.push(e.payload.customer);
         break;
       case SALES_EVENT.importCompleted:
         break;
       case SALES_EVENT.contractSigned: {
-        const { contract } = e.payload as ContractSigned;
+        const { contract } = e.payload;
         const state = openContract(contract);
         const f = contractFigures(state);
         states.set(contract.id, state);
@@ -202,7 +175,7 @@ export async function projectSalesEvents(
         break;
       }
       default: {
-        const p = e.payload as ContractEventRecorded;
+        const p = e.payload;
         const before = states.get(p.contractId);
         if (!before) throw new Error(`Event ${e.id} is for contract ${p.contractId}, which has no state.`);
         const run = runs.get(p.contractId);
@@ -259,8 +232,18 @@ export async function projectSalesEvents(
   if (movements.length > 0) await addToRollups(tx, sumRollups(movements));
 }
 
-const one = async (tx: Db, event: RecordedEvent) => projectSalesEvents(tx, [event]);
+/** Writes one of the module's events, its payload checked against its kind. */
+export const recordSales = recorder<SalesEvent>();
 
-export const salesProjections: Projections = Object.fromEntries(
-  Object.values(SALES_EVENT).map((kind) => [kind, one]),
-);
+const one = async (tx: Db, event: Recorded<SalesEvent>) => projectSalesEvents(tx, [event]);
+
+export const salesProjections = defineProjections<SalesEvent>({
+  [SALES_EVENT.customerAdded]: one,
+  [SALES_EVENT.contractSigned]: one,
+  [SALES_EVENT.paymentReceived]: one,
+  [SALES_EVENT.refundPaid]: one,
+  [SALES_EVENT.deliveryRecorded]: one,
+  [SALES_EVENT.contractCancelled]: one,
+  [SALES_EVENT.tranchesRescheduled]: one,
+  [SALES_EVENT.importCompleted]: one,
+});

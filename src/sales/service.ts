@@ -6,8 +6,10 @@
 import type { AppContext } from '../app/context.js';
 import { firstDayOfMonth, lastDayOfMonth, type Month } from '../kernel/calendar.js';
 import { notFound } from '../kernel/errors.js';
-import { fromStoredJson } from '../kernel/json.js';
+import { isEventOf, type Recorded } from '../ledger/events.js';
+import type { RecordedEvent } from '../ledger/ledger.js';
 import { type ContractView, contractView, today } from './contracts.js';
+import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
 import type { ContractKind } from './model.js';
 import {
   applyEvent,
@@ -18,7 +20,6 @@ import {
   openContract,
   openTranches,
 } from './model-events.js';
-import type { ContractEventRecorded, ContractSigned } from './projections.js';
 import type { ContractFilterInput, EntryFilterInput, OpenTrancheFilterInput } from './schemas.js';
 import { customersById, findCustomer, loadStates } from './store.js';
 import {
@@ -64,31 +65,37 @@ export interface ContractDetail extends ContractView {
  * a figure back with. The stored row must agree; a test holds it to that.
  */
 export async function getContract(ctx: AppContext, id: number): Promise<ContractDetail> {
-  const rows = await contractHistory(ctx.db, id);
-  if (rows.length === 0) throw notFound('Contract', id, 'id');
-  const [signed, ...rest] = rows;
-  const { contract } = fromStoredJson<ContractSigned>(signed!.payload);
+  const [signed, ...rest] = (await contractHistory(ctx.db, id)).map(asSalesEvent);
+  if (!signed) throw notFound('Contract', id, 'id');
+  if (signed.kind !== SALES_EVENT.contractSigned) {
+    throw new Error(
+      `Contract ${id}'s history starts with event ${signed.id} (${signed.kind}), not its signing.`,
+    );
+  }
+  const { contract } = signed.payload;
   let state = openContract(contract);
   const history: HistoryItem[] = [
     {
-      eventId: signed!.eventId,
-      recordedAt: signed!.recordedAt,
-      actor: signed!.actor,
-      kind: signed!.kind,
+      eventId: signed.id,
+      recordedAt: signed.recordedAt,
+      actor: signed.actor,
+      kind: signed.kind,
       day: contract.signedOn,
       event: null,
       effect: null,
       figuresAfter: contractFigures(state),
     },
   ];
-  for (const row of rest) {
-    const p = fromStoredJson<ContractEventRecorded>(row.payload);
+  for (const e of rest) {
+    if (!isContractEvent(e))
+      throw new Error(`Event ${e.id} (${e.kind}) of contract ${id} is not a contract event.`);
+    const p = e.payload;
     state = applyEvent(state, p.event).state;
     history.push({
-      eventId: row.eventId,
-      recordedAt: row.recordedAt,
-      actor: row.actor,
-      kind: row.kind,
+      eventId: e.id,
+      recordedAt: e.recordedAt,
+      actor: e.actor,
+      kind: e.kind,
       day: p.event.day,
       event: p.event,
       effect: p.effect,
@@ -97,6 +104,14 @@ export async function getContract(ctx: AppContext, id: number): Promise<Contract
   }
   const customer = await findCustomer(ctx.db, contract.customerId);
   return { ...contractView(state, customer!), history };
+}
+
+/** A contract's events are all sales events (they are found through the sales entries). */
+function asSalesEvent(event: RecordedEvent): Recorded<SalesEvent> {
+  if (!isEventOf<SalesEvent>(SALES_KINDS, event)) {
+    throw new Error(`Event ${event.id} (${event.kind}) is not a sales event.`);
+  }
+  return event;
 }
 
 export const listContracts = (ctx: AppContext, filter: ContractFilterInput) =>

@@ -5,6 +5,8 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import { type Day, firstDayOfQuarter, lastDayOfQuarter, type Month } from '../kernel/calendar.js';
+import { eventFromRow } from '../ledger/events.js';
+import type { RecordedEvent } from '../ledger/ledger.js';
 import type { ContractFilterInput, EntryFilterInput } from './schemas.js';
 import { type SalesTables, sales } from './store.js';
 
@@ -153,18 +155,8 @@ export async function selectContracts(
   };
 }
 
-export interface HistoryRow {
-  eventId: bigint;
-  recordedAt: Date;
-  actor: string;
-  kind: string;
-  stream: string;
-  version: number;
-  payload: unknown;
-}
-
 /** Every event of a contract, its signing first, in the order they were recorded. */
-export async function contractHistory(db: Db, contractId: number): Promise<HistoryRow[]> {
+export async function contractHistory(db: Db, contractId: number): Promise<RecordedEvent[]> {
   const rows = await sales(db)
     .selectFrom('sales_entries as e')
     .innerJoin('events as v', 'v.id', 'e.event_id')
@@ -172,15 +164,7 @@ export async function contractHistory(db: Db, contractId: number): Promise<Histo
     .where('e.contract_id', '=', BigInt(contractId))
     .orderBy('v.id')
     .execute();
-  return rows.map((r) => ({
-    eventId: r.id,
-    recordedAt: r.recorded_at,
-    actor: r.actor,
-    kind: r.kind,
-    stream: r.stream,
-    version: r.version,
-    payload: r.payload,
-  }));
+  return rows.map(eventFromRow);
 }
 
 export async function selectEntries(db: Db, f: EntryFilterInput) {

@@ -2,9 +2,9 @@
 import type { Actor, AppContext } from '../app/context.js';
 import type { Month } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
-import { record } from '../ledger/ledger.js';
 import { checkBuildChips } from './model.js';
 import type { BuildRecord } from './plan.js';
+import { recordSupply } from './projections.js';
 import type { NewBuildInput } from './schemas.js';
 import * as store from './store.js';
 import * as production from './store-production.js';
@@ -24,7 +24,7 @@ export async function recordBuild(
       'productId',
     );
   }
-  return record(
+  return recordSupply(
     ctx,
     // The design's stream: two builds drawing on the same chips are serialised.
     { actor, kind: 'supply.build-recorded', stream: `design:${design.id}`, idempotencyKey, request: input },
@@ -47,7 +47,7 @@ export async function recordBuild(
       return { productId: input.productId, month: input.month, units: input.units } satisfies BuildRecord;
     },
     async (_tx, event) => {
-      const build = event.payload as BuildRecord;
+      const build = event.payload;
       const chipsPerMachine = design.models.find((m) => m.productId === build.productId)!.chipsPerMachine;
       return { ...build, designId: design.id, chipsUsed: build.units * chipsPerMachine };
     },
@@ -62,7 +62,7 @@ export async function setAssemblyCapacity(
   input: { fromMonth: Month; machinesPerMonth: number },
   idempotencyKey?: string,
 ): Promise<{ fromMonth: Month; machinesPerMonth: number }> {
-  return record(
+  return recordSupply(
     ctx,
     {
       actor,
@@ -90,7 +90,7 @@ export async function setSelfMiningShare(
   input: { fromMonth: Month; sharePct: number },
   idempotencyKey?: string,
 ): Promise<{ fromMonth: Month; sharePct: number }> {
-  return record(
+  return recordSupply(
     ctx,
     {
       actor,

@@ -7,7 +7,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { getProduct } from '../catalog/service.js';
 import { AppError, invalid, notFound, ruleBroken } from '../kernel/errors.js';
-import { nextNumber, record } from '../ledger/ledger.js';
+import { nextNumber } from '../ledger/ledger.js';
 import { requireDesign, requireFoundry, txCtx } from './lookups.js';
 import {
   checkAgreementTerms,
@@ -16,6 +16,7 @@ import {
   checkLeadTime,
   checkProcessNm,
 } from './model.js';
+import { recordSupply } from './projections.js';
 import type { NewAgreementInput, NewDesignInput, NewFoundryInput, NewPartnershipInput } from './schemas.js';
 import * as store from './store.js';
 import { type PartnershipSpec, parseYieldCurve } from './yield.js';
@@ -43,7 +44,7 @@ export async function addFoundry(
   input: NewFoundryInput,
   idempotencyKey?: string,
 ): Promise<store.Foundry> {
-  return record(
+  return recordSupply(
     ctx,
     { actor, kind: 'supply.foundry-added', stream: `foundry:${input.id}`, idempotencyKey, request: input },
     async (tx) => {
@@ -60,7 +61,7 @@ export async function addFoundry(
       checkLeadTime(input.leadTimeMonths);
       return { id: input.id, name: input.name, country: input.country, leadTimeMonths: input.leadTimeMonths };
     },
-    async (_tx, event) => event.payload as store.Foundry,
+    async (_tx, event) => event.payload,
   );
 }
 
@@ -72,7 +73,7 @@ export async function addDesign(
   input: NewDesignInput,
   idempotencyKey?: string,
 ): Promise<store.Design> {
-  return record(
+  return recordSupply(
     ctx,
     { actor, kind: 'supply.design-added', stream: `design:${input.id}`, idempotencyKey, request: input },
     async (tx) => {
@@ -112,7 +113,7 @@ export async function addDesign(
       }
       return { id: input.id, name: input.name, processNm, diesPerWafer, models } satisfies store.Design;
     },
-    async (_tx, event) => event.payload as store.Design,
+    async (_tx, event) => event.payload,
   );
 }
 
@@ -124,7 +125,7 @@ export async function startPartnership(
   input: NewPartnershipInput,
   idempotencyKey?: string,
 ): Promise<PartnershipSpec> {
-  return record(
+  return recordSupply(
     ctx,
     {
       actor,
@@ -153,7 +154,7 @@ export async function startPartnership(
         curve,
       } satisfies PartnershipSpec;
     },
-    async (_tx, event) => event.payload as PartnershipSpec,
+    async (_tx, event) => event.payload,
   );
 }
 
@@ -165,7 +166,7 @@ export async function signAgreement(
   input: NewAgreementInput,
   idempotencyKey?: string,
 ): Promise<store.Agreement> {
-  return record(
+  return recordSupply(
     ctx,
     {
       actor,
@@ -180,7 +181,7 @@ export async function signAgreement(
       const id = await nextNumber(tx, 'supply-agreement');
       return { id, foundryId: input.foundryId, ...terms } satisfies store.Agreement;
     },
-    async (_tx, event) => event.payload as store.Agreement,
+    async (_tx, event) => event.payload,
   );
 }
 

@@ -3,14 +3,18 @@ import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
 import type { Month } from '../kernel/calendar.js';
 import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
-import { nextNumber, record } from '../ledger/ledger.js';
-import { requireDesign, requireFoundry } from './lookups.js';
-import { checkChipsReceived, checkWaferOrder, checkWaferOrderStep } from './model.js';
+import type { PayloadOf } from '../ledger/events.js';
+import { nextNumber } from '../ledger/ledger.js';
 import type {
+  SupplyEvent,
   WaferOrderCancelledPayload,
   WaferOrderOutPayload,
   WaferOrderReceivedPayload,
-} from './projections.js';
+  WaferOrderStepKind,
+} from './events.js';
+import { requireDesign, requireFoundry } from './lookups.js';
+import { checkChipsReceived, checkWaferOrder, checkWaferOrderStep } from './model.js';
+import { recordSupply } from './projections.js';
 import type { NewWaferOrderInput } from './schemas.js';
 import * as store from './store.js';
 import * as production from './store-production.js';
@@ -24,7 +28,7 @@ export async function placeWaferOrder(
 ): Promise<ListedWaferOrder> {
   return named(
     ctx,
-    await record(
+    await recordSupply(
       ctx,
       // The agreement's stream: two orders racing for its last wafers of a month are serialised.
       {
@@ -76,7 +80,7 @@ export async function placeWaferOrder(
           chipsReceived: null,
         } satisfies store.WaferOrder;
       },
-      async (_tx, event) => event.payload as store.WaferOrder,
+      async (_tx, event) => event.payload,
     ),
   );
 }
@@ -98,16 +102,16 @@ async function orderWithDesign(db: Db, orderId: number) {
  * One step in an order's life (out, received, cancelled), on the order's own stream so that two
  * steps racing for one order are serialised; answered with the order as it now stands, named.
  */
-async function recordOrderStep<R extends store.WaferOrder>(
+async function recordOrderStep<K extends WaferOrderStepKind, R extends store.WaferOrder>(
   ctx: AppContext,
-  step: { actor: Actor; kind: string; orderId: number; input: object; idempotencyKey: string | undefined },
-  decide: (tx: Db) => Promise<unknown>,
+  step: { actor: Actor; kind: K; orderId: number; input: object; idempotencyKey: string | undefined },
+  decide: (tx: Db) => Promise<PayloadOf<SupplyEvent, K>>,
   answer: (order: store.WaferOrder) => R,
 ): Promise<R & ListedWaferOrder> {
   const { actor, kind, orderId, input, idempotencyKey } = step;
   return named(
     ctx,
-    await record(
+    await recordSupply(
       ctx,
       { actor, kind, stream: `wafer-order:${orderId}`, idempotencyKey, request: { orderId, ...input } },
       decide,

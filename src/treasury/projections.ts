@@ -1,15 +1,20 @@
 import type { Db } from '../db/db.js';
-import type { Projections, RecordedEvent } from '../ledger/ledger.js';
+import { defineProjections, type Recorded, recorder } from '../ledger/events.js';
+import type { TreasuryEvent } from './events.js';
 import * as store from './store.js';
 
-/** Every movement event carries its movements whole (ids included), so a replay needs nothing else. */
-const insertMovements = async (tx: Db, event: RecordedEvent) =>
-  store.insertMovements(tx, (event.payload as { movements: store.MovementFact[] }).movements, event);
+/** Writes one of the module's events, its payload checked against its kind. */
+export const recordTreasury = recorder<TreasuryEvent>();
 
-export const treasuryProjections: Projections = {
-  'treasury.account-added': async (tx, event) =>
-    store.insertAccount(tx, event.payload as store.Account, event.recordedAt),
+/** Every movement event carries its movements whole (ids included), so a replay needs nothing else. */
+const insertMovements = async (
+  tx: Db,
+  event: Recorded<Exclude<TreasuryEvent, { kind: 'treasury.account-added' }>>,
+) => store.insertMovements(tx, event.payload.movements, event);
+
+export const treasuryProjections = defineProjections<TreasuryEvent>({
+  'treasury.account-added': async (tx, event) => store.insertAccount(tx, event.payload, event.recordedAt),
   'treasury.payouts-imported': insertMovements,
   'treasury.btc-sold': insertMovements,
   'treasury.transfer-made': insertMovements,
-};
+});

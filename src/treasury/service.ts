@@ -4,7 +4,7 @@ import { parseBtc, SATS_PER_BTC, type Sats, usdValueOfSats } from '../kernel/bit
 import type { Day } from '../kernel/calendar.js';
 import { AppError, invalid, notFound, ruleBroken } from '../kernel/errors.js';
 import { type Cents, parseUsd, roundHalfEven } from '../kernel/money.js';
-import { lockStreams, nextNumber, record, reserveNumbers } from '../ledger/ledger.js';
+import { lockStreams, nextNumber, reserveNumbers } from '../ledger/ledger.js';
 import { requireMarketOn } from '../market/service.js';
 import {
   type Currency,
@@ -14,6 +14,7 @@ import {
   type PayoutParse,
   parsePayouts,
 } from './model.js';
+import { recordTreasury } from './projections.js';
 import type {
   MovementQueryInput,
   NewAccountInput,
@@ -57,7 +58,7 @@ export async function addAccount(
   input: NewAccountInput,
   idempotencyKey?: string,
 ): Promise<Account> {
-  return record(
+  return recordTreasury(
     ctx,
     {
       actor,
@@ -110,7 +111,7 @@ export async function importPayouts(
   }
   if (parsed.rows.length === 0) throw invalid('csv', 'The payout file has a header but no payouts.');
   const rows = parsed.rows;
-  return record(
+  return recordTreasury(
     ctx,
     {
       actor,
@@ -175,7 +176,7 @@ export async function sellBtc(
 ): Promise<SaleResult> {
   const sats = positiveSats(input.btc, 'btc');
   const proceeds = input.usd !== undefined ? positiveCents(input.usd, 'usd') : undefined;
-  return record(
+  return recordTreasury(
     ctx,
     {
       actor,
@@ -217,7 +218,7 @@ export async function sellBtc(
       return { movements };
     },
     async (_tx, event) => {
-      const [out, into] = (event.payload as { movements: MovementFact[] }).movements;
+      const [out, into] = event.payload.movements;
       return {
         day: input.day,
         soldSats: -out!.amount,
@@ -239,7 +240,7 @@ export async function transfer(
 ): Promise<{ day: Day; currency: Currency; amount: bigint; movements: number[] }> {
   if (input.fromAccount === input.toAccount)
     throw invalid('toAccount', 'A transfer needs two different accounts.');
-  return record(
+  return recordTreasury(
     ctx,
     {
       actor,
@@ -289,7 +290,7 @@ export async function transfer(
       return { currency: from.currency, movements };
     },
     async (_tx, event) => {
-      const p = event.payload as { currency: Currency; movements: MovementFact[] };
+      const p = event.payload;
       return {
         day: input.day,
         currency: p.currency,
