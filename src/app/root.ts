@@ -2,7 +2,8 @@ import pino, { type Logger } from 'pino';
 import { type DatabaseTarget, type OpenDatabase, openDatabase } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { SOCKET_PORT } from '../db/socket-server.js';
-import { newMinerClient } from '../fleet/settings.js';
+import { MinerClient } from '../fleet/protocol/client.js';
+import type { FleetSettings } from '../fleet/settings.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import type { Projections } from '../ledger/ledger.js';
 import type { Config } from './config.js';
@@ -87,4 +88,14 @@ export async function loadProjections(modules: readonly HashforgeModule[]): Prom
     }
   }
   return all;
+}
+
+/** The one miner client of a process: every fleet caller shares its limits (one command per miner). */
+export function newMinerClient(s: FleetSettings): MinerClient {
+  return new MinerClient({
+    concurrency: s.concurrency,
+    connectTimeoutMs: s.connectTimeoutMs,
+    readTimeoutMs: s.readTimeoutMs,
+    retries: s.retries,
+  });
 }

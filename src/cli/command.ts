@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import type { Config } from '../app/config.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { type RoleNeed, requireRole } from '../auth/roles.js';
-import { authenticate } from '../auth/tokens.js';
 import { fromDatabaseError } from '../db/errors.js';
 import { AppError, afterFieldName, EXIT_CODE } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
@@ -80,6 +79,8 @@ export function defineAction(
       const opened = await runtime.open(command.name());
       try {
         const token = (opts.token as string | undefined) ?? runtime.config.token;
+        // Loaded here: `--help` and commands that need no database never pay for the ledger.
+        const { authenticate } = await import('../auth/tokens.js');
         const actor = token ? await authenticate(opened.ctx, token) : localActor(runtime.config);
         requireRole(actor.role, options.role);
         const app: CliApp = {

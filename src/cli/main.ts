@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import { readConfig } from '../app/config.js';
-import { openContext } from '../app/root.js';
 import { modules } from '../modules.js';
 import { type CliRuntime, report } from './command.js';
 import { buildProgram } from './program.js';
@@ -41,7 +40,10 @@ export function terminal(env: NodeJS.ProcessEnv): CliRuntime {
       config ??= readConfig(env);
       return config;
     },
-    open: (command) => openContext(runtime.config, { command, modules }),
+    open: async (command) => {
+      const { openContext } = await import('../app/root.js');
+      return openContext(runtime.config, { command, modules });
+    },
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     fail: (code) => {

@@ -1,6 +1,5 @@
 import { wholeFromEnv as whole } from '../kernel/env.js';
 import { DEFAULT_OFFLINE_AFTER } from './model.js';
-import { MinerClient } from './protocol/client.js';
 import type { Retention } from './series-store.js';
 
 /** The fleet's settings, read from the environment by the composition root (the README lists them). */
@@ -38,13 +37,4 @@ export function readFleetSettings(env: NodeJS.ProcessEnv): FleetSettings {
     readTimeoutMs: whole(env, 'HASHFORGE_FLEET_READ_TIMEOUT_MS', 5000, 50, 120_000),
     retries: whole(env, 'HASHFORGE_FLEET_RETRIES', 1, 0, 5),
   };
-}
-
-export function newMinerClient(s: FleetSettings): MinerClient {
-  return new MinerClient({
-    concurrency: s.concurrency,
-    connectTimeoutMs: s.connectTimeoutMs,
-    readTimeoutMs: s.readTimeoutMs,
-    retries: s.retries,
-  });
 }

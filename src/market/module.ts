@@ -2,7 +2,7 @@ import type { HashforgeModule } from '../app/module.js';
 
 export const marketModule: HashforgeModule = {
   name: 'market',
-  projections: async () => (await import('./service.js')).marketProjections,
+  projections: async () => (await import('./projections.js')).marketProjections,
   routes: async () => (await import('./routes.js')).registerMarketRoutes,
   commands: {
     entries: [{ name: 'market', description: 'Bitcoin price, difficulty, fees and machine spot prices' }],

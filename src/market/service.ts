@@ -1,7 +1,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import type { Day } from '../kernel/calendar.js';
 import { AppError, invalid, ruleBroken } from '../kernel/errors.js';
-import { defineProjections, recorder } from '../ledger/events.js';
+import { recorder } from '../ledger/events.js';
 import { parseMarketCsv, type RejectedLine } from './csv.js';
 import type { MarketEvent } from './events.js';
 import {
@@ -120,15 +120,3 @@ function rejectedRows(rows: RejectedLine[]): AppError {
     { rejected: rows },
   );
 }
-
-export const marketProjections = defineProjections<MarketEvent>({
-  'market.days-imported': async (tx, event) => {
-    const p = event.payload;
-    await store.upsertDays(tx, p.days);
-    if (p.spot.length > 0) await store.upsertSpotPrices(tx, p.spot, p.source);
-  },
-  'market.spot-prices-set': async (tx, event) => {
-    const p = event.payload;
-    await store.upsertSpotPrices(tx, p.prices, p.source);
-  },
-});

@@ -12,7 +12,7 @@ import {
   yearOf,
 } from '../kernel/calendar.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
-import { defineProjections, recorder } from '../ledger/events.js';
+import { recorder } from '../ledger/events.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { listDeployments } from '../mining/deployments.js';
 import { listSites } from '../mining/sites.js';
@@ -29,7 +29,7 @@ import {
 } from './guidance-model.js';
 import type { GuidanceLine } from './model.js';
 import type { SalesReader } from './service.js';
-import { insertGuidance, selectGuidance } from './store.js';
+import { selectGuidance } from './store.js';
 
 const recordReporting = recorder<ReportingEvent>();
 
@@ -56,11 +56,6 @@ export async function recordGuidance(
 
 export const listGuidance = (ctx: AppContext, filter: { givenWith?: Quarter } = {}) =>
   selectGuidance(ctx.db, filter);
-
-export const reportingProjections = defineProjections<ReportingEvent>({
-  'reporting.guidance-recorded': async (tx, event) =>
-    insertGuidance(tx, event.payload, event.id, event.recordedAt),
-});
 
 const CONTRACTS = '/api/sales/contracts';
 

@@ -2,7 +2,7 @@ import type { HashforgeModule } from '../app/module.js';
 
 export const reportingModule: HashforgeModule = {
   name: 'reporting',
-  projections: async () => (await import('./guidance.js')).reportingProjections,
+  projections: async () => (await import('./projections.js')).reportingProjections,
   routes: async () => (await import('./routes.js')).registerReportingRoutes,
   commands: {
     entries: [

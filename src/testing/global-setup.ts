@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
-import { dbOverPGlite, newPGlite, openDatabase } from '../db/db.js';
+import { openDatabase } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
-import { databasesOf, dropDatabases, type ServerTemplate, withDatabase } from './server-clone.js';
+import {
+  databasesOf,
+  dropDatabases,
+  migratedPGliteDump,
+  type ServerTemplate,
+  withDatabase,
+} from './server-clone.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,12 +29,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'hf-test-template-'));
-  const pglite = await newPGlite('memory');
-  const db = dbOverPGlite(pglite);
-  await migrate(db);
   const file = join(dir, 'migrated.tar');
-  writeFileSync(file, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
-  await db.destroy();
+  writeFileSync(file, Buffer.from(await (await migratedPGliteDump()).arrayBuffer()));
   project.provide('pgliteTemplate', file);
 
   const url = process.env.DATABASE_URL;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { inject } from 'vitest';
+import { inject, type ProvidedContext } from 'vitest';
 import { readConfig } from '../app/config.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { assembleContext, loadProjections } from '../app/root.js';
@@ -12,7 +12,7 @@ import { migrate } from '../db/migrate.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
 import { SettableClock } from '../kernel/clock.js';
 import { modules } from '../modules.js';
-import { cloneServerDatabase } from './server-clone.js';
+import { cloneServerDatabase, migratedPGliteDump, newServerDatabase } from './server-clone.js';
 
 export interface TestApp extends AppContext {
   clock: SettableClock;
@@ -37,8 +37,8 @@ export const testConfig = readConfig({
  */
 export async function testApp(): Promise<TestApp> {
   const clone =
-    testConfig.database.kind === 'server' ? await cloneServerDatabase(inject('serverTemplate')) : undefined;
-  const db: Db = clone ? clone.db : dbOverPGlite(await newPGlite('memory', pgliteTemplate()));
+    testConfig.database.kind === 'server' ? await serverDatabase(testConfig.database.url) : undefined;
+  const db: Db = clone ? clone.db : dbOverPGlite(await newPGlite('memory', await pgliteTemplate()));
   await migrate(db);
   projections ??= loadProjections(modules);
   return {
@@ -58,10 +58,30 @@ export async function testApp(): Promise<TestApp> {
 
 let projections: ReturnType<typeof loadProjections> | undefined;
 
+/**
+ * What the run's global setup made (src/testing/global-setup.ts), or nothing when this runs
+ * outside Vitest (the benches use this harness too; they migrate their own database).
+ */
+function provided<K extends 'pgliteTemplate' | 'serverTemplate'>(key: K): ProvidedContext[K] | undefined {
+  try {
+    return inject(key);
+  } catch {
+    return undefined;
+  }
+}
+
+async function serverDatabase(url: string) {
+  const template = provided('serverTemplate');
+  return template ? cloneServerDatabase(template) : newServerDatabase(url);
+}
+
 /** The migrated PGlite the run's global setup dumped, read once per test file. */
-let template: Blob | undefined;
-function pgliteTemplate(): Blob {
-  template ??= new Blob([readFileSync(inject('pgliteTemplate'))]);
+let template: Promise<Blob> | undefined;
+function pgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const file = provided('pgliteTemplate');
+    return file ? new Blob([readFileSync(file)]) : migratedPGliteDump();
+  })();
   return template;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { type Db, openDatabase } from '../db/db.js';
+import { type Db, dbOverPGlite, newPGlite, openDatabase } from '../db/db.js';
+import { migrate } from '../db/migrate.js';
 
 /** The same server address with another database name. */
 export function withDatabase(url: string, database: string): string {
@@ -35,6 +36,30 @@ export async function cloneServerDatabase(
   }
   const { db } = await openDatabase({ kind: 'server', url: withDatabase(template.url, name), pool: 4 });
   return { db, drop: () => dropDatabases(template.url, [name]) };
+}
+
+/** A new, migrated database on the server, for a run without a template (the benches). */
+export async function newServerDatabase(url: string): Promise<{ db: Db; drop(): Promise<void> }> {
+  const name = `hf_b${randomBytes(5).toString('hex')}`;
+  const maintenance = await admin(url);
+  try {
+    await sql`create database ${sql.id(name)}`.execute(maintenance);
+  } finally {
+    await maintenance.destroy();
+  }
+  const { db } = await openDatabase({ kind: 'server', url: withDatabase(url, name), pool: 8 });
+  await migrate(db);
+  return { db, drop: () => dropDatabases(url, [name]) };
+}
+
+/** A migrated PGlite's data directory as a dump that a new PGlite can start from. */
+export async function migratedPGliteDump(): Promise<Blob> {
+  const pglite = await newPGlite('memory');
+  const db = dbOverPGlite(pglite);
+  await migrate(db);
+  const dump = await pglite.dumpDataDir('none');
+  await db.destroy();
+  return dump;
 }
 
 export async function dropDatabases(url: string, names: readonly string[]): Promise<void> {
