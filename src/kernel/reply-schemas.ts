@@ -8,8 +8,8 @@ import { z } from 'zod';
 
 const INTEGER_TEXT = '^-?[0-9]+$';
 
-/** A bigint, documented as the decimal string it becomes on the wire. */
-const bigintAsText = (description: string) =>
+/** A bigint, documented as the decimal string it becomes on the wire; say what it counts. */
+export const bigintAsText = (description: string) =>
   z.bigint().meta({ type: 'string', pattern: INTEGER_TEXT, description });
 
 /** US dollars in integer cents, e.g. "17400000000" for $174m. */
