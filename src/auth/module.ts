@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HashforgeModule } from '../app/module.js';
 import { defineAction } from '../cli/command.js';
 import { parseInput } from '../cli/input.js';
+import { Me, TokenCreated, TokenInfos, TokenView } from './responses.js';
 import { ROLES } from './roles.js';
 import { authProjections, createToken, listTokens, revokeToken, type TokenInfo } from './tokens.js';
 
@@ -21,14 +22,21 @@ export const authModule: HashforgeModule = {
   registerRoutes(app, ctx) {
     app.get(
       '/api/auth/me',
-      { config: { role: 'viewer' }, schema: { tags: ['auth'], summary: 'Who the token belongs to' } },
+      {
+        config: { role: 'viewer' },
+        schema: { tags: ['auth'], summary: 'Who the token belongs to', response: { 200: Me } },
+      },
       async (req) => req.actor,
     );
     app.get(
       '/api/auth/tokens',
       {
         config: { role: 'admin' },
-        schema: { tags: ['auth'], summary: 'List API tokens (never the secrets)' },
+        schema: {
+          tags: ['auth'],
+          summary: 'List API tokens (never the secrets)',
+          response: { 200: TokenInfos },
+        },
       },
       async () => listTokens(ctx),
     );
@@ -40,6 +48,7 @@ export const authModule: HashforgeModule = {
           tags: ['auth'],
           summary: 'Create a token; the secret is in this answer only',
           body: NewToken,
+          response: { 201: TokenCreated },
         },
       },
       async (req, reply) => {
@@ -55,6 +64,7 @@ export const authModule: HashforgeModule = {
           tags: ['auth'],
           summary: 'Revoke a token',
           params: z.object({ id: z.coerce.number().int().positive() }),
+          response: { 200: TokenView },
         },
       },
       async (req) => revokeToken(ctx, req.actor, req.params.id),

@@ -5,6 +5,7 @@ import { parseInput } from '../cli/input.js';
 import { zDay } from '../kernel/calendar-schemas.js';
 import { toWireJson } from '../kernel/json.js';
 import { listEvents } from './audit.js';
+import { AuditEvents } from './responses.js';
 
 const isoDay = zDay;
 const AuditQuery = z
@@ -30,6 +31,7 @@ export const ledgerModule: HashforgeModule = {
           tags: ['audit'],
           summary: 'The append-only history: who did what and when',
           querystring: AuditQuery,
+          response: { 200: AuditEvents },
         },
       },
       async (req) => listEvents(ctx, req.query),
