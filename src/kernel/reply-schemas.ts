@@ -16,8 +16,6 @@ export const bigintAsText = (description: string) =>
 export const zCents = bigintAsText('US dollars in integer cents, as a decimal string');
 /** Bitcoin in integer satoshis. */
 export const zSats = bigintAsText('Bitcoin in integer satoshis, as a decimal string');
-/** Any other integer kept as a bigint (event ids, large counts). */
-export const zBigInt = bigintAsText('An integer, as a decimal string');
 
 /** Calendar values are plain strings inside the system too (see kernel/calendar.ts). */
 export const zDayText = z
@@ -28,6 +26,3 @@ export const zQuarterText = z.string().meta({ pattern: '^[0-9]{4}Q[1-4]$', descr
 
 /** An instant: a Date inside, an ISO 8601 text on the wire (the type provider documents Dates so). */
 export const zInstant = z.date();
-
-/** What every idempotent write's `record` adds, where a reply names the event behind it. */
-export const zEventId = bigintAsText('The ledger event that recorded it, as a decimal string');
