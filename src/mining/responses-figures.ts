@@ -1,6 +1,6 @@
 /** What the mining routes answer about hashrate, energy, earnings, economics, allocation and status. */
 import { z } from 'zod';
-import { zCents, zDayText, zMonthText, zQuarterText, zSats } from '../kernel/reply-schemas.js';
+import { zCents, zDayText, zInstant, zMonthText, zQuarterText, zSats } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
 import type { Advice as AdviceType, Economics as EconomicsType } from './advice.js';
 import type { AllocationStatus as AllocationStatusType } from './allocation.js';
@@ -193,7 +193,7 @@ export const MiningStatus = z.object({
       highThs: z.number(),
       shareBp: z.number(),
       note: z.string().nullable(),
-      setAt: z.date(),
+      setAt: zInstant,
       progress: z.object({
         standing,
         ofLow: z.number(),
