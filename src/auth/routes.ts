@@ -1,20 +1,28 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { Me, TokenCreated, TokenInfos, TokenView } from './responses.js';
 import { NewToken } from './schemas.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
 
 export function registerAuthRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/auth/me',
-    { config: { role: 'viewer' }, schema: { tags: ['auth'], summary: 'Who the token belongs to' } },
+    {
+      config: { role: 'viewer' },
+      schema: { tags: ['auth'], summary: 'Who the token belongs to', response: { 200: Me } },
+    },
     async (req) => req.actor,
   );
   app.get(
     '/api/auth/tokens',
     {
       config: { role: 'admin' },
-      schema: { tags: ['auth'], summary: 'List API tokens (never the secrets)' },
+      schema: {
+        tags: ['auth'],
+        summary: 'List API tokens (never the secrets)',
+        response: { 200: TokenInfos },
+      },
     },
     async () => listTokens(ctx),
   );
@@ -26,6 +34,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: AppContext): void {
         tags: ['auth'],
         summary: 'Create a token; the secret is in this answer only',
         body: NewToken,
+        response: { 201: TokenCreated },
       },
     },
     async (req, reply) => {
@@ -41,6 +50,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: AppContext): void {
         tags: ['auth'],
         summary: 'Revoke a token',
         params: z.object({ id: z.coerce.number().int().positive() }),
+        response: { 200: TokenView },
       },
     },
     async (req) => revokeToken(ctx, req.actor, req.params.id),

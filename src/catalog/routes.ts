@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { ProductList, ProductView } from './responses.js';
 import { NewProduct, ProductChanges, ProductFilter } from './schemas.js';
 import { addProduct, getProduct, listProducts, updateProduct } from './service.js';
 
@@ -12,20 +13,33 @@ export function registerCatalogRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/catalog/products',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'List machines and AI chips', querystring: ProductFilter },
+      schema: {
+        tags,
+        summary: 'List machines and AI chips',
+        querystring: ProductFilter,
+        response: { 200: ProductList },
+      },
     },
     async (req) => listProducts(ctx, req.query),
   );
   app.get(
     '/api/catalog/products/:id',
-    { config: { role: 'viewer' }, schema: { tags, summary: 'One product', params: ById } },
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'One product', params: ById, response: { 200: ProductView } },
+    },
     async (req) => getProduct(ctx, req.params.id),
   );
   app.post(
     '/api/catalog/products',
     {
       config: { role: 'supply' },
-      schema: { tags, summary: 'Add a machine or an AI chip', body: NewProduct },
+      schema: {
+        tags,
+        summary: 'Add a machine or an AI chip',
+        body: NewProduct,
+        response: { 201: ProductView },
+      },
     },
     async (req, reply) => {
       reply.code(201);
@@ -41,6 +55,7 @@ export function registerCatalogRoutes(app: HttpApp, ctx: AppContext): void {
         summary: 'Change a product; stages move one step forward only',
         params: ById,
         body: ProductChanges,
+        response: { 200: ProductView },
       },
     },
     async (req) => updateProduct(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),

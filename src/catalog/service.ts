@@ -5,7 +5,7 @@ import { recordCatalog } from './projections.js';
 import type { NewProductInput, ProductChangesInput, ProductFilterInput } from './schemas.js';
 import { findProduct, selectProducts } from './store.js';
 
-/** A product as the API shows it: the stored facts plus what is derived from them. */
+/** A product as the API shows it: the stored facts plus what is derived from them (its schema: responses.ts). */
 export type ProductView = Product & { joulesPerTh?: number };
 
 // J/TH compares SHA-256 machines; for another algorithm's (an Ethash prototype's MH/s in TH/s) it means nothing.

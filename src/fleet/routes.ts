@@ -2,6 +2,16 @@ import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { FLEET_ACCESS } from './access.js';
 import {
+  ControlReport,
+  FleetSummary,
+  HashrateSeries,
+  MachineHistory,
+  MachineListPage,
+  ScanResult,
+  StatusEventPage,
+  SweepReport,
+} from './responses.js';
+import {
   ById,
   ControlBody,
   EventsQuery,
@@ -33,6 +43,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Registered machines with their latest state, a page at a time (cursor, limit)',
         querystring: MachinePage,
+        response: { 200: MachineListPage },
       },
     },
     async (req) => listMachines(ctx, req.query),
@@ -46,6 +57,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         summary: 'One machine: latest telemetry, 5-minute series and status changes',
         params: ById,
         querystring: MachineHistoryQuery,
+        response: { 200: MachineHistory },
       },
     },
     async (req) => machineHistory(ctx, req.params.id, req.query),
@@ -58,6 +70,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Measured hashrate per minute, for one site or the fleet',
         querystring: HashrateQuery,
+        response: { 200: HashrateSeries },
       },
     },
     async (req) => measuredHashrateSeries(ctx, req.query),
@@ -70,6 +83,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Machine status changes with when and why, newest first',
         querystring: EventsQuery,
+        response: { 200: StatusEventPage },
       },
     },
     async (req) => listStatusEvents(ctx, req.query),
@@ -78,7 +92,11 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/fleet/summary',
     {
       config: { role: FLEET_ACCESS.read },
-      schema: { tags, summary: 'Machines by status and measured TH/s per site and in total' },
+      schema: {
+        tags,
+        summary: 'Machines by status and measured TH/s per site and in total',
+        response: { 200: FleetSummary },
+      },
     },
     async () => fleetSummary(ctx),
   );
@@ -90,6 +108,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Soft off/on, reboot, work mode or pool for selected machines; confirmed per machine',
         body: ControlBody,
+        response: { 200: ControlReport },
       },
     },
     async (req) => controlMachines(ctx, req.actor, req.body, { idempotencyKey: req.idempotencyKey }),
@@ -102,6 +121,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Scan an address range and register the miners found at a site',
         body: ScanBody,
+        response: { 201: ScanResult },
       },
     },
     async (req, reply) => {
@@ -113,7 +133,12 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/fleet/polls',
     {
       config: { role: FLEET_ACCESS.operate },
-      schema: { tags, summary: 'Sweep every registered machine once, now', body: PollBody.optional() },
+      schema: {
+        tags,
+        summary: 'Sweep every registered machine once, now',
+        body: PollBody.optional(),
+        response: { 201: SweepReport },
+      },
     },
     async (req, reply) => {
       const settings = ctx.config.fleet;

@@ -50,6 +50,10 @@ export async function buildHttpApp(
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setReplySerializer((payload) => toWireJson(payload));
+  // Routes declare their replies in zod for the document and the types; the wire form is still
+  // toWireJson's (bigints as decimal strings), so a declared response compiles to it, not to a
+  // serializer built from the schema (which would neither know bigints nor add anything).
+  app.setSerializerCompiler(() => (payload) => toWireJson(payload));
   app.setErrorHandler(handleError);
   let pageFallback: PageFallback = () => false;
   app.setNotFoundHandler((req, reply) => {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { MarketCoverage, MarketImported, MarketView, MarketViews } from './responses.js';
 import { DayParam, ImportBody, RangeQuery } from './schemas.js';
 import { describeDay, importMarketCsv, marketCoverage, marketRange, requireMarketOn } from './service.js';
 
@@ -8,7 +9,10 @@ const tags = ['market'];
 export function registerMarketRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/market',
-    { config: { role: 'viewer' }, schema: { tags, summary: 'Which days the market history covers' } },
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Which days the market history covers', response: { 200: MarketCoverage } },
+    },
     async () => marketCoverage(ctx),
   );
   app.get(
@@ -19,6 +23,7 @@ export function registerMarketRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'The market in force on a day, with hashprice and network hashrate',
         params: DayParam,
+        response: { 200: MarketView },
       },
     },
     async (req) => describeDay(await requireMarketOn(ctx, req.params.day)),
@@ -27,7 +32,12 @@ export function registerMarketRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/market/days',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Market days in a range, with derived figures', querystring: RangeQuery },
+      schema: {
+        tags,
+        summary: 'Market days in a range, with derived figures',
+        querystring: RangeQuery,
+        response: { 200: MarketViews },
+      },
     },
     async (req) => (await marketRange(ctx, req.query.from, req.query.to)).map(describeDay),
   );
@@ -35,7 +45,12 @@ export function registerMarketRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/market/imports',
     {
       config: { role: ['finance', 'supply'] },
-      schema: { tags, summary: 'Import market days from CSV text, all or nothing', body: ImportBody },
+      schema: {
+        tags,
+        summary: 'Import market days from CSV text, all or nothing',
+        body: ImportBody,
+        response: { 201: MarketImported },
+      },
     },
     async (req, reply) => {
       reply.code(201);

@@ -12,6 +12,31 @@ import { earningsByMonth, expectedByDay } from './earnings.js';
 import { hashrateByDay } from './hashrate.js';
 import { miningQuarter } from './quarter.js';
 import {
+  AdviceApplied,
+  ComplianceChanged,
+  Curtailments,
+  Deployed,
+  Deployments,
+  Installed,
+  Machines,
+  SiteDetail,
+  SiteView,
+  SiteViews,
+  Target,
+  Targets,
+} from './responses.js';
+import {
+  Advice,
+  AllocationStatus,
+  DayExpectations,
+  Economics,
+  EnergyDays,
+  HashrateDays,
+  MiningQuarter,
+  MiningStatus,
+  MonthEarnings,
+} from './responses-figures.js';
+import {
   ApplyAdvice,
   ComplianceChange,
   Deployment,
@@ -42,7 +67,11 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/mining/sites',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Self-mining sites with capacity, price and status' },
+      schema: {
+        tags,
+        summary: 'Self-mining sites with capacity, price and status',
+        response: { 200: SiteViews },
+      },
     },
     async () => listSites(ctx),
   );
@@ -54,13 +83,17 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'One site, its price history, compliance history and flagged machines',
         params: ByCode,
+        response: { 200: SiteDetail },
       },
     },
     async (req) => getSite(ctx, req.params.code),
   );
   app.post(
     '/api/mining/sites',
-    { config: { role: 'ops' }, schema: { tags, summary: 'Add a site', body: NewSite } },
+    {
+      config: { role: 'ops' },
+      schema: { tags, summary: 'Add a site', body: NewSite, response: { 201: SiteView } },
+    },
     async (req, reply) => {
       reply.code(201);
       return addSite(ctx, req.actor, req.body, req.idempotencyKey);
@@ -75,6 +108,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         summary: 'Rename a site or change its power capacity',
         params: ByCode,
         body: SiteChanges,
+        response: { 200: SiteView },
       },
     },
     async (req) => changeSite(ctx, req.actor, req.params.code, req.body, req.idempotencyKey),
@@ -83,7 +117,13 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/mining/sites/:code/prices',
     {
       config: { role: MINING_ACCESS.prices },
-      schema: { tags, summary: 'Set the electricity price from a day on', params: ByCode, body: PriceChange },
+      schema: {
+        tags,
+        summary: 'Set the electricity price from a day on',
+        params: ByCode,
+        body: PriceChange,
+        response: { 201: SiteView },
+      },
     },
     async (req, reply) => {
       reply.code(201);
@@ -99,6 +139,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         summary: 'Change the compliance status; suspending flags every machine there for curtailment',
         params: ByCode,
         body: ComplianceChange,
+        response: { 201: ComplianceChanged },
       },
     },
     async (req, reply) => {
@@ -116,6 +157,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Ship machines to an approved site within its power capacity',
         body: Deployment,
+        response: { 201: Deployed },
       },
     },
     async (req, reply) => {
@@ -127,13 +169,21 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/mining/deployments',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Deployments, oldest first', querystring: SiteQuery },
+      schema: {
+        tags,
+        summary: 'Deployments, oldest first',
+        querystring: SiteQuery,
+        response: { 200: Deployments },
+      },
     },
     async (req) => listDeployments(ctx, req.query.site),
   );
   app.post(
     '/api/mining/installations',
-    { config: { role: 'ops' }, schema: { tags, summary: 'Mark machines installed', body: Installation } },
+    {
+      config: { role: 'ops' },
+      schema: { tags, summary: 'Mark machines installed', body: Installation, response: { 201: Installed } },
+    },
     async (req, reply) => {
       reply.code(201);
       return installMachines(ctx, req.actor, req.body, req.idempotencyKey);
@@ -147,6 +197,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Deployed machines: in transit, installed or hashing',
         querystring: MachineQuery,
+        response: { 200: Machines },
       },
     },
     async (req) => listMachines(ctx, req.query),
@@ -161,6 +212,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Installed and measured TH/s per site and in total, by day',
         querystring: RangeQuery,
+        response: { 200: HashrateDays },
       },
     },
     async (req) => hashrateByDay(ctx, req.query),
@@ -169,7 +221,12 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/mining/energy',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Energy and its cost per site per day', querystring: RangeQuery },
+      schema: {
+        tags,
+        summary: 'Energy and its cost per site per day',
+        querystring: RangeQuery,
+        response: { 200: EnergyDays },
+      },
     },
     async (req) => energyByDay(ctx, req.query),
   );
@@ -181,6 +238,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'By month: expected and actual BTC, luck, energy and cost per BTC mined',
         querystring: MonthRangeQuery,
+        response: { 200: MonthEarnings },
       },
     },
     async (req) => earningsByMonth(ctx, req.query),
@@ -193,6 +251,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'By day: the hashrate used, expected and actual BTC',
         querystring: RangeQuery,
+        response: { 200: DayExpectations },
       },
     },
     async (req) => expectedByDay(ctx, req.query),
@@ -205,6 +264,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Per site and model on a day: energy, revenue, breakeven BTC price, curtailment hashprice',
         querystring: OnQuery,
+        response: { 200: Economics },
       },
     },
     async (req) => economicsOn(ctx, req.query.on ?? today()),
@@ -217,6 +277,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'What to switch off on a day and the USD a day it saves',
         querystring: OnQuery,
+        response: { 200: Advice },
       },
     },
     async (req) => adviseCurtailment(ctx, req.query.on ?? today()),
@@ -230,6 +291,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: "Soft off every machine the day's advice switches off (audited)",
         body: ApplyAdvice,
+        response: { 201: AdviceApplied },
       },
     },
     async (req, reply) => {
@@ -239,7 +301,10 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
   );
   app.get(
     '/api/mining/curtailments',
-    { config: { role: 'viewer' }, schema: { tags, summary: 'Advice applied so far' } },
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Advice applied so far', response: { 200: Curtailments } },
+    },
     async () => listCurtailments(ctx),
   );
 
@@ -248,7 +313,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/mining/targets',
     {
       config: { role: ['ops', 'finance'] },
-      schema: { tags, summary: 'Set a hashrate target', body: NewTarget },
+      schema: { tags, summary: 'Set a hashrate target', body: NewTarget, response: { 201: Target } },
     },
     async (req, reply) => {
       reply.code(201);
@@ -257,7 +322,10 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
   );
   app.get(
     '/api/mining/targets',
-    { config: { role: 'viewer' }, schema: { tags, summary: 'Hashrate targets, latest set first' } },
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'Hashrate targets, latest set first', response: { 200: Targets } },
+    },
     async () => listTargets(ctx),
   );
   app.get(
@@ -269,6 +337,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         summary:
           "By month and model: machines built, supply's self-mining allocation, deployed against it and shipped",
         querystring: MonthRangeQuery,
+        response: { 200: AllocationStatus },
       },
     },
     async (req) => allocationStatus(ctx, req.query.from, req.query.to),
@@ -281,6 +350,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: "The quarter's self-mining figures for the report, each naming where its records are listed",
         params: QuarterQuery,
+        response: { 200: MiningQuarter },
       },
     },
     async (req) => miningQuarter(ctx, parseQuarter(req.params.quarter, 'quarter')),
@@ -289,7 +359,12 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/mining/status',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Hashrate installed and measured against the target', querystring: OnQuery },
+      schema: {
+        tags,
+        summary: 'Hashrate installed and measured against the target',
+        querystring: OnQuery,
+        response: { 200: MiningStatus },
+      },
     },
     async (req) => miningStatus(ctx, req.query.on),
   );

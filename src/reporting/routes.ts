@@ -3,6 +3,7 @@ import type { HttpApp } from '../http/app.js';
 import { listGuidance, recordGuidance } from './guidance.js';
 import type { GuidanceMetric } from './guidance-model.js';
 import { renderQuarterlyReport } from './render.js';
+import { GuidanceList, GuidanceReply, RenderedReport } from './responses.js';
 import { GuidanceFilter, NewGuidance, ReportParams, ReportQuery } from './schemas.js';
 
 const tags = ['reports'];
@@ -18,6 +19,7 @@ export function registerReportingRoutes(app: HttpApp, ctx: AppContext): void {
           'The quarterly report: machines, order book, AI chips, supply, self-mining, treasury, guidance. JSON names the records behind each figure; format=md|html|pdf renders it.',
         params: ReportParams,
         querystring: ReportQuery,
+        response: { 200: RenderedReport },
       },
     },
     async (req, reply) => {
@@ -30,7 +32,12 @@ export function registerReportingRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/reports/guidance',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Guidance the company gave', querystring: GuidanceFilter },
+      schema: {
+        tags,
+        summary: 'Guidance the company gave',
+        querystring: GuidanceFilter,
+        response: { 200: GuidanceList },
+      },
     },
     async (req) => listGuidance(ctx, req.query),
   );
@@ -38,7 +45,12 @@ export function registerReportingRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/reports/guidance',
     {
       config: { role: 'finance' },
-      schema: { tags, summary: 'Record guidance given with a quarter’s results', body: NewGuidance },
+      schema: {
+        tags,
+        summary: 'Record guidance given with a quarter’s results',
+        body: NewGuidance,
+        response: { 201: GuidanceReply },
+      },
     },
     async (req, reply) => {
       reply.code(201);

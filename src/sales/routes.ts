@@ -3,6 +3,17 @@ import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { SALES_ACCESS } from './access.js';
 import {
+  ContractDetail,
+  ContractPage,
+  ContractView,
+  Customer,
+  Customers,
+  EntryPage,
+  EventRecorded,
+  OpenTranches,
+} from './responses.js';
+import { OpportunityCost, SalesQuarter, SalesYear } from './responses-figures.js';
+import {
   Cancellation,
   ContractFilter,
   CustomerFilter,
@@ -46,12 +57,18 @@ const shipping = { role: SALES_ACCESS.shipping };
 export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/sales/customers',
-    { config: read, schema: { tags, summary: 'List customers', querystring: CustomerFilter } },
+    {
+      config: read,
+      schema: { tags, summary: 'List customers', querystring: CustomerFilter, response: { 200: Customers } },
+    },
     async (req) => listCustomers(ctx, req.query),
   );
   app.post(
     '/api/sales/customers',
-    { config: write, schema: { tags, summary: 'Add a customer', body: NewCustomer } },
+    {
+      config: write,
+      schema: { tags, summary: 'Add a customer', body: NewCustomer, response: { 201: Customer } },
+    },
     async (req, reply) => {
       reply.code(201);
       return addCustomer(ctx, req.actor, req.body, req.idempotencyKey);
@@ -66,6 +83,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'List contracts; the filters are what each figure links to',
         querystring: ContractFilter,
+        response: { 200: ContractPage },
       },
     },
     async (req) => listContracts(ctx, req.query),
@@ -74,7 +92,12 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/sales/contracts',
     {
       config: write,
-      schema: { tags, summary: 'Book a spot, futures or pre-order contract', body: NewContract },
+      schema: {
+        tags,
+        summary: 'Book a spot, futures or pre-order contract',
+        body: NewContract,
+        response: { 201: ContractView },
+      },
     },
     async (req, reply) => {
       reply.code(201);
@@ -89,18 +112,37 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'A contract rebuilt from its events: figures and whole history',
         params: ById,
+        response: { 200: ContractDetail },
       },
     },
     async (req) => getContract(ctx, req.params.id),
   );
   app.post(
     '/api/sales/contracts/:id/payments',
-    { config: money, schema: { tags, summary: 'Record a payment received', params: ById, body: Payment } },
+    {
+      config: money,
+      schema: {
+        tags,
+        summary: 'Record a payment received',
+        params: ById,
+        body: Payment,
+        response: { 200: EventRecorded },
+      },
+    },
     async (req) => recordPayment(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
   );
   app.post(
     '/api/sales/contracts/:id/refunds',
-    { config: money, schema: { tags, summary: 'Record a refund paid back', params: ById, body: Refund } },
+    {
+      config: money,
+      schema: {
+        tags,
+        summary: 'Record a refund paid back',
+        params: ById,
+        body: Refund,
+        response: { 200: EventRecorded },
+      },
+    },
     async (req) => recordRefund(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
   );
   app.post(
@@ -112,6 +154,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         summary: 'Record a delivery; it consumes the earliest open tranches',
         params: ById,
         body: Delivery,
+        response: { 200: EventRecorded },
       },
     },
     async (req) => recordDelivery(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
@@ -120,7 +163,13 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/sales/contracts/:id/cancellation',
     {
       config: write,
-      schema: { tags, summary: 'Cancel what is not yet delivered', params: ById, body: Cancellation },
+      schema: {
+        tags,
+        summary: 'Cancel what is not yet delivered',
+        params: ById,
+        body: Cancellation,
+        response: { 200: EventRecorded },
+      },
     },
     async (req) => cancelContract(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
   );
@@ -128,7 +177,13 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/sales/contracts/:id/reschedule',
     {
       config: write,
-      schema: { tags, summary: 'Move open tranches to other months', params: ById, body: Reschedule },
+      schema: {
+        tags,
+        summary: 'Move open tranches to other months',
+        params: ById,
+        body: Reschedule,
+        response: { 200: EventRecorded },
+      },
     },
     async (req) => rescheduleTranches(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
   );
@@ -141,6 +196,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'The entries behind the figures: one per contract event',
         querystring: EntryFilter,
+        response: { 200: EntryPage },
       },
     },
     async (req) => listEntries(ctx, req.query),
@@ -153,6 +209,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: "A quarter's bookings, deliveries, liabilities and backlog",
         params: z.object({ quarter }).strict(),
+        response: { 200: SalesQuarter },
       },
     },
     async (req) => salesQuarter(ctx, req.params.quarter),
@@ -165,6 +222,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: "A year's figures, with the year-over-year multiple of AI-chip revenue",
         params: z.object({ year: z.coerce.number().int().min(1970).max(9999) }).strict(),
+        response: { 200: SalesYear },
       },
     },
     async (req) => salesYear(ctx, req.params.year),
@@ -177,6 +235,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: "Undelivered futures TH/s × (today's spot − locked price)",
         querystring: OpportunityQuery,
+        response: { 200: OpportunityCost },
       },
     },
     async (req) => opportunityCost(ctx, req.query.day),
@@ -189,6 +248,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Tranches still to deliver, earliest month first',
         querystring: OpenTrancheFilter,
+        response: { 200: OpenTranches },
       },
     },
     async (req) => listOpenTranches(ctx, req.query),

@@ -4,6 +4,26 @@ import type { HttpApp } from '../http/app.js';
 import { SUPPLY_ACCESS } from './access.js';
 import { recommendChipOrder, selfMiningAllocation, supplyPlan } from './planning.js';
 import {
+  Agreement,
+  Agreements,
+  AssemblyCapacities,
+  AssemblyCapacitySetting,
+  BuildRecorded,
+  Builds,
+  Design,
+  Designs,
+  Foundries,
+  Foundry,
+  Partnership,
+  Partnerships,
+  SelfMiningShareSetting,
+  SelfMiningShares,
+  WaferOrder,
+  WaferOrders,
+  WaferOrderWithShortfall,
+} from './responses.js';
+import { Plan, Recommendation, SelfMiningAllocation } from './responses-plan.js';
+import {
   AssemblyCapacity,
   ById,
   month,
@@ -48,12 +68,17 @@ const read = { role: SUPPLY_ACCESS.read };
 const write = { role: SUPPLY_ACCESS.write };
 
 export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
-  app.get('/api/supply/foundries', { config: read, schema: { tags, summary: 'Foundries' } }, async () =>
-    listFoundries(ctx),
+  app.get(
+    '/api/supply/foundries',
+    { config: read, schema: { tags, summary: 'Foundries', response: { 200: Foundries } } },
+    async () => listFoundries(ctx),
   );
   app.post(
     '/api/supply/foundries',
-    { config: write, schema: { tags, summary: 'Add a foundry', body: NewFoundry } },
+    {
+      config: write,
+      schema: { tags, summary: 'Add a foundry', body: NewFoundry, response: { 201: Foundry } },
+    },
     async (req, reply) => {
       reply.code(201);
       return addFoundry(ctx, req.actor, req.body, req.idempotencyKey);
@@ -62,12 +87,18 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
 
   app.get(
     '/api/supply/designs',
-    { config: read, schema: { tags, summary: 'ASIC designs and the machines using them' } },
+    {
+      config: read,
+      schema: { tags, summary: 'ASIC designs and the machines using them', response: { 200: Designs } },
+    },
     async () => listDesigns(ctx),
   );
   app.post(
     '/api/supply/designs',
-    { config: write, schema: { tags, summary: 'Add an ASIC design', body: NewDesign } },
+    {
+      config: write,
+      schema: { tags, summary: 'Add an ASIC design', body: NewDesign, response: { 201: Design } },
+    },
     async (req, reply) => {
       reply.code(201);
       return addDesign(ctx, req.actor, req.body, req.idempotencyKey);
@@ -78,7 +109,11 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/supply/partnerships',
     {
       config: read,
-      schema: { tags, summary: 'Foundry × design partnerships and their yield curves (basis points)' },
+      schema: {
+        tags,
+        summary: 'Foundry × design partnerships and their yield curves (basis points)',
+        response: { 200: Partnerships },
+      },
     },
     async () => listPartnerships(ctx),
   );
@@ -90,6 +125,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Start a partnership: a foundry makes a design, with a yield curve',
         body: NewPartnership,
+        response: { 201: Partnership },
       },
     },
     async (req, reply) => {
@@ -100,14 +136,19 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
 
   app.get(
     '/api/supply/agreements',
-    { config: read, schema: { tags, summary: 'Capacity agreements' } },
+    { config: read, schema: { tags, summary: 'Capacity agreements', response: { 200: Agreements } } },
     async () => listAgreements(ctx),
   );
   app.post(
     '/api/supply/agreements',
     {
       config: write,
-      schema: { tags, summary: 'Sign a capacity agreement with a foundry', body: NewAgreement },
+      schema: {
+        tags,
+        summary: 'Sign a capacity agreement with a foundry',
+        body: NewAgreement,
+        response: { 201: Agreement },
+      },
     },
     async (req, reply) => {
       reply.code(201);
@@ -123,6 +164,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Wafer orders',
         querystring: WaferOrderFilter,
+        response: { 200: WaferOrders },
       },
     },
     async (req) => listWaferOrders(ctx, req.query),
@@ -131,7 +173,12 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/supply/wafer-orders',
     {
       config: write,
-      schema: { tags, summary: 'Place a wafer order under a capacity agreement', body: NewWaferOrder },
+      schema: {
+        tags,
+        summary: 'Place a wafer order under a capacity agreement',
+        body: NewWaferOrder,
+        response: { 201: WaferOrder },
+      },
     },
     async (req, reply) => {
       reply.code(201);
@@ -142,7 +189,13 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/supply/wafer-orders/:id/out',
     {
       config: write,
-      schema: { tags, summary: 'The wafers came out of the fab', params: ById, body: WaferOrderOut },
+      schema: {
+        tags,
+        summary: 'The wafers came out of the fab',
+        params: ById,
+        body: WaferOrderOut,
+        response: { 200: WaferOrder },
+      },
     },
     async (req) => markWaferOrderOut(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
   );
@@ -155,6 +208,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
         summary: 'The chips arrived: record how many against the expected',
         params: ById,
         body: WaferOrderReceived,
+        response: { 200: WaferOrderWithShortfall },
       },
     },
     async (req) => receiveWaferOrder(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
@@ -168,6 +222,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
         summary: 'Cancel an order not yet out of the fab; it stays on record, marked cancelled',
         params: ById,
         body: WaferOrderCancel,
+        response: { 200: WaferOrder },
       },
     },
     async (req) => cancelWaferOrder(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
@@ -175,12 +230,23 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
 
   app.get(
     '/api/supply/builds',
-    { config: read, schema: { tags, summary: 'Machines built per model and month' } },
+    {
+      config: read,
+      schema: { tags, summary: 'Machines built per model and month', response: { 200: Builds } },
+    },
     async () => listBuilds(ctx),
   );
   app.post(
     '/api/supply/builds',
-    { config: write, schema: { tags, summary: 'Record the machines built in a month', body: NewBuild } },
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Record the machines built in a month',
+        body: NewBuild,
+        response: { 201: BuildRecorded },
+      },
+    },
     async (req, reply) => {
       reply.code(201);
       return recordBuild(ctx, req.actor, req.body, req.idempotencyKey);
@@ -189,27 +255,43 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
 
   app.get(
     '/api/supply/assembly-capacity',
-    { config: read, schema: { tags, summary: 'Assembly capacity settings' } },
+    {
+      config: read,
+      schema: { tags, summary: 'Assembly capacity settings', response: { 200: AssemblyCapacities } },
+    },
     async () => listAssemblyCapacity(ctx),
   );
   app.post(
     '/api/supply/assembly-capacity',
     {
       config: write,
-      schema: { tags, summary: 'Set assembly capacity from a month', body: AssemblyCapacity },
+      schema: {
+        tags,
+        summary: 'Set assembly capacity from a month',
+        body: AssemblyCapacity,
+        response: { 200: AssemblyCapacitySetting },
+      },
     },
     async (req) => setAssemblyCapacity(ctx, req.actor, req.body, req.idempotencyKey),
   );
   app.get(
     '/api/supply/self-mining-share',
-    { config: read, schema: { tags, summary: 'Self-mining share settings' } },
+    {
+      config: read,
+      schema: { tags, summary: 'Self-mining share settings', response: { 200: SelfMiningShares } },
+    },
     async () => listSelfMiningShares(ctx),
   );
   app.post(
     '/api/supply/self-mining-share',
     {
       config: write,
-      schema: { tags, summary: "Set self-mining's share of production from a month", body: SelfMiningShare },
+      schema: {
+        tags,
+        summary: "Set self-mining's share of production from a month",
+        body: SelfMiningShare,
+        response: { 200: SelfMiningShareSetting },
+      },
     },
     async (req) => setSelfMiningShare(ctx, req.actor, req.body, req.idempotencyKey),
   );
@@ -223,6 +305,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
         summary:
           'Month by month: wafers out, yield, good dies, machines buildable and built, allocation, late tranches',
         querystring: PlanQuery,
+        response: { 200: Plan },
       },
     },
     async (req) => supplyPlan(ctx, req.query),
@@ -235,6 +318,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'How many wafers to order this month at a BTC price, and why',
         querystring: RecommendQuery,
+        response: { 200: Recommendation },
       },
     },
     async (req) => recommendChipOrder(ctx, req.query),
@@ -247,6 +331,7 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Machines the plan allocates to self-mining, per model and month',
         querystring: z.object({ from: month, to: month }).strict(),
+        response: { 200: SelfMiningAllocation },
       },
     },
     async (req) => selfMiningAllocation(ctx, req.query.from, req.query.to),

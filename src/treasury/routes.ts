@@ -2,6 +2,17 @@ import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { parseQuarter } from '../kernel/calendar.js';
+import {
+  Account,
+  Accounts,
+  Balances,
+  Movements,
+  PayoutsImported,
+  Sold,
+  Transferred,
+  TreasuryQuarter,
+  Valuation,
+} from './responses.js';
 import { MovementQuery, NewAccount, OnQuery, PayoutImport, Sale, Transfer } from './schemas.js';
 import {
   addAccount,
@@ -19,12 +30,18 @@ const tags = ['treasury'];
 export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/treasury/accounts',
-    { config: { role: 'viewer' }, schema: { tags, summary: 'BTC and USD accounts' } },
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: 'BTC and USD accounts', response: { 200: Accounts } },
+    },
     async () => listAccounts(ctx),
   );
   app.post(
     '/api/treasury/accounts',
-    { config: { role: 'finance' }, schema: { tags, summary: 'Open an account', body: NewAccount } },
+    {
+      config: { role: 'finance' },
+      schema: { tags, summary: 'Open an account', body: NewAccount, response: { 201: Account } },
+    },
     async (req, reply) => {
       reply.code(201);
       return addAccount(ctx, req.actor, req.body, req.idempotencyKey);
@@ -34,7 +51,12 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/treasury/balances',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Every account at the end of a day', querystring: OnQuery },
+      schema: {
+        tags,
+        summary: 'Every account at the end of a day',
+        querystring: OnQuery,
+        response: { 200: Balances },
+      },
     },
     async (req) => balancesOn(ctx, req.query.on),
   );
@@ -46,6 +68,7 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Movements with their source (payout, sale, transfer)',
         querystring: MovementQuery,
+        response: { 200: Movements },
       },
     },
     async (req) => listMovements(ctx, req.query),
@@ -58,6 +81,7 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Import pool payouts (CSV text or a JSON array), all or nothing',
         body: PayoutImport,
+        response: { 201: PayoutsImported },
       },
     },
     async (req, reply) => {
@@ -73,6 +97,7 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'Sell BTC: refused by the hold policy unless an admin overrides it with a reason (flagged)',
         body: Sale,
+        response: { 201: Sold },
       },
     },
     async (req, reply) => {
@@ -84,7 +109,12 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/treasury/transfers',
     {
       config: { role: 'finance' },
-      schema: { tags, summary: 'Move funds between two accounts of one currency', body: Transfer },
+      schema: {
+        tags,
+        summary: 'Move funds between two accounts of one currency',
+        body: Transfer,
+        response: { 201: Transferred },
+      },
     },
     async (req, reply) => {
       reply.code(201);
@@ -99,6 +129,7 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: 'BTC held at the day price, against what it cost to mine',
         querystring: OnQuery,
+        response: { 200: Valuation },
       },
     },
     async (req) => valueTreasury(ctx, req.query.on),
@@ -111,6 +142,7 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
         tags,
         summary: "The quarter's treasury figures for the report, each naming where its records are listed",
         params: z.object({ quarter: z.string().describe('e.g. 2021Q4') }),
+        response: { 200: TreasuryQuarter },
       },
     },
     async (req) => treasuryQuarter(ctx, parseQuarter(req.params.quarter, 'quarter')),

@@ -4,12 +4,11 @@
  * use it; everyone else reads a sentence saying which role it takes.
  */
 import { createContext, type ReactNode, useContext } from 'react';
-import { allows, type Role, type RoleNeed } from '../../src/auth/roles.js';
+import { allows, type RoleNeed } from '../../src/auth/roles.js';
+import type { Me } from './replies.js';
 
-export interface Me {
-  id: string;
-  role: Role;
-}
+/** Who the token belongs to, as GET /api/auth/me answers. */
+export type { Me };
 
 const MeContext = createContext<Me | undefined>(undefined);
 

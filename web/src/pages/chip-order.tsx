@@ -6,31 +6,8 @@
 import { useState } from 'react';
 import { query } from '../api.js';
 import { count, usd } from '../format.js';
+import type { Recommendation } from '../replies.js';
 import { besideField, DataTable, ErrorText, Field, Figure, Section, useApi } from '../ui.js';
-
-interface Recommendation {
-  month: string;
-  inputs: {
-    day: string;
-    btcUsd: string;
-    hashpriceUsdPerThDay: number;
-    model: { productId: string };
-    paybackDays: number | null;
-  };
-  demand: { spotShare: number };
-  agreements: {
-    agreementId: number;
-    foundryName: string;
-    outMonth: string;
-    wafersPerMonth: number;
-    takeOrPayWafers: number;
-    alreadyPlaced: number;
-    wafers: number;
-    lots: { expectedDies: number }[];
-  }[];
-  totalWafers: number;
-  explanation: string[];
-}
 
 export function ChipOrder({ defaultMonth }: { defaultMonth: string }) {
   const [month, setMonth] = useState(defaultMonth);

@@ -4,9 +4,16 @@ import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, dateTime, hashrate, thsAxis } from '../format.js';
+import type {
+  ControlReport,
+  FleetSummary,
+  HashrateSeries,
+  MachineHistory,
+  MachineListPage,
+  MiningStatus,
+} from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
-import type { MiningStatus } from './mining.js';
 
 const MACHINE_STATUSES = [
   'new',
@@ -21,46 +28,7 @@ const MACHINE_STATUSES = [
 const PAGE_SIZE = 50;
 const LIVE_MS = 5_000;
 
-interface FleetSummary {
-  machines: number;
-  byStatus: Record<string, number>;
-  measuredThs: number;
-  sites: { site: string; machines: number; byStatus: Record<string, number>; measuredThs: number }[];
-  lastSweep: { at: string; seconds: number | null; answered: number | null; failed: number | null } | null;
-}
-interface HashratePoint {
-  at: string;
-  hashrateThs: number;
-  machines: number;
-  reporting: number;
-  offline: number;
-}
-interface MachineView {
-  id: number;
-  serial: string;
-  model: string | null;
-  firmware: string | null;
-  site: string;
-  address: string;
-  port: number;
-  status: string;
-  statusSince: string;
-  statusReason: string | null;
-  hashrateThs: number | null;
-  lastSeenAt: string | null;
-  consecutiveFailures: number;
-  lastFailure: string | null;
-  lastPollMs: number | null;
-  mac?: string | null;
-  dna?: string | null;
-}
-interface ControlReport {
-  description: string;
-  requested: number;
-  succeeded: number;
-  failed: number;
-  results: { machineId: number; serial: string; outcome: string; detail: string }[];
-}
+type MachineView = MachineListPage['machines'][number];
 
 export const Badge = ({ value }: { value: string }) => <span className={`badge ${value}`}>{value}</span>;
 
@@ -84,7 +52,7 @@ function HashrateChart({
 }) {
   const end = anchor ? new Date(new Date(anchor).getTime() + 60_000) : undefined;
   const from = end ? new Date(end.getTime() - 60 * 60_000) : undefined;
-  const series = useApi<{ points: HashratePoint[] }>(
+  const series = useApi<HashrateSeries>(
     end && from
       ? `/api/fleet/hashrate${query({ site: site || undefined, from: from.toISOString(), to: end.toISOString() })}`
       : null,
@@ -197,7 +165,7 @@ function Machines({ sites }: { sites: string[] }) {
   const site = params.get('site') ?? '';
   const [cursors, setCursors] = useState<number[]>([]);
   const cursor = cursors.at(-1);
-  const page = useApi<{ machines: MachineView[]; nextCursor: number | null }>(
+  const page = useApi<MachineListPage>(
     `/api/fleet/machines${query({ status, site, cursor, limit: PAGE_SIZE })}`,
   );
   const setFilter = (key: string, value: string) => {
@@ -287,9 +255,7 @@ export function FleetPage({ rest }: { rest: string }) {
 function FleetOverview() {
   const summary = useApi<FleetSummary>('/api/fleet/summary', { everyMs: LIVE_MS });
   // Installed (nameplate) hashrate and the target come from the self-mining module's books.
-  const mining = useApi<MiningStatus & { sites: { site: string; installedThs: number }[] }>(
-    '/api/mining/status',
-  );
+  const mining = useApi<MiningStatus>('/api/mining/status');
   const [site, setSite] = useState('');
   const installedThs = site
     ? mining.data?.sites.find((x) => x.site === site)?.installedThs
@@ -377,12 +343,6 @@ function FleetOverview() {
       <Machines sites={summary.data?.sites.map((x) => x.site) ?? []} />
     </>
   );
-}
-
-interface MachineHistory {
-  machine: MachineView & { telemetry: Record<string, unknown> | null };
-  series: { at: string; hashrateThs: number | null; hottestChipC: number | null; powerW: number | null }[];
-  statusChanges: { at: string; from: string | null; to: string; reason: string | null }[];
 }
 
 function MachinePage({ id }: { id: number }) {

@@ -24,82 +24,18 @@ import {
   usdPerThDay,
 } from '../format.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
+import type {
+  Advice,
+  AdviceApplied,
+  HashrateDay,
+  MarketView,
+  MiningStatus,
+  MonthEarnings,
+  SiteView,
+  TreasuryQuarter,
+} from '../replies.js';
 import { DataTable, ErrorText, Figure, Section, useApi, useApiAll, useSubmit } from '../ui.js';
 import { SiteActions } from './site-actions.js';
-
-interface SiteView {
-  code: string;
-  name: string;
-  country: string;
-  capacityMw: number;
-  deployedMw: number;
-  usdPerKwh: number | null;
-  compliance: { status: string; permitRef: string | null };
-}
-export interface MiningStatus {
-  on: string;
-  installedThs: number;
-  inTransitThs: number;
-  measuredThs: number | null;
-  measuredBasis: string | null;
-  target: {
-    byDay: string;
-    lowThs: number;
-    highThs: number;
-    shareBp: number;
-    progress: { standing: string; ofLow: number; missingToLowThs: number; daysLeft: number };
-    progressOn: string;
-  } | null;
-}
-interface HashrateDay {
-  day: string;
-  installedThs: number;
-  measuredThs: number | null;
-}
-interface Group {
-  site: string;
-  productId: string;
-  machines: number;
-  advice: string;
-  reason: string;
-  thresholdUsdPerThDay: number;
-  savedCentsPerDay: string;
-  breakevenBtcUsd: string | null;
-  usdPerKwh: number;
-}
-interface Advice {
-  day: string;
-  marketDay: string;
-  btcUsd: string;
-  hashpriceUsdPerThDay: number;
-  groups: Group[];
-  switchOff: Group[];
-  machinesToSwitchOff: number;
-  savedCentsPerDay: string;
-  unpriced: string[];
-}
-interface MonthEarnings {
-  month: string;
-  expectedSats: string;
-  actualSats: string;
-  luck: number | null;
-  energyCents: string;
-  costPerBtcCents: string | null;
-}
-interface TreasuryQuarter {
-  quarter: string;
-  end: string;
-  btcHeldSats: { value: string };
-  usdCents: { value: string };
-  valueCents: { value: string | null; btcUsd: string | null };
-  unrealisedGainCents: { value: string | null; costBasisCents: string | null };
-  minedInQuarterSats: { value: string };
-  flaggedSales: { value: { day: string; soldSats: string; reason: string }[] };
-}
-interface MarketView {
-  day: string;
-  hashpriceUsdPerThDay: number;
-}
 
 const TREND = 8;
 
@@ -160,14 +96,11 @@ function Treasury({ quarter }: { quarter: string }) {
 function ApplyAdvice({ day, onDone }: { day: string; onDone: () => void }) {
   const form = useSubmit(
     (key) =>
-      api<{ machines: number; savedCentsPerDay: string; control: { succeeded: number; failed: number } }>(
-        '/api/mining/advice/apply',
-        {
-          method: 'POST',
-          body: { on: day },
-          idempotencyKey: key,
-        },
-      ),
+      api<AdviceApplied>('/api/mining/advice/apply', {
+        method: 'POST',
+        body: { on: day },
+        idempotencyKey: key,
+      }),
     onDone,
   );
   return (

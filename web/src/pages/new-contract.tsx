@@ -9,19 +9,10 @@ import { REGIONS } from '../../../src/sales/model.js';
 import { Allowed } from '../access.js';
 import { api } from '../api.js';
 import { today } from '../format.js';
+import type { ContractView, Customer, Product } from '../replies.js';
 import { Link, navigate } from '../router.js';
 import { ErrorText, Field, Section, useApi, useSubmit } from '../ui.js';
 
-interface Product {
-  id: string;
-  name: string;
-  kind: 'machine' | 'ai-chip';
-  stage: string;
-}
-interface Customer {
-  id: number;
-  name: string;
-}
 interface TrancheRow {
   /** Which row this is to React, kept while the user edits it. */
   key: number;
@@ -162,7 +153,7 @@ function ContractForm({
   const kindOf = (id: string) => products.find((p) => p.id === id)?.kind;
   const form = useSubmit(
     (key) =>
-      api<{ id: number }>('/api/sales/contracts', {
+      api<ContractView>('/api/sales/contracts', {
         method: 'POST',
         idempotencyKey: key,
         body: {

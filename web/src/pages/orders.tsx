@@ -5,42 +5,20 @@ import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, hashrate, percent, thsAxis, today, usd, usdExact, usdInput } from '../format.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
+import type {
+  ContractDetail,
+  ContractList,
+  ContractSummary,
+  Customer,
+  EventRecorded,
+  SalesQuarter,
+  Scheduled,
+} from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
 import { NewContractPage } from './new-contract.js';
 
 const PAGE = 50;
-
-interface ContractSummary {
-  id: number;
-  customer: string;
-  kind: string;
-  signedOn: string;
-  status: string;
-  units: number;
-  th: number;
-  valueCents: string;
-  paidCents: string;
-  revenueCents: string;
-  deliveredUnits: number;
-  backlogUnits: number;
-  backlogCents: string;
-  liabilityCents: string;
-  receivableCents: string;
-}
-interface Customer {
-  id: number;
-  name: string;
-  country: string;
-  region: string;
-}
-export interface Scheduled {
-  quarter: string;
-  units: number;
-  th: number;
-  valueCents: string;
-  late: boolean;
-}
 
 export function OrdersPage({ rest }: { rest: string }) {
   if (rest === 'new') return <NewContractPage />;
@@ -85,11 +63,9 @@ function OrderBook() {
     signedIn: params.get('signedIn') ?? '',
   };
   const offset = Number(params.get('offset') ?? 0) || 0;
-  const list = useApi<{ total: number; contracts: ContractSummary[] }>(
-    `/api/sales/contracts${query({ ...filter, limit: PAGE, offset })}`,
-  );
+  const list = useApi<ContractList>(`/api/sales/contracts${query({ ...filter, limit: PAGE, offset })}`);
   const customers = useApi<Customer[]>('/api/sales/customers');
-  const figures = useApi<{ atEnd: { scheduled: Scheduled[] } }>(`/api/sales/quarters/${quarter}`);
+  const figures = useApi<SalesQuarter>(`/api/sales/quarters/${quarter}`);
   const set = (changes: Record<string, string | number>) => {
     const next = new URLSearchParams(location.search);
     for (const [k, v] of Object.entries(changes)) {
@@ -225,77 +201,8 @@ function OrderBook() {
   );
 }
 
-interface Figures {
-  valueCents: string;
-  depositCents: string;
-  netPaidCents: string;
-  units: number;
-  th: number;
-  deliveredUnits: number;
-  deliveredTh: number;
-  revenueCents: string;
-  cancelledValueCents: string;
-  backlogUnits: number;
-  backlogCents: string;
-  forfeitedDepositCents: string;
-  liabilityCents: string;
-  receivableCents: string;
-  owedCents: string;
-  status: string;
-}
-interface Line {
-  lineId: number;
-  productId: string;
-  family: string;
-  units: number;
-  thsPerUnit: number | null;
-  price: { per: 'th'; centsPerTh: string } | { per: 'unit'; centsPerUnit: string };
-  valueCents: string;
-  deliveredUnits: number;
-  openUnits: number;
-  tranches: {
-    tranche: number;
-    month: string;
-    units: number;
-    delivered: number;
-    cancelled: number;
-    open: number;
-  }[];
-}
-interface HistoryItem {
-  eventId: string;
-  recordedAt: string;
-  actor: string;
-  kind: string;
-  day: string;
-  event: { type: string; amountCents?: string; reference?: string | null; reason?: string | null } | null;
-  effect: {
-    type: string;
-    revenueCents?: string;
-    amountCents?: string;
-    valueCents?: string;
-    forfeitedCents?: string;
-    lines?: { units: number }[];
-  } | null;
-  figuresAfter: Figures;
-}
-interface ContractDetail {
-  id: number;
-  customer: Customer;
-  kind: string;
-  signedOn: string;
-  reference: string | null;
-  terms: {
-    depositPercent: number;
-    balance: { due: string; creditDays?: number };
-    depositForfeitedOnCancel: boolean;
-  };
-  spotCentsPerTh: string | null;
-  lockedToSpot: number | null;
-  lines: Line[];
-  figures: Figures;
-  history: HistoryItem[];
-}
+type HistoryItem = ContractDetail['history'][number];
+type Line = ContractDetail['lines'][number];
 
 function describeEvent(h: HistoryItem): string {
   const e = h.event;
@@ -306,14 +213,22 @@ function describeEvent(h: HistoryItem): string {
       return `Payment of ${usdExact(e.amountCents)}${e.reference ? ` (${e.reference})` : ''}`;
     case 'refund':
       return `Refund of ${usdExact(e.amountCents)}`;
-    case 'delivery':
-      return `Delivery of ${count(f?.lines?.reduce((n, l) => n + l.units, 0) ?? 0)} units, revenue ${usdExact(f?.revenueCents)}`;
-    case 'cancellation':
-      return `Cancelled ${usdExact(f?.valueCents)} undelivered; deposit forfeited ${usdExact(f?.forfeitedCents)}`;
+    case 'delivery': {
+      // The effect was decided with the event and recorded beside it: it is of the same type.
+      const d = f?.type === 'delivery' ? f : undefined;
+      return `Delivery of ${count(d?.lines.reduce((n, l) => n + l.units, 0) ?? 0)} units, revenue ${usdExact(d?.revenueCents)}`;
+    }
+    case 'cancellation': {
+      const c = f?.type === 'cancellation' ? f : undefined;
+      return `Cancelled ${usdExact(c?.valueCents)} undelivered; deposit forfeited ${usdExact(c?.forfeitedCents)}`;
+    }
     case 'reschedule':
       return `Tranches rescheduled${e.reason ? `: ${e.reason}` : ''}`;
-    default:
-      return e.type;
+    default: {
+      // Every type is handled above; one a newer server adds still shows by its name.
+      const other: { type: string } = e;
+      return other.type;
+    }
   }
 }
 
@@ -326,7 +241,7 @@ function PaymentForm({ contract, onDone }: { contract: ContractDetail; onDone: (
   const [reference, setReference] = useState('');
   const form = useSubmit(
     (key) =>
-      api<ContractDetail>(`/api/sales/contracts/${contract.id}/payments`, {
+      api<EventRecorded>(`/api/sales/contracts/${contract.id}/payments`, {
         method: 'POST',
         body: { day, amountUsd: amount.trim(), ...(reference.trim() ? { reference: reference.trim() } : {}) },
         idempotencyKey: key,
@@ -385,7 +300,7 @@ function DeliveryForm({ contract, onDone }: { contract: ContractDetail; onDone: 
   const [units, setUnits] = useState<Record<number, string>>({});
   const form = useSubmit(
     (key) =>
-      api<ContractDetail>(`/api/sales/contracts/${contract.id}/deliveries`, {
+      api<EventRecorded>(`/api/sales/contracts/${contract.id}/deliveries`, {
         method: 'POST',
         body: {
           day,

@@ -15,104 +15,10 @@ import {
   usdPerThDay,
 } from '../format.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
+import type { GuidanceLine, MarketView, QuarterlyReport as Report, SalesQuarter } from '../replies.js';
 import { Link } from '../router.js';
 import { DataTable, Figure, type Loaded, Section, useApi } from '../ui.js';
-import { ScheduleChart, type Scheduled } from './orders.js';
-
-interface MarketView {
-  day: string;
-  btcUsd: string;
-  hashpriceUsdPerThDay: number;
-  networkHashrateThs: number;
-}
-interface Amounts {
-  units: number;
-  th: number;
-  valueCents: string;
-}
-export interface SalesQuarter {
-  quarter: string;
-  bookings: Amounts & {
-    contracts: number;
-    avgCentsPerTh: string | null;
-    machines: Amounts;
-    aiChips: Amounts;
-    byKind: Record<string, Amounts>;
-  };
-  deliveries: Amounts & { avgCentsPerTh: string | null; machines: Amounts; aiChips: Amounts };
-  cancellations: Amounts;
-  forfeitedDeposits: { valueCents: string };
-  payments: { receivedCents: string; refundedCents: string };
-  futuresDiscount: { ratio: number | null; th: number };
-  atEnd: {
-    day: string;
-    contractLiabilities: { valueCents: string };
-    receivables: { valueCents: string };
-    backlog: Amounts;
-    scheduled: Scheduled[];
-  };
-}
-
-type Part<T> = ({ available: true } & T) | { available: false; reason: string };
-interface Report {
-  quarter: string;
-  asOf: string;
-  aiChips: {
-    quarter: { units: number; revenueCents: string };
-    yearToDate: {
-      year: number;
-      thisYearCents: string;
-      lastYearSamePeriodCents: string;
-      multiple: number | null;
-    };
-    preOrders: { bookedUnits: number; openUnits: number };
-    chips: { id: string; name: string; tier: string; stage: string }[];
-  };
-  supply: Part<{
-    wafers: { out: number; byFoundry: { foundry: string; wafers: number }[] };
-    yields: { foundry: string; design: string; yieldPct: number; maturePct: number; ramping: boolean }[];
-    output: { units: number; th: number };
-    allocation: {
-      builtUnits: number;
-      deliveredUnits: number;
-      selfMiningUnits: number;
-      selfMiningSharePct: number | null;
-    };
-  }>;
-  selfMining: Part<{
-    day: string;
-    installedPh: number;
-    measuredPh: number | null;
-    btcMinedSats: string;
-    luck: number | null;
-    costPerBtcCents: string | null;
-    shareOfProductionPct: number | null;
-    target: { byDay: string; lowPh: number; highPh: number; standing: string } | null;
-  }>;
-  treasury: Part<{
-    day: string;
-    btcHeldSats: string;
-    valueCents: string | null;
-    btcUsd: string | null;
-    unrealisedGainCents: string | null;
-  }>;
-  series: { quarter: string; bookedUnits: number; bookedCents: string; revenueCents: string }[];
-  guidance: {
-    givenWithThisQuarter: GuidanceLine[];
-    aboutThisQuarter: GuidanceLine[];
-  };
-}
-interface GuidanceLine {
-  id: number;
-  statement: string;
-  period: string;
-  /** What is measured, with its unit: "mining machines booked (USD)". */
-  metricName: string;
-  low: number | null;
-  high: number | null;
-  actual: number | null;
-  status: string;
-}
+import { ScheduleChart } from './orders.js';
 
 const PH = 1000;
 const guidanceFigure = (x: number) =>

@@ -1,11 +1,7 @@
 import { useState } from 'react';
 import { ApiError, api } from '../api.js';
+import type { Me } from '../replies.js';
 import { Field, useSubmit } from '../ui.js';
-
-interface Me {
-  id: string;
-  role: string;
-}
 
 /** Sign-in checks the token against the API before keeping it for this tab (sessionStorage). */
 export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void }) {

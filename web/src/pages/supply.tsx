@@ -3,64 +3,13 @@ import { addMonths } from '../../../src/kernel/calendar.js';
 import { query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count } from '../format.js';
+import type { Plan } from '../replies.js';
 import { Link } from '../router.js';
 import { DataTable, Field, Figure, Section, useApi } from '../ui.js';
 import { ChipOrder } from './chip-order.js';
 import { WaferOrders } from './wafer-orders.js';
 
-interface PlanModelRow {
-  productId: string;
-  design: {
-    id: string;
-    name: string;
-    wafersOut: number;
-    goodDies: number;
-    yieldInForce: { foundryName: string; yieldPct: number; monthOfRamp: number }[];
-  };
-  chipsPerMachine: number;
-  machinesBuildable: number;
-  limitedBy: 'chips' | 'assembly';
-  machinesBuilt: number;
-  source: 'actual' | 'planned';
-  allocation: {
-    stockStart: number;
-    unitsDue: number;
-    tranches: { contractId: number; units: number; late: boolean; recorded: boolean }[];
-    selfMiningTarget: number;
-    selfMining: number;
-    selfMiningNote: string | null;
-    toStock: number;
-    stockEnd: number;
-    unitsShort: number;
-  };
-}
-interface Plan {
-  from: string;
-  to: string;
-  months: { month: string; assemblyCapacity: number | null; selfMiningPct: number; models: PlanModelRow[] }[];
-  lateTranches: {
-    contractId: number;
-    lineId: number;
-    tranche: number;
-    productId: string;
-    customer: string;
-    dueMonth: string;
-    unitsOpen: number;
-    unitsShortAtDue: number;
-    filledMonth: string | null;
-    monthsLate: number | null;
-    why: string;
-  }[];
-  totals: {
-    machinesBuilt: number;
-    fromBeforePlan: number;
-    toTranches: number;
-    selfMining: number;
-    stockEnd: number;
-    unitsShort: number;
-  };
-  assumptions?: string[];
-}
+type PlanModelRow = Plan['months'][number]['models'][number];
 
 /** A model with something to show in a month: wafers out, machines built or units due. */
 const active = (m: PlanModelRow) =>

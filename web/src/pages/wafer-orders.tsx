@@ -7,21 +7,8 @@ import { SUPPLY_ACCESS } from '../../../src/supply/access.js';
 import { Allowed } from '../access.js';
 import { api } from '../api.js';
 import { count } from '../format.js';
+import type { WaferOrder } from '../replies.js';
 import { DataTable, ErrorText, Field, Section, useApi, useSubmit } from '../ui.js';
-
-interface WaferOrder {
-  id: number;
-  agreementId: number;
-  foundry: { id: string; name: string };
-  design: { id: string; name: string };
-  wafers: number;
-  placedMonth: string;
-  outMonth: string;
-  status: 'placed' | 'out' | 'received' | 'cancelled';
-  expectedDies: number;
-  chipsReceived: number | null;
-  cancelled?: { month: string; reason: string };
-}
 
 export function WaferOrders({ onChange }: { onChange: () => void }) {
   const orders = useApi<WaferOrder[]>('/api/supply/wafer-orders');

@@ -1,0 +1,60 @@
+/**
+ * The API's replies as the dashboard receives them: each is the server's zod reply schema (beside
+ * its route) as `toWireJson` writes it, bigints and Dates as strings. Type-only imports, so none of
+ * the server's code or zod is bundled; a change to a reply shows here as a type error, not as a
+ * blank figure.
+ */
+import type { z } from 'zod';
+import type * as auth from '../../src/auth/responses.js';
+import type * as catalog from '../../src/catalog/responses.js';
+import type * as fleet from '../../src/fleet/responses.js';
+import type { Wire } from '../../src/kernel/wire.js';
+import type * as market from '../../src/market/responses.js';
+import type * as mining from '../../src/mining/responses.js';
+import type * as miningFigures from '../../src/mining/responses-figures.js';
+import type * as reporting from '../../src/reporting/responses.js';
+import type * as sales from '../../src/sales/responses.js';
+import type * as salesFigures from '../../src/sales/responses-figures.js';
+import type * as supply from '../../src/supply/responses.js';
+import type * as supplyPlan from '../../src/supply/responses-plan.js';
+import type * as treasury from '../../src/treasury/responses.js';
+
+/** What a route answers, from its reply schema. */
+type Reply<S extends z.ZodType> = Wire<z.output<S>>;
+
+export type Me = Reply<typeof auth.Me>;
+
+export type Product = Reply<typeof catalog.ProductView>;
+
+export type MarketView = Reply<typeof market.MarketView>;
+
+export type Customer = Reply<typeof sales.Customer>;
+export type ContractList = Reply<typeof sales.ContractPage>;
+export type ContractSummary = ContractList['contracts'][number];
+export type ContractView = Reply<typeof sales.ContractView>;
+export type ContractDetail = Reply<typeof sales.ContractDetail>;
+export type EventRecorded = Reply<typeof sales.EventRecorded>;
+export type SalesQuarter = Reply<typeof salesFigures.SalesQuarter>;
+export type Scheduled = SalesQuarter['atEnd']['scheduled'][number];
+
+export type QuarterlyReport = Reply<typeof reporting.QuarterlyReport>;
+export type GuidanceLine = Reply<typeof reporting.GuidanceLine>;
+
+export type WaferOrder = Reply<typeof supply.WaferOrder>;
+export type Plan = Reply<typeof supplyPlan.Plan>;
+export type Recommendation = Reply<typeof supplyPlan.Recommendation>;
+
+export type FleetSummary = Reply<typeof fleet.FleetSummary>;
+export type MachineListPage = Reply<typeof fleet.MachineListPage>;
+export type MachineHistory = Reply<typeof fleet.MachineHistory>;
+export type HashrateSeries = Reply<typeof fleet.HashrateSeries>;
+export type ControlReport = Reply<typeof fleet.ControlReport>;
+
+export type SiteView = Reply<typeof mining.SiteView>;
+export type AdviceApplied = Reply<typeof mining.AdviceApplied>;
+export type MiningStatus = Reply<typeof miningFigures.MiningStatus>;
+export type HashrateDay = Reply<typeof miningFigures.HashrateDays>[number];
+export type Advice = Reply<typeof miningFigures.Advice>;
+export type MonthEarnings = Reply<typeof miningFigures.MonthEarnings>[number];
+
+export type TreasuryQuarter = Reply<typeof treasury.TreasuryQuarter>;
