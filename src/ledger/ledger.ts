@@ -59,6 +59,12 @@ const allocated = new WeakMap<Db, Record<string, number>>();
  * let `decide` check the rules and produce the payload, append the event, run its projection (which
  * updates the module's tables), build the response and remember it for the key. Modules call it
  * through `recorder<TheirEvent>()` (events.ts), which checks the payload against the kind.
+ *
+ * Locks are taken in one order, the key before the stream (and the stream before whatever `decide`
+ * locks), so writers can't deadlock. The key is locked before it is looked up: requests sent at once
+ * with one key queue on it, and each, once the one before has committed, finds its result (see
+ * `lockKey`) — one write, the same answer for all. A transaction may take one key: a second `record`
+ * with a key inside an open transaction would take a key after a stream.
  */
 export async function record<R, K extends string = string, P = unknown>(
   ctx: LedgerContext,
@@ -69,6 +75,7 @@ export async function record<R, K extends string = string, P = unknown>(
   return inTransaction(ctx.db, async (tx) => {
     const requestHash = hashRequest(req);
     if (req.idempotencyKey) {
+      await lockKey(tx, req.idempotencyKey);
       const earlier = await findEarlier(tx, req.idempotencyKey, requestHash);
       if (earlier !== undefined) return earlier as R;
     }
@@ -130,6 +137,21 @@ async function findEarlier(tx: Db, key: string, requestHash: string): Promise<un
     );
   }
   return fromStoredJson(row.result);
+}
+
+/** The first half of every idempotency key's lock (`0x6b657973`, "keys"). */
+const KEY_LOCK_SPACE = 0x6b657973;
+
+/**
+ * Locks an idempotency key for the rest of the transaction. A request waiting here for another with
+ * the same key goes on when that one commits (or rolls back), and its next statement sees what was
+ * committed: under READ COMMITTED, PostgreSQL's default and ours, each statement reads a new snapshot.
+ * Keys are locked by the two-int form of the advisory lock, a space PostgreSQL keeps apart from the
+ * one-bigint form streams use, so a key spelt like a stream (`customers`) is not that stream's lock.
+ * Two keys whose 32-bit hashes collide only wait for each other.
+ */
+async function lockKey(tx: Db, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${KEY_LOCK_SPACE}::int4, hashtext(${key}))`.execute(tx);
 }
 
 async function lockStream(tx: Db, stream: string): Promise<void> {

@@ -6,11 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Actor } from '../app/context.js';
-import { addProduct } from '../catalog/service.js';
 import { AppError } from '../kernel/errors.js';
 import { replayInto } from '../ledger/replay.js';
-import { importMarketCsv, setSpotPrices } from '../market/service.js';
 import { type TestApp, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
 import type { RejectedRow } from './import-file.js';
 import {
@@ -27,6 +24,7 @@ import {
   salesQuarter,
   salesYear,
 } from './service.js';
+import { futuresContract, futuresTerms, seedCatalog } from './test-fixtures.js';
 
 // Each test builds a database and a server from scratch; on a busy 2-core machine that can take a while.
 vi.setConfig({ testTimeout: 120_000 });
@@ -48,97 +46,6 @@ async function server(): Promise<TestServer> {
   opened.push(s);
   await seedCatalog(s.app);
   return s;
-}
-
-async function seedCatalog(a: TestApp): Promise<void> {
-  const admin = a.actor('admin');
-  const base = {
-    name: 'm',
-    generation: 12,
-    algorithm: 'sha256',
-    watts: 3420,
-    chipsPerMachine: 330,
-    hashboards: 3,
-    launchDate: null,
-  } as const;
-  await addProduct(a, admin, {
-    kind: 'machine',
-    id: 'A1246',
-    family: 'A12',
-    ths: 90,
-    stage: 'mass-production',
-    ...base,
-  });
-  await addProduct(a, admin, {
-    kind: 'machine',
-    id: 'A1166P',
-    family: 'A11',
-    ths: 81,
-    stage: 'mass-production',
-    ...base,
-  });
-  const chip = { tier: 'low-cost', tops: 1, processNm: 28, predecessor: null, launchDate: null } as const;
-  await addProduct(a, admin, {
-    kind: 'ai-chip',
-    id: 'K210',
-    name: 'K210',
-    family: 'K',
-    stage: 'mass-production',
-    ...chip,
-  });
-  await addProduct(a, admin, {
-    kind: 'ai-chip',
-    id: 'K510',
-    name: 'K510',
-    family: 'K',
-    stage: 'pre-order',
-    ...chip,
-  });
-  await importMarketCsv(
-    a,
-    admin,
-    'date,btc_usd,difficulty,fees_per_block_btc\n2019-01-01,3800,5600000000000,0.1\n',
-    {
-      source: 'test',
-    },
-  );
-  await setSpotPrices(
-    a,
-    admin,
-    [
-      { day: '2020-01-01', usdPerTh: 4500n },
-      { day: '2021-01-01', usdPerTh: 6000n },
-    ],
-    'test',
-  );
-}
-
-const terms = {
-  depositPercent: 30,
-  balance: 'before-shipment',
-  creditDays: 0,
-  depositForfeitedOnCancel: true,
-} as const;
-
-async function futuresContract(a: TestApp, actor: Actor, customerId: number, units = 1000) {
-  return bookContract(a, actor, {
-    customerId,
-    kind: 'futures',
-    signedOn: '2020-11-10',
-    terms,
-    lines: [
-      {
-        productId: 'A1246',
-        units,
-        usdPerTh: 3000n,
-        usdPerUnit: undefined,
-        tranches: [
-          { month: '2020-12', units: units / 2 },
-          { month: '2021-01', units: units / 2 },
-        ],
-      },
-    ],
-  });
 }
 
 describe('idempotency', () => {
@@ -525,7 +432,7 @@ describe('reads for other modules', () => {
         customerId: customer.id,
         kind: 'spot',
         signedOn,
-        terms: { ...terms, depositPercent: 0 },
+        terms: { ...futuresTerms, depositPercent: 0 },
         lines: [{ productId: 'K210', units, usdPerUnit: 1000n, usdPerTh: undefined, tranches: undefined }],
       });
       await recordPayment(a, actor, c.id, { day: signedOn, amountUsd: BigInt(units) * 1000n });
