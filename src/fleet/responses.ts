@@ -127,6 +127,17 @@ const ControlAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pool'), pool: z.number() }),
 ]);
 
+/** What each machine a control reached did with it. */
+export const ControlResults = z.array(
+  z.object({
+    machineId: z.number(),
+    serial: z.string(),
+    address: z.string(),
+    outcome: z.enum(['done', 'unconfirmed', 'refused', 'failed', 'unreachable']),
+    detail: z.string(),
+  }),
+);
+
 export const ControlReport = z.object({
   controlId: z.number(),
   action: ControlAction,
@@ -134,15 +145,7 @@ export const ControlReport = z.object({
   requested: z.number(),
   succeeded: z.number(),
   failed: z.number(),
-  results: z.array(
-    z.object({
-      machineId: z.number(),
-      serial: z.string(),
-      address: z.string(),
-      outcome: z.enum(['done', 'unconfirmed', 'refused', 'failed', 'unreachable']),
-      detail: z.string(),
-    }),
-  ),
+  results: ControlResults,
 });
 
 const changes = z

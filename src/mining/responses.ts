@@ -3,6 +3,7 @@
  * beside the request schemas in schemas.ts; figures are in responses-figures.ts.
  */
 import { z } from 'zod';
+import { ControlResults } from '../fleet/responses.js';
 import { bigintAsText, zCents, zDayText, zInstant, zMonthText } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
 import type { applyAdvice, listCurtailments } from './advice.js';
@@ -63,13 +64,17 @@ export const ComplianceChanged = SiteView.extend({
   flagsCleared: z.boolean(),
 });
 
-export const Deployed = z.object({
+/** What every deployment says: machines of a model shipped to a site, from a month's allocation. */
+const Deployment = z.object({
   id: z.number(),
   site: z.string(),
   productId: z.string(),
   units: z.number(),
   shippedOn: zDayText,
   allocationMonth: zMonthText.nullable(),
+});
+
+export const Deployed = Deployment.extend({
   nominalThs: z.number(),
   nominalW: z.number(),
   serials: z.array(z.string()),
@@ -77,13 +82,7 @@ export const Deployed = z.object({
 });
 
 export const Deployments = z.array(
-  z.object({
-    id: z.number(),
-    site: z.string(),
-    productId: z.string(),
-    units: z.number(),
-    shippedOn: zDayText,
-    allocationMonth: zMonthText.nullable(),
+  Deployment.extend({
     note: z.string().nullable(),
     recordedAt: zInstant,
   }),
@@ -129,16 +128,6 @@ export const Target = z.object({
 });
 export const Targets = z.array(Target);
 
-const controlResults = z.array(
-  z.object({
-    machineId: z.number(),
-    serial: z.string(),
-    address: z.string(),
-    outcome: z.enum(['done', 'unconfirmed', 'refused', 'failed', 'unreachable']),
-    detail: z.string(),
-  }),
-);
-
 export const AdviceApplied = z.object({
   day: zDayText,
   machines: z.number(),
@@ -149,7 +138,7 @@ export const AdviceApplied = z.object({
     requested: z.number(),
     succeeded: z.number(),
     failed: z.number(),
-    results: controlResults,
+    results: ControlResults,
   }),
 });
 
