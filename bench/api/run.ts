@@ -133,7 +133,10 @@ function variantsOf(ids: Ids): Record<string, Variant[] | ((path: string) => Var
       { label: 'quarter end', url: (i) => `/api/sales/opportunity-cost${qs({ day: lastDay(i) })}` },
     ],
     '/api/sales/open-tranches': [
-      { label: 'quarter end', url: (i) => `/api/sales/open-tranches${qs({ until: lastDay(i) })}` },
+      {
+        label: 'quarter end',
+        url: (i) => `/api/sales/open-tranches${qs({ until: quarterMonthRange(i).to })}`,
+      },
     ],
     '/api/mining/sites/{code}': byId(ids.sites),
     '/api/mining/machines': [
