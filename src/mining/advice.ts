@@ -15,6 +15,7 @@ import { type ControlReport, fleetMachines, softOff } from './fleet-link.js';
 import {
   adviseGroup,
   breakevenBtcPriceCents,
+  type FleetMachineRef,
   matchFleetMachines,
   priceOn,
   type SiteModelAdvice,
@@ -58,40 +59,54 @@ export async function economicsOn(ctx: AppContext, day: Day): Promise<Economics>
     store.pricesBySite(ctx.db),
     fleetMachines(ctx.db),
   ]);
-  const machines = (await store.selectMachines(ctx.db, { shippedBy: day })).filter(
-    (m) => m.installedOn !== null && m.installedOn <= day,
+  // Counts per site and model come from SQL; only the machines the fleet may know are read one by one.
+  const identities = fleet.flatMap((f) =>
+    [f.serial, f.dna, f.mac].flatMap((k) => (k ? [k.toLowerCase()] : [])),
   );
-  const matched = matchFleetMachines(machines, fleet);
+  const macs = fleet.flatMap((f) => (f.mac ? [f.mac.toLowerCase()] : []));
+  const [models, candidates] = await Promise.all([
+    store.installedModels(ctx.db, day),
+    store.installedMachinesKnownAs(ctx.db, day, identities, macs),
+  ]);
+  const matched = matchFleetMachines(candidates, fleet);
+  const modelKey = (m: { site: string; productId: string; ths: number; watts: number }) =>
+    `${m.site}|${m.productId}|${m.ths}|${m.watts}`;
+  const fleetByModel = new Map<string, FleetMachineRef[]>();
+  for (const m of candidates) {
+    const f = matched.get(m.serial);
+    if (!f) continue;
+    const list = fleetByModel.get(modelKey(m));
+    if (list) list.push(f);
+    else fleetByModel.set(modelKey(m), [f]);
+  }
+  const bySite = new Map<string, store.InstalledModel[]>();
+  for (const m of models) {
+    const list = bySite.get(m.site);
+    if (list) list.push(m);
+    else bySite.set(m.site, [m]);
+  }
   const reward = { day, difficulty: market.difficulty, feesPerBlockSats: market.feesPerBlockSats };
   const hashprice = hashpriceUsdPerThDay({ ...reward, btcUsd: market.btcUsd });
   const groups: GroupEconomics[] = [];
   const unpriced: string[] = [];
   for (const site of sites) {
-    const here = machines.filter((m) => m.site === site.code);
-    if (here.length === 0) continue;
+    const here = bySite.get(site.code);
+    if (!here) continue;
     const usdPerKwh = priceOn(prices.get(site.code) ?? [], day);
     if (usdPerKwh === undefined) {
       unpriced.push(site.code);
       continue;
     }
-    const byModel = new Map<string, typeof here>();
-    for (const m of here) {
-      const key = `${m.productId}|${m.ths}|${m.watts}`;
-      byModel.set(key, [...(byModel.get(key) ?? []), m]);
-    }
-    for (const list of byModel.values()) {
-      const { productId, ths, watts } = list[0]!;
+    for (const model of here) {
+      const { productId, ths, watts } = model;
       const energy = machineDailyEnergyCents(watts, usdPerKwh);
       const revenue = machineDailyRevenueCents({ ...reward, ths, btcUsd: market.btcUsd });
       const expectedSats = expectedSatsForHashrate({ ...reward, ths, days: 1 });
-      const inFleet = list.flatMap((m) => {
-        const f = matched.get(m.serial);
-        return f ? [f] : [];
-      });
+      const inFleet = fleetByModel.get(modelKey(model)) ?? [];
       const advice = adviseGroup({
         site: site.code,
         productId,
-        machines: list.length,
+        machines: model.machines,
         ths,
         watts,
         usdPerKwh,

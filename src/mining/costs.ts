@@ -1,10 +1,10 @@
 /** What the sites' power costs, day by day. */
 import type { AppContext } from '../app/context.js';
-import { addDays, type Day } from '../kernel/calendar.js';
+import type { Day } from '../kernel/calendar.js';
 import type { Cents } from '../kernel/money.js';
 import { machineDailyEnergyCents } from '../market/model.js';
 import { measuredPowerByDay } from './fleet-link.js';
-import { earlierDay, hashrateByDay, MAX_SERIES_DAYS } from './hashrate.js';
+import { checkRange, hashrateSeries } from './hashrate.js';
 import { priceOn } from './model.js';
 import * as store from './store.js';
 
@@ -34,7 +34,16 @@ export async function energyByDay(
   ctx: AppContext,
   q: { from: Day; to: Day; site?: string | undefined },
 ): Promise<SiteDayEnergy[]> {
-  const days = await hashrateByDay(ctx, q);
+  checkRange(q.from, q.to);
+  return energySeries(ctx, q);
+}
+
+/** energyByDay over a range of any length (the caller bounds it). */
+async function energySeries(
+  ctx: AppContext,
+  q: { from: Day; to: Day; site?: string | undefined },
+): Promise<SiteDayEnergy[]> {
+  const days = await hashrateSeries(ctx, q);
   const power = await measuredPowerByDay(ctx.db, q.from, q.to);
   const prices = await store.pricesBySite(ctx.db);
   const out: SiteDayEnergy[] = [];
@@ -63,13 +72,14 @@ export async function energyByDay(
   return out;
 }
 
-/** The energy cost of all sites over a range of any length, in cents. */
+/**
+ * The energy cost of all sites over a range, in cents: one series over the whole range (the machines
+ * grouped once), so its cost grows with the days and sites, not with the machines. The caller bounds
+ * the range by the books' span.
+ */
 export async function energyCostCents(ctx: AppContext, from: Day, to: Day): Promise<Cents> {
   let total = 0n;
-  for (let start = from; start <= to; start = addDays(start, MAX_SERIES_DAYS)) {
-    const end = earlierDay(addDays(start, MAX_SERIES_DAYS - 1), to);
-    for (const e of await energyByDay(ctx, { from: start, to: end })) total += e.energyCents;
-  }
+  for (const e of await energySeries(ctx, { from, to })) total += e.energyCents;
   return total;
 }
 

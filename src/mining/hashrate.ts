@@ -4,6 +4,7 @@ import { type Day, dayRange, daysBetween } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
 import { measuredThsByDay } from './fleet-link.js';
+import type { MachineGroup } from './store.js';
 import * as store from './store.js';
 
 export const MAX_SERIES_DAYS = 366;
@@ -50,37 +51,60 @@ export async function hashrateByDay(
   q: { from: Day; to: Day; site?: string | undefined },
 ): Promise<HashrateDay[]> {
   checkRange(q.from, q.to);
+  return hashrateSeries(ctx, q);
+}
+
+/**
+ * hashrateByDay over a range of any length, for sums over the books' span (the caller bounds it):
+ * the machines are grouped once in SQL, each site summed afresh only on the days it changes.
+ */
+export async function hashrateSeries(
+  ctx: AppContext,
+  q: { from: Day; to: Day; site?: string | undefined },
+): Promise<HashrateDay[]> {
   const sites = (await store.selectSites(ctx.db)).filter((s) => !q.site || s.code === q.site);
   const groups = await store.machineGroups(ctx.db, { site: q.site, shippedBy: q.to });
   const measured = await measuredThsByDay(ctx.db, q.from, q.to);
-  return dayRange(q.from, q.to).map((day) => {
-    const siteDays = sites.map((s): SiteDay => {
-      let installedThs = 0;
-      let installedMachines = 0;
-      let installedW = 0;
-      let inTransitThs = 0;
-      let inTransitW = 0;
-      for (const g of groups) {
-        if (g.site !== s.code || g.shippedOn > day) continue;
-        if (g.installedOn && g.installedOn <= day) {
-          installedThs += g.ths;
-          installedW += g.watts;
-          installedMachines += g.machines;
-        } else {
-          inTransitThs += g.ths;
-          inTransitW += g.watts;
-        }
+  // A site's figures change only on a day some group of it ships or is installed: they are summed
+  // afresh on those days (in the same order, so the sums are the same numbers) and carried between.
+  const groupsOf = new Map<string, MachineGroup[]>();
+  const changesOn = new Map<string, Set<Day>>();
+  for (const g of groups) {
+    const list = groupsOf.get(g.site);
+    if (list) list.push(g);
+    else groupsOf.set(g.site, [g]);
+    const days = changesOn.get(g.site) ?? new Set<Day>();
+    days.add(g.shippedOn);
+    if (g.installedOn) days.add(g.installedOn);
+    changesOn.set(g.site, days);
+  }
+  const current = new Map<string, Omit<SiteDay, 'site' | 'measuredThs'>>();
+  const siteOn = (site: string, day: Day) => {
+    let at = current.get(site);
+    if (at && !changesOn.get(site)?.has(day)) return at;
+    at = { installedThs: 0, installedMachines: 0, installedW: 0, inTransitThs: 0, inTransitW: 0 };
+    for (const g of groupsOf.get(site) ?? []) {
+      if (g.shippedOn > day) continue;
+      if (g.installedOn && g.installedOn <= day) {
+        at.installedThs += g.ths;
+        at.installedW += g.watts;
+        at.installedMachines += g.machines;
+      } else {
+        at.inTransitThs += g.ths;
+        at.inTransitW += g.watts;
       }
-      return {
+    }
+    current.set(site, at);
+    return at;
+  };
+  return dayRange(q.from, q.to).map((day) => {
+    const siteDays = sites.map(
+      (s): SiteDay => ({
         site: s.code,
-        installedThs,
-        installedMachines,
-        installedW,
-        inTransitThs,
-        inTransitW,
+        ...siteOn(s.code, day),
         measuredThs: measured.get(s.code)?.get(day) ?? null,
-      };
-    });
+      }),
+    );
     const installedThs = sum(siteDays.map((s) => s.installedThs));
     const measuredSites = siteDays.filter((s) => s.measuredThs !== null);
     const measuredThs = measuredSites.length > 0 ? sum(measuredSites.map((s) => s.measuredThs!)) : null;

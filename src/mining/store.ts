@@ -303,6 +303,28 @@ export interface MachineFilter {
   shippedBy?: Day | undefined;
 }
 
+const toMachineRow = (r: {
+  serial: string;
+  deployment_id: number;
+  site_code: string;
+  product_id: string;
+  ths: number;
+  watts: number;
+  mac: string | null;
+  shipped_on: Day;
+  installed_on: Day | null;
+}): MachineRow => ({
+  serial: r.serial,
+  deploymentId: r.deployment_id,
+  site: r.site_code,
+  productId: r.product_id,
+  ths: r.ths,
+  watts: r.watts,
+  mac: r.mac,
+  shippedOn: r.shipped_on,
+  installedOn: r.installed_on,
+});
+
 export async function selectMachines(db: Db, f: MachineFilter = {}): Promise<MachineRow[]> {
   let q = miningDb(db).selectFrom('mining_machines').selectAll().orderBy('site_code').orderBy('serial');
   if (f.site) q = q.where('site_code', '=', f.site);
@@ -312,17 +334,7 @@ export async function selectMachines(db: Db, f: MachineFilter = {}): Promise<Mac
     if (f.serials.length === 0) return [];
     q = q.where('serial', '=', sql<string>`any(${[...f.serials]}::text[])`);
   }
-  return (await q.execute()).map((r) => ({
-    serial: r.serial,
-    deploymentId: r.deployment_id,
-    site: r.site_code,
-    productId: r.product_id,
-    ths: r.ths,
-    watts: r.watts,
-    mac: r.mac,
-    shippedOn: r.shipped_on,
-    installedOn: r.installed_on,
-  }));
+  return (await q.execute()).map(toMachineRow);
 }
 
 export async function countSerialsWithPrefix(db: Db, prefix: string): Promise<number> {
@@ -375,6 +387,69 @@ export async function machineGroups(
     ths: r.ths,
     watts: Number(r.watts),
   }));
+}
+
+/** Machines installed by a day, by site and model (product, TH/s, W); a site's models in the order of their first serial. */
+export interface InstalledModel {
+  site: string;
+  productId: string;
+  ths: number;
+  watts: number;
+  machines: number;
+}
+
+export async function installedModels(db: Db, day: Day): Promise<InstalledModel[]> {
+  const rows = await miningDb(db)
+    .selectFrom('mining_machines')
+    .select([
+      'site_code',
+      'product_id',
+      'ths',
+      'watts',
+      sql<bigint>`count(*)::int8`.as('n'),
+      sql<string>`min(serial)`.as('first_serial'),
+    ])
+    .where('shipped_on', '<=', day)
+    .where('installed_on', '<=', day)
+    .groupBy(['site_code', 'product_id', 'ths', 'watts'])
+    .orderBy('site_code')
+    .orderBy(sql`min(serial)`)
+    .execute();
+  return rows.map((r) => ({
+    site: r.site_code,
+    productId: r.product_id,
+    ths: r.ths,
+    watts: r.watts,
+    machines: Number(r.n),
+  }));
+}
+
+/**
+ * The machines installed by a day whose serial or MAC is one of the given identities (lower case):
+ * the candidates for matching against the fleet, without reading every machine.
+ */
+export async function installedMachinesKnownAs(
+  db: Db,
+  day: Day,
+  identities: readonly string[],
+  macs: readonly string[],
+): Promise<MachineRow[]> {
+  if (identities.length === 0 && macs.length === 0) return [];
+  const rows = await miningDb(db)
+    .selectFrom('mining_machines')
+    .selectAll()
+    .where('shipped_on', '<=', day)
+    .where('installed_on', '<=', day)
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(serial)`, '=', sql<string>`any(${[...identities]}::text[])`),
+        eb(sql<string>`lower(mac)`, '=', sql<string>`any(${[...macs]}::text[])`),
+      ]),
+    )
+    .orderBy('site_code')
+    .orderBy('serial')
+    .execute();
+  return rows.map(toMachineRow);
 }
 
 export async function firstInstalledOn(db: Db): Promise<Day | null> {

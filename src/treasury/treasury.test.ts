@@ -181,6 +181,17 @@ describe('treasury over the API on a real database', () => {
     expect(listed.body.map((m: { amount: string }) => m.amount)).toEqual(['12500000']);
   });
 
+  it('refuses to value a day or a quarter past the books, quickly and naming the field', async () => {
+    const t = performance.now();
+    const far = await s.call('GET', '/api/treasury/valuation?on=9999-12-31', { role: 'viewer' });
+    expect(far.status).toBe(400);
+    expect(far.body.error).toMatchObject({ field: 'on', code: 'invalid.after-books' });
+    const later = await s.call('GET', '/api/treasury/quarters/9999Q4', { role: 'viewer' });
+    expect(later.status).toBe(400);
+    expect(later.body.error).toMatchObject({ field: 'quarter' });
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
   it('rebuilds the accounts and every movement from the events', async () => {
     const target = await testApp();
     try {

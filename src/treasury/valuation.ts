@@ -1,7 +1,15 @@
 /** What the treasury is worth on a day, and the figures the quarterly report takes from it. */
 import type { AppContext } from '../app/context.js';
 import type { Sats } from '../kernel/bitcoin.js';
-import { type Day, firstDayOfQuarter, lastDayOfQuarter, type Quarter } from '../kernel/calendar.js';
+import {
+  type Day,
+  firstDayOfQuarter,
+  lastDayOfQuarter,
+  type Quarter,
+  quarterOf,
+  todayUtc,
+} from '../kernel/calendar.js';
+import { invalid } from '../kernel/errors.js';
 import type { Cents } from '../kernel/money.js';
 import { marketOn, requireMarketOn } from '../market/service.js';
 import { miningCostUpTo } from '../mining/costs.js';
@@ -25,6 +33,15 @@ export interface TreasuryValuation extends Valuation {
  * shared over all BTC mined (the held part at the average cost).
  */
 export async function valueTreasury(ctx: AppContext, day: Day): Promise<TreasuryValuation> {
+  // The mining cost sums every day up to `day`; the books reach the end of the quarter under way
+  // (the report values it there), and a day past that would cost work for nothing.
+  const last = lastDayOfQuarter(quarterOf(todayUtc(ctx.clock.now())));
+  if (day > last)
+    throw invalid(
+      'on',
+      `The books reach ${last}, the end of this quarter; ask for a day on or before it.`,
+      'invalid.after-books',
+    );
   const market = await requireMarketOn(ctx, day, 'on');
   return valueAt(ctx, day, market.btcUsd, market.day);
 }
@@ -70,6 +87,14 @@ export interface TreasuryQuarter {
 export async function treasuryQuarter(ctx: AppContext, quarter: Quarter): Promise<TreasuryQuarter> {
   const from = firstDayOfQuarter(quarter);
   const end = lastDayOfQuarter(quarter);
+  const today = todayUtc(ctx.clock.now());
+  // A quarter under way is valued at its end; one that has not begun is past the books.
+  if (from > today)
+    throw invalid(
+      'quarter',
+      `${quarter} has not begun (today is ${today}); ask for this quarter or an earlier one.`,
+      'invalid.after-books',
+    );
   const balances = await balancesOn(ctx, end);
   const market = await marketOn(ctx, end);
   const valuation = market ? await valueAt(ctx, end, market.btcUsd, market.day) : undefined;

@@ -1,0 +1,72 @@
+/**
+ * The server side of bench/api: its own process, so that the event loop it measures is the API's
+ * alone (the client's parsing of answers does not count against it). It opens an embedded PGlite
+ * (in memory, or a data directory kept between runs with --data-dir), loads the demo company
+ * through the services, listens on loopback and tells its parent the URL and a viewer's token.
+ *
+ * Messages from the parent: `{ eld: 'reset' }` starts a new event-loop window; `{ eld: 'read' }`
+ * answers the window's worst block (ms) and the worst since the start.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { readConfig } from '../../src/app/config.js';
+import { openContext } from '../../src/app/root.js';
+import { createToken } from '../../src/auth/tokens.js';
+import { demoLoaded, loadDemo } from '../../src/demo/load.js';
+import { buildHttpApp } from '../../src/http/app.js';
+import { modules } from '../../src/modules.js';
+
+export interface ServerReady {
+  ready: true;
+  url: string;
+  token: string;
+  loadMs: number;
+  loaded: 'now' | 'before';
+}
+export interface LoopReading {
+  eld: true;
+  windowMaxMs: number;
+  overallMaxMs: number;
+}
+export type ParentMessage = { eld: 'reset' } | { eld: 'read' };
+
+const dataDirArg = process.argv.indexOf('--data-dir');
+const dataDir = dataDirArg >= 0 ? process.argv[dataDirArg + 1]! : 'memory';
+const base = readConfig({ LOG_LEVEL: 'warn', DATABASE_URL: process.env.DATABASE_URL });
+const config = {
+  ...base,
+  database: base.database.kind === 'server' ? base.database : { kind: 'embedded' as const, dataDir },
+};
+const opened = await openContext(config, { command: 'bench api', modules });
+const { ctx } = opened;
+const admin = { id: 'bench:api', role: 'admin' } as const;
+const t0 = performance.now();
+const before = await demoLoaded(ctx);
+if (!before) await loadDemo(ctx, admin);
+const loadMs = performance.now() - t0;
+const app = await buildHttpApp(ctx, modules);
+const url = await app.listen({ port: 0, host: '127.0.0.1' });
+const { token } = await createToken(ctx, admin, { name: `bench-api-${Date.now()}`, role: 'admin' });
+
+// 1 ms resolution: the block we look for is 100 ms.
+const overall = monitorEventLoopDelay({ resolution: 1 });
+const window = monitorEventLoopDelay({ resolution: 1 });
+overall.enable();
+window.enable();
+const ms = (ns: number) => ns / 1e6;
+
+process.on('message', (m: ParentMessage) => {
+  if (m.eld === 'reset') {
+    window.reset();
+    process.send?.({ eld: true, windowMaxMs: 0, overallMaxMs: ms(overall.max) } satisfies LoopReading);
+  } else if (m.eld === 'read') {
+    process.send?.({
+      eld: true,
+      windowMaxMs: ms(window.max),
+      overallMaxMs: ms(overall.max),
+    } satisfies LoopReading);
+  }
+});
+process.once('disconnect', () => {
+  void app.close().then(() => opened.close().then(() => process.exit(0)));
+});
+process.send?.({ ready: true, url, token, loadMs, loaded: before ? 'before' : 'now' } satisfies ServerReady);
