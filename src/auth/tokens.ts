@@ -58,6 +58,15 @@ export async function listTokens(ctx: AppContext): Promise<TokenInfo[]> {
   return rows.map(toInfo);
 }
 
+/**
+ * The token in an `Authorization` header: the scheme is case-insensitive (RFC 9110 §11.1), so
+ * `bearer x` and `BEARER x` are `Bearer x`; any other scheme, or none, is no token.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  const token = /^bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
+  return token || undefined;
+}
+
 /** The actor behind a bearer token, or a 401 that says what is wrong. */
 export async function authenticate(ctx: AppContext, token: string | undefined): Promise<Actor> {
   if (!token) {

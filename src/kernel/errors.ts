@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'not-found'
   | 'conflict'
+  | 'too-large'
   | 'unavailable';
 
 export class AppError extends Error {
@@ -47,6 +48,7 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'too-large': 413,
   unavailable: 503,
 };
 
@@ -55,6 +57,7 @@ export const EXIT_CODE: Record<ErrorKind, number> = {
   invalid: 2,
   'not-found': 2,
   conflict: 3,
+  'too-large': 2,
   unauthenticated: 4,
   forbidden: 4,
   unavailable: 5,
