@@ -11,7 +11,8 @@ import { authenticate, bearerToken } from '../auth/tokens.js';
 import { AppError } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
 import { bodyOf, handleError } from './errors.js';
-import { BODY_LIMIT_BYTES } from './limits.js';
+import { FailedTokenAttempts } from './failed-tokens.js';
+import { BODY_LIMIT_BYTES, type FailureLimit, TOKEN_FAILURES } from './limits.js';
 import { documentResponses } from './openapi.js';
 import { type PageFallback, registerDashboard } from './static.js';
 
@@ -44,6 +45,8 @@ export async function buildHttpApp(
     extend?: (app: HttpApp) => Promise<void>;
     /** The built dashboard to serve at / (default web/dist). */
     dashboardDir?: string;
+    /** How many failed token attempts an address may make in a window (default TOKEN_FAILURES). */
+    tokenFailures?: FailureLimit;
   } = {},
 ): Promise<HttpApp> {
   const app = Fastify({
@@ -75,11 +78,30 @@ export async function buildHttpApp(
   });
   // First, so that every answer carries the headers, a 401 or a 404 too.
   await app.register(fastifyHelmet, securityHeaders);
-  app.addHook('onRequest', async (req) => {
+  const failures = new FailedTokenAttempts(opts.tokenFailures ?? TOKEN_FAILURES, ctx.clock);
+  app.addHook('onRequest', async (req, reply) => {
     const need = req.routeOptions.config.role;
     if (!need) return;
     const token = bearerToken(req.headers.authorization);
-    req.actor = await authenticate(ctx, token);
+    try {
+      req.actor = await authenticate(ctx, token);
+    } catch (error) {
+      // Only a token sent and refused counts; a good token is answered from any address. Tokens
+      // are 192 random bits, so this is not what keeps them from being guessed: it keeps a
+      // scanner or a client stuck on an old token from hammering the table and the logs.
+      const wait = token !== undefined && isUnauthenticated(error) ? failures.failed(req.ip) : 0;
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait));
+        throw new AppError(
+          'rate-limited',
+          'auth.too-many-failures',
+          `Too many refused tokens from this address; try again in ${wait} s.`,
+          undefined,
+          { retryAfterSeconds: wait },
+        );
+      }
+      throw error;
+    }
     requireRole(req.actor.role, need);
     const key = req.headers['idempotency-key'];
     req.idempotencyKey = typeof key === 'string' && key.length > 0 ? key : undefined;
@@ -107,6 +129,8 @@ export async function buildHttpApp(
   await app.ready();
   return app;
 }
+
+const isUnauthenticated = (error: unknown) => error instanceof AppError && error.kind === 'unauthenticated';
 
 /**
  * Security headers on every answer (helmet's defaults, with these changes). The dashboard's built

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modules } from '../modules.js';
 import { type TestServer, testServer } from '../testing/index.js';
+import { buildHttpApp, type HttpApp } from './app.js';
 import { BODY_LIMIT_BYTES } from './limits.js';
 
 describe('the HTTP edge hardened', () => {
@@ -58,5 +60,55 @@ describe('the HTTP edge hardened', () => {
     const fits = JSON.stringify({ csv: 'date\n'.repeat(1000), source: 'ok' });
     const judged = await s.call('POST', '/api/market/imports', { role: 'finance', body: fits });
     expect(judged.status).toBe(400);
+  });
+});
+
+describe('failed token attempts, limited per address', () => {
+  let s: TestServer;
+  let http: HttpApp;
+  beforeAll(async () => {
+    s = await testServer();
+    http = await buildHttpApp(s.app, modules, { tokenFailures: { limit: 3, windowSeconds: 60 } });
+  });
+  afterAll(async () => {
+    await http.close();
+    await s.close();
+  });
+
+  const me = (token: string, remoteAddress = '10.0.0.1') =>
+    http.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${token}` },
+      remoteAddress,
+    });
+
+  it('answers 401 up to the limit, then 429 with Retry-After until the window ends', async () => {
+    for (let i = 0; i < 3; i++) expect((await me('hf_wrong')).statusCode).toBe(401);
+    const limited = await me('hf_wrong');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('60');
+    expect(limited.json().error).toMatchObject({ code: 'auth.too-many-failures' });
+    expect(limited.headers['content-security-policy']).toBeTruthy();
+    // A good token from the same address is answered as ever.
+    const good = await me(await s.token('viewer'));
+    expect(good.statusCode).toBe(200);
+    // Another address has its own count.
+    expect((await me('hf_wrong', '10.0.0.2')).statusCode).toBe(401);
+    // Retry-After counts down with the clock, and the window's end lets the address try again.
+    s.app.clock.set(new Date(s.app.clock.now().getTime() + 45_000).toISOString());
+    expect((await me('hf_wrong')).headers['retry-after']).toBe('15');
+    s.app.clock.set(new Date(s.app.clock.now().getTime() + 15_000).toISOString());
+    expect((await me('hf_wrong')).statusCode).toBe(401);
+  });
+
+  it('does not count requests without a token, nor good ones', async () => {
+    const good = await s.token('viewer');
+    for (let i = 0; i < 10; i++) {
+      expect((await me(good, '10.0.0.3')).statusCode).toBe(200);
+      const none = await http.inject({ method: 'GET', url: '/api/auth/me', remoteAddress: '10.0.0.3' });
+      expect(none.statusCode).toBe(401);
+    }
+    expect((await me('hf_wrong', '10.0.0.3')).statusCode).toBe(401);
   });
 });

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'not-found'
   | 'conflict'
   | 'too-large'
+  | 'rate-limited'
   | 'unavailable';
 
 export class AppError extends Error {
@@ -49,6 +50,7 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   'not-found': 404,
   conflict: 409,
   'too-large': 413,
+  'rate-limited': 429,
   unavailable: 503,
 };
 
@@ -60,6 +62,7 @@ export const EXIT_CODE: Record<ErrorKind, number> = {
   'too-large': 2,
   unauthenticated: 4,
   forbidden: 4,
+  'rate-limited': 5,
   unavailable: 5,
 };
 
