@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { defineAction } from '../cli/command.js';
+import { defineAction, defineLocalAction } from '../cli/command.js';
 import { parseInput } from '../cli/input.js';
+import { AppError } from '../kernel/errors.js';
+import { adminTokenFile, readLocalAdminToken } from './local-admin.js';
 import { ROLES } from './roles.js';
 import { ExpiresIn, NewToken } from './schemas.js';
 import { createToken, listTokens, revokeToken, type TokenInfo } from './tokens.js';
@@ -19,6 +21,26 @@ const describe = (t: TokenInfo) =>
 
 export function registerAuthCommands(program: Command): void {
   const token = program.command('token').description('API tokens and their roles');
+  // `hashforge token` alone prints the local admin token: reading its file needs no database.
+  defineLocalAction(
+    token
+      .command('show', { isDefault: true })
+      .description(
+        'Print the local admin token that hashforge serve keeps in the data directory (the default)',
+      ),
+    async (_opts, _args, runtime) => {
+      const db = runtime.config.database;
+      if (db.kind !== 'embedded' || db.dataDir === 'memory') {
+        throw new AppError(
+          'not-found',
+          'auth.no-local-token',
+          'There is no local admin token on a PostgreSQL server (DATABASE_URL): an admin creates tokens with hashforge token create.',
+        );
+      }
+      const secret = readLocalAdminToken(db.dataDir);
+      return { json: { token: secret, file: adminTokenFile(db.dataDir) }, text: secret };
+    },
+  );
   defineAction(
     token
       .command('create')
