@@ -1,10 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from './app/config.js';
 import type { AppContext } from './app/context.js';
 import { announce } from './app/owner-lock.js';
 import { openContext } from './app/root.js';
-import { authenticate, createToken } from './auth/tokens.js';
+import { adminTokenFile, ensureLocalAdminToken } from './auth/local-admin.js';
 import { progress } from './cli/progress.js';
 import { startWireServer } from './db/socket-server.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './demo/fleet.js';
@@ -38,7 +36,7 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     );
     announce(dataDir, { socket: true });
   }
-  const adminToken = dataDir ? await localAdminToken(ctx, dataDir) : undefined;
+  const adminToken = dataDir ? await ensureLocalAdminToken(ctx, LOCAL_ADMIN, dataDir) : undefined;
   // Progress on the terminal, one line a step: what the first minute of a first start is spent on.
   if (opts.demo && !(await demoLoaded(ctx))) {
     await loadDemo(ctx, LOCAL_ADMIN, (line) => process.stderr.write(`${line}\n`), { progress });
@@ -92,13 +90,17 @@ async function demoRack(ctx: AppContext, count: number): Promise<DemoRack | unde
   }
 }
 
-/** What a person needs after start, printed last: where it is, how the CLI reaches it, the token. */
-function banner(o: {
+/**
+ * What a person needs after start, printed last: where it is, how the CLI reaches it, and the
+ * admin token on the start that made it (later starts say how to print it: a terminal's scrollback
+ * or a service's log is no place to keep a secret on every start).
+ */
+export function banner(o: {
   url: string;
   dataDir: string | undefined;
-  adminToken: string | undefined;
+  adminToken: { token: string; created: boolean } | undefined;
   rackOf: number;
-}) {
+}): string {
   return [
     `HashForge is up at ${o.url} (dashboard ${o.url}/, API ${o.url}/api, reference ${o.url}/api/docs)`,
     ...(o.rackOf > 0
@@ -107,33 +109,16 @@ function banner(o: {
         ]
       : []),
     `database: ${o.dataDir ? `embedded PGlite in ${o.dataDir}; other hashforge commands reach it through its socket there while this runs` : 'PostgreSQL server (DATABASE_URL)'}`,
-    ...(o.adminToken
+    ...(o.adminToken?.created
       ? [
-          `admin token: ${o.adminToken}`,
-          `try: curl -H "Authorization: Bearer ${o.adminToken}" ${o.url}/api/catalog/products`,
+          `admin token (shown on the start that made it; \`hashforge token\` prints it again): ${o.adminToken.token}`,
+          `try: curl -H "Authorization: Bearer ${o.adminToken.token}" ${o.url}/api/catalog/products`,
         ]
-      : []),
+      : o.adminToken && o.dataDir
+        ? [`admin token: kept in ${adminTokenFile(o.dataDir)}; \`hashforge token\` prints it`]
+        : []),
     '',
   ].join('\n');
-}
-
-/**
- * The local user of an embedded database gets an admin token, kept in the data directory (readable
- * only by its owner) so that every start can print it; the database still stores only its hash.
- */
-async function localAdminToken(ctx: AppContext, dataDir: string): Promise<string> {
-  const file = join(dataDir, 'admin-token');
-  if (existsSync(file)) {
-    const token = readFileSync(file, 'utf8').trim();
-    const valid = await authenticate(ctx, token).then(
-      () => true,
-      () => false,
-    );
-    if (valid) return token;
-  }
-  const { token } = await createToken(ctx, LOCAL_ADMIN, { name: 'local-admin', role: 'admin' });
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
 }
 
 /**

@@ -7,6 +7,8 @@ export interface TokenCreated {
   name: string;
   role: Role;
   tokenHash: string;
+  /** When it stops working (ISO instant); absent: until revoked. */
+  expiresAt?: string;
 }
 
 export type AuthEvent =

@@ -17,6 +17,8 @@ export const TokenView = z.object({
   role: z.enum(ROLES),
   createdAt: zInstant,
   revokedAt: zInstant.nullable(),
+  expiresAt: zInstant.nullable().describe('After this instant the token is refused; null: never'),
+  lastUsedAt: zInstant.nullable().describe('The last request it authenticated, to the minute'),
 });
 export const TokenInfos = z.array(TokenView);
 

@@ -49,6 +49,32 @@ describe('the hashforge command', { timeout: 600_000 }, () => {
     expect(asFinance.stderr).toMatch(/needs the role supply/);
   });
 
+  it('creates a token with --expires-in, lists its expiry and last use, and refuses a bad duration naming the option', async () => {
+    const before = Date.now();
+    const created = await runCli(
+      ['token', 'create', '--role', 'viewer', '--name', 'temp', '--expires-in', '30d', '--json'],
+      env,
+    );
+    expect(created.status, created.stderr).toBe(0);
+    const { token, info } = JSON.parse(created.stdout);
+    const expires = Date.parse(info.expiresAt);
+    expect(expires - before).toBeGreaterThanOrEqual(30 * 86_400_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(30 * 86_400_000);
+    expect((await runCli(['audit', '--token', token], env)).status).toBe(4);
+    const listed = await runCli(['token', 'list'], env);
+    const line = listed.stdout.split('\n').find((l) => l.includes('\ttemp\t'));
+    expect(line).toContain(`expires ${info.expiresAt}`);
+    expect(line).toMatch(/last used \d{4}-/);
+    for (const bad of ['soon', '0d', '30m', '-1d', '4000d']) {
+      const r = await runCli(
+        ['token', 'create', '--role', 'viewer', '--name', 'x', '--expires-in', bad],
+        env,
+      );
+      expect(r.status, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/^error: --expires-in: must be/);
+    }
+  });
+
   it('adds and lists products as JSON', async () => {
     const added = await runCli(
       [

@@ -26,6 +26,9 @@ export interface CoreTables {
     token_hash: string;
     created_at: Date;
     revoked_at: Date | null;
+    expires_at: Generated<Date | null>;
+    /** Operational: written by authentication outside the ledger (auth/tokens.ts). */
+    last_used_at: Generated<Date | null>;
   };
   schema_migrations: { name: string; applied_at: Date };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -6,10 +7,12 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { Actor, AppContext } from '../app/context.js';
 import type { HashforgeModule } from '../app/module.js';
 import { type RoleNeed, requireRole } from '../auth/roles.js';
-import { authenticate } from '../auth/tokens.js';
+import { authenticate, bearerToken } from '../auth/tokens.js';
 import { AppError } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
 import { bodyOf, handleError } from './errors.js';
+import { FailedTokenAttempts } from './failed-tokens.js';
+import { BODY_LIMIT_BYTES, type FailureLimit, TOKEN_FAILURES } from './limits.js';
 import { documentResponses } from './openapi.js';
 import { type PageFallback, registerDashboard } from './static.js';
 
@@ -42,11 +45,13 @@ export async function buildHttpApp(
     extend?: (app: HttpApp) => Promise<void>;
     /** The built dashboard to serve at / (default web/dist). */
     dashboardDir?: string;
+    /** How many failed token attempts an address may make in a window (default TOKEN_FAILURES). */
+    tokenFailures?: FailureLimit;
   } = {},
 ): Promise<HttpApp> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: 50 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setReplySerializer((payload) => toWireJson(payload));
@@ -75,12 +80,32 @@ export async function buildHttpApp(
       throw new Error(`Route ${route.method} ${route.url} does not declare the role it needs`);
     }
   });
-  app.addHook('onRequest', async (req) => {
+  // First, so that every answer carries the headers, a 401 or a 404 too.
+  await app.register(fastifyHelmet, securityHeaders);
+  const failures = new FailedTokenAttempts(opts.tokenFailures ?? TOKEN_FAILURES, ctx.clock);
+  app.addHook('onRequest', async (req, reply) => {
     const need = req.routeOptions.config.role;
     if (!need) return;
-    const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    req.actor = await authenticate(ctx, token);
+    const token = bearerToken(req.headers.authorization);
+    try {
+      req.actor = await authenticate(ctx, token);
+    } catch (error) {
+      // Only a token sent and refused counts; a good token is answered from any address. Tokens
+      // are 192 random bits, so this is not what keeps them from being guessed: it keeps a
+      // scanner or a client stuck on an old token from hammering the table and the logs.
+      const wait = token !== undefined && isUnauthenticated(error) ? failures.failed(req.ip) : 0;
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait));
+        throw new AppError(
+          'rate-limited',
+          'auth.too-many-failures',
+          `Too many refused tokens from this address; try again in ${wait} s.`,
+          undefined,
+          { retryAfterSeconds: wait },
+        );
+      }
+      throw error;
+    }
     requireRole(req.actor.role, need);
     const key = req.headers['idempotency-key'];
     req.idempotencyKey = typeof key === 'string' && key.length > 0 ? key : undefined;
@@ -108,3 +133,41 @@ export async function buildHttpApp(
   await app.ready();
   return app;
 }
+
+const isUnauthenticated = (error: unknown) => error instanceof AppError && error.kind === 'unauthenticated';
+
+/**
+ * Security headers on every answer (helmet's defaults, with these changes). The dashboard's built
+ * page (web/dist, from Vite) loads one module script and one stylesheet from /assets and talks to
+ * /api, all same-origin; so scripts are 'self' only. Styles also allow inline ones: the report
+ * preview is an iframe with `srcdoc`, which inherits this policy, and the report's HTML carries its
+ * own <style> (src/reporting/html.ts); React's style props go through the CSSOM and need nothing.
+ * The Swagger UI at /api/docs works under the same policy (its scripts are files; it, too, sets
+ * inline styles), so it needs no policy of its own. test/e2e/security-headers.test.ts drives both
+ * pages in Chromium and fails on any violation.
+ * `data:` images for the page's empty favicon (web/index.html). No upgrade-insecure-requests and
+ * no HSTS: `serve` speaks plain HTTP (on localhost or a LAN address), and a browser told to upgrade
+ * would fetch the assets over HTTPS from a server that has none; TLS, where there is some, is the
+ * proxy's, and so is HSTS.
+ */
+const securityHeaders = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'script-src-attr': ["'none'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'self'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  strictTransportSecurity: false,
+  referrerPolicy: { policy: 'no-referrer' },
+} as const;

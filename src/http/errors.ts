@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { fromDatabaseError } from '../db/errors.js';
 import { AppError, HTTP_STATUS } from '../kernel/errors.js';
+import { BODY_LIMIT_BYTES } from './limits.js';
 import '../kernel/zod-messages.js';
 
 export interface ErrorBody {
@@ -32,6 +33,15 @@ export function toAppError(error: FastifyError): AppError | undefined {
   }
   const fromDb = fromDatabaseError(error);
   if (fromDb) return fromDb;
+  if (error.statusCode === 413) {
+    return new AppError(
+      'too-large',
+      'body.too-large',
+      `body: the request body is larger than the ${BODY_LIMIT_BYTES / 1024 / 1024} MB this server accepts.`,
+      'body',
+      { limitBytes: BODY_LIMIT_BYTES },
+    );
+  }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     const kind = error.statusCode === 404 ? 'not-found' : 'invalid';
     return new AppError(

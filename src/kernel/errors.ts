@@ -8,6 +8,8 @@ export type ErrorKind =
   | 'forbidden'
   | 'not-found'
   | 'conflict'
+  | 'too-large'
+  | 'rate-limited'
   | 'unavailable';
 
 export class AppError extends Error {
@@ -47,6 +49,8 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'too-large': 413,
+  'rate-limited': 429,
   unavailable: 503,
 };
 
@@ -55,8 +59,10 @@ export const EXIT_CODE: Record<ErrorKind, number> = {
   invalid: 2,
   'not-found': 2,
   conflict: 3,
+  'too-large': 2,
   unauthenticated: 4,
   forbidden: 4,
+  'rate-limited': 5,
   unavailable: 5,
 };
 
