@@ -19,6 +19,10 @@ const LOCAL_ADMIN = { id: 'local:serve', role: 'admin' } as const;
  * `hashforge` command works beside it (db/socket-server.ts).
  */
 export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
+  const where = config.database.kind === 'embedded' ? config.database.dataDir : 'the PostgreSQL server';
+  process.stderr.write(
+    `HashForge is starting: opening the database (${where}) and bringing its schema up to date\n`,
+  );
   const opened = await openContext(config, { command: 'serve', modules });
   const { ctx } = opened;
   const dataDir =
