@@ -1,5 +1,6 @@
 import type { HashforgeModule } from './app/module.js';
 import { authModule } from './auth/module.js';
+import { booksModule } from './books/module.js';
 import { catalogModule } from './catalog/module.js';
 import { demoModule } from './demo/module.js';
 import { fleetModule } from './fleet/module.js';
@@ -27,4 +28,5 @@ export const modules: readonly HashforgeModule[] = [
   miningModule,
   treasuryModule,
   reportingModule,
+  booksModule,
 ];

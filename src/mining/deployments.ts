@@ -1,5 +1,7 @@
 /** Deployment: machines from self-mining's share of production ship to a site and are installed there. */
+
 import type { Actor, AppContext } from '../app/context.js';
+import { refuseIfClosed } from '../books/guard.js';
 import { getProduct } from '../catalog/service.js';
 import type { Db } from '../db/db.js';
 import { type Day, todayUtc } from '../kernel/calendar.js';
@@ -66,6 +68,7 @@ export async function deployMachines(
     },
     async (tx) => {
       const txCtx = { ...ctx, db: tx };
+      await refuseIfClosed(tx, shippedOn, 'shippedOn');
       const site = await requireSite(tx, input.site);
       const product = await getProduct(txCtx, input.productId);
       if (product.kind !== 'machine' || product.algorithm !== 'sha256') {
@@ -149,6 +152,7 @@ export async function installMachines(
       request: { ...input, installedOn },
     },
     async (tx) => {
+      await refuseIfClosed(tx, installedOn, 'installedOn');
       const rows = await store.selectMachines(tx, { serials: input.serials });
       const bySerial = new Map(rows.map((r) => [r.serial, r]));
       for (const [i, serial] of input.serials.entries()) {

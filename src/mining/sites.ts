@@ -1,5 +1,7 @@
 /** Sites: where self-mining may run, what power costs there, and whether the law allows it. */
+
 import type { Actor, AppContext } from '../app/context.js';
+import { refuseIfClosed } from '../books/guard.js';
 import { type Day, todayUtc } from '../kernel/calendar.js';
 import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
 import { fleetMachines } from './fleet-link.js';
@@ -152,6 +154,8 @@ export async function setPrice(
     },
     async (tx) => {
       await requireSite(tx, code, 'code');
+      // A price from a closed day would change the energy cost of a reported period.
+      await refuseIfClosed(tx, input.effectiveFrom, 'effectiveFrom');
       return { site: code, price: { effectiveFrom: input.effectiveFrom, usdPerKwh: input.usdPerKwh } };
     },
     async (tx) => view({ ...ctx, db: tx }, await requireSite(tx, code), todayUtc(ctx.clock.now())),

@@ -5,6 +5,7 @@
  * transaction.
  */
 import type { Actor, AppContext } from '../app/context.js';
+import { refuseIfClosed } from '../books/guard.js';
 import { getProduct } from '../catalog/service.js';
 import type { Db } from '../db/db.js';
 import { type Day, dayOf } from '../kernel/calendar.js';
@@ -209,6 +210,7 @@ export async function bookContract(
     async (tx): Promise<ContractSigned> => {
       customer = await requireCustomer(tx, input.customerId, 'customerId');
       checkNotFuture(ctx, input.signedOn, 'signedOn');
+      await refuseIfClosed(tx, input.signedOn, 'signedOn');
       const inTx = { ...ctx, db: tx };
       const products = await productsFor(
         inTx,
@@ -257,6 +259,7 @@ export async function recordContractEvent(
     },
     async (tx): Promise<ContractEventRecorded> => {
       const state = await loadContract(tx, contractId);
+      await refuseIfClosed(tx, event.day, 'day');
       const decided = decideEvent(state, event, today(ctx));
       after = decided.state;
       customer = await requireCustomer(tx, state.contract.customerId, 'customerId');

@@ -8,8 +8,11 @@
  * reason. Otherwise the rows become ledger events appended in bulk and projected in bulk, by the
  * same projection that replay runs one event at a time.
  */
+
 import { createHash } from 'node:crypto';
 import type { Actor, AppContext } from '../app/context.js';
+import { closedPeriods } from '../books/guard.js';
+import { checkOpen } from '../books/model.js';
 import { listProducts } from '../catalog/service.js';
 import type { Day } from '../kernel/calendar.js';
 import { AppError } from '../kernel/errors.js';
@@ -142,6 +145,7 @@ async function decideAll(
   );
   const spots = new Map<Day, bigint | null>();
   const now = today(ctx);
+  const closed = await closedPeriods(ctx.db);
 
   const newCustomers = items.filter((i) => i.type === 'customer').length;
   const newContracts = items.filter((i) => i.type === 'contract').length;
@@ -191,6 +195,7 @@ async function decideAll(
             : (customerRefs.get(c.name) ?? byName.get(c.name.toLowerCase()));
         if (!customer) throw missing('Customer', 'id' in c ? c.id : c.name);
         checkNotFuture(ctx, item.input.signedOn, 'signedOn');
+        checkOpen(closed, item.input.signedOn, 'signedOn');
         if (!spots.has(item.input.signedOn))
           spots.set(item.input.signedOn, await spotOn(ctx, item.input.signedOn));
         const contract = signContract(
@@ -213,6 +218,7 @@ async function decideAll(
         if (id === undefined || !state) {
           throw missing('Contract', 'id' in item.contract ? item.contract.id : item.contract.ref);
         }
+        checkOpen(closed, item.event.day, 'day');
         const decided = decideEvent(state, item.event, now);
         states.set(id, decided.state);
         writes.push({

@@ -1,5 +1,7 @@
 /** Machines built, assembly capacity and self-mining's share: what turns chips into machines and where they go. */
+
 import type { Actor, AppContext } from '../app/context.js';
+import { refuseIfMonthClosed } from '../books/guard.js';
 import type { Month } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import { checkBuildChips } from './model.js';
@@ -29,6 +31,7 @@ export async function recordBuild(
     // The design's stream: two builds drawing on the same chips are serialised.
     { actor, kind: 'supply.build-recorded', stream: `design:${design.id}`, idempotencyKey, request: input },
     async (tx) => {
+      await refuseIfMonthClosed(tx, input.month, 'month');
       const cpm = new Map(design.models.map((m) => [m.productId, m.chipsPerMachine]));
       const others = (await production.selectBuilds(tx, { productIds: [...cpm.keys()] })).filter(
         (b) => !(b.productId === input.productId && b.month === input.month),

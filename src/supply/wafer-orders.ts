@@ -1,5 +1,7 @@
 /** Wafer orders: placed under a capacity agreement, out of the fab, received with the chips counted. */
+
 import type { Actor, AppContext } from '../app/context.js';
+import { refuseIfMonthClosed } from '../books/guard.js';
 import type { Db } from '../db/db.js';
 import type { Month } from '../kernel/calendar.js';
 import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
@@ -39,6 +41,7 @@ export async function placeWaferOrder(
         request: input,
       },
       async (tx) => {
+        await refuseIfMonthClosed(tx, input.placedMonth, 'placedMonth');
         const agreement = await store.findAgreement(tx, input.agreementId);
         if (!agreement) throw notFound('Capacity agreement', input.agreementId, 'agreementId');
         const foundry = await requireFoundry(tx, agreement.foundryId);
@@ -131,6 +134,7 @@ export async function markWaferOrderOut(
     ctx,
     { actor, kind: 'supply.wafer-order-out', orderId, input, idempotencyKey },
     async (tx) => {
+      await refuseIfMonthClosed(tx, input.month, 'month');
       const { order, partnership, design } = await orderWithDesign(tx, orderId);
       checkWaferOrderStep({ ...order, orderId, to: 'out', month: input.month });
       if (input.month < partnership.startMonth) {
@@ -162,6 +166,7 @@ export async function receiveWaferOrder(
     ctx,
     { actor, kind: 'supply.wafer-order-received', orderId, input, idempotencyKey },
     async (tx) => {
+      await refuseIfMonthClosed(tx, input.month, 'month');
       const { order, design } = await orderWithDesign(tx, orderId);
       checkWaferOrderStep({ ...order, orderId, to: 'received', month: input.month });
       checkChipsReceived({
@@ -195,6 +200,7 @@ export async function cancelWaferOrder(
     ctx,
     { actor, kind: 'supply.wafer-order-cancelled', orderId, input, idempotencyKey },
     async (tx) => {
+      await refuseIfMonthClosed(tx, input.month, 'month');
       const order = await requireWaferOrder(tx, orderId);
       checkWaferOrderStep({ ...order, orderId, to: 'cancelled', month: input.month });
       return { orderId, month: input.month, reason: input.reason } satisfies WaferOrderCancelledPayload;

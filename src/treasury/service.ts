@@ -1,4 +1,6 @@
 import type { Actor, AppContext } from '../app/context.js';
+import { closedPeriods, refuseIfClosed } from '../books/guard.js';
+import { checkOpen } from '../books/model.js';
 import type { Db } from '../db/db.js';
 import { parseBtc, SATS_PER_BTC, type Sats, usdValueOfSats } from '../kernel/bitcoin.js';
 import type { Day } from '../kernel/calendar.js';
@@ -122,6 +124,8 @@ export async function importPayouts(
     },
     async (tx) => {
       await requireAccount(tx, input.account, 'account', 'BTC');
+      const closed = await closedPeriods(tx);
+      for (const r of rows) checkOpen(closed, r.day, 'day');
       const already = await store.existingPayouts(tx, rows);
       if (already.length > 0) {
         const a = already[0]!;
@@ -187,6 +191,7 @@ export async function sellBtc(
     },
     async (tx) => {
       const reason = checkHoldPolicy({ role: actor.role, override: input.override, reason: input.reason });
+      await refuseIfClosed(tx, input.day, 'day');
       await requireAccount(tx, input.fromAccount, 'fromAccount', 'BTC');
       await requireAccount(tx, input.toAccount, 'toAccount', 'USD');
       await lockStreams(tx, [accountStream(input.fromAccount), accountStream(input.toAccount)]);
@@ -250,6 +255,7 @@ export async function transfer(
       request: input,
     },
     async (tx) => {
+      await refuseIfClosed(tx, input.day, 'day');
       const from = await requireAccount(tx, input.fromAccount, 'fromAccount');
       await requireAccount(tx, input.toAccount, 'toAccount', from.currency);
       await lockStreams(tx, [accountStream(input.fromAccount), accountStream(input.toAccount)]);

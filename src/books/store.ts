@@ -1,0 +1,72 @@
+/** The books' periods as their events leave them: one row a period, closed or reopened. */
+import type { Db } from '../db/db.js';
+import type { Day } from '../kernel/calendar.js';
+import type { Period, PeriodState } from './model.js';
+
+export type BooksTables = {
+  books_periods: {
+    period: string;
+    first_day: Day;
+    last_day: Day;
+    closed: boolean;
+    changed_at: Date;
+    changed_by: string;
+    note: string | null;
+  };
+};
+
+const booksDb = (db: Db) => db.withTables<BooksTables>();
+
+export async function savePeriod(
+  tx: Db,
+  p: Period,
+  change: { closed: boolean; at: Date; by: string; note: string | null },
+): Promise<void> {
+  const row = {
+    period: p.name,
+    first_day: p.firstDay,
+    last_day: p.lastDay,
+    closed: change.closed,
+    changed_at: change.at,
+    changed_by: change.by,
+    note: change.note,
+  };
+  await booksDb(tx)
+    .insertInto('books_periods')
+    .values(row)
+    .onConflict((oc) => oc.column('period').doUpdateSet(row))
+    .execute();
+}
+
+export type PeriodRow = BooksTables['books_periods'];
+
+export async function periodRow(db: Db, name: string): Promise<PeriodRow | undefined> {
+  return booksDb(db).selectFrom('books_periods').selectAll().where('period', '=', name).executeTakeFirst();
+}
+
+export async function findPeriod(db: Db, name: string): Promise<PeriodState | undefined> {
+  const row = await periodRow(db, name);
+  return row && { name: row.period, firstDay: row.first_day, lastDay: row.last_day, closed: row.closed };
+}
+
+/** The closed period a day falls in, if any (a month inside a closed quarter counts too). */
+export async function closedPeriodCovering(db: Db, day: Day): Promise<string | undefined> {
+  const row = await booksDb(db)
+    .selectFrom('books_periods')
+    .select('period')
+    .where('closed', '=', true)
+    .where('first_day', '<=', day)
+    .where('last_day', '>=', day)
+    .orderBy('first_day')
+    .executeTakeFirst();
+  return row?.period;
+}
+
+export async function selectPeriods(db: Db): Promise<PeriodRow[]> {
+  return booksDb(db)
+    .selectFrom('books_periods')
+    .selectAll()
+    .orderBy('first_day')
+    .orderBy('last_day')
+    .execute();
+}
