@@ -303,17 +303,7 @@ export interface MachineFilter {
   shippedBy?: Day | undefined;
 }
 
-const toMachineRow = (r: {
-  serial: string;
-  deployment_id: number;
-  site_code: string;
-  product_id: string;
-  ths: number;
-  watts: number;
-  mac: string | null;
-  shipped_on: Day;
-  installed_on: Day | null;
-}): MachineRow => ({
+const toMachineRow = (r: MiningTables['mining_machines']): MachineRow => ({
   serial: r.serial,
   deploymentId: r.deployment_id,
   site: r.site_code,
