@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../kernel/errors.js';
+import { processAlive } from './process.js';
 
 /**
  * PGlite is a database inside one process: two processes opening one data directory would corrupt
@@ -39,7 +40,7 @@ export function takeOwnership(dataDir: string, command: string): () => void {
 /** The process holding the data directory now, if one is alive. */
 export function ownerOf(dataDir: string): Owner | undefined {
   const current = readOwner(lockPath(dataDir));
-  return current && isAlive(current.pid) ? current : undefined;
+  return current && processAlive(current.pid) ? current : undefined;
 }
 
 /** What the owner offers others: its address, and that its socket is open. */
@@ -56,14 +57,5 @@ function readOwner(path: string): Owner | undefined {
     return JSON.parse(readFileSync(path, 'utf8')) as Owner;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
