@@ -80,6 +80,7 @@ describe('a crash of the process holding the embedded database', { timeout: 60_0
     stop = true;
     await Promise.all(writers);
     expect(sent).toBeGreaterThan(acknowledged.length); // some were in flight at the kill
+    console.info(`serve killed with ${acknowledged.length} of ${sent} POSTs acknowledged`);
 
     // Its owner.json and socket are still there, naming a dead process.
     expect(JSON.parse(readFileSync(join(data.dir, 'owner.json'), 'utf8'))).toMatchObject({ socket: true });
