@@ -181,7 +181,7 @@ export const SWEEP_HEARTBEAT_MS = 10_000;
 export const SWEEP_SILENT_MS = 60_000;
 /**
  * A sweeper on this host whose pid is alive but that has been silent this long is gone too: the
- * system gave its pid to another process after it died.
+ * system gave its pid to another process after it died (where it cannot tell when that one began).
  */
 export const SWEEP_SILENT_PID_ALIVE_MS = 15 * 60_000;
 

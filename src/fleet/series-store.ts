@@ -215,6 +215,8 @@ export interface RunningSweep {
   id: number;
   ownerHost: string | null;
   ownerPid: number | null;
+  /** When its process started (ms since the epoch). */
+  ownerStarted: number | undefined;
   silentMs: number;
 }
 
@@ -226,6 +228,7 @@ export async function runningSweep(db: Db): Promise<RunningSweep | undefined> {
       'id',
       'owner_host',
       'owner_pid',
+      'owner_started',
       sql<number>`extract(epoch from now() - coalesce(alive_at, started_at)) * 1000`.as('silent_ms'),
     ])
     .where('running', '=', true)
@@ -235,6 +238,7 @@ export async function runningSweep(db: Db): Promise<RunningSweep | undefined> {
         id: Number(row.id),
         ownerHost: row.owner_host,
         ownerPid: row.owner_pid,
+        ownerStarted: row.owner_started?.getTime(),
         silentMs: Number(row.silent_ms),
       }
     : undefined;
@@ -251,10 +255,20 @@ export async function abandonSweep(db: Db, id: number, at: Date, why: string): P
 }
 
 /** Claims the one running-sweep slot for this process, or returns undefined when a sweep holds it. */
-export async function startSweep(db: Db, at: Date, owner: ProcessId): Promise<number | undefined> {
+export async function startSweep(
+  db: Db,
+  at: Date,
+  owner: ProcessId & { started: number },
+): Promise<number | undefined> {
   const row = await fleetDb(db)
     .insertInto('fleet_sweeps')
-    .values({ started_at: at, owner_host: owner.host, owner_pid: owner.pid, alive_at: sql<Date>`now()` })
+    .values({
+      started_at: at,
+      owner_host: owner.host,
+      owner_pid: owner.pid,
+      owner_started: new Date(owner.started),
+      alive_at: sql<Date>`now()`,
+    })
     .onConflict((oc) => oc.column('running').where('running', '=', true).doNothing())
     .returning('id')
     .executeTakeFirst();

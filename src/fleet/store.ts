@@ -90,6 +90,7 @@ export type FleetTables = {
     outcome: string | null;
     owner_host: string | null;
     owner_pid: number | null;
+    owner_started: Date | null;
     alive_at: Date | null;
   };
 };

@@ -5,7 +5,7 @@
  * time and a batch is dropped once written.
  */
 import type { Actor, AppContext } from '../app/context.js';
-import { processAlive, thisProcess } from '../app/process.js';
+import { sameProcess, thisProcess, thisProcessStarted } from '../app/process.js';
 import { ruleBroken } from '../kernel/errors.js';
 import { inTransaction } from '../ledger/ledger.js';
 import type { StatusesChanged } from './events.js';
@@ -145,7 +145,7 @@ async function claimSweep(ctx: AppContext, at: Date): Promise<number> {
     // Another process of this host can be checked on; this one's own sweep (another caller's, or
     // one whose closing write failed) is judged by its heartbeat, like a sweeper elsewhere.
     const pid = running.ownerHost === here.host && running.ownerPid !== here.pid ? running.ownerPid : null;
-    const ownerAlive = pid === null ? undefined : processAlive(pid);
+    const ownerAlive = pid === null ? undefined : sameProcess(pid, running.ownerStarted);
     if (sweepClaimLapsed({ ownerAlive, silentMs: running.silentMs })) {
       const who =
         running.ownerPid === null ? 'its process' : `pid ${running.ownerPid} on ${running.ownerHost}`;
@@ -154,7 +154,7 @@ async function claimSweep(ctx: AppContext, at: Date): Promise<number> {
       ctx.log.warn({ sweep: running.id }, `fleet sweep ${running.id} abandoned: ${why}`);
     }
   }
-  const sweep = await startSweep(ctx.db, at, here);
+  const sweep = await startSweep(ctx.db, at, { ...here, started: thisProcessStarted() });
   if (sweep === undefined) {
     throw ruleBroken(
       'fleet.sweep-running',
