@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../kernel/errors.js';
+import { sameProcess, thisProcessStarted } from './process.js';
 
 /**
  * PGlite is a database inside one process: two processes opening one data directory would corrupt
@@ -9,6 +10,8 @@ import { AppError } from '../kernel/errors.js';
  */
 export interface Owner {
   pid: number;
+  /** When its process started (ms since the epoch), to tell it from a later one given its pid. */
+  started?: number;
   command: string;
   url?: string;
   /** `serve` lets other processes in through a socket in the data directory (db/socket-server.ts). */
@@ -30,16 +33,23 @@ export function takeOwnership(dataDir: string, command: string): () => void {
       `The embedded database in ${dataDir} is open by \`hashforge ${current.command}\` (pid ${current.pid}): ${how}, or set DATABASE_URL to use a PostgreSQL server.`,
     );
   }
-  writeFileSync(path, JSON.stringify({ pid: process.pid, command } satisfies Owner), { mode: 0o600 });
+  writeFileSync(
+    path,
+    JSON.stringify({ pid: process.pid, started: thisProcessStarted(), command } satisfies Owner),
+    { mode: 0o600 },
+  );
   return () => {
     if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
   };
 }
 
-/** The process holding the data directory now, if one is alive. */
+/**
+ * The process holding the data directory now, if one is alive. What a killed owner left names a
+ * dead process, or one that got its pid since, and holds nothing.
+ */
 export function ownerOf(dataDir: string): Owner | undefined {
   const current = readOwner(lockPath(dataDir));
-  return current && isAlive(current.pid) ? current : undefined;
+  return current && sameProcess(current.pid, current.started) ? current : undefined;
 }
 
 /** What the owner offers others: its address, and that its socket is open. */
@@ -56,14 +66,5 @@ function readOwner(path: string): Owner | undefined {
     return JSON.parse(readFileSync(path, 'utf8')) as Owner;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -5,6 +5,7 @@ import { type RoleNeed, requireRole } from '../auth/roles.js';
 import { fromDatabaseError } from '../db/errors.js';
 import { AppError, afterFieldName, EXIT_CODE } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
+import { tableLines } from './table.js';
 
 /**
  * What the entry point gives the commands: the configuration, how to open the context for one
@@ -14,6 +15,11 @@ export interface CliRuntime {
   config: Config;
   open(command: string): Promise<{ ctx: AppContext; close(): Promise<void> }>;
   stdout(text: string | Uint8Array): void;
+  /**
+   * Resolves once the output has taken what was written (a pipe read slowly): a long listing waits
+   * here rather than piling its lines up in memory. Absent: the output takes everything at once.
+   */
+  drain?(): Promise<void>;
   stderr(text: string): void;
   /** The exit code a failed command leaves (2 for bad input; see kernel/errors.ts). */
   fail(code: number): void;
@@ -43,10 +49,41 @@ export interface CliApp extends AppContext {
   write(bytes: Uint8Array): void;
 }
 
-/** What an action returns: the machine-readable result and the text a person reads. */
-export interface CliOutput {
-  json: unknown;
-  text: string;
+/**
+ * What an action returns: the machine-readable result and the text a person reads, or a listing
+ * of any length printed as it is read.
+ */
+export type CliOutput = { json: unknown; text: string } | CliListing;
+
+/**
+ * Rows read a page at a time (an async iterable over the database) and printed one by one: with
+ * --json a JSON array element by element, else table lines (cli/table.ts). Memory stays flat
+ * however many rows there are. Made by `listing`.
+ */
+export interface CliListing {
+  listing: {
+    rows: AsyncIterable<unknown>;
+    json(row: unknown): unknown;
+    cells(row: unknown): Record<string, unknown>;
+    columns: readonly string[];
+  };
+}
+
+/** A listing of `rows`: `json` is what --json prints of a row (the row itself by default), `cells` its table line. */
+export function listing<R>(
+  rows: AsyncIterable<R>,
+  table: { columns: readonly string[]; cells(row: R): Record<string, unknown>; json?(row: R): unknown },
+): CliListing {
+  // The functions only ever receive rows of `rows`.
+  const of = <T>(f: (row: R) => T) => f as (row: unknown) => T;
+  return {
+    listing: {
+      rows,
+      json: of(table.json ?? ((row) => row)),
+      cells: of((row) => table.cells(row)),
+      columns: table.columns,
+    },
+  };
 }
 
 export interface ActionOptions {
@@ -60,6 +97,14 @@ export interface ActionOptions {
 
 type Opts = Record<string, unknown>;
 type Handler = (opts: Opts, args: string[], runtime: CliRuntime, command: Command) => Promise<CliOutput>;
+/** A command's work, given how to print its output (inside whatever it holds open). */
+type Body = (
+  opts: Opts,
+  args: string[],
+  runtime: CliRuntime,
+  command: Command,
+  print: (output: CliOutput) => Promise<void>,
+) => Promise<void>;
 
 /**
  * Every command runs through here: it adds --json, --token and --idempotency-key, opens the
@@ -73,9 +118,9 @@ export function defineAction(
   cmd
     .option('--token <token>', 'API token to act with (default: HASHFORGE_TOKEN, else the local admin)')
     .option('--idempotency-key <key>', 'repeat-safe key: the same key again returns the first result');
-  return defineLocalAction(
+  return defineCommand(
     cmd,
-    async (opts, args, runtime, command) => {
+    async (opts, args, runtime, command, print) => {
       const opened = await runtime.open(command.name());
       try {
         const token = (opts.token as string | undefined) ?? runtime.config.token;
@@ -90,7 +135,8 @@ export function defineAction(
           notice: (line) => runtime.stderr(`${line}\n`),
           write: (bytes) => runtime.stdout(bytes),
         };
-        return await run(app, opts, args);
+        // Printed before the database closes: a listing reads its rows as it prints them.
+        await print(await run(app, opts, args));
       } finally {
         await opened.close();
       }
@@ -105,19 +151,64 @@ export function defineLocalAction(
   handler: Handler,
   fieldOptions: Record<string, string> = {},
 ): Command {
+  return defineCommand(
+    cmd,
+    async (opts, args, runtime, command, print) => print(await handler(opts, args, runtime, command)),
+    fieldOptions,
+  );
+}
+
+function defineCommand(cmd: Command, body: Body, fieldOptions: Record<string, string> = {}): Command {
   cmd.option('--json', 'print machine-readable JSON');
   cmd.action(async (...received: unknown[]) => {
     const command = received.at(-1) as Command;
     const opts = command.opts() as Opts;
     const runtime = runtimeOf(command);
+    const print = async (output: CliOutput) => {
+      if ('listing' in output) await printListing(output.listing, opts.json === true, runtime);
+      else runtime.stdout(opts.json ? `${toWireJson(output.json, 2)}\n` : `${output.text}\n`);
+    };
     try {
-      const output = await handler(opts, command.args, runtime, command);
-      runtime.stdout(opts.json ? `${toWireJson(output.json, 2)}\n` : `${output.text}\n`);
+      await body(opts, command.args, runtime, command, print);
     } catch (error) {
+      // A listing that failed half-way has printed its first rows; the error still says it failed.
       runtime.fail(report(namedAsOption(error, command, fieldOptions), runtime.stderr));
     }
   });
   return cmd;
+}
+
+/** Output is handed on in pieces of about this many characters, not a write per row. */
+const CHUNK = 64 * 1024;
+
+/**
+ * A listing row by row: with --json the same text `toWireJson(rows, 2)` would give, without ever
+ * holding the rows or the text; else its table, laid out from its first rows.
+ */
+async function printListing(l: CliListing['listing'], asJson: boolean, runtime: CliRuntime): Promise<void> {
+  let pending = '';
+  const put = async (text: string) => {
+    pending += text;
+    if (pending.length < CHUNK) return;
+    runtime.stdout(pending);
+    pending = '';
+    await runtime.drain?.();
+  };
+  if (asJson) {
+    let first = true;
+    for await (const row of l.rows) {
+      // An element of an array indented by 2 is the element indented by 2, shifted by 2.
+      await put(`${first ? '[\n  ' : ',\n  '}${toWireJson(l.json(row), 2).replaceAll('\n', '\n  ')}`);
+      first = false;
+    }
+    await put(first ? '[]\n' : '\n]\n');
+  } else {
+    const cells = (async function* () {
+      for await (const row of l.rows) yield l.cells(row);
+    })();
+    for await (const line of tableLines(cells, l.columns)) await put(`${line}\n`);
+  }
+  if (pending) runtime.stdout(pending);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { CommanderError } from 'commander';
 import { readConfig } from '../app/config.js';
 import { modules } from '../modules.js';
@@ -45,6 +46,10 @@ export function terminal(env: NodeJS.ProcessEnv): CliRuntime {
       return openContext(runtime.config, { command, modules });
     },
     stdout: (text) => process.stdout.write(text),
+    // A pipe on Linux is written synchronously; elsewhere (macOS pipes, Windows) writes queue up.
+    drain: async () => {
+      if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+    },
     stderr: (text) => process.stderr.write(text),
     fail: (code) => {
       process.exitCode = code;

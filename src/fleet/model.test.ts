@@ -11,6 +11,7 @@ import {
   numberToIp,
   parseFilterText,
   parseRange,
+  sweepClaimLapsed,
   tally,
 } from './model.js';
 
@@ -150,5 +151,17 @@ describe('control', () => {
   it('reads filters as typed on the command line', () => {
     expect(parseFilterText('status=overheating,site=SG1')).toEqual({ status: 'overheating', site: 'SG1' });
     expect(() => parseFilterText('status')).toThrow(/filter must look like/);
+  });
+});
+
+describe('the running-sweep slot', () => {
+  it('ends with its sweeper: at once when its process is dead, after a minute of silence when it cannot be checked', () => {
+    expect(sweepClaimLapsed({ ownerAlive: false, silentMs: 0 })).toBe(true);
+    expect(sweepClaimLapsed({ ownerAlive: undefined, silentMs: 30_000 })).toBe(false);
+    expect(sweepClaimLapsed({ ownerAlive: undefined, silentMs: 61_000 })).toBe(true);
+    // A live pid keeps it through a long stall (a socket client holding the embedded database)…
+    expect(sweepClaimLapsed({ ownerAlive: true, silentMs: 5 * 60_000 })).toBe(false);
+    // …but not forever: the pid may belong to another process by now.
+    expect(sweepClaimLapsed({ ownerAlive: true, silentMs: 16 * 60_000 })).toBe(true);
   });
 });

@@ -173,6 +173,38 @@ export function afterPoll(
   };
 }
 
+// ---------------------------------------------------------------- the running-sweep slot
+
+/** How often a sweeper says it is still sweeping. */
+export const SWEEP_HEARTBEAT_MS = 10_000;
+/** A sweeper we cannot check on (another host) that has been silent this long is gone. */
+export const SWEEP_SILENT_MS = 60_000;
+/**
+ * A sweeper on this host whose pid is alive but that has been silent this long is gone too: the
+ * system gave its pid to another process after it died (where it cannot tell when that one began).
+ */
+export const SWEEP_SILENT_PID_ALIVE_MS = 15 * 60_000;
+
+/** The sweep holding the running-sweep slot, as a process about to start one sees it. */
+export interface SweepClaim {
+  /**
+   * Whether its process is alive, when it runs on this host; undefined when that cannot be told
+   * (another host, or a sweep recorded before sweeps named their process).
+   */
+  ownerAlive: boolean | undefined;
+  /** Since it last said it was still sweeping. */
+  silentMs: number;
+}
+
+/**
+ * Whether the running sweep's claim ended with its process: at once when its process is known to
+ * be dead (a sweeper killed on this host), after a minute of silence when it cannot be checked.
+ */
+export function sweepClaimLapsed(claim: SweepClaim): boolean {
+  if (claim.ownerAlive === false) return true;
+  return claim.silentMs > (claim.ownerAlive ? SWEEP_SILENT_PID_ALIVE_MS : SWEEP_SILENT_MS);
+}
+
 export interface SiteTally {
   machines: number;
   /** Answered this sweep. */

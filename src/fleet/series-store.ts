@@ -6,6 +6,7 @@
  * control actions, which are facts someone acts on, do go through the ledger.
  */
 import { sql } from 'kysely';
+import type { ProcessId } from '../app/process.js';
 import type { Db } from '../db/db.js';
 import { FLEET_SCOPE, type MachineStatus, type SiteTally, STRAGGLER_POLL_MS } from './model.js';
 import { fleetDb } from './store.js';
@@ -209,25 +210,79 @@ export async function addSweepTotals(db: Db, minute: Date, tallies: Map<string, 
 
 // ---------------------------------------------------------------- sweeps
 
-/** A sweep still marked running after this long died with its process. */
-const ABANDONED_AFTER_MS = 15 * 60_000;
+/** The sweep holding the running-sweep slot: who runs it and how long it has been silent. */
+export interface RunningSweep {
+  id: number;
+  ownerHost: string | null;
+  ownerPid: number | null;
+  /** When its process started (ms since the epoch). */
+  ownerStarted: number | undefined;
+  silentMs: number;
+}
 
-/** Claims the one running-sweep slot, or returns undefined when another sweep holds it. */
-export async function startSweep(db: Db, at: Date): Promise<number | undefined> {
-  const f = fleetDb(db);
-  await f
-    .updateTable('fleet_sweeps')
-    .set({ running: false, finished_at: at, outcome: 'abandoned' })
+/** The running sweep, if any; its silence measured by the database's clock, which every host shares. */
+export async function runningSweep(db: Db): Promise<RunningSweep | undefined> {
+  const row = await fleetDb(db)
+    .selectFrom('fleet_sweeps')
+    .select([
+      'id',
+      'owner_host',
+      'owner_pid',
+      'owner_started',
+      sql<number>`extract(epoch from now() - coalesce(alive_at, started_at)) * 1000`.as('silent_ms'),
+    ])
     .where('running', '=', true)
-    .where('started_at', '<', new Date(at.getTime() - ABANDONED_AFTER_MS))
+    .executeTakeFirst();
+  return row
+    ? {
+        id: Number(row.id),
+        ownerHost: row.owner_host,
+        ownerPid: row.owner_pid,
+        ownerStarted: row.owner_started?.getTime(),
+        silentMs: Number(row.silent_ms),
+      }
+    : undefined;
+}
+
+/** Frees the slot of a sweep whose process is gone; a no-op if it finished meanwhile. */
+export async function abandonSweep(db: Db, id: number, at: Date, why: string): Promise<void> {
+  await fleetDb(db)
+    .updateTable('fleet_sweeps')
+    .set({ running: false, finished_at: at, outcome: `abandoned: ${why}`.slice(0, 500) })
+    .where('id', '=', BigInt(id))
+    .where('running', '=', true)
     .execute();
-  const row = await f
+}
+
+/** Claims the one running-sweep slot for this process, or returns undefined when a sweep holds it. */
+export async function startSweep(
+  db: Db,
+  at: Date,
+  owner: ProcessId & { started: number },
+): Promise<number | undefined> {
+  const row = await fleetDb(db)
     .insertInto('fleet_sweeps')
-    .values({ started_at: at })
+    .values({
+      started_at: at,
+      owner_host: owner.host,
+      owner_pid: owner.pid,
+      owner_started: new Date(owner.started),
+      alive_at: sql<Date>`now()`,
+    })
     .onConflict((oc) => oc.column('running').where('running', '=', true).doNothing())
     .returning('id')
     .executeTakeFirst();
   return row ? Number(row.id) : undefined;
+}
+
+/** The running sweep's owner says it is still at it. */
+export async function sweepStillRunning(db: Db, id: number): Promise<void> {
+  await fleetDb(db)
+    .updateTable('fleet_sweeps')
+    .set({ alive_at: sql<Date>`now()` })
+    .where('id', '=', BigInt(id))
+    .where('running', '=', true)
+    .execute();
 }
 
 export async function finishSweep(

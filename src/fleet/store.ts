@@ -88,6 +88,10 @@ export type FleetTables = {
     failed: number | null;
     status_changes: number | null;
     outcome: string | null;
+    owner_host: string | null;
+    owner_pid: number | null;
+    owner_started: Date | null;
+    alive_at: Date | null;
   };
 };
 

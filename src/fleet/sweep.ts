@@ -5,6 +5,7 @@
  * time and a batch is dropped once written.
  */
 import type { Actor, AppContext } from '../app/context.js';
+import { sameProcess, thisProcess, thisProcessStarted } from '../app/process.js';
 import { ruleBroken } from '../kernel/errors.js';
 import { inTransaction } from '../ledger/ledger.js';
 import type { StatusesChanged } from './events.js';
@@ -15,6 +16,8 @@ import {
   emptyTally,
   type PollOutcome,
   type SiteTally,
+  SWEEP_HEARTBEAT_MS,
+  sweepClaimLapsed,
   TELEMETRY_BUCKET_MINUTES,
   TOTALS_BUCKET_MINUTES,
   tally,
@@ -24,6 +27,7 @@ import type { MinerClient, MinerResult } from './protocol/client.js';
 import { jsonRequest } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
 import {
+  abandonSweep,
   addSweepTotals,
   finishSweep,
   type MachineToPoll,
@@ -31,8 +35,10 @@ import {
   type PollRecord,
   pruneMeasurements,
   type Retention,
+  runningSweep,
   type SweepPart,
   startSweep,
+  sweepStillRunning,
   writePolls,
 } from './series-store.js';
 import { fleetDb, type StatusChangeFact } from './store.js';
@@ -89,14 +95,15 @@ export async function sweepFleet(
   opts: SweepOptions = {},
 ): Promise<SweepReport> {
   const at = ctx.clock.now();
-  const sweep = await startSweep(ctx.db, at);
-  if (sweep === undefined) {
-    throw ruleBroken(
-      'fleet.sweep-running',
-      'Another sweep of the fleet is running; wait for it to finish (each sweep polls every machine).',
-    );
-  }
+  const sweep = await claimSweep(ctx, at);
   const started = performance.now();
+  // Says the sweep is still running, so that a sweeper on another host can tell when it is not.
+  const heartbeat = setInterval(() => {
+    sweepStillRunning(ctx.db, sweep).catch((error: unknown) =>
+      ctx.log.warn({ err: error, sweep }, 'could not mark the sweep as still running'),
+    );
+  }, SWEEP_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const report = await runSweep(ctx, actor, sweep, at, opts);
     report.seconds = Math.round(performance.now() - started) / 1000;
@@ -111,7 +118,7 @@ export async function sweepFleet(
     return report;
   } catch (error) {
     // Free the running-sweep slot; if the database itself is what failed, say so in the log and
-    // let the original error through (the slot is reclaimed as abandoned later).
+    // let the original error through (the next sweep finds this process gone or silent).
     await finishSweep(ctx.db, sweep, {
       at: ctx.clock.now(),
       machines: 0,
@@ -121,7 +128,40 @@ export async function sweepFleet(
       outcome: `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
     }).catch((closing: unknown) => ctx.log.error({ err: closing, sweep }, 'could not close a failed sweep'));
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
+}
+
+/**
+ * Takes the one running-sweep slot for this process. A sweep still marked running whose process
+ * is gone (killed on this host, or silent for a minute on another) is closed as abandoned first:
+ * a dead sweeper's claim ends with it.
+ */
+async function claimSweep(ctx: AppContext, at: Date): Promise<number> {
+  const here = thisProcess();
+  const running = await runningSweep(ctx.db);
+  if (running !== undefined) {
+    // Another process of this host can be checked on; this one's own sweep (another caller's, or
+    // one whose closing write failed) is judged by its heartbeat, like a sweeper elsewhere.
+    const pid = running.ownerHost === here.host && running.ownerPid !== here.pid ? running.ownerPid : null;
+    const ownerAlive = pid === null ? undefined : sameProcess(pid, running.ownerStarted);
+    if (sweepClaimLapsed({ ownerAlive, silentMs: running.silentMs })) {
+      const who =
+        running.ownerPid === null ? 'its process' : `pid ${running.ownerPid} on ${running.ownerHost}`;
+      const why = ownerAlive === false ? `${who} is gone` : `${who} went silent`;
+      await abandonSweep(ctx.db, running.id, at, why);
+      ctx.log.warn({ sweep: running.id }, `fleet sweep ${running.id} abandoned: ${why}`);
+    }
+  }
+  const sweep = await startSweep(ctx.db, at, { ...here, started: thisProcessStarted() });
+  if (sweep === undefined) {
+    throw ruleBroken(
+      'fleet.sweep-running',
+      'Another sweep of the fleet is running; wait for it to finish (each sweep polls every machine).',
+    );
+  }
+  return sweep;
 }
 
 async function runSweep(

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { defineAction } from '../cli/command.js';
+import { defineAction, listing } from '../cli/command.js';
 import { parseInput } from '../cli/input.js';
-import { table } from '../cli/table.js';
 import { formatBtc } from '../kernel/bitcoin.js';
 import { invalid } from '../kernel/errors.js';
 import { formatHashrate } from '../kernel/hashrate.js';
 import { formatUsd } from '../kernel/money.js';
+import { hashpriceUsdPerThDay } from './model.js';
 import { DayParam, RangeQuery } from './schemas.js';
-import { describeDay, importMarketCsv, marketRange, requireMarketOn } from './service.js';
+import { describeDay, importMarketCsv, marketDays, requireMarketOn } from './service.js';
 
 function readFile(path: string): string {
   try {
@@ -67,14 +67,16 @@ export function registerMarketCommands(program: Command): void {
     { role: 'viewer' },
     async (app, opts) => {
       const q = parseInput(RangeQuery, { from: opts.from, to: opts.to });
-      const days = (await marketRange(app, q.from, q.to)).map(describeDay);
-      const rows = days.map((d) => ({
-        day: d.day,
-        'BTC/USD': formatUsd(d.btcUsd),
-        difficulty: d.difficulty.toExponential(3),
-        'hashprice $/TH/d': d.hashpriceUsdPerThDay.toFixed(4),
-      }));
-      return { json: days, text: table(rows, ['day', 'BTC/USD', 'difficulty', 'hashprice $/TH/d']) };
+      return listing(marketDays(app, q.from, q.to), {
+        json: describeDay,
+        columns: ['day', 'BTC/USD', 'difficulty', 'hashprice $/TH/d'],
+        cells: (d) => ({
+          day: d.day,
+          'BTC/USD': formatUsd(d.btcUsd),
+          difficulty: d.difficulty.toExponential(3),
+          'hashprice $/TH/d': hashpriceUsdPerThDay(d).toFixed(4),
+        }),
+      });
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { Actor, AppContext } from '../app/context.js';
-import type { Day } from '../kernel/calendar.js';
+import { addDays, type Day, daysBetween } from '../kernel/calendar.js';
 import { AppError, invalid, ruleBroken } from '../kernel/errors.js';
 import { recorder } from '../ledger/events.js';
 import { parseMarketCsv, type RejectedLine } from './csv.js';
@@ -55,6 +55,25 @@ export async function requireMarketOn(ctx: AppContext, day: Day, field = 'day'):
 export async function marketRange(ctx: AppContext, from: Day, to: Day): Promise<MarketDay[]> {
   if (from > to) throw invalid('from', `from (${from}) must not be after to (${to}).`);
   return store.daysBetween(ctx.db, from, to);
+}
+
+/** Calendar days a page of `marketDays` spans: at most this many rows, one a day. */
+const PAGE_DAYS = 5000;
+
+/**
+ * The recorded days from `from` to `to`, read as they are consumed a window of days at a time: a
+ * range of any length in flat memory (the CLI prints a million days this way). Windows of the key
+ * rather than `order by day limit n`: PGlite runs no autovacuum, so the planner has no statistics
+ * and would sort every day after the key for each page (quadratic over a long range).
+ */
+export function marketDays(ctx: AppContext, from: Day, to: Day): AsyncIterable<MarketDay> {
+  if (from > to) throw invalid('from', `from (${from}) must not be after to (${to}).`);
+  return (async function* () {
+    for (let start = from, last = ''; last !== to; start = addDays(last, 1)) {
+      last = daysBetween(start, to) < PAGE_DAYS ? to : addDays(start, PAGE_DAYS - 1);
+      yield* await store.daysBetween(ctx.db, start, last);
+    }
+  })();
 }
 
 export const marketCoverage = (ctx: AppContext) => store.coverage(ctx.db);

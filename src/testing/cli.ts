@@ -26,7 +26,11 @@ const sessions = new Map<string, Promise<AppContext>>();
  * output and exit codes, against the test database `env` names (`freshCliEnv`). Settings in `env`
  * (HASHFORGE_TOKEN, …) are read as the real entry point reads them.
  */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  opts: { stdout?: (text: string) => void } = {},
+): Promise<CliRun> {
   const session = env.HASHFORGE_TEST_SESSION;
   const out: string[] = [];
   const err: string[] = [];
@@ -38,7 +42,11 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       // The session's database stays open between commands, as the data directory would.
       return { ctx: await sessions.get(session)!, close: async () => {} };
     },
-    stdout: (text) => out.push(typeof text === 'string' ? text : Buffer.from(text).toString('latin1')),
+    // Given `opts.stdout`, the output goes there as it comes and `stdout` of the result is empty.
+    stdout: (text) =>
+      (opts.stdout ?? ((t: string) => out.push(t)))(
+        typeof text === 'string' ? text : Buffer.from(text).toString('latin1'),
+      ),
     stderr: (text) => err.push(text),
     fail: (code) => {
       status = code;
@@ -62,6 +70,14 @@ export function freshCliEnv(): Record<string, string> {
   );
   afterAll(async () => (await app).close());
   return { HASHFORGE_TEST_SESSION: name };
+}
+
+/** The database of a CLI session (`freshCliEnv`), for a test to fill with what no command makes. */
+export function cliSessionContext(env: Record<string, string>): Promise<AppContext> {
+  const session =
+    env.HASHFORGE_TEST_SESSION === undefined ? undefined : sessions.get(env.HASHFORGE_TEST_SESSION);
+  if (session === undefined) throw new Error('cliSessionContext needs the env of freshCliEnv()');
+  return session;
 }
 
 /**

@@ -75,6 +75,15 @@ async function serverDatabase(url: string) {
   return template ? cloneServerDatabase(template) : newServerDatabase(url);
 }
 
+/**
+ * A data directory holding the migrated database, as the first `hashforge` command on it would
+ * leave it: for tests that run the real bin on an embedded database, without its first-start wait.
+ */
+export async function migratedDataDir(dir: string): Promise<void> {
+  const pglite = await newPGlite(dir, await pgliteTemplate());
+  await pglite.close();
+}
+
 /** The migrated PGlite the run's global setup dumped, read once per test file. */
 let template: Promise<Blob> | undefined;
 function pgliteTemplate(): Promise<Blob> {

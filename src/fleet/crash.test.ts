@@ -1,0 +1,95 @@
+/**
+ * kill -9 in the middle of a sweep of the fleet, then polling again: the dead sweeper's claim on
+ * the running-sweep slot ends with it, so the next sweep starts at once rather than meeting
+ * "Another sweep of the fleet is running" until a timeout. Once for a `hashforge fleet poll` (serve
+ * picks up), once for serve's own poller (the CLI picks up). Real processes, simulated miners on
+ * loopback.
+ */
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/db.js';
+import { runBinAsync, startBin, tempDataDir } from '../testing/processes.js';
+import { type Simulator, startSimulator } from './protocol/simulator.js';
+
+const MINERS = 40;
+/** Few polls in flight and slow miners: a sweep takes MINERS / 4 × 1.5 s, long enough to die in. */
+const SLOW_SWEEP = { HASHFORGE_FLEET_CONCURRENCY: '4' };
+
+describe('a crash in the middle of a sweep', { timeout: 90_000 }, () => {
+  let data: Awaited<ReturnType<typeof tempDataDir>>;
+  let sim: Simulator;
+  beforeAll(async () => {
+    data = await tempDataDir('hf-fleet-crash-');
+    sim = await startSimulator({ count: MINERS, base: '127.93.0.1', seed: 'crash', slowMs: 1500 });
+  });
+  afterAll(async () => {
+    await sim.stop();
+    data.remove();
+  });
+
+  const slow = async (fault: 'slow' | null) => {
+    for (const a of sim.addresses) await sim.setFault(a, fault);
+  };
+  /** Resolves once `n` more polls have reached the miners: a sweep is under way. */
+  const polled = async (n: number) => {
+    const from = sim.stats().requests;
+    while (sim.stats().requests < from + n) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it('frees the running-sweep slot with the process, for serve and for the CLI alike', async () => {
+    const scan = await runBinAsync(data.dir, [
+      'fleet',
+      'scan',
+      `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`,
+      '--site',
+      'CR1',
+    ]);
+    expect(scan.status, scan.stderr).toBe(0);
+
+    // 1. `fleet poll` dies mid-sweep; serve, started next with its poller on, sweeps at once.
+    await slow('slow');
+    const poller = startBin(data.dir, ['fleet', 'poll'], SLOW_SWEEP);
+    await polled(8);
+    await poller.crash();
+    await slow(null);
+    const restarted = Date.now();
+    const serve = startBin(data.dir, ['serve'], { PORT: '0', HASHFORGE_POLL_INTERVAL: '1', ...SLOW_SWEEP });
+    await serve.waitFor(/HashForge is up/);
+    let summary: { lastSweep?: { answered: number } } = {};
+    while (summary.lastSweep?.answered !== MINERS) {
+      const r = await runBinAsync(data.dir, ['fleet', 'summary', '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      summary = JSON.parse(r.stdout);
+      expect(Date.now() - restarted).toBeLessThan(60_000);
+    }
+    const resumedBySeconds = (Date.now() - restarted) / 1000;
+
+    // 2. serve dies mid-sweep; a `fleet poll --once` right after it sweeps.
+    await slow('slow');
+    await polled(8);
+    await serve.crash();
+    await slow(null);
+    const started = Date.now();
+    const once = await runBinAsync(data.dir, ['fleet', 'poll', '--once', '--json']);
+    expect(once.status, once.stderr).toBe(0);
+    expect(JSON.parse(once.stdout)).toMatchObject({ machines: MINERS, answered: MINERS });
+    const onceSeconds = (Date.now() - started) / 1000;
+
+    const { db, close } = await openDatabase({ kind: 'embedded', dataDir: data.dir });
+    try {
+      const sweeps = await sql<{ outcome: string; running: boolean }>`
+        select outcome, running from fleet_sweeps order by id`.execute(db);
+      const outcomes = sweeps.rows.map((s) => s.outcome);
+      expect(sweeps.rows.filter((s) => s.running)).toEqual([]);
+      expect(outcomes).toContain(`abandoned: pid ${poller.child.pid} on ${hostname()} is gone`);
+      expect(outcomes).toContain(`abandoned: pid ${serve.child.pid} on ${hostname()} is gone`);
+      expect(outcomes.at(-1)).toBe('done');
+    } finally {
+      await close();
+    }
+    console.info(
+      `serve swept ${resumedBySeconds} s after the crash of fleet poll (its start included); fleet poll --once after serve's crash took ${onceSeconds} s`,
+    );
+  });
+});
