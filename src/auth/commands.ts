@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { defineAction } from '../cli/command.js';
 import { parseInput } from '../cli/input.js';
 import { ROLES } from './roles.js';
-import { NewToken } from './schemas.js';
+import { NewToken, TokenId } from './schemas.js';
 import { createToken, listTokens, revokeToken, type TokenInfo } from './tokens.js';
 
 const describe = (t: TokenInfo) =>
@@ -35,7 +34,7 @@ export function registerAuthCommands(program: Command): void {
     token.command('revoke').description('Revoke a token').argument('<id>', 'token id'),
     { role: 'admin' },
     async (app, _opts, [id]) => {
-      const n = parseInput(z.coerce.number().int().positive(), id);
+      const n = parseInput(TokenId, id);
       const revoked = await revokeToken(app, app.actor, n);
       return { json: revoked, text: `revoked: ${describe(revoked)}` };
     },
