@@ -116,7 +116,10 @@ export function zId(rules: Pick<NumberRules, 'message' | 'tooSmall'> = {}) {
 }
 
 /** Text standing for an amount (`"1234.56"`, `"$1,234.56"`, `"1.25"` BTC, `"2 EH"`) or a number; a kernel parser reads it. */
-export const zAmount = z.union([zText, z.number()]);
+export const zAmount = z.union([zText, z.number()], {
+  error: (issue) =>
+    issue.input === undefined ? 'is required' : 'must be an amount, as a number or as text such as "1234.56"',
+});
 
 // --- calendar -----------------------------------------------------------------------------------
 
