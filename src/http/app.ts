@@ -9,7 +9,8 @@ import { type RoleNeed, requireRole } from '../auth/roles.js';
 import { authenticate } from '../auth/tokens.js';
 import { AppError } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
-import { bodyOf, handleError } from './errors.js';
+import { bodyOf, handleError, refuseBadUrl } from './errors.js';
+import { readJsonBodiesStrictly } from './json-body.js';
 import { documentResponses } from './openapi.js';
 import { type PageFallback, registerDashboard } from './static.js';
 
@@ -47,7 +48,9 @@ export async function buildHttpApp(
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 50 * 1024 * 1024,
+    frameworkErrors: refuseBadUrl,
   }).withTypeProvider<ZodTypeProvider>();
+  readJsonBodiesStrictly(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setReplySerializer((payload) => toWireJson(payload));
   // Routes declare their replies in zod for the document and the types; the wire form is still
