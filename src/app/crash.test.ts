@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLocalAdminToken } from '../auth/local-admin.js';
 import { socketPath } from '../db/socket-server.js';
 import { type BinProcess, runBinAsync, startBin, tempDataDir } from '../testing/processes.js';
 
@@ -121,6 +122,6 @@ function customersFile(dataDir: string, prefix: string, count: number): string {
 async function startServe(dataDir: string): Promise<{ process: BinProcess; url: string; token: string }> {
   const p = startBin(dataDir, ['serve'], { PORT: '0', HASHFORGE_DEMO_MINERS: '0' });
   const [, url] = await p.waitFor(/HashForge is up at (http:\/\/\S+?) /);
-  const [, token] = await p.waitFor(/admin token: (\S+)/);
-  return { process: p, url: url!.replace('localhost', '127.0.0.1'), token: token! };
+  // Printed only by the start that made it; kept in the data directory for every start.
+  return { process: p, url: url!.replace('localhost', '127.0.0.1'), token: readLocalAdminToken(dataDir) };
 }

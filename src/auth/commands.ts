@@ -5,7 +5,7 @@ import { parseInput } from '../cli/input.js';
 import { AppError } from '../kernel/errors.js';
 import { adminTokenFile, readLocalAdminToken } from './local-admin.js';
 import { ROLES } from './roles.js';
-import { ExpiresIn, NewToken } from './schemas.js';
+import { ExpiresIn, NewToken, TokenId } from './schemas.js';
 import { createToken, listTokens, revokeToken, type TokenInfo } from './tokens.js';
 
 const describe = (t: TokenInfo) =>
@@ -71,7 +71,7 @@ export function registerAuthCommands(program: Command): void {
     token.command('revoke').description('Revoke a token').argument('<id>', 'token id'),
     { role: 'admin' },
     async (app, _opts, [id]) => {
-      const n = parseInput(z.coerce.number().int().positive(), id);
+      const n = parseInput(TokenId, id);
       const revoked = await revokeToken(app, app.actor, n);
       return { json: revoked, text: `revoked: ${describe(revoked)}` };
     },

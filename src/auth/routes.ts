@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { Me, TokenCreated, TokenInfos, TokenView } from './responses.js';
-import { NewToken } from './schemas.js';
+import { ByTokenId, NewToken } from './schemas.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
 
 export function registerAuthRoutes(app: HttpApp, ctx: AppContext): void {
@@ -49,7 +48,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: AppContext): void {
       schema: {
         tags: ['auth'],
         summary: 'Revoke a token',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: ByTokenId,
         response: { 200: TokenView },
       },
     },

@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { ProductList, ProductView } from './responses.js';
-import { NewProduct, ProductChanges, ProductFilter } from './schemas.js';
+import { ById, NewProduct, ProductChanges, ProductFilter } from './schemas.js';
 import { addProduct, getProduct, listProducts, updateProduct } from './service.js';
 
-const ById = z.object({ id: z.string().describe('Model code, e.g. A1246') });
 const tags = ['catalog'];
 
 export function registerCatalogRoutes(app: HttpApp, ctx: AppContext): void {

@@ -1,20 +1,21 @@
 import { z } from 'zod';
-import { zDay } from '../kernel/calendar-schemas.js';
+import { zCode, zDay, zDecimal, zText, zWhole } from '../kernel/fields.js';
 import { AI_TIERS, ALGORITHMS, STAGES } from './model.js';
 
-const productId = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'must be a short code of letters, digits, . _ or -, e.g. A1246')
-  .describe('Model code, e.g. A1246 or K210');
+const productId = zCode(
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
+  'must be a short code of letters, digits, . _ or -, e.g. A1246',
+).describe('Model code, e.g. A1246 or K210');
 const day = zDay;
-const positive = z.coerce.number().positive('must be greater than 0');
-const count = z.coerce.number().int('must be a whole number').positive('must be greater than 0');
+/** A positive measure up to `max` (TH/s, TOPS). */
+const positive = (max: number) => zDecimal({ above: 0, tooSmall: 'must be greater than 0', max });
+/** A count from 1 up to `max` (watts, chips, boards). */
+const count = (max: number) => zWhole({ min: 1, tooSmall: 'must be greater than 0', max });
 
 const common = {
   id: productId,
-  name: z.string().trim().min(1).max(120).describe('Display name, e.g. AvalonMiner 1246'),
-  family: z.string().trim().min(1).max(40).describe('Product line, e.g. A12'),
+  name: zText.trim().min(1).max(120).describe('Display name, e.g. AvalonMiner 1246'),
+  family: zText.trim().min(1).max(40).describe('Product line, e.g. A12'),
   stage: z.enum(STAGES).describe('Where it is in its life'),
   launchDate: day.nullable().default(null).describe('First delivery or launch day'),
 };
@@ -23,12 +24,12 @@ export const NewMachine = z
   .object({
     kind: z.literal('machine'),
     ...common,
-    generation: count.describe('Generation number: 12 for the A12 family'),
+    generation: count(1000).describe('Generation number: 12 for the A12 family'),
     algorithm: z.enum(ALGORITHMS).default('sha256'),
-    ths: positive.max(100_000).describe('Nameplate hashrate in TH/s'),
-    watts: count.max(100_000).describe('Nameplate power in W'),
-    chipsPerMachine: count.max(100_000).describe('ASIC chips in one machine'),
-    hashboards: count.max(100),
+    ths: positive(100_000).describe('Nameplate hashrate in TH/s'),
+    watts: count(100_000).describe('Nameplate power in W'),
+    chipsPerMachine: count(100_000).describe('ASIC chips in one machine'),
+    hashboards: count(100),
   })
   .strict();
 
@@ -37,8 +38,8 @@ export const NewAiChip = z
     kind: z.literal('ai-chip'),
     ...common,
     tier: z.enum(AI_TIERS),
-    tops: positive.max(100_000).describe('Compute in TOPS'),
-    processNm: count.max(1000).describe('Process node in nm'),
+    tops: positive(100_000).describe('Compute in TOPS'),
+    processNm: count(1000).describe('Process node in nm'),
     predecessor: productId.nullable().default(null).describe('The chip this one upgrades'),
   })
   .strict();
@@ -52,15 +53,15 @@ export const ProductChanges = z
     family: common.family,
     stage: common.stage,
     launchDate: day.nullable(),
-    generation: count,
+    generation: count(1000),
     algorithm: z.enum(ALGORITHMS),
-    ths: positive.max(100_000),
-    watts: count.max(100_000),
-    chipsPerMachine: count.max(100_000),
-    hashboards: count.max(100),
+    ths: positive(100_000),
+    watts: count(100_000),
+    chipsPerMachine: count(100_000),
+    hashboards: count(100),
     tier: z.enum(AI_TIERS),
-    tops: positive.max(100_000),
-    processNm: count.max(1000),
+    tops: positive(100_000),
+    processNm: count(1000),
     predecessor: productId.nullable(),
   })
   .partial()
@@ -71,9 +72,11 @@ export const ProductFilter = z
   .object({
     kind: z.enum(['machine', 'ai-chip']).optional(),
     stage: z.enum(STAGES).optional(),
-    family: z.string().optional(),
+    family: zText.trim().max(40).optional(),
   })
   .strict();
+
+export const ById = z.object({ id: productId }).strict();
 
 export type NewProductInput = z.output<typeof NewProduct>;
 export type ProductChangesInput = z.output<typeof ProductChanges>;

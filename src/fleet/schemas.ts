@@ -1,39 +1,38 @@
 import { z } from 'zod';
+import { zCode, zId, zInstant, zText, zWhole } from '../kernel/fields.js';
 import { CONTROL_KINDS, MACHINE_STATUSES, SITE_CODE } from './model.js';
 
-export const SiteCode = z
-  .string()
-  .trim()
-  .regex(SITE_CODE, 'must be a site code of letters, digits, . _ or - (up to 40), e.g. SG1')
-  .describe('Site code, e.g. SG1 (sites are kept by the self-mining module)');
+export const SiteCode = zCode(
+  SITE_CODE,
+  'must be a site code of letters, digits, . _ or - (up to 40), e.g. SG1',
+).describe('Site code, e.g. SG1 (sites are kept by the self-mining module)');
 
-const machineId = z.coerce
-  .number()
-  .int('must be a whole number')
-  .positive('must be a machine id (1 or more)');
-const port = z.coerce
-  .number()
-  .int('must be a whole number')
-  .min(1, 'must be a TCP port from 1 to 65535')
-  .max(65535, 'must be a TCP port from 1 to 65535');
-const instant = z.iso
-  .datetime({ offset: true, message: 'must be a time like 2021-01-15T00:00:00Z' })
-  .or(z.iso.date({ message: 'must be a time like 2021-01-15T00:00:00Z or a day like 2021-01-15' }));
+const machineId = zId({ tooSmall: 'must be a machine id (1 or more)' });
+const port = zWhole({
+  min: 1,
+  max: 65535,
+  tooSmall: 'must be a TCP port from 1 to 65535',
+  tooBig: 'must be a TCP port from 1 to 65535',
+});
+/** A page's position: the nextCursor of the previous page. */
+const cursor = zWhole({
+  min: 0,
+  max: Number.MAX_SAFE_INTEGER,
+  tooSmall: 'must be the nextCursor of the previous page',
+});
+const instant = zInstant;
+const model = zText.trim().min(1).max(60);
 
 export const ScanBody = z
   .object({
-    range: z
-      .string()
+    range: zText
       .trim()
       .min(1, 'must name the addresses to scan')
+      .max(200)
       .describe('Addresses to scan: 10.1.0.0/20, 10.1.0.5-10.1.0.90 or one address (at most a /16)'),
     site: SiteCode,
     port: port.default(4028).describe('The miners’ API port (4028 on stock firmware)'),
-    concurrency: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(10_000)
+    concurrency: zWhole({ min: 1, max: 10_000 })
       .optional()
       .describe('Connect probes in flight at once (default 1000)'),
   })
@@ -43,21 +42,16 @@ export const MachineFilter = z
   .object({
     site: SiteCode.optional(),
     status: z.enum(MACHINE_STATUSES).optional().describe('Only machines in this status'),
-    model: z.string().trim().min(1).max(60).optional().describe('Only this model, e.g. 1246-83'),
+    model: model.optional().describe('Only this model, e.g. 1246-83'),
   })
   .strict();
 
 export const MachinePage = MachineFilter.extend({
-  cursor: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(0, 'must be the nextCursor of the previous page')
-    .optional()
-    .describe('The nextCursor of the previous page; omit for the first page'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Machines per page (1-1000)'),
+  cursor: cursor.optional().describe('The nextCursor of the previous page; omit for the first page'),
+  limit: zWhole({ min: 1, max: 1000 }).default(100).describe('Machines per page (1-1000)'),
 }).strict();
 
-export const ById = z.object({ id: machineId.describe('Machine id') });
+export const ById = z.object({ id: machineId.describe('Machine id') }).strict();
 
 export const MachineHistoryQuery = z
   .object({
@@ -79,8 +73,8 @@ export const EventsQuery = z
     machine: machineId.optional().describe('Only this machine'),
     site: SiteCode.optional(),
     status: z.enum(MACHINE_STATUSES).optional().describe('Only changes into this status'),
-    cursor: z.coerce.number().int().min(0).optional().describe('The nextCursor of the previous page'),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: cursor.optional().describe('The nextCursor of the previous page'),
+    limit: zWhole({ min: 1, max: 1000 }).default(100),
   })
   .strict();
 
@@ -94,7 +88,7 @@ export const Selector = z
       .describe('These machines'),
     site: SiteCode.optional().describe('Every machine at this site'),
     status: z.enum(MACHINE_STATUSES).optional().describe('Every machine in this status'),
-    model: z.string().trim().min(1).max(60).optional().describe('Every machine of this model'),
+    model: model.optional().describe('Every machine of this model'),
     all: z.literal(true).optional().describe('The whole fleet: must be said explicitly'),
   })
   .strict()
@@ -111,23 +105,19 @@ export const Action = z
     z
       .object({
         kind: z.literal('work-mode'),
-        mode: z.coerce
-          .number({ error: 'must be a work mode number, e.g. 0 (normal) or 1 (performance)' })
-          .int()
-          .min(0)
-          .max(9)
-          .describe('Avalon work mode: 0 normal, 1 performance; applied with a reboot'),
+        mode: zWhole({
+          min: 0,
+          max: 9,
+          message: 'must be a work mode number, e.g. 0 (normal) or 1 (performance)',
+        }).describe('Avalon work mode: 0 normal, 1 performance; applied with a reboot'),
       })
       .strict(),
     z
       .object({
         kind: z.literal('pool'),
-        pool: z.coerce
-          .number({ error: 'must be the number of a configured pool, e.g. 1' })
-          .int()
-          .min(0)
-          .max(9)
-          .describe('The configured pool to make active (0-based)'),
+        pool: zWhole({ min: 0, max: 9, message: 'must be the number of a configured pool, e.g. 1' }).describe(
+          'The configured pool to make active (0-based)',
+        ),
       })
       .strict(),
   ])
@@ -137,11 +127,7 @@ export const ControlBody = z.object({ selector: Selector, action: Action }).stri
 
 export const PollBody = z
   .object({
-    offlineAfter: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100)
+    offlineAfter: zWhole({ min: 1, max: 100 })
       .optional()
       .describe('Failed polls in a row before a machine is offline (default 3)'),
   })

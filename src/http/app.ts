@@ -10,8 +10,9 @@ import { type RoleNeed, requireRole } from '../auth/roles.js';
 import { authenticate, bearerToken } from '../auth/tokens.js';
 import { AppError } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
-import { bodyOf, handleError } from './errors.js';
+import { bodyOf, handleError, refuseBadUrl } from './errors.js';
 import { FailedTokenAttempts } from './failed-tokens.js';
+import { readJsonBodiesStrictly } from './json-body.js';
 import { BODY_LIMIT_BYTES, type FailureLimit, TOKEN_FAILURES } from './limits.js';
 import { documentResponses } from './openapi.js';
 import { type PageFallback, registerDashboard } from './static.js';
@@ -52,7 +53,9 @@ export async function buildHttpApp(
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: refuseBadUrl,
   }).withTypeProvider<ZodTypeProvider>();
+  readJsonBodiesStrictly(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setReplySerializer((payload) => toWireJson(payload));
   // Routes declare their replies in zod for the document and the types; the wire form is still

@@ -54,6 +54,20 @@ export function toAppError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/**
+ * Fastify's refusals before any route runs — a path that is not percent-encoded UTF-8, a path
+ * parameter over 100 characters — in the one error shape, with Fastify's status (400 or 414).
+ */
+export function refuseBadUrl(error: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A part of the path is longer than 100 characters; no record has an id that long.'
+      : 'The path must be percent-encoded UTF-8 text; it holds an escape that is not.';
+  void reply
+    .code(error.statusCode ?? 400)
+    .send(bodyOf(new AppError('invalid', 'invalid.path', message, 'path')));
+}
+
 export function bodyOf(error: AppError): ErrorBody {
   return {
     error: {

@@ -70,6 +70,18 @@ describe('parsing', () => {
       );
     }
   });
+  it('refuses dates past 2100 as typos, in words of their own', () => {
+    expect(parseDay('2100-12-31', 'day')).toBe('2100-12-31');
+    for (const [parse, text, words] of [
+      [parseDay, '9999-12-31', 'date must be a day up to 2100-12-31, got "9999-12-31".'],
+      [parseMonth, '2101-01', 'date must be a month up to 2100-12, got "2101-01".'],
+      [parseQuarter, '3000Q1', 'date must be a quarter up to 2100Q4, got "3000Q1".'],
+    ] as const) {
+      const error = thrown(() => parse(text, 'date'));
+      expect(error.field).toBe('date');
+      expect(error.message).toBe(words);
+    }
+  });
   it('parses months', () => {
     expect(parseMonth('2021-03', 'month')).toBe('2021-03');
     expect(parseMonth('2021-12', 'month')).toBe('2021-12');

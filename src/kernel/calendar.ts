@@ -6,7 +6,7 @@
  * Day arithmetic goes through a day number (days since 1970-01-01, proleptic Gregorian) computed
  * with integer maths rather than `Date`, which reads years below 100 as 19xx.
  */
-import { invalid } from './errors.js';
+import { AppError, invalid } from './errors.js';
 
 export type Day = string;
 export type Month = string;
@@ -22,6 +22,12 @@ const QUARTER_RE = /^(\d{4})[Qq]([1-4])$/;
  * stored.
  */
 export const FIRST_YEAR = 1900;
+
+/**
+ * The last year a date may name: far enough for a 75-year lease or a long futures book, near
+ * enough that a typo (9999-12-31 for 2021-12-31) is refused rather than kept as a business date.
+ */
+export const LAST_YEAR = 2100;
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -44,9 +50,24 @@ function isCalendarDay(text: string): boolean {
 
 // --- parsing: the only way user text becomes a calendar value -----------------------------------
 
+/** A well-formed day, month or quarter past LAST_YEAR: refused in words of its own. */
+function tooLate(field: string, text: string, kind: 'day' | 'month' | 'quarter', last: string): AppError {
+  return new AppError(
+    'invalid',
+    `invalid.${kind}`,
+    `${field} must be a ${kind} up to ${last}, got "${text}".`,
+    field,
+    {
+      last,
+    },
+  );
+}
+
 export function parseDay(text: string, field: string): Day {
   const day = text.trim();
-  if (isCalendarDay(day) && Number(day.slice(0, 4)) >= FIRST_YEAR) return day;
+  const year = Number(day.slice(0, 4));
+  if (isCalendarDay(day) && year > LAST_YEAR) throw tooLate(field, text, 'day', `${LAST_YEAR}-12-31`);
+  if (isCalendarDay(day) && year >= FIRST_YEAR) return day;
   throw invalid(
     field,
     `${field} must be a calendar date from ${FIRST_YEAR} on, written YYYY-MM-DD, such as 2021-03-15, got "${text}".`,
@@ -56,7 +77,9 @@ export function parseDay(text: string, field: string): Day {
 
 export function parseMonth(text: string, field: string): Month {
   const month = text.trim();
-  if (MONTH_RE.test(month) && Number(month.slice(0, 4)) >= FIRST_YEAR) return month;
+  const year = Number(month.slice(0, 4));
+  if (MONTH_RE.test(month) && year > LAST_YEAR) throw tooLate(field, text, 'month', `${LAST_YEAR}-12`);
+  if (MONTH_RE.test(month) && year >= FIRST_YEAR) return month;
   throw invalid(
     field,
     `${field} must be a month from ${FIRST_YEAR} on, written YYYY-MM, such as 2021-03, got "${text}".`,
@@ -66,7 +89,9 @@ export function parseMonth(text: string, field: string): Month {
 
 export function parseQuarter(text: string, field: string): Quarter {
   const quarter = text.trim();
-  if (QUARTER_RE.test(quarter) && Number(quarter.slice(0, 4)) >= FIRST_YEAR) return quarter.toUpperCase();
+  const year = Number(quarter.slice(0, 4));
+  if (QUARTER_RE.test(quarter) && year > LAST_YEAR) throw tooLate(field, text, 'quarter', `${LAST_YEAR}Q4`);
+  if (QUARTER_RE.test(quarter) && year >= FIRST_YEAR) return quarter.toUpperCase();
   throw invalid(
     field,
     `${field} must be a quarter from ${FIRST_YEAR} on, written YYYYQn, such as 2020Q4, got "${text}".`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zDay } from '../kernel/calendar-schemas.js';
+import { zDay, zText } from '../kernel/fields.js';
 
 export const isoDay = zDay;
 
@@ -7,10 +7,9 @@ export const DayParam = z.object({ day: isoDay.describe('UTC day') });
 export const RangeQuery = z.object({ from: isoDay, to: isoDay }).strict();
 export const ImportBody = z
   .object({
-    csv: z
-      .string()
+    csv: zText
       .min(1, 'must hold the CSV text')
       .describe('date,btc_usd,difficulty,fees_per_block_btc[,spot_usd_per_th]'),
-    source: z.string().trim().min(1).max(200).default('upload').describe('Where the figures come from'),
+    source: zText.trim().min(1).max(200).default('upload').describe('Where the figures come from'),
   })
   .strict();

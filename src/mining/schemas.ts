@@ -1,41 +1,35 @@
 import { z } from 'zod';
-import { zMonth, zQuarter } from '../kernel/calendar-schemas.js';
+import { zAmount, zCode, zDecimal, zMonth, zQuarter, zText, zWhole } from '../kernel/fields.js';
 import { isoDay } from '../market/schemas.js';
 import { COMPLIANCE_STATUSES } from './model.js';
 
 /** The same shape the fleet module accepts for a machine's site, so a code valid here is valid there. */
-export const SiteCode = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be a short code of letters, digits, _ . or -, e.g. SG1')
-  .describe('Site code, e.g. SG1');
+export const SiteCode = zCode(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/,
+  'must be a short code of letters, digits, _ . or -, e.g. SG1',
+).describe('Site code, e.g. SG1');
 
 const month = zMonth;
+const productId = zText.trim().min(1).max(40);
 const quarter = zQuarter;
 
-const usdPerKwh = z.coerce
-  .number()
-  .min(0, 'must be zero or more')
-  .max(10, 'must be at most 10 USD per kWh')
-  .refine((v) => Number.isInteger(Math.round(v * 1e6)) && Math.abs(v * 1e6 - Math.round(v * 1e6)) < 1e-6, {
-    message: 'must have at most 6 decimals',
-  })
-  .describe('Electricity price in USD per kWh, e.g. 0.045');
+const usdPerKwh = zDecimal({
+  min: 0,
+  max: 10,
+  places: 6,
+  tooSmall: 'must be zero or more',
+  tooBig: 'must be at most 10 USD per kWh',
+}).describe('Electricity price in USD per kWh, e.g. 0.045');
 
-const capacityMw = z.coerce
-  .number()
-  .min(0, 'must be zero or more')
-  .max(10_000, 'must be at most 10,000 MW')
-  .describe('Power capacity in MW, e.g. 12.5');
+const capacityMw = zDecimal({
+  min: 0,
+  max: 10_000,
+  tooSmall: 'must be zero or more',
+  tooBig: 'must be at most 10,000 MW',
+}).describe('Power capacity in MW, e.g. 12.5');
 
 const permit = {
-  permitRef: z
-    .string()
-    .trim()
-    .min(1)
-    .max(120)
-    .optional()
-    .describe('The permit or licence the status rests on'),
+  permitRef: zText.trim().min(1).max(120).optional().describe('The permit or licence the status rests on'),
   permitFrom: isoDay.optional().describe('First day the permit is in force'),
   permitUntil: isoDay.optional().describe('Last day the permit is in force'),
 };
@@ -43,8 +37,8 @@ const permit = {
 export const NewSite = z
   .object({
     code: SiteCode,
-    name: z.string().trim().min(1).max(120),
-    country: z.string().trim().min(2).max(60).describe('Country, e.g. Singapore'),
+    name: zText.trim().min(1).max(120),
+    country: zText.trim().min(2).max(60).describe('Country, e.g. Singapore'),
     capacityMw,
     usdPerKwh,
     priceFrom: isoDay.optional().describe('Day the price applies from; default: today'),
@@ -55,8 +49,8 @@ export const NewSite = z
 
 export const SiteChanges = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    country: z.string().trim().min(2).max(60),
+    name: zText.trim().min(1).max(120),
+    country: zText.trim().min(2).max(60),
     capacityMw,
   })
   .partial()
@@ -72,16 +66,15 @@ export const ComplianceChange = z
     status: z.enum(COMPLIANCE_STATUSES),
     ...permit,
     effectiveOn: isoDay.optional().describe('Day the status applies from; default: today'),
-    reason: z.string().trim().min(3).max(500).describe('Why the status changes'),
+    reason: zText.trim().min(3).max(500).describe('Why the status changes'),
   })
   .strict();
 
-const serial = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9:_.\-/]{0,63}$/, 'must be a serial of letters, digits, : _ . - or /');
-const mac = z
-  .string()
+const serial = zCode(
+  /^[A-Za-z0-9][A-Za-z0-9:_.\-/]{0,63}$/,
+  'must be a serial of letters, digits, : _ . - or /',
+);
+const mac = zText
   .trim()
   .regex(/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/, 'must be a MAC address like 8c:a1:66:00:12:ab')
   .transform((m) => m.toLowerCase().replaceAll('-', ':'));
@@ -89,25 +82,16 @@ const mac = z
 export const Deployment = z
   .object({
     site: SiteCode,
-    productId: z.string().trim().min(1).max(40).describe('Machine model, e.g. A1246'),
+    productId: productId.describe('Machine model, e.g. A1246'),
     shippedOn: isoDay.optional().describe('Day the machines ship; default: today'),
     serials: z.array(serial).min(1).max(50_000).optional().describe('The machines, by serial'),
-    units: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(50_000)
-      .optional()
-      .describe('Or: this many, numbered from serialPrefix'),
-    serialPrefix: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9:_.\-/]{0,40}$/, 'must be letters, digits, : _ . - or /')
+    units: zWhole({ min: 1, max: 50_000 }).optional().describe('Or: this many, numbered from serialPrefix'),
+    serialPrefix: zCode(/^[A-Za-z0-9][A-Za-z0-9:_.\-/]{0,40}$/, 'must be letters, digits, : _ . - or /')
       .optional()
       .describe('With units: serials are the prefix and a running number'),
-    macs: z.record(z.string(), mac).optional().describe('MAC address by serial, where known'),
+    macs: z.record(zText, mac).optional().describe('MAC address by serial, where known'),
     allocationMonth: month.optional().describe("The month of supply's self-mining allocation they come from"),
-    note: z.string().trim().max(500).optional(),
+    note: zText.trim().max(500).optional(),
   })
   .strict()
   .refine((d) => (d.serials === undefined) !== (d.units === undefined), {
@@ -123,14 +107,14 @@ export const Installation = z
   .object({
     serials: z.array(serial).min(1).max(50_000).describe('The machines installed'),
     installedOn: isoDay.optional().describe('Day they were installed; default: today'),
-    macs: z.record(z.string(), mac).optional().describe('MAC address by serial, as the fleet will see it'),
+    macs: z.record(zText, mac).optional().describe('MAC address by serial, as the fleet will see it'),
   })
   .strict();
 
 export const MachineQuery = z
   .object({
     site: SiteCode.optional(),
-    productId: z.string().optional(),
+    productId: productId.optional(),
     on: isoDay.optional().describe('State on this day; default: today'),
   })
   .strict();
@@ -155,15 +139,10 @@ export const ApplyAdvice = z
 export const NewTarget = z
   .object({
     byDay: isoDay.describe('Day the target is for, e.g. 2021-12-31'),
-    low: z.union([z.string(), z.number()]).describe('Low end: TH/s as a number, or text such as "2 EH"'),
-    high: z.union([z.string(), z.number()]).describe('High end, e.g. "4 EH"'),
-    sharePercent: z.coerce
-      .number()
-      .min(0)
-      .max(100)
-      .default(10)
-      .describe('Self-mining share of production, %'),
-    note: z.string().trim().max(500).optional(),
+    low: zAmount.describe('Low end: TH/s as a number, or text such as "2 EH"'),
+    high: zAmount.describe('High end, e.g. "4 EH"'),
+    sharePercent: zDecimal({ min: 0, max: 100 }).default(10).describe('Self-mining share of production, %'),
+    note: zText.trim().max(500).optional(),
   })
   .strict();
 

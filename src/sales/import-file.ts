@@ -21,6 +21,7 @@
  * line; `line` rows right after it add more. Tranches are written `2021-01:400;2021-02:300`.
  */
 import { z } from 'zod';
+import { zId, zText } from '../kernel/fields.js';
 import { type RejectedLine, readCsv } from '../market/csv.js';
 import type { ContractEvent } from './model-events.js';
 import {
@@ -41,9 +42,9 @@ export interface RejectedRow extends RejectedLine {
 
 export type ImportFormat = 'csv' | 'ndjson';
 
-const ref = z.string().trim().min(1).max(100).describe('A name later rows of the file use for this row');
+const ref = zText.trim().min(1).max(100).describe('A name later rows of the file use for this row');
 const contractRef = z
-  .union([z.number().int().positive(), z.string().trim().min(1)])
+  .union([zId(), ref])
   .describe('A contract number, or the ref of a contract row earlier in the file');
 const withContract = { contract: contractRef };
 
@@ -53,7 +54,7 @@ const Row = z.discriminatedUnion('type', [
     type: z.literal('contract'),
     ref: ref.optional(),
     customerId: NewContract.shape.customerId.optional(),
-    customer: z.string().trim().min(1).optional(),
+    customer: zText.trim().min(1).max(200).optional(),
   }),
   Payment.extend({ type: z.literal('payment'), ...withContract }),
   Refund.extend({ type: z.literal('refund'), ...withContract }),

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { SALES_ACCESS } from './access.js';
@@ -14,6 +13,7 @@ import {
 } from './responses.js';
 import { OpportunityCost, SalesQuarter, SalesYear } from './responses-figures.js';
 import {
+  ById,
   Cancellation,
   ContractFilter,
   CustomerFilter,
@@ -24,9 +24,10 @@ import {
   OpenTrancheFilter,
   OpportunityQuery,
   Payment,
-  quarter,
+  QuarterParam,
   Refund,
   Reschedule,
+  YearParam,
 } from './schemas.js';
 import {
   addCustomer,
@@ -47,7 +48,6 @@ import {
 } from './service.js';
 
 const tags = ['sales'];
-const ById = z.object({ id: z.coerce.number().int().positive().describe('Contract number') }).strict();
 // Any signed-in user reads the book (management, the dashboard); writes are the owners' jobs.
 const read = { role: SALES_ACCESS.read };
 const write = { role: SALES_ACCESS.write };
@@ -208,7 +208,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: "A quarter's bookings, deliveries, liabilities and backlog",
-        params: z.object({ quarter }).strict(),
+        params: QuarterParam,
         response: { 200: SalesQuarter },
       },
     },
@@ -221,7 +221,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: "A year's figures, with the year-over-year multiple of AI-chip revenue",
-        params: z.object({ year: z.coerce.number().int().min(1970).max(9999) }).strict(),
+        params: YearParam,
         response: { 200: SalesYear },
       },
     },

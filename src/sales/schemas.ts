@@ -4,21 +4,28 @@
  * values and cents by the kernel's parsers, never here.
  */
 import { z } from 'zod';
-import { zDay as day, zMonth as month, zQuarter as quarter } from '../kernel/calendar-schemas.js';
+import { LAST_YEAR } from '../kernel/calendar.js';
 import { AppError } from '../kernel/errors.js';
+import {
+  zDay as day,
+  zMonth as month,
+  zQuarter as quarter,
+  zAmount,
+  zDecimal,
+  zId,
+  zPeriod,
+  zText,
+  zWhole,
+} from '../kernel/fields.js';
 import { parseUsd } from '../kernel/money.js';
 import { CONTRACT_KINDS, REGIONS } from './model.js';
 
 export { day, month, quarter };
 
-const quarterOrYear = z
-  .string()
-  .trim()
-  .regex(/^\d{4}([Qq][1-4])?$/, 'must be a quarter such as 2020Q4 or a year such as 2020')
-  .transform((t) => t.toUpperCase());
+const quarterOrYear = zPeriod('must be a quarter such as 2020Q4 or a year such as 2020');
 
 /** Dollars as a decimal string ("45.50", "$1,234.56") or a number; read exactly, in whole cents. */
-const usd = z.union([z.string(), z.number()]).transform((value, ctx) => {
+const usd = zAmount.transform((value, ctx) => {
   try {
     return parseUsd(value, 'amount', { wholeCents: true });
   } catch (error) {
@@ -34,15 +41,19 @@ const usd = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
 });
 
-const id = z.coerce.number().int('must be a whole number').positive('must be greater than 0');
-const units = z.coerce.number().int('must be a whole number of units').positive('must be greater than 0');
-const note = z.string().trim().min(1).max(500);
+const id = zId();
+const units = zWhole({
+  min: 1,
+  notWhole: 'must be a whole number of units',
+  tooSmall: 'must be greater than 0',
+});
+const note = zText.trim().min(1).max(500);
+const productId = zText.trim().min(1).max(40);
 
 export const NewCustomer = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200).describe('Company name, unique'),
-    country: z
-      .string()
+    name: zText.trim().min(1, 'must not be empty').max(200).describe('Company name, unique'),
+    country: zText
       .trim()
       .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO country code such as US or SG')
       .transform((c) => c.toUpperCase())
@@ -53,7 +64,7 @@ export const NewCustomer = z
 
 export const ContractLineInput = z
   .object({
-    productId: z.string().trim().min(1).describe('Catalog product id, e.g. A1246 or K210'),
+    productId: productId.describe('Catalog product id, e.g. A1246 or K210'),
     units: units.describe('Units sold on this line'),
     usdPerTh: usd.optional().describe('Locked price in USD per TH/s, for mining machines, e.g. "30.00"'),
     usdPerUnit: usd.optional().describe('Price in USD per unit, for AI chips, e.g. "12.50"'),
@@ -75,21 +86,17 @@ export const NewContract = z
     reference: note.optional().describe("The customer's order reference"),
     terms: z
       .object({
-        depositPercent: z.coerce
-          .number()
-          .min(0, 'must be 0 or more')
-          .max(100, 'must be 100 or less')
-          .describe('Deposit due at signing, % of the contract value'),
+        depositPercent: zDecimal({
+          min: 0,
+          max: 100,
+          places: 4,
+          tooSmall: 'must be 0 or more',
+          tooBig: 'must be 100 or less',
+        }).describe('Deposit due at signing, % of the contract value'),
         balance: z
           .enum(['before-shipment', 'on-delivery'])
           .describe('The rest is paid before each tranche ships, or on delivery with creditDays of credit'),
-        creditDays: z.coerce
-          .number()
-          .int()
-          .min(0)
-          .max(365)
-          .default(0)
-          .describe('Days of credit, for on-delivery'),
+        creditDays: zWhole({ min: 0, max: 365 }).default(0).describe('Days of credit, for on-delivery'),
         depositForfeitedOnCancel: z
           .boolean()
           .describe('Whether the customer loses the deposit on cancellation'),
@@ -158,7 +165,7 @@ export const Reschedule = z
 export const CustomerFilter = z
   .object({
     region: z.enum(REGIONS).optional(),
-    country: z.string().trim().toUpperCase().optional(),
+    country: zText.trim().max(60).toUpperCase().optional(),
   })
   .strict();
 
@@ -170,8 +177,8 @@ export const ContractFilter = z
       .enum(['signed', 'delivering', 'delivered', 'cancelled', 'open'])
       .optional()
       .describe('open = signed or delivering'),
-    productId: z.string().trim().optional(),
-    family: z.string().trim().optional(),
+    productId: productId.optional(),
+    family: zText.trim().max(40).optional(),
     productKind: z.enum(['machine', 'ai-chip']).optional(),
     signedIn: quarterOrYear.optional().describe('Signed in this quarter (2020Q4) or year (2020)'),
     deliveredIn: quarterOrYear.optional().describe('With a delivery in this quarter or year'),
@@ -180,8 +187,8 @@ export const ContractFilter = z
     liabilityAt: day.optional().describe('Holding prepayments not yet earned at the end of this day'),
     receivableAt: day.optional().describe('Owing for goods delivered at the end of this day'),
     backlogAt: day.optional().describe('With goods still to deliver at the end of this day'),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: zWhole({ min: 1, max: 1000 }).default(100),
+    offset: zWhole({ min: 0 }).default(0),
   })
   .strict();
 
@@ -192,10 +199,15 @@ export const EntryFilter = z
       .enum(['signed', 'payment-received', 'refund', 'delivery', 'cancellation', 'reschedule'])
       .optional(),
     contractId: id.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: zWhole({ min: 1, max: 1000 }).default(100),
+    offset: zWhole({ min: 0 }).default(0),
   })
   .strict();
+
+/** Path parameters: a contract's number, a quarter, a year. */
+export const ById = z.object({ id: id.describe('Contract number') }).strict();
+export const QuarterParam = z.object({ quarter }).strict();
+export const YearParam = z.object({ year: zWhole({ min: 1970, max: LAST_YEAR }) }).strict();
 
 export const OpportunityQuery = z
   .object({ day: day.optional().describe("Value the open futures at this day's spot price; default today") })
@@ -204,7 +216,7 @@ export const OpportunityQuery = z
 export const OpenTrancheFilter = z
   .object({
     until: month.optional().describe('Only tranches scheduled up to this month'),
-    productId: z.string().trim().optional(),
+    productId: productId.optional(),
   })
   .strict();
 

@@ -4,28 +4,26 @@
  * are checked by model.ts, which names the field and says why.
  */
 import { z } from 'zod';
-import { zMonth } from '../kernel/calendar-schemas.js';
+import { zAmount, zCode, zDecimal, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
 import { WAFER_ORDER_STATUSES } from './plan.js';
 import { YIELD_SHAPES } from './yield.js';
 
-const code = z
-  .string()
-  .trim()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
-    'must be a short code of letters, digits, . _ or -, e.g. tsmc or A12',
-  );
+const code = zCode(
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
+  'must be a short code of letters, digits, . _ or -, e.g. tsmc or A12',
+);
 export const month = zMonth;
-const number = z.coerce.number({ error: 'must be a number' });
-const whole = number.int('must be a whole number');
-const id = whole.positive('must be greater than 0');
+/** Percentages, nanometres, difficulty: plain numbers, range-checked by model.ts where it is a business rule. */
+const number = zDecimal();
+/** Counts and months: whole numbers; which ranges make sense is model.ts's to say. */
+const whole = zWhole();
+const id = zId();
 
 export const NewFoundry = z
   .object({
     id: code.describe('Short code, e.g. tsmc'),
-    name: z.string().trim().min(1).max(120).describe('Display name, e.g. TSMC'),
-    country: z
-      .string()
+    name: zText.trim().min(1).max(120).describe('Display name, e.g. TSMC'),
+    country: zText
       .trim()
       .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code such as TW')
       .transform((c) => c.toUpperCase())
@@ -37,7 +35,7 @@ export const NewFoundry = z
 export const NewDesign = z
   .object({
     id: code.describe('Short code, e.g. A12'),
-    name: z.string().trim().min(1).max(120).describe('Display name, e.g. A12 SHA-256 ASIC'),
+    name: zText.trim().min(1).max(120).describe('Display name, e.g. A12 SHA-256 ASIC'),
     processNm: number.describe('Process node in nm, e.g. 8'),
     diesPerWafer: whole.describe('Candidate dies on one wafer'),
     models: z
@@ -110,7 +108,7 @@ export const WaferOrderFilter = z.object({ status: z.enum(WAFER_ORDER_STATUSES).
 export const WaferOrderCancel = z
   .object({
     month: month.describe('Month of the cancellation'),
-    reason: z.string().trim().min(1, 'must say why').max(500).describe('Why, for the record'),
+    reason: zText.trim().min(1, 'must say why').max(500).describe('Why, for the record'),
   })
   .strict();
 
@@ -147,12 +145,11 @@ export const PlanQuery = z
 export const RecommendQuery = z
   .object({
     month: month.describe('Month the order would be placed'),
-    btcUsd: z
-      .union([z.string(), z.number()])
+    btcUsd: zAmount
       .optional()
       .describe("BTC price in USD to size the order at; defaults to the market's on the 1st of the month"),
     difficulty: number.optional().describe('Network difficulty; defaults to the market’s'),
-    spotUsdPerTh: z.union([z.string(), z.number()]).optional().describe('Spot price of new machines, USD/TH'),
+    spotUsdPerTh: zAmount.optional().describe('Spot price of new machines, USD/TH'),
     powerUsdPerKwh: number.default(0.05).describe("The customer's electricity price, USD/kWh (default 0.05)"),
     model: code
       .optional()

@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
-import { parseQuarter } from '../kernel/calendar.js';
 import {
   Account,
   Accounts,
@@ -13,7 +11,7 @@ import {
   TreasuryQuarter,
   Valuation,
 } from './responses.js';
-import { MovementQuery, NewAccount, OnQuery, PayoutImport, Sale, Transfer } from './schemas.js';
+import { MovementQuery, NewAccount, OnQuery, PayoutImport, QuarterParam, Sale, Transfer } from './schemas.js';
 import {
   addAccount,
   balancesOn,
@@ -141,10 +139,10 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: "The quarter's treasury figures for the report, each naming where its records are listed",
-        params: z.object({ quarter: z.string().describe('e.g. 2021Q4') }),
+        params: QuarterParam,
         response: { 200: TreasuryQuarter },
       },
     },
-    async (req) => treasuryQuarter(ctx, parseQuarter(req.params.quarter, 'quarter')),
+    async (req) => treasuryQuarter(ctx, req.params.quarter),
   );
 }
