@@ -37,10 +37,8 @@ export interface RootOptions {
 export async function openContext(config: Config, opts: RootOptions): Promise<OpenedContext> {
   const target = config.database;
   const served = target.kind === 'embedded' && target.dataDir !== 'memory' && ownerOf(target.dataDir)?.socket;
-  const release =
-    target.kind === 'embedded' && target.dataDir !== 'memory' && !served
-      ? takeOwnership(target.dataDir, opts.command)
-      : () => {};
+  const owns = target.kind === 'embedded' && target.dataDir !== 'memory' && !served;
+  const release = owns ? takeOwnership(target.dataDir, opts.command) : () => {};
   try {
     const reach: DatabaseTarget = served
       ? { kind: 'socket', dir: target.dataDir, port: SOCKET_PORT }

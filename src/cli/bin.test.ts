@@ -3,7 +3,7 @@
  * same program in-process): the bin compiles the sources when they changed, answers `--help`
  * without a database, and a command on a new data directory creates it private to its owner.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,11 @@ describe('bin/hashforge.js', { timeout: 120_000 }, () => {
     expect(list.status, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    // Every file of the database is its owner's alone (PGlite would make them 0666).
+    const open = readdirSync(dataDir, { recursive: true })
+      .map((f) => join(dataDir, String(f)))
+      .filter((f) => (statSync(f).mode & 0o077) !== 0);
+    expect(open).toEqual([]);
 
     const bad = runBin(['catalog', 'list', '--kind', 'toaster'], env);
     expect(bad.status).toBe(2);

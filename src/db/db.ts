@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
@@ -32,7 +33,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     const dialect = new PGliteDialect(pglite);
     const db = new Kysely<CoreTables>({ dialect });
     const exclusive = <T>(work: () => Promise<T>) => dialect.exclusive(work);
-    return { db, target, embedded: { pglite, exclusive }, close: () => db.destroy() };
+    const keepPrivate = () => (target.dataDir === 'memory' ? undefined : ownerOnly(target.dataDir));
+    keepPrivate();
+    return {
+      db,
+      target,
+      embedded: { pglite, exclusive },
+      close: async () => {
+        await db.destroy();
+        keepPrivate();
+      },
+    };
   }
   const { default: pg } = await import('pg');
   const db = target.kind === 'socket' ? openSocket(pg, target) : openServer(pg, target);
@@ -87,4 +98,18 @@ function openServer(pg: Pg, target: { url: string; schema?: string; pool?: numbe
 function openSocket(pg: Pg, target: { dir: string; port: number }): Db {
   const pool = new pg.Pool({ host: target.dir, port: target.port, max: 1, types: serverTypes(pg) });
   return new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * The data directory is the whole database: its owner's alone. PGlite makes its files 0666 (its
+ * virtual file system sets the mode after creating them, past the umask), so they are set 0600 when
+ * the database opens and when it closes; the directories are 0700, which also keeps out anyone
+ * from a file made in between.
+ */
+function ownerOnly(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    chmodSync(path, entry.isDirectory() ? 0o700 : 0o600);
+  }
 }
