@@ -11,7 +11,7 @@ import { addDays, dayRange } from '../kernel/calendar.js';
 import { replayInto } from '../ledger/replay.js';
 import { type TestApp, testApp } from '../testing/index.js';
 import { economicsOn } from './advice.js';
-import { deployMachines, installMachines } from './deployments.js';
+import { deployMachines, installMachines, listDeployments, listMachines } from './deployments.js';
 import { hashrateByDay } from './hashrate.js';
 import { addSite } from './sites.js';
 import * as store from './store.js';
@@ -131,6 +131,31 @@ describe('the fleet running totals', () => {
       ['SG1', 'A1246', 14],
       ['SG1', 'A1166', 5],
     ]);
+  });
+
+  it('lists the machines a page at a time, in (site, serial) order, counting every machine by state', async () => {
+    const all = await listMachines(app, { on: '2021-03-12', limit: 5000 });
+    expect(all.machines).toHaveLength(33);
+    expect(all.nextCursor).toBeNull();
+    expect(all.byState).toEqual({ 'in-transit': 10, installed: 23, hashing: 0 });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMachines(app, { on: '2021-03-12', limit: 7, cursor });
+      expect(page.machines.length).toBeLessThanOrEqual(7);
+      expect(page.byState).toEqual(all.byState);
+      seen.push(...page.machines.map((m) => m.serial));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(all.machines.map((m) => m.serial));
+    const sg = await listMachines(app, { site: 'SG1', productId: 'A1166', on: '2021-03-12', limit: 2 });
+    expect(sg.byState).toEqual({ 'in-transit': 2, installed: 5, hashing: 0 });
+    expect(sg.machines.map((m) => m.serial)).toEqual(['SG-B-0001', 'SG-B-0002']);
+    expect(sg.nextCursor).toBe('SG-B-0002');
+    await expect(listMachines(app, { cursor: 'NO-SUCH-1' })).rejects.toMatchObject({ field: 'cursor' });
+    const deployments = await listDeployments(app, { limit: 2 });
+    expect(deployments.map((d) => d.id)).toEqual([1, 2]);
+    expect((await listDeployments(app, { after: 2, limit: 500 })).map((d) => d.id)).toEqual([3, 4]);
   });
 
   it('is what the migration computes from the machines of an older database', async () => {

@@ -326,6 +326,9 @@ export interface MachineFilter {
   serials?: readonly string[] | undefined;
   /** Shipped on or before this day (deployed by then). */
   shippedBy?: Day | undefined;
+  /** The page after this serial, in (site, serial) order. */
+  after?: string | undefined;
+  limit?: number | undefined;
 }
 
 const toMachineRow = (r: {
@@ -359,7 +362,39 @@ export async function selectMachines(db: Db, f: MachineFilter = {}): Promise<Mac
     if (f.serials.length === 0) return [];
     q = q.where('serial', '=', sql<string>`any(${[...f.serials]}::text[])`);
   }
+  if (f.after !== undefined)
+    q = q.where(
+      sql<boolean>`(site_code, serial) > (select m.site_code, m.serial from mining_machines m where m.serial = ${f.after})`,
+    );
+  if (f.limit !== undefined) q = q.limit(f.limit);
   return (await q.execute()).map(toMachineRow);
+}
+
+export async function machineExists(db: Db, serial: string): Promise<boolean> {
+  const r = await miningDb(db)
+    .selectFrom('mining_machines')
+    .select('serial')
+    .where('serial', '=', serial)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Machines shipped and installed by a day at a site (or all) and of a model (or all), from the running totals. */
+export async function machineCounts(
+  db: Db,
+  f: { site?: string | undefined; productId?: string | undefined; on: Day },
+): Promise<{ shipped: number; installed: number }> {
+  let q = miningDb(db)
+    .selectFrom('mining_fleet_days')
+    .select([
+      sql<bigint>`coalesce(sum(shipped), 0)::int8`.as('shipped'),
+      sql<bigint>`coalesce(sum(installed), 0)::int8`.as('installed'),
+    ])
+    .where('day', '<=', f.on);
+  if (f.site) q = q.where('site_code', '=', f.site);
+  if (f.productId) q = q.where('product_id', '=', f.productId);
+  const r = await q.executeTakeFirstOrThrow();
+  return { shipped: Number(r.shipped), installed: Number(r.installed) };
 }
 
 export async function countSerialsWithPrefix(db: Db, prefix: string): Promise<number> {
@@ -510,9 +545,13 @@ export async function existingSerialsOrMacs(
     .execute();
 }
 
-export async function selectDeployments(db: Db, site?: string) {
-  let q = miningDb(db).selectFrom('mining_deployments').selectAll().orderBy('id');
-  if (site) q = q.where('site_code', '=', site);
+export async function selectDeployments(
+  db: Db,
+  f: { site?: string | undefined; after?: number | undefined; limit: number },
+) {
+  let q = miningDb(db).selectFrom('mining_deployments').selectAll().orderBy('id').limit(f.limit);
+  if (f.site) q = q.where('site_code', '=', f.site);
+  if (f.after !== undefined) q = q.where('id', '>', f.after);
   return (await q.execute()).map((r) => ({
     id: r.id,
     site: r.site_code,
@@ -642,8 +681,10 @@ export async function insertCurtailment(
     .execute();
 }
 
-export async function selectCurtailments(db: Db) {
-  const rows = await miningDb(db).selectFrom('mining_curtailments').selectAll().orderBy('event_id').execute();
+export async function selectCurtailments(db: Db, f: { after?: bigint | undefined; limit: number }) {
+  let q = miningDb(db).selectFrom('mining_curtailments').selectAll().orderBy('event_id').limit(f.limit);
+  if (f.after !== undefined) q = q.where('event_id', '>', f.after);
+  const rows = await q.execute();
   return rows.map((r) => ({
     eventId: r.event_id,
     adviceDay: r.advice_day,

@@ -6,6 +6,7 @@ import {
   addQuarters,
   type Day,
   firstDayOfQuarter,
+  lastDayOfQuarter,
   type Quarter,
   quarterMonths,
   quartersOfYear,
@@ -14,7 +15,7 @@ import {
 import { TH_PER_PH } from '../kernel/hashrate.js';
 import { recorder } from '../ledger/events.js';
 import { nextNumber } from '../ledger/ledger.js';
-import { listDeployments } from '../mining/deployments.js';
+import { unitsShipped } from '../mining/deployments.js';
 import { listSites } from '../mining/sites.js';
 import { miningStatus } from '../mining/targets.js';
 import { listBuilds } from '../supply/service.js';
@@ -150,9 +151,8 @@ async function actualOf(
       const built = (await listBuilds(ctx))
         .filter((b) => months.has(b.month))
         .reduce((s, b) => s + b.units, 0);
-      const shipped = (await listDeployments(ctx))
-        .filter((d) => months.has(d.shippedOn.slice(0, 7)))
-        .reduce((s, d) => s + d.units, 0);
+      let shipped = 0;
+      for (const q of quarters) shipped += await unitsShipped(ctx, firstDayOfQuarter(q), lastDayOfQuarter(q));
       return {
         actual: built > 0 ? (shipped / built) * 100 : null,
         source: ['/api/supply/builds', '/api/mining/deployments'],

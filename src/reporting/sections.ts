@@ -12,7 +12,7 @@ import {
   quarterMonths,
 } from '../kernel/calendar.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
-import { listDeployments } from '../mining/deployments.js';
+import { unitsShipped } from '../mining/deployments.js';
 import { earningsByMonth } from '../mining/earnings.js';
 import { costPerBtcCents, luck } from '../mining/model.js';
 import { listSites } from '../mining/sites.js';
@@ -36,14 +36,9 @@ import {
 } from './model.js';
 import type { SalesReader } from './service.js';
 
-/** Machines shipped to self-mining sites in the quarter, by model. */
-async function selfMiningShipped(ctx: AppContext, quarter: Quarter): Promise<number> {
-  const from = firstDayOfQuarter(quarter);
-  const to = lastDayOfQuarter(quarter);
-  return (await listDeployments(ctx))
-    .filter((d) => d.shippedOn >= from && d.shippedOn <= to)
-    .reduce((s, d) => s + d.units, 0);
-}
+/** Machines shipped to self-mining sites in the quarter. */
+const selfMiningShipped = (ctx: AppContext, quarter: Quarter): Promise<number> =>
+  unitsShipped(ctx, firstDayOfQuarter(quarter), lastDayOfQuarter(quarter));
 
 async function builtIn(ctx: AppContext, quarter: Quarter) {
   const months = quarterMonths(quarter);

@@ -30,5 +30,9 @@ from (
 ) changes
 group by site_code, product_id, ths, watts, day;
 
--- The machines list pages by (site, serial).
+-- The machines list pages by (site, serial). Statistics for the planner, which has none on an
+-- embedded database (PGlite runs no autovacuum) and would sort a site's machines rather than read
+-- them in order from this index.
 create index mining_machines_site_serial on mining_machines (site_code, serial);
+analyze mining_machines;
+analyze mining_fleet_days;
