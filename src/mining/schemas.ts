@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zMonth, zQuarter } from '../kernel/calendar-schemas.js';
+import { MAX_PAGE_LIMIT, PAGE_LIMIT, pageAfter } from '../kernel/paging.js';
 import { isoDay } from '../market/schemas.js';
 import { COMPLIANCE_STATUSES } from './model.js';
 
@@ -133,20 +134,15 @@ export const MachineQuery = z
     productId: z.string().optional(),
     on: isoDay.optional().describe('State on this day; default: today'),
     cursor: serial.optional().describe('The nextCursor of the previous page; omit for the first page'),
-    limit: z.coerce.number().int().min(1).max(5000).default(500).describe('Machines per page (1-5000)'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_LIMIT)
+      .default(PAGE_LIMIT)
+      .describe(`Machines per page (1-${MAX_PAGE_LIMIT})`),
   })
   .strict();
-
-/** A page of a list kept in the order it was recorded: the items after the last one seen. */
-const pageAfter = (what: string) => ({
-  after: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe(`Only ${what} after this id: the last id of the previous page`),
-  limit: z.coerce.number().int().min(1).max(5000).default(500).describe(`${what} per page (1-5000)`),
-});
 
 export const DeploymentQuery = z.object({ site: SiteCode.optional(), ...pageAfter('deployments') }).strict();
 export const CurtailmentQuery = z.object(pageAfter('curtailments')).strict();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { zDay as day, zMonth as month, zQuarter as quarter } from '../kernel/calendar-schemas.js';
 import { AppError } from '../kernel/errors.js';
 import { parseUsd } from '../kernel/money.js';
+import { pageAfter } from '../kernel/paging.js';
 import { CONTRACT_KINDS, REGIONS } from './model.js';
 
 export { day, month, quarter };
@@ -161,6 +162,7 @@ export const CustomerFilter = z
     country: z.string().trim().toUpperCase().optional(),
   })
   .strict();
+export const CustomerPage = CustomerFilter.extend(pageAfter('customers')).strict();
 
 export const ContractFilter = z
   .object({
