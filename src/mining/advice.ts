@@ -11,6 +11,7 @@ import {
   machineDailyRevenueCents,
 } from '../market/model.js';
 import { requireMarketOn } from '../market/service.js';
+import { installedKnownToFleet } from './deployments.js';
 import { type ControlReport, fleetMachines, softOff } from './fleet-link.js';
 import {
   adviseGroup,
@@ -59,14 +60,11 @@ export async function economicsOn(ctx: AppContext, day: Day): Promise<Economics>
     store.pricesBySite(ctx.db),
     fleetMachines(ctx.db),
   ]);
-  // Counts per site and model come from SQL; only the machines the fleet may know are read one by one.
-  const identities = fleet.flatMap((f) =>
-    [f.serial, f.dna, f.mac].flatMap((k) => (k ? [k.toLowerCase()] : [])),
-  );
-  const macs = fleet.flatMap((f) => (f.mac ? [f.mac.toLowerCase()] : []));
+  // Counts per site and model come from the running totals; only the machines the fleet may know
+  // are read one by one.
   const [models, candidates] = await Promise.all([
     store.installedModels(ctx.db, day),
-    store.installedMachinesKnownAs(ctx.db, day, identities, macs),
+    installedKnownToFleet(ctx.db, day, fleet),
   ]);
   const matched = matchFleetMachines(candidates, fleet);
   const modelKey = (m: { site: string; productId: string; ths: number; watts: number }) =>
@@ -248,4 +246,8 @@ export async function applyAdvice(
   );
 }
 
-export const listCurtailments = (ctx: AppContext) => store.selectCurtailments(ctx.db);
+export const listCurtailments = (ctx: AppContext, q: { after?: number | undefined; limit: number }) =>
+  store.selectCurtailments(ctx.db, {
+    after: q.after === undefined ? undefined : BigInt(q.after),
+    limit: q.limit,
+  });

@@ -262,10 +262,15 @@ export function registerMiningCommands(program: Command): void {
       .description('Deployed machines and their state')
       .option('--site <code>')
       .option('--model <id>')
-      .option('--on <day>'),
+      .option('--on <day>')
+      .option('--cursor <serial>', 'the next cursor printed by the previous page')
+      .option('--limit <n>', 'machines per page (1-5000)', '500'),
     { role: 'viewer', options: { productId: '--model' } },
     async (app, opts) => {
-      const q = parseInput(MachineQuery, { ...pickOptions(opts, ['site', 'on']), productId: opts.model });
+      const q = parseInput(MachineQuery, {
+        ...pickOptions(opts, ['site', 'on', 'cursor', 'limit']),
+        productId: opts.model,
+      });
       const r = await listMachines(app, q);
       const rows = r.machines.map((m) => ({
         serial: m.serial,
@@ -280,9 +285,10 @@ export function registerMiningCommands(program: Command): void {
       const counts = Object.entries(r.byState)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
+      const more = r.nextCursor === null ? '' : `\nmore: --cursor ${r.nextCursor}`;
       return {
         json: r,
-        text: `${table(rows, ['serial', 'site', 'model', 'state', 'shipped', 'installed', 'fleet id', 'measured'])}\n${counts}`,
+        text: `${table(rows, ['serial', 'site', 'model', 'state', 'shipped', 'installed', 'fleet id', 'measured'])}\n${counts}${more}`,
       };
     },
   );

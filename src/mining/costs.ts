@@ -4,7 +4,7 @@ import type { Day } from '../kernel/calendar.js';
 import type { Cents } from '../kernel/money.js';
 import { machineDailyEnergyCents } from '../market/model.js';
 import { measuredPowerByDay } from './fleet-link.js';
-import { checkRange, hashrateSeries } from './hashrate.js';
+import { checkRange, type HashrateDay, hashrateSeries } from './hashrate.js';
 import { priceOn } from './model.js';
 import * as store from './store.js';
 
@@ -33,17 +33,19 @@ export interface SiteDayEnergy {
 export async function energyByDay(
   ctx: AppContext,
   q: { from: Day; to: Day; site?: string | undefined },
+  hashrate?: HashrateDay[],
 ): Promise<SiteDayEnergy[]> {
   checkRange(q.from, q.to);
-  return energySeries(ctx, q);
+  return energySeries(ctx, q, hashrate);
 }
 
-/** energyByDay over a range of any length (the caller bounds it). */
+/** energyByDay over a range of any length (the caller bounds it); `hashrate` when the caller has read it. */
 async function energySeries(
   ctx: AppContext,
   q: { from: Day; to: Day; site?: string | undefined },
+  hashrate?: HashrateDay[],
 ): Promise<SiteDayEnergy[]> {
-  const days = await hashrateSeries(ctx, q);
+  const days = hashrate ?? (await hashrateSeries(ctx, q));
   const power = await measuredPowerByDay(ctx.db, q.from, q.to);
   const prices = await store.pricesBySite(ctx.db);
   const out: SiteDayEnergy[] = [];

@@ -201,29 +201,84 @@ export interface MachineView extends MachineRow {
   fleet: { id: number; status: string; hashrateThs: number | null } | null;
 }
 
-/** Deployed machines with their state on a day and, when the fleet poller knows them, their live figures. */
+/**
+ * Deployed machines with their state on a day and, when the fleet poller knows them, their live
+ * figures: a page at a time in (site, serial) order. The counts by state cover every machine the
+ * filter selects, from the running totals and the machines the fleet may know.
+ */
 export async function listMachines(
   ctx: AppContext,
-  q: { site?: string | undefined; productId?: string | undefined; on?: Day | undefined },
-): Promise<{ on: Day; machines: MachineView[]; byState: Record<MachineState, number> }> {
+  q: {
+    site?: string | undefined;
+    productId?: string | undefined;
+    on?: Day | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  },
+): Promise<{
+  on: Day;
+  machines: MachineView[];
+  byState: Record<MachineState, number>;
+  nextCursor: string | null;
+}> {
   const today = todayUtc(ctx.clock.now());
   const on = q.on ?? today;
-  const rows = await store.selectMachines(ctx.db, { site: q.site, productId: q.productId, shippedBy: on });
-  const matched = matchFleetMachines(rows, await fleetMachines(ctx.db, q.site));
-  const byState: Record<MachineState, number> = { 'in-transit': 0, installed: 0, hashing: 0 };
-  const machines = rows.map((m) => {
-    const f: FleetMachineRef | undefined = matched.get(m.serial);
-    // The fleet knows machines as they are now: it says nothing of whether one hashed on a past day.
-    const fleetThs = on >= today ? (f?.hashrateThs ?? null) : null;
-    const state = machineState({ installedOn: m.installedOn, fleetThs }, on);
-    byState[state]++;
+  const limit = q.limit ?? 500;
+  if (q.cursor !== undefined && !(await store.machineExists(ctx.db, q.cursor)))
+    throw invalid('cursor', `No machine ${q.cursor} was deployed; pass the nextCursor of the previous page.`);
+  const filter = { site: q.site, productId: q.productId, shippedBy: on };
+  const rows = await store.selectMachines(ctx.db, { ...filter, after: q.cursor, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const fleet = await fleetMachines(ctx.db, q.site);
+  // The fleet knows machines as they are now: it says nothing of whether one hashed on a past day.
+  const live = on >= today;
+  const stateOf = (m: MachineRow, f: FleetMachineRef | undefined) =>
+    machineState({ installedOn: m.installedOn, fleetThs: live ? (f?.hashrateThs ?? null) : null }, on);
+  const matched = matchFleetMachines(page, fleet);
+  const machines = page.map((m) => {
+    const f = matched.get(m.serial);
     return {
       ...m,
-      state,
+      state: stateOf(m, f),
       fleet: f ? { id: f.id, status: f.status, hashrateThs: f.hashrateThs } : null,
     };
   });
-  return { on, machines, byState };
+  const counts = await store.machineCounts(ctx.db, { site: q.site, productId: q.productId, on });
+  let hashing = 0;
+  if (live && fleet.length > 0) {
+    const known = (await installedKnownToFleet(ctx.db, on, fleet)).filter(
+      (m) => (!q.site || m.site === q.site) && (!q.productId || m.productId === q.productId),
+    );
+    const byFleet = matchFleetMachines(known, fleet);
+    hashing = known.filter((m) => stateOf(m, byFleet.get(m.serial)) === 'hashing').length;
+  }
+  const byState: Record<MachineState, number> = {
+    'in-transit': counts.shipped - counts.installed,
+    installed: counts.installed - hashing,
+    hashing,
+  };
+  return { on, machines, byState, nextCursor: rows.length > limit ? page.at(-1)!.serial : null };
 }
 
-export const listDeployments = (ctx: AppContext, site?: string) => store.selectDeployments(ctx.db, site);
+/** The machines installed by a day that the fleet may know (by serial, DNA or MAC): no more than the fleet. */
+export function installedKnownToFleet(
+  db: Db,
+  day: Day,
+  fleet: readonly FleetMachineRef[],
+): Promise<MachineRow[]> {
+  const identities = fleet.flatMap((f) =>
+    [f.serial, f.dna, f.mac].flatMap((k) => (k ? [k.toLowerCase()] : [])),
+  );
+  const macs = fleet.flatMap((f) => (f.mac ? [f.mac.toLowerCase()] : []));
+  return store.installedMachinesKnownAs(db, day, identities, macs);
+}
+
+export const listDeployments = (
+  ctx: AppContext,
+  q: { site?: string | undefined; after?: number | undefined; limit: number },
+) => store.selectDeployments(ctx.db, q);
+
+/** Machines shipped to self-mining sites between two days, whatever the site. */
+export async function unitsShipped(ctx: AppContext, from: Day, to: Day): Promise<number> {
+  return (await store.shippedByMonth(ctx.db, from, to)).reduce((n, r) => n + r.units, 0);
+}

@@ -16,7 +16,7 @@ import { expectedSatsForHashrate, type MarketDay } from '../market/model.js';
 import { marketOn, marketRange } from '../market/service.js';
 import { payoutSatsByDay } from '../treasury/service.js';
 import { energyByDay } from './costs.js';
-import { checkRange, earlierDay, hashrateByDay, MAX_SERIES_DAYS } from './hashrate.js';
+import { checkRange, earlierDay, type HashrateDay, hashrateByDay, MAX_SERIES_DAYS } from './hashrate.js';
 import { costPerBtcCents, luck } from './model.js';
 
 export type HashrateBasis = 'measured' | 'installed' | 'mixed' | 'none';
@@ -50,10 +50,15 @@ async function marketByDay(
   };
 }
 
-export async function expectedByDay(ctx: AppContext, q: { from: Day; to: Day }): Promise<DayExpectation[]> {
+/** `hashrate`: the range's hashrate when the caller has read it already (earningsByMonth). */
+export async function expectedByDay(
+  ctx: AppContext,
+  q: { from: Day; to: Day },
+  hashrate?: HashrateDay[],
+): Promise<DayExpectation[]> {
   checkRange(q.from, q.to);
   const [days, payouts, market] = await Promise.all([
-    hashrateByDay(ctx, q),
+    hashrate ?? hashrateByDay(ctx, q),
     payoutSatsByDay(ctx, q.from, q.to),
     marketByDay(ctx, q.from, q.to),
   ]);
@@ -142,14 +147,16 @@ export async function earningsByMonth(
   const end = lastDayOfMonth(q.to);
   for (let start = firstDayOfMonth(q.from); start <= end; start = addDays(start, MAX_SERIES_DAYS)) {
     const to = earlierDay(addDays(start, MAX_SERIES_DAYS - 1), end);
-    for (const d of await expectedByDay(ctx, { from: start, to })) {
+    // The hashrate is read once for the expectations and the energy both.
+    const hashrate = await hashrateByDay(ctx, { from: start, to });
+    for (const d of await expectedByDay(ctx, { from: start, to }, hashrate)) {
       const m = monthOfDay(d.day);
       m.actualSats += d.actualSats;
       if (d.expectedSats === null) m.days.noMarket++;
       else m.expectedSats += d.expectedSats;
       if (d.basis !== 'none') m.days[d.basis]++;
     }
-    for (const e of await energyByDay(ctx, { from: start, to }))
+    for (const e of await energyByDay(ctx, { from: start, to }, hashrate))
       monthOfDay(e.day).energyCents += e.energyCents;
   }
   return [...months.values()].map((m) => ({

@@ -4,7 +4,7 @@ import { type Day, dayRange, daysBetween } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
 import { measuredThsByDay } from './fleet-link.js';
-import type { MachineGroup } from './store.js';
+import type { FleetDay } from './store.js';
 import * as store from './store.js';
 
 export const MAX_SERIES_DAYS = 366;
@@ -56,53 +56,79 @@ export async function hashrateByDay(
 
 /**
  * hashrateByDay over a range of any length, for sums over the books' span (the caller bounds it):
- * the machines are grouped once in SQL, each site summed afresh only on the days it changes.
+ * read from the fleet's running totals (a few rows per deployment), each site summed afresh only on
+ * the days it changes.
  */
 export async function hashrateSeries(
   ctx: AppContext,
   q: { from: Day; to: Day; site?: string | undefined },
 ): Promise<HashrateDay[]> {
-  const sites = (await store.selectSites(ctx.db)).filter((s) => !q.site || s.code === q.site);
-  const groups = await store.machineGroups(ctx.db, { site: q.site, shippedBy: q.to });
-  const measured = await measuredThsByDay(ctx.db, q.from, q.to);
-  // A site's figures change only on a day some group of it ships or is installed: they are summed
-  // afresh on those days (in the same order, so the sums are the same numbers) and carried between.
-  const groupsOf = new Map<string, MachineGroup[]>();
-  const changesOn = new Map<string, Set<Day>>();
-  for (const g of groups) {
-    const list = groupsOf.get(g.site);
-    if (list) list.push(g);
-    else groupsOf.set(g.site, [g]);
-    const days = changesOn.get(g.site) ?? new Set<Day>();
-    days.add(g.shippedOn);
-    if (g.installedOn) days.add(g.installedOn);
-    changesOn.set(g.site, days);
-  }
-  const current = new Map<string, Omit<SiteDay, 'site' | 'measuredThs'>>();
-  const siteOn = (site: string, day: Day) => {
-    let at = current.get(site);
-    if (at && !changesOn.get(site)?.has(day)) return at;
-    at = { installedThs: 0, installedMachines: 0, installedW: 0, inTransitThs: 0, inTransitW: 0 };
-    for (const g of groupsOf.get(site) ?? []) {
-      if (g.shippedOn > day) continue;
-      if (g.installedOn && g.installedOn <= day) {
-        at.installedThs += g.ths;
-        at.installedW += g.watts;
-        at.installedMachines += g.machines;
-      } else {
-        at.inTransitThs += g.ths;
-        at.inTransitW += g.watts;
-      }
+  const [sites, changes, measured] = await Promise.all([
+    store.selectSites(ctx.db),
+    store.fleetDays(ctx.db, { site: q.site, to: q.to }),
+    measuredThsByDay(ctx.db, q.from, q.to),
+  ]);
+  const codes = sites.filter((s) => !q.site || s.code === q.site).map((s) => s.code);
+  return hashrateDays(codes, changes, measured, q.from, q.to);
+}
+
+type SiteFigures = Omit<SiteDay, 'site' | 'measuredThs'>;
+const NOTHING: SiteFigures = {
+  installedThs: 0,
+  installedMachines: 0,
+  installedW: 0,
+  inTransitThs: 0,
+  inTransitW: 0,
+};
+
+/**
+ * Each day of the range, each site: the machines shipped and installed by the day, counted per
+ * model from the running totals (`changes`, oldest first), times the model's nominal TH/s and W.
+ * Pure.
+ */
+export function hashrateDays(
+  sites: readonly string[],
+  changes: readonly FleetDay[],
+  measured: Map<string, Map<Day, number>>,
+  from: Day,
+  to: Day,
+): HashrateDay[] {
+  const models = new Map<
+    string,
+    Map<string, { ths: number; watts: number; shipped: number; installed: number }>
+  >();
+  const figures = new Map<string, SiteFigures>();
+  const sumUp = (site: string): SiteFigures => {
+    const at = { ...NOTHING };
+    for (const m of models.get(site)?.values() ?? []) {
+      at.installedMachines += m.installed;
+      at.installedThs += m.installed * m.ths;
+      at.installedW += m.installed * m.watts;
+      at.inTransitThs += (m.shipped - m.installed) * m.ths;
+      at.inTransitW += (m.shipped - m.installed) * m.watts;
     }
-    current.set(site, at);
     return at;
   };
-  return dayRange(q.from, q.to).map((day) => {
+  let next = 0;
+  return dayRange(from, to).map((day) => {
+    const changed = new Set<string>();
+    for (; next < changes.length && changes[next]!.day <= day; next++) {
+      const c = changes[next]!;
+      const site = models.get(c.site) ?? new Map();
+      models.set(c.site, site);
+      const key = `${c.productId}|${c.ths}|${c.watts}`;
+      const m = site.get(key) ?? { ths: c.ths, watts: c.watts, shipped: 0, installed: 0 };
+      m.shipped += c.shipped;
+      m.installed += c.installed;
+      site.set(key, m);
+      changed.add(c.site);
+    }
+    for (const site of changed) figures.set(site, sumUp(site));
     const siteDays = sites.map(
-      (s): SiteDay => ({
-        site: s.code,
-        ...siteOn(s.code, day),
-        measuredThs: measured.get(s.code)?.get(day) ?? null,
+      (code): SiteDay => ({
+        site: code,
+        ...(figures.get(code) ?? NOTHING),
+        measuredThs: measured.get(code)?.get(day) ?? null,
       }),
     );
     const installedThs = sum(siteDays.map((s) => s.installedThs));

@@ -251,6 +251,7 @@ describe('self-mining against simulated miners', () => {
       for (const table of [
         'mining_sites',
         'mining_machines',
+        'mining_fleet_days',
         'mining_site_prices',
         'mining_curtailment_flags',
         'mining_curtailments',

@@ -63,7 +63,8 @@ export async function miningQuarter(ctx: AppContext, quarter: Quarter): Promise<
   const expected = sum((m) => m.expectedSats);
   const energy = sum((m) => m.energyCents);
   const share = await allocationStatus(ctx, m1, m3);
-  const status = await miningStatus(ctx, end);
+  // The status reads the same day's hashrate: handed down rather than read again.
+  const status = await miningStatus(ctx, end, { hashrate: day! });
   const earnings = `/api/mining/earnings?from=${m1}&to=${m3}`;
   const t = status.target;
   return {

@@ -114,7 +114,10 @@ const MachineView = z.object({
 export const Machines = z.object({
   on: zDayText,
   machines: z.array(MachineView),
-  byState: z.object({ 'in-transit': z.number(), installed: z.number(), hashing: z.number() }),
+  byState: z
+    .object({ 'in-transit': z.number(), installed: z.number(), hashing: z.number() })
+    .describe('Every machine the filter selects, by state (all pages)'),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
 });
 
 export const Target = z.object({

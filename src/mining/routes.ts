@@ -39,7 +39,9 @@ import {
 import {
   ApplyAdvice,
   ComplianceChange,
+  CurtailmentQuery,
   Deployment,
+  DeploymentQuery,
   Installation,
   MachineQuery,
   MonthRangeQuery,
@@ -57,7 +59,6 @@ import { listTargets, miningStatus, setTarget } from './targets.js';
 
 const tags = ['mining'];
 const ByCode = z.object({ code: SiteCode });
-const SiteQuery = z.object({ site: SiteCode.optional() }).strict();
 
 export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
   const today = () => todayUtc(ctx.clock.now());
@@ -171,12 +172,12 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
       config: { role: 'viewer' },
       schema: {
         tags,
-        summary: 'Deployments, oldest first',
-        querystring: SiteQuery,
+        summary: 'Deployments, oldest first, a page at a time',
+        querystring: DeploymentQuery,
         response: { 200: Deployments },
       },
     },
-    async (req) => listDeployments(ctx, req.query.site),
+    async (req) => listDeployments(ctx, req.query),
   );
   app.post(
     '/api/mining/installations',
@@ -195,7 +196,7 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
       config: { role: 'viewer' },
       schema: {
         tags,
-        summary: 'Deployed machines: in transit, installed or hashing',
+        summary: 'Deployed machines: in transit, installed or hashing, a page at a time',
         querystring: MachineQuery,
         response: { 200: Machines },
       },
@@ -303,9 +304,14 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/mining/curtailments',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'Advice applied so far', response: { 200: Curtailments } },
+      schema: {
+        tags,
+        summary: 'Advice applied so far, oldest first, a page at a time',
+        querystring: CurtailmentQuery,
+        response: { 200: Curtailments },
+      },
     },
-    async () => listCurtailments(ctx),
+    async (req) => listCurtailments(ctx, req.query),
   );
 
   // ---------------------------------------------------------------------------------- targets

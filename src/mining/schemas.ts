@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zAmount, zCode, zDecimal, zMonth, zQuarter, zText, zWhole } from '../kernel/fields.js';
+import { pageAfter, pageLimit } from '../kernel/paging.js';
 import { isoDay } from '../market/schemas.js';
 import { COMPLIANCE_STATUSES } from './model.js';
 
@@ -116,8 +117,13 @@ export const MachineQuery = z
     site: SiteCode.optional(),
     productId: productId.optional(),
     on: isoDay.optional().describe('State on this day; default: today'),
+    cursor: serial.optional().describe('The nextCursor of the previous page; omit for the first page'),
+    limit: pageLimit('Machines'),
   })
   .strict();
+
+export const DeploymentQuery = z.object({ site: SiteCode.optional(), ...pageAfter('deployments') }).strict();
+export const CurtailmentQuery = z.object(pageAfter('curtailments')).strict();
 
 export const RangeQuery = z
   .object({ from: isoDay, to: isoDay, site: SiteCode.optional() })

@@ -55,6 +55,16 @@ export type MiningTables = {
     shipped_on: string;
     installed_on: string | null;
   };
+  mining_fleet_days: {
+    site_code: string;
+    product_id: string;
+    ths: number;
+    watts: number;
+    day: string;
+    shipped: number;
+    installed: number;
+    first_installed_serial: string | null;
+  };
   mining_curtailment_flags: {
     site_code: string;
     serial: string;
@@ -265,6 +275,10 @@ export async function insertDeployment(db: Db, d: DeploymentFact, eventId: bigin
       )
       .execute();
   }
+  await sql`insert into mining_fleet_days (site_code, product_id, ths, watts, day, shipped)
+    values (${d.site}, ${d.productId}, ${d.ths}, ${d.watts}, ${d.shippedOn}, ${d.machines.length})
+    on conflict (site_code, product_id, ths, watts, day)
+    do update set shipped = mining_fleet_days.shipped + excluded.shipped`.execute(db);
 }
 
 export async function markInstalled(
@@ -276,10 +290,21 @@ export async function markInstalled(
   // at a time made that the slowest step of its load. A null MAC keeps the one already known.
   for (let i = 0; i < machines.length; i += 1000) {
     const chunk = machines.slice(i, i + 1000);
+    const serials = chunk.map((c) => c.serial);
     await sql`update mining_machines m
       set installed_on = ${installedOn}, mac = coalesce(x.mac, m.mac)
-      from unnest(${chunk.map((c) => c.serial)}::text[], ${chunk.map((c) => c.mac)}::text[]) as x(serial, mac)
+      from unnest(${serials}::text[], ${chunk.map((c) => c.mac)}::text[]) as x(serial, mac)
       where m.serial = x.serial`.execute(db);
+    // The running totals: these machines counted as installed on the day, by site and model.
+    await sql`insert into mining_fleet_days (site_code, product_id, ths, watts, day, installed, first_installed_serial)
+      select site_code, product_id, ths, watts, ${installedOn}::date, count(*)::int, min(serial)
+      from mining_machines where serial = any(${serials}::text[])
+      group by site_code, product_id, ths, watts
+      on conflict (site_code, product_id, ths, watts, day) do update
+      set installed = mining_fleet_days.installed + excluded.installed,
+        first_installed_serial = least(mining_fleet_days.first_installed_serial, excluded.first_installed_serial)`.execute(
+      db,
+    );
   }
 }
 
@@ -301,6 +326,9 @@ export interface MachineFilter {
   serials?: readonly string[] | undefined;
   /** Shipped on or before this day (deployed by then). */
   shippedBy?: Day | undefined;
+  /** The page after this serial, in (site, serial) order. */
+  after?: string | undefined;
+  limit?: number | undefined;
 }
 
 const toMachineRow = (r: MiningTables['mining_machines']): MachineRow => ({
@@ -324,7 +352,39 @@ export async function selectMachines(db: Db, f: MachineFilter = {}): Promise<Mac
     if (f.serials.length === 0) return [];
     q = q.where('serial', '=', sql<string>`any(${[...f.serials]}::text[])`);
   }
+  if (f.after !== undefined)
+    q = q.where(
+      sql<boolean>`(site_code, serial) > (select m.site_code, m.serial from mining_machines m where m.serial = ${f.after})`,
+    );
+  if (f.limit !== undefined) q = q.limit(f.limit);
   return (await q.execute()).map(toMachineRow);
+}
+
+export async function machineExists(db: Db, serial: string): Promise<boolean> {
+  const r = await miningDb(db)
+    .selectFrom('mining_machines')
+    .select('serial')
+    .where('serial', '=', serial)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Machines shipped and installed by a day at a site (or all) and of a model (or all), from the running totals. */
+export async function machineCounts(
+  db: Db,
+  f: { site?: string | undefined; productId?: string | undefined; on: Day },
+): Promise<{ shipped: number; installed: number }> {
+  let q = miningDb(db)
+    .selectFrom('mining_fleet_days')
+    .select([
+      sql<bigint>`coalesce(sum(shipped), 0)::int8`.as('shipped'),
+      sql<bigint>`coalesce(sum(installed), 0)::int8`.as('installed'),
+    ])
+    .where('day', '<=', f.on);
+  if (f.site) q = q.where('site_code', '=', f.site);
+  if (f.productId) q = q.where('product_id', '=', f.productId);
+  const r = await q.executeTakeFirstOrThrow();
+  return { shipped: Number(r.shipped), installed: Number(r.installed) };
 }
 
 export async function countSerialsWithPrefix(db: Db, prefix: string): Promise<number> {
@@ -336,46 +396,41 @@ export async function countSerialsWithPrefix(db: Db, prefix: string): Promise<nu
   return Number(r.n);
 }
 
-export interface MachineGroup {
+/** A site and model's machines shipped and installed on one day: the fleet's running totals. */
+export interface FleetDay {
   site: string;
   productId: string;
-  shippedOn: Day;
-  installedOn: Day | null;
-  machines: number;
-  /** Sums over the group's machines. */
+  /** Nominal TH/s and W of one machine of the model, as deployed. */
   ths: number;
   watts: number;
+  day: Day;
+  shipped: number;
+  installed: number;
 }
 
-/** Machines summed by site, model and the days they shipped and were installed: few rows, whatever the fleet's size. */
-export async function machineGroups(
-  db: Db,
-  f: { site?: string | undefined; shippedBy?: Day },
-): Promise<MachineGroup[]> {
+/**
+ * The days up to `to` on which machines shipped to or were installed at a site (or any), by site
+ * and model, oldest first: a few rows per deployment, whatever the fleet's size.
+ */
+export async function fleetDays(db: Db, f: { site?: string | undefined; to: Day }): Promise<FleetDay[]> {
   let q = miningDb(db)
-    .selectFrom('mining_machines')
-    .select([
-      'site_code',
-      'product_id',
-      'shipped_on',
-      'installed_on',
-      sql<bigint>`count(*)::int8`.as('n'),
-      sql<number>`sum(ths)::float8`.as('ths'),
-      sql<bigint>`sum(watts)::int8`.as('watts'),
-    ])
-    .groupBy(['site_code', 'product_id', 'shipped_on', 'installed_on'])
+    .selectFrom('mining_fleet_days')
+    .select(['site_code', 'product_id', 'ths', 'watts', 'day', 'shipped', 'installed'])
+    .where('day', '<=', f.to)
+    .orderBy('day')
     .orderBy('site_code')
-    .orderBy('product_id');
+    .orderBy('product_id')
+    .orderBy('ths')
+    .orderBy('watts');
   if (f.site) q = q.where('site_code', '=', f.site);
-  if (f.shippedBy) q = q.where('shipped_on', '<=', f.shippedBy);
   return (await q.execute()).map((r) => ({
     site: r.site_code,
     productId: r.product_id,
-    shippedOn: r.shipped_on,
-    installedOn: r.installed_on,
-    machines: Number(r.n),
     ths: r.ths,
-    watts: Number(r.watts),
+    watts: r.watts,
+    day: r.day,
+    shipped: r.shipped,
+    installed: r.installed,
   }));
 }
 
@@ -389,21 +444,23 @@ export interface InstalledModel {
 }
 
 export async function installedModels(db: Db, day: Day): Promise<InstalledModel[]> {
+  // A machine is installed on or after the day it shipped, so the installations up to the day are
+  // the machines shipped and installed by it.
   const rows = await miningDb(db)
-    .selectFrom('mining_machines')
+    .selectFrom('mining_fleet_days')
     .select([
       'site_code',
       'product_id',
       'ths',
       'watts',
-      sql<bigint>`count(*)::int8`.as('n'),
-      sql<string>`min(serial)`.as('first_serial'),
+      sql<bigint>`sum(installed)::int8`.as('n'),
+      sql<string>`min(first_installed_serial)`.as('first_serial'),
     ])
-    .where('shipped_on', '<=', day)
-    .where('installed_on', '<=', day)
+    .where('day', '<=', day)
     .groupBy(['site_code', 'product_id', 'ths', 'watts'])
+    .having(sql<boolean>`sum(installed) > 0`)
     .orderBy('site_code')
-    .orderBy(sql`min(serial)`)
+    .orderBy(sql`min(first_installed_serial)`)
     .execute();
   return rows.map((r) => ({
     site: r.site_code,
@@ -444,8 +501,9 @@ export async function installedMachinesKnownAs(
 
 export async function firstInstalledOn(db: Db): Promise<Day | null> {
   const r = await miningDb(db)
-    .selectFrom('mining_machines')
-    .select((eb) => eb.fn.min('installed_on').as('first'))
+    .selectFrom('mining_fleet_days')
+    .select((eb) => eb.fn.min('day').as('first'))
+    .where('installed', '>', 0)
     .executeTakeFirstOrThrow();
   return r.first ?? null;
 }
@@ -453,8 +511,8 @@ export async function firstInstalledOn(db: Db): Promise<Day | null> {
 /** Nominal W of the machines deployed at a site (in transit or installed). */
 export async function deployedWatts(db: Db, site: string): Promise<number> {
   const r = await miningDb(db)
-    .selectFrom('mining_machines')
-    .select(sql<bigint>`coalesce(sum(watts), 0)::int8`.as('w'))
+    .selectFrom('mining_fleet_days')
+    .select(sql<bigint>`coalesce(sum(shipped::int8 * watts), 0)::int8`.as('w'))
     .where('site_code', '=', site)
     .executeTakeFirstOrThrow();
   return Number(r.w);
@@ -477,9 +535,13 @@ export async function existingSerialsOrMacs(
     .execute();
 }
 
-export async function selectDeployments(db: Db, site?: string) {
-  let q = miningDb(db).selectFrom('mining_deployments').selectAll().orderBy('id');
-  if (site) q = q.where('site_code', '=', site);
+export async function selectDeployments(
+  db: Db,
+  f: { site?: string | undefined; after?: number | undefined; limit: number },
+) {
+  let q = miningDb(db).selectFrom('mining_deployments').selectAll().orderBy('id').limit(f.limit);
+  if (f.site) q = q.where('site_code', '=', f.site);
+  if (f.after !== undefined) q = q.where('id', '>', f.after);
   return (await q.execute()).map((r) => ({
     id: r.id,
     site: r.site_code,
@@ -609,8 +671,10 @@ export async function insertCurtailment(
     .execute();
 }
 
-export async function selectCurtailments(db: Db) {
-  const rows = await miningDb(db).selectFrom('mining_curtailments').selectAll().orderBy('event_id').execute();
+export async function selectCurtailments(db: Db, f: { after?: bigint | undefined; limit: number }) {
+  let q = miningDb(db).selectFrom('mining_curtailments').selectAll().orderBy('event_id').limit(f.limit);
+  if (f.after !== undefined) q = q.where('event_id', '>', f.after);
+  const rows = await q.execute();
   return rows.map((r) => ({
     eventId: r.event_id,
     adviceDay: r.advice_day,

@@ -5,7 +5,7 @@ import { parseHashrate, TH_PER_PH } from '../kernel/hashrate.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { allocationStatus } from './allocation.js';
 import { fleetMachines } from './fleet-link.js';
-import { hashrateByDay } from './hashrate.js';
+import { type HashrateDay, hashrateByDay } from './hashrate.js';
 import { checkTarget, type TargetProgress, targetProgress } from './model.js';
 import { recordMining } from './projections.js';
 import type { NewTargetInput } from './schemas.js';
@@ -76,10 +76,16 @@ export interface MiningStatus {
   };
 }
 
-export async function miningStatus(ctx: AppContext, on?: Day): Promise<MiningStatus> {
+/** `read`: the day's hashrate when the caller has read it already (the quarter's figures). */
+export async function miningStatus(
+  ctx: AppContext,
+  on?: Day,
+  read: { hashrate?: HashrateDay } = {},
+): Promise<MiningStatus> {
   const today = todayUtc(ctx.clock.now());
   const day = on ?? today;
-  const [hashrate] = await hashrateByDay(ctx, { from: day, to: day });
+  const hashrate =
+    read.hashrate?.day === day ? read.hashrate : (await hashrateByDay(ctx, { from: day, to: day }))[0];
   const sites = await store.selectSites(ctx.db);
   const live = day >= today ? await liveThsBySite(ctx) : undefined;
   const rows = hashrate!.sites.map((s) => {

@@ -6,6 +6,7 @@ import {
   addQuarters,
   type Day,
   firstDayOfQuarter,
+  lastDayOfQuarter,
   type Quarter,
   quarterMonths,
   quartersOfYear,
@@ -14,9 +15,7 @@ import {
 import { TH_PER_PH } from '../kernel/hashrate.js';
 import { recorder } from '../ledger/events.js';
 import { nextNumber } from '../ledger/ledger.js';
-import { listDeployments } from '../mining/deployments.js';
-import { listSites } from '../mining/sites.js';
-import { miningStatus } from '../mining/targets.js';
+import { unitsShipped } from '../mining/deployments.js';
 import { listBuilds } from '../supply/service.js';
 import type { ReportingEvent } from './events.js';
 import {
@@ -28,8 +27,11 @@ import {
   periodEnd,
 } from './guidance-model.js';
 import type { GuidanceLine } from './model.js';
-import type { SalesReader } from './service.js';
+import type { MiningReader, SalesReader } from './service.js';
 import { selectGuidance } from './store.js';
+
+/** The report's figures read once per report: a quarter's sales, self-mining's sites and status. */
+type Readers = { sales: SalesReader; mining: MiningReader };
 
 const recordReporting = recorder<ReportingEvent>();
 
@@ -68,7 +70,7 @@ function quartersSoFar(period: string, today: Day): Quarter[] {
 /** What the books say of a guided metric over its period so far, and where its records are listed. */
 async function actualOf(
   ctx: AppContext,
-  sales: SalesReader,
+  { sales, mining }: Readers,
   g: Guidance,
   today: Day,
 ): Promise<{ actual: number | null; source: string | string[] }> {
@@ -138,8 +140,8 @@ async function actualOf(
     }
     case 'self-mining-ph': {
       const end = periodEnd(g.period) < today ? periodEnd(g.period) : today;
-      if ((await listSites(ctx)).length === 0) return { actual: null, source: '/api/mining/sites' };
-      const status = await miningStatus(ctx, end);
+      if ((await mining.sites()).length === 0) return { actual: null, source: '/api/mining/sites' };
+      const status = await mining.status(end);
       return {
         actual: status.measuredPh ?? status.installedThs / TH_PER_PH,
         source: `/api/mining/status?on=${end}`,
@@ -150,9 +152,8 @@ async function actualOf(
       const built = (await listBuilds(ctx))
         .filter((b) => months.has(b.month))
         .reduce((s, b) => s + b.units, 0);
-      const shipped = (await listDeployments(ctx))
-        .filter((d) => months.has(d.shippedOn.slice(0, 7)))
-        .reduce((s, d) => s + d.units, 0);
+      let shipped = 0;
+      for (const q of quarters) shipped += await unitsShipped(ctx, firstDayOfQuarter(q), lastDayOfQuarter(q));
       return {
         actual: built > 0 ? (shipped / built) * 100 : null,
         source: ['/api/supply/builds', '/api/mining/deployments'],
@@ -161,8 +162,8 @@ async function actualOf(
   }
 }
 
-async function line(ctx: AppContext, sales: SalesReader, g: Guidance, today: Day): Promise<GuidanceLine> {
-  const { actual, source } = await actualOf(ctx, sales, g, today);
+async function line(ctx: AppContext, readers: Readers, g: Guidance, today: Day): Promise<GuidanceLine> {
+  const { actual, source } = await actualOf(ctx, readers, g, today);
   return {
     ...g,
     metricName: GUIDANCE_METRICS[g.metric],
@@ -173,14 +174,14 @@ async function line(ctx: AppContext, sales: SalesReader, g: Guidance, today: Day
 }
 
 /** Guidance given with this quarter's results, and guidance given earlier about this quarter or its year. */
-export async function guidanceForReport(ctx: AppContext, sales: SalesReader, quarter: Quarter, today: Day) {
+export async function guidanceForReport(ctx: AppContext, readers: Readers, quarter: Quarter, today: Day) {
   const year = String(yearOf(quarter));
   const all = await selectGuidance(ctx.db, { givenWith: quarter, periods: [quarter, year] });
   const given = all.filter((g) => g.givenWith === quarter);
   const about = all.filter((g) => g.givenWith < quarter && (g.period === quarter || g.period === year));
   return {
-    givenWithThisQuarter: await Promise.all(given.map((g) => line(ctx, sales, g, today))),
-    aboutThisQuarter: await Promise.all(about.map((g) => line(ctx, sales, g, today))),
+    givenWithThisQuarter: await Promise.all(given.map((g) => line(ctx, readers, g, today))),
+    aboutThisQuarter: await Promise.all(about.map((g) => line(ctx, readers, g, today))),
     source: `/api/reports/guidance?givenWith=${quarter}`,
   };
 }

@@ -12,11 +12,9 @@ import {
   quarterMonths,
 } from '../kernel/calendar.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
-import { listDeployments } from '../mining/deployments.js';
+import { unitsShipped } from '../mining/deployments.js';
 import { earningsByMonth } from '../mining/earnings.js';
 import { costPerBtcCents, luck } from '../mining/model.js';
-import { listSites } from '../mining/sites.js';
-import { miningStatus } from '../mining/targets.js';
 import {
   listBuilds,
   listDesigns,
@@ -34,16 +32,11 @@ import {
   type SupplySection,
   type TreasurySection,
 } from './model.js';
-import type { SalesReader } from './service.js';
+import type { MiningReader, SalesReader } from './service.js';
 
-/** Machines shipped to self-mining sites in the quarter, by model. */
-async function selfMiningShipped(ctx: AppContext, quarter: Quarter): Promise<number> {
-  const from = firstDayOfQuarter(quarter);
-  const to = lastDayOfQuarter(quarter);
-  return (await listDeployments(ctx))
-    .filter((d) => d.shippedOn >= from && d.shippedOn <= to)
-    .reduce((s, d) => s + d.units, 0);
-}
+/** Machines shipped to self-mining sites in the quarter. */
+const selfMiningShipped = (ctx: AppContext, quarter: Quarter): Promise<number> =>
+  unitsShipped(ctx, firstDayOfQuarter(quarter), lastDayOfQuarter(quarter));
 
 async function builtIn(ctx: AppContext, quarter: Quarter) {
   const months = quarterMonths(quarter);
@@ -145,15 +138,16 @@ export async function supplySection(
 }
 
 export async function selfMiningSection(
+  mining: MiningReader,
   ctx: AppContext,
   quarter: Quarter,
 ): Promise<Section<SelfMiningSection>> {
-  const sites = await listSites(ctx);
+  const sites = await mining.sites();
   if (sites.length === 0) return { available: false, reason: 'No self-mining sites are recorded.' };
   const months = quarterMonths(quarter);
   const end = lastDayOfQuarter(quarter);
   const [status, earnings, shipped, builds] = await Promise.all([
-    miningStatus(ctx, end),
+    mining.status(end),
     earningsByMonth(ctx, { from: months[0], to: months[2] }),
     selfMiningShipped(ctx, quarter),
     builtIn(ctx, quarter),

@@ -17,6 +17,10 @@ import {
   yearOf,
 } from '../kernel/calendar.js';
 import { marketOn } from '../market/service.js';
+import type { SiteView } from '../mining/sites.js';
+import { listSites } from '../mining/sites.js';
+import type { MiningStatus } from '../mining/targets.js';
+import { miningStatus } from '../mining/targets.js';
 import type { SalesQuarter } from '../sales/figures.js';
 import { listContracts, salesQuarter } from '../sales/service.js';
 import { guidanceForReport } from './guidance.js';
@@ -56,19 +60,44 @@ function salesReader(ctx: AppContext) {
 }
 export type SalesReader = ReturnType<typeof salesReader>;
 
+/**
+ * Self-mining's sites and its status on a day, read once per report however many sections use
+ * them (the self-mining section and the guidance both ask for the status at the quarter's end).
+ */
+function miningReader(ctx: AppContext) {
+  const statuses = new Map<Day, Promise<MiningStatus>>();
+  let sites: Promise<SiteView[]> | undefined;
+  return {
+    sites: () => {
+      sites ??= listSites(ctx);
+      return sites;
+    },
+    status: (day: Day) => {
+      let found = statuses.get(day);
+      if (!found) {
+        found = miningStatus(ctx, day);
+        statuses.set(day, found);
+      }
+      return found;
+    },
+  };
+}
+export type MiningReader = ReturnType<typeof miningReader>;
+
 export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
   const today = dayOf(ctx.clock.now());
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
   const sales = salesReader(ctx);
+  const mining = miningReader(ctx);
   const [machines, orderBook, aiChips, supply, selfMining, treasury, guidance, series] = await Promise.all([
     machinesSection(ctx, sales, quarter, today),
     orderBookSection(ctx, sales, quarter),
     aiChipsSection(ctx, sales, quarter),
     supplySection(ctx, sales, quarter),
-    selfMiningSection(ctx, quarter),
+    selfMiningSection(mining, ctx, quarter),
     treasurySection(ctx, quarter),
-    guidanceForReport(ctx, sales, quarter, today),
+    guidanceForReport(ctx, { sales, mining }, quarter, today),
     seriesAround(sales, quarter, today),
   ]);
   return {

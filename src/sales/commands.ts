@@ -15,7 +15,7 @@ import { REGIONS } from './model.js';
 import {
   Cancellation,
   ContractFilter,
-  CustomerFilter,
+  CustomerPage,
   Delivery,
   NewContract,
   NewCustomer,
@@ -156,16 +156,17 @@ export function registerSalesCommands(program: Command): void {
       .command('list')
       .description('List customers')
       .option('--region <region>')
-      .option('--country <code>'),
+      .option('--country <code>')
+      .option('--after <id>', 'only customers after this id: the next page')
+      .option('--limit <n>', 'customers per page (1-5000)', '500'),
     { role: 'viewer' },
     async (app, opts) => {
-      const list = await listCustomers(
-        app,
-        parseInput(CustomerFilter, pickOptions(opts, ['region', 'country'])),
-      );
+      const q = parseInput(CustomerPage, pickOptions(opts, ['region', 'country', 'after', 'limit']));
+      const list = await listCustomers(app, q);
+      const more = list.length === q.limit ? `\nmore: --after ${list.at(-1)!.id}` : '';
       return {
         json: list,
-        text: table(list as unknown as Record<string, unknown>[], ['id', 'name', 'country', 'region']),
+        text: table(list as unknown as Record<string, unknown>[], ['id', 'name', 'country', 'region']) + more,
       };
     },
   );

@@ -1,5 +1,6 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { ruleBroken } from '../kernel/errors.js';
+import type { PageAfter } from '../kernel/paging.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { type CustomerAdded, SALES_EVENT } from './events.js';
 import type { Customer } from './model.js';
@@ -34,5 +35,8 @@ export async function addCustomer(
   );
 }
 
-export const listCustomers = (ctx: AppContext, filter: { region?: string; country?: string } = {}) =>
-  selectCustomers(ctx.db, filter);
+/** Customers in id order; a page of them when `limit` is given. */
+export const listCustomers = (
+  ctx: AppContext,
+  filter: { region?: string | undefined; country?: string | undefined } & PageAfter = {},
+) => selectCustomers(ctx.db, filter);

@@ -16,7 +16,7 @@ import {
   ById,
   Cancellation,
   ContractFilter,
-  CustomerFilter,
+  CustomerPage,
   Delivery,
   EntryFilter,
   NewContract,
@@ -59,7 +59,12 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/sales/customers',
     {
       config: read,
-      schema: { tags, summary: 'List customers', querystring: CustomerFilter, response: { 200: Customers } },
+      schema: {
+        tags,
+        summary: 'List customers, a page at a time',
+        querystring: CustomerPage,
+        response: { 200: Customers },
+      },
     },
     async (req) => listCustomers(ctx, req.query),
   );

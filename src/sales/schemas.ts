@@ -18,6 +18,7 @@ import {
   zWhole,
 } from '../kernel/fields.js';
 import { parseUsd } from '../kernel/money.js';
+import { pageAfter } from '../kernel/paging.js';
 import { CONTRACT_KINDS, REGIONS } from './model.js';
 
 export { day, month, quarter };
@@ -168,6 +169,7 @@ export const CustomerFilter = z
     country: zText.trim().max(60).toUpperCase().optional(),
   })
   .strict();
+export const CustomerPage = CustomerFilter.extend(pageAfter('customers')).strict();
 
 export const ContractFilter = z
   .object({

@@ -6,6 +6,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { Day, Month, Quarter } from '../kernel/calendar.js';
+import type { PageAfter } from '../kernel/paging.js';
 import {
   type ContractKind,
   type Customer,
@@ -227,11 +228,13 @@ export async function customersById(db: Db, ids: readonly number[]): Promise<Map
 
 export async function selectCustomers(
   db: Db,
-  filter: { region?: string | undefined; country?: string | undefined },
+  filter: { region?: string | undefined; country?: string | undefined } & PageAfter,
 ): Promise<Customer[]> {
   let q = sales(db).selectFrom('sales_customers').selectAll().orderBy('id');
   if (filter.region) q = q.where('region', '=', filter.region);
   if (filter.country) q = q.where('country', '=', filter.country);
+  if (filter.after !== undefined) q = q.where('id', '>', BigInt(filter.after));
+  if (filter.limit !== undefined) q = q.limit(filter.limit);
   return (await q.execute()).map(toCustomer);
 }
 

@@ -14,8 +14,8 @@ import {
   RecommendQuery,
   SelfMiningShare,
   WaferOrderCancel,
-  WaferOrderFilter,
   WaferOrderOut,
+  WaferOrderPage,
   WaferOrderReceived,
 } from './schemas.js';
 import {
@@ -118,38 +118,43 @@ export function registerSupplyCommands(program: Command): void {
     order
       .command('list')
       .description('List wafer orders')
-      .option('--status <status>', 'placed | out | received | cancelled'),
+      .option('--status <status>', 'placed | out | received | cancelled')
+      .option('--after <id>', 'only orders after this id: the next page')
+      .option('--limit <n>', 'orders per page (1-5000)', '500'),
     { role: 'viewer' },
     async (app, opts) => {
-      const all = await listWaferOrders(app, parseInput(WaferOrderFilter, pickOptions(opts, ['status'])));
+      const q = parseInput(WaferOrderPage, pickOptions(opts, ['status', 'after', 'limit']));
+      const all = await listWaferOrders(app, q);
+      const more = all.length === q.limit ? `\nmore: --after ${all.at(-1)!.id}` : '';
       return {
         json: all,
-        text: table(
-          all.map((o) => ({
-            order: `#${o.id}`,
-            design: o.design.name,
-            foundry: o.foundry.name,
-            agreement: `#${o.agreementId}`,
-            wafers: o.wafers,
-            placed: o.placedMonth,
-            out: o.outMonth,
-            status: o.cancelled ? `cancelled ${o.cancelled.month}` : o.status,
-            'dies expected': o.expectedDies,
-            'chips received': o.chipsReceived ?? '',
-          })),
-          [
-            'order',
-            'design',
-            'foundry',
-            'agreement',
-            'wafers',
-            'placed',
-            'out',
-            'status',
-            'dies expected',
-            'chips received',
-          ],
-        ),
+        text:
+          table(
+            all.map((o) => ({
+              order: `#${o.id}`,
+              design: o.design.name,
+              foundry: o.foundry.name,
+              agreement: `#${o.agreementId}`,
+              wafers: o.wafers,
+              placed: o.placedMonth,
+              out: o.outMonth,
+              status: o.cancelled ? `cancelled ${o.cancelled.month}` : o.status,
+              'dies expected': o.expectedDies,
+              'chips received': o.chipsReceived ?? '',
+            })),
+            [
+              'order',
+              'design',
+              'foundry',
+              'agreement',
+              'wafers',
+              'placed',
+              'out',
+              'status',
+              'dies expected',
+              'chips received',
+            ],
+          ) + more,
       };
     },
   );

@@ -37,8 +37,8 @@ import {
   RecommendQuery,
   SelfMiningShare,
   WaferOrderCancel,
-  WaferOrderFilter,
   WaferOrderOut,
+  WaferOrderPage,
   WaferOrderReceived,
 } from './schemas.js';
 import {
@@ -162,8 +162,8 @@ export function registerSupplyRoutes(app: HttpApp, ctx: AppContext): void {
       config: read,
       schema: {
         tags,
-        summary: 'Wafer orders',
-        querystring: WaferOrderFilter,
+        summary: 'Wafer orders, a page at a time',
+        querystring: WaferOrderPage,
         response: { 200: WaferOrders },
       },
     },

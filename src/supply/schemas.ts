@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { zAmount, zCode, zDecimal, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
+import { pageAfter } from '../kernel/paging.js';
 import { WAFER_ORDER_STATUSES } from './plan.js';
 import { YIELD_SHAPES } from './yield.js';
 
@@ -104,6 +105,7 @@ export const WaferOrderReceived = z
   .strict();
 
 export const WaferOrderFilter = z.object({ status: z.enum(WAFER_ORDER_STATUSES).optional() }).strict();
+export const WaferOrderPage = WaferOrderFilter.extend(pageAfter('wafer orders')).strict();
 
 export const WaferOrderCancel = z
   .object({

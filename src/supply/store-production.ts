@@ -1,6 +1,7 @@
 /** The supply module's SQL for wafer orders, builds, assembly capacity and self-mining's share. */
 import type { Db } from '../db/db.js';
 import type { Month } from '../kernel/calendar.js';
+import type { PageAfter } from '../kernel/paging.js';
 import type { BuildRecord, WaferOrderStatus } from './plan.js';
 import { type SupplyTables, t, type WaferOrder } from './store.js';
 
@@ -116,10 +117,12 @@ const toOrder = (r: OrderRow): WaferOrder => ({
 
 export async function selectWaferOrders(
   db: Db,
-  filter: { status?: WaferOrderStatus } = {},
+  filter: { status?: WaferOrderStatus | undefined } & PageAfter = {},
 ): Promise<WaferOrder[]> {
   let q = t(db).selectFrom('supply_wafer_orders').selectAll().orderBy('id');
   if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.after !== undefined) q = q.where('id', '>', BigInt(filter.after));
+  if (filter.limit !== undefined) q = q.limit(filter.limit);
   return (await q.execute()).map(toOrder);
 }
 

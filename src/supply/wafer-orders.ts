@@ -5,6 +5,7 @@ import { refuseIfMonthClosed } from '../books/guard.js';
 import type { Db } from '../db/db.js';
 import type { Month } from '../kernel/calendar.js';
 import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
+import type { PageAfter } from '../kernel/paging.js';
 import type { PayloadOf } from '../ledger/events.js';
 import { nextNumber } from '../ledger/ledger.js';
 import type {
@@ -237,9 +238,10 @@ async function orderNamer(ctx: AppContext) {
 
 const named = async <T extends store.WaferOrder>(ctx: AppContext, order: T) => (await orderNamer(ctx))(order);
 
+/** Wafer orders in id order; a page of them when `limit` is given. */
 export async function listWaferOrders(
   ctx: AppContext,
-  filter: { status?: store.WaferOrder['status'] } = {},
+  filter: { status?: store.WaferOrder['status'] | undefined } & PageAfter = {},
 ): Promise<ListedWaferOrder[]> {
   const [orders, name] = await Promise.all([production.selectWaferOrders(ctx.db, filter), orderNamer(ctx)]);
   return orders.map(name);

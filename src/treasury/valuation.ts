@@ -14,7 +14,7 @@ import type { Cents } from '../kernel/money.js';
 import { marketOn, requireMarketOn } from '../market/service.js';
 import { miningCostUpTo } from '../mining/costs.js';
 import { costBasisOfHeld, markToMarket, type Valuation } from './model.js';
-import { balancesOn, listMovements } from './service.js';
+import { type Balances, balancesOn, listMovements } from './service.js';
 import * as store from './store.js';
 
 export interface TreasuryValuation extends Valuation {
@@ -46,9 +46,15 @@ export async function valueTreasury(ctx: AppContext, day: Day): Promise<Treasury
   return valueAt(ctx, day, market.btcUsd, market.day);
 }
 
-async function valueAt(ctx: AppContext, day: Day, btcUsd: Cents, marketDay: Day): Promise<TreasuryValuation> {
+async function valueAt(
+  ctx: AppContext,
+  day: Day,
+  btcUsd: Cents,
+  marketDay: Day,
+  read: { balances?: Balances } = {},
+): Promise<TreasuryValuation> {
   const [balances, mined, cost] = await Promise.all([
-    balancesOn(ctx, day),
+    read.balances ?? balancesOn(ctx, day),
     store.minedUpTo(ctx.db, day),
     miningCostUpTo(ctx, day),
   ]);
@@ -97,7 +103,8 @@ export async function treasuryQuarter(ctx: AppContext, quarter: Quarter): Promis
     );
   const balances = await balancesOn(ctx, end);
   const market = await marketOn(ctx, end);
-  const valuation = market ? await valueAt(ctx, end, market.btcUsd, market.day) : undefined;
+  // The valuation rests on the same balances: handed down rather than read again.
+  const valuation = market ? await valueAt(ctx, end, market.btcUsd, market.day, { balances }) : undefined;
   const payouts = await listMovements(ctx, { from, to: end, source: 'payout', limit: 1_000_000 });
   const sales = await listMovements(ctx, { from, to: end, source: 'sale', flagged: true, limit: 1_000_000 });
   const range = `from=${from}&to=${end}`;

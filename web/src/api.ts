@@ -85,6 +85,24 @@ export async function api<T>(path: string, opts: CallOptions = {}): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * Every item of a list the API gives a page at a time (`after` the last id, `limit` per page): read
+ * page by page until one comes back short.
+ */
+export async function apiPages<T extends { id: number }>(
+  path: string,
+  opts: CallOptions = {},
+  limit = 500,
+): Promise<T[]> {
+  const out: T[] = [];
+  const sep = path.includes('?') ? '&' : '?';
+  for (;;) {
+    const page = await api<T[]>(`${path}${sep}${query({ limit, after: out.at(-1)?.id }).slice(1)}`, opts);
+    out.push(...page);
+    if (page.length < limit) return out;
+  }
+}
+
 /** The raw answer, for downloads (the report's PDF). */
 export async function download(path: string): Promise<Blob> {
   const res = await send(path, {});

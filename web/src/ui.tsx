@@ -11,7 +11,7 @@ import {
   useState,
 } from 'react';
 import { afterFieldName } from '../../src/kernel/errors.js';
-import { ApiError, api, newKey } from './api.js';
+import { ApiError, api, apiPages, newKey } from './api.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -21,7 +21,8 @@ export interface Loaded<T> {
 }
 
 /** GET a path (null: nothing yet); `everyMs` re-reads it for live pages, keeping the last answer shown. */
-export function useApi<T>(path: string | null, opts: { everyMs?: number } = {}): Loaded<T> {
+/** `pages`: the path lists items a page at a time by id; every page is read (apiPages). */
+export function useApi<T>(path: string | null, opts: { everyMs?: number; pages?: boolean } = {}): Loaded<T> {
   const [state, setState] = useState<{ path: string | null; data?: T; error?: ApiError; loading: boolean }>({
     path,
     loading: path !== null,
@@ -32,7 +33,10 @@ export function useApi<T>(path: string | null, opts: { everyMs?: number } = {}):
     if (path === null) return;
     const abort = new AbortController();
     setState((s) => ({ ...s, path, loading: true, ...(s.path !== path ? { data: undefined } : {}) }));
-    api<T>(path, { signal: abort.signal }).then(
+    const read = opts.pages
+      ? (apiPages(path, { signal: abort.signal }) as Promise<T>)
+      : api<T>(path, { signal: abort.signal });
+    read.then(
       (data) => setState({ path, data, loading: false }),
       (error: unknown) => {
         if ((error as Error).name === 'AbortError') return;

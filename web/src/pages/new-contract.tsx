@@ -41,7 +41,7 @@ export function NewContractPage() {
   // Kept here, so that a customer added above is the one the contract is for.
   const [customerId, setCustomerId] = useState('');
   const products = useApi<Product[]>('/api/catalog/products');
-  const customers = useApi<Customer[]>('/api/sales/customers');
+  const customers = useApi<Customer[]>('/api/sales/customers', { pages: true });
   return (
     <>
       <div className="page-head">

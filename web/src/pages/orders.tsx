@@ -64,7 +64,7 @@ function OrderBook() {
   };
   const offset = Number(params.get('offset') ?? 0) || 0;
   const list = useApi<ContractList>(`/api/sales/contracts${query({ ...filter, limit: PAGE, offset })}`);
-  const customers = useApi<Customer[]>('/api/sales/customers');
+  const customers = useApi<Customer[]>('/api/sales/customers', { pages: true });
   const figures = useApi<SalesQuarter>(`/api/sales/quarters/${quarter}`);
   const set = (changes: Record<string, string | number>) => {
     const next = new URLSearchParams(location.search);

@@ -11,7 +11,7 @@ import type { WaferOrder } from '../replies.js';
 import { DataTable, ErrorText, Field, Section, useApi, useSubmit } from '../ui.js';
 
 export function WaferOrders({ onChange }: { onChange: () => void }) {
-  const orders = useApi<WaferOrder[]>('/api/supply/wafer-orders');
+  const orders = useApi<WaferOrder[]>('/api/supply/wafer-orders', { pages: true });
   const changed = () => {
     orders.reload();
     onChange();
