@@ -161,7 +161,7 @@ describe('the fleet running totals', () => {
   it('is what the migration computes from the machines of an older database', async () => {
     const kept = await rowsOf(app);
     const migration = readFileSync(
-      join(import.meta.dirname, '../db/migrations/0630_mining_fleet_days.sql'),
+      join(import.meta.dirname, '../db/migrations/0650_mining_fleet_days.sql'),
       'utf8',
     );
     const backfill = migration.slice(
