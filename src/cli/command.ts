@@ -185,7 +185,11 @@ const CHUNK = 64 * 1024;
  * A listing row by row: with --json the same text `toWireJson(rows, 2)` would give, without ever
  * holding the rows or the text; else its table, laid out from its first rows.
  */
-async function printListing(l: CliListing['listing'], asJson: boolean, runtime: CliRuntime): Promise<void> {
+export async function printListing(
+  l: CliListing['listing'],
+  asJson: boolean,
+  runtime: CliRuntime,
+): Promise<void> {
   let pending = '';
   const put = async (text: string) => {
     pending += text;
