@@ -6,6 +6,7 @@ import { MinerClient } from '../fleet/protocol/client.js';
 import type { FleetSettings } from '../fleet/settings.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import type { Projections } from '../ledger/ledger.js';
+import { tableCatalog } from '../ledger/tables.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { HashforgeModule } from './module.js';
@@ -47,7 +48,12 @@ export async function openContext(config: Config, opts: RootOptions): Promise<Op
       : target;
     const [database, projections] = await Promise.all([openDatabase(reach), loadProjections(opts.modules)]);
     if (!served) await migrate(database.db);
-    const ctx = assembleContext(config, { db: database.db, projections, ...opts });
+    const ctx = assembleContext(config, {
+      db: database.db,
+      projections,
+      tables: tableCatalog(opts.modules),
+      ...opts,
+    });
     return {
       ctx,
       database,
@@ -65,7 +71,13 @@ export async function openContext(config: Config, opts: RootOptions): Promise<Op
 /** The context around an open database: what tests and benches, which open their own, call. */
 export function assembleContext(
   config: Config,
-  parts: { db: AppContext['db']; projections: Projections; clock?: Clock; log?: Logger },
+  parts: {
+    db: AppContext['db'];
+    projections: Projections;
+    tables: AppContext['tables'];
+    clock?: Clock;
+    log?: Logger;
+  },
 ): AppContext {
   return {
     db: parts.db,
@@ -74,6 +86,7 @@ export function assembleContext(
     projections: parts.projections,
     config,
     miners: newMinerClient(config.fleet),
+    tables: parts.tables,
   };
 }
 

@@ -3,6 +3,17 @@ import type { HashforgeModule } from '../app/module.js';
 export const salesModule: HashforgeModule = {
   name: 'sales',
   projections: async () => (await import('./projections.js')).salesProjections,
+  derivedTables: [
+    'sales_customers',
+    'sales_contracts',
+    'sales_lines',
+    'sales_tranches',
+    'sales_entries',
+    'sales_rollup_lines',
+    'sales_rollup_money',
+    'sales_rollup_schedule',
+    'sales_deliveries',
+  ],
   routes: async () => (await import('./routes.js')).registerSalesRoutes,
   commands: {
     entries: [{ name: 'sales', description: 'The order book: customers, contracts, payments, deliveries' }],
