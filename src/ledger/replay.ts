@@ -2,39 +2,65 @@ import { sql } from 'kysely';
 import { eventFromRow } from './events.js';
 import { inTransaction, type LedgerContext, project } from './ledger.js';
 
+export interface ReplayOptions {
+  /** Events read, written and projected per transaction. */
+  batch?: number;
+  /** Only events up to this id (a snapshot's last); all by default. */
+  through?: bigint;
+  /** Called after each batch with how many events it held. */
+  onEvents?: (count: number) => void;
+}
+
 /**
  * Rebuilds every module table of `target` (an empty, migrated database) from `source`'s events, in
  * order, through the same projections that wrote them the first time. Proves the tables are derived.
+ * Each batch's events go in first, as stored (their ids too), then are projected one by one; the
+ * numbers they took restore the counters, and the events' id sequence is moved past the last, so
+ * the rebuilt database takes new writes.
  */
 export async function replayInto(
-  source: LedgerContext,
-  target: LedgerContext,
-  batch = 1000,
+  source: Pick<LedgerContext, 'db'>,
+  target: Pick<LedgerContext, 'db' | 'projections'>,
+  opts: ReplayOptions = {},
 ): Promise<number> {
+  const batch = opts.batch ?? 1000;
   let after = 0n;
   let count = 0;
   for (;;) {
-    const rows = await source.db
-      .selectFrom('events')
-      .selectAll()
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(batch)
-      .execute();
-    if (rows.length === 0) return count;
+    let query = source.db.selectFrom('events').selectAll().where('id', '>', after);
+    if (opts.through !== undefined) query = query.where('id', '<=', opts.through);
+    const rows = await query.orderBy('id').limit(batch).execute();
+    if (rows.length === 0) break;
     await inTransaction(target.db, async (tx) => {
+      const counters: Record<string, number> = {};
       for (const row of rows) {
-        await sql`insert into events (id, recorded_at, actor, kind, stream, version, payload, counters)
-          overriding system value values (${row.id}, ${row.recorded_at}, ${row.actor}, ${row.kind}, ${row.stream},
-          ${row.version}, ${JSON.stringify(row.payload)}, ${JSON.stringify(row.counters)})`.execute(tx);
         for (const [name, value] of Object.entries(row.counters)) {
-          await sql`insert into counters (name, value) values (${name}, ${value})
-            on conflict (name) do update set value = greatest(counters.value, excluded.value)`.execute(tx);
+          counters[name] = Math.max(counters[name] ?? 0, value);
         }
-        await project(target.projections, tx, eventFromRow(row));
       }
+      // One statement for the batch, its rows as one JSON document: the projections after it may
+      // refer to any of these events.
+      const json = JSON.stringify(
+        rows.map((r) => ({ ...r, id: String(r.id), recorded_at: r.recorded_at.toISOString() })),
+      );
+      await sql`insert into events (id, recorded_at, actor, kind, stream, version, payload, counters)
+        overriding system value
+        select id, recorded_at, actor, kind, stream, version, payload, counters
+        from jsonb_to_recordset(${json}::jsonb) as x(id int8, recorded_at timestamptz, actor text, kind text,
+          stream text, version int4, payload jsonb, counters jsonb)
+        order by id`.execute(tx);
+      for (const [name, value] of Object.entries(counters)) {
+        await sql`insert into counters (name, value) values (${name}, ${value})
+          on conflict (name) do update set value = greatest(counters.value, excluded.value)`.execute(tx);
+      }
+      for (const row of rows) await project(target.projections, tx, eventFromRow(row));
     });
     after = rows.at(-1)!.id;
     count += rows.length;
+    opts.onEvents?.(rows.length);
   }
+  await sql`select setval(pg_get_serial_sequence('events', 'id'), max(id)) from events having max(id) is not null`.execute(
+    target.db,
+  );
+  return count;
 }
