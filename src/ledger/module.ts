@@ -14,7 +14,10 @@ export const ledgerModule: HashforgeModule = {
   },
   routes: async () => (await import('./routes.js')).registerLedgerRoutes,
   commands: {
-    entries: [{ name: 'audit', description: 'List the history of writes: who did what and when' }],
+    entries: [
+      { name: 'audit', description: 'List the history of writes: who did what and when' },
+      { name: 'ledger', description: 'Check the tables against the events, or rebuild a database from them' },
+    ],
     register: async () => (await import('./commands.js')).registerLedgerCommands,
   },
 };
