@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { type DatabaseTarget, type OpenDatabase, openDatabase } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
+import { migrateAsOwner } from '../db/roles.js';
 import { SOCKET_PORT } from '../db/socket-server.js';
 import { MinerClient } from '../fleet/protocol/client.js';
 import type { FleetSettings } from '../fleet/settings.js';
@@ -47,7 +48,11 @@ export async function openContext(config: Config, opts: RootOptions): Promise<Op
       ? { kind: 'socket', dir: target.dataDir, port: SOCKET_PORT }
       : target;
     const [database, projections] = await Promise.all([openDatabase(reach), loadProjections(opts.modules)]);
-    if (!served) await migrate(database.db);
+    if (reach.kind === 'server' && reach.ownerUrl) {
+      await migrateAsOwner({ ...reach, ownerUrl: reach.ownerUrl }, database.db);
+    } else if (!served) {
+      await migrate(database.db);
+    }
     const ctx = assembleContext(config, {
       db: database.db,
       projections,
