@@ -10,12 +10,17 @@ export interface CommandEntry {
 }
 
 /**
- * A table a module's projections keep, rebuilt from the events by a replay: its name, or — when
- * its primary key is a number handed out by the database itself (an identity column, which a
- * rolled-back write consumes and a replay does not) — the columns that name a row instead and
- * the columns a rebuild may number differently.
+ * A table a module's projections keep, rebuilt from the events by a replay: its name, or its name
+ * and how to compare it —
+ * `key`/`ignore`: when its primary key is a number handed out by the database itself (an identity
+ * column, which a rolled-back write consumes and a replay does not), the columns that name a row
+ * instead and the columns a rebuild may number differently;
+ * `sums`: its rows are sums of what events changed, and a row whose sums are all zero is no row
+ * (a bulk import adds a batch's movements up first, so what cancels out writes nothing).
  */
-export type DerivedTable = string | { name: string; key: readonly string[]; ignore: readonly string[] };
+export type DerivedTable =
+  | string
+  | { name: string; key?: readonly string[]; ignore?: readonly string[]; sums?: boolean };
 
 /** A module's table that is not rebuilt from the events, why, and what `ledger rebuild` does with it. */
 export interface NotDerivedTable {

@@ -11,6 +11,8 @@ export interface DeclaredTable {
   key: readonly string[];
   /** Columns a rebuild may fill differently (an identity number). */
   ignore: readonly string[];
+  /** Rows of sums: one whose sums are all zero is no row. */
+  sums?: boolean;
   /** For a table not derived from events: why, and what a rebuild does with it. */
   notDerived?: NotDerivedTable;
 }
@@ -37,7 +39,14 @@ export function tableCatalog(modules: readonly HashforgeModule[]): TableCatalog 
 function derived(module: string, t: DerivedTable): DeclaredTable {
   return typeof t === 'string'
     ? { name: t, module, derived: true, key: [], ignore: [] }
-    : { name: t.name, module, derived: true, key: t.key, ignore: t.ignore };
+    : {
+        name: t.name,
+        module,
+        derived: true,
+        key: t.key ?? [],
+        ignore: t.ignore ?? [],
+        sums: t.sums ?? false,
+      };
 }
 
 /** The tables of the current schema that no module declares; none, or one was forgotten. */

@@ -9,9 +9,10 @@ export const salesModule: HashforgeModule = {
     'sales_lines',
     'sales_tranches',
     'sales_entries',
-    'sales_rollup_lines',
-    'sales_rollup_money',
-    'sales_rollup_schedule',
+    // Sums by quarter of what each event changed: a row of zeros says nothing.
+    { name: 'sales_rollup_lines', sums: true },
+    { name: 'sales_rollup_money', sums: true },
+    { name: 'sales_rollup_schedule', sums: true },
     'sales_deliveries',
   ],
   routes: async () => (await import('./routes.js')).registerSalesRoutes,
