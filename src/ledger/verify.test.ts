@@ -49,7 +49,8 @@ async function verify(app: TestApp) {
   }
 }
 
-describe('ledger verify', () => {
+// Each test makes a second database (the scratch, or the rebuild's target): slow on a loaded machine.
+describe('ledger verify', { timeout: 120_000 }, () => {
   const apps: TestApp[] = [];
   const open = async () => {
     const app = await testApp();
@@ -122,7 +123,7 @@ describe('ledger verify', () => {
   });
 });
 
-describe('ledger rebuild', () => {
+describe('ledger rebuild', { timeout: 120_000 }, () => {
   const apps: TestApp[] = [];
   const dirs: string[] = [];
   afterAll(async () => {
