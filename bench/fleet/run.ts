@@ -28,6 +28,7 @@ import { ipToNumber, numberToIp } from '../../src/fleet/model.js';
 import { readFleetSettings } from '../../src/fleet/settings.js';
 import { sweepFleet } from '../../src/fleet/sweep.js';
 import { systemClock } from '../../src/kernel/clock.js';
+import { tableCatalog } from '../../src/ledger/tables.js';
 import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, measureFloor } from './floor.js';
@@ -137,6 +138,7 @@ async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Prom
     db: database.db,
     log: pino({ level: 'silent' }),
     projections: await loadProjections(modules),
+    tables: tableCatalog(modules),
   });
   return {
     ctx,

@@ -36,6 +36,7 @@ import { AppError } from '../../src/kernel/errors.js';
 import { toWireJson } from '../../src/kernel/json.js';
 import { formatUsd, formatUsdDecimal } from '../../src/kernel/money.js';
 import { createRandom, type Random } from '../../src/kernel/random.js';
+import { tableCatalog } from '../../src/ledger/tables.js';
 import { importMarketCsv, setSpotPrices } from '../../src/market/service.js';
 import { modules } from '../../src/modules.js';
 import { type ContractDraft, type ProductFacts, REGIONS, signContract } from '../../src/sales/model.js';
@@ -336,6 +337,7 @@ function targets(which: string): Target[] {
             db: database.db,
             log: pino({ level: 'silent' }),
             projections: await loadProjections(modules),
+            tables: tableCatalog(modules),
           }),
           clock,
         };
@@ -365,6 +367,7 @@ function targets(which: string): Target[] {
             db: database.db,
             log: pino({ level: 'silent' }),
             projections: await loadProjections(modules),
+            tables: tableCatalog(modules),
           }),
           clock,
         };

@@ -20,6 +20,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { addMonths, type Month, monthRange } from '../../src/kernel/calendar.js';
 import { SettableClock } from '../../src/kernel/clock.js';
 import { createRandom } from '../../src/kernel/random.js';
+import { tableCatalog } from '../../src/ledger/tables.js';
 import { modules } from '../../src/modules.js';
 import { importSales, listOpenTranches } from '../../src/sales/service.js';
 import { buildPlan } from '../../src/supply/plan.js';
@@ -102,6 +103,7 @@ export async function main(argv: string[]): Promise<void> {
     clock,
     log: pino({ level: 'silent' }),
     projections: await loadProjections(modules),
+    tables: tableCatalog(modules),
   });
   const actor: Actor = { id: 'bench', role: 'admin' };
   const setupStart = performance.now();

@@ -30,6 +30,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
           url: env.DATABASE_URL,
           pool: whole(env, 'HASHFORGE_DB_POOL', 8, 1, 1000),
           ...(env.HASHFORGE_DB_SCHEMA ? { schema: env.HASHFORGE_DB_SCHEMA } : {}),
+          // The tables' owner, for migrations: the application's own role cannot alter the events.
+          ...(env.HASHFORGE_MIGRATE_URL ? { ownerUrl: env.HASHFORGE_MIGRATE_URL } : {}),
         }
       : { kind: 'embedded', dataDir },
     port: whole(env, 'PORT', 3000, 0, 65_535),

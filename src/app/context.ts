@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { MinerClient } from '../fleet/protocol/client.js';
 import type { Actor, LedgerContext } from '../ledger/ledger.js';
+import type { TableCatalog } from '../ledger/tables.js';
 import type { Config } from './config.js';
 
 export type { Actor };
@@ -14,4 +15,6 @@ export interface AppContext extends LedgerContext {
   log: Logger;
   config: Config;
   miners: MinerClient;
+  /** Every module's tables, declared derived from the events or not (`ledger verify`, `rebuild`). */
+  tables: TableCatalog;
 }

@@ -1,11 +1,13 @@
 import pino, { type Logger } from 'pino';
 import { type DatabaseTarget, type OpenDatabase, openDatabase } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
+import { migrateAsOwner } from '../db/roles.js';
 import { SOCKET_PORT } from '../db/socket-server.js';
 import { MinerClient } from '../fleet/protocol/client.js';
 import type { FleetSettings } from '../fleet/settings.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import type { Projections } from '../ledger/ledger.js';
+import { tableCatalog } from '../ledger/tables.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { HashforgeModule } from './module.js';
@@ -44,8 +46,17 @@ export async function openContext(config: Config, opts: RootOptions): Promise<Op
       ? { kind: 'socket', dir: target.dataDir, port: SOCKET_PORT }
       : target;
     const [database, projections] = await Promise.all([openDatabase(reach), loadProjections(opts.modules)]);
-    if (!served) await migrate(database.db);
-    const ctx = assembleContext(config, { db: database.db, projections, ...opts });
+    if (reach.kind === 'server' && reach.ownerUrl) {
+      await migrateAsOwner({ ...reach, ownerUrl: reach.ownerUrl }, database.db);
+    } else if (!served) {
+      await migrate(database.db);
+    }
+    const ctx = assembleContext(config, {
+      db: database.db,
+      projections,
+      tables: tableCatalog(opts.modules),
+      ...opts,
+    });
     return {
       ctx,
       database,
@@ -63,7 +74,13 @@ export async function openContext(config: Config, opts: RootOptions): Promise<Op
 /** The context around an open database: what tests and benches, which open their own, call. */
 export function assembleContext(
   config: Config,
-  parts: { db: AppContext['db']; projections: Projections; clock?: Clock; log?: Logger },
+  parts: {
+    db: AppContext['db'];
+    projections: Projections;
+    tables: AppContext['tables'];
+    clock?: Clock;
+    log?: Logger;
+  },
 ): AppContext {
   return {
     db: parts.db,
@@ -72,6 +89,7 @@ export function assembleContext(
     projections: parts.projections,
     config,
     miners: newMinerClient(config.fleet),
+    tables: parts.tables,
   };
 }
 

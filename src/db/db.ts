@@ -15,7 +15,15 @@ export type Db = Kysely<CoreTables>;
 
 export type DatabaseTarget =
   | { kind: 'embedded'; dataDir: string | 'memory' }
-  | { kind: 'server'; url: string; schema?: string; pool?: number }
+  | {
+      kind: 'server';
+      /** The application's connection. */
+      url: string;
+      schema?: string;
+      pool?: number;
+      /** The owner's connection, which runs the migrations; without it `url` runs them. */
+      ownerUrl?: string;
+    }
   /** The embedded database of a running `hashforge serve`, reached through its socket. */
   | { kind: 'socket'; dir: string; port: number };
 
@@ -47,7 +55,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   }
   const { default: pg } = await import('pg');
   const db = target.kind === 'socket' ? openSocket(pg, target) : openServer(pg, target);
-  if (target.kind === 'server' && target.schema)
+  // With an owner for the migrations, the owner makes the schema: the application's role may not.
+  if (target.kind === 'server' && target.schema && !target.ownerUrl)
     await sql`create schema if not exists ${sql.id(target.schema)}`.execute(db);
   return { db, target, close: () => db.destroy() };
 }

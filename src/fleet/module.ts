@@ -3,6 +3,19 @@ import type { HashforgeModule } from '../app/module.js';
 export const fleetModule: HashforgeModule = {
   name: 'fleet',
   projections: async () => (await import('./projections.js')).fleetProjections,
+  derivedTables: [
+    'fleet_machines',
+    // Numbered by an identity column, which rolled-back writes consume: a row is its event and machine.
+    { name: 'fleet_status_changes', key: ['event_id', 'machine_id'], ignore: ['id'] },
+    'fleet_controls',
+  ],
+  // What the poller measures, written directly: far too many rows for the ledger, and pruned.
+  notDerivedTables: {
+    fleet_machine_state: { why: 'the latest poll of each machine, written by the poller', rebuild: 'copy' },
+    fleet_telemetry: { why: 'five-minute telemetry buckets, written by the poller', rebuild: 'copy' },
+    fleet_hashrate_minutes: { why: 'hashrate per site and minute, written by the poller', rebuild: 'copy' },
+    fleet_sweeps: { why: "the poller's sweeps, written by the poller", rebuild: 'copy' },
+  },
   routes: async () => (await import('./routes.js')).registerFleetRoutes,
   commands: {
     entries: [{ name: 'fleet', description: 'Self-mining machines: discovery, polling, control' }],

@@ -67,6 +67,10 @@ function erase<M>(typed: ProjectionMap<M>): Projections {
       }
       await projectOne(typed, tx, event);
     };
+    // A projection's batch form (`withBatch`, replay.ts) is kept: a replay calls it with runs of
+    // events whose kinds all map to it.
+    const batch = (typed[kind as keyof typeof typed] as { batch?: unknown }).batch;
+    if (batch) Object.assign(erased[kind], { batch });
   }
   return erased;
 }

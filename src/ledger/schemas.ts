@@ -15,3 +15,20 @@ export const AuditQuery = z
     limit: zWhole({ min: 1, max: 10_000 }).default(1000),
   })
   .strict();
+
+/** `ledger verify`: how many differences to list at most (all are counted). */
+export const VerifyOptions = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100_000).default(1000).describe('differences listed at most'),
+  })
+  .strict();
+
+/** `ledger rebuild`: where the new database goes. */
+export const RebuildOptions = z
+  .object({
+    into: z
+      .string()
+      .min(1)
+      .describe('a new directory (embedded database) or a postgres:// URL of an empty database'),
+  })
+  .strict();

@@ -3,6 +3,16 @@ import type { HashforgeModule } from '../app/module.js';
 export const miningModule: HashforgeModule = {
   name: 'mining',
   projections: async () => (await import('./projections.js')).miningProjections,
+  derivedTables: [
+    'mining_sites',
+    'mining_site_prices',
+    'mining_site_compliance',
+    'mining_deployments',
+    'mining_machines',
+    'mining_curtailment_flags',
+    'mining_targets',
+    'mining_curtailments',
+  ],
   routes: async () => (await import('./routes.js')).registerMiningRoutes,
   commands: {
     entries: [

@@ -3,6 +3,7 @@ import type { HashforgeModule } from '../app/module.js';
 export const reportingModule: HashforgeModule = {
   name: 'reporting',
   projections: async () => (await import('./projections.js')).reportingProjections,
+  derivedTables: ['reporting_guidance'],
   routes: async () => (await import('./routes.js')).registerReportingRoutes,
   commands: {
     entries: [

@@ -3,6 +3,18 @@ import type { HashforgeModule } from '../app/module.js';
 export const salesModule: HashforgeModule = {
   name: 'sales',
   projections: async () => (await import('./projections.js')).salesProjections,
+  derivedTables: [
+    'sales_customers',
+    'sales_contracts',
+    'sales_lines',
+    'sales_tranches',
+    'sales_entries',
+    // Sums by quarter of what each event changed: a row of zeros says nothing.
+    { name: 'sales_rollup_lines', sums: true },
+    { name: 'sales_rollup_money', sums: true },
+    { name: 'sales_rollup_schedule', sums: true },
+    'sales_deliveries',
+  ],
   routes: async () => (await import('./routes.js')).registerSalesRoutes,
   commands: {
     entries: [{ name: 'sales', description: 'The order book: customers, contracts, payments, deliveries' }],

@@ -13,6 +13,7 @@ import type { Db } from '../db/db.js';
 import { type Day, type Quarter, quarterOf } from '../kernel/calendar.js';
 import { toWireJson } from '../kernel/json.js';
 import { defineProjections, type Recorded, recorder } from '../ledger/events.js';
+import { withBatch } from '../ledger/replay.js';
 import { SALES_EVENT, type SalesEvent } from './events.js';
 import type { ContractKind, Customer } from './model.js';
 import {
@@ -235,7 +236,11 @@ export async function projectSalesEvents(
 /** Writes one of the module's events, its payload checked against its kind. */
 export const recordSales = recorder<SalesEvent>();
 
-const one = async (tx: Db, event: Recorded<SalesEvent>) => projectSalesEvents(tx, [event]);
+// A replay hands a run of events recorded together (a bulk import's) to one call, as the import did.
+const one = withBatch(
+  async (tx: Db, event: Recorded<SalesEvent>) => projectSalesEvents(tx, [event]),
+  projectSalesEvents,
+);
 
 export const salesProjections = defineProjections<SalesEvent>({
   [SALES_EVENT.customerAdded]: one,

@@ -11,6 +11,7 @@ import { type Db, dbOverPGlite, newPGlite } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
 import { SettableClock } from '../kernel/clock.js';
+import { tableCatalog } from '../ledger/tables.js';
 import { modules } from '../modules.js';
 import { cloneServerDatabase, migratedPGliteDump, newServerDatabase } from './server-clone.js';
 
@@ -45,6 +46,7 @@ export async function testApp(): Promise<TestApp> {
     ...assembleContext(testConfig, {
       db,
       projections: await projections,
+      tables: tableCatalog(modules),
       log: pino({ level: testConfig.logLevel }),
     }),
     clock: new SettableClock(),

@@ -1,0 +1,189 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createToken } from '../auth/tokens.js';
+import { addProduct, listProducts } from '../catalog/service.js';
+import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
+import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
+import { freshCliEnv, runCli } from '../testing/cli.js';
+import { type TestApp, testApp, testConfig } from '../testing/index.js';
+import { listEvents } from './audit.js';
+import { rebuildLedger } from './rebuild.js';
+import { openRebuildTarget, openScratch } from './scratch.js';
+import { verifyLedger } from './verify.js';
+
+const chip = (id: string) =>
+  ({
+    kind: 'ai-chip',
+    id,
+    name: `chip ${id}`,
+    family: 'K',
+    tier: 'low-cost',
+    tops: 1,
+    processNm: 28,
+    predecessor: null,
+    launchDate: null,
+    stage: 'development',
+  }) as const;
+
+/** A small book over several modules: products, market data, a token, a customer and a contract. */
+async function book(app: TestApp): Promise<void> {
+  app.clock.set('2020-12-20T00:00:00Z');
+  const actor = app.actor();
+  await seedCatalog(app);
+  await createToken(app, actor, { name: 'alice', role: 'finance' });
+  const customer = await addCustomer(app, actor, { name: 'C', country: 'US', region: 'north-america' });
+  const contract = await futuresContract(app, actor, customer.id);
+  await recordPayment(app, actor, contract.id, { day: '2020-11-12', amountUsd: 270_000_000n }, 'pay-1');
+  await recordDelivery(app, actor, contract.id, { day: '2020-12-01', lines: [{ lineId: 1, units: 400 }] });
+}
+
+async function verify(app: TestApp) {
+  const scratch = await openScratch(testConfig.database);
+  try {
+    return await verifyLedger(app, { db: scratch.db, projections: app.projections }, app.tables);
+  } finally {
+    await scratch.close();
+  }
+}
+
+// Each test makes a second database (the scratch, or the rebuild's target): slow on a loaded machine.
+describe('ledger verify', { timeout: 120_000 }, () => {
+  const apps: TestApp[] = [];
+  const open = async () => {
+    const app = await testApp();
+    apps.push(app);
+    return app;
+  };
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+  });
+
+  it('finds nothing on a healthy database', async () => {
+    const app = await open();
+    await book(app);
+    const report = await verify(app);
+    expect(report.differences).toEqual([]);
+    expect(report.undeclared).toEqual([]);
+    expect(report.events).toBe((await listEvents(app, { limit: 100 })).length);
+    expect(report.tables.find((t) => t.table === 'sales_contracts')).toMatchObject({ rows: 1 });
+  });
+
+  it('names a row changed by hand: table, key, column, what is stored and what the events make', async () => {
+    const app = await open();
+    await book(app);
+    await sql`update products set name = 'Tampered' where id = 'K210'`.execute(app.db);
+    await sql`update sales_contracts set paid_cents = paid_cents + 1 where id = 1`.execute(app.db);
+    await sql`insert into market_spot_prices (day, usd_per_th, source) values ('2022-01-01', 1, 'hand')`.execute(
+      app.db,
+    );
+    const report = await verify(app);
+    expect(report.differences).toEqual([
+      {
+        table: 'products',
+        key: { id: 'K210' },
+        kind: 'changed',
+        column: 'name',
+        stored: 'Tampered',
+        rebuilt: 'K210',
+      },
+      { table: 'market_spot_prices', key: { day: '2022-01-01' }, kind: 'extra' },
+      {
+        table: 'sales_contracts',
+        key: { id: 1 },
+        kind: 'changed',
+        column: 'paid_cents',
+        stored: 270_000_001,
+        rebuilt: 270_000_000,
+      },
+    ]);
+    expect(report.differenceCount).toBe(3);
+  });
+
+  describe('from the command line', () => {
+    const env = freshCliEnv();
+    const dir = mkdtempSync(join(tmpdir(), 'hf-rebuild-cli-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('verifies in JSON and rebuilds into a new directory', async () => {
+      expect((await runCli(['token', 'create', '--name', 'bob', '--role', 'viewer'], env)).status).toBe(0);
+      const ok = await runCli(['ledger', 'verify', '--json'], env);
+      expect(ok.stderr).not.toMatch(/error/);
+      expect(ok.status).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ events: 1, differenceCount: 0, undeclared: [] });
+      const rebuilt = await runCli(['ledger', 'rebuild', '--into', join(dir, 'new')], env);
+      expect(rebuilt.status).toBe(0);
+      expect(rebuilt.stdout).toMatch(/from 1 events/);
+      const again = await runCli(['ledger', 'rebuild', '--into', join(dir, 'new')], env);
+      expect(again).toMatchObject({ status: 2 });
+      expect(again.stderr).toMatch(/--into: .* is not empty/);
+    });
+  });
+});
+
+describe('ledger rebuild', { timeout: 120_000 }, () => {
+  const apps: TestApp[] = [];
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes a database that takes writes: a new id, the next number, the first answer to a repeated key', async () => {
+    const source = await testApp();
+    const target = await testApp();
+    apps.push(source, target);
+    await book(source);
+    const first = await addProduct(source, source.actor(), chip('K1'), 'key-1');
+    const report = await rebuildLedger(source, target, source.tables);
+    const lastId = (await listEvents(source, { limit: 100 })).at(-1)!.id;
+    expect(report.throughEventId).toBe(String(lastId));
+    expect(report.tables.find((t) => t.table === 'idempotency_keys')).toMatchObject({
+      filled: 'copied',
+      rows: 2,
+    });
+    expect(await listProducts(target)).toEqual(await listProducts(source));
+
+    // A repeated key returns the first answer and writes nothing.
+    expect(await addProduct(target, target.actor(), chip('K1'), 'key-1')).toEqual(first);
+    expect((await listEvents(target, { after: Number(lastId), limit: 10 })).length).toBe(0);
+    // A new write gets the next id; a new number follows the last one taken.
+    await addProduct(target, target.actor(), chip('K2'), 'key-2');
+    const [next] = await listEvents(target, { after: Number(lastId), limit: 10 });
+    expect(next).toMatchObject({ id: lastId + 1n, stream: 'product:K2' });
+    const customer = await addCustomer(target, target.actor(), {
+      name: 'D',
+      country: 'US',
+      region: 'north-america',
+    });
+    expect(customer.id).toBe(2);
+    expect((await createToken(target, target.actor(), { name: 'carol', role: 'viewer' })).info.id).toBe(2);
+
+    // And it verifies: the rebuilt tables are what its events make.
+    const check = await verify(target);
+    expect(check.differences).toEqual([]);
+  });
+
+  it('into a new directory: an embedded database, refusing one that is not empty', async () => {
+    const source = await testApp();
+    apps.push(source);
+    await book(source);
+    const dir = mkdtempSync(join(tmpdir(), 'hf-rebuild-'));
+    dirs.push(dir);
+    const into = join(dir, 'rebuilt');
+    const target = await openRebuildTarget(into);
+    try {
+      const report = await rebuildLedger(
+        source,
+        { db: target.db, projections: source.projections },
+        source.tables,
+      );
+      expect(report.events).toBeGreaterThan(5);
+    } finally {
+      await target.close();
+    }
+    await expect(openRebuildTarget(into)).rejects.toMatchObject({ code: 'ledger.rebuild-target-not-empty' });
+  });
+});
