@@ -3,6 +3,7 @@ import type { HashforgeModule } from '../app/module.js';
 export const booksModule: HashforgeModule = {
   name: 'books',
   projections: async () => (await import('./projections.js')).booksProjections,
+  derivedTables: ['books_periods'],
   routes: async () => (await import('./routes.js')).registerBooksRoutes,
   commands: {
     entries: [{ name: 'books', description: 'Closing the books: months and quarters' }],

@@ -12,6 +12,7 @@ export const miningModule: HashforgeModule = {
     'mining_curtailment_flags',
     'mining_targets',
     'mining_curtailments',
+    'mining_fleet_days',
   ],
   routes: async () => (await import('./routes.js')).registerMiningRoutes,
   commands: {
