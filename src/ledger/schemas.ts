@@ -19,16 +19,16 @@ export const AuditQuery = z
 /** `ledger verify`: how many differences to list at most (all are counted). */
 export const VerifyOptions = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100_000).default(1000).describe('differences listed at most'),
+    limit: zWhole({ min: 1, max: 100_000 }).default(1000).describe('differences listed at most'),
   })
   .strict();
 
 /** `ledger rebuild`: where the new database goes. */
 export const RebuildOptions = z
   .object({
-    into: z
-      .string()
-      .min(1)
+    into: zText
+      .trim()
+      .min(1, 'must name a new directory or a postgres:// URL')
       .describe('a new directory (embedded database) or a postgres:// URL of an empty database'),
   })
   .strict();
