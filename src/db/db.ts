@@ -97,7 +97,18 @@ function openServer(pg: Pg, target: { url: string; schema?: string; pool?: numbe
     // A per-run schema keeps test runs and benchmarks on one server from colliding.
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   });
-  return new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool: keepingIdleErrors(pool) }) });
+}
+
+/**
+ * A connection waiting idle in the pool that the server ends (a restart, a database dropped, an
+ * administrator's pg_terminate_backend) is reported on the pool; unheard, that report would stop
+ * the whole process. The pool has already discarded the connection and opens a new one when next
+ * asked, and a query in flight is told through its own promise, so nothing more is owed here.
+ */
+function keepingIdleErrors(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => {});
+  return pool;
 }
 
 /**
@@ -106,7 +117,7 @@ function openServer(pg: Pg, target: { url: string; schema?: string; pool?: numbe
  */
 function openSocket(pg: Pg, target: { dir: string; port: number }): Db {
   const pool = new pg.Pool({ host: target.dir, port: target.port, max: 1, types: serverTypes(pg) });
-  return new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool: keepingIdleErrors(pool) }) });
 }
 
 /**
