@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { LedgerContext } from './ledger.js';
+import { type PhasedProgress, silentProgress } from './progress.js';
 import { replayInto } from './replay.js';
 import { readRows, restoreSequences, tableShape, writeRows } from './rows.js';
 import type { TableCatalog } from './tables.js';
@@ -13,13 +14,7 @@ export interface RebuildReport {
 }
 
 /** What `ledger rebuild` reports as it goes: replaying the events, then copying what they don't make. */
-export interface RebuildProgress {
-  start(phase: 'replaying' | 'copying', total: number): void;
-  tick(by: number): void;
-  stop(): void;
-}
-
-const silent: RebuildProgress = { start() {}, tick() {}, stop() {} };
+export type RebuildProgress = PhasedProgress<'replaying' | 'copying'>;
 
 /**
  * Makes `target` (an empty database made by the migrations) a working copy of `source` built from
@@ -35,7 +30,7 @@ export async function rebuildLedger(
   catalog: TableCatalog,
   opts: { progress?: RebuildProgress } = {},
 ): Promise<RebuildReport> {
-  const progress = opts.progress ?? silent;
+  const progress: RebuildProgress = opts.progress ?? silentProgress;
   return source.db
     .transaction()
     .setIsolationLevel('repeatable read')

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { LedgerContext } from './ledger.js';
+import { type PhasedProgress, silentProgress } from './progress.js';
 import { replayInto } from './replay.js';
 import { compareKeys, type Row, readRows, type TableShape, tableShape } from './rows.js';
 import { type DeclaredTable, type TableCatalog, undeclaredTables } from './tables.js';
@@ -32,13 +33,7 @@ export interface VerifyReport {
 }
 
 /** What `ledger verify` reports as it goes: replaying, then comparing table by table. */
-export interface VerifyProgress {
-  start(phase: 'replaying' | 'comparing', total: number): void;
-  tick(by: number): void;
-  stop(): void;
-}
-
-const silent: VerifyProgress = { start() {}, tick() {}, stop() {} };
+export type VerifyProgress = PhasedProgress<'replaying' | 'comparing'>;
 
 /**
  * Rebuilds every derived table from the events into `scratch` (an empty database made by the same
@@ -52,7 +47,7 @@ export async function verifyLedger(
   catalog: TableCatalog,
   opts: { progress?: VerifyProgress; limit?: number } = {},
 ): Promise<VerifyReport> {
-  const progress = opts.progress ?? silent;
+  const progress: VerifyProgress = opts.progress ?? silentProgress;
   const limit = opts.limit ?? 1000;
   return source.db
     .transaction()
