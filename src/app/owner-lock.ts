@@ -26,7 +26,11 @@ export function takeOwnership(dataDir: string, command: string): () => void {
   const current = ownerOf(dataDir);
   if (current && current.pid !== process.pid) {
     const how =
-      current.command === 'serve' ? 'it is starting; try again in a moment' : 'wait for it to finish';
+      current.command !== 'serve'
+        ? 'wait for it to finish'
+        : command === 'serve'
+          ? `it already serves this data directory${current.url ? ` at ${current.url}` : ''}; stop it first`
+          : 'it is starting; try again in a moment';
     throw new AppError(
       'unavailable',
       'db.embedded-busy',

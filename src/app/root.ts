@@ -38,7 +38,13 @@ export interface RootOptions {
  */
 export async function openContext(config: Config, opts: RootOptions): Promise<OpenedContext> {
   const target = config.database;
-  const served = target.kind === 'embedded' && target.dataDir !== 'memory' && ownerOf(target.dataDir)?.socket;
+  // Every command but a second `serve` goes through a running serve: two servers on one data
+  // directory would be one too many, and the second would die with the first.
+  const served =
+    opts.command !== 'serve' &&
+    target.kind === 'embedded' &&
+    target.dataDir !== 'memory' &&
+    ownerOf(target.dataDir)?.socket;
   const owns = target.kind === 'embedded' && target.dataDir !== 'memory' && !served;
   const release = owns ? takeOwnership(target.dataDir, opts.command) : () => {};
   try {
