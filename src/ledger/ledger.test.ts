@@ -2,25 +2,12 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToken, listTokens } from '../auth/tokens.js';
 import { addProduct, listProducts, updateProduct } from '../catalog/service.js';
+import { chip } from '../catalog/test-fixtures.js';
 import { AppError } from '../kernel/errors.js';
 import { type TestApp, tableCounts, testApp } from '../testing/index.js';
 import { listEvents } from './audit.js';
 import { nextNumber, record } from './ledger.js';
 import { replayInto } from './replay.js';
-
-const chip = (id: string) =>
-  ({
-    kind: 'ai-chip',
-    id,
-    name: `chip ${id}`,
-    family: 'K',
-    tier: 'low-cost',
-    tops: 1,
-    processNm: 28,
-    predecessor: null,
-    launchDate: null,
-    stage: 'development',
-  }) as const;
 
 describe('the ledger', () => {
   const apps: TestApp[] = [];

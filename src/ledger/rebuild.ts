@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { LedgerContext } from './ledger.js';
 import { type PhasedProgress, silentProgress } from './progress.js';
-import { replayInto } from './replay.js';
+import { replaySnapshot } from './replay.js';
 import { readRows, restoreSequences, tableShape, writeRows } from './rows.js';
 import type { TableCatalog } from './tables.js';
 
@@ -31,49 +31,34 @@ export async function rebuildLedger(
   opts: { progress?: RebuildProgress } = {},
 ): Promise<RebuildReport> {
   const progress: RebuildProgress = opts.progress ?? silentProgress;
-  return source.db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (db) => {
-      const last = await db
-        .selectFrom('events')
-        .select([(eb) => eb.fn.max('id').as('id'), (eb) => eb.fn.countAll<bigint>().as('n')])
-        .executeTakeFirstOrThrow();
-      const through = last.id === null ? undefined : BigInt(last.id);
-      progress.start('replaying', Number(last.n));
-      const events = await replayInto({ db }, target, {
-        ...(through === undefined ? {} : { through }),
-        onEvents: (n) => progress.tick(n),
+  return replaySnapshot(source, target, progress, async (db, { events, throughEventId }) => {
+    const tables: RebuildReport['tables'] = [];
+    const copied = catalog.filter((t) => t.notDerived?.rebuild === 'copy');
+    progress.start('copying', copied.length);
+    for (const t of copied) {
+      const shape = await tableShape(target.db, t);
+      let rows = 0;
+      for await (const page of readRows(db, shape)) {
+        await writeRows(target.db, shape, page);
+        rows += page.length;
+      }
+      await restoreSequences(target.db, shape);
+      tables.push({ table: t.name, module: t.module, filled: 'copied', rows });
+      progress.tick(1);
+    }
+    progress.stop();
+    for (const t of catalog.filter((x) => x.derived)) {
+      const shape = await tableShape(target.db, t);
+      await restoreSequences(target.db, shape);
+      tables.push({
+        table: t.name,
+        module: t.module,
+        filled: 'replayed',
+        rows: await countRows(target, t.name),
       });
-      progress.stop();
-
-      const tables: RebuildReport['tables'] = [];
-      const copied = catalog.filter((t) => t.notDerived?.rebuild === 'copy');
-      progress.start('copying', copied.length);
-      for (const t of copied) {
-        const shape = await tableShape(target.db, t);
-        let rows = 0;
-        for await (const page of readRows(db, shape)) {
-          await writeRows(target.db, shape, page);
-          rows += page.length;
-        }
-        await restoreSequences(target.db, shape);
-        tables.push({ table: t.name, module: t.module, filled: 'copied', rows });
-        progress.tick(1);
-      }
-      progress.stop();
-      for (const t of catalog.filter((x) => x.derived)) {
-        const shape = await tableShape(target.db, t);
-        await restoreSequences(target.db, shape);
-        tables.push({
-          table: t.name,
-          module: t.module,
-          filled: 'replayed',
-          rows: await countRows(target, t.name),
-        });
-      }
-      return { throughEventId: through === undefined ? null : String(through), events, tables };
-    });
+    }
+    return { throughEventId, events, tables };
+  });
 }
 
 async function countRows(target: Pick<LedgerContext, 'db'>, table: string): Promise<number> {

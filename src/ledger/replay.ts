@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import { eventFromRow } from './events.js';
 import { inTransaction, type LedgerContext, type Projection, project, type RecordedEvent } from './ledger.js';
+import type { PhasedProgress } from './progress.js';
 
 /**
  * A projection that can also apply a run of its module's events in one call, as the module's bulk
@@ -105,4 +106,41 @@ async function projectRuns(
     else await project(projections, tx, first);
     i = end;
   }
+}
+
+/** What a snapshot replay went through: how many events, up to which id (null: none). */
+export interface Replayed {
+  events: number;
+  throughEventId: string | null;
+}
+
+/**
+ * Replays every event of `source` into `target` (an empty, migrated database), reading the source
+ * in one repeatable-read snapshot, then runs `after` in that same snapshot, so that what it reads
+ * of the source (to compare, or to copy) is what the replay saw: writes arriving meanwhile are
+ * neither counted nor missed. Verify and rebuild both start this way.
+ */
+export async function replaySnapshot<R>(
+  source: Pick<LedgerContext, 'db'>,
+  target: Pick<LedgerContext, 'db' | 'projections'>,
+  progress: PhasedProgress<'replaying'>,
+  after: (db: Db, replayed: Replayed) => Promise<R>,
+): Promise<R> {
+  return source.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (db) => {
+      const last = await db
+        .selectFrom('events')
+        .select([(eb) => eb.fn.max('id').as('id'), (eb) => eb.fn.countAll<bigint>().as('n')])
+        .executeTakeFirstOrThrow();
+      const through = last.id === null ? undefined : BigInt(last.id);
+      progress.start('replaying', Number(last.n));
+      const events = await replayInto({ db }, target, {
+        ...(through === undefined ? {} : { through }),
+        onEvents: (n) => progress.tick(n),
+      });
+      progress.stop();
+      return after(db, { events, throughEventId: through === undefined ? null : String(through) });
+    });
 }

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../auth/tokens.js';
 import { addProduct, listProducts } from '../catalog/service.js';
+import { chip } from '../catalog/test-fixtures.js';
 import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
 import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
 import { freshCliEnv, runCli } from '../testing/cli.js';
@@ -13,20 +14,6 @@ import { listEvents } from './audit.js';
 import { rebuildLedger } from './rebuild.js';
 import { openRebuildTarget, openScratch } from './scratch.js';
 import { verifyLedger } from './verify.js';
-
-const chip = (id: string) =>
-  ({
-    kind: 'ai-chip',
-    id,
-    name: `chip ${id}`,
-    family: 'K',
-    tier: 'low-cost',
-    tops: 1,
-    processNm: 28,
-    predecessor: null,
-    launchDate: null,
-    stage: 'development',
-  }) as const;
 
 /** A small book over several modules: products, market data, a token, a customer and a contract. */
 async function book(app: TestApp): Promise<void> {

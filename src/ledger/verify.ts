@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { LedgerContext } from './ledger.js';
 import { type PhasedProgress, silentProgress } from './progress.js';
-import { replayInto } from './replay.js';
+import { replaySnapshot } from './replay.js';
 import { compareKeys, type Row, readRows, type TableShape, tableShape } from './rows.js';
 import { type DeclaredTable, type TableCatalog, undeclaredTables } from './tables.js';
 
@@ -49,57 +49,42 @@ export async function verifyLedger(
 ): Promise<VerifyReport> {
   const progress: VerifyProgress = opts.progress ?? silentProgress;
   const limit = opts.limit ?? 1000;
-  return source.db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (db) => {
-      const last = await db
-        .selectFrom('events')
-        .select([(eb) => eb.fn.max('id').as('id'), (eb) => eb.fn.countAll<bigint>().as('n')])
-        .executeTakeFirstOrThrow();
-      const through = last.id === null ? undefined : BigInt(last.id);
-      progress.start('replaying', Number(last.n));
-      const events = await replayInto({ db }, scratch, {
-        ...(through === undefined ? {} : { through }),
-        onEvents: (n) => progress.tick(n),
-      });
-      progress.stop();
-
-      const derived = catalog.filter((t) => t.derived);
-      const differences: Difference[] = [];
-      let differenceCount = 0;
-      const tables: VerifyReport['tables'] = [];
-      progress.start(
-        'comparing',
-        await rowCount(
-          db,
-          derived.map((t) => t.name),
-        ),
-      );
-      for (const t of derived) {
-        const shape = await tableShape(db, t);
-        let rows = 0;
-        let found = 0;
-        for await (const d of compareTable(db, scratch.db, shape, t, (n) => {
-          rows += n;
-          progress.tick(n);
-        })) {
-          found += 1;
-          if (differences.length < limit) differences.push(d);
-        }
-        differenceCount += found;
-        tables.push({ table: t.name, module: t.module, rows, differences: found });
+  return replaySnapshot(source, scratch, progress, async (db, { events, throughEventId }) => {
+    const derived = catalog.filter((t) => t.derived);
+    const differences: Difference[] = [];
+    let differenceCount = 0;
+    const tables: VerifyReport['tables'] = [];
+    progress.start(
+      'comparing',
+      await rowCount(
+        db,
+        derived.map((t) => t.name),
+      ),
+    );
+    for (const t of derived) {
+      const shape = await tableShape(db, t);
+      let rows = 0;
+      let found = 0;
+      for await (const d of compareTable(db, scratch.db, shape, t, (n) => {
+        rows += n;
+        progress.tick(n);
+      })) {
+        found += 1;
+        if (differences.length < limit) differences.push(d);
       }
-      progress.stop();
-      return {
-        throughEventId: through === undefined ? null : String(through),
-        events,
-        tables,
-        differences,
-        differenceCount,
-        undeclared: await undeclaredTables(db, catalog),
-      };
-    });
+      differenceCount += found;
+      tables.push({ table: t.name, module: t.module, rows, differences: found });
+    }
+    progress.stop();
+    return {
+      throughEventId,
+      events,
+      tables,
+      differences,
+      differenceCount,
+      undeclared: await undeclaredTables(db, catalog),
+    };
+  });
 }
 
 async function rowCount(db: Db, tables: readonly string[]): Promise<number> {
