@@ -40,7 +40,7 @@ export function registerBooksCommands(program: Command): void {
   );
   defineAction(
     books.command('periods').description('Periods closed or reopened'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app) => {
       const periods = await listPeriods(app);
       return {
