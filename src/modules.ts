@@ -7,6 +7,7 @@ import { fleetModule } from './fleet/module.js';
 import { ledgerModule } from './ledger/module.js';
 import { marketModule } from './market/module.js';
 import { miningModule } from './mining/module.js';
+import { planningModule } from './planning/module.js';
 import { reportingModule } from './reporting/module.js';
 import { salesModule } from './sales/module.js';
 import { supplyModule } from './supply/module.js';
@@ -29,4 +30,5 @@ export const modules: readonly HashforgeModule[] = [
   treasuryModule,
   reportingModule,
   booksModule,
+  planningModule,
 ];

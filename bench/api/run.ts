@@ -13,8 +13,7 @@
  * --data-dir keeps the loaded demo between runs (the first run loads it, ~20 s); without it the
  * demo is loaded into memory each time.
  */
-import { execFileSync, fork } from 'node:child_process';
-import os from 'node:os';
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +25,7 @@ import {
   lastDayOfQuarter,
   quarterMonths,
 } from '../../src/kernel/calendar.js';
+import { baseline } from '../baseline.js';
 import type { LoopReading, ParentMessage, ServerReady } from './server.js';
 
 const ROUTE_P95_MS = 200;
@@ -211,16 +211,6 @@ parentPort.on('message', () => { stop = true; });
   parentPort.postMessage({ worst, count });
 })();
 `;
-
-function baseline(): string {
-  const t = performance.now();
-  execFileSync(process.execPath, ['-e', '']);
-  const nodeMs = performance.now() - t;
-  return `baseline: \`node -e ''\` ${Math.round(nodeMs)} ms; load average ${os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(', ')} on ${os.cpus().length} cores`;
-}
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({

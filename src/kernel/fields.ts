@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { FIRST_YEAR, LAST_YEAR, parseDay, parseMonth, parseQuarter } from './calendar.js';
 import { AppError } from './errors.js';
+import { parseUsd } from './money.js';
 import './zod-messages.js';
 
 // --- text ---------------------------------------------------------------------------------------
@@ -119,6 +120,23 @@ export function zId(rules: Pick<NumberRules, 'message' | 'tooSmall'> = {}) {
 export const zAmount = z.union([zText, z.number()], {
   error: (issue) =>
     issue.input === undefined ? 'is required' : 'must be an amount, as a number or as text such as "1234.56"',
+});
+
+/** US dollars as a decimal string ("45.50", "$1,234.56") or a number; read exactly, in whole cents. */
+export const zUsd = zAmount.transform((value, ctx) => {
+  try {
+    return parseUsd(value, 'amount', { wholeCents: true });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        error.code === 'invalid.fraction-of-cent'
+          ? 'has a fraction of a cent; amounts are in whole cents, such as 1234.56'
+          : 'must be an amount of US dollars such as 1234.56 or "$1,234.56"',
+    });
+    return z.NEVER;
+  }
 });
 
 // --- calendar -----------------------------------------------------------------------------------

@@ -62,8 +62,16 @@ function withSources(f: PeriodFigures, period: string, quarters: Quarter[]) {
 export type SalesQuarter = ReturnType<typeof withSources> & { quarter: Quarter };
 
 export async function salesQuarter(ctx: AppContext, quarter: Quarter): Promise<SalesQuarter> {
+  return (await salesQuarters(ctx, [quarter]))[0]!;
+}
+
+/** Several quarters' figures from one read of the rollups. */
+export async function salesQuarters(ctx: AppContext, quarters: readonly Quarter[]): Promise<SalesQuarter[]> {
   const rollups = await readRollups(ctx.db);
-  return { quarter, ...withSources(quarterFigures(rollups, quarter), quarter, [quarter]) };
+  return quarters.map((quarter) => ({
+    quarter,
+    ...withSources(quarterFigures(rollups, quarter), quarter, [quarter]),
+  }));
 }
 
 export async function salesYear(ctx: AppContext, year: number) {

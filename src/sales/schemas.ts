@@ -15,6 +15,7 @@ import {
   zId,
   zPeriod,
   zText,
+  zUsd,
   zWhole,
 } from '../kernel/fields.js';
 import { parseUsd } from '../kernel/money.js';
@@ -25,22 +26,7 @@ export { day, month, quarter };
 
 const quarterOrYear = zPeriod('must be a quarter such as 2020Q4 or a year such as 2020');
 
-/** Dollars as a decimal string ("45.50", "$1,234.56") or a number; read exactly, in whole cents. */
-const usd = zAmount.transform((value, ctx) => {
-  try {
-    return parseUsd(value, 'amount', { wholeCents: true });
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        error.code === 'invalid.fraction-of-cent'
-          ? 'has a fraction of a cent; amounts are in whole cents, such as 1234.56'
-          : 'must be an amount of US dollars such as 1234.56 or "$1,234.56"',
-    });
-    return z.NEVER;
-  }
-});
+const usd = zUsd;
 
 const id = zId();
 const units = zWhole({

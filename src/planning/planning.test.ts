@@ -1,0 +1,102 @@
+/**
+ * Scenarios through the API on a real database: saved with their inputs, refused with the field
+ * named and nothing saved, run twice to the same figures, streamed with progress.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCatalogAndMarket } from '../mining/test-fixtures.js';
+import { addCustomer } from '../sales/service.js';
+import { futuresContract } from '../sales/test-fixtures.js';
+import { type TestServer, tableCounts, testServer } from '../testing/index.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await testServer();
+  const actor = s.app.actor();
+  s.app.clock.set('2021-12-31T12:00:00Z');
+  await seedCatalogAndMarket(s.app, actor, '2017-01-01', '2021-12-31');
+  const customer = await addCustomer(s.app, actor, { name: 'C', country: 'US', region: 'north-america' });
+  await futuresContract(s.app, actor, customer.id);
+}, 180_000);
+afterAll(async () => s?.close());
+
+const scenario = { name: 'BTC halves', asOf: '2020-12-31', horizonMonths: 12, paths: 300, seed: 42 };
+
+describe('a scenario', { timeout: 120_000 }, () => {
+  it('is saved by finance, and runs to the same figures every time', async () => {
+    const saved = await s.call('POST', '/api/planning/scenarios', {
+      role: 'finance',
+      body: { ...scenario, shocks: [{ month: '2021-06', changePct: -50 }] },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.body.inputs).toMatchObject({ seed: 42, paths: 300, price: { model: 'gbm' } });
+    const url = `/api/planning/scenarios/${saved.body.id}/results`;
+    const first = await s.call('GET', url, { role: 'viewer' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect((await s.call('GET', url, { role: 'viewer' })).body).toEqual(first.body);
+    const r = first.body;
+    expect(r.months).toHaveLength(12);
+    expect(r.start).toMatchObject({ booksQuarter: '2020Q4' });
+    expect(r.calibration.volatilityPctYear).toBeGreaterThan(30);
+    for (const m of r.bands.revenue.months) {
+      expect(BigInt(m.p5) <= BigInt(m.p50) && BigInt(m.p50) <= BigInt(m.p95)).toBe(true);
+    }
+    // The shock halves the price in June on every path: June's median is below May's.
+    const price = r.bands.btcPriceUsd.months;
+    expect(Number(price[5].p50)).toBeLessThan(Number(price[4].p50));
+    expect(r.deterministic.map((c: { name: string }) => c.name)).toEqual([
+      'base',
+      'BTC halves',
+      'BTC doubles',
+    ]);
+    const [base, halves, doubles] = r.deterministic;
+    expect(BigInt(halves.revenueCents) <= BigInt(base.revenueCents)).toBe(true);
+    expect(BigInt(doubles.revenueCents) >= BigInt(base.revenueCents)).toBe(true);
+    // 2021 has happened by the clock: each of its quarters is placed among the paths.
+    expect(r.backtest.map((b: { quarter: string }) => b.quarter)).toContain('2021Q4');
+    const price2021Q4 = r.backtest.find(
+      (b: { quarter: string; figure: string }) => b.quarter === '2021Q4' && b.figure === 'btcPriceUsd',
+    );
+    expect(Number(price2021Q4.actual)).toBeGreaterThan(40_000);
+  });
+
+  it('streams progress before its result', async () => {
+    const saved = await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, paths: 1200 } });
+    const res = await fetch(`${s.url}/api/planning/scenarios/${saved.body.id}/results?stream=true`, {
+      headers: { authorization: `Bearer ${await s.token('viewer')}` },
+    });
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    const text = await res.text();
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.progress).map((l) => l.progress.done)).toEqual([500, 1000, 1200]);
+    expect(lines.at(-1).result.months).toHaveLength(12);
+  });
+
+  it.each([
+    [{ horizonMonths: 0 }, 'horizonMonths'],
+    [{ horizonMonths: 61 }, 'horizonMonths'],
+    [{ paths: 100_001 }, 'paths'],
+    [{ price: { model: 'gbm', volatilityPctYear: 501 } }, 'price.volatilityPctYear'],
+    [{ price: { model: 'gbm', volatilityPctYear: -1 } }, 'price.volatilityPctYear'],
+    [{ shocks: [{ month: '2022-06', changePct: -50 }] }, 'shocks.0.month'],
+    [{ asOf: '2010-01-31' }, 'asOf'],
+    [{ price: { model: 'path', pricesUsd: [30000] } }, 'price.pricesUsd'],
+  ])('refuses %j naming %s, saving nothing', async (change, field) => {
+    const before = await tableCounts(s.app);
+    const r = await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, ...change } });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(r.body.error.field).toBe(field);
+    expect(await tableCounts(s.app)).toEqual(before);
+  });
+
+  it('may be saved by finance or admin only, and read by anyone', async () => {
+    expect((await s.call('POST', '/api/planning/scenarios', { role: 'viewer', body: scenario })).status).toBe(
+      403,
+    );
+    expect((await s.call('GET', '/api/planning/scenarios', { role: 'viewer' })).status).toBe(200);
+    expect((await s.call('GET', '/api/planning/scenarios/999', { role: 'viewer' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Planning's use cases: save a scenario (its inputs and seed, checked), list and read them, and run
+ * one — the distribution of the company's figures month by month, the deterministic cases side by
+ * side, and, for a past as-of date, the back-test against what happened.
+ */
+import type { Actor, AppContext } from '../app/context.js';
+import { notFound } from '../kernel/errors.js';
+import { nextNumber } from '../ledger/ledger.js';
+import { backtest } from './backtest.js';
+import { recordPlanning } from './projections.js';
+import { bandsView, caseView, DETERMINISTIC, riskView } from './results.js';
+import { draw, type Prepared, type Progress, prepare } from './run.js';
+import { checkScenario, describeCalibration, priceModelOf } from './scenario.js';
+import type { ScenarioInput } from './schemas.js';
+import { findScenario, type SavedScenario, selectScenarios } from './store.js';
+
+export async function saveScenario(
+  ctx: AppContext,
+  actor: Actor,
+  inputs: ScenarioInput,
+  idempotencyKey?: string,
+): Promise<SavedScenario> {
+  checkScenario(inputs);
+  // Refused here, before anything is saved, if the market or the books cannot carry the scenario.
+  await prepare(ctx, inputs);
+  return recordPlanning(
+    ctx,
+    { actor, kind: 'planning.scenario-saved', stream: 'planning-scenarios', idempotencyKey, request: inputs },
+    async (tx) => ({ scenarioId: await nextNumber(tx, 'planning-scenario'), inputs }),
+    async (tx, e) => (await findScenario(tx, e.payload.scenarioId))!,
+  );
+}
+
+export const listScenarios = (ctx: AppContext) => selectScenarios(ctx.db);
+
+export async function getScenario(ctx: AppContext, id: number): Promise<SavedScenario> {
+  const s = await findScenario(ctx.db, id);
+  if (!s) throw notFound('scenario', id, 'id');
+  return s;
+}
+
+/** Runs a saved scenario: the same inputs and seed give the same figures every time. */
+export async function runScenario(ctx: AppContext, id: number, progress?: Progress) {
+  const scenario = await getScenario(ctx, id);
+  return { scenario, ...(await runInputs(ctx, scenario.inputs, progress)) };
+}
+
+export async function runInputs(ctx: AppContext, inputs: ScenarioInput, progress?: Progress) {
+  checkScenario(inputs);
+  const prepared = await prepare(ctx, inputs);
+  const drawn = await draw(prepared, { progress });
+  return {
+    months: prepared.months,
+    calibration: describeCalibration(prepared.calibration),
+    start: startView(prepared),
+    bands: bandsView(drawn, prepared.months),
+    risk: riskView(drawn, inputs.cashFloorUsd ?? 0n),
+    deterministic: await deterministicCases(prepared),
+    backtest: await backtest(ctx, drawn, prepared.months),
+  };
+}
+
+async function deterministicCases(p: Prepared) {
+  const model = priceModelOf({ ...p.input, price: { model: 'gbm', volatilityPctYear: 0 } }, p.calibration);
+  const cases = [];
+  for (const c of DETERMINISTIC)
+    cases.push(caseView(c.name, await draw(p, { model, shocks: c.shocks, paths: 1 })));
+  return cases;
+}
+
+function startView(p: Prepared) {
+  const s = p.start;
+  return {
+    booksQuarter: p.basis.quarter,
+    backlogCents: p.basis.backlogCents,
+    contractLiabilitiesCents: BigInt(s.liabilitiesCents),
+    bookingsPerMonthCents: BigInt(s.bookingsCentsPerMonth),
+    bookingsElasticity: s.elasticity,
+    elasticityFitted: p.basis.elasticityFitted,
+    depositShare: s.depositShare,
+    lockedUsdPerTh: s.lockedUsdPerTh,
+    costPerThUsd: s.costPerThUsd,
+    selfMiningTh: s.selfMining.installedTh,
+    selfMiningAddThPerMonth: s.selfMining.addThPerMonth,
+    energyUsdPerThDay: s.selfMining.energyUsdPerThDay,
+    btcHeldSats: BigInt(s.treasury.btcSats),
+    usdCashCents: BigInt(s.treasury.usdCents),
+  };
+}
