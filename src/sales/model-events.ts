@@ -140,7 +140,7 @@ export interface ContractFigures {
   liabilityCents: Cents;
   /** Earned and not yet paid. */
   receivableCents: Cents;
-  /** What the customer may still pay: the rest of the price, or what is due for goods delivered. */
+  /** What the customer may still pay: the rest of the price (of what is not cancelled) and any deposit forfeited, less what was paid; never below 0. */
   owedCents: Cents;
   status: ContractStatus;
 }
@@ -172,6 +172,8 @@ export function contractFigures(s: ContractState): ContractFigures {
   const earned = earnedOf(s);
   const cancelledValue = cancelledValueOf(s);
   const balance = s.paid - s.refunded - earned - s.forfeited;
+  // Below zero once a cancellation leaves more prepaid than the goods kept: a refund is due.
+  const owed = s.value - cancelledValue + s.forfeited - (s.paid - s.refunded);
   const sum = (f: (l: LineState) => number) => s.lines.reduce((acc, l) => acc + f(l), 0);
   const units = sum((l) => l.line.units);
   const deliveredUnits = sum((l) => l.delivered);
@@ -205,7 +207,7 @@ export function contractFigures(s: ContractState): ContractFigures {
     forfeitedDepositCents: s.forfeited,
     liabilityCents: balance > 0n ? balance : 0n,
     receivableCents: balance < 0n ? -balance : 0n,
-    owedCents: s.value - cancelledValue + s.forfeited - (s.paid - s.refunded),
+    owedCents: owed > 0n ? owed : 0n,
     status,
   };
 }
