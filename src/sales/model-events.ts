@@ -1,6 +1,7 @@
 /**
- * What happens to a contract after signing: payments, refunds, deliveries, cancellation of the
- * undelivered remainder, rescheduling of tranches. `applyEvent` checks one event against the
+ * What happens to a contract after signing: payments, refunds, deliveries, cancellation of a
+ * part or of all that is undelivered (model-cancel.ts), rescheduling of tranches, corrections of
+ * a payment (model-adjust.ts); the state they act on is in model-state.ts. `applyEvent` checks one event against the
  * contract's state and returns the new state and what the event did (its effect, which is
  * recorded with it); `foldContract` replays a contract's events; `contractFigures` reads the
  * figures finance reports off a state. Pure: no IO, no clock.
@@ -25,7 +26,6 @@ import {
   lineEarned,
   lineOpen,
   openUnits,
-  type TrancheState,
   trancheById,
 } from './model-state.js';
 
