@@ -312,6 +312,8 @@ function wireRow(contract: number, e: ContractEvent): string {
       return toWireJson({ type: 'cancellation', contract, day: e.day });
     case 'reschedule':
       return toWireJson({ type: 'reschedule', contract, day: e.day, moves: e.moves });
+    case 'payment-adjustment':
+      throw new Error('An import file has no row for a payment adjustment, and the bench makes none.');
   }
 }
 

@@ -30,7 +30,15 @@ function eventRow(contract: string, e: ContractEvent): Row {
     case 'delivery':
       return { type: 'delivery', contract, day: e.day, lines: e.lines };
     case 'cancellation':
-      return { type: 'cancellation', contract, day: e.day, ...(e.reason ? { reason: e.reason } : {}) };
+      return {
+        type: 'cancellation',
+        contract,
+        day: e.day,
+        ...(e.reason ? { reason: e.reason } : {}),
+        ...(e.parts ? { parts: e.parts } : {}),
+      };
+    case 'payment-adjustment':
+      throw new Error('An import file has no row for a payment adjustment, and the demo makes none.');
     case 'reschedule':
       return {
         type: 'reschedule',

@@ -2,68 +2,34 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getProduct } from '../catalog/service.js';
 import { defineAction } from '../cli/command.js';
-import { parseId, parseInput, pickOptions } from '../cli/input.js';
+import { parseInput, pickOptions } from '../cli/input.js';
 import { type Progress, progress as progressBar } from '../cli/progress.js';
 import { table } from '../cli/table.js';
 import { AppError, invalid } from '../kernel/errors.js';
-import { formatHashrate } from '../kernel/hashrate.js';
-import { formatUsd } from '../kernel/money.js';
-import type { ContractView } from './contracts.js';
+import { registerContractEventCommands } from './commands-events.js';
+import { collect, contractId, describeContract, n, ths, usd } from './commands-format.js';
 import type { ImportProgress } from './import.js';
 import { detectFormat } from './import-file.js';
 import { REGIONS } from './model.js';
 import {
-  Cancellation,
   ContractFilter,
   CustomerPage,
-  Delivery,
   NewContract,
   NewCustomer,
   OpportunityQuery,
-  Payment,
   quarter as QuarterSchema,
-  Refund,
-  Reschedule,
 } from './schemas.js';
 import {
   addCustomer,
   bookContract,
-  cancelContract,
   getContract,
   importSales,
   listContracts,
   listCustomers,
   opportunityCost,
-  recordDelivery,
-  recordPayment,
-  recordRefund,
-  rescheduleTranches,
   salesQuarter,
   salesYear,
 } from './service.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-const usd = (c: bigint) => formatUsd(c);
-const ths = (n: number) => formatHashrate(n);
-const n = (x: number) => x.toLocaleString('en-US');
-
-const contractId = (text: string | undefined): number => parseId(text, 'contract');
-
-function describeContract(c: ContractView): string {
-  const f = c.figures;
-  const lines = c.lines.map((l) => {
-    const price =
-      l.price.per === 'th' ? `${usd(l.price.centsPerTh)}/TH` : `${usd(l.price.centsPerUnit)}/unit`;
-    const tranches = l.tranches.map((t) => `${t.month}: ${n(t.open)} open of ${n(t.units)}`).join(', ');
-    return `  line ${l.lineId}: ${n(l.units)} × ${l.productId} at ${price} = ${usd(l.valueCents)}; delivered ${n(l.deliveredUnits)}; ${tranches}`;
-  });
-  return [
-    `contract ${c.id} (${c.kind}, ${f.status}) for ${c.customer.name}, signed ${c.signedOn}`,
-    ...lines,
-    `  value ${usd(f.valueCents)}, paid ${usd(f.netPaidCents)}, revenue ${usd(f.revenueCents)}, backlog ${usd(f.backlogCents)}`,
-    `  contract liability ${usd(f.liabilityCents)}, receivable ${usd(f.receivableCents)}, cancelled ${usd(f.cancelledValueCents)}, deposit forfeited ${usd(f.forfeitedDepositCents)}`,
-  ].join('\n');
-}
 
 type Period = Awaited<ReturnType<typeof salesQuarter>>;
 
@@ -276,116 +242,7 @@ export function registerSalesCommands(program: Command): void {
     },
   );
 
-  const eventCommand = (name: string, description: string) =>
-    salesCmd
-      .command(name)
-      .description(description)
-      .argument('<contract>', 'contract number')
-      .requiredOption('--day <day>', 'e.g. 2021-01-15');
-
-  defineAction(
-    eventCommand('pay', 'Record a payment received')
-      .requiredOption('--amount <usd>', 'e.g. 810000.00')
-      .option('--reference <text>'),
-    { role: 'finance', options: { amountUsd: '--amount' } },
-    async (app, opts, [id]) => {
-      const input = parseInput(Payment, {
-        day: opts.day,
-        amountUsd: opts.amount,
-        ...pickOptions(opts, ['reference']),
-      });
-      const r = await recordPayment(app, app.actor, contractId(id), input, app.idempotencyKey);
-      return { json: r, text: `payment of ${usd(input.amountUsd)} recorded\n${describeContract(r)}` };
-    },
-  );
-  defineAction(
-    eventCommand('refund', 'Record a refund paid back')
-      .requiredOption('--amount <usd>')
-      .option('--reason <text>'),
-    { role: 'finance', options: { amountUsd: '--amount' } },
-    async (app, opts, [id]) => {
-      const input = parseInput(Refund, {
-        day: opts.day,
-        amountUsd: opts.amount,
-        ...pickOptions(opts, ['reason']),
-      });
-      const r = await recordRefund(app, app.actor, contractId(id), input, app.idempotencyKey);
-      return { json: r, text: `refund of ${usd(input.amountUsd)} recorded\n${describeContract(r)}` };
-    },
-  );
-  defineAction(
-    eventCommand('deliver', 'Record a delivery; it consumes the earliest open tranches').requiredOption(
-      '--line <line:units>',
-      'e.g. 1:400; repeat for more lines',
-      collect,
-      [],
-    ),
-    { role: ['sales', 'supply'], options: { lines: '--line' } },
-    async (app, opts, [id]) => {
-      const lines = (opts.line as string[]).map((l) => {
-        const [lineId, units] = l.split(':');
-        return { lineId, units };
-      });
-      const r = await recordDelivery(
-        app,
-        app.actor,
-        contractId(id),
-        parseInput(Delivery, { day: opts.day, lines }),
-        app.idempotencyKey,
-      );
-      const effect = r.effect.type === 'delivery' ? r.effect : undefined;
-      return {
-        json: r,
-        text: `delivery recorded, revenue ${usd(effect?.revenueCents ?? 0n)}\n${describeContract(r)}`,
-      };
-    },
-  );
-  defineAction(
-    eventCommand('cancel', 'Cancel what is not yet delivered').option('--reason <text>'),
-    { role: ['sales', 'finance'] },
-    async (app, opts, [id]) => {
-      const input = parseInput(Cancellation, {
-        day: opts.day,
-        ...pickOptions(opts, ['reason']),
-      });
-      const r = await cancelContract(app, app.actor, contractId(id), input, app.idempotencyKey);
-      return { json: r, text: `cancelled\n${describeContract(r)}` };
-    },
-  );
-  defineAction(
-    eventCommand('reschedule', 'Move open tranches to other months')
-      .requiredOption(
-        '--move <line.tranche=month[:units]>',
-        'e.g. 1.3=2021-06 or 1.3=2021-06:100; repeat for more',
-        collect,
-        [],
-      )
-      .option('--reason <text>'),
-    { role: ['sales', 'finance'] },
-    async (app, opts, [id]) => {
-      const moves = (opts.move as string[]).map((m) => {
-        const match = /^(\d+)\.(\d+)=([^:]+)(?::(\d+))?$/.exec(m.trim());
-        if (!match)
-          throw invalid(
-            'moves',
-            `--move must be LINE.TRANCHE=MONTH[:UNITS], such as 1.3=2021-06, got "${m}".`,
-          );
-        return {
-          lineId: match[1],
-          tranche: match[2],
-          month: match[3],
-          ...(match[4] ? { units: match[4] } : {}),
-        };
-      });
-      const input = parseInput(Reschedule, {
-        day: opts.day,
-        moves,
-        ...pickOptions(opts, ['reason']),
-      });
-      const r = await rescheduleTranches(app, app.actor, contractId(id), input, app.idempotencyKey);
-      return { json: r, text: `rescheduled\n${describeContract(r)}` };
-    },
-  );
+  registerContractEventCommands(salesCmd);
 
   defineAction(
     salesCmd.command('quarter').argument('<quarter>', 'e.g. 2020Q4').description("A quarter's figures"),

@@ -12,7 +12,13 @@ import { type Day, dayOf } from '../kernel/calendar.js';
 import { AppError, invalid, notFound } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { marketOn } from '../market/service.js';
-import { type ContractEventRecorded, type ContractSigned, KIND_OF, SALES_EVENT } from './events.js';
+import {
+  type ContractEventKind,
+  type ContractEventRecorded,
+  type ContractSigned,
+  KIND_OF,
+  SALES_EVENT,
+} from './events.js';
 import {
   type Contract,
   type ContractDraft,
@@ -239,11 +245,31 @@ export interface EventResult extends ContractView {
 }
 
 /** Records one contract event after the model accepts it. */
-export async function recordContractEvent(
+export const recordContractEvent = (
   ctx: AppContext,
   actor: Actor,
   contractId: number,
   event: ContractEvent,
+  idempotencyKey?: string,
+): Promise<EventResult> =>
+  recordOnContract(
+    ctx,
+    actor,
+    { contractId, kind: KIND_OF[event.type], request: { contractId, event } },
+    async () => event,
+    idempotencyKey,
+  );
+
+/**
+ * Records an event on a contract that `build` completes inside the write, once the contract's row
+ * is locked (an adjustment reads the payment it corrects as it then stands). `request` is what
+ * the idempotency key answers for.
+ */
+export async function recordOnContract(
+  ctx: AppContext,
+  actor: Actor,
+  on: { contractId: number; kind: ContractEventKind; request: unknown },
+  build: (tx: Db) => Promise<ContractEvent>,
   idempotencyKey?: string,
 ): Promise<EventResult> {
   let after: ContractState | undefined;
@@ -252,22 +278,23 @@ export async function recordContractEvent(
     ctx,
     {
       actor,
-      kind: KIND_OF[event.type],
-      stream: contractStream(contractId),
+      kind: on.kind,
+      stream: contractStream(on.contractId),
       idempotencyKey,
-      request: { contractId, event },
+      request: on.request,
     },
     async (tx): Promise<ContractEventRecorded> => {
-      const state = await loadContract(tx, contractId);
+      const state = await loadContract(tx, on.contractId);
+      const event = await build(tx);
       await refuseIfClosed(tx, event.day, 'day');
       const decided = decideEvent(state, event, today(ctx));
       after = decided.state;
       customer = await requireCustomer(tx, state.contract.customerId, 'customerId');
-      return { contractId, event, effect: decided.effect };
+      return { contractId: on.contractId, event, effect: decided.effect };
     },
     async (_tx, recorded) => ({
       ...contractView(after!, customer!),
-      event,
+      event: recorded.payload.event,
       effect: recorded.payload.effect,
     }),
   );
@@ -322,7 +349,7 @@ export const cancelContract = (
     ctx,
     actor,
     contractId,
-    { type: 'cancellation', day: c.day, reason: c.reason ?? null },
+    { type: 'cancellation', day: c.day, reason: c.reason ?? null, parts: c.parts ?? 'remainder' },
     key,
   );
 

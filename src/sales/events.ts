@@ -15,6 +15,7 @@ export const SALES_EVENT = {
   deliveryRecorded: 'sales.delivery-recorded',
   contractCancelled: 'sales.contract-cancelled',
   tranchesRescheduled: 'sales.tranches-rescheduled',
+  paymentAdjusted: 'sales.payment-adjusted',
   importCompleted: 'sales.import-completed',
 } as const;
 
@@ -25,6 +26,7 @@ export const KIND_OF = {
   delivery: SALES_EVENT.deliveryRecorded,
   cancellation: SALES_EVENT.contractCancelled,
   reschedule: SALES_EVENT.tranchesRescheduled,
+  'payment-adjustment': SALES_EVENT.paymentAdjusted,
 } as const satisfies Record<ContractEvent['type'], string>;
 
 /** The kinds of the events that happen to a signed contract; they share one payload. */

@@ -7,7 +7,9 @@
  *   payment       contract, day, amountUsd, reference?
  *   refund        contract, day, amountUsd, reason?
  *   delivery      contract, day, lines [{lineId, units}]
- *   cancellation  contract, day, reason?
+ *   cancellation  contract, day, reason?, parts? [{lineId?, tranche?, units?}]
+ *                 (without parts, as before parts existed: the remainder is cancelled and the
+ *                 prepayment not forfeited counts as paid back the same day)
  *   reschedule    contract, day, moves [{lineId, tranche, month, units?}], reason?
  *
  * `contract` is a number (a contract already in the book) or the ref of a contract row earlier in
@@ -126,7 +128,12 @@ function toItem(line: number, row: z.output<typeof Row>): ImportItem {
         line,
         type: 'event',
         contract: asContractRef(row.contract),
-        event: { type: 'cancellation', day: row.day, reason: row.reason ?? null },
+        event: {
+          type: 'cancellation',
+          day: row.day,
+          reason: row.reason ?? null,
+          ...(row.parts ? { parts: row.parts } : {}),
+        },
       };
     case 'reschedule':
       return {

@@ -1,6 +1,7 @@
 /**
- * What happens to a contract after signing: payments, refunds, deliveries, cancellation of the
- * undelivered remainder, rescheduling of tranches. `applyEvent` checks one event against the
+ * What happens to a contract after signing: payments, refunds, deliveries, cancellation of a
+ * part or of all that is undelivered (model-cancel.ts), rescheduling of tranches, corrections of
+ * a payment (model-adjust.ts); the state they act on is in model-state.ts. `applyEvent` checks one event against the
  * contract's state and returns the new state and what the event did (its effect, which is
  * recorded with it); `foldContract` replays a contract's events; `contractFigures` reads the
  * figures finance reports off a state. Pure: no IO, no clock.
@@ -11,17 +12,32 @@
 import { addDays, type Day, type Month, monthOf } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import { type Cents, formatUsd } from '../kernel/money.js';
+import { type Contract, contractValue, depositApplied, depositDue, lineAmount, lineTh } from './model.js';
+import { adjustPayment, type PaymentCorrected } from './model-adjust.js';
+import { type CancelPart, cancel } from './model-cancel.js';
 import {
-  type Contract,
-  type ContractLine,
-  contractValue,
-  depositApplied,
-  depositDue,
-  lineAmount,
-  lineTh,
-  lineValue,
-  type Tranche,
-} from './model.js';
+  type ContractState,
+  cancelledValueOf,
+  consumptionOrder,
+  copyLines,
+  earnedOf,
+  type LineState,
+  lineById,
+  lineEarned,
+  lineOpen,
+  openUnits,
+  trancheById,
+} from './model-state.js';
+
+export type { PaymentCorrected } from './model-adjust.js';
+export type { CancelPart } from './model-cancel.js';
+export {
+  type ContractState,
+  consumptionOrder,
+  earnedOf,
+  type LineState,
+  type TrancheState,
+} from './model-state.js';
 
 export interface TrancheMove {
   lineId: number;
@@ -35,8 +51,27 @@ export type ContractEvent =
   | { type: 'payment-received'; day: Day; amountCents: Cents; reference?: string | null | undefined }
   | { type: 'refund'; day: Day; amountCents: Cents; reason?: string | null | undefined }
   | { type: 'delivery'; day: Day; lines: { lineId: number; units: number }[] }
-  | { type: 'cancellation'; day: Day; reason?: string | null | undefined }
-  | { type: 'reschedule'; day: Day; moves: TrancheMove[]; reason?: string | null | undefined };
+  | {
+      type: 'cancellation';
+      day: Day;
+      reason?: string | null | undefined;
+      /**
+       * What is cancelled: the parts listed, or `remainder` for every unit still open. Absent in
+       * cancellations recorded before parts existed: those cancelled the remainder and paid back
+       * the prepayment not forfeited on the same day (see model-cancel.ts).
+       */
+      parts?: CancelPart[] | 'remainder' | undefined;
+    }
+  | { type: 'reschedule'; day: Day; moves: TrancheMove[]; reason?: string | null | undefined }
+  | {
+      type: 'payment-adjustment';
+      day: Day;
+      /** The payment corrected, as recorded: its event, day and amount (with earlier adjustments). */
+      corrects: PaymentCorrected;
+      /** Signed: what the payment really was minus what was recorded. */
+      amountCents: Cents;
+      reason: string;
+    };
 
 export type ContractEventType = ContractEvent['type'];
 
@@ -59,8 +94,16 @@ export type EventEffect =
       valueCents: Cents;
       forfeitedCents: Cents;
       refundedCents: Cents;
-      lines: { lineId: number; units: number; th: number; valueCents: Cents }[];
+      lines: {
+        lineId: number;
+        units: number;
+        th: number;
+        valueCents: Cents;
+        /** The tranches the units came from (absent in cancellations recorded before parts existed). */
+        tranches?: { tranche: number; month: Month; units: number }[];
+      }[];
     }
+  | { type: 'payment-adjustment'; amountCents: Cents; correctsEventId: bigint }
   | {
       type: 'reschedule';
       moves: {
@@ -72,33 +115,6 @@ export type EventEffect =
         units: number;
       }[];
     };
-
-export interface TrancheState extends Tranche {
-  delivered: number;
-  cancelled: number;
-}
-
-export interface LineState {
-  line: ContractLine;
-  delivered: number;
-  cancelled: number;
-  tranches: TrancheState[];
-}
-
-export interface ContractState {
-  contract: Contract;
-  value: Cents;
-  deposit: Cents;
-  lines: LineState[];
-  paid: Cents;
-  refunded: Cents;
-  forfeited: Cents;
-  cancelledOn: Day | null;
-  /** The day of the latest event (the signing day before any). */
-  lastDay: Day;
-  /** Each delivery's day and the revenue recognised on the contract once it was made. */
-  deliveries: { day: Day; earnedAfter: Cents }[];
-}
 
 export type ContractStatus = 'signed' | 'delivering' | 'delivered' | 'cancelled';
 
@@ -124,7 +140,7 @@ export interface ContractFigures {
   liabilityCents: Cents;
   /** Earned and not yet paid. */
   receivableCents: Cents;
-  /** What the customer may still pay: the rest of the price, or what is due for goods delivered. */
+  /** What the customer may still pay: the rest of the price (of what is not cancelled) and any deposit forfeited, less what was paid; never below 0. */
   owedCents: Cents;
   status: ContractStatus;
 }
@@ -152,28 +168,12 @@ export function openContract(contract: Contract): ContractState {
 
 // --- reading a state ----------------------------------------------------------------------------
 
-const openUnits = (t: TrancheState): number => t.units - t.delivered - t.cancelled;
-const lineOpen = (l: LineState): number => l.line.units - l.delivered - l.cancelled;
-const lineEarned = (l: LineState): Cents => lineAmount(l.line, l.delivered);
-/** Value of the cancelled units: what they would have added on top of the delivered ones. */
-const lineCancelledValue = (l: LineState): Cents =>
-  lineAmount(l.line, l.delivered + l.cancelled) - lineAmount(l.line, l.delivered);
-
-export const earnedOf = (s: ContractState): Cents => s.lines.reduce((sum, l) => sum + lineEarned(l), 0n);
-const cancelledValueOf = (s: ContractState): Cents =>
-  s.lines.reduce((sum, l) => sum + lineCancelledValue(l), 0n);
-
-/** Prepaid minus earned minus forfeited: above zero a contract liability, below a receivable. */
-const balanceOf = (s: ContractState): Cents => s.paid - s.refunded - earnedOf(s) - s.forfeited;
-
-/** Tranches in the order deliveries consume them: earliest month first, then by number. */
-export const consumptionOrder = (tranches: readonly TrancheState[]): TrancheState[] =>
-  [...tranches].sort((a, b) => (a.month === b.month ? a.tranche - b.tranche : a.month < b.month ? -1 : 1));
-
 export function contractFigures(s: ContractState): ContractFigures {
   const earned = earnedOf(s);
   const cancelledValue = cancelledValueOf(s);
   const balance = s.paid - s.refunded - earned - s.forfeited;
+  // Below zero once a cancellation leaves more prepaid than the goods kept: a refund is due.
+  const owed = s.value - cancelledValue + s.forfeited - (s.paid - s.refunded);
   const sum = (f: (l: LineState) => number) => s.lines.reduce((acc, l) => acc + f(l), 0);
   const units = sum((l) => l.line.units);
   const deliveredUnits = sum((l) => l.delivered);
@@ -207,7 +207,7 @@ export function contractFigures(s: ContractState): ContractFigures {
     forfeitedDepositCents: s.forfeited,
     liabilityCents: balance > 0n ? balance : 0n,
     receivableCents: balance < 0n ? -balance : 0n,
-    owedCents: s.value - cancelledValue + s.forfeited - (s.paid - s.refunded),
+    owedCents: owed > 0n ? owed : 0n,
     status,
   };
 }
@@ -218,8 +218,15 @@ export function contractFigures(s: ContractState): ContractFigures {
  * not cover) of every delivery due.
  */
 function paymentRequired(s: ContractState, earnedDue: Cents): Cents {
-  return s.deposit + earnedDue - depositApplied(s.deposit, earnedDue, s.value);
+  return depositInForce(s) + earnedDue - depositApplied(s.deposit, earnedDue, s.value);
 }
+
+/**
+ * The deposit the customer must have paid: the share of the goods still under contract (delivered
+ * or open), plus what was forfeited of the cancelled goods' share. Without cancellations, the deposit.
+ */
+const depositInForce = (s: ContractState): Cents =>
+  s.forfeited + depositApplied(s.deposit, s.value - cancelledValueOf(s), s.value);
 
 /** Revenue of the deliveries whose payment is overdue on `day` under on-delivery credit terms. */
 function earnedOverdue(s: ContractState, day: Day, creditDays: number): Cents {
@@ -280,15 +287,6 @@ export interface Applied {
 
 const usd = formatUsd;
 
-function lineById(s: ContractState, lineId: number, field: string): LineState {
-  const line = s.lines.find((l) => l.line.lineId === lineId);
-  if (!line) {
-    const ids = s.lines.map((l) => l.line.lineId).join(', ');
-    throw invalid(field, `Contract ${s.contract.id} has no line ${lineId}; its lines are ${ids}.`);
-  }
-  return line;
-}
-
 function positiveUnits(units: number, field: string): void {
   if (!Number.isSafeInteger(units) || units <= 0) {
     throw invalid(field, `${field} must be a whole number of units above 0, got ${units}.`);
@@ -309,9 +307,14 @@ function checkCommon(s: ContractState, event: ContractEvent): void {
     );
   }
   if (s.cancelledOn === null) return;
-  // Goods delivered before the cancellation must still be paid for; nothing else may happen.
+  // Goods delivered before the cancellation must still be paid for, prepayments not forfeited
+  // are paid back (each on its own day), a payment entered wrong is corrected; nothing else.
   const receivable = contractFigures(s).receivableCents;
-  if (event.type !== 'payment-received' || receivable === 0n) {
+  const allowed =
+    event.type === 'refund' ||
+    event.type === 'payment-adjustment' ||
+    (event.type === 'payment-received' && receivable > 0n);
+  if (!allowed) {
     throw ruleBroken(
       'sales.contract-cancelled',
       `Contract ${s.contract.id} was cancelled on ${s.cancelledOn}; no ${event.type} can be recorded on it.`,
@@ -357,6 +360,24 @@ function checkShape(event: ContractEvent): void {
       return;
     }
     case 'cancellation':
+      if (Array.isArray(event.parts)) {
+        if (event.parts.length === 0)
+          throw invalid('parts', 'A cancellation needs at least one part (a tranche or units of a line).');
+        event.parts.forEach((p, i) => {
+          if (p.units !== undefined) positiveUnits(p.units, `parts.${i}.units`);
+          if (p.tranche === undefined && p.units === undefined) {
+            throw invalid(
+              `parts.${i}.units`,
+              `parts.${i} must name a tranche or a number of units of line ${p.lineId ?? '?'}.`,
+            );
+          }
+        });
+      }
+      return;
+    case 'payment-adjustment':
+      if (event.amountCents === 0n)
+        throw invalid('amountUsd', 'amountUsd must not be $0.00: an adjustment changes the amount.');
+      if (event.reason.trim() === '') throw invalid('reason', 'reason must say what was wrong.');
       return;
   }
 }
@@ -378,9 +399,11 @@ function applyChecked(s: ContractState, event: ContractEvent): Applied {
     case 'delivery':
       return deliver(s, event.day, event.lines);
     case 'cancellation':
-      return cancel(s, event.day);
+      return cancel(s, event.day, event.parts);
     case 'reschedule':
       return reschedule(s, event.day, event.moves);
+    case 'payment-adjustment':
+      return adjustPayment(s, event, contractFigures(s));
   }
 }
 
@@ -414,7 +437,7 @@ function refund(s: ContractState, amount: Cents): Applied {
 }
 
 function deliver(s: ContractState, day: Day, wanted: { lineId: number; units: number }[]): Applied {
-  const lines = s.lines.map((l) => ({ ...l, tranches: l.tranches.map((t) => ({ ...t })) }));
+  const lines = copyLines(s);
   const effects: Extract<EventEffect, { type: 'delivery' }>['lines'] = [];
   wanted.forEach((w, i) => {
     const field = `lines.${i}`;
@@ -474,70 +497,13 @@ function checkPaidForShipment(before: ContractState, after: ContractState, day: 
   );
 }
 
-function cancel(s: ContractState, day: Day): Applied {
-  const open = s.lines.reduce((sum, l) => sum + lineOpen(l), 0);
-  if (open === 0) {
-    throw ruleBroken(
-      'sales.nothing-to-cancel',
-      `Contract ${s.contract.id} has been delivered in full; there is nothing left to cancel.`,
-    );
-  }
-  const lines = s.lines.map((l) => ({
-    ...l,
-    cancelled: l.cancelled + lineOpen(l),
-    tranches: l.tranches.map((t) => ({ ...t, cancelled: t.cancelled + openUnits(t) })),
-  }));
-  const earned = earnedOf(s);
-  const balance = balanceOf(s);
-  const liability = balance > 0n ? balance : 0n;
-  const unappliedDeposit = s.deposit - depositApplied(s.deposit, earned, s.value);
-  const forfeited = s.contract.terms.depositForfeitedOnCancel
-    ? liability < unappliedDeposit
-      ? liability
-      : unappliedDeposit
-    : 0n;
-  const refunded = liability - forfeited;
-  const effectLines = s.lines
-    .filter((l) => lineOpen(l) > 0)
-    .map((l) => ({
-      lineId: l.line.lineId,
-      units: lineOpen(l),
-      th: lineTh(l.line, lineOpen(l)),
-      valueCents: lineValue(l.line) - lineEarned(l),
-    }));
-  return {
-    state: {
-      ...s,
-      lines,
-      forfeited: s.forfeited + forfeited,
-      refunded: s.refunded + refunded,
-      cancelledOn: day,
-    },
-    effect: {
-      type: 'cancellation',
-      valueCents: effectLines.reduce((sum, l) => sum + l.valueCents, 0n),
-      forfeitedCents: forfeited,
-      refundedCents: refunded,
-      lines: effectLines,
-    },
-  };
-}
-
 function reschedule(s: ContractState, day: Day, moves: TrancheMove[]): Applied {
-  const lines = s.lines.map((l) => ({ ...l, tranches: l.tranches.map((t) => ({ ...t })) }));
+  const lines = copyLines(s);
   const effect: Extract<EventEffect, { type: 'reschedule' }>['moves'] = [];
   moves.forEach((m, i) => {
     const field = `moves.${i}`;
-    lineById(s, m.lineId, `${field}.lineId`);
-    const line = lines.find((l) => l.line.lineId === m.lineId)!;
-    const tranche = line.tranches.find((t) => t.tranche === m.tranche);
-    if (!tranche) {
-      const numbers = line.tranches.map((t) => t.tranche).join(', ');
-      throw invalid(
-        `${field}.tranche`,
-        `Line ${m.lineId} has no tranche ${m.tranche}; its tranches are ${numbers}.`,
-      );
-    }
+    const line = lineById(s, m.lineId, `${field}.lineId`, lines);
+    const tranche = trancheById(line, m.tranche, `${field}.tranche`);
     const open = openUnits(tranche);
     if (open === 0) {
       throw ruleBroken(

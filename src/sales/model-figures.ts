@@ -23,6 +23,7 @@ import {
   CONTRACT_KINDS,
   type ContractKind,
   lineAmount,
+  lineParts,
   lineTh,
   lineValue,
   type ProductKind,
@@ -181,7 +182,8 @@ export function snapshot(s: ContractState, figures: ContractFigures = contractFi
       lines.set(key, m);
     }
     const value = lineValue(line);
-    const earned = lineAmount(line, l.delivered);
+    const parts = lineParts(line, l.delivered, l.cancelled);
+    const earned = parts.earned;
     m.bookedUnits += line.units;
     m.bookedTh += lineTh(line, line.units);
     m.bookedCents += value;
@@ -190,15 +192,15 @@ export function snapshot(s: ContractState, figures: ContractFigures = contractFi
     m.revenueCents += earned;
     m.cancelledUnits += l.cancelled;
     m.cancelledTh += lineTh(line, l.cancelled);
-    m.cancelledCents += lineAmount(line, l.delivered + l.cancelled) - earned;
+    m.cancelledCents += parts.cancelled;
     if (contract.kind === 'futures' && line.price.per === 'th' && contract.spotCentsPerTh !== null) {
       m.futuresTh += lineTh(line, line.units);
       m.futuresLockedCents += value;
       m.futuresSpotCents += spotAmount(line, line.units, contract.spotCentsPerTh);
     }
-    // Open units take the line's unit positions in the order deliveries will consume them, so
-    // the tranches' values add up to the line's backlog to the cent.
-    let position = l.delivered + l.cancelled;
+    // Open units take the line's unit positions after the delivered ones, in the order deliveries
+    // will consume them, so the tranches' values add up to the line's backlog to the cent.
+    let position = l.delivered;
     for (const t of consumptionOrder(l.tranches)) {
       const open = t.units - t.delivered - t.cancelled;
       if (open === 0) continue;

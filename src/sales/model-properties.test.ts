@@ -1,6 +1,7 @@
 /**
  * Invariants of the books over random valid histories (issue item 8). A history is built by
- * drawing intents (pay, deliver, refund, defer, cancel) and keeping only what the rules accept;
+ * drawing intents (pay, deliver, refund, defer, cancel whole or in part, correct a payment) and
+ * keeping only what the rules accept;
  * a delivery refused for want of payment is preceded by the payment it needs, so deliveries do
  * happen.
  */
@@ -34,7 +35,9 @@ type Intent =
   | { do: 'deliver'; line: number; share: number }
   | { do: 'refund'; share: number }
   | { do: 'defer'; line: number; tranche: number; months: number; share: number }
-  | { do: 'cancel' };
+  | { do: 'cancel'; how: 'as-recorded-before-parts' | 'remainder' }
+  | { do: 'cancel-part'; line: number; tranche: number; byTranche: boolean; share: number }
+  | { do: 'adjust'; payment: number; up: boolean; share: number };
 
 const share = fc.double({ min: 0.01, max: 1, noNaN: true });
 const intent: fc.Arbitrary<Intent> = fc.oneof(
@@ -51,7 +54,27 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
       share,
     }),
   },
-  { weight: 1, arbitrary: fc.constant({ do: 'cancel' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      do: fc.constant('cancel' as const),
+      how: fc.constantFrom('as-recorded-before-parts' as const, 'remainder' as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      do: fc.constant('cancel-part' as const),
+      line: fc.nat(2),
+      tranche: fc.nat(4),
+      byTranche: fc.boolean(),
+      share,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ do: fc.constant('adjust' as const), payment: fc.nat(9), up: fc.boolean(), share }),
+  },
 );
 
 const draft: fc.Arbitrary<ContractDraft> = fc
@@ -124,6 +147,8 @@ function play(contract: Contract, intents: Intent[], gaps: number[]): History {
     movements: [movementOf(null, state, contract.signedOn)],
   };
   let day = contract.signedOn;
+  /** Each payment recorded so far, as it stands after its adjustments (its id: its index). */
+  const payments: { day: string; amountCents: bigint }[] = [];
   const tryEvent = (event: ContractEvent): AppError | undefined => {
     try {
       const { state: next, effect } = applyEvent(state, event);
@@ -142,15 +167,48 @@ function play(contract: Contract, intents: Intent[], gaps: number[]): History {
     day = addDays(day, gaps[i % gaps.length]!);
     const f = contractFigures(state);
     switch (it.do) {
-      case 'pay':
-        tryEvent({ type: 'payment-received', day, amountCents: part(f.owedCents, it.share) });
+      case 'pay': {
+        const amountCents = part(f.owedCents, it.share);
+        if (!tryEvent({ type: 'payment-received', day, amountCents })) payments.push({ day, amountCents });
         return;
+      }
+      case 'adjust': {
+        const paid = payments[it.payment % Math.max(1, payments.length)];
+        if (!paid) return;
+        const amountCents = it.up ? part(f.owedCents, it.share) : -part(paid.amountCents, it.share);
+        const corrects = { eventId: BigInt(it.payment % payments.length), ...paid };
+        const refused = tryEvent({ type: 'payment-adjustment', day, corrects, amountCents, reason: 'typo' });
+        if (!refused) paid.amountCents += amountCents;
+        return;
+      }
       case 'refund':
         tryEvent({ type: 'refund', day, amountCents: part(f.liabilityCents, it.share) });
         return;
       case 'cancel':
-        tryEvent({ type: 'cancellation', day });
+        tryEvent(
+          it.how === 'remainder'
+            ? { type: 'cancellation', day, parts: 'remainder' }
+            : { type: 'cancellation', day },
+        );
         return;
+      case 'cancel-part': {
+        const line = state.lines[it.line % state.lines.length]!;
+        const t = line.tranches[it.tranche % line.tranches.length]!;
+        const open = it.byTranche
+          ? t.units - t.delivered - t.cancelled
+          : line.line.units - line.delivered - line.cancelled;
+        const units = Math.max(1, Math.round(open * it.share));
+        tryEvent({
+          type: 'cancellation',
+          day,
+          parts: [
+            it.byTranche
+              ? { lineId: line.line.lineId, tranche: t.tranche, units }
+              : { lineId: line.line.lineId, units },
+          ],
+        });
+        return;
+      }
       case 'defer': {
         const line = state.lines[it.line % state.lines.length]!;
         const t = line.tranches[it.tranche % line.tranches.length]!;
@@ -204,13 +262,18 @@ describe('the books over random valid histories', () => {
     fc.assert(
       fc.property(histories, (hs) => {
         for (const h of hs) {
-          for (const s of h.states) {
+          // A payment corrected downwards after shipping leaves the customer owing: that is the truth.
+          let correctedDown = false;
+          for (const [i, s] of h.states.entries()) {
+            const e = h.events[i - 1];
+            if (e?.type === 'payment-adjustment' && e.amountCents < 0n) correctedDown = true;
             const f = contractFigures(s);
             expect(f.backlogCents + f.revenueCents + f.cancelledValueCents).toBe(f.valueCents);
             expect(f.backlogUnits + f.deliveredUnits + f.cancelledUnits).toBe(f.units);
             expect(f.liabilityCents > 0n && f.receivableCents > 0n).toBe(false);
             expect(f.liabilityCents >= 0n && f.receivableCents >= 0n && f.owedCents >= 0n).toBe(true);
-            if (s.contract.terms.balance.due === 'before-shipment') expect(f.receivableCents).toBe(0n);
+            if (s.contract.terms.balance.due === 'before-shipment' && !correctedDown)
+              expect(f.receivableCents).toBe(0n);
           }
         }
       }),
@@ -272,6 +335,74 @@ describe('the books over random valid histories', () => {
           expect(q.deliveries.valueCents).toBe(revenueInQuarter);
           const scheduled = q.atEnd.scheduled.reduce((s, x) => s + x.valueCents, 0n);
           expect(scheduled).toBe(backlog);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keep every line and tranche whole, forfeit no more than the deposit, refund no more than was paid', () => {
+    fc.assert(
+      fc.property(histories, (hs) => {
+        for (const h of hs) {
+          for (const s of h.states) {
+            for (const l of s.lines) {
+              expect(l.delivered + l.cancelled).toBeLessThanOrEqual(l.line.units);
+              const tranches = l.tranches.reduce(
+                (acc, t) => {
+                  expect(
+                    Math.min(t.delivered, t.cancelled, t.units - t.delivered - t.cancelled),
+                  ).toBeGreaterThanOrEqual(0);
+                  return {
+                    delivered: acc.delivered + t.delivered,
+                    cancelled: acc.cancelled + t.cancelled,
+                    units: acc.units + t.units,
+                  };
+                },
+                { delivered: 0, cancelled: 0, units: 0 },
+              );
+              expect(tranches).toEqual({
+                delivered: l.delivered,
+                cancelled: l.cancelled,
+                units: l.line.units,
+              });
+            }
+            expect(s.forfeited >= 0n && s.forfeited <= s.deposit).toBe(true);
+            expect(s.refunded + s.forfeited <= s.paid).toBe(true);
+            if (!s.contract.terms.depositForfeitedOnCancel) expect(s.forfeited).toBe(0n);
+          }
+          h.effects.forEach((e, i) => {
+            if (e.type !== 'cancellation') return;
+            const before = h.states[i]!;
+            const after = h.states[i + 1]!;
+            // What a cancellation takes out of the open value is what it files as cancelled.
+            const moved = contractFigures(before).backlogCents - contractFigures(after).backlogCents;
+            expect(e.valueCents).toBe(moved);
+            expect(e.lines.reduce((sum, l) => sum + l.valueCents, 0n)).toBe(e.valueCents);
+          });
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('roll the contract liabilities forward: opening + received - refunded - revenue - forfeited = closing', () => {
+    fc.assert(
+      fc.property(histories, (hs) => {
+        const all = sumRollups(hs.flatMap((h) => h.movements));
+        const quarters = [...new Set(all.money.map((r) => r.quarter))].sort();
+        let opening = 0n;
+        for (const quarter of quarterRange(quarters[0]!, quarters.at(-1)!)) {
+          const q = quarterFigures(all, quarter);
+          const closing = q.atEnd.contractLiabilitiesCents - q.atEnd.receivablesCents;
+          expect(
+            opening +
+              q.payments.receivedCents -
+              q.payments.refundedCents -
+              q.deliveries.valueCents -
+              q.forfeitedDepositsCents,
+          ).toBe(closing);
+          opening = closing;
         }
       }),
       { numRuns: 100 },

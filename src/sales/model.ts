@@ -124,6 +124,22 @@ export function lineAmount(line: Pick<ContractLine, 'thsPerUnit' | 'price'>, uni
 
 export const lineValue = (line: ContractLine): Cents => lineAmount(line, line.units);
 
+/**
+ * A line's value in three parts that add up to it exactly: delivered units take the line's first
+ * unit positions, cancelled units its last, the units still open those between. So a cancellation
+ * changes only the cancelled and open parts, and a delivery only the delivered and open parts,
+ * whichever comes first.
+ */
+export function lineParts(
+  line: Pick<ContractLine, 'units' | 'thsPerUnit' | 'price'>,
+  delivered: number,
+  cancelled: number,
+): { earned: Cents; open: Cents; cancelled: Cents } {
+  const kept = lineAmount(line, line.units - cancelled);
+  const earned = lineAmount(line, delivered);
+  return { earned, open: kept - earned, cancelled: lineAmount(line, line.units) - kept };
+}
+
 export const contractValue = (contract: Pick<Contract, 'lines'>): Cents =>
   contract.lines.reduce((sum, line) => sum + lineValue(line), 0n);
 

@@ -44,6 +44,7 @@ function entryAmount(effect: EventEffect): { amount: bigint; units: number } {
   switch (effect.type) {
     case 'payment-received':
     case 'refund':
+    case 'payment-adjustment':
       return { amount: effect.amountCents, units: 0 };
     case 'delivery':
       return { amount: effect.revenueCents, units: effect.lines.reduce((s, l) => s + l.units, 0) };
@@ -86,6 +87,7 @@ function entry(
   day: string,
   amount: bigint,
   units: number,
+  effect?: EventEffect,
 ): EntryRow {
   return {
     event_id: String(event.id),
@@ -98,6 +100,8 @@ function entry(
     liability_cents: String(f.liabilityCents),
     receivable_cents: String(f.receivableCents),
     backlog_cents: String(f.backlogCents),
+    forfeited_cents: String(effect?.type === 'cancellation' ? effect.forfeitedCents : 0n),
+    corrects_event_id: effect?.type === 'payment-adjustment' ? String(effect.correctsEventId) : null,
   };
 }
 
@@ -195,7 +199,7 @@ export async function projectSalesEvents(
         figures.set(p.contractId, f);
         if (start) startRun(p.contractId, p.event.day, state.contract.kind, start);
         const { amount, units } = entryAmount(effect);
-        entries.push(entry(e, state, f, p.event.type, p.event.day, amount, units));
+        entries.push(entry(e, state, f, p.event.type, p.event.day, amount, units, effect));
         touched.add(p.contractId);
         if (effect.type === 'delivery') {
           for (const l of effect.lines) {
@@ -250,5 +254,6 @@ export const salesProjections = defineProjections<SalesEvent>({
   [SALES_EVENT.deliveryRecorded]: one,
   [SALES_EVENT.contractCancelled]: one,
   [SALES_EVENT.tranchesRescheduled]: one,
+  [SALES_EVENT.paymentAdjusted]: one,
   [SALES_EVENT.importCompleted]: one,
 });

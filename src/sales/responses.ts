@@ -13,6 +13,7 @@ import {
   zQuarterText,
 } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
+import type { PaymentWithAdjustments } from './adjustments.js';
 import type { ContractView as ContractViewType, EventResult } from './contracts.js';
 import { CONTRACT_KINDS, type Customer as CustomerType, REGIONS } from './model.js';
 import type { ContractFigures as ContractFiguresType } from './model-events.js';
@@ -140,7 +141,24 @@ const ContractEvent = z.discriminatedUnion('type', [
     day: zDayText,
     lines: z.array(z.object({ lineId: z.number(), units: z.number() })),
   }),
-  z.object({ type: z.literal('cancellation'), day: zDayText, reason: note }),
+  z.object({
+    type: z.literal('cancellation'),
+    day: zDayText,
+    reason: note,
+    parts: z
+      .union([
+        z.literal('remainder'),
+        z.array(
+          z.object({
+            lineId: z.number().optional(),
+            tranche: z.number().optional(),
+            units: z.number().optional(),
+          }),
+        ),
+      ])
+      .optional()
+      .describe('What was cancelled; absent on cancellations recorded before parts existed'),
+  }),
   z.object({
     type: z.literal('reschedule'),
     day: zDayText,
@@ -148,6 +166,19 @@ const ContractEvent = z.discriminatedUnion('type', [
       z.object({ lineId: z.number(), tranche: z.number(), month: zMonthText, units: z.number().optional() }),
     ),
     reason: note,
+  }),
+  z.object({
+    type: z.literal('payment-adjustment'),
+    day: zDayText,
+    corrects: z
+      .object({
+        eventId,
+        day: zDayText,
+        amountCents: zCents.describe('The payment as it stood before this adjustment'),
+      })
+      .describe('The payment corrected'),
+    amountCents: zCents.describe('Signed: what the payment really was minus what was recorded'),
+    reason: z.string(),
   }),
 ]);
 
@@ -172,8 +203,20 @@ const EventEffect = z.union([
     valueCents: zCents,
     forfeitedCents: zCents,
     refundedCents: zCents,
-    lines: z.array(z.object({ lineId: z.number(), units: z.number(), th: z.number(), valueCents: zCents })),
+    lines: z.array(
+      z.object({
+        lineId: z.number(),
+        units: z.number(),
+        th: z.number(),
+        valueCents: zCents,
+        tranches: z
+          .array(z.object({ tranche: z.number(), month: zMonthText, units: z.number() }))
+          .optional()
+          .describe('Absent on cancellations recorded before parts existed'),
+      }),
+    ),
   }),
+  z.object({ type: z.literal('payment-adjustment'), amountCents: zCents, correctsEventId: eventId }),
   z.object({
     type: z.literal('reschedule'),
     moves: z.array(
@@ -217,8 +260,12 @@ export const EntryPage = z.object({
       type: z.string(),
       day: zDayText,
       quarter: zQuarterText,
-      amountCents: zCents,
+      amountCents: zCents.describe(
+        'The payment, refund or adjustment (signed); the revenue of a delivery; the value cancelled or booked',
+      ),
       units: z.number(),
+      forfeitedCents: zCents.describe('The deposit a cancellation forfeited; 0 for other events'),
+      correctsEventId: eventId.nullable().describe('The payment a payment adjustment corrects'),
       after: z.object({ liabilityCents: zCents, receivableCents: zCents, backlogCents: zCents }),
     }),
   ),
@@ -238,6 +285,26 @@ export const OpenTranches = z.array(
   }),
 );
 
+/** A payment with the adjustments recorded against it. */
+export const PaymentAdjustments = z.object({
+  eventId,
+  contractId: z.number(),
+  day: zDayText,
+  recordedCents: zCents.describe('As first recorded'),
+  amountCents: zCents.describe('As it stands after every adjustment'),
+  adjustments: z.array(
+    z.object({
+      eventId,
+      day: zDayText,
+      quarter: zQuarterText,
+      amountCents: zCents.describe('Signed difference'),
+      reason: z.string(),
+      recordedAt: zInstant,
+      actor: z.string(),
+    }),
+  ),
+});
+
 type Out<T extends z.ZodType> = z.output<T>;
 type _Agree = [
   Agrees<Same<Out<typeof Customer>, CustomerType>>,
@@ -248,4 +315,5 @@ type _Agree = [
   Agrees<Same<Out<typeof EventRecorded>, EventResult>>,
   Agrees<Same<Out<typeof EntryPage>, Awaited<ReturnType<typeof selectEntries>>>>,
   Agrees<Same<Out<typeof OpenTranches>[number], OpenTrancheType>>,
+  Agrees<Same<Out<typeof PaymentAdjustments>, PaymentWithAdjustments>>,
 ];

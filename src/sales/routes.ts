@@ -1,6 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { SALES_ACCESS } from './access.js';
+import { adjustPayment, getPaymentAdjustments } from './adjustments.js';
 import {
   ContractDetail,
   ContractPage,
@@ -10,10 +11,12 @@ import {
   EntryPage,
   EventRecorded,
   OpenTranches,
+  PaymentAdjustments,
 } from './responses.js';
 import { OpportunityCost, SalesQuarter, SalesYear } from './responses-figures.js';
 import {
   ById,
+  ByPayment,
   Cancellation,
   ContractFilter,
   CustomerPage,
@@ -24,6 +27,7 @@ import {
   OpenTrancheFilter,
   OpportunityQuery,
   Payment,
+  PaymentAdjustment,
   QuarterParam,
   Refund,
   Reschedule,
@@ -191,6 +195,34 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req) => rescheduleTranches(ctx, req.actor, req.params.id, req.body, req.idempotencyKey),
+  );
+  app.post(
+    '/api/sales/payments/:eventId/adjustments',
+    {
+      config: money,
+      schema: {
+        tags,
+        summary:
+          'Correct a payment recorded wrong: a new event dated in an open period that names the payment; the period of the payment keeps its figures',
+        params: ByPayment,
+        body: PaymentAdjustment,
+        response: { 200: EventRecorded },
+      },
+    },
+    async (req) => adjustPayment(ctx, req.actor, req.params.eventId, req.body, req.idempotencyKey),
+  );
+  app.get(
+    '/api/sales/payments/:eventId/adjustments',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'A payment as recorded and as it stands, with the adjustments that correct it',
+        params: ByPayment,
+        response: { 200: PaymentAdjustments },
+      },
+    },
+    async (req) => getPaymentAdjustments(ctx, req.params.eventId),
   );
 
   app.get(

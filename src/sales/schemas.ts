@@ -126,9 +126,43 @@ export const Delivery = z
   })
   .strict();
 
-export const Cancellation = z
-  .object({ day: day.describe('Day of the cancellation'), reason: note.optional() })
+const CancelPart = z
+  .object({
+    lineId: id.optional().describe('Contract line; may be left out when the contract has one line'),
+    tranche: id.optional().describe('Tranche number within the line: cancels its open units'),
+    units: units
+      .optional()
+      .describe(
+        'Units to cancel: of the tranche (default all its open units), or of the line, latest tranches first',
+      ),
+  })
   .strict();
+
+export const Cancellation = z
+  .object({
+    day: day.describe('Day of the cancellation'),
+    reason: note.optional(),
+    parts: z
+      .union([z.literal('remainder'), z.array(CancelPart).min(1, 'name at least one part to cancel')])
+      .optional()
+      .describe(
+        'What to cancel: tranches or units of lines, or "remainder" (everything still open, the default). The deposit share of the cancelled goods is forfeited when the terms say so; the rest of the prepayment stays a contract liability until refunded',
+      ),
+  })
+  .strict();
+
+export const PaymentAdjustment = z
+  .object({
+    day: day.describe('Day the correction is recorded, in an open period'),
+    amountUsd: usd.describe(
+      'Signed difference: what the payment really was minus what was recorded, e.g. "-25000.00"',
+    ),
+    reason: note.describe('What was wrong'),
+  })
+  .strict();
+
+/** A payment's ledger event id, in the path. */
+export const ByPayment = z.object({ eventId: id.describe('The payment event corrected') }).strict();
 
 export const Reschedule = z
   .object({
@@ -184,7 +218,15 @@ export const EntryFilter = z
   .object({
     quarter: quarter.optional(),
     type: z
-      .enum(['signed', 'payment-received', 'refund', 'delivery', 'cancellation', 'reschedule'])
+      .enum([
+        'signed',
+        'payment-received',
+        'refund',
+        'delivery',
+        'cancellation',
+        'reschedule',
+        'payment-adjustment',
+      ])
       .optional(),
     contractId: id.optional(),
     limit: zWhole({ min: 1, max: 1000 }).default(100),
@@ -214,6 +256,7 @@ export type PaymentInput = z.output<typeof Payment>;
 export type RefundInput = z.output<typeof Refund>;
 export type DeliveryInput = z.output<typeof Delivery>;
 export type CancellationInput = z.output<typeof Cancellation>;
+export type PaymentAdjustmentInput = z.output<typeof PaymentAdjustment>;
 export type RescheduleInput = z.output<typeof Reschedule>;
 export type ContractFilterInput = z.output<typeof ContractFilter>;
 export type EntryFilterInput = z.output<typeof EntryFilter>;

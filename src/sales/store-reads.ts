@@ -95,7 +95,8 @@ export async function selectContracts(
   }
   if (f.deliveredIn) q = q.where((eb) => hasEntry(eb, ['delivery'], f.deliveredIn!));
   if (f.cancelledIn) q = q.where((eb) => hasEntry(eb, ['cancellation'], f.cancelledIn!));
-  if (f.paidIn) q = q.where((eb) => hasEntry(eb, ['payment-received', 'refund'], f.paidIn!));
+  if (f.paidIn)
+    q = q.where((eb) => hasEntry(eb, ['payment-received', 'refund', 'payment-adjustment'], f.paidIn!));
   if (f.liabilityAt) q = q.where((eb) => stockAt(eb, 'liability_cents', f.liabilityAt!));
   if (f.receivableAt) q = q.where((eb) => stockAt(eb, 'receivable_cents', f.receivableAt!));
   if (f.backlogAt) q = q.where((eb) => stockAt(eb, 'backlog_cents', f.backlogAt!));
@@ -186,6 +187,8 @@ export async function selectEntries(db: Db, f: EntryFilterInput) {
       quarter: r.quarter,
       amountCents: r.amount_cents,
       units: r.units,
+      forfeitedCents: r.forfeited_cents,
+      correctsEventId: r.corrects_event_id,
       after: {
         liabilityCents: r.liability_cents,
         receivableCents: r.receivable_cents,
@@ -282,5 +285,64 @@ export async function deliveriesBetween(db: Db, from: Day, to: Day) {
     units: r.units,
     kind: r.kind,
     customer: r.customer,
+  }));
+}
+
+/** A recorded payment: its contract, day and amount, and the sum of the adjustments made to it. */
+export async function findPayment(
+  db: Db,
+  eventId: bigint,
+): Promise<{ contractId: number; day: Day; amountCents: bigint; adjustedCents: bigint } | undefined> {
+  const row = await sales(db)
+    .selectFrom('sales_entries as p')
+    .select([
+      'p.contract_id',
+      'p.day',
+      'p.amount_cents',
+      (eb) =>
+        eb
+          .selectFrom('sales_entries as a')
+          .select(sql<bigint>`coalesce(sum(a.amount_cents), 0)::int8`.as('s'))
+          .whereRef('a.corrects_event_id', '=', 'p.event_id')
+          .as('adjusted'),
+    ])
+    .where('p.event_id', '=', eventId)
+    .where('p.type', '=', 'payment-received')
+    .executeTakeFirst();
+  return (
+    row && {
+      contractId: Number(row.contract_id),
+      day: row.day,
+      amountCents: row.amount_cents,
+      adjustedCents: row.adjusted ?? 0n,
+    }
+  );
+}
+
+/** The adjustments recorded against a payment, oldest first, with who recorded them and why. */
+export async function paymentAdjustments(db: Db, eventId: bigint) {
+  const rows = await sales(db)
+    .selectFrom('sales_entries as a')
+    .innerJoin('events as v', 'v.id', 'a.event_id')
+    .select([
+      'a.event_id',
+      'a.day',
+      'a.quarter',
+      'a.amount_cents',
+      'v.recorded_at',
+      'v.actor',
+      sql<string>`v.payload -> 'event' ->> 'reason'`.as('reason'),
+    ])
+    .where('a.corrects_event_id', '=', eventId)
+    .orderBy('a.event_id')
+    .execute();
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    day: r.day,
+    quarter: r.quarter,
+    amountCents: r.amount_cents,
+    reason: r.reason,
+    recordedAt: r.recorded_at,
+    actor: r.actor,
   }));
 }

@@ -11,6 +11,7 @@ import {
   type ContractKind,
   type Customer,
   lineAmount,
+  lineParts,
   lineValue,
   type ProductKind,
   type Region,
@@ -86,6 +87,10 @@ export type SalesTables = {
     liability_cents: bigint;
     receivable_cents: bigint;
     backlog_cents: bigint;
+    /** The deposit a cancellation forfeited; 0 for other events. */
+    forfeited_cents: bigint;
+    /** The payment event a payment adjustment corrects; null for other events. */
+    corrects_event_id: bigint | null;
   };
   sales_deliveries: {
     event_id: bigint;
@@ -389,7 +394,7 @@ export async function saveContracts(
           delivered_units: l.delivered,
           cancelled_units: l.cancelled,
           revenue_cents: String(lineAmount(l.line, l.delivered)),
-          backlog_cents: String(value - lineAmount(l.line, l.delivered + l.cancelled)),
+          backlog_cents: String(lineParts(l.line, l.delivered, l.cancelled).open),
         });
       }
       for (const t of [...l.tranches].sort((a, b) => a.tranche - b.tranche)) {
@@ -465,6 +470,8 @@ export interface EntryRow {
   liability_cents: string;
   receivable_cents: string;
   backlog_cents: string;
+  forfeited_cents: string;
+  corrects_event_id: string | null;
 }
 
 export async function insertEntries(tx: Db, entries: readonly EntryRow[]): Promise<void> {
@@ -482,6 +489,8 @@ export async function insertEntries(tx: Db, entries: readonly EntryRow[]): Promi
       liability_cents: 'int8',
       receivable_cents: 'int8',
       backlog_cents: 'int8',
+      forfeited_cents: 'int8',
+      corrects_event_id: 'int8',
     },
     entries,
   );

@@ -1,12 +1,12 @@
 /** Shared set-up for tests that write to the order book: a small catalog, market data and a contract. */
-import type { Actor } from '../app/context.js';
+import type { Actor, AppContext } from '../app/context.js';
 import { addProduct } from '../catalog/service.js';
 import { importMarketCsv, setSpotPrices } from '../market/service.js';
 import type { TestApp } from '../testing/index.js';
 import { bookContract } from './service.js';
 
 /** Four products (two A12/A11 machines, two AI chips), one market day and two spot prices. */
-export async function seedCatalog(a: TestApp): Promise<void> {
+export async function seedCatalog(a: AppContext & Pick<TestApp, 'actor'>): Promise<void> {
   const admin = a.actor('admin');
   const base = {
     name: 'm',
@@ -78,7 +78,7 @@ export const futuresTerms = {
 } as const;
 
 /** A futures contract signed 2020-11-10 for `units` A1246 at $30/TH, in two tranches (2020-12, 2021-01). */
-export async function futuresContract(a: TestApp, actor: Actor, customerId: number, units = 1000) {
+export async function futuresContract(a: AppContext, actor: Actor, customerId: number, units = 1000) {
   return bookContract(a, actor, {
     customerId,
     kind: 'futures',
