@@ -102,12 +102,12 @@ export function liabilityRollForward(
   return r;
 }
 
-export interface ScheduledValue {
-  quarter: Quarter;
+export interface ScheduledAmounts {
   units: number;
   th: number;
   valueCents: Cents;
 }
+export type ScheduledValue = ScheduledAmounts & { quarter: Quarter };
 
 /**
  * Remaining performance obligations at the end of `quarter` by when they are scheduled: within the
@@ -277,4 +277,74 @@ export function bookingsByKind(lines: readonly BookedLine[]) {
   return [...rows.values()]
     .sort((a, b) => (a.productKind + a.contractKind < b.productKind + b.contractKind ? -1 : 1))
     .map(({ ids, ...r }) => ({ ...r, contracts: ids.size }));
+}
+
+// --- the section ----------------------------------------------------------------------------------
+
+type Band<T> = { band: string } & T;
+export interface Concentrated {
+  customerId: number;
+  customer: string;
+  valueCents: Cents;
+  sharePct: number;
+}
+
+export interface BooksSection {
+  day: Day;
+  rollForward: RollForward & {
+    /** The contract liabilities of the balance sheet at `day`; the roll-forward's closing ties to it. */
+    balanceSheetCents: Cents;
+    ties: boolean;
+    forfeitedTo: string;
+    source: string[];
+  };
+  obligations: {
+    withinTwelveMonths: ScheduledAmounts & { throughQuarter: Quarter };
+    later: ScheduledAmounts;
+    source: string;
+  };
+  depositsAheadOfDelivery: {
+    contracts: number;
+    valueCents: Cents;
+    backlogCents: Cents;
+    liabilityCents: Cents;
+    contractIds: number[];
+    source: string;
+  };
+  cancellations: {
+    units: number;
+    th: number;
+    valueCents: Cents;
+    forfeitedCents: Cents;
+    contracts: {
+      contractId: number;
+      customer: string;
+      units: number;
+      th: number;
+      valueCents: Cents;
+      forfeitedCents: Cents;
+      source: string;
+    }[];
+    source: string;
+  };
+  concentration: {
+    revenueCents: Cents;
+    backlogCents: Cents;
+    revenue: Concentrated[];
+    backlog: Concentrated[];
+    source: string[];
+  };
+  receivablesAgeing: { bands: Band<{ valueCents: Cents; contracts: number }>[]; source: string };
+  backlogAgeing: { bands: Band<{ units: number; valueCents: Cents; contracts: number }>[]; source: string };
+  bookings: {
+    rows: {
+      productKind: string;
+      contractKind: string;
+      units: number;
+      th: number;
+      valueCents: Cents;
+      contracts: number;
+    }[];
+    source: string;
+  };
 }

@@ -3,33 +3,13 @@
  * neutral form that the Markdown, HTML and PDF renderers each draw. Pure.
  */
 
+import { type Block, COLORS, table } from './blocks.js';
+import { booksBlocks } from './document-books.js';
 import { btc, count, pct, pctValue, ph, th, times, usd, usdPerTh, usdShort } from './format.js';
 import { GUIDANCE_METRICS } from './guidance-model.js';
 import type { GuidanceLine, QuarterlyReport } from './model.js';
 
-export interface BarChart {
-  title: string;
-  categories: string[];
-  series: { name: string; values: number[]; color: string }[];
-  /** How a value is written on the axis and labels. */
-  unit: 'units' | 'usd-m' | 'ph';
-}
-
-export type Block =
-  | { kind: 'heading'; level: 1 | 2; text: string }
-  | { kind: 'paragraph'; text: string }
-  | { kind: 'list'; items: string[] }
-  | { kind: 'table'; columns: string[]; rows: string[][]; numeric: boolean[] }
-  | { kind: 'chart'; chart: BarChart };
-
-export const COLORS = { booked: '#2f6db5', delivered: '#e08a2e', scheduled: '#5a9e5a', other: '#8c8c8c' };
-
-const table = (columns: string[], rows: string[][], numeric?: boolean[]): Block => ({
-  kind: 'table',
-  columns,
-  rows,
-  numeric: numeric ?? columns.map((_, i) => i > 0),
-});
+export type { BarChart, Block } from './blocks.js';
 
 /** The notes' lines for the quarter, each computed from the sections. */
 export function highlights(r: QuarterlyReport): string[] {
@@ -171,6 +151,13 @@ export function reportDocument(r: QuarterlyReport): Block[] {
           '',
         ],
         [
+          '  of which pre-orders',
+          count(m.bookings.preOrder.units),
+          th(m.bookings.preOrder.th),
+          usdShort(m.bookings.preOrder.valueCents),
+          '',
+        ],
+        [
           `Booked ${m.bookingsYearToDate.year} to date`,
           count(m.bookingsYearToDate.units),
           th(m.bookingsYearToDate.th),
@@ -269,7 +256,12 @@ export function reportDocument(r: QuarterlyReport): Block[] {
     },
     table(
       ['deliveries scheduled in', 'units', 'TH/s', 'value'],
-      ob.scheduled.map((s) => [s.quarter, count(s.units), th(s.th), usdShort(s.valueCents)]),
+      ob.scheduled.map((s) => [
+        s.late ? `${s.quarter} (late)` : s.quarter,
+        count(s.units),
+        th(s.th),
+        usdShort(s.valueCents),
+      ]),
     ),
   );
   if (ob.scheduled.length > 0) {
@@ -289,6 +281,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
       },
     });
   }
+  blocks.push(...booksBlocks(r));
   const ai = r.aiChips;
   blocks.push(
     { kind: 'heading', level: 2, text: 'AI chips' },

@@ -17,6 +17,7 @@ import type {
   SupplySection,
   TreasurySection,
 } from './model.js';
+import { BooksSection } from './responses-books.js';
 
 const source = z.string().describe('The API path listing the records behind the figure');
 const sources = z.array(source);
@@ -41,6 +42,7 @@ const machines = {
     byFamily,
     spot: z.object({ ...amounts, contracts: z.number() }),
     futures: z.object({ ...amounts, contracts: z.number() }),
+    preOrder: z.object({ ...amounts, contracts: z.number() }),
     source,
   }),
   bookingsYearToDate: z.object({
@@ -253,6 +255,7 @@ export const QuarterlyReport = z.object({
   source,
   machines: z.object(machines),
   orderBook: z.object(orderBook),
+  books: BooksSection,
   aiChips: z.object(aiChips),
   supply: section(supply),
   selfMining: section(selfMining),

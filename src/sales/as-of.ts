@@ -78,7 +78,7 @@ export function openFuturesOn(trails: Iterable<ContractTrail>, day: Day) {
   >();
   for (const trail of trails) {
     const s = stateOn(trail, day);
-    if (!s || s.contract.kind !== 'futures') continue;
+    if (s?.contract.kind !== 'futures') continue;
     for (const l of s.lines) {
       const open = l.line.units - l.delivered - l.cancelled;
       if (open <= 0 || l.line.price.per !== 'th') continue;

@@ -6,7 +6,7 @@ import type { AppContext } from '../app/context.js';
 import type { Day, Quarter } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import type { Cents } from '../kernel/money.js';
-import { contractTrails, openFuturesOn } from './as-of.js';
+import { type ContractTrail, contractTrails, openFuturesOn } from './as-of.js';
 import { spotOn, today } from './contracts.js';
 import { spotAmount } from './model.js';
 import { type PeriodFigures, quarterFigures, yearFigures } from './model-figures.js';
@@ -109,7 +109,12 @@ export interface OpportunityCost {
 }
 
 /** Futures undelivered at the end of `day`: TH/s × (spot on `day` − locked price), by product. */
-export async function opportunityCost(ctx: AppContext, day: Day = today(ctx)): Promise<OpportunityCost> {
+export async function opportunityCost(
+  ctx: AppContext,
+  day: Day = today(ctx),
+  /** The book's contracts as rebuilt through `day` or later, when the caller has them already. */
+  trails?: Map<number, ContractTrail>,
+): Promise<OpportunityCost> {
   const spot = await spotOn(ctx, day);
   if (spot === null) {
     throw ruleBroken(
@@ -118,7 +123,7 @@ export async function opportunityCost(ctx: AppContext, day: Day = today(ctx)): P
       'day',
     );
   }
-  const byProduct = openFuturesOn((await contractTrails(ctx, day)).values(), day).map((p) => {
+  const byProduct = openFuturesOn((trails ?? (await contractTrails(ctx, day))).values(), day).map((p) => {
     const atSpot = spotAmount({ thsPerUnit: p.thsPerUnit }, p.openUnits, spot);
     return {
       productId: p.productId,
