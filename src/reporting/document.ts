@@ -123,6 +123,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
       kind: 'paragraph',
       text: `${r.from} to ${r.to}, computed from the books as they stand on ${r.asOf}. The JSON form (${r.source}) names beside each figure the records behind it.`,
     },
+    ...closedBlocks(r),
     { kind: 'heading', level: 2, text: r.quarter },
     { kind: 'list', items: highlights(r) },
     { kind: 'heading', level: 2, text: 'Mining machines' },
@@ -382,4 +383,15 @@ export function reportDocument(r: QuarterlyReport): Block[] {
     blocks.push({ kind: 'paragraph', text: 'No guidance is recorded for this quarter.' });
   }
   return blocks;
+}
+
+/** A closed quarter's report says it is the one frozen at the close, and whether it still holds. */
+function closedBlocks(r: QuarterlyReport): Block[] {
+  const c = r.closed;
+  if (!c) return [];
+  const said = `Frozen when ${r.quarter} was closed (${c.closedAt.toISOString().slice(0, 10)}, by ${c.closedBy}): these are the figures reported then (hash ${c.hash.slice(0, 12)}).`;
+  const since = c.changedSinceClose
+    ? ` The books behind it have changed since: recomputed today, ${c.changedSections.join(', ')} differ (hash ${c.currentHash.slice(0, 12)}).`
+    : ' Nothing behind it has changed since.';
+  return [{ kind: 'paragraph', text: said + since }];
 }

@@ -209,6 +209,19 @@ export interface QuarterlyReport {
   guidance: { givenWithThisQuarter: GuidanceLine[]; aboutThisQuarter: GuidanceLine[]; source: string };
   /** Bookings and deliveries of the quarters around this one, for the charts. */
   series: QuarterPoint[];
+  /** Null while the quarter is open; once closed, the report is the one frozen then. */
+  closed: ClosedState | null;
+}
+
+export interface ClosedState {
+  closedAt: Date;
+  closedBy: string;
+  /** The hash of the figures when closed, and of the same figures computed from the books today. */
+  hash: string;
+  currentHash: string;
+  changedSinceClose: boolean;
+  /** The report's parts whose figures differ today from those frozen. */
+  changedSections: string[];
 }
 
 // --- rules ------------------------------------------------------------------------------------

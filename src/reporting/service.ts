@@ -86,7 +86,8 @@ function miningReader(ctx: AppContext) {
 }
 export type MiningReader = ReturnType<typeof miningReader>;
 
-export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
+/** The report computed from the books as they stand; frozen.ts serves a closed quarter's as it was closed. */
+export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
   const today = dayOf(ctx.clock.now());
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
@@ -119,6 +120,7 @@ export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promis
     treasury,
     guidance,
     series,
+    closed: null,
   };
 }
 
