@@ -166,6 +166,11 @@ describe('the finance section of a hand-built book', () => {
     const after = await report();
     expect(after.books).toEqual(before.books);
     expect(after.orderBook).toEqual(before.orderBook);
+    // The figure's drill-down lists the contracts as they stood that day, adding up to it.
+    const listed = await s.call('GET', '/api/sales/contracts?liabilityAt=2020-12-31');
+    expect(listed.body.contracts.map((c: Json) => [c.id, c.liabilityCents])).toEqual([[ids.A, '4860000']]);
+    const today = await s.call('GET', `/api/sales/contracts?liabilityAt=2021-01-20`);
+    expect(today.body.contracts.map((c: Json) => [c.id, c.liabilityCents])).toEqual([[ids.A, '4960000']]);
   });
 });
 

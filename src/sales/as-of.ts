@@ -3,13 +3,15 @@
  * that decided them. The stored rows hold each contract as it stands today; a figure "as of" a day
  * (the report's, the opportunity cost's) reads this instead. Read-only.
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import type { Day } from '../kernel/calendar.js';
 import { eventFromRow, isEventOf } from '../ledger/events.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
 import { lineAmount } from './model.js';
-import { applyEvent, type ContractState, openContract } from './model-events.js';
+import { applyEvent, type ContractState, contractFigures, openContract } from './model-events.js';
 import { customersById, sales } from './store.js';
+import type { ContractSummary } from './store-reads.js';
 
 /** A contract after each of its events up to a day, the signing first, in the order recorded. */
 export interface ContractTrail {
@@ -27,13 +29,24 @@ export function stateOn(trail: ContractTrail, day: Day): ContractState | null {
   return found;
 }
 
-/** Every contract signed by `day`, with its states after each event dated up to `day`. */
-export async function contractTrails(ctx: AppContext, day: Day): Promise<Map<number, ContractTrail>> {
+/** The contracts signed by `day`, with their states after each event dated up to `day`. */
+export async function contractTrails(
+  ctx: AppContext,
+  day: Day,
+  /** Only these contracts; every one when absent. */
+  contractIds?: readonly number[],
+): Promise<Map<number, ContractTrail>> {
   const rows = await sales(ctx.db)
     .selectFrom('events as v')
     .select(['v.id', 'v.recorded_at', 'v.actor', 'v.kind', 'v.stream', 'v.version', 'v.payload'])
     .where('v.id', 'in', (eb) =>
-      eb.selectFrom('sales_entries as e').select('e.event_id').where('e.day', '<=', day),
+      eb
+        .selectFrom('sales_entries as e')
+        .select('e.event_id')
+        .where('e.day', '<=', day)
+        .$if(contractIds !== undefined, (q) =>
+          q.where('e.contract_id', '=', sql<bigint>`any(${(contractIds ?? []).map(BigInt)}::int8[])`),
+        ),
     )
     .orderBy('v.id')
     .execute();
@@ -102,4 +115,44 @@ export function openFuturesOn(trails: Iterable<ContractTrail>, day: Day) {
       a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.thsPerUnit - b.thsPerUnit,
     )
     .map(({ ids, ...p }) => ({ ...p, contracts: ids.size }));
+}
+
+/**
+ * A contract list's rows with each contract's figures as they stood at the end of `day`: the rows a
+ * figure's drill-down lists must add up to the figure, which is as of its day.
+ */
+export async function summariesOn(
+  ctx: AppContext,
+  rows: readonly ContractSummary[],
+  day: Day,
+): Promise<ContractSummary[]> {
+  const trails = await contractTrails(
+    ctx,
+    day,
+    rows.map((r) => r.id),
+  );
+  return rows.flatMap((r) => {
+    const trail = trails.get(r.id);
+    const s = trail && stateOn(trail, day);
+    if (!s) return [];
+    const f = contractFigures(s);
+    return [
+      {
+        ...r,
+        status: f.status,
+        units: f.units,
+        th: f.th,
+        valueCents: f.valueCents,
+        paidCents: f.netPaidCents,
+        revenueCents: f.revenueCents,
+        deliveredUnits: f.deliveredUnits,
+        backlogUnits: f.backlogUnits,
+        backlogCents: f.backlogCents,
+        cancelledValueCents: f.cancelledValueCents,
+        forfeitedDepositCents: f.forfeitedDepositCents,
+        liabilityCents: f.liabilityCents,
+        receivableCents: f.receivableCents,
+      },
+    ];
+  });
 }
