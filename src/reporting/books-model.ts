@@ -77,6 +77,7 @@ export function liabilityRollForward(
       const before = liability(balance);
       balance += delta;
       const moved = liability(balance) - before;
+      // biome-ignore lint/complexity/useMathMinMax: cents are bigints, which Math.min does not take
       if (moved < 0n) fromOpening -= -moved < fromOpening ? -moved : fromOpening;
       return moved;
     };
