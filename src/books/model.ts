@@ -34,6 +34,8 @@ export function parsePeriod(text: string, field = 'period'): Period {
   throw invalid(field, `${field} must be a month (2020-12) or a quarter (2020Q4), got "${text}".`);
 }
 
+export const isQuarter = (period: string): boolean => /^\d{4}Q[1-4]$/.test(period);
+
 export interface PeriodState extends Period {
   closed: boolean;
 }

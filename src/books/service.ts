@@ -1,6 +1,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { dayOf } from '../kernel/calendar.js';
-import { checkClose, checkReopen, parsePeriod } from './model.js';
+import { reportAtClose } from '../reporting/frozen.js';
+import { checkClose, checkReopen, isQuarter, parsePeriod } from './model.js';
 import { recordBooks } from './projections.js';
 import { findPeriod, type PeriodRow, periodRow, selectPeriods } from './store.js';
 
@@ -22,12 +23,16 @@ export async function closePeriod(
   idempotencyKey?: string,
 ): Promise<PeriodView> {
   const period = parsePeriod(input.period);
+  // The report is computed before the close's transaction (it reads through the services); a
+  // write that slipped in between shows later as a change since the close.
+  const over = period.lastDay < dayOf(ctx.clock.now());
+  const report = over && isQuarter(period.name) ? await reportAtClose(ctx, period.name) : null;
   return recordBooks(
     ctx,
     { actor, kind: 'books.period-closed', stream: `period:${period.name}`, idempotencyKey, request: input },
     async (tx) => {
       checkClose(period, await findPeriod(tx, period.name), dayOf(ctx.clock.now()));
-      return { period, note: input.note?.trim() || null };
+      return { period, note: input.note?.trim() || null, report };
     },
     async (tx) => periodView(tx, period.name),
   );

@@ -1,6 +1,7 @@
 /** The books' periods as their events leave them: one row a period, closed or reopened. */
 import type { Db } from '../db/db.js';
 import type { Day } from '../kernel/calendar.js';
+import type { ReportAtClose } from './events.js';
 import type { Period, PeriodState } from './model.js';
 
 export type BooksTables = {
@@ -12,6 +13,14 @@ export type BooksTables = {
     changed_at: Date;
     changed_by: string;
     note: string | null;
+  };
+  books_closed_reports: {
+    period: string;
+    report: string;
+    hash: string;
+    section_hashes: string;
+    closed_at: Date;
+    closed_by: string;
   };
 };
 
@@ -69,4 +78,47 @@ export async function selectPeriods(db: Db): Promise<PeriodRow[]> {
     .orderBy('first_day')
     .orderBy('last_day')
     .execute();
+}
+
+export async function saveClosedReport(tx: Db, period: string, r: ReportAtClose, at: Date, by: string) {
+  const row = {
+    period,
+    report: r.text,
+    hash: r.hash,
+    section_hashes: JSON.stringify(r.sectionHashes),
+    closed_at: at,
+    closed_by: by,
+  };
+  await booksDb(tx)
+    .insertInto('books_closed_reports')
+    .values(row)
+    .onConflict((oc) => oc.column('period').doUpdateSet(row))
+    .execute();
+}
+
+export async function dropClosedReport(tx: Db, period: string): Promise<void> {
+  await booksDb(tx).deleteFrom('books_closed_reports').where('period', '=', period).execute();
+}
+
+export interface ClosedReport extends ReportAtClose {
+  closedAt: Date;
+  closedBy: string;
+}
+
+/** What a closed quarter's report said when it was closed; undefined when it is not closed. */
+export async function closedReport(db: Db, period: string): Promise<ClosedReport | undefined> {
+  const r = await booksDb(db)
+    .selectFrom('books_closed_reports')
+    .selectAll()
+    .where('period', '=', period)
+    .executeTakeFirst();
+  return (
+    r && {
+      text: r.report,
+      hash: r.hash,
+      sectionHashes: JSON.parse(r.section_hashes) as Record<string, string>,
+      closedAt: r.closed_at,
+      closedBy: r.closed_by,
+    }
+  );
 }

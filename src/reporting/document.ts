@@ -3,33 +3,13 @@
  * neutral form that the Markdown, HTML and PDF renderers each draw. Pure.
  */
 
+import { type Block, COLORS, table } from './blocks.js';
+import { booksBlocks } from './document-books.js';
 import { btc, count, pct, pctValue, ph, th, times, usd, usdPerTh, usdShort } from './format.js';
 import { GUIDANCE_METRICS } from './guidance-model.js';
 import type { GuidanceLine, QuarterlyReport } from './model.js';
 
-export interface BarChart {
-  title: string;
-  categories: string[];
-  series: { name: string; values: number[]; color: string }[];
-  /** How a value is written on the axis and labels. */
-  unit: 'units' | 'usd-m' | 'ph';
-}
-
-export type Block =
-  | { kind: 'heading'; level: 1 | 2; text: string }
-  | { kind: 'paragraph'; text: string }
-  | { kind: 'list'; items: string[] }
-  | { kind: 'table'; columns: string[]; rows: string[][]; numeric: boolean[] }
-  | { kind: 'chart'; chart: BarChart };
-
-export const COLORS = { booked: '#2f6db5', delivered: '#e08a2e', scheduled: '#5a9e5a', other: '#8c8c8c' };
-
-const table = (columns: string[], rows: string[][], numeric?: boolean[]): Block => ({
-  kind: 'table',
-  columns,
-  rows,
-  numeric: numeric ?? columns.map((_, i) => i > 0),
-});
+export type { BarChart, Block } from './blocks.js';
 
 /** The notes' lines for the quarter, each computed from the sections. */
 export function highlights(r: QuarterlyReport): string[] {
@@ -143,6 +123,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
       kind: 'paragraph',
       text: `${r.from} to ${r.to}, computed from the books as they stand on ${r.asOf}. The JSON form (${r.source}) names beside each figure the records behind it.`,
     },
+    ...closedBlocks(r),
     { kind: 'heading', level: 2, text: r.quarter },
     { kind: 'list', items: highlights(r) },
     { kind: 'heading', level: 2, text: 'Mining machines' },
@@ -168,6 +149,13 @@ export function reportDocument(r: QuarterlyReport): Block[] {
           count(m.bookings.spot.units),
           th(m.bookings.spot.th),
           usdShort(m.bookings.spot.valueCents),
+          '',
+        ],
+        [
+          '  of which pre-orders',
+          count(m.bookings.preOrder.units),
+          th(m.bookings.preOrder.th),
+          usdShort(m.bookings.preOrder.valueCents),
           '',
         ],
         [
@@ -269,7 +257,12 @@ export function reportDocument(r: QuarterlyReport): Block[] {
     },
     table(
       ['deliveries scheduled in', 'units', 'TH/s', 'value'],
-      ob.scheduled.map((s) => [s.quarter, count(s.units), th(s.th), usdShort(s.valueCents)]),
+      ob.scheduled.map((s) => [
+        s.late ? `${s.quarter} (late)` : s.quarter,
+        count(s.units),
+        th(s.th),
+        usdShort(s.valueCents),
+      ]),
     ),
   );
   if (ob.scheduled.length > 0) {
@@ -289,6 +282,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
       },
     });
   }
+  blocks.push(...booksBlocks(r));
   const ai = r.aiChips;
   blocks.push(
     { kind: 'heading', level: 2, text: 'AI chips' },
@@ -389,4 +383,15 @@ export function reportDocument(r: QuarterlyReport): Block[] {
     blocks.push({ kind: 'paragraph', text: 'No guidance is recorded for this quarter.' });
   }
   return blocks;
+}
+
+/** A closed quarter's report says it is the one frozen at the close, and whether it still holds. */
+function closedBlocks(r: QuarterlyReport): Block[] {
+  const c = r.closed;
+  if (!c) return [];
+  const said = `Frozen when ${r.quarter} was closed (${c.closedAt.toISOString().slice(0, 10)}, by ${c.closedBy}): these are the figures reported then (hash ${c.hash.slice(0, 12)}).`;
+  const since = c.changedSinceClose
+    ? ` The books behind it have changed since: recomputed today, ${c.changedSections.join(', ')} differ (hash ${c.currentHash.slice(0, 12)}).`
+    : ' Nothing behind it has changed since.';
+  return [{ kind: 'paragraph', text: said + since }];
 }

@@ -4,7 +4,7 @@ import { btc, th, usdShort } from './format.js';
 import { checkGuidance, guidanceStatus, periodEnd } from './guidance-model.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { atPrice, firstDeliveries, opportunityCostAt, percentOfWhole, topCustomers } from './model.js';
+import { firstDeliveries, percentOfWhole, topCustomers } from './model.js';
 
 describe("figures in the notes' shorthand", () => {
   it('writes money as the notes do, rounding half-even from the cents', () => {
@@ -32,14 +32,6 @@ describe("figures in the notes' shorthand", () => {
 });
 
 describe('report rules', () => {
-  it('values open futures at a spot price exactly, to the cent', () => {
-    // 7,600,000.5 TH/s × 3157 cents is a tie at half a cent: half-even keeps the even cent.
-    expect(atPrice(7_600_000.5, 3157n)).toBe(23_993_201_578n);
-    expect(atPrice(7_600_000.5, 3159n)).toBe(24_008_401_580n);
-    const o = opportunityCostAt({ units: 10, th: 900, valueCents: 1_800_000n }, 3000n);
-    expect(o).toMatchObject({ atSpotCents: 2_700_000n, opportunityCostCents: 900_000n });
-  });
-
   it('finds families delivered for the first time, and the largest customers', () => {
     expect(
       firstDeliveries(

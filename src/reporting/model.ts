@@ -5,7 +5,8 @@
  */
 import type { Sats } from '../kernel/bitcoin.js';
 import type { Day, Month, Quarter } from '../kernel/calendar.js';
-import { type Cents, numberToExactDecimal, roundHalfEven } from '../kernel/money.js';
+import type { Cents } from '../kernel/money.js';
+import type { BooksSection } from './books-model.js';
 import type { GuidanceMetric, GuidanceStatus } from './guidance-model.js';
 
 export interface Amounts {
@@ -22,8 +23,10 @@ export interface MachinesSection {
     contracts: number;
     avgCentsPerTh: Cents | null;
     byFamily: (Amounts & { family: string })[];
+    /** Machines booked under each kind of contract: their lines only, each contract once. */
     spot: Amounts & { contracts: number };
     futures: Amounts & { contracts: number };
+    preOrder: Amounts & { contracts: number };
     source: string;
   };
   bookingsYearToDate: Amounts & { year: number; quarters: Quarter[]; source: string[] };
@@ -197,6 +200,8 @@ export interface QuarterlyReport {
   source: string;
   machines: MachinesSection;
   orderBook: OrderBookSection;
+  /** What finance reads: the liability roll-forward, obligations, cancellations, concentration, ageing. */
+  books: BooksSection;
   aiChips: AiChipsSection;
   supply: Section<SupplySection>;
   selfMining: Section<SelfMiningSection>;
@@ -204,6 +209,19 @@ export interface QuarterlyReport {
   guidance: { givenWithThisQuarter: GuidanceLine[]; aboutThisQuarter: GuidanceLine[]; source: string };
   /** Bookings and deliveries of the quarters around this one, for the charts. */
   series: QuarterPoint[];
+  /** Null while the quarter is open; once closed, the report is the one frozen then. */
+  closed: ClosedState | null;
+}
+
+export interface ClosedState {
+  closedAt: Date;
+  closedBy: string;
+  /** The hash of the figures when closed, and of the same figures computed from the books today. */
+  hash: string;
+  currentHash: string;
+  changedSinceClose: boolean;
+  /** The report's parts whose figures differ today from those frozen. */
+  changedSections: string[];
 }
 
 // --- rules ------------------------------------------------------------------------------------
@@ -212,28 +230,6 @@ export const zeroAmounts = (): Amounts => ({ units: 0, th: 0, valueCents: 0n });
 
 export function addAmounts(into: Amounts, a: Amounts): Amounts {
   return { units: into.units + a.units, th: into.th + a.th, valueCents: into.valueCents + a.valueCents };
-}
-
-/** What `th` TH/s cost at `centsPerTh`, rounded once; the TH/s read through its shortest decimal. */
-export function atPrice(th: number, centsPerTh: Cents): Cents {
-  const exact = numberToExactDecimal(th);
-  if (!exact) throw new RangeError(`TH/s must be a finite number, got ${th}.`);
-  return roundHalfEven(exact.numerator * centsPerTh, exact.denominator);
-}
-
-/**
- * The opportunity cost of the futures still open at a day: what their TH/s would fetch at that
- * day's spot price, minus the price they are locked at.
- */
-export function opportunityCostAt(futuresOpen: Amounts, spotCentsPerTh: Cents) {
-  const atSpotCents = atPrice(futuresOpen.th, spotCentsPerTh);
-  return {
-    spotCentsPerTh,
-    th: futuresOpen.th,
-    lockedCents: futuresOpen.valueCents,
-    atSpotCents,
-    opportunityCostCents: atSpotCents - futuresOpen.valueCents,
-  };
 }
 
 /** Families with deliveries this quarter that the earlier quarters given had none of. */

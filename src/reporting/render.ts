@@ -3,11 +3,11 @@ import type { AppContext } from '../app/context.js';
 import type { Quarter } from '../kernel/calendar.js';
 import { toWireJson } from '../kernel/json.js';
 import { reportDocument } from './document.js';
+import { quarterlyReport } from './frozen.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { QuarterlyReport } from './model.js';
 import { renderPdf } from './pdf.js';
-import { quarterlyReport } from './service.js';
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../demo/load.js';
+import { addQuarters } from '../kernel/calendar.js';
 import { type Json, type TestServer, tableCounts, testServer } from '../testing/index.js';
 
 let server: TestServer;
@@ -151,6 +152,69 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     expect(BigInt(q.treasury.btcHeldSats)).toBeGreaterThan(0n);
     expect(q.treasury.flaggedSales).toBe(0);
     expect(BigInt(q.treasury.btcHeldSats)).toBeGreaterThanOrEqual(BigInt(q.treasury.minedInQuarterSats));
+  });
+
+  it('rolls the contract liability forward to the balance sheet, and schedules the whole backlog', async () => {
+    for (const quarter of ['2020Q4', '2021Q1', '2021Q4']) {
+      const r = await report(quarter);
+      const f = r.books.rollForward;
+      const n = (k: string) => BigInt(f[k]);
+      expect(
+        n('openingCents') +
+          n('cashReceivedCents') -
+          n('revenueFromOpeningCents') -
+          n('revenueFromQuarterCashCents') -
+          n('refundsCents') -
+          n('forfeitedCents'),
+      ).toBe(n('closingCents'));
+      expect(f.closingCents).toBe(r.orderBook.contractLiabilities.valueCents);
+      expect(f.ties).toBe(true);
+      const prior = await report(addQuarters(quarter, -1));
+      expect(f.openingCents).toBe(prior.orderBook.contractLiabilities.valueCents);
+      const scheduled = r.orderBook.scheduled;
+      expect(scheduled.reduce((s: bigint, x: Json) => s + BigInt(x.valueCents), 0n)).toBe(
+        BigInt(r.orderBook.backlog.valueCents),
+      );
+      expect(scheduled.reduce((s: number, x: Json) => s + x.units, 0)).toBe(r.orderBook.backlog.units);
+      const o = r.books.obligations;
+      expect(BigInt(o.withinTwelveMonths.valueCents) + BigInt(o.later.valueCents)).toBe(
+        BigInt(r.orderBook.backlog.valueCents),
+      );
+      const aged = r.books.backlogAgeing.bands.reduce((s: bigint, b: Json) => s + BigInt(b.valueCents), 0n);
+      expect(aged).toBe(BigInt(r.orderBook.backlog.valueCents));
+      const owed = r.books.receivablesAgeing.bands.reduce(
+        (s: bigint, b: Json) => s + BigInt(b.valueCents),
+        0n,
+      );
+      expect(owed).toBe(BigInt(r.orderBook.receivables.valueCents));
+    }
+  });
+
+  it('books machines and AI chips, spot, futures and pre-orders in their own rows', async () => {
+    const r = await report('2020Q4');
+    const rows = r.books.bookings.rows;
+    const machines = rows.filter((x: Json) => x.productKind === 'machine');
+    expect(machines.reduce((s: number, x: Json) => s + x.units, 0)).toBe(r.machines.bookings.units);
+    const b = r.machines.bookings;
+    expect(b.spot.units + b.futures.units + b.preOrder.units).toBe(b.units);
+    expect(BigInt(b.spot.valueCents) + BigInt(b.futures.valueCents) + BigInt(b.preOrder.valueCents)).toBe(
+      BigInt(b.valueCents),
+    );
+    const aiPre = rows.find((x: Json) => x.productKind === 'ai-chip' && x.contractKind === 'pre-order');
+    expect(r.aiChips.preOrders.bookedUnits).toBe(aiPre?.units ?? 0);
+    const contracts = await server.call(
+      'GET',
+      '/api/sales/contracts?signedIn=2020Q4&productKind=machine&limit=1',
+    );
+    expect(b.contracts).toBe(contracts.body.total);
+  });
+
+  it('gives the opportunity cost at a quarter end as the API gives it for that day', async () => {
+    const r = await report('2020Q4');
+    const api = await server.call('GET', '/api/sales/opportunity-cost?day=2020-12-31');
+    expect(api.status).toBe(200);
+    expect(r.orderBook.opportunityCost.opportunityCostCents).toBe(api.body.opportunityCostCents);
+    expect(r.orderBook.opportunityCost.lockedCents).toBe(api.body.lockedCents);
   });
 
   it('renders the same figures as Markdown, HTML with SVG charts, and PDF', async () => {

@@ -4,7 +4,7 @@
  * keep it the same type as the interfaces in model.ts that the service and the renderers use.
  */
 import { z } from 'zod';
-import { zCents, zDayText, zMonthText, zQuarterText, zSats } from '../kernel/reply-schemas.js';
+import { zCents, zDayText, zInstant, zMonthText, zQuarterText, zSats } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
 import { GUIDANCE_METRICS, type Guidance, type GuidanceMetric } from './guidance-model.js';
 import type {
@@ -17,6 +17,7 @@ import type {
   SupplySection,
   TreasurySection,
 } from './model.js';
+import { BooksSection } from './responses-books.js';
 
 const source = z.string().describe('The API path listing the records behind the figure');
 const sources = z.array(source);
@@ -41,6 +42,7 @@ const machines = {
     byFamily,
     spot: z.object({ ...amounts, contracts: z.number() }),
     futures: z.object({ ...amounts, contracts: z.number() }),
+    preOrder: z.object({ ...amounts, contracts: z.number() }),
     source,
   }),
   bookingsYearToDate: z.object({
@@ -253,6 +255,7 @@ export const QuarterlyReport = z.object({
   source,
   machines: z.object(machines),
   orderBook: z.object(orderBook),
+  books: BooksSection,
   aiChips: z.object(aiChips),
   supply: section(supply),
   selfMining: section(selfMining),
@@ -263,6 +266,17 @@ export const QuarterlyReport = z.object({
     source,
   }),
   series: z.array(QuarterPoint).describe('Bookings and deliveries of the quarters around this one'),
+  closed: z
+    .object({
+      closedAt: zInstant,
+      closedBy: z.string(),
+      hash: z.string().describe('SHA-256 of the figures as frozen when the quarter was closed'),
+      currentHash: z.string().describe('The same figures computed from the books today'),
+      changedSinceClose: z.boolean(),
+      changedSections: z.array(z.string()),
+    })
+    .nullable()
+    .describe('Null while the quarter is open; once closed, the report is the one frozen then'),
 });
 
 /** The other formats are the same report rendered; the PDF is bytes. */

@@ -21,8 +21,11 @@ import type { SiteView } from '../mining/sites.js';
 import { listSites } from '../mining/sites.js';
 import type { MiningStatus } from '../mining/targets.js';
 import { miningStatus } from '../mining/targets.js';
+import { type ContractTrail, contractTrails } from '../sales/as-of.js';
 import type { SalesQuarter } from '../sales/figures.js';
-import { listContracts, salesQuarter } from '../sales/service.js';
+import { listContracts, opportunityCost, salesQuarter } from '../sales/service.js';
+import type { BooksSection } from './books-model.js';
+import { booksSection, openAiChipPreOrders } from './books-section.js';
 import { guidanceForReport } from './guidance.js';
 import {
   type AiChipsSection,
@@ -31,7 +34,6 @@ import {
   firstDeliveries,
   type MachinesSection,
   type OrderBookSection,
-  opportunityCostAt,
   type QuarterlyReport,
   type QuarterPoint,
   topCustomers,
@@ -84,16 +86,19 @@ function miningReader(ctx: AppContext) {
 }
 export type MiningReader = ReturnType<typeof miningReader>;
 
-export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
+/** The report computed from the books as they stand; frozen.ts serves a closed quarter's as it was closed. */
+export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
   const today = dayOf(ctx.clock.now());
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
   const sales = salesReader(ctx);
   const mining = miningReader(ctx);
+  const trails = await contractTrails(ctx, to);
+  const books = booksSection(trails, await sales(quarter));
   const [machines, orderBook, aiChips, supply, selfMining, treasury, guidance, series] = await Promise.all([
-    machinesSection(ctx, sales, quarter, today),
-    orderBookSection(ctx, sales, quarter),
-    aiChipsSection(ctx, sales, quarter),
+    machinesSection(ctx, sales, books, quarter, today),
+    orderBookSection(ctx, sales, trails, quarter),
+    aiChipsSection(ctx, sales, books, trails, quarter),
     supplySection(ctx, sales, quarter),
     selfMiningSection(mining, ctx, quarter),
     treasurySection(ctx, quarter),
@@ -108,18 +113,21 @@ export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promis
     source: `/api/reports/quarterly/${quarter}`,
     machines,
     orderBook,
+    books,
     aiChips,
     supply,
     selfMining,
     treasury,
     guidance,
     series,
+    closed: null,
   };
 }
 
 async function machinesSection(
   ctx: AppContext,
   sales: SalesReader,
+  books: BooksSection,
   quarter: Quarter,
   today: Day,
 ): Promise<MachinesSection> {
@@ -139,11 +147,12 @@ async function machinesSection(
   return {
     bookings: {
       ...amounts(q.bookings.machines),
-      contracts: q.bookings.contracts,
+      contracts: signed.length,
       avgCentsPerTh: q.bookings.avgCentsPerTh,
       byFamily: families(q.bookings.byFamily, 'machine'),
-      spot: byContractKind(signed, 'spot'),
-      futures: byContractKind(signed, 'futures'),
+      spot: machineRow(books, 'spot'),
+      futures: machineRow(books, 'futures'),
+      preOrder: machineRow(books, 'pre-order'),
       source: `${q.bookings.source}&productKind=machine`,
     },
     bookingsYearToDate: {
@@ -193,14 +202,14 @@ async function machinesSection(
   };
 }
 
-/** Contracts of one kind among those given: whole contracts, so a mixed one counts all its lines. */
-function byContractKind(contracts: Awaited<ReturnType<typeof contractsSignedIn>>, kind: string) {
-  const of = contracts.filter((c) => c.kind === kind);
+/** The machines booked under contracts of one kind: their lines only, each contract counted once. */
+function machineRow(books: BooksSection, kind: string) {
+  const row = books.bookings.rows.find((r) => r.productKind === 'machine' && r.contractKind === kind);
   return {
-    units: of.reduce((s, c) => s + c.units, 0),
-    th: of.reduce((s, c) => s + c.th, 0),
-    valueCents: of.reduce((s, c) => s + c.valueCents, 0n),
-    contracts: of.length,
+    units: row?.units ?? 0,
+    th: row?.th ?? 0,
+    valueCents: row?.valueCents ?? 0n,
+    contracts: row?.contracts ?? 0,
   };
 }
 
@@ -218,12 +227,14 @@ async function contractsSignedIn(ctx: AppContext, quarter: Quarter) {
 async function orderBookSection(
   ctx: AppContext,
   sales: SalesReader,
+  trails: Map<number, ContractTrail>,
   quarter: Quarter,
 ): Promise<OrderBookSection> {
   const q = await sales(quarter);
   const end = q.atEnd;
   const backlog = end.backlog;
   const spot = (await marketOn(ctx, q.to))?.spotUsdPerTh;
+  const cost = spot === undefined ? undefined : await opportunityCost(ctx, q.to, trails);
   return {
     day: end.day,
     backlog: {
@@ -239,27 +250,32 @@ async function orderBookSection(
         ? Number(end.contractLiabilities.valueCents) / Number(backlog.valueCents)
         : null,
     receivables: end.receivables,
-    scheduled: end.scheduled
-      .filter((s) => !s.late)
-      .map((s) => ({
-        quarter: s.quarter,
-        late: s.late,
-        ...amounts(s),
-        source: `${CONTRACTS}?backlogAt=${end.day}`,
-      })),
-    opportunityCost:
-      spot === undefined
-        ? null
-        : {
-            ...opportunityCostAt(backlog.byKind.futures, spot),
-            source: `${CONTRACTS}?backlogAt=${end.day}&kind=futures&productKind=machine`,
-          },
+    // Late tranches (due by the quarter's end, not delivered) are still to deliver: with them
+    // the rows add up to the backlog.
+    scheduled: end.scheduled.map((s) => ({
+      quarter: s.quarter,
+      late: s.late,
+      ...amounts(s),
+      source: `${CONTRACTS}?backlogAt=${end.day}`,
+    })),
+    opportunityCost: cost
+      ? {
+          spotCentsPerTh: cost.spotCentsPerTh,
+          th: cost.undeliveredTh,
+          lockedCents: cost.lockedCents,
+          atSpotCents: cost.atSpotCents,
+          opportunityCostCents: cost.opportunityCostCents,
+          source: cost.source,
+        }
+      : null,
   };
 }
 
 async function aiChipsSection(
   ctx: AppContext,
   sales: SalesReader,
+  books: BooksSection,
+  trails: Map<number, ContractTrail>,
   quarter: Quarter,
 ): Promise<AiChipsSection> {
   const q = await sales(quarter);
@@ -289,11 +305,9 @@ async function aiChipsSection(
       ],
     },
     preOrders: {
-      bookedUnits: q.bookings.byKind['pre-order'].units,
-      bookedCents: q.bookings.byKind['pre-order'].valueCents,
-      openUnits: q.atEnd.backlog.byKind['pre-order'].units,
-      openCents: q.atEnd.backlog.byKind['pre-order'].valueCents,
-      source: `${CONTRACTS}?kind=pre-order&backlogAt=${q.to}`,
+      ...aiChipPreOrdersBooked(books),
+      ...openAiChipPreOrders(trails, q.to),
+      source: `${CONTRACTS}?kind=pre-order&productKind=ai-chip&backlogAt=${q.to}`,
     },
     chips: chips.flatMap((c) =>
       c.kind === 'ai-chip'
@@ -332,4 +346,9 @@ async function seriesAround(sales: SalesReader, quarter: Quarter, today: Day): P
   }
   const first = points.findIndex((p) => p.bookedUnits > 0 || p.deliveredUnits > 0);
   return first < 0 ? [] : points.slice(first);
+}
+
+function aiChipPreOrdersBooked(books: BooksSection) {
+  const row = books.bookings.rows.find((r) => r.productKind === 'ai-chip' && r.contractKind === 'pre-order');
+  return { bookedUnits: row?.units ?? 0, bookedCents: row?.valueCents ?? 0n };
 }

@@ -215,6 +215,7 @@ export function registerSalesCommands(program: Command): void {
       .option('--liability-at <day>')
       .option('--receivable-at <day>')
       .option('--backlog-at <day>')
+      .option('--as-of <day>', 'figures as they stood at the end of this day')
       .option('--limit <n>', 'at most this many', '100')
       .option('--offset <n>', 'skip this many', '0'),
     { role: 'viewer' },

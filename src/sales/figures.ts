@@ -6,11 +6,11 @@ import type { AppContext } from '../app/context.js';
 import type { Day, Quarter } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import type { Cents } from '../kernel/money.js';
+import { type ContractTrail, contractTrails, openFuturesOn } from './as-of.js';
 import { spotOn, today } from './contracts.js';
 import { spotAmount } from './model.js';
 import { type PeriodFigures, quarterFigures, yearFigures } from './model-figures.js';
 import { readRollups } from './store.js';
-import { openFuturesByProduct } from './store-reads.js';
 
 const CONTRACTS = '/api/sales/contracts';
 const ENTRIES = '/api/sales/entries';
@@ -101,7 +101,7 @@ export interface OpportunityCost {
   undeliveredTh: number;
   lockedCents: Cents;
   atSpotCents: Cents;
-  /** What the undelivered futures would fetch at today's spot, minus what they are locked at. */
+  /** What the futures undelivered at `day` would fetch at that day's spot, minus their locked price. */
   opportunityCostCents: Cents;
   byProduct: {
     productId: string;
@@ -116,8 +116,13 @@ export interface OpportunityCost {
   source: string;
 }
 
-/** Undelivered futures TH/s × (spot on `day` − locked price), by product. */
-export async function opportunityCost(ctx: AppContext, day: Day = today(ctx)): Promise<OpportunityCost> {
+/** Futures undelivered at the end of `day`: TH/s × (spot on `day` − locked price), by product. */
+export async function opportunityCost(
+  ctx: AppContext,
+  day: Day = today(ctx),
+  /** The book's contracts as rebuilt through `day` or later, when the caller has them already. */
+  trails?: Map<number, ContractTrail>,
+): Promise<OpportunityCost> {
   const spot = await spotOn(ctx, day);
   if (spot === null) {
     throw ruleBroken(
@@ -126,7 +131,7 @@ export async function opportunityCost(ctx: AppContext, day: Day = today(ctx)): P
       'day',
     );
   }
-  const byProduct = (await openFuturesByProduct(ctx.db)).map((p) => {
+  const byProduct = openFuturesOn((trails ?? (await contractTrails(ctx, day))).values(), day).map((p) => {
     const atSpot = spotAmount({ thsPerUnit: p.thsPerUnit }, p.openUnits, spot);
     return {
       productId: p.productId,
@@ -152,6 +157,6 @@ export async function opportunityCost(ctx: AppContext, day: Day = today(ctx)): P
     atSpotCents: atSpot,
     opportunityCostCents: atSpot - locked,
     byProduct,
-    source: `${CONTRACTS}?kind=futures&status=open&productKind=machine`,
+    source: `${CONTRACTS}?backlogAt=${day}&kind=futures&productKind=machine`,
   };
 }

@@ -209,6 +209,11 @@ export const ContractFilter = z
     liabilityAt: day.optional().describe('Holding prepayments not yet earned at the end of this day'),
     receivableAt: day.optional().describe('Owing for goods delivered at the end of this day'),
     backlogAt: day.optional().describe('With goods still to deliver at the end of this day'),
+    asOf: day
+      .optional()
+      .describe(
+        'Each contract’s figures as they stood at the end of this day; by default the day of liabilityAt, receivableAt or backlogAt (the earliest), else today',
+      ),
     limit: zWhole({ min: 1, max: 1000 }).default(100),
     offset: zWhole({ min: 0 }).default(0),
   })

@@ -8,6 +8,7 @@ import { firstDayOfMonth, lastDayOfMonth, type Month } from '../kernel/calendar.
 import { notFound } from '../kernel/errors.js';
 import { isEventOf, type Recorded } from '../ledger/events.js';
 import type { RecordedEvent } from '../ledger/ledger.js';
+import { summariesOn } from './as-of.js';
 import { type ContractView, contractView, today } from './contracts.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
 import type { ContractKind } from './model.js';
@@ -114,8 +115,16 @@ function asSalesEvent(event: RecordedEvent): Recorded<SalesEvent> {
   return event;
 }
 
-export const listContracts = (ctx: AppContext, filter: ContractFilterInput) =>
-  selectContracts(ctx.db, filter);
+/** Contracts by the filter, their figures as of `asOf` or the day of a stock filter when given. */
+export async function listContracts(ctx: AppContext, filter: ContractFilterInput) {
+  const page = await selectContracts(ctx.db, filter);
+  const days = [filter.asOf, filter.liabilityAt, filter.receivableAt, filter.backlogAt].filter(
+    (d): d is string => d !== undefined,
+  );
+  const day = filter.asOf ?? days.sort()[0];
+  if (day === undefined || day >= today(ctx)) return page;
+  return { ...page, contracts: await summariesOn(ctx, page.contracts, day) };
+}
 export const listEntries = (ctx: AppContext, filter: EntryFilterInput) => selectEntries(ctx.db, filter);
 
 /** A tranche still to deliver, as supply allocates monthly output to it. */

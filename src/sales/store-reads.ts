@@ -221,36 +221,6 @@ export async function contractsWithOpenTranches(
   return (await q.orderBy('t.contract_id').execute()).map((r) => Number(r.contract_id));
 }
 
-/** Undelivered futures machines by product: units, TH/s per unit and their locked value. */
-export async function openFuturesByProduct(db: Db) {
-  const rows = await sales(db)
-    .selectFrom('sales_lines as l')
-    .innerJoin('sales_contracts as c', 'c.id', 'l.contract_id')
-    .select((eb) => [
-      'l.product_id',
-      'l.family',
-      'l.ths_per_unit',
-      eb.fn.sum<bigint>(sql`l.units - l.delivered_units - l.cancelled_units`).as('open_units'),
-      eb.fn.sum<bigint>('l.backlog_cents').as('locked_cents'),
-      eb.fn.count<bigint>('l.contract_id').distinct().as('contracts'),
-    ])
-    .where('c.kind', '=', 'futures')
-    .where('c.status', 'in', ['signed', 'delivering'])
-    .where('l.price_per', '=', 'th')
-    .where(sql<boolean>`l.units > l.delivered_units + l.cancelled_units`)
-    .groupBy(['l.product_id', 'l.family', 'l.ths_per_unit'])
-    .orderBy('l.product_id')
-    .execute();
-  return rows.map((r) => ({
-    productId: r.product_id,
-    family: r.family,
-    thsPerUnit: r.ths_per_unit!,
-    openUnits: Number(r.open_units),
-    lockedCents: BigInt(r.locked_cents),
-    contracts: Number(r.contracts),
-  }));
-}
-
 /** Deliveries made between two days (inclusive), tranche by tranche, in day then contract order. */
 export async function deliveriesBetween(db: Db, from: Day, to: Day) {
   const rows = await sales(db)

@@ -1,0 +1,79 @@
+/**
+ * A closed quarter's report is frozen: when finance closes the quarter (books), what the report
+ * said is stored with a hash of its figures; asked again, the report is the stored one, and the
+ * same figures recomputed from today's books say whether anything behind it changed since.
+ */
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../app/context.js';
+import type { ReportAtClose } from '../books/events.js';
+import { closedReport } from '../books/store.js';
+import type { Quarter } from '../kernel/calendar.js';
+import { fromStoredJsonText, toStoredJsonText, toWireJson } from '../kernel/json.js';
+import type { QuarterlyReport } from './model.js';
+import { computeQuarterlyReport } from './service.js';
+
+/** Keys in order, so the hash depends on the figures only. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  const o = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, canonical(o[k])]),
+  );
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The parts of a report that are about its quarter, each hashed. Left out: the day it was computed
+ * (`asOf`), the quarter after (`machines.nextQuarter`, later points of the series) and the
+ * guidance, whose actuals run on with the books of later periods.
+ */
+export function reportHashes(r: QuarterlyReport): { hash: string; sectionHashes: Record<string, string> } {
+  const about = {
+    period: { quarter: r.quarter, from: r.from, to: r.to },
+    machines: { ...r.machines, nextQuarter: null },
+    orderBook: r.orderBook,
+    books: r.books,
+    aiChips: r.aiChips,
+    supply: r.supply,
+    selfMining: r.selfMining,
+    treasury: r.treasury,
+    series: r.series.filter((p) => p.quarter <= r.quarter),
+  };
+  const sectionHashes = Object.fromEntries(
+    Object.entries(about).map(([k, v]) => [k, sha256(toWireJson(canonical(v)))]),
+  );
+  return { hash: sha256(toWireJson(canonical(sectionHashes))), sectionHashes };
+}
+
+/** What closing `quarter` stores: the report as computed now, and its hashes. */
+export async function reportAtClose(ctx: AppContext, quarter: Quarter): Promise<ReportAtClose> {
+  const report = await computeQuarterlyReport(ctx, quarter);
+  return { text: toStoredJsonText(report), ...reportHashes(report) };
+}
+
+/** The quarter's report: the frozen one once the quarter is closed, with whether it still holds. */
+export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
+  const [live, frozen] = await Promise.all([
+    computeQuarterlyReport(ctx, quarter),
+    closedReport(ctx.db, quarter),
+  ]);
+  if (!frozen) return live;
+  const now = reportHashes(live);
+  return {
+    ...fromStoredJsonText<QuarterlyReport>(frozen.text),
+    closed: {
+      closedAt: frozen.closedAt,
+      closedBy: frozen.closedBy,
+      hash: frozen.hash,
+      currentHash: now.hash,
+      changedSinceClose: now.hash !== frozen.hash,
+      changedSections: Object.keys(now.sectionHashes).filter(
+        (k) => now.sectionHashes[k] !== frozen.sectionHashes[k],
+      ),
+    },
+  };
+}
