@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { DatabaseTarget } from '../db/db.js';
 import { type FleetSettings, readFleetSettings } from '../fleet/settings.js';
 import { wholeFromEnv as whole } from '../kernel/env.js';
+import { DEFAULT_MACHINE_LIFE_MONTHS } from '../treasury/depreciation-model.js';
 
 /**
  * Everything HashForge reads from its environment, in one place (the README lists it). Only the
@@ -19,6 +20,8 @@ export interface Config {
   /** Simulated miners `serve --demo` runs on loopback for the dashboard's fleet pages (0: none). */
   demoMiners: number;
   fleet: FleetSettings;
+  /** The treasury's policy: self-mining machines are depreciated straight-line over this many months. */
+  machineLifeMonths: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
@@ -41,5 +44,6 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     localUser: env.USER ?? 'admin',
     demoMiners: whole(env, 'HASHFORGE_DEMO_MINERS', 200, 0, 10_000),
     fleet: readFleetSettings(env),
+    machineLifeMonths: whole(env, 'HASHFORGE_MACHINE_LIFE_MONTHS', DEFAULT_MACHINE_LIFE_MONTHS, 1, 240),
   };
 }

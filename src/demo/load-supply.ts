@@ -3,6 +3,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import { listProducts } from '../catalog/service.js';
 import { SATS_PER_BTC } from '../kernel/bitcoin.js';
 import { type Day, lastDayOfMonth, type Month, monthOf, monthRange } from '../kernel/calendar.js';
+import { formatUsdDecimal } from '../kernel/money.js';
 import { createRandom } from '../kernel/random.js';
 import { deployMachines, installMachines } from '../mining/deployments.js';
 import { expectedByDay } from '../mining/earnings.js';
@@ -34,6 +35,7 @@ import {
   PARTNERSHIPS,
   planSupply,
   SELF_MINING_SHARES,
+  unitBuildCents,
 } from './supply-plan.js';
 
 async function machineFacts(ctx: AppContext) {
@@ -43,6 +45,7 @@ async function machineFacts(ctx: AppContext) {
   return {
     chipsPerMachine: new Map(machines.map((m) => [m.id, m.chipsPerMachine])),
     watts: new Map(machines.map((m) => [m.id, m.watts])),
+    ths: new Map(machines.map((m) => [m.id, m.ths])),
   };
 }
 
@@ -52,9 +55,9 @@ export async function loadSupply(
   book: DemoBook,
   until: Day,
   progress?: ProgressFactory,
-): Promise<DemoSupply> {
+): Promise<DemoSupply & { builds: (DemoSupply['builds'][number] & { unitCostCents: bigint })[] }> {
   const untilMonth = monthOf(until);
-  const { chipsPerMachine } = await machineFacts(ctx);
+  const { chipsPerMachine, ths } = await machineFacts(ctx);
   const plan = planSupply(book, chipsPerMachine, untilMonth);
   const key = (what: string) => `demo:supply:${what}`;
   for (const f of FOUNDRIES) await addFoundry(ctx, actor, { ...f }, key(`foundry:${f.id}`));
@@ -82,7 +85,9 @@ export async function loadSupply(
     await setSelfMiningShare(ctx, actor, s, key(`self-mining-share:${s.fromMonth}`));
 
   const orders = plan.waferOrders.filter((o) => o.placedMonth <= untilMonth);
-  const builds = plan.builds.filter((b) => b.month <= untilMonth);
+  const builds = plan.builds
+    .filter((b) => b.month <= untilMonth)
+    .map((b) => ({ ...b, unitCostCents: unitBuildCents(ths.get(b.productId)!) }));
   const bar = progress?.(orders.length + builds.length, 'demo supply: wafer orders and builds');
   for (const o of orders) {
     const placed = await placeWaferOrder(
@@ -109,7 +114,13 @@ export async function loadSupply(
     bar?.tick();
   }
   for (const b of builds) {
-    await recordBuild(ctx, actor, b, key(`build:${b.productId}:${b.month}`));
+    const { unitCostCents, ...build } = b;
+    await recordBuild(
+      ctx,
+      actor,
+      { ...build, unitCost: formatUsdDecimal(unitCostCents) },
+      key(`build:${b.productId}:${b.month}`),
+    );
     bar?.tick();
   }
   bar?.stop();

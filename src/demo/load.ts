@@ -12,6 +12,7 @@ import type { ProductFacts } from '../sales/model.js';
 import { importSales } from '../sales/service.js';
 import { type DemoBook, planBook } from './book.js';
 import { bookNdjson } from './book-file.js';
+import { loadCash } from './load-cash.js';
 import { loadSelfMining, loadSupply } from './load-supply.js';
 import { DATA_DIR } from './paths.js';
 import { DEMO_FIRST_DAY, DEMO_LAST_DAY, DEMO_SEED, GUIDANCE } from './script.js';
@@ -68,6 +69,8 @@ export async function loadDemo(
   say(
     `demo supply: ${supply.waferOrders.length} wafer orders, ${supply.builds.length} monthly builds from two foundries`,
   );
+  const cash = await loadCash(ctx, actor, supply.builds, until);
+  say(`demo treasury: ${cash.records} cash records (opening balance, machines built, running costs)`);
   const mining = await loadSelfMining(ctx, actor, supply, until);
   say(
     `demo self-mining: ${mining.deployments} deployments, ${mining.machines} machines, ${mining.payouts} daily payouts held in BTC`,

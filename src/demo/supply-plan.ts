@@ -108,6 +108,16 @@ export const SELF_MINING_SHARES: { fromMonth: Month; sharePct: number }[] = [
 ];
 /** The machines self-mining takes: the current generations ("A12, A11 for self mining"). */
 export const SELF_MINING_MODELS = ['A1166P', 'A1246'];
+
+/**
+ * What a machine costs the demo company to build, per TH/s of nameplate: chips, boards, assembly.
+ * A demo estimate (about half the 2020 spot price of $25-35/TH), not a published figure.
+ */
+export const BUILD_CENTS_PER_TH = 1_300n;
+
+/** The unit cost of a model of `ths` TH/s, whole cents. */
+export const unitBuildCents = (ths: number): bigint =>
+  (BigInt(Math.round(ths * 100)) * BUILD_CENTS_PER_TH) / 100n;
 export const ASSEMBLY = { fromMonth: '2019-07', machinesPerMonth: 60_000 };
 
 export interface DemoWaferOrder {

@@ -7,7 +7,7 @@ import { type Block, COLORS, table } from './blocks.js';
 import { booksBlocks } from './document-books.js';
 import { btc, count, pct, pctValue, ph, th, times, usd, usdPerTh, usdShort } from './format.js';
 import { GUIDANCE_METRICS } from './guidance-model.js';
-import type { GuidanceLine, QuarterlyReport } from './model.js';
+import type { GuidanceLine, QuarterlyReport, TreasuryCashLines } from './model.js';
 
 export type { BarChart, Block } from './blocks.js';
 
@@ -362,6 +362,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
         `${t.unrealisedGainCents !== null ? ` (unrealised gain ${usdShort(t.unrealisedGainCents)} over the cost of mining it)` : ''}. ` +
         `Mined this quarter: ${btc(t.minedInQuarterSats)}. Hold policy: ${t.flaggedSales === 0 ? 'no BTC sold' : `${t.flaggedSales} flagged sale(s)`}.`,
     });
+    blocks.push({ kind: 'paragraph', text: treasuryCashText(t.cash) });
   }
   blocks.push({ kind: 'heading', level: 2, text: 'Guidance against actuals' });
   const g = r.guidance;
@@ -394,4 +395,16 @@ function closedBlocks(r: QuarterlyReport): Block[] {
     ? ` The books behind it have changed since: recomputed today, ${c.changedSections.join(', ')} differ (hash ${c.currentHash.slice(0, 12)}).`
     : ' Nothing behind it has changed since.';
   return [{ kind: 'paragraph', text: said + since }];
+}
+
+/** The treasury's USD cash over the quarter and the cost per BTC mined, energy alone and with depreciation. */
+function treasuryCashText(c: TreasuryCashLines): string {
+  const perBtc = (cents: bigint | null) => (cents === null ? 'n/a (no BTC mined)' : `${usd(cents)} per BTC`);
+  const moved = c.lines.filter((l) => l.cents !== 0n).map((l) => `${l.flow} ${usdShort(l.cents)}`);
+  return (
+    `USD held: ${usdShort(c.usdCents)} (${usdShort(c.openingCents)} at the start of the quarter` +
+    `${moved.length > 0 ? `; ${moved.join(', ')}` : ''}). ` +
+    `Cost of mining: energy ${usdShort(c.energyCents)}, ${perBtc(c.energyPerBtcCents)}; with the machines' depreciation ` +
+    `(${usdShort(c.depreciationCents)}, straight-line over ${c.lifeMonths} months) ${perBtc(c.withDepreciationPerBtcCents)}.`
+  );
 }

@@ -164,6 +164,23 @@ export interface TreasurySection {
   minedInQuarterSats: Sats;
   flaggedSales: number;
   source: { held: string; value: string; mined: string; sales: string };
+  cash: TreasuryCashLines;
+}
+
+/** The USD cash over the quarter, and what a BTC mined cost: energy alone and with the machines' depreciation. */
+export interface TreasuryCashLines {
+  openingCents: Cents;
+  /** What moved the cash in the quarter (customers, energy, BTC sold, recorded cash), signed. */
+  lines: { flow: string; cents: Cents }[];
+  /** USD held at the quarter's end. */
+  usdCents: Cents;
+  minedSats: Sats;
+  energyCents: Cents;
+  depreciationCents: Cents;
+  lifeMonths: number;
+  energyPerBtcCents: Cents | null;
+  withDepreciationPerBtcCents: Cents | null;
+  source: { cash: string; depreciation: string };
 }
 
 export interface GuidanceLine {

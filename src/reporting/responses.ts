@@ -219,6 +219,18 @@ const treasury = {
   minedInQuarterSats: zSats,
   flaggedSales: z.number(),
   source: z.object({ held: source, value: source, mined: source, sales: source }),
+  cash: z.object({
+    openingCents: zCents,
+    lines: z.array(z.object({ flow: z.string(), cents: zCents })),
+    usdCents: zCents.describe("USD held at the quarter's end"),
+    minedSats: zSats,
+    energyCents: zCents,
+    depreciationCents: zCents.describe("The machines' depreciation charged in the quarter"),
+    lifeMonths: z.number().describe('The life the machines are depreciated over'),
+    energyPerBtcCents: zCents.nullable(),
+    withDepreciationPerBtcCents: zCents.nullable(),
+    source: z.object({ cash: source, depreciation: source }),
+  }),
 };
 
 export const GuidanceLine = z.object({

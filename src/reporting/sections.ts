@@ -33,6 +33,7 @@ import {
   type TreasurySection,
 } from './model.js';
 import type { MiningReader, SalesReader } from './service.js';
+import { treasuryCashLines } from './treasury-cash.js';
 
 /** Machines shipped to self-mining sites in the quarter. */
 const selfMiningShipped = (ctx: AppContext, quarter: Quarter): Promise<number> =>
@@ -213,5 +214,6 @@ export async function treasurySection(ctx: AppContext, quarter: Quarter): Promis
       mined: t.minedInQuarterSats.source,
       sales: t.flaggedSales.source,
     },
+    cash: await treasuryCashLines(ctx, quarter),
   };
 }

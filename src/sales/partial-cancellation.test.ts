@@ -115,6 +115,13 @@ describe('partial cancellation, refunds and adjustments through the API', () => 
     const entry = (await call('GET', `/api/sales/entries?contractId=${id}&type=payment-adjustment`)).body
       .entries;
     expect(entry).toMatchObject([{ correctsEventId: paymentId, amountCents: '-1000000', quarter: '2021Q1' }]);
+    // The company's cash moves on the adjustment's day, not back in the closed quarter.
+    const cash = async (on: string) => (await call('GET', `/api/treasury/cash?on=${on}`)).body.usdCents;
+    expect([await cash('2020-12-31'), await cash('2021-01-04'), await cash('2021-01-05')]).toEqual([
+      '81000000',
+      '81000000',
+      '80000000',
+    ]);
     const unknown = await call('POST', '/api/sales/payments/999999/adjustments', {
       day: '2021-01-05',
       amountUsd: '1.00',

@@ -4,6 +4,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import { refuseIfMonthClosed } from '../books/guard.js';
 import type { Month } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
+import { type Cents, parseUsd } from '../kernel/money.js';
 import { checkBuildChips } from './model.js';
 import type { BuildRecord } from './plan.js';
 import { recordSupply } from './projections.js';
@@ -47,7 +48,13 @@ export async function recordBuild(
           ...others.map((b) => ({ month: b.month, chips: -b.units * cpm.get(b.productId)! })),
         ],
       });
-      return { productId: input.productId, month: input.month, units: input.units } satisfies BuildRecord;
+      const unitCostCents = input.unitCost === undefined ? undefined : unitCostOf(input.unitCost);
+      return {
+        productId: input.productId,
+        month: input.month,
+        units: input.units,
+        ...(unitCostCents !== undefined ? { unitCostCents } : {}),
+      } satisfies BuildRecord;
     },
     async (_tx, event) => {
       const build = event.payload;
@@ -55,6 +62,13 @@ export async function recordBuild(
       return { ...build, designId: design.id, chipsUsed: build.units * chipsPerMachine };
     },
   );
+}
+
+/** A machine's build cost: whole cents, more than nothing. */
+function unitCostOf(value: string | number): Cents {
+  const cents = parseUsd(value, 'unitCost', { wholeCents: true });
+  if (cents <= 0n) throw invalid('unitCost', `unitCost must be more than $0.00, got ${value}.`);
+  return cents;
 }
 
 export const listBuilds = (ctx: AppContext) => production.selectBuilds(ctx.db);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { defineAction } from '../cli/command.js';
 import { parseId, parseInput, pickOptions } from '../cli/input.js';
 import { table } from '../cli/table.js';
+import { formatUsd } from '../kernel/money.js';
 import { registerSetupCommands } from './commands-setup.js';
 import { planText, recommendationText } from './commands-text.js';
 import { formatCount as fmt } from './format.js';
@@ -165,14 +166,22 @@ export function registerSupplyCommands(program: Command): void {
       .description('Record the machines built in a month (replaces an earlier record for that month)')
       .requiredOption('--model <id>')
       .requiredOption('--month <month>')
-      .requiredOption('--units <n>'),
+      .requiredOption('--units <n>')
+      .option('--unit-cost <usd>', 'what one machine cost to build'),
     { role: 'supply', options: { productId: '--model' } },
     async (app, opts) => {
-      const input = parseInput(NewBuild, { productId: opts.model, month: opts.month, units: opts.units });
+      const input = parseInput(NewBuild, {
+        productId: opts.model,
+        month: opts.month,
+        units: opts.units,
+        unitCost: opts.unitCost,
+      });
       const b = await recordBuild(app, app.actor, input, app.idempotencyKey);
       return {
         json: b,
-        text: `${fmt(b.units)} ${b.productId} built in ${b.month}, using ${fmt(b.chipsUsed)} ${b.designId} chips`,
+        text:
+          `${fmt(b.units)} ${b.productId} built in ${b.month}, using ${fmt(b.chipsUsed)} ${b.designId} chips` +
+          (b.unitCostCents !== undefined ? `, ${formatUsd(b.unitCostCents)} each` : ''),
       };
     },
   );
@@ -184,8 +193,11 @@ export function registerSupplyCommands(program: Command): void {
       return {
         json: all,
         text: table(
-          all.map((b) => ({ ...b })),
-          ['month', 'productId', 'units'],
+          all.map((b) => ({
+            ...b,
+            unitCost: b.unitCostCents === undefined ? '' : formatUsd(b.unitCostCents),
+          })),
+          ['month', 'productId', 'units', 'unitCost'],
         ),
       };
     },

@@ -3,6 +3,7 @@
  * tranche that will be late, how many units short and why. Pure: the service loads, this computes.
  */
 import { type Month, monthsBetween } from '../kernel/calendar.js';
+import type { Cents } from '../kernel/money.js';
 import {
   type AllocationResult,
   allocateOutput,
@@ -42,6 +43,8 @@ export interface BuildRecord {
   productId: string;
   month: Month;
   units: number;
+  /** What one machine of this build cost to make, when recorded: the treasury depreciates deployed machines at it. */
+  unitCostCents?: Cents;
 }
 
 export interface PlanInput {

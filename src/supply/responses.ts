@@ -4,7 +4,7 @@
  * responses-plan.ts.
  */
 import { z } from 'zod';
-import { zMonthText } from '../kernel/reply-schemas.js';
+import { zCents, zMonthText } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
 import type { recordBuild } from './builds.js';
 import { WAFER_ORDER_STATUSES } from './plan.js';
@@ -83,7 +83,12 @@ export const WaferOrderWithShortfall = WaferOrder.extend({
   shortfall: z.number().describe('Expected dies minus chips received'),
 });
 
-const build = { productId: z.string(), month: zMonthText, units: z.number() };
+const build = {
+  productId: z.string(),
+  month: zMonthText,
+  units: z.number(),
+  unitCostCents: zCents.optional().describe('What one machine of the build cost to make, when recorded'),
+};
 export const Builds = z.array(z.object(build));
 export const BuildRecorded = z.object({ ...build, designId: z.string(), chipsUsed: z.number() });
 

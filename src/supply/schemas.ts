@@ -119,6 +119,11 @@ export const NewBuild = z
     productId: code.describe('Machine model built'),
     month: month.describe('Month built'),
     units: whole.describe('Machines built that month; replaces an earlier record for the same month'),
+    unitCost: zAmount
+      .optional()
+      .describe(
+        'What one machine cost to build, USD (e.g. "1450.00"); the treasury depreciates deployed machines at it',
+      ),
   })
   .strict();
 

@@ -52,8 +52,19 @@ export async function markOrderCancelled(db: Db, id: number, month: Month, reaso
 export async function upsertBuild(db: Db, b: BuildRecord, at: Date): Promise<void> {
   await t(db)
     .insertInto('supply_builds')
-    .values({ product_id: b.productId, month: b.month, units: b.units, recorded_at: at })
-    .onConflict((oc) => oc.columns(['product_id', 'month']).doUpdateSet({ units: b.units, recorded_at: at }))
+    .values({
+      product_id: b.productId,
+      month: b.month,
+      units: b.units,
+      unit_cost_cents: b.unitCostCents ?? null,
+      recorded_at: at,
+    })
+    // A later record replaces the month's whole record, its unit cost too.
+    .onConflict((oc) =>
+      oc
+        .columns(['product_id', 'month'])
+        .doUpdateSet({ units: b.units, unit_cost_cents: b.unitCostCents ?? null, recorded_at: at }),
+    )
     .execute();
 }
 
@@ -157,7 +168,12 @@ export async function selectBuilds(db: Db, filter: { productIds?: string[] } = {
     if (filter.productIds.length === 0) return [];
     q = q.where('product_id', 'in', filter.productIds);
   }
-  return (await q.execute()).map((r) => ({ productId: r.product_id, month: r.month, units: r.units }));
+  return (await q.execute()).map((r) => ({
+    productId: r.product_id,
+    month: r.month,
+    units: r.units,
+    ...(r.unit_cost_cents !== null ? { unitCostCents: r.unit_cost_cents } : {}),
+  }));
 }
 
 export async function selectAssemblyCapacity(

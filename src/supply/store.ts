@@ -57,7 +57,13 @@ export type SupplyTables = {
     cancelled_month: string | null;
     cancel_reason: string | null;
   };
-  supply_builds: { product_id: string; month: string; units: number; recorded_at: Date };
+  supply_builds: {
+    product_id: string;
+    month: string;
+    units: number;
+    unit_cost_cents: bigint | null;
+    recorded_at: Date;
+  };
   supply_assembly_capacity: { from_month: string; machines_per_month: number; recorded_at: Date };
   supply_self_mining_share: { from_month: string; share_bp: number; recorded_at: Date };
 };

@@ -8,6 +8,7 @@ import { formatBtc } from '../kernel/bitcoin.js';
 import { parseQuarter } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
 import { formatUsd } from '../kernel/money.js';
+import { registerCashCommands } from './commands-cash.js';
 import { CURRENCIES, formatAmount, MOVEMENT_SOURCES, PAYOUT_FORMATS } from './model.js';
 import { MovementQuery, NewAccount, OnQuery, PayoutImport, Sale, Transfer } from './schemas.js';
 import {
@@ -32,7 +33,8 @@ function readFile(path: string): string {
 export function registerTreasuryCommands(program: Command): void {
   const treasury = program
     .command('treasury')
-    .description('BTC and USD accounts, payouts, the hold policy, valuation');
+    .description('BTC and USD accounts, payouts, the hold policy, valuation, USD cash, depreciation');
+  registerCashCommands(treasury);
 
   defineAction(treasury.command('accounts').description('List accounts'), { role: 'viewer' }, async (app) => {
     const accounts = await listAccounts(app);

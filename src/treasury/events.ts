@@ -10,4 +10,5 @@ export type TreasuryEvent =
   | EventOf<'treasury.account-added', Account>
   | EventOf<'treasury.payouts-imported', { source: string; movements: MovementFact[] }>
   | EventOf<'treasury.btc-sold', { movements: MovementFact[] }>
-  | EventOf<'treasury.transfer-made', { currency: Currency; movements: MovementFact[] }>;
+  | EventOf<'treasury.transfer-made', { currency: Currency; movements: MovementFact[] }>
+  | EventOf<'treasury.cash-recorded', { movements: MovementFact[] }>;

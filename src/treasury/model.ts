@@ -12,8 +12,11 @@ import { type RejectedLine, readCsv } from '../market/csv.js';
 export const CURRENCIES = ['BTC', 'USD'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
-/** Where a movement came from: a pool paying out, a sale of BTC for USD, or a move between accounts. */
-export const MOVEMENT_SOURCES = ['payout', 'sale', 'transfer'] as const;
+/**
+ * Where a movement came from: a pool paying out, a sale of BTC for USD, a move between accounts, or
+ * cash the company recorded with a category (opening balance, capex, opex, ...).
+ */
+export const MOVEMENT_SOURCES = ['payout', 'sale', 'transfer', 'cash'] as const;
 export type MovementSource = (typeof MOVEMENT_SOURCES)[number];
 
 /** An amount in an account's own unit: sats for BTC, cents for USD. */

@@ -17,4 +17,5 @@ export const treasuryProjections = defineProjections<TreasuryEvent>({
   'treasury.payouts-imported': insertMovements,
   'treasury.btc-sold': insertMovements,
   'treasury.transfer-made': insertMovements,
+  'treasury.cash-recorded': insertMovements,
 });

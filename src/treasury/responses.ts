@@ -2,6 +2,13 @@
 import { z } from 'zod';
 import { bigintAsText, zCents, zDayText, zInstant, zQuarterText, zSats } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
+import type {
+  CashPeriod as CashPeriodType,
+  CashPosition as CashPositionType,
+  CashRecorded as CashRecordedType,
+} from './cash.js';
+import { CASH_CATEGORIES, CASH_FLOWS } from './cash-model.js';
+import type { FleetDepreciation as FleetDepreciationType } from './depreciation.js';
 import { CURRENCIES, MOVEMENT_SOURCES } from './model.js';
 import type { Balances as BalancesType, PayoutImportResult, SaleResult, transfer } from './service.js';
 import type { Account as AccountType, Movement as MovementType } from './store.js';
@@ -19,7 +26,17 @@ export const Balances = z.object({
     Account.extend({ balance: amount, shown: z.string().describe('The balance, formatted') }),
   ),
   btcSats: zSats,
-  usdCents: zCents,
+  usdCents: zCents.describe(
+    "The company's USD cash: every USD account, the operating one with customers' cash and energy",
+  ),
+  operating: z
+    .object({
+      receivedCents: zCents.describe('Customers paid, up to the day'),
+      refundedCents: zCents.describe('Paid back to customers (refunds, cancellations), up to the day'),
+      energyCents: zCents.describe("The sites' energy, up to the day"),
+      account: z.string().describe('The account that holds them'),
+    })
+    .describe('Cash the operating account holds beside its recorded movements'),
 });
 
 export const Movement = z.object({
@@ -34,6 +51,7 @@ export const Movement = z.object({
   btcUsd: zCents.optional().describe('The BTC price a sale was made at, in cents'),
   flagged: z.boolean().optional(),
   reason: z.string().optional(),
+  category: z.enum(CASH_CATEGORIES).optional().describe('Recorded cash: what it was for'),
   currency: z.enum(CURRENCIES),
   eventId: bigintAsText('The ledger event that recorded it'),
   actor: z.string(),
@@ -108,6 +126,65 @@ export const TreasuryQuarter = z.object({
   ),
 });
 
+export const CashRecorded = z.object({
+  id: z.number().describe('The movement recorded'),
+  day: zDayText,
+  account: z.string(),
+  category: z.enum(CASH_CATEGORIES),
+  amountCents: zCents.describe('Signed: negative left the account'),
+  note: z.string().nullable(),
+});
+
+const cashLine = z.object({
+  flow: z.enum(CASH_FLOWS).describe('What moved it; recorded cash shows as cash:<category>'),
+  cents: zCents.describe('Signed: what it added to or took from the USD cash'),
+  source: z.string().describe('The API path listing the records behind it'),
+});
+
+export const CashPosition = z.object({
+  on: zDayText,
+  usdCents: zCents.describe("The company's USD cash at the end of the day"),
+  lines: z.array(cashLine),
+});
+
+export const CashPeriod = z.object({
+  from: zDayText,
+  to: zDayText,
+  openingCents: zCents.describe('At the end of the day before from'),
+  lines: z.array(cashLine),
+  closingCents: zCents.describe('Opening plus every line'),
+});
+
+const depreciationFigures = {
+  machines: z.number().describe('Installed by the end of on'),
+  uncostedMachines: z
+    .number()
+    .describe('Installed, but no build of their model up to their month has a cost'),
+  grossCostCents: zCents,
+  periodCents: zCents.describe('Charged from from to on'),
+  accumulatedCents: zCents.describe('Charged from installation to the end of on'),
+};
+
+export const FleetDepreciation = z.object({
+  from: zDayText,
+  on: zDayText,
+  lifeMonths: z
+    .number()
+    .describe('The policy: straight-line over this many months (HASHFORGE_MACHINE_LIFE_MONTHS)'),
+  lifeDays: z.number().describe('The life in days (a month is 365.25/12 days)'),
+  ...depreciationFigures,
+  netBookValueCents: zCents,
+  byModel: z.array(z.object({ productId: z.string(), ...depreciationFigures })),
+  costPerBtc: z.object({
+    minedSats: zSats,
+    energyCents: zCents,
+    depreciationCents: zCents,
+    energyPerBtcCents: zCents.nullable(),
+    withDepreciationPerBtcCents: zCents.nullable(),
+  }),
+  source: z.object({ machines: z.string(), builds: z.string(), mined: z.string(), energy: z.string() }),
+});
+
 type Out<T extends z.ZodType> = z.output<T>;
 type _Agree = [
   Agrees<Same<Out<typeof Account>, AccountType>>,
@@ -118,4 +195,8 @@ type _Agree = [
   Agrees<Same<Out<typeof Transferred>, Awaited<ReturnType<typeof transfer>>>>,
   Agrees<Same<Out<typeof Valuation>, TreasuryValuation>>,
   Agrees<Same<Out<typeof TreasuryQuarter>, TreasuryQuarterType>>,
+  Agrees<Same<Out<typeof CashRecorded>, CashRecordedType>>,
+  Agrees<Same<Out<typeof CashPosition>, CashPositionType>>,
+  Agrees<Same<Out<typeof CashPeriod>, CashPeriodType>>,
+  Agrees<Same<Out<typeof FleetDepreciation>, FleetDepreciationType>>,
 ];

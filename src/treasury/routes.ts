@@ -1,9 +1,15 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { cashOn, cashRoll, recordCash } from './cash.js';
+import { fleetDepreciation } from './depreciation.js';
 import {
   Account,
   Accounts,
   Balances,
+  CashPeriod,
+  CashPosition,
+  CashRecorded,
+  FleetDepreciation,
   Movements,
   PayoutsImported,
   Sold,
@@ -11,7 +17,18 @@ import {
   TreasuryQuarter,
   Valuation,
 } from './responses.js';
-import { MovementQuery, NewAccount, OnQuery, PayoutImport, QuarterParam, Sale, Transfer } from './schemas.js';
+import {
+  Cash,
+  CashRollQuery,
+  DepreciationQuery,
+  MovementQuery,
+  NewAccount,
+  OnQuery,
+  PayoutImport,
+  QuarterParam,
+  Sale,
+  Transfer,
+} from './schemas.js';
 import {
   addAccount,
   balancesOn,
@@ -118,6 +135,62 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
       reply.code(201);
       return transfer(ctx, req.actor, req.body, req.idempotencyKey);
     },
+  );
+  app.post(
+    '/api/treasury/cash',
+    {
+      config: { role: 'finance' },
+      schema: {
+        tags,
+        summary:
+          'Record cash no other module records (opening balance, production, capex, opex, ...), with its category',
+        body: Cash,
+        response: { 201: CashRecorded },
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return recordCash(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/treasury/cash',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: "The company's USD cash at the end of a day: customers, energy, BTC sold and recorded cash",
+        querystring: OnQuery,
+        response: { 200: CashPosition },
+      },
+    },
+    async (req) => cashOn(ctx, req.query.on),
+  );
+  app.get(
+    '/api/treasury/cash/roll',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'USD cash at the start of a period, what moved it, and where it ended',
+        querystring: CashRollQuery,
+        response: { 200: CashPeriod },
+      },
+    },
+    async (req) => cashRoll(ctx, req.query.from, req.query.to),
+  );
+  app.get(
+    '/api/treasury/depreciation',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: "The self-mining machines' depreciation, and the cost per BTC mined with and without it",
+        querystring: DepreciationQuery,
+        response: { 200: FleetDepreciation },
+      },
+    },
+    async (req) => fleetDepreciation(ctx, req.query),
   );
   app.get(
     '/api/treasury/valuation',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zAmount, zCode, zFlag, zQuarter, zText, zWhole } from '../kernel/fields.js';
 import { isoDay } from '../market/schemas.js';
+import { CASH_CATEGORIES, CASH_DIRECTIONS } from './cash-model.js';
 import { CURRENCIES, MOVEMENT_SOURCES } from './model.js';
 
 export const AccountCode = zCode(
@@ -77,6 +78,30 @@ export const Transfer = z
   })
   .strict();
 
+export const Cash = z
+  .object({
+    day: isoDay.describe('UTC day the cash moved'),
+    category: z.enum(CASH_CATEGORIES).describe(CASH_CATEGORIES.join(' | ')),
+    direction: z.enum(CASH_DIRECTIONS).describe('in: received; out: paid'),
+    amount: usdAmount.describe('USD, more than 0, e.g. "2500000.00"'),
+    account: AccountCode.default('usd').describe('The USD account it moved through'),
+    note: zText.trim().max(120).optional().describe('What it was, e.g. an invoice number'),
+  })
+  .strict();
+
+export const CashRollQuery = z
+  .object({ from: isoDay.describe('First day'), to: isoDay.describe('Last day, within the books') })
+  .strict();
+
+export const DepreciationQuery = z
+  .object({
+    on: isoDay.describe('Accumulated to the end of this day'),
+    from: isoDay
+      .optional()
+      .describe("First day of the period charged; default the first day of on's quarter"),
+  })
+  .strict();
+
 export const QuarterParam = z.object({ quarter: zQuarter.describe('e.g. 2021Q4') }).strict();
 
 export type NewAccountInput = z.output<typeof NewAccount>;
@@ -84,3 +109,5 @@ export type MovementQueryInput = z.output<typeof MovementQuery>;
 export type PayoutImportInput = z.output<typeof PayoutImport>;
 export type SaleInput = z.output<typeof Sale>;
 export type TransferInput = z.output<typeof Transfer>;
+export type CashInput = z.output<typeof Cash>;
+export type DepreciationQueryInput = z.output<typeof DepreciationQuery>;

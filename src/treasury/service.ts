@@ -16,6 +16,7 @@ import {
   type PayoutParse,
   parsePayouts,
 } from './model.js';
+import { checkWithinBooks, OPERATING_ACCOUNT, type OperatingFlows, operatingFlows } from './operating.js';
 import { recordTreasury } from './projections.js';
 import type {
   MovementQueryInput,
@@ -29,7 +30,7 @@ import * as store from './store.js';
 
 export type { Account, Movement } from './store.js';
 
-const accountStream = (code: string) => `treasury:${code}`;
+export const accountStream = (code: string) => `treasury:${code}`;
 /**
  * Sales and transfers touch two accounts. They queue on one stream first and only then lock both
  * accounts (in a fixed order), so two of them crossing the same pair of accounts cannot deadlock.
@@ -37,13 +38,18 @@ const accountStream = (code: string) => `treasury:${code}`;
 const TWO_ACCOUNT_STREAM = 'treasury';
 
 /** Movement ids for one event: the last taken with nextNumber so the event's counters let a replay restore the sequence. */
-async function movementIds(tx: Db, count: number): Promise<number[]> {
+export async function movementIds(tx: Db, count: number): Promise<number[]> {
   const first = count > 1 ? await reserveNumbers(tx, 'treasury-movement', count - 1) : undefined;
   const last = await nextNumber(tx, 'treasury-movement');
   return Array.from({ length: count }, (_, i) => (first ?? last) + i);
 }
 
-async function requireAccount(db: Db, code: string, field: string, currency?: Currency): Promise<Account> {
+export async function requireAccount(
+  db: Db,
+  code: string,
+  field: string,
+  currency?: Currency,
+): Promise<Account> {
   const account = await store.findAccount(db, code);
   if (!account) throw notFound('Treasury account', code, field);
   if (currency && account.currency !== currency) {
@@ -312,15 +318,33 @@ export interface Balances {
   accounts: (Account & { balance: bigint; shown: string })[];
   btcSats: Sats;
   usdCents: Cents;
+  /** What the operating account holds beside its recorded movements: customers' cash and energy bills. */
+  operating: OperatingFlows & { account: string };
 }
 
+/**
+ * Every account at the end of a day. The operating account also holds what customers paid (less
+ * refunds) and what the energy cost, up to the day; so the USD total is the company's USD cash.
+ */
 export async function balancesOn(ctx: AppContext, day: Day): Promise<Balances> {
-  const accounts = (await store.balancesOn(ctx.db, day)).map((a) => ({
-    ...a,
-    shown: formatAmount(a.currency, a.balance),
-  }));
+  checkWithinBooks(ctx, day, 'on');
+  const [recorded, operating] = await Promise.all([
+    store.balancesOn(ctx.db, day),
+    operatingFlows(ctx, { to: day }),
+  ]);
+  const netOperating = operating.receivedCents - operating.refundedCents - operating.energyCents;
+  const accounts = recorded.map((a) => {
+    const balance = a.code === OPERATING_ACCOUNT ? a.balance + netOperating : a.balance;
+    return { ...a, balance, shown: formatAmount(a.currency, balance) };
+  });
   const total = (c: Currency) => accounts.filter((a) => a.currency === c).reduce((s, a) => s + a.balance, 0n);
-  return { on: day, accounts, btcSats: total('BTC'), usdCents: total('USD') };
+  return {
+    on: day,
+    accounts,
+    btcSats: total('BTC'),
+    usdCents: total('USD'),
+    operating: { ...operating, account: OPERATING_ACCOUNT },
+  };
 }
 
 export async function listMovements(ctx: AppContext, q: MovementQueryInput): Promise<Movement[]> {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { Sats } from '../kernel/bitcoin.js';
 import type { Day } from '../kernel/calendar.js';
+import type { CashCategory } from './cash-model.js';
 import type { Currency, MovementSource } from './model.js';
 
 export type TreasuryTables = {
@@ -19,6 +20,7 @@ export type TreasuryTables = {
     btc_usd: bigint | null;
     flagged: boolean;
     reason: string | null;
+    category: CashCategory | null;
     actor: string;
     recorded_at: Date;
   };
@@ -46,6 +48,8 @@ export interface MovementFact {
   btcUsd?: bigint;
   flagged?: boolean;
   reason?: string;
+  /** Recorded cash: what it was for. */
+  category?: CashCategory;
 }
 
 export interface Movement extends MovementFact {
@@ -100,6 +104,7 @@ export async function insertMovements(
           btc_usd: m.btcUsd ?? null,
           flagged: m.flagged ?? false,
           reason: m.reason ?? null,
+          category: m.category ?? null,
           actor: event.actor,
           recorded_at: event.recordedAt,
         })),
@@ -176,6 +181,7 @@ export async function selectMovements(db: Db, f: MovementFilter): Promise<Moveme
     ...(r.btc_usd !== null ? { btcUsd: r.btc_usd } : {}),
     flagged: r.flagged,
     ...(r.reason !== null ? { reason: r.reason } : {}),
+    ...(r.category !== null ? { category: r.category } : {}),
     eventId: r.event_id,
     actor: r.actor,
     recordedAt: r.recorded_at,
@@ -241,4 +247,25 @@ export async function minedUpTo(db: Db, day: Day): Promise<{ sats: Sats; first: 
     .where('day', '<=', day)
     .executeTakeFirstOrThrow();
   return { sats: r.sats, first: r.first ?? null };
+}
+
+/**
+ * The USD accounts' movements summed by source and category, dated from `from` (or the beginning)
+ * to `to`, one account or all.
+ */
+export async function usdFlows(
+  db: Db,
+  range: { from?: Day | undefined; to: Day; account?: string | undefined },
+): Promise<{ account: string; source: MovementSource; category: CashCategory | null; cents: bigint }[]> {
+  let q = tables(db)
+    .selectFrom('treasury_movements as m')
+    .innerJoin('treasury_accounts as a', 'a.code', 'm.account')
+    .select(['m.account', 'm.source', 'm.category', sql<bigint>`sum(m.amount)::int8`.as('cents')])
+    .where('a.currency', '=', 'USD')
+    .where('m.day', '<=', range.to)
+    .groupBy(['m.account', 'm.source', 'm.category'])
+    .orderBy('m.account');
+  if (range.from) q = q.where('m.day', '>=', range.from);
+  if (range.account) q = q.where('m.account', '=', range.account);
+  return q.execute();
 }

@@ -1,19 +1,13 @@
 /** What the treasury is worth on a day, and the figures the quarterly report takes from it. */
 import type { AppContext } from '../app/context.js';
 import type { Sats } from '../kernel/bitcoin.js';
-import {
-  type Day,
-  firstDayOfQuarter,
-  lastDayOfQuarter,
-  type Quarter,
-  quarterOf,
-  todayUtc,
-} from '../kernel/calendar.js';
+import { type Day, firstDayOfQuarter, lastDayOfQuarter, type Quarter, todayUtc } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
 import type { Cents } from '../kernel/money.js';
 import { marketOn, requireMarketOn } from '../market/service.js';
 import { miningCostUpTo } from '../mining/costs.js';
 import { costBasisOfHeld, markToMarket, type Valuation } from './model.js';
+import { checkWithinBooks } from './operating.js';
 import { type Balances, balancesOn, listMovements } from './service.js';
 import * as store from './store.js';
 
@@ -33,15 +27,7 @@ export interface TreasuryValuation extends Valuation {
  * shared over all BTC mined (the held part at the average cost).
  */
 export async function valueTreasury(ctx: AppContext, day: Day): Promise<TreasuryValuation> {
-  // The mining cost sums every day up to `day`; the books reach the end of the quarter under way
-  // (the report values it there), and a day past that would cost work for nothing.
-  const last = lastDayOfQuarter(quarterOf(todayUtc(ctx.clock.now())));
-  if (day > last)
-    throw invalid(
-      'on',
-      `The books reach ${last}, the end of this quarter; ask for a day on or before it.`,
-      'invalid.after-books',
-    );
+  checkWithinBooks(ctx, day, 'on');
   const market = await requireMarketOn(ctx, day, 'on');
   return valueAt(ctx, day, market.btcUsd, market.day);
 }

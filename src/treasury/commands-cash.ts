@@ -1,0 +1,113 @@
+/** `hashforge treasury cash …` and `treasury depreciation`: the USD cash and the machines' depreciation. */
+import type { Command } from 'commander';
+import { defineAction } from '../cli/command.js';
+import { parseInput, pickOptions } from '../cli/input.js';
+import { table } from '../cli/table.js';
+import { formatBtc } from '../kernel/bitcoin.js';
+import { formatUsd } from '../kernel/money.js';
+import { cashOn, cashRoll, recordCash, type SourcedLine } from './cash.js';
+import { CASH_CATEGORIES, CASH_DIRECTIONS } from './cash-model.js';
+import { fleetDepreciation } from './depreciation.js';
+import { Cash, CashRollQuery, DepreciationQuery, OnQuery } from './schemas.js';
+
+const lineRows = (lines: SourcedLine[]) =>
+  lines.map((l) => ({ flow: l.flow, usd: formatUsd(l.cents), source: l.source }));
+const perBtc = (cents: bigint | null) => (cents === null ? 'no BTC mined' : `${formatUsd(cents)} per BTC`);
+
+export function registerCashCommands(treasury: Command): void {
+  defineAction(
+    treasury
+      .command('cash')
+      .description("The company's USD cash at the end of a day, line by line")
+      .requiredOption('--on <day>'),
+    { role: 'viewer' },
+    async (app, opts) => {
+      const c = await cashOn(app, parseInput(OnQuery, { on: opts.on }).on);
+      return {
+        json: c,
+        text: [
+          `USD cash at the end of ${c.on}: ${formatUsd(c.usdCents)}`,
+          table(lineRows(c.lines), ['flow', 'usd', 'source']),
+        ].join('\n'),
+      };
+    },
+  );
+  defineAction(
+    treasury
+      .command('cash-roll')
+      .description('USD cash at the start of a period, what moved it, where it ended')
+      .requiredOption('--from <day>')
+      .requiredOption('--to <day>'),
+    { role: 'viewer' },
+    async (app, opts) => {
+      const q = parseInput(CashRollQuery, pickOptions(opts, ['from', 'to']));
+      const r = await cashRoll(app, q.from, q.to);
+      return {
+        json: r,
+        text: [
+          `USD cash ${r.from} .. ${r.to}: opening ${formatUsd(r.openingCents)}, closing ${formatUsd(r.closingCents)}`,
+          table(lineRows(r.lines), ['flow', 'usd', 'source']),
+        ].join('\n'),
+      };
+    },
+  );
+  defineAction(
+    treasury
+      .command('cash-record')
+      .description('Record cash no other module records (opening balance, production, capex, opex, ...)')
+      .requiredOption('--on <day>')
+      .requiredOption('--category <category>', CASH_CATEGORIES.join(' | '))
+      .requiredOption('--direction <direction>', CASH_DIRECTIONS.join(' | '))
+      .requiredOption('--amount <usd>')
+      .option('--account <code>', 'USD account', 'usd')
+      .option('--note <text>'),
+    { role: 'finance', options: { day: '--on' } },
+    async (app, opts) => {
+      const input = parseInput(Cash, {
+        ...pickOptions(opts, ['category', 'direction', 'amount', 'account', 'note']),
+        day: opts.on,
+      });
+      const c = await recordCash(app, app.actor, input, app.idempotencyKey);
+      return {
+        json: c,
+        text: `${c.category} ${formatUsd(c.amountCents)} recorded in ${c.account} on ${c.day} (movement ${c.id})`,
+      };
+    },
+  );
+  defineAction(
+    treasury
+      .command('depreciation')
+      .description("The self-mining machines' depreciation and the cost per BTC mined with it")
+      .requiredOption('--on <day>', 'accumulated to the end of this day')
+      .option('--from <day>', "first day of the period (default: the first day of on's quarter)"),
+    { role: 'viewer' },
+    async (app, opts) => {
+      const d = await fleetDepreciation(
+        app,
+        parseInput(DepreciationQuery, pickOptions(opts, ['on', 'from'])),
+      );
+      const c = d.costPerBtc;
+      return {
+        json: d,
+        text: [
+          `depreciation ${d.from} .. ${d.on}, straight-line over ${d.lifeMonths} months (${d.lifeDays} days) from installation`,
+          `machines installed ${d.machines}${d.uncostedMachines > 0 ? ` (${d.uncostedMachines} without a build cost, not depreciated)` : ''}, ` +
+            `cost ${formatUsd(d.grossCostCents)}, charged in the period ${formatUsd(d.periodCents)}, ` +
+            `accumulated ${formatUsd(d.accumulatedCents)}, net book value ${formatUsd(d.netBookValueCents)}`,
+          `mined ${formatBtc(c.minedSats)}: energy ${formatUsd(c.energyCents)} = ${perBtc(c.energyPerBtcCents)}; ` +
+            `with depreciation ${formatUsd(c.energyCents + c.depreciationCents)} = ${perBtc(c.withDepreciationPerBtcCents)}`,
+          table(
+            d.byModel.map((m) => ({
+              model: m.productId,
+              machines: m.machines,
+              cost: formatUsd(m.grossCostCents),
+              period: formatUsd(m.periodCents),
+              accumulated: formatUsd(m.accumulatedCents),
+            })),
+            ['model', 'machines', 'cost', 'period', 'accumulated'],
+          ),
+        ].join('\n'),
+      };
+    },
+  );
+}
