@@ -1,3 +1,4 @@
+import { alertsModule } from './alerts/module.js';
 import type { HashforgeModule } from './app/module.js';
 import { authModule } from './auth/module.js';
 import { booksModule } from './books/module.js';
@@ -22,6 +23,7 @@ export const modules: readonly HashforgeModule[] = [
   catalogModule,
   marketModule,
   fleetModule,
+  alertsModule,
   supplyModule,
   salesModule,
   demoModule,

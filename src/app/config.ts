@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type AlertSettings, readAlertSettings } from '../alerts/settings.js';
 import type { DatabaseTarget } from '../db/db.js';
 import { type FleetSettings, readFleetSettings } from '../fleet/settings.js';
 import { wholeFromEnv as whole } from '../kernel/env.js';
@@ -19,6 +20,7 @@ export interface Config {
   /** Simulated miners `serve --demo` runs on loopback for the dashboard's fleet pages (0: none). */
   demoMiners: number;
   fleet: FleetSettings;
+  alerts: AlertSettings;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
@@ -41,5 +43,6 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     localUser: env.USER ?? 'admin',
     demoMiners: whole(env, 'HASHFORGE_DEMO_MINERS', 200, 0, 10_000),
     fleet: readFleetSettings(env),
+    alerts: readAlertSettings(env),
   };
 }
