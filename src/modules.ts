@@ -7,6 +7,7 @@ import { demoModule } from './demo/module.js';
 import { fleetModule } from './fleet/module.js';
 import { ledgerModule } from './ledger/module.js';
 import { marketModule } from './market/module.js';
+import { metricsModule } from './metrics/module.js';
 import { miningModule } from './mining/module.js';
 import { reportingModule } from './reporting/module.js';
 import { salesModule } from './sales/module.js';
@@ -31,4 +32,5 @@ export const modules: readonly HashforgeModule[] = [
   treasuryModule,
   reportingModule,
   booksModule,
+  metricsModule,
 ];
