@@ -108,14 +108,10 @@ describe('GET /metrics', () => {
     expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
   });
 
-  describe.skipIf(!PROMETHEUS)('scraped by a real Prometheus', () => {
-    let prometheus: ChildProcess | undefined;
-    let dir: string;
-    let api: string;
-
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'hashforge-prometheus-'));
-      const target = new URL(s.url).host;
+  it.skipIf(!PROMETHEUS)(
+    'is scraped by a real Prometheus, which answers the site’s hashrate through its query API',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hashforge-prometheus-'));
       writeFileSync(
         join(dir, 'prometheus.yml'),
         [
@@ -125,12 +121,12 @@ describe('GET /metrics', () => {
           '  - job_name: hashforge',
           '    metrics_path: /metrics',
           '    static_configs:',
-          `      - targets: ['${target}']`,
+          `      - targets: ['${new URL(s.url).host}']`,
         ].join('\n'),
       );
       const port = await freePort();
-      api = `http://127.0.0.1:${port}`;
-      prometheus = spawn(
+      const api = `http://127.0.0.1:${port}`;
+      const prometheus: ChildProcess = spawn(
         'prometheus',
         [
           `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -139,31 +135,31 @@ describe('GET /metrics', () => {
         ],
         { stdio: 'ignore' },
       );
-    });
-    afterAll(() => {
-      prometheus?.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    });
-
-    it('reads the site’s hashrate back through its query API', async () => {
-      const query = encodeURIComponent('sum(hashforge_fleet_hashrate_hashes_per_second{site="PROM"})');
-      let value: number | undefined;
-      // Prometheus starts, scrapes every second; wait for the first sample (bounded, no fixed sleep).
-      for (let i = 0; i < 120 && value === undefined; i++) {
-        try {
-          const res = await fetch(`${api}/api/v1/query?query=${query}`);
-          const body = (await res.json()) as Json;
-          const result = body?.data?.result?.[0];
-          if (result) value = Number(result.value[1]);
-        } catch {
-          // not listening yet
+      try {
+        const query = encodeURIComponent('sum(hashforge_fleet_hashrate_hashes_per_second{site="PROM"})');
+        let value: number | undefined;
+        // Prometheus starts, scrapes every second; wait for the first sample (bounded, no fixed sleep).
+        for (let i = 0; i < 120 && value === undefined; i++) {
+          try {
+            const body = (await (await fetch(`${api}/api/v1/query?query=${query}`)).json()) as Json;
+            const result = body?.data?.result?.[0];
+            if (result) value = Number(result.value[1]);
+          } catch {
+            // not listening yet
+          }
+          if (value === undefined) await new Promise((r) => setTimeout(r, 250));
         }
-        if (value === undefined) await new Promise((r) => setTimeout(r, 250));
+        expect(value, 'Prometheus never had a sample of the site’s hashrate').toBeDefined();
+        expect(value! / 1e12).toBeCloseTo(await siteThs(), 3);
+        const up = (await (await fetch(`${api}/api/v1/query?query=up`)).json()) as Json;
+        expect(up.data.result[0].value[1]).toBe('1');
+      } finally {
+        const exited = new Promise((resolve) => prometheus.once('exit', resolve));
+        prometheus.kill('SIGTERM');
+        await exited;
+        rmSync(dir, { recursive: true, force: true });
       }
-      expect(value, 'Prometheus never had a sample of the site’s hashrate').toBeDefined();
-      expect(value! / 1e12).toBeCloseTo(await siteThs(), 3);
-      const up = (await (await fetch(`${api}/api/v1/query?query=up`)).json()) as Json;
-      expect(up.data.result[0].value[1]).toBe('1');
-    }, 60_000);
-  });
+    },
+    60_000,
+  );
 });
