@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayInto } from '../ledger/replay.js';
+import { addTestSite } from '../mining/test-fixtures.js';
 import {
   type Json,
   type TestApp,
@@ -50,6 +51,7 @@ describe('fleet against simulated miners', () => {
       writeAllow: 'W:10.0.0.0/8',
     });
     sims.push(sg, na, locked);
+    for (const site of ['SG1', 'NA1']) await addTestSite(s.app, s.app.actor('admin'), site);
   });
   afterAll(async () => {
     for (const sim of sims) await sim.stop();

@@ -7,6 +7,7 @@ import { addProduct } from '../catalog/service.js';
 import { DATA_DIR } from '../demo/paths.js';
 import { importMarketCsv } from '../market/service.js';
 import { addSite } from './sites.js';
+import { findSite } from './store.js';
 
 /** The demo catalog and the shipped market history for [from, to] (the file's own rows, nothing made up). */
 export async function seedCatalogAndMarket(
@@ -25,6 +26,7 @@ export async function seedCatalogAndMarket(
 
 /** A registered site for tests whose machines need one (a fleet machine names a registered site). */
 export async function addTestSite(ctx: AppContext, actor: Actor, code: string): Promise<void> {
+  if (await findSite(ctx.db, code)) return;
   await addSite(ctx, actor, {
     code,
     name: `Test site ${code}`,
