@@ -1,3 +1,4 @@
+import { alertsModule } from './alerts/module.js';
 import type { HashforgeModule } from './app/module.js';
 import { authModule } from './auth/module.js';
 import { booksModule } from './books/module.js';
@@ -6,6 +7,7 @@ import { demoModule } from './demo/module.js';
 import { fleetModule } from './fleet/module.js';
 import { ledgerModule } from './ledger/module.js';
 import { marketModule } from './market/module.js';
+import { metricsModule } from './metrics/module.js';
 import { miningModule } from './mining/module.js';
 import { planningModule } from './planning/module.js';
 import { reportingModule } from './reporting/module.js';
@@ -23,6 +25,7 @@ export const modules: readonly HashforgeModule[] = [
   catalogModule,
   marketModule,
   fleetModule,
+  alertsModule,
   supplyModule,
   salesModule,
   demoModule,
@@ -31,4 +34,5 @@ export const modules: readonly HashforgeModule[] = [
   reportingModule,
   booksModule,
   planningModule,
+  metricsModule,
 ];

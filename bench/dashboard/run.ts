@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/dashboard/run.ts [--dashboard-runs 5] [--dashboard-machines 50000]  (0 skips part 2)
  */
+
 import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ import { scanRange } from '../../src/fleet/discovery.js';
 import { ipToNumber, numberToIp } from '../../src/fleet/model.js';
 import { readFleetSettings } from '../../src/fleet/settings.js';
 import { sweepFleet } from '../../src/fleet/sweep.js';
+import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { type TestServer, testServer } from '../../src/testing/index.js';
 import { LAPTOP, launchChromium } from '../../test/e2e/harness.js';
 import { ensureDashboardBuilt } from '../../web/build.js';
@@ -136,6 +138,7 @@ async function machinesTable(browser: Browser, server: TestServer, count: number
   try {
     const client = newMinerClient({ ...readFleetSettings(process.env), concurrency: 2000 });
     const actor = server.app.actor('ops');
+    await addTestSite(server.app, actor, 'PAGING');
     const t0 = performance.now();
     const scan = await scanRange(
       server.app,

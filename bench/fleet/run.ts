@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/fleet/run.ts [--sizes 10000,50000] [--sweeps 3] [--concurrency 500] [--cpu-prof DIR]
  */
+
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -29,6 +30,7 @@ import { readFleetSettings } from '../../src/fleet/settings.js';
 import { sweepFleet } from '../../src/fleet/sweep.js';
 import { systemClock } from '../../src/kernel/clock.js';
 import { tableCatalog } from '../../src/ledger/tables.js';
+import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, measureFloor } from './floor.js';
@@ -172,6 +174,7 @@ async function runPoller({
   const client = newMinerClient({ ...readFleetSettings(process.env), concurrency });
   try {
     const last = numberToIp(ipToNumber(BASE) + count - 1);
+    await addTestSite(ctx, actor, 'BENCH');
     const started = performance.now();
     const scan = await scanRange(
       ctx,

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type AlertSettings, readAlertSettings } from '../alerts/settings.js';
 import type { DatabaseTarget } from '../db/db.js';
 import { type FleetSettings, readFleetSettings } from '../fleet/settings.js';
 import { wholeFromEnv as whole } from '../kernel/env.js';
@@ -22,6 +23,7 @@ export interface Config {
   fleet: FleetSettings;
   /** The treasury's policy: self-mining machines are depreciated straight-line over this many months. */
   machineLifeMonths: number;
+  alerts: AlertSettings;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
@@ -45,5 +47,6 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     demoMiners: whole(env, 'HASHFORGE_DEMO_MINERS', 200, 0, 10_000),
     fleet: readFleetSettings(env),
     machineLifeMonths: whole(env, 'HASHFORGE_MACHINE_LIFE_MONTHS', DEFAULT_MACHINE_LIFE_MONTHS, 1, 240),
+    alerts: readAlertSettings(env),
   };
 }

@@ -4,7 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../app/config.js';
+import { DEMO_PRODUCTS } from '../catalog/demo.js';
+import { addProduct } from '../catalog/service.js';
 import { fleetSummary } from '../fleet/queries.js';
+import { miningStatus } from '../mining/targets.js';
 import { type TestApp, testApp } from '../testing/index.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './fleet.js';
 
@@ -24,6 +27,7 @@ describe('the demo rack', () => {
   it('registers its miners at LAB, polls them until they hash, and finds them again on restart', async () => {
     app = await testApp();
     app.clock.set(new Date().toISOString());
+    for (const p of DEMO_PRODUCTS) if (p.id === DEMO_RACK.model) await addProduct(app, app.actor('admin'), p);
     rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });
     expect(rack).toMatchObject({ machines: 12, found: 12, pollSeconds: DEMO_RACK.pollSeconds });
     // The first sweep starts at once; every healthy simulated A1246 hashes at about 90 TH/s.
@@ -33,11 +37,18 @@ describe('the demo rack', () => {
     const summary = await fleetSummary(app);
     expect(summary.sites.map((s) => [s.site, s.machines])).toEqual([['LAB', 12]]);
     expect(summary.measuredThs).toBeGreaterThan(10 * 60);
+    // One site registry: self-mining knows LAB, its 12 machines installed, and what the poller measures there.
+    const status = await miningStatus(app);
+    const lab = status.sites.find((s) => s.site === DEMO_RACK.site);
+    expect(lab).toMatchObject({ installedThs: 12 * 90, status: 'approved' });
+    expect(lab!.measuredThs).toBeGreaterThan(10 * 60);
+    expect(status.measuredBasis).toBe('latest-polls');
 
     await rack.stop();
     rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });
     expect((await fleetSummary(app)).machines).toBe(12);
-  });
+    // Two rack starts, two scans and a wait for hashing: slow on a loaded machine, not a hang.
+  }, 90_000);
 
   it('takes its size from HASHFORGE_DEMO_MINERS, and names that variable when it is wrong', () => {
     expect(readConfig({}).demoMiners).toBe(200);

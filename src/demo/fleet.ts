@@ -8,7 +8,11 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { startFleetPolling } from '../fleet/background.js';
 import { scanRange } from '../fleet/discovery.js';
-import { startSimulator } from '../fleet/protocol/simulator.js';
+import { type SimulatedMiner, startSimulator } from '../fleet/protocol/simulator.js';
+import { todayUtc } from '../kernel/calendar.js';
+import { deployMachines, installMachines } from '../mining/deployments.js';
+import { addSite } from '../mining/sites.js';
+import { existingSerialsOrMacs, findSite } from '../mining/store.js';
 
 export const DEMO_RACK = {
   site: 'LAB',
@@ -47,6 +51,7 @@ export async function startDemoRack(
   });
   let found: number;
   try {
+    await registerDemoSite(ctx, actor, simulator.miners);
     const first = simulator.miners[0]!.host;
     const last = simulator.miners.at(-1)!.host;
     const scan = await scanRange(ctx, actor, { range: `${first}-${last}`, site: DEMO_RACK.site, port: 4028 });
@@ -69,4 +74,47 @@ export async function startDemoRack(
       await simulator.stop();
     },
   };
+}
+
+/**
+ * The rack's site in self-mining's registry, with its machines deployed and installed there, so that
+ * what the poller measures at LAB lands beside what self-mining installed (measured against
+ * installed, per site and in total). A restart finds both done and adds only machines it lacks.
+ */
+async function registerDemoSite(
+  ctx: AppContext,
+  actor: Actor,
+  miners: readonly SimulatedMiner[],
+): Promise<void> {
+  const today = todayUtc(ctx.clock.now());
+  if (!(await findSite(ctx.db, DEMO_RACK.site))) {
+    await addSite(ctx, actor, {
+      code: DEMO_RACK.site,
+      name: 'Demo lab (simulated miners on loopback)',
+      country: 'Singapore',
+      capacityMw: 2,
+      usdPerKwh: 0.05,
+      priceFrom: today,
+      status: 'approved',
+      permitRef: 'DEMO-LAB',
+    });
+  }
+  const known = new Set(
+    (
+      await existingSerialsOrMacs(
+        ctx.db,
+        miners.map((m) => m.dna),
+        [],
+      )
+    ).map((m) => m.serial),
+  );
+  const serials = miners.map((m) => m.dna).filter((dna) => !known.has(dna));
+  if (serials.length === 0) return;
+  await deployMachines(ctx, actor, {
+    site: DEMO_RACK.site,
+    productId: DEMO_RACK.model,
+    serials,
+    shippedOn: today,
+  });
+  await installMachines(ctx, actor, { serials, installedOn: today });
 }

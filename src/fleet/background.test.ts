@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTestSite } from '../mining/test-fixtures.js';
 import { type TestApp, testApp } from '../testing/index.js';
 import { startFleetPolling } from './background.js';
 import { scanRange } from './discovery.js';
@@ -13,6 +14,7 @@ describe('the poller inside serve', () => {
     app = await testApp();
     // 127.79/16 is this file's alone: test files run in parallel workers.
     sim = await startSimulator({ count: 3, base: '127.79.0.1', seed: 'bg' });
+    await addTestSite(app, app.actor('admin'), 'BG1');
     await scanRange(app, app.actor('ops'), { range: '127.79.0.1-127.79.0.3', site: 'BG1', port: 4028 });
   });
   afterAll(async () => {

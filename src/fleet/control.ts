@@ -5,7 +5,7 @@
  * silently fail are among the commonest complaints of fleet operators.
  */
 import type { Actor, AppContext } from '../app/context.js';
-import { invalid } from '../kernel/errors.js';
+import { AppError, invalid } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
 import type { ControlCompleted, ControlRequested } from './events.js';
 import { type ControlAction, commandsFor, confirmEffect, confirmWithinMs, describeAction } from './model.js';
@@ -197,4 +197,20 @@ async function actOn(
     }
     await sleep(pause);
   }
+}
+
+/**
+ * A control that no machine carried out is no success: the edges answer it as a refusal (HTTP 409,
+ * CLI exit 3) with the per-machine report attached, not as a 200 with "0 of 1" inside.
+ */
+export function refuseIfNoneDidIt(report: ControlReport): void {
+  if (report.succeeded > 0 || report.requested === 0) return;
+  const first = report.results[0];
+  throw new AppError(
+    'conflict',
+    'fleet.control-not-done',
+    `None of the ${report.requested} machines confirmed ${report.description}${first ? ` (${first.serial}: ${first.outcome}, ${first.detail})` : ''}.`,
+    'selector',
+    { report },
+  );
 }

@@ -38,6 +38,14 @@ describe('a crash in the middle of a sweep', { timeout: 90_000 }, () => {
   };
 
   it('frees the running-sweep slot with the process, for serve and for the CLI alike', async () => {
+    const site = await runBinAsync(data.dir, [
+      'mining',
+      'site',
+      'add',
+      ...['--code', 'CR1', '--name', 'Crash lab', '--country', 'Singapore'],
+      ...['--capacity-mw', '1', '--usd-per-kwh', '0.05'],
+    ]);
+    expect(site.status, site.stderr).toBe(0);
     const scan = await runBinAsync(data.dir, [
       'fleet',
       'scan',

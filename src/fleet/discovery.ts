@@ -12,6 +12,7 @@ import { recordFleet } from './projections.js';
 import type { MinerClient, MinerResult } from './protocol/client.js';
 import { normalise } from './protocol/telemetry.js';
 import type { ScanInput } from './schemas.js';
+import { requireRegisteredSite } from './sites.js';
 import {
   highestMachineId,
   type MachineChangeFact,
@@ -67,6 +68,7 @@ export async function scanRange(
   opts: { client?: MinerClient; onProgress?: (p: ScanProgress) => void } = {},
 ): Promise<ScanResult> {
   const range = parseRange(input.range);
+  await requireRegisteredSite(ctx.db, input.site);
   const client = opts.client ?? ctx.miners;
   const started = performance.now();
   const say = opts.onProgress ?? (() => {});

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayInto } from '../ledger/replay.js';
+import { addTestSite } from '../mining/test-fixtures.js';
 import {
   type Json,
   type TestApp,
@@ -50,6 +51,7 @@ describe('fleet against simulated miners', () => {
       writeAllow: 'W:10.0.0.0/8',
     });
     sims.push(sg, na, locked);
+    for (const site of ['SG1', 'NA1']) await addTestSite(s.app, s.app.actor('admin'), site);
   });
   afterAll(async () => {
     for (const sim of sims) await sim.stop();
@@ -230,7 +232,8 @@ describe('fleet against simulated miners', () => {
       role: 'ops',
       body: { selector: { site: 'SG1' }, action: { kind: 'soft-off' } },
     });
-    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    // Two of the twelve are faulty (garbage, offline): some did it, so 207 with the report per machine.
+    expect(off.status, JSON.stringify(off.body)).toBe(207);
     expect(off.body.requested).toBe(12);
     const outcome = (address: string) =>
       off.body.results.find((r: Json) => `${r.address}:4028` === address)?.outcome;
@@ -282,10 +285,18 @@ describe('fleet against simulated miners', () => {
       role: 'ops',
       body: { selector: { site: 'NA1' }, action: { kind: 'pool', pool: 1 } },
     });
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(207);
     expect(r.body).toMatchObject({ requested: 8, succeeded: 6, failed: 2 });
     const refused = r.body.results.filter((x: Json) => x.outcome === 'refused');
     expect(refused.map((x: Json) => x.address)).toEqual(['127.78.0.101', '127.78.0.102']);
+    // None of them doing it is a refusal, with the same report per machine in the error's detail.
+    const none = await s.call('POST', '/api/fleet/control', {
+      role: 'ops',
+      body: { selector: { machines: refused.map((x: Json) => x.machineId) }, action: { kind: 'pool', pool: 1 } },
+    });
+    expect(none.status, JSON.stringify(none.body)).toBe(409);
+    expect(none.body.error).toMatchObject({ code: 'fleet.control-not-done', field: 'selector' });
+    expect(none.body.error.detail.report).toMatchObject({ requested: 2, succeeded: 0, failed: 2 });
     expect(refused[0].detail).toMatch(/Access denied/);
     expect(na.control(na.addresses[0]!).poolOrder[0]).toBe(1);
     expect(locked.control(locked.addresses[0]!).poolOrder[0]).toBe(0);

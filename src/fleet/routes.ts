@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import { refuseIfNoneDidIt } from './control.js';
 import type { HttpApp } from '../http/app.js';
 import { FLEET_ACCESS } from './access.js';
 import {
@@ -106,12 +107,18 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
       config: { role: FLEET_ACCESS.operate },
       schema: {
         tags,
-        summary: 'Soft off/on, reboot, work mode or pool for selected machines; confirmed per machine',
+        summary:
+          'Soft off/on, reboot, work mode or pool for selected machines; confirmed per machine: 200 when every machine did it, 207 when some did, 409 (the report in error.detail) when none did',
         body: ControlBody,
-        response: { 200: ControlReport },
+        response: { 200: ControlReport, 207: ControlReport },
       },
     },
-    async (req) => controlMachines(ctx, req.actor, req.body, { idempotencyKey: req.idempotencyKey }),
+    async (req, reply) => {
+      const report = await controlMachines(ctx, req.actor, req.body, { idempotencyKey: req.idempotencyKey });
+      refuseIfNoneDidIt(report);
+      if (report.failed > 0) reply.code(207);
+      return report;
+    },
   );
   app.post(
     '/api/fleet/scans',

@@ -6,6 +6,8 @@ import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct } from '../catalog/service.js';
 import { DATA_DIR } from '../demo/paths.js';
 import { importMarketCsv } from '../market/service.js';
+import { addSite } from './sites.js';
+import { findSite } from './store.js';
 
 /** The demo catalog and the shipped market history for [from, to] (the file's own rows, nothing made up). */
 export async function seedCatalogAndMarket(
@@ -20,4 +22,18 @@ export async function seedCatalogAndMarket(
     .split('\n');
   const kept = lines.filter((l) => l.slice(0, 10) >= from && l.slice(0, 10) <= to);
   await importMarketCsv(ctx, actor, [header, ...kept].join('\n'), { source: 'btc_daily.csv (test slice)' });
+}
+
+/** A registered site for tests whose machines need one (a fleet machine names a registered site). */
+export async function addTestSite(ctx: AppContext, actor: Actor, code: string): Promise<void> {
+  if (await findSite(ctx.db, code)) return;
+  await addSite(ctx, actor, {
+    code,
+    name: `Test site ${code}`,
+    country: 'Singapore',
+    capacityMw: 10,
+    usdPerKwh: 0.05,
+    status: 'approved',
+    permitRef: 'TEST-PERMIT',
+  });
 }

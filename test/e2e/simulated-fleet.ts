@@ -1,4 +1,5 @@
 import { type Simulator, startSimulator } from '../../src/fleet/protocol/simulator.js';
+import { addTestSite } from '../../src/mining/test-fixtures.js';
 import type { TestServer } from '../../src/testing/index.js';
 
 export interface SimulatedSite {
@@ -28,6 +29,7 @@ export async function simulatedSite(
     slowMs: 500,
   });
   const last = simulator.miners.at(-1)!.host;
+  await addTestSite(server.app, server.app.actor('admin'), opts.site);
   const scan = await server.call('POST', '/api/fleet/scans', {
     role: 'ops',
     body: { range: `${opts.base}-${last}`, site: opts.site },

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { type Me, MeProvider } from './access.js';
 import { session } from './api.js';
+import { AlertsPage } from './pages/alerts.js';
 import { FleetPage } from './pages/fleet.js';
 import { MiningPage } from './pages/mining.js';
 import { OrdersPage } from './pages/orders.js';
@@ -22,6 +23,7 @@ const PAGES: Page[] = [
   { path: '/orders', label: 'Order book', render: (rest) => <OrdersPage rest={rest} /> },
   { path: '/supply', label: 'Supply', render: () => <SupplyPage /> },
   { path: '/fleet', label: 'Fleet', render: (rest) => <FleetPage rest={rest} /> },
+  { path: '/alerts', label: 'Alerts', render: () => <AlertsPage /> },
   { path: '/mining', label: 'Self-mining', render: () => <MiningPage /> },
   { path: '/reports', label: 'Reports', render: () => <ReportsPage /> },
 ];

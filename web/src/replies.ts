@@ -5,6 +5,7 @@
  * blank figure.
  */
 import type { z } from 'zod';
+import type * as alerts from '../../src/alerts/responses.js';
 import type * as auth from '../../src/auth/responses.js';
 import type * as catalog from '../../src/catalog/responses.js';
 import type * as fleet from '../../src/fleet/responses.js';
@@ -23,6 +24,9 @@ import type * as treasury from '../../src/treasury/responses.js';
 type Reply<S extends z.ZodType> = Wire<z.output<S>>;
 
 export type Me = Reply<typeof auth.Me>;
+
+export type AlertPage = Reply<typeof alerts.AlertPage>;
+export type AlertView = Reply<typeof alerts.AlertView>;
 
 export type Product = Reply<typeof catalog.ProductView>;
 

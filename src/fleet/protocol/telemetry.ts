@@ -46,6 +46,8 @@ export interface NormalisedTelemetry {
   fanDutyPercent?: number;
   powerW?: number;
   powerLimitW?: number;
+  /** The first module's PSU as it reports itself (error code 0 is healthy); absent when it did not answer. */
+  psu?: { errorCode?: number; outputW?: number };
   workMode?: number;
   workLevel?: number;
   workState?: string;
@@ -272,6 +274,7 @@ export function normalise(
   set(out, 'fanDutyPercent', maxOf(modules.map((e) => e.module.fanDutyPercent)));
   set(out, 'powerW', modules.length > 0 ? sum(modules.map((e) => e.module.powerW)) : undefined);
   set(out, 'powerLimitW', m0?.powerLimitW);
+  set(out, 'psu', m0?.psu && { errorCode: m0.psu.errorCode, outputW: m0.psu.outputW });
   set(out, 'workMode', m0?.workMode);
   set(out, 'workLevel', m0?.workLevel);
   set(out, 'workState', m0?.workState);

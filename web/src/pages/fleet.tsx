@@ -14,6 +14,7 @@ import type {
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+import { AlertTable } from './alerts.js';
 
 const MACHINE_STATUSES = [
   'new',
@@ -408,6 +409,8 @@ function MachinePage({ id }: { id: number }) {
                 format={thsAxis}
                 formatRight={(v) => `${v.toFixed(0)} °C`}
               />
+              <h3>Alerts</h3>
+              <AlertTable filter={{ machineId: m.id }} empty="No alerts for this machine." />
               <h3>Status changes</h3>
               <DataTable
                 rows={[...h.statusChanges].reverse()}

@@ -1,0 +1,115 @@
+/**
+ * What the evaluator reads of the fleet: each machine's latest reading a page at a time, its median
+ * hashrate over the last day, which machines were told to be idle, and the poller's last sweep.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/db.js';
+import type { MachineStatus } from '../fleet/model.js';
+import type { NormalisedTelemetry } from '../fleet/protocol/telemetry.js';
+import { fleetDb } from '../fleet/store.js';
+import type { MachineReading } from './model.js';
+
+/** A median needs this many 5-minute buckets (half an hour) to mean anything. */
+const MEDIAN_MIN_BUCKETS = 6;
+/** A reboot or work-mode change is given this long to come back before its silence ends. */
+export const RESTART_GRACE_MS = 5 * 60_000;
+
+/** Why a machine is meant to be idle, from the control actions of the last day. */
+export type IdleIntent = Map<number, string>;
+
+export async function idleIntent(db: Db, now: Date): Promise<IdleIntent> {
+  const rows = await fleetDb(db)
+    .selectFrom('fleet_controls')
+    .select(['requested_at', 'action', 'machine_ids'])
+    .where('requested_at', '>=', new Date(now.getTime() - 24 * 3600_000))
+    .orderBy('requested_at')
+    .orderBy('id')
+    .execute();
+  const latest = new Map<number, { kind: string; at: Date }>();
+  for (const r of rows) {
+    const kind = (r.action as { kind?: string } | null)?.kind ?? '';
+    for (const id of (r.machine_ids as number[] | null) ?? [])
+      latest.set(Number(id), { kind, at: r.requested_at });
+  }
+  const out: IdleIntent = new Map();
+  for (const [id, c] of latest) {
+    if (c.kind === 'soft-off') out.set(id, `soft off requested ${c.at.toISOString()} (curtailed)`);
+    else if (
+      (c.kind === 'reboot' || c.kind === 'work-mode') &&
+      now.getTime() - c.at.getTime() < RESTART_GRACE_MS
+    ) {
+      out.set(id, `${c.kind} requested ${c.at.toISOString()} (restarting)`);
+    }
+  }
+  return out;
+}
+
+/** One page of readings in id order, after `afterId`. */
+export async function readingsPage(
+  db: Db,
+  page: { afterId: number; limit: number; now: Date; idle: IdleIntent },
+): Promise<MachineReading[]> {
+  const rows = await fleetDb(db)
+    .selectFrom('fleet_machines as m')
+    .leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id')
+    .select([
+      'm.id',
+      'm.serial',
+      'm.site',
+      'm.model',
+      'm.status',
+      's.consecutive_failures',
+      's.last_seen_at',
+      's.telemetry',
+    ])
+    .where('m.id', '>', BigInt(page.afterId))
+    .orderBy('m.id')
+    .limit(page.limit)
+    .execute();
+  if (rows.length === 0) return [];
+  const medians = await medianHashrates(
+    db,
+    rows.map((r) => r.id),
+    page.now,
+  );
+  return rows.map((r) => {
+    const id = Number(r.id);
+    return {
+      machineId: id,
+      serial: r.serial,
+      site: r.site,
+      model: r.model,
+      status: r.status as MachineStatus,
+      consecutiveFailures: r.consecutive_failures ?? 0,
+      lastSeenAt: r.last_seen_at ?? undefined,
+      telemetry: (r.telemetry as NormalisedTelemetry | null) ?? undefined,
+      medianThs: medians.get(id),
+      meantIdle: page.idle.get(id),
+    };
+  });
+}
+
+async function medianHashrates(db: Db, ids: bigint[], now: Date): Promise<Map<number, number>> {
+  const since = new Date(now.getTime() - 24 * 3600_000);
+  const r = await sql<{ machine_id: bigint; median: number; buckets: bigint }>`
+    select machine_id,
+           percentile_cont(0.5) within group (order by ths_sum / samples) as median,
+           count(*) as buckets
+    from fleet_telemetry
+    where machine_id = any(${ids.map(String)}::int8[]) and bucket >= ${since} and samples > 0
+    group by machine_id`.execute(db);
+  return new Map(
+    r.rows
+      .filter((x) => Number(x.buckets) >= MEDIAN_MIN_BUCKETS)
+      .map((x) => [Number(x.machine_id), Number(x.median)]),
+  );
+}
+
+/** The poller's last finished sweep and how many machines there are to sweep. */
+export async function pollerState(db: Db): Promise<{ finishedAt: Date | undefined; machines: number }> {
+  const r = await sql<{ finished_at: Date | null; machines: bigint }>`
+    select (select max(finished_at) from fleet_sweeps where outcome = 'done') as finished_at,
+           (select count(*) from fleet_machines) as machines`.execute(db);
+  const row = r.rows[0]!;
+  return { finishedAt: row.finished_at ?? undefined, machines: Number(row.machines) };
+}

@@ -1,0 +1,18 @@
+/**
+ * One site registry: a fleet machine belongs to a self-mining site, known by its code, so that what
+ * the poller measures lands beside what self-mining installed there. The sites themselves (country,
+ * power, compliance) are the self-mining module's.
+ */
+import type { Db } from '../db/db.js';
+import { invalid } from '../kernel/errors.js';
+import { findSite } from '../mining/store.js';
+
+/** Refuses a site code self-mining does not know, naming the field and how to register it. */
+export async function requireRegisteredSite(db: Db, code: string, field = 'site'): Promise<void> {
+  if (await findSite(db, code)) return;
+  throw invalid(
+    field,
+    `${field} ${code} is not a registered self-mining site; register it first (hashforge mining sites add --code ${code} …, or POST /api/mining/sites).`,
+    'fleet.unknown-site',
+  );
+}
