@@ -21,9 +21,10 @@ import {
   type ModelCode,
   settle,
 } from './simulator-models.js';
+import { hostileBody, sendHostile } from './simulator-hostile.js';
 import { respond } from './simulator-replies.js';
 
-export { FAULTS, type Fault, MODELS, type ModelCode } from './simulator-models.js';
+export { ALL_FAULTS, FAULTS, type Fault, HOSTILE_FAULTS, MODELS, type ModelCode } from './simulator-models.js';
 
 export interface SimulatorOptions {
   count: number;
@@ -239,7 +240,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (response.denied) deniedWrites++;
       const send = () => {
         if (socket.destroyed) return;
-        socket.end(response.body);
+        const fault = slot.state.fault;
+        const body = hostileBody(fault) ?? response.body;
+        if (sendHostile(socket, fault, body, later)) return;
+        socket.end(body);
         if (response.rebootAfter !== undefined) reboot(slot, response.rebootAfter);
       };
       if (slot.state.fault === 'slow') later(slowMs, send);

@@ -5,7 +5,7 @@
  */
 import type { Json } from '../../kernel/json.js';
 import { type AvalonModuleEntry, extractAvalonModules } from './avalon.js';
-import { type DecodedReply, decodeReply, replyStatus } from './codec.js';
+import { decodeReply, type ReadReply, replyStatus } from './codec.js';
 import { assessHealth, DEFAULT_THRESHOLDS, type HealthThresholds, type MinerStatus } from './health.js';
 
 export type { MinerStatus } from './health.js';
@@ -152,7 +152,7 @@ function uniqueModules(entries: AvalonModuleEntry[], notes: string[]): AvalonMod
   return unique;
 }
 
-function isDecoded(item: DecodedReply | Json): item is DecodedReply {
+function isDecoded(item: ReadReply | Json): item is ReadReply {
   return (
     isObj(item as Json) &&
     Array.isArray((item as Obj).repairs) &&
@@ -163,12 +163,12 @@ function isDecoded(item: DecodedReply | Json): item is DecodedReply {
 
 /** Normalise one miner's decoded replies (or raw reply values) into one telemetry record. */
 export function normalise(
-  replies: DecodedReply | Json | readonly (DecodedReply | Json)[],
+  replies: ReadReply | Json | readonly (ReadReply | Json)[],
   thresholds: HealthThresholds = DEFAULT_THRESHOLDS,
 ): NormalisedTelemetry {
   const items = Array.isArray(replies)
-    ? (replies as readonly (DecodedReply | Json)[])
-    : [replies as DecodedReply | Json];
+    ? (replies as readonly (ReadReply | Json)[])
+    : [replies as ReadReply | Json];
   const repairs: string[] = [];
   const parts: { command: string; reply: Obj }[] = [];
   for (const item of items) {
