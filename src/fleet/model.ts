@@ -170,7 +170,11 @@ export function afterPoll(
   const failures = before.consecutiveFailures + 1;
   if (outcome.protocol) {
     // Answered, so not a missed poll: judged at once, and its figures are never taken.
-    const next = { status: 'protocol-error' as const, consecutiveFailures: failures, reason: outcome.failure };
+    const next = {
+      status: 'protocol-error' as const,
+      consecutiveFailures: failures,
+      reason: outcome.failure,
+    };
     if (before.status === 'protocol-error') return next;
     return { ...next, change: { from: before.status, to: 'protocol-error', reason: outcome.failure } };
   }
@@ -288,7 +292,9 @@ export function refuseFigures(t: {
 }): string | undefined {
   const ths = t.hashrateThs?.recent ?? t.hashrateThs?.average;
   if (ths === undefined) {
-    return t.status === 'idle' ? undefined : 'the reply states no hashrate (no summary, devs or stats figure)';
+    return t.status === 'idle'
+      ? undefined
+      : 'the reply states no hashrate (no summary, devs or stats figure)';
   }
   if (!Number.isFinite(ths) || ths < 0) return `the reply states an impossible hashrate (${ths})`;
   const limit =

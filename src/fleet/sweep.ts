@@ -12,11 +12,11 @@ import type { StatusesChanged } from './events.js';
 import {
   afterPoll,
   bucketStart,
-  modelNominalThs,
-  refuseFigures,
   DEFAULT_OFFLINE_AFTER,
   emptyTally,
+  modelNominalThs,
   type PollOutcome,
+  refuseFigures,
   type SiteTally,
   SWEEP_HEARTBEAT_MS,
   sweepClaimLapsed,

@@ -34,7 +34,11 @@ export type MinerFailureKind =
   | 'malformed';
 
 /** The failures where the miner answered, but with something that cannot be used. */
-export const PROTOCOL_FAILURES: ReadonlySet<MinerFailureKind> = new Set(['too-large', 'too-deep', 'malformed']);
+export const PROTOCOL_FAILURES: ReadonlySet<MinerFailureKind> = new Set([
+  'too-large',
+  'too-deep',
+  'malformed',
+]);
 
 /**
  * Which budget a request's socket counts against. `main` is the client's concurrency; `straggler`
@@ -257,7 +261,9 @@ export class MinerClient {
       return result;
     };
     try {
-      const { value, repairs, format, truncated } = decodeReply(raw, { maxBytes: this.options.maxReplyBytes });
+      const { value, repairs, format, truncated } = decodeReply(raw, {
+        maxBytes: this.options.maxReplyBytes,
+      });
       if (truncated) {
         return fail(
           'short',
@@ -267,7 +273,8 @@ export class MinerClient {
       return { ok: true, ...base, raw, value, repairs, format };
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      if (error.failure === 'empty') return fail('closed', 'The miner closed the connection without replying.');
+      if (error.failure === 'empty')
+        return fail('closed', 'The miner closed the connection without replying.');
       const kind: MinerFailureKind =
         error.failure === 'too-large' ? 'too-large' : error.failure === 'too-deep' ? 'too-deep' : 'malformed';
       return fail(kind, error.message);

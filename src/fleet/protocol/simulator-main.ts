@@ -24,7 +24,7 @@ import {
 } from './simulator.js';
 
 const USAGE = `Usage: simulator-main --count N [--base 127.91.0.1] [--port 4028 | --port-range START]
-  [--model ${Object.keys(MODELS).join('|')}] [--fault-rate 0.05] [--faults ${ALL_FAULTS.join(',')}]
+  [--model ${Object.keys(MODELS).join('|')}] [--fault-rate 0.05] [--faults ${ALL_FAULTS.join(',')}] [--hostile-after 1]
   [--seed 1] [--allow W:127.0.0.0/8] [--reboot-seconds 30] [--slow-ms 4000] [--per-process N] [--json]`;
 
 interface Ready {
@@ -57,6 +57,7 @@ function parse(argv: string[]): Parsed {
       allow: { type: 'string', default: '127.0.0.0/8' },
       'reboot-seconds': { type: 'string', default: '30' },
       'slow-ms': { type: 'string', default: '4000' },
+      'hostile-after': { type: 'string', default: '0' },
       'per-process': { type: 'string' },
       'shard-offset': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -91,6 +92,7 @@ function parse(argv: string[]): Parsed {
     writeAllow: values.allow,
     rebootSeconds: number('reboot-seconds', values['reboot-seconds'], 0),
     slowMs: number('slow-ms', values['slow-ms'], 0),
+    hostileAfter: number('hostile-after', values['hostile-after'], 0),
   };
   if (faults) options.faults = faults;
   if (values['port-range'] !== undefined)
@@ -175,6 +177,7 @@ async function runSharded(
         allow: parsed.options.writeAllow,
         'reboot-seconds': parsed.options.rebootSeconds,
         'slow-ms': parsed.options.slowMs,
+        'hostile-after': parsed.options.hostileAfter,
       })) {
         if (v !== undefined) args.push(`--${k}`, String(v));
       }
