@@ -9,23 +9,12 @@ import { type TestApp, testApp } from '../testing/index.js';
 import { scanRange } from './discovery.js';
 import { MinerClient } from './protocol/client.js';
 import { type Fault, HOSTILE_FAULTS, type Simulator, startSimulator } from './protocol/simulator.js';
+import { EXPECTED_STATUS, type HostileFault } from './protocol/simulator-hostile.js';
 import { listMachines } from './queries.js';
 import { sweepFleet } from './sweep.js';
 
 const PER_KIND = 3;
 const HEALTHY = 12;
-const EXPECTED: Record<(typeof HOSTILE_FAULTS)[number], string> = {
-  silent: 'offline',
-  trickle: 'offline',
-  flood: 'protocol-error',
-  'invalid-json': 'protocol-error',
-  reset: 'offline',
-  // Its answer is whole at the NUL: it is polled like any other, not left to time out.
-  'no-close': 'ok',
-  deep: 'protocol-error',
-  'absurd-hashrate': 'protocol-error',
-};
-
 describe('hostile miners beside healthy ones', () => {
   let app: TestApp;
   let sim: Simulator;
@@ -81,7 +70,7 @@ describe('hostile miners beside healthy ones', () => {
     const statusOf = new Map(page.machines.map((m) => [m.address, m.status]));
     const wrong: string[] = [];
     for (const [host, fault] of faultOf) {
-      const want = fault === null ? 'ok' : EXPECTED[fault as keyof typeof EXPECTED];
+      const want = fault === null ? 'ok' : EXPECTED_STATUS[fault as HostileFault];
       if (statusOf.get(host) !== want)
         wrong.push(`${host} ${fault ?? 'healthy'}: ${statusOf.get(host)}, not ${want}`);
     }

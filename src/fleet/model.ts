@@ -116,10 +116,22 @@ export interface Identity {
   firmware?: string;
 }
 
-/** DNA is the controller's unique id; MAC where the firmware gives no DNA. */
+/**
+ * DNA is the controller's unique id; MAC where the firmware gives no DNA; else a serial from
+ * another command (an Antminer's `miner_id` in `stats`).
+ */
 export function identityOf(t: NormalisedTelemetry): Identity | undefined {
   const serial = t.dna ?? t.mac ?? t.serial;
   if (!serial) return undefined;
+  return describedIdentity(t, serial);
+}
+
+/** The last resort for a miner that states no identity anywhere: `address:<host>:<port>`. */
+export function addressIdentity(t: NormalisedTelemetry, host: string, port: number): Identity {
+  return describedIdentity(t, `address:${host}:${port}`);
+}
+
+function describedIdentity(t: NormalisedTelemetry, serial: string): Identity {
   const id: Identity = { serial };
   if (t.dna) id.dna = t.dna;
   if (t.mac) id.mac = t.mac;

@@ -224,7 +224,11 @@ async function runSweep(
   const worker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => async () => {
     for (let m = await next(); m !== undefined; m = await next()) {
       const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
-      const reply = await client.request({ host: m.address, port: m.port }, request, { lane });
+      // Only a machine whose last poll failed waits in the straggler lane from the start: one that
+      // merely answered slowly (a busy collector makes every answer slow) works in the main lane.
+      const reply = await client.request({ host: m.address, port: m.port }, request, {
+        lane: lane === 'straggler' && m.failures > 0 ? 'straggler' : 'main',
+      });
       latencies.push(reply.durationMs);
       const polled = judge(m, reply, offlineAfter);
       buffer.push(polled);

@@ -114,10 +114,11 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   retries: 2,
   backoffMs: 200,
   concurrency: 500,
-  stragglerConcurrency: 2000,
+  stragglerConcurrency: 1000,
   // A loopback or LAN answer takes milliseconds; an Avalon's big `estats` rarely more than a few
-  // hundred. Past this a request is waiting on the miner, not working.
-  slowAfterMs: 300,
+  // hundred. Past a second a request is waiting on the miner, not working (the sweep's own
+  // straggler mark, STRAGGLER_POLL_MS, is the same second).
+  slowAfterMs: 1000,
 };
 
 type Attempt =

@@ -15,6 +15,24 @@
 import type { Socket } from 'node:net';
 import type { Fault, HostileFault } from './simulator-models.js';
 
+export type { HostileFault } from './simulator-models.js';
+
+/**
+ * The status a poller should give each kind once its failures have run their course: offline when
+ * the miner cannot be heard out (silent, trickling, reset), protocol-error when its answer cannot be
+ * used; a miner that answers in full and only forgets to close is polled like any other.
+ */
+export const EXPECTED_STATUS: Record<HostileFault, string> = {
+  silent: 'offline',
+  trickle: 'offline',
+  flood: 'protocol-error',
+  'invalid-json': 'protocol-error',
+  reset: 'offline',
+  'no-close': 'ok',
+  deep: 'protocol-error',
+  'absurd-hashrate': 'protocol-error',
+};
+
 export const FLOOD_BYTES = 50 * 1024 * 1024;
 const FLOOD_CHUNK = Buffer.alloc(64 * 1024, '[1,2,3,4,5,6,7,8,9],');
 const DEEP_LEVELS = 64 * 1024;
