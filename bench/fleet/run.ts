@@ -123,9 +123,15 @@ export async function startFleet(
     });
     child.once('exit', (code) => reject(new Error(`simulator exited (${code}): ${err.slice(-2000)}`)));
   });
-  const parsed = JSON.parse(ready) as { faults: Record<string, number>; faulty: Record<string, string> };
-  const faulty = Object.fromEntries(Object.entries(parsed.faulty).map(([a, f]) => [a.split(':')[0]!, f]));
-  return { child, faults: parsed.faults, faulty };
+  try {
+    const parsed = JSON.parse(ready) as { faults: Record<string, number>; faulty: Record<string, string> };
+    const faulty = Object.fromEntries(Object.entries(parsed.faulty).map(([a, f]) => [a.split(':')[0]!, f]));
+    return { child, faults: parsed.faults, faulty };
+  } catch (error) {
+    // Never leave a fleet of listeners behind a failed start: the next run could not bind.
+    await stop(child);
+    throw error;
+  }
 }
 
 export function stop(child: ChildProcess): Promise<void> {
