@@ -255,19 +255,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         sequence: slot.sequence++,
       });
       if (response.denied) deniedWrites++;
+      // This answer is sent as the miner is now; a dormant fault shows from the next one on.
+      const fault = slot.state.fault;
       if (slot.dormant !== undefined && slot.sequence >= hostileAfter) {
         slot.state.fault = slot.dormant;
         slot.dormant = undefined;
       }
       const send = () => {
         if (socket.destroyed) return;
-        const fault = slot.state.fault;
         const body = hostileBody(fault) ?? response.body;
         if (sendHostile(socket, fault, body, later)) return;
         socket.end(body);
         if (response.rebootAfter !== undefined) reboot(slot, response.rebootAfter);
       };
-      if (slot.state.fault === 'slow') later(slowMs, send);
+      if (fault === 'slow') later(slowMs, send);
       else send();
     });
   };
