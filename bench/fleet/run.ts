@@ -13,7 +13,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, measureFloor } from './floor.js';
+import { hostileMain } from './hostile.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
 
 const TARGET = { machines: 50_000, seconds: 10, rssMb: 512 };
@@ -57,8 +58,14 @@ interface SweepFigures {
   postgresCpuSeconds?: number;
 }
 
-interface SizeResult {
+export interface SizeResult {
   machines: number;
+  /** The last sweep's measured fleet total, TH/s. */
+  measuredThs?: number;
+  /** With `report`: each machine's status after the last sweep, by address. */
+  statuses?: Record<string, string>;
+  /** With `report`: per sweep, the addresses whose poll failed. */
+  failedBySweep?: string[][];
   database: string;
   scanSeconds: number;
   scanStages: { probe: number; identify: number; register: number };
@@ -81,23 +88,24 @@ const tsxArgv = () => [
   ...NODE_FLAGS,
 ];
 
-/** Starts the simulator (it spreads itself over processes as the open-file limit needs). */
-async function startFleet(count: number): Promise<{ child: ChildProcess; faults: Record<string, number> }> {
+export interface Fleet {
+  child: ChildProcess;
+  faults: Record<string, number>;
+  /** Address (host) → fault of every faulty miner. */
+  faulty: Record<string, string>;
+}
+
+/**
+ * Starts the simulator (it spreads itself over processes as the open-file limit needs): by default
+ * 2% of its miners with the ordinary faults; `args` replaces those flags.
+ */
+export async function startFleet(
+  count: number,
+  { base = BASE, args = ['--fault-rate', '0.02'] }: { base?: string; args?: string[] } = {},
+): Promise<Fleet> {
   const child = fork(
     SIMULATOR,
-    [
-      '--count',
-      String(count),
-      '--base',
-      BASE,
-      '--fault-rate',
-      '0.02',
-      '--seed',
-      'bench',
-      '--slow-ms',
-      '2000',
-      '--json',
-    ],
+    ['--count', String(count), '--base', base, '--seed', 'bench', '--slow-ms', '2000', '--json', ...args],
     { execArgv: tsxArgv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let err = '';
@@ -108,15 +116,27 @@ async function startFleet(count: number): Promise<{ child: ChildProcess; faults:
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
+      // Only a whole line: with thousands of faulty miners listed it spans many chunks.
+      const line = out
+        .split('\n')
+        .slice(0, -1)
+        .find((l) => l.startsWith('{'));
       if (line) resolve(line);
     });
     child.once('exit', (code) => reject(new Error(`simulator exited (${code}): ${err.slice(-2000)}`)));
   });
-  return { child, faults: (JSON.parse(ready) as { faults: Record<string, number> }).faults };
+  try {
+    const parsed = JSON.parse(ready) as { faults: Record<string, number>; faulty: Record<string, string> };
+    const faulty = Object.fromEntries(Object.entries(parsed.faulty).map(([a, f]) => [a.split(':')[0]!, f]));
+    return { child, faults: parsed.faults, faulty };
+  } catch (error) {
+    // Never leave a fleet of listeners behind a failed start: the next run could not bind.
+    await stop(child);
+    throw error;
+  }
 }
 
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());
@@ -152,8 +172,11 @@ async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Prom
 }
 
 /** What the poller's process is asked to do; handed to it whole as one JSON argument. */
-interface PollerRun {
+export interface PollerRun {
   count: number;
+  base?: string;
+  /** Also return each machine's status and each sweep's failed addresses. */
+  report?: boolean;
   sweeps: number;
   concurrency: number;
   simulatorPid: number;
@@ -163,6 +186,8 @@ interface PollerRun {
 /** The poller's side, in its own process so that its peak RSS is its own. */
 async function runPoller({
   count,
+  base = BASE,
+  report = false,
   sweeps,
   concurrency,
   simulatorPid,
@@ -173,18 +198,20 @@ async function runPoller({
   const actor = { id: 'bench', role: 'admin' } as const;
   const client = newMinerClient({ ...readFleetSettings(process.env), concurrency });
   try {
-    const last = numberToIp(ipToNumber(BASE) + count - 1);
+    const last = numberToIp(ipToNumber(base) + count - 1);
     await addTestSite(ctx, actor, 'BENCH');
     const started = performance.now();
     const scan = await scanRange(
       ctx,
       actor,
-      { range: `${BASE}-${last}`, site: 'BENCH', port: 4028, concurrency },
+      { range: `${base}-${last}`, site: 'BENCH', port: 4028, concurrency },
       { client },
     );
     const scanSeconds = (performance.now() - started) / 1000;
 
     const figures: SweepFigures[] = [];
+    let measuredThs = 0;
+    const failedBySweep: string[][] = [];
     let lastAt = new Date(0);
     for (let i = 0; i < sweeps; i++) {
       const latencies: number[] = [];
@@ -200,6 +227,7 @@ async function runPoller({
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
       lastAt = r.startedAt;
+      measuredThs = r.measuredThs;
       figures.push({
         seconds: r.seconds,
         pollsPerSecond: Math.round(r.machines / r.seconds),
@@ -215,7 +243,23 @@ async function runPoller({
       process.stderr.write(
         `  ${count}: sweep ${i + 1} ${r.seconds} s, ${r.answered} answered, ${r.failed} failed ${JSON.stringify(r.failures)}\n`,
       );
+      if (report) {
+        const failed = await sql<{ address: string }>`
+          select m.address from fleet_machine_state s join fleet_machines m on m.id = s.machine_id
+          where s.last_sweep = ${BigInt(r.sweep)} and s.consecutive_failures > 0`.execute(ctx.db);
+        failedBySweep.push(failed.rows.map((row) => row.address));
+      }
     }
+    const statuses = report
+      ? Object.fromEntries(
+          (
+            await sql<{
+              address: string;
+              status: string;
+            }>`select address, status from fleet_machines`.execute(ctx.db)
+          ).rows.map((row) => [row.address, row.status]),
+        )
+      : undefined;
     const counted = await sql<{ polls: bigint; states: bigint }>`
       select (select coalesce(sum(polls), 0)::int8 from fleet_telemetry) as polls,
              (select count(*)::int8 from fleet_machine_state where last_polled_at = ${lastAt}) as states`.execute(
@@ -234,6 +278,8 @@ async function runPoller({
       pollsStored: Number(counted.rows[0]!.polls),
       pollsExpected: scan.registered.length * sweeps,
       statesUpToDate: Number(counted.rows[0]!.states),
+      measuredThs,
+      ...(report ? { statuses, failedBySweep } : {}),
     };
   } finally {
     await app.close();
@@ -258,7 +304,7 @@ async function stopProfile(session: Session, file: string): Promise<void> {
   session.disconnect();
 }
 
-function pollerProcess(run: PollerRun): Promise<SizeResult> {
+export function pollerProcess(run: PollerRun): Promise<SizeResult> {
   const child = fork(SELF, ['--poller', JSON.stringify(run)], {
     execArgv: tsxArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -292,12 +338,25 @@ function print(r: SizeResult): void {
       ...rows,
       `  poller peak RSS ${r.peakRssMb} MB; polls stored ${r.pollsStored} of ${r.pollsExpected} expected (${lost === 0 ? 'none lost or doubled' : `off by ${lost}`}), ` +
         `${r.statesUpToDate} machine states from the last sweep;${meets}`,
+      `  load average ${loadAverage()}`,
       '',
     ].join('\n'),
   );
 }
 
+export const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
 export async function main(argv: string[] = process.argv.slice(2)): Promise<SizeResult[]> {
+  if (argv.includes('--hostile')) {
+    await hostileMain(
+      argv.filter((a) => a !== '--hostile'),
+      { startFleet, stop, pollerProcess, loadAverage },
+    );
+    return [];
+  }
   const { values } = parseArgs({
     args: argv,
     options: {

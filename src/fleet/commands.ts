@@ -371,6 +371,7 @@ function describeScan(r: ScanResult): string {
   ];
   for (const c of r.changed.slice(0, 20))
     lines.push(`  updated ${c.id} ${c.serial}: ${JSON.stringify(c.changes)}`);
+  for (const w of r.warnings.slice(0, 20)) lines.push(`  warning ${w.address}: ${w.warning}`);
   for (const f of r.failed.slice(0, 20)) lines.push(`  not identified ${f.address}: ${f.reason}`);
   if (r.failed.length > 20) lines.push(`  … and ${r.failed.length - 20} more not identified (see --json)`);
   return lines.join('\n');

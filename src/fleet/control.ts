@@ -10,7 +10,7 @@ import { nextNumber } from '../ledger/ledger.js';
 import type { ControlCompleted, ControlRequested } from './events.js';
 import { type ControlAction, commandsFor, confirmEffect, confirmWithinMs, describeAction } from './model.js';
 import { recordFleet } from './projections.js';
-import type { MinerClient } from './protocol/client.js';
+import { type MinerClient, PROTOCOL_FAILURES } from './protocol/client.js';
 import { isSuccess, replyStatus } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
 import type { SelectorInput } from './schemas.js';
@@ -172,7 +172,7 @@ async function actOn(
     if (!sent.ok) {
       // Soft on may close the socket without replying (asic-rs); the read-back decides.
       if (action.kind === 'soft-on' && sent.failure === 'closed') continue;
-      const answered = sent.failure === 'malformed' || sent.failure === 'too-large';
+      const answered = PROTOCOL_FAILURES.has(sent.failure);
       return result(answered ? 'failed' : 'unreachable', sent.message);
     }
     const status = replyStatus(sent.value);

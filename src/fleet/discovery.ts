@@ -6,7 +6,7 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import type { MachinesChanged, MachinesRegistered } from './events.js';
-import { addressesOf, type Identity, identityOf, parseRange } from './model.js';
+import { addressesOf, addressIdentity, type Identity, identityOf, parseRange } from './model.js';
 import { probeOpen } from './probe.js';
 import { recordFleet } from './projections.js';
 import type { MinerClient, MinerResult } from './protocol/client.js';
@@ -38,6 +38,8 @@ export interface ScanResult {
   changed: { id: number; serial: string; changes: MachineChangeFact['changes'] }[];
   unchanged: number;
   failed: { address: string; reason: string }[];
+  /** Registered, but with something operations should know (known by address only). */
+  warnings: { address: string; warning: string }[];
   seconds: number;
   /** Where the time went: connect probe, `version` identification, ledger registration. */
   stageSeconds: { probe: number; identify: number; register: number };
@@ -84,13 +86,28 @@ export async function scanRange(
   const failed: ScanResult['failed'] = [];
   const found: Found[] = [];
   let identified = 0;
+  const warnings: ScanResult['warnings'] = [];
   const identify = async (address: string): Promise<MinerResult> => {
-    const reply = await client.command({ host: address, port: input.port }, 'version');
-    if (reply.ok) {
-      const identity = identityOf(normalise(reply));
-      if (!identity) failed.push({ address, reason: 'its version reply names no DNA or MAC to know it by' });
-      else found.push({ ...identity, address });
+    const at = { host: address, port: input.port };
+    const reply = await client.command(at, 'version');
+    if (!reply.ok) return reply;
+    let identity = identityOf(normalise(reply));
+    if (!identity) {
+      // A stock cgminer or an Antminer names no DNA or MAC in `version`: `stats` may (an Avalon
+      // module's DNA, an Antminer's miner_id). A miner that states none anywhere is known by its
+      // address, which DHCP may give to another machine: registered, with a warning.
+      const stats = await client.command(at, 'stats');
+      identity = identityOf(normalise(stats.ok ? [reply, stats] : [reply]));
+      if (!identity) {
+        identity = addressIdentity(normalise(reply), address, input.port);
+        warnings.push({
+          address,
+          warning:
+            'names no DNA, MAC or serial in version or stats: known by its address, so a DHCP change will look like another machine',
+        });
+      }
     }
+    found.push({ ...identity, address });
     return reply;
   };
   const count = () => say({ stage: 'identify', done: ++identified, total: listening.length });
@@ -125,6 +142,7 @@ export async function scanRange(
     changed: [],
     unchanged: 0,
     failed,
+    warnings,
     seconds: 0,
     stageSeconds: { probe: 0, identify: 0, register: 0 },
   };

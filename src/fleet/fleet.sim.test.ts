@@ -123,7 +123,8 @@ describe('fleet against simulated miners', () => {
     await sg.setFault(sg.addresses[3]!, 'garbage');
     const sweep = await poll(minute(1));
     expect(sweep).toMatchObject({ machines: 20, answered: 19, failed: 1 });
-    expect(sweep.statusChanges).toBe(19);
+    // 19 machines answered with their health; the garbled one is a protocol error at once.
+    expect(sweep.statusChanges).toBe(20);
 
     const down = await machineAt(sg.addresses[0]!);
     expect(down.status).toBe('board-down');
@@ -131,7 +132,8 @@ describe('fleet against simulated miners', () => {
     expect((await machineAt(sg.addresses[1]!)).status).toBe('overheating');
     expect((await machineAt(sg.addresses[2]!)).status).toBe('fan-failure');
     const garbled = await machineAt(sg.addresses[3]!);
-    expect(garbled).toMatchObject({ status: 'new', consecutiveFailures: 1 });
+    expect(garbled).toMatchObject({ status: 'protocol-error', consecutiveFailures: 1 });
+    expect(garbled.statusReason).toBe(garbled.lastFailure);
     expect(garbled.lastFailure).toBeTruthy();
     expect(garbled.lastPollMs).toEqual(expect.any(Number));
 
@@ -169,8 +171,8 @@ describe('fleet against simulated miners', () => {
     const series = await s.call('GET', `/api/fleet/hashrate?site=SG1&from=${minute(2)}&to=${minute(3)}`, {
       role: 'viewer',
     });
-    // (the miner answering garbage since the last test is stale too)
-    expect(series.body.points[0]).toMatchObject({ stale: 2, offline: 0 });
+    // (the miner answering garbage since the last test is left out, as an offline one is)
+    expect(series.body.points[0]).toMatchObject({ stale: 1, offline: 1 });
     expect(series.body.points[0].hashrateThs).toBeGreaterThan(sgBefore * 0.9);
 
     await poll(minute(3));

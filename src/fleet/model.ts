@@ -5,7 +5,12 @@
 import { invalid } from '../kernel/errors.js';
 import type { MinerStatus, NormalisedTelemetry } from './protocol/telemetry.js';
 
-/** `new` until the first poll answers; `offline` after too many failed polls in a row. */
+/**
+ * `new` until the first poll answers; `offline` after too many failed polls in a row;
+ * `protocol-error` as soon as the machine answers with something that cannot be used (garbage, a
+ * flood, nesting no firmware sends, no hashrate, an impossible hashrate): it is up, but not to be
+ * believed, which is a different job for operations than an unplugged machine.
+ */
 export const MACHINE_STATUSES = [
   'new',
   'ok',
@@ -15,6 +20,7 @@ export const MACHINE_STATUSES = [
   'board-down',
   'idle',
   'offline',
+  'protocol-error',
 ] as const;
 export type MachineStatus = (typeof MACHINE_STATUSES)[number];
 
@@ -110,10 +116,22 @@ export interface Identity {
   firmware?: string;
 }
 
-/** DNA is the controller's unique id; MAC where the firmware gives no DNA. */
+/**
+ * DNA is the controller's unique id; MAC where the firmware gives no DNA; else a serial from
+ * another command (an Antminer's `miner_id` in `stats`).
+ */
 export function identityOf(t: NormalisedTelemetry): Identity | undefined {
   const serial = t.dna ?? t.mac ?? t.serial;
   if (!serial) return undefined;
+  return describedIdentity(t, serial);
+}
+
+/** The last resort for a miner that states no identity anywhere: `address:<host>:<port>`. */
+export function addressIdentity(t: NormalisedTelemetry, host: string, port: number): Identity {
+  return describedIdentity(t, `address:${host}:${port}`);
+}
+
+function describedIdentity(t: NormalisedTelemetry, serial: string): Identity {
   const id: Identity = { serial };
   if (t.dna) id.dna = t.dna;
   if (t.mac) id.mac = t.mac;
@@ -131,7 +149,8 @@ export interface MachineCondition {
 
 export type PollOutcome =
   | { ok: true; status: MinerStatus | undefined; reason: string | undefined }
-  | { ok: false; failure: string };
+  /** `protocol`: the machine answered, but its answer cannot be used (see `MACHINE_STATUSES`). */
+  | { ok: false; failure: string; protocol?: boolean };
 
 export interface StatusChange {
   from: MachineStatus;
@@ -161,6 +180,16 @@ export function afterPoll(
     return { ...next, change: { from: before.status, to, reason: why } };
   }
   const failures = before.consecutiveFailures + 1;
+  if (outcome.protocol) {
+    // Answered, so not a missed poll: judged at once, and its figures are never taken.
+    const next = {
+      status: 'protocol-error' as const,
+      consecutiveFailures: failures,
+      reason: outcome.failure,
+    };
+    if (before.status === 'protocol-error') return next;
+    return { ...next, change: { from: before.status, to: 'protocol-error', reason: outcome.failure } };
+  }
   if (failures < offlineAfter || before.status === 'offline') {
     return { status: before.status, consecutiveFailures: failures, reason: outcome.failure };
   }
@@ -224,7 +253,8 @@ export function tally(
   m: { answered: boolean; status: MachineStatus; lastGoodThs: number | null },
 ): void {
   t.machines++;
-  if (m.status === 'offline') {
+  // A machine whose answers cannot be used is left out of the hashrate as an offline one is.
+  if (m.status === 'offline' || m.status === 'protocol-error') {
     t.offline++;
     return;
   }
@@ -239,6 +269,57 @@ export function bucketStart(at: Date, minutes: number): Date {
 }
 
 export const TELEMETRY_BUCKET_MINUTES = 5;
+
+/**
+ * A reported hashrate above this multiple of the model's nominal is refused: overclocked machines
+ * reach perhaps 1.3-1.5× their rating; three times it is no machine, only a lie or a broken
+ * counter (three miners claiming 10^12 TH/s once made the fleet 3,000,000 EH/s).
+ */
+export const MAX_NOMINAL_MULTIPLE = 3;
+/**
+ * Without a nominal figure (an unknown model), no single machine is believed above this: the
+ * largest air- and hydro-cooled machines sold rate under 1 PH/s.
+ */
+export const MAX_MACHINE_THS = 2000;
+
+/**
+ * The nominal TH/s an Avalon's model name states: A10-A15 models are named `<series>-<TH/s bin>`
+ * (`1246-81`, `15-194`; Canaan's A10 manual and the `version` fixtures). Undefined for names that
+ * state none (Antminer `Antminer S19 Pro`, the Avalon Q): the reply's own nominal is used then.
+ */
+export function modelNominalThs(model: string | null | undefined): number | undefined {
+  const m = /^(?:AvalonMiner )?\d{2,4}-(\d{2,3})$/.exec(model ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Whether a poll's figures can be taken: a reply that states no hashrate at all, or one no machine
+ * of this model can reach, is refused with the reason (a protocol error, never `ok`). A soft-off
+ * machine may state none: idle is its own status.
+ */
+export function refuseFigures(t: {
+  status?: MinerStatus | undefined;
+  hashrateThs?: { recent?: number; average?: number } | undefined;
+  nominalThs?: number | undefined;
+}): string | undefined {
+  const ths = t.hashrateThs?.recent ?? t.hashrateThs?.average;
+  if (ths === undefined) {
+    return t.status === 'idle'
+      ? undefined
+      : 'the reply states no hashrate (no summary, devs or stats figure)';
+  }
+  if (!Number.isFinite(ths) || ths < 0) return `the reply states an impossible hashrate (${ths})`;
+  const limit =
+    t.nominalThs !== undefined && t.nominalThs > 0 ? t.nominalThs * MAX_NOMINAL_MULTIPLE : MAX_MACHINE_THS;
+  if (ths > limit) {
+    const why =
+      t.nominalThs !== undefined && t.nominalThs > 0
+        ? `over ${MAX_NOMINAL_MULTIPLE}× the model's nominal ${t.nominalThs} TH/s`
+        : `over the ${MAX_MACHINE_THS} TH/s no machine reaches`;
+    return `hashrate refused: the miner claims ${ths.toPrecision(4)} TH/s, ${why}`;
+  }
+  return undefined;
+}
 export const TOTALS_BUCKET_MINUTES = 1;
 
 // ---------------------------------------------------------------- control

@@ -173,6 +173,7 @@ export const ScanResult = z.object({
   changed: z.array(z.object({ id: z.number(), serial: z.string(), changes })),
   unchanged: z.number(),
   failed: z.array(z.object({ address: z.string(), reason: z.string() })),
+  warnings: z.array(z.object({ address: z.string(), warning: z.string() })),
   seconds: z.number(),
   stageSeconds: z.object({ probe: z.number(), identify: z.number(), register: z.number() }),
 });

@@ -20,6 +20,7 @@ export interface MachineToPoll {
   serial: string;
   dna: string | null;
   mac: string | null;
+  model: string | null;
   status: MachineStatus;
   failures: number;
   /** The last good hashrate, kept through failed polls. */
@@ -29,13 +30,14 @@ export interface MachineToPoll {
 /** Failed, or slow to answer, at its last poll (null, and so neither, before its first). */
 const STRAGGLER = sql<boolean>`(s.consecutive_failures > 0 or s.last_poll_ms >= ${STRAGGLER_POLL_MS})`;
 
-/** Which part of the registry a sweep is paging through: its stragglers first, then the rest. */
+/** Which part of the registry a sweep is paging through: its stragglers, or the rest. */
 export type SweepPart = 'stragglers' | 'rest';
 
 /**
  * One page of one part of the registry in id order: sweeps walk it page by page, never all at
- * once. A straggler's state changes once polled, so the rest leaves out what this sweep has polled
- * (a straggler not yet written still reads as one, and so is left out too).
+ * once, both parts at the same time. A machine's state changes once polled, so each part leaves
+ * out what this sweep has polled (a straggler not yet written still reads as one, and so is left
+ * out of the rest; one of the rest that failed this sweep is not picked up again as a straggler).
  */
 export async function machinesToPoll(
   db: Db,
@@ -52,6 +54,7 @@ export async function machinesToPoll(
       'm.serial',
       'm.dna',
       'm.mac',
+      'm.model',
       'm.status',
       's.consecutive_failures',
       's.hashrate_ths',
@@ -59,7 +62,7 @@ export async function machinesToPoll(
     .where('m.id', '>', BigInt(page.afterId))
     .where(
       page.part === 'stragglers'
-        ? STRAGGLER
+        ? sql<boolean>`${STRAGGLER} and s.last_sweep is distinct from ${BigInt(page.sweep)}`
         : sql<boolean>`not coalesce(${STRAGGLER}, false) and s.last_sweep is distinct from ${BigInt(page.sweep)}`,
     )
     .orderBy('m.id')
@@ -73,6 +76,7 @@ export async function machinesToPoll(
     serial: r.serial,
     dna: r.dna,
     mac: r.mac,
+    model: r.model,
     status: r.status as MachineStatus,
     failures: r.consecutive_failures ?? 0,
     lastGoodThs: r.hashrate_ths ?? null,

@@ -14,7 +14,9 @@ import {
   bucketStart,
   DEFAULT_OFFLINE_AFTER,
   emptyTally,
+  modelNominalThs,
   type PollOutcome,
+  refuseFigures,
   type SiteTally,
   SWEEP_HEARTBEAT_MS,
   sweepClaimLapsed,
@@ -23,7 +25,7 @@ import {
   tally,
 } from './model.js';
 import { recordFleet } from './projections.js';
-import type { MinerClient, MinerResult } from './protocol/client.js';
+import { type Lane, type MinerClient, type MinerResult, PROTOCOL_FAILURES } from './protocol/client.js';
 import { jsonRequest } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
 import {
@@ -59,7 +61,10 @@ export interface SweepOptions {
   offlineAfter?: number;
   /** Measurements older than this are deleted after the sweep. */
   retention?: Retention;
-  /** Polls in flight at once (the client's own limit also applies). */
+  /**
+   * Polls working at once in the main lane (the client's own limit also applies); stragglers, and
+   * polls that turn slow, wait in the client's straggler lane beside them.
+   */
   concurrency?: number;
   pageSize?: number;
   flushSize?: number;
@@ -87,6 +92,8 @@ export interface SweepReport {
 interface Polled {
   record: PollRecord;
   change?: StatusChangeFact;
+  /** Why a complete answer's figures were refused, for the sweep's failure counts. */
+  refused?: 'no-hashrate' | 'implausible-hashrate';
 }
 
 export async function sweepFleet(
@@ -186,7 +193,6 @@ async function runSweep(
         .executeTakeFirstOrThrow()
     ).n,
   );
-  const next = pager(ctx, sweep, pageSize);
   const tallies = new Map<string, SiteTally>();
   const failures: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
@@ -215,16 +221,20 @@ async function runSweep(
     return writing;
   };
 
-  const worker = async () => {
+  const worker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => async () => {
     for (let m = await next(); m !== undefined; m = await next()) {
       const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
-      const reply = await client.request({ host: m.address, port: m.port }, request);
+      // Only a machine whose last poll failed waits in the straggler lane from the start: one that
+      // merely answered slowly (a busy collector makes every answer slow) works in the main lane.
+      const reply = await client.request({ host: m.address, port: m.port }, request, {
+        lane: lane === 'straggler' && m.failures > 0 ? 'straggler' : 'main',
+      });
       latencies.push(reply.durationMs);
       const polled = judge(m, reply, offlineAfter);
       buffer.push(polled);
       if (polled.record.answered) answered++;
       else {
-        const kind = reply.ok ? 'wrong-machine' : reply.failure;
+        const kind = reply.ok ? (polled.refused ?? 'wrong-machine') : reply.failure;
         failures[kind] = (failures[kind] ?? 0) + 1;
       }
       const status = polled.change?.to ?? m.status;
@@ -245,8 +255,19 @@ async function runSweep(
       }
     }
   };
-  const workers = Math.max(1, Math.min(opts.concurrency ?? 2000, total || 1));
-  await Promise.all(Array.from({ length: workers }, worker));
+  // Stragglers (their last poll failed or dragged) and the rest are polled side by side, each in
+  // its own lane of the client: however many miners are silent, trickling or flooding, waiting on
+  // them never holds up the ones that answer at once. The rest's workers outnumber its slots by
+  // the straggler lane's size, so that polls turning slow there free their slot to a fresh poll.
+  const { main, straggler } = client.capacity;
+  const mainWorkers = Math.min((opts.concurrency ?? main) + straggler, total || 1);
+  const stragglerWorkers = Math.min(straggler, total || 1);
+  const rest = pager(ctx, { sweep, part: 'rest', pageSize });
+  const stragglers = pager(ctx, { sweep, part: 'stragglers', pageSize });
+  await Promise.all([
+    ...Array.from({ length: stragglerWorkers }, worker(stragglers, 'straggler')),
+    ...Array.from({ length: mainWorkers }, worker(rest, 'main')),
+  ]);
   await flush();
   await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), tallies);
   rowsWritten += tallies.size + 1;
@@ -279,29 +300,25 @@ async function runSweep(
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/**
- * Hands out registered machines one at a time, stragglers first, loading the next page of the
- * part when one runs out.
- */
-function pager(ctx: AppContext, sweep: number, pageSize: number): () => Promise<MachineToPoll | undefined> {
-  const parts: SweepPart[] = ['stragglers', 'rest'];
+/** Hands out one part's registered machines one at a time, loading the next page when one runs out. */
+function pager(
+  ctx: AppContext,
+  { sweep, part, pageSize }: { sweep: number; part: SweepPart; pageSize: number },
+): () => Promise<MachineToPoll | undefined> {
   let page: MachineToPoll[] = [];
   let index = 0;
   let afterId = 0;
+  let finished = false;
   let loading: Promise<void> | undefined;
   return async () => {
     for (;;) {
       if (index < page.length) return page[index++];
-      const part = parts[0];
-      if (part === undefined) return undefined;
+      if (finished) return undefined;
       loading ??= machinesToPoll(ctx.db, { sweep, part, afterId, limit: pageSize }).then((rows) => {
         page = rows;
         index = 0;
         if (rows.length > 0) afterId = rows.at(-1)!.id;
-        if (rows.length < pageSize) {
-          parts.shift();
-          afterId = 0;
-        }
+        if (rows.length < pageSize) finished = true;
         loading = undefined;
       });
       await loading;
@@ -309,21 +326,31 @@ function pager(ctx: AppContext, sweep: number, pageSize: number): () => Promise<
   };
 }
 
-/** One poll's reply (or failure) → what to store and whether the machine's status changed. */
+/**
+ * One poll's reply (or failure) → what to store and whether the machine's status changed. A reply
+ * is believed only whole (a short read failed in the client) and only with figures a machine of
+ * its model can give: anything else is a protocol error, its figures never stored or totalled.
+ */
 function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Polled {
   let outcome: PollOutcome;
   let t: NormalisedTelemetry | undefined;
+  let refused: Polled['refused'];
   if (reply.ok) {
     t = normalise(reply);
     const other = otherMachine(m, t);
-    outcome = other
-      ? {
-          ok: false,
-          failure: `${m.address} now answers as another machine (${other}); rescan the site to update addresses`,
-        }
-      : { ok: true, status: t.status, reason: t.statusReason };
+    const nominalThs = modelNominalThs(m.model) ?? t.hashrateThs?.nominal;
+    const refusal = other ? undefined : refuseFigures({ ...t, nominalThs });
+    if (other) {
+      outcome = {
+        ok: false,
+        failure: `${m.address} now answers as another machine (${other}); rescan the site to update addresses`,
+      };
+    } else if (refusal) {
+      refused = t.hashrateThs === undefined ? 'no-hashrate' : 'implausible-hashrate';
+      outcome = { ok: false, failure: refusal, protocol: true };
+    } else outcome = { ok: true, status: t.status, reason: t.statusReason };
   } else {
-    outcome = { ok: false, failure: reply.message };
+    outcome = { ok: false, failure: reply.message, protocol: PROTOCOL_FAILURES.has(reply.failure) };
   }
   const next = afterPoll({ status: m.status, consecutiveFailures: m.failures }, outcome, offlineAfter);
   const polled: Polled = {
@@ -353,6 +380,7 @@ function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Poll
         },
   };
   if (next.change) polled.change = { machineId: m.id, ...next.change };
+  if (refused) polled.refused = refused;
   return polled;
 }
 

@@ -19,7 +19,37 @@ import { ProtocolError } from './protocol-error.js';
 
 export const DEFAULT_PORT = 4028;
 
-export type MinerFailureKind = 'timeout' | 'refused' | 'too-large' | 'malformed' | 'closed';
+/**
+ * Why a request failed. The first four are the transport's (the miner is unreachable, silent, or
+ * broke off: `short` is an answer cut before its end); the last three are the miner's own answer
+ * being unusable, which the fleet calls a protocol error rather than offline.
+ */
+export type MinerFailureKind =
+  | 'timeout'
+  | 'refused'
+  | 'closed'
+  | 'short'
+  | 'too-large'
+  | 'too-deep'
+  | 'malformed';
+
+/** The failures where the miner answered, but with something that cannot be used. */
+export const PROTOCOL_FAILURES: ReadonlySet<MinerFailureKind> = new Set([
+  'too-large',
+  'too-deep',
+  'malformed',
+]);
+
+/**
+ * Which budget a request's socket counts against. `main` is the client's concurrency; `straggler`
+ * a second, larger budget for miners expected to be slow (their last poll failed or dragged), so
+ * that waiting on them never takes a slot from the miners that answer at once.
+ */
+export type Lane = 'main' | 'straggler';
+
+export interface RequestOptions {
+  lane?: Lane;
+}
 
 export interface MinerAddress {
   host: string;
@@ -64,8 +94,15 @@ export interface MinerClientOptions {
   retries?: number;
   /** First pause before a retry; doubles each time. fms-core waits 500 ms. */
   backoffMs?: number;
-  /** Sockets open at once across all miners. */
+  /** Sockets open at once across all miners (the main lane). */
   concurrency?: number;
+  /**
+   * Sockets open at once in the straggler lane: requests sent there, and main-lane requests still
+   * unanswered after `slowAfterMs`, which move there when it has room and free their main slot.
+   * They cost a file descriptor and a timer each, and hold at most `maxReplyBytes`.
+   */
+  stragglerConcurrency?: number;
+  slowAfterMs?: number;
   /** Source address to connect from (the miner's allow list is by source address). */
   localAddress?: string;
 }
@@ -77,6 +114,11 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   retries: 2,
   backoffMs: 200,
   concurrency: 500,
+  stragglerConcurrency: 1000,
+  // A loopback or LAN answer takes milliseconds; an Avalon's big `estats` rarely more than a few
+  // hundred. Past a second a request is waiting on the miner, not working (the sweep's own
+  // straggler mark, STRAGGLER_POLL_MS, is the same second).
+  slowAfterMs: 1000,
 };
 
 type Attempt =
@@ -114,12 +156,19 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class MinerClient {
   private readonly options: Required<Omit<MinerClientOptions, 'localAddress'>> & { localAddress?: string };
   private readonly slots: Semaphore;
+  private readonly stragglerSlots: Semaphore;
   private readonly perMiner = new KeyedSerializer();
   private readonly readOnlyTexts = new Map<string, boolean>();
 
   constructor(options: MinerClientOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.slots = new Semaphore(this.options.concurrency);
+    this.stragglerSlots = new Semaphore(this.options.stragglerConcurrency);
+  }
+
+  /** Requests worth keeping in flight to fill both lanes (a sweep sizes its workers by it). */
+  get capacity(): { main: number; straggler: number } {
+    return { main: this.options.concurrency, straggler: this.options.stragglerConcurrency };
   }
 
   /** Sockets open now, requests waiting for a slot, and miners with a command running or queued. */
@@ -128,7 +177,12 @@ export class MinerClient {
   }
 
   /** Send one request (a `MinerRequest` or a prepared request text) and read the reply. */
-  request(address: MinerAddress | string, request: MinerRequest | string): Promise<MinerResult> {
+  request(
+    address: MinerAddress | string,
+    request: MinerRequest | string,
+    options: RequestOptions = {},
+  ): Promise<MinerResult> {
+    const lane = options.lane ?? 'main';
     const { host, port, key } = formatAddress(address);
     // Built up front so that a bad request fails here, not as a socket error.
     const text = typeof request === 'string' ? request : encodeRequest(request);
@@ -140,7 +194,7 @@ export class MinerClient {
       let waitedMs = 0;
       let backoff = this.options.backoffMs;
       for (;;) {
-        const release = await this.slots.acquire();
+        let release = await (lane === 'main' ? this.slots : this.stragglerSlots).acquire();
         if (attempts === 0) {
           startedAt = performance.now();
           waitedMs = startedAt - queuedAt;
@@ -148,7 +202,13 @@ export class MinerClient {
         attempts++;
         let outcome: Attempt;
         try {
-          outcome = await this.attempt(host, port, text);
+          outcome = await this.attempt(host, port, text, () => {
+            // Still waiting on this miner: wait in the straggler lane if it has room.
+            const straggler = lane === 'main' ? this.stragglerSlots.tryAcquire() : undefined;
+            if (straggler === undefined) return;
+            release();
+            release = straggler;
+          });
         } finally {
           release();
         }
@@ -196,29 +256,44 @@ export class MinerClient {
     raw: Buffer,
     base: { address: string; durationMs: number; waitedMs: number; attempts: number },
   ): MinerResult {
-    try {
-      const { value, repairs, format } = decodeReply(raw, { maxBytes: this.options.maxReplyBytes });
-      return { ok: true, ...base, raw, value, repairs, format };
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      const failure: MinerFailureKind =
-        error.failure === 'empty' ? 'closed' : error.failure === 'too-large' ? 'too-large' : 'malformed';
-      const message =
-        error.failure === 'empty' ? 'The miner closed the connection without replying.' : error.message;
+    const fail = (failure: MinerFailureKind, message: string): MinerFailure => {
       const result: MinerFailure = { ok: false, ...base, failure, message };
       if (raw.length > 0) result.raw = raw;
       return result;
+    };
+    try {
+      const { value, repairs, format, truncated } = decodeReply(raw, {
+        maxBytes: this.options.maxReplyBytes,
+      });
+      if (truncated) {
+        return fail(
+          'short',
+          `The reply from ${base.address} ended after ${raw.length} bytes, before its JSON did: a short read.`,
+        );
+      }
+      return { ok: true, ...base, raw, value, repairs, format };
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      if (error.failure === 'empty')
+        return fail('closed', 'The miner closed the connection without replying.');
+      const kind: MinerFailureKind =
+        error.failure === 'too-large' ? 'too-large' : error.failure === 'too-deep' ? 'too-deep' : 'malformed';
+      return fail(kind, error.message);
     }
   }
 
-  private attempt(host: string, port: number, text: string): Promise<Attempt> {
-    const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress } = this.options;
+  private attempt(host: string, port: number, text: string, onSlow: () => void): Promise<Attempt> {
+    const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress, slowAfterMs } = this.options;
     return new Promise<Attempt>((resolve) => {
       const chunks: Buffer[] = [];
       let received = 0;
       let connected = false;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
+      let slow: NodeJS.Timeout | undefined = setTimeout(() => {
+        slow = undefined;
+        onSlow();
+      }, slowAfterMs);
       const socket: Socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
       // A reply usually arrives in one chunk on a LAN: use it as it is rather than copy it.
       const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
@@ -227,6 +302,7 @@ export class MinerClient {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(slow);
         socket.removeAllListeners();
         socket.on('error', () => {}); // late errors after destroy are expected and irrelevant
         socket.destroy();
@@ -260,10 +336,16 @@ export class MinerClient {
       socket.on('data', (chunk: Buffer) => {
         received += chunk.length;
         if (received > maxReplyBytes) {
+          // Dropped at once: a flooding miner costs at most the limit, however much it sends.
+          chunks.length = 0;
+          received = 0;
           fail('too-large', `The reply from ${host}:${port} passed the ${maxReplyBytes}-byte limit.`);
           return;
         }
         chunks.push(chunk);
+        // cgminer ends every answer with a NUL (api.c sends len+1 bytes): the answer is complete
+        // there, whether or not the miner ever closes the connection.
+        if (chunk[chunk.length - 1] === 0) finish({ ok: true, raw: whole() });
       });
       socket.once('end', () => finish({ ok: true, raw: whole() }));
       socket.once('error', (error: NodeJS.ErrnoException) => {

@@ -220,13 +220,34 @@ describe('decodeReply on the plain-text form', () => {
     });
   });
 
-  it('drops the last, possibly cut, field of a text reply without its closing bar', () => {
+  it('keeps the last field of a text reply without its closing bar', () => {
     const r = decodeReply('STATUS=S,When=1,Code=11,Msg=Summary,Description=d|SUMMARY,Elapsed=10,MHS av=10');
     expect(r.value).toEqual({
       STATUS: [{ STATUS: 'S', When: 1, Code: 11, Msg: 'Summary', Description: 'd' }],
-      SUMMARY: [{ Elapsed: 10 }],
+      SUMMARY: [{ Elapsed: 10, 'MHS av': 10 }],
     });
-    expect(r.repairs).toEqual(["text reply did not end with '|': dropped its last, possibly cut, field"]);
+    expect(r.repairs).toEqual(["text reply did not end with '|': its last record was read as it came"]);
+  });
+
+  it('reads a plain-text reply that has no STATUS section, as Canaan prints them', () => {
+    const r = decodeReply('SUMMARY,Elapsed=1209,MHS av=81234567.89,Accepted=4512,Hardware Errors=3');
+    expect(r.format).toBe('text');
+    expect(r.value).toEqual({
+      SUMMARY: [{ Elapsed: 1209, 'MHS av': 81234567.89, Accepted: 4512, 'Hardware Errors': 3 }],
+    });
+  });
+
+  it('refuses nesting deeper than the limit before JSON.parse builds it', () => {
+    const deep = `{"SUMMARY":${'['.repeat(100)}${']'.repeat(100)}}`;
+    expect(failure(() => decodeReply(deep))).toBe('too-deep');
+    // Brackets inside strings are text, not nesting.
+    const quoted = `{"SUMMARY":[{"Msg":"${'['.repeat(100)}"}]}`;
+    expect(decodeReply(quoted).value).toEqual({ SUMMARY: [{ Msg: '['.repeat(100) }] });
+  });
+
+  it('says when a JSON reply was cut short rather than answering in full', () => {
+    expect(decodeReply('{"STATUS":[{"STATUS":"S"}],"SUMMARY":[{"Elapsed":10,"MHS a').truncated).toBe(true);
+    expect(decodeReply('{"STATUS":[{"STATUS":"S"}],"SUMMARY":[{"Elapsed":10}]}\u0000').truncated).toBe(false);
   });
 
   it('reads the bare RESTART / BYE answers', () => {

@@ -7,13 +7,18 @@ import type { Json } from '../../kernel/json.js';
 import { ProtocolError } from './protocol-error.js';
 import { RepairLog } from './repairs.js';
 import { looksLikeTextReply, parseTextReply } from './text-reply.js';
-import { DEFAULT_MAX_DEPTH, depthExceeds, parseTolerantJson } from './tolerant-json.js';
+import { DEFAULT_MAX_DEPTH, nestingExceeds, parseTolerantJson } from './tolerant-json.js';
 
 export type { ProtocolFailure } from './protocol-error.js';
 export { ProtocolError } from './protocol-error.js';
 
-/** Largest reply read by default. The biggest real one we hold (A921 `stats`) is 46 KB. */
-export const DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024;
+/**
+ * Largest reply read by default: 256 KiB. The biggest real one we hold (A921 `stats`) is 46 KB, and
+ * a poll's `summary+estats+pools` of it about 55 KB; five times that leaves room for larger
+ * machines while a flooding miner costs at most this much memory, and a reply at this size is
+ * checked (depth) and parsed in about a millisecond.
+ */
+export const DEFAULT_MAX_REPLY_BYTES = 256 * 1024;
 
 /** The firmware reads a request with a single `recv` of at most 4095 bytes (Nano3s api.c). */
 export const MAX_REQUEST_BYTES = 4095;
@@ -131,7 +136,16 @@ export const ascset = {
   led: (on: boolean) => `0,led,1-${on ? 1 : 0}`,
 } as const;
 
-export interface DecodedReply {
+export interface DecodedReply extends ReadReply {
+  /**
+   * The JSON ended before its value did and was cut back to the last complete value. Readable, but
+   * a short read: the poller counts it as a failed poll, never as a complete answer.
+   */
+  truncated: boolean;
+}
+
+/** A decoded reply as the telemetry reads it. */
+export interface ReadReply {
   value: Json;
   /** One sentence per kind of defect repaired; empty for a clean reply. */
   repairs: string[];
@@ -190,29 +204,29 @@ export function decodeReply(bytes: Buffer | string, options: DecodeOptions = {})
   if (text.trim() === '') throw new ProtocolError('empty', 'The miner sent an empty reply.');
 
   if (looksLikeTextReply(text)) {
-    return { value: parseTextReply(text, log), repairs: log.list(), format: 'text' };
+    return { value: parseTextReply(text, log), repairs: log.list(), format: 'text', truncated: false };
   }
   // `restart` and `quit` answer with a bare word and no STATUS section (API-README).
   const word = text.trim();
   if (word === 'RESTART' || word === 'BYE')
-    return { value: { STATUS: word }, repairs: log.list(), format: 'text' };
+    return { value: { STATUS: word }, repairs: log.list(), format: 'text', truncated: false };
 
+  // The depth is judged on the text, before JSON.parse builds anything (see nestingExceeds).
+  if (nestingExceeds(text, maxDepth)) {
+    throw new ProtocolError('too-deep', `The miner's reply nests deeper than ${maxDepth} levels.`, {
+      maxDepth,
+    });
+  }
   try {
     const value = JSON.parse(text) as Json;
     if (value !== null && typeof value === 'object' && log.size === 0) {
-      if (depthExceeds(value, maxDepth)) {
-        throw new ProtocolError('too-deep', `The miner's reply nests deeper than ${maxDepth} levels.`, {
-          maxDepth,
-        });
-      }
-      return { value, repairs: [], format: 'json' };
+      return { value, repairs: [], format: 'json', truncated: false };
     }
-  } catch (error) {
-    if (error instanceof ProtocolError) throw error;
+  } catch {
     // Not strict JSON: fall through to the tolerant reader.
   }
   const value = parseTolerantJson(text, log, maxDepth);
-  return { value, repairs: log.list(), format: 'json' };
+  return { value, repairs: log.list(), format: 'json', truncated: log.has('truncated') };
 }
 
 export interface ReplyStatus {

@@ -13,7 +13,7 @@ export type RepairKind =
   | 'bad-escape'
   | 'truncated'
   | 'trailing-data'
-  | 'text-truncated'
+  | 'text-unterminated'
   | 'text-unbalanced-brackets';
 
 const TEXT: Record<RepairKind, (n: number) => string> = {
@@ -27,7 +27,7 @@ const TEXT: Record<RepairKind, (n: number) => string> = {
   'bad-escape': (n) => `kept ${n} invalid escape sequence(s) as plain characters`,
   truncated: (n) => `reply was truncated: cut back to the last complete value and closed ${n} bracket(s)`,
   'trailing-data': (n) => `ignored ${n} byte(s) after the JSON value`,
-  'text-truncated': () => `text reply did not end with '|': dropped its last, possibly cut, field`,
+  'text-unterminated': () => `text reply did not end with '|': its last record was read as it came`,
   'text-unbalanced-brackets': (n) => `split ${n} text record(s) with unbalanced '[' at every comma`,
 };
 
@@ -36,6 +36,10 @@ export class RepairLog {
 
   add(kind: RepairKind, n = 1): void {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + n);
+  }
+
+  has(kind: RepairKind): boolean {
+    return this.counts.has(kind);
   }
 
   get size(): number {

@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError, invalid } from '../../kernel/errors.js';
 import {
-  FAULTS,
+  ALL_FAULTS,
   type Fault,
   MODELS,
   type ModelCode,
@@ -24,7 +24,7 @@ import {
 } from './simulator.js';
 
 const USAGE = `Usage: simulator-main --count N [--base 127.91.0.1] [--port 4028 | --port-range START]
-  [--model ${Object.keys(MODELS).join('|')}] [--fault-rate 0.05] [--faults ${FAULTS.join(',')}]
+  [--model ${Object.keys(MODELS).join('|')}] [--fault-rate 0.05] [--faults ${ALL_FAULTS.join(',')}] [--hostile-after 1]
   [--seed 1] [--allow W:127.0.0.0/8] [--reboot-seconds 30] [--slow-ms 4000] [--per-process N] [--json]`;
 
 interface Ready {
@@ -57,6 +57,7 @@ function parse(argv: string[]): Parsed {
       allow: { type: 'string', default: '127.0.0.0/8' },
       'reboot-seconds': { type: 'string', default: '30' },
       'slow-ms': { type: 'string', default: '4000' },
+      'hostile-after': { type: 'string', default: '0' },
       'per-process': { type: 'string' },
       'shard-offset': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -78,9 +79,9 @@ function parse(argv: string[]): Parsed {
   const model = values.model as ModelCode;
   if (!(model in MODELS)) throw invalid('model', `--model must be one of ${Object.keys(MODELS).join(', ')}.`);
   const faults = values.faults?.split(',').map((f) => f.trim()) as Fault[] | undefined;
-  const unknown = faults?.filter((f) => !FAULTS.includes(f));
+  const unknown = faults?.filter((f) => !ALL_FAULTS.includes(f));
   if (unknown && unknown.length > 0)
-    throw invalid('faults', `unknown fault(s) ${unknown.join(', ')}; known: ${FAULTS.join(', ')}.`);
+    throw invalid('faults', `unknown fault(s) ${unknown.join(', ')}; known: ${ALL_FAULTS.join(', ')}.`);
   const options: Omit<SimulatorOptions, 'onProgress'> = {
     count: number('count', values.count, 1, 16_000_000),
     base: values.base,
@@ -91,6 +92,7 @@ function parse(argv: string[]): Parsed {
     writeAllow: values.allow,
     rebootSeconds: number('reboot-seconds', values['reboot-seconds'], 0),
     slowMs: number('slow-ms', values['slow-ms'], 0),
+    hostileAfter: number('hostile-after', values['hostile-after'], 0),
   };
   if (faults) options.faults = faults;
   if (values['port-range'] !== undefined)
@@ -175,6 +177,7 @@ async function runSharded(
         allow: parsed.options.writeAllow,
         'reboot-seconds': parsed.options.rebootSeconds,
         'slow-ms': parsed.options.slowMs,
+        'hostile-after': parsed.options.hostileAfter,
       })) {
         if (v !== undefined) args.push(`--${k}`, String(v));
       }

@@ -81,7 +81,23 @@ export const FAULTS = [
   'malformed',
   'garbage',
 ] as const;
-export type Fault = (typeof FAULTS)[number];
+/**
+ * Miners that misbehave on purpose, to prove that none can stall or fool the poller
+ * (simulator-hostile.ts says what each does). Never drawn unless asked for by name.
+ */
+export const HOSTILE_FAULTS = [
+  'silent',
+  'trickle',
+  'flood',
+  'invalid-json',
+  'reset',
+  'no-close',
+  'deep',
+  'absurd-hashrate',
+] as const;
+export type HostileFault = (typeof HOSTILE_FAULTS)[number];
+export const ALL_FAULTS: readonly Fault[] = [...FAULTS, ...HOSTILE_FAULTS];
+export type Fault = (typeof FAULTS)[number] | HostileFault;
 
 export interface PoolConfig {
   url: string;
@@ -298,12 +314,14 @@ export function read(state: MinerState, now: number): Reading {
   const totalMhs = boardGhs.reduce((s, g) => s + g, 0) * 1000;
   const avMhs = elapsed > 0 ? (perBoardGhs * spec.boards * 1000 * throttle * hashingSeconds) / elapsed : 0;
   const ramp = (window: number) => Math.min(1, elapsed / window);
+  // About 10^12 TH/s: what three such machines once claimed.
+  const lie = state.fault === 'absurd-hashrate' ? 1.2e10 : 1;
   const mhs = {
-    av: avMhs * (1 + 0.003 * n[0]!),
-    s30: totalMhs * (1 + 0.02 * n[1]!),
-    m1: totalMhs * (1 + 0.01 * n[2]!) * ramp(60),
-    m5: softOff ? 0 : totalMhs * ramp(300),
-    m15: softOff ? 0 : totalMhs * ramp(900),
+    av: avMhs * (1 + 0.003 * n[0]!) * lie,
+    s30: totalMhs * (1 + 0.02 * n[1]!) * lie,
+    m1: totalMhs * (1 + 0.01 * n[2]!) * ramp(60) * lie,
+    m5: softOff ? 0 : totalMhs * ramp(300) * lie,
+    m15: softOff ? 0 : totalMhs * ramp(900) * lie,
   };
 
   const inletC = Math.round(state.inletBase + 1.5 * n[3]!);

@@ -10,11 +10,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AppError, invalid } from '../../kernel/errors.js';
+import { hostileBody, sendHostile } from './simulator-hostile.js';
 import {
   completeReboot,
   createMiner,
   FAULTS,
   type Fault,
+  HOSTILE_FAULTS,
+  type HostileFault,
   isSoftOff,
   type MinerState,
   MODELS,
@@ -23,7 +26,14 @@ import {
 } from './simulator-models.js';
 import { respond } from './simulator-replies.js';
 
-export { FAULTS, type Fault, MODELS, type ModelCode } from './simulator-models.js';
+export {
+  ALL_FAULTS,
+  FAULTS,
+  type Fault,
+  HOSTILE_FAULTS,
+  MODELS,
+  type ModelCode,
+} from './simulator-models.js';
 
 export interface SimulatorOptions {
   count: number;
@@ -43,6 +53,11 @@ export interface SimulatorOptions {
   rebootSeconds?: number;
   /** How long a miner with the `slow` fault waits before answering. */
   slowMs?: number;
+  /**
+   * Requests a miner with a hostile fault answers truly before it turns (1: the scan's `version`
+   * identifies it, then it misbehaves), so that hostile miners can be registered and then polled.
+   */
+  hostileAfter?: number;
   /** Global index of the first miner here (set by simulator-main when it shards a fleet). */
   indexOffset?: number;
   /** Listeners bound at once. */
@@ -142,6 +157,8 @@ interface Slot {
   server: Server;
   listening: boolean;
   sequence: number;
+  /** A hostile fault held back until the miner has answered `hostileAfter` requests. */
+  dormant?: Fault;
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
@@ -169,6 +186,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const canWrite = parseWriteAllow(options.writeAllow ?? '127.0.0.0/8');
   const rebootMs = (options.rebootSeconds ?? 30) * 1000;
   const slowMs = options.slowMs ?? 4000;
+  const hostileAfter = options.hostileAfter ?? 0;
   const fleet = {
     seed: String(options.seed ?? 1),
     spec,
@@ -237,12 +255,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         sequence: slot.sequence++,
       });
       if (response.denied) deniedWrites++;
+      // This answer is sent as the miner is now; a dormant fault shows from the next one on.
+      const fault = slot.state.fault;
+      if (slot.dormant !== undefined && slot.sequence >= hostileAfter) {
+        slot.state.fault = slot.dormant;
+        slot.dormant = undefined;
+      }
       const send = () => {
         if (socket.destroyed) return;
-        socket.end(response.body);
+        const body = hostileBody(fault) ?? response.body;
+        if (sendHostile(socket, fault, body, later)) return;
+        socket.end(body);
         if (response.rebootAfter !== undefined) reboot(slot, response.rebootAfter);
       };
-      if (slot.state.fault === 'slow') later(slowMs, send);
+      if (fault === 'slow') later(slowMs, send);
       else send();
     });
   };
@@ -268,6 +294,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       fault: state.fault,
     };
     const slot: Slot = { info, state, server: createServer(), listening: false, sequence: 0 };
+    if (hostileAfter > 0 && state.fault !== null && HOSTILE_FAULTS.includes(state.fault as HostileFault)) {
+      slot.dormant = state.fault;
+      state.fault = null;
+    }
     slot.server.on('connection', (socket) => handle(slot, socket));
     slot.server.on('error', () => {});
     slots.push(slot);

@@ -93,8 +93,15 @@ const EXPECTED: Record<string, (t: NormalisedTelemetry) => void> = {
       hardware: 'MM4v2_X3',
       mac: '12:34:56:78:90:12',
       dna: '020100008c699117',
+      cgminerVersion: '4.11.1',
+      apiVersion: '3.7',
     });
   },
+  // Bitmain's stock firmware; read in full in antminer.test.ts.
+  'antminer_s19_stats_sleeping.json': (t) => expect(t.hashrateThs?.recent).toBe(0),
+  'antminer_s19pro_stats.json': (t) => expect(t.serial).toBe('8060350c2b10481c'),
+  'antminer_s19pro_version.json': (t) =>
+    expect(t).toMatchObject({ model: 'Antminer S19 Pro', cgminerVersion: '1.0.0', apiVersion: '3.1' }),
   'avalon741_pools.json': (t) => {
     expect(t.pools?.map((p) => [p.url, p.user])).toEqual([
       ['stratum+tcp://stratum.antpool.com:3333', 'Yop yop'],
@@ -154,14 +161,21 @@ const EXPECTED: Record<string, (t: NormalisedTelemetry) => void> = {
     expect(t.hardwareErrors).toBe(128);
     expect(t.uptimeSeconds).toBe(66007);
   },
-  'avalonq_ascset_help.json': (t) => expect(t).toEqual({ sources: ['status'], repairs: [] }),
-  'avalonq_ascset_softoff.json': (t) => expect(t).toEqual({ sources: ['status'], repairs: [] }),
-  'avalonq_ascset_softon.json': (t) => expect(t).toEqual({ sources: ['status'], repairs: [] }),
-  'avalonq_ascset_workmode.json': (t) => expect(t).toEqual({ sources: ['status'], repairs: [] }),
-  'avalonq_check.json': (t) => expect(t).toEqual({ sources: ['check'], repairs: [] }),
-  'avalonq_coin.json': (t) => expect(t).toEqual({ sources: ['coin'], repairs: [] }),
-  'avalonq_config.json': (t) => expect(t).toEqual({ sources: ['config'], repairs: [] }),
-  'avalonq_devdetails.json': (t) => expect(t).toEqual({ sources: ['devdetails'], repairs: [] }),
+  'avalonq_ascset_help.json': (t) =>
+    expect(t).toEqual({ sources: ['status'], repairs: [], cgminerVersion: '4.11.1' }),
+  'avalonq_ascset_softoff.json': (t) =>
+    expect(t).toEqual({ sources: ['status'], repairs: [], cgminerVersion: '4.11.1' }),
+  'avalonq_ascset_softon.json': (t) =>
+    expect(t).toEqual({ sources: ['status'], repairs: [], cgminerVersion: '4.11.1' }),
+  'avalonq_ascset_workmode.json': (t) =>
+    expect(t).toEqual({ sources: ['status'], repairs: [], cgminerVersion: '4.11.1' }),
+  'avalonq_check.json': (t) =>
+    expect(t).toEqual({ sources: ['check'], repairs: [], cgminerVersion: '4.11.1' }),
+  'avalonq_coin.json': (t) => expect(t).toEqual({ sources: ['coin'], repairs: [], cgminerVersion: '4.11.1' }),
+  'avalonq_config.json': (t) =>
+    expect(t).toEqual({ sources: ['config'], repairs: [], cgminerVersion: '4.11.1' }),
+  'avalonq_devdetails.json': (t) =>
+    expect(t).toEqual({ sources: ['devdetails'], repairs: [], cgminerVersion: '4.11.1' }),
   'avalonq_devs.json': (t) => {
     expect(t.hashrateThs).toEqual({ average: 44.047, recent: 0, recentWindow: '5s' });
     expect(t.uptimeSeconds).toBe(38136);

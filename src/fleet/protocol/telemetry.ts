@@ -4,8 +4,9 @@
  * never zero, never guessed, so that fleet totals are never corrupted by invented values.
  */
 import type { Json } from '../../kernel/json.js';
+import { devTemperature, isAntminerStats, readAntminerStats } from './antminer.js';
 import { type AvalonModuleEntry, extractAvalonModules } from './avalon.js';
-import { type DecodedReply, decodeReply, replyStatus } from './codec.js';
+import { decodeReply, type ReadReply, replyStatus } from './codec.js';
 import { assessHealth, DEFAULT_THRESHOLDS, type HealthThresholds, type MinerStatus } from './health.js';
 
 export type { MinerStatus } from './health.js';
@@ -39,6 +40,9 @@ export interface NormalisedTelemetry {
   mac?: string;
   dna?: string;
   serial?: string;
+  /** The cgminer (or bmminer) the firmware is built on, and its API version: `4.11.1`, `3.7`. */
+  cgminerVersion?: string;
+  apiVersion?: string;
   hashrateThs?: { average?: number; recent?: number; recentWindow?: string; nominal?: number };
   boards?: BoardTelemetry[];
   temperatures?: { inletC?: number; outletC?: number; hottestChipC?: number };
@@ -120,21 +124,41 @@ function normaliseMac(raw: string | undefined): string | undefined {
   return hex.toLowerCase().replace(/(..)(?!$)/g, '$1:');
 }
 
-const ROLLING_WINDOW = /^MHS (\d+)([sm])$/;
+const ROLLING_WINDOW = /^([MG])HS (\d+)([sm])$/;
 
-/** Shortest rolling window present: `MHS 5s` (log interval), `MHS 30s`, then `MHS 1m`, … */
+/**
+ * Shortest rolling window present: `MHS 5s` (log interval), `MHS 30s`, then `MHS 1m`, … cgminer
+ * counts in MH/s; Bitmain's bmminer in GH/s (`GHS 5s`), sometimes as a string.
+ */
 function recentHashrate(row: Obj | undefined): { ths: number; window: string } | undefined {
   if (!row) return undefined;
   let best: { mhs: number; seconds: number; window: string } | undefined;
   for (const key in row) {
-    if (!key.startsWith('MHS ')) continue;
     const m = ROLLING_WINDOW.exec(key);
-    const mhs = m ? num(row[key]) : undefined;
-    if (!m || mhs === undefined) continue;
-    const seconds = Number(m[1]) * (m[2] === 'm' ? 60 : 1);
-    if (!best || seconds < best.seconds) best = { mhs, seconds, window: `${m[1]}${m[2]}` };
+    const value = m ? figure(row[key]) : undefined;
+    if (!m || value === undefined) continue;
+    const mhs = m[1] === 'G' ? value * 1000 : value;
+    const seconds = Number(m[2]) * (m[3] === 'm' ? 60 : 1);
+    if (!best || seconds < best.seconds) best = { mhs, seconds, window: `${m[2]}${m[3]}` };
   }
   return best ? { ths: mhsToThs(best.mhs), window: best.window } : undefined;
+}
+
+/** A number, or a number written as a string (bmminer writes some figures so). */
+function figure(v: Json | undefined): number | undefined {
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return num(v);
+}
+
+/** `summary`'s average: `MHS av` (cgminer) or `GHS av` (bmminer), in MH/s. */
+function averageMhs(row: Obj | undefined): number | undefined {
+  const mhs = figure(row?.['MHS av']);
+  if (mhs !== undefined) return mhs;
+  const ghs = figure(row?.['GHS av']);
+  return ghs === undefined ? undefined : ghs * 1000;
 }
 
 function uniqueModules(entries: AvalonModuleEntry[], notes: string[]): AvalonModuleEntry[] {
@@ -154,7 +178,7 @@ function uniqueModules(entries: AvalonModuleEntry[], notes: string[]): AvalonMod
   return unique;
 }
 
-function isDecoded(item: DecodedReply | Json): item is DecodedReply {
+function isDecoded(item: ReadReply | Json): item is ReadReply {
   return (
     isObj(item as Json) &&
     Array.isArray((item as Obj).repairs) &&
@@ -165,12 +189,12 @@ function isDecoded(item: DecodedReply | Json): item is DecodedReply {
 
 /** Normalise one miner's decoded replies (or raw reply values) into one telemetry record. */
 export function normalise(
-  replies: DecodedReply | Json | readonly (DecodedReply | Json)[],
+  replies: ReadReply | Json | readonly (ReadReply | Json)[],
   thresholds: HealthThresholds = DEFAULT_THRESHOLDS,
 ): NormalisedTelemetry {
   const items = Array.isArray(replies)
-    ? (replies as readonly (DecodedReply | Json)[])
-    : [replies as DecodedReply | Json];
+    ? (replies as readonly (ReadReply | Json)[])
+    : [replies as ReadReply | Json];
   const repairs: string[] = [];
   const parts: { command: string; reply: Obj }[] = [];
   for (const item of items) {
@@ -206,38 +230,61 @@ export function normalise(
   const statsRows = first('STATS');
   const modules = uniqueModules(extractAvalonModules(statsRows), notes);
   const m0 = modules[0]?.module;
+  const antminer =
+    modules.length === 0 && isAntminerStats(statsRows) ? readAntminerStats(statsRows) : undefined;
 
   // Identity: VERSION states it; otherwise the module string does.
   const moduleModels = [...new Set(modules.map((e) => e.module.model).filter((m): m is string => !!m))];
-  set(out, 'model', str(version?.MODEL) ?? (moduleModels.length > 0 ? moduleModels.join('/') : undefined));
+  set(
+    out,
+    'model',
+    str(version?.MODEL) ??
+      str(version?.Type) ??
+      (moduleModels.length > 0 ? moduleModels.join('/') : undefined) ??
+      antminer?.model,
+  );
   set(out, 'product', str(version?.PROD));
   set(
     out,
     'firmware',
-    str(version?.VERSION) ?? str(version?.VERION) ?? str(version?.LVERSION) ?? m0?.firmware,
+    str(version?.VERSION) ??
+      str(version?.VERION) ??
+      str(version?.LVERSION) ??
+      // bmminer names its firmware build `Miner` (`49.0.1.3`).
+      str(version?.Miner) ??
+      m0?.firmware,
   );
   set(out, 'hardware', str(version?.HWTYPE));
   set(out, 'mac', normaliseMac(str(version?.MAC)));
   const versionDna = str(version?.DNA);
   set(out, 'dna', versionDna && /^[0-9a-fA-F]{8,64}$/.test(versionDna) ? versionDna.toLowerCase() : m0?.dna);
-  set(out, 'serial', str(version?.SN) ?? str(version?.SERIAL));
+  set(out, 'serial', str(version?.SN) ?? str(version?.SERIAL) ?? antminer?.minerId);
+  const description = parts.map(({ reply }) => replyStatus(reply)?.description).find((d) => d !== undefined);
+  set(
+    out,
+    'cgminerVersion',
+    str(version?.CGMiner) ?? str(version?.BMMiner) ?? /^cgminer (\S+)$/.exec(description ?? '')?.[1],
+  );
+  set(out, 'apiVersion', str(version?.API));
 
   // Hashrate: the summary, else the devices, else the module strings.
   const recent = recentHashrate(summary) ?? recentHashrate(devs.length === 1 ? devs[0] : undefined);
   const moduleRecent = sum(modules.map((e) => e.module.currentGhs));
   const hashrate: NonNullable<NormalisedTelemetry['hashrateThs']> = {};
-  const devAverage = sum(devs.map((d) => num(d['MHS av'])));
+  const devAverage = sum(devs.map((d) => averageMhs(d)));
   const moduleAverage = sum(modules.map((e) => e.module.averageGhs));
   set(
     hashrate,
     'average',
-    num(summary?.['MHS av']) !== undefined
-      ? mhsToThs(num(summary?.['MHS av'])!)
+    averageMhs(summary) !== undefined
+      ? mhsToThs(averageMhs(summary)!)
       : devAverage !== undefined && devs.length > 0
         ? mhsToThs(devAverage)
         : moduleAverage !== undefined && modules.length > 0
           ? ghsToThs(moduleAverage)
-          : undefined,
+          : antminer?.averageGhs !== undefined
+            ? ghsToThs(antminer.averageGhs)
+            : undefined,
   );
   if (recent) {
     hashrate.recent = recent.ths;
@@ -245,9 +292,13 @@ export function normalise(
   } else if (moduleRecent !== undefined && modules.length > 0) {
     hashrate.recent = ghsToThs(moduleRecent);
     hashrate.recentWindow = 'current';
+  } else if (antminer?.currentGhs !== undefined) {
+    hashrate.recent = ghsToThs(antminer.currentGhs);
+    hashrate.recentWindow = '5s';
   }
   const nominal = sum(modules.map((e) => e.module.nominalGhs));
   if (nominal !== undefined && modules.length > 0) hashrate.nominal = ghsToThs(nominal);
+  else if (antminer?.nominalGhs !== undefined) hashrate.nominal = ghsToThs(antminer.nominalGhs);
   if (Object.keys(hashrate).length > 0) out.hashrateThs = hashrate;
 
   // Hardware, from the module strings.
@@ -263,13 +314,26 @@ export function normalise(
       boards.push(board);
     }
   }
+  for (const b of antminer?.boards ?? []) {
+    const board: BoardTelemetry = { index: b.index };
+    set(board, 'hashrateThs', b.ghs === undefined ? undefined : ghsToThs(b.ghs));
+    set(board, 'chips', b.chips);
+    set(board, 'chipMaxC', b.chipMaxC);
+    boards.push(board);
+  }
   if (boards.length > 0) out.boards = boards;
   const temperatures: NonNullable<NormalisedTelemetry['temperatures']> = {};
   set(temperatures, 'inletC', maxOf(modules.map((e) => e.module.inletC)));
   set(temperatures, 'outletC', maxOf(modules.map((e) => e.module.outletC)));
-  set(temperatures, 'hottestChipC', maxOf(modules.map((e) => e.module.chipMaxC)));
+  set(
+    temperatures,
+    'hottestChipC',
+    maxOf(modules.map((e) => e.module.chipMaxC)) ??
+      antminer?.hottestChipC ??
+      maxOf(devs.map((d) => devTemperature(d)).filter((t) => t !== undefined && t > -273)),
+  );
   if (Object.keys(temperatures).length > 0) out.temperatures = temperatures;
-  const fans = modules.flatMap((e) => e.module.fansRpm);
+  const fans = [...modules.flatMap((e) => e.module.fansRpm), ...(antminer?.fansRpm ?? [])];
   if (fans.length > 0) out.fansRpm = fans;
   set(out, 'fanDutyPercent', maxOf(modules.map((e) => e.module.fanDutyPercent)));
   set(out, 'powerW', modules.length > 0 ? sum(modules.map((e) => e.module.powerW)) : undefined);
@@ -288,7 +352,8 @@ export function normalise(
     num(summary?.Elapsed) ??
       num(devs[0]?.['Device Elapsed']) ??
       num(statsRows[0]?.Elapsed) ??
-      m0?.elapsedSeconds,
+      m0?.elapsedSeconds ??
+      antminer?.elapsedSeconds,
   );
   const devHw = sum(devs.map((d) => num(d['Hardware Errors'])));
   set(
@@ -321,7 +386,7 @@ export function normalise(
   );
 
   // Status only when something says how the machine is working.
-  if (summary || devs.length > 0 || modules.length > 0) {
+  if (summary || devs.length > 0 || modules.length > 0 || antminer) {
     const { status, reason } = assessHealth(
       {
         recentThs: hashrate.recent,

@@ -166,10 +166,11 @@ export function parseTextReply(text: string, log: RepairLog): Json {
   const { parts } = split(text.trim(), '|', false);
   const last = parts.pop() ?? '';
   if (last.trim() !== '') {
-    // No closing '|': the reply was cut. Keep the record's complete fields, not its last one.
-    log.add('text-truncated');
-    const cut = split(last, ',', true).parts.slice(0, -1).join(',');
-    if (cut.trim() !== '') parts.push(cut);
+    // No closing '|': Canaan's manual prints plain-text replies that way. Whether the reply was cut
+    // is the transport's to tell (cgminer ends every answer with a NUL), so the record is kept whole,
+    // its last field included.
+    log.add('text-unterminated');
+    parts.push(last);
   }
   const commands: { name?: string; records: TextRecord[] }[] = [{ records: [] }];
   for (const part of parts) {
@@ -188,8 +189,17 @@ export function parseTextReply(text: string, log: RepairLog): Json {
   return result;
 }
 
+/**
+ * A record's opening: a bare section name (`SUMMARY,` `VERSION,`) or a first pair (`STATUS=S`,
+ * `POOL=0`, `Elapsed=12`), or a join's `CMD=`. A reply without a STATUS section (Canaan's manual
+ * prints summaries that start at `SUMMARY,`) is text all the same.
+ */
+const TEXT_OPENING = /^[A-Za-z][A-Za-z0-9 _%-]{0,40}[,=]/;
+
 /** Does this text look like a cgminer text reply rather than JSON with garbage in front? */
 export function looksLikeTextReply(text: string): boolean {
   const start = text.trimStart();
-  return start.startsWith('STATUS=') || start.startsWith('CMD=');
+  if (start.startsWith('STATUS=') || start.startsWith('CMD=')) return true;
+  // A record of `name=value` pairs that holds no JSON braces at all.
+  return TEXT_OPENING.test(start) && start.includes('=') && !start.includes('{');
 }

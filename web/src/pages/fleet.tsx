@@ -25,6 +25,7 @@ const MACHINE_STATUSES = [
   'board-down',
   'idle',
   'offline',
+  'protocol-error',
 ];
 const PAGE_SIZE = 50;
 const LIVE_MS = 5_000;

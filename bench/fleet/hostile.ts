@@ -1,0 +1,126 @@
+/**
+ * `npm run bench -- fleet --hostile`: can miners that misbehave on purpose stall or fool the
+ * poller? Two fleets of the same size in one run, each polled by a fresh poller process: all
+ * healthy, then with 5% of each hostile kind (simulator-hostile.ts: silent, one byte a second,
+ * 50 MB flood, invalid JSON, reset mid-answer, no close, deeply nested, absurd hashrate), which
+ * answer the scan truly and turn on the first poll. Prints the sweep time ratio (target ≤ 1.3),
+ * healthy polls failed (target 0), hostile miners with the status they should have, and the
+ * pollers' peak RSS (target ≤ 512 MB), with the loopback floor and the load average.
+ *
+ *   npm run bench -- fleet --hostile [--count 10000] [--sweeps 3] [--concurrency 200]
+ */
+import { parseArgs } from 'node:util';
+import { EXPECTED_STATUS, type HostileFault } from '../../src/fleet/protocol/simulator-hostile.js';
+import { HOSTILE_FAULTS } from '../../src/fleet/protocol/simulator-models.js';
+import { describeFloor, measureFloor } from './floor.js';
+import type { Fleet, PollerRun, SizeResult } from './run.js';
+
+const TARGET = { ratio: 1.3, healthyFailed: 0, rssMb: 512 };
+const HEALTHY_BASE = '127.100.0.1';
+const HOSTILE_BASE = '127.120.0.1';
+
+/** What run.ts lends: it owns the simulator and poller processes (passed in, so no import cycle). */
+export interface BenchParts {
+  startFleet(count: number, o?: { base?: string; args?: string[] }): Promise<Fleet>;
+  stop(child: Fleet['child']): Promise<void>;
+  pollerProcess(run: PollerRun): Promise<SizeResult>;
+  loadAverage(): string;
+}
+
+export async function hostileMain(argv: string[], parts: BenchParts): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      count: { type: 'string', default: '10000' },
+      sweeps: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: '200' },
+    },
+    strict: false,
+  });
+  const count = Number(values.count);
+  const sweeps = Number(values.sweeps);
+  const concurrency = Number(values.concurrency);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
+    `hostile miners: ${count.toLocaleString('en-US')} healthy, then ${count.toLocaleString('en-US')} with 5% of each of ${HOSTILE_FAULTS.length} kinds; ` +
+      `poller read deadline ${process.env.HASHFORGE_FLEET_READ_TIMEOUT_MS ?? 5000} ms, connect ${process.env.HASHFORGE_FLEET_CONNECT_TIMEOUT_MS ?? 2000} ms`,
+  );
+
+  const healthy = await pollFleet(parts, count, HEALTHY_BASE, [], { count, sweeps, concurrency });
+  const hostile = await pollFleet(
+    parts,
+    count,
+    HOSTILE_BASE,
+    [
+      '--fault-rate',
+      String(0.05 * HOSTILE_FAULTS.length),
+      '--faults',
+      HOSTILE_FAULTS.join(','),
+      '--hostile-after',
+      '1',
+    ],
+    { count, sweeps, concurrency, report: true },
+  );
+
+  const healthySeconds = median(healthy.result.sweeps.map((s) => s.seconds));
+  out(
+    `  all healthy: sweeps ${healthy.result.sweeps.map((s) => `${s.seconds.toFixed(2)} s`).join(', ')} (median ${healthySeconds.toFixed(2)} s), ` +
+      `${healthy.result.sweeps.reduce((n, s) => n + s.failed, 0)} polls failed, poller peak RSS ${healthy.result.peakRssMb} MB`,
+  );
+  const faulty = hostile.fleet.faulty;
+  const ratios = hostile.result.sweeps.map((s) => s.seconds / healthySeconds);
+  out(
+    `  with hostile miners: sweeps ${hostile.result.sweeps.map((s, i) => `${s.seconds.toFixed(2)} s (×${ratios[i]!.toFixed(2)})`).join(', ')}; ` +
+      `target ×${TARGET.ratio}: ${ratios.filter((r) => r <= TARGET.ratio).length} of ${ratios.length} sweeps within it`,
+  );
+  const healthyFailed = (hostile.result.failedBySweep ?? []).map(
+    (failed) => failed.filter((a) => !(a in faulty)).length,
+  );
+  out(
+    `  healthy polls failed beside them: ${healthyFailed.join(', ')} per sweep (target ${TARGET.healthyFailed}: ${healthyFailed.every((n) => n === 0) ? 'met' : 'MISSED'})`,
+  );
+  const statuses = hostile.result.statuses ?? {};
+  const byKind = HOSTILE_FAULTS.map((kind) => {
+    const miners = Object.entries(faulty).filter(([, f]) => f === kind);
+    const right = miners.filter(([a]) => statuses[a] === EXPECTED_STATUS[kind as HostileFault]).length;
+    const seen = [...new Set(miners.map(([a]) => statuses[a]))].join('/');
+    return { kind, right, total: miners.length, seen };
+  });
+  const right = byKind.reduce((n, k) => n + k.right, 0);
+  const total = byKind.reduce((n, k) => n + k.total, 0);
+  out(`  hostile miners with the right status after ${sweeps} sweeps: ${right} of ${total}`);
+  for (const k of byKind) {
+    out(
+      `    ${k.kind.padEnd(16)} ${k.right}/${k.total} ${EXPECTED_STATUS[k.kind as HostileFault]} (seen: ${k.seen})`,
+    );
+  }
+  out(
+    `  poller peak RSS with hostile miners ${hostile.result.peakRssMb} MB (target ${TARGET.rssMb} MB: ${hostile.result.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}); ` +
+      `measured total ${hostile.measuredThs}`,
+  );
+  out(describeFloor(await measureFloor(count, concurrency)));
+  out(`  load average ${parts.loadAverage()}`);
+}
+
+async function pollFleet(
+  parts: BenchParts,
+  count: number,
+  base: string,
+  args: string[],
+  run: Omit<PollerRun, 'simulatorPid' | 'base'>,
+): Promise<{ fleet: Fleet; result: SizeResult; measuredThs: string }> {
+  process.stderr.write(`fleet bench: starting ${count} simulated miners at ${base}\n`);
+  const fleet = await parts.startFleet(count, { base, args });
+  try {
+    process.stderr.write(`  simulator ready (faults: ${JSON.stringify(fleet.faults)})\n`);
+    const result = await parts.pollerProcess({ ...run, base, simulatorPid: fleet.child.pid! });
+    return { fleet, result, measuredThs: `${result.measuredThs ?? '?'} TH/s` };
+  } finally {
+    await parts.stop(fleet.child);
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

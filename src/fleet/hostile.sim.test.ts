@@ -1,0 +1,97 @@
+/**
+ * Miners that misbehave on purpose, over real TCP on loopback, beside healthy ones: none stalls the
+ * sweep or the healthy polls, none is believed, and each ends in the status that says what it did
+ * (offline for one that cannot be heard, protocol-error for one whose answer cannot be used).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../kernel/clock.js';
+import { addTestSite } from '../mining/test-fixtures.js';
+import { type TestApp, testApp } from '../testing/index.js';
+import { scanRange } from './discovery.js';
+import { MinerClient } from './protocol/client.js';
+import { type Fault, HOSTILE_FAULTS, type Simulator, startSimulator } from './protocol/simulator.js';
+import { EXPECTED_STATUS, type HostileFault } from './protocol/simulator-hostile.js';
+import { listMachines } from './queries.js';
+import { sweepFleet } from './sweep.js';
+
+const PER_KIND = 3;
+const HEALTHY = 12;
+describe('hostile miners beside healthy ones', () => {
+  let app: TestApp;
+  let sim: Simulator;
+  const actor = { id: 'ops', role: 'ops' } as const;
+  // Short deadlines so that the test takes seconds; the rules are the same at production's.
+  const client = new MinerClient({
+    connectTimeoutMs: 1000,
+    readTimeoutMs: 1500,
+    slowAfterMs: 100,
+    concurrency: 8,
+    stragglerConcurrency: 64,
+    retries: 1,
+    backoffMs: 20,
+  });
+  const faultOf = new Map<string, Fault | null>();
+
+  beforeAll(async () => {
+    app = await testApp();
+    sim = await startSimulator({
+      count: HEALTHY + PER_KIND * HOSTILE_FAULTS.length,
+      base: '127.94.0.1',
+      seed: 'hostile',
+    });
+    const ctx = { ...app, clock: systemClock };
+    await addTestSite(ctx, actor, 'HX1');
+    const scan = await scanRange(
+      ctx,
+      actor,
+      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX1', port: 4028 },
+      { client },
+    );
+    expect(scan.registered).toHaveLength(sim.miners.length);
+    // Registered while healthy; then the last ones turn, PER_KIND of each kind.
+    for (const [i, m] of sim.miners.entries()) {
+      const fault = i < HEALTHY ? null : HOSTILE_FAULTS[Math.floor((i - HEALTHY) / PER_KIND)]!;
+      faultOf.set(m.host, fault);
+      await sim.setFault(m.address, fault);
+    }
+  });
+  afterAll(async () => {
+    await sim.stop();
+    await app.close();
+  });
+
+  it('fails no healthy poll, believes no hostile answer, and gives each its status', async () => {
+    const ctx = { ...app, clock: systemClock };
+    const reports = [];
+    for (let i = 0; i < 2; i++) reports.push(await sweepFleet(ctx, actor, { client, offlineAfter: 2 }));
+    const last = reports.at(-1)!;
+    // The slowest hostile miner costs one read deadline, not one per miner in a row.
+    for (const r of reports) expect(r.seconds).toBeLessThan(6);
+
+    const page = await listMachines(ctx, { limit: 200 });
+    const statusOf = new Map(page.machines.map((m) => [m.address, m.status]));
+    const wrong: string[] = [];
+    for (const [host, fault] of faultOf) {
+      const want = fault === null ? 'ok' : EXPECTED_STATUS[fault as HostileFault];
+      if (statusOf.get(host) !== want)
+        wrong.push(`${host} ${fault ?? 'healthy'}: ${statusOf.get(host)}, not ${want}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(last.answered).toBe(HEALTHY + PER_KIND); // the healthy and the no-close ones
+    expect(last.failures).toMatchObject({
+      timeout: 2 * PER_KIND,
+      'too-large': PER_KIND,
+      'too-deep': PER_KIND,
+      malformed: PER_KIND,
+      'implausible-hashrate': PER_KIND,
+    });
+    // Three machines at 10^12 TH/s each would make the fleet 3,000,000 EH/s: they are left out.
+    const perMachine = last.measuredThs / (HEALTHY + PER_KIND);
+    expect(perMachine).toBeGreaterThan(50);
+    expect(perMachine).toBeLessThan(200);
+    const absurd = page.machines.find((m) => faultOf.get(m.address) === 'absurd-hashrate');
+    expect(absurd?.statusReason).toMatch(
+      /hashrate refused: the miner claims .* TH\/s, over 3× the model's nominal/,
+    );
+  });
+});
