@@ -9,6 +9,7 @@ import { marketModule } from './market/module.js';
 import { miningModule } from './mining/module.js';
 import { reportingModule } from './reporting/module.js';
 import { salesModule } from './sales/module.js';
+import { serviceModule } from './service/module.js';
 import { supplyModule } from './supply/module.js';
 import { treasuryModule } from './treasury/module.js';
 
@@ -29,4 +30,5 @@ export const modules: readonly HashforgeModule[] = [
   treasuryModule,
   reportingModule,
   booksModule,
+  serviceModule,
 ];
