@@ -358,6 +358,17 @@ export async function onHand(db: Db, centreId: string, part: Part): Promise<numb
 }
 
 export async function moveStock(db: Db, centreId: string, part: Part, delta: number): Promise<void> {
+  // A taking updates the row (its decide checked there is one with enough): an insert of a
+  // negative count would fail the check before the conflict turned it into an update.
+  if (delta < 0) {
+    await svc(db)
+      .updateTable('service_parts_stock')
+      .set({ on_hand: sql`on_hand + ${delta}` })
+      .where('centre_id', '=', centreId)
+      .where('part', '=', part)
+      .execute();
+    return;
+  }
   await svc(db)
     .insertInto('service_parts_stock')
     .values({ centre_id: centreId, part, on_hand: delta })
