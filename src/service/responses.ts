@@ -183,3 +183,25 @@ export const FailureRates = z.array(
 );
 
 export const FaultSweepView = z.object({ opened: z.number().int(), added: z.number().int() });
+
+export const CustomerRecord = z.object({
+  customer: z.object({ id: z.number().int(), name: z.string(), country: z.string(), region: z.string() }),
+  delivered: z.array(
+    z.object({
+      ...range,
+      customerId: z.number().int(),
+      contractId: z.number().int(),
+      dispatchedOn: zDayText,
+      deliveredOn: zDayText,
+    }),
+  ),
+  replacements: z.array(
+    z.object({
+      ticketId: z.number().int(),
+      serial: z.string(),
+      replaces: z.string().nullable(),
+      shippedOn: zDayText.nullable(),
+    }),
+  ),
+  tickets: Tickets,
+});

@@ -296,7 +296,12 @@ export function registerServiceRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/service/customers/:id',
     {
       config: { role: A.open },
-      schema: { tags, summary: "A customer's machines, replacements and tickets", params: ByCustomer },
+      schema: {
+        tags,
+        summary: "A customer's machines, replacements and tickets",
+        params: ByCustomer,
+        response: { 200: R.CustomerRecord },
+      },
     },
     async (req) => customerRecord(ctx, req.params.id),
   );

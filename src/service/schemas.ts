@@ -80,7 +80,7 @@ export const CentreInput = z
     country: zText.trim().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as SG'),
     technicians: zWhole({ min: 0, max: 10_000 }),
     repairsPerDay: z
-      .record(z.string().max(40), zWhole({ min: 1, max: 1000 }))
+      .record(zText.max(40), zWhole({ min: 1, max: 1000 }))
       .default({ '*': 4 })
       .describe('Repairs a technician does a day, per model; * for any other'),
     burnInPositions: zWhole({ min: 0, max: 100_000 }),
