@@ -10,6 +10,7 @@ import { replayInto } from '../ledger/replay.js';
 import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
 import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
 import { type Json, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
+import { serviceNetworkSection } from './report-section.js';
 import { buildMachines } from './test-fixtures.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
@@ -267,6 +268,12 @@ describe('the service network', () => {
         ratePct: 10,
       }),
     );
+    const section = await serviceNetworkSection(s.app, '2021Q1');
+    expect(section).toMatchObject({
+      available: true,
+      tickets: { opened: 2, fromCustomers: 1, fromFleet: 1, rmasShipped: 1 },
+      warrantyCostCents: 45_000n,
+    });
     const copy = await testApp();
     try {
       await replayInto(s.app, copy);

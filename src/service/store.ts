@@ -668,3 +668,23 @@ export async function ticketsForRates(db: Db, productId?: string) {
   if (productId) q = q.where('product_id', '=', productId);
   return (await q.execute()).map((r) => ({ serial: r.serial!, ticketClass: r.class, month: r.month }));
 }
+
+/** Tickets opened and RMAs shipped back between two days, and what warranty repairs shipped cost. */
+export async function quarterTickets(db: Db, from: Day, to: Day) {
+  const r = await sql<{ opened: number; customers: number; fleet: number; shipped: number; cost: string }>`
+    select
+      count(*) filter (where opened_at::date between ${from}::date and ${to}::date)::int as opened,
+      count(*) filter (where origin = 'customer' and opened_at::date between ${from}::date and ${to}::date)::int as customers,
+      count(*) filter (where origin = 'fleet' and opened_at::date between ${from}::date and ${to}::date)::int as fleet,
+      count(*) filter (where shipped_at::date between ${from}::date and ${to}::date)::int as shipped,
+      coalesce(sum(cost_cents) filter (where warranty and shipped_at::date between ${from}::date and ${to}::date), 0)::text as cost
+    from service_tickets`.execute(db);
+  const row = r.rows[0]!;
+  return {
+    opened: row.opened,
+    fromCustomers: row.customers,
+    fromFleet: row.fleet,
+    shipped: row.shipped,
+    warrantyCostCents: BigInt(row.cost),
+  };
+}
