@@ -4,6 +4,7 @@
  */
 import { addDays, type Day, type Month } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
+import type { WorkingCalendar } from './sla.js';
 
 // ---------------------------------------------------------------- serials
 
@@ -409,5 +410,5 @@ export interface Centre {
   technicians: number;
   repairsPerDay: Record<string, number>;
   burnInPositions: number;
-  calendar: import('./sla.js').WorkingCalendar;
+  calendar: WorkingCalendar;
 }
