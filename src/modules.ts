@@ -12,6 +12,7 @@ import { miningModule } from './mining/module.js';
 import { planningModule } from './planning/module.js';
 import { reportingModule } from './reporting/module.js';
 import { salesModule } from './sales/module.js';
+import { serviceModule } from './service/module.js';
 import { supplyModule } from './supply/module.js';
 import { treasuryModule } from './treasury/module.js';
 
@@ -35,4 +36,5 @@ export const modules: readonly HashforgeModule[] = [
   booksModule,
   planningModule,
   metricsModule,
+  serviceModule,
 ];

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import { raiseFleetFaults } from '../service/faults.js';
 import type { FleetSettings } from './settings.js';
 import { sweepFleet } from './sweep.js';
 
@@ -38,6 +39,9 @@ export function startFleetPolling(
           'fleet sweep done',
         ),
       )
+      // What the sweep saw wrong becomes service tickets (or evidence on the open ones).
+      .then(() => raiseFleetFaults(ctx, POLLER))
+      .then((f) => ctx.log.debug(f, 'fleet faults raised'))
       .catch((error: unknown) => ctx.log.error({ err: error }, 'fleet sweep failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, Math.max(0, started + interval * 1000 - Date.now()));

@@ -7,6 +7,7 @@ import { MiningPage } from './pages/mining.js';
 import { OrdersPage } from './pages/orders.js';
 import { OverviewPage } from './pages/overview.js';
 import { ReportsPage } from './pages/reports.js';
+import { ServicePage } from './pages/service.js';
 import { SignInPage } from './pages/signin.js';
 import { SupplyPage } from './pages/supply.js';
 import { Link, useLocation } from './router.js';
@@ -25,6 +26,7 @@ const PAGES: Page[] = [
   { path: '/fleet', label: 'Fleet', render: (rest) => <FleetPage rest={rest} /> },
   { path: '/alerts', label: 'Alerts', render: () => <AlertsPage /> },
   { path: '/mining', label: 'Self-mining', render: () => <MiningPage /> },
+  { path: '/service', label: 'Service', render: () => <ServicePage /> },
   { path: '/reports', label: 'Reports', render: () => <ReportsPage /> },
 ];
 

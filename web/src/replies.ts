@@ -16,6 +16,7 @@ import type * as miningFigures from '../../src/mining/responses-figures.js';
 import type * as reporting from '../../src/reporting/responses.js';
 import type * as sales from '../../src/sales/responses.js';
 import type * as salesFigures from '../../src/sales/responses-figures.js';
+import type * as service from '../../src/service/responses.js';
 import type * as supply from '../../src/supply/responses.js';
 import type * as supplyPlan from '../../src/supply/responses-plan.js';
 import type * as treasury from '../../src/treasury/responses.js';
@@ -62,3 +63,8 @@ export type Advice = Reply<typeof miningFigures.Advice>;
 export type MonthEarnings = Reply<typeof miningFigures.MonthEarnings>[number];
 
 export type TreasuryQuarter = Reply<typeof treasury.TreasuryQuarter>;
+
+export type ServiceCentres = Reply<typeof service.Centres>;
+export type ServiceSla = Reply<typeof service.SlaReport>;
+export type ServiceTickets = Reply<typeof service.Tickets>;
+export type ServiceFailureRates = Reply<typeof service.FailureRates>;

@@ -7,6 +7,7 @@ import type { Plan } from '../replies.js';
 import { Link } from '../router.js';
 import { DataTable, Field, Figure, Section, useApi } from '../ui.js';
 import { ChipOrder } from './chip-order.js';
+import { FailureRates } from './service.js';
 import { WaferOrders } from './wafer-orders.js';
 
 type PlanModelRow = Plan['months'][number]['models'][number];
@@ -211,6 +212,7 @@ export function SupplyPage() {
       {/* Keyed by the plan's first month: moving the plan moves the order's month with it. */}
       <ChipOrder key={from} defaultMonth={from} />
       <WaferOrders onChange={plan.reload} />
+      <FailureRates />
     </>
   );
 }

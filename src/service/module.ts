@@ -1,0 +1,24 @@
+import type { HashforgeModule } from '../app/module.js';
+
+export const serviceModule: HashforgeModule = {
+  name: 'service',
+  projections: async () => (await import('./projections.js')).serviceProjections,
+  derivedTables: [
+    'service_serial_lots',
+    'service_delivered_serials',
+    'service_machine_serials',
+    'service_warranty_policies',
+    'service_centres',
+    { name: 'service_parts_stock', sums: true },
+    'service_tickets',
+    'service_ticket_steps',
+    'service_ticket_evidence',
+  ],
+  routes: async () => (await import('./routes.js')).registerServiceRoutes,
+  commands: {
+    entries: [
+      { name: 'service', description: 'Service network: serials, warranty, centres, tickets, RMAs, SLA' },
+    ],
+    register: async () => (await import('./commands.js')).registerServiceCommands,
+  },
+};

@@ -1,0 +1,156 @@
+import type { Db } from '../db/db.js';
+import { toStoredJson } from '../kernel/json.js';
+import { defineProjections, type Recorded, recorder } from '../ledger/events.js';
+import type { ServiceEvent, TicketStepped } from './events.js';
+import { isFinal, isSiteOps, OUTCOMES, type Step } from './model.js';
+import {
+  insertDelivered,
+  insertEvidence,
+  insertLot,
+  insertRows,
+  insertStep,
+  insertTicket,
+  linkMachine,
+  moveStock,
+  nextStepSeq,
+  type TicketRow,
+  updateTicket,
+  upsertCentre,
+  upsertPolicy,
+} from './store.js';
+
+export const recordService = recorder<ServiceEvent>();
+export const ticketStream = (id: number) => `ticket:${id}`;
+
+/** What a step changes on the ticket's row (the row is a cache of its steps; the SLA reads the steps). */
+function stepChanges(s: TicketStepped, ticketClass: string): Partial<TicketRow> {
+  if (s.step === 'waiting') return { waiting_for: s.waitingFor ?? null };
+  if (s.step === 'resumed') return { waiting_for: null };
+  const step: Step = s.step;
+  const changes: Partial<TicketRow> = { step, waiting_for: null, open: !isFinal(step) };
+  if (isSiteOps(ticketClass as never) && step === 'closed') changes.open = false;
+  if (step === 'received') changes.received_at = new Date(s.at);
+  if (step === 'shipped') changes.shipped_at = new Date(s.at);
+  if (s.detail.warranty !== undefined) changes.warranty = s.detail.warranty;
+  if ((OUTCOMES as readonly string[]).includes(step)) {
+    if (s.detail.replacementSerial) changes.replacement_serial = s.detail.replacementSerial;
+    if (s.detail.costCents !== undefined) changes.cost_cents = s.detail.costCents;
+  }
+  return changes;
+}
+
+async function projectStep(tx: Db, e: Recorded<Extract<ServiceEvent, { kind: 'service.ticket-stepped' }>>) {
+  const s = e.payload;
+  const row = await tx
+    .withTables<{ service_tickets: { id: bigint; class: string; centre_id: string | null } }>()
+    .selectFrom('service_tickets')
+    .select(['class', 'centre_id'])
+    .where('id', '=', BigInt(s.ticketId))
+    .executeTakeFirstOrThrow();
+  await insertStep(
+    tx,
+    s.ticketId,
+    await nextStepSeq(tx, s.ticketId),
+    s.step,
+    new Date(s.at),
+    e.actor,
+    s.detail,
+    e.id,
+  );
+  await updateTicket(tx, s.ticketId, { ...stepChanges(s, row.class), updated_at: e.recordedAt });
+  // Parts fitted come out of the centre's stock (decide checked there were enough).
+  if (row.centre_id)
+    for (const p of s.detail.partsUsed ?? []) await moveStock(tx, row.centre_id, p.part, -p.qty);
+}
+
+export const serviceProjections = defineProjections<ServiceEvent>({
+  'service.serials-lotted': async (tx, e) => insertLot(tx, e.payload, e.id),
+  'service.serials-delivered': async (tx, e) => {
+    const { ranges, ...sale } = e.payload;
+    await insertDelivered(
+      tx,
+      ranges.map((r) => ({ ...r, ...sale })),
+      e.id,
+    );
+  },
+  'service.machine-linked': async (tx, e) =>
+    linkMachine(tx, e.payload.machineId, e.payload.serial, e.recordedAt),
+  'service.policy-set': async (tx, e) => upsertPolicy(tx, e.payload, e.recordedAt),
+  'service.centre-set': async (tx, e) => upsertCentre(tx, e.payload, e.recordedAt),
+  'service.parts-moved': async (tx, e) => {
+    for (const m of e.payload.moves) await moveStock(tx, m.centreId, m.part, m.delta);
+  },
+  'service.ticket-opened': async (tx, e) => insertTicket(tx, e.payload, e.actor, e.id, e.recordedAt),
+  'service.ticket-stepped': projectStep,
+  'service.ticket-moved': async (tx, e) =>
+    updateTicket(tx, e.payload.ticketId, { centre_id: e.payload.to, updated_at: e.recordedAt }),
+  'service.fault-evidence-added': async (tx, e) => {
+    const p = e.payload;
+    const seq = await tx
+      .withTables<{ service_tickets: { id: bigint; evidence: number } }>()
+      .updateTable('service_tickets')
+      .set((eb) => ({ evidence: eb('evidence', '+', 1) }))
+      .where('id', '=', BigInt(p.ticketId))
+      .returning('evidence')
+      .executeTakeFirstOrThrow();
+    await insertEvidence(tx, p.ticketId, seq.evidence, new Date(p.at), p.fault, p.reply, e.id);
+  },
+  'service.tickets-imported': async (tx, e) => {
+    const tickets: Record<string, unknown>[] = [];
+    const steps: Record<string, unknown>[] = [];
+    for (const t of e.payload.tickets) {
+      const o = t.opened;
+      let row: TicketRow = {
+        id: BigInt(o.ticketId),
+        origin: o.origin,
+        class: o.ticketClass,
+        route: isSiteOps(o.ticketClass) ? 'site-ops' : 'rma',
+        serial: o.serial,
+        product_id: o.productId,
+        customer_id: o.customerId === null ? null : BigInt(o.customerId),
+        machine_id: o.machineId === null ? null : BigInt(o.machineId),
+        site: o.site,
+        centre_id: o.centreId,
+        step: 'requested',
+        open: true,
+        waiting_for: null,
+        summary: o.summary,
+        opened_at: new Date(o.at),
+        opened_by: e.actor,
+        evidence: 0,
+        warranty: null,
+        replacement_serial: null,
+        cost_cents: 0n,
+        received_at: null,
+        shipped_at: null,
+        updated_at: e.recordedAt,
+      };
+      steps.push(stepRow(o.ticketId, 1, 'requested', o.at, e.actor, {}, e.id));
+      t.steps.forEach((s, i) => {
+        row = { ...row, ...stepChanges(s, o.ticketClass) };
+        steps.push(stepRow(o.ticketId, i + 2, s.step, s.at, s.actor, s.detail, e.id));
+      });
+      tickets.push(row);
+    }
+    await insertRows(tx, 'service_tickets', tickets);
+    await insertRows(tx, 'service_ticket_steps', steps);
+  },
+});
+
+const stepRow = (
+  ticketId: number,
+  seq: number,
+  step: string,
+  at: string,
+  actor: string,
+  detail: unknown,
+  eventId: bigint,
+) => ({
+  ticket_id: ticketId,
+  seq,
+  step,
+  at,
+  actor,
+  detail: toStoredJson(detail),
+  event_id: eventId,
+});

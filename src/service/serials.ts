@@ -1,0 +1,220 @@
+/**
+ * Machines by serial: a build implies its serials, a lot labels a range with its batch and foundry
+ * lot, a delivery records which serials went to which customer, and a fleet machine (known by DNA
+ * or MAC) is linked to its serial.
+ */
+import type { Actor, AppContext } from '../app/context.js';
+import type { Db } from '../db/db.js';
+import { fleetDb } from '../fleet/store.js';
+import { type Day, dayOf } from '../kernel/calendar.js';
+import { notFound, ruleBroken } from '../kernel/errors.js';
+import { selectBuilds } from '../supply/store-production.js';
+import type { SerialsDelivered } from './events.js';
+import {
+  checkRange,
+  formatSerial,
+  rangeSize,
+  requireSerial,
+  type SerialLot,
+  type SerialParts,
+  type SerialRange,
+  takeFirstBuilt,
+} from './model.js';
+import { recordService } from './projections.js';
+import type { DeliverySerialsInput, LotInput } from './schemas.js';
+import * as store from './store.js';
+
+const serialStream = (productId: string) => `serials:${productId}`;
+
+async function unitsBuilt(db: Db, productId: string, month: string): Promise<number> {
+  return (await selectBuilds(db, { productIds: [productId] })).find((b) => b.month === month)?.units ?? 0;
+}
+
+/** A serial's parts once it is known to have been built; else a 404 naming the field. */
+export async function requireBuiltSerial(db: Db, serial: string, field = 'serial'): Promise<SerialParts> {
+  const parts = requireSerial(serial, field);
+  if (parts.seq > (await unitsBuilt(db, parts.productId, parts.month)))
+    throw notFound('Machine serial', serial, field);
+  return parts;
+}
+
+export async function assignLot(ctx: AppContext, actor: Actor, input: LotInput, idempotencyKey?: string) {
+  return recordService(
+    ctx,
+    {
+      actor,
+      kind: 'service.serials-lotted',
+      stream: serialStream(input.productId),
+      idempotencyKey,
+      request: input,
+    },
+    async (tx) => {
+      const lots = await store.selectLots(tx, input.productId);
+      checkRange(input, await unitsBuilt(tx, input.productId, input.month), lots, 'in a lot', 'first');
+      return input satisfies SerialLot;
+    },
+    async (_tx, e) => ({
+      ...e.payload,
+      firstSerial: formatSerial({ ...input, seq: input.first }),
+      units: rangeSize(input),
+    }),
+  );
+}
+
+/**
+ * Records which serials a contract's delivered machines carry: the ranges named, or else the
+ * oldest built machines that no delivery has taken yet (first built, first shipped).
+ */
+export async function recordDeliverySerials(
+  ctx: AppContext,
+  actor: Actor,
+  input: DeliverySerialsInput,
+  idempotencyKey?: string,
+) {
+  return recordService(
+    ctx,
+    {
+      actor,
+      kind: 'service.serials-delivered',
+      stream: serialStream(input.productId),
+      idempotencyKey,
+      request: input,
+    },
+    async (tx) => {
+      const sale = await store
+        .selectDeliveries(tx)
+        .then((ds) =>
+          ds.filter((d) => Number(d.contract_id) === input.contractId && d.product_id === input.productId),
+        );
+      if (sale.length === 0) {
+        throw ruleBroken(
+          'service.no-delivery',
+          `Contract ${input.contractId} has no delivery of ${input.productId} recorded in sales.`,
+          'contractId',
+        );
+      }
+      const { delivered, serialised } = await store.deliveredUnits(tx, input.contractId, input.productId);
+      const open = delivered - serialised;
+      const already = await store.selectDelivered(tx, { productId: input.productId });
+      const builds = await selectBuilds(tx, { productIds: [input.productId] });
+      let ranges: SerialRange[];
+      if (input.ranges) {
+        ranges = input.ranges.map((r) => ({ productId: input.productId, ...r }));
+        const seen: SerialRange[] = [...already];
+        ranges.forEach((r, i) => {
+          const built = builds.find((b) => b.month === r.month)?.units ?? 0;
+          checkRange(r, built, seen, 'recorded on a delivery', `ranges.${i}`);
+          seen.push(r);
+        });
+      } else {
+        ranges = takeFirstBuilt(builds, already, input.productId, open);
+      }
+      const units = ranges.reduce((n, r) => n + rangeSize(r), 0);
+      if (units === 0 || units > open) {
+        throw ruleBroken(
+          'service.serials-exceed-delivery',
+          `Contract ${input.contractId} has ${open} delivered ${input.productId} without serials; ${units} were given.`,
+          'ranges',
+          { delivered, serialised },
+        );
+      }
+      const deliveredOn: Day = sale
+        .map((d) => d.day)
+        .sort()
+        .at(-1)!;
+      return {
+        contractId: input.contractId,
+        customerId: Number(sale[0]!.customer_id),
+        dispatchedOn: input.dispatchedOn ?? deliveredOn,
+        deliveredOn,
+        ranges,
+      } satisfies SerialsDelivered;
+    },
+    async (_tx, e) => e.payload,
+  );
+}
+
+/** Serials for every delivered machine that has none yet, oldest deliveries first; returns how many. */
+export async function serialiseDeliveries(ctx: AppContext, actor: Actor): Promise<number> {
+  let units = 0;
+  const pairs = new Map<string, { contractId: number; productId: string }>();
+  for (const d of await store.selectDeliveries(ctx.db))
+    pairs.set(`${d.contract_id}|${d.product_id}`, {
+      contractId: Number(d.contract_id),
+      productId: d.product_id,
+    });
+  for (const { contractId, productId } of pairs.values()) {
+    const { delivered, serialised } = await store.deliveredUnits(ctx.db, contractId, productId);
+    if (delivered <= serialised) continue;
+    const r = await recordDeliverySerials(ctx, actor, { contractId, productId });
+    units += r.ranges.reduce((n, x) => n + rangeSize(x), 0);
+  }
+  return units;
+}
+
+export async function linkFleetMachine(
+  ctx: AppContext,
+  actor: Actor,
+  input: { machineId: number; serial: string },
+  idempotencyKey?: string,
+) {
+  return recordService(
+    ctx,
+    {
+      actor,
+      kind: 'service.machine-linked',
+      stream: `machine:${input.machineId}`,
+      idempotencyKey,
+      request: input,
+    },
+    async (tx) => {
+      const machine = await fleetDb(tx)
+        .selectFrom('fleet_machines')
+        .select(['id'])
+        .where('id', '=', BigInt(input.machineId))
+        .executeTakeFirst();
+      if (!machine) throw notFound('Fleet machine', input.machineId, 'machineId');
+      await requireBuiltSerial(tx, input.serial);
+      const other = await store.machineOfSerial(tx, input.serial);
+      if (other !== undefined && other !== input.machineId) {
+        throw ruleBroken(
+          'service.serial-linked',
+          `${input.serial} is already fleet machine ${other}.`,
+          'serial',
+        );
+      }
+      return input;
+    },
+    async (_tx, e) => e.payload,
+  );
+}
+
+/** What the service network knows of one machine: build, lot, sale, fleet link, tickets. */
+export async function serialRecord(ctx: AppContext, serial: string) {
+  const parts = await requireBuiltSerial(ctx.db, serial);
+  const lot = (await store.selectLots(ctx.db, parts.productId)).find(
+    (l) => l.month === parts.month && parts.seq >= l.first && parts.seq <= l.last,
+  );
+  const sale = (await store.selectDelivered(ctx.db, { productId: parts.productId })).find(
+    (d) => d.month === parts.month && parts.seq >= d.first && parts.seq <= d.last,
+  );
+  const tickets = await store.selectTickets(ctx.db, { serial, limit: 500 });
+  return {
+    serial,
+    productId: parts.productId,
+    buildMonth: parts.month,
+    batch: lot?.batch ?? parts.month,
+    foundryLot: lot?.foundryLot ?? null,
+    customerId: sale?.customerId ?? null,
+    contractId: sale?.contractId ?? null,
+    dispatchedOn: sale?.dispatchedOn ?? null,
+    deliveredOn: sale?.deliveredOn ?? null,
+    fleetMachineId: (await store.machineOfSerial(ctx.db, serial)) ?? null,
+    tickets: tickets.map((t) => ({
+      id: t.id,
+      ticketClass: t.ticketClass,
+      step: t.step,
+      openedOn: dayOf(t.openedAt),
+    })),
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Service levels, computed on read from a ticket's steps: working time by a centre's calendar,
+ * the clock stopped while the ticket waits for the customer, customs or parts. Pure; nothing here
+ * is stored, so a fixed rule changes every past figure with it.
+ */
+import type { Day } from '../kernel/calendar.js';
+import { invalid } from '../kernel/errors.js';
+import { OUTCOMES, type Step } from './model.js';
+
+// ---------------------------------------------------------------- the working calendar
+
+export interface WorkingHours {
+  /** ISO weekday: 1 Monday … 7 Sunday. */
+  weekday: number;
+  /** Local time, HH:MM; `to` after `from` (24:00 for midnight). */
+  from: string;
+  to: string;
+}
+
+export interface WorkingCalendar {
+  /** The centre's local time as an offset from UTC, in minutes (+480 for Singapore). */
+  utcOffsetMinutes: number;
+  hours: WorkingHours[];
+  holidays: Day[];
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Refuses hours that end before they start or overlap others of the same weekday. */
+export function checkCalendar(cal: WorkingCalendar, field = 'calendar'): void {
+  const byDay = new Map<number, WorkingHours[]>();
+  cal.hours.forEach((h, i) => {
+    if (minutesOf(h.to) <= minutesOf(h.from))
+      throw invalid(`${field}.hours.${i}.to`, `Working hours must end after they start: ${h.from}–${h.to}.`);
+    byDay.set(h.weekday, [...(byDay.get(h.weekday) ?? []), h]);
+  });
+  for (const [weekday, list] of byDay) {
+    const sorted = [...list].sort((a, b) => minutesOf(a.from) - minutesOf(b.from));
+    for (let i = 1; i < sorted.length; i++) {
+      if (minutesOf(sorted[i]!.from) < minutesOf(sorted[i - 1]!.to)) {
+        throw invalid(
+          `${field}.hours`,
+          `Working hours overlap on weekday ${weekday}: ${sorted[i - 1]!.from}–${sorted[i - 1]!.to} and ${sorted[i]!.from}–${sorted[i]!.to}.`,
+          'service.hours-overlap',
+        );
+      }
+    }
+  }
+}
+
+/** A calendar made ready to measure with: windows per weekday in ms, holidays as day numbers. */
+export interface Clock {
+  offsetMs: number;
+  windows: [number, number][][];
+  holidays: Set<number>;
+}
+
+export function workingClock(cal: WorkingCalendar): Clock {
+  const windows: [number, number][][] = Array.from({ length: 8 }, () => []);
+  for (const h of cal.hours) windows[h.weekday]!.push([minutesOf(h.from) * MINUTE, minutesOf(h.to) * MINUTE]);
+  return {
+    offsetMs: cal.utcOffsetMinutes * MINUTE,
+    windows,
+    holidays: new Set(cal.holidays.map((d) => Date.parse(`${d}T00:00:00Z`) / DAY)),
+  };
+}
+
+/** Working milliseconds from `from` to `to` (epoch ms) by the clock's calendar; 0 when to ≤ from. */
+export function workingMs(clock: Clock, from: number, to: number): number {
+  if (to <= from) return 0;
+  const a = from + clock.offsetMs;
+  const b = to + clock.offsetMs;
+  let total = 0;
+  for (let day = Math.floor(a / DAY), last = Math.floor((b - 1) / DAY); day <= last; day++) {
+    if (clock.holidays.has(day)) continue;
+    const start = day * DAY;
+    // 1970-01-01 was a Thursday, ISO weekday 4.
+    for (const [ws, we] of clock.windows[((day + 3) % 7) + 1]!) {
+      const s = Math.max(a, start + ws);
+      const e = Math.min(b, start + we);
+      if (e > s) total += e - s;
+    }
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------- one ticket's stages
+
+/** A step of a ticket's history as the SLA reads it; `waiting` stops the clock until the next entry. */
+export interface TimelineEntry {
+  step: Step | 'waiting' | 'resumed';
+  at: number;
+}
+
+export const SLA_STAGES = ['authorise', 'diagnose', 'repair', 'return'] as const;
+export type SlaStage = (typeof SLA_STAGES)[number];
+
+/** Targets in working hours: authorise within a working day, diagnose within two of receipt, … */
+export const SLA_TARGET_HOURS: Record<SlaStage, number> = {
+  authorise: 8,
+  diagnose: 16,
+  repair: 40,
+  return: 24,
+};
+
+const STAGE_SPAN: Record<SlaStage, [readonly Step[], readonly Step[]]> = {
+  authorise: [['requested'], ['authorised']],
+  diagnose: [['received'], ['diagnosed']],
+  repair: [['diagnosed'], OUTCOMES],
+  return: [OUTCOMES, ['shipped']],
+};
+
+export interface StageTime {
+  stage: SlaStage;
+  /** Working hours counted, pauses taken out; up to `now` for a stage still running. */
+  workingHours: number;
+  pausedHours: number;
+  done: boolean;
+  met: boolean;
+}
+
+/** The periods the clock stood still: from each `waiting` to the entry after it (or `now`). */
+function pauses(timeline: readonly TimelineEntry[], now: number): [number, number][] {
+  const out: [number, number][] = [];
+  timeline.forEach((e, i) => {
+    if (e.step === 'waiting') out.push([e.at, timeline[i + 1]?.at ?? now]);
+  });
+  return out;
+}
+
+/** Each stage the ticket has entered, with its working time and whether it met its target. */
+export function stageTimes(clock: Clock, timeline: readonly TimelineEntry[], now: number): StageTime[] {
+  const stopped = pauses(timeline, now);
+  const out: StageTime[] = [];
+  for (const stage of SLA_STAGES) {
+    const [starts, ends] = STAGE_SPAN[stage];
+    const start = timeline.find((e) => (starts as readonly string[]).includes(e.step));
+    if (!start) continue;
+    const end = timeline.find((e) => e.at >= start.at && (ends as readonly string[]).includes(e.step));
+    const to = end?.at ?? now;
+    let paused = 0;
+    for (const [ps, pe] of stopped) paused += workingMs(clock, Math.max(start.at, ps), Math.min(to, pe));
+    const hours = (workingMs(clock, start.at, to) - paused) / 3_600_000;
+    out.push({
+      stage,
+      workingHours: hours,
+      pausedHours: paused / 3_600_000,
+      done: end !== undefined,
+      met: hours <= SLA_TARGET_HOURS[stage],
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- a centre's figures
+
+export interface TicketTimeline {
+  step: Step;
+  timeline: readonly TimelineEntry[];
+}
+
+export interface CentreFigures {
+  tickets: number;
+  /** Finished stages within target, as a share of finished stages (null with none finished). */
+  slaMetPct: number | null;
+  stagesMeasured: number;
+  /** Open stages already past their target. */
+  breachedOpen: number;
+  /** Days from receipt to shipping back (wall clock), over the tickets shipped. */
+  turnaroundDays: { median: number | null; p90: number | null; shipped: number };
+  /** Tickets not finished and not yet shipped back. */
+  backlog: number;
+  /** RMAs on the bench (received, not yet shipped) per technician. */
+  technicianLoad: number;
+}
+
+const IN_HOUSE: readonly Step[] = ['received', 'diagnosed', ...OUTCOMES, 'burn-in'];
+const DONE: readonly Step[] = ['shipped', 'closed', 'rejected', 'cancelled'];
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+export function centreFigures(
+  cal: WorkingCalendar,
+  technicians: number,
+  tickets: readonly TicketTimeline[],
+  now: number,
+): CentreFigures {
+  const clock = workingClock(cal);
+  let measured = 0;
+  let met = 0;
+  let breachedOpen = 0;
+  let backlog = 0;
+  let onBench = 0;
+  const turnaround: number[] = [];
+  for (const t of tickets) {
+    for (const s of stageTimes(clock, t.timeline, now)) {
+      if (s.done) {
+        measured++;
+        if (s.met) met++;
+      } else if (!s.met && !DONE.includes(t.step)) breachedOpen++;
+    }
+    if (!DONE.includes(t.step)) backlog++;
+    if (IN_HOUSE.includes(t.step)) onBench++;
+    const received = t.timeline.find((e) => e.step === 'received');
+    const shipped = t.timeline.find((e) => e.step === 'shipped');
+    if (received && shipped) turnaround.push((shipped.at - received.at) / DAY);
+  }
+  turnaround.sort((a, b) => a - b);
+  return {
+    tickets: tickets.length,
+    slaMetPct: measured === 0 ? null : (100 * met) / measured,
+    stagesMeasured: measured,
+    breachedOpen,
+    turnaroundDays: {
+      median: percentile(turnaround, 0.5),
+      p90: percentile(turnaround, 0.9),
+      shipped: turnaround.length,
+    },
+    backlog,
+    technicianLoad: technicians === 0 ? onBench : onBench / technicians,
+  };
+}

@@ -1,0 +1,690 @@
+/** The service module's SQL: the tables its projections keep and the reads its services make. */
+import { sql } from 'kysely';
+import type { Db } from '../db/db.js';
+import type { Day, Month } from '../kernel/calendar.js';
+import { fromStoredJson, type Json, toStoredJson } from '../kernel/json.js';
+import type { SalesTables } from '../sales/store.js';
+import type { StepDetail, TicketOpened } from './events.js';
+import type {
+  Centre,
+  DeliveredRange,
+  Part,
+  SerialLot,
+  SerialRange,
+  Step,
+  TicketClass,
+  WaitReason,
+  WarrantyPolicy,
+  WarrantyStart,
+} from './model.js';
+import type { WorkingCalendar } from './sla.js';
+
+interface RangeCols {
+  product_id: string;
+  month: Month;
+  first_seq: number;
+  last_seq: number;
+}
+
+export type ServiceTables = {
+  service_serial_lots: RangeCols & { batch: string; foundry_lot: string; event_id: bigint };
+  service_delivered_serials: RangeCols & {
+    customer_id: bigint;
+    contract_id: bigint;
+    dispatched_on: Day;
+    delivered_on: Day;
+    event_id: bigint;
+  };
+  service_machine_serials: { machine_id: bigint; serial: string; linked_at: Date };
+  service_warranty_policies: {
+    product_id: string;
+    batch: string;
+    term_days: number;
+    starts_at: string;
+    doa_days: number;
+    repaired_days: number;
+    set_at: Date;
+  };
+  service_centres: {
+    id: string;
+    name: string;
+    region: string;
+    country: string;
+    technicians: number;
+    repairs_per_day: unknown;
+    burn_in_positions: number;
+    calendar: unknown;
+    updated_at: Date;
+  };
+  service_parts_stock: { centre_id: string; part: string; on_hand: number };
+  service_tickets: {
+    id: bigint;
+    origin: string;
+    class: string;
+    route: string;
+    serial: string | null;
+    product_id: string | null;
+    customer_id: bigint | null;
+    machine_id: bigint | null;
+    site: string | null;
+    centre_id: string | null;
+    step: string;
+    open: boolean;
+    waiting_for: string | null;
+    summary: string;
+    opened_at: Date;
+    opened_by: string;
+    evidence: number;
+    warranty: boolean | null;
+    replacement_serial: string | null;
+    cost_cents: bigint;
+    received_at: Date | null;
+    shipped_at: Date | null;
+    updated_at: Date;
+  };
+  service_ticket_steps: {
+    ticket_id: bigint;
+    seq: number;
+    step: string;
+    at: Date;
+    actor: string;
+    detail: unknown;
+    event_id: bigint;
+  };
+  service_ticket_evidence: {
+    ticket_id: bigint;
+    seq: number;
+    at: Date;
+    fault: string;
+    reply: unknown;
+    event_id: bigint;
+  };
+};
+
+export const svc = (db: Db) => db.withTables<ServiceTables & Pick<SalesTables, 'sales_deliveries'>>();
+
+// ---------------------------------------------------------------- serials
+
+const toRange = (r: RangeCols): SerialRange => ({
+  productId: r.product_id,
+  month: r.month,
+  first: r.first_seq,
+  last: r.last_seq,
+});
+
+export async function selectLots(db: Db, productId?: string): Promise<SerialLot[]> {
+  let q = svc(db)
+    .selectFrom('service_serial_lots')
+    .selectAll()
+    .orderBy('product_id')
+    .orderBy('month')
+    .orderBy('first_seq');
+  if (productId) q = q.where('product_id', '=', productId);
+  return (await q.execute()).map((r) => ({ ...toRange(r), batch: r.batch, foundryLot: r.foundry_lot }));
+}
+
+export async function selectDelivered(
+  db: Db,
+  filter: { productId?: string; customerId?: number } = {},
+): Promise<DeliveredRange[]> {
+  let q = svc(db)
+    .selectFrom('service_delivered_serials')
+    .selectAll()
+    .orderBy('product_id')
+    .orderBy('month')
+    .orderBy('first_seq');
+  if (filter.productId) q = q.where('product_id', '=', filter.productId);
+  if (filter.customerId !== undefined) q = q.where('customer_id', '=', BigInt(filter.customerId));
+  return (await q.execute()).map((r) => ({
+    ...toRange(r),
+    customerId: Number(r.customer_id),
+    contractId: Number(r.contract_id),
+    dispatchedOn: r.dispatched_on,
+    deliveredOn: r.delivered_on,
+  }));
+}
+
+/** Machines of a model delivered on a contract, and how many of them already have serials. */
+export async function deliveredUnits(
+  db: Db,
+  contractId: number,
+  productId: string,
+): Promise<{ delivered: number; serialised: number }> {
+  const d = await svc(db)
+    .selectFrom('sales_deliveries')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('units'), sql<number>`0`).as('n'))
+    .where('contract_id', '=', BigInt(contractId))
+    .where('product_id', '=', productId)
+    .executeTakeFirstOrThrow();
+  const s = await svc(db)
+    .selectFrom('service_delivered_serials')
+    .select(sql<number>`coalesce(sum(last_seq - first_seq + 1), 0)`.as('n'))
+    .where('contract_id', '=', BigInt(contractId))
+    .where('product_id', '=', productId)
+    .executeTakeFirstOrThrow();
+  return { delivered: Number(d.n), serialised: Number(s.n) };
+}
+
+/** Every delivery of machines, oldest first, with its customer: what serials are recorded against. */
+export async function selectDeliveries(db: Db) {
+  return sql<{ contract_id: bigint; customer_id: bigint; product_id: string; day: Day; units: number }>`
+    select d.contract_id, c.customer_id, d.product_id, d.day::text as day, sum(d.units)::int as units
+    from sales_deliveries d join sales_contracts c on c.id = d.contract_id
+    join sales_lines l on l.contract_id = d.contract_id and l.line_id = d.line_id and l.product_kind = 'machine'
+    group by d.contract_id, c.customer_id, d.product_id, d.day
+    order by d.day, d.contract_id, d.product_id`
+    .execute(db)
+    .then((r) => r.rows);
+}
+
+export async function insertLot(db: Db, lot: SerialLot, eventId: bigint): Promise<void> {
+  await svc(db)
+    .insertInto('service_serial_lots')
+    .values({
+      product_id: lot.productId,
+      month: lot.month,
+      first_seq: lot.first,
+      last_seq: lot.last,
+      batch: lot.batch,
+      foundry_lot: lot.foundryLot,
+      event_id: eventId,
+    })
+    .execute();
+}
+
+export async function insertDelivered(db: Db, ranges: DeliveredRange[], eventId: bigint): Promise<void> {
+  if (ranges.length === 0) return;
+  await svc(db)
+    .insertInto('service_delivered_serials')
+    .values(
+      ranges.map((r) => ({
+        product_id: r.productId,
+        month: r.month,
+        first_seq: r.first,
+        last_seq: r.last,
+        customer_id: BigInt(r.customerId),
+        contract_id: BigInt(r.contractId),
+        dispatched_on: r.dispatchedOn,
+        delivered_on: r.deliveredOn,
+        event_id: eventId,
+      })),
+    )
+    .execute();
+}
+
+export async function linkMachine(db: Db, machineId: number, serial: string, at: Date): Promise<void> {
+  await svc(db)
+    .insertInto('service_machine_serials')
+    .values({ machine_id: BigInt(machineId), serial, linked_at: at })
+    .onConflict((oc) => oc.column('machine_id').doUpdateSet({ serial, linked_at: at }))
+    .execute();
+}
+
+export async function serialOfMachine(db: Db, machineId: number): Promise<string | undefined> {
+  const r = await svc(db)
+    .selectFrom('service_machine_serials')
+    .select('serial')
+    .where('machine_id', '=', BigInt(machineId))
+    .executeTakeFirst();
+  return r?.serial;
+}
+
+/** Every fleet machine's serial, by machine id. */
+export async function machineSerials(db: Db): Promise<Map<number, string>> {
+  const rows = await svc(db).selectFrom('service_machine_serials').select(['machine_id', 'serial']).execute();
+  return new Map(rows.map((r) => [Number(r.machine_id), r.serial]));
+}
+
+export async function machineOfSerial(db: Db, serial: string): Promise<number | undefined> {
+  const r = await svc(db)
+    .selectFrom('service_machine_serials')
+    .select('machine_id')
+    .where('serial', '=', serial)
+    .executeTakeFirst();
+  return r ? Number(r.machine_id) : undefined;
+}
+
+// ---------------------------------------------------------------- warranty
+
+export async function selectPolicies(db: Db): Promise<WarrantyPolicy[]> {
+  const rows = await svc(db)
+    .selectFrom('service_warranty_policies')
+    .selectAll()
+    .orderBy('product_id')
+    .orderBy('batch')
+    .execute();
+  return rows.map((r) => ({
+    productId: r.product_id,
+    batch: r.batch === '' ? null : r.batch,
+    termDays: r.term_days,
+    startsAt: r.starts_at as WarrantyStart,
+    doaDays: r.doa_days,
+    repairedDays: r.repaired_days,
+  }));
+}
+
+export async function upsertPolicy(db: Db, p: WarrantyPolicy, at: Date): Promise<void> {
+  const row = {
+    product_id: p.productId,
+    batch: p.batch ?? '',
+    term_days: p.termDays,
+    starts_at: p.startsAt,
+    doa_days: p.doaDays,
+    repaired_days: p.repairedDays,
+    set_at: at,
+  };
+  await svc(db)
+    .insertInto('service_warranty_policies')
+    .values(row)
+    .onConflict((oc) => oc.columns(['product_id', 'batch']).doUpdateSet(row))
+    .execute();
+}
+
+/**
+ * The last day each serial came back from a repair (or, for a replacement unit, was shipped out):
+ * one query for any number of serials.
+ */
+export async function repairsOf(db: Db, serials: readonly string[]): Promise<Map<string, Day[]>> {
+  const out = new Map<string, Day[]>();
+  if (serials.length === 0) return out;
+  // Two hash joins against the list, not `= any(list)` per ticket: 50,000 serials stay one pass.
+  // Only the latest return matters (each extends the warranty from its own day), so one row a serial.
+  const rows = await sql<{ serial: string; day: Day }>`
+    with q(s) as (select distinct unnest(${serials as string[]}::text[])),
+    back(serial, at) as (
+      select t.serial, t.shipped_at from service_tickets t join q on q.s = t.serial where t.shipped_at is not null
+      union all
+      select t.replacement_serial, t.shipped_at from service_tickets t join q on q.s = t.replacement_serial
+      where t.shipped_at is not null)
+    select serial, (max(at) at time zone 'UTC')::date::text as day from back group by serial`.execute(db);
+  for (const r of rows.rows) out.set(r.serial, [...(out.get(r.serial) ?? []), r.day]);
+  return out;
+}
+
+// ---------------------------------------------------------------- centres and parts
+
+type CentreRow = ServiceTables['service_centres'];
+const toCentre = (r: CentreRow): Centre => ({
+  id: r.id,
+  name: r.name,
+  region: r.region,
+  country: r.country,
+  technicians: r.technicians,
+  repairsPerDay: r.repairs_per_day as Record<string, number>,
+  burnInPositions: r.burn_in_positions,
+  calendar: r.calendar as WorkingCalendar,
+});
+
+export async function selectCentres(db: Db): Promise<Centre[]> {
+  return (await svc(db).selectFrom('service_centres').selectAll().orderBy('id').execute()).map(toCentre);
+}
+
+export async function findCentre(db: Db, id: string): Promise<Centre | undefined> {
+  const r = await svc(db).selectFrom('service_centres').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toCentre(r);
+}
+
+export async function upsertCentre(db: Db, c: Centre, at: Date): Promise<void> {
+  const row = {
+    id: c.id,
+    name: c.name,
+    region: c.region,
+    country: c.country,
+    technicians: c.technicians,
+    repairs_per_day: JSON.stringify(c.repairsPerDay),
+    burn_in_positions: c.burnInPositions,
+    calendar: JSON.stringify(c.calendar),
+    updated_at: at,
+  };
+  await svc(db)
+    .insertInto('service_centres')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet(row))
+    .execute();
+}
+
+export async function stockOf(
+  db: Db,
+  centreId?: string,
+): Promise<{ centreId: string; part: Part; onHand: number }[]> {
+  let q = svc(db).selectFrom('service_parts_stock').selectAll().orderBy('centre_id').orderBy('part');
+  if (centreId) q = q.where('centre_id', '=', centreId);
+  return (await q.execute()).map((r) => ({ centreId: r.centre_id, part: r.part as Part, onHand: r.on_hand }));
+}
+
+export async function onHand(db: Db, centreId: string, part: Part): Promise<number> {
+  const r = await svc(db)
+    .selectFrom('service_parts_stock')
+    .select('on_hand')
+    .where('centre_id', '=', centreId)
+    .where('part', '=', part)
+    .executeTakeFirst();
+  return r?.on_hand ?? 0;
+}
+
+export async function moveStock(db: Db, centreId: string, part: Part, delta: number): Promise<void> {
+  // A taking updates the row (its decide checked there is one with enough): an insert of a
+  // negative count would fail the check before the conflict turned it into an update.
+  if (delta < 0) {
+    await svc(db)
+      .updateTable('service_parts_stock')
+      .set({ on_hand: sql`on_hand + ${delta}` })
+      .where('centre_id', '=', centreId)
+      .where('part', '=', part)
+      .execute();
+    return;
+  }
+  await svc(db)
+    .insertInto('service_parts_stock')
+    .values({ centre_id: centreId, part, on_hand: delta })
+    .onConflict((oc) =>
+      oc.columns(['centre_id', 'part']).doUpdateSet({ on_hand: sql`service_parts_stock.on_hand + ${delta}` }),
+    )
+    .execute();
+}
+
+/** Per centre, RMAs received and not yet shipped back: the load routing weighs. */
+export async function backlogByCentre(db: Db): Promise<Map<string, number>> {
+  const rows = await svc(db)
+    .selectFrom('service_tickets')
+    .select(['centre_id', (eb) => eb.fn.countAll<bigint>().as('n')])
+    .where('open', '=', true)
+    .where('route', '=', 'rma')
+    .where('shipped_at', 'is', null)
+    .where('centre_id', 'is not', null)
+    .groupBy('centre_id')
+    .execute();
+  return new Map(rows.map((r) => [r.centre_id!, Number(r.n)]));
+}
+
+// ---------------------------------------------------------------- tickets
+
+export type TicketRow = ServiceTables['service_tickets'];
+
+export interface TicketFacts {
+  id: number;
+  origin: 'customer' | 'fleet';
+  ticketClass: TicketClass;
+  route: 'rma' | 'site-ops';
+  serial: string | null;
+  productId: string | null;
+  customerId: number | null;
+  machineId: number | null;
+  site: string | null;
+  centreId: string | null;
+  step: Step;
+  open: boolean;
+  waitingFor: WaitReason | null;
+  summary: string;
+  openedAt: Date;
+  openedBy: string;
+  evidence: number;
+  warranty: boolean | null;
+  replacementSerial: string | null;
+  costCents: bigint;
+  receivedAt: Date | null;
+  shippedAt: Date | null;
+}
+
+export const toTicket = (r: TicketRow): TicketFacts => ({
+  id: Number(r.id),
+  origin: r.origin as TicketFacts['origin'],
+  ticketClass: r.class as TicketClass,
+  route: r.route as TicketFacts['route'],
+  serial: r.serial,
+  productId: r.product_id,
+  customerId: r.customer_id === null ? null : Number(r.customer_id),
+  machineId: r.machine_id === null ? null : Number(r.machine_id),
+  site: r.site,
+  centreId: r.centre_id,
+  step: r.step as Step,
+  open: r.open,
+  waitingFor: r.waiting_for as WaitReason | null,
+  summary: r.summary,
+  openedAt: r.opened_at,
+  openedBy: r.opened_by,
+  evidence: r.evidence,
+  warranty: r.warranty,
+  replacementSerial: r.replacement_serial,
+  costCents: r.cost_cents,
+  receivedAt: r.received_at,
+  shippedAt: r.shipped_at,
+});
+
+export async function findTicket(db: Db, id: number): Promise<TicketFacts | undefined> {
+  const r = await svc(db)
+    .selectFrom('service_tickets')
+    .selectAll()
+    .where('id', '=', BigInt(id))
+    .executeTakeFirst();
+  return r && toTicket(r);
+}
+
+export async function findOpenTicket(
+  db: Db,
+  by: { machineId?: number | null; serial?: string | null },
+  ticketClass: TicketClass,
+): Promise<TicketFacts | undefined> {
+  let q = svc(db)
+    .selectFrom('service_tickets')
+    .selectAll()
+    .where('open', '=', true)
+    .where('class', '=', ticketClass);
+  if (by.machineId != null) q = q.where('machine_id', '=', BigInt(by.machineId));
+  else if (by.serial != null) q = q.where('serial', '=', by.serial);
+  else return undefined;
+  const r = await q.executeTakeFirst();
+  return r && toTicket(r);
+}
+
+export interface TicketFilter {
+  centreId?: string | undefined;
+  customerId?: number | undefined;
+  origin?: 'customer' | 'fleet' | undefined;
+  open?: boolean | undefined;
+  serial?: string | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
+export async function selectTickets(db: Db, f: TicketFilter): Promise<TicketFacts[]> {
+  let q = svc(db).selectFrom('service_tickets').selectAll().orderBy('id').limit(f.limit);
+  if (f.centreId) q = q.where('centre_id', '=', f.centreId);
+  if (f.customerId !== undefined) q = q.where('customer_id', '=', BigInt(f.customerId));
+  if (f.origin) q = q.where('origin', '=', f.origin);
+  if (f.open !== undefined) q = q.where('open', '=', f.open);
+  if (f.serial)
+    q = q.where((eb) => eb.or([eb('serial', '=', f.serial!), eb('replacement_serial', '=', f.serial!)]));
+  if (f.after !== undefined) q = q.where('id', '>', BigInt(f.after));
+  return (await q.execute()).map(toTicket);
+}
+
+export interface StepRow {
+  seq: number;
+  step: Step | 'waiting' | 'resumed';
+  at: Date;
+  actor: string;
+  detail: StepDetail;
+}
+
+export async function stepsOf(db: Db, ticketId: number): Promise<StepRow[]> {
+  const rows = await svc(db)
+    .selectFrom('service_ticket_steps')
+    .selectAll()
+    .where('ticket_id', '=', BigInt(ticketId))
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    step: r.step as StepRow['step'],
+    at: r.at,
+    actor: r.actor,
+    detail: fromStoredJson<StepDetail>(r.detail ?? {}),
+  }));
+}
+
+export async function evidenceOf(db: Db, ticketId: number) {
+  return (
+    await svc(db)
+      .selectFrom('service_ticket_evidence')
+      .selectAll()
+      .where('ticket_id', '=', BigInt(ticketId))
+      .orderBy('seq')
+      .execute()
+  ).map((r) => ({ seq: r.seq, at: r.at, fault: r.fault, reply: r.reply as Json }));
+}
+
+/** Each ticket of a centre with its steps' names and times, in one query: what the SLA report reads. */
+export async function timelinesOfCentre(db: Db, centreId: string) {
+  return sql<{ id: bigint; step: string; steps: string[]; ats: number[] }>`
+    select t.id, t.step, array_agg(s.step order by s.seq) as steps,
+      array_agg((extract(epoch from s.at) * 1000)::float8 order by s.seq) as ats
+    from service_tickets t join service_ticket_steps s on s.ticket_id = t.id
+    where t.centre_id = ${centreId} and t.route = 'rma'
+    group by t.id, t.step`
+    .execute(db)
+    .then((r) => r.rows);
+}
+
+// ---------------------------------------------------------------- ticket projections
+
+const openRow = (o: TicketOpened, by: string, at: Date): TicketRow => ({
+  id: BigInt(o.ticketId),
+  origin: o.origin,
+  class: o.ticketClass,
+  route: o.ticketClass === 'environment' || o.ticketClass === 'network' ? 'site-ops' : 'rma',
+  serial: o.serial,
+  product_id: o.productId,
+  customer_id: o.customerId === null ? null : BigInt(o.customerId),
+  machine_id: o.machineId === null ? null : BigInt(o.machineId),
+  site: o.site,
+  centre_id: o.centreId,
+  step: 'requested',
+  open: true,
+  waiting_for: null,
+  summary: o.summary,
+  opened_at: new Date(o.at),
+  opened_by: by,
+  evidence: o.evidence ? 1 : 0,
+  warranty: null,
+  replacement_serial: null,
+  cost_cents: 0n,
+  received_at: null,
+  shipped_at: null,
+  updated_at: at,
+});
+
+export async function insertTicket(
+  db: Db,
+  o: TicketOpened,
+  by: string,
+  eventId: bigint,
+  at: Date,
+): Promise<void> {
+  await svc(db)
+    .insertInto('service_tickets')
+    .values(openRow(o, by, at))
+    .execute();
+  await insertStep(db, o.ticketId, 1, 'requested', new Date(o.at), by, {}, eventId);
+  if (o.evidence)
+    await insertEvidence(db, o.ticketId, 1, new Date(o.at), o.evidence.fault, o.evidence.reply, eventId);
+}
+
+export async function insertStep(
+  db: Db,
+  ticketId: number,
+  seq: number,
+  step: string,
+  at: Date,
+  actor: string,
+  detail: StepDetail,
+  eventId: bigint,
+): Promise<void> {
+  await svc(db)
+    .insertInto('service_ticket_steps')
+    .values({
+      ticket_id: BigInt(ticketId),
+      seq,
+      step,
+      at,
+      actor,
+      detail: JSON.stringify(toStoredJson(detail)),
+      event_id: eventId,
+    })
+    .execute();
+}
+
+export async function nextStepSeq(db: Db, ticketId: number): Promise<number> {
+  const r = await svc(db)
+    .selectFrom('service_ticket_steps')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('ticket_id', '=', BigInt(ticketId))
+    .executeTakeFirst();
+  return Number(r?.seq ?? 0) + 1;
+}
+
+export async function insertEvidence(
+  db: Db,
+  ticketId: number,
+  seq: number,
+  at: Date,
+  fault: string,
+  reply: Json,
+  eventId: bigint,
+): Promise<void> {
+  await svc(db)
+    .insertInto('service_ticket_evidence')
+    .values({ ticket_id: BigInt(ticketId), seq, at, fault, reply: JSON.stringify(reply), event_id: eventId })
+    .execute();
+}
+
+export async function updateTicket(db: Db, id: number, changes: Partial<TicketRow>): Promise<void> {
+  await svc(db).updateTable('service_tickets').set(changes).where('id', '=', BigInt(id)).execute();
+}
+
+/** Bulk insert of whole rows, a JSON document per chunk (the imports of the demo and the benchmark). */
+export async function insertRows(
+  db: Db,
+  table: 'service_tickets' | 'service_ticket_steps' | 'service_ticket_evidence',
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    const json = JSON.stringify(rows.slice(i, i + 5000), (_k, v) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
+    await sql`insert into ${sql.table(table)} select * from jsonb_populate_recordset(null::${sql.table(table)}, ${json}::jsonb)`.execute(
+      db,
+    );
+  }
+}
+
+/** Hardware tickets with a serial, by class and month opened: what failure rates count. */
+export async function ticketsForRates(db: Db, productId?: string) {
+  let q = svc(db)
+    .selectFrom('service_tickets')
+    .select(['serial', 'class', sql<string>`to_char(opened_at at time zone 'UTC', 'YYYY-MM')`.as('month')])
+    .where('route', '=', 'rma')
+    .where('serial', 'is not', null);
+  if (productId) q = q.where('product_id', '=', productId);
+  return (await q.execute()).map((r) => ({ serial: r.serial!, ticketClass: r.class, month: r.month }));
+}
+
+/** Tickets opened and RMAs shipped back between two days, and what warranty repairs shipped cost. */
+export async function quarterTickets(db: Db, from: Day, to: Day) {
+  const r = await sql<{ opened: number; customers: number; fleet: number; shipped: number; cost: string }>`
+    select
+      count(*) filter (where opened_at::date between ${from}::date and ${to}::date)::int as opened,
+      count(*) filter (where origin = 'customer' and opened_at::date between ${from}::date and ${to}::date)::int as customers,
+      count(*) filter (where origin = 'fleet' and opened_at::date between ${from}::date and ${to}::date)::int as fleet,
+      count(*) filter (where shipped_at::date between ${from}::date and ${to}::date)::int as shipped,
+      coalesce(sum(cost_cents) filter (where warranty and shipped_at::date between ${from}::date and ${to}::date), 0)::text as cost
+    from service_tickets`.execute(db);
+  const row = r.rows[0]!;
+  return {
+    opened: row.opened,
+    fromCustomers: row.customers,
+    fromFleet: row.fleet,
+    shipped: row.shipped,
+    warrantyCostCents: BigInt(row.cost),
+  };
+}

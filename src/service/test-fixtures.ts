@@ -1,0 +1,58 @@
+/**
+ * Shared set-up for the service tests and benchmark: machines built through supply's real services
+ * (a foundry, a design, a partnership, an agreement, a wafer order received, then the build).
+ */
+import type { Actor, AppContext } from '../app/context.js';
+import type { Month } from '../kernel/calendar.js';
+import {
+  addDesign,
+  addFoundry,
+  markWaferOrderOut,
+  placeWaferOrder,
+  receiveWaferOrder,
+  recordBuild,
+  signAgreement,
+  startPartnership,
+} from '../supply/service.js';
+
+/** Chips enough for `units` machines of `productId` in `month`, then the build itself. */
+export async function buildMachines(
+  ctx: AppContext,
+  actor: Actor,
+  productId: string,
+  month: Month,
+  units: number,
+) {
+  const id = `F${productId}`.slice(0, 20);
+  await addFoundry(ctx, actor, { id, name: `Foundry of ${productId}`, country: 'TW', leadTimeMonths: 0 });
+  await addDesign(ctx, actor, {
+    id: `D${productId}`,
+    name: `Chip of ${productId}`,
+    processNm: 8,
+    diesPerWafer: 1000,
+    models: [{ productId, chipsPerMachine: 10 }],
+  });
+  await startPartnership(ctx, actor, {
+    foundryId: id,
+    designId: `D${productId}`,
+    startMonth: month,
+    yieldCurve: { startPct: 100, maturePct: 100, monthsToMature: 0, shape: 'linear' },
+  });
+  const wafers = Math.ceil((units * 10) / 1000);
+  const agreement = await signAgreement(ctx, actor, {
+    foundryId: id,
+    wafersPerMonth: wafers,
+    takeOrPayWafers: 0,
+    startMonth: month,
+    termMonths: 12,
+  });
+  const order = await placeWaferOrder(ctx, actor, {
+    agreementId: agreement.id,
+    designId: `D${productId}`,
+    wafers,
+    placedMonth: month,
+  });
+  await markWaferOrderOut(ctx, actor, order.id, { month });
+  await receiveWaferOrder(ctx, actor, order.id, { month, chipsReceived: units * 10 });
+  return recordBuild(ctx, actor, { productId, month, units });
+}
