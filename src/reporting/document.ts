@@ -364,6 +364,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
     });
     blocks.push({ kind: 'paragraph', text: treasuryCashText(t.cash) });
   }
+  blocks.push({ kind: 'heading', level: 2, text: 'Service network' }, ...serviceBlocks(r.serviceNetwork));
   blocks.push({ kind: 'heading', level: 2, text: 'Guidance against actuals' });
   const g = r.guidance;
   const columns = ['guidance', 'measure', 'range', 'actual', 'status'];
@@ -395,6 +396,47 @@ function closedBlocks(r: QuarterlyReport): Block[] {
     ? ` The books behind it have changed since: recomputed today, ${c.changedSections.join(', ')} differ (hash ${c.currentHash.slice(0, 12)}).`
     : ' Nothing behind it has changed since.';
   return [{ kind: 'paragraph', text: said + since }];
+}
+
+/** Centres, the quarter's tickets and RMAs, turnaround per centre and the worst failure rates. */
+function serviceBlocks(section: QuarterlyReport['serviceNetwork']): Block[] {
+  if (!section.available) return [{ kind: 'paragraph', text: `Not available: ${section.reason}` }];
+  const t = section.tickets;
+  const days = (d: number | null) => (d === null ? 'n/a' : d.toFixed(1));
+  return [
+    {
+      kind: 'paragraph',
+      text:
+        `${section.centres.length} repair centre(s): ${section.centres.map((c) => `${c.id} (${c.country}, ${c.technicians} technicians)`).join(', ')}. ` +
+        `Tickets opened this quarter: ${t.opened} (${t.fromCustomers} from customers, ${t.fromFleet} from the fleet's own faults); RMAs shipped back: ${t.rmasShipped}; ` +
+        `warranty repairs cost ${usdShort(section.warrantyCostCents)}.`,
+    },
+    table(
+      ['centre', 'median days', 'p90 days', 'SLA met'],
+      section.turnaround.map((c) => [
+        c.centreId,
+        days(c.medianDays),
+        days(c.p90Days),
+        c.slaMetPct === null ? 'n/a' : `${c.slaMetPct.toFixed(0)}%`,
+      ]),
+      [false, true, true, true],
+    ),
+    ...(section.failureRates.length === 0
+      ? []
+      : [
+          table(
+            ['model', 'batch', 'foundry lot', 'fault', 'failure rate'],
+            section.failureRates.map((f) => [
+              f.productId,
+              f.batch,
+              f.foundryLot ?? '',
+              f.ticketClass,
+              `${f.ratePct.toFixed(2)}%`,
+            ]),
+            [false, false, false, false, true],
+          ),
+        ]),
+  ];
 }
 
 /** The treasury's USD cash over the quarter and the cost per BTC mined, energy alone and with depreciation. */

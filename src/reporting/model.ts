@@ -3,9 +3,11 @@
  * (`source`), and the pure rules that derive figures other modules don't give directly. The
  * service (service.ts) gathers the inputs from the modules' services; the formats render this.
  */
+
 import type { Sats } from '../kernel/bitcoin.js';
 import type { Day, Month, Quarter } from '../kernel/calendar.js';
 import type { Cents } from '../kernel/money.js';
+import type { ServiceNetworkSection } from '../service/report-section.js';
 import type { BooksSection } from './books-model.js';
 import type { GuidanceMetric, GuidanceStatus } from './guidance-model.js';
 
@@ -223,6 +225,8 @@ export interface QuarterlyReport {
   supply: Section<SupplySection>;
   selfMining: Section<SelfMiningSection>;
   treasury: Section<TreasurySection>;
+  /** The service network: centres, tickets, RMA turnaround, warranty cost, failure rates (src/service). */
+  serviceNetwork: Section<ServiceNetworkSection>;
   guidance: { givenWithThisQuarter: GuidanceLine[]; aboutThisQuarter: GuidanceLine[]; source: string };
   /** Bookings and deliveries of the quarters around this one, for the charts. */
   series: QuarterPoint[];

@@ -3,9 +3,11 @@
  * is written once more here, in zod, for the document and the dashboard; the checks at the end
  * keep it the same type as the interfaces in model.ts that the service and the renderers use.
  */
+
 import { z } from 'zod';
 import { zCents, zDayText, zInstant, zMonthText, zQuarterText, zSats } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
+import type { ServiceNetworkSection } from '../service/report-section.js';
 import { GUIDANCE_METRICS, type Guidance, type GuidanceMetric } from './guidance-model.js';
 import type {
   AiChipsSection,
@@ -233,6 +235,36 @@ const treasury = {
   }),
 };
 
+const serviceNetwork = {
+  centres: z.array(
+    z.object({ id: z.string(), region: z.string(), country: z.string(), technicians: z.number() }),
+  ),
+  tickets: z.object({
+    opened: z.number(),
+    fromCustomers: z.number(),
+    fromFleet: z.number(),
+    rmasShipped: z.number(),
+  }),
+  turnaround: z.array(
+    z.object({
+      centreId: z.string(),
+      medianDays: z.number().nullable(),
+      p90Days: z.number().nullable(),
+      slaMetPct: z.number().nullable(),
+    }),
+  ),
+  warrantyCostCents: zCents,
+  failureRates: z.array(
+    z.object({
+      productId: z.string(),
+      batch: z.string(),
+      foundryLot: z.string().nullable(),
+      ticketClass: z.string(),
+      ratePct: z.number(),
+    }),
+  ),
+};
+
 export const GuidanceLine = z.object({
   id: z.number(),
   givenWith: zQuarterText,
@@ -272,6 +304,7 @@ export const QuarterlyReport = z.object({
   supply: section(supply),
   selfMining: section(selfMining),
   treasury: section(treasury),
+  serviceNetwork: section(serviceNetwork),
   guidance: z.object({
     givenWithThisQuarter: z.array(GuidanceLine),
     aboutThisQuarter: z.array(GuidanceLine),
@@ -322,6 +355,9 @@ type _Agree = [
   Agrees<Same<Extract<_Report['supply'], { available: true }>, { available: true } & SupplySection>>,
   Agrees<Same<Extract<_Report['selfMining'], { available: true }>, { available: true } & SelfMiningSection>>,
   Agrees<Same<Extract<_Report['treasury'], { available: true }>, { available: true } & TreasurySection>>,
+  Agrees<
+    Same<Extract<_Report['serviceNetwork'], { available: true }>, { available: true } & ServiceNetworkSection>
+  >,
   Agrees<Same<Out<typeof GuidanceLine>, GuidanceLineType>>,
   Agrees<Same<_Report, QuarterlyReportType>>,
   Agrees<Same<Out<typeof GuidanceReply>, Guidance>>,

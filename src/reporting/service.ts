@@ -3,6 +3,7 @@
  * book and AI chips; supply, mining and treasury for their sections (sections.ts); the guidance the
  * company gave (guidance.ts). Nothing here reads another module's tables.
  */
+
 import type { AppContext } from '../app/context.js';
 import { listProducts } from '../catalog/service.js';
 import {
@@ -24,6 +25,7 @@ import { miningStatus } from '../mining/targets.js';
 import { type ContractTrail, contractTrails } from '../sales/as-of.js';
 import type { SalesQuarter } from '../sales/figures.js';
 import { listContracts, opportunityCost, salesQuarter } from '../sales/service.js';
+import { serviceNetworkSection } from '../service/report-section.js';
 import type { BooksSection } from './books-model.js';
 import { booksSection, openAiChipPreOrders } from './books-section.js';
 import { guidanceForReport } from './guidance.js';
@@ -95,16 +97,18 @@ export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter):
   const mining = miningReader(ctx);
   const trails = await contractTrails(ctx, to);
   const books = booksSection(trails, await sales(quarter));
-  const [machines, orderBook, aiChips, supply, selfMining, treasury, guidance, series] = await Promise.all([
-    machinesSection(ctx, sales, books, quarter, today),
-    orderBookSection(ctx, sales, trails, quarter),
-    aiChipsSection(ctx, sales, books, trails, quarter),
-    supplySection(ctx, sales, quarter),
-    selfMiningSection(mining, ctx, quarter),
-    treasurySection(ctx, quarter),
-    guidanceForReport(ctx, { sales, mining }, quarter, today),
-    seriesAround(sales, quarter, today),
-  ]);
+  const [machines, orderBook, aiChips, supply, selfMining, treasury, serviceNetwork, guidance, series] =
+    await Promise.all([
+      machinesSection(ctx, sales, books, quarter, today),
+      orderBookSection(ctx, sales, trails, quarter),
+      aiChipsSection(ctx, sales, books, trails, quarter),
+      supplySection(ctx, sales, quarter),
+      selfMiningSection(mining, ctx, quarter),
+      treasurySection(ctx, quarter),
+      serviceNetworkSection(ctx, quarter),
+      guidanceForReport(ctx, { sales, mining }, quarter, today),
+      seriesAround(sales, quarter, today),
+    ]);
   return {
     quarter,
     from,
@@ -118,6 +122,7 @@ export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter):
     supply,
     selfMining,
     treasury,
+    serviceNetwork,
     guidance,
     series,
     closed: null,

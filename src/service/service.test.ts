@@ -277,6 +277,13 @@ describe('the service network', () => {
       tickets: { opened: 2, fromCustomers: 1, fromFleet: 1, rmasShipped: 1 },
       warrantyCostCents: 45_000n,
     });
+    // The quarterly report carries it, as JSON and as the text finance reads.
+    const report = await s.call('GET', '/api/reports/quarterly/2021Q1', { role: 'viewer' });
+    expect(report.body.serviceNetwork).toMatchObject({ available: true, warrantyCostCents: '45000' });
+    const md = await fetch(`${s.url}/api/reports/quarterly/2021Q1?format=md`, {
+      headers: { authorization: `Bearer ${await s.token('viewer')}` },
+    });
+    expect(await md.text()).toContain('## Service network');
     const copy = await testApp();
     try {
       await replayInto(s.app, copy);
