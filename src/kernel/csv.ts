@@ -5,15 +5,9 @@
  */
 import { Readable } from 'node:stream';
 
-export type CsvValue = string | number | bigint | boolean | null | undefined;
+import { type CsvValue, csvLine } from './csv-text.js';
 
-export function csvCell(value: CsvValue): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export const csvLine = (values: readonly CsvValue[]): string => `${values.map(csvCell).join(',')}\r\n`;
+export { type CsvValue, csvCell, csvLine } from './csv-text.js';
 
 /** A CSV column: its header and how a row gives its cell. */
 export interface CsvColumn<R> {

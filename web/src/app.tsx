@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { type Me, MeProvider } from './access.js';
 import { session } from './api.js';
+import { NotFound } from './not-found.js';
 import { FleetPage } from './pages/fleet.js';
 import { MiningPage } from './pages/mining.js';
 import { OrdersPage } from './pages/orders.js';
@@ -14,16 +15,25 @@ import { ErrorBoundary, useApi } from './ui.js';
 interface Page {
   path: string;
   label: string;
+  /** Pages with pages under them (a contract, a machine) read the rest of the path themselves. */
   render: (rest: string) => ReactNode;
 }
 
+/** A page with nothing under it: any longer path is not one of its pages. */
+const only = (page: ReactNode, label: string, path: string) => (rest: string) =>
+  rest === '' ? (
+    page
+  ) : (
+    <NotFound what={`There is no page at ${location.pathname}.`} back={{ to: path, label }} />
+  );
+
 const PAGES: Page[] = [
-  { path: '/', label: 'Overview', render: () => <OverviewPage /> },
+  { path: '/', label: 'Overview', render: only(<OverviewPage />, 'the overview', '/') },
   { path: '/orders', label: 'Order book', render: (rest) => <OrdersPage rest={rest} /> },
-  { path: '/supply', label: 'Supply', render: () => <SupplyPage /> },
+  { path: '/supply', label: 'Supply', render: only(<SupplyPage />, 'supply', '/supply') },
   { path: '/fleet', label: 'Fleet', render: (rest) => <FleetPage rest={rest} /> },
-  { path: '/mining', label: 'Self-mining', render: () => <MiningPage /> },
-  { path: '/reports', label: 'Reports', render: () => <ReportsPage /> },
+  { path: '/mining', label: 'Self-mining', render: only(<MiningPage />, 'self-mining', '/mining') },
+  { path: '/reports', label: 'Reports', render: only(<ReportsPage />, 'reports', '/reports') },
 ];
 
 function pageFor(path: string): { page: Page; rest: string } | undefined {
@@ -81,16 +91,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <MeProvider value={me}>
           <ErrorBoundary resetKey={path}>
-            {found ? (
-              found.page.render(found.rest)
-            ) : (
-              <section className="card">
-                <h1>Not found</h1>
-                <p>
-                  There is no page at {path}. <Link to="/">Go to the overview</Link>.
-                </p>
-              </section>
-            )}
+            {found ? found.page.render(found.rest) : <NotFound what={`There is no page at ${path}.`} />}
           </ErrorBoundary>
         </MeProvider>
       </main>

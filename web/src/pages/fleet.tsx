@@ -4,6 +4,7 @@ import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, dateTime, hashrate, thsAxis } from '../format.js';
+import { NotFound } from '../not-found.js';
 import type {
   ControlReport,
   FleetSummary,
@@ -249,8 +250,13 @@ function Machines({ sites }: { sites: string[] }) {
 export function FleetPage({ rest }: { rest: string }) {
   const machine = /^machines\/(\d+)$/.exec(rest);
   if (machine) return <MachinePage id={Number(machine[1])} />;
-  return <FleetOverview />;
+  if (rest === '') return <FleetOverview />;
+  return <NoMachine what={`There is no fleet page at ${location.pathname}.`} />;
 }
+
+const NoMachine = ({ what }: { what: string }) => (
+  <NotFound what={what} back={{ to: '/fleet', label: 'the fleet' }} />
+);
 
 function FleetOverview() {
   const summary = useApi<FleetSummary>('/api/fleet/summary', { everyMs: LIVE_MS });
@@ -347,6 +353,7 @@ function FleetOverview() {
 
 function MachinePage({ id }: { id: number }) {
   const history = useApi<MachineHistory>(`/api/fleet/machines/${id}`, { everyMs: LIVE_MS });
+  if (history.error?.status === 404) return <NoMachine what={`There is no machine ${id}.`} />;
   return (
     <>
       <p>
