@@ -8,4 +8,3 @@ export function csvCell(value: CsvValue): string {
 }
 
 export const csvLine = (values: readonly CsvValue[]): string => `${values.map(csvCell).join(',')}\r\n`;
-
