@@ -1,14 +1,17 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { type Me, MeProvider } from './access.js';
 import { session } from './api.js';
 import { NotFound } from './not-found.js';
-import { FleetPage } from './pages/fleet.js';
-import { MiningPage } from './pages/mining.js';
-import { OrdersPage } from './pages/orders.js';
-import { OverviewPage } from './pages/overview.js';
-import { ReportsPage } from './pages/reports.js';
 import { SignInPage } from './pages/signin.js';
-import { SupplyPage } from './pages/supply.js';
+
+// Each page is its own chunk, fetched when first opened: the first page loads only its own code.
+const FleetPage = lazy(() => import('./pages/fleet.js').then((m) => ({ default: m.FleetPage })));
+const MiningPage = lazy(() => import('./pages/mining.js').then((m) => ({ default: m.MiningPage })));
+const OrdersPage = lazy(() => import('./pages/orders.js').then((m) => ({ default: m.OrdersPage })));
+const OverviewPage = lazy(() => import('./pages/overview.js').then((m) => ({ default: m.OverviewPage })));
+const ReportsPage = lazy(() => import('./pages/reports.js').then((m) => ({ default: m.ReportsPage })));
+const SupplyPage = lazy(() => import('./pages/supply.js').then((m) => ({ default: m.SupplyPage })));
+
 import { Link, useLocation } from './router.js';
 import { ErrorBoundary, useApi } from './ui.js';
 

@@ -14,6 +14,7 @@ import type {
   MiningStatus,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { TimeRangePicker, useTimeRange } from '../time-range.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
 
 const MACHINE_STATUSES = [
@@ -38,6 +39,8 @@ const attention = (byStatus: Record<string, number>) =>
   Object.entries(byStatus).filter(([k, n]) => !['ok', 'new', 'idle'].includes(k) && n > 0);
 
 const timeLabel = (iso: string) => iso.slice(11, 16);
+const dayHourLabel = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`;
+const dayLabel = (iso: string) => iso.slice(0, 10);
 
 /** The live chart is anchored on the last sweep, so it reads the server's time, not the browser's. */
 function HashrateChart({
@@ -51,12 +54,12 @@ function HashrateChart({
   installedThs?: number | undefined;
   target?: { lowThs: number; highThs: number } | undefined;
 }) {
-  const end = anchor ? new Date(new Date(anchor).getTime() + 60_000) : undefined;
-  const from = end ? new Date(end.getTime() - 60 * 60_000) : undefined;
+  const [range, setRange] = useTimeRange(anchor ? new Date(new Date(anchor).getTime() + 60_000) : new Date());
   const series = useApi<HashrateSeries>(
-    end && from
-      ? `/api/fleet/hashrate${query({ site: site || undefined, from: from.toISOString(), to: end.toISOString() })}`
+    anchor
+      ? `/api/fleet/hashrate${query({ site: site || undefined, from: range.from.toISOString(), to: range.to.toISOString(), every: range.every })}`
       : null,
+    { keep: true },
   );
   if (!anchor)
     return (
@@ -77,20 +80,24 @@ function HashrateChart({
         ]
       : []),
   ];
+  const label = range.every === 'minute' ? timeLabel : range.every === 'hour' ? dayHourLabel : dayLabel;
   return (
-    <Chart
-      title={`Measured hashrate per minute${site ? ` at ${site}` : ' of the fleet'}, last hour`}
-      data={points.map((p) => ({ t: timeLabel(p.at), measured: p.hashrateThs }))}
-      x="t"
-      series={[{ key: 'measured', label: 'Measured', kind: 'area' }]}
-      format={thsAxis}
-      refLines={refLines}
-      note={
-        points.length === 0
-          ? 'No minutes recorded in the last hour.'
-          : `Times in UTC; last sweep ${dateTime(anchor)}.`
-      }
-    />
+    <>
+      <TimeRangePicker range={range} onChange={setRange} />
+      <Chart
+        title={`Measured hashrate ${range.every === 'minute' ? 'per minute' : `by ${range.every}`}${site ? ` at ${site}` : ' of the fleet'}, ${range.label}`}
+        data={points.map((p) => ({ t: label(p.at), measured: p.hashrateThs }))}
+        x="t"
+        series={[{ key: 'measured', label: 'Measured', kind: 'area' }]}
+        format={thsAxis}
+        refLines={refLines}
+        note={
+          points.length === 0
+            ? `No hashrate recorded in the ${range.label}.`
+            : `Times in UTC; last sweep ${dateTime(anchor)}.`
+        }
+      />
+    </>
   );
 }
 
