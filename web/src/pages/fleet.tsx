@@ -14,6 +14,7 @@ import type {
   MiningStatus,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { hashrateColumn } from '../table/columns.js';
 import { TimeRangePicker, useTimeRange } from '../time-range.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
 
@@ -189,7 +190,7 @@ function Machines({ sites }: { sites: string[] }) {
     { label: 'Site', render: (m) => m.site },
     { label: 'Address', render: (m) => m.address },
     { label: 'Status', render: (m) => <Badge value={m.status} /> },
-    { label: 'Hashrate', num: true, render: (m) => hashrate(m.hashrateThs) },
+    hashrateColumn('Hashrate', (m) => m.hashrateThs),
     { label: 'Why', wrap: true, render: (m) => m.statusReason ?? '' },
   ];
   return (
@@ -222,6 +223,9 @@ function Machines({ sites }: { sites: string[] }) {
       {(data) => (
         <>
           <DataTable
+            id="machines"
+            server={{ sortable: [] }}
+            noSearch
             rows={data.machines}
             columns={columns}
             keyOf={(m) => m.id}

@@ -32,6 +32,8 @@ export interface TableProps<R> {
   exportAll?: string;
   /** Filters of the page's own, shown in the table's toolbar. */
   toolbar?: ReactNode;
+  /** A list the API filters by its own fields only (the machines) offers no search box. */
+  noSearch?: boolean;
   /** Small tables (a contract's lines) show no toolbar until they have this many rows. */
   toolsFrom?: number;
 }
@@ -201,6 +203,7 @@ function Toolbar<R>({
   exportAll,
   server,
   toolbar,
+  noSearch,
 }: TableProps<R> & {
   view: TableView;
   change: (c: Partial<TableView>) => void;
@@ -215,27 +218,29 @@ function Toolbar<R>({
   return (
     <div className="table-tools">
       <div className="toolbar">
-        <div className="field">
-          <label htmlFor={searchId}>Search</label>
-          <input
-            id={searchId}
-            type="search"
-            defaultValue={view.search}
-            key={view.search}
-            placeholder={server ? 'number or name' : 'any column'}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') change({ search: e.currentTarget.value.trim() });
-            }}
-            onBlur={(e) => {
-              if (e.currentTarget.value.trim() !== view.search)
-                change({ search: e.currentTarget.value.trim() });
-            }}
-            onChange={(e) => {
-              // Rows on the page are searched as one types; the API's list on Enter or leaving the field.
-              if (!server) change({ search: e.currentTarget.value });
-            }}
-          />
-        </div>
+        {noSearch ? null : (
+          <div className="field">
+            <label htmlFor={searchId}>Search</label>
+            <input
+              id={searchId}
+              type="search"
+              defaultValue={view.search}
+              key={view.search}
+              placeholder={server ? 'number or name' : 'any column'}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') change({ search: e.currentTarget.value.trim() });
+              }}
+              onBlur={(e) => {
+                if (e.currentTarget.value.trim() !== view.search)
+                  change({ search: e.currentTarget.value.trim() });
+              }}
+              onChange={(e) => {
+                // Rows on the page are searched as one types; the API's list on Enter or leaving the field.
+                if (!server) change({ search: e.currentTarget.value });
+              }}
+            />
+          </div>
+        )}
         {server
           ? null
           : columns
