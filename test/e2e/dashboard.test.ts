@@ -366,7 +366,7 @@ describe('the dashboard as each team uses it', () => {
     await page.getByLabel('Time range').selectOption('week');
     await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('week');
     const chart = page.getByRole('img', { name: /Measured hashrate by hour at SIM1, last week/ });
-    await chart.locator('.recharts-surface').waitFor();
+    await chart.locator('.recharts-yAxis').first().waitFor();
     const ticks = await chart
       .locator('.recharts-yAxis .recharts-cartesian-axis-tick-value')
       .allTextContents();

@@ -271,6 +271,7 @@ function Toolbar<R>({
                   <label key={key} className="check">
                     <input
                       type="checkbox"
+                      aria-label={`Show the column ${c.label}`}
                       checked={on}
                       onChange={() => {
                         const flag = c.hidden ? `+${key}` : key;
