@@ -123,7 +123,7 @@ describe('the dashboard in Chromium', () => {
 
     const page = await d.signedIn({ role: 'finance' });
     await page.getByRole('link', { name: 'Order book' }).click();
-    await page.getByLabel('Customer').selectOption({ label: 'Browser Test Mining' });
+    await page.getByLabel('Customer', { exact: true }).selectOption({ label: 'Browser Test Mining' });
     await page.getByRole('link', { name: `#${id}`, exact: true }).click();
     const liability = page.getByTestId('contract-liability');
     await expect.poll(() => liability.locator('.figure-value').textContent()).toBe('$0.00');
@@ -319,7 +319,7 @@ describe('the dashboard as each team uses it', () => {
     const opening = await signed();
     expect(opening).toEqual([...opening].sort().reverse());
 
-    await page.getByLabel('Kind').selectOption('futures');
+    await page.getByLabel('Kind', { exact: true }).selectOption('futures');
     await page.getByLabel('Signed in').fill('2020Q4');
     await page.getByLabel('Signed in').press('Enter');
     await page.getByRole('button', { name: /^Backlog/ }).click();
