@@ -183,10 +183,17 @@ export interface HashratePoint {
   offline: number;
 }
 
-/** Measured hashrate at 1-minute resolution for one site or (no site) the whole fleet. */
+/** Minutes a point of the series stands for: a week at one point a minute would be 10,080 points. */
+export const HASHRATE_STEPS = { minute: 1, hour: 60, day: 1440 } as const;
+export type HashrateStep = keyof typeof HASHRATE_STEPS;
+
+/**
+ * Measured hashrate for one site or (no site) the whole fleet, a point a minute, or averaged over
+ * each hour or day (`every`) for longer ranges: the mean of every sweep in it, counts at their last.
+ */
 export async function measuredHashrateSeries(
   ctx: AppContext,
-  q: { site?: string | undefined; from: Date | string; to: Date | string },
+  q: { site?: string | undefined; from: Date | string; to: Date | string; every?: HashrateStep | undefined },
 ): Promise<{ site: string | null; from: Date; to: Date; points: HashratePoint[] }> {
   const start = new Date(q.from);
   const end = new Date(q.to);
@@ -194,13 +201,24 @@ export async function measuredHashrateSeries(
   if (end.getTime() - start.getTime() > 366 * 86_400_000) {
     throw invalid('to', 'A hashrate series covers at most 366 days; ask for a shorter period.');
   }
+  const every = q.every ?? 'minute';
+  const bucket = sql<Date>`date_trunc(${sql.lit(every)}, minute)`;
   const rows = await fleetDb(ctx.db)
     .selectFrom('fleet_hashrate_minutes')
-    .selectAll()
+    .select([
+      bucket.as('minute'),
+      sql<number>`sum(sweeps)::int`.as('sweeps'),
+      sql<number>`sum(ths_sum)`.as('ths_sum'),
+      sql<number>`max(machines)`.as('machines'),
+      sql<number>`(array_agg(reporting order by minute desc))[1]`.as('reporting'),
+      sql<number>`(array_agg(stale order by minute desc))[1]`.as('stale'),
+      sql<number>`(array_agg(offline order by minute desc))[1]`.as('offline'),
+    ])
     .where('site', '=', q.site ?? FLEET_SCOPE)
     .where('minute', '>=', start)
     .where('minute', '<', end)
-    .orderBy('minute')
+    .groupBy(bucket)
+    .orderBy(bucket)
     .execute();
   return {
     site: q.site ?? null,
@@ -208,11 +226,11 @@ export async function measuredHashrateSeries(
     to: end,
     points: rows.map((r) => ({
       at: r.minute,
-      hashrateThs: round(r.ths_sum / r.sweeps),
-      machines: r.machines,
-      reporting: r.reporting,
-      stale: r.stale,
-      offline: r.offline,
+      hashrateThs: round(Number(r.ths_sum) / Number(r.sweeps)),
+      machines: Number(r.machines),
+      reporting: Number(r.reporting),
+      stale: Number(r.stale),
+      offline: Number(r.offline),
     })),
   };
 }

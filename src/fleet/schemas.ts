@@ -65,6 +65,10 @@ export const HashrateQuery = z
     site: SiteCode.optional().describe('One site; omit for the whole fleet'),
     from: instant.describe('Start, inclusive'),
     to: instant.describe('End, exclusive'),
+    every: z
+      .enum(['minute', 'hour', 'day'])
+      .optional()
+      .describe('A point a minute (the default), or the average of each hour or day'),
   })
   .strict();
 

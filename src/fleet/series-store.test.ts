@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/index.js';
 import { emptyTally } from './model.js';
+import { measuredHashrateSeries } from './queries.js';
 import { addSweepTotals, machinesToPoll, pruneMeasurements, writePolls } from './series-store.js';
 import { fleetDb, insertMachines } from './store.js';
 
@@ -62,6 +63,22 @@ describe('measurements', () => {
       .select(['site', 'minute'])
       .execute();
     expect(minutes.map((m) => m.site).sort()).toEqual(['*', 'SG1']);
+  });
+
+  it("averages the minutes of each hour for a long range, counts as at the hour's last minute", async () => {
+    const at = (t: string) => new Date(`2021-02-01T${t}Z`);
+    const tally = (ths: number, reporting: number) => ({ ...emptyTally(), ths, machines: 2, reporting });
+    await addSweepTotals(app.db, at('10:00:00'), new Map([['HR1', tally(100, 2)]]));
+    await addSweepTotals(app.db, at('10:00:00'), new Map([['HR1', tally(80, 2)]]));
+    await addSweepTotals(app.db, at('10:59:00'), new Map([['HR1', tally(60, 1)]]));
+    await addSweepTotals(app.db, at('11:30:00'), new Map([['HR1', tally(50, 2)]]));
+    const range = { site: 'HR1', from: at('00:00:00'), to: at('23:00:00') };
+    expect((await measuredHashrateSeries(app, range)).points.map((p) => p.hashrateThs)).toEqual([90, 60, 50]);
+    const hourly = await measuredHashrateSeries(app, { ...range, every: 'hour' });
+    expect(hourly.points.map((p) => [p.at.toISOString(), p.hashrateThs, p.reporting])).toEqual([
+      ['2021-02-01T10:00:00.000Z', 80, 1],
+      ['2021-02-01T11:00:00.000Z', 50, 2],
+    ]);
   });
 
   it('pages stragglers (failed or slow last time) before the rest, and never hands one out twice', async () => {

@@ -1,37 +1,33 @@
 /**
- * CSV as spreadsheets read it (RFC 4180): a header of the rows' fields, one line per row, a field
- * quoted when it holds a comma, a quote or a line break. Values are written in their wire form
- * (bigints as decimal strings, as the API and `--json` give them), so cents and sats keep every
- * digit; a nested value is its wire JSON text.
+ * Lists as CSV for spreadsheets: one header line, then a line per row, streamed as the rows are
+ * read, so that a list of any length never sits whole in memory. Cells are made by csv-text.ts.
  */
-import { toWireJson } from './json.js';
+import { Readable } from 'node:stream';
 
-/**
- * A text a spreadsheet would run as a formula (`=…`, `+…`, `@…`) is kept as text by a leading
- * apostrophe; a signed number (`-12.5`) stays a number.
- */
-const FORMULA = /^[=+\-@\t\r]/;
-const NUMBER = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+import { type CsvValue, csvLine } from './csv-text.js';
 
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text =
-    value instanceof Date
-      ? value.toISOString()
-      : typeof value === 'object'
-        ? toWireJson(value)
-        : String(value);
-  if (FORMULA.test(text) && !NUMBER.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+export { type CsvValue, csvCell, csvLine } from './csv-text.js';
+
+/** A CSV column: its header and how a row gives its cell. */
+export interface CsvColumn<R> {
+  header: string;
+  cell: (row: R) => CsvValue;
 }
 
-export function csvLine(values: readonly unknown[]): string {
-  return `${values.map(csvField).join(',')}\r\n`;
+/** The header, then every row of every page, as a stream; the next page is read only when wanted. */
+export function csvStream<R>(columns: readonly CsvColumn<R>[], pages: AsyncIterable<readonly R[]>): Readable {
+  async function* lines() {
+    yield csvLine(columns.map((c) => c.header));
+    for await (const page of pages) {
+      if (page.length) yield page.map((row) => csvLine(columns.map((c) => c.cell(row)))).join('');
+    }
+  }
+  return Readable.from(lines());
 }
 
 /**
- * The lines of rows as they come: the header is the first row's fields (a nested value is one
- * field, its JSON text); later rows are read by those fields. No rows: no lines at all.
+ * Rows of any shape as they come (the CLI's list commands): the header is the first row's fields,
+ * later rows are read by those fields. No rows: no lines at all.
  */
 export async function* csvLines(rows: AsyncIterable<object>): AsyncGenerator<string> {
   let fields: string[] | undefined;

@@ -26,3 +26,14 @@ export const zQuarterText = z.string().meta({ pattern: '^[0-9]{4}Q[1-4]$', descr
 
 /** An instant: a Date inside, an ISO 8601 text on the wire (the type provider documents Dates so). */
 export const zInstant = z.date();
+
+/** A list as CSV (kernel/csv.ts), streamed as it is read: documented as text, sent as a stream. */
+export const CsvReply = {
+  content: {
+    'text/csv': {
+      schema: z
+        .custom<import('node:stream').Readable>()
+        .meta({ type: 'string', description: 'CSV with a header line, one line per row' }),
+    },
+  },
+};

@@ -1,7 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { CsvReply } from '../kernel/reply-schemas.js';
 import { SALES_ACCESS } from './access.js';
 import { adjustPayment, getPaymentAdjustments } from './adjustments.js';
+import { contractsCsv } from './export.js';
 import {
   ContractDetail,
   ContractPage,
@@ -19,6 +21,7 @@ import {
   ByPayment,
   Cancellation,
   ContractFilter,
+  ContractQuery,
   CustomerPage,
   Delivery,
   EntryFilter,
@@ -96,6 +99,23 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req) => listContracts(ctx, req.query),
+  );
+  app.get(
+    '/api/sales/contracts.csv',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Every contract the filters match, as CSV for a spreadsheet, streamed',
+        querystring: ContractQuery,
+        response: { 200: CsvReply },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="contracts.csv"')
+        .send(contractsCsv(ctx, req.query)),
   );
   app.post(
     '/api/sales/contracts',

@@ -191,9 +191,31 @@ export const CustomerFilter = z
   .strict();
 export const CustomerPage = CustomerFilter.extend(pageAfter('customers')).strict();
 
-export const ContractFilter = z
+/** The order book's columns a list can be sorted by; `-backlog` sorts the largest first. */
+export const CONTRACT_SORTS = [
+  'id',
+  'customer',
+  'kind',
+  'signedOn',
+  'status',
+  'value',
+  'delivered',
+  'paid',
+  'liability',
+  'receivable',
+  'backlog',
+] as const;
+export type ContractSort = (typeof CONTRACT_SORTS)[number];
+
+/** The filters without the page: what a whole-list export (CSV) takes. */
+export const ContractQuery = z
   .object({
     customerId: id.optional(),
+    search: zText
+      .trim()
+      .max(100)
+      .optional()
+      .describe("Contracts whose number, customer's name or reference contain this text"),
     kind: z.enum(CONTRACT_KINDS).optional(),
     status: z
       .enum(['signed', 'delivering', 'delivered', 'cancelled', 'open'])
@@ -214,10 +236,19 @@ export const ContractFilter = z
       .describe(
         'Each contract’s figures as they stood at the end of this day; by default the day of liabilityAt, receivableAt or backlogAt (the earliest), else today',
       ),
-    limit: zWhole({ min: 1, max: 1000 }).default(100),
-    offset: zWhole({ min: 0 }).default(0),
+    sort: z
+      .enum([...CONTRACT_SORTS, ...CONTRACT_SORTS.map((s) => `-${s}` as const)])
+      .optional()
+      .describe(
+        'By contract number unless asked; the column to sort by, largest or latest first with a leading minus (-signedOn)',
+      ),
   })
   .strict();
+
+export const ContractFilter = ContractQuery.extend({
+  limit: zWhole({ min: 1, max: 1000 }).default(100),
+  offset: zWhole({ min: 0 }).default(0),
+}).strict();
 
 export const EntryFilter = z
   .object({
@@ -264,5 +295,6 @@ export type CancellationInput = z.output<typeof Cancellation>;
 export type PaymentAdjustmentInput = z.output<typeof PaymentAdjustment>;
 export type RescheduleInput = z.output<typeof Reschedule>;
 export type ContractFilterInput = z.output<typeof ContractFilter>;
+export type ContractQueryInput = z.output<typeof ContractQuery>;
 export type EntryFilterInput = z.output<typeof EntryFilter>;
 export type OpenTrancheFilterInput = z.output<typeof OpenTrancheFilter>;

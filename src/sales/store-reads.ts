@@ -7,7 +7,7 @@ import type { Db } from '../db/db.js';
 import { type Day, firstDayOfQuarter, lastDayOfQuarter, type Month } from '../kernel/calendar.js';
 import { eventFromRow } from '../ledger/events.js';
 import type { RecordedEvent } from '../ledger/ledger.js';
-import type { ContractFilterInput, EntryFilterInput } from './schemas.js';
+import type { ContractFilterInput, ContractSort, EntryFilterInput } from './schemas.js';
 import { type SalesTables, sales } from './store.js';
 
 /** The days of `2020Q4` or `2020`. */
@@ -67,11 +67,38 @@ const stockAt = (eb: Eb, column: 'liability_cents' | 'receivable_cents' | 'backl
     0n,
   );
 
+/** The column each sort key orders by; ties go by contract number, so pages never overlap. */
+const SORT_COLUMNS = {
+  id: 'c.id',
+  customer: 'k.name',
+  kind: 'c.kind',
+  signedOn: 'c.signed_on',
+  status: 'c.status',
+  value: 'c.value_cents',
+  delivered: 'c.delivered_units',
+  paid: sql`c.paid_cents - c.refunded_cents`,
+  liability: 'c.liability_cents',
+  receivable: 'c.receivable_cents',
+  backlog: 'c.backlog_cents',
+} as const satisfies Record<ContractSort, unknown>;
+
 export async function selectContracts(
   db: Db,
   f: ContractFilterInput,
 ): Promise<{ total: number; contracts: ContractSummary[] }> {
-  let q = sales(db).selectFrom('sales_contracts as c');
+  let q = sales(db)
+    .selectFrom('sales_contracts as c')
+    .innerJoin('sales_customers as k', 'k.id', 'c.customer_id');
+  if (f.search) {
+    const like = `%${f.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`c.id::text`, '=', f.search!.replace(/^#/, '')),
+        eb('k.name', 'ilike', like),
+        eb('c.reference', 'ilike', like),
+      ]),
+    );
+  }
   if (f.customerId) q = q.where('c.customer_id', '=', BigInt(f.customerId));
   if (f.kind) q = q.where('c.kind', '=', f.kind);
   if (f.status === 'open') q = q.where('c.status', 'in', ['signed', 'delivering']);
@@ -104,7 +131,6 @@ export async function selectContracts(
   const [count, rows] = await Promise.all([
     q.select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow(),
     q
-      .innerJoin('sales_customers as k', 'k.id', 'c.customer_id')
       .select([
         'c.id',
         'c.customer_id',
@@ -126,7 +152,12 @@ export async function selectContracts(
         'c.liability_cents',
         'c.receivable_cents',
       ])
-      .orderBy('c.id')
+      .$call((s) => {
+        const key = (f.sort ?? 'id').replace(/^-/, '') as ContractSort;
+        const direction = f.sort?.startsWith('-') ? 'desc' : 'asc';
+        const ordered = s.orderBy(SORT_COLUMNS[key], direction);
+        return key === 'id' ? ordered : ordered.orderBy('c.id', direction);
+      })
       .limit(f.limit)
       .offset(f.offset)
       .execute(),

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dashboard, LAPTOP, startDashboard } from './harness.js';
+import { seriousViolations } from './axe.js';
+import { type Dashboard, LAPTOP, PHONE, startDashboard } from './harness.js';
 import { type SimulatedSite, simulatedSite } from './simulated-fleet.js';
 
 // One server, one demo company and one browser for the whole walk through the dashboard: loading
@@ -121,7 +123,7 @@ describe('the dashboard in Chromium', () => {
 
     const page = await d.signedIn({ role: 'finance' });
     await page.getByRole('link', { name: 'Order book' }).click();
-    await page.getByLabel('Customer').selectOption({ label: 'Browser Test Mining' });
+    await page.getByLabel('Customer', { exact: true }).selectOption({ label: 'Browser Test Mining' });
     await page.getByRole('link', { name: `#${id}`, exact: true }).click();
     const liability = page.getByTestId('contract-liability');
     await expect.poll(() => liability.locator('.figure-value').textContent()).toBe('$0.00');
@@ -298,4 +300,152 @@ describe('the dashboard in Chromium', () => {
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(bytes.length).toBeGreaterThan(5_000);
   }, 60_000);
+});
+
+/** Waits until every panel of the page has loaded (nothing says Loading…). */
+const settled = (page: Page) =>
+  page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0, undefined, {
+    timeout: 30_000,
+  });
+
+describe('the dashboard as each team uses it', () => {
+  it('as finance: sorts the order book by backlog, filters to futures signed in 2020Q4, exports them to CSV', async () => {
+    const page = await d.signedIn({ role: 'finance' });
+    await page.getByRole('link', { name: 'Order book' }).click();
+    const table = page.locator('.data-table table');
+    // It opens on the latest contracts.
+    const signed = async () => table.locator('td[data-label="Signed"]').allTextContents();
+    await expect.poll(async () => (await signed()).length).toBeGreaterThan(5);
+    const opening = await signed();
+    expect(opening).toEqual([...opening].sort().reverse());
+
+    await page.getByLabel('Kind', { exact: true }).selectOption('futures');
+    await page.getByLabel('Signed in').fill('2020Q4');
+    await page.getByLabel('Signed in').press('Enter');
+    await page.getByRole('button', { name: /^Backlog/ }).click();
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: /^Backlog/ }).getAttribute('aria-sort'))
+      .toBe('descending');
+    // The view is in the URL, so the link shares it.
+    expect(new URL(page.url()).searchParams.get('contracts.sort')).toBe('-backlog');
+    expect(new URL(page.url()).searchParams.get('signedIn')).toBe('2020Q4');
+    await expect.poll(async () => (await signed()).every((s) => s.startsWith('2020-1'))).toBe(true);
+    const cents = (text: string) => BigInt(text.replace(/[$,.]/g, ''));
+    const backlog = (await table.locator('td[data-label="Backlog (USD)"]').allTextContents()).map(cents);
+    expect(backlog).toEqual([...backlog].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+    const kinds = await table.locator('td[data-label="Kind"]').allTextContents();
+    expect(new Set(kinds)).toEqual(new Set(['futures']));
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByRole('button', { name: /^Export all/ }).click(),
+    ]);
+    const csv = (await readFile(await download.path())).toString('utf8').trim().split('\r\n');
+    const header = csv[0]!.split(',');
+    const rows = csv.slice(1).map((l) => l.split(','));
+    const total = Number(
+      (await page.locator('nav.pager .muted').textContent())!.split(' of ')[1]!.replace(/,/g, ''),
+    );
+    expect(rows.length).toBe(total);
+    // The page's rows are the file's first rows, figure for figure, to the cent.
+    const ids = (await table.locator('td[data-label="Contract"]').allTextContents()).map((t) => t.slice(1));
+    const col = (name: string) => header.indexOf(name);
+    ids.forEach((id, i) => {
+      const row = rows[i]!;
+      expect(row[col('Contract')]).toBe(id);
+      expect(row[col('Kind')]).toBe('futures');
+      expect(row[col('Signed')]!.startsWith('2020-1')).toBe(true);
+      expect(BigInt(row[col('Backlog (USD)')]!.replace('.', ''))).toBe(backlog[i]);
+    });
+  }, 60_000);
+
+  it("as operations: a site's hashrate over the last week, one unit on the axis", async () => {
+    const page = await d.signedIn({ role: 'ops' });
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    await page.getByLabel('Chart scope').selectOption('SIM1');
+    await page.getByLabel('Time range').selectOption('week');
+    await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('week');
+    const chart = page.getByRole('img', { name: /Measured hashrate by hour at SIM1, last week/ });
+    await chart.locator('.recharts-yAxis').first().waitFor();
+    const ticks = await chart
+      .locator('.recharts-yAxis .recharts-cartesian-axis-tick-value')
+      .allTextContents();
+    expect(ticks.length).toBeGreaterThan(2);
+    const units = new Set(ticks.map((t) => /(TH|PH|EH)$/.exec(t)?.[1]));
+    expect(units.size, ticks.join(' | ')).toBe(1);
+    expect([...units][0]).toBeDefined();
+  });
+
+  it('shows a not-found page with a way back for unknown paths and ids', async () => {
+    const page = await d.signedIn({ role: 'viewer' });
+    for (const [path, back] of [
+      ['/fleet/1', 'Back to the fleet'],
+      ['/orders/abc', 'Back to the order book'],
+      ['/orders/999999', 'Back to the order book'],
+      ['/fleet/machines/999999', 'Back to the fleet'],
+      ['/nope', 'Back to the overview'],
+    ] as const) {
+      await page.goto(`${d.url}${path}`);
+      await page.getByRole('heading', { name: 'Not found' }).waitFor();
+      await page.getByRole('link', { name: back }).waitFor();
+    }
+  });
+
+  it('passes the accessibility check on every page, and a phone reads each in short panels', async () => {
+    const machines = await d.server.call('GET', '/api/fleet/machines?limit=1', { role: 'viewer' });
+    const pages = [
+      '/',
+      '/orders',
+      '/orders/1',
+      '/orders/new',
+      '/supply',
+      '/fleet',
+      `/fleet/machines/${machines.body.machines[0].id}`,
+      '/mining',
+      '/reports',
+      '/nope',
+    ];
+    const found: string[] = [];
+    for (const viewport of [LAPTOP, PHONE]) {
+      const page = await d.signedIn({ role: 'admin', viewport });
+      for (const path of pages) {
+        await page.goto(`${d.url}${path}`);
+        await page.locator('main h1, main h2').first().waitFor();
+        await settled(page);
+        for (const v of await seriousViolations(page)) found.push(`${viewport.width}px ${path}: ${v}`);
+        const [height, width] = await page.evaluate(() => [
+          document.documentElement.scrollHeight,
+          document.documentElement.scrollWidth,
+        ]);
+        expect(width, `${path} scrolls sideways at ${viewport.width}px`).toBeLessThanOrEqual(viewport.width);
+        if (viewport === PHONE) expect(height, `${path} at 390 px`).toBeLessThanOrEqual(5 * viewport.height);
+      }
+    }
+    expect(found).toEqual([]);
+  }, 180_000);
+
+  it('sorts, searches and pages with the keyboard alone', async () => {
+    const page = await d.signedIn({ role: 'viewer' });
+    await page.goto(`${d.url}/orders`);
+    const header = page.getByRole('button', { name: /^Value/ });
+    await header.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: /^Value/ }).getAttribute('aria-sort'))
+      .toBe('descending');
+    await page.getByLabel('Search').focus();
+    await page.keyboard.type('Northbridge');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => new Set(await page.locator('td[data-label="Customer"]').allTextContents()))
+      .toEqual(new Set(['Northbridge Digital']));
+    const next = page
+      .getByRole('navigation', { name: /Pages of contracts/ })
+      .getByRole('button', { name: 'Next' });
+    if (await next.isEnabled()) {
+      await next.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => new URL(page.url()).searchParams.get('contracts.page')).toBe('2');
+    }
+  });
 });

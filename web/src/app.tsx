@@ -1,33 +1,46 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { type Me, MeProvider } from './access.js';
 import { session } from './api.js';
-import { AlertsPage } from './pages/alerts.js';
-import { FleetPage } from './pages/fleet.js';
-import { MiningPage } from './pages/mining.js';
-import { OrdersPage } from './pages/orders.js';
-import { OverviewPage } from './pages/overview.js';
-import { ReportsPage } from './pages/reports.js';
-import { ServicePage } from './pages/service.js';
+import { NotFound } from './not-found.js';
 import { SignInPage } from './pages/signin.js';
-import { SupplyPage } from './pages/supply.js';
+
+// Each page is its own chunk, fetched when first opened: the first page loads only its own code.
+const FleetPage = lazy(() => import('./pages/fleet.js').then((m) => ({ default: m.FleetPage })));
+const MiningPage = lazy(() => import('./pages/mining.js').then((m) => ({ default: m.MiningPage })));
+const OrdersPage = lazy(() => import('./pages/orders.js').then((m) => ({ default: m.OrdersPage })));
+const OverviewPage = lazy(() => import('./pages/overview.js').then((m) => ({ default: m.OverviewPage })));
+const ReportsPage = lazy(() => import('./pages/reports.js').then((m) => ({ default: m.ReportsPage })));
+const SupplyPage = lazy(() => import('./pages/supply.js').then((m) => ({ default: m.SupplyPage })));
+const AlertsPage = lazy(() => import('./pages/alerts.js').then((m) => ({ default: m.AlertsPage })));
+const ServicePage = lazy(() => import('./pages/service.js').then((m) => ({ default: m.ServicePage })));
+
 import { Link, useLocation } from './router.js';
 import { ErrorBoundary, useApi } from './ui.js';
 
 interface Page {
   path: string;
   label: string;
+  /** Pages with pages under them (a contract, a machine) read the rest of the path themselves. */
   render: (rest: string) => ReactNode;
 }
 
+/** A page with nothing under it: any longer path is not one of its pages. */
+const only = (page: ReactNode, label: string, path: string) => (rest: string) =>
+  rest === '' ? (
+    page
+  ) : (
+    <NotFound what={`There is no page at ${location.pathname}.`} back={{ to: path, label }} />
+  );
+
 const PAGES: Page[] = [
-  { path: '/', label: 'Overview', render: () => <OverviewPage /> },
+  { path: '/', label: 'Overview', render: only(<OverviewPage />, 'the overview', '/') },
   { path: '/orders', label: 'Order book', render: (rest) => <OrdersPage rest={rest} /> },
-  { path: '/supply', label: 'Supply', render: () => <SupplyPage /> },
+  { path: '/supply', label: 'Supply', render: only(<SupplyPage />, 'supply', '/supply') },
   { path: '/fleet', label: 'Fleet', render: (rest) => <FleetPage rest={rest} /> },
-  { path: '/alerts', label: 'Alerts', render: () => <AlertsPage /> },
-  { path: '/mining', label: 'Self-mining', render: () => <MiningPage /> },
-  { path: '/service', label: 'Service', render: () => <ServicePage /> },
-  { path: '/reports', label: 'Reports', render: () => <ReportsPage /> },
+  { path: '/alerts', label: 'Alerts', render: only(<AlertsPage />, 'alerts', '/alerts') },
+  { path: '/mining', label: 'Self-mining', render: only(<MiningPage />, 'self-mining', '/mining') },
+  { path: '/service', label: 'Service', render: only(<ServicePage />, 'service', '/service') },
+  { path: '/reports', label: 'Reports', render: only(<ReportsPage />, 'reports', '/reports') },
 ];
 
 function pageFor(path: string): { page: Page; rest: string } | undefined {
@@ -85,16 +98,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <MeProvider value={me}>
           <ErrorBoundary resetKey={path}>
-            {found ? (
-              found.page.render(found.rest)
-            ) : (
-              <section className="card">
-                <h1>Not found</h1>
-                <p>
-                  There is no page at {path}. <Link to="/">Go to the overview</Link>.
-                </p>
-              </section>
-            )}
+            {found ? found.page.render(found.rest) : <NotFound what={`There is no page at ${path}.`} />}
           </ErrorBoundary>
         </MeProvider>
       </main>

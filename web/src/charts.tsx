@@ -17,6 +17,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { type AxisFormat, axisFormatter } from './format.js';
 
 const COLORS = ['#0b5cad', '#e07b00', '#1e7b34', '#8e44ad', '#b3261e', '#5b6470', '#0097a7'];
 
@@ -28,6 +29,19 @@ export interface SeriesSpec {
   stack?: string;
   axis?: 'left' | 'right';
   dashed?: boolean;
+}
+
+/** The highest a row reaches on these keys: stacked series add up, the others stand alone. */
+function stackedMax(row: Record<string, unknown>, series: SeriesSpec[], keys: string[]): number {
+  const stacks = new Map<string, number>();
+  let max = 0;
+  for (const s of series) {
+    if (!keys.includes(s.key)) continue;
+    const v = Math.abs(Number(row[s.key]) || 0);
+    if (s.stack) stacks.set(s.stack, (stacks.get(s.stack) ?? 0) + v);
+    else max = Math.max(max, v);
+  }
+  return Math.max(max, ...stacks.values());
 }
 
 export function Chart({
@@ -44,8 +58,8 @@ export function Chart({
   data: Record<string, unknown>[];
   x: string;
   series: SeriesSpec[];
-  format: (v: number) => string;
-  formatRight?: (v: number) => string;
+  format: AxisFormat;
+  formatRight?: AxisFormat;
   /** Told to screen readers, since the drawing itself says nothing to them. */
   title: string;
   note?: ReactNode;
@@ -60,6 +74,16 @@ export function Chart({
   const offScale = (y: number) => dataMax > 0 && y > dataMax * 4;
   const drawn = refLines.filter((r) => !offScale(r.y));
   const told = refLines.filter((r) => offScale(r.y));
+  // One unit per axis, from the largest figure drawn on it (a stack's total, a reference line).
+  const rightKeys = series.filter((s) => s.axis === 'right').map((s) => s.key);
+  const axisMax = (keys: string[], side: 'left' | 'right') =>
+    Math.max(
+      0,
+      ...data.map((row) => stackedMax(row, series, keys)),
+      ...drawn.filter((r) => (r.axis ?? 'left') === side).map((r) => r.y),
+    );
+  const left = axisFormatter(format, axisMax(leftKeys, 'left'));
+  const right = axisFormatter(formatRight ?? format, axisMax(rightKeys, 'right'));
   return (
     <figure className="chart-figure" style={{ margin: 0 }}>
       <div className="chart" role="img" aria-label={title} style={height ? { height } : undefined}>
@@ -67,20 +91,20 @@ export function Chart({
           <ComposedChart data={data} margin={{ top: 8, right: hasRight ? 4 : 12, left: 4, bottom: 0 }}>
             <CartesianGrid stroke="#e6e9ed" vertical={false} />
             <XAxis dataKey={x} tick={{ fontSize: 12 }} minTickGap={16} />
-            <YAxis yAxisId="left" tickFormatter={format} tick={{ fontSize: 12 }} width={64} />
+            <YAxis yAxisId="left" tickFormatter={left} tick={{ fontSize: 12 }} width={68} />
             {hasRight ? (
               <YAxis
                 yAxisId="right"
                 orientation="right"
-                tickFormatter={formatRight ?? format}
+                tickFormatter={right}
                 tick={{ fontSize: 12 }}
-                width={64}
+                width={68}
               />
             ) : null}
             <Tooltip
               formatter={(value, name, item) => {
                 const spec = series.find((s) => s.label === name || s.key === item.dataKey);
-                const f = spec?.axis === 'right' ? (formatRight ?? format) : format;
+                const f = spec?.axis === 'right' ? right : left;
                 return [typeof value === 'number' ? f(value) : String(value), name];
               }}
             />

@@ -7,6 +7,7 @@ import { formatBtc, type Sats, satsToBtcNumber } from '../../src/kernel/bitcoin.
 import { dayOf } from '../../src/kernel/calendar.js';
 import { formatHashrate } from '../../src/kernel/hashrate.js';
 import { type Cents, centsToNumber, formatUsd, formatUsdDecimal } from '../../src/kernel/money.js';
+import { hashrateUnit, moneyScale, tickDigits } from './units.js';
 
 export type Wire = string | number | bigint | null | undefined;
 
@@ -61,16 +62,32 @@ export const fixed = (n: number | null | undefined, digits = 2): string =>
 /** USD per TH/s per day (hashprice), a small float. */
 export const usdPerThDay = (n: number | null | undefined): string =>
   n === null || n === undefined ? DASH : `$${n.toFixed(4)}/TH/day`;
-/** TH/s as a chart axis label: 1.2 PH, 3 EH. */
-export const thsAxis = (ths: number): string => formatHashrate(ths, ths === 0 ? 0 : 1).replace('/s', '');
-export const usdAxis = (dollars: number): string =>
-  Math.abs(dollars) >= 1e9
-    ? `$${(dollars / 1e9).toFixed(1)}B`
-    : Math.abs(dollars) >= 1e6
-      ? `$${(dollars / 1e6).toFixed(0)}M`
-      : Math.abs(dollars) >= 1e3
-        ? `$${(dollars / 1e3).toFixed(0)}k`
-        : `$${dollars.toFixed(0)}`;
+/**
+ * A chart axis's figures: a plain formatter, or one made from the largest value on the axis, so one
+ * axis keeps one unit (TH, PH or EH; $k, $M or $B) and its ticks never mix them.
+ */
+export type AxisFormat = ((v: number) => string) | { scale: (max: number) => (v: number) => string };
+
+const NBSP = '\u00a0';
+/** TH/s on an axis: `800 PH`, `1.2 EH`, all in the unit of the axis's largest value. */
+export const thsAxis: AxisFormat = {
+  scale: (max) => {
+    const unit = hashrateUnit(max);
+    const digits = tickDigits(max / unit.ths);
+    const short = unit.name.replace('/s', '');
+    return (ths) => `${(ths / unit.ths).toFixed(digits)}${NBSP}${short}`;
+  },
+};
+/** Dollars on an axis in one scale: `$1.5M`. */
+export const usdAxis: AxisFormat = {
+  scale: (max) => {
+    const s = moneyScale(max);
+    const digits = tickDigits(max / s.dollars);
+    return (dollars) => `$${(dollars / s.dollars).toFixed(digits)}${s.suffix}`;
+  },
+};
+export const axisFormatter = (format: AxisFormat, max: number): ((v: number) => string) =>
+  typeof format === 'function' ? format : format.scale(Math.abs(max));
 /** Today's date in UTC, as the API's days are: the default of a form's day field. */
 export const today = (): string => dayOf(new Date());
 export const dateTime = (iso: string | null | undefined): string =>

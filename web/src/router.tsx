@@ -3,11 +3,12 @@ import { type AnchorHTMLAttributes, useEffect, useState } from 'react';
 /** A router of a dozen lines: the path is the state, history.pushState moves it. */
 const listeners = new Set<() => void>();
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+/** `keepScroll`: a change of view on the same page (a sort, a filter) leaves the reader where they were. */
+export function navigate(to: string, opts: { replace?: boolean; keepScroll?: boolean } = {}): void {
   if (opts.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   for (const l of listeners) l();
-  window.scrollTo(0, 0);
+  if (!opts.keepScroll) window.scrollTo(0, 0);
 }
 
 export function useLocation(): { path: string; params: URLSearchParams } {

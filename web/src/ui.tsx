@@ -12,6 +12,7 @@ import {
 } from 'react';
 import { afterFieldName } from '../../src/kernel/errors.js';
 import { ApiError, api, apiPages, newKey } from './api.js';
+import { PHONE_QUERY } from './table/state.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -22,7 +23,11 @@ export interface Loaded<T> {
 
 /** GET a path (null: nothing yet); `everyMs` re-reads it for live pages, keeping the last answer shown. */
 /** `pages`: the path lists items a page at a time by id; every page is read (apiPages). */
-export function useApi<T>(path: string | null, opts: { everyMs?: number; pages?: boolean } = {}): Loaded<T> {
+/** `keep`: a new path (another page of a list) keeps the last answer shown until the next arrives. */
+export function useApi<T>(
+  path: string | null,
+  opts: { everyMs?: number; pages?: boolean; keep?: boolean } = {},
+): Loaded<T> {
   const [state, setState] = useState<{ path: string | null; data?: T; error?: ApiError; loading: boolean }>({
     path,
     loading: path !== null,
@@ -32,7 +37,12 @@ export function useApi<T>(path: string | null, opts: { everyMs?: number; pages?:
   useEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
-    setState((s) => ({ ...s, path, loading: true, ...(s.path !== path ? { data: undefined } : {}) }));
+    setState((s) => ({
+      ...s,
+      path,
+      loading: true,
+      ...(s.path !== path ? { error: undefined, ...(opts.keep ? {} : { data: undefined }) } : {}),
+    }));
     const read = opts.pages
       ? (apiPages(path, { signal: abort.signal }) as Promise<T>)
       : api<T>(path, { signal: abort.signal });
@@ -53,7 +63,7 @@ export function useApi<T>(path: string | null, opts: { everyMs?: number; pages?:
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const current = state.path === path;
   return {
-    data: current ? state.data : undefined,
+    data: current || opts.keep ? state.data : undefined,
     error: current ? state.error : undefined,
     loading: path !== null && (!current || state.loading),
     reload,
@@ -213,28 +223,44 @@ export function ErrorText({
   );
 }
 
-/** What a section shows while it loads or when its request failed; its content otherwise. */
+/**
+ * A panel of a page: what it shows while it loads or when its request failed, its content otherwise.
+ * Its heading opens and closes it; on a phone only the `primary` panels (the key figures) open by
+ * themselves, so a page is a short list of headings to choose from rather than one endless column.
+ */
 export function Section<T>({
   title,
   loaded,
   children,
   actions,
   id,
+  primary,
 }: {
   title: string;
   loaded?: Loaded<T>;
   children: (data: T) => ReactNode;
   actions?: ReactNode;
   id?: string;
+  primary?: boolean;
 }) {
   const headingId = useId();
+  const [open, setOpen] = useState(() => primary || !window.matchMedia?.(PHONE_QUERY).matches);
   return (
-    <section className="card" aria-labelledby={headingId} id={id}>
+    <section className={`card${open ? '' : ' closed'}`} aria-labelledby={headingId} id={id}>
       <header className="card-head">
-        <h2 id={headingId}>{title}</h2>
-        {actions}
+        <h2 id={headingId}>
+          <button
+            type="button"
+            className="panel-toggle"
+            aria-expanded={open}
+            onClick={() => setOpen((o) => !o)}
+          >
+            {title}
+          </button>
+        </h2>
+        {open ? actions : null}
       </header>
-      {loaded?.error && loaded.data === undefined ? (
+      {!open ? null : loaded?.error && loaded.data === undefined ? (
         <ErrorText error={loaded.error} />
       ) : loaded && loaded.data === undefined ? (
         <p className="muted" aria-busy="true">
@@ -267,61 +293,8 @@ export function Figure({
   );
 }
 
-export interface Column<R> {
-  label: string;
-  /** Numbers are right-aligned, in tabular figures. */
-  num?: boolean;
-  /** Sentences (a reason, an event) wrap; other cells keep to one line. */
-  wrap?: boolean;
-  render: (row: R) => ReactNode;
-}
-
-export function DataTable<R>({
-  rows,
-  columns,
-  keyOf,
-  caption,
-  empty = 'Nothing to show.',
-}: {
-  rows: readonly R[];
-  columns: Column<R>[];
-  keyOf: (row: R) => string | number;
-  caption?: string;
-  empty?: string;
-}) {
-  if (rows.length === 0) return <p className="muted">{empty}</p>;
-  return (
-    <div className="table-wrap">
-      <table className="stack">
-        {caption ? <caption>{caption}</caption> : null}
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c.label} scope="col" className={c.num ? 'num' : undefined}>
-                {c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={keyOf(r)}>
-              {columns.map((c) => (
-                <td
-                  key={c.label}
-                  className={c.num ? 'num' : c.wrap ? 'wrap' : undefined}
-                  data-label={c.label}
-                >
-                  {c.render(r)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+// The one table of the dashboard lives in table/; pages import it from here as before.
+export { type Column, DataTable } from './table/table.js';
 
 /** A page's error never blanks the whole dashboard: it is told in a sentence where the page was. */
 export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error?: Error }> {

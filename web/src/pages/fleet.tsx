@@ -4,6 +4,7 @@ import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, dateTime, hashrate, thsAxis } from '../format.js';
+import { NotFound } from '../not-found.js';
 import type {
   ControlReport,
   FleetSummary,
@@ -13,6 +14,8 @@ import type {
   MiningStatus,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { hashrateColumn } from '../table/columns.js';
+import { TimeRangePicker, useTimeRange } from '../time-range.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
 import { AlertTable } from './alerts.js';
 
@@ -39,6 +42,8 @@ const attention = (byStatus: Record<string, number>) =>
   Object.entries(byStatus).filter(([k, n]) => !['ok', 'new', 'idle'].includes(k) && n > 0);
 
 const timeLabel = (iso: string) => iso.slice(11, 16);
+const dayHourLabel = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`;
+const dayLabel = (iso: string) => iso.slice(0, 10);
 
 /** The live chart is anchored on the last sweep, so it reads the server's time, not the browser's. */
 function HashrateChart({
@@ -52,12 +57,12 @@ function HashrateChart({
   installedThs?: number | undefined;
   target?: { lowThs: number; highThs: number } | undefined;
 }) {
-  const end = anchor ? new Date(new Date(anchor).getTime() + 60_000) : undefined;
-  const from = end ? new Date(end.getTime() - 60 * 60_000) : undefined;
+  const [range, setRange] = useTimeRange(anchor ? new Date(new Date(anchor).getTime() + 60_000) : new Date());
   const series = useApi<HashrateSeries>(
-    end && from
-      ? `/api/fleet/hashrate${query({ site: site || undefined, from: from.toISOString(), to: end.toISOString() })}`
+    anchor
+      ? `/api/fleet/hashrate${query({ site: site || undefined, from: range.from.toISOString(), to: range.to.toISOString(), every: range.every })}`
       : null,
+    { keep: true },
   );
   if (!anchor)
     return (
@@ -78,20 +83,24 @@ function HashrateChart({
         ]
       : []),
   ];
+  const label = range.every === 'minute' ? timeLabel : range.every === 'hour' ? dayHourLabel : dayLabel;
   return (
-    <Chart
-      title={`Measured hashrate per minute${site ? ` at ${site}` : ' of the fleet'}, last hour`}
-      data={points.map((p) => ({ t: timeLabel(p.at), measured: p.hashrateThs }))}
-      x="t"
-      series={[{ key: 'measured', label: 'Measured', kind: 'area' }]}
-      format={thsAxis}
-      refLines={refLines}
-      note={
-        points.length === 0
-          ? 'No minutes recorded in the last hour.'
-          : `Times in UTC; last sweep ${dateTime(anchor)}.`
-      }
-    />
+    <>
+      <TimeRangePicker range={range} onChange={setRange} />
+      <Chart
+        title={`Measured hashrate ${range.every === 'minute' ? 'per minute' : `by ${range.every}`}${site ? ` at ${site}` : ' of the fleet'}, ${range.label}`}
+        data={points.map((p) => ({ t: label(p.at), measured: p.hashrateThs }))}
+        x="t"
+        series={[{ key: 'measured', label: 'Measured', kind: 'area' }]}
+        format={thsAxis}
+        refLines={refLines}
+        note={
+          points.length === 0
+            ? `No hashrate recorded in the ${range.label}.`
+            : `Times in UTC; last sweep ${dateTime(anchor)}.`
+        }
+      />
+    </>
   );
 }
 
@@ -183,7 +192,7 @@ function Machines({ sites }: { sites: string[] }) {
     { label: 'Site', render: (m) => m.site },
     { label: 'Address', render: (m) => m.address },
     { label: 'Status', render: (m) => <Badge value={m.status} /> },
-    { label: 'Hashrate', num: true, render: (m) => hashrate(m.hashrateThs) },
+    hashrateColumn('Hashrate', (m) => m.hashrateThs),
     { label: 'Why', wrap: true, render: (m) => m.statusReason ?? '' },
   ];
   return (
@@ -216,6 +225,9 @@ function Machines({ sites }: { sites: string[] }) {
       {(data) => (
         <>
           <DataTable
+            id="machines"
+            server={{ sortable: [] }}
+            noSearch
             rows={data.machines}
             columns={columns}
             keyOf={(m) => m.id}
@@ -251,8 +263,13 @@ function Machines({ sites }: { sites: string[] }) {
 export function FleetPage({ rest }: { rest: string }) {
   const machine = /^machines\/(\d+)$/.exec(rest);
   if (machine) return <MachinePage id={Number(machine[1])} />;
-  return <FleetOverview />;
+  if (rest === '') return <FleetOverview />;
+  return <NoMachine what={`There is no fleet page at ${location.pathname}.`} />;
 }
+
+const NoMachine = ({ what }: { what: string }) => (
+  <NotFound what={what} back={{ to: '/fleet', label: 'the fleet' }} />
+);
 
 function FleetOverview() {
   const summary = useApi<FleetSummary>('/api/fleet/summary', { everyMs: LIVE_MS });
@@ -349,6 +366,7 @@ function FleetOverview() {
 
 function MachinePage({ id }: { id: number }) {
   const history = useApi<MachineHistory>(`/api/fleet/machines/${id}`, { everyMs: LIVE_MS });
+  if (history.error?.status === 404) return <NoMachine what={`There is no machine ${id}.`} />;
   return (
     <>
       <p>

@@ -1,6 +1,7 @@
 import { FLEET_ACCESS } from '../../../src/fleet/access.js';
 import {
   addQuarters,
+  dayOf,
   firstDayOfQuarter,
   lastDayOfQuarter,
   quarterMonths,
@@ -34,6 +35,7 @@ import type {
   SiteView,
   TreasuryQuarter,
 } from '../replies.js';
+import { TimeRangePicker, useTimeRange } from '../time-range.js';
 import { DataTable, ErrorText, Figure, Section, useApi, useApiAll, useSubmit } from '../ui.js';
 import { SiteActions } from './site-actions.js';
 
@@ -125,7 +127,12 @@ export function MiningPage() {
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
   const status = useApi<MiningStatus>(`/api/mining/status${query({ on: to })}`);
-  const series = useApi<HashrateDay[]>(`/api/mining/hashrate${query({ from, to })}`);
+  // The hashrate chart's own range ends with the quarter chosen: its last quarter unless asked.
+  const [range, setRange] = useTimeRange(new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000), 'quarter');
+  const series = useApi<HashrateDay[]>(
+    `/api/mining/hashrate${query({ from: dayOf(range.from), to: dayOf(new Date(range.to.getTime() - 1)) })}`,
+    { keep: true },
+  );
   const advice = useApi<Advice>(`/api/mining/advice${query({ on: to })}`);
   const market = useApi<MarketView[]>(`/api/market/days${query({ from, to })}`);
   const months = quarterMonths(quarter);
@@ -176,11 +183,12 @@ export function MiningPage() {
                 }
               />
             </div>
+            <TimeRangePicker range={range} onChange={setRange} />
             {series.error ? (
               <ErrorText error={series.error} />
             ) : (
               <Chart
-                title={`Installed and measured hashrate by day in ${quarter}`}
+                title={`Installed and measured hashrate by day, ${range.label} to ${to}`}
                 data={(series.data ?? []).map((d) => ({
                   day: d.day,
                   installed: d.installedThs,

@@ -4,6 +4,7 @@ import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, hashrate, percent, thsAxis, today, usd, usdExact, usdInput } from '../format.js';
+import { NotFound } from '../not-found.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
 import type {
   ContractDetail,
@@ -15,15 +16,38 @@ import type {
   Scheduled,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
-import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+import { columnKey, countColumn, textColumn, usdColumn } from '../table/columns.js';
+import { useTableView } from '../table/state.js';
+import {
+  type Column,
+  DataTable,
+  ErrorText,
+  Field,
+  Figure,
+  type Loaded,
+  Section,
+  useApi,
+  useSubmit,
+} from '../ui.js';
 import { NewContractPage } from './new-contract.js';
 
-const PAGE = 50;
+const CONTRACTS_VIEW = { sort: '-signedOn' };
 
 export function OrdersPage({ rest }: { rest: string }) {
   if (rest === 'new') return <NewContractPage />;
+  if (rest === '') return <OrderBook />;
   const m = /^(\d+)$/.exec(rest);
-  return m ? <ContractPage id={Number(m[1])} /> : <OrderBook />;
+  return m ? <ContractPage id={Number(m[1])} /> : <NoContract rest={rest} />;
+}
+
+const NoContract = ({ rest }: { rest: string }) => (
+  <NotFound what={`There is no contract ${rest}.`} back={{ to: '/orders', label: 'the order book' }} />
+);
+
+function ContractPage({ id }: { id: number }) {
+  const c = useApi<ContractDetail>(`/api/sales/contracts/${id}`);
+  if (c.error?.status === 404) return <NoContract rest={`#${id}`} />;
+  return <ContractView id={id} c={c} />;
 }
 
 /** Undelivered units by the quarter they are due in, late ones told apart. */
@@ -53,6 +77,35 @@ export function ScheduleChart({ scheduled, asOf }: { scheduled: Scheduled[]; asO
   );
 }
 
+/** The order book's columns; the keys are the API's sort keys. */
+const CONTRACT_COLUMNS: Column<ContractSummary>[] = [
+  {
+    label: 'Contract',
+    key: 'id',
+    num: true,
+    value: (c) => c.id,
+    csv: (c) => c.id,
+    render: (c) => <Link to={`/orders/${c.id}`}>#{c.id}</Link>,
+  },
+  textColumn('Customer', (c) => c.customer),
+  textColumn('Kind', (c) => c.kind),
+  textColumn('Signed', (c) => c.signedOn, { key: 'signedOn' }),
+  textColumn('Status', (c) => c.status, {
+    render: (c) => <span className={`badge ${c.status}`}>{c.status}</span>,
+  }),
+  usdColumn('Value', (c) => c.valueCents),
+  countColumn('Delivered', (c) => c.deliveredUnits, {
+    unit: 'units',
+    render: (c) => `${count(c.deliveredUnits)} / ${count(c.units)}`,
+    csv: (c) => c.deliveredUnits,
+  }),
+  usdColumn('Paid', (c) => c.paidCents),
+  usdColumn('Liability', (c) => c.liabilityCents),
+  usdColumn('Receivable', (c) => c.receivableCents, { hidden: true }),
+  usdColumn('Backlog', (c) => c.backlogCents),
+];
+const SORTABLE = CONTRACT_COLUMNS.map(columnKey);
+
 function OrderBook() {
   const { params } = useLocation();
   const [quarter, setQuarter] = useQuarter();
@@ -62,32 +115,24 @@ function OrderBook() {
     customerId: params.get('customerId') ?? '',
     signedIn: params.get('signedIn') ?? '',
   };
-  const offset = Number(params.get('offset') ?? 0) || 0;
-  const list = useApi<ContractList>(`/api/sales/contracts${query({ ...filter, limit: PAGE, offset })}`);
+  // The book opens on the latest contracts; the view (sort, search, page) is in the URL.
+  const [view] = useTableView('contracts', CONTRACTS_VIEW);
+  const listQuery = { ...filter, sort: view.sort, search: view.search };
+  const list = useApi<ContractList>(
+    `/api/sales/contracts${query({ ...listQuery, limit: view.size, offset: (view.page - 1) * view.size })}`,
+    { keep: true },
+  );
   const customers = useApi<Customer[]>('/api/sales/customers', { pages: true });
   const figures = useApi<SalesQuarter>(`/api/sales/quarters/${quarter}`);
-  const set = (changes: Record<string, string | number>) => {
+  const set = (changes: Record<string, string>) => {
     const next = new URLSearchParams(location.search);
     for (const [k, v] of Object.entries(changes)) {
-      if (v === '' || v === 0) next.delete(k);
-      else next.set(k, String(v));
+      if (v === '') next.delete(k);
+      else next.set(k, v);
     }
-    if (!('offset' in changes)) next.delete('offset');
-    navigate(`/orders${next.toString() ? `?${next}` : ''}`, { replace: true });
+    next.delete('contracts.page');
+    navigate(`/orders${next.toString() ? `?${next}` : ''}`, { replace: true, keepScroll: true });
   };
-  const columns: Column<ContractSummary>[] = [
-    { label: 'Contract', render: (c) => <Link to={`/orders/${c.id}`}>#{c.id}</Link> },
-    { label: 'Customer', render: (c) => c.customer },
-    { label: 'Kind', render: (c) => c.kind },
-    { label: 'Signed', render: (c) => c.signedOn },
-    { label: 'Status', render: (c) => <span className={`badge ${c.status}`}>{c.status}</span> },
-    { label: 'Value', num: true, render: (c) => usd(c.valueCents) },
-    { label: 'Delivered', num: true, render: (c) => `${count(c.deliveredUnits)} / ${count(c.units)} units` },
-    { label: 'Paid', num: true, render: (c) => usd(c.paidCents) },
-    { label: 'Liability', num: true, render: (c) => usd(c.liabilityCents) },
-    { label: 'Receivable', num: true, render: (c) => usd(c.receivableCents) },
-    { label: 'Backlog', num: true, render: (c) => usd(c.backlogCents) },
-  ];
   return (
     <>
       <div className="page-head">
@@ -99,6 +144,71 @@ function OrderBook() {
           <QuarterPicker quarter={quarter} onChange={setQuarter} />
         </div>
       </div>
+      <Section title="Contracts" loaded={list} primary>
+        {(data) => (
+          <DataTable
+            id="contracts"
+            rows={data.contracts}
+            columns={CONTRACT_COLUMNS}
+            keyOf={(c) => c.id}
+            defaults={CONTRACTS_VIEW}
+            server={{ total: data.total, sortable: SORTABLE }}
+            exportAll={`/api/sales/contracts.csv${query(listQuery)}`}
+            empty="No contract matches these filters."
+            toolbar={
+              <>
+                <Field
+                  as="select"
+                  label="Kind"
+                  value={filter.kind}
+                  onChange={(e) => set({ kind: e.target.value })}
+                >
+                  <option value="">any</option>
+                  <option>spot</option>
+                  <option>futures</option>
+                  <option>pre-order</option>
+                </Field>
+                <Field
+                  as="select"
+                  label="Status"
+                  value={filter.status}
+                  onChange={(e) => set({ status: e.target.value })}
+                >
+                  <option value="">any</option>
+                  <option value="open">open (signed or delivering)</option>
+                  <option>signed</option>
+                  <option>delivering</option>
+                  <option>delivered</option>
+                  <option>cancelled</option>
+                </Field>
+                <Field
+                  as="select"
+                  label="Customer"
+                  value={filter.customerId}
+                  onChange={(e) => set({ customerId: e.target.value })}
+                >
+                  <option value="">any</option>
+                  {(customers.data ?? []).map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </Field>
+                <Field
+                  label="Signed in"
+                  placeholder="2020Q4 or 2020"
+                  defaultValue={filter.signedIn}
+                  error={list.error?.field === 'signedIn' ? list.error.message : undefined}
+                  onBlur={(e) => set({ signedIn: e.target.value.trim() })}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') set({ signedIn: e.currentTarget.value.trim() });
+                  }}
+                />
+              </>
+            }
+          />
+        )}
+      </Section>
       <Section title={`Delivery schedule at the end of ${quarter}`} loaded={figures}>
         {(f) =>
           f.atEnd.scheduled.length === 0 ? (
@@ -107,95 +217,6 @@ function OrderBook() {
             <ScheduleChart scheduled={f.atEnd.scheduled} asOf={quarter} />
           )
         }
-      </Section>
-      <Section
-        title="Contracts"
-        loaded={list}
-        actions={
-          <form className="toolbar" aria-label="Filter contracts" onSubmit={(e) => e.preventDefault()}>
-            <Field
-              as="select"
-              label="Kind"
-              value={filter.kind}
-              onChange={(e) => set({ kind: e.target.value })}
-            >
-              <option value="">any</option>
-              <option>spot</option>
-              <option>futures</option>
-              <option>pre-order</option>
-            </Field>
-            <Field
-              as="select"
-              label="Status"
-              value={filter.status}
-              onChange={(e) => set({ status: e.target.value })}
-            >
-              <option value="">any</option>
-              <option value="open">open (signed or delivering)</option>
-              <option>signed</option>
-              <option>delivering</option>
-              <option>delivered</option>
-              <option>cancelled</option>
-            </Field>
-            <Field
-              as="select"
-              label="Customer"
-              value={filter.customerId}
-              onChange={(e) => set({ customerId: e.target.value })}
-            >
-              <option value="">any</option>
-              {(customers.data ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </Field>
-            <Field
-              label="Signed in"
-              placeholder="2020Q4 or 2020"
-              defaultValue={filter.signedIn}
-              error={list.error?.field === 'signedIn' ? list.error.message : undefined}
-              onBlur={(e) => set({ signedIn: e.target.value.trim() })}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') set({ signedIn: e.currentTarget.value.trim() });
-              }}
-            />
-          </form>
-        }
-      >
-        {(data) => (
-          <>
-            <DataTable
-              rows={data.contracts}
-              columns={columns}
-              keyOf={(c) => c.id}
-              empty="No contract matches these filters."
-            />
-            <nav className="pager" aria-label="Contract pages">
-              <span className="muted">
-                {data.total === 0
-                  ? 'none'
-                  : `${count(offset + 1)}–${count(offset + data.contracts.length)} of ${count(data.total)}`}
-              </span>
-              <button
-                type="button"
-                className="secondary"
-                disabled={offset === 0}
-                onClick={() => set({ offset: Math.max(0, offset - PAGE) })}
-              >
-                Previous
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                disabled={offset + PAGE >= data.total}
-                onClick={() => set({ offset: offset + PAGE })}
-              >
-                Next
-              </button>
-            </nav>
-          </>
-        )}
       </Section>
     </>
   );
@@ -231,6 +252,22 @@ function describeEvent(h: HistoryItem): string {
     }
   }
 }
+
+type TrancheRow = { l: Line; t: Line['tranches'][number] };
+const TRANCHE_COLUMNS: Column<TrancheRow>[] = [
+  textColumn('Month', ({ t }) => t.month),
+  textColumn('Line', ({ l }) => `${l.lineId}: ${l.productId}`),
+  {
+    label: 'Price',
+    num: true,
+    render: ({ l }) => linePrice(l),
+    value: ({ l }) => BigInt(l.price.per === 'th' ? l.price.centsPerTh : l.price.centsPerUnit),
+  },
+  countColumn('Units', ({ t }) => t.units),
+  countColumn('Delivered', ({ t }) => t.delivered),
+  countColumn('Cancelled', ({ t }) => t.cancelled),
+  countColumn('Open', ({ t }) => t.open),
+];
 
 const linePrice = (l: Line) =>
   l.price.per === 'th' ? `${usdExact(l.price.centsPerTh)}/TH` : `${usdExact(l.price.centsPerUnit)}/unit`;
@@ -354,8 +391,7 @@ function DeliveryForm({ contract, onDone }: { contract: ContractDetail; onDone: 
   );
 }
 
-function ContractPage({ id }: { id: number }) {
-  const c = useApi<ContractDetail>(`/api/sales/contracts/${id}`);
+function ContractView({ id, c }: { id: number; c: Loaded<ContractDetail> }) {
   return (
     <>
       <p>
@@ -430,18 +466,13 @@ function ContractPage({ id }: { id: number }) {
               ) : null}
             </dl>
             <h3>Lines and delivery schedule</h3>
+            {/* By month, as the customer reads a schedule; lines are told apart in their column. */}
             <DataTable
+              id="tranches"
+              defaults={{ sort: 'month' }}
               rows={k.lines.flatMap((l) => l.tranches.map((t) => ({ l, t })))}
               keyOf={({ l, t }) => `${l.lineId}-${t.tranche}`}
-              columns={[
-                { label: 'Line', render: ({ l }) => `${l.lineId}: ${l.productId}` },
-                { label: 'Price', num: true, render: ({ l }) => linePrice(l) },
-                { label: 'Month', render: ({ t }) => t.month },
-                { label: 'Units', num: true, render: ({ t }) => count(t.units) },
-                { label: 'Delivered', num: true, render: ({ t }) => count(t.delivered) },
-                { label: 'Cancelled', num: true, render: ({ t }) => count(t.cancelled) },
-                { label: 'Open', num: true, render: ({ t }) => count(t.open) },
-              ]}
+              columns={TRANCHE_COLUMNS}
             />
           </>
         )}
@@ -461,6 +492,7 @@ function ContractPage({ id }: { id: number }) {
       <Section title="History" loaded={c}>
         {(k) => (
           <DataTable
+            id="history"
             rows={[...k.history].reverse()}
             keyOf={(h) => h.eventId}
             columns={[
