@@ -5,6 +5,7 @@ import { FleetPage } from './pages/fleet.js';
 import { MiningPage } from './pages/mining.js';
 import { OrdersPage } from './pages/orders.js';
 import { OverviewPage } from './pages/overview.js';
+import { PeriodsPage } from './pages/periods.js';
 import { ReportsPage } from './pages/reports.js';
 import { SignInPage } from './pages/signin.js';
 import { SupplyPage } from './pages/supply.js';
@@ -24,6 +25,7 @@ const PAGES: Page[] = [
   { path: '/fleet', label: 'Fleet', render: (rest) => <FleetPage rest={rest} /> },
   { path: '/mining', label: 'Self-mining', render: () => <MiningPage /> },
   { path: '/reports', label: 'Reports', render: () => <ReportsPage /> },
+  { path: '/books', label: 'Books', render: () => <PeriodsPage /> },
 ];
 
 function pageFor(path: string): { page: Page; rest: string } | undefined {
