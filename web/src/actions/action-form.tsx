@@ -100,6 +100,8 @@ export interface ActionChoice {
   /** The button that opens the form: "Cancel…". */
   label: string;
   need: RoleNeed;
+  /** Whether there is anything to do (something left to cancel); offered only then. */
+  available: boolean;
   render: () => ReactNode;
 }
 
@@ -111,7 +113,8 @@ export function ActionChooser({ label, choices }: { label: string; choices: Acti
   const me = useMe();
   const id = useId();
   const [open, setOpen] = useState<string>();
-  const mine = me ? choices.filter((c) => allows(me.role, c.need)) : [];
+  // A form stays open when what it recorded leaves nothing more to do: it says what it did.
+  const mine = me ? choices.filter((c) => allows(me.role, c.need) && (c.available || c.label === open)) : [];
   if (mine.length === 0) return null;
   const shown = mine.find((c) => c.label === open);
   return (

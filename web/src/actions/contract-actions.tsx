@@ -57,29 +57,24 @@ export function ContractActions({ contract, onDone }: Props) {
       <ActionChooser
         label="Change the contract"
         choices={[
-          ...(BigInt(contract.figures.liabilityCents) > 0n
-            ? [
-                {
-                  label: 'Refund…',
-                  need: SALES_ACCESS.money,
-                  render: () => <RefundForm contract={contract} onDone={onDone} />,
-                },
-              ]
-            : []),
-          ...(open.length > 0
-            ? [
-                {
-                  label: 'Reschedule a tranche…',
-                  need: SALES_ACCESS.write,
-                  render: () => <RescheduleForm contract={contract} open={open} onDone={onDone} />,
-                },
-                {
-                  label: 'Cancel…',
-                  need: SALES_ACCESS.write,
-                  render: () => <CancelForm contract={contract} open={open} onDone={onDone} />,
-                },
-              ]
-            : []),
+          {
+            label: 'Refund…',
+            need: SALES_ACCESS.money,
+            available: BigInt(contract.figures.liabilityCents) > 0n,
+            render: () => <RefundForm contract={contract} onDone={onDone} />,
+          },
+          {
+            label: 'Reschedule a tranche…',
+            need: SALES_ACCESS.write,
+            available: open.length > 0,
+            render: () => <RescheduleForm contract={contract} open={open} onDone={onDone} />,
+          },
+          {
+            label: 'Cancel…',
+            need: SALES_ACCESS.write,
+            available: open.length > 0,
+            render: () => <CancelForm contract={contract} open={open} onDone={onDone} />,
+          },
         ]}
       />
     </section>
@@ -226,6 +221,7 @@ function RefundForm({ contract, onDone }: Props) {
       submit="Record refund"
       busy="Recording…"
       intro={`Prepaid and not yet earned: ${held}. A refund pays back part of it.`}
+      unavailable={BigInt(contract.figures.liabilityCents) <= 0n && 'No prepayment is left to refund.'}
       confirm={{
         title: `Refund ${typedUsd(amount)} to ${contract.customer.name}?`,
         body: (
@@ -270,12 +266,12 @@ function RefundForm({ contract, onDone }: Props) {
 }
 
 function RescheduleForm({ contract, open, onDone }: Props & { open: OpenTranche[] }) {
-  const [which, setWhich] = useState(trancheKey(open[0]!));
+  const [which, setWhich] = useState(open[0] ? trancheKey(open[0]) : '');
   const [month, setMonth] = useState('');
   const [units, setUnits] = useState('');
   const [day, setDay] = useState(today());
   const [reason, setReason] = useState('');
-  const tranche = open.find((t) => trancheKey(t) === which) ?? open[0]!;
+  const tranche = open.find((t) => trancheKey(t) === which) ?? open[0];
   const action = useSubmit(
     (key) =>
       record(
@@ -283,7 +279,7 @@ function RescheduleForm({ contract, open, onDone }: Props & { open: OpenTranche[
         'reschedule',
         {
           day,
-          moves: [{ lineId: tranche.lineId, tranche: tranche.tranche, month, ...optional('units', units) }],
+          moves: [{ lineId: tranche?.lineId, tranche: tranche?.tranche, month, ...optional('units', units) }],
           ...optional('reason', reason),
         },
         key,
@@ -310,6 +306,7 @@ function RescheduleForm({ contract, open, onDone }: Props & { open: OpenTranche[
       ]}
       submit="Reschedule"
       busy="Rescheduling…"
+      unavailable={!tranche && 'Nothing is left to reschedule.'}
       done={(r) =>
         r.effect.type === 'reschedule'
           ? r.effect.moves
@@ -346,7 +343,7 @@ function RescheduleForm({ contract, open, onDone }: Props & { open: OpenTranche[
           label="Units to move"
           inputMode="numeric"
           className="num"
-          hint={`all ${count(tranche.open)} open when left empty`}
+          hint={`all ${count(tranche?.open ?? 0)} open when left empty`}
           value={units}
           onChange={(e) => setUnits(e.target.value)}
           error={action.fieldError(`${move}.units`)}

@@ -33,17 +33,17 @@ export function CancelForm({
   const lines = contract.lines.filter((l) => l.openUnits > 0);
   const [scope, setScope] = useState<Scope>(API_CANCELS_PARTS ? 'tranche' : 'contract');
   // The tranche furthest out is the one a customer most often gives up.
-  const [which, setWhich] = useState(trancheKey(open.at(-1)!));
-  const [lineId, setLineId] = useState(String(lines[0]!.lineId));
+  const [which, setWhich] = useState(open.length ? trancheKey(open.at(-1)!) : '');
+  const [lineId, setLineId] = useState(lines[0] ? String(lines[0].lineId) : '');
   const [units, setUnits] = useState('');
   const [day, setDay] = useState(today());
   const [reason, setReason] = useState('');
-  const tranche = open.find((t) => trancheKey(t) === which) ?? open.at(-1)!;
-  const line = lines.find((l) => String(l.lineId) === lineId) ?? lines[0]!;
+  const tranche = open.find((t) => trancheKey(t) === which) ?? open.at(-1);
+  const line = lines.find((l) => String(l.lineId) === lineId) ?? lines[0];
   const part =
-    scope === 'tranche'
+    scope === 'tranche' && tranche
       ? { lineId: tranche.lineId, tranche: tranche.tranche }
-      : scope === 'line'
+      : scope === 'line' && line
         ? { lineId: line.lineId, units: units.trim() }
         : undefined;
   const action = useSubmit(
@@ -67,13 +67,13 @@ export function CancelForm({
     ? `Under its terms the customer forfeits the deposit's share of what is cancelled (of the ${usdExact(f.depositCents)} deposit), as far as it was paid.`
     : 'Under its terms the deposit is not forfeited.';
   const what =
-    scope === 'tranche'
+    scope === 'tranche' && tranche
       ? {
           title: `Cancel tranche ${tranche.tranche} of line ${tranche.lineId}?`,
           gone: `the ${count(tranche.open)} ${tranche.productId} due in ${tranche.month} are cancelled; the rest of contract #${contract.id} stands.`,
           yes: `Yes, cancel tranche ${tranche.tranche}`,
         }
-      : scope === 'line'
+      : scope === 'line' && line
         ? {
             title: `Cancel ${units.trim() || 'some'} units of line ${line.lineId}?`,
             gone: `${units.trim() || 'the'} ${line.productId} units of line ${line.lineId} are cancelled, from its latest tranches; the rest of contract #${contract.id} stands.`,
@@ -92,6 +92,7 @@ export function CancelForm({
       fields={['day', 'reason', ...parts]}
       submit="Cancel…"
       busy="Cancelling…"
+      unavailable={open.length === 0 && 'Nothing is left to cancel.'}
       confirm={{
         title: what.title,
         body: (
@@ -108,7 +109,7 @@ export function CancelForm({
       }}
       done={(r) =>
         r.effect.type === 'cancellation'
-          ? `Cancelled ${count(r.effect.lines.reduce((n, l) => n + l.units, 0))} units worth ${usdExact(r.effect.valueCents)}; deposit forfeited ${usdExact(r.effect.forfeitedCents)}, paid back ${usdExact(r.effect.refundedCents)}. Backlog is now ${usd(r.figures.backlogCents)}.`
+          ? `Cancelled ${count(r.effect.lines.reduce((n, l) => n + l.units, 0))} units worth ${usdExact(r.effect.valueCents)}; deposit forfeited ${usdExact(r.effect.forfeitedCents)}, paid back ${usdExact(r.effect.refundedCents)}. Backlog is now ${usdExact(r.figures.backlogCents)}.`
           : 'Cancelled.'
       }
     >

@@ -275,6 +275,7 @@ function ContractPage({ id }: { id: number }) {
                 label="Backlog"
                 value={usd(k.figures.backlogCents)}
                 sub={`${count(k.figures.backlogUnits)} units to deliver`}
+                testId="contract-backlog"
               />
             </div>
             <h3>Terms</h3>
