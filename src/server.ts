@@ -45,7 +45,7 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
   if (opts.demo && !(await demoLoaded(ctx))) {
     await loadDemo(ctx, LOCAL_ADMIN, (line) => process.stderr.write(`${line}\n`), { progress });
   }
-  const app = await buildHttpApp(ctx, modules, { logger: httpLogger(config.logLevel) });
+  const app = await buildHttpApp(ctx, modules, { logger: httpLogger(config.logLevel), documentNow: true });
   for (const start of await Promise.all(modules.map((m) => m.background?.()))) {
     if (start) stops.push(start(ctx));
   }

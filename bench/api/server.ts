@@ -2,7 +2,7 @@
  * The server side of bench/api: its own process, so that the event loop it measures is the API's
  * alone (the client's parsing of answers does not count against it). It opens an embedded PGlite
  * (in memory, or a data directory kept between runs with --data-dir), loads the demo company
- * through the services, listens on loopback and tells its parent the URL and a viewer's token.
+ * through the services, starts the demo's simulated rack as `serve --demo` does, listens on loopback and tells its parent the URL and a viewer's token.
  *
  * Messages from the parent: `{ eld: 'reset' }` starts a new event-loop window; `{ eld: 'read' }`
  * answers the window's worst block (ms) and the worst since the start.
@@ -11,6 +11,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { readConfig } from '../../src/app/config.js';
 import { openContext } from '../../src/app/root.js';
 import { createToken } from '../../src/auth/tokens.js';
+import { startDemoRack } from '../../src/demo/fleet.js';
 import { demoLoaded, loadDemo } from '../../src/demo/load.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { modules } from '../../src/modules.js';
@@ -43,7 +44,9 @@ const t0 = performance.now();
 const before = await demoLoaded(ctx);
 if (!before) await loadDemo(ctx, admin);
 const loadMs = performance.now() - t0;
-const app = await buildHttpApp(ctx, modules);
+// The rack `serve --demo` runs: the fleet's routes answer on live machines, polled meanwhile.
+const rack = await startDemoRack(ctx, admin, { count: config.demoMiners });
+const app = await buildHttpApp(ctx, modules, { documentNow: true });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 const { token } = await createToken(ctx, admin, { name: `bench-api-${Date.now()}`, role: 'admin' });
 
@@ -67,6 +70,9 @@ process.on('message', (m: ParentMessage) => {
   }
 });
 process.once('disconnect', () => {
-  void app.close().then(() => opened.close().then(() => process.exit(0)));
+  void app
+    .close()
+    .then(() => rack.stop())
+    .then(() => opened.close().then(() => process.exit(0)));
 });
 process.send?.({ ready: true, url, token, loadMs, loaded: before ? 'before' : 'now' } satisfies ServerReady);

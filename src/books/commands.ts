@@ -41,7 +41,7 @@ export function registerBooksCommands(program: Command): void {
   );
   defineAction(
     books.command('periods').description('Periods closed or reopened'),
-    { role: BOOKS_ACCESS.read },
+    { role: BOOKS_ACCESS.read, lists: true },
     async (app) => {
       const periods = await listPeriods(app);
       return {

@@ -56,7 +56,7 @@ export function registerCatalogCommands(program: Command): void {
       .option('--kind <kind>', 'machine | ai-chip')
       .option('--stage <stage>')
       .option('--family <family>'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const products = await listProducts(
         app,

@@ -3,6 +3,7 @@ import type { Config } from '../app/config.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { type RoleNeed, requireRole } from '../auth/roles.js';
 import { fromDatabaseError } from '../db/errors.js';
+import { csvLines } from '../kernel/csv.js';
 import { AppError, afterFieldName, EXIT_CODE } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
 import { tableLines } from './table.js';
@@ -50,10 +51,10 @@ export interface CliApp extends AppContext {
 }
 
 /**
- * What an action returns: the machine-readable result and the text a person reads, or a listing
- * of any length printed as it is read.
+ * What an action returns: the machine-readable result and the text a person reads (with `rows`, the
+ * list inside a paged result, for --csv), or a listing of any length printed as it is read.
  */
-export type CliOutput = { json: unknown; text: string } | CliListing;
+export type CliOutput = { json: unknown; text: string; rows?: readonly unknown[] } | CliListing;
 
 /**
  * Rows read a page at a time (an async iterable over the database) and printed one by one: with
@@ -93,6 +94,8 @@ export interface ActionOptions {
    * refusal names what the user typed; fields named like their option are found by themselves.
    */
   options?: Record<string, string>;
+  /** The answer is a list (a listing, or an array as JSON): the command also takes --csv. */
+  lists?: true;
 }
 
 type Opts = Record<string, unknown>;
@@ -142,6 +145,7 @@ export function defineAction(
       }
     },
     options.options,
+    options.lists,
   );
 }
 
@@ -158,14 +162,21 @@ export function defineLocalAction(
   );
 }
 
-function defineCommand(cmd: Command, body: Body, fieldOptions: Record<string, string> = {}): Command {
+function defineCommand(
+  cmd: Command,
+  body: Body,
+  fieldOptions: Record<string, string> = {},
+  lists?: true,
+): Command {
   cmd.option('--json', 'print machine-readable JSON');
+  if (lists) cmd.option('--csv', 'print the list as CSV (a header, then one line per row, as it is read)');
   cmd.action(async (...received: unknown[]) => {
     const command = received.at(-1) as Command;
     const opts = command.opts() as Opts;
     const runtime = runtimeOf(command);
     const print = async (output: CliOutput) => {
-      if ('listing' in output) await printListing(output.listing, opts.json === true, runtime);
+      if (opts.csv === true) await printCsv(output, runtime);
+      else if ('listing' in output) await printListing(output.listing, opts.json === true, runtime);
       else runtime.stdout(opts.json ? `${toWireJson(output.json, 2)}\n` : `${output.text}\n`);
     };
     try {
@@ -181,6 +192,49 @@ function defineCommand(cmd: Command, body: Body, fieldOptions: Record<string, st
 /** Output is handed on in pieces of about this many characters, not a write per row. */
 const CHUNK = 64 * 1024;
 
+/** Writes text in CHUNK pieces, waiting for a slow reader between them; `end` writes the rest. */
+function chunkedWriter(runtime: CliRuntime) {
+  let pending = '';
+  return {
+    async put(text: string) {
+      pending += text;
+      if (pending.length < CHUNK) return;
+      runtime.stdout(pending);
+      pending = '';
+      await runtime.drain?.();
+    },
+    end() {
+      if (pending) runtime.stdout(pending);
+    },
+  };
+}
+
+/** A list command's answer as CSV, row by row: the rows of a listing, or the elements of its JSON array. */
+export async function printCsv(output: CliOutput, runtime: CliRuntime): Promise<void> {
+  const rows =
+    'listing' in output
+      ? mapRows(output.listing.rows, output.listing.json)
+      : mapRows(toAsync(output.rows ?? arrayOf(output.json)), (row) => row);
+  const out = chunkedWriter(runtime);
+  for await (const line of csvLines(rows)) await out.put(line);
+  out.end();
+}
+
+/** Each row as --json would print it. */
+async function* mapRows(rows: AsyncIterable<unknown>, json: (row: unknown) => unknown) {
+  for await (const row of rows) yield json(row) as object;
+}
+
+function arrayOf(json: unknown): unknown[] {
+  if (!Array.isArray(json))
+    throw new Error('A command that takes --csv answered with something other than a list');
+  return json;
+}
+
+async function* toAsync<T>(xs: readonly T[]) {
+  yield* xs;
+}
+
 /**
  * A listing row by row: with --json the same text `toWireJson(rows, 2)` would give, without ever
  * holding the rows or the text; else its table, laid out from its first rows.
@@ -190,14 +244,7 @@ export async function printListing(
   asJson: boolean,
   runtime: CliRuntime,
 ): Promise<void> {
-  let pending = '';
-  const put = async (text: string) => {
-    pending += text;
-    if (pending.length < CHUNK) return;
-    runtime.stdout(pending);
-    pending = '';
-    await runtime.drain?.();
-  };
+  const { put, end } = chunkedWriter(runtime);
   if (asJson) {
     let first = true;
     for await (const row of l.rows) {
@@ -212,7 +259,7 @@ export async function printListing(
     })();
     for await (const line of tableLines(cells, l.columns)) await put(`${line}\n`);
   }
-  if (pending) runtime.stdout(pending);
+  end();
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * The CLI's listing printer keeps nothing of what it prints: a million rows go out as one valid
- * JSON array, and as a table, in flat memory (the rows come from a generator, as a paged query
+ * JSON array, as a table and as CSV, in flat memory (the rows come from a generator, as a paged query
  * would give them).
  */
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../app/config.js';
-import { type CliRuntime, listing, printListing } from './command.js';
+import { type CliRuntime, listing, printCsv, printListing } from './command.js';
 
 const ROWS = 1_000_000;
 const MB = 1024 * 1024;
@@ -64,6 +64,15 @@ describe('a listing of a million rows', { timeout: 120_000 }, () => {
     await printListing(l(), false, out.runtime);
     expect(out.lines.count).toBe(ROWS + 2); // the header, its underline
     expect(out.lines.last).toMatch(/999,999\s+99999900\s+row 999999$/);
+    expect(out.peakMb()).toBeLessThan(150);
+  });
+
+  it('prints CSV a line a row, in flat memory', async () => {
+    const out = reader();
+    await printCsv({ listing: l() }, out.runtime);
+    expect(out.lines.first.slice(0, 2)).toEqual(['n,cents,name\r', '0,0,row 0\r']);
+    expect(out.lines.last).toBe('999999,99999900,row 999999\r');
+    expect(out.lines.count).toBe(ROWS + 1);
     expect(out.peakMb()).toBeLessThan(150);
   });
 });

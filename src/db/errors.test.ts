@@ -133,7 +133,7 @@ describe(`errors the database raises (${process.env.DATABASE_URL ? 'PostgreSQL s
     expect(
       await mapped(
         app,
-        `insert into idempotency_keys (key, request_hash, event_id, result) values ('k', 'h', 999, '{}')`,
+        `insert into idempotency_keys (actor, key, request_hash, event_id, result) values ('a', 'k', 'h', 999, '{}')`,
       ),
     ).toEqual({ status: 400, code: 'db.unknown-reference', field: 'eventId' });
     expect(

@@ -13,6 +13,7 @@ export interface CoreTables {
     counters: JSONColumnType<Record<string, number>, string, string>;
   };
   idempotency_keys: {
+    actor: string;
     key: string;
     request_hash: string;
     event_id: bigint;

@@ -119,7 +119,7 @@ export function registerFleetCommands(program: Command): void {
       .option('--model <model>')
       .option('--cursor <id>', 'the next cursor printed by the previous page')
       .option('--limit <n>', 'machines per page (1-1000)', '100'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const page = await listMachines(
         app,
@@ -138,6 +138,7 @@ export function registerFleetCommands(program: Command): void {
       const more = page.nextCursor === null ? '' : `\nmore: --cursor ${page.nextCursor}`;
       return {
         json: page,
+        rows: page.machines,
         text: table(rows, ['id', 'site', 'address', 'model', 'status', 'TH/s', 'serial', 'reason']) + more,
       };
     },
@@ -219,7 +220,7 @@ export function registerFleetCommands(program: Command): void {
       .option('--status <status>')
       .option('--cursor <id>')
       .option('--limit <n>', 'events per page', '100'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const page = await listStatusEvents(
         app,
@@ -227,6 +228,7 @@ export function registerFleetCommands(program: Command): void {
       );
       return {
         json: page,
+        rows: page.events,
         text: table(page.events, ['at', 'machineId', 'site', 'address', 'from', 'to', 'reason']),
       };
     },

@@ -48,6 +48,12 @@ export async function buildHttpApp(
     dashboardDir?: string;
     /** How many failed token attempts an address may make in a window (default TOKEN_FAILURES). */
     tokenFailures?: FailureLimit;
+    /**
+     * Build the OpenAPI document before the first request instead of on it: building it takes
+     * 100-400 ms of the event loop, which a running server must not spend inside a request
+     * (`/healthz` would wait behind it). Tests leave it lazy; they rarely ask for it.
+     */
+    documentNow?: boolean;
   } = {},
 ): Promise<HttpApp> {
   const app = Fastify({
@@ -134,6 +140,7 @@ export async function buildHttpApp(
   for (const register of await Promise.all(modules.map((m) => m.routes?.()))) register?.(app, ctx);
   if (opts.extend) await opts.extend(app);
   await app.ready();
+  if (opts.documentNow) app.swagger();
   return app;
 }
 

@@ -89,6 +89,24 @@ describe('one idempotency key, many identical requests at once', () => {
   });
 });
 
+describe('one idempotency key, two senders', () => {
+  it('is each sender own: the same key from another token is another write, never the first answer', async () => {
+    const { s } = await serverWithContract();
+    const add = (role: 'admin' | 'sales', name: string) =>
+      s.call('POST', '/api/sales/customers', {
+        role,
+        body: { name, country: 'SG', region: 'asia-pacific' },
+        headers: { 'idempotency-key': 'new-customer' },
+      });
+    const first = await add('admin', 'Hashpower Ltd');
+    const other = await add('sales', 'Blockmine Pte');
+    expect([first.status, other.status]).toEqual([201, 201]);
+    expect(other.body.name).toBe('Blockmine Pte');
+    expect((await add('sales', 'Blockmine Pte')).body).toEqual(other.body);
+    expect(await eventsOfKind(s, 'sales.customer-added')).toBe(3);
+  });
+});
+
 describe('one idempotency key, a different request', () => {
   it('refuses it with a 409 naming idempotencyKey and writes nothing', async () => {
     const { s, contractId } = await serverWithContract();

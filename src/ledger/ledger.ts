@@ -75,8 +75,8 @@ export async function record<R, K extends string = string, P = unknown>(
   return inTransaction(ctx.db, async (tx) => {
     const requestHash = hashRequest(req);
     if (req.idempotencyKey) {
-      await lockKey(tx, req.idempotencyKey);
-      const earlier = await findEarlier(tx, req.idempotencyKey, requestHash);
+      await lockKey(tx, req.actor.id, req.idempotencyKey);
+      const earlier = await findEarlier(tx, req.actor.id, req.idempotencyKey, requestHash);
       if (earlier !== undefined) return earlier as R;
     }
     await lockStream(tx, req.stream);
@@ -89,6 +89,7 @@ export async function record<R, K extends string = string, P = unknown>(
       await tx
         .insertInto('idempotency_keys')
         .values({
+          actor: req.actor.id,
           key: req.idempotencyKey,
           request_hash: requestHash,
           event_id: event.id,
@@ -120,14 +121,20 @@ export async function nextNumber(tx: Db, name: string): Promise<number> {
   return value;
 }
 
-/** Whether a write with this idempotency key has been recorded. */
+/** Whether a write with this idempotency key has been recorded, by anyone. */
 export async function keyRecorded(db: Db, key: string): Promise<boolean> {
   const row = await db.selectFrom('idempotency_keys').select('key').where('key', '=', key).executeTakeFirst();
   return row !== undefined;
 }
 
-async function findEarlier(tx: Db, key: string, requestHash: string): Promise<unknown> {
-  const row = await tx.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+/** The first answer to this actor's key: a key is the sender's own, another's same key is another write. */
+async function findEarlier(tx: Db, actor: string, key: string, requestHash: string): Promise<unknown> {
+  const row = await tx
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('actor', '=', actor)
+    .where('key', '=', key)
+    .executeTakeFirst();
   if (!row) return undefined;
   if (row.request_hash !== requestHash) {
     throw ruleBroken(
@@ -150,8 +157,9 @@ const KEY_LOCK_SPACE = 0x6b657973;
  * one-bigint form streams use, so a key spelt like a stream (`customers`) is not that stream's lock.
  * Two keys whose 32-bit hashes collide only wait for each other.
  */
-async function lockKey(tx: Db, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${KEY_LOCK_SPACE}::int4, hashtext(${key}))`.execute(tx);
+async function lockKey(tx: Db, actor: string, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${KEY_LOCK_SPACE}::int4, hashtext(${`${actor}
+${key}`}))`.execute(tx);
 }
 
 async function lockStream(tx: Db, stream: string): Promise<void> {

@@ -64,7 +64,7 @@ export function registerMarketCommands(program: Command): void {
       .requiredOption('--from <day>')
       .requiredOption('--to <day>')
       .description('Market days in a range'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const q = parseInput(RangeQuery, { from: opts.from, to: opts.to });
       return listing(marketDays(app, q.from, q.to), {

@@ -17,6 +17,9 @@ const DAYS = daysBetween(FIRST, LAST) + 1;
 const TABLE_DAYS = DAYS;
 const MB = 1024 * 1024;
 
+/** A row as --json prints it. */
+const toWire = (row: object) => JSON.parse(toWireJson(row)) as Record<string, unknown>;
+
 describe('market range, streamed', () => {
   const env = freshCliEnv();
 
@@ -33,6 +36,12 @@ describe('market range, streamed', () => {
     const none = ['market', 'range', '--from', '2020-01-01', '--to', '2020-01-31'];
     expect((await runCli([...none, '--json'], env)).stdout).toBe('[]\n');
     expect((await runCli(none, env)).stdout).toBe('(none)\n');
+    const csv = await runCli(['market', 'range', '--from', '2021-01-01', '--to', '2021-01-31', '--csv'], env);
+    expect(csv.stdout.split('\r\n')).toEqual([
+      Object.keys(toWire(days[0]!)).join(','),
+      ...days.map((d) => Object.values(toWire(d)).join(',')),
+      '',
+    ]);
   });
 });
 

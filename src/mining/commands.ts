@@ -265,7 +265,7 @@ export function registerMiningCommands(program: Command): void {
       .option('--on <day>')
       .option('--cursor <serial>', 'the next cursor printed by the previous page')
       .option('--limit <n>', 'machines per page (1-5000)', '500'),
-    { role: 'viewer', options: { productId: '--model' } },
+    { role: 'viewer', options: { productId: '--model' }, lists: true },
     async (app, opts) => {
       const q = parseInput(MachineQuery, {
         ...pickOptions(opts, ['site', 'on', 'cursor', 'limit']),
@@ -288,6 +288,7 @@ export function registerMiningCommands(program: Command): void {
       const more = r.nextCursor === null ? '' : `\nmore: --cursor ${r.nextCursor}`;
       return {
         json: r,
+        rows: r.machines,
         text: `${table(rows, ['serial', 'site', 'model', 'state', 'shipped', 'installed', 'fleet id', 'measured'])}\n${counts}${more}`,
       };
     },
@@ -321,7 +322,7 @@ export function registerMiningCommands(program: Command): void {
       .requiredOption('--from <day>')
       .requiredOption('--to <day>')
       .option('--site <code>'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const rows = await energyByDay(app, parseInput(RangeQuery, pickOptions(opts, ['from', 'to', 'site'])));
       const shown = rows.map((e) => ({

@@ -159,7 +159,7 @@ export function registerSalesCommands(program: Command): void {
       .option('--country <code>')
       .option('--after <id>', 'only customers after this id: the next page')
       .option('--limit <n>', 'customers per page (1-5000)', '500'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const q = parseInput(CustomerPage, pickOptions(opts, ['region', 'country', 'after', 'limit']));
       const list = await listCustomers(app, q);
@@ -253,7 +253,7 @@ export function registerSalesCommands(program: Command): void {
       .option('--offset <n>', 'skip this many', '0'),
     { role: 'viewer' },
     async (app, opts) => {
-      const { json: _j, token: _t, idempotencyKey: _k, ...filters } = opts;
+      const { json: _j, csv: _c, token: _t, idempotencyKey: _k, ...filters } = opts;
       const result = await listContracts(app, parseInput(ContractFilter, filters));
       const rows = result.contracts.map((c) => ({
         id: c.id,
@@ -270,6 +270,7 @@ export function registerSalesCommands(program: Command): void {
       }));
       return {
         json: result,
+        rows: result.contracts,
         text: `${table(rows, ['id', 'customer', 'kind', 'signed', 'status', 'units', 'value', 'paid', 'revenue', 'backlog', 'liability'])}\n${result.total} contract(s)`,
       };
     },

@@ -94,7 +94,7 @@ export function registerTreasuryCommands(program: Command): void {
       .option('--account <code>')
       .option('--source <source>', MOVEMENT_SOURCES.join(' | '))
       .option('--flagged', 'only sales made against the hold policy'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const q = parseInput(MovementQuery, pickOptions(opts, ['from', 'to', 'account', 'source', 'flagged']));
       const ms = await listMovements(app, q);
