@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { defineAction } from '../cli/command.js';
 import { parseInput } from '../cli/input.js';
 import { table } from '../cli/table.js';
+import { BOOKS_ACCESS } from './access.js';
 import { CloseBody, PeriodParams, ReopenBody } from './schemas.js';
 import { closePeriod, listPeriods, type PeriodView, reopenPeriod } from './service.js';
 
@@ -16,7 +17,7 @@ export function registerBooksCommands(program: Command): void {
       .argument('<period>', 'a month, 2020-12, or a quarter, 2020Q4')
       .description('Close a period: writes dated inside it are refused from now on')
       .option('--note <text>', 'what was reported'),
-    { role: 'finance' },
+    { role: BOOKS_ACCESS.close },
     async (app, opts, [period]) => {
       const params = parseInput(PeriodParams, { period });
       const body = parseInput(CloseBody, { note: opts.note });
@@ -30,7 +31,7 @@ export function registerBooksCommands(program: Command): void {
       .argument('<period>', 'the closed month or quarter')
       .description('Reopen a closed period (admin), saying why')
       .requiredOption('--reason <text>', 'why it is reopened; kept in the history'),
-    { role: 'admin' },
+    { role: BOOKS_ACCESS.reopen },
     async (app, opts, [period]) => {
       const params = parseInput(PeriodParams, { period });
       const body = parseInput(ReopenBody, { reason: opts.reason });
@@ -40,7 +41,7 @@ export function registerBooksCommands(program: Command): void {
   );
   defineAction(
     books.command('periods').description('Periods closed or reopened'),
-    { role: 'viewer', lists: true },
+    { role: BOOKS_ACCESS.read, lists: true },
     async (app) => {
       const periods = await listPeriods(app);
       return {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { BOOKS_ACCESS } from './access.js';
 import { PeriodView, PeriodViews } from './responses.js';
 import { CloseBody, PeriodParams, ReopenBody } from './schemas.js';
 import { closePeriod, listPeriods, reopenPeriod } from './service.js';
@@ -10,7 +11,7 @@ export function registerBooksRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/books/periods',
     {
-      config: { role: 'viewer' },
+      config: { role: BOOKS_ACCESS.read },
       schema: { tags, summary: 'Periods closed or reopened, oldest first', response: { 200: PeriodViews } },
     },
     async () => listPeriods(ctx),
@@ -18,7 +19,7 @@ export function registerBooksRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/books/periods/:period/close',
     {
-      config: { role: 'finance' },
+      config: { role: BOOKS_ACCESS.close },
       schema: {
         tags,
         summary: 'Close a month or a quarter: writes dated inside it are refused from now on',
@@ -35,7 +36,7 @@ export function registerBooksRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/books/periods/:period/reopen',
     {
-      config: { role: 'admin' },
+      config: { role: BOOKS_ACCESS.reopen },
       schema: {
         tags,
         summary: 'Reopen a closed period, with the reason (kept in the history)',

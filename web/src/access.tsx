@@ -41,7 +41,8 @@ export function Allowed({
   if (quiet) return null;
   return (
     <p className="hint" data-testid="needs-role">
-      To {doing}, sign in with a token of the role {roleList(need)} (or admin); yours is {me.role}.
+      To {doing}, sign in with a token of the role {roleList(need)}
+      {need === 'admin' ? '' : ' (or admin)'}; yours is {me.role}.
     </p>
   );
 }

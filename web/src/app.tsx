@@ -12,6 +12,7 @@ const OverviewPage = lazy(() => import('./pages/overview.js').then((m) => ({ def
 const ReportsPage = lazy(() => import('./pages/reports.js').then((m) => ({ default: m.ReportsPage })));
 const SupplyPage = lazy(() => import('./pages/supply.js').then((m) => ({ default: m.SupplyPage })));
 const AlertsPage = lazy(() => import('./pages/alerts.js').then((m) => ({ default: m.AlertsPage })));
+const PeriodsPage = lazy(() => import('./pages/periods.js').then((m) => ({ default: m.PeriodsPage })));
 const ServicePage = lazy(() => import('./pages/service.js').then((m) => ({ default: m.ServicePage })));
 
 import { Link, useLocation } from './router.js';
@@ -41,6 +42,7 @@ const PAGES: Page[] = [
   { path: '/mining', label: 'Self-mining', render: only(<MiningPage />, 'self-mining', '/mining') },
   { path: '/service', label: 'Service', render: only(<ServicePage />, 'service', '/service') },
   { path: '/reports', label: 'Reports', render: only(<ReportsPage />, 'reports', '/reports') },
+  { path: '/books', label: 'Books', render: only(<PeriodsPage />, 'books', '/books') },
 ];
 
 function pageFor(path: string): { page: Page; rest: string } | undefined {

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type * as alerts from '../../src/alerts/responses.js';
 import type * as auth from '../../src/auth/responses.js';
+import type * as books from '../../src/books/responses.js';
 import type * as catalog from '../../src/catalog/responses.js';
 import type * as fleet from '../../src/fleet/responses.js';
 import type { Wire } from '../../src/kernel/wire.js';
@@ -42,10 +43,17 @@ export type EventRecorded = Reply<typeof sales.EventRecorded>;
 export type SalesQuarter = Reply<typeof salesFigures.SalesQuarter>;
 export type Scheduled = SalesQuarter['atEnd']['scheduled'][number];
 
+export type Period = Reply<typeof books.PeriodView>;
+
 export type QuarterlyReport = Reply<typeof reporting.QuarterlyReport>;
 export type GuidanceLine = Reply<typeof reporting.GuidanceLine>;
 
 export type WaferOrder = Reply<typeof supply.WaferOrder>;
+export type Foundry = Reply<typeof supply.Foundry>;
+export type Agreement = Reply<typeof supply.Agreement>;
+export type Design = Reply<typeof supply.Design>;
+export type Build = Reply<typeof supply.Builds>[number];
+export type BuildRecorded = Reply<typeof supply.BuildRecorded>;
 export type Plan = Reply<typeof supplyPlan.Plan>;
 export type Recommendation = Reply<typeof supplyPlan.Recommendation>;
 

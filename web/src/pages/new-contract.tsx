@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { SALES_ACCESS } from '../../../src/sales/access.js';
 import { REGIONS } from '../../../src/sales/model.js';
 import { Allowed } from '../access.js';
+import { unchosen } from '../actions/action-form.js';
 import { api } from '../api.js';
 import { today } from '../format.js';
 import type { ContractView, Customer, Product } from '../replies.js';
@@ -157,7 +158,8 @@ function ContractForm({
         method: 'POST',
         idempotencyKey: key,
         body: {
-          customerId,
+          // A list left at "Choose…" sends nothing: the API's "is required" is said as what to do.
+          ...(customerId ? { customerId } : {}),
           kind,
           signedOn,
           terms: {
@@ -172,7 +174,7 @@ function ContractForm({
               .filter((t) => t.month || t.units)
               .map(({ month, units }) => ({ month, units }));
             return {
-              productId: l.productId,
+              ...(l.productId ? { productId: l.productId } : {}),
               units: l.units,
               [kindOf(l.productId) === 'ai-chip' ? 'usdPerUnit' : 'usdPerTh']: l.price,
               ...(tranches.length > 0 ? { tranches } : {}),
@@ -215,7 +217,7 @@ function ContractForm({
           label="Customer"
           value={customerId}
           onChange={(e) => setCustomerId(e.target.value)}
-          error={form.fieldError('customerId')}
+          error={unchosen(form.fieldError('customerId'), 'a customer')}
         >
           <option value="">Choose…</option>
           {customers.map((c) => (
@@ -289,7 +291,7 @@ function ContractForm({
               label={`Line ${i + 1} product`}
               value={line.productId}
               onChange={(e) => setLine(i, { productId: e.target.value })}
-              error={form.fieldError(`lines.${i}.productId`)}
+              error={unchosen(form.fieldError(`lines.${i}.productId`), 'a product')}
             >
               <option value="">Choose…</option>
               {products.map((p) => (

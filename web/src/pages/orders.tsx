@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import { SALES_ACCESS } from '../../../src/sales/access.js';
 import { Allowed } from '../access.js';
-import { api, query } from '../api.js';
+import { ContractActions } from '../actions/contract-actions.js';
+import { query } from '../api.js';
 import { Chart } from '../charts.js';
-import { count, hashrate, percent, thsAxis, today, usd, usdExact, usdInput } from '../format.js';
+import { count, hashrate, percent, thsAxis, usd, usdExact } from '../format.js';
 import { NotFound } from '../not-found.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
 import type {
@@ -11,24 +11,13 @@ import type {
   ContractList,
   ContractSummary,
   Customer,
-  EventRecorded,
   SalesQuarter,
   Scheduled,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { columnKey, countColumn, textColumn, usdColumn } from '../table/columns.js';
 import { useTableView } from '../table/state.js';
-import {
-  type Column,
-  DataTable,
-  ErrorText,
-  Field,
-  Figure,
-  type Loaded,
-  Section,
-  useApi,
-  useSubmit,
-} from '../ui.js';
+import { type Column, DataTable, Field, Figure, type Loaded, Section, useApi } from '../ui.js';
 import { NewContractPage } from './new-contract.js';
 
 const CONTRACTS_VIEW = { sort: '-signedOn' };
@@ -272,125 +261,6 @@ const TRANCHE_COLUMNS: Column<TrancheRow>[] = [
 const linePrice = (l: Line) =>
   l.price.per === 'th' ? `${usdExact(l.price.centsPerTh)}/TH` : `${usdExact(l.price.centsPerUnit)}/unit`;
 
-function PaymentForm({ contract, onDone }: { contract: ContractDetail; onDone: () => void }) {
-  const [day, setDay] = useState(today());
-  const [amount, setAmount] = useState('');
-  const [reference, setReference] = useState('');
-  const form = useSubmit(
-    (key) =>
-      api<EventRecorded>(`/api/sales/contracts/${contract.id}/payments`, {
-        method: 'POST',
-        body: { day, amountUsd: amount.trim(), ...(reference.trim() ? { reference: reference.trim() } : {}) },
-        idempotencyKey: key,
-      }),
-    () => {
-      setAmount('');
-      setReference('');
-      onDone();
-    },
-  );
-  return (
-    <form onSubmit={form.submit} aria-labelledby="pay-title">
-      <h3 id="pay-title">Record a payment</h3>
-      <p className="hint">Still owed: {usdExact(contract.figures.owedCents)}</p>
-      <div className="row">
-        <Field
-          label="Day received"
-          type="date"
-          value={day}
-          onChange={(e) => setDay(e.target.value)}
-          error={form.fieldError('day')}
-        />
-        <Field
-          label="Amount"
-          unit="USD"
-          inputMode="decimal"
-          className="num"
-          placeholder={usdInput(contract.figures.owedCents)}
-          value={amount}
-          onChange={(e) => setAmount(e.target.value)}
-          error={form.fieldError('amountUsd')}
-        />
-        <Field
-          label="Bank reference"
-          value={reference}
-          onChange={(e) => setReference(e.target.value)}
-          error={form.fieldError('reference')}
-        />
-      </div>
-      <ErrorText error={form.formError(['day', 'amountUsd', 'reference'])} />
-      <button type="submit" disabled={form.busy}>
-        {form.busy ? 'Recording…' : 'Record payment'}
-      </button>
-      {form.done ? (
-        <p className="ok" role="status">
-          Payment recorded. Contract liability is now {usdExact(form.done.figures.liabilityCents)}.
-        </p>
-      ) : null}
-    </form>
-  );
-}
-
-function DeliveryForm({ contract, onDone }: { contract: ContractDetail; onDone: () => void }) {
-  const open = contract.lines.filter((l) => l.openUnits > 0);
-  const [day, setDay] = useState(today());
-  const [units, setUnits] = useState<Record<number, string>>({});
-  const form = useSubmit(
-    (key) =>
-      api<EventRecorded>(`/api/sales/contracts/${contract.id}/deliveries`, {
-        method: 'POST',
-        body: {
-          day,
-          lines: open
-            .filter((l) => (units[l.lineId] ?? '').trim() !== '')
-            .map((l) => ({ lineId: l.lineId, units: Number(units[l.lineId]) })),
-        },
-        idempotencyKey: key,
-      }),
-    () => {
-      setUnits({});
-      onDone();
-    },
-  );
-  if (open.length === 0) return <p className="muted">Nothing is left to deliver on this contract.</p>;
-  return (
-    <form onSubmit={form.submit} aria-labelledby="deliver-title">
-      <h3 id="deliver-title">Record a delivery</h3>
-      <div className="row">
-        <Field
-          label="Day shipped"
-          type="date"
-          value={day}
-          onChange={(e) => setDay(e.target.value)}
-          error={form.fieldError('day')}
-        />
-        {open.map((l, i) => (
-          <Field
-            key={l.lineId}
-            label={`${l.productId} units (line ${l.lineId})`}
-            unit={`of ${count(l.openUnits)} open`}
-            type="number"
-            min={1}
-            max={l.openUnits}
-            value={units[l.lineId] ?? ''}
-            onChange={(e) => setUnits({ ...units, [l.lineId]: e.target.value })}
-            error={form.fieldError(`lines.${i}`)}
-          />
-        ))}
-      </div>
-      <ErrorText error={form.formError(['day', ...open.map((_, i) => `lines.${i}`)])} />
-      <button type="submit" disabled={form.busy}>
-        {form.busy ? 'Recording…' : 'Record delivery'}
-      </button>
-      {form.done ? (
-        <p className="ok" role="status">
-          Delivery recorded. Revenue recognised on this contract: {usdExact(form.done.figures.revenueCents)}.
-        </p>
-      ) : null}
-    </form>
-  );
-}
-
 function ContractView({ id, c }: { id: number; c: Loaded<ContractDetail> }) {
   return (
     <>
@@ -431,6 +301,7 @@ function ContractView({ id, c }: { id: number; c: Loaded<ContractDetail> }) {
                 label="Backlog"
                 value={usd(k.figures.backlogCents)}
                 sub={`${count(k.figures.backlogUnits)} units to deliver`}
+                testId="contract-backlog"
               />
             </div>
             <h3>Terms</h3>
@@ -477,18 +348,7 @@ function ContractView({ id, c }: { id: number; c: Loaded<ContractDetail> }) {
           </>
         )}
       </Section>
-      {c.data && c.data.figures.status !== 'cancelled' ? (
-        <section className="card" aria-label="Record">
-          <div className="grid">
-            <Allowed need={SALES_ACCESS.money} doing="record a payment">
-              <PaymentForm contract={c.data} onDone={c.reload} />
-            </Allowed>
-            <Allowed need={SALES_ACCESS.shipping} doing="record a delivery">
-              <DeliveryForm contract={c.data} onDone={c.reload} />
-            </Allowed>
-          </div>
-        </section>
-      ) : null}
+      {c.data ? <ContractActions contract={c.data} onDone={c.reload} /> : null}
       <Section title="History" loaded={c}>
         {(k) => (
           <DataTable

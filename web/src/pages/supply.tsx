@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { addMonths } from '../../../src/kernel/calendar.js';
+import { SupplyActions } from '../actions/supply-actions.js';
 import { query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count } from '../format.js';
@@ -26,6 +27,12 @@ export function SupplyPage() {
   const [months, setMonths] = useState(12);
   const to = /^\d{4}-\d{2}$/.test(from) ? addMonths(from, months - 1) : from;
   const plan = useApi<Plan>(`/api/supply/plan${query({ from, to })}`);
+  // A recorded order or build moves the plan, and a new order joins the list of orders.
+  const [recorded, setRecorded] = useState(0);
+  const onRecorded = () => {
+    plan.reload();
+    setRecorded((n) => n + 1);
+  };
   return (
     <>
       <div className="page-head">
@@ -211,7 +218,8 @@ export function SupplyPage() {
       </Section>
       {/* Keyed by the plan's first month: moving the plan moves the order's month with it. */}
       <ChipOrder key={from} defaultMonth={from} />
-      <WaferOrders onChange={plan.reload} />
+      <SupplyActions onChange={onRecorded} />
+      <WaferOrders key={recorded} onChange={plan.reload} />
       <FailureRates />
     </>
   );
