@@ -5,6 +5,7 @@ import { FleetPage } from './pages/fleet.js';
 import { MiningPage } from './pages/mining.js';
 import { OrdersPage } from './pages/orders.js';
 import { OverviewPage } from './pages/overview.js';
+import { PlanningPage } from './pages/planning.js';
 import { ReportsPage } from './pages/reports.js';
 import { SignInPage } from './pages/signin.js';
 import { SupplyPage } from './pages/supply.js';
@@ -23,6 +24,7 @@ const PAGES: Page[] = [
   { path: '/supply', label: 'Supply', render: () => <SupplyPage /> },
   { path: '/fleet', label: 'Fleet', render: (rest) => <FleetPage rest={rest} /> },
   { path: '/mining', label: 'Self-mining', render: () => <MiningPage /> },
+  { path: '/planning', label: 'Planning', render: (rest) => <PlanningPage rest={rest} /> },
   { path: '/reports', label: 'Reports', render: () => <ReportsPage /> },
 ];
 
