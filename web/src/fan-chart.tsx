@@ -38,6 +38,10 @@ export function dollarScale(largest: number): { divisor: number; format: (scaled
   };
 }
 
+/** Legend and tooltip in the order drawn (recharts sorts by name otherwise: P25, P50, P5). */
+const ORDER = ['outer', 'inner', 'p50'];
+const drawnOrder = (item: { dataKey?: unknown }) => ORDER.indexOf(String(item.dataKey));
+
 export function FanChart({
   title,
   months,
@@ -68,11 +72,12 @@ export function FanChart({
             <CartesianGrid stroke="#e6e9ed" vertical={false} />
             <XAxis dataKey="month" tick={{ fontSize: 12 }} minTickGap={16} />
             <YAxis tickFormatter={format} tick={{ fontSize: 12 }} width={64} />
-            <Tooltip formatter={(value, name) => [range(value), name]} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Tooltip formatter={(value, name) => [range(value), name]} itemSorter={drawnOrder} />
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={drawnOrder} />
             <Area
               dataKey="outer"
               name="P5–P95"
+              legendType="square"
               stroke="none"
               fill={color}
               fillOpacity={0.15}
@@ -81,6 +86,7 @@ export function FanChart({
             <Area
               dataKey="inner"
               name="P25–P75"
+              legendType="square"
               stroke="none"
               fill={color}
               fillOpacity={0.3}
@@ -89,6 +95,7 @@ export function FanChart({
             <Line
               dataKey="p50"
               name="P50"
+              legendType="line"
               stroke={color}
               strokeWidth={2}
               dot={data.length < 24}

@@ -3,7 +3,7 @@
  * price and the BTC held. The API's exact cents and sats become plain numbers here, for drawing.
  */
 import { dollarScale, FanChart, type FanMonth } from '../fan-chart.js';
-import { btcNumber, usdAxis, usdNumber } from '../format.js';
+import { btcNumber, usd, usdAxis, usdNumber } from '../format.js';
 import type { ScenarioRun } from '../replies.js';
 import { Section } from '../ui.js';
 
@@ -53,10 +53,7 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
             months={c.months}
             format={c.scale.format}
             color="#1e7b34"
-            floor={{
-              y: floorDollars / c.scale.divisor,
-              label: `floor ${c.scale.format(floorDollars / c.scale.divisor)}`,
-            }}
+            floor={{ y: floorDollars / c.scale.divisor, label: `cash floor ${usd(run.risk.cashFloorCents)}` }}
           />
         )}
       </Section>,
