@@ -5,6 +5,7 @@ import { progress } from '../cli/progress.js';
 import { table } from '../cli/table.js';
 import { formatBtc } from '../kernel/bitcoin.js';
 import { formatUsd } from '../kernel/money.js';
+import { PLANNING_ACCESS } from './access.js';
 import { ScenarioBody, ScenarioParams } from './schemas.js';
 import { getScenario, listScenarios, runScenario, saveScenario } from './service.js';
 import type { SavedScenario } from './store.js';
@@ -50,7 +51,7 @@ export function registerPlanningCommands(program: Command): void {
       .option('--cost-per-th <usd>', "a machine's cost per TH/s")
       .option('--fixed-costs <usd>', 'operating costs paid each month'),
     {
-      role: 'finance',
+      role: PLANNING_ACCESS.save,
       options: {
         asOf: '--as-of',
         horizonMonths: '--horizon',
@@ -81,7 +82,7 @@ export function registerPlanningCommands(program: Command): void {
   );
   defineAction(
     scenario.command('list').description('Saved scenarios, newest first'),
-    { role: 'viewer', lists: true },
+    { role: PLANNING_ACCESS.read, lists: true },
     async (app) => {
       const all = await listScenarios(app);
       return { json: all, text: all.map(said).join('\n') || '(none)' };
@@ -92,7 +93,7 @@ export function registerPlanningCommands(program: Command): void {
       .command('run')
       .argument('<id>')
       .description('Run a saved scenario: percentiles, cash risk, deterministic cases, back-test'),
-    { role: 'viewer' },
+    { role: PLANNING_ACCESS.read },
     async (app, _opts, [id]) => {
       const { id: scenarioId } = parseInput(ScenarioParams, { id });
       const saved = await getScenario(app, scenarioId);

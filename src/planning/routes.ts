@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { AppError } from '../kernel/errors.js';
 import { toWireJson } from '../kernel/json.js';
+import { PLANNING_ACCESS } from './access.js';
 import { ScenarioRunView, ScenarioView, ScenarioViews } from './responses.js';
 import { RunQuery, ScenarioBody, ScenarioParams } from './schemas.js';
 import { getScenario, listScenarios, runScenario, saveScenario } from './service.js';
@@ -13,7 +14,7 @@ export function registerPlanningRoutes(app: HttpApp, ctx: AppContext): void {
   app.post(
     '/api/planning/scenarios',
     {
-      config: { role: 'finance' },
+      config: { role: PLANNING_ACCESS.save },
       schema: {
         tags,
         summary: 'Save a scenario: its as-of date, horizon, price model, shocks, paths and seed',
@@ -29,7 +30,7 @@ export function registerPlanningRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/planning/scenarios',
     {
-      config: { role: 'viewer' },
+      config: { role: PLANNING_ACCESS.read },
       schema: { tags, summary: 'Saved scenarios, newest first', response: { 200: ScenarioViews } },
     },
     async () => listScenarios(ctx),
@@ -37,7 +38,7 @@ export function registerPlanningRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/planning/scenarios/:id',
     {
-      config: { role: 'viewer' },
+      config: { role: PLANNING_ACCESS.read },
       schema: {
         tags,
         summary: 'One saved scenario',
@@ -50,7 +51,7 @@ export function registerPlanningRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(
     '/api/planning/scenarios/:id/results',
     {
-      config: { role: 'viewer' },
+      config: { role: PLANNING_ACCESS.read },
       schema: {
         tags,
         summary:

@@ -103,6 +103,24 @@ export async function apiPages<T extends { id: number }>(
   }
 }
 
+/**
+ * An NDJSON answer (a long run's progress, then its result), each line parsed and handed on as it
+ * arrives rather than when the whole answer has come.
+ */
+export async function apiLines(path: string, onLine: (line: unknown) => void, opts: CallOptions = {}) {
+  const res = await send(path, opts);
+  if (!res.ok || !res.body) throw await failure(res, !opts.token);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let partial = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    const lines = (partial + (value ?? '')).split('\n');
+    partial = done ? '' : (lines.pop() ?? '');
+    for (const line of lines) if (line.trim()) onLine(JSON.parse(line));
+    if (done) return;
+  }
+}
+
 /** The raw answer, for downloads (the report's PDF). */
 export async function download(path: string): Promise<Blob> {
   const res = await send(path, {});

@@ -12,6 +12,7 @@ const OverviewPage = lazy(() => import('./pages/overview.js').then((m) => ({ def
 const ReportsPage = lazy(() => import('./pages/reports.js').then((m) => ({ default: m.ReportsPage })));
 const SupplyPage = lazy(() => import('./pages/supply.js').then((m) => ({ default: m.SupplyPage })));
 const AlertsPage = lazy(() => import('./pages/alerts.js').then((m) => ({ default: m.AlertsPage })));
+const PlanningPage = lazy(() => import('./pages/planning.js').then((m) => ({ default: m.PlanningPage })));
 const PeriodsPage = lazy(() => import('./pages/periods.js').then((m) => ({ default: m.PeriodsPage })));
 const ServicePage = lazy(() => import('./pages/service.js').then((m) => ({ default: m.ServicePage })));
 
@@ -41,6 +42,7 @@ const PAGES: Page[] = [
   { path: '/alerts', label: 'Alerts', render: only(<AlertsPage />, 'alerts', '/alerts') },
   { path: '/mining', label: 'Self-mining', render: only(<MiningPage />, 'self-mining', '/mining') },
   { path: '/service', label: 'Service', render: only(<ServicePage />, 'service', '/service') },
+  { path: '/planning', label: 'Planning', render: (rest) => <PlanningPage rest={rest} /> },
   { path: '/reports', label: 'Reports', render: only(<ReportsPage />, 'reports', '/reports') },
   { path: '/books', label: 'Books', render: only(<PeriodsPage />, 'books', '/books') },
 ];

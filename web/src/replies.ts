@@ -14,6 +14,7 @@ import type { Wire } from '../../src/kernel/wire.js';
 import type * as market from '../../src/market/responses.js';
 import type * as mining from '../../src/mining/responses.js';
 import type * as miningFigures from '../../src/mining/responses-figures.js';
+import type * as planning from '../../src/planning/responses.js';
 import type * as reporting from '../../src/reporting/responses.js';
 import type * as sales from '../../src/sales/responses.js';
 import type * as salesFigures from '../../src/sales/responses-figures.js';
@@ -76,3 +77,12 @@ export type ServiceCentres = Reply<typeof service.Centres>;
 export type ServiceSla = Reply<typeof service.SlaReport>;
 export type ServiceTickets = Reply<typeof service.Tickets>;
 export type ServiceFailureRates = Reply<typeof service.FailureRates>;
+export type Scenario = Reply<typeof planning.ScenarioView>;
+/** A scenario's inputs as saved (the reply types them loosely; they are the checked body, seed included). */
+export type ScenarioInputs = Wire<planning.ScenarioInput>;
+export type ScenarioRun = Reply<typeof planning.ScenarioRunView>;
+/** One line of a streamed run: progress, then the result or an error. */
+export type ScenarioRunLine =
+  | { progress: { done: number; total: number } }
+  | { result: ScenarioRun }
+  | { error: { code?: string; message: string } };

@@ -1,0 +1,8 @@
+import type { RoleNeed } from '../auth/roles.js';
+
+/** Who may do what with scenarios. The API and CLI enforce it; the dashboard shows the form only to them. */
+export const PLANNING_ACCESS = {
+  read: 'viewer',
+  /** Saving a scenario is finance's call (admin may too); running one only reads. */
+  save: 'finance',
+} as const satisfies Record<string, RoleNeed>;

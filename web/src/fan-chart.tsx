@@ -1,0 +1,118 @@
+/**
+ * A fan chart: how a figure may go month by month across many paths — the P5–P95 band, the
+ * P25–P75 band inside it and the median (P50) as a line. Values arrive as plain numbers in the
+ * chart's one unit (a money chart is all $M or all $B), made from the API's exact figures only
+ * for drawing.
+ */
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+export interface FanMonth {
+  month: string;
+  p5: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+/** US dollars in one scale for a whole chart, $M or $B by the largest value, so ticks compare. */
+export function dollarScale(largest: number): { divisor: number; format: (scaled: number) => string } {
+  const billions = Math.abs(largest) >= 1e9;
+  const divisor = billions ? 1e9 : 1e6;
+  const digits = Math.abs(largest) / divisor < 10 ? 1 : 0;
+  const suffix = billions ? 'B' : 'M';
+  return {
+    divisor,
+    format: (v) => `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(digits)}${suffix}`,
+  };
+}
+
+/** Legend and tooltip in the order drawn (recharts sorts by name otherwise: P25, P50, P5). */
+const ORDER = ['outer', 'inner', 'p50'];
+const drawnOrder = (item: { dataKey?: unknown }) => ORDER.indexOf(String(item.dataKey));
+
+export function FanChart({
+  title,
+  months,
+  format,
+  color = '#0b5cad',
+  floor,
+}: {
+  /** Told to screen readers, since the drawing itself says nothing to them. */
+  title: string;
+  months: FanMonth[];
+  format: (v: number) => string;
+  color?: string;
+  floor?: { y: number; label: string };
+}) {
+  const data = months.map((m) => ({
+    month: m.month,
+    outer: [m.p5, m.p95],
+    inner: [m.p25, m.p75],
+    p50: m.p50,
+  }));
+  const range = (v: unknown) =>
+    Array.isArray(v) ? `${format(Number(v[0]))} – ${format(Number(v[1]))}` : format(Number(v));
+  return (
+    <figure className="chart-figure" style={{ margin: 0 }}>
+      <div className="chart" role="img" aria-label={title}>
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={data} margin={{ top: 8, right: 12, left: 4, bottom: 0 }}>
+            <CartesianGrid stroke="#e6e9ed" vertical={false} />
+            <XAxis dataKey="month" tick={{ fontSize: 12 }} minTickGap={16} />
+            <YAxis tickFormatter={format} tick={{ fontSize: 12 }} width={64} />
+            <Tooltip formatter={(value, name) => [range(value), name]} itemSorter={drawnOrder} />
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={drawnOrder} />
+            <Area
+              dataKey="outer"
+              name="P5–P95"
+              legendType="square"
+              stroke="none"
+              fill={color}
+              fillOpacity={0.15}
+              isAnimationActive={false}
+            />
+            <Area
+              dataKey="inner"
+              name="P25–P75"
+              legendType="square"
+              stroke="none"
+              fill={color}
+              fillOpacity={0.3}
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="p50"
+              name="P50"
+              legendType="line"
+              stroke={color}
+              strokeWidth={2}
+              dot={data.length < 24}
+              isAnimationActive={false}
+            />
+            {floor ? (
+              <ReferenceLine
+                y={floor.y}
+                stroke="#b3261e"
+                strokeDasharray="6 4"
+                ifOverflow="extendDomain"
+                label={{ value: floor.label, position: 'insideBottomRight', fontSize: 12, fill: '#b3261e' }}
+              />
+            ) : null}
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
