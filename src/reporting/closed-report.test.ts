@@ -11,6 +11,7 @@ import {
   cancelContract,
   recordDelivery,
   recordPayment,
+  recordRefund,
 } from '../sales/service.js';
 import { seedCatalog } from '../sales/test-fixtures.js';
 import { cliSessionContext, freshCliEnv, runCli } from '../testing/cli.js';
@@ -36,7 +37,8 @@ const machines = (
  *    $75,600 paid and 40 delivered ($108,000); 60 due 2022-03.
  *    C futures, 100 × A1166P (81 TH/s) at $30/TH = $243,000, its $72,900 deposit paid in Q3,
  *    cancelled in Q4: the deposit forfeited.
- *    D spot, 10 × A1246 at $40/TH = $36,000, signed in Q4, $18,000 paid, cancelled: refunded.
+ *    D spot, 10 × A1246 at $40/TH = $36,000, signed in Q4, $18,000 paid, cancelled and refunded
+ *    the same day (a cancellation keeps the cash until a refund pays it back).
  * Y: B spot, 50 K210 at $1,000 = $50,000 on 30 days' credit, delivered 2020-10-10, $20,000 paid.
  */
 async function handBook(ctx: AppContext) {
@@ -85,6 +87,7 @@ async function handBook(ctx: AppContext) {
   await recordPayment(ctx, a, D.id, { day: '2020-10-21', amountUsd: 1_800_000n });
   await cancelContract(ctx, a, C.id, { day: '2020-12-15' });
   await cancelContract(ctx, a, D.id, { day: '2020-12-20' });
+  await recordRefund(ctx, a, D.id, { day: '2020-12-20', amountUsd: 1_800_000n });
   return { A: A.id, C: C.id, D: D.id };
 }
 
