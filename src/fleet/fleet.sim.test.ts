@@ -294,7 +294,10 @@ describe('fleet against simulated miners', () => {
     // None of them doing it is a refusal, with the same report per machine in the error's detail.
     const none = await s.call('POST', '/api/fleet/control', {
       role: 'ops',
-      body: { selector: { machines: refused.map((x: Json) => x.machineId) }, action: { kind: 'pool', pool: 1 } },
+      body: {
+        selector: { machines: refused.map((x: Json) => x.machineId) },
+        action: { kind: 'pool', pool: 1 },
+      },
     });
     expect(none.status, JSON.stringify(none.body)).toBe(409);
     expect(none.body.error).toMatchObject({ code: 'fleet.control-not-done', field: 'selector' });

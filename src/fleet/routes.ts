@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context.js';
-import { refuseIfNoneDidIt } from './control.js';
 import type { HttpApp } from '../http/app.js';
 import { FLEET_ACCESS } from './access.js';
+import { refuseIfNoneDidIt } from './control.js';
 import {
   ControlReport,
   FleetSummary,
