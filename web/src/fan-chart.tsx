@@ -26,18 +26,6 @@ export interface FanMonth {
   p95: number;
 }
 
-/** US dollars in one scale for a whole chart, $M or $B by the largest value, so ticks compare. */
-export function dollarScale(largest: number): { divisor: number; format: (scaled: number) => string } {
-  const billions = Math.abs(largest) >= 1e9;
-  const divisor = billions ? 1e9 : 1e6;
-  const digits = Math.abs(largest) / divisor < 10 ? 1 : 0;
-  const suffix = billions ? 'B' : 'M';
-  return {
-    divisor,
-    format: (v) => `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(digits)}${suffix}`,
-  };
-}
-
 /** Legend and tooltip in the order drawn (recharts sorts by name otherwise: P25, P50, P5). */
 const ORDER = ['outer', 'inner', 'p50'];
 const drawnOrder = (item: { dataKey?: unknown }) => ORDER.indexOf(String(item.dataKey));

@@ -2,7 +2,7 @@
  * A run's fan charts: revenue and cash (each in one money scale, the cash floor drawn), the BTC
  * price and the BTC held. The API's exact cents and sats become plain numbers here, for drawing.
  */
-import { dollarScale, FanChart, type FanMonth } from '../fan-chart.js';
+import { FanChart, type FanMonth } from '../fan-chart.js';
 import { axisFormatter, btcNumber, usd, usdAxis, usdNumber } from '../format.js';
 import type { ScenarioRun } from '../replies.js';
 import { Section } from '../ui.js';
@@ -20,12 +20,11 @@ function each<A, B>(
 const fan = (bands: Bands, value: (x: string) => number): FanMonth[] =>
   bands.months.map((m) => each(m, value));
 
-/** A money figure in $M or $B, chosen from its largest value (and the floor, when drawn). */
+/** A money figure in dollars, its axis in one scale ($k, $M or $B) from its largest value (and the floor, when drawn). */
 function moneyFan(bands: Bands, alsoShown = 0) {
-  const dollars = fan(bands, usdNumber);
-  const largest = Math.max(Math.abs(alsoShown), ...dollars.flatMap((m) => [Math.abs(m.p5), Math.abs(m.p95)]));
-  const scale = dollarScale(largest);
-  return { months: dollars.map((m) => each(m, (v) => v / scale.divisor)), scale };
+  const months = fan(bands, usdNumber);
+  const largest = Math.max(Math.abs(alsoShown), ...months.flatMap((m) => [Math.abs(m.p5), Math.abs(m.p95)]));
+  return { months, format: axisFormatter(usdAxis, largest) };
 }
 
 const btcAmount = (v: number) =>
@@ -39,7 +38,7 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
     const r = moneyFan(revenue);
     charts.push(
       <Section key="revenue" title="Revenue per month">
-        {() => <FanChart title="Revenue per month, P5 to P95" months={r.months} format={r.scale.format} />}
+        {() => <FanChart title="Revenue per month, P5 to P95" months={r.months} format={r.format} />}
       </Section>,
     );
   }
@@ -51,9 +50,9 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
           <FanChart
             title="Cash at each month's end, P5 to P95, with the cash floor"
             months={c.months}
-            format={c.scale.format}
+            format={c.format}
             color="#1e7b34"
-            floor={{ y: floorDollars / c.scale.divisor, label: `cash floor ${usd(run.risk.cashFloorCents)}` }}
+            floor={{ y: floorDollars, label: `cash floor ${usd(run.risk.cashFloorCents)}` }}
           />
         )}
       </Section>,
