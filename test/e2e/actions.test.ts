@@ -108,7 +108,7 @@ describe('the actions each team takes from its page', () => {
     );
 
     await page.getByRole('link', { name: 'Order book', exact: true }).click();
-    await page.getByLabel('Customer').selectOption({ label: 'Polar Hash' });
+    await page.getByLabel('Customer', { exact: true }).selectOption({ label: 'Polar Hash' });
     await page.getByRole('link', { name: `#${ids.polar}`, exact: true }).click();
     const backlog = figure(page, 'contract-backlog');
     await page.getByRole('heading', { name: `Contract #${ids.polar}: Polar Hash, futures` }).waitFor();

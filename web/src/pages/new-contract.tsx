@@ -56,7 +56,7 @@ export function NewContractPage() {
             setCustomerId(String(c.id));
           }}
         />
-        <Section title="Contract" loaded={products}>
+        <Section title="Contract" loaded={products} primary>
           {(p) => (
             <ContractForm
               products={p}

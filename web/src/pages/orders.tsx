@@ -270,6 +270,7 @@ function ContractView({ id, c }: { id: number; c: Loaded<ContractDetail> }) {
       <Section
         title={c.data ? `Contract #${id}: ${c.data.customer.name}, ${c.data.kind}` : `Contract #${id}`}
         loaded={c}
+        primary
       >
         {(k) => (
           <>

@@ -18,7 +18,7 @@ export function PeriodsPage() {
       <div className="page-head">
         <h1>Closing the books</h1>
       </div>
-      <Section title="Periods closed or reopened" loaded={periods}>
+      <Section title="Periods closed or reopened" loaded={periods} primary>
         {(list) => (
           <DataTable
             rows={[...list].reverse()}

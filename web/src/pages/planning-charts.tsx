@@ -37,7 +37,7 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
   if (revenue) {
     const r = moneyFan(revenue);
     charts.push(
-      <Section key="revenue" title="Revenue per month">
+      <Section primary key="revenue" title="Revenue per month">
         {() => <FanChart title="Revenue per month, P5 to P95" months={r.months} format={r.format} />}
       </Section>,
     );
@@ -45,7 +45,7 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
   if (cash) {
     const c = moneyFan(cash, floorDollars);
     charts.push(
-      <Section key="cash" title="Cash at each month's end">
+      <Section primary key="cash" title="Cash at each month's end">
         {() => (
           <FanChart
             title="Cash at each month's end, P5 to P95, with the cash floor"
@@ -61,7 +61,7 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
   if (btcPriceUsd) {
     const p = fan(btcPriceUsd, Number);
     charts.push(
-      <Section key="price" title="BTC price">
+      <Section primary key="price" title="BTC price">
         {() => (
           <FanChart
             title="BTC price, P5 to P95"
@@ -76,7 +76,7 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
   if (btcHeld) {
     const h = fan(btcHeld, btcNumber);
     charts.push(
-      <Section key="held" title="BTC held">
+      <Section primary key="held" title="BTC held">
         {() => <FanChart title="BTC held, P5 to P95" months={h} format={btcAmount} color="#8e44ad" />}
       </Section>,
     );

@@ -31,7 +31,7 @@ export function PlanningPage({ rest }: { rest: string }) {
           }}
         />
       </Allowed>
-      <Section title="Saved scenarios" loaded={scenarios}>
+      <Section title="Saved scenarios" loaded={scenarios} primary>
         {(list) => <ScenarioList scenarios={list} chosen={chosen} />}
       </Section>
       {chosen === null ? null : <ScenarioRunSections key={chosen} id={chosen} />}
@@ -116,6 +116,7 @@ function ScenarioRunSections({ id }: { id: number }) {
   return (
     <>
       <Section
+        primary
         title={r ? `${r.scenario.name}, as of ${r.scenario.asOf}` : 'Running the scenario'}
         actions={
           <button
@@ -139,9 +140,9 @@ function ScenarioRunSections({ id }: { id: number }) {
       {r ? (
         <>
           <PlanningCharts run={r} />
-          <Section title="Deterministic cases, one path each">{() => <CasesTable run={r} />}</Section>
+          <Section title="Deterministic cases, one path each" primary>{() => <CasesTable run={r} />}</Section>
           {r.backtest.length > 0 ? (
-            <Section title="Back-test: where what happened fell among the paths">
+            <Section title="Back-test: where what happened fell among the paths" primary>
               {() => <BacktestTable run={r} />}
             </Section>
           ) : null}

@@ -71,7 +71,7 @@ export function ScenarioForm({ onSaved }: { onSaved: (scenario: Scenario) => voi
     ...shocks.flatMap((_, i) => [`shocks.${i}.month`, `shocks.${i}.changePct`]),
   ];
   return (
-    <Section title="A new scenario">
+    <Section title="A new scenario" primary>
       {() => (
         <form onSubmit={form.submit} aria-label="New scenario">
           <div className="row">
