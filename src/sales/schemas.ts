@@ -5,12 +5,10 @@
  */
 import { z } from 'zod';
 import { LAST_YEAR } from '../kernel/calendar.js';
-import { AppError } from '../kernel/errors.js';
 import {
   zDay as day,
   zMonth as month,
   zQuarter as quarter,
-  zAmount,
   zDecimal,
   zId,
   zPeriod,
@@ -18,7 +16,6 @@ import {
   zUsd,
   zWhole,
 } from '../kernel/fields.js';
-import { parseUsd } from '../kernel/money.js';
 import { pageAfter } from '../kernel/paging.js';
 import { CONTRACT_KINDS, REGIONS } from './model.js';
 

@@ -1,4 +1,4 @@
-import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
+import { lazy, type ReactNode, useEffect, useState } from 'react';
 import { type Me, MeProvider } from './access.js';
 import { session } from './api.js';
 import { NotFound } from './not-found.js';

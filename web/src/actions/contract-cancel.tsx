@@ -3,7 +3,6 @@
  * one tranche. The dialog that asks first says what goes and what the terms do with the deposit.
  */
 import { useState } from 'react';
-import type { CancellationInput } from '../../../src/sales/schemas.js';
 import { api } from '../api.js';
 import { count, hashrate, today, usd, usdExact } from '../format.js';
 import type { ContractDetail, EventRecorded } from '../replies.js';

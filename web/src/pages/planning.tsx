@@ -140,7 +140,9 @@ function ScenarioRunSections({ id }: { id: number }) {
       {r ? (
         <>
           <PlanningCharts run={r} />
-          <Section title="Deterministic cases, one path each" primary>{() => <CasesTable run={r} />}</Section>
+          <Section title="Deterministic cases, one path each" primary>
+            {() => <CasesTable run={r} />}
+          </Section>
           {r.backtest.length > 0 ? (
             <Section title="Back-test: where what happened fell among the paths" primary>
               {() => <BacktestTable run={r} />}
