@@ -49,7 +49,7 @@ describe('the service network', () => {
 
   beforeAll(async () => {
     s = await testServer();
-    sim = await startSimulator({ count: 2, base: '127.79.0.1', seed: 'service' });
+    sim = await startSimulator({ count: 2, base: '127.83.0.1', seed: 'service' });
     const admin = s.app.actor();
     s.app.clock.set('2021-01-15T00:00:00Z');
     await seedCatalog(s.app);
@@ -241,7 +241,7 @@ describe('the service network', () => {
   it('opens one board-RMA ticket from a simulated machine’s lost board, and adds the next poll to it', async () => {
     s.app.clock.set('2021-01-26T03:00:00Z');
     await addTestSite(s.app, s.app.actor('ops'), 'SG1');
-    await ok('POST', '/api/fleet/scans', { range: '127.79.0.1-127.79.0.2', site: 'SG1' }, 'ops');
+    await ok('POST', '/api/fleet/scans', { range: '127.83.0.1-127.83.0.2', site: 'SG1' }, 'ops');
     await sim.setFault(sim.addresses[0]!, 'board-down');
     await ok('POST', '/api/fleet/polls', {}, 'ops');
     expect(await ok('POST', '/api/service/fleet-faults', undefined, 'ops')).toEqual({ opened: 1, added: 0 });
