@@ -12,17 +12,9 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { readConfig } from '../../src/app/config.js';
-import type { Actor, AppContext } from '../../src/app/context.js';
-import { assembleContext, loadProjections } from '../../src/app/root.js';
+import type { Actor } from '../../src/app/context.js';
 import { addProduct } from '../../src/catalog/service.js';
-import { openDatabase } from '../../src/db/db.js';
-import { migrate } from '../../src/db/migrate.js';
-import { SettableClock } from '../../src/kernel/clock.js';
 import { createRandom } from '../../src/kernel/random.js';
-import { tableCatalog } from '../../src/ledger/tables.js';
-import { modules } from '../../src/modules.js';
 import { addCustomer, bookContract, recordDelivery, recordPayment } from '../../src/sales/service.js';
 import { setCentre } from '../../src/service/centres.js';
 import { importTickets, type TicketHistory } from '../../src/service/imports.js';
@@ -32,6 +24,7 @@ import { serialiseDeliveries } from '../../src/service/serials.js';
 import { timelinesOfCentre } from '../../src/service/store.js';
 import { buildMachines } from '../../src/service/test-fixtures.js';
 import { warrantyOf } from '../../src/service/warranty.js';
+import { memoryContext } from '../memory-context.js';
 
 const TARGET_MS = 1000;
 const HOUR = 3_600_000;
@@ -127,16 +120,7 @@ export async function main(argv: string[]): Promise<void> {
   const runs = Number(values.runs);
   const rng = createRandom('bench-service');
 
-  const database = await openDatabase({ kind: 'embedded', dataDir: 'memory' });
-  await migrate(database.db);
-  const clock = new SettableClock('2021-01-05T00:00:00Z');
-  const ctx: AppContext = assembleContext(readConfig(process.env), {
-    db: database.db,
-    clock,
-    log: pino({ level: 'silent' }),
-    projections: await loadProjections(modules),
-    tables: tableCatalog(modules),
-  });
+  const { ctx, clock, database } = await memoryContext('2021-01-05T00:00:00Z');
   const actor: Actor = { id: 'bench', role: 'admin' };
   const setupStart = performance.now();
 

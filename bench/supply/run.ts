@@ -10,18 +10,10 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { readConfig } from '../../src/app/config.js';
-import type { Actor, AppContext } from '../../src/app/context.js';
-import { assembleContext, loadProjections } from '../../src/app/root.js';
+import type { Actor } from '../../src/app/context.js';
 import { addProduct } from '../../src/catalog/service.js';
-import { openDatabase } from '../../src/db/db.js';
-import { migrate } from '../../src/db/migrate.js';
 import { addMonths, type Month, monthRange } from '../../src/kernel/calendar.js';
-import { SettableClock } from '../../src/kernel/clock.js';
 import { createRandom } from '../../src/kernel/random.js';
-import { tableCatalog } from '../../src/ledger/tables.js';
-import { modules } from '../../src/modules.js';
 import { importSales, listOpenTranches } from '../../src/sales/service.js';
 import { buildPlan } from '../../src/supply/plan.js';
 import { DEFAULT_SELF_MINING_BP, supplyPlan } from '../../src/supply/planning.js';
@@ -38,6 +30,7 @@ import {
 } from '../../src/supply/service.js';
 import * as store from '../../src/supply/store.js';
 import * as production from '../../src/supply/store-production.js';
+import { memoryContext } from '../memory-context.js';
 
 const TARGET_MS = 500;
 const FROM: Month = '2021-01';
@@ -95,16 +88,7 @@ export async function main(argv: string[]): Promise<void> {
   const to = addMonths(FROM, monthCount - 1);
   const rng = createRandom('bench-supply');
 
-  const database = await openDatabase({ kind: 'embedded', dataDir: 'memory' });
-  await migrate(database.db);
-  const clock = new SettableClock('2020-12-20T00:00:00Z');
-  const ctx: AppContext = assembleContext(readConfig(process.env), {
-    db: database.db,
-    clock,
-    log: pino({ level: 'silent' }),
-    projections: await loadProjections(modules),
-    tables: tableCatalog(modules),
-  });
+  const { ctx, clock, database } = await memoryContext('2020-12-20T00:00:00Z');
   const actor: Actor = { id: 'bench', role: 'admin' };
   const setupStart = performance.now();
 
