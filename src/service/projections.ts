@@ -13,6 +13,7 @@ import {
   linkMachine,
   moveStock,
   nextStepSeq,
+  openRow,
   type TicketRow,
   updateTicket,
   upsertCentre,
@@ -100,31 +101,8 @@ export const serviceProjections = defineProjections<ServiceEvent>({
     const steps: Record<string, unknown>[] = [];
     for (const t of e.payload.tickets) {
       const o = t.opened;
-      let row: TicketRow = {
-        id: BigInt(o.ticketId),
-        origin: o.origin,
-        class: o.ticketClass,
-        route: isSiteOps(o.ticketClass) ? 'site-ops' : 'rma',
-        serial: o.serial,
-        product_id: o.productId,
-        customer_id: o.customerId === null ? null : BigInt(o.customerId),
-        machine_id: o.machineId === null ? null : BigInt(o.machineId),
-        site: o.site,
-        centre_id: o.centreId,
-        step: 'requested',
-        open: true,
-        waiting_for: null,
-        summary: o.summary,
-        opened_at: new Date(o.at),
-        opened_by: e.actor,
-        evidence: 0,
-        warranty: null,
-        replacement_serial: null,
-        cost_cents: 0n,
-        received_at: null,
-        shipped_at: null,
-        updated_at: e.recordedAt,
-      };
+      // An imported history's evidence rows are not imported, so none is counted.
+      let row: TicketRow = openRow({ ...o, evidence: null }, e.actor, e.recordedAt);
       steps.push(stepRow(o.ticketId, 1, 'requested', o.at, e.actor, {}, e.id));
       t.steps.forEach((s, i) => {
         row = { ...row, ...stepChanges(s, o.ticketClass) };

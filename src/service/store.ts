@@ -17,6 +17,7 @@ import type {
   WarrantyPolicy,
   WarrantyStart,
 } from './model.js';
+import { isSiteOps } from './model.js';
 import type { WorkingCalendar } from './sla.js';
 
 interface RangeCols {
@@ -548,11 +549,12 @@ export async function timelinesOfCentre(db: Db, centreId: string) {
 
 // ---------------------------------------------------------------- ticket projections
 
-const openRow = (o: TicketOpened, by: string, at: Date): TicketRow => ({
+/** A ticket's row as it is opened: one shape for a single ticket and for imported histories. */
+export const openRow = (o: TicketOpened, by: string, at: Date): TicketRow => ({
   id: BigInt(o.ticketId),
   origin: o.origin,
   class: o.ticketClass,
-  route: o.ticketClass === 'environment' || o.ticketClass === 'network' ? 'site-ops' : 'rma',
+  route: isSiteOps(o.ticketClass) ? 'site-ops' : 'rma',
   serial: o.serial,
   product_id: o.productId,
   customer_id: o.customerId === null ? null : BigInt(o.customerId),
