@@ -41,6 +41,12 @@ interface Ids {
   contracts: string[];
   sites: string[];
   fleetMachines: string[];
+  alerts: string[];
+  payments: string[];
+  scenarios: string[];
+  serials: string[];
+  tickets: string[];
+  serviceCustomers: string[];
 }
 
 /** One way the dashboard (or a user) calls a route: a URL for the i-th run and the status it expects. */
@@ -178,6 +184,24 @@ function variantsOf(ids: Ids): Record<string, Variant[] | ((path: string) => Var
       { label: 'far future (400)', url: () => '/api/treasury/valuation?on=9999-12-31', status: 400 },
     ],
     '/api/treasury/quarters/{quarter}': byQuarter(),
+    '/api/treasury/cash': [
+      { label: 'quarter end', url: (i) => `/api/treasury/cash${qs({ on: lastDay(i) })}` },
+    ],
+    '/api/treasury/cash/roll': [
+      { label: 'quarter', url: (i) => `/api/treasury/cash/roll${qs(quarterDays(i))}` },
+    ],
+    '/api/treasury/depreciation': [
+      { label: 'quarter end', url: (i) => `/api/treasury/depreciation${qs({ on: lastDay(i) })}` },
+    ],
+    '/api/alerts/{id}': byId(ids.alerts),
+    '/api/sales/payments/{eventId}/adjustments': byId(ids.payments),
+    '/api/planning/scenarios/{id}': byId(ids.scenarios),
+    // Running a scenario is a computation the API streams progress for; the page asks for it once.
+    '/api/planning/scenarios/{id}/results': byId(ids.scenarios),
+    '/api/service/serials/{serial}': byId(ids.serials),
+    '/api/service/warranty/{serial}': byId(ids.serials),
+    '/api/service/tickets/{id}': byId(ids.tickets),
+    '/api/service/customers/{id}': byId(ids.serviceCustomers),
     '/api/reports/quarterly/{quarter}': byQuarter(),
   };
 }
@@ -271,11 +295,42 @@ export async function main(argv: string[]): Promise<void> {
       : ((Object.values(b as object).find(Array.isArray) as Record<string, unknown>[]) ?? []);
   const idsOf = async (path: string, field: string) =>
     firstArray(await json(path)).map((r) => String(r[field]));
+  const contracts = (await idsOf('/api/sales/contracts?limit=50', 'id')).slice(0, 20);
+  // The payments of a few contracts, by their ledger event (the adjustments route's key).
+  const paymentsOf = async (of: string[]) =>
+    (
+      await Promise.all(
+        of.map(async (id) => {
+          const detail = (await json(`/api/sales/contracts/${id}`)) as {
+            history?: { eventId: string; kind: string }[];
+          };
+          return (detail.history ?? [])
+            .filter((h) => h.kind === 'sales.payment-received')
+            .map((h) => h.eventId);
+        }),
+      )
+    ).flat();
+  const tickets = firstArray(await json('/api/service/tickets?limit=50'));
+  const distinct = (rows: Record<string, unknown>[], field: string) =>
+    [
+      ...new Set(
+        rows
+          .map((r) => r[field])
+          .filter((v) => v != null)
+          .map(String),
+      ),
+    ].slice(0, 20);
   const ids: Ids = {
     products: await idsOf('/api/catalog/products', 'id'),
-    contracts: (await idsOf('/api/sales/contracts?limit=50', 'id')).slice(0, 20),
+    contracts,
     sites: await idsOf('/api/mining/sites', 'code'),
     fleetMachines: (await idsOf('/api/fleet/machines?limit=50', 'id')).slice(0, 20),
+    alerts: (await idsOf('/api/alerts?limit=20', 'id')).slice(0, 20),
+    payments: await paymentsOf(contracts.slice(0, 5)),
+    scenarios: await idsOf('/api/planning/scenarios', 'id'),
+    serials: distinct(tickets, 'serial'),
+    tickets: distinct(tickets, 'id'),
+    serviceCustomers: distinct(tickets, 'customerId'),
   };
 
   const doc = (await json('/api/openapi.json')) as {

@@ -60,6 +60,10 @@ export async function buildHttpApp(
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
     frameworkErrors: refuseBadUrl,
+    // Fastify gives up on a plugin that takes 10 s to register; on a machine busy with other
+    // work the API reference's plugin has taken longer, and `serve` exited instead of starting
+    // slowly. Registering is local work that ends, so a slow start is better than none.
+    pluginTimeout: 120_000,
   }).withTypeProvider<ZodTypeProvider>();
   readJsonBodiesStrictly(app);
   app.setValidatorCompiler(validatorCompiler);
