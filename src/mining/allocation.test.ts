@@ -4,17 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfMiningAllocation } from '../supply/planning.js';
-import {
-  addDesign,
-  addFoundry,
-  markWaferOrderOut,
-  placeWaferOrder,
-  receiveWaferOrder,
-  recordBuild,
-  setAssemblyCapacity,
-  signAgreement,
-  startPartnership,
-} from '../supply/service.js';
+import { placeWaferOrder, recordBuild, setAssemblyCapacity } from '../supply/service.js';
+import { receivedA12Order, tsmcMakingA12 } from '../supply/test-fixtures.js';
 import { type TestServer, tableCounts, testServer } from '../testing/index.js';
 import { importPayouts } from '../treasury/service.js';
 import { allocationStatus } from './allocation.js';
@@ -34,35 +25,17 @@ describe('self-mining against the supply plan', () => {
     app.clock.set('2021-01-15T00:00:00Z');
     await seedCatalogAndMarket(app, app.actor('admin'), '2021-01-01', '2021-04-30');
     const supply = app.actor('supply');
-    await addFoundry(app, supply, { id: 'tsmc', name: 'TSMC', country: 'TW', leadTimeMonths: 3 });
-    await addDesign(app, supply, {
-      id: 'A12',
-      name: 'A12',
-      processNm: 8,
-      diesPerWafer: 600,
-      models: [{ productId: 'A1246', chipsPerMachine: 100 }],
-    });
-    await startPartnership(app, supply, {
-      foundryId: 'tsmc',
-      designId: 'A12',
-      startMonth: '2020-01',
+    const tsmc = await tsmcMakingA12(app, supply, {
+      leadTimeMonths: 3,
       yieldCurve: { startPct: 70, maturePct: 90, monthsToMature: 6, shape: 'linear' },
+      agreement: { wafersPerMonth: 100, takeOrPayWafers: 20, startMonth: '2020-07', termMonths: 24 },
     });
-    const tsmc = await signAgreement(app, supply, {
-      foundryId: 'tsmc',
-      wafersPerMonth: 100,
-      takeOrPayWafers: 20,
-      startMonth: '2020-07',
-      termMonths: 24,
-    });
-    const order = await placeWaferOrder(app, supply, {
-      agreementId: tsmc.id,
-      designId: 'A12',
+    await receivedA12Order(app, supply, tsmc.id, {
       wafers: 20,
       placedMonth: '2020-10',
+      outMonth: '2021-01',
+      chipsReceived: 10_000,
     });
-    await markWaferOrderOut(app, supply, order.id, { month: '2021-01' });
-    await receiveWaferOrder(app, supply, order.id, { month: '2021-01', chipsReceived: 10_000 });
     await recordBuild(app, supply, { productId: 'A1246', month: '2021-01', units: 60 });
     await placeWaferOrder(app, supply, {
       agreementId: tsmc.id,

@@ -7,15 +7,7 @@ import { installMachines } from '../mining/deployments.js';
 import { addSite } from '../mining/sites.js';
 import { addCustomer } from '../sales/customers.js';
 import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
-import {
-  addDesign,
-  addFoundry,
-  markWaferOrderOut,
-  placeWaferOrder,
-  receiveWaferOrder,
-  signAgreement,
-  startPartnership,
-} from '../supply/service.js';
+import { receivedA12Order, tsmcMakingA12 } from '../supply/test-fixtures.js';
 import { freshCliEnv, runCli } from '../testing/cli.js';
 import { type TestServer, tableCounts, testServer } from '../testing/index.js';
 import { accumulatedOn, lifeDays } from './depreciation-model.js';
@@ -39,35 +31,17 @@ describe('USD cash and the cost per BTC with depreciation', () => {
     contractId = (await futuresContract(app, app.actor(), customer.id)).id;
 
     const supply = app.actor('supply');
-    await addFoundry(app, supply, { id: 'tsmc', name: 'TSMC', country: 'TW', leadTimeMonths: 1 });
-    await addDesign(app, supply, {
-      id: 'A12',
-      name: 'A12',
-      processNm: 8,
-      diesPerWafer: 600,
-      models: [{ productId: 'A1246', chipsPerMachine: 100 }],
-    });
-    await startPartnership(app, supply, {
-      foundryId: 'tsmc',
-      designId: 'A12',
-      startMonth: '2020-01',
+    const agreement = await tsmcMakingA12(app, supply, {
+      leadTimeMonths: 1,
       yieldCurve: { startPct: 90, maturePct: 90, monthsToMature: 0, shape: 'linear' },
+      agreement: { wafersPerMonth: 100, takeOrPayWafers: 0, startMonth: '2020-09', termMonths: 12 },
     });
-    const agreement = await signAgreement(app, supply, {
-      foundryId: 'tsmc',
-      wafersPerMonth: 100,
-      takeOrPayWafers: 0,
-      startMonth: '2020-09',
-      termMonths: 12,
-    });
-    const order = await placeWaferOrder(app, supply, {
-      agreementId: agreement.id,
-      designId: 'A12',
+    await receivedA12Order(app, supply, agreement.id, {
       wafers: 10,
       placedMonth: '2020-10',
+      outMonth: '2020-11',
+      chipsReceived: 5_000,
     });
-    await markWaferOrderOut(app, supply, order.id, { month: '2020-11' });
-    await receiveWaferOrder(app, supply, order.id, { month: '2020-11', chipsReceived: 5_000 });
 
     await addSite(app, app.actor('ops'), {
       code: 'SG1',
