@@ -194,7 +194,11 @@ describe('USD cash and the cost per BTC with depreciation', () => {
     ]);
     const made = await set({ effectiveFrom: '2021-01-01', lifeMonths: 48, reason: 'the S19s run longer' });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
-    expect(made.body).toMatchObject({ effectiveFrom: '2021-01-01', lifeMonths: 48, actor: 'test:finance' });
+    expect(made.body).toMatchObject({
+      effectiveFrom: '2021-01-01',
+      lifeMonths: 48,
+      actor: 'token:test-finance',
+    });
     // Figures as of days before it keep the life before it; from its day on, the new one.
     expect((await s.call('GET', '/api/treasury/depreciation?on=2020-12-31')).body).toEqual(before);
     const after = (await s.call('GET', '/api/treasury/depreciation?on=2021-01-10')).body;
