@@ -14,7 +14,8 @@ export interface CommandEntry {
  * and how to compare it —
  * `key`/`ignore`: when its primary key is a number handed out by the database itself (an identity
  * column, which a rolled-back write consumes and a replay does not), the columns that name a row
- * instead and the columns a rebuild may number differently;
+ * instead and the columns a rebuild may number differently; `ignore` also names columns kept beside
+ * the events (telemetry a replay leaves empty);
  * `sums`: its rows are sums of what events changed, and a row whose sums are all zero is no row
  * (a bulk import adds a batch's movements up first, so what cancels out writes nothing).
  */

@@ -1,6 +1,6 @@
 import { defineProjections, recorder } from '../ledger/events.js';
 import type { BooksEvent } from './events.js';
-import { dropClosedReport, saveClosedReport, savePeriod } from './store.js';
+import { saveClosedReport, savePeriod } from './store.js';
 
 export const recordBooks = recorder<BooksEvent>();
 
@@ -15,7 +15,8 @@ export const booksProjections = defineProjections<BooksEvent>({
     if (e.payload.report)
       await saveClosedReport(tx, e.payload.period.name, e.payload.report, e.recordedAt, e.actor);
   },
-  // A reopened quarter's report is computed afresh again, and frozen anew when it closes again.
+  // A reopened quarter's report is computed afresh again, compared with the figures last closed
+  // (kept), and frozen anew when it closes again.
   'books.period-reopened': async (tx, e) => {
     await savePeriod(tx, e.payload.period, {
       closed: false,
@@ -23,6 +24,5 @@ export const booksProjections = defineProjections<BooksEvent>({
       by: e.actor,
       note: e.payload.reason,
     });
-    await dropClosedReport(tx, e.payload.period.name);
   },
 });

@@ -85,7 +85,11 @@ export async function saveClosedReport(tx: Db, period: string, r: ReportAtClose,
     period,
     report: r.text,
     hash: r.hash,
-    section_hashes: JSON.stringify(r.sectionHashes),
+    // Keys in order: the event's payload (jsonb) comes back with its keys reordered, and a replay
+    // must store the same text.
+    section_hashes: JSON.stringify(
+      Object.fromEntries(Object.entries(r.sectionHashes).sort(([a], [b]) => (a < b ? -1 : 1))),
+    ),
     closed_at: at,
     closed_by: by,
   };
@@ -94,10 +98,6 @@ export async function saveClosedReport(tx: Db, period: string, r: ReportAtClose,
     .values(row)
     .onConflict((oc) => oc.column('period').doUpdateSet(row))
     .execute();
-}
-
-export async function dropClosedReport(tx: Db, period: string): Promise<void> {
-  await booksDb(tx).deleteFrom('books_closed_reports').where('period', '=', period).execute();
 }
 
 export interface ClosedReport extends ReportAtClose {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, tableCounts, testServer } from '../testing/index.js';
 import { DEMO_PRODUCTS } from './demo.js';
@@ -111,5 +113,65 @@ describe('the catalog over HTTP', () => {
     expect(missing.status).toBe(404);
     const empty = await s.call('PATCH', '/api/catalog/products/K210', { body: {} });
     expect(empty.status).toBe(400);
+  });
+
+  it('dates a change of stage: the stage as of a day is the last change effective on or before it', async () => {
+    s.app.clock.set('2021-03-01T12:00:00Z');
+    const patch = (body: unknown) => s.call('PATCH', '/api/catalog/products/K230', { role: 'supply', body });
+    const stageOn = async (asOf?: string) =>
+      (await s.call('GET', `/api/catalog/products/K230${asOf ? `?asOf=${asOf}` : ''}`)).body.stage;
+    const moved = await patch({ stage: 'testing', stageFrom: '2021-01-15' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect([await stageOn('2021-01-14'), await stageOn('2021-01-15'), await stageOn()]).toEqual([
+      'development',
+      'testing',
+      'testing',
+    ]);
+    const listed = await s.call(
+      'GET',
+      '/api/catalog/products?kind=ai-chip&stage=development&asOf=2020-12-31',
+    );
+    expect(listed.body.map((p: { id: string }) => p.id)).toContain('K230');
+
+    expect(
+      (await s.call('POST', '/api/books/periods/2021-01/close', { role: 'finance', body: {} })).status,
+    ).toBe(201);
+    const before = await tableCounts(s.app);
+    const refusals = [
+      await patch({ stage: 'pre-order', stageFrom: '2021-01-10' }),
+      await patch({ stageFrom: '2021-02-01' }),
+      await patch({ stage: 'pre-order', stageFrom: '2021-03-02' }),
+      await patch({ stage: 'pre-order', stageFrom: '2021-01-20' }),
+    ];
+    expect(refusals.map((r) => [r.status, r.body.error.code, r.body.error.field])).toEqual([
+      [409, 'catalog.stage-day-order', 'stageFrom'],
+      [400, 'invalid', 'stageFrom'],
+      [400, 'invalid', 'stageFrom'],
+      [409, 'books.period-closed', 'stageFrom'],
+    ]);
+    expect(await tableCounts(s.app)).toEqual(before);
+    expect((await patch({ stage: 'pre-order', stageFrom: '2021-02-10' })).status).toBe(200);
+    expect([await stageOn('2021-01-31'), await stageOn('2021-02-10')]).toEqual(['testing', 'pre-order']);
+  });
+
+  it('gives the changes recorded before stages had a date the day they were recorded (the migration)', async () => {
+    // The migration's fill, run again over this database's events, makes the rows the projection
+    // made for every change that named no day (all but K230's, which named theirs).
+    const file = new URL('../db/migrations/0761_catalog_stage_changes.sql', import.meta.url);
+    const migration = readFileSync(file, 'utf8');
+    const fill = migration.slice(migration.indexOf('insert into catalog_stage_changes'));
+    const rows = async () =>
+      (
+        await sql<{ event_id: string; product_id: string; stage: string; effective_on: string | null }>`
+          select event_id::text, product_id, stage, effective_on::text from catalog_stage_changes
+          where product_id <> 'K230' order by event_id`.execute(s.app.db)
+      ).rows;
+    const projected = await rows();
+    expect(projected.find((r) => r.product_id === 'A1366' && r.stage === 'testing')).toMatchObject({
+      effective_on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    await sql`delete from catalog_stage_changes`.execute(s.app.db);
+    await sql.raw(fill).execute(s.app.db);
+    expect(await rows()).toEqual(projected);
   });
 });

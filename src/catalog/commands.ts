@@ -3,13 +3,14 @@ import { defineAction } from '../cli/command.js';
 import { parseInput, pickOptions } from '../cli/input.js';
 import { table } from '../cli/table.js';
 import { AI_TIERS, STAGES } from './model.js';
-import { NewProduct, ProductChanges, ProductFilter } from './schemas.js';
+import { AsOfQuery, NewProduct, ProductChanges, ProductFilter } from './schemas.js';
 import { addProduct, getProduct, listProducts, type ProductView, updateProduct } from './service.js';
 
 const FIELDS = [
   'name',
   'family',
   'stage',
+  'stageFrom',
   'launchDate',
   'generation',
   'algorithm',
@@ -34,6 +35,7 @@ function productOptions(cmd: Command): Command {
     .option('--name <name>')
     .option('--family <family>', 'product line, e.g. A12')
     .option('--stage <stage>', STAGES.join(' | '))
+    .option('--stage-from <day>', 'update: the day the new stage took effect (default today)')
     .option('--launch-date <day>', 'e.g. 2020-10-01')
     .option('--generation <n>')
     .option('--algorithm <algo>', 'sha256 | ethash')
@@ -55,12 +57,13 @@ export function registerCatalogCommands(program: Command): void {
       .description('List products')
       .option('--kind <kind>', 'machine | ai-chip')
       .option('--stage <stage>')
-      .option('--family <family>'),
+      .option('--family <family>')
+      .option('--as-of <day>', 'each product in its stage as of this day'),
     { role: 'viewer', lists: true },
     async (app, opts) => {
       const products = await listProducts(
         app,
-        parseInput(ProductFilter, pickOptions(opts, ['kind', 'stage', 'family'])),
+        parseInput(ProductFilter, pickOptions(opts, ['kind', 'stage', 'family', 'asOf'])),
       );
       const rows = products.map((p) => ({
         id: p.id,
@@ -80,10 +83,14 @@ export function registerCatalogCommands(program: Command): void {
     },
   );
   defineAction(
-    catalog.command('show').argument('<id>').description('One product'),
+    catalog
+      .command('show')
+      .argument('<id>')
+      .description('One product')
+      .option('--as-of <day>', 'in its stage as of this day'),
     { role: 'viewer' },
-    async (app, _o, [id]) => {
-      const p = await getProduct(app, id!);
+    async (app, opts, [id]) => {
+      const p = await getProduct(app, id!, parseInput(AsOfQuery, pickOptions(opts, ['asOf'])).asOf);
       return { json: p, text: summary(p) };
     },
   );

@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { ProductList, ProductView } from './responses.js';
-import { ById, NewProduct, ProductChanges, ProductFilter } from './schemas.js';
+import { AsOfQuery, ById, NewProduct, ProductChanges, ProductFilter } from './schemas.js';
 import { addProduct, getProduct, listProducts, updateProduct } from './service.js';
 
 const tags = ['catalog'];
@@ -24,9 +24,15 @@ export function registerCatalogRoutes(app: HttpApp, ctx: AppContext): void {
     '/api/catalog/products/:id',
     {
       config: { role: 'viewer' },
-      schema: { tags, summary: 'One product', params: ById, response: { 200: ProductView } },
+      schema: {
+        tags,
+        summary: 'One product, in its stage as of a day when asked',
+        params: ById,
+        querystring: AsOfQuery,
+        response: { 200: ProductView },
+      },
     },
-    async (req) => getProduct(ctx, req.params.id),
+    async (req) => getProduct(ctx, req.params.id, req.query.asOf),
   );
   app.post(
     '/api/catalog/products',

@@ -52,6 +52,9 @@ export const ProductChanges = z
     name: common.name,
     family: common.family,
     stage: common.stage,
+    stageFrom: day.describe(
+      'The day the new stage took effect (a past report shows the stage as of its day); today by default',
+    ),
     launchDate: day.nullable(),
     generation: count(1000),
     algorithm: z.enum(ALGORITHMS),
@@ -73,10 +76,14 @@ export const ProductFilter = z
     kind: z.enum(['machine', 'ai-chip']).optional(),
     stage: z.enum(STAGES).optional(),
     family: zText.trim().max(40).optional(),
+    asOf: day.optional().describe('Each product with its stage as of the end of this day; today by default'),
   })
   .strict();
 
 export const ById = z.object({ id: productId }).strict();
+export const AsOfQuery = z
+  .object({ asOf: day.optional().describe('The stage as of the end of this day; today by default') })
+  .strict();
 
 export type NewProductInput = z.output<typeof NewProduct>;
 export type ProductChangesInput = z.output<typeof ProductChanges>;

@@ -1,9 +1,11 @@
 import type { Actor, AppContext } from '../app/context.js';
+import { refuseIfClosed } from '../books/guard.js';
+import { type Day, dayOf } from '../kernel/calendar.js';
 import { AppError, invalid, notFound, ruleBroken } from '../kernel/errors.js';
-import { checkStageMove, joulesPerTh, type Product } from './model.js';
+import { checkStageMove, joulesPerTh, type Product, type Stage } from './model.js';
 import { recordCatalog } from './projections.js';
 import type { NewProductInput, ProductChangesInput, ProductFilterInput } from './schemas.js';
-import { findProduct, selectProducts } from './store.js';
+import { findProduct, latestStageChange, selectProducts, stagesOn } from './store.js';
 
 /** A product as the API shows it: the stored facts plus what is derived from them (its schema: responses.ts). */
 export type ProductView = Product & { joulesPerTh?: number };
@@ -12,15 +14,27 @@ export type ProductView = Product & { joulesPerTh?: number };
 const view = (p: Product): ProductView =>
   p.kind === 'machine' && p.algorithm === 'sha256' ? { ...p, joulesPerTh: joulesPerTh(p) } : p;
 
+/** Products by the filter, each in its stage as of `asOf` when given (the stage filter reads that stage). */
 export async function listProducts(ctx: AppContext, filter: ProductFilterInput = {}): Promise<ProductView[]> {
-  return (await selectProducts(ctx.db, filter)).map(view);
+  const { asOf, stage, ...rest } = filter;
+  if (asOf === undefined) return (await selectProducts(ctx.db, filter)).map(view);
+  const [products, stages] = await Promise.all([selectProducts(ctx.db, rest), stagesOn(ctx.db, asOf)]);
+  return products
+    .map((p) => withStageOn(p, stages))
+    .filter((p) => stage === undefined || p.stage === stage)
+    .map(view);
 }
 
-export async function getProduct(ctx: AppContext, id: string): Promise<ProductView> {
+export async function getProduct(ctx: AppContext, id: string, asOf?: Day): Promise<ProductView> {
   const product = await findProduct(ctx.db, id);
   if (!product) throw notFound('Product', id, 'productId');
-  return view(product);
+  return view(asOf === undefined ? product : withStageOn(product, await stagesOn(ctx.db, asOf)));
 }
+
+const withStageOn = (p: Product, stages: Map<string, Stage>): Product => ({
+  ...p,
+  stage: stages.get(p.id) ?? p.stage,
+});
 
 export async function addProduct(
   ctx: AppContext,
@@ -67,6 +81,7 @@ export async function updateProduct(
       if (!current) throw notFound('Product', id, 'id');
       const product = applyChanges(current, changes);
       if (changes.stage) checkStageMove(current, changes.stage);
+      await checkStageDay(tx, current, changes, dayOf(ctx.clock.now()));
       if (product.kind === 'ai-chip' && 'predecessor' in changes)
         await checkPredecessor(tx, id, product.predecessor);
       return { changes, product };
@@ -75,8 +90,36 @@ export async function updateProduct(
   );
 }
 
-/** Machine-only fields can't be set on an AI chip and the other way round. */
-function applyChanges(current: Product, changes: ProductChangesInput): Product {
+/**
+ * The day a change of stage takes effect: not after today, not before the stage it follows took
+ * effect (the stage as of a day would go backwards), and not inside a closed period (a closed
+ * quarter's report showed the stage before it).
+ */
+async function checkStageDay(
+  tx: AppContext['db'],
+  current: Product,
+  changes: ProductChangesInput,
+  today: Day,
+): Promise<void> {
+  if (changes.stageFrom !== undefined && changes.stage === undefined)
+    throw invalid('stageFrom', 'stageFrom dates a change of stage: give the stage with it.');
+  if (changes.stage === undefined || changes.stage === current.stage) return;
+  const from = changes.stageFrom ?? today;
+  if (from > today) throw invalid('stageFrom', `stageFrom (${from}) must not be after today (${today}).`);
+  const last = await latestStageChange(tx, current.id);
+  if (last?.effectiveOn && from < last.effectiveOn) {
+    throw ruleBroken(
+      'catalog.stage-day-order',
+      `${current.id} has been in ${current.stage} since ${last.effectiveOn}; ${changes.stage} cannot take effect before that (${from}).`,
+      'stageFrom',
+    );
+  }
+  await refuseIfClosed(tx, from, 'stageFrom');
+}
+
+/** Machine-only fields can't be set on an AI chip and the other way round; stageFrom dates the stage. */
+function applyChanges(current: Product, all: ProductChangesInput): Product {
+  const { stageFrom: _day, ...changes } = all;
   const foreign =
     current.kind === 'machine'
       ? (['tier', 'tops', 'processNm', 'predecessor'] as const)

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/db.js';
+import type { Day } from '../kernel/calendar.js';
 import type { AiChip, AiTier, Algorithm, Machine, Product, Stage } from './model.js';
 import type { ProductFilterInput } from './schemas.js';
 
@@ -22,6 +23,12 @@ export type CatalogTables = {
     process_nm: number | null;
     predecessor: string | null;
     updated_at: Date;
+  };
+  catalog_stage_changes: {
+    event_id: bigint;
+    product_id: string;
+    stage: string;
+    effective_on: string | null;
   };
 };
 
@@ -102,4 +109,48 @@ function toProduct(r: Row): Product {
     processNm: r.process_nm!,
     predecessor: r.predecessor,
   } satisfies AiChip;
+}
+
+/** A product's latest change of stage: the stage and the day it took effect (null: from the start). */
+export async function latestStageChange(
+  db: Db,
+  productId: string,
+): Promise<{ stage: Stage; effectiveOn: Day | null } | undefined> {
+  const row = await tables(db)
+    .selectFrom('catalog_stage_changes')
+    .select(['stage', 'effective_on'])
+    .where('product_id', '=', productId)
+    .orderBy('event_id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { stage: row.stage as Stage, effectiveOn: row.effective_on };
+}
+
+/** Records a change of stage; an event that leaves the stage as it was changes nothing. */
+export async function insertStageChange(
+  db: Db,
+  change: { eventId: bigint; productId: string; stage: Stage; effectiveOn: Day | null },
+): Promise<void> {
+  if ((await latestStageChange(db, change.productId))?.stage === change.stage) return;
+  await tables(db)
+    .insertInto('catalog_stage_changes')
+    .values({
+      event_id: change.eventId,
+      product_id: change.productId,
+      stage: change.stage,
+      effective_on: change.effectiveOn,
+    })
+    .execute();
+}
+
+/** Each product's stage at the end of `day`: its last change effective on or before it. */
+export async function stagesOn(db: Db, day: Day): Promise<Map<string, Stage>> {
+  const rows = await tables(db)
+    .selectFrom('catalog_stage_changes')
+    .select(['product_id', 'stage'])
+    .where((eb) => eb.or([eb('effective_on', 'is', null), eb('effective_on', '<=', day)]))
+    .orderBy('product_id')
+    .orderBy('event_id')
+    .execute();
+  return new Map(rows.map((r) => [r.product_id, r.stage as Stage]));
 }

@@ -8,7 +8,7 @@
 import { addDays, type Day } from '../kernel/calendar.js';
 import type { ContractTrail } from '../sales/as-of.js';
 import { stateOn } from '../sales/as-of.js';
-import type { SalesQuarter } from '../sales/figures.js';
+import { contractsAsOf, type SalesQuarter } from '../sales/figures.js';
 import { lineAmount, lineTh } from '../sales/model.js';
 import { type ContractState, consumptionOrder, contractFigures } from '../sales/model-events.js';
 import {
@@ -85,9 +85,9 @@ export function booksSection(trails: Map<number, ContractTrail>, q: SalesQuarter
       forfeitedTo: 'other income: a forfeited deposit leaves contract liabilities without being revenue',
       source: [
         `${CONTRACTS}?liabilityAt=${before}`,
-        `${CONTRACTS}?paidIn=${quarter}`,
-        `${CONTRACTS}?deliveredIn=${quarter}`,
-        `${CONTRACTS}?cancelledIn=${quarter}`,
+        contractsAsOf(`paidIn=${quarter}`, to),
+        contractsAsOf(`deliveredIn=${quarter}`, to),
+        contractsAsOf(`cancelledIn=${quarter}`, to),
         `${CONTRACTS}?liabilityAt=${to}`,
       ],
     },
@@ -115,7 +115,7 @@ export function booksSection(trails: Map<number, ContractTrail>, q: SalesQuarter
         revenueTotal,
       ),
       backlog: customersAtOrAbove(backlog, backlogTotal),
-      source: [`${CONTRACTS}?deliveredIn=${quarter}`, `${CONTRACTS}?backlogAt=${to}`],
+      source: [contractsAsOf(`deliveredIn=${quarter}`, to), `${CONTRACTS}?backlogAt=${to}`],
     },
     receivablesAgeing: {
       bands: receivablesAgeing(
@@ -157,7 +157,7 @@ export function booksSection(trails: Map<number, ContractTrail>, q: SalesQuarter
             })),
           ),
       ),
-      source: `${CONTRACTS}?signedIn=${quarter}`,
+      source: contractsAsOf(`signedIn=${quarter}`, to),
     },
   };
 }

@@ -88,7 +88,7 @@ async function handBook(ctx: AppContext) {
   await cancelContract(ctx, a, C.id, { day: '2020-12-15' });
   await cancelContract(ctx, a, D.id, { day: '2020-12-20' });
   await recordRefund(ctx, a, D.id, { day: '2020-12-20', amountUsd: 1_800_000n });
-  return { A: A.id, C: C.id, D: D.id };
+  return { A: A.id, B: B.id, C: C.id, D: D.id };
 }
 
 let s: TestServer;
@@ -209,7 +209,107 @@ describe('a closed quarter', () => {
       body: { reason: 'the hand edit above' },
     });
     expect(reopened.status).toBe(201);
-    expect((await report()).closed).toBeNull();
+    // Reopened, the report is computed afresh and still compared with what was closed.
+    const afresh = await report();
+    expect(afresh.closed).toMatchObject({ reopened: true, changedSinceClose: true });
+    expect(afresh.orderBook.contractLiabilities.valueCents).not.toBe(
+      open.orderBook.contractLiabilities.valueCents,
+    );
+  });
+
+  it('stays unchanged when the books move on in the next quarter, and says so', async () => {
+    s.app.clock.set('2021-02-01T00:00:00Z');
+    const as = (role: 'admin' | 'finance' | 'sales' | 'supply') => (path: string, body: unknown) =>
+      s.call(path.startsWith('PATCH ') ? 'PATCH' : 'POST', path.replace(/^PATCH /, ''), { role, body });
+    expect((await as('finance')('/api/books/periods/2020Q4/close', {})).status).toBe(201);
+    const closed = await report();
+    // Every kind of write the report reads, dated in 2021Q1, through the API.
+    const customers = (await s.call('GET', '/api/sales/customers', { role: 'sales' })).body;
+    const x = (customers.customers ?? customers).find((c: Json) => c.name === 'X').id;
+    const signed = await as('sales')('/api/sales/contracts', {
+      customerId: x,
+      kind: 'spot',
+      signedOn: '2021-01-15',
+      terms: { depositPercent: 50, balance: 'before-shipment', depositForfeitedOnCancel: false },
+      lines: [
+        { productId: 'A1246', units: 5, usdPerTh: '40.00', tranches: [{ month: '2021-02', units: 5 }] },
+      ],
+    });
+    const writes = [
+      signed,
+      await as('finance')(`/api/sales/contracts/${signed.body.id}/payments`, {
+        day: '2021-01-16',
+        amountUsd: '9000',
+      }),
+      await as('finance')(`/api/sales/contracts/${ids.A}/payments`, { day: '2021-01-17', amountUsd: '1000' }),
+      await as('supply')('PATCH /api/catalog/products/K510', {
+        stage: 'mass-production',
+        stageFrom: '2021-01-20',
+      }),
+      await as('finance')('/api/treasury/machine-life', {
+        effectiveFrom: '2021-01-01',
+        lifeMonths: 48,
+        reason: 'longer-lived machines',
+      }),
+      await as('finance')('/api/treasury/cash', {
+        day: '2021-01-10',
+        category: 'opex',
+        direction: 'out',
+        amount: '500',
+      }),
+      await as('supply')('/api/supply/foundries', {
+        id: 'tsmc',
+        name: 'TSMC',
+        country: 'TW',
+        leadTimeMonths: 3,
+      }),
+    ];
+    expect(
+      writes.map((w) => w.status),
+      JSON.stringify(writes.map((w) => w.body)),
+    ).toEqual([201, 200, 200, 200, 201, 201, 201]);
+    const later = await report();
+    expect(later.closed).toMatchObject({ changedSinceClose: false, changedSections: [] });
+    expect(later.closed.currentHash).toBe(closed.closed.hash);
+    expect(later).toEqual(closed);
+
+    // Reopened and changed back in 2020Q4: the report says what differs from the close, until
+    // the quarter closes again with the new figures.
+    expect(
+      (
+        await s.call('POST', '/api/books/periods/2020Q4/reopen', {
+          role: 'admin',
+          body: { reason: 'a December payment was missed' },
+        })
+      ).status,
+    ).toBe(201);
+    // Y paying $2,000 more of B's receivable on 2020-12-10 (B's last event is 2020-12-01).
+    const paid = await as('finance')(`/api/sales/contracts/${ids.B}/payments`, {
+      day: '2020-12-10',
+      amountUsd: '2000',
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    const reopened = await report();
+    expect(reopened.closed).toMatchObject({
+      reopened: true,
+      changedSinceClose: true,
+      hash: closed.closed.hash,
+    });
+    expect(reopened.closed.changedSections).toEqual(expect.arrayContaining(['books', 'orderBook']));
+    expect(BigInt(reopened.orderBook.receivables.valueCents)).toBe(
+      BigInt(closed.orderBook.receivables.valueCents) - 200_000n,
+    );
+    const md = await (
+      await fetch(`${s.url}/api/reports/quarterly/2020Q4?format=md`, {
+        headers: { authorization: `Bearer ${await s.token('viewer')}` },
+      })
+    ).text();
+    expect(md).toContain('has been reopened since');
+    expect(md).toContain('The books behind it have changed since');
+    expect((await as('finance')('/api/books/periods/2020Q4/close', {})).status).toBe(201);
+    const again = await report();
+    expect(again.closed).toMatchObject({ reopened: false, changedSinceClose: false });
+    expect(again.closed.hash).not.toBe(closed.closed.hash);
   });
 
   describe('from the CLI', () => {

@@ -391,7 +391,10 @@ export function reportDocument(r: QuarterlyReport): Block[] {
 function closedBlocks(r: QuarterlyReport): Block[] {
   const c = r.closed;
   if (!c) return [];
-  const said = `Frozen when ${r.quarter} was closed (${c.closedAt.toISOString().slice(0, 10)}, by ${c.closedBy}): these are the figures reported then (hash ${c.hash.slice(0, 12)}).`;
+  const when = `${c.closedAt.toISOString().slice(0, 10)}, by ${c.closedBy}`;
+  const said = c.reopened
+    ? `${r.quarter} was closed (${when}) and has been reopened since: these figures are computed from the books today, not those closed (hash ${c.hash.slice(0, 12)}).`
+    : `Frozen when ${r.quarter} was closed (${when}): these are the figures reported then (hash ${c.hash.slice(0, 12)}).`;
   const since = c.changedSinceClose
     ? ` The books behind it have changed since: recomputed today, ${c.changedSections.join(', ')} differ (hash ${c.currentHash.slice(0, 12)}).`
     : ' Nothing behind it has changed since.';

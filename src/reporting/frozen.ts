@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
 import type { ReportAtClose } from '../books/events.js';
-import { closedReport } from '../books/store.js';
+import { closedReport, findPeriod } from '../books/store.js';
 import type { Quarter } from '../kernel/calendar.js';
 import { fromStoredJsonText, toStoredJsonText, toWireJson } from '../kernel/json.js';
 import type { QuarterlyReport } from './model.js';
@@ -56,17 +56,24 @@ export async function reportAtClose(ctx: AppContext, quarter: Quarter): Promise<
   return { text: toStoredJsonText(report), ...reportHashes(report) };
 }
 
-/** The quarter's report: the frozen one once the quarter is closed, with whether it still holds. */
+/**
+ * The quarter's report: the frozen one while the quarter is closed, with whether it still holds;
+ * once reopened, computed afresh and compared with what was closed, so a back-dated change made
+ * while it is open is reported until it closes again (which freezes the new figures).
+ */
 export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
-  const [live, frozen] = await Promise.all([
+  const [live, frozen, period] = await Promise.all([
     computeQuarterlyReport(ctx, quarter),
     closedReport(ctx.db, quarter),
+    findPeriod(ctx.db, quarter),
   ]);
   if (!frozen) return live;
   const now = reportHashes(live);
+  const reopened = period?.closed !== true;
   return {
-    ...fromStoredJsonText<QuarterlyReport>(frozen.text),
+    ...(reopened ? live : fromStoredJsonText<QuarterlyReport>(frozen.text)),
     closed: {
+      reopened,
       closedAt: frozen.closedAt,
       closedBy: frozen.closedBy,
       hash: frozen.hash,

@@ -230,11 +230,16 @@ export interface QuarterlyReport {
   guidance: { givenWithThisQuarter: GuidanceLine[]; aboutThisQuarter: GuidanceLine[]; source: string };
   /** Bookings and deliveries of the quarters around this one, for the charts. */
   series: QuarterPoint[];
-  /** Null while the quarter is open; once closed, the report is the one frozen then. */
+  /**
+   * Null while the quarter has never been closed; once closed, the report is the one frozen then;
+   * reopened, the report is computed afresh and says what differs from the figures last closed.
+   */
   closed: ClosedState | null;
 }
 
 export interface ClosedState {
+  /** Reopened since it was last closed: the figures shown are today's, compared with those closed. */
+  reopened: boolean;
   closedAt: Date;
   closedBy: string;
   /** The hash of the figures when closed, and of the same figures computed from the books today. */

@@ -73,7 +73,7 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     expect(r.machines.bookings.units).toBe(92_000);
     expect(r.machines.topCustomers[0]).toMatchObject({ customer: 'Blue Energy', units: 15_000 });
     expect(r.machines.topCustomers[0].source).toMatch(
-      /^\/api\/sales\/contracts\?signedIn=2020Q4&productKind=machine&customerId=\d+$/,
+      /^\/api\/sales\/contracts\?signedIn=2020Q4&productKind=machine&customerId=\d+&asOf=2020-12-31$/,
     );
   });
 

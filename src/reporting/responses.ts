@@ -313,6 +313,11 @@ export const QuarterlyReport = z.object({
   series: z.array(QuarterPoint).describe('Bookings and deliveries of the quarters around this one'),
   closed: z
     .object({
+      reopened: z
+        .boolean()
+        .describe(
+          'Reopened since it was last closed: the figures are computed afresh, compared with those closed',
+        ),
       closedAt: zInstant,
       closedBy: z.string(),
       hash: z.string().describe('SHA-256 of the figures as frozen when the quarter was closed'),
@@ -321,7 +326,9 @@ export const QuarterlyReport = z.object({
       changedSections: z.array(z.string()),
     })
     .nullable()
-    .describe('Null while the quarter is open; once closed, the report is the one frozen then'),
+    .describe(
+      'Null until the quarter is first closed; closed, the report is the one frozen then; reopened, computed afresh against the last close',
+    ),
 });
 
 /** The other formats are the same report rendered; the PDF is bytes. */

@@ -49,21 +49,32 @@ export async function supplySection(
   sales: SalesReader,
   quarter: Quarter,
 ): Promise<Section<SupplySection>> {
-  const foundries = await listFoundries(ctx);
-  if (foundries.length === 0) {
-    return { available: false, reason: 'No foundries, wafer orders or builds are recorded in supply.' };
-  }
   const months = quarterMonths(quarter);
   const last = months[2];
-  const [designs, partnerships, orders, builds, products, q, selfMiningUnits] = await Promise.all([
-    listDesigns(ctx),
-    listPartnerships(ctx),
-    listWaferOrders(ctx),
-    builtIn(ctx, quarter),
-    listProducts(ctx, { kind: 'machine' }),
-    sales(quarter),
-    selfMiningShipped(ctx, quarter),
-  ]);
+  const [foundries, designs, partnerships, orders, allBuilds, products, q, selfMiningUnits] =
+    await Promise.all([
+      listFoundries(ctx),
+      listDesigns(ctx),
+      listPartnerships(ctx),
+      listWaferOrders(ctx),
+      listBuilds(ctx),
+      listProducts(ctx, { kind: 'machine' }),
+      sales(quarter),
+      selfMiningShipped(ctx, quarter),
+    ]);
+  // Whether supply had anything by the quarter's end, not today: a foundry added later must not
+  // turn a closed quarter's "not available" into a section of zeros.
+  const dated =
+    partnerships.some((p) => p.startMonth <= last) ||
+    orders.some((o) => o.placedMonth <= last) ||
+    allBuilds.some((b) => b.month <= last);
+  if (!dated) {
+    return {
+      available: false,
+      reason: `No partnerships, wafer orders or builds are recorded in supply by the end of ${quarter}.`,
+    };
+  }
+  const builds = allBuilds.filter((b) => months.includes(b.month));
   const foundryName = new Map(foundries.map((f) => [f.id, f.name]));
   const designName = new Map(designs.map((d) => [d.id, d.name]));
   const partnershipOf = new Map(partnerships.map((p) => [p.id, p]));

@@ -24,6 +24,7 @@ import type { MiningStatus } from '../mining/targets.js';
 import { miningStatus } from '../mining/targets.js';
 import { type ContractTrail, contractTrails } from '../sales/as-of.js';
 import type { SalesQuarter } from '../sales/figures.js';
+import { contractsAsOf } from '../sales/figures.js';
 import { listContracts, opportunityCost, salesQuarter } from '../sales/service.js';
 import { serviceNetworkSection } from '../service/report-section.js';
 import type { BooksSection } from './books-model.js';
@@ -164,11 +165,11 @@ async function machinesSection(
       ...ytd,
       year,
       quarters: ytdQuarters,
-      source: ytdQuarters.map((x) => `${CONTRACTS}?signedIn=${x}&productKind=machine`),
+      source: ytdQuarters.map((x) => contractsAsOf(`signedIn=${x}&productKind=machine`, q.to)),
     },
     topCustomers: topCustomers(signed, 3).map((c) => ({
       ...c,
-      source: `${CONTRACTS}?signedIn=${quarter}&productKind=machine&customerId=${c.customerId}`,
+      source: contractsAsOf(`signedIn=${quarter}&productKind=machine&customerId=${c.customerId}`, q.to),
     })),
     deliveries: {
       ...amounts(q.deliveries.machines),
@@ -218,11 +219,18 @@ function machineRow(books: BooksSection, kind: string) {
   };
 }
 
-/** Machine contracts signed in the quarter, every page of them. */
+/** Machine contracts signed in the quarter as they stood at its end, every page of them. */
 async function contractsSignedIn(ctx: AppContext, quarter: Quarter) {
   const all = [];
+  const asOf = lastDayOfQuarter(quarter);
   for (let offset = 0; ; offset += 1000) {
-    const page = await listContracts(ctx, { signedIn: quarter, productKind: 'machine', limit: 1000, offset });
+    const page = await listContracts(ctx, {
+      signedIn: quarter,
+      productKind: 'machine',
+      asOf,
+      limit: 1000,
+      offset,
+    });
     all.push(...page.contracts);
     if (all.length >= page.total || page.contracts.length === 0) break;
   }
@@ -291,7 +299,7 @@ async function aiChipsSection(
   let lastYear = 0n;
   for (const x of through) thisYear += (await sales(x)).deliveries.aiChips.valueCents;
   for (const x of sameLastYear) lastYear += (await sales(x)).deliveries.aiChips.valueCents;
-  const chips = await listProducts(ctx, { kind: 'ai-chip' });
+  const chips = await listProducts(ctx, { kind: 'ai-chip', asOf: q.to });
   return {
     quarter: {
       units: q.deliveries.aiChips.units,
@@ -305,8 +313,8 @@ async function aiChipsSection(
       lastYearSamePeriodCents: lastYear,
       multiple: lastYear > 0n ? Number(thisYear) / Number(lastYear) : null,
       source: [
-        `${CONTRACTS}?deliveredIn=${year}&productKind=ai-chip`,
-        `${CONTRACTS}?deliveredIn=${year - 1}&productKind=ai-chip`,
+        contractsAsOf(`deliveredIn=${year}&productKind=ai-chip`, q.to),
+        contractsAsOf(`deliveredIn=${year - 1}&productKind=ai-chip`, q.to),
       ],
     },
     preOrders: {
@@ -324,7 +332,7 @@ async function aiChipsSection(
               stage: c.stage,
               predecessor: c.predecessor,
               tops: c.tops,
-              source: `/api/catalog/products/${c.id}`,
+              source: `/api/catalog/products/${c.id}?asOf=${q.to}`,
             },
           ]
         : [],

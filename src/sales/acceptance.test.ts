@@ -240,7 +240,7 @@ describe('the acceptance scenario through the HTTP API', () => {
       aiChips: { units: 0, valueCents: '0' },
       byKind: { futures: { contracts: 1, units: 1000, valueCents: '270000000' }, spot: { contracts: 0 } },
       byFamily: [{ family: 'A12', productKind: 'machine', units: 1000, valueCents: '270000000' }],
-      source: '/api/sales/contracts?signedIn=2020Q4',
+      source: '/api/sales/contracts?signedIn=2020Q4&asOf=2020-12-31',
     });
     expect(q4.deliveries).toMatchObject({
       units: 400,

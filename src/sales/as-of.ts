@@ -10,6 +10,8 @@ import { eventFromRow, isEventOf } from '../ledger/events.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
 import { lineAmount } from './model.js';
 import { applyEvent, type ContractState, contractFigures, openContract } from './model-events.js';
+import { type OpenTranche, openTrancheRows } from './open-tranches.js';
+import type { OpenTrancheFilterInput } from './schemas.js';
 import { customersById, sales } from './store.js';
 import type { ContractSummary } from './store-reads.js';
 
@@ -155,4 +157,18 @@ export async function summariesOn(
       },
     ];
   });
+}
+
+/** The tranches still to deliver at the end of `day`, as the order book stood then. */
+export async function openTranchesOn(
+  ctx: AppContext,
+  day: Day,
+  filter: OpenTrancheFilterInput = {},
+): Promise<OpenTranche[]> {
+  const contracts = [];
+  for (const trail of (await contractTrails(ctx, day)).values()) {
+    const state = stateOn(trail, day);
+    if (state) contracts.push({ state, customer: trail.customer });
+  }
+  return openTrancheRows(contracts, day, filter);
 }

@@ -15,6 +15,13 @@ import { readRollups } from './store.js';
 const CONTRACTS = '/api/sales/contracts';
 const ENTRIES = '/api/sales/entries';
 
+/**
+ * The contract list behind a figure of a period, each contract's figures as they stood at the
+ * figure's day: without `asOf` the list would show today's per-contract figures, which no longer
+ * add up to the figure once the books have moved on.
+ */
+export const contractsAsOf = (filter: string, asOf: Day) => `${CONTRACTS}?${filter}&asOf=${asOf}`;
+
 /** PeriodFigures with the drill-down of each group. */
 function withSources(f: PeriodFigures, period: string, quarters: Quarter[]) {
   const end = f.to;
@@ -25,26 +32,29 @@ function withSources(f: PeriodFigures, period: string, quarters: Quarter[]) {
   return {
     from: f.from,
     to: f.to,
-    bookings: { ...f.bookings, source: `${CONTRACTS}?signedIn=${period}`, entries: entries('signed') },
+    bookings: { ...f.bookings, source: contractsAsOf(`signedIn=${period}`, end), entries: entries('signed') },
     deliveries: {
       ...f.deliveries,
-      source: `${CONTRACTS}?deliveredIn=${period}`,
+      source: contractsAsOf(`deliveredIn=${period}`, end),
       entries: entries('delivery'),
     },
     cancellations: {
       ...f.cancellations,
-      source: `${CONTRACTS}?cancelledIn=${period}`,
+      source: contractsAsOf(`cancelledIn=${period}`, end),
       entries: entries('cancellation'),
     },
-    forfeitedDeposits: { valueCents: f.forfeitedDepositsCents, source: `${CONTRACTS}?cancelledIn=${period}` },
+    forfeitedDeposits: {
+      valueCents: f.forfeitedDepositsCents,
+      source: contractsAsOf(`cancelledIn=${period}`, end),
+    },
     payments: {
       ...f.payments,
-      source: `${CONTRACTS}?paidIn=${period}`,
+      source: contractsAsOf(`paidIn=${period}`, end),
       entries: [entries('payment-received'), entries('refund')].flat(),
     },
     futuresDiscount: {
       ...f.futuresDiscount,
-      source: `${CONTRACTS}?signedIn=${period}&kind=futures&productKind=machine`,
+      source: contractsAsOf(`signedIn=${period}&kind=futures&productKind=machine`, end),
     },
     atEnd: {
       day: end,
@@ -87,8 +97,8 @@ export async function salesYear(ctx: AppContext, year: number) {
     aiChipRevenue: {
       ...y.aiChipRevenue,
       source: [
-        `${CONTRACTS}?deliveredIn=${year}&productKind=ai-chip`,
-        `${CONTRACTS}?deliveredIn=${year - 1}&productKind=ai-chip`,
+        contractsAsOf(`deliveredIn=${year}&productKind=ai-chip`, y.to),
+        contractsAsOf(`deliveredIn=${year - 1}&productKind=ai-chip`, y.to),
       ],
     },
   };

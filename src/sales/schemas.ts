@@ -280,6 +280,11 @@ export const OpenTrancheFilter = z
   .object({
     until: month.optional().describe('Only tranches scheduled up to this month'),
     productId: productId.optional(),
+    asOf: day
+      .optional()
+      .describe(
+        'The tranches still to deliver at the end of this day, as the order book stood then; today by default',
+      ),
   })
   .strict();
 

@@ -8,10 +8,9 @@ import { firstDayOfMonth, lastDayOfMonth, type Month } from '../kernel/calendar.
 import { notFound } from '../kernel/errors.js';
 import { isEventOf, type Recorded } from '../ledger/events.js';
 import type { RecordedEvent } from '../ledger/ledger.js';
-import { summariesOn } from './as-of.js';
+import { openTranchesOn, summariesOn } from './as-of.js';
 import { type ContractView, contractView, today } from './contracts.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
-import type { ContractKind } from './model.js';
 import {
   applyEvent,
   type ContractEvent,
@@ -19,8 +18,8 @@ import {
   contractFigures,
   type EventEffect,
   openContract,
-  openTranches,
 } from './model-events.js';
+import { type OpenTranche, openTrancheRows } from './open-tranches.js';
 import type { ContractFilterInput, EntryFilterInput, OpenTrancheFilterInput } from './schemas.js';
 import { customersById, findCustomer, loadStates } from './store.js';
 import {
@@ -127,19 +126,7 @@ export async function listContracts(ctx: AppContext, filter: ContractFilterInput
 }
 export const listEntries = (ctx: AppContext, filter: EntryFilterInput) => selectEntries(ctx.db, filter);
 
-/** A tranche still to deliver, as supply allocates monthly output to it. */
-export interface OpenTranche {
-  contractId: number;
-  lineId: number;
-  tranche: number;
-  productId: string;
-  month: Month;
-  unitsOpen: number;
-  kind: ContractKind;
-  customer: string;
-  /** Whether it may ship today under the contract's payment terms. */
-  paidForShipment: boolean;
-}
+export type { OpenTranche } from './open-tranches.js';
 
 export type RecordedDelivery = Awaited<ReturnType<typeof deliveriesBetween>>[number];
 
@@ -149,40 +136,24 @@ export function listDeliveries(ctx: AppContext, from: Month, to: Month): Promise
 }
 
 /** Every open tranche, earliest month first (then contract, line, tranche). */
+/** The tranches still to deliver today, or at the end of `asOf` rebuilt from the events. */
 export async function listOpenTranches(
   ctx: AppContext,
   filter: OpenTrancheFilterInput = {},
 ): Promise<OpenTranche[]> {
+  const day = today(ctx);
+  if (filter.asOf !== undefined && filter.asOf < day) return openTranchesOn(ctx, filter.asOf, filter);
   const ids = await contractsWithOpenTranches(ctx.db, filter);
   const states = await loadStates(ctx.db, ids);
   const customers = await customersById(ctx.db, [
     ...new Set([...states.values()].map((s) => s.contract.customerId)),
   ]);
-  const day = today(ctx);
-  const open: OpenTranche[] = [];
-  for (const id of ids) {
-    const s = states.get(id)!;
-    for (const t of openTranches(s, day)) {
-      if (filter.until && t.month > filter.until) continue;
-      if (filter.productId && t.productId !== filter.productId) continue;
-      open.push({
-        contractId: id,
-        lineId: t.lineId,
-        tranche: t.tranche,
-        productId: t.productId,
-        month: t.month,
-        unitsOpen: t.unitsOpen,
-        kind: s.contract.kind,
-        customer: customers.get(s.contract.customerId)?.name ?? '',
-        paidForShipment: t.paidForShipment,
-      });
-    }
-  }
-  return open.sort(
-    (a, b) =>
-      (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) ||
-      a.contractId - b.contractId ||
-      a.lineId - b.lineId ||
-      a.tranche - b.tranche,
+  return openTrancheRows(
+    ids.map((id) => {
+      const state = states.get(id)!;
+      return { state, customer: customers.get(state.contract.customerId)?.name ?? '' };
+    }),
+    day,
+    filter,
   );
 }

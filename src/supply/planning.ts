@@ -4,7 +4,16 @@
  */
 import type { AppContext } from '../app/context.js';
 import { listProducts } from '../catalog/service.js';
-import { addMonths, firstDayOfMonth, type Month, monthOf, monthsBetween } from '../kernel/calendar.js';
+import {
+  addMonths,
+  type Day,
+  dayOf,
+  firstDayOfMonth,
+  lastDayOfMonth,
+  type Month,
+  monthOf,
+  monthsBetween,
+} from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import { parseUsd } from '../kernel/money.js';
 import { marketOn } from '../market/service.js';
@@ -30,8 +39,9 @@ function inForce<T extends { fromMonth: Month }>(settings: T[], month: Month): T
   return found;
 }
 
-async function orderBook(ctx: AppContext): Promise<TrancheDemand[]> {
-  return (await listOpenTranches(ctx)).map((t) => ({
+/** The tranches still to deliver: today's, or at the end of `asOf` as the order book stood then. */
+async function orderBook(ctx: AppContext, asOf: Day | undefined): Promise<TrancheDemand[]> {
+  return (await listOpenTranches(ctx, asOf === undefined ? {} : { asOf })).map((t) => ({
     contractId: t.contractId,
     lineId: t.lineId,
     tranche: t.tranche,
@@ -44,20 +54,33 @@ async function orderBook(ctx: AppContext): Promise<TrancheDemand[]> {
   }));
 }
 
-async function deliveriesMade(ctx: AppContext, from: Month, to: Month): Promise<DeliveryMade[]> {
-  return (await listDeliveries(ctx, from, to)).map((d) => ({
-    contractId: d.contractId,
-    lineId: d.lineId,
-    tranche: d.tranche,
-    productId: d.productId,
-    customer: d.customer,
-    dueMonth: d.dueMonth,
-    month: monthOf(d.day),
-    units: d.units,
-  }));
+/** Deliveries in the months from `from` to `to`, only those made by the end of `asOf` when given. */
+async function deliveriesMade(
+  ctx: AppContext,
+  from: Month,
+  to: Month,
+  asOf: Day | undefined,
+): Promise<DeliveryMade[]> {
+  const made = await listDeliveries(ctx, from, to);
+  return made
+    .filter((d) => asOf === undefined || d.day <= asOf)
+    .map((d) => ({
+      contractId: d.contractId,
+      lineId: d.lineId,
+      tranche: d.tranche,
+      productId: d.productId,
+      customer: d.customer,
+      dueMonth: d.dueMonth,
+      month: monthOf(d.day),
+      units: d.units,
+    }));
 }
 
-export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promise<Plan> {
+/**
+ * The plan month by month. With `asOf`, the order book (open tranches and deliveries made) is the
+ * one that stood at the end of that day: what a recommendation made then saw.
+ */
+export async function supplyPlan(ctx: AppContext, query: PlanQueryInput, asOf?: Day): Promise<Plan> {
   const span = monthsBetween(query.from, query.to);
   if (span < 0) throw invalid('to', `to (${query.to}) must not be before from (${query.from}).`);
   if (span >= MAX_PLAN_MONTHS) {
@@ -79,8 +102,8 @@ export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promis
       production.selectBuilds(ctx.db),
       production.selectAssemblyCapacity(ctx.db),
       production.selectSelfMiningShares(ctx.db),
-      orderBook(ctx),
-      deliveriesMade(ctx, query.from, query.to),
+      orderBook(ctx, asOf),
+      deliveriesMade(ctx, query.from, query.to, asOf),
     ]);
   return buildPlan({
     from: query.from,
@@ -108,11 +131,16 @@ export async function selfMiningAllocation(
 
 /**
  * The machine buyers compare against: the one asked for, else the most efficient machine in mass
- * production whose chip has a design (the one the company would sell more of).
+ * production at `asOf` whose chip has a design (the one the company would sell more of).
  */
-async function currentModel(ctx: AppContext, requested: string | undefined, designs: store.Design[]) {
+async function currentModel(
+  ctx: AppContext,
+  requested: string | undefined,
+  designs: store.Design[],
+  asOf: Day,
+) {
   const designed = new Set(designs.flatMap((d) => d.models.map((m) => m.productId)));
-  const machines = (await listProducts(ctx, { kind: 'machine' })).filter((p) => p.kind === 'machine');
+  const machines = (await listProducts(ctx, { kind: 'machine', asOf })).filter((p) => p.kind === 'machine');
   if (requested !== undefined) {
     const found = machines.find((m) => m.id === requested);
     if (!found) throw invalid('model', `${requested} is not a mining machine in the catalog.`);
@@ -174,16 +202,19 @@ export async function recommendChipOrder(
     throw invalid('powerUsdPerKwh', `powerUsdPerKwh must be 0 or more, got ${query.powerUsdPerKwh}.`);
   }
 
+  // The order book as it stood in the month (at its end, or today while it runs): a past month's
+  // reasons are the ones that month saw, not today's book.
+  const asOf = [lastDayOfMonth(query.month), dayOf(ctx.clock.now())].sort()[0]!;
   const [designs, partnerships, agreements, orders, shares, tranches] = await Promise.all([
     store.selectDesigns(ctx.db),
     store.selectPartnerships(ctx.db),
     store.selectAgreementSpecs(ctx.db),
     production.selectWaferOrders(ctx.db),
     production.selectSelfMiningShares(ctx.db),
-    orderBook(ctx),
+    orderBook(ctx, asOf),
   ]);
-  const model = await currentModel(ctx, query.model, designs);
-  const backlog = await backlogBefore(ctx, query.month, agreements, tranches);
+  const model = await currentModel(ctx, query.model, designs, asOf);
+  const backlog = await backlogBefore(ctx, query.month, asOf, agreements, tranches);
   const designOfPartnership = new Map(partnerships.map((p) => [p.id, p.designId]));
   const placedThisMonth = new Map<number, number>();
   for (const o of orders) {
@@ -226,6 +257,7 @@ export async function recommendChipOrder(
 async function backlogBefore(
   ctx: AppContext,
   month: Month,
+  asOf: Day,
   agreements: AgreementSpec[],
   tranches: TrancheDemand[],
 ): Promise<Map<string, number>> {
@@ -241,7 +273,7 @@ async function backlogBefore(
     }
     return backlog;
   }
-  const plan = await supplyPlan(ctx, { from: month, to: addMonths(month, longest - 1) });
+  const plan = await supplyPlan(ctx, { from: month, to: addMonths(month, longest - 1) }, asOf);
   for (const m of plan.months) {
     for (const r of m.models) backlog.set(`${r.productId}|${m.month}`, r.allocation.unitsShort);
   }

@@ -442,4 +442,41 @@ describe('the plan and the recommendation against the order book', () => {
     expect(february.tranches[0]).toMatchObject({ contractId, tranche: 1, recorded: false });
     expect(february.unitsDue).toBe(150);
   });
+
+  // After the delivery above: it reads the book as the month saw it, so it runs last too.
+  it("gives a past month's chip order from the order book as it stood then, not today's", async () => {
+    const path =
+      '/api/supply/recommendation?month=2021-01&btcUsd=20000&difficulty=20000000000000&spotUsdPerTh=40';
+    const then = await s.call('GET', path, { role: 'viewer' });
+    expect(then.status).toBe(200);
+    app.clock.set('2021-03-01T00:00:00Z');
+    const customer = await addCustomer(app, app.actor('sales'), {
+      name: 'Late Signer',
+      country: 'US',
+      region: 'north-america',
+    });
+    // Signed in February for April, the month January's wafers come out: today's book has it.
+    const late = await bookContract(app, app.actor('sales'), {
+      customerId: customer.id,
+      kind: 'spot',
+      signedOn: '2021-02-10',
+      terms: { depositPercent: 0, balance: 'on-delivery', creditDays: 30, depositForfeitedOnCancel: false },
+      lines: [
+        { productId: 'A1246', units: 1000, usdPerTh: 30_00n, tranches: [{ month: '2021-04', units: 1000 }] },
+      ],
+    });
+    const open = async (q: string) =>
+      (await s.call('GET', `/api/sales/open-tranches${q}`, { role: 'viewer' })).body.map(
+        (t: { contractId: number }) => t.contractId,
+      );
+    expect(await open('')).toContain(late.id);
+    expect(await open('?asOf=2021-01-31')).not.toContain(late.id);
+    expect(await open('?asOf=2021-01-31')).toContain(contractId);
+    const now = await s.call('GET', path, { role: 'viewer' });
+    expect(now.body).toEqual(then.body);
+    // Read from today's book, April's 1,000 units would be due when January's wafers come out.
+    expect(then.body.demand.contracted[0].unitsDue).not.toContainEqual(
+      expect.objectContaining({ productId: 'A1246', units: expect.toSatisfy((u: number) => u >= 1000) }),
+    );
+  });
 });

@@ -148,6 +148,49 @@ describe('USD cash and the cost per BTC with depreciation', () => {
     expect(past.body.error.field).toBe('on');
   });
 
+  it("takes the machines' life from a policy effective from its day, the configuration only the default", async () => {
+    const life = async (on: string) => (await s.call('GET', `/api/treasury/machine-life?on=${on}`)).body;
+    expect(await life('2020-12-31')).toMatchObject({ defaultMonths: 36, lifeMonths: 36, settings: [] });
+    const before = (await s.call('GET', '/api/treasury/depreciation?on=2020-12-31')).body;
+    const set = (body: unknown, role: 'finance' | 'viewer' = 'finance') =>
+      s.call('POST', '/api/treasury/machine-life', { role, body });
+    const refusals = [
+      await set({ effectiveFrom: '2021-01-01', lifeMonths: 0, reason: 'x' }),
+      await set({ effectiveFrom: '2021-01-01', lifeMonths: 48, reason: ' ' }),
+      await set({ effectiveFrom: '2021-02-30', lifeMonths: 48, reason: 'x' }),
+      await set({ effectiveFrom: '2021-01-01', lifeMonths: 48, reason: 'x' }, 'viewer'),
+    ];
+    expect(refusals.map((r) => [r.status, r.body.error.field ?? null])).toEqual([
+      [400, 'lifeMonths'],
+      [400, 'reason'],
+      [400, 'effectiveFrom'],
+      [403, null],
+    ]);
+    const made = await set({ effectiveFrom: '2021-01-01', lifeMonths: 48, reason: 'the S19s run longer' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body).toMatchObject({
+      effectiveFrom: '2021-01-01',
+      lifeMonths: 48,
+      actor: 'token:test-finance',
+    });
+    // Figures as of days before it keep the life before it; from its day on, the new one.
+    expect((await s.call('GET', '/api/treasury/depreciation?on=2020-12-31')).body).toEqual(before);
+    const after = (await s.call('GET', '/api/treasury/depreciation?on=2021-01-10')).body;
+    expect(after).toMatchObject({ lifeMonths: 48, lifeDays: 1461 });
+    expect(await life('2021-01-10')).toMatchObject({ defaultMonths: 36, lifeMonths: 48 });
+    // Inside a closed period it would change what was reported: refused, naming the period.
+    expect(
+      (await s.call('POST', '/api/books/periods/2020-12/close', { role: 'finance', body: {} })).status,
+    ).toBe(201);
+    const closed = await set({ effectiveFrom: '2020-12-01', lifeMonths: 60, reason: 'too late' });
+    expect([closed.status, closed.body.error.code, closed.body.error.field]).toEqual([
+      409,
+      'books.period-closed',
+      'effectiveFrom',
+    ]);
+    expect((await life('2021-01-10')).settings).toHaveLength(1);
+  });
+
   it('records and shows the cash from the CLI', async () => {
     const env = freshCliEnv();
     const day = new Date().toISOString().slice(0, 10);
@@ -178,5 +221,20 @@ describe('USD cash and the cost per BTC with depreciation', () => {
     expect(bad.stderr).toMatch(/direction/);
     const dep = await runCli(['treasury', 'depreciation', '--on', day], env);
     expect(dep.stdout).toContain('straight-line over 36 months (1096 days)');
+    const set = await runCli(
+      ['treasury', 'machine-life-set', '--from', day, '--months', '48', '--reason', 'longer'],
+      env,
+    );
+    expect([set.status, set.stdout]).toEqual([
+      0,
+      expect.stringContaining(`machine life 48 months from ${day}`),
+    ]);
+    const shownLife = await runCli(['treasury', 'machine-life', '--on', day, '--json'], env);
+    expect(JSON.parse(shownLife.stdout)).toMatchObject({ defaultMonths: 36, lifeMonths: 48 });
+    const zero = await runCli(
+      ['treasury', 'machine-life-set', '--from', day, '--months', '0', '--reason', 'x'],
+      env,
+    );
+    expect([zero.status, zero.stderr]).toEqual([2, expect.stringMatching(/--months/)]);
   });
 });

@@ -4,11 +4,13 @@ import { defineAction } from '../cli/command.js';
 import { parseInput, pickOptions } from '../cli/input.js';
 import { table } from '../cli/table.js';
 import { formatBtc } from '../kernel/bitcoin.js';
+import { dayOf } from '../kernel/calendar.js';
 import { formatUsd } from '../kernel/money.js';
 import { cashOn, cashRoll, recordCash, type SourcedLine } from './cash.js';
 import { CASH_CATEGORIES, CASH_DIRECTIONS } from './cash-model.js';
 import { fleetDepreciation } from './depreciation.js';
-import { Cash, CashRollQuery, DepreciationQuery, OnQuery } from './schemas.js';
+import { machineLifeOn, setMachineLife } from './machine-life.js';
+import { Cash, CashRollQuery, DepreciationQuery, MachineLife, MachineLifeQuery, OnQuery } from './schemas.js';
 
 const lineRows = (lines: SourcedLine[]) =>
   lines.map((l) => ({ flow: l.flow, usd: formatUsd(l.cents), source: l.source }));
@@ -107,6 +109,55 @@ export function registerCashCommands(treasury: Command): void {
             ['model', 'machines', 'cost', 'period', 'accumulated'],
           ),
         ].join('\n'),
+      };
+    },
+  );
+  defineAction(
+    treasury
+      .command('machine-life')
+      .description("The machines' life for depreciation in force on a day, and every setting")
+      .option('--on <day>', 'the life in force at the end of this day (default today)'),
+    { role: 'viewer' },
+    async (app, opts) => {
+      const q = parseInput(MachineLifeQuery, pickOptions(opts, ['on']));
+      const p = await machineLifeOn(app, q.on ?? dayOf(app.clock.now()));
+      return {
+        json: p,
+        text: [
+          `machine life on ${p.on}: ${p.lifeMonths} months (default ${p.defaultMonths}, HASHFORGE_MACHINE_LIFE_MONTHS)`,
+          table(
+            p.settings.map((x) => ({
+              from: x.effectiveFrom,
+              months: x.lifeMonths,
+              by: x.actor,
+              reason: x.reason,
+            })),
+            ['from', 'months', 'by', 'reason'],
+          ),
+        ].join('\n'),
+      };
+    },
+  );
+  defineAction(
+    treasury
+      .command('machine-life-set')
+      .description(
+        "Set the machines' life for depreciation from a day on (earlier days keep the life before it)",
+      )
+      .requiredOption('--from <day>', 'the first day the life applies to')
+      .requiredOption('--months <n>', 'straight-line over this many months from installation')
+      .requiredOption('--reason <text>'),
+    { role: 'finance', options: { effectiveFrom: '--from', lifeMonths: '--months' } },
+    async (app, opts) => {
+      const input = parseInput(MachineLife, {
+        effectiveFrom: opts.from,
+        lifeMonths: opts.months,
+        reason: opts.reason,
+      });
+      const x = await setMachineLife(app, app.actor, input, app.idempotencyKey);
+      return {
+        json: x,
+        text: `machine life ${x.lifeMonths} months from ${x.effectiveFrom} (event ${x.eventId})`,
       };
     },
   );

@@ -1,6 +1,7 @@
 /**
  * The self-mining machines' depreciation and what a BTC mined cost with it: the machines installed
- * (mining's running totals) at their build cost (supply), over the life the configuration states.
+ * (mining's running totals) at their build cost (supply), over the life the policy in force at the
+ * end of the period states (machine-life.ts).
  */
 import type { AppContext } from '../app/context.js';
 import { addDays, firstDayOfQuarter, quarterOf } from '../kernel/calendar.js';
@@ -15,6 +16,7 @@ import {
   depreciate,
   type InstalledCohort,
 } from './depreciation-model.js';
+import { machineLifeOn } from './machine-life.js';
 import { checkWithinBooks, energyBetween } from './operating.js';
 import type { DepreciationQueryInput } from './schemas.js';
 import * as store from './store.js';
@@ -22,7 +24,7 @@ import * as store from './store.js';
 export interface FleetDepreciation extends Depreciation {
   /** Over the same days: BTC mined, energy, depreciation, and the cost per BTC with and without it. */
   costPerBtc: CostPerBtc;
-  source: { machines: string; builds: string; mined: string; energy: string };
+  source: { machines: string; builds: string; mined: string; energy: string; life: string };
 }
 
 /**
@@ -37,12 +39,13 @@ export async function fleetDepreciation(
   const from = q.from ?? firstDayOfQuarter(quarterOf(on));
   if (from > on) throw invalid('from', `from (${from}) must not be after on (${on}).`);
   checkWithinBooks(ctx, on, 'on');
-  const [changes, builds, minedTo, minedBefore, energyCents] = await Promise.all([
+  const [changes, builds, minedTo, minedBefore, energyCents, life] = await Promise.all([
     fleetDays(ctx.db, { to: on }),
     listBuilds(ctx),
     store.minedUpTo(ctx.db, on),
     store.minedUpTo(ctx.db, addDays(from, -1)),
     energyBetween(ctx, from, on),
+    machineLifeOn(ctx, on),
   ]);
   const cohorts: InstalledCohort[] = changes
     .filter((c) => c.installed > 0)
@@ -50,7 +53,7 @@ export async function fleetDepreciation(
   const costed: CostedBuild[] = builds.flatMap((b) =>
     b.unitCostCents === undefined ? [] : [{ ...b, unitCostCents: b.unitCostCents }],
   );
-  const d = depreciate({ cohorts, builds: costed, lifeMonths: ctx.config.machineLifeMonths, from, on });
+  const d = depreciate({ cohorts, builds: costed, lifeMonths: life.lifeMonths, from, on });
   return {
     ...d,
     costPerBtc: costPerBtc(energyCents, d.periodCents, minedTo.sats - minedBefore.sats),
@@ -59,6 +62,7 @@ export async function fleetDepreciation(
       builds: '/api/supply/builds',
       mined: `/api/treasury/movements?source=payout&from=${from}&to=${on}`,
       energy: `/api/mining/energy?from=${from}&to=${on}`,
+      life: `/api/treasury/machine-life?on=${on}`,
     },
   };
 }

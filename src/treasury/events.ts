@@ -4,11 +4,12 @@
  */
 import type { EventOf } from '../ledger/events.js';
 import type { Currency } from './model.js';
-import type { Account, MovementFact } from './store.js';
+import type { Account, MachineLife, MovementFact } from './store.js';
 
 export type TreasuryEvent =
   | EventOf<'treasury.account-added', Account>
   | EventOf<'treasury.payouts-imported', { source: string; movements: MovementFact[] }>
   | EventOf<'treasury.btc-sold', { movements: MovementFact[] }>
   | EventOf<'treasury.transfer-made', { currency: Currency; movements: MovementFact[] }>
-  | EventOf<'treasury.cash-recorded', { movements: MovementFact[] }>;
+  | EventOf<'treasury.cash-recorded', { movements: MovementFact[] }>
+  | EventOf<'treasury.machine-life-set', MachineLife>;

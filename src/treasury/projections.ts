@@ -9,7 +9,7 @@ export const recordTreasury = recorder<TreasuryEvent>();
 /** Every movement event carries its movements whole (ids included), so a replay needs nothing else. */
 const insertMovements = async (
   tx: Db,
-  event: Recorded<Exclude<TreasuryEvent, { kind: 'treasury.account-added' }>>,
+  event: Recorded<Exclude<TreasuryEvent, { kind: 'treasury.account-added' | 'treasury.machine-life-set' }>>,
 ) => store.insertMovements(tx, event.payload.movements, event);
 
 export const treasuryProjections = defineProjections<TreasuryEvent>({
@@ -18,4 +18,5 @@ export const treasuryProjections = defineProjections<TreasuryEvent>({
   'treasury.btc-sold': insertMovements,
   'treasury.transfer-made': insertMovements,
   'treasury.cash-recorded': insertMovements,
+  'treasury.machine-life-set': async (tx, event) => store.upsertMachineLife(tx, event.payload, event),
 });

@@ -9,9 +9,14 @@ import type {
 } from './cash.js';
 import { CASH_CATEGORIES, CASH_FLOWS } from './cash-model.js';
 import type { FleetDepreciation as FleetDepreciationType } from './depreciation.js';
+import type { MachineLifePolicy as MachineLifePolicyType } from './machine-life.js';
 import { CURRENCIES, MOVEMENT_SOURCES } from './model.js';
 import type { Balances as BalancesType, PayoutImportResult, SaleResult, transfer } from './service.js';
-import type { Account as AccountType, Movement as MovementType } from './store.js';
+import type {
+  Account as AccountType,
+  MachineLifeSetting as MachineLifeSettingType,
+  Movement as MovementType,
+} from './store.js';
 import type { TreasuryQuarter as TreasuryQuarterType, TreasuryValuation } from './valuation.js';
 
 /** Sats in a BTC account, cents in a USD one: the account's currency says which. */
@@ -170,7 +175,9 @@ export const FleetDepreciation = z.object({
   on: zDayText,
   lifeMonths: z
     .number()
-    .describe('The policy: straight-line over this many months (HASHFORGE_MACHINE_LIFE_MONTHS)'),
+    .describe(
+      'The policy in force at the end of on: straight-line over this many months (see /api/treasury/machine-life)',
+    ),
   lifeDays: z.number().describe('The life in days (a month is 365.25/12 days)'),
   ...depreciationFigures,
   netBookValueCents: zCents,
@@ -182,7 +189,31 @@ export const FleetDepreciation = z.object({
     energyPerBtcCents: zCents.nullable(),
     withDepreciationPerBtcCents: zCents.nullable(),
   }),
-  source: z.object({ machines: z.string(), builds: z.string(), mined: z.string(), energy: z.string() }),
+  source: z.object({
+    machines: z.string(),
+    builds: z.string(),
+    mined: z.string(),
+    energy: z.string(),
+    life: z.string(),
+  }),
+});
+
+export const MachineLifeSetting = z.object({
+  effectiveFrom: zDayText,
+  lifeMonths: z.number(),
+  reason: z.string(),
+  eventId: bigintAsText('The ledger event that set it'),
+  actor: z.string(),
+  recordedAt: zInstant,
+});
+
+export const MachineLifePolicy = z.object({
+  defaultMonths: z
+    .number()
+    .describe('The life before the first setting: the configuration (HASHFORGE_MACHINE_LIFE_MONTHS)'),
+  on: zDayText,
+  lifeMonths: z.number().describe('The life in force at the end of on'),
+  settings: z.array(MachineLifeSetting).describe('Every setting, earliest effective first'),
 });
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -199,4 +230,6 @@ type _Agree = [
   Agrees<Same<Out<typeof CashPosition>, CashPositionType>>,
   Agrees<Same<Out<typeof CashPeriod>, CashPeriodType>>,
   Agrees<Same<Out<typeof FleetDepreciation>, FleetDepreciationType>>,
+  Agrees<Same<Out<typeof MachineLifeSetting>, MachineLifeSettingType>>,
+  Agrees<Same<Out<typeof MachineLifePolicy>, MachineLifePolicyType>>,
 ];

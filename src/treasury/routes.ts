@@ -1,7 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { dayOf } from '../kernel/calendar.js';
 import { cashOn, cashRoll, recordCash } from './cash.js';
 import { fleetDepreciation } from './depreciation.js';
+import { machineLifeOn, setMachineLife } from './machine-life.js';
 import {
   Account,
   Accounts,
@@ -10,6 +12,8 @@ import {
   CashPosition,
   CashRecorded,
   FleetDepreciation,
+  MachineLifePolicy,
+  MachineLifeSetting,
   Movements,
   PayoutsImported,
   Sold,
@@ -21,6 +25,8 @@ import {
   Cash,
   CashRollQuery,
   DepreciationQuery,
+  MachineLife,
+  MachineLifeQuery,
   MovementQuery,
   NewAccount,
   OnQuery,
@@ -191,6 +197,36 @@ export function registerTreasuryRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req) => fleetDepreciation(ctx, req.query),
+  );
+  app.post(
+    '/api/treasury/machine-life',
+    {
+      config: { role: 'finance' },
+      schema: {
+        tags,
+        summary:
+          "Set the machines' life for depreciation from a day on: figures as of earlier days keep the life before it",
+        body: MachineLife,
+        response: { 201: MachineLifeSetting },
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return setMachineLife(ctx, req.actor, req.body, req.idempotencyKey);
+    },
+  );
+  app.get(
+    '/api/treasury/machine-life',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: "The machines' life in force on a day, the default and every setting",
+        querystring: MachineLifeQuery,
+        response: { 200: MachineLifePolicy },
+      },
+    },
+    async (req) => machineLifeOn(ctx, req.query.on ?? dayOf(ctx.clock.now())),
   );
   app.get(
     '/api/treasury/valuation',

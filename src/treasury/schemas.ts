@@ -102,6 +102,22 @@ export const DepreciationQuery = z
   })
   .strict();
 
+export const MachineLife = z
+  .object({
+    effectiveFrom: isoDay.describe(
+      'The first day the life applies to: figures as of earlier days keep the life before it',
+    ),
+    lifeMonths: zWhole({ min: 1, max: 240 }).describe(
+      'Straight-line over this many months from installation',
+    ),
+    reason: zText.trim().min(1, 'must say why').max(500).describe('Why the life changes (audited)'),
+  })
+  .strict();
+
+export const MachineLifeQuery = z
+  .object({ on: isoDay.optional().describe('The life in force at the end of this day; today by default') })
+  .strict();
+
 export const QuarterParam = z.object({ quarter: zQuarter.describe('e.g. 2021Q4') }).strict();
 
 export type NewAccountInput = z.output<typeof NewAccount>;
@@ -111,3 +127,4 @@ export type SaleInput = z.output<typeof Sale>;
 export type TransferInput = z.output<typeof Transfer>;
 export type CashInput = z.output<typeof Cash>;
 export type DepreciationQueryInput = z.output<typeof DepreciationQuery>;
+export type MachineLifeInput = z.output<typeof MachineLife>;

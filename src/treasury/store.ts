@@ -24,6 +24,14 @@ export type TreasuryTables = {
     actor: string;
     recorded_at: Date;
   };
+  treasury_machine_life: {
+    effective_from: string;
+    life_months: number;
+    reason: string;
+    event_id: bigint;
+    actor: string;
+    recorded_at: Date;
+  };
 };
 
 const tables = (db: Db) => db.withTables<TreasuryTables>();
@@ -268,4 +276,65 @@ export async function usdFlows(
   if (range.from) q = q.where('m.day', '>=', range.from);
   if (range.account) q = q.where('m.account', '=', range.account);
   return q.execute();
+}
+
+/** A setting of the machines' life as its event carries it (treasury.machine-life-set). */
+export interface MachineLife {
+  effectiveFrom: Day;
+  lifeMonths: number;
+  reason: string;
+}
+
+export interface MachineLifeSetting extends MachineLife {
+  eventId: bigint;
+  actor: string;
+  recordedAt: Date;
+}
+
+export const machineLifeSetting = (
+  m: MachineLife,
+  event: { id: bigint; actor: string; recordedAt: Date },
+): MachineLifeSetting => ({
+  effectiveFrom: m.effectiveFrom,
+  lifeMonths: m.lifeMonths,
+  reason: m.reason,
+  eventId: event.id,
+  actor: event.actor,
+  recordedAt: event.recordedAt,
+});
+
+/** Every setting of the machines' life, earliest effective first. */
+export async function selectMachineLife(db: Db): Promise<MachineLifeSetting[]> {
+  const rows = await tables(db)
+    .selectFrom('treasury_machine_life')
+    .selectAll()
+    .orderBy('effective_from')
+    .execute();
+  return rows.map((r) =>
+    machineLifeSetting(
+      { effectiveFrom: r.effective_from, lifeMonths: r.life_months, reason: r.reason },
+      { id: BigInt(r.event_id), actor: r.actor, recordedAt: r.recorded_at },
+    ),
+  );
+}
+
+/** The setting for its day, replacing an earlier one for the same day (the events keep both). */
+export async function upsertMachineLife(
+  db: Db,
+  m: MachineLife,
+  event: { id: bigint; actor: string; recordedAt: Date },
+): Promise<void> {
+  const row = {
+    effective_from: m.effectiveFrom,
+    life_months: m.lifeMonths,
+    reason: m.reason,
+    event_id: event.id,
+    actor: event.actor,
+    recorded_at: event.recordedAt,
+  };
+  await tables(db)
+    .insertInto('treasury_machine_life')
+    .values(row)
+    .onConflict((oc) => oc.column('effective_from').doUpdateSet(row))
+    .execute();
 }
