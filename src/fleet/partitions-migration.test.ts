@@ -1,38 +1,14 @@
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, dbOverPGlite, newPGlite } from '../db/db.js';
-import { migrate, migrationFiles } from '../db/migrate.js';
+import { migrate } from '../db/migrate.js';
 import { measuredPowerByDay, measuredThsByDay } from '../mining/fleet-link.js';
-import { type TestApp, testApp, testConfig } from '../testing/index.js';
-import { newServerDatabase } from '../testing/server-clone.js';
+import { type TestApp, testApp } from '../testing/index.js';
+import { databaseMigratedBefore } from '../testing/migrated-before.js';
 import { listPartitions } from './partitions.js';
 import { machineHistory, measuredHashrateSeries } from './queries.js';
 import { insertMachines } from './store.js';
 
-const MIGRATIONS = fileURLToPath(new URL('../db/migrations', import.meta.url));
 const PARTITIONING = '0830_fleet_telemetry_partitions.sql';
-
-/** A new database on the run's kind of database, migrated up to (not including) the partitioning. */
-async function databaseBeforePartitioning(): Promise<{ db: Db; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'hf-before-0830-'));
-  for (const f of migrationFiles().filter((name) => name < PARTITIONING))
-    symlinkSync(join(MIGRATIONS, f), join(dir, f));
-  try {
-    if (testConfig.database.kind === 'server') {
-      const server = await newServerDatabase(testConfig.database.url, dir);
-      return { db: server.db, close: async () => (await server.db.destroy(), await server.drop()) };
-    }
-    const db = dbOverPGlite(await newPGlite('memory'));
-    await migrate(db, dir);
-    return { db, close: () => db.destroy() };
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
-}
 
 /** Per site and day as sorted lists: the maps' order follows the database's grouping, not their meaning. */
 const sorted = <T>(m: Map<string, Map<string, T>>) =>
@@ -53,11 +29,11 @@ async function answers(ctx: TestApp) {
 
 describe('migration 0830: the measurements move into day and month partitions', () => {
   let app: TestApp;
-  let before: Awaited<ReturnType<typeof databaseBeforePartitioning>>;
+  let before: Awaited<ReturnType<typeof databaseMigratedBefore>>;
   let ctx: TestApp;
   beforeAll(async () => {
     app = await testApp();
-    before = await databaseBeforePartitioning();
+    before = await databaseMigratedBefore(PARTITIONING);
     ctx = { ...app, db: before.db };
     await insertMachines(
       before.db,
