@@ -61,7 +61,7 @@ describe('measurements', () => {
     // The 2021-01-15 bucket holds readings at 0, 10 and 20 s; the 16th a failure. Replay them all.
     await writePolls(app.db, [ok], into('2021-01-15', 0));
     await writePolls(app.db, [failed], into('2021-01-15', 10));
-    await writePolls(app.db, [{ ...ok, ths: 80 }], into('2021-01-15', 20));
+    expect(await writePolls(app.db, [{ ...ok, ths: 80 }], into('2021-01-15', 20))).toEqual({ skipped: [1] });
     await writePolls(app.db, [failed], on('2021-01-16'));
     const rows = await fleetDb(app.db)
       .selectFrom('fleet_telemetry')
@@ -82,7 +82,7 @@ describe('measurements', () => {
       consecutive_failures: 1,
     });
     // A new reading after the stored ones still counts.
-    await writePolls(app.db, [ok], into('2021-01-15', 30));
+    expect(await writePolls(app.db, [ok], into('2021-01-15', 30))).toEqual({ skipped: [] });
     const bucket = await fleetDb(app.db)
       .selectFrom('fleet_telemetry')
       .select(['polls', 'samples'])

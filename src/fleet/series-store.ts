@@ -132,17 +132,18 @@ function rowJson(r: PollRecord): string {
  * Idempotent per machine and reading time (`at`): a bucket remembers its latest reading (`last_at`)
  * and the state its last poll, so a reading written again (a replayed spool) is skipped, not counted
  * twice, and an older one never overwrites the latest state. A machine's readings must therefore
- * arrive in time order within a bucket, as a sweep and an in-order replay write them.
+ * arrive in time order within a bucket, as a sweep and an in-order replay write them. Answers the
+ * machines whose reading was skipped, for the writer to name them.
  */
 export async function writePolls(
   db: Db,
   records: PollRecord[],
   poll: { sweep: number; at: Date; bucket: Date },
-): Promise<void> {
+): Promise<{ skipped: number[] }> {
   const { sweep, at, bucket } = poll;
-  if (records.length === 0) return;
+  if (records.length === 0) return { skipped: [] };
   const batch = `[${records.map(rowJson).join(',')}]`;
-  await sql`
+  const counted = await sql<{ machine_id: bigint }>`
     with x as (
       select * from json_to_recordset(${batch}::json) as x(
         m int8, a boolean, d int4, f int4, e text, h text, r text, ths float8, c float8, i float8, p float8, t json)
@@ -181,7 +182,11 @@ export async function writePolls(
       power_w = coalesce(excluded.power_w, t.power_w),
       health = coalesce(excluded.health, t.health),
       last_at = excluded.last_at
-    where t.last_at < excluded.last_at`.execute(db);
+    where t.last_at < excluded.last_at
+    returning machine_id`.execute(db);
+  if (counted.rows.length === records.length) return { skipped: [] };
+  const written = new Set(counted.rows.map((r) => Number(r.machine_id)));
+  return { skipped: records.filter((r) => !written.has(r.machineId)).map((r) => r.machineId) };
 }
 
 /** Adds one sweep's totals to its minute, per site and for the fleet (`*`). */
