@@ -191,7 +191,9 @@ export const SweepReport = z.object({
   measuredThs: z.number(),
   latencyMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
   rowsWritten: z.number(),
-  pruned: z.object({ telemetry: z.number(), minutes: z.number() }),
+  pruned: z
+    .object({ telemetry: z.number(), minutes: z.number() })
+    .describe('Partitions dropped by retention: days of per-machine telemetry, months of minute totals'),
 });
 
 type Out<T extends z.ZodType> = z.output<T>;

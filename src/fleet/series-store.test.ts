@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/index.js';
 import { emptyTally } from './model.js';
 import { measuredHashrateSeries } from './queries.js';
-import { addSweepTotals, machinesToPoll, pruneMeasurements, writePolls } from './series-store.js';
+import { addSweepTotals, machinesToPoll, writePolls } from './series-store.js';
 import { fleetDb, insertMachines } from './store.js';
 
 describe('measurements', () => {
@@ -29,10 +29,16 @@ describe('measurements', () => {
     telemetryJson: JSON.stringify({ hashrateThs: { recent: 90 } }),
   };
 
+  /** Polls of one 5-minute bucket, `s` seconds into it. */
+  const into = (d: string, s: number, sweep = 1) => ({
+    ...on(d, sweep),
+    at: new Date(day(d).getTime() + s * 1000),
+  });
+
   it('adds polls to their bucket: answered and failed counted, last good figures kept', async () => {
-    await writePolls(app.db, [ok], on('2021-01-15'));
-    await writePolls(app.db, [failed], on('2021-01-15'));
-    await writePolls(app.db, [{ ...ok, ths: 80 }], on('2021-01-15'));
+    await writePolls(app.db, [ok], into('2021-01-15', 0));
+    await writePolls(app.db, [failed], into('2021-01-15', 10));
+    await writePolls(app.db, [{ ...ok, ths: 80 }], into('2021-01-15', 20));
     const row = await fleetDb(app.db).selectFrom('fleet_telemetry').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ polls: 3, samples: 2, ths_sum: 170, ths_min: 80, ths_max: 90 });
     await writePolls(app.db, [failed], on('2021-01-16'));
@@ -47,22 +53,42 @@ describe('measurements', () => {
       health: 'ok',
       last_poll_ms: 3000,
     });
-    expect(state.last_seen_at).toEqual(day('2021-01-15'));
+    expect(state.last_seen_at).toEqual(into('2021-01-15', 20).at);
     expect(state.telemetry).toEqual({ hashrateThs: { recent: 90 } });
   });
 
-  it('deletes per-machine telemetry after its retention and minute totals after theirs', async () => {
-    const t = { ...emptyTally(), machines: 1, reporting: 1, ths: 90 };
-    await addSweepTotals(app.db, day('2020-06-01'), new Map([['SG1', t]]));
-    await addSweepTotals(app.db, day('2021-01-15'), new Map([['SG1', t]]));
-    const pruned = await pruneMeasurements(app.db, day('2021-03-01'), { telemetryDays: 30, totalsDays: 200 });
-    // Telemetry: both January buckets are over 30 days old. Totals: only June 2020 is over 200 days (site + fleet rows).
-    expect(pruned).toEqual({ telemetry: 2, minutes: 2 });
-    const minutes = await fleetDb(app.db)
-      .selectFrom('fleet_hashrate_minutes')
-      .select(['site', 'minute'])
+  it('skips a reading already stored (machine and time): a replay never counts twice nor rolls the state back', async () => {
+    // The 2021-01-15 bucket holds readings at 0, 10 and 20 s; the 16th a failure. Replay them all.
+    await writePolls(app.db, [ok], into('2021-01-15', 0));
+    await writePolls(app.db, [failed], into('2021-01-15', 10));
+    expect(await writePolls(app.db, [{ ...ok, ths: 80 }], into('2021-01-15', 20))).toEqual({ skipped: [1] });
+    await writePolls(app.db, [failed], on('2021-01-16'));
+    const rows = await fleetDb(app.db)
+      .selectFrom('fleet_telemetry')
+      .select(['bucket', 'polls', 'samples', 'ths_sum', 'last_at'])
+      .orderBy('bucket')
       .execute();
-    expect(minutes.map((m) => m.site).sort()).toEqual(['*', 'SG1']);
+    expect(rows).toEqual([
+      { bucket: day('2021-01-15'), polls: 3, samples: 2, ths_sum: 170, last_at: into('2021-01-15', 20).at },
+      { bucket: day('2021-01-16'), polls: 1, samples: 0, ths_sum: 0, last_at: day('2021-01-16') },
+    ]);
+    const state = await fleetDb(app.db)
+      .selectFrom('fleet_machine_state')
+      .select(['last_polled_at', 'last_seen_at', 'consecutive_failures'])
+      .executeTakeFirstOrThrow();
+    expect(state).toEqual({
+      last_polled_at: day('2021-01-16'),
+      last_seen_at: into('2021-01-15', 20).at,
+      consecutive_failures: 1,
+    });
+    // A new reading after the stored ones still counts.
+    expect(await writePolls(app.db, [ok], into('2021-01-15', 30))).toEqual({ skipped: [] });
+    const bucket = await fleetDb(app.db)
+      .selectFrom('fleet_telemetry')
+      .select(['polls', 'samples'])
+      .where('bucket', '=', day('2021-01-15'))
+      .executeTakeFirstOrThrow();
+    expect(bucket).toEqual({ polls: 4, samples: 3 });
   });
 
   it("averages the minutes of each hour for a long range, counts as at the hour's last minute", async () => {
@@ -103,7 +129,7 @@ describe('measurements', () => {
     expect(await ids(8, 'stragglers', 1, 1)).toEqual([2]);
     expect(await ids(8, 'rest')).toEqual([3, 5]);
     // Once sweep 8 has polled a straggler and found it quick, it is not handed out again as one of the rest.
-    await writePolls(app.db, [poll(2, 80)], on('2021-01-17', 8));
+    await writePolls(app.db, [poll(2, 80)], into('2021-01-17', 60, 8));
     expect(await ids(8, 'rest')).toEqual([3, 5]);
     expect(await ids(9, 'rest')).toEqual([2, 3, 5]);
   });

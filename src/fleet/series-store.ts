@@ -128,16 +128,22 @@ function rowJson(r: PollRecord): string {
  * (the batch as JSON, unpacked by the database): at 50,000 machines a sweep, binding ten
  * parameters per row costs more than the writes themselves. A failed poll leaves the last good
  * figures alone (coalesce) and adds a poll without a sample to its bucket.
+ *
+ * Idempotent per machine and reading time (`at`): a bucket remembers its latest reading (`last_at`)
+ * and the state its last poll, so a reading written again (a replayed spool) is skipped, not counted
+ * twice, and an older one never overwrites the latest state. A machine's readings must therefore
+ * arrive in time order within a bucket, as a sweep and an in-order replay write them. Answers the
+ * machines whose reading was skipped, for the writer to name them.
  */
 export async function writePolls(
   db: Db,
   records: PollRecord[],
   poll: { sweep: number; at: Date; bucket: Date },
-): Promise<void> {
+): Promise<{ skipped: number[] }> {
   const { sweep, at, bucket } = poll;
-  if (records.length === 0) return;
+  if (records.length === 0) return { skipped: [] };
   const batch = `[${records.map(rowJson).join(',')}]`;
-  await sql`
+  const counted = await sql<{ machine_id: bigint }>`
     with x as (
       select * from json_to_recordset(${batch}::json) as x(
         m int8, a boolean, d int4, f int4, e text, h text, r text, ths float8, c float8, i float8, p float8, t json)
@@ -157,12 +163,13 @@ export async function writePolls(
         telemetry = coalesce(excluded.telemetry, s.telemetry),
         last_poll_ms = excluded.last_poll_ms,
         last_sweep = excluded.last_sweep
+      where s.last_polled_at <= excluded.last_polled_at
     )
     insert into fleet_telemetry as t (machine_id, bucket, polls, samples, ths_sum, ths_min, ths_max,
-      chip_max_c, inlet_c, power_w, health)
+      chip_max_c, inlet_c, power_w, health, last_at)
     select m, ${bucket}::timestamptz, 1, case when a then 1 else 0 end,
       case when a then coalesce(ths, 0) else 0 end,
-      case when a then ths end, case when a then ths end, c, i, p, h
+      case when a then ths end, case when a then ths end, c, i, p, h, ${at}::timestamptz
     from x
     on conflict (machine_id, bucket) do update set
       polls = t.polls + excluded.polls,
@@ -173,7 +180,13 @@ export async function writePolls(
       chip_max_c = greatest(t.chip_max_c, excluded.chip_max_c),
       inlet_c = coalesce(excluded.inlet_c, t.inlet_c),
       power_w = coalesce(excluded.power_w, t.power_w),
-      health = coalesce(excluded.health, t.health)`.execute(db);
+      health = coalesce(excluded.health, t.health),
+      last_at = excluded.last_at
+    where t.last_at < excluded.last_at
+    returning machine_id`.execute(db);
+  if (counted.rows.length === records.length) return { skipped: [] };
+  const written = new Set(counted.rows.map((r) => Number(r.machine_id)));
+  return { skipped: records.filter((r) => !written.has(r.machineId)).map((r) => r.machineId) };
 }
 
 /** Adds one sweep's totals to its minute, per site and for the fleet (`*`). */
@@ -307,28 +320,4 @@ export async function finishSweep(
     })
     .where('id', '=', BigInt(id))
     .execute();
-}
-
-export interface Retention {
-  telemetryDays: number;
-  totalsDays: number;
-}
-
-/** Measurements past their retention go; status changes and controls are history and stay. */
-export async function pruneMeasurements(
-  db: Db,
-  now: Date,
-  keep: Retention,
-): Promise<{ telemetry: number; minutes: number }> {
-  const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
-  const f = fleetDb(db);
-  const t = await f
-    .deleteFrom('fleet_telemetry')
-    .where('bucket', '<', before(keep.telemetryDays))
-    .executeTakeFirst();
-  const m = await f
-    .deleteFrom('fleet_hashrate_minutes')
-    .where('minute', '<', before(keep.totalsDays))
-    .executeTakeFirst();
-  return { telemetry: Number(t.numDeletedRows), minutes: Number(m.numDeletedRows) };
 }

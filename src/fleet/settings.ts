@@ -1,6 +1,6 @@
 import { wholeFromEnv as whole } from '../kernel/env.js';
 import { DEFAULT_OFFLINE_AFTER } from './model.js';
-import type { Retention } from './series-store.js';
+import type { Retention } from './partitions.js';
 
 /** The fleet's settings, read from the environment by the composition root (the README lists them). */
 export interface FleetSettings {

@@ -67,6 +67,7 @@ export type FleetTables = {
     inlet_c: number | null;
     power_w: number | null;
     health: string | null;
+    last_at: Date;
   };
   fleet_hashrate_minutes: {
     site: string;

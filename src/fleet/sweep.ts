@@ -24,6 +24,7 @@ import {
   TOTALS_BUCKET_MINUTES,
   tally,
 } from './model.js';
+import { keepMeasurements, type Retention } from './partitions.js';
 import { recordFleet } from './projections.js';
 import { type Lane, type MinerClient, type MinerResult, PROTOCOL_FAILURES } from './protocol/client.js';
 import { jsonRequest } from './protocol/codec.js';
@@ -35,8 +36,6 @@ import {
   type MachineToPoll,
   machinesToPoll,
   type PollRecord,
-  pruneMeasurements,
-  type Retention,
   runningSweep,
   type SweepPart,
   startSweep,
@@ -59,7 +58,10 @@ const POLL_WITH_VERSION = jsonRequest(['version', ...POLL_COMMANDS]);
 export interface SweepOptions {
   client?: MinerClient;
   offlineAfter?: number;
-  /** Measurements older than this are deleted after the sweep. */
+  /**
+   * Measurements' retention: after the sweep, partitions wholly older than it are dropped (and the
+   * coming days' partitions made; see partitions.ts). Without it, the partitions are left alone.
+   */
   retention?: Retention;
   /**
    * Polls working at once in the main lane (the client's own limit also applies); stragglers, and
@@ -86,6 +88,7 @@ export interface SweepReport {
   measuredThs: number;
   latencyMs: { p50: number; p99: number; max: number };
   rowsWritten: number;
+  /** Partitions dropped by retention: days of telemetry, months of minute totals. */
   pruned: { telemetry: number; minutes: number };
 }
 
@@ -271,10 +274,9 @@ async function runSweep(
   await flush();
   await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), tallies);
   rowsWritten += tallies.size + 1;
-  const pruned =
-    opts.retention === undefined
-      ? { telemetry: 0, minutes: 0 }
-      : await pruneMeasurements(ctx.db, at, opts.retention);
+  const upkeep =
+    opts.retention === undefined ? undefined : await keepMeasurements(ctx.db, at, opts.retention);
+  const pruned = { telemetry: upkeep?.telemetry.dropped ?? 0, minutes: upkeep?.minutes.dropped ?? 0 };
 
   const sorted = Float64Array.from(latencies).sort();
   const pct = (p: number) =>

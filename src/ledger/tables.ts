@@ -55,10 +55,14 @@ export async function undeclaredTables(db: Db, catalog: TableCatalog): Promise<s
   return (await schemaTables(db)).filter((name) => !declared.has(name));
 }
 
-/** The base tables of the connection's current schema, by name. */
+/**
+ * The base tables of the connection's current schema, by name. A partition is part of its table
+ * (the fleet's measurements are partitioned by day), not a table a module declares.
+ */
 export async function schemaTables(db: Db): Promise<string[]> {
   const rows = await sql<{ table_name: string }>`
-    select table_name from information_schema.tables
-    where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
+    select c.relname as table_name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition
+    order by c.relname`.execute(db);
   return rows.rows.map((r) => r.table_name);
 }

@@ -38,8 +38,14 @@ export async function cloneServerDatabase(
   return { db, drop: () => dropDatabases(template.url, [name]) };
 }
 
-/** A new, migrated database on the server, for a run without a template (the benches). */
-export async function newServerDatabase(url: string): Promise<{ db: Db; drop(): Promise<void> }> {
+/**
+ * A new, migrated database on the server, for a run without a template (the benches), or migrated
+ * only as far as the files in `migrations` (a test of a migration on data made before it).
+ */
+export async function newServerDatabase(
+  url: string,
+  migrations?: string,
+): Promise<{ db: Db; drop(): Promise<void> }> {
   const name = `hf_b${randomBytes(5).toString('hex')}`;
   const maintenance = await admin(url);
   try {
@@ -48,7 +54,7 @@ export async function newServerDatabase(url: string): Promise<{ db: Db; drop(): 
     await maintenance.destroy();
   }
   const { db } = await openDatabase({ kind: 'server', url: withDatabase(url, name), pool: 8 });
-  await migrate(db);
+  await migrate(db, migrations);
   return { db, drop: () => dropDatabases(url, [name]) };
 }
 

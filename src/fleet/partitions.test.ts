@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measuredThsByDay } from '../mining/fleet-link.js';
+import { type TestApp, testApp } from '../testing/index.js';
+import { emptyTally } from './model.js';
+import { keepMeasurements, listPartitions, partitionName, periodStart } from './partitions.js';
+import { machineHistory } from './queries.js';
+import { addSweepTotals, type PollRecord, writePolls } from './series-store.js';
+import { insertMachines } from './store.js';
+
+const at = (iso: string) => new Date(iso);
+const ok: PollRecord = { machineId: 1, answered: true, durationMs: 100, failures: 0, health: 'ok', ths: 90 };
+
+/** Which partition holds each row of a table, with how many. */
+async function rowsByPartition(app: TestApp, table: string): Promise<[string, number][]> {
+  const r = await sql<{ part: string; n: bigint }>`
+    select tableoid::regclass::text as part, count(*)::int8 as n from ${sql.table(table)} group by 1 order by 1`.execute(
+    app.db,
+  );
+  return r.rows.map((x) => [x.part, Number(x.n)]);
+}
+
+const names = async (app: TestApp, table: 'fleet_telemetry' | 'fleet_hashrate_minutes') =>
+  (await listPartitions(app.db, table)).map((p) => p.name);
+
+describe('the measurements partitioned by day (telemetry) and by month (minute totals)', () => {
+  let app: TestApp;
+  const keep = { telemetryDays: 3, totalsDays: 40 };
+  beforeAll(async () => {
+    app = await testApp();
+    await insertMachines(
+      app.db,
+      [{ id: 1, serial: 'p1', dna: 'p1', site: 'PT1', address: '10.2.0.1', port: 4028 }],
+      app.clock.now(),
+    );
+  });
+  afterAll(async () => app?.close());
+
+  it('names periods in UTC', () => {
+    expect(periodStart(at('2021-01-31T23:59:59Z'), 'day', 1)).toEqual(at('2021-02-01T00:00:00Z'));
+    expect(periodStart(at('2021-12-15T10:00:00Z'), 'month', 1)).toEqual(at('2022-01-01T00:00:00Z'));
+    const day = { table: 'fleet_telemetry', period: 'day' } as const;
+    expect(partitionName(day, at('2021-02-01T00:00:00Z'))).toBe('fleet_telemetry_20210201');
+  });
+
+  it('catches a reading for a day with no partition in the default, then moves it to the partition it makes', async () => {
+    await writePolls(app.db, [ok], {
+      sweep: 1,
+      at: at('2021-03-01T10:00:10Z'),
+      bucket: at('2021-03-01T10:00:00Z'),
+    });
+    expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([['fleet_telemetry_default', 1]]);
+
+    const done = await keepMeasurements(app.db, at('2021-03-01T10:01:00Z'), keep);
+    // The reading's day, and today and the two days ahead (today is the reading's day); this month and next.
+    expect(done.telemetry).toEqual({ made: 3, dropped: 0 });
+    expect(await names(app, 'fleet_telemetry')).toEqual([
+      'fleet_telemetry_20210301',
+      'fleet_telemetry_20210302',
+      'fleet_telemetry_20210303',
+    ]);
+    expect(await names(app, 'fleet_hashrate_minutes')).toEqual([
+      'fleet_hashrate_minutes_202103',
+      'fleet_hashrate_minutes_202104',
+    ]);
+    expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([['fleet_telemetry_20210301', 1]]);
+    // The moved row keeps its reading time: writing it again is still skipped.
+    await writePolls(app.db, [ok], {
+      sweep: 1,
+      at: at('2021-03-01T10:00:10Z'),
+      bucket: at('2021-03-01T10:00:00Z'),
+    });
+    const history = await machineHistory(app, 1, {
+      from: '2021-03-01T00:00:00Z',
+      to: '2021-03-02T00:00:00Z',
+    });
+    expect(history.series.map((p) => [p.polls, p.hashrateThs])).toEqual([[1, 90]]);
+  });
+
+  it('writes each reading into the partition of its day, a second upkeep making nothing twice', async () => {
+    await writePolls(app.db, [ok], {
+      sweep: 2,
+      at: at('2021-03-02T00:00:00Z'),
+      bucket: at('2021-03-02T00:00:00Z'),
+    });
+    await writePolls(app.db, [ok], {
+      sweep: 3,
+      at: at('2021-03-02T23:59:50Z'),
+      bucket: at('2021-03-02T23:55:00Z'),
+    });
+    await addSweepTotals(
+      app.db,
+      at('2021-03-31T23:59:00Z'),
+      new Map([['PT1', { ...emptyTally(), ths: 90 }]]),
+    );
+    expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([
+      ['fleet_telemetry_20210301', 1],
+      ['fleet_telemetry_20210302', 2],
+    ]);
+    expect(await rowsByPartition(app, 'fleet_hashrate_minutes')).toEqual([
+      ['fleet_hashrate_minutes_202103', 2],
+    ]);
+    expect(await keepMeasurements(app.db, at('2021-03-02T12:00:00Z'), keep)).toEqual({
+      telemetry: { made: 1, dropped: 0 }, // 2021-03-04
+      minutes: { made: 0, dropped: 0 },
+    });
+  });
+
+  it('drops whole partitions past retention and keeps the rest; the minute totals outlive the telemetry', async () => {
+    await writePolls(app.db, [ok], {
+      sweep: 4,
+      at: at('2021-03-04T08:00:00Z'),
+      bucket: at('2021-03-04T08:00:00Z'),
+    });
+    // Five days on with three days kept: the 1st and the 2nd are wholly older than the 3rd 00:00.
+    const done = await keepMeasurements(app.db, at('2021-03-06T00:00:00Z'), keep);
+    expect(done.telemetry).toEqual({ made: 3, dropped: 2 });
+    expect(await names(app, 'fleet_telemetry')).toEqual([
+      'fleet_telemetry_20210303',
+      'fleet_telemetry_20210304',
+      'fleet_telemetry_20210306',
+      'fleet_telemetry_20210307',
+      'fleet_telemetry_20210308',
+    ]);
+    expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([['fleet_telemetry_20210304', 1]]);
+    // The 31st's minute totals still answer for self-mining though that day's telemetry is gone.
+    expect([...(await measuredThsByDay(app.db, '2021-03-31', '2021-03-31')).entries()].sort()).toEqual([
+      ['*', new Map([['2021-03-31', 90]])],
+      ['PT1', new Map([['2021-03-31', 90]])],
+    ]);
+    // Minute totals go by month, once the whole month is older than their retention.
+    const later = await keepMeasurements(app.db, at('2021-05-11T00:00:00Z'), keep);
+    expect(later.minutes.dropped).toBe(1);
+    expect(await names(app, 'fleet_hashrate_minutes')).toEqual([
+      'fleet_hashrate_minutes_202104',
+      'fleet_hashrate_minutes_202105',
+      'fleet_hashrate_minutes_202106',
+    ]);
+  });
+
+  it('deletes what the default caught past retention instead of making a partition for it', async () => {
+    await writePolls(app.db, [ok], {
+      sweep: 5,
+      at: at('2021-01-10T00:00:00Z'),
+      bucket: at('2021-01-10T00:00:00Z'),
+    });
+    expect(await rowsByPartition(app, 'fleet_telemetry')).toContainEqual(['fleet_telemetry_default', 1]);
+    await keepMeasurements(app.db, at('2021-05-11T00:00:00Z'), keep);
+    expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([]);
+    expect(await names(app, 'fleet_telemetry')).not.toContain('fleet_telemetry_20210110');
+  });
+});
