@@ -30,6 +30,7 @@ beforeAll(async () => {
         machine_id: BigInt(m.id),
         last_polled_at: at,
         last_seen_at: at,
+        consecutive_failures: 0,
         hashrate_ths: m.ths,
       })),
     )
