@@ -14,6 +14,7 @@ import {
   ControlBody,
   EventsQuery,
   HashrateQuery,
+  MACHINE_SORTS,
   MachineHistoryQuery,
   MachinePage,
   ScanBody,
@@ -117,13 +118,19 @@ export function registerFleetCommands(program: Command): void {
       .option('--site <code>')
       .option('--status <status>', MACHINE_STATUSES.join(' | '))
       .option('--model <model>')
+      .option('--search <text>', 'serial, address, MAC, DNA or model containing this text')
+      .option('--sort <column>', `${MACHINE_SORTS.join(' | ')}; a leading minus for the largest first`)
       .option('--cursor <id>', 'the next cursor printed by the previous page')
+      .option('--offset <n>', 'machines to skip: the pages of a sorted list')
       .option('--limit <n>', 'machines per page (1-1000)', '100'),
     { role: 'viewer', lists: true },
     async (app, opts) => {
       const page = await listMachines(
         app,
-        parseInput(MachinePage, pickOptions(opts, ['site', 'status', 'model', 'cursor', 'limit'])),
+        parseInput(
+          MachinePage,
+          pickOptions(opts, ['site', 'status', 'model', 'search', 'sort', 'cursor', 'offset', 'limit']),
+        ),
       );
       const rows = page.machines.map((m) => ({
         id: m.id,
@@ -135,7 +142,13 @@ export function registerFleetCommands(program: Command): void {
         serial: m.serial,
         reason: m.status === 'ok' ? '' : (m.statusReason ?? ''),
       }));
-      const more = page.nextCursor === null ? '' : `\nmore: --cursor ${page.nextCursor}`;
+      const shown = page.machines.length + Number(opts.offset ?? 0);
+      const more =
+        page.nextCursor !== null
+          ? `\nmore: --cursor ${page.nextCursor}`
+          : shown < page.total
+            ? `\nmore: --offset ${shown}`
+            : '';
       return {
         json: page,
         rows: page.machines,

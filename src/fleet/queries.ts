@@ -2,8 +2,9 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import { invalid, notFound } from '../kernel/errors.js';
+import { containing } from '../kernel/like.js';
 import { FLEET_SCOPE, type MachineStatus } from './model.js';
-import type { EventsQueryInput, MachineFilterInput } from './schemas.js';
+import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
 import { fleetDb } from './store.js';
 
 export interface MachineView {
@@ -32,8 +33,10 @@ export interface MachineView {
 
 export interface MachineListPage {
   machines: MachineView[];
-  /** Pass as `cursor` for the next page; null on the last page. */
+  /** Pass as `cursor` for the next page; null on the last page, and for a sorted list. */
   nextCursor: number | null;
+  /** Machines matching the filters and search. */
+  total: number;
 }
 
 const machineColumns = [
@@ -58,11 +61,44 @@ const machineColumns = [
   's.last_poll_ms',
 ] as const;
 
-function baseQuery(ctx: AppContext) {
-  return fleetDb(ctx.db)
-    .selectFrom('fleet_machines as m')
-    .leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id')
-    .select(machineColumns);
+/** Machines that match the filters and search, before their state is joined (so also counted). */
+function matching(ctx: AppContext, f: MachineQueryInput = {}) {
+  let q = fleetDb(ctx.db).selectFrom('fleet_machines as m');
+  if (f.site) q = q.where('m.site', '=', f.site);
+  if (f.status) q = q.where('m.status', '=', f.status);
+  if (f.model) q = q.where('m.model', '=', f.model);
+  if (f.search) {
+    const like = containing(f.search);
+    q = q.where((eb) =>
+      eb.or(['m.serial', 'm.address', 'm.mac', 'm.dna', 'm.model'].map((c) => eb(sql.ref(c), 'ilike', like))),
+    );
+  }
+  return q;
+}
+
+const withState = (q: ReturnType<typeof matching>) =>
+  q.leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id').select(machineColumns);
+
+const baseQuery = (ctx: AppContext) => withState(matching(ctx));
+
+/** What each sort key orders by; the id breaks ties, so pages never repeat or skip a machine. */
+const SORTED_BY = {
+  id: 'm.id',
+  serial: 'm.serial',
+  model: 'm.model',
+  site: 'm.site',
+  status: 'm.status',
+  hashrate: 's.hashrate_ths',
+} as const satisfies Record<MachineSort, string>;
+
+/** The matching machines in the asked order (id unless asked), machines never seen last. */
+function sortedMachines(ctx: AppContext, f: MachineQueryInput) {
+  const sort = f.sort ?? 'id';
+  const desc = sort.startsWith('-');
+  const by = SORTED_BY[sort.replace(/^-/, '') as MachineSort];
+  return withState(matching(ctx, f))
+    .orderBy(sql.ref(by), (o) => (desc ? o.desc() : o.asc()).nullsLast())
+    .orderBy('m.id', desc ? 'desc' : 'asc');
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
@@ -92,24 +128,40 @@ function toView(r: Row): MachineView {
 }
 
 /**
- * Machines in id order, a page at a time (keyset paging: each page costs the same however deep,
- * so 50,000 machines page through without any request loading them all).
+ * Machines a page at a time: in id order by cursor (keyset paging: each page costs the same however
+ * deep, so 50,000 machines page through without any request loading them all), or sorted and paged
+ * by offset as the dashboard's table asks. `total` counts every machine that matches.
  */
-export async function listMachines(
-  ctx: AppContext,
-  filter: MachineFilterInput & { cursor?: number | undefined; limit?: number | undefined } = {},
-): Promise<MachineListPage> {
-  const limit = filter.limit ?? 100;
-  let q = baseQuery(ctx)
-    .where('m.id', '>', BigInt(filter.cursor ?? 0))
-    .orderBy('m.id')
-    .limit(limit + 1);
-  if (filter.site) q = q.where('m.site', '=', filter.site);
-  if (filter.status) q = q.where('m.status', '=', filter.status);
-  if (filter.model) q = q.where('m.model', '=', filter.model);
-  const rows = await q.execute();
-  const machines = rows.slice(0, limit).map(toView);
-  return { machines, nextCursor: rows.length > limit ? machines.at(-1)!.id : null };
+export async function listMachines(ctx: AppContext, q: MachinePageInput): Promise<MachineListPage> {
+  const limit = q.limit ?? 100;
+  let rows = sortedMachines(ctx, q).limit(limit + 1);
+  if (q.cursor !== undefined) rows = rows.where('m.id', '>', BigInt(q.cursor));
+  if (q.offset) rows = rows.offset(q.offset);
+  const [found, counted] = await Promise.all([
+    rows.execute(),
+    matching(ctx, q)
+      .select((eb) => eb.fn.countAll<bigint>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const machines = found.slice(0, limit).map(toView);
+  // A cursor only continues a list in id order; a sorted one is paged by offset.
+  const byId = (q.sort ?? 'id') === 'id' && !q.offset;
+  return {
+    machines,
+    nextCursor: byId && found.length > limit ? machines.at(-1)!.id : null,
+    total: Number(counted.n),
+  };
+}
+
+const CSV_PAGE = 1000;
+
+/** Every matching machine in the asked order, a page at a time: what the whole-list CSV streams. */
+export async function* machinePages(ctx: AppContext, q: MachineQueryInput): AsyncGenerator<MachineView[]> {
+  for (let offset = 0; ; offset += CSV_PAGE) {
+    const rows = await sortedMachines(ctx, q).limit(CSV_PAGE).offset(offset).execute();
+    yield rows.map(toView);
+    if (rows.length < CSV_PAGE) return;
+  }
 }
 
 export async function getMachine(ctx: AppContext, id: number): Promise<MachineView & { telemetry: unknown }> {

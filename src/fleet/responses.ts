@@ -40,7 +40,11 @@ export const MachineView = z.object({
 
 export const MachineListPage = z.object({
   machines: z.array(MachineView),
-  nextCursor: z.number().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  nextCursor: z
+    .number()
+    .nullable()
+    .describe('Pass as `cursor` for the next page; null on the last page, and for a sorted list'),
+  total: z.number().describe('Machines matching the filters and search, on every page'),
 });
 
 export const MachineHistory = z.object({

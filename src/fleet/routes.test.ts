@@ -13,7 +13,7 @@ describe('fleet API input', () => {
     expect(summary.status).toBe(200);
     expect(summary.body).toMatchObject({ machines: 0, measuredThs: 0, sites: [], lastSweep: null });
     const page = await s.call('GET', '/api/fleet/machines?limit=10', { role: 'viewer' });
-    expect(page.body).toEqual({ machines: [], nextCursor: null });
+    expect(page.body).toEqual({ machines: [], nextCursor: null, total: 0 });
   });
 
   it('refuses bad input with a 4xx naming the field, writing nothing', async () => {

@@ -1,7 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { CsvReply } from '../kernel/reply-schemas.js';
 import { FLEET_ACCESS } from './access.js';
 import { refuseIfNoneDidIt } from './control.js';
+import { machinesCsv } from './export.js';
 import {
   ControlReport,
   FleetSummary,
@@ -19,6 +21,7 @@ import {
   HashrateQuery,
   MachineHistoryQuery,
   MachinePage,
+  MachineQuery,
   PollBody,
   ScanBody,
 } from './schemas.js';
@@ -48,6 +51,23 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req) => listMachines(ctx, req.query),
+  );
+  app.get(
+    '/api/fleet/machines.csv',
+    {
+      config: { role: FLEET_ACCESS.read },
+      schema: {
+        tags,
+        summary: 'Every machine the filters and search match, as CSV for a spreadsheet, streamed',
+        querystring: MachineQuery,
+        response: { 200: CsvReply },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="machines.csv"')
+        .send(machinesCsv(ctx, req.query)),
   );
   app.get(
     '/api/fleet/machines/:id',

@@ -46,10 +46,38 @@ export const MachineFilter = z
   })
   .strict();
 
-export const MachinePage = MachineFilter.extend({
-  cursor: cursor.optional().describe('The nextCursor of the previous page; omit for the first page'),
-  limit: zWhole({ min: 1, max: 1000 }).default(100).describe('Machines per page (1-1000)'),
+/** The machine list's columns it can be sorted by; `-hashrate` puts the largest first. */
+export const MACHINE_SORTS = ['id', 'serial', 'model', 'site', 'status', 'hashrate'] as const;
+export type MachineSort = (typeof MACHINE_SORTS)[number];
+
+/** The filters, search and order without the page: what the whole-list export (CSV) takes. */
+export const MachineQuery = MachineFilter.extend({
+  search: zText
+    .trim()
+    .max(100)
+    .optional()
+    .describe('Machines whose serial, address, MAC, DNA or model contain this text'),
+  sort: z
+    .enum([...MACHINE_SORTS, ...MACHINE_SORTS.map((s) => `-${s}` as const)])
+    .optional()
+    .describe('By id unless asked; the column to sort by, largest first with a leading minus (-hashrate)'),
 }).strict();
+
+export const MachinePage = MachineQuery.extend({
+  cursor: cursor
+    .optional()
+    .describe('The nextCursor of the previous page (pages in id order); omit for the first page'),
+  offset: zWhole({ min: 0 })
+    .optional()
+    .describe('Machines to skip: pages of a sorted list (sort), where there is no cursor'),
+  limit: zWhole({ min: 1, max: 1000 }).default(100).describe('Machines per page (1-1000)'),
+})
+  .strict()
+  // A cursor is the last id seen, so it only pages a list in id order.
+  .refine((q) => q.cursor === undefined || (q.offset === undefined && (q.sort ?? 'id') === 'id'), {
+    path: ['cursor'],
+    message: 'pages a list in id order only: with sort or offset, page by offset',
+  });
 
 export const ById = z.object({ id: machineId.describe('Machine id') }).strict();
 
@@ -138,6 +166,7 @@ export const PollBody = z
   .strict();
 
 export type ScanInput = z.output<typeof ScanBody>;
-export type MachineFilterInput = z.output<typeof MachineFilter>;
+export type MachineQueryInput = z.output<typeof MachineQuery>;
+export type MachinePageInput = z.output<typeof MachinePage>;
 export type SelectorInput = z.output<typeof Selector>;
 export type EventsQueryInput = z.output<typeof EventsQuery>;

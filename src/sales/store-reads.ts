@@ -5,6 +5,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import { type Day, firstDayOfQuarter, lastDayOfQuarter, type Month } from '../kernel/calendar.js';
+import { containing } from '../kernel/like.js';
 import { eventFromRow } from '../ledger/events.js';
 import type { RecordedEvent } from '../ledger/ledger.js';
 import type { ContractFilterInput, ContractSort, EntryFilterInput } from './schemas.js';
@@ -90,7 +91,7 @@ export async function selectContracts(
     .selectFrom('sales_contracts as c')
     .innerJoin('sales_customers as k', 'k.id', 'c.customer_id');
   if (f.search) {
-    const like = `%${f.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    const like = containing(f.search);
     q = q.where((eb) =>
       eb.or([
         eb(sql`c.id::text`, '=', f.search!.replace(/^#/, '')),

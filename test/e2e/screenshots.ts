@@ -18,7 +18,8 @@ const d = await startDashboard({ at: new Date().toISOString() });
 const sim = await simulatedSite(d.server, {
   site: 'SIM-SG',
   count: 120,
-  base: '127.98.0.1',
+  // The dashboard's loopback range (127.171/16), clear of the browser test's site at 127.171.250.
+  base: '127.171.240.1',
   faultRate: 0.05,
   seed: 3,
 });
@@ -42,7 +43,12 @@ const pages: { name: string; path: string; ready?: (p: Page) => Promise<void> }[
   { name: 'supply', path: '/supply' },
   { name: 'fleet', path: '/fleet' },
   { name: 'machine', path: `/fleet/machines/${machineId}` },
+  { name: 'new-contract', path: '/orders/new' },
+  { name: 'alerts', path: '/alerts' },
   { name: 'self-mining', path: '/mining?quarter=2021Q1' },
+  { name: 'service', path: '/service' },
+  { name: 'planning', path: '/planning' },
+  { name: 'books', path: '/books' },
   {
     name: 'reports',
     path: '/reports?quarter=2020Q4',

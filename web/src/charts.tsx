@@ -44,9 +44,32 @@ function stackedMax(row: Record<string, unknown>, series: SeriesSpec[], keys: st
   return Math.max(max, ...stacks.values());
 }
 
+/**
+ * A time axis over a whole range (a fleet chart's last hour, day or week): the chart spans it even
+ * when readings cover only part of it, with ticks at whole steps of UTC time.
+ */
+export interface TimeAxis {
+  /** Milliseconds since the epoch; `x` of each row is one too. */
+  from: number;
+  to: number;
+  label: (ms: number) => string;
+}
+
+const MINUTE = 60_000;
+const TICK_STEPS = [10, 30, 60, 180, 360, 720, 1440, 2880, 10_080, 20_160].map((m) => m * MINUTE);
+
+/** Ticks at whole steps of UTC time, the smallest step giving at most eight of them. */
+export function timeTicks(from: number, to: number): number[] {
+  const step = TICK_STEPS.find((s) => (to - from) / s <= 8) ?? TICK_STEPS.at(-1)!;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
+  return ticks;
+}
+
 export function Chart({
   data,
   x,
+  time,
   series,
   format,
   formatRight,
@@ -57,6 +80,7 @@ export function Chart({
 }: {
   data: Record<string, unknown>[];
   x: string;
+  time?: TimeAxis;
   series: SeriesSpec[];
   format: AxisFormat;
   formatRight?: AxisFormat;
@@ -90,7 +114,20 @@ export function Chart({
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={data} margin={{ top: 8, right: hasRight ? 4 : 12, left: 4, bottom: 0 }}>
             <CartesianGrid stroke="#e6e9ed" vertical={false} />
-            <XAxis dataKey={x} tick={{ fontSize: 12 }} minTickGap={16} />
+            {time ? (
+              <XAxis
+                dataKey={x}
+                type="number"
+                scale="time"
+                domain={[time.from, time.to]}
+                ticks={timeTicks(time.from, time.to)}
+                tickFormatter={time.label}
+                tick={{ fontSize: 12 }}
+                minTickGap={16}
+              />
+            ) : (
+              <XAxis dataKey={x} tick={{ fontSize: 12 }} minTickGap={16} />
+            )}
             <YAxis yAxisId="left" tickFormatter={left} tick={{ fontSize: 12 }} width={68} />
             {hasRight ? (
               <YAxis
@@ -102,6 +139,7 @@ export function Chart({
               />
             ) : null}
             <Tooltip
+              {...(time ? { labelFormatter: (t: unknown) => time.label(Number(t)) } : {})}
               formatter={(value, name, item) => {
                 const spec = series.find((s) => s.label === name || s.key === item.dataKey);
                 const f = spec?.axis === 'right' ? right : left;

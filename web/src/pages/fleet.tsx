@@ -14,7 +14,9 @@ import type {
   MiningStatus,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
-import { hashrateColumn } from '../table/columns.js';
+import { hashrateColumn, textColumn } from '../table/columns.js';
+import { useTableView } from '../table/state.js';
+import { ColumnFilter } from '../table/table.js';
 import { TimeRangePicker, useTimeRange } from '../time-range.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
 import { AlertTable } from './alerts.js';
@@ -30,7 +32,6 @@ const MACHINE_STATUSES = [
   'offline',
   'protocol-error',
 ];
-const PAGE_SIZE = 50;
 const LIVE_MS = 5_000;
 
 type MachineView = MachineListPage['machines'][number];
@@ -89,8 +90,14 @@ function HashrateChart({
       <TimeRangePicker range={range} onChange={setRange} />
       <Chart
         title={`Measured hashrate ${range.every === 'minute' ? 'per minute' : `by ${range.every}`}${site ? ` at ${site}` : ' of the fleet'}, ${range.label}`}
-        data={points.map((p) => ({ t: label(p.at), measured: p.hashrateThs }))}
+        data={points.map((p) => ({ t: new Date(p.at).getTime(), measured: p.hashrateThs }))}
         x="t"
+        // The whole range, not just the hours with readings: a week with a day of sweeps reads so.
+        time={{
+          from: range.from.getTime(),
+          to: range.to.getTime(),
+          label: (ms) => label(new Date(ms).toISOString()),
+        }}
         series={[{ key: 'measured', label: 'Measured', kind: 'area' }]}
         format={thsAxis}
         refLines={refLines}
@@ -170,91 +177,70 @@ function SiteControl({ site, onDone }: { site: string; onDone: () => void }) {
   );
 }
 
+/** The API sorts the machine list by these columns (`sort` of GET /api/fleet/machines). */
+const MACHINE_SORTABLE = ['serial', 'model', 'site', 'status', 'hashrate'];
+
+const MACHINE_COLUMNS: Column<MachineView>[] = [
+  {
+    label: 'Serial',
+    value: (m) => m.serial,
+    render: (m) => <Link to={`/fleet/machines/${m.id}`}>{m.serial}</Link>,
+  },
+  textColumn('Model', (m) => m.model),
+  textColumn('Site', (m) => m.site),
+  textColumn('Address', (m) => m.address),
+  { label: 'Status', value: (m) => m.status, render: (m) => <Badge value={m.status} /> },
+  hashrateColumn('Hashrate', (m) => m.hashrateThs),
+  textColumn('Why', (m) => m.statusReason ?? '', { wrap: true }),
+];
+
+/** Up to 50,000 machines: sorted, searched and paged by the API, the whole list as CSV from it. */
 function Machines({ sites }: { sites: string[] }) {
   const { params } = useLocation();
-  const status = params.get('status') ?? '';
-  const site = params.get('site') ?? '';
-  const [cursors, setCursors] = useState<number[]>([]);
-  const cursor = cursors.at(-1);
+  const filter = { status: params.get('status') ?? '', site: params.get('site') ?? '' };
+  const [view] = useTableView('machines');
+  const listQuery = { ...filter, sort: view.sort, search: view.search };
   const page = useApi<MachineListPage>(
-    `/api/fleet/machines${query({ status, site, cursor, limit: PAGE_SIZE })}`,
+    `/api/fleet/machines${query({ ...listQuery, limit: view.size, offset: (view.page - 1) * view.size })}`,
+    { keep: true },
   );
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(location.search);
     if (value) next.set(key, value);
     else next.delete(key);
-    setCursors([]);
-    navigate(`/fleet${next.toString() ? `?${next}` : ''}`, { replace: true });
+    next.delete('machines.page');
+    navigate(`/fleet${next.toString() ? `?${next}` : ''}`, { replace: true, keepScroll: true });
   };
-  const columns: Column<MachineView>[] = [
-    { label: 'Serial', render: (m) => <Link to={`/fleet/machines/${m.id}`}>{m.serial}</Link> },
-    { label: 'Model', render: (m) => m.model ?? '—' },
-    { label: 'Site', render: (m) => m.site },
-    { label: 'Address', render: (m) => m.address },
-    { label: 'Status', render: (m) => <Badge value={m.status} /> },
-    hashrateColumn('Hashrate', (m) => m.hashrateThs),
-    { label: 'Why', wrap: true, render: (m) => m.statusReason ?? '' },
-  ];
   return (
-    <Section
-      title="Machines"
-      loaded={page}
-      id="machines"
-      actions={
-        <div className="toolbar">
-          <Field
-            as="select"
-            label="Status"
-            value={status}
-            onChange={(e) => setFilter('status', e.target.value)}
-          >
-            <option value="">any</option>
-            {MACHINE_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </Field>
-          <Field as="select" label="Site" value={site} onChange={(e) => setFilter('site', e.target.value)}>
-            <option value="">any</option>
-            {sites.map((x) => (
-              <option key={x}>{x}</option>
-            ))}
-          </Field>
-        </div>
-      }
-    >
+    <Section title="Machines" loaded={page} id="machines">
       {(data) => (
-        <>
-          <DataTable
-            id="machines"
-            server={{ sortable: [] }}
-            noSearch
-            rows={data.machines}
-            columns={columns}
-            keyOf={(m) => m.id}
-            empty="No machine matches these filters."
-          />
-          <nav className="pager" aria-label="Machine pages">
-            <span className="muted">
-              Page {cursors.length + 1}, {data.machines.length} machines{page.loading ? ' (loading…)' : ''}
-            </span>
-            <button
-              type="button"
-              className="secondary"
-              disabled={cursors.length === 0}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={data.nextCursor === null}
-              onClick={() => data.nextCursor !== null && setCursors((c) => [...c, data.nextCursor!])}
-            >
-              Next
-            </button>
-          </nav>
-        </>
+        <DataTable
+          id="machines"
+          server={{ total: data.total, sortable: MACHINE_SORTABLE }}
+          busy={page.loading}
+          searchHint="serial, address or model"
+          exportAll={`/api/fleet/machines.csv${query(listQuery)}`}
+          rows={data.machines}
+          columns={MACHINE_COLUMNS}
+          keyOf={(m) => m.id}
+          empty="No machine matches these filters."
+          toolbar={
+            <>
+              <ColumnFilter
+                label="Status"
+                value={filter.status}
+                values={MACHINE_STATUSES}
+                onChange={(v) => setFilter('status', v)}
+              />
+              <ColumnFilter
+                label="Site"
+                value={filter.site}
+                values={sites}
+                onChange={(v) => setFilter('site', v)}
+              />
+            </>
+          }
+        />
       )}
     </Section>
   );

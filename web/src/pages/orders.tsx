@@ -142,6 +142,8 @@ function OrderBook() {
             keyOf={(c) => c.id}
             defaults={CONTRACTS_VIEW}
             server={{ total: data.total, sortable: SORTABLE }}
+            busy={list.loading}
+            searchHint="number or name"
             exportAll={`/api/sales/contracts.csv${query(listQuery)}`}
             empty="No contract matches these filters."
             toolbar={

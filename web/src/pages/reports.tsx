@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { download } from '../api.js';
 import { QuarterPicker, useQuarter } from '../quarter.js';
+import { saveFile } from '../table/csv.js';
 import { ErrorText, useSubmit } from '../ui.js';
 
 const FORMATS = [
@@ -9,18 +10,6 @@ const FORMATS = [
   { format: 'md', label: 'Markdown', ext: 'md' },
   { format: 'json', label: 'JSON', ext: 'json' },
 ] as const;
-
-/** Saves a blob under a name, as a click on a download link would. */
-function save(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function DownloadButton({
   quarter,
@@ -35,7 +24,7 @@ function DownloadButton({
 }) {
   const form = useSubmit(async () => {
     const blob = await download(`/api/reports/quarterly/${quarter}?format=${format}`);
-    save(blob, `hashforge-${quarter}.${ext}`);
+    saveFile(`hashforge-${quarter}.${ext}`, blob);
     return blob.size;
   });
   return (

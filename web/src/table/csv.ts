@@ -11,6 +11,7 @@ export function toCsv<R>(columns: readonly Column<R>[], rows: readonly R[]): str
   return head + rows.map((r) => csvLine(columns.map((c) => cell(c, r)))).join('');
 }
 
+/** Saves a blob under a name, as a click on a download link would (CSV here, the report's formats too). */
 export function saveFile(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

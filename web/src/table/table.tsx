@@ -23,17 +23,16 @@ export interface TableProps<R> {
   empty?: string;
   /** The view a table opens on (the order book: newest first). */
   defaults?: Partial<TableView>;
-  /**
-   * The rows are one page, sorted and searched by the API: of `total` (offset pages), or with the
-   * page's own pager (cursor pages) when there is no total; only the `sortable` columns sort.
-   */
-  server?: { total?: number; sortable?: string[] };
+  /** The rows are one page of `total`, sorted and searched by the API; only the `sortable` columns sort. */
+  server?: { total: number; sortable?: string[] };
   /** The API path of the whole list as CSV, with the view's filters. */
   exportAll?: string;
+  /** What the search box finds, when not any column (the API searches its own fields). */
+  searchHint?: string;
   /** Filters of the page's own, shown in the table's toolbar. */
   toolbar?: ReactNode;
-  /** A list the API filters by its own fields only (the machines) offers no search box. */
-  noSearch?: boolean;
+  /** The API is fetching another page, sort or search: said to screen readers (and timed by the bench). */
+  busy?: boolean;
   /** Small tables (a contract's lines) show no toolbar until they have this many rows. */
   toolsFrom?: number;
 }
@@ -82,14 +81,14 @@ export function DataTable<R>(props: TableProps<R>) {
       list = [...list].sort((a, b) => sign * compare(cellValue(by, a), cellValue(by, b)));
     }
   }
-  const total = server ? (server.total ?? list.length) : list.length;
+  const total = server ? server.total : list.length;
   const pages = Math.max(1, Math.ceil(total / view.size));
   const page = Math.min(view.page, pages);
   const visible = server ? list : list.slice((page - 1) * view.size, page * view.size);
   const tools = server || rows.length >= (props.toolsFrom ?? 8) || view.search !== '';
 
   return (
-    <div className="data-table">
+    <div className="data-table" aria-busy={props.busy || undefined}>
       {tools ? (
         <Toolbar
           {...props}
@@ -143,7 +142,7 @@ export function DataTable<R>(props: TableProps<R>) {
           </table>
         </div>
       )}
-      {tools && (!server || server.total !== undefined) && total > Math.min(...SIZES) ? (
+      {tools && total > Math.min(...SIZES) ? (
         <Pager
           label={id ?? caption ?? 'table'}
           page={page}
@@ -203,7 +202,7 @@ function Toolbar<R>({
   exportAll,
   server,
   toolbar,
-  noSearch,
+  searchHint,
 }: TableProps<R> & {
   view: TableView;
   change: (c: Partial<TableView>) => void;
@@ -218,29 +217,27 @@ function Toolbar<R>({
   return (
     <div className="table-tools">
       <div className="toolbar">
-        {noSearch ? null : (
-          <div className="field">
-            <label htmlFor={searchId}>Search</label>
-            <input
-              id={searchId}
-              type="search"
-              defaultValue={view.search}
-              key={view.search}
-              placeholder={server ? 'number or name' : 'any column'}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') change({ search: e.currentTarget.value.trim() });
-              }}
-              onBlur={(e) => {
-                if (e.currentTarget.value.trim() !== view.search)
-                  change({ search: e.currentTarget.value.trim() });
-              }}
-              onChange={(e) => {
-                // Rows on the page are searched as one types; the API's list on Enter or leaving the field.
-                if (!server) change({ search: e.currentTarget.value });
-              }}
-            />
-          </div>
-        )}
+        <div className="field">
+          <label htmlFor={searchId}>Search</label>
+          <input
+            id={searchId}
+            type="search"
+            defaultValue={view.search}
+            key={view.search}
+            placeholder={searchHint ?? 'any column'}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') change({ search: e.currentTarget.value.trim() });
+            }}
+            onBlur={(e) => {
+              if (e.currentTarget.value.trim() !== view.search)
+                change({ search: e.currentTarget.value.trim() });
+            }}
+            onChange={(e) => {
+              // Rows on the page are searched as one types; the API's list on Enter or leaving the field.
+              if (!server) change({ search: e.currentTarget.value });
+            }}
+          />
+        </div>
         {server
           ? null
           : columns
@@ -308,7 +305,7 @@ function Toolbar<R>({
               );
             }}
           >
-            {exporting ? 'Exporting…' : `Export all ${server?.total?.toLocaleString('en-US') ?? ''} (CSV)`}
+            {exporting ? 'Exporting…' : `Export all ${server?.total.toLocaleString('en-US') ?? ''} (CSV)`}
           </button>
         ) : null}
       </div>
@@ -353,7 +350,8 @@ function SortChoice<R>({
   );
 }
 
-function ColumnFilter({
+/** A choice of one value or any: a column's values, or a filter the API applies (a machine's site). */
+export function ColumnFilter({
   label,
   value,
   values,
@@ -361,7 +359,7 @@ function ColumnFilter({
 }: {
   label: string;
   value: string;
-  values: string[];
+  values: readonly string[];
   onChange: (v: string) => void;
 }) {
   const fid = useId();
