@@ -1,23 +1,25 @@
 import { useState } from 'react';
 import { FLEET_ACCESS } from '../../../src/fleet/access.js';
 import { Allowed } from '../access.js';
-import { api, query } from '../api.js';
+import { query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, dateTime, hashrate, thsAxis } from '../format.js';
 import { NotFound } from '../not-found.js';
 import type {
-  ControlReport,
   FleetSummary,
   HashrateSeries,
   MachineHistory,
   MachineListPage,
+  MachineTelemetry,
   MiningStatus,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { hashrateColumn } from '../table/columns.js';
 import { TimeRangePicker, useTimeRange } from '../time-range.js';
-import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi } from '../ui.js';
 import { AlertTable } from './alerts.js';
+import { ControlPanel } from './fleet-control.js';
+import { DemoFault, MachineParts } from './fleet-machine.js';
 
 const MACHINE_STATUSES = [
   'new',
@@ -104,77 +106,12 @@ function HashrateChart({
   );
 }
 
-function SiteControl({ site, onDone }: { site: string; onDone: () => void }) {
-  const [confirming, setConfirming] = useState<'soft-off' | 'soft-on' | null>(null);
-  const form = useSubmit(
-    (key) =>
-      api<ControlReport>('/api/fleet/control', {
-        method: 'POST',
-        body: { selector: { site }, action: { kind: confirming } },
-        idempotencyKey: key,
-      }),
-    () => {
-      setConfirming(null);
-      onDone();
-    },
-  );
-  const report = form.done;
-  return (
-    <div className="site-control">
-      {confirming ? (
-        <span className="toolbar">
-          <span>
-            {confirming === 'soft-off' ? `Curtail every machine at ${site}?` : `Resume hashing at ${site}?`}
-          </span>
-          <button
-            type="button"
-            className={confirming === 'soft-off' ? 'danger' : undefined}
-            disabled={form.busy}
-            onClick={() => form.submit()}
-          >
-            {form.busy
-              ? 'Sending…'
-              : confirming === 'soft-off'
-                ? `Yes, curtail ${site}`
-                : `Yes, resume ${site}`}
-          </button>
-          <button type="button" className="secondary" onClick={() => setConfirming(null)}>
-            Cancel
-          </button>
-        </span>
-      ) : (
-        <span className="toolbar">
-          <button type="button" className="secondary" onClick={() => setConfirming('soft-off')}>
-            Curtail {site}
-          </button>
-          <button type="button" className="secondary" onClick={() => setConfirming('soft-on')}>
-            Resume {site}
-          </button>
-        </span>
-      )}
-      <ErrorText error={form.error} />
-      {report ? (
-        <p className={report.failed ? 'error' : 'ok'} role="status">
-          {report.description}: {count(report.succeeded)} of {count(report.requested)} machines confirmed
-          {report.failed
-            ? `, ${count(report.failed)} failed (${report.results
-                .filter((r) => r.outcome !== 'done')
-                .slice(0, 3)
-                .map((r) => `${r.serial}: ${r.detail}`)
-                .join('; ')})`
-            : ''}
-          .
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 function Machines({ sites }: { sites: string[] }) {
   const { params } = useLocation();
   const status = params.get('status') ?? '';
   const site = params.get('site') ?? '';
   const [cursors, setCursors] = useState<number[]>([]);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const cursor = cursors.at(-1);
   const page = useApi<MachineListPage>(
     `/api/fleet/machines${query({ status, site, cursor, limit: PAGE_SIZE })}`,
@@ -186,7 +123,25 @@ function Machines({ sites }: { sites: string[] }) {
     setCursors([]);
     navigate(`/fleet${next.toString() ? `?${next}` : ''}`, { replace: true });
   };
+  const toggle = (id: number) =>
+    setSelected((now) => {
+      const next = new Set(now);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const columns: Column<MachineView>[] = [
+    {
+      label: 'Select',
+      action: true,
+      render: (m) => (
+        <input
+          type="checkbox"
+          aria-label={`Select ${m.serial}`}
+          checked={selected.has(m.id)}
+          onChange={() => toggle(m.id)}
+        />
+      ),
+    },
     { label: 'Serial', render: (m) => <Link to={`/fleet/machines/${m.id}`}>{m.serial}</Link> },
     { label: 'Model', render: (m) => m.model ?? '—' },
     { label: 'Site', render: (m) => m.site },
@@ -254,6 +209,21 @@ function Machines({ sites }: { sites: string[] }) {
               Next
             </button>
           </nav>
+          {selected.size > 0 ? (
+            <Allowed need={FLEET_ACCESS.operate} doing="control the selected machines">
+              <h3>
+                {count(selected.size)} selected{' '}
+                <button type="button" className="secondary" onClick={() => setSelected(new Set())}>
+                  Clear the selection
+                </button>
+              </h3>
+              <ControlPanel
+                selector={{ machines: [...selected] }}
+                scope={`${count(selected.size)} selected machines`}
+                onDone={page.reload}
+              />
+            </Allowed>
+          ) : null}
         </>
       )}
     </Section>
@@ -276,6 +246,7 @@ function FleetOverview() {
   // Installed (nameplate) hashrate and the target come from the self-mining module's books.
   const mining = useApi<MiningStatus>('/api/mining/status');
   const [site, setSite] = useState('');
+  const [controlSite, setControlSite] = useState('');
   const installedThs = site
     ? mining.data?.sites.find((x) => x.site === site)?.installedThs
     : mining.data?.installedThs;
@@ -349,9 +320,17 @@ function FleetOverview() {
               },
               {
                 label: 'Control',
+                action: true,
                 render: (x) => (
-                  <Allowed need={FLEET_ACCESS.operate} doing={`curtail or resume ${x.site}`}>
-                    <SiteControl site={x.site} onDone={summary.reload} />
+                  <Allowed need={FLEET_ACCESS.operate} doing={`control ${x.site}`} quiet>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-expanded={controlSite === x.site}
+                      onClick={() => setControlSite(controlSite === x.site ? '' : x.site)}
+                    >
+                      Control {x.site}
+                    </button>
                   </Allowed>
                 ),
               },
@@ -359,6 +338,18 @@ function FleetOverview() {
           />
         )}
       </Section>
+      {controlSite ? (
+        <Section title={`Control every machine at ${controlSite}`} primary>
+          {() => (
+            <ControlPanel
+              key={controlSite}
+              selector={{ site: controlSite }}
+              scope={`every machine at ${controlSite}`}
+              onDone={summary.reload}
+            />
+          )}
+        </Section>
+      ) : null}
       <Machines sites={summary.data?.sites.map((x) => x.site) ?? []} />
     </>
   );
@@ -430,6 +421,7 @@ function MachinePage({ id }: { id: number }) {
               />
               <h3>Alerts</h3>
               <AlertTable filter={{ machineId: m.id }} empty="No alerts for this machine." />
+              <MachineParts t={m.telemetry as MachineTelemetry | null} />
               <h3>Status changes</h3>
               <DataTable
                 rows={[...h.statusChanges].reverse()}
@@ -446,6 +438,21 @@ function MachinePage({ id }: { id: number }) {
           );
         }}
       </Section>
+      {history.data ? (
+        <Allowed need={FLEET_ACCESS.operate} doing="reboot this machine or change its pool or work mode">
+          <Section title="Control this machine" primary>
+            {() => (
+              <ControlPanel
+                selector={{ machines: [id] }}
+                scope={`machine ${history.data!.machine.serial}`}
+                pools={(history.data!.machine.telemetry as MachineTelemetry | null)?.pools}
+                onDone={history.reload}
+              />
+            )}
+          </Section>
+        </Allowed>
+      ) : null}
+      <DemoFault machineId={id} onDone={history.reload} />
     </>
   );
 }
