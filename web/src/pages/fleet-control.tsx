@@ -70,6 +70,13 @@ function useControl(onDone: () => void) {
   return { run, busy, start, fieldError };
 }
 
+/** The actions that take nothing but the machines. */
+const ONE_CLICK = [
+  { kind: 'reboot', label: 'Reboot' },
+  { kind: 'soft-off', label: 'Curtail' },
+  { kind: 'soft-on', label: 'Resume' },
+];
+
 const WORK_MODES = [
   { mode: 0, label: '0 — normal' },
   { mode: 1, label: '1 — performance' },
@@ -141,30 +148,17 @@ export function ControlPanel({
   return (
     <div className="control-panel">
       <div className="toolbar">
-        <button
-          type="button"
-          className="secondary"
-          disabled={control.busy}
-          onClick={() => send({ kind: 'reboot' })}
-        >
-          Reboot
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={control.busy}
-          onClick={() => send({ kind: 'soft-off' })}
-        >
-          Curtail
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={control.busy}
-          onClick={() => send({ kind: 'soft-on' })}
-        >
-          Resume
-        </button>
+        {ONE_CLICK.map(({ kind, label }) => (
+          <button
+            key={kind}
+            type="button"
+            className="secondary"
+            disabled={control.busy}
+            onClick={() => send({ kind })}
+          >
+            {label}
+          </button>
+        ))}
       </div>
       <div className="toolbar">
         <Field as="select" label="Work mode" value={mode} onChange={(e) => setMode(e.target.value)}>
