@@ -8,7 +8,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { startFleetPolling } from '../fleet/background.js';
 import { scanRange } from '../fleet/discovery.js';
-import { type SimulatedMiner, startSimulator } from '../fleet/protocol/simulator.js';
+import { type SimulatedMiner, type Simulator, startSimulator } from '../fleet/protocol/simulator.js';
 import { todayUtc } from '../kernel/calendar.js';
 import { deployMachines, installMachines } from '../mining/deployments.js';
 import { addSite } from '../mining/sites.js';
@@ -23,6 +23,13 @@ export const DEMO_RACK = {
   seed: 'demo-rack',
   pollSeconds: 10,
 } as const;
+
+/**
+ * The rack running in this process, by the context that serves it: the demo's fault control
+ * (rack-faults.ts) reaches its simulated miners here. None outside `serve --demo`.
+ */
+const running = new WeakMap<AppContext, Simulator>();
+export const runningRack = (ctx: AppContext): Simulator | undefined => running.get(ctx);
 
 export interface DemoRack {
   machines: number;
@@ -60,6 +67,7 @@ export async function startDemoRack(
     await simulator.stop();
     throw error;
   }
+  running.set(ctx, simulator);
   const settings = ctx.config.fleet;
   const stopPolling =
     settings.pollIntervalSeconds === undefined
@@ -70,6 +78,7 @@ export async function startDemoRack(
     found,
     pollSeconds: settings.pollIntervalSeconds ?? DEMO_RACK.pollSeconds,
     async stop() {
+      running.delete(ctx);
       await stopPolling();
       await simulator.stop();
     },

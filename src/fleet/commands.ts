@@ -320,12 +320,15 @@ export function registerFleetCommands(program: Command): void {
       .option('--filter <criteria>', 'e.g. status=overheating or site=SG1,model=1246-83')
       .option('--all', 'the whole fleet')
       .option('--mode <n>', 'work mode, for work-mode')
-      .option('--pool <n>', 'pool number, for pool'),
+      .option('--pool <n>', 'pool number, for pool')
+      .option('--url <url>', 'for add-pool: the pool, e.g. stratum+tcp://pool.example:3333')
+      .option('--user <worker>', 'for add-pool: the worker name')
+      .option('--password <text>', 'for add-pool: the worker password (default x)'),
     { role: 'ops' },
     async (app, opts, [kind]) => {
       const filter = opts.filter === undefined ? {} : parseFilterText(String(opts.filter));
       const { selector, action } = parseInput(ControlBody, {
-        action: { kind, ...pickOptions(opts, ['mode', 'pool']) },
+        action: { kind, ...pickOptions(opts, ['mode', 'pool', 'url', 'user', 'password']) },
         selector: {
           ...filter,
           ...(opts.machine ? { machines: opts.machine } : {}),
@@ -333,12 +336,19 @@ export function registerFleetCommands(program: Command): void {
           ...(opts.all ? { all: true } : {}),
         },
       });
+      let bar: Progress | undefined;
       const r = await controlMachines(
         app,
         app.actor,
         { selector, action },
-        { idempotencyKey: app.idempotencyKey },
-      );
+        {
+          idempotencyKey: app.idempotencyKey,
+          onStarted: (s) => {
+            bar = progress(s.requested, `${s.description}: machines confirmed`);
+          },
+          onResult: () => bar?.tick(),
+        },
+      ).finally(() => bar?.stop());
       const text = [
         `${r.description}: ${r.succeeded} of ${r.requested} done (control ${r.controlId})`,
         table(

@@ -8,7 +8,14 @@ import type { Actor, AppContext } from '../app/context.js';
 import { AppError, invalid } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
 import type { ControlCompleted, ControlRequested } from './events.js';
-import { type ControlAction, commandsFor, confirmEffect, confirmWithinMs, describeAction } from './model.js';
+import {
+  type ControlAction,
+  commandsFor,
+  confirmEffect,
+  confirmWithinMs,
+  describeAction,
+  poolIndexOf,
+} from './model.js';
 import { recordFleet } from './projections.js';
 import { type MinerClient, PROTOCOL_FAILURES } from './protocol/client.js';
 import { isSuccess, replyStatus } from './protocol/codec.js';
@@ -43,6 +50,17 @@ export interface ControlOptions {
   /** How long to read a machine back before its effect counts as unconfirmed, and how often. */
   confirmWithinMs?: number;
   confirmEveryMs?: number;
+  /** Told once the request is recorded, before anything is sent (a stream's first line). */
+  onStarted?: (started: ControlStarted) => void;
+  /** Told as each machine's outcome is known, in the order they finish. */
+  onResult?: (result: MachineControlResult, done: number, total: number) => void;
+}
+
+export interface ControlStarted {
+  controlId: number;
+  action: ControlAction;
+  description: string;
+  requested: number;
 }
 
 /** cgminer's MSG_ACCDENY: a privileged command from an address not allowed to write. */
@@ -105,11 +123,27 @@ export async function controlMachines(
   );
   // The same idempotency key again: report what was done the first time instead of doing it twice.
   const earlier = await findControl(ctx.db, requested.controlId);
+  const started = {
+    controlId: requested.controlId,
+    action: req.action,
+    description: describeAction(req.action),
+    requested: targets.length,
+  };
+  opts.onStarted?.(started);
   if (earlier?.completed_at && earlier.results) {
-    return report(requested.controlId, req.action, earlier.results as MachineControlResult[]);
+    const results = earlier.results as MachineControlResult[];
+    for (const [i, r] of results.entries()) opts.onResult?.(r, i + 1, results.length);
+    return report(requested.controlId, req.action, results);
   }
   const client = opts.client ?? ctx.miners;
-  const results = await Promise.all(targets.map((t) => actOn(client, t, req.action, opts)));
+  let done = 0;
+  const results = await Promise.all(
+    targets.map(async (t) => {
+      const result = await actOn(client, t, req.action, opts);
+      opts.onResult?.(result, ++done, targets.length);
+      return result;
+    }),
+  );
   const succeeded = results.filter((r) => r.outcome === 'done').length;
   await recordFleet(
     ctx,
@@ -164,27 +198,21 @@ async function actOn(
     outcome,
     detail,
   });
-  const before = action.kind === 'reboot' ? await read(client, t) : undefined;
-  if (action.kind === 'reboot' && !before) return result('unreachable', 'did not answer before the reboot');
+  // A reboot is confirmed by uptime restarting, and a pool already there is not added twice.
+  const needsBefore = action.kind === 'reboot' || action.kind === 'add-pool';
+  const before = needsBefore ? await read(client, t) : undefined;
+  if (needsBefore && !before) return result('unreachable', `did not answer before the ${action.kind}`);
+  const listed = action.kind === 'add-pool' ? poolIndexOf(before, action) : undefined;
   // The miner schedules soft off/on by its own wall clock, so this is real time, not business time.
-  for (const { command, parameter } of commandsFor(action, new Date())) {
-    const sent = await client.command({ host: t.address, port: t.port }, command, parameter);
-    if (!sent.ok) {
-      // Soft on may close the socket without replying (asic-rs); the read-back decides.
-      if (action.kind === 'soft-on' && sent.failure === 'closed') continue;
-      const answered = PROTOCOL_FAILURES.has(sent.failure);
-      return result(answered ? 'failed' : 'unreachable', sent.message);
-    }
-    const status = replyStatus(sent.value);
-    if (!isSuccess(status)) {
-      const said = status?.message ?? 'no STATUS in the reply';
-      return status?.code === ACCESS_DENIED
-        ? result(
-            'refused',
-            `the miner refused ${command}: ${said} (it takes writes only from allowed addresses)`,
-          )
-        : result('failed', `the miner answered ${command} with ${status?.status ?? '?'}: ${said}`);
-    }
+  const commands = listed === undefined ? commandsFor(action, new Date()) : [];
+  const refused = await send(client, t, action, commands);
+  if (refused) return result(refused.outcome, refused.detail);
+  if (action.kind === 'add-pool') {
+    const index = listed ?? poolIndexOf(await read(client, t), action);
+    if (index === undefined)
+      return result('unconfirmed', `the miner took addpool but does not list ${action.url}`);
+    const switched = await send(client, t, action, commandsFor({ kind: 'pool', pool: index }, new Date()));
+    if (switched) return result(switched.outcome, switched.detail);
   }
   const deadline = performance.now() + (opts.confirmWithinMs ?? confirmWithinMs(action));
   const pause = opts.confirmEveryMs ?? 500;
@@ -199,12 +227,50 @@ async function actOn(
   }
 }
 
+/** Sends `commands` in order; the first the miner did not carry out, as an outcome, else undefined. */
+async function send(
+  client: MinerClient,
+  t: Target,
+  action: ControlAction,
+  commands: { command: string; parameter: string }[],
+): Promise<{ outcome: ControlOutcome; detail: string } | undefined> {
+  for (const { command, parameter } of commands) {
+    const sent = await client.command({ host: t.address, port: t.port }, command, parameter);
+    if (!sent.ok) {
+      // Soft on may close the socket without replying (asic-rs); the read-back decides.
+      if (action.kind === 'soft-on' && sent.failure === 'closed') continue;
+      const answered = PROTOCOL_FAILURES.has(sent.failure);
+      return { outcome: answered ? 'failed' : 'unreachable', detail: sent.message };
+    }
+    const status = replyStatus(sent.value);
+    if (!isSuccess(status)) {
+      const said = status?.message ?? 'no STATUS in the reply';
+      return status?.code === ACCESS_DENIED
+        ? {
+            outcome: 'refused',
+            detail: `the miner refused ${command}: ${said} (it takes writes only from allowed addresses)`,
+          }
+        : {
+            outcome: 'failed',
+            detail: `the miner answered ${command} with ${status?.status ?? '?'}: ${said}`,
+          };
+    }
+  }
+  return undefined;
+}
+
+/** 200 when every machine did it, 207 when some did, 409 when none did. */
+export function controlStatus(report: ControlReport): 200 | 207 | 409 {
+  if (report.succeeded === report.requested) return 200;
+  return report.succeeded > 0 ? 207 : 409;
+}
+
 /**
  * A control that no machine carried out is no success: the edges answer it as a refusal (HTTP 409,
  * CLI exit 3) with the per-machine report attached, not as a 200 with "0 of 1" inside.
  */
 export function refuseIfNoneDidIt(report: ControlReport): void {
-  if (report.succeeded > 0 || report.requested === 0) return;
+  if (controlStatus(report) !== 409) return;
   const first = report.results[0];
   throw new AppError(
     'conflict',

@@ -324,7 +324,7 @@ export const TOTALS_BUCKET_MINUTES = 1;
 
 // ---------------------------------------------------------------- control
 
-export const CONTROL_KINDS = ['soft-off', 'soft-on', 'reboot', 'work-mode', 'pool'] as const;
+export const CONTROL_KINDS = ['soft-off', 'soft-on', 'reboot', 'work-mode', 'pool', 'add-pool'] as const;
 
 export type ControlAction =
   | { kind: 'soft-off' }
@@ -332,7 +332,12 @@ export type ControlAction =
   | { kind: 'reboot' }
   | { kind: 'work-mode'; mode: number }
   /** Make the miner's configured pool number `pool` the active one (cgminer `switchpool`). */
-  | { kind: 'pool'; pool: number };
+  | { kind: 'pool'; pool: number }
+  /**
+   * Add a pool the miner does not have (cgminer `addpool`) and make it the active one. Added at
+   * run time as cgminer does: a reboot returns the miner to its saved pools.
+   */
+  | { kind: 'add-pool'; url: string; user: string; password: string };
 
 export function describeAction(a: ControlAction): string {
   switch (a.kind) {
@@ -346,6 +351,8 @@ export function describeAction(a: ControlAction): string {
       return `work mode ${a.mode}`;
     case 'pool':
       return `switch to pool ${a.pool}`;
+    case 'add-pool':
+      return `add pool ${a.url} (${a.user}) and switch to it`;
   }
 }
 
@@ -370,7 +377,18 @@ export function commandsFor(a: ControlAction, now: Date): { command: string; par
       ];
     case 'pool':
       return [{ command: 'switchpool', parameter: String(a.pool) }];
+    case 'add-pool':
+      // The switch needs the index the miner gives the new pool: control.ts reads it back and sends it.
+      return [{ command: 'addpool', parameter: `${a.url},${a.user},${a.password}` }];
   }
+}
+
+/** The index the miner lists a pool under (the last one, should it list the same pool twice). */
+export function poolIndexOf(
+  t: NormalisedTelemetry | undefined,
+  pool: { url: string; user: string },
+): number | undefined {
+  return t?.pools?.findLast((p) => p.url === pool.url && p.user === pool.user)?.index;
 }
 
 /** How long to keep reading a machine back before calling an effect unconfirmed. */
@@ -416,15 +434,24 @@ export function confirmEffect(
       return after.workMode === a.mode
         ? { confirmed: true, detail: `work mode is ${a.mode}` }
         : { confirmed: false, detail: `work mode reads ${after.workMode ?? 'nothing'}, not ${a.mode}` };
-    case 'pool': {
-      const pool = after.pools?.find((p) => p.index === a.pool);
-      if (!pool) return { confirmed: false, detail: `the miner lists no pool ${a.pool}` };
-      const first = pool.active === true || pool.priority === 0;
-      return first
-        ? { confirmed: true, detail: `pool ${a.pool} (${pool.url}) is first` }
-        : { confirmed: false, detail: `pool ${a.pool} has priority ${pool.priority ?? 'unknown'}` };
-    }
+    case 'pool':
+      return poolIsFirst(after, a.pool, `pool ${a.pool}`);
+    case 'add-pool':
+      return poolIsFirst(after, poolIndexOf(after, a), `${a.url} (${a.user})`);
   }
+}
+
+function poolIsFirst(
+  after: NormalisedTelemetry,
+  index: number | undefined,
+  name: string,
+): { confirmed: boolean; detail: string } {
+  const pool = index === undefined ? undefined : after.pools?.find((p) => p.index === index);
+  if (!pool) return { confirmed: false, detail: `the miner lists no ${name}` };
+  const first = pool.active === true || pool.priority === 0;
+  return first
+    ? { confirmed: true, detail: `pool ${pool.index} (${pool.url}) is first` }
+    : { confirmed: false, detail: `pool ${pool.index} has priority ${pool.priority ?? 'unknown'}` };
 }
 
 /** `status=overheating,site=SG1` as typed on the command line. */

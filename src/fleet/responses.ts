@@ -129,6 +129,7 @@ const ControlAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reboot') }),
   z.object({ kind: z.literal('work-mode'), mode: z.number() }),
   z.object({ kind: z.literal('pool'), pool: z.number() }),
+  z.object({ kind: z.literal('add-pool'), url: z.string(), user: z.string(), password: z.string() }),
 ]);
 
 /** What each machine a control reached did with it. */

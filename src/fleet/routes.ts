@@ -1,8 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { lineStream, StreamQuery } from '../http/ndjson.js';
 import { CsvReply } from '../kernel/reply-schemas.js';
 import { FLEET_ACCESS } from './access.js';
-import { refuseIfNoneDidIt } from './control.js';
+import { type ControlOptions, controlStatus, refuseIfNoneDidIt } from './control.js';
 import { machinesCsv } from './export.js';
 import {
   ControlReport,
@@ -128,16 +129,41 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
       schema: {
         tags,
         summary:
-          'Soft off/on, reboot, work mode or pool for selected machines; confirmed per machine: 200 when every machine did it, 207 when some did, 409 (the report in error.detail) when none did',
+          'Soft off/on, reboot, work mode, pool switch or pool add for selected machines; confirmed per machine: 200 when every machine did it, 207 when some did, 409 (the report in error.detail) when none did. ' +
+          'With stream=true, NDJSON as machines confirm: {"started":{controlId,description,requested}}, then {"progress":{"done","total"},"result":{…}} per machine, then {"report":…,"status":200|207|409} (or {"error":…}); a refusal (an empty selection) is still a 4xx before any line',
+        querystring: StreamQuery,
         body: ControlBody,
         response: { 200: ControlReport, 207: ControlReport },
       },
     },
     async (req, reply) => {
-      const report = await controlMachines(ctx, req.actor, req.body, { idempotencyKey: req.idempotencyKey });
-      refuseIfNoneDidIt(report);
-      if (report.failed > 0) reply.code(207);
-      return report;
+      const opts: ControlOptions = { idempotencyKey: req.idempotencyKey };
+      if (req.query.stream !== 'true') {
+        const report = await controlMachines(ctx, req.actor, req.body, opts);
+        refuseIfNoneDidIt(report);
+        if (report.failed > 0) reply.code(207);
+        return report;
+      }
+      const stream = lineStream();
+      let started = () => {};
+      const recorded = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const run = controlMachines(ctx, req.actor, req.body, {
+        ...opts,
+        onStarted: (s) => {
+          stream.line({ started: s });
+          started();
+        },
+        onResult: (result, done, total) => stream.line({ progress: { done, total }, result }),
+      });
+      // Until the request is recorded nothing is sent: a refusal then is the 4xx it is, with no stream.
+      await Promise.race([recorded, run]);
+      return stream.send(
+        reply,
+        run.then((report) => ({ report, status: controlStatus(report) })),
+        req.log,
+      );
     },
   );
   app.post(

@@ -110,6 +110,17 @@ export const EventsQuery = z
   })
   .strict();
 
+/**
+ * cgminer splits a command's parameter at commas and a request at `|`, and escapes with `\\`: a
+ * pool's fields holding any of them would reach the miner as other fields, so they are refused.
+ */
+const poolText = (max: number) =>
+  zText
+    .trim()
+    .max(max)
+    .refine((s) => !/[,|\\\s]/.test(s), { message: 'must not hold commas, |, \\ or spaces' });
+const POOL_URL = /^stratum\+(tcp|ssl|tls):\/\/[^/:]+:\d{1,5}$/;
+
 export const Selector = z
   .object({
     machines: z
@@ -150,6 +161,18 @@ export const Action = z
         pool: zWhole({ min: 0, max: 9, message: 'must be the number of a configured pool, e.g. 1' }).describe(
           'The configured pool to make active (0-based)',
         ),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('add-pool'),
+        url: poolText(200)
+          .regex(POOL_URL, 'must be a stratum URL with a port, e.g. stratum+tcp://pool.example:3333')
+          .describe('The pool to add, e.g. stratum+tcp://pool.example:3333'),
+        user: poolText(120).min(1, 'must name the worker, e.g. account.worker').describe('Worker name'),
+        password: poolText(60)
+          .default('x')
+          .describe('Worker password (most pools ignore it; recorded with the request, so no secret)'),
       })
       .strict(),
   ])

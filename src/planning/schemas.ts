@@ -70,8 +70,3 @@ export const ScenarioBody = z
 export type ScenarioInput = z.output<typeof ScenarioBody>;
 
 export const ScenarioParams = z.object({ id: zId() }).strict();
-export const RunQuery = z
-  .object({
-    stream: z.enum(['true', 'false']).optional().describe('true: progress lines (NDJSON) before the result'),
-  })
-  .strict();

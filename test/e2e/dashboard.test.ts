@@ -71,13 +71,16 @@ describe('the dashboard in Chromium', () => {
       .poll(async () => ths(await measured.textContent()), { timeout: 20_000 })
       .toBeGreaterThan(40 * 50);
 
-    await page.getByRole('button', { name: 'Curtail SIM1' }).click();
-    await page.getByRole('button', { name: 'Yes, curtail SIM1' }).click();
-    await expect(page.getByRole('status').textContent()).resolves.toMatch(/40 of 40 machines confirmed/);
+    await page.getByRole('button', { name: 'Control SIM1' }).click();
+    const control = page.getByRole('region', { name: 'Control every machine at SIM1' });
+    await control.getByRole('button', { name: 'Curtail', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, curtail every machine at SIM1' }).click();
+    const said = control.getByTestId('control-progress').getByRole('status');
+    await expect.poll(() => said.textContent(), { timeout: 20_000 }).toMatch(/40 of 40 machines confirmed/);
     await expect.poll(async () => ths(await measured.textContent()), { timeout: 30_000 }).toBe(0);
 
-    await page.getByRole('button', { name: 'Resume SIM1' }).click();
-    await page.getByRole('button', { name: 'Yes, resume SIM1' }).click();
+    // Resuming takes nothing back that a click could regret: it is not asked twice.
+    await control.getByRole('button', { name: 'Resume', exact: true }).click();
     await expect
       .poll(async () => ths(await measured.textContent()), { timeout: 30_000 })
       .toBeGreaterThan(40 * 50);

@@ -9,6 +9,8 @@ import type * as alerts from '../../src/alerts/responses.js';
 import type * as auth from '../../src/auth/responses.js';
 import type * as books from '../../src/books/responses.js';
 import type * as catalog from '../../src/catalog/responses.js';
+import type * as demo from '../../src/demo/routes.js';
+import type { NormalisedTelemetry } from '../../src/fleet/protocol/telemetry.js';
 import type * as fleet from '../../src/fleet/responses.js';
 import type { Wire } from '../../src/kernel/wire.js';
 import type * as market from '../../src/market/responses.js';
@@ -63,6 +65,15 @@ export type MachineListPage = Reply<typeof fleet.MachineListPage>;
 export type MachineHistory = Reply<typeof fleet.MachineHistory>;
 export type HashrateSeries = Reply<typeof fleet.HashrateSeries>;
 export type ControlReport = Reply<typeof fleet.ControlReport>;
+/** One line of a streamed control: started, a machine's outcome as it confirms, then the report. */
+export type ControlLine =
+  | { started: { controlId: number; description: string; requested: number } }
+  | { progress: { done: number; total: number }; result: ControlReport['results'][number] }
+  | { report: ControlReport; status: 200 | 207 | 409 }
+  | { error: { code?: string; message: string } };
+/** A machine's last poll as the server normalised it (the reply types it loosely: it is stored JSON). */
+export type MachineTelemetry = Wire<NormalisedTelemetry>;
+export type DemoMachineFault = Reply<typeof demo.DemoMachineFault>;
 
 export type SiteView = Reply<typeof mining.SiteView>;
 export type AdviceApplied = Reply<typeof mining.AdviceApplied>;

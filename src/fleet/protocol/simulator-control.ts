@@ -3,7 +3,7 @@
  * manual, and the option list a real Avalon Q prints, test/fixtures/miner-responses/
  * avalonq_ascset_help.json) and cgminer's pool priority commands, with cgminer's message codes.
  */
-import { isSoftOff, type MinerState, settle } from './simulator-models.js';
+import { isSoftOff, type MinerState, savedPools, settle } from './simulator-models.js';
 
 export type Row = Record<string, string | number | boolean>;
 export interface Reply {
@@ -97,7 +97,7 @@ export function ascsetReply(
         return { reply: { status: setError(state, now, 'wrong web user or password') } };
       if (!url || !worker || slot > 2)
         return { reply: { status: setError(state, now, 'Invalid parameter') } };
-      const pools = [...(state.pendingPools ?? state.pools)];
+      const pools = [...(state.pendingPools ?? savedPools(state))];
       pools[Math.min(slot, pools.length)] = { url, user: worker };
       state.pendingPools = pools;
       return {
@@ -111,6 +111,28 @@ export function ascsetReply(
     default:
       return { reply: { status: setError(state, now, `unknown option '${option ?? ''}'`) } };
   }
+}
+
+/** cgminer's own limit is memory; a controller's config holds a handful, and so does this one. */
+export const MAX_POOLS = 8;
+
+/**
+ * `addpool|URL,USR,PASS` (cgminer api.c): appended at the lowest priority and not saved, so the
+ * next reboot forgets it. The password is not kept: nothing here logs into a pool.
+ */
+export function addPool(state: MinerState, now: number, parameter: string | undefined): Reply {
+  if (parameter === undefined || parameter === '')
+    return { status: status(state, now, 52, 'Missing addpool details', 'E') };
+  const [url, user, password, ...extra] = parameter.split(',');
+  if (!url || !user || password === undefined || extra.length > 0)
+    return { status: status(state, now, 53, `Invalid addpool details '${parameter}'`, 'E') };
+  if (state.pools.length >= MAX_POOLS)
+    return { status: status(state, now, 54, `Reached maximum number of pools (${MAX_POOLS})`, 'E') };
+  const index = state.pools.length;
+  state.pools = [...state.pools, { url, user }];
+  state.addedPools++;
+  state.poolOrder = [...state.poolOrder, index];
+  return { status: status(state, now, 55, `Added pool ${index}: '${url}'`) };
 }
 
 export function poolCommand(

@@ -96,8 +96,13 @@ export const HOSTILE_FAULTS = [
   'absurd-hashrate',
 ] as const;
 export type HostileFault = (typeof HOSTILE_FAULTS)[number];
-export const ALL_FAULTS: readonly Fault[] = [...FAULTS, ...HOSTILE_FAULTS];
-export type Fault = (typeof FAULTS)[number] | HostileFault;
+/**
+ * Faults only set by hand (`setFault`, the demo's fault control), never drawn: adding one to
+ * FAULTS would change which miner draws which fault in every seeded fleet.
+ */
+export const MANUAL_FAULTS = ['psu-fault'] as const;
+export const ALL_FAULTS: readonly Fault[] = [...FAULTS, ...HOSTILE_FAULTS, ...MANUAL_FAULTS];
+export type Fault = (typeof FAULTS)[number] | HostileFault | (typeof MANUAL_FAULTS)[number];
 
 export interface PoolConfig {
   url: string;
@@ -140,7 +145,13 @@ export interface MinerState {
   pools: readonly PoolConfig[];
   /** Pools written by `setpool`, used from the next reboot (Canaan: "Please reboot miner"). */
   pendingPools?: readonly PoolConfig[];
+  /** Pools `addpool` appended to `pools` at run time: not saved, gone after a reboot. */
+  addedPools: number;
 }
+
+/** The pools in the controller's saved config: those `addpool` appended are not. */
+export const savedPools = (state: MinerState): readonly PoolConfig[] =>
+  state.pools.slice(0, state.pools.length - state.addedPools);
 
 function hex(n: number, digits: number): string {
   return (n >>> 0).toString(16).padStart(digits, '0').slice(-digits);
@@ -185,6 +196,7 @@ export function createMiner(index: number, fleet: FleetSettings): MinerState {
     offSeconds: 0,
     poolOrder: DEFAULT_POOLS.map((_, i) => i),
     pools: DEFAULT_POOLS,
+    addedPools: 0,
   };
 }
 
@@ -197,8 +209,9 @@ export function completeReboot(state: MinerState, at: number): void {
   state.rebootUntil = undefined;
   if (state.pendingWorkMode !== undefined) state.workMode = state.pendingWorkMode;
   state.pendingWorkMode = undefined;
-  if (state.pendingPools) state.pools = state.pendingPools;
+  state.pools = state.pendingPools ?? savedPools(state);
   state.pendingPools = undefined;
+  state.addedPools = 0;
   // switchpool is not saved to the config, so priorities return to the configured order.
   state.poolOrder = state.pools.map((_, i) => i);
 }
@@ -219,6 +232,9 @@ export function isSoftOff(state: MinerState, now: number): boolean {
   return state.softOffAt !== undefined && state.softOffAt <= now;
 }
 
+/** What a faulted PSU reports: any non-zero code is an error; the firmware's list is not public. */
+export const PSU_FAULT_CODE = 3;
+
 export interface Reading {
   elapsed: number;
   hashingSeconds: number;
@@ -235,6 +251,8 @@ export interface Reading {
   chipPattern: number;
   /** Per board, the hottest chip (0 for a board that is down or idle). */
   boardChipMax: number[];
+  /** The PSU's own error code, first in `PS[…]`: 0 healthy. */
+  psuError: number;
   fansRpm: number[];
   fanDuty: number;
   wallW: number;
@@ -368,6 +386,7 @@ export function read(state: MinerState, now: number): Reading {
     boardsWorking: spec.boards - (down >= 0 ? 1 : 0),
     chipPattern,
     boardChipMax: boardTempAvg.map((avg, b) => (avg === 0 ? 0 : avg + pattern.maxOffset[b]!)),
+    psuError: state.fault === 'psu-fault' ? PSU_FAULT_CODE : 0,
   };
   return reading;
 }

@@ -5,7 +5,7 @@
  */
 import { createRandom } from '../../kernel/random.js';
 import { JOINABLE_COMMANDS, PRIVILEGED_COMMANDS } from './codec.js';
-import { ascsetReply, poolCommand, type Reply, type Row, status } from './simulator-control.js';
+import { addPool, ascsetReply, poolCommand, type Reply, type Row, status } from './simulator-control.js';
 import {
   CHIP_PATTERNS,
   chipPatternOf,
@@ -92,8 +92,8 @@ function mmString(state: MinerState, r: Reading): string {
   const tmax = r.boardChipMax;
   const work = r.softOff ? 'In Idle' : 'In Work';
   const ps = r.softOff
-    ? [0, 1215, 0, 0, 0, 1296, r.wallW]
-    : [0, 1215, 1296, Math.round(r.outputW / 12.96), r.outputW, 1296, r.wallW];
+    ? [r.psuError, 1215, 0, 0, 0, 1296, r.wallW]
+    : [r.psuError, 1215, 1296, Math.round(r.outputW / 12.96), r.outputW, 1296, r.wallW];
   const freq = (b: number) => (r.boardGhs[b] === 0 ? '0 0 0 0' : '612 637 662 687');
   return [
     `Ver[${spec.model}-${spec.firmware}] DNA[${state.dna}] MEMFREE[1413136.0] NETFAIL[0 0 0 0 0 0 0 0]`,
@@ -304,6 +304,7 @@ function single(command: string, parameter: string | undefined, state: MinerStat
   if (command === 'ascset') return ascsetReply(state, now, parameter ?? '');
   if (command === 'switchpool' || command === 'poolpriority')
     return { reply: poolCommand(command, state, now, parameter) };
+  if (command === 'addpool') return { reply: addPool(state, now, parameter) };
   return { reply: { status: status(state, now, 14, 'Invalid command', 'E') } as Reply };
 }
 

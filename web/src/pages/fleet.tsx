@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { FLEET_ACCESS } from '../../../src/fleet/access.js';
 import { Allowed } from '../access.js';
-import { api, query } from '../api.js';
+import { query } from '../api.js';
 import { Chart } from '../charts.js';
 import { count, dateTime, hashrate, thsAxis } from '../format.js';
 import { NotFound } from '../not-found.js';
 import type {
-  ControlReport,
   FleetSummary,
   HashrateSeries,
   MachineHistory,
   MachineListPage,
+  MachineTelemetry,
   MiningStatus,
 } from '../replies.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -18,8 +18,10 @@ import { hashrateColumn, textColumn } from '../table/columns.js';
 import { useTableView } from '../table/state.js';
 import { ColumnFilter } from '../table/table.js';
 import { TimeRangePicker, useTimeRange } from '../time-range.js';
-import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi } from '../ui.js';
 import { AlertTable } from './alerts.js';
+import { ControlPanel } from './fleet-control.js';
+import { DemoFault, MachineParts } from './fleet-machine.js';
 
 const MACHINE_STATUSES = [
   'new',
@@ -111,72 +113,6 @@ function HashrateChart({
   );
 }
 
-function SiteControl({ site, onDone }: { site: string; onDone: () => void }) {
-  const [confirming, setConfirming] = useState<'soft-off' | 'soft-on' | null>(null);
-  const form = useSubmit(
-    (key) =>
-      api<ControlReport>('/api/fleet/control', {
-        method: 'POST',
-        body: { selector: { site }, action: { kind: confirming } },
-        idempotencyKey: key,
-      }),
-    () => {
-      setConfirming(null);
-      onDone();
-    },
-  );
-  const report = form.done;
-  return (
-    <div className="site-control">
-      {confirming ? (
-        <span className="toolbar">
-          <span>
-            {confirming === 'soft-off' ? `Curtail every machine at ${site}?` : `Resume hashing at ${site}?`}
-          </span>
-          <button
-            type="button"
-            className={confirming === 'soft-off' ? 'danger' : undefined}
-            disabled={form.busy}
-            onClick={() => form.submit()}
-          >
-            {form.busy
-              ? 'Sending…'
-              : confirming === 'soft-off'
-                ? `Yes, curtail ${site}`
-                : `Yes, resume ${site}`}
-          </button>
-          <button type="button" className="secondary" onClick={() => setConfirming(null)}>
-            Cancel
-          </button>
-        </span>
-      ) : (
-        <span className="toolbar">
-          <button type="button" className="secondary" onClick={() => setConfirming('soft-off')}>
-            Curtail {site}
-          </button>
-          <button type="button" className="secondary" onClick={() => setConfirming('soft-on')}>
-            Resume {site}
-          </button>
-        </span>
-      )}
-      <ErrorText error={form.error} />
-      {report ? (
-        <p className={report.failed ? 'error' : 'ok'} role="status">
-          {report.description}: {count(report.succeeded)} of {count(report.requested)} machines confirmed
-          {report.failed
-            ? `, ${count(report.failed)} failed (${report.results
-                .filter((r) => r.outcome !== 'done')
-                .slice(0, 3)
-                .map((r) => `${r.serial}: ${r.detail}`)
-                .join('; ')})`
-            : ''}
-          .
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 /** The API sorts the machine list by these columns (`sort` of GET /api/fleet/machines). */
 const MACHINE_SORTABLE = ['serial', 'model', 'site', 'status', 'hashrate'];
 
@@ -200,6 +136,7 @@ function Machines({ sites }: { sites: string[] }) {
   const filter = { status: params.get('status') ?? '', site: params.get('site') ?? '' };
   const [view] = useTableView('machines');
   const listQuery = { ...filter, sort: view.sort, search: view.search };
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const page = useApi<MachineListPage>(
     `/api/fleet/machines${query({ ...listQuery, limit: view.size, offset: (view.page - 1) * view.size })}`,
     { keep: true },
@@ -211,36 +148,71 @@ function Machines({ sites }: { sites: string[] }) {
     next.delete('machines.page');
     navigate(`/fleet${next.toString() ? `?${next}` : ''}`, { replace: true, keepScroll: true });
   };
+  const toggle = (id: number) =>
+    setSelected((now) => {
+      const next = new Set(now);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const select: Column<MachineView> = {
+    label: 'Select',
+    action: true,
+    render: (m) => (
+      <input
+        type="checkbox"
+        aria-label={`Select ${m.serial}`}
+        checked={selected.has(m.id)}
+        onChange={() => toggle(m.id)}
+      />
+    ),
+  };
   return (
     <Section title="Machines" loaded={page} id="machines">
       {(data) => (
-        <DataTable
-          id="machines"
-          server={{ total: data.total, sortable: MACHINE_SORTABLE }}
-          busy={page.loading}
-          searchHint="serial, address or model"
-          exportAll={`/api/fleet/machines.csv${query(listQuery)}`}
-          rows={data.machines}
-          columns={MACHINE_COLUMNS}
-          keyOf={(m) => m.id}
-          empty="No machine matches these filters."
-          toolbar={
-            <>
-              <ColumnFilter
-                label="Status"
-                value={filter.status}
-                values={MACHINE_STATUSES}
-                onChange={(v) => setFilter('status', v)}
+        <>
+          <DataTable
+            id="machines"
+            server={{ total: data.total, sortable: MACHINE_SORTABLE }}
+            busy={page.loading}
+            searchHint="serial, address or model"
+            exportAll={`/api/fleet/machines.csv${query(listQuery)}`}
+            rows={data.machines}
+            columns={[select, ...MACHINE_COLUMNS]}
+            keyOf={(m) => m.id}
+            empty="No machine matches these filters."
+            toolbar={
+              <>
+                <ColumnFilter
+                  label="Status"
+                  value={filter.status}
+                  values={MACHINE_STATUSES}
+                  onChange={(v) => setFilter('status', v)}
+                />
+                <ColumnFilter
+                  label="Site"
+                  value={filter.site}
+                  values={sites}
+                  onChange={(v) => setFilter('site', v)}
+                />
+              </>
+            }
+          />
+          {selected.size > 0 ? (
+            <Allowed need={FLEET_ACCESS.operate} doing="control the selected machines">
+              <h3>
+                {count(selected.size)} selected{' '}
+                <button type="button" className="secondary" onClick={() => setSelected(new Set())}>
+                  Clear the selection
+                </button>
+              </h3>
+              <ControlPanel
+                selector={{ machines: [...selected] }}
+                scope={`${count(selected.size)} selected machines`}
+                onDone={page.reload}
               />
-              <ColumnFilter
-                label="Site"
-                value={filter.site}
-                values={sites}
-                onChange={(v) => setFilter('site', v)}
-              />
-            </>
-          }
-        />
+            </Allowed>
+          ) : null}
+        </>
       )}
     </Section>
   );
@@ -262,6 +234,7 @@ function FleetOverview() {
   // Installed (nameplate) hashrate and the target come from the self-mining module's books.
   const mining = useApi<MiningStatus>('/api/mining/status');
   const [site, setSite] = useState('');
+  const [controlSite, setControlSite] = useState('');
   const installedThs = site
     ? mining.data?.sites.find((x) => x.site === site)?.installedThs
     : mining.data?.installedThs;
@@ -335,9 +308,17 @@ function FleetOverview() {
               },
               {
                 label: 'Control',
+                action: true,
                 render: (x) => (
-                  <Allowed need={FLEET_ACCESS.operate} doing={`curtail or resume ${x.site}`}>
-                    <SiteControl site={x.site} onDone={summary.reload} />
+                  <Allowed need={FLEET_ACCESS.operate} doing={`control ${x.site}`} quiet>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-expanded={controlSite === x.site}
+                      onClick={() => setControlSite(controlSite === x.site ? '' : x.site)}
+                    >
+                      Control {x.site}
+                    </button>
                   </Allowed>
                 ),
               },
@@ -345,6 +326,18 @@ function FleetOverview() {
           />
         )}
       </Section>
+      {controlSite ? (
+        <Section title={`Control every machine at ${controlSite}`} primary>
+          {() => (
+            <ControlPanel
+              key={controlSite}
+              selector={{ site: controlSite }}
+              scope={`every machine at ${controlSite}`}
+              onDone={summary.reload}
+            />
+          )}
+        </Section>
+      ) : null}
       <Machines sites={summary.data?.sites.map((x) => x.site) ?? []} />
     </>
   );
@@ -416,6 +409,7 @@ function MachinePage({ id }: { id: number }) {
               />
               <h3>Alerts</h3>
               <AlertTable filter={{ machineId: m.id }} empty="No alerts for this machine." />
+              <MachineParts t={m.telemetry as MachineTelemetry | null} />
               <h3>Status changes</h3>
               <DataTable
                 rows={[...h.statusChanges].reverse()}
@@ -432,6 +426,21 @@ function MachinePage({ id }: { id: number }) {
           );
         }}
       </Section>
+      {history.data ? (
+        <Allowed need={FLEET_ACCESS.operate} doing="reboot this machine or change its pool or work mode">
+          <Section title="Control this machine" primary>
+            {() => (
+              <ControlPanel
+                selector={{ machines: [id] }}
+                scope={`machine ${history.data!.machine.serial}`}
+                pools={(history.data!.machine.telemetry as MachineTelemetry | null)?.pools}
+                onDone={history.reload}
+              />
+            )}
+          </Section>
+        </Allowed>
+      ) : null}
+      <DemoFault machineId={id} onDone={history.reload} />
     </>
   );
 }

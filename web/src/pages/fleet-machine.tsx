@@ -1,0 +1,162 @@
+/**
+ * What a machine's page shows of its last poll — boards, fans, PSU, pools, work mode — and, on the
+ * demo's simulated rack, the control that makes it misbehave by hand (for walking the alerts).
+ */
+import { useState } from 'react';
+import { Allowed } from '../access.js';
+import { api } from '../api.js';
+import { count, fixed, hashrate } from '../format.js';
+import type { DemoMachineFault, MachineTelemetry } from '../replies.js';
+import { DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
+
+const celsius = (c: number | undefined) => (c === undefined ? '—' : `${fixed(c, 0)} °C`);
+const watts = (w: number | undefined) => (w === undefined ? '—' : `${count(w)} W`);
+
+export function MachineParts({ t }: { t: MachineTelemetry | null }) {
+  if (!t)
+    return <p className="muted">No answer from this machine yet: its parts show after its first poll.</p>;
+  const psuError = t.psu?.errorCode;
+  return (
+    <>
+      <div className="figures">
+        <Figure
+          label="Work mode"
+          value={t.workMode ?? '—'}
+          sub={
+            [t.workState, t.softOff ? 'curtailed (soft off)' : undefined].filter(Boolean).join(', ') ||
+            undefined
+          }
+        />
+        <Figure
+          label="PSU"
+          value={psuError === undefined ? '—' : psuError === 0 ? 'healthy' : `error ${psuError}`}
+          sub={`output ${watts(t.psu?.outputW)}, wall ${watts(t.powerW)}`}
+          testId="machine-psu"
+        />
+        <Figure
+          label="Temperatures"
+          value={celsius(t.temperatures?.hottestChipC)}
+          sub={`hottest chip; inlet ${celsius(t.temperatures?.inletC)}, outlet ${celsius(t.temperatures?.outletC)}`}
+        />
+        <Figure
+          label="Uptime"
+          value={t.uptimeSeconds === undefined ? '—' : `${count(Math.round(t.uptimeSeconds / 60))} min`}
+        />
+      </div>
+      <h3>Hash boards</h3>
+      <DataTable
+        id="boards"
+        rows={t.boards ?? []}
+        keyOf={(b) => `${b.module ?? ''}-${b.index}`}
+        empty="The miner reports no boards."
+        columns={[
+          { label: 'Board', render: (b) => (b.module ? `${b.module} #${b.index}` : `#${b.index}`) },
+          {
+            label: 'Hashrate',
+            num: true,
+            render: (b) =>
+              b.hashrateThs === 0 ? <span className="badge board-down">down</span> : hashrate(b.hashrateThs),
+          },
+          { label: 'Chips', num: true, render: (b) => (b.chips === undefined ? '—' : count(b.chips)) },
+          { label: 'Hottest chip', num: true, render: (b) => celsius(b.chipMaxC) },
+          { label: 'Chip average', num: true, render: (b) => celsius(b.chipAvgC) },
+        ]}
+      />
+      <h3>Fans</h3>
+      <DataTable
+        id="fans"
+        rows={(t.fansRpm ?? []).map((rpm, i) => ({ i, rpm }))}
+        keyOf={(f) => f.i}
+        empty="The miner reports no fans."
+        {...(t.fanDutyPercent === undefined ? {} : { caption: `Fan duty ${t.fanDutyPercent} %` })}
+        columns={[
+          { label: 'Fan', render: (f) => `Fan ${f.i + 1}` },
+          {
+            label: 'Speed',
+            num: true,
+            render: (f) =>
+              f.rpm === 0 && !t.softOff ? (
+                <span className="badge fan-failure">stopped</span>
+              ) : (
+                `${count(f.rpm)} rpm`
+              ),
+          },
+        ]}
+      />
+      <h3>Pools</h3>
+      <DataTable
+        id="pools"
+        rows={t.pools ?? []}
+        keyOf={(p) => `${p.index}-${p.url}`}
+        empty="The miner lists no pools."
+        columns={[
+          { label: 'Pool', render: (p) => p.index ?? '—' },
+          { label: 'URL', render: (p) => p.url },
+          { label: 'Worker', render: (p) => p.user ?? '—' },
+          { label: 'Status', render: (p) => p.status ?? '—' },
+          { label: 'Priority', num: true, render: (p) => p.priority ?? '—' },
+          { label: 'Active', render: (p) => (p.active || p.priority === 0 ? <strong>active</strong> : '') },
+        ]}
+      />
+    </>
+  );
+}
+
+/** Only where `npm start` runs the demo rack: a refusal (no simulator) hides the control and says why. */
+export function DemoFault({ machineId, onDone }: { machineId: number; onDone: () => void }) {
+  return (
+    <Allowed need="admin" doing="make a demo machine misbehave" quiet>
+      <DemoFaultForm machineId={machineId} onDone={onDone} />
+    </Allowed>
+  );
+}
+
+function DemoFaultForm({ machineId, onDone }: { machineId: number; onDone: () => void }) {
+  const state = useApi<DemoMachineFault>(`/api/demo/rack/machines/${machineId}/fault`);
+  const [fault, setFault] = useState('fan-failure');
+  const form = useSubmit(
+    () =>
+      api<DemoMachineFault>(`/api/demo/rack/machines/${machineId}/fault`, {
+        method: 'POST',
+        body: { fault },
+      }),
+    () => {
+      state.reload();
+      onDone();
+    },
+  );
+  // 409: this server runs no demo rack (or this machine is not on it): nothing to offer here.
+  if (state.error?.status === 409) return null;
+  const now = state.data;
+  if (!now) return <ErrorText error={state.error} />;
+  return (
+    <Section title="Demo: make this simulated machine misbehave" primary>
+      {() => (
+        <form
+          onSubmit={form.submit}
+          aria-label="Demo: make this simulated machine misbehave"
+          className="toolbar"
+        >
+          <span>
+            Simulated now: <strong data-testid="demo-fault">{now.fault ?? 'healthy'}</strong>
+          </span>
+          <Field
+            as="select"
+            label="Make it"
+            value={fault}
+            onChange={(e) => setFault(e.target.value)}
+            error={form.fieldError('fault')}
+          >
+            {now.choices.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </Field>
+          <button type="submit" className="secondary" disabled={form.busy}>
+            {form.busy ? 'Setting…' : 'Apply to the simulator'}
+          </button>
+          <ErrorText error={form.formError(['fault'])} />
+        </form>
+      )}
+    </Section>
+  );
+}
