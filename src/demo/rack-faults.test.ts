@@ -3,6 +3,9 @@
  * `npm start`: through the API and the CLI, against the demo rack on real sockets (127.151.1/24 is
  * this file's), and refused clearly where no rack runs.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct } from '../catalog/service.js';
@@ -121,5 +124,10 @@ describe("the demo rack's fault control", () => {
     ]);
     expect(nowhere.status).toBe(5);
     expect(nowhere.stderr).toMatch(/did not answer/);
+    // Without --url it looks for the server that serves its data directory: none here.
+    const dir = await mkdtemp(join(tmpdir(), 'hf-demo-fault-'));
+    const alone = await runCli(['demo', 'fault', String(id), 'healthy'], { HASHFORGE_DATA_DIR: dir });
+    expect(alone.status).toBe(5);
+    expect(alone.stderr).toMatch(/No running HashForge server found: start it with `npm start`/);
   });
 });
