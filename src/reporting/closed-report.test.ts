@@ -196,11 +196,7 @@ describe('a closed quarter', () => {
     expect(later.books).toEqual(open.books);
     expect(later.closed.changedSinceClose).toBe(true);
     expect(later.closed.changedSections).toEqual(expect.arrayContaining(['orderBook', 'books']));
-    const md = await (
-      await fetch(`${s.url}/api/reports/quarterly/2020Q4?format=md`, {
-        headers: { authorization: `Bearer ${await s.token('viewer')}` },
-      })
-    ).text();
+    const md = await s.text('/api/reports/quarterly/2020Q4?format=md', 'viewer');
     expect(md).toContain('Frozen when 2020Q4 was closed');
     expect(md).toContain('The books behind it have changed since');
 
@@ -299,11 +295,7 @@ describe('a closed quarter', () => {
     expect(BigInt(reopened.orderBook.receivables.valueCents)).toBe(
       BigInt(closed.orderBook.receivables.valueCents) - 200_000n,
     );
-    const md = await (
-      await fetch(`${s.url}/api/reports/quarterly/2020Q4?format=md`, {
-        headers: { authorization: `Bearer ${await s.token('viewer')}` },
-      })
-    ).text();
+    const md = await s.text('/api/reports/quarterly/2020Q4?format=md', 'viewer');
     expect(md).toContain('has been reopened since');
     expect(md).toContain('The books behind it have changed since');
     expect((await as('finance')('/api/books/periods/2020Q4/close', {})).status).toBe(201);

@@ -306,11 +306,7 @@ describe('partial cancellation, refunds and adjustments through the API', () => 
       forfeitedCents: '40500000',
       contracts: [{ contractId: id, units: 500, valueCents: '135000000', forfeitedCents: '40500000' }],
     });
-    const md = await (
-      await fetch(`${s.url}/api/reports/quarterly/2021Q1?format=md`, {
-        headers: { authorization: `Bearer ${await s.token('finance')}` },
-      })
-    ).text();
+    const md = await s.text('/api/reports/quarterly/2021Q1?format=md', 'finance');
     expect(md).toContain('| − deposits forfeited | −$405.0k |');
     expect(md).toContain('500 units ($1.35M) cancelled; deposits forfeited $405.0k.');
     expect(md).toContain('The closing balance ties to the balance sheet.');

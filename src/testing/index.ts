@@ -112,6 +112,8 @@ export interface TestServer {
     path: string,
     opts?: { role?: Role | null; body?: unknown; headers?: Record<string, string> },
   ): Promise<{ status: number; body: Json }>;
+  /** GET a non-JSON answer (a report as Markdown, HTML) as text, with a token of `role`. */
+  text(path: string, role?: Role): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -144,6 +146,10 @@ export async function testServer(): Promise<TestServer> {
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async text(path, role = 'viewer') {
+      const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${await token(role)}` } });
+      return res.text();
     },
     close: async () => {
       await http.close();
