@@ -2,7 +2,8 @@
  * The poller's measurements are partitioned by time (migration 0830): the per-machine telemetry by
  * UTC day, the per-site minute totals by UTC month. This file keeps the partitions: made ahead of
  * the readings, rows the default partition caught moved into their own, and retention by dropping
- * whole partitions. It runs after every sweep (the background tick that already ran the pruning), so
+ * whole partitions — through the migration's two owner's functions, since on a server the
+ * application's role owns no table (src/db/roles.ts). It runs after every sweep (the background tick that already ran the pruning), so
  * no scheduler of its own and no extension: declarative partitioning is all PGlite and the server
  * share.
  */
@@ -113,8 +114,8 @@ async function keep(db: Db, t: Partitioned, now: Date, keepDays: number): Promis
   let dropped = 0;
   for (const p of await listPartitions(db, t.table)) {
     if (p.to > cutoff) break;
-    await sql`drop table if exists ${sql.table(p.name)}`.execute(db);
-    dropped++;
+    const r = await sql<{ done: boolean }>`select fleet_drop_partition(${p.name}) as done`.execute(db);
+    if (r.rows[0]!.done) dropped++;
   }
   return { made, dropped };
 }
