@@ -2,10 +2,10 @@
  * The poller's measurements are partitioned by time (migration 0830): the per-machine telemetry by
  * UTC day, the per-site minute totals by UTC month. This file keeps the partitions: made ahead of
  * the readings, rows the default partition caught moved into their own, and retention by dropping
- * whole partitions — through the migration's two owner's functions, since on a server the
- * application's role owns no table (src/db/roles.ts). It runs after every sweep (the background tick that already ran the pruning), so
- * no scheduler of its own and no extension: declarative partitioning is all PGlite and the server
- * share.
+ * whole partitions — through the owner's two functions of migration 0831, since on a server the
+ * application's role owns no table (src/db/roles.ts). It runs after every sweep (the background
+ * tick that already ran the pruning), so no scheduler of its own and no extension: declarative
+ * partitioning is all PGlite and the server share.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
@@ -66,7 +66,7 @@ export async function listPartitions(db: Db, table: Partitioned['table']): Promi
 async function attach(db: Db, t: Partitioned, start: Date): Promise<boolean> {
   const end = periodStart(start, t.period, 1);
   const r = await sql<{ made: boolean }>`
-    select fleet_attach_range(${t.table}::regclass, ${partitionName(t, start)}, ${start}::timestamptz,
+    select fleet_make_partition(${t.table}::regclass, ${partitionName(t, start)}, ${start}::timestamptz,
       ${end}::timestamptz) as made`.execute(db);
   return r.rows[0]!.made;
 }

@@ -7,23 +7,16 @@
 -- no partition yet is never refused: the background tick (src/fleet/partitions.ts) creates the
 -- partitions ahead, and moves anything the default caught into its own partition.
 
--- Making and dropping partitions takes the tables' owner, and on a server the application connects
--- as a role that owns nothing (src/db/roles.ts). These two functions run as their owner (security
--- definer, the search path fixed to this migration's) and do only this, only to the measurements.
-
 -- Creates the partition `part` of `parent` for [lo, hi), moving into it the rows the default
 -- partition holds for that range, in one transaction: a writer racing it for that range makes the
 -- attach fail and roll back (tried again at the next tick), never a row lost. False when it exists.
 -- One function serves this migration and the running poller.
 create function fleet_attach_range(parent regclass, part text, lo timestamptz, hi timestamptz)
-returns boolean language plpgsql security definer set search_path from current as $$
+returns boolean language plpgsql as $$
 declare
   def regclass := to_regclass(parent::text || '_default');
   col text;
 begin
-  if parent::text not in ('fleet_telemetry', 'fleet_hashrate_minutes') then
-    raise exception 'fleet_attach_range: % is not a partitioned measurement table', parent;
-  end if;
   if to_regclass(part) is not null then
     return false;
   end if;
@@ -44,21 +37,6 @@ exception
   -- rows moved: everything here is undone, nothing lost, and the next tick tries again.
   when duplicate_table or unique_violation or check_violation then
     return false;
-end $$;
-
--- Drops one partition of the measurements (never the default); nothing when it is gone already.
-create function fleet_drop_partition(part text) returns boolean
-language plpgsql security definer set search_path from current as $$
-begin
-  if not exists (
-    select 1 from pg_inherits i join pg_class c on c.oid = i.inhrelid
-    where c.oid = to_regclass(part)
-      and i.inhparent::regclass::text in ('fleet_telemetry', 'fleet_hashrate_minutes')
-      and pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') then
-    return false;
-  end if;
-  execute format('drop table %I', part);
-  return true;
 end $$;
 
 -- ------------------------------------------------------------------ per-machine telemetry
