@@ -4,6 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../app/config.js';
 import { openContext } from '../app/root.js';
 import { addProduct, listProducts } from '../catalog/service.js';
+import { keepMeasurements } from '../fleet/partitions.js';
+import { writePolls } from '../fleet/series-store.js';
+import { insertMachines } from '../fleet/store.js';
 import { modules } from '../modules.js';
 import { testApp, testConfig } from '../testing/index.js';
 
@@ -82,6 +85,28 @@ describe.skipIf(!server)('the application role on PostgreSQL', { timeout: 120_00
       await refused(`insert into schema_migrations (name) values ('9999_mine.sql')`);
       const events = await ctx.db.selectFrom('events').select('kind').execute();
       expect(events.map((e) => e.kind)).toEqual(['catalog.product-added']);
+
+      // The fleet's measurements: it makes, fills and drops their partitions only through the owner's
+      // two functions, never a table of its own choosing.
+      const at = new Date('2021-03-01T10:00:00Z');
+      await insertMachines(
+        ctx.db,
+        [{ id: 1, serial: 'r1', dna: 'r1', site: 'R1', address: '10.3.0.1', port: 4028 }],
+        at,
+      );
+      const reading = { machineId: 1, answered: true, durationMs: 90, failures: 0, ths: 90 };
+      await writePolls(ctx.db, [reading], { sweep: 1, at, bucket: at });
+      const keep = { telemetryDays: 2, totalsDays: 400 };
+      expect((await keepMeasurements(ctx.db, at, keep)).telemetry).toEqual({ made: 3, dropped: 0 });
+      expect((await keepMeasurements(ctx.db, new Date('2021-03-05T00:00:00Z'), keep)).telemetry.dropped).toBe(
+        2,
+      );
+      await refused('drop table fleet_telemetry_default');
+      await refused('drop table fleet_telemetry_20210303');
+      const dropsOther = await sql<{ done: boolean }>`select fleet_drop_partition('events') as done`.execute(
+        ctx.db,
+      );
+      expect(dropsOther.rows[0]!.done).toBe(false);
     } finally {
       await app.close();
     }

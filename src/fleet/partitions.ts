@@ -2,9 +2,10 @@
  * The poller's measurements are partitioned by time (migration 0830): the per-machine telemetry by
  * UTC day, the per-site minute totals by UTC month. This file keeps the partitions: made ahead of
  * the readings, rows the default partition caught moved into their own, and retention by dropping
- * whole partitions. It runs after every sweep (the background tick that already ran the pruning), so
- * no scheduler of its own and no extension: declarative partitioning is all PGlite and the server
- * share.
+ * whole partitions — through the owner's two functions of migration 0831, since on a server the
+ * application's role owns no table (src/db/roles.ts). It runs after every sweep (the background
+ * tick that already ran the pruning), so no scheduler of its own and no extension: declarative
+ * partitioning is all PGlite and the server share.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
@@ -65,7 +66,7 @@ export async function listPartitions(db: Db, table: Partitioned['table']): Promi
 async function attach(db: Db, t: Partitioned, start: Date): Promise<boolean> {
   const end = periodStart(start, t.period, 1);
   const r = await sql<{ made: boolean }>`
-    select fleet_attach_range(${t.table}::regclass, ${partitionName(t, start)}, ${start}::timestamptz,
+    select fleet_make_partition(${t.table}::regclass, ${partitionName(t, start)}, ${start}::timestamptz,
       ${end}::timestamptz) as made`.execute(db);
   return r.rows[0]!.made;
 }
@@ -113,8 +114,8 @@ async function keep(db: Db, t: Partitioned, now: Date, keepDays: number): Promis
   let dropped = 0;
   for (const p of await listPartitions(db, t.table)) {
     if (p.to > cutoff) break;
-    await sql`drop table if exists ${sql.table(p.name)}`.execute(db);
-    dropped++;
+    const r = await sql<{ done: boolean }>`select fleet_drop_partition(${p.name}) as done`.execute(db);
+    if (r.rows[0]!.done) dropped++;
   }
   return { made, dropped };
 }
