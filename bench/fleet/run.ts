@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { readConfig } from '../../src/app/config.js';
@@ -35,6 +36,7 @@ import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, measureFloor } from './floor.js';
 import { hostileMain } from './hostile.js';
+import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
 
 const TARGET = { machines: 50_000, seconds: 10, rssMb: 512 };
@@ -64,14 +66,16 @@ export interface SizeResult {
   measuredThs?: number;
   /** With `report`: each machine's status after the last sweep, by address. */
   statuses?: Record<string, string>;
-  /** With `report`: per sweep, the addresses whose poll failed. */
-  failedBySweep?: string[][];
+  /** With `report`: per sweep, the addresses whose poll failed and why. */
+  failedBySweep?: { address: string; failure: string }[][];
   database: string;
   scanSeconds: number;
   scanStages: { probe: number; identify: number; register: number };
   registered: number;
   sweeps: SweepFigures[];
   peakRssMb: number;
+  /** The poller's memory per phase (bench/fleet/memory.ts). */
+  memory: PhaseMemory[];
   /** Polls counted in the 5-minute series, against machines × sweeps. */
   pollsStored: number;
   pollsExpected: number;
@@ -148,7 +152,11 @@ export function stop(child: ChildProcess): Promise<void> {
  * The database as `hashforge` would use it: DATABASE_URL's server (a fresh schema), or else the
  * embedded PGlite in a data directory on disk (a temporary one), inside the poller's process.
  */
-async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
+async function openBenchDatabase(): Promise<{
+  ctx: AppContext;
+  pglite?: PGlite;
+  close: () => Promise<void>;
+}> {
   if (process.env.DATABASE_URL) {
     const app = await testApp();
     return { ctx: { ...app, clock: systemClock }, close: () => app.close() };
@@ -164,6 +172,7 @@ async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Prom
   });
   return {
     ctx,
+    ...(database.embedded ? { pglite: database.embedded.pglite } : {}),
     close: async () => {
       await database.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -195,6 +204,8 @@ async function runPoller({
 }: PollerRun): Promise<SizeResult> {
   const app = await openBenchDatabase();
   const { ctx } = app;
+  const memory = new MemoryWatch(app.pglite);
+  memory.phase('start');
   const actor = { id: 'bench', role: 'admin' } as const;
   const client = newMinerClient({ ...readFleetSettings(process.env), concurrency });
   try {
@@ -208,10 +219,11 @@ async function runPoller({
       { client },
     );
     const scanSeconds = (performance.now() - started) / 1000;
+    memory.phase('scan');
 
     const figures: SweepFigures[] = [];
     let measuredThs = 0;
-    const failedBySweep: string[][] = [];
+    const failedBySweep: { address: string; failure: string }[][] = [];
     let lastAt = new Date(0);
     for (let i = 0; i < sweeps; i++) {
       const latencies: number[] = [];
@@ -226,6 +238,7 @@ async function runPoller({
       const used = process.cpuUsage(cpu);
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
+      memory.phase(`sweep ${i + 1}`);
       lastAt = r.startedAt;
       measuredThs = r.measuredThs;
       figures.push({
@@ -244,10 +257,10 @@ async function runPoller({
         `  ${count}: sweep ${i + 1} ${r.seconds} s, ${r.answered} answered, ${r.failed} failed ${JSON.stringify(r.failures)}\n`,
       );
       if (report) {
-        const failed = await sql<{ address: string }>`
-          select m.address from fleet_machine_state s join fleet_machines m on m.id = s.machine_id
+        const failed = await sql<{ address: string; failure: string }>`
+          select m.address, coalesce(s.last_failure, '') as failure from fleet_machine_state s join fleet_machines m on m.id = s.machine_id
           where s.last_sweep = ${BigInt(r.sweep)} and s.consecutive_failures > 0`.execute(ctx.db);
-        failedBySweep.push(failed.rows.map((row) => row.address));
+        failedBySweep.push(failed.rows);
       }
     }
     const statuses = report
@@ -275,6 +288,7 @@ async function runPoller({
       registered: scan.registered.length,
       sweeps: figures,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      memory: memory.phases,
       pollsStored: Number(counted.rows[0]!.polls),
       pollsExpected: scan.registered.length * sweeps,
       statesUpToDate: Number(counted.rows[0]!.states),
@@ -282,6 +296,7 @@ async function runPoller({
       ...(report ? { statuses, failedBySweep } : {}),
     };
   } finally {
+    memory.stop();
     await app.close();
   }
 }
@@ -338,6 +353,7 @@ function print(r: SizeResult): void {
       ...rows,
       `  poller peak RSS ${r.peakRssMb} MB; polls stored ${r.pollsStored} of ${r.pollsExpected} expected (${lost === 0 ? 'none lost or doubled' : `off by ${lost}`}), ` +
         `${r.statesUpToDate} machine states from the last sweep;${meets}`,
+      describeMemory(r.memory),
       `  load average ${loadAverage()}`,
       '',
     ].join('\n'),
