@@ -100,11 +100,15 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     );
   }
   out(
-    `  poller peak RSS with hostile miners ${hostile.result.peakRssMb} MB (target ${TARGET.rssMb} MB: ${hostile.result.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}); ` +
+    `  database: ${hostile.result.database}\n  poller peak RSS with hostile miners ${hostile.result.peakRssMb} MB (target ${TARGET.rssMb} MB: ${hostile.result.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}); ` +
       `measured total ${hostile.measuredThs}`,
   );
-  out(`  the poller's memory, all healthy:\n${describeMemory(healthy.result.memory)}`);
-  out(`  the poller's memory, with hostile miners:\n${describeMemory(hostile.result.memory)}`);
+  out(
+    `  the poller's memory, all healthy:\n${describeMemory(healthy.result.memory, healthy.result.databaseCreationRssMb)}`,
+  );
+  out(
+    `  the poller's memory, with hostile miners:\n${describeMemory(hostile.result.memory, hostile.result.databaseCreationRssMb)}`,
+  );
   out(describeFloor(await measureFloor(count, concurrency)));
   out(`  load average ${parts.loadAverage()}`);
 }

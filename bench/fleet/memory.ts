@@ -61,11 +61,15 @@ export class MemoryWatch {
   }
 }
 
-export function describeMemory(phases: PhaseMemory[]): string {
-  return phases
-    .map(
-      (p) =>
-        `    ${p.phase.padEnd(10)} peak RSS ${p.rssMb} MB (V8 heap ${p.heapUsedMb}, outside the heap ${p.externalMb}, PGlite's WebAssembly ${p.wasmMb})`,
-    )
-    .join('\n');
+/** One line per phase; with `databaseCreationRssMb`, a last line for the process that created the database. */
+export function describeMemory(phases: PhaseMemory[], databaseCreationRssMb?: number): string {
+  const lines = phases.map(
+    (p) =>
+      `    ${p.phase.padEnd(10)} peak RSS ${p.rssMb} MB (V8 heap ${p.heapUsedMb}, outside the heap ${p.externalMb}, PGlite's WebAssembly ${p.wasmMb})`,
+  );
+  if (databaseCreationRssMb !== undefined)
+    lines.push(
+      `    (the embedded database was created beforehand in its own process: peak RSS ${databaseCreationRssMb} MB)`,
+    );
+  return lines.join('\n');
 }

@@ -74,6 +74,8 @@ export interface SizeResult {
   registered: number;
   sweeps: SweepFigures[];
   peakRssMb: number;
+  /** Peak RSS of the process that created the embedded database beforehand (initdb, migrations). */
+  databaseCreationRssMb?: number;
   /** The poller's memory per phase (bench/fleet/memory.ts). */
   memory: PhaseMemory[];
   /** Polls counted in the 5-minute series, against machines × sweeps. */
@@ -150,18 +152,18 @@ export function stop(child: ChildProcess): Promise<void> {
 
 /**
  * The database as `hashforge` would use it: DATABASE_URL's server (a fresh schema), or else the
- * embedded PGlite in a data directory on disk (a temporary one), inside the poller's process.
+ * embedded PGlite inside the poller's process, in a data directory created beforehand in its own
+ * process (`createDataDir`), as `serve` finds it on every start but its first.
  */
-async function openBenchDatabase(): Promise<{
+async function openBenchDatabase(dataDir: string | undefined): Promise<{
   ctx: AppContext;
   pglite?: PGlite;
   close: () => Promise<void>;
 }> {
-  if (process.env.DATABASE_URL) {
+  if (process.env.DATABASE_URL || dataDir === undefined) {
     const app = await testApp();
     return { ctx: { ...app, clock: systemClock }, close: () => app.close() };
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'hashforge-fleet-bench-'));
   const database = await openDatabase({ kind: 'embedded', dataDir });
   await migrate(database.db);
   const ctx: AppContext = assembleContext(readConfig(process.env), {
@@ -173,11 +175,20 @@ async function openBenchDatabase(): Promise<{
   return {
     ctx,
     ...(database.embedded ? { pglite: database.embedded.pglite } : {}),
-    close: async () => {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    close: () => database.close(),
   };
+}
+
+/**
+ * Creates and migrates an embedded data directory (`--prepare DIR`, in a process of its own): PGlite's
+ * initdb is a one-off that peaks near 860 MB by itself, which is the database's first start and no
+ * part of polling. Its peak RSS is returned so that the bench can print it beside the poller's.
+ */
+async function createDataDir(dataDir: string): Promise<number> {
+  const database = await openDatabase({ kind: 'embedded', dataDir });
+  await migrate(database.db);
+  await database.close();
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 /** What the poller's process is asked to do; handed to it whole as one JSON argument. */
@@ -190,6 +201,8 @@ export interface PollerRun {
   concurrency: number;
   simulatorPid: number;
   profileDir?: string | undefined;
+  /** The embedded database's data directory, created beforehand; absent with DATABASE_URL. */
+  dataDir?: string;
 }
 
 /** The poller's side, in its own process so that its peak RSS is its own. */
@@ -201,8 +214,9 @@ async function runPoller({
   concurrency,
   simulatorPid,
   profileDir,
+  dataDir,
 }: PollerRun): Promise<SizeResult> {
-  const app = await openBenchDatabase();
+  const app = await openBenchDatabase(dataDir);
   const { ctx } = app;
   const memory = new MemoryWatch(app.pglite);
   memory.phase('start');
@@ -281,8 +295,8 @@ async function runPoller({
     return {
       machines: count,
       database: process.env.DATABASE_URL
-        ? 'PostgreSQL (DATABASE_URL)'
-        : 'embedded PGlite (data directory on disk) in the poller process',
+        ? 'PostgreSQL (DATABASE_URL), in its own processes'
+        : 'embedded PGlite (data directory on disk, created beforehand in its own process) in the poller process',
       scanSeconds: Math.round(scanSeconds * 10) / 10,
       scanStages: scan.stageSeconds,
       registered: scan.registered.length,
@@ -319,15 +333,25 @@ async function stopProfile(session: Session, file: string): Promise<void> {
   session.disconnect();
 }
 
-export function pollerProcess(run: PollerRun): Promise<SizeResult> {
-  const child = fork(SELF, ['--poller', JSON.stringify(run)], {
-    execArgv: tsxArgv(),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+export async function pollerProcess(run: PollerRun): Promise<SizeResult> {
+  if (process.env.DATABASE_URL) return runChild<SizeResult>(['--poller', JSON.stringify(run)]);
+  const dataDir = await mkdtemp(join(tmpdir(), 'hashforge-fleet-bench-'));
+  try {
+    const databaseCreationRssMb = await runChild<number>(['--prepare', dataDir]);
+    const result = await runChild<SizeResult>(['--poller', JSON.stringify({ ...run, dataDir })]);
+    return { ...result, databaseCreationRssMb };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** This file in a process of its own; resolves with the one message it sends back. */
+function runChild<T>(args: string[]): Promise<T> {
+  const child = fork(SELF, args, { execArgv: tsxArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as SizeResult));
+    child.once('message', (m) => resolve(m as T));
     child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the poller exited with code ${code}`));
+      if (code !== 0) reject(new Error(`the bench's ${args[0]} process exited with code ${code}`));
     });
   });
 }
@@ -353,7 +377,7 @@ function print(r: SizeResult): void {
       ...rows,
       `  poller peak RSS ${r.peakRssMb} MB; polls stored ${r.pollsStored} of ${r.pollsExpected} expected (${lost === 0 ? 'none lost or doubled' : `off by ${lost}`}), ` +
         `${r.statesUpToDate} machine states from the last sweep;${meets}`,
-      describeMemory(r.memory),
+      describeMemory(r.memory, r.databaseCreationRssMb),
       `  load average ${loadAverage()}`,
       '',
     ].join('\n'),
@@ -385,15 +409,22 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       // round trips and for miners that take a second to answer.
       concurrency: { type: 'string', default: '200' },
       poller: { type: 'string' },
+      prepare: { type: 'string' },
       /** Where to write a V8 CPU profile of each sweep's poller (open it in Chrome DevTools), to find what a poll costs. */
       'cpu-prof': { type: 'string' },
     },
   });
   const sweeps = Number(values.sweeps);
   const concurrency = Number(values.concurrency);
+  const reply = (message: unknown) =>
+    new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+  if (values.prepare) {
+    await reply(await createDataDir(values.prepare));
+    return [];
+  }
   if (values.poller) {
     const result = await runPoller(JSON.parse(values.poller) as PollerRun);
-    await new Promise<void>((resolve) => (process.send ? process.send(result, () => resolve()) : resolve()));
+    await reply(result);
     return [result];
   }
   const results: SizeResult[] = [];
