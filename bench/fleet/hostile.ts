@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { EXPECTED_STATUS, type HostileFault } from '../../src/fleet/protocol/simulator-hostile.js';
 import { HOSTILE_FAULTS } from '../../src/fleet/protocol/simulator-models.js';
 import { describeFloor, measureFloor } from './floor.js';
+import { describeMemory } from './memory.js';
 import type { Fleet, PollerRun, SizeResult } from './run.js';
 
 const TARGET = { ratio: 1.3, healthyFailed: 0, rssMb: 512 };
@@ -73,12 +74,16 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     `  with hostile miners: sweeps ${hostile.result.sweeps.map((s, i) => `${s.seconds.toFixed(2)} s (×${ratios[i]!.toFixed(2)})`).join(', ')}; ` +
       `target ×${TARGET.ratio}: ${ratios.filter((r) => r <= TARGET.ratio).length} of ${ratios.length} sweeps within it`,
   );
-  const healthyFailed = (hostile.result.failedBySweep ?? []).map(
-    (failed) => failed.filter((a) => !(a in faulty)).length,
+  const healthyFailures = (hostile.result.failedBySweep ?? []).map((failed) =>
+    failed.filter((f) => !(f.address in faulty)),
   );
+  const healthyFailed = healthyFailures.map((failed) => failed.length);
   out(
     `  healthy polls failed beside them: ${healthyFailed.join(', ')} per sweep (target ${TARGET.healthyFailed}: ${healthyFailed.every((n) => n === 0) ? 'met' : 'MISSED'})`,
   );
+  healthyFailures.forEach((failed, i) => {
+    if (failed.length > 0) out(`    sweep ${i + 1}: ${describeReasons(failed.map((f) => f.failure))}`);
+  });
   const statuses = hostile.result.statuses ?? {};
   const byKind = HOSTILE_FAULTS.map((kind) => {
     const miners = Object.entries(faulty).filter(([, f]) => f === kind);
@@ -95,8 +100,14 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     );
   }
   out(
-    `  poller peak RSS with hostile miners ${hostile.result.peakRssMb} MB (target ${TARGET.rssMb} MB: ${hostile.result.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}); ` +
+    `  database: ${hostile.result.database}\n  poller peak RSS with hostile miners ${hostile.result.peakRssMb} MB (target ${TARGET.rssMb} MB: ${hostile.result.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}); ` +
       `measured total ${hostile.measuredThs}`,
+  );
+  out(
+    `  the poller's memory, all healthy:\n${describeMemory(healthy.result.memory, healthy.result.databaseCreationRssMb)}`,
+  );
+  out(
+    `  the poller's memory, with hostile miners:\n${describeMemory(hostile.result.memory, hostile.result.databaseCreationRssMb)}`,
   );
   out(describeFloor(await measureFloor(count, concurrency)));
   out(`  load average ${parts.loadAverage()}`);
@@ -118,6 +129,19 @@ async function pollFleet(
   } finally {
     await parts.stop(fleet.child);
   }
+}
+
+/** Failure messages grouped by their words, addresses and figures left out: `12 × No complete reply …`. */
+function describeReasons(messages: string[]): string {
+  const counts = new Map<string, number>();
+  for (const m of messages) {
+    const shape = m.replace(/\d+(\.\d+)*(:\d+)?/g, '#');
+    counts.set(shape, (counts.get(shape) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([shape, n]) => `${n} × ${shape}`)
+    .join('; ');
 }
 
 function median(values: number[]): number {

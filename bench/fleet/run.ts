@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { readConfig } from '../../src/app/config.js';
@@ -35,6 +36,7 @@ import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, measureFloor } from './floor.js';
 import { hostileMain } from './hostile.js';
+import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
 
 const TARGET = { machines: 50_000, seconds: 10, rssMb: 512 };
@@ -64,14 +66,18 @@ export interface SizeResult {
   measuredThs?: number;
   /** With `report`: each machine's status after the last sweep, by address. */
   statuses?: Record<string, string>;
-  /** With `report`: per sweep, the addresses whose poll failed. */
-  failedBySweep?: string[][];
+  /** With `report`: per sweep, the addresses whose poll failed and why. */
+  failedBySweep?: { address: string; failure: string }[][];
   database: string;
   scanSeconds: number;
   scanStages: { probe: number; identify: number; register: number };
   registered: number;
   sweeps: SweepFigures[];
   peakRssMb: number;
+  /** Peak RSS of the process that created the embedded database beforehand (initdb, migrations). */
+  databaseCreationRssMb?: number;
+  /** The poller's memory per phase (bench/fleet/memory.ts). */
+  memory: PhaseMemory[];
   /** Polls counted in the 5-minute series, against machines × sweeps. */
   pollsStored: number;
   pollsExpected: number;
@@ -146,14 +152,18 @@ export function stop(child: ChildProcess): Promise<void> {
 
 /**
  * The database as `hashforge` would use it: DATABASE_URL's server (a fresh schema), or else the
- * embedded PGlite in a data directory on disk (a temporary one), inside the poller's process.
+ * embedded PGlite inside the poller's process, in a data directory created beforehand in its own
+ * process (`createDataDir`), as `serve` finds it on every start but its first.
  */
-async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
+async function openBenchDatabase(dataDir: string | undefined): Promise<{
+  ctx: AppContext;
+  pglite?: PGlite;
+  close: () => Promise<void>;
+}> {
+  if (process.env.DATABASE_URL || dataDir === undefined) {
     const app = await testApp();
     return { ctx: { ...app, clock: systemClock }, close: () => app.close() };
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'hashforge-fleet-bench-'));
   const database = await openDatabase({ kind: 'embedded', dataDir });
   await migrate(database.db);
   const ctx: AppContext = assembleContext(readConfig(process.env), {
@@ -164,11 +174,21 @@ async function openBenchDatabase(): Promise<{ ctx: AppContext; close: () => Prom
   });
   return {
     ctx,
-    close: async () => {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    ...(database.embedded ? { pglite: database.embedded.pglite } : {}),
+    close: () => database.close(),
   };
+}
+
+/**
+ * Creates and migrates an embedded data directory (`--prepare DIR`, in a process of its own): PGlite's
+ * initdb is a one-off that peaks near 860 MB by itself, which is the database's first start and no
+ * part of polling. Its peak RSS is returned so that the bench can print it beside the poller's.
+ */
+async function createDataDir(dataDir: string): Promise<number> {
+  const database = await openDatabase({ kind: 'embedded', dataDir });
+  await migrate(database.db);
+  await database.close();
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 /** What the poller's process is asked to do; handed to it whole as one JSON argument. */
@@ -181,6 +201,8 @@ export interface PollerRun {
   concurrency: number;
   simulatorPid: number;
   profileDir?: string | undefined;
+  /** The embedded database's data directory, created beforehand; absent with DATABASE_URL. */
+  dataDir?: string;
 }
 
 /** The poller's side, in its own process so that its peak RSS is its own. */
@@ -192,9 +214,12 @@ async function runPoller({
   concurrency,
   simulatorPid,
   profileDir,
+  dataDir,
 }: PollerRun): Promise<SizeResult> {
-  const app = await openBenchDatabase();
+  const app = await openBenchDatabase(dataDir);
   const { ctx } = app;
+  const memory = new MemoryWatch(app.pglite);
+  memory.phase('start');
   const actor = { id: 'bench', role: 'admin' } as const;
   const client = newMinerClient({ ...readFleetSettings(process.env), concurrency });
   try {
@@ -208,10 +233,11 @@ async function runPoller({
       { client },
     );
     const scanSeconds = (performance.now() - started) / 1000;
+    memory.phase('scan');
 
     const figures: SweepFigures[] = [];
     let measuredThs = 0;
-    const failedBySweep: string[][] = [];
+    const failedBySweep: { address: string; failure: string }[][] = [];
     let lastAt = new Date(0);
     for (let i = 0; i < sweeps; i++) {
       const latencies: number[] = [];
@@ -226,6 +252,7 @@ async function runPoller({
       const used = process.cpuUsage(cpu);
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
+      memory.phase(`sweep ${i + 1}`);
       lastAt = r.startedAt;
       measuredThs = r.measuredThs;
       figures.push({
@@ -244,10 +271,10 @@ async function runPoller({
         `  ${count}: sweep ${i + 1} ${r.seconds} s, ${r.answered} answered, ${r.failed} failed ${JSON.stringify(r.failures)}\n`,
       );
       if (report) {
-        const failed = await sql<{ address: string }>`
-          select m.address from fleet_machine_state s join fleet_machines m on m.id = s.machine_id
+        const failed = await sql<{ address: string; failure: string }>`
+          select m.address, coalesce(s.last_failure, '') as failure from fleet_machine_state s join fleet_machines m on m.id = s.machine_id
           where s.last_sweep = ${BigInt(r.sweep)} and s.consecutive_failures > 0`.execute(ctx.db);
-        failedBySweep.push(failed.rows.map((row) => row.address));
+        failedBySweep.push(failed.rows);
       }
     }
     const statuses = report
@@ -268,13 +295,14 @@ async function runPoller({
     return {
       machines: count,
       database: process.env.DATABASE_URL
-        ? 'PostgreSQL (DATABASE_URL)'
-        : 'embedded PGlite (data directory on disk) in the poller process',
+        ? 'PostgreSQL (DATABASE_URL), in its own processes'
+        : 'embedded PGlite (data directory on disk, created beforehand in its own process) in the poller process',
       scanSeconds: Math.round(scanSeconds * 10) / 10,
       scanStages: scan.stageSeconds,
       registered: scan.registered.length,
       sweeps: figures,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      memory: memory.phases,
       pollsStored: Number(counted.rows[0]!.polls),
       pollsExpected: scan.registered.length * sweeps,
       statesUpToDate: Number(counted.rows[0]!.states),
@@ -282,6 +310,7 @@ async function runPoller({
       ...(report ? { statuses, failedBySweep } : {}),
     };
   } finally {
+    memory.stop();
     await app.close();
   }
 }
@@ -304,15 +333,25 @@ async function stopProfile(session: Session, file: string): Promise<void> {
   session.disconnect();
 }
 
-export function pollerProcess(run: PollerRun): Promise<SizeResult> {
-  const child = fork(SELF, ['--poller', JSON.stringify(run)], {
-    execArgv: tsxArgv(),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+export async function pollerProcess(run: PollerRun): Promise<SizeResult> {
+  if (process.env.DATABASE_URL) return runChild<SizeResult>(['--poller', JSON.stringify(run)]);
+  const dataDir = await mkdtemp(join(tmpdir(), 'hashforge-fleet-bench-'));
+  try {
+    const databaseCreationRssMb = await runChild<number>(['--prepare', dataDir]);
+    const result = await runChild<SizeResult>(['--poller', JSON.stringify({ ...run, dataDir })]);
+    return { ...result, databaseCreationRssMb };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** This file in a process of its own; resolves with the one message it sends back. */
+function runChild<T>(args: string[]): Promise<T> {
+  const child = fork(SELF, args, { execArgv: tsxArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as SizeResult));
+    child.once('message', (m) => resolve(m as T));
     child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the poller exited with code ${code}`));
+      if (code !== 0) reject(new Error(`the bench's ${args[0]} process exited with code ${code}`));
     });
   });
 }
@@ -338,6 +377,7 @@ function print(r: SizeResult): void {
       ...rows,
       `  poller peak RSS ${r.peakRssMb} MB; polls stored ${r.pollsStored} of ${r.pollsExpected} expected (${lost === 0 ? 'none lost or doubled' : `off by ${lost}`}), ` +
         `${r.statesUpToDate} machine states from the last sweep;${meets}`,
+      describeMemory(r.memory, r.databaseCreationRssMb),
       `  load average ${loadAverage()}`,
       '',
     ].join('\n'),
@@ -369,15 +409,22 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       // round trips and for miners that take a second to answer.
       concurrency: { type: 'string', default: '200' },
       poller: { type: 'string' },
+      prepare: { type: 'string' },
       /** Where to write a V8 CPU profile of each sweep's poller (open it in Chrome DevTools), to find what a poll costs. */
       'cpu-prof': { type: 'string' },
     },
   });
   const sweeps = Number(values.sweeps);
   const concurrency = Number(values.concurrency);
+  const reply = (message: unknown) =>
+    new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+  if (values.prepare) {
+    await reply(await createDataDir(values.prepare));
+    return [];
+  }
   if (values.poller) {
     const result = await runPoller(JSON.parse(values.poller) as PollerRun);
-    await new Promise<void>((resolve) => (process.send ? process.send(result, () => resolve()) : resolve()));
+    await reply(result);
     return [result];
   }
   const results: SizeResult[] = [];

@@ -71,6 +71,23 @@ describe('MinerClient against well-behaved miners', () => {
     await new MinerClient({ localAddress: '127.0.0.2' }).command({ host: '127.93.0.1', port }, 'version');
     expect(seen).toBe('127.0.0.2');
   });
+
+  it('reads a reply that arrived in time even when its thread was held past the deadline', async () => {
+    // The reply reaches the client's socket, then this thread is held (as a database write or a
+    // loaded machine holds it) past the read deadline: the answer was in time and must count.
+    const port = await serve('127.152.0.1', 0, (socket) => {
+      socket.once('data', () =>
+        socket.write(`${VERSION}\u0000`, () => {
+          const until = performance.now() + 400;
+          while (performance.now() < until) {} // hold the thread
+        }),
+      );
+    });
+    const client = new MinerClient({ readTimeoutMs: 150, connectTimeoutMs: 150 });
+    const result = await client.command(`127.152.0.1:${port}`, 'version');
+    expect(result.ok ? 'ok' : result.failure).toBe('ok');
+    expect(result.durationMs).toBeGreaterThan(150);
+  });
 });
 
 describe('MinerClient against misbehaving peers', () => {

@@ -153,6 +153,18 @@ function commandNames(text: string): string[] {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A time-out judged only after the I/O that is already waiting has been read. Node runs expired
+ * timers before it reads sockets: when the thread was held (an embedded database's write, a big
+ * reply, or simply a loaded machine that did not schedule this process), every deadline that
+ * passed meanwhile would fire before the replies that arrived meanwhile are seen, and miners that
+ * answered in time would be failed. An immediate runs after the loop's poll phase, so the reply,
+ * if it is there, settles the request first and the expiry finds it settled.
+ */
+function deadline(expire: () => void, ms: number): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(expire), ms);
+}
+
 export class MinerClient {
   private readonly options: Required<Omit<MinerClientOptions, 'localAddress'>> & { localAddress?: string };
   private readonly slots: Semaphore;
@@ -314,16 +326,16 @@ export class MinerClient {
           raw ? { ok: false, failure, message, retryable, raw } : { ok: false, failure, message, retryable },
         );
       };
-      timer = setTimeout(
-        () => fail('timeout', `No connection to ${host}:${port} within ${connectTimeoutMs} ms.`),
-        connectTimeoutMs,
-      );
+      timer = deadline(() => {
+        // Connected while the expiry waited its turn: the read deadline now runs instead.
+        if (!connected) fail('timeout', `No connection to ${host}:${port} within ${connectTimeoutMs} ms.`);
+      }, connectTimeoutMs);
       // No TCP_NODELAY: the request goes in one write on a fresh connection, which Nagle's
       // algorithm never holds back, and the extra system call per poll showed in a sweep's profile.
       socket.once('connect', () => {
         connected = true;
         clearTimeout(timer);
-        timer = setTimeout(
+        timer = deadline(
           () =>
             fail(
               'timeout',

@@ -78,6 +78,17 @@ describe('a simulated fleet', () => {
     expect(normalise(text)).toEqual(normalise(json));
   });
 
+  it('answers a command named twice in a join once, as cgminer does (PROTOCOL.md §1.4)', async () => {
+    const sim = await fleet({ count: 1, base: '127.152.0.1' });
+    const address = sim.addresses[0]!;
+    const json = ok(await client.request(address, '{"command":"summary+pools+summary"}'));
+    expect(Object.keys(json.value as object)).toEqual(['summary', 'pools', 'id']);
+    expect((json.value as Record<string, unknown[]>).summary).toHaveLength(1);
+    const text = ok(await client.request(address, 'summary+pools+summary'));
+    expect(text.raw.toString().match(/CMD=summary\|/g)).toHaveLength(1);
+    expect(text.raw.toString().match(/CMD=pools\|/g)).toHaveLength(1);
+  });
+
   it('refuses a non-joinable command inside a join, and unknown commands', async () => {
     const sim = await fleet({ count: 1 });
     const address = sim.addresses[0]!;
