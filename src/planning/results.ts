@@ -11,13 +11,17 @@ import type { Drawn } from './run.js';
 import { describeCalibration } from './scenario.js';
 
 /** How each figure is counted: cents, sats, EH/s or USD (the BTC price, a rate). */
-const UNITS: Record<Figure | 'btcPriceUsd', 'cents' | 'sats' | 'ehs' | 'usd'> = {
+const UNITS: Record<Figure | 'btcPriceUsd', 'cents' | 'sats' | 'ehs' | 'usd' | 'wafers'> = {
   revenue: 'cents',
   grossMargin: 'cents',
   cash: 'cents',
   liabilities: 'cents',
   backlog: 'cents',
   cancelled: 'cents',
+  deferred: 'cents',
+  inventory: 'cents',
+  writeDown: 'cents',
+  wafers: 'wafers',
   btcHeld: 'sats',
   btcMined: 'sats',
   selfMiningEh: 'ehs',
@@ -33,9 +37,9 @@ export interface MonthBand {
   p95: string;
 }
 
-/** Cents and sats as whole decimal strings (bigints on the wire); EH/s and USD with their decimals. */
+/** Cents, sats and wafers as whole decimal strings (bigints on the wire); EH/s and USD with their decimals. */
 function shown(unit: (typeof UNITS)[keyof typeof UNITS], x: number): string {
-  if (unit === 'cents' || unit === 'sats') return BigInt(Math.round(x)).toString();
+  if (unit === 'cents' || unit === 'sats' || unit === 'wafers') return BigInt(Math.round(x)).toString();
   return unit === 'ehs' ? x.toFixed(4) : x.toFixed(2);
 }
 

@@ -15,6 +15,7 @@ import { DEFAULT_THRESHOLDS } from './demand.js';
 import { buildPlan, type Plan, selfMiningUnits } from './plan.js';
 import { type AgreementSpec, type Recommendation, recommendWafers } from './recommend.js';
 import type { PlanQueryInput, RecommendQueryInput } from './schemas.js';
+import type { WaferOrder } from './store.js';
 import * as store from './store.js';
 import * as production from './store-production.js';
 
@@ -57,7 +58,28 @@ async function deliveriesMade(ctx: AppContext, from: Month, to: Month): Promise<
   }));
 }
 
-export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promise<Plan> {
+/**
+ * The wafer orders as they stood at the end of `month`: those placed by then, a later receipt or
+ * cancellation not yet known (the order was still on its way).
+ */
+export function ordersKnownBy(orders: WaferOrder[], month: Month): WaferOrder[] {
+  return orders
+    .filter((o) => o.placedMonth <= month)
+    .map((o) => {
+      const cancelledLater = o.cancelled !== undefined && o.cancelled.month > month;
+      const receivedLater = o.receivedMonth !== null && o.receivedMonth > month;
+      if (!cancelledLater && !receivedLater) return o;
+      const { cancelled: _, ...rest } = o;
+      return { ...rest, status: 'placed' as const, receivedMonth: null, chipsReceived: null };
+    });
+}
+
+/**
+ * The plan over `query`'s months. With `knownBy`, only what supply knew at the end of that month:
+ * wafer orders as they then stood and builds recorded up to it (a plan as of a past day, for a
+ * back-test); the order book is today's (its as-of replay is not wired here yet).
+ */
+export async function supplyPlan(ctx: AppContext, query: PlanQueryInput, knownBy?: Month): Promise<Plan> {
   const span = monthsBetween(query.from, query.to);
   if (span < 0) throw invalid('to', `to (${query.to}) must not be before from (${query.from}).`);
   if (span >= MAX_PLAN_MONTHS) {
@@ -88,8 +110,8 @@ export async function supplyPlan(ctx: AppContext, query: PlanQueryInput): Promis
     designs,
     partnerships,
     foundryNames: new Map(foundries.map((f) => [f.id, f.name])),
-    waferOrders,
-    builds,
+    waferOrders: knownBy === undefined ? waferOrders : ordersKnownBy(waferOrders, knownBy),
+    builds: knownBy === undefined ? builds : builds.filter((b) => b.month <= knownBy),
     assemblyCapacity: (month) => inForce(assembly, month)?.machinesPerMonth,
     tranches,
     deliveries,
@@ -106,29 +128,34 @@ export async function selfMiningAllocation(
   return selfMiningUnits(await supplyPlan(ctx, { from, to }));
 }
 
-/**
- * The machine buyers compare against: the one asked for, else the most efficient machine in mass
- * production whose chip has a design (the one the company would sell more of).
- */
-async function currentModel(ctx: AppContext, requested: string | undefined, designs: store.Design[]) {
+async function machines(ctx: AppContext) {
+  return (await listProducts(ctx, { kind: 'machine' })).filter((p) => p.kind === 'machine');
+}
+
+/** The most efficient machine in mass production whose chip has a design (the one the company would sell more of). */
+export async function massProducedModel(ctx: AppContext, designs: store.Design[]) {
   const designed = new Set(designs.flatMap((d) => d.models.map((m) => m.productId)));
-  const machines = (await listProducts(ctx, { kind: 'machine' })).filter((p) => p.kind === 'machine');
+  return (await machines(ctx))
+    .filter((m) => m.stage === 'mass-production' && designed.has(m.id))
+    .sort((a, b) => a.watts / a.ths - b.watts / b.ths || (a.id < b.id ? -1 : 1))[0];
+}
+
+/** The machine buyers compare against: the one asked for, else the mass-produced one. */
+async function currentModel(ctx: AppContext, requested: string | undefined, designs: store.Design[]) {
   if (requested !== undefined) {
-    const found = machines.find((m) => m.id === requested);
+    const found = (await machines(ctx)).find((m) => m.id === requested);
     if (!found) throw invalid('model', `${requested} is not a mining machine in the catalog.`);
     return found;
   }
-  const candidates = machines
-    .filter((m) => m.stage === 'mass-production' && designed.has(m.id))
-    .sort((a, b) => a.watts / a.ths - b.watts / b.ths || (a.id < b.id ? -1 : 1));
-  if (!candidates[0]) {
+  const found = await massProducedModel(ctx, designs);
+  if (!found) {
     throw ruleBroken(
       'supply.no-current-model',
       'No machine in mass production is built from a design with chips; name one with model.',
       'model',
     );
   }
-  return candidates[0];
+  return found;
 }
 
 export async function recommendChipOrder(
