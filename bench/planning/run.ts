@@ -79,12 +79,15 @@ function demoSizedStart(months: number): CompanyStart {
   };
 }
 
+/** Wall time, and this process's CPU time beside it: on a shared machine the wall time waits for the others. */
 async function timed(prepared: Prepared, paths: number) {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const drawn = await draw(prepared, { paths });
   const drawnMs = performance.now() - t;
   allBands(drawn.company, drawn.market);
-  return { drawnMs, totalMs: performance.now() - t };
+  const used = process.cpuUsage(cpu);
+  return { drawnMs, totalMs: performance.now() - t, cpuMs: (used.user + used.system) / 1000 };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -132,7 +135,8 @@ export async function main(argv: string[]): Promise<void> {
   console.log(
     `${paths.toLocaleString('en-US')} paths × ${months.length} months: ${Math.round(many.totalMs)} ms ` +
       `(drawn ${Math.round(many.drawnMs)} ms, percentiles of every figure ${Math.round(many.totalMs - many.drawnMs)} ms; ` +
-      `${Math.round(pathMonths / (many.drawnMs / 1000)).toLocaleString('en-US')} path-months/s)`,
+      `${Math.round(pathMonths / (many.drawnMs / 1000)).toLocaleString('en-US')} path-months/s; ` +
+      `CPU ${Math.round(many.cpuMs)} ms)`,
   );
   console.log(baseline());
   console.log(`verdict: ≤ 2,000 ms: ${many.totalMs <= 2000 ? 'met' : 'NOT met'}`);

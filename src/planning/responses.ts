@@ -72,6 +72,9 @@ export const RunView = z.object({
   bands: z.record(z.string(), FigureBands).describe('Per figure, per month: P5, P25, P50, P75, P95'),
   risk: z.object({
     cashFloorCents: zCents,
+    chipOrderRuleWafersP50: z
+      .number()
+      .describe("Wafers the chip-order rule orders in the horizon's first month, median over the paths"),
     cashBelowFloorProbability: z.number(),
     chipOrderAtP50Cents: zCents,
     chipOrderAtP10Cents: zCents,
