@@ -254,6 +254,16 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     // The backlog due in 2021Q1 alone is tens of millions: the median quarter is not empty.
     expect(Number(o.revenueCents.p50)).toBeGreaterThan(10e6 * 100);
     for (const g of o.guidance) expect(g.chance === null || (g.chance >= 0 && g.chance <= 1)).toBe(true);
+    // The run behind it reads the demo's supply: the plan's machines, their costed builds.
+    const saved = await server.call('POST', '/api/planning/scenarios', {
+      role: 'finance',
+      body: { name: 'supply', asOf: '2020-12-31', horizonMonths: 3, paths: 100 },
+    });
+    const run = (await server.call('GET', `/api/planning/scenarios/${saved.body.id}/results`)).body;
+    expect(run.start).toMatchObject({ costFrom: 'builds', waferLeadMonths: 3 });
+    expect(run.start.supplyModel).toBeTruthy();
+    expect(run.start.plannedTh).toBeGreaterThan(0);
+    expect(Number(run.bands.wafers.months[0].p50)).toBeGreaterThan(0);
     // The same every time: fixed paths and seed.
     const again = await server.call('GET', '/api/reports/quarterly/2020Q4', { role: 'viewer' });
     expect(again.body.outlook).toEqual(o);
