@@ -22,6 +22,7 @@ import { allBands } from '../../src/planning/outcomes.js';
 import { draw, type Prepared } from '../../src/planning/run.js';
 import { horizonMonths } from '../../src/planning/scenario.js';
 import { ScenarioBody } from '../../src/planning/schemas.js';
+import { DEFAULT_THRESHOLDS } from '../../src/supply/demand.js';
 import { baseline } from '../baseline.js';
 
 function shippedDays(until: Day): MarketDay[] {
@@ -59,18 +60,34 @@ function demoSizedStart(months: number): CompanyStart {
     cancelShare: 0.1,
     costPerThUsd: 19,
     fixedCostsCentsPerMonth: 500_000_000,
-    selfMining: { installedTh: 14_000, addThPerMonth: 30_000, energyUsdPerThDay: 0.035 },
+    selfMining: { installedTh: 14_000, energyUsdPerThDay: 0.035 },
+    deferBelow: 0.15,
+    deferShare: 0.5,
+    supply: {
+      plannedTh: spread(9_000_000, months),
+      stockTh: 100_000,
+      capacityTh: Array.from({ length: months }, () => 2_000_000),
+      takeOrPayTh: Array.from({ length: months }, () => 500_000),
+      thPerWafer: 550,
+      waferLeadMonths: 4,
+      selfMiningBp: 1000,
+      powerUsdPerThDay: 0.042,
+      thresholds: DEFAULT_THRESHOLDS,
+    },
     treasury: { btcSats: 100_000_000, usdCents: 10_000_000_000 },
     daysInMonth: Array.from({ length: months }, () => 30),
   };
 }
 
+/** Wall time, and this process's CPU time beside it: on a shared machine the wall time waits for the others. */
 async function timed(prepared: Prepared, paths: number) {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const drawn = await draw(prepared, { paths });
   const drawnMs = performance.now() - t;
   allBands(drawn.company, drawn.market);
-  return { drawnMs, totalMs: performance.now() - t };
+  const used = process.cpuUsage(cpu);
+  return { drawnMs, totalMs: performance.now() - t, cpuMs: (used.user + used.system) / 1000 };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -100,7 +117,14 @@ export async function main(argv: string[]): Promise<void> {
     history: [],
     calibration,
     start,
-    basis: { quarter: '2020Q4', backlogCents: 0n, elasticityFitted: true, costPerThUsd: 19 },
+    basis: {
+      quarter: '2020Q4',
+      backlogCents: 0n,
+      elasticityFitted: true,
+      costPerThUsd: 19,
+      costFrom: 'stated',
+      modelId: undefined,
+    },
   };
   console.log(baseline());
   await timed(prepared, 200); // warm the JIT
@@ -111,7 +135,8 @@ export async function main(argv: string[]): Promise<void> {
   console.log(
     `${paths.toLocaleString('en-US')} paths × ${months.length} months: ${Math.round(many.totalMs)} ms ` +
       `(drawn ${Math.round(many.drawnMs)} ms, percentiles of every figure ${Math.round(many.totalMs - many.drawnMs)} ms; ` +
-      `${Math.round(pathMonths / (many.drawnMs / 1000)).toLocaleString('en-US')} path-months/s)`,
+      `${Math.round(pathMonths / (many.drawnMs / 1000)).toLocaleString('en-US')} path-months/s; ` +
+      `CPU ${Math.round(many.cpuMs)} ms)`,
   );
   console.log(baseline());
   console.log(`verdict: ≤ 2,000 ms: ${many.totalMs <= 2000 ? 'met' : 'NOT met'}`);

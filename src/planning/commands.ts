@@ -136,7 +136,7 @@ function runText(r: Awaited<ReturnType<typeof runScenario>>): string {
     'end backlog': usd(c.endBacklogCents),
     'end BTC/USD': `$${Math.round(Number(c.endBtcPriceUsd)).toLocaleString('en-US')}`,
   }));
-  const risk = `cash below ${usd(r.risk.cashFloorCents)} in some month on ${(r.risk.cashBelowFloorProbability * 100).toFixed(1)}% of paths; largest chip order paid now that keeps cash above the floor: ${usd(r.risk.chipOrderAtP50Cents)} at P50, ${usd(r.risk.chipOrderAtP10Cents)} at P10`;
+  const risk = `cash below ${usd(r.risk.cashFloorCents)} in some month on ${(r.risk.cashBelowFloorProbability * 100).toFixed(1)}% of paths; largest chip order paid now that keeps cash above the floor: ${usd(r.risk.chipOrderAtP50Cents)} at P50, ${usd(r.risk.chipOrderAtP10Cents)} at P10; the chip-order rule orders ${r.risk.chipOrderRuleWafersP50.toLocaleString('en-US')} wafers in the first month (P50)`;
   const back = r.backtest.length
     ? `\n\nback-test (where what happened fell among the paths, 0-100):\n${table(
         r.backtest.map((b) => ({

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS, spotDemandShare } from '../supply/demand.js';
 import { type CompanyStart, emptyCompanyPaths, runCompany } from './company.js';
 import { type Calibration, drawMarket, emptyMarketPaths, type PriceModel, rewardFactor } from './market.js';
 import { bandsOf, cashRisk } from './outcomes.js';
@@ -60,7 +61,20 @@ const start = (over: Partial<CompanyStart> = {}): CompanyStart => ({
   cancelShare: 0.1,
   costPerThUsd: 28,
   fixedCostsCentsPerMonth: 0,
-  selfMining: { installedTh: 10_000, addThPerMonth: 1000, energyUsdPerThDay: 0.05 },
+  deferBelow: 0.15,
+  deferShare: 0.5,
+  supply: {
+    plannedTh: [3000, 3000, 1000, 1000, 1000, 1000],
+    stockTh: 500,
+    capacityTh: [2000, 2000, 2000, 2000, 2000, 2000],
+    takeOrPayTh: [200, 200, 200, 200, 200, 200],
+    thPerWafer: 10,
+    waferLeadMonths: 2,
+    selfMiningBp: 1000,
+    powerUsdPerThDay: 0.03,
+    thresholds: DEFAULT_THRESHOLDS,
+  },
+  selfMining: { installedTh: 10_000, energyUsdPerThDay: 0.05 },
   treasury: { btcSats: 0, usdCents: 1_000_000_00 },
   daysInMonth: [31, 28, 31, 30, 31, 30],
   ...over,
@@ -105,19 +119,47 @@ describe('paths', () => {
     }
   });
 
-  it('never give a lower median revenue for higher prices', () => {
+  // A month's due split between what stock can deliver and what waits is rounded to the cent in
+  // each of three queues and the spot sale: two paths delivering the same may differ by that much.
+  const CENTS_A_MONTH = 4;
+  // When supply binds, a higher price sells stock sooner and so can leave a later month with less
+  // to sell: the property is of demand, so it is checked with stock that never runs out.
+  const ampleStock = (over: Partial<CompanyStart> = {}) =>
+    start({ ...over, supply: { ...start().supply, stockTh: 1e9 } });
+  const higherPrices = fc.tuple(
+    fc.array(fc.double({ min: 5_000, max: 200_000, noNaN: true }), { minLength: H, maxLength: H }),
+    fc.double({ min: 1, max: 5, noNaN: true }),
+  );
+  const medians = (prices: number[], k: number, s: CompanyStart) => {
+    const p50 = (r: ReturnType<typeof run>) => bandsOf(r.company.revenue, 1, H).map((b) => b[2]);
+    return {
+      low: p50(run({ kind: 'path', pricesUsd: prices }, 1, { s })),
+      high: p50(run({ kind: 'path', pricesUsd: prices.map((x) => x * k) }, 1, { s })),
+    };
+  };
+
+  it('never give a lower median revenue in any month for higher prices (no deferrals)', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: 5_000, max: 200_000, noNaN: true }), { minLength: H, maxLength: H }),
-        fc.double({ min: 1, max: 5, noNaN: true }),
-        (prices, k) => {
-          const low = run({ kind: 'path', pricesUsd: prices }, 1);
-          const high = run({ kind: 'path', pricesUsd: prices.map((x) => x * k) }, 1);
-          const lowBands = bandsOf(low.company.revenue, 1, H);
-          const highBands = bandsOf(high.company.revenue, 1, H);
-          for (let m = 0; m < H; m++) expect(highBands[m]![2]).toBeGreaterThanOrEqual(lowBands[m]![2]);
-        },
-      ),
+      fc.property(higherPrices, ([prices, k]) => {
+        const { low, high } = medians(prices, k, ampleStock({ deferShare: 0 }));
+        for (let m = 0; m < H; m++) expect(high[m]!).toBeGreaterThanOrEqual(low[m]! - CENTS_A_MONTH);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never give a lower median revenue to date for higher prices (a deferral only moves revenue later)', () => {
+    fc.assert(
+      fc.property(higherPrices, ([prices, k]) => {
+        const { low, high } = medians(prices, k, ampleStock());
+        let lowSum = 0;
+        let highSum = 0;
+        for (let m = 0; m < H; m++) {
+          lowSum += low[m]!;
+          highSum += high[m]!;
+          expect(highSum).toBeGreaterThanOrEqual(lowSum - CENTS_A_MONTH * (m + 1));
+        }
+      }),
       { numRuns: 60 },
     );
   });
@@ -145,31 +187,55 @@ describe('one month of one path, by hand', () => {
   it('matches the engine to the cent and the sat', () => {
     const price = 36_000;
     const r = run({ kind: 'path', pricesUsd: [price, ...pathOf(1, H - 1).map((x) => x + 30_000)] }, 1);
-    const s = start();
     // January 2021: difficulty follows the price of December (lag 1) with no noise on a given path.
     const decemberReturn = calibration.pairs.at(-1)!.logReturn;
     const difficulty = last.difficulty * Math.exp(0.03 + 0.1 * decemberReturn);
     expect(r.market.difficulty[0]).toBeCloseTo(difficulty, 0);
     const btcPerThDay = rewardFactor('2021-01', 50_000_000) / difficulty;
     const hashprice = btcPerThDay * price;
-    // Spot follows December's hashprice: 40 USD/TH, above 70% of the locked 40, so nothing is cancelled.
-    expect(r.market.spotUsdPerTh[0]).toBeCloseTo(40, 6);
-    const booked = Math.round(50_000_00 * (hashprice / last.hashpriceUsdPerThDay));
-    const bookedSpot = Math.round(booked * 0.5);
-    const revenue = 100_000_00 + bookedSpot;
-    const cost = Math.round((2500 + bookedSpot / 100 / 40) * 28 * 100);
-    const th = 11_000;
+    // Spot follows December's hashprice: 40 USD/TH, the locked price: nothing cancelled or deferred.
+    const spot = 40;
+    expect(r.market.spotUsdPerTh[0]).toBeCloseTo(spot, 6);
+    expect(r.company.cancelled[0]).toBe(0);
+    expect(r.company.deferred[0]).toBe(0);
+
+    // Demand: $50,000 a month at December's hashprice, elasticity 1; half spot, half futures in 2 months.
+    const demand = Math.round(50_000_00 * (hashprice / last.hashpriceUsdPerThDay));
+    const spotDemand = Math.round(demand * 0.5);
+    const forward = demand - spotDemand;
+
+    // The chip-order rule: payback of a TH/s at spot against its net earnings sets the spot share;
+    // self-mining keeps 10%. Wafers out in March serve March's futures the plan does not build.
+    const payback = spot / (hashprice - 0.03);
+    const spotShare = spotDemandShare(payback, DEFAULT_THRESHOLDS);
+    const orderShare = 0.1 + 0.9 * spotShare;
+    const contracted = Math.min(2000, Math.max(0, forward / 100 / spot - 1000 * 0.9));
+    const orderedTh = Math.max(200, contracted + orderShare * (2000 - contracted));
+    expect(r.company.wafers[0]).toBe(Math.round(orderedTh / 10));
+
+    // Production: the plan's 3,000 TH/s, 10% to self-mining, 2,700 to a stock of 500 at $28/TH.
+    // Deliveries: the backlog's 2,500 TH/s first, then spot buyers take what they want of the 700 left.
+    const spotTh = Math.min(spotDemand / 100 / spot, 500 + 2700 - 2500);
+    const spotSold = Math.round(spotTh * spot * 100);
+    const revenue = 100_000_00 + spotSold;
+    const deliveredTh = 2500 + spotTh;
+    const cogs = Math.round(deliveredTh * 2800);
+    const th = 10_000 + 300;
     const mined = Math.round(th * btcPerThDay * 31 * 1e8);
     const energy = Math.round(th * 0.05 * 31 * 100);
-    const deposits = Math.round(booked * 0.3);
+    const deposits = Math.round(forward * 0.3);
     expect(r.company.revenue[0]).toBe(revenue);
-    expect(r.company.grossMargin[0]).toBe(revenue - cost);
+    expect(r.company.grossMargin[0]).toBe(revenue - cogs);
+    expect(r.company.inventory[0]).toBe(Math.round((3200 - deliveredTh) * 2800));
+    expect(r.company.writeDown[0]).toBe(0);
     expect(r.company.btcMined[0]).toBe(mined);
-    expect(r.company.btcHeld[0]).toBe(mined);
-    expect(r.company.liabilities[0]).toBe(60_000_00 + deposits - Math.round(revenue * 0.3));
-    expect(r.company.cash[0]).toBe(1_000_000_00 + deposits + Math.round(revenue * 0.7) - cost - energy);
-    expect(r.company.selfMiningEh[0]).toBeCloseTo(0.011, 9);
-    expect(s.treasury.usdCents).toBe(1_000_000_00);
+    expect(r.company.btcHeld[0]).toBe(mined); // the hold policy: mined BTC is kept
+    // The backlog was paid 30% ahead (its deposits leave the liabilities), spot is paid in full.
+    expect(r.company.liabilities[0]).toBe(60_000_00 + deposits - Math.round(100_000_00 * 0.3));
+    expect(r.company.cash[0]).toBe(
+      1_000_000_00 + deposits + Math.round(100_000_00 * 0.7) + spotSold - Math.round(3000 * 2800) - energy,
+    );
+    expect(r.company.selfMiningEh[0]).toBeCloseTo(0.0103, 9);
   });
 
   it('cancels futures when spot falls well below the locked price, forfeiting the deposit share', () => {
@@ -179,13 +245,46 @@ describe('one month of one path, by hand', () => {
     expect(crash.market.spotUsdPerTh[1]).toBeLessThan(28);
     const cancelled = Math.round(100_000_00 * 0.1);
     expect(crash.company.cancelled[1]).toBe(cancelled);
-    const revenue = 100_000_00 - cancelled;
+    // Beyond the deferral threshold too: half of what remains of February's futures waits a month.
+    const deferred = Math.round((100_000_00 - cancelled) * 0.5);
+    expect(crash.company.deferred[1]).toBe(deferred);
+    const revenue = 100_000_00 - cancelled - deferred;
     expect(crash.company.revenue[1]).toBe(revenue);
     const forfeited = Math.round(cancelled * 0.3);
-    expect(crash.company.grossMargin[1]).toBe(revenue - Math.round(2500 * 0.9 * 28 * 100) + forfeited);
     expect(crash.company.liabilities[1]).toBe(
       crash.company.liabilities[0]! - Math.round(revenue * 0.3) - forfeited,
     );
+  });
+
+  it('writes stock down to spot when spot falls below its cost, and sells it at that cost after', () => {
+    const s = start({ bookingsCentsPerMonth: 0 });
+    const crash = run({ kind: 'path', pricesUsd: Array.from({ length: H }, () => 29_000 * 0.2) }, 1, { s });
+    const spot = crash.market.spotUsdPerTh[1]!;
+    expect(spot * 100).toBeLessThan(2800);
+    // January at $40 spot: 500 + 2,700 built − 2,500 delivered = 700 TH/s in stock at $28.
+    expect(crash.company.inventory[0]).toBe(700 * 2800);
+    // February: 2,700 more built at $28, 1,125 delivered (10% cancelled, half the rest deferred),
+    // the rest written down to spot.
+    const stockTh = 700 + 2700 - 1125;
+    expect(crash.company.writeDown[1]).toBe(Math.round(stockTh * (2800 - spot * 100)));
+    expect(crash.company.inventory[1]).toBe(Math.round(stockTh * spot * 100));
+    const revenue = 45_000_00;
+    const forfeited = Math.round(100_000_00 * 0.1 * 0.3);
+    expect(crash.company.grossMargin[1]).toBe(
+      revenue - Math.round(1125 * 2800) - crash.company.writeDown[1]! + forfeited,
+    );
+  });
+
+  it('defers half the month’s futures a month when spot is 15-30% below the locked price', () => {
+    const s = start({ bookingsCentsPerMonth: 0, lockedUsdPerTh: 40 / 0.8 });
+    const flat = run({ kind: 'path', pricesUsd: Array.from({ length: H }, () => 29_000) }, 1, { s });
+    // Spot about 40 against 50 locked: 20% below, between the deferral and cancellation thresholds.
+    expect(flat.company.cancelled[0]).toBe(0);
+    expect(flat.company.deferred[0]).toBe(50_000_00);
+    expect(flat.company.revenue[0]).toBe(50_000_00);
+    // February: its own $100,000 and January's deferred $50,000, of which half is deferred again.
+    expect(flat.company.deferred[1]).toBe(75_000_00);
+    expect(flat.company.revenue[1]).toBe(75_000_00);
   });
 });
 

@@ -25,7 +25,7 @@ const Band = z.object({
   p95: z.string(),
 });
 const FigureBands = z.object({
-  unit: z.string().describe('cents, sats, ehs (EH/s) or usd (the BTC price)'),
+  unit: z.string().describe('cents, sats, wafers, ehs (EH/s) or usd (the BTC price)'),
   months: z.array(Band),
 });
 
@@ -53,8 +53,18 @@ export const RunView = z.object({
     depositShare: z.number(),
     lockedUsdPerTh: z.number(),
     costPerThUsd: z.number(),
+    costFrom: z.enum(['stated', 'builds', 'share of spot']),
+    supplyModel: z
+      .string()
+      .nullable()
+      .describe('The machine supply is counted in (most efficient in mass production)'),
+    plannedTh: z
+      .number()
+      .describe('TH/s the supply plan builds over the horizon from wafers ordered by the as-of day'),
+    stockTh: z.number(),
+    waferLeadMonths: z.number(),
+    selfMiningSharePct: z.number(),
     selfMiningTh: z.number(),
-    selfMiningAddThPerMonth: z.number(),
     energyUsdPerThDay: z.number(),
     btcHeldSats: zSats,
     usdCashCents: zCents,
@@ -62,6 +72,9 @@ export const RunView = z.object({
   bands: z.record(z.string(), FigureBands).describe('Per figure, per month: P5, P25, P50, P75, P95'),
   risk: z.object({
     cashFloorCents: zCents,
+    chipOrderRuleWafersP50: z
+      .number()
+      .describe("Wafers the chip-order rule orders in the horizon's first month, median over the paths"),
     cashBelowFloorProbability: z.number(),
     chipOrderAtP50Cents: zCents,
     chipOrderAtP10Cents: zCents,

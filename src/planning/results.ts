@@ -6,18 +6,23 @@
 import type { Month } from '../kernel/calendar.js';
 import type { Figure } from './company.js';
 import type { Calibration, PriceModel, Shock } from './market.js';
-import { allBands, type Band, cashRisk } from './outcomes.js';
+import { allBands, type Band, cashRisk, perPath } from './outcomes.js';
 import type { Drawn } from './run.js';
 import { describeCalibration } from './scenario.js';
+import { percentileOfSorted } from './statistics.js';
 
 /** How each figure is counted: cents, sats, EH/s or USD (the BTC price, a rate). */
-const UNITS: Record<Figure | 'btcPriceUsd', 'cents' | 'sats' | 'ehs' | 'usd'> = {
+const UNITS: Record<Figure | 'btcPriceUsd', 'cents' | 'sats' | 'ehs' | 'usd' | 'wafers'> = {
   revenue: 'cents',
   grossMargin: 'cents',
   cash: 'cents',
   liabilities: 'cents',
   backlog: 'cents',
   cancelled: 'cents',
+  deferred: 'cents',
+  inventory: 'cents',
+  writeDown: 'cents',
+  wafers: 'wafers',
   btcHeld: 'sats',
   btcMined: 'sats',
   selfMiningEh: 'ehs',
@@ -33,9 +38,9 @@ export interface MonthBand {
   p95: string;
 }
 
-/** Cents and sats as whole decimal strings (bigints on the wire); EH/s and USD with their decimals. */
+/** Cents, sats and wafers as whole decimal strings (bigints on the wire); EH/s and USD with their decimals. */
 function shown(unit: (typeof UNITS)[keyof typeof UNITS], x: number): string {
-  if (unit === 'cents' || unit === 'sats') return BigInt(Math.round(x)).toString();
+  if (unit === 'cents' || unit === 'sats' || unit === 'wafers') return BigInt(Math.round(x)).toString();
   return unit === 'ehs' ? x.toFixed(4) : x.toFixed(2);
 }
 
@@ -62,8 +67,11 @@ function bandRow(month: Month, b: Band, unit: (typeof UNITS)[keyof typeof UNITS]
 
 export function riskView(drawn: Drawn, floorCents: bigint) {
   const r = cashRisk(drawn.company.minCash, Number(floorCents));
+  const { paths, months } = drawn.market;
+  const firstMonth = perPath(drawn.company.wafers, paths, months, [0], 'last').sort();
   return {
     cashFloorCents: floorCents,
+    chipOrderRuleWafersP50: Math.round(percentileOfSorted(firstMonth, 50)),
     cashBelowFloorProbability: r.belowFloor,
     chipOrderAtP50Cents: BigInt(r.chipOrderAtP50Cents),
     chipOrderAtP10Cents: BigInt(r.chipOrderAtP10Cents),

@@ -65,6 +65,12 @@ export const ScenarioBody = z
       100,
     ).default(30),
     cancelSharePct: pct('...this share of the remaining futures each such month', 0, 100).default(10),
+    deferBelowPct: pct(
+      'Futures buyers defer a month when spot is this far below the price they locked (and not cancelling)',
+      0,
+      100,
+    ).default(15),
+    deferSharePct: pct("...this share of that month's futures deliveries", 0, 100).default(50),
   })
   .strict();
 export type ScenarioInput = z.output<typeof ScenarioBody>;

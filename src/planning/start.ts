@@ -20,13 +20,13 @@ import {
 import { centsToNumber } from '../kernel/money.js';
 import { energyCostCents } from '../mining/costs.js';
 import { hashrateByDay } from '../mining/hashrate.js';
-import { listTargets, targetInForce } from '../mining/targets.js';
 import { type SalesQuarter, salesQuarters } from '../sales/figures.js';
 import { balancesOn } from '../treasury/service.js';
 import type { CompanyStart } from './company.js';
 import { type Calibration, hashpriceOf, type MarketMonth } from './market.js';
 import type { ScenarioInput } from './schemas.js';
 import { linearFit } from './statistics.js';
+import { supplyAt } from './supply-start.js';
 
 /** With no backlog to read it from, the share of a contract paid ahead of delivery. */
 const DEFAULT_DEPOSIT_SHARE = 0.3;
@@ -46,6 +46,10 @@ export interface StartBasis {
   backlogCents: bigint;
   elasticityFitted: boolean;
   costPerThUsd: number;
+  /** Where the build cost came from: the scenario, the sold model's costed builds, or 70% of spot. */
+  costFrom: 'stated' | 'builds' | 'share of spot';
+  /** The machine supply is counted in. */
+  modelId: string | undefined;
 }
 
 export async function companyStart(
@@ -84,8 +88,10 @@ export async function companyStart(
   const spotNow =
     c.last.spotUsdPerTh ?? Math.exp(c.spot.intercept + c.spot.slope * Math.log(c.last.hashpriceUsdPerThDay));
   const lockedUsdPerTh = backlog.th > 0 ? centsToNumber(backlog.valueCents) / backlog.th : spotNow;
+  const supply = await supplyAt(ctx, monthOf(s.asOf), months);
   const costPerThUsd =
     s.costPerThUsd ??
+    supply.builtCostPerThUsd ??
     DEFAULT_COST_SHARE_OF_SPOT * (Number.isFinite(spotNow) && spotNow > 0 ? spotNow : lockedUsdPerTh);
   const elasticity = fitElasticity(book, history);
 
@@ -107,6 +113,9 @@ export async function companyStart(
     depositShare: backlogCents > 0 ? Math.min(1, liabilitiesCents / backlogCents) : DEFAULT_DEPOSIT_SHARE,
     cancelBelow: s.cancelBelowPct / 100,
     cancelShare: s.cancelSharePct / 100,
+    deferBelow: s.deferBelowPct / 100,
+    deferShare: s.deferSharePct / 100,
+    supply: supply.supply,
     costPerThUsd,
     fixedCostsCentsPerMonth: Number(s.fixedCostsUsdPerMonth ?? 0n),
     spotShare,
@@ -121,6 +130,13 @@ export async function companyStart(
       backlogCents: backlog.valueCents,
       elasticityFitted: elasticity !== undefined,
       costPerThUsd,
+      costFrom:
+        s.costPerThUsd !== undefined
+          ? 'stated'
+          : supply.builtCostPerThUsd !== undefined
+            ? 'builds'
+            : 'share of spot',
+      modelId: supply.modelId,
     },
   };
 }
@@ -133,27 +149,14 @@ function kindShare(quarters: readonly SalesQuarter[], kind: 'spot'): number {
 }
 
 /**
- * The self-mining fleet on the day: installed TH/s, the energy it cost per TH-day over the 90 days
- * before, and how fast it grows — toward the low end of the hashrate target in force by its day
- * when there is one ahead, else at the pace of the year before.
+ * The self-mining fleet on the day: installed TH/s and the energy it cost per TH-day over the 90 days
+ * before (each site at its own price). It grows on a path by self-mining's share of production.
  */
 async function selfMiningAt(ctx: AppContext, asOf: Day): Promise<CompanyStart['selfMining']> {
-  const yearBefore = addDays(asOf, -365);
   const [now] = await hashrateByDay(ctx, { from: asOf, to: asOf });
-  const [then] = await hashrateByDay(ctx, { from: yearBefore, to: yearBefore });
   const installedTh = now!.installedThs;
   const energy = centsToNumber(await energyCostCents(ctx, addDays(asOf, -89), asOf));
-  const target = targetInForce(await listTargets(ctx), asOf);
-  const pace = Math.max(0, (installedTh - then!.installedThs) / 12);
-  const toTarget =
-    target && target.byDay > asOf
-      ? (target.lowThs - installedTh) / Math.max(1, monthsBetween(monthOf(asOf), monthOf(target.byDay)))
-      : 0;
-  return {
-    installedTh,
-    addThPerMonth: Math.max(pace, toTarget),
-    energyUsdPerThDay: installedTh > 0 ? energy / (installedTh * 90) : 0,
-  };
+  return { installedTh, energyUsdPerThDay: installedTh > 0 ? energy / (installedTh * 90) : 0 };
 }
 
 /**

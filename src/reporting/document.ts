@@ -384,6 +384,41 @@ export function reportDocument(r: QuarterlyReport): Block[] {
   if (g.aboutThisQuarter.length + g.givenWithThisQuarter.length === 0) {
     blocks.push({ kind: 'paragraph', text: 'No guidance is recorded for this quarter.' });
   }
+  blocks.push({ kind: 'heading', level: 2, text: 'Outlook' }, ...outlookBlocks(r.outlook));
+  return blocks;
+}
+
+/** The next quarter's revenue and cash bands from a fixed planning run, and the guidance's chances. */
+function outlookBlocks(o: QuarterlyReport['outlook']): Block[] {
+  if (!o.available) return [{ kind: 'paragraph', text: `Not available: ${o.reason}` }];
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text:
+        `${o.quarter} as a planning run sees it from the books and the market at ${o.asOf} ` +
+        `(${o.paths.toLocaleString('en-US')} paths of the calibrated BTC price, seed ${o.seed}): ` +
+        `revenue ${usdShort(o.revenueCents.p50)} at the median, ${usdShort(o.revenueCents.p5)} to ${usdShort(o.revenueCents.p95)} (P5-P95); ` +
+        `USD cash at its end ${usdShort(o.endCashCents.p50)}, ${usdShort(o.endCashCents.p5)} to ${usdShort(o.endCashCents.p95)}.`,
+    },
+  ];
+  if (o.guidance.length === 0) {
+    blocks.push({ kind: 'paragraph', text: `No guidance is recorded about ${o.quarter}.` });
+    return blocks;
+  }
+  const range = (g: (typeof o.guidance)[number]) =>
+    `${g.low === null ? '…' : g.low.toLocaleString('en-US')} – ${g.high === null ? '…' : g.high.toLocaleString('en-US')}`;
+  blocks.push(
+    table(
+      ['guidance', 'measure', 'range', 'chance of meeting it'],
+      o.guidance.map((g) => [
+        g.statement,
+        g.metric,
+        range(g),
+        g.chance === null ? 'not modelled' : `${Math.round(g.chance * 100)}%`,
+      ]),
+      [false, false, true, true],
+    ),
+  );
   return blocks;
 }
 

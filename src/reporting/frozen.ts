@@ -29,8 +29,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /**
  * The parts of a report that are about its quarter, each hashed. Left out: the day it was computed
  * (`asOf`), the quarter after (`machines.nextQuarter`, later points of the series), the
- * guidance, whose actuals run on with the books of later periods, and the service network, whose
- * turnaround figures run to the day the report is computed.
+ * guidance, whose actuals run on with the books of later periods, the service network, whose
+ * turnaround figures run to the day the report is computed, and the outlook, a forecast of the
+ * quarter after.
  */
 export function reportHashes(r: QuarterlyReport): { hash: string; sectionHashes: Record<string, string> } {
   const about = {

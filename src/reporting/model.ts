@@ -7,6 +7,7 @@
 import type { Sats } from '../kernel/bitcoin.js';
 import type { Day, Month, Quarter } from '../kernel/calendar.js';
 import type { Cents } from '../kernel/money.js';
+import type { OutlookSection } from '../planning/report-section.js';
 import type { ServiceNetworkSection } from '../service/report-section.js';
 import type { BooksSection } from './books-model.js';
 import type { GuidanceMetric, GuidanceStatus } from './guidance-model.js';
@@ -228,6 +229,8 @@ export interface QuarterlyReport {
   /** The service network: centres, tickets, RMA turnaround, warranty cost, failure rates (src/service). */
   serviceNetwork: Section<ServiceNetworkSection>;
   guidance: { givenWithThisQuarter: GuidanceLine[]; aboutThisQuarter: GuidanceLine[]; source: string };
+  /** The next quarter's revenue and cash as a planning run sees them, and the guidance's chances (src/planning). */
+  outlook: Section<OutlookSection>;
   /** Bookings and deliveries of the quarters around this one, for the charts. */
   series: QuarterPoint[];
   /**

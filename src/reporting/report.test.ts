@@ -227,6 +227,8 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     expect(text).toContain('2020: 172,000 mining machines sold, Q4 92,000 (Blue Energy 15,000)');
     expect(text).toContain('2021Q1: sold 156,000 = $0.238b');
     expect(text).toContain('AI-chip sales 2020: $1.80M, 3.0×');
+    expect(text).toContain('## Outlook');
+    expect(text).toContain('2021Q1 as a planning run sees it from the books and the market at 2020-12-31');
     const html = await (
       await fetch(`${server.url}/api/reports/quarterly/2020Q4?format=html`, {
         headers: { authorization: `Bearer ${await server.token('viewer')}` },
@@ -241,6 +243,30 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.length).toBeGreaterThan(5000);
+  });
+
+  it('looks ahead: 2021Q1 revenue and cash from a fixed, seeded run, with the guidance about it', async () => {
+    const o = (await report('2020Q4')).outlook;
+    expect(o).toMatchObject({ available: true, quarter: '2021Q1', asOf: '2020-12-31', paths: 1000, seed: 1 });
+    for (const b of [o.revenueCents, o.endCashCents]) {
+      expect(BigInt(b.p5) <= BigInt(b.p50) && BigInt(b.p50) <= BigInt(b.p95)).toBe(true);
+    }
+    // The backlog due in 2021Q1 alone is tens of millions: the median quarter is not empty.
+    expect(Number(o.revenueCents.p50)).toBeGreaterThan(10e6 * 100);
+    for (const g of o.guidance) expect(g.chance === null || (g.chance >= 0 && g.chance <= 1)).toBe(true);
+    // The run behind it reads the demo's supply: the plan's machines, their costed builds.
+    const saved = await server.call('POST', '/api/planning/scenarios', {
+      role: 'finance',
+      body: { name: 'supply', asOf: '2020-12-31', horizonMonths: 3, paths: 100 },
+    });
+    const run = (await server.call('GET', `/api/planning/scenarios/${saved.body.id}/results`)).body;
+    expect(run.start).toMatchObject({ costFrom: 'builds', waferLeadMonths: 3 });
+    expect(run.start.supplyModel).toBeTruthy();
+    expect(run.start.plannedTh).toBeGreaterThan(0);
+    expect(Number(run.bands.wafers.months[0].p50)).toBeGreaterThan(0);
+    // The same every time: fixed paths and seed.
+    const again = await server.call('GET', '/api/reports/quarterly/2020Q4', { role: 'viewer' });
+    expect(again.body.outlook).toEqual(o);
   });
 
   it('refuses a quarter that is not one, and a format it does not know', async () => {

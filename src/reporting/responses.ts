@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { zCents, zDayText, zInstant, zMonthText, zQuarterText, zSats } from '../kernel/reply-schemas.js';
 import type { Agrees, Same } from '../kernel/wire.js';
+import type { OutlookSection } from '../planning/report-section.js';
 import type { ServiceNetworkSection } from '../service/report-section.js';
 import { GUIDANCE_METRICS, type Guidance, type GuidanceMetric } from './guidance-model.js';
 import type {
@@ -265,6 +266,27 @@ const serviceNetwork = {
   ),
 };
 
+const outlookBand = z.object({ p5: zCents, p50: zCents, p95: zCents });
+const outlook = {
+  quarter: zQuarterText.describe('The quarter after the report'),
+  asOf: zDayText.describe("The books and the market as of the report quarter's end"),
+  paths: z.number(),
+  seed: z.number(),
+  revenueCents: outlookBand.describe("The quarter's revenue: P5, P50 and P95 over the paths"),
+  endCashCents: outlookBand.describe('USD cash at its end'),
+  guidance: z.array(
+    z.object({
+      id: z.number(),
+      statement: z.string(),
+      metric: z.string(),
+      low: z.number().nullable(),
+      high: z.number().nullable(),
+      chance: z.number().nullable().describe('Share of paths within the range; null where not modelled'),
+    }),
+  ),
+  source,
+};
+
 export const GuidanceLine = z.object({
   id: z.number(),
   givenWith: zQuarterText,
@@ -310,6 +332,7 @@ export const QuarterlyReport = z.object({
     aboutThisQuarter: z.array(GuidanceLine),
     source,
   }),
+  outlook: section(outlook),
   series: z.array(QuarterPoint).describe('Bookings and deliveries of the quarters around this one'),
   closed: z
     .object({
@@ -365,6 +388,7 @@ type _Agree = [
   Agrees<
     Same<Extract<_Report['serviceNetwork'], { available: true }>, { available: true } & ServiceNetworkSection>
   >,
+  Agrees<Same<Extract<_Report['outlook'], { available: true }>, { available: true } & OutlookSection>>,
   Agrees<Same<Out<typeof GuidanceLine>, GuidanceLineType>>,
   Agrees<Same<_Report, QuarterlyReportType>>,
   Agrees<Same<Out<typeof GuidanceReply>, Guidance>>,

@@ -22,6 +22,7 @@ import type { SiteView } from '../mining/sites.js';
 import { listSites } from '../mining/sites.js';
 import type { MiningStatus } from '../mining/targets.js';
 import { miningStatus } from '../mining/targets.js';
+import { outlookSection } from '../planning/report-section.js';
 import { type ContractTrail, contractTrails } from '../sales/as-of.js';
 import type { SalesQuarter } from '../sales/figures.js';
 import { contractsAsOf } from '../sales/figures.js';
@@ -29,7 +30,7 @@ import { listContracts, opportunityCost, salesQuarter } from '../sales/service.j
 import { serviceNetworkSection } from '../service/report-section.js';
 import type { BooksSection } from './books-model.js';
 import { booksSection, openAiChipPreOrders } from './books-section.js';
-import { guidanceForReport } from './guidance.js';
+import { guidanceForReport, listGuidance } from './guidance.js';
 import {
   type AiChipsSection,
   type Amounts,
@@ -98,18 +99,29 @@ export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter):
   const mining = miningReader(ctx);
   const trails = await contractTrails(ctx, to);
   const books = booksSection(trails, await sales(quarter));
-  const [machines, orderBook, aiChips, supply, selfMining, treasury, serviceNetwork, guidance, series] =
-    await Promise.all([
-      machinesSection(ctx, sales, books, quarter, today),
-      orderBookSection(ctx, sales, trails, quarter),
-      aiChipsSection(ctx, sales, books, trails, quarter),
-      supplySection(ctx, sales, quarter),
-      selfMiningSection(mining, ctx, quarter),
-      treasurySection(ctx, quarter),
-      serviceNetworkSection(ctx, quarter),
-      guidanceForReport(ctx, { sales, mining }, quarter, today),
-      seriesAround(sales, quarter, today),
-    ]);
+  const [
+    machines,
+    orderBook,
+    aiChips,
+    supply,
+    selfMining,
+    treasury,
+    serviceNetwork,
+    guidance,
+    series,
+    outlook,
+  ] = await Promise.all([
+    machinesSection(ctx, sales, books, quarter, today),
+    orderBookSection(ctx, sales, trails, quarter),
+    aiChipsSection(ctx, sales, books, trails, quarter),
+    supplySection(ctx, sales, quarter),
+    selfMiningSection(mining, ctx, quarter),
+    treasurySection(ctx, quarter),
+    serviceNetworkSection(ctx, quarter),
+    guidanceForReport(ctx, { sales, mining }, quarter, today),
+    seriesAround(sales, quarter, today),
+    listGuidance(ctx).then((lines) => outlookSection(ctx, quarter, lines)),
+  ]);
   return {
     quarter,
     from,
@@ -125,6 +137,7 @@ export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter):
     treasury,
     serviceNetwork,
     guidance,
+    outlook,
     series,
     closed: null,
   };

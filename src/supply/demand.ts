@@ -24,6 +24,8 @@ export interface DemandThresholds {
 }
 
 export const DEFAULT_THRESHOLDS: DemandThresholds = { fullDemandPaybackDays: 240, noDemandPaybackDays: 720 };
+/** The buyer's electricity price a payback is reckoned at unless one is given, USD/kWh. */
+export const DEFAULT_POWER_USD_PER_KWH = 0.05;
 
 export const pct = (share: number): string => `${Math.round(share * 1000) / 10}%`;
 
@@ -55,6 +57,22 @@ export interface PriceDemand {
   explanation: string[];
 }
 
+/**
+ * The share of free capacity to order beyond contracts: self-mining takes its share of production
+ * whatever buyers do while a machine earns more than its power, spot buyers their share of the rest.
+ * The one rule for the chip-order recommendation and for planning's paths.
+ */
+export function orderShareOf(
+  payback: number,
+  earnsOverPower: boolean,
+  selfMiningBp: number,
+  t: DemandThresholds,
+): { spotShare: number; selfShare: number; orderShare: number } {
+  const spotShare = spotDemandShare(payback, t);
+  const selfShare = earnsOverPower ? selfMiningBp / BASIS_POINTS : 0;
+  return { spotShare, selfShare, orderShare: selfShare + (1 - selfShare) * spotShare };
+}
+
 /** The demand a price implies; it never grows when the price falls, because payback only lengthens. */
 export function priceDemand(input: PriceDemandInput): PriceDemand {
   const { market, currentModel: model } = input;
@@ -68,10 +86,12 @@ export function priceDemand(input: PriceDemandInput): PriceDemand {
   });
   const payback = paybackDays(machinePrice, economics.netCents);
   const hashprice = hashpriceUsdPerThDay(market);
-  const spotShare = spotDemandShare(payback, input.thresholds);
-  const selfShare = economics.netCents > 0n ? input.selfMiningBp / BASIS_POINTS : 0;
-  // Self-mining takes its share of production whatever buyers do; spot buyers take their share of the rest.
-  const orderShare = selfShare + (1 - selfShare) * spotShare;
+  const { spotShare, selfShare, orderShare } = orderShareOf(
+    payback,
+    economics.netCents > 0n,
+    input.selfMiningBp,
+    input.thresholds,
+  );
   const explanation: string[] = [];
 
   explanation.push(

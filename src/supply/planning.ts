@@ -24,6 +24,7 @@ import { DEFAULT_THRESHOLDS } from './demand.js';
 import { buildPlan, type Plan, selfMiningUnits } from './plan.js';
 import { type AgreementSpec, type Recommendation, recommendWafers } from './recommend.js';
 import type { PlanQueryInput, RecommendQueryInput } from './schemas.js';
+import type { WaferOrder } from './store.js';
 import * as store from './store.js';
 import * as production from './store-production.js';
 
@@ -77,10 +78,38 @@ async function deliveriesMade(
 }
 
 /**
- * The plan month by month. With `asOf`, the order book (open tranches and deliveries made) is the
- * one that stood at the end of that day: what a recommendation made then saw.
+ * The wafer orders as they stood at the end of `month`: those placed by then, a later receipt or
+ * cancellation not yet known (the order was still on its way).
  */
-export async function supplyPlan(ctx: AppContext, query: PlanQueryInput, asOf?: Day): Promise<Plan> {
+export function ordersKnownBy(orders: WaferOrder[], month: Month): WaferOrder[] {
+  return orders
+    .filter((o) => o.placedMonth <= month)
+    .map((o) => {
+      const cancelledLater = o.cancelled !== undefined && o.cancelled.month > month;
+      const receivedLater = o.receivedMonth !== null && o.receivedMonth > month;
+      if (!cancelledLater && !receivedLater) return o;
+      const { cancelled: _, ...rest } = o;
+      return { ...rest, status: 'placed' as const, receivedMonth: null, chipsReceived: null };
+    });
+}
+
+/**
+ * What a plan of a past day may know: the order book (open tranches, deliveries made) as it stood
+ * at the end of `asOf`, and supply's own records (wafer orders, builds) as they stood at the end of
+ * `knownBy`. Each left out is today's.
+ */
+export interface PlanKnowledge {
+  asOf?: Day;
+  knownBy?: Month;
+}
+
+/** The plan month by month, from what was known as `known` says (a recommendation's, a back-test's). */
+export async function supplyPlan(
+  ctx: AppContext,
+  query: PlanQueryInput,
+  known: PlanKnowledge = {},
+): Promise<Plan> {
+  const { asOf, knownBy } = known;
   const span = monthsBetween(query.from, query.to);
   if (span < 0) throw invalid('to', `to (${query.to}) must not be before from (${query.from}).`);
   if (span >= MAX_PLAN_MONTHS) {
@@ -111,8 +140,8 @@ export async function supplyPlan(ctx: AppContext, query: PlanQueryInput, asOf?: 
     designs,
     partnerships,
     foundryNames: new Map(foundries.map((f) => [f.id, f.name])),
-    waferOrders,
-    builds,
+    waferOrders: knownBy === undefined ? waferOrders : ordersKnownBy(waferOrders, knownBy),
+    builds: knownBy === undefined ? builds : builds.filter((b) => b.month <= knownBy),
     assemblyCapacity: (month) => inForce(assembly, month)?.machinesPerMonth,
     tranches,
     deliveries,
@@ -129,34 +158,44 @@ export async function selfMiningAllocation(
   return selfMiningUnits(await supplyPlan(ctx, { from, to }));
 }
 
+async function machines(ctx: AppContext, asOf: Day | undefined) {
+  return (await listProducts(ctx, { kind: 'machine', ...(asOf ? { asOf } : {}) })).filter(
+    (p) => p.kind === 'machine',
+  );
+}
+
 /**
- * The machine buyers compare against: the one asked for, else the most efficient machine in mass
- * production at `asOf` whose chip has a design (the one the company would sell more of).
+ * The most efficient machine in mass production (at the end of `asOf`, or today) whose chip has a
+ * design: the one the company would sell more of.
  */
+export async function massProducedModel(ctx: AppContext, designs: store.Design[], asOf?: Day) {
+  const designed = new Set(designs.flatMap((d) => d.models.map((m) => m.productId)));
+  return (await machines(ctx, asOf))
+    .filter((m) => m.stage === 'mass-production' && designed.has(m.id))
+    .sort((a, b) => a.watts / a.ths - b.watts / b.ths || (a.id < b.id ? -1 : 1))[0];
+}
+
+/** The machine buyers compare against at `asOf`: the one asked for, else the mass-produced one. */
 async function currentModel(
   ctx: AppContext,
   requested: string | undefined,
   designs: store.Design[],
   asOf: Day,
 ) {
-  const designed = new Set(designs.flatMap((d) => d.models.map((m) => m.productId)));
-  const machines = (await listProducts(ctx, { kind: 'machine', asOf })).filter((p) => p.kind === 'machine');
   if (requested !== undefined) {
-    const found = machines.find((m) => m.id === requested);
+    const found = (await machines(ctx, asOf)).find((m) => m.id === requested);
     if (!found) throw invalid('model', `${requested} is not a mining machine in the catalog.`);
     return found;
   }
-  const candidates = machines
-    .filter((m) => m.stage === 'mass-production' && designed.has(m.id))
-    .sort((a, b) => a.watts / a.ths - b.watts / b.ths || (a.id < b.id ? -1 : 1));
-  if (!candidates[0]) {
+  const found = await massProducedModel(ctx, designs, asOf);
+  if (!found) {
     throw ruleBroken(
       'supply.no-current-model',
       'No machine in mass production is built from a design with chips; name one with model.',
       'model',
     );
   }
-  return candidates[0];
+  return found;
 }
 
 export async function recommendChipOrder(
@@ -273,7 +312,7 @@ async function backlogBefore(
     }
     return backlog;
   }
-  const plan = await supplyPlan(ctx, { from: month, to: addMonths(month, longest - 1) }, asOf);
+  const plan = await supplyPlan(ctx, { from: month, to: addMonths(month, longest - 1) }, { asOf });
   for (const m of plan.months) {
     for (const r of m.models) backlog.set(`${r.productId}|${m.month}`, r.allocation.unitsShort);
   }

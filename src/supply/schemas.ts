@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { zAmount, zCode, zDecimal, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
 import { pageAfter } from '../kernel/paging.js';
+import { DEFAULT_POWER_USD_PER_KWH } from './demand.js';
 import { WAFER_ORDER_STATUSES } from './plan.js';
 import { YIELD_SHAPES } from './yield.js';
 
@@ -157,7 +158,9 @@ export const RecommendQuery = z
       .describe("BTC price in USD to size the order at; defaults to the market's on the 1st of the month"),
     difficulty: number.optional().describe('Network difficulty; defaults to the market’s'),
     spotUsdPerTh: zAmount.optional().describe('Spot price of new machines, USD/TH'),
-    powerUsdPerKwh: number.default(0.05).describe("The customer's electricity price, USD/kWh (default 0.05)"),
+    powerUsdPerKwh: number
+      .default(DEFAULT_POWER_USD_PER_KWH)
+      .describe("The customer's electricity price, USD/kWh (default 0.05)"),
     model: code
       .optional()
       .describe('Machine model buyers compare (default: the most efficient in mass production)'),

@@ -118,6 +118,7 @@ describe('the planning page in Chromium', { timeout: 120_000 }, () => {
       await figure('cash-below-floor'),
     ];
     expect(first[0]).toMatch(/^\$/);
+    await expect(figure('chip-order-rule')).resolves.toMatch(/^[\d,]+$/);
 
     // Nothing on the page scrolls sideways at phone width.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

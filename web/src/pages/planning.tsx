@@ -193,6 +193,11 @@ function KeyFigures({ run, seconds }: { run: ScenarioRun; seconds: number | unde
           label="…and on nine paths in ten (P10)"
           value={usd(run.risk.chipOrderAtP10Cents)}
         />
+        <Figure
+          testId="chip-order-rule"
+          label="Wafers the chip-order rule orders in the first month, P50"
+          value={count(run.risk.chipOrderRuleWafersP50)}
+        />
         {cash ? (
           <Figure
             testId="end-cash-p50"
