@@ -134,6 +134,8 @@ export async function runAgent(
       let part = 0;
       const pass = await pollMachines({
         client: ctx.miners,
+        // A spooled part is one message: kept well under the stream's 1 MB.
+        flushSize: 200,
         rest: pagerOf(list.filter((m) => !m.straggler)),
         stragglers: pagerOf(list.filter((m) => m.straggler)),
         total: list.length,

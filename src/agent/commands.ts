@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defineAction } from '../cli/command.js';
 import { requireRegisteredSite } from '../fleet/sites.js';
@@ -27,10 +26,7 @@ export function registerAgentCommands(program: Command): void {
       .option('--sites <codes>', 'sites to serve, comma-separated (NA1,KZ1)')
       .option('--all', 'every registered site')
       .option('--name <name>', 'this agent’s name (default: host-pid)')
-      .option(
-        '--spool <dir>',
-        'where readings wait while the database is unreachable (default .hashforge-agent/NAME)',
-      )
+      .option('--nats <url>', 'the local NATS JetStream that holds the spool', 'nats://127.0.0.1:4222')
       .option('--interval <seconds>', 'seconds between sweeps of a site', '60')
       .option('--lease <seconds>', 'a sweep not done within this long is taken over by another agent', '40'),
     { role: 'ops' },
@@ -44,7 +40,7 @@ export function registerAgentCommands(program: Command): void {
       const intervalSeconds = whole(opts.interval, 'interval', 1);
       const leaseSeconds = whole(opts.lease, 'lease', 5);
       const name = String(opts.name ?? `${hostname()}-${process.pid}`);
-      const spool = await Spool.open(resolve(String(opts.spool ?? `.hashforge-agent/${name}`)));
+      const spool = await Spool.open(String(opts.nats), name);
       const target = app.config.database;
       const jobs: Periodic =
         target.kind === 'server' ? await serverJobs(target, app.log) : inProcess(app.log);
@@ -73,7 +69,7 @@ export function registerAgentCommands(program: Command): void {
       await spool.close();
       return {
         json: { agent: name, sites, spooled: left },
-        text: `agent ${name} stopped; ${left.readings} readings wait in the spool`,
+        text: `agent ${name} stopped; ${left.items} parts of sweeps wait in the spool`,
       };
     },
   );

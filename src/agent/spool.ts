@@ -1,13 +1,28 @@
 /**
  * The agent's spool: every part of every sweep goes here first, and the forwarder takes it to the
- * central database in order. An embedded PGlite in the agent's own directory, not the local NATS
- * JetStream: PGlite is already in the package (nothing more to install or run on a site's host),
- * it is durable across a restart of the agent, and the agent needs no more than an ordered table.
- * Forwarded parts are deleted: the spool is a buffer, the central database is the history.
+ * central database in order. A stream of the local NATS JetStream (127.0.0.1:4222 on a site's
+ * host), one per agent, kept on disk for 48 hours. Not an embedded PGlite: PGlite makes a new
+ * database with a WebAssembly initdb that took 60 s in memory and over 150 s on disk on this
+ * shared machine, at every first start of an agent; the stream is there at once, survives the
+ * agent's restart, orders its messages, and drops a part published twice (its key is the message
+ * id). Forwarded parts are deleted: the spool is a buffer, the central database is the history.
  */
-import type { PGlite } from '@electric-sql/pglite';
-import { newPGlite } from '../db/db.js';
-import { readingsOf, type SpoolItem } from './model.js';
+import {
+  connect,
+  type JetStreamClient,
+  type JetStreamManager,
+  JSONCodec,
+  type NatsConnection,
+  RetentionPolicy,
+  StorageType,
+} from 'nats';
+import type { SpoolItem } from './model.js';
+
+type StoredMsg = Awaited<ReturnType<JetStreamManager['streams']['getMessage']>>;
+/** The client's direct reads (`allow_direct`): its manager has them, its published type omits them. */
+interface DirectReads {
+  getMessage(stream: string, query: { seq: number; next_by_subj: string }): Promise<StoredMsg>;
+}
 
 export interface Spooled {
   seq: number;
@@ -16,69 +31,85 @@ export interface Spooled {
 
 export interface SpoolSize {
   items: number;
-  readings: number;
-  oldest: Date | undefined;
   bytes: number;
+  oldest: Date | undefined;
 }
 
-export class Spool {
-  private constructor(private readonly pglite: PGlite) {}
+/** At least the 24 hours the agent must hold while the link is down, with room to spare. */
+const KEEP_NANOS = 48 * 3600 * 1e9;
+const codec = JSONCodec<SpoolItem>();
 
-  static async open(dir: string): Promise<Spool> {
-    const pglite = await newPGlite(dir);
-    await pglite.exec(`
-      create table if not exists spool (
-        seq bigint generated always as identity primary key,
-        key text not null unique,
-        site text not null,
-        at timestamptz not null,
-        readings integer not null,
-        body text not null
-      )`);
-    return new Spool(pglite);
+export class Spool {
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly stream: string,
+    private readonly subject: string,
+  ) {}
+
+  static async open(server: string, agent: string): Promise<Spool> {
+    const name = `HASHFORGE_SPOOL_${agent.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const subject = `hashforge.spool.${agent.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const nc = await connect({ servers: server, name: `hashforge-agent-${agent}` });
+    const jsm = await nc.jetstreamManager();
+    const config = {
+      name,
+      subjects: [subject],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      max_age: KEEP_NANOS,
+      allow_direct: true,
+      // A part published again within this long (a retried publish) is stored once.
+      duplicate_window: 120 * 1e9,
+    };
+    try {
+      await jsm.streams.info(name);
+    } catch {
+      await jsm.streams.add(config);
+    }
+    return new Spool(nc, nc.jetstream(), jsm, name, subject);
   }
 
-  /** Adds a part after every other; the same part twice (a retried write) is kept once. */
+  private get direct(): DirectReads {
+    return (this.jsm as JetStreamManager & { direct: DirectReads }).direct;
+  }
+
+  /** Adds a part after every other, once stored on disk; the same key twice is kept once. */
   async append(item: SpoolItem): Promise<void> {
-    await this.pglite.query(
-      'insert into spool (key, site, at, readings, body) values ($1, $2, $3, $4, $5) on conflict (key) do nothing',
-      [item.key, item.site, item.at, readingsOf(item), JSON.stringify(item)],
-    );
+    await this.js.publish(this.subject, codec.encode(item), { msgID: item.key });
   }
 
   /** The oldest parts, in the order they were made. */
   async first(limit: number): Promise<Spooled[]> {
-    const r = await this.pglite.query<{ seq: number | bigint; body: string }>(
-      'select seq, body from spool order by seq limit $1',
-      [limit],
-    );
-    return r.rows.map((row) => ({ seq: Number(row.seq), item: JSON.parse(row.body) as SpoolItem }));
+    const out: Spooled[] = [];
+    const { state } = await this.jsm.streams.info(this.stream);
+    let seq = state.first_seq;
+    while (out.length < limit && state.messages > 0 && seq <= state.last_seq) {
+      const m = await this.direct
+        .getMessage(this.stream, { seq, next_by_subj: this.subject })
+        .catch(() => undefined);
+      if (!m) break;
+      out.push({ seq: m.seq, item: codec.decode(m.data) });
+      seq = m.seq + 1;
+    }
+    return out;
   }
 
   async drop(seq: number): Promise<void> {
-    await this.pglite.query('delete from spool where seq = $1', [seq]);
+    await this.jsm.streams.deleteMessage(this.stream, seq, false);
   }
 
   async size(): Promise<SpoolSize> {
-    const r = await this.pglite.query<{
-      items: number;
-      readings: number | null;
-      oldest: Date | null;
-      bytes: number | null;
-    }>(
-      `select count(*)::int as items, sum(readings)::int as readings, min(at) as oldest,
-         sum(octet_length(body))::int8 as bytes from spool`,
-    );
-    const row = r.rows[0]!;
+    const { state } = await this.jsm.streams.info(this.stream);
     return {
-      items: row.items,
-      readings: row.readings ?? 0,
-      oldest: row.oldest ?? undefined,
-      bytes: Number(row.bytes ?? 0),
+      items: state.messages,
+      bytes: state.bytes,
+      oldest: state.messages > 0 ? new Date(state.first_ts) : undefined,
     };
   }
 
   async close(): Promise<void> {
-    await this.pglite.close();
+    await this.nc.drain();
   }
 }

@@ -54,3 +54,12 @@ export async function otherAgentsAt(
       and sites ?| ${sites}::text[]`.execute(db);
   return r.rows;
 }
+
+/** Whether any agent reached the database in the last ten seconds (then `serve` leaves the sweep to them). */
+export async function agentsServing(db: Db): Promise<boolean> {
+  const r = await sql<{ any: boolean }>`
+    select exists (select 1 from agent_presence where seen_at > now() - interval '10 seconds') as any`.execute(
+    db,
+  );
+  return r.rows[0]?.any === true;
+}
