@@ -1,3 +1,4 @@
+import { agentModule } from './agent/module.js';
 import { alertsModule } from './alerts/module.js';
 import type { HashforgeModule } from './app/module.js';
 import { authModule } from './auth/module.js';
@@ -37,4 +38,5 @@ export const modules: readonly HashforgeModule[] = [
   planningModule,
   metricsModule,
   serviceModule,
+  agentModule,
 ];

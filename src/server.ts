@@ -8,6 +8,7 @@ import { startWireServer } from './db/socket-server.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './demo/fleet.js';
 import { demoLoaded, loadDemo } from './demo/load.js';
 import { buildHttpApp } from './http/app.js';
+import { inProcess, serverJobs } from './jobs/boss.js';
 import { AppError } from './kernel/errors.js';
 import { modules } from './modules.js';
 
@@ -46,8 +47,13 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     await loadDemo(ctx, LOCAL_ADMIN, (line) => process.stderr.write(`${line}\n`), { progress });
   }
   const app = await buildHttpApp(ctx, modules, { logger: httpLogger(config.logLevel), documentNow: true });
+  // Several `serve` on one PostgreSQL run each periodic task once between them (pg-boss); the
+  // embedded database has one process, and a timer each.
+  const jobs =
+    config.database.kind === 'server' ? await serverJobs(config.database, ctx.log) : inProcess(ctx.log);
+  stops.push(() => jobs.close());
   for (const start of await Promise.all(modules.map((m) => m.background?.()))) {
-    if (start) stops.push(start(ctx));
+    if (start) stops.push(start(ctx, jobs));
   }
   // The demo rack's scan waits on the miners that never answer: it runs behind the start.
   const rack = opts.demo && config.demoMiners > 0 ? demoRack(ctx, config.demoMiners) : undefined;

@@ -18,5 +18,8 @@ export const alertsModule: HashforgeModule = {
     register: async () => (await import('./commands.js')).registerAlertsCommands,
   },
   // Evaluates each finished sweep and delivers webhooks while `serve` runs.
-  background: async () => (await import('./background.js')).startAlerting,
+  background: async () => {
+    const { startAlerting } = await import('./background.js');
+    return (ctx, jobs) => startAlerting(ctx, ctx.config.alerts, jobs);
+  },
 };

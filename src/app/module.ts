@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { HttpApp } from '../http/app.js';
+import type { Periodic } from '../jobs/boss.js';
 import type { Projections } from '../ledger/ledger.js';
 import type { AppContext } from './context.js';
 
@@ -51,6 +52,9 @@ export interface HashforgeModule {
     entries: readonly CommandEntry[];
     register: () => Promise<(program: Command) => void>;
   };
-  /** Work that runs inside `serve` (the fleet poller); returns how to stop it. */
-  background?: () => Promise<(ctx: AppContext) => () => Promise<void>>;
+  /**
+   * Work that runs inside `serve` (the fleet poller), its periodic tasks registered on `jobs` (once
+   * across every `serve` on one PostgreSQL); returns how to stop it.
+   */
+  background?: () => Promise<(ctx: AppContext, jobs: Periodic) => () => Promise<void>>;
 }

@@ -108,6 +108,10 @@ function openServer(pg: Pg, target: { url: string; schema?: string; pool?: numbe
  */
 function keepingIdleErrors(pool: pg.Pool): pg.Pool {
   pool.on('error', () => {});
+  // A connection checked out between two statements (inside a transaction) whose socket is reset
+  // reports on the connection itself, with no query to tell: unheard, that too ends the process
+  // (a site agent whose link home drops). The next statement on it fails and the pool drops it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

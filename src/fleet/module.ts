@@ -22,5 +22,8 @@ export const fleetModule: HashforgeModule = {
     register: async () => (await import('./commands.js')).registerFleetCommands,
   },
   // Off unless HASHFORGE_POLL_INTERVAL is set (see background.ts).
-  background: async () => (await import('./background.js')).startFleetPolling,
+  background: async () => {
+    const { startFleetPolling } = await import('./background.js');
+    return (ctx, jobs) => startFleetPolling(ctx, ctx.config.fleet, jobs);
+  },
 };

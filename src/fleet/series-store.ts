@@ -41,7 +41,7 @@ export type SweepPart = 'stragglers' | 'rest';
  */
 export async function machinesToPoll(
   db: Db,
-  page: { sweep: number; part: SweepPart; afterId: number; limit: number },
+  page: { sweep: number; part: SweepPart; afterId: number; limit: number; site?: string },
 ): Promise<MachineToPoll[]> {
   const rows = await fleetDb(db)
     .selectFrom('fleet_machines as m')
@@ -60,6 +60,7 @@ export async function machinesToPoll(
       's.hashrate_ths',
     ])
     .where('m.id', '>', BigInt(page.afterId))
+    .$if(page.site !== undefined, (q) => q.where('m.site', '=', page.site!))
     .where(
       page.part === 'stragglers'
         ? sql<boolean>`${STRAGGLER} and s.last_sweep is distinct from ${BigInt(page.sweep)}`
@@ -163,6 +164,7 @@ export async function writePolls(
         telemetry = coalesce(excluded.telemetry, s.telemetry),
         last_poll_ms = excluded.last_poll_ms,
         last_sweep = excluded.last_sweep
+      -- A site agent's spool replayed late never takes the place of a newer poll.
       where s.last_polled_at <= excluded.last_polled_at
     )
     insert into fleet_telemetry as t (machine_id, bucket, polls, samples, ths_sum, ths_min, ths_max,
@@ -189,8 +191,17 @@ export async function writePolls(
   return { skipped: records.filter((r) => !written.has(r.machineId)).map((r) => r.machineId) };
 }
 
-/** Adds one sweep's totals to its minute, per site and for the fleet (`*`). */
-export async function addSweepTotals(db: Db, minute: Date, tallies: Map<string, SiteTally>): Promise<void> {
+/**
+ * Adds one sweep's totals to its minute, per site and for the fleet (`*`). A site agent's sweep
+ * covers one site: it adds only that site's row (`fleet: false`), since a fleet row of one site
+ * would be averaged with the other sites' as if each were the whole fleet.
+ */
+export async function addSweepTotals(
+  db: Db,
+  minute: Date,
+  tallies: Map<string, SiteTally>,
+  { fleet: withFleet = true } = {},
+): Promise<void> {
   const fleet: SiteTally = { machines: 0, reporting: 0, stale: 0, offline: 0, ths: 0 };
   for (const t of tallies.values()) {
     fleet.machines += t.machines;
@@ -199,7 +210,9 @@ export async function addSweepTotals(db: Db, minute: Date, tallies: Map<string, 
     fleet.offline += t.offline;
     fleet.ths += t.ths;
   }
-  const rows = [...tallies.entries(), [FLEET_SCOPE, fleet] as const].map(([site, t]) => ({
+  const scopes = withFleet ? [...tallies.entries(), [FLEET_SCOPE, fleet] as const] : [...tallies.entries()];
+  if (scopes.length === 0) return;
+  const rows = scopes.map(([site, t]) => ({
     site,
     minute,
     sweeps: 1,

@@ -93,6 +93,9 @@ export type FleetTables = {
     owner_pid: number | null;
     owner_started: Date | null;
     alive_at: Date | null;
+    /** A site agent's sweep: the site it polled (null: the whole fleet) and its key on the agent. */
+    site: Generated<string | null>;
+    agent_key: Generated<string | null>;
   };
 };
 

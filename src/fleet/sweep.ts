@@ -92,7 +92,7 @@ export interface SweepReport {
   pruned: { telemetry: number; minutes: number };
 }
 
-interface Polled {
+export interface Polled {
   record: PollRecord;
   change?: StatusChangeFact;
   /** Why a complete answer's figures were refused, for the sweep's failure counts. */
@@ -181,12 +181,7 @@ async function runSweep(
   at: Date,
   opts: SweepOptions,
 ): Promise<SweepReport> {
-  const client = opts.client ?? ctx.miners;
-  const offlineAfter = opts.offlineAfter ?? DEFAULT_OFFLINE_AFTER;
   const pageSize = opts.pageSize ?? 5000;
-  // Small enough that an embedded database (PGlite runs on this thread) never stalls the sockets
-  // for long, big enough that a server database sees few statements.
-  const flushSize = opts.flushSize ?? 1000;
   const bucket = bucketStart(at, TELEMETRY_BUCKET_MINUTES);
   const total = Number(
     (
@@ -196,14 +191,80 @@ async function runSweep(
         .executeTakeFirstOrThrow()
     ).n,
   );
+  let rowsWritten = 0;
+  const pass = await pollMachines({
+    client: opts.client ?? ctx.miners,
+    rest: pager(ctx, { sweep, part: 'rest', pageSize }),
+    stragglers: pager(ctx, { sweep, part: 'stragglers', pageSize }),
+    total,
+    offlineAfter: opts.offlineAfter ?? DEFAULT_OFFLINE_AFTER,
+    ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+    ...(opts.flushSize === undefined ? {} : { flushSize: opts.flushSize }),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.latencies ? { latencies: opts.latencies } : {}),
+    write: async (batch) => {
+      rowsWritten += await writeBatch(ctx, actor, batch, { sweep, at, bucket });
+    },
+  });
+  await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), pass.tallies);
+  rowsWritten += pass.tallies.size + 1;
+  const upkeep =
+    opts.retention === undefined ? undefined : await keepMeasurements(ctx.db, at, opts.retention);
+  const pruned = { telemetry: upkeep?.telemetry.dropped ?? 0, minutes: upkeep?.minutes.dropped ?? 0 };
+  return {
+    sweep,
+    startedAt: at,
+    seconds: 0,
+    ...passReport(pass),
+    rowsWritten,
+    pruned,
+  };
+}
+
+/** What one pass over a set of machines asks of its caller: where they come from, where batches go. */
+export interface PollPass {
+  client: MinerClient;
+  rest: () => Promise<MachineToPoll | undefined>;
+  /** Machines whose last poll failed or dragged: polled in the client's straggler lane. */
+  stragglers: () => Promise<MachineToPoll | undefined>;
+  total: number;
+  offlineAfter: number;
+  concurrency?: number;
+  /**
+   * Polls per batch handed to `write`. Small enough that an embedded database (PGlite runs on this
+   * thread) never stalls the sockets for long, big enough that a server database sees few statements.
+   */
+  flushSize?: number;
+  /** Called with one batch at a time, in order; polling goes on while it works. */
+  write(batch: Polled[]): Promise<void>;
+  onProgress?: (done: number, total: number) => void;
+  latencies?: number[];
+}
+
+export interface PassResult {
+  done: number;
+  answered: number;
+  failures: Record<string, number>;
+  byStatus: Record<string, number>;
+  statusChanges: number;
+  tallies: Map<string, SiteTally>;
+  latencies: number[];
+}
+
+/**
+ * Polls every machine the two pagers hand out, judges each reply and hands the results to `write`
+ * in batches while polling goes on: the sweep of the whole fleet and a site agent's sweep share it.
+ */
+export async function pollMachines(p: PollPass): Promise<PassResult> {
+  const { client, total, offlineAfter } = p;
+  const flushSize = p.flushSize ?? 1000;
   const tallies = new Map<string, SiteTally>();
   const failures: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
-  const latencies = opts.latencies ?? [];
+  const latencies = p.latencies ?? [];
   let done = 0;
   let answered = 0;
   let statusChanges = 0;
-  let rowsWritten = 0;
   let buffer: Polled[] = [];
   let writing: Promise<void> = Promise.resolve();
   let queued = 0;
@@ -213,8 +274,8 @@ async function runSweep(
     buffer = [];
     queued++;
     writing = writing.then(async () => {
-      rowsWritten += await writeBatch(ctx, actor, batch, { sweep, at, bucket });
-      statusChanges += batch.filter((p) => p.change).length;
+      if (batch.length > 0) await p.write(batch);
+      statusChanges += batch.filter((x) => x.change).length;
       queued--;
     });
     // A failed write surfaces where the chain is awaited (a worker held up by the writer, or the
@@ -250,7 +311,7 @@ async function runSweep(
         lastGoodThs: polled.record.answered ? (polled.record.ths ?? null) : m.lastGoodThs,
       });
       done++;
-      opts.onProgress?.(done, total);
+      p.onProgress?.(done, total);
       // Keep writes flowing while polling; wait only when the writer falls behind.
       if (buffer.length >= flushSize) {
         const written = flush();
@@ -263,40 +324,37 @@ async function runSweep(
   // them never holds up the ones that answer at once. The rest's workers outnumber its slots by
   // the straggler lane's size, so that polls turning slow there free their slot to a fresh poll.
   const { main, straggler } = client.capacity;
-  const mainWorkers = Math.min((opts.concurrency ?? main) + straggler, total || 1);
+  const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
-  const rest = pager(ctx, { sweep, part: 'rest', pageSize });
-  const stragglers = pager(ctx, { sweep, part: 'stragglers', pageSize });
   await Promise.all([
-    ...Array.from({ length: stragglerWorkers }, worker(stragglers, 'straggler')),
-    ...Array.from({ length: mainWorkers }, worker(rest, 'main')),
+    ...Array.from({ length: stragglerWorkers }, worker(p.stragglers, 'straggler')),
+    ...Array.from({ length: mainWorkers }, worker(p.rest, 'main')),
   ]);
   await flush();
-  await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), tallies);
-  rowsWritten += tallies.size + 1;
-  const upkeep =
-    opts.retention === undefined ? undefined : await keepMeasurements(ctx.db, at, opts.retention);
-  const pruned = { telemetry: upkeep?.telemetry.dropped ?? 0, minutes: upkeep?.minutes.dropped ?? 0 };
+  return { done, answered, failures, byStatus, statusChanges, tallies, latencies };
+}
 
-  const sorted = Float64Array.from(latencies).sort();
+/** A pass's counts as a sweep report states them. */
+export function passReport(
+  pass: PassResult,
+): Pick<
+  SweepReport,
+  'machines' | 'answered' | 'failed' | 'failures' | 'statusChanges' | 'byStatus' | 'measuredThs' | 'latencyMs'
+> {
+  const sorted = Float64Array.from(pass.latencies).sort();
   const pct = (p: number) =>
     sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
   let measuredThs = 0;
-  for (const t of tallies.values()) measuredThs += t.ths;
+  for (const t of pass.tallies.values()) measuredThs += t.ths;
   return {
-    sweep,
-    startedAt: at,
-    seconds: 0,
-    machines: done,
-    answered,
-    failed: done - answered,
-    failures,
-    statusChanges,
-    byStatus,
+    machines: pass.done,
+    answered: pass.answered,
+    failed: pass.done - pass.answered,
+    failures: pass.failures,
+    statusChanges: pass.statusChanges,
+    byStatus: pass.byStatus,
     measuredThs: Math.round(measuredThs * 1000) / 1000,
     latencyMs: { p50: round1(pct(0.5)), p99: round1(pct(0.99)), max: round1(sorted.at(-1) ?? 0) },
-    rowsWritten,
-    pruned,
   };
 }
 
@@ -403,28 +461,36 @@ async function writeBatch(
   batch: Polled[],
   poll: { sweep: number; at: Date; bucket: Date },
 ): Promise<number> {
-  const { sweep, at } = poll;
   if (batch.length === 0) return 0;
+  await inTransaction(ctx.db, (tx) => storeBatch({ ...ctx, db: tx }, actor, batch, poll));
+  return batch.length * 2 + batch.filter((p) => p.change).length;
+}
+
+/** A batch's writes inside the caller's transaction (`ctx.db`): a site agent adds its own key to them. */
+export async function storeBatch(
+  ctx: AppContext,
+  actor: Actor,
+  batch: Polled[],
+  poll: { sweep: number; at: Date; bucket: Date },
+): Promise<void> {
+  const { sweep, at } = poll;
   const changes = batch.flatMap((p) => (p.change ? [p.change] : []));
-  await inTransaction(ctx.db, async (tx) => {
-    await writePolls(
-      tx,
-      batch.map((p) => p.record),
-      poll,
+  await writePolls(
+    ctx.db,
+    batch.map((p) => p.record),
+    poll,
+  );
+  if (changes.length > 0) {
+    await recordFleet(
+      ctx,
+      {
+        actor,
+        kind: 'fleet.statuses-changed',
+        stream: `fleet-sweep:${sweep}`,
+        request: { sweep, changes },
+      },
+      async () => ({ sweep, observedAt: at.toISOString(), changes }) satisfies StatusesChanged,
+      async () => undefined,
     );
-    if (changes.length > 0) {
-      await recordFleet(
-        { ...ctx, db: tx },
-        {
-          actor,
-          kind: 'fleet.statuses-changed',
-          stream: `fleet-sweep:${sweep}`,
-          request: { sweep, changes },
-        },
-        async () => ({ sweep, observedAt: at.toISOString(), changes }) satisfies StatusesChanged,
-        async () => undefined,
-      );
-    }
-  });
-  return batch.length * 2 + changes.length;
+  }
 }

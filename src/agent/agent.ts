@@ -1,0 +1,228 @@
+/**
+ * A site agent: polls the machines of the sites it holds and writes to the central database.
+ * Sites are shared between agents through leases on pg-boss (a `stately` queue per site: one
+ * sweep of a site active at a time across every agent; a dead agent's job expires after the lease
+ * and another agent takes it). Every sweep goes through the local spool and a forwarder: while the
+ * link home is down the agent keeps polling the sites it held and the spool fills; when it comes
+ * back the forwarder empties it in order, each part once (`forward.ts`).
+ */
+import { hostname } from 'node:os';
+import type { Actor, AppContext } from '../app/context.js';
+import { bucketStart, emptyTally, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
+import { type Polled, passReport, pollMachines } from '../fleet/sweep.js';
+import type { Periodic } from '../jobs/boss.js';
+import { forwardItem } from './forward.js';
+import { afterPolled, type KnownMachine, type SpoolItem, sweepKey, sweepQueue } from './model.js';
+import type { Spool } from './spool.js';
+import { markPresent, otherAgentsAt, siteMachines } from './store.js';
+
+export interface AgentOptions {
+  name: string;
+  sites: string[];
+  intervalSeconds: number;
+  /** A sweep not finished within this long is taken as lost: another agent may run the site. */
+  leaseSeconds: number;
+  offlineAfter: number;
+  concurrency?: number;
+}
+
+const PRESENCE_SECONDS = 2;
+
+export interface RunningAgent {
+  /** Whether the central database answered the last time the agent tried it. */
+  linkUp(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function runAgent(
+  ctx: AppContext,
+  actor: Actor,
+  opts: AgentOptions,
+  spool: Spool,
+  jobs: Periodic,
+): Promise<RunningAgent> {
+  const me = { name: opts.name, host: hostname(), pid: process.pid };
+  const log = ctx.log.child({ agent: opts.name });
+  const known = new Map<string, Map<number, KnownMachine>>();
+  const sweeping = new Set<string>();
+  /** When this agent last swept each site: while the link is down it keeps polling those. */
+  const held = new Map<string, number>();
+  let heldWhenCut: string[] = [];
+  let up = true;
+  let stopped = false;
+
+  const setLink = (now: boolean, why?: unknown) => {
+    if (now === up) return;
+    up = now;
+    if (!now) {
+      const since = Date.now() - (opts.leaseSeconds + 2 * opts.intervalSeconds) * 1000;
+      heldWhenCut = [...held].filter(([, t]) => t >= since).map(([s]) => s);
+      log.warn(
+        { err: why, sites: heldWhenCut },
+        `link to the database lost: polling ${heldWhenCut.join(', ') || 'no site'} into the spool`,
+      );
+    } else log.warn('link to the database back: forwarding the spool');
+  };
+
+  // ---------------------------------------------------------------- forwarding
+  let wake: () => void = () => {};
+  const forwarding = (async () => {
+    while (!stopped) {
+      const parts = await spool.first(20);
+      if (parts.length === 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 1000);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        continue;
+      }
+      for (const { seq, item } of parts) {
+        try {
+          const r = await forwardItem(ctx, actor, me, item);
+          if (r === 'already-stored')
+            log.warn({ key: item.key }, `spooled part ${item.key} already stored: skipped`);
+          await spool.drop(seq);
+          setLink(true);
+        } catch (error) {
+          setLink(false, error);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          break;
+        }
+      }
+    }
+  })();
+
+  const spoolItem = async (item: SpoolItem) => {
+    await spool.append(item);
+    wake();
+  };
+
+  // ---------------------------------------------------------------- sweeping
+  const machinesOf = async (site: string): Promise<Map<number, KnownMachine> | undefined> => {
+    const spooled = await spool.size();
+    // The central copy is current only once this agent's own spool has reached it.
+    if (up && spooled.items === 0) {
+      try {
+        const fresh = await siteMachines(ctx.db, site);
+        known.set(site, new Map(fresh.map((m) => [m.id, m])));
+      } catch (error) {
+        setLink(false, error);
+      }
+    }
+    return known.get(site);
+  };
+
+  const sweepSite = async (site: string) => {
+    if (sweeping.has(site) || stopped) return;
+    sweeping.add(site);
+    try {
+      const machines = await machinesOf(site);
+      if (!machines) {
+        log.warn({ site }, `site ${site}: no machines known yet (the database was not reached)`);
+        return;
+      }
+      const at = ctx.clock.now();
+      const sweep = sweepKey(opts.name, site, at);
+      const list = [...machines.values()];
+      const pagerOf = (xs: KnownMachine[]) => {
+        let i = 0;
+        return async () => xs[i++];
+      };
+      let part = 0;
+      const pass = await pollMachines({
+        client: ctx.miners,
+        // A spooled part is one message: kept well under the stream's 1 MB.
+        flushSize: 200,
+        rest: pagerOf(list.filter((m) => !m.straggler)),
+        stragglers: pagerOf(list.filter((m) => m.straggler)),
+        total: list.length,
+        offlineAfter: opts.offlineAfter,
+        ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+        write: async (batch: Polled[]) => {
+          for (const p of batch) {
+            const m = machines.get(p.record.machineId);
+            if (m) machines.set(m.id, afterPolled(m, p));
+          }
+          await spoolItem({
+            kind: 'polls',
+            key: `${sweep}#${part++}`,
+            sweep,
+            site,
+            at: at.toISOString(),
+            batch,
+          });
+        },
+      });
+      const report = passReport(pass);
+      await spoolItem({
+        kind: 'end',
+        key: `${sweep}#end`,
+        sweep,
+        site,
+        at: at.toISOString(),
+        finishedAt: ctx.clock.now().toISOString(),
+        report,
+        tally: pass.tallies.get(site) ?? emptyTally(),
+      });
+      held.set(site, Date.now());
+      log.info(
+        {
+          site,
+          machines: report.machines,
+          answered: report.answered,
+          minute: bucketStart(at, TOTALS_BUCKET_MINUTES),
+        },
+        `site ${site} swept: ${report.answered} of ${report.machines} answered${up ? '' : ' (spooled)'}`,
+      );
+    } finally {
+      sweeping.delete(site);
+    }
+  };
+
+  // ---------------------------------------------------------------- presence and the link
+  const presence = setInterval(() => {
+    markPresent(ctx.db, { agent: me.name, host: me.host, pid: me.pid, sites: opts.sites })
+      .then(() => setLink(true))
+      .catch((error: unknown) => setLink(false, error));
+  }, PRESENCE_SECONDS * 1000);
+  await markPresent(ctx.db, { agent: me.name, host: me.host, pid: me.pid, sites: opts.sites });
+  for (const other of await otherAgentsAt(ctx.db, me.name, opts.sites, 30)) {
+    const shared = other.sites.filter((s) => opts.sites.includes(s));
+    log.warn(
+      `site ${shared.join(', ')} also held by agent ${other.agent}: sweeps of a site go to one agent at a time (the other stands by)`,
+    );
+  }
+
+  // While the link is down pg-boss hands out nothing: the agent keeps the sites it held on its own.
+  const offline = setInterval(() => {
+    if (up || stopped) return;
+    for (const site of heldWhenCut)
+      sweepSite(site).catch((error: unknown) =>
+        log.error({ err: error, site }, `site ${site}: sweep failed`),
+      );
+  }, opts.intervalSeconds * 1000);
+
+  const leases = await Promise.all(
+    opts.sites.map((site) =>
+      jobs.every(sweepQueue(site), { seconds: opts.intervalSeconds, leaseSeconds: opts.leaseSeconds }, () =>
+        sweepSite(site),
+      ),
+    ),
+  );
+  log.info(`agent ${opts.name} serving ${opts.sites.join(', ')}`);
+
+  return {
+    linkUp: () => up,
+    async stop() {
+      stopped = true;
+      clearInterval(presence);
+      clearInterval(offline);
+      for (const release of leases) await release();
+      wake();
+      await forwarding;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { HashforgeModule } from '../app/module.js';
+
+export const agentModule: HashforgeModule = {
+  name: 'agent',
+  notDerivedTables: {
+    agent_forwarded: {
+      why: 'which parts of the agents’ spools the database has taken, so a replay stores each once',
+      rebuild: 'copy',
+    },
+    agent_presence: {
+      why: 'the running agents, their sites and when each last reached the database',
+      rebuild: 'copy',
+    },
+  },
+  commands: {
+    entries: [
+      { name: 'agent', description: 'A site agent: poll some sites’ machines, write to DATABASE_URL' },
+    ],
+    register: async () => (await import('./commands.js')).registerAgentCommands,
+  },
+};

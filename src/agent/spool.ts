@@ -1,0 +1,115 @@
+/**
+ * The agent's spool: every part of every sweep goes here first, and the forwarder takes it to the
+ * central database in order. A stream of the local NATS JetStream (127.0.0.1:4222 on a site's
+ * host), one per agent, kept on disk for 48 hours. Not an embedded PGlite: PGlite makes a new
+ * database with a WebAssembly initdb that took 60 s in memory and over 150 s on disk on this
+ * shared machine, at every first start of an agent; the stream is there at once, survives the
+ * agent's restart, orders its messages, and drops a part published twice (its key is the message
+ * id). Forwarded parts are deleted: the spool is a buffer, the central database is the history.
+ */
+import {
+  connect,
+  type JetStreamClient,
+  type JetStreamManager,
+  JSONCodec,
+  type NatsConnection,
+  RetentionPolicy,
+  StorageType,
+} from 'nats';
+import type { SpoolItem } from './model.js';
+
+type StoredMsg = Awaited<ReturnType<JetStreamManager['streams']['getMessage']>>;
+/** The client's direct reads (`allow_direct`): its manager has them, its published type omits them. */
+interface DirectReads {
+  getMessage(stream: string, query: { seq: number; next_by_subj: string }): Promise<StoredMsg>;
+}
+
+export interface Spooled {
+  seq: number;
+  item: SpoolItem;
+}
+
+export interface SpoolSize {
+  items: number;
+  bytes: number;
+  oldest: Date | undefined;
+}
+
+/** At least the 24 hours the agent must hold while the link is down, with room to spare. */
+const KEEP_NANOS = 48 * 3600 * 1e9;
+const codec = JSONCodec<SpoolItem>();
+
+export class Spool {
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly stream: string,
+    private readonly subject: string,
+  ) {}
+
+  static async open(server: string, agent: string): Promise<Spool> {
+    const name = `HASHFORGE_SPOOL_${agent.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const subject = `hashforge.spool.${agent.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const nc = await connect({ servers: server, name: `hashforge-agent-${agent}` });
+    const jsm = await nc.jetstreamManager();
+    const config = {
+      name,
+      subjects: [subject],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      max_age: KEEP_NANOS,
+      allow_direct: true,
+      // A part published again within this long (a retried publish) is stored once.
+      duplicate_window: 120 * 1e9,
+    };
+    try {
+      await jsm.streams.info(name);
+    } catch {
+      await jsm.streams.add(config);
+    }
+    return new Spool(nc, nc.jetstream(), jsm, name, subject);
+  }
+
+  private get direct(): DirectReads {
+    return (this.jsm as JetStreamManager & { direct: DirectReads }).direct;
+  }
+
+  /** Adds a part after every other, once stored on disk; the same key twice is kept once. */
+  async append(item: SpoolItem): Promise<void> {
+    await this.js.publish(this.subject, codec.encode(item), { msgID: item.key });
+  }
+
+  /** The oldest parts, in the order they were made. */
+  async first(limit: number): Promise<Spooled[]> {
+    const out: Spooled[] = [];
+    const { state } = await this.jsm.streams.info(this.stream);
+    let seq = state.first_seq;
+    while (out.length < limit && state.messages > 0 && seq <= state.last_seq) {
+      const m = await this.direct
+        .getMessage(this.stream, { seq, next_by_subj: this.subject })
+        .catch(() => undefined);
+      if (!m) break;
+      out.push({ seq: m.seq, item: codec.decode(m.data) });
+      seq = m.seq + 1;
+    }
+    return out;
+  }
+
+  async drop(seq: number): Promise<void> {
+    await this.jsm.streams.deleteMessage(this.stream, seq, false);
+  }
+
+  async size(): Promise<SpoolSize> {
+    const { state } = await this.jsm.streams.info(this.stream);
+    return {
+      items: state.messages,
+      bytes: state.bytes,
+      oldest: state.messages > 0 ? new Date(state.first_ts) : undefined,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.nc.drain();
+  }
+}

@@ -1,0 +1,65 @@
+/** What an agent reads and writes centrally besides the forwarded parts: sites, machines, presence. */
+import { sql } from 'kysely';
+import type { Db } from '../db/db.js';
+import { machinesToPoll, type SweepPart } from '../fleet/series-store.js';
+import type { KnownMachine } from './model.js';
+
+/** Every registered self-mining site's code, for `--all`. */
+export async function registeredSites(db: Db): Promise<string[]> {
+  const r = await sql<{ code: string }>`select code from mining_sites order by code`.execute(db);
+  return r.rows.map((row) => row.code);
+}
+
+/** A site's machines as the central database has them, a page at a time, each part of the sweep. */
+export async function siteMachines(db: Db, site: string): Promise<KnownMachine[]> {
+  const out: KnownMachine[] = [];
+  for (const part of ['stragglers', 'rest'] as SweepPart[]) {
+    for (let afterId = 0; ; ) {
+      // No sweep of the fleet's has the number 0: every machine of the site comes back.
+      const page = await machinesToPoll(db, { sweep: 0, part, afterId, limit: 5000, site });
+      for (const m of page) out.push({ ...m, straggler: part === 'stragglers' });
+      if (page.length < 5000) break;
+      afterId = page.at(-1)!.id;
+    }
+  }
+  return out;
+}
+
+export interface Presence {
+  agent: string;
+  host: string;
+  pid: number;
+  sites: string[];
+}
+
+/** Says the agent is alive and which sites it serves; the database's clock dates it. */
+export async function markPresent(db: Db, p: Presence): Promise<void> {
+  await sql`
+    insert into agent_presence (agent, host, pid, sites, seen_at)
+    values (${p.agent}, ${p.host}, ${p.pid}, ${JSON.stringify(p.sites)}::jsonb, now())
+    on conflict (agent) do update set host = excluded.host, pid = excluded.pid, sites = excluded.sites,
+      seen_at = excluded.seen_at`.execute(db);
+}
+
+/** Other agents seen within `withinSeconds` that serve any of these sites. */
+export async function otherAgentsAt(
+  db: Db,
+  agent: string,
+  sites: string[],
+  withinSeconds: number,
+): Promise<{ agent: string; sites: string[] }[]> {
+  const r = await sql<{ agent: string; sites: string[] }>`
+    select agent, sites from agent_presence
+    where agent <> ${agent} and seen_at > now() - make_interval(secs => ${withinSeconds})
+      and sites ?| ${sites}::text[]`.execute(db);
+  return r.rows;
+}
+
+/** Whether any agent reached the database in the last ten seconds (then `serve` leaves the sweep to them). */
+export async function agentsServing(db: Db): Promise<boolean> {
+  const r = await sql<{ any: boolean }>`
+    select exists (select 1 from agent_presence where seen_at > now() - interval '10 seconds') as any`.execute(
+    db,
+  );
+  return r.rows[0]?.any === true;
+}

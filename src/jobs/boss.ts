@@ -1,0 +1,109 @@
+/**
+ * The job engine of several processes on one PostgreSQL server: pg-boss (pinned; pure JavaScript
+ * on PostgreSQL, no binary, no other service). It gives what a home-made scheduler would get
+ * wrong: a job on a `stately` queue is active in one process at a time, and a job whose process
+ * died expires after its lease and is taken up by another. The embedded database has no job engine:
+ * one process, so every periodic task runs on a timer there (`inProcess`).
+ */
+import type { Logger } from 'pino';
+import type { DatabaseTarget } from '../db/db.js';
+
+/** A task run every `seconds`, at most once at a time across every process that registers it. */
+export interface Periodic {
+  every(
+    name: string,
+    o: { seconds: number; leaseSeconds?: number },
+    work: () => Promise<void>,
+  ): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** How often expired leases are looked for: bounds the take-over time beside the lease itself. */
+export const SUPERVISE_SECONDS = 5;
+/** A worker asks for its queue's next job this often. */
+const FETCH_SECONDS = 1;
+
+type Server = Extract<DatabaseTarget, { kind: 'server' }>;
+
+/** pg-boss on the server, in a schema of its own beside the application's. */
+export async function serverJobs(target: Server, log: Logger): Promise<Periodic> {
+  const { default: PgBoss } = await import('pg-boss');
+  const boss = new PgBoss({
+    connectionString: target.url,
+    schema: `${target.schema ?? 'hashforge'}_jobs`,
+    max: 3,
+    supervise: true,
+    maintenanceIntervalSeconds: SUPERVISE_SECONDS,
+    // Archives of finished jobs: a day is plenty to see what ran.
+    archiveCompletedAfterSeconds: 3600,
+    deleteAfterDays: 1,
+  });
+  // A lost connection is reported here and retried by pg-boss on its next fetch; unheard, the
+  // report would end the process.
+  boss.on('error', (error: Error) => log.warn({ err: error }, `job engine: ${error.message}`));
+  await boss.start();
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2) }, work) {
+      await boss.createQueue(name, {
+        name,
+        // One job waiting and one running per queue, across every process.
+        policy: 'stately',
+        expireInSeconds: leaseSeconds,
+        retryLimit: 1_000_000,
+        retryDelay: 0,
+      });
+      // Every process offers the next run; `singletonSeconds` makes one job of each interval.
+      const offer = () =>
+        boss
+          .send(name, {}, { singletonSeconds: seconds, expireInSeconds: leaseSeconds, retryLimit: 1_000_000 })
+          .catch((error: unknown) => log.debug({ err: error, queue: name }, 'could not offer a job'));
+      void offer();
+      const timer = setInterval(offer, Math.max(1, seconds / 4) * 1000);
+      timer.unref();
+      timers.add(timer);
+      const worker = await boss.work(name, { pollingIntervalSeconds: FETCH_SECONDS }, async () => work());
+      return async () => {
+        clearInterval(timer);
+        timers.delete(timer);
+        await boss.offWork({ id: worker });
+      };
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
+
+/** One process: a timer per task; a run that overruns delays the next instead of overlapping it. */
+export function inProcess(log: Logger): Periodic {
+  const stops = new Set<() => Promise<void>>();
+  return {
+    async every(name, { seconds }, work) {
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      let running: Promise<void> = Promise.resolve();
+      const tick = () => {
+        const started = Date.now();
+        running = work()
+          .catch((error: unknown) => log.error({ err: error, task: name }, `${name} failed`))
+          .finally(() => {
+            if (!stopped) timer = setTimeout(tick, Math.max(0, started + seconds * 1000 - Date.now()));
+          });
+      };
+      timer = setTimeout(tick, 0);
+      const stop = async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await running;
+        stops.delete(stop);
+      };
+      stops.add(stop);
+      return stop;
+    },
+    async close() {
+      for (const stop of [...stops]) await stop();
+    },
+  };
+}
