@@ -283,7 +283,7 @@ async function machinesTable(browser: Browser, server: TestServer, count: number
       );
       return (await handle.jsonValue()) as number;
     };
-    const timed = async (act: () => Promise<void>, n: number) => {
+    const timed = async (act: () => Promise<unknown>, n: number) => {
       await mark();
       await act();
       return pageShown(n);

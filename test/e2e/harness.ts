@@ -63,7 +63,8 @@ export async function startDashboard(opts: { demo?: boolean; at?: string } = {})
       await page.goto(server.url);
       await page.getByLabel('Token').fill(await server.token(role));
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      // Signing in waits for the first API answers, which a busy machine (a suite beside it) slows most.
+      await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 60_000 });
       return page;
     },
     async close() {
