@@ -12,7 +12,6 @@ import {
   lastDayOfQuarter,
   type Month,
   monthOf,
-  monthsBetween,
   type Quarter,
   quarterMonths,
   quarterOf,

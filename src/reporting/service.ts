@@ -90,6 +90,15 @@ function miningReader(ctx: AppContext) {
 }
 export type MiningReader = ReturnType<typeof miningReader>;
 
+/** The sections computed side by side, each under its name. */
+async function settled<T extends Record<string, Promise<unknown>>>(
+  parts: T,
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const names = Object.keys(parts) as (keyof T)[];
+  const values = await Promise.all(names.map((n) => parts[n]));
+  return Object.fromEntries(names.map((n, i) => [n, values[i]])) as { [K in keyof T]: Awaited<T[K]> };
+}
+
 /** The report computed from the books as they stand; frozen.ts serves a closed quarter's as it was closed. */
 export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
   const today = dayOf(ctx.clock.now());
@@ -99,48 +108,33 @@ export async function computeQuarterlyReport(ctx: AppContext, quarter: Quarter):
   const mining = miningReader(ctx);
   const trails = await contractTrails(ctx, to);
   const books = booksSection(trails, await sales(quarter));
-  const [
-    machines,
-    orderBook,
-    aiChips,
-    supply,
-    selfMining,
-    treasury,
-    serviceNetwork,
-    guidance,
-    series,
-    outlook,
-  ] = await Promise.all([
-    machinesSection(ctx, sales, books, quarter, today),
-    orderBookSection(ctx, sales, trails, quarter),
-    aiChipsSection(ctx, sales, books, trails, quarter),
-    supplySection(ctx, sales, quarter),
-    selfMiningSection(mining, ctx, quarter),
-    treasurySection(ctx, quarter),
-    serviceNetworkSection(ctx, quarter),
-    guidanceForReport(ctx, { sales, mining }, quarter, today),
-    seriesAround(sales, quarter, today),
-    listGuidance(ctx).then((lines) => outlookSection(ctx, quarter, lines)),
-  ]);
+  const sections = await settled({
+    machines: machinesSection(ctx, sales, books, quarter, today),
+    orderBook: orderBookSection(ctx, sales, trails, quarter),
+    aiChips: aiChipsSection(ctx, sales, books, trails, quarter),
+    supply: supplySection(ctx, sales, quarter),
+    selfMining: selfMiningSection(mining, ctx, quarter),
+    treasury: treasurySection(ctx, quarter),
+    serviceNetwork: serviceNetworkSection(ctx, quarter),
+    guidance: guidanceForReport(ctx, { sales, mining }, quarter, today),
+    outlook: outlookAfter(ctx, quarter),
+    series: seriesAround(sales, quarter, today),
+  });
   return {
     quarter,
     from,
     to,
     asOf: today,
     source: `/api/reports/quarterly/${quarter}`,
-    machines,
-    orderBook,
     books,
-    aiChips,
-    supply,
-    selfMining,
-    treasury,
-    serviceNetwork,
-    guidance,
-    outlook,
-    series,
+    ...sections,
     closed: null,
   };
+}
+
+/** The next quarter's outlook, with the guidance recorded about it. */
+async function outlookAfter(ctx: AppContext, quarter: Quarter) {
+  return outlookSection(ctx, quarter, await listGuidance(ctx));
 }
 
 async function machinesSection(
