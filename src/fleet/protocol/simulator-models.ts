@@ -96,8 +96,15 @@ export const HOSTILE_FAULTS = [
   'absurd-hashrate',
 ] as const;
 export type HostileFault = (typeof HOSTILE_FAULTS)[number];
-export const ALL_FAULTS: readonly Fault[] = [...FAULTS, ...HOSTILE_FAULTS];
-export type Fault = (typeof FAULTS)[number] | HostileFault;
+/**
+ * Faults only ever set by name (`setFault`, `--faults`), never drawn by the fault rate, so that a
+ * seed draws the same faulty machines it always did: a PSU reporting an error code.
+ */
+export const NAMED_FAULTS = ['psu-fault'] as const;
+export const ALL_FAULTS: readonly Fault[] = [...FAULTS, ...NAMED_FAULTS, ...HOSTILE_FAULTS];
+export type Fault = (typeof FAULTS)[number] | (typeof NAMED_FAULTS)[number] | HostileFault;
+/** The PSU error code a `psu-fault` machine reports: output over-current (bit 64, PROTOCOL.md §PS). */
+export const SIMULATED_PSU_ERROR = 64;
 
 export interface PoolConfig {
   url: string;
@@ -238,6 +245,8 @@ export interface Reading {
   fansRpm: number[];
   fanDuty: number;
   wallW: number;
+  /** The PSU's error code `PS[0]`: 0 when healthy. */
+  psuError: number;
   outputW: number;
   accepted: number;
   rejected: number;
@@ -360,6 +369,7 @@ export function read(state: MinerState, now: number): Reading {
     fansRpm,
     fanDuty,
     wallW,
+    psuError: state.fault === 'psu-fault' ? SIMULATED_PSU_ERROR : 0,
     outputW,
     accepted,
     rejected,

@@ -92,8 +92,8 @@ function mmString(state: MinerState, r: Reading): string {
   const tmax = r.boardChipMax;
   const work = r.softOff ? 'In Idle' : 'In Work';
   const ps = r.softOff
-    ? [0, 1215, 0, 0, 0, 1296, r.wallW]
-    : [0, 1215, 1296, Math.round(r.outputW / 12.96), r.outputW, 1296, r.wallW];
+    ? [r.psuError, 1215, 0, 0, 0, 1296, r.wallW]
+    : [r.psuError, 1215, 1296, Math.round(r.outputW / 12.96), r.outputW, 1296, r.wallW];
   const freq = (b: number) => (r.boardGhs[b] === 0 ? '0 0 0 0' : '612 637 662 687');
   return [
     `Ver[${spec.model}-${spec.firmware}] DNA[${state.dna}] MEMFREE[1413136.0] NETFAIL[0 0 0 0 0 0 0 0]`,
