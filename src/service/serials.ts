@@ -83,7 +83,7 @@ export async function recordDeliverySerials(
     },
     async (tx) => {
       const sale = await store
-        .selectDeliveries(tx)
+        .selectDeliveries(tx, input.contractId)
         .then((ds) =>
           ds.filter((d) => Number(d.contract_id) === input.contractId && d.product_id === input.productId),
         );

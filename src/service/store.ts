@@ -168,11 +168,14 @@ export async function deliveredUnits(
 }
 
 /** Every delivery of machines, oldest first, with its customer: what serials are recorded against. */
-export async function selectDeliveries(db: Db) {
+/** Machine deliveries per contract, model and day; one contract's with `contractId`. */
+export async function selectDeliveries(db: Db, contractId?: number) {
+  const one = contractId === undefined ? sql`true` : sql`d.contract_id = ${BigInt(contractId)}`;
   return sql<{ contract_id: bigint; customer_id: bigint; product_id: string; day: Day; units: number }>`
     select d.contract_id, c.customer_id, d.product_id, d.day::text as day, sum(d.units)::int as units
     from sales_deliveries d join sales_contracts c on c.id = d.contract_id
     join sales_lines l on l.contract_id = d.contract_id and l.line_id = d.line_id and l.product_kind = 'machine'
+    where ${one}
     group by d.contract_id, c.customer_id, d.product_id, d.day
     order by d.day, d.contract_id, d.product_id`
     .execute(db)
