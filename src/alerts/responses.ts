@@ -30,6 +30,10 @@ export const AlertView = z.object({
   resolvedAt: zInstant.nullable(),
   resolvedBy: z.string().nullable(),
   resolution: z.string().nullable(),
+  ticketId: z
+    .number()
+    .nullable()
+    .describe('The service ticket that took this alert up (GET /api/service/tickets/{id})'),
 });
 
 export const AlertPage = z.object({ alerts: z.array(AlertView), nextCursor: z.number().nullable() });

@@ -178,6 +178,8 @@ export interface AlertView {
   resolvedAt: Date | null;
   resolvedBy: string | null;
   resolution: string | null;
+  /** The service ticket that took the alert up (a hardware fault's RMA, a site's network ticket). */
+  ticketId: number | null;
 }
 
 export interface AlertFilter {
@@ -194,8 +196,14 @@ export async function selectAlerts(db: Db, f: AlertFilter): Promise<AlertView[]>
   let q = alertsDb(db)
     .selectFrom('alerts as a')
     .leftJoin(sql<{ id: bigint; serial: string }>`fleet_machines`.as('m'), 'm.id', 'a.machine_id')
+    // The service module keeps which ticket took an alert up (src/service/faults.ts).
+    .leftJoin(
+      sql<{ alert_id: bigint; ticket_id: bigint }>`service_ticket_alerts`.as('l'),
+      'l.alert_id',
+      'a.id',
+    )
     .selectAll('a')
-    .select('m.serial')
+    .select(['m.serial', 'l.ticket_id'])
     .orderBy('a.id', 'desc')
     .limit(f.limit);
   if (f.state === 'open') q = q.where('a.state', '<>', 'resolved');
@@ -211,7 +219,7 @@ export async function findAlert(db: Db, id: number): Promise<AlertView | undefin
   return (await selectAlerts(db, { limit: 1, before: id + 1 })).find((a) => a.id === id);
 }
 
-function toView(r: AlertRow & { serial: string | null }): AlertView {
+function toView(r: AlertRow & { serial: string | null; ticket_id: bigint | null }): AlertView {
   return {
     id: Number(r.id),
     rule: r.rule as RuleKind,
@@ -229,6 +237,7 @@ function toView(r: AlertRow & { serial: string | null }): AlertView {
     resolvedAt: r.resolved_at,
     resolvedBy: r.resolved_by,
     resolution: r.resolution,
+    ticketId: r.ticket_id === null ? null : Number(r.ticket_id),
   };
 }
 

@@ -13,6 +13,7 @@ import { importSales } from '../sales/service.js';
 import { type DemoBook, planBook } from './book.js';
 import { bookNdjson } from './book-file.js';
 import { loadCash } from './load-cash.js';
+import { loadService } from './load-service.js';
 import { loadSelfMining, loadSupply } from './load-supply.js';
 import { DATA_DIR } from './paths.js';
 import { DEMO_FIRST_DAY, DEMO_LAST_DAY, DEMO_SEED, GUIDANCE } from './script.js';
@@ -74,6 +75,10 @@ export async function loadDemo(
   const mining = await loadSelfMining(ctx, actor, supply, until);
   say(
     `demo self-mining: ${mining.deployments} deployments, ${mining.machines} machines, ${mining.payouts} daily payouts held in BTC`,
+  );
+  const service = await loadService(ctx, actor, until);
+  say(
+    `demo service network: ${service.centres} repair centres, serials for ${service.serialised} delivered machines, ${service.tickets} customer RMAs`,
   );
   // A bulk load leaves the planner guessing (embedded PGlite runs no autovacuum): without statistics
   // it takes 54,010 machines for a few hundred and sorts a site's machines instead of reading them

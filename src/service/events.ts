@@ -28,6 +28,12 @@ export interface PartsMoved {
   ticketId: number | null;
 }
 
+/** An alert of the alerts module taken up by a fleet ticket: the same fault, seen by its rule. */
+export interface AlertLink {
+  alertId: number;
+  rule: string;
+}
+
 export interface TicketOpened {
   ticketId: number;
   origin: 'customer' | 'fleet';
@@ -43,6 +49,8 @@ export interface TicketOpened {
   at: string;
   /** The poll reply that proved a fleet fault. */
   evidence: { fault: string; reply: Json } | null;
+  /** The alerts that fired on the same fault (a fleet ticket's; absent on older events). */
+  alerts?: AlertLink[];
 }
 
 /** What a step records beyond its name: findings, parts, the replacement and the cost. */
@@ -78,5 +86,8 @@ export type ServiceEvent =
   | EventOf<'service.ticket-opened', TicketOpened>
   | EventOf<'service.ticket-stepped', TicketStepped>
   | EventOf<'service.ticket-moved', { ticketId: number; from: string | null; to: string; reason: string }>
-  | EventOf<'service.fault-evidence-added', { ticketId: number; at: string; fault: string; reply: Json }>
+  | EventOf<
+      'service.fault-evidence-added',
+      { ticketId: number; at: string; fault: string; reply: Json; alerts?: AlertLink[] }
+    >
   | EventOf<'service.tickets-imported', { tickets: ImportedTicket[] }>;

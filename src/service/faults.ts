@@ -6,23 +6,61 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
+import { psuErrorNames } from '../fleet/protocol/avalon.js';
 import { DEFAULT_THRESHOLDS } from '../fleet/protocol/health.js';
 import type { NormalisedTelemetry } from '../fleet/protocol/telemetry.js';
 import { fleetDb } from '../fleet/store.js';
 import type { Json } from '../kernel/json.js';
 import { nextNumber } from '../ledger/ledger.js';
-import type { TicketOpened } from './events.js';
+import type { AlertLink, TicketOpened } from './events.js';
 import { isSiteOps, parseSerial, type TicketClass } from './model.js';
 import { recordService, ticketStream } from './projections.js';
 import * as store from './store.js';
 import { routeTo } from './tickets.js';
 
+/**
+ * The catalogue's one table: every fault the service knows, the ticket class it calls for, and the
+ * alert rule (src/alerts) that fires on the same condition. Whichever sees a fault first — a poll
+ * read by `faultsOf` or an alert that fired — the class comes from here, and the ticket takes up
+ * the alert, so one fault is one alert and one ticket that name each other.
+ */
+export const FAULT_CATALOGUE = {
+  offline: { ticketClass: 'network', alertRule: 'machine-offline' },
+  'board-down': { ticketClass: 'board-rma', alertRule: 'board-down' },
+  'board-missing': { ticketClass: 'board-rma', alertRule: null },
+  'chips-missing': { ticketClass: 'board-rma', alertRule: null },
+  'over-temperature': { ticketClass: 'board-rma', alertRule: 'over-temperature' },
+  'inlet-hot': { ticketClass: 'environment', alertRule: 'over-temperature' },
+  'hw-errors': { ticketClass: 'board-rma', alertRule: null },
+  'fan-failure': { ticketClass: 'fan-spare', alertRule: 'fan-failure' },
+  'psu-fault': { ticketClass: 'psu', alertRule: 'psu-fault' },
+  'controller-error': { ticketClass: 'controller', alertRule: null },
+} as const satisfies Record<string, { ticketClass: TicketClass; alertRule: string | null }>;
+export type FaultCode = keyof typeof FAULT_CATALOGUE;
+
+/**
+ * The fault an alert rule reports when the poll itself shows none the catalogue knows (its
+ * threshold set apart from the catalogue's): the first code of the table that names the rule.
+ */
+export function faultOfAlertRule(rule: string): FaultCode | undefined {
+  return (Object.keys(FAULT_CATALOGUE) as FaultCode[]).find((c) => FAULT_CATALOGUE[c].alertRule === rule);
+}
+
 export interface Fault {
   ticketClass: TicketClass;
-  /** A short code for the rule that fired, e.g. `board-down`. */
-  code: string;
+  /** The catalogue's code for what fired first, e.g. `board-down`. */
+  code: FaultCode;
+  /** Every code of the class that fired (the first is `code`). */
+  codes: FaultCode[];
   detail: string;
 }
+
+const fault = (code: FaultCode, detail: string): Fault => ({
+  ticketClass: FAULT_CATALOGUE[code].ticketClass,
+  code,
+  codes: [code],
+  detail,
+});
 
 export interface MachineReport {
   status: string;
@@ -35,12 +73,11 @@ export interface MachineReport {
 export const HW_ERRORS_PER_HOUR = 5000;
 
 /**
- * The catalogue: each rule reads the poll and names the class of the ticket it calls for.
- * A machine that did not answer is a network fault: nothing says its hardware failed.
+ * The catalogue's rules: each reads the poll and names the fault it sees. A machine that did not
+ * answer is a network fault: nothing says its hardware failed.
  */
 export function faultsOf(m: MachineReport): Fault[] {
-  if (m.status === 'offline')
-    return [{ ticketClass: 'network', code: 'offline', detail: 'the machine stopped answering polls' }];
+  if (m.status === 'offline') return [fault('offline', 'the machine stopped answering polls')];
   const t = m.telemetry;
   if (!t) return [];
   const out: Fault[] = [];
@@ -50,68 +87,77 @@ export function faultsOf(m: MachineReport): Fault[] {
     (b) => b.hashrateThs !== undefined && b.hashrateThs <= best * DEFAULT_THRESHOLDS.boardShare,
   );
   if (down.length > 0)
-    out.push({
-      ticketClass: 'board-rma',
-      code: 'board-down',
-      detail: `hash board ${down.map((b) => b.index).join(', ')} down`,
-    });
+    out.push(fault('board-down', `hash board ${down.map((b) => b.index).join(', ')} down`));
   else if (m.expected && boards.length > 0 && boards.length < m.expected.hashboards)
-    out.push({
-      ticketClass: 'board-rma',
-      code: 'board-missing',
-      detail: `${boards.length} of ${m.expected.hashboards} hash boards report`,
-    });
+    out.push(fault('board-missing', `${boards.length} of ${m.expected.hashboards} hash boards report`));
   if (m.expected) {
     const perBoard = Math.floor(m.expected.chipsPerMachine / m.expected.hashboards);
     const short = boards.filter((b) => b.chips !== undefined && b.chips < perBoard);
     if (short.length > 0)
-      out.push({
-        ticketClass: 'board-rma',
-        code: 'chips-missing',
-        detail: short.map((b) => `board ${b.index}: ${b.chips} of ${perBoard} chips`).join('; '),
-      });
+      out.push(
+        fault(
+          'chips-missing',
+          short.map((b) => `board ${b.index}: ${b.chips} of ${perBoard} chips`).join('; '),
+        ),
+      );
   }
   const slowFans = (t.fansRpm ?? [])
     .map((rpm, i) => [rpm, i + 1] as const)
     .filter(([rpm]) => rpm < DEFAULT_THRESHOLDS.minFanRpm);
   if (slowFans.length > 0 && !t.softOff)
-    out.push({
-      ticketClass: 'fan-spare',
-      code: 'fan-failure',
-      detail: slowFans.map(([rpm, i]) => `fan ${i} at ${rpm} RPM`).join('; '),
-    });
+    out.push(fault('fan-failure', slowFans.map(([rpm, i]) => `fan ${i} at ${rpm} RPM`).join('; ')));
+  const psuCode = t.psu?.errorCode;
+  if (psuCode !== undefined && psuCode > 0)
+    out.push(fault('psu-fault', `PSU error code ${psuCode}: ${psuErrorNames(psuCode).join(', ')}`));
   const inlet = t.temperatures?.inletC;
   const chip = t.temperatures?.hottestChipC;
   if (inlet !== undefined && inlet >= DEFAULT_THRESHOLDS.inletC)
-    out.push({ ticketClass: 'environment', code: 'inlet-hot', detail: `inlet air ${inlet} °C` });
+    out.push(fault('inlet-hot', `inlet air ${inlet} °C`));
   else if (chip !== undefined && chip >= DEFAULT_THRESHOLDS.chipC)
-    out.push({
-      ticketClass: 'board-rma',
-      code: 'over-temperature',
-      detail: `hottest chip ${chip} °C with inlet air ${inlet ?? '?'} °C`,
-    });
+    out.push(fault('over-temperature', `hottest chip ${chip} °C with inlet air ${inlet ?? '?'} °C`));
   if (t.hardwareErrors !== undefined && t.uptimeSeconds !== undefined && t.uptimeSeconds >= 3600) {
     const perHour = t.hardwareErrors / (t.uptimeSeconds / 3600);
     if (perHour > HW_ERRORS_PER_HOUR)
-      out.push({
-        ticketClass: 'board-rma',
-        code: 'hw-errors',
-        detail: `${Math.round(perHour)} hardware errors an hour`,
-      });
+      out.push(fault('hw-errors', `${Math.round(perHour)} hardware errors an hour`));
   }
   if ((t.commandErrors ?? []).some((e) => e.command === 'estats' || e.command === 'stats'))
-    out.push({
-      ticketClass: 'controller',
-      code: 'controller-error',
-      detail: 'the controller could not report its boards',
-    });
-  // One ticket per class: the first rule of a class names the fault, the others add to its detail.
+    out.push(fault('controller-error', 'the controller could not report its boards'));
+  return oneByClass(out);
+}
+
+/** One ticket per class: the first fault of a class names it, the others add to its detail. */
+function oneByClass(faults: readonly Fault[]): Fault[] {
   const byClass = new Map<TicketClass, Fault>();
-  for (const f of out) {
+  for (const f of faults) {
     const seen = byClass.get(f.ticketClass);
-    byClass.set(f.ticketClass, seen ? { ...seen, detail: `${seen.detail}; ${f.detail}` } : f);
+    byClass.set(
+      f.ticketClass,
+      seen ? { ...seen, codes: [...seen.codes, ...f.codes], detail: `${seen.detail}; ${f.detail}` } : f,
+    );
   }
   return [...byClass.values()];
+}
+
+/**
+ * What a machine's poll and its open alerts call for. Each alert goes with the poll's fault it
+ * reports (a code whose rule it is), else with the poll's fault of the class its rule calls for,
+ * else it is a fault of its own (the poll's thresholds did not see it): one fault, one ticket.
+ */
+export function faultsWithAlerts(
+  polled: readonly Fault[],
+  alerts: readonly (AlertLink & { summary: string })[],
+): (Fault & { alerts: AlertLink[] })[] {
+  const out = polled.map((f) => ({ ...f, alerts: [] as AlertLink[] }));
+  for (const { alertId, rule, summary } of alerts) {
+    const code = faultOfAlertRule(rule);
+    if (!code) continue;
+    const same =
+      out.find((f) => f.codes.some((c) => FAULT_CATALOGUE[c].alertRule === rule)) ??
+      out.find((f) => f.ticketClass === FAULT_CATALOGUE[code].ticketClass);
+    if (same) same.alerts.push({ alertId, rule });
+    else out.push({ ...fault(code, summary), alerts: [{ alertId, rule }] });
+  }
+  return out;
 }
 
 interface MachineRow {
@@ -172,17 +218,19 @@ export async function raiseFleetFaults(ctx: AppContext, actor: Actor): Promise<F
     catalogue(ctx.db),
   ]);
   const serials = await store.machineSerials(ctx.db);
+  const alertsOf = new Map<number, Awaited<ReturnType<typeof store.untakenMachineAlerts>>>();
+  for (const a of await store.untakenMachineAlerts(ctx.db))
+    alertsOf.set(a.machineId, [...(alertsOf.get(a.machineId) ?? []), a]);
   const result: FaultSweep = { opened: 0, added: 0 };
   for (const m of machines) {
     const machineId = Number(m.id);
     const serial = serials.get(machineId) ?? null;
     const productId = (serial && parseSerial(serial)?.productId) ?? m.model;
     const telemetry = (m.telemetry ?? null) as NormalisedTelemetry | null;
-    const faults = faultsOf({
-      status: m.status,
-      telemetry,
-      expected: productId ? models.get(productId) : undefined,
-    });
+    const faults = faultsWithAlerts(
+      faultsOf({ status: m.status, telemetry, expected: productId ? models.get(productId) : undefined }),
+      alertsOf.get(machineId) ?? [],
+    );
     for (const fault of faults) {
       const reply = {
         status: m.status,
@@ -207,7 +255,9 @@ export async function raiseFleetFaults(ctx: AppContext, actor: Actor): Promise<F
   return result;
 }
 
-async function addEvidence(ctx: AppContext, actor: Actor, ticketId: number, fault: Fault, reply: Json) {
+type RaisedFault = Fault & { alerts: AlertLink[] };
+
+async function addEvidence(ctx: AppContext, actor: Actor, ticketId: number, fault: RaisedFault, reply: Json) {
   await recordService(
     ctx,
     {
@@ -221,6 +271,7 @@ async function addEvidence(ctx: AppContext, actor: Actor, ticketId: number, faul
       at: ctx.clock.now().toISOString(),
       fault: `${fault.code}: ${fault.detail}`,
       reply,
+      ...(fault.alerts.length > 0 ? { alerts: fault.alerts } : {}),
     }),
     async () => undefined,
   );
@@ -234,7 +285,7 @@ async function openFleetTicket(
     site: string;
     serial: string | null;
     productId: string | null;
-    fault: Fault;
+    fault: RaisedFault;
     reply: Json;
   },
   country: string | undefined,
@@ -265,6 +316,7 @@ async function openFleetTicket(
         summary: `${m.fault.code}: ${m.fault.detail}`,
         at: ctx.clock.now().toISOString(),
         evidence: { fault: `${m.fault.code}: ${m.fault.detail}`, reply: m.reply },
+        ...(m.fault.alerts.length > 0 ? { alerts: m.fault.alerts } : {}),
       } satisfies TicketOpened;
     },
     async () => undefined,

@@ -13,6 +13,7 @@ export const serviceModule: HashforgeModule = {
     'service_tickets',
     'service_ticket_steps',
     'service_ticket_evidence',
+    'service_ticket_alerts',
   ],
   routes: async () => (await import('./routes.js')).registerServiceRoutes,
   commands: {

@@ -4,6 +4,7 @@ import { defineProjections, type Recorded, recorder } from '../ledger/events.js'
 import type { ServiceEvent, TicketStepped } from './events.js';
 import { isFinal, isSiteOps, OUTCOMES, type Step } from './model.js';
 import {
+  insertAlertLinks,
   insertDelivered,
   insertEvidence,
   insertLot,
@@ -81,7 +82,10 @@ export const serviceProjections = defineProjections<ServiceEvent>({
   'service.parts-moved': async (tx, e) => {
     for (const m of e.payload.moves) await moveStock(tx, m.centreId, m.part, m.delta);
   },
-  'service.ticket-opened': async (tx, e) => insertTicket(tx, e.payload, e.actor, e.id, e.recordedAt),
+  'service.ticket-opened': async (tx, e) => {
+    await insertTicket(tx, e.payload, e.actor, e.id, e.recordedAt);
+    await insertAlertLinks(tx, e.payload.ticketId, e.payload.alerts ?? [], e.id);
+  },
   'service.ticket-stepped': projectStep,
   'service.ticket-moved': async (tx, e) =>
     updateTicket(tx, e.payload.ticketId, { centre_id: e.payload.to, updated_at: e.recordedAt }),
@@ -95,6 +99,7 @@ export const serviceProjections = defineProjections<ServiceEvent>({
       .returning('evidence')
       .executeTakeFirstOrThrow();
     await insertEvidence(tx, p.ticketId, seq.evidence, new Date(p.at), p.fault, p.reply, e.id);
+    await insertAlertLinks(tx, p.ticketId, p.alerts ?? [], e.id);
   },
   'service.tickets-imported': async (tx, e) => {
     const tickets: Record<string, unknown>[] = [];

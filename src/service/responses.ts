@@ -147,6 +147,9 @@ export const TicketWithEvidence = TicketDetail.extend({
   evidenceReplies: z.array(
     z.object({ seq: z.number().int(), at: zInstant, fault: z.string(), reply: z.unknown() }),
   ),
+  alerts: z
+    .array(z.object({ alertId: z.number().int(), rule: z.string() }))
+    .describe('The alerts that fired on the same fault (GET /api/alerts/{id})'),
 });
 
 export const SlaReport = z.array(

@@ -13,6 +13,7 @@ import type { SerialsDelivered } from './events.js';
 import {
   checkRange,
   formatSerial,
+  parseSerial,
   rangeSize,
   requireSerial,
   type SerialLot,
@@ -82,7 +83,7 @@ export async function recordDeliverySerials(
     },
     async (tx) => {
       const sale = await store
-        .selectDeliveries(tx)
+        .selectDeliveries(tx, input.contractId)
         .then((ds) =>
           ds.filter((d) => Number(d.contract_id) === input.contractId && d.product_id === input.productId),
         );
@@ -186,6 +187,30 @@ export async function linkFleetMachine(
       return input;
     },
     async (_tx, e) => e.payload,
+  );
+}
+
+/**
+ * Up to `count` serials of a model built and still in stock — never delivered, never sent as a
+ * replacement, not in the fleet — oldest first: what a replacement or a new fleet machine takes.
+ */
+export async function stockSerials(db: Db, productId: string, count: number): Promise<string[]> {
+  const [builds, delivered, out] = await Promise.all([
+    selectBuilds(db, { productIds: [productId] }),
+    store.selectDelivered(db, { productId }),
+    store.serialsOutOfStock(db, productId),
+  ]);
+  const used: SerialRange[] = [...delivered];
+  for (const serial of out) {
+    const p = parseSerial(serial);
+    if (p) used.push({ productId, month: p.month, first: p.seq, last: p.seq });
+  }
+  const built = builds.reduce((n, b) => n + b.units, 0);
+  const free = built - used.reduce((n, r) => n + rangeSize(r), 0);
+  const take = Math.min(count, free);
+  if (take <= 0) return [];
+  return takeFirstBuilt(builds, used, productId, take).flatMap((r) =>
+    Array.from({ length: rangeSize(r) }, (_, i) => formatSerial({ ...r, seq: r.first + i })),
   );
 }
 

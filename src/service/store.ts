@@ -4,7 +4,7 @@ import type { Db } from '../db/db.js';
 import type { Day, Month } from '../kernel/calendar.js';
 import { fromStoredJson, type Json, toStoredJson } from '../kernel/json.js';
 import type { SalesTables } from '../sales/store.js';
-import type { StepDetail, TicketOpened } from './events.js';
+import type { AlertLink, StepDetail, TicketOpened } from './events.js';
 import type {
   Centre,
   DeliveredRange,
@@ -100,6 +100,7 @@ export type ServiceTables = {
     reply: unknown;
     event_id: bigint;
   };
+  service_ticket_alerts: { alert_id: bigint; ticket_id: bigint; rule: string; event_id: bigint };
 };
 
 export const svc = (db: Db) => db.withTables<ServiceTables & Pick<SalesTables, 'sales_deliveries'>>();
@@ -167,11 +168,14 @@ export async function deliveredUnits(
 }
 
 /** Every delivery of machines, oldest first, with its customer: what serials are recorded against. */
-export async function selectDeliveries(db: Db) {
+/** Machine deliveries per contract, model and day; one contract's with `contractId`. */
+export async function selectDeliveries(db: Db, contractId?: number) {
+  const one = contractId === undefined ? sql`true` : sql`d.contract_id = ${BigInt(contractId)}`;
   return sql<{ contract_id: bigint; customer_id: bigint; product_id: string; day: Day; units: number }>`
     select d.contract_id, c.customer_id, d.product_id, d.day::text as day, sum(d.units)::int as units
     from sales_deliveries d join sales_contracts c on c.id = d.contract_id
     join sales_lines l on l.contract_id = d.contract_id and l.line_id = d.line_id and l.product_kind = 'machine'
+    where ${one}
     group by d.contract_id, c.customer_id, d.product_id, d.day
     order by d.day, d.contract_id, d.product_id`
     .execute(db)
@@ -689,4 +693,61 @@ export async function quarterTickets(db: Db, from: Day, to: Day) {
     shipped: row.shipped,
     warrantyCostCents: BigInt(row.cost),
   };
+}
+
+/** Serials of a model sent out as replacements or linked to a fleet machine: no longer in stock. */
+export async function serialsOutOfStock(db: Db, productId: string): Promise<string[]> {
+  const like = `${productId}-%`;
+  const rows = await sql<{ serial: string }>`
+    select replacement_serial as serial from service_tickets where replacement_serial like ${like}
+    union select serial from service_machine_serials where serial like ${like}`.execute(db);
+  return rows.rows.map((r) => r.serial);
+}
+
+// ---------------------------------------------------------------- alerts taken up by fleet tickets
+
+export async function insertAlertLinks(
+  db: Db,
+  ticketId: number,
+  links: readonly AlertLink[],
+  eventId: bigint,
+): Promise<void> {
+  if (links.length === 0) return;
+  await svc(db)
+    .insertInto('service_ticket_alerts')
+    .values(
+      links.map((l) => ({
+        alert_id: BigInt(l.alertId),
+        ticket_id: BigInt(ticketId),
+        rule: l.rule,
+        event_id: eventId,
+      })),
+    )
+    .execute();
+}
+
+export async function alertsOfTicket(db: Db, ticketId: number): Promise<AlertLink[]> {
+  const rows = await svc(db)
+    .selectFrom('service_ticket_alerts')
+    .select(['alert_id', 'rule'])
+    .where('ticket_id', '=', BigInt(ticketId))
+    .orderBy('alert_id')
+    .execute();
+  return rows.map((r) => ({ alertId: Number(r.alert_id), rule: r.rule }));
+}
+
+/** Open alerts on fleet machines that no ticket has taken up yet. */
+export async function untakenMachineAlerts(
+  db: Db,
+): Promise<(AlertLink & { machineId: number; summary: string })[]> {
+  const rows = await sql<{ id: bigint; rule: string; machine_id: bigint; summary: string }>`
+    select a.id, a.rule, a.machine_id, a.summary from alerts a
+    where a.state <> 'resolved' and a.machine_id is not null
+      and not exists (select 1 from service_ticket_alerts l where l.alert_id = a.id)`.execute(db);
+  return rows.rows.map((r) => ({
+    alertId: Number(r.id),
+    rule: r.rule,
+    machineId: Number(r.machine_id),
+    summary: r.summary,
+  }));
 }

@@ -282,8 +282,12 @@ export async function moveTicket(
 
 async function getTicketIn(db: Db, id: number) {
   const t = await requireTicket(db, id);
-  const [steps, evidenceReplies] = await Promise.all([store.stepsOf(db, id), store.evidenceOf(db, id)]);
-  return { ...t, steps, evidenceReplies };
+  const [steps, evidenceReplies, alerts] = await Promise.all([
+    store.stepsOf(db, id),
+    store.evidenceOf(db, id),
+    store.alertsOfTicket(db, id),
+  ]);
+  return { ...t, steps, evidenceReplies, alerts };
 }
 
 export async function getTicket(ctx: AppContext, actor: Actor, id: number) {

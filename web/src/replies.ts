@@ -87,6 +87,7 @@ export type TreasuryQuarter = Reply<typeof treasury.TreasuryQuarter>;
 export type ServiceCentres = Reply<typeof service.Centres>;
 export type ServiceSla = Reply<typeof service.SlaReport>;
 export type ServiceTickets = Reply<typeof service.Tickets>;
+export type ServiceTicket = Reply<typeof service.TicketWithEvidence>;
 export type ServiceFailureRates = Reply<typeof service.FailureRates>;
 export type Scenario = Reply<typeof planning.ScenarioView>;
 /** A scenario's inputs as saved (the reply types them loosely; they are the checked body, seed included). */

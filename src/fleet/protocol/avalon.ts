@@ -276,6 +276,28 @@ export function splitVersion(ver: string): { model?: string; firmware?: string }
   return {};
 }
 
+/** The Avalon PSU's error bits (`PS[0]`), as PROTOCOL.md lists them from the manual's Appendix 1. */
+const PSU_ERROR_BITS: readonly (readonly [number, string])[] = [
+  [1, 'input under-voltage'],
+  [2, 'over-temperature'],
+  [4, 'over-temperature'],
+  [8, 'over-temperature'],
+  [16, 'primary over-current'],
+  [32, 'output under-voltage'],
+  [64, 'output over-current'],
+  [128, 'current-sharing error'],
+  [256, 'over-current IOSA'],
+  [512, 'over-current IOSB'],
+  [1024, 'over-current IOSC'],
+  [2048, 'PSU fan error'],
+];
+
+/** What a PSU error code says, one name a fault (a repeated name once); the raw code when no bit is known. */
+export function psuErrorNames(code: number): string[] {
+  const names = [...new Set(PSU_ERROR_BITS.filter(([bit]) => (code & bit) !== 0).map(([, n]) => n))];
+  return names.length > 0 || code === 0 ? names : [`error code ${code}`];
+}
+
 function readPsu(ps: number[] | undefined): AvalonPsu | undefined {
   // All zeros (or a controller voltage of 0) means the PSU did not answer, e.g. POW_I2C[FAILED].
   if (!ps || ps.length < 5 || !(ps[1]! > 0)) return undefined;

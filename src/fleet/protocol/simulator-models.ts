@@ -97,12 +97,14 @@ export const HOSTILE_FAULTS = [
 ] as const;
 export type HostileFault = (typeof HOSTILE_FAULTS)[number];
 /**
- * Faults only set by hand (`setFault`, the demo's fault control), never drawn: adding one to
- * FAULTS would change which miner draws which fault in every seeded fleet.
+ * Faults only set by hand (`setFault`, `--faults`, the demo's fault control), never drawn by the
+ * fault rate: adding one to FAULTS would change which miner draws which fault in every seeded fleet.
  */
 export const MANUAL_FAULTS = ['psu-fault'] as const;
 export const ALL_FAULTS: readonly Fault[] = [...FAULTS, ...HOSTILE_FAULTS, ...MANUAL_FAULTS];
 export type Fault = (typeof FAULTS)[number] | HostileFault | (typeof MANUAL_FAULTS)[number];
+/** The PSU error code a `psu-fault` machine reports: output over-current (bit 64, PROTOCOL.md §PS). */
+export const SIMULATED_PSU_ERROR = 64;
 
 export interface PoolConfig {
   url: string;
@@ -232,9 +234,6 @@ export function isSoftOff(state: MinerState, now: number): boolean {
   return state.softOffAt !== undefined && state.softOffAt <= now;
 }
 
-/** What a faulted PSU reports: any non-zero code is an error; the firmware's list is not public. */
-export const PSU_FAULT_CODE = 3;
-
 export interface Reading {
   elapsed: number;
   hashingSeconds: number;
@@ -251,11 +250,11 @@ export interface Reading {
   chipPattern: number;
   /** Per board, the hottest chip (0 for a board that is down or idle). */
   boardChipMax: number[];
-  /** The PSU's own error code, first in `PS[…]`: 0 healthy. */
-  psuError: number;
   fansRpm: number[];
   fanDuty: number;
   wallW: number;
+  /** The PSU's error code `PS[0]`: 0 when healthy. */
+  psuError: number;
   outputW: number;
   accepted: number;
   rejected: number;
@@ -378,6 +377,7 @@ export function read(state: MinerState, now: number): Reading {
     fansRpm,
     fanDuty,
     wallW,
+    psuError: state.fault === 'psu-fault' ? SIMULATED_PSU_ERROR : 0,
     outputW,
     accepted,
     rejected,
@@ -386,7 +386,6 @@ export function read(state: MinerState, now: number): Reading {
     boardsWorking: spec.boards - (down >= 0 ? 1 : 0),
     chipPattern,
     boardChipMax: boardTempAvg.map((avg, b) => (avg === 0 ? 0 : avg + pattern.maxOffset[b]!)),
-    psuError: state.fault === 'psu-fault' ? PSU_FAULT_CODE : 0,
   };
   return reading;
 }

@@ -1,8 +1,9 @@
 /**
  * The service network: repair centres with their backlog and parts, each centre's SLA and
  * turnaround, the tickets (from customers and from the fleet's own faults) and failure rates.
- * Read-only here; RMA steps are taken through the API and the CLI (`hashforge service step`).
+ * Service (and sales, for a customer's ticket) work the tickets from here (actions/service-actions).
  */
+import { ServiceActions } from '../actions/service-actions.js';
 import { count } from '../format.js';
 import type { ServiceCentres, ServiceFailureRates, ServiceSla, ServiceTickets } from '../replies.js';
 import { DataTable, Section, useApi } from '../ui.js';
@@ -99,7 +100,7 @@ export function ServicePage() {
                 render: (t) => (
                   <span className={`badge ${t.step}`}>
                     {t.step}
-                    {t.waitingFor ? ` (waiting for ${t.waitingFor})` : ''}
+                    {t.waitingFor ? ` (waiting for ${t.waitingFor}: SLA clock paused)` : ''}
                   </span>
                 ),
               },
@@ -111,6 +112,16 @@ export function ServicePage() {
           />
         )}
       </Section>
+      {tickets.data ? (
+        <ServiceActions
+          tickets={tickets.data}
+          onChange={() => {
+            tickets.reload();
+            centres.reload();
+            sla.reload();
+          }}
+        />
+      ) : null}
       <FailureRates />
     </>
   );
