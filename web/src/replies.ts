@@ -89,6 +89,8 @@ export type ServiceSla = Reply<typeof service.SlaReport>;
 export type ServiceTickets = Reply<typeof service.Tickets>;
 export type ServiceTicket = Reply<typeof service.TicketWithEvidence>;
 export type ServiceFailureRates = Reply<typeof service.FailureRates>;
+export type ServiceCustomerRecord = Reply<typeof service.CustomerRecord>;
+export type ServiceWarranty = Reply<typeof service.WarrantyView>;
 export type Scenario = Reply<typeof planning.ScenarioView>;
 /** A scenario's inputs as saved (the reply types them loosely; they are the checked body, seed included). */
 export type ScenarioInputs = Wire<planning.ScenarioInput>;

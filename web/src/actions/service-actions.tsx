@@ -5,15 +5,32 @@
  * stops while it waits). Rejecting and cancelling ask first. The page is read again after each.
  */
 import { useState } from 'react';
+import { AppError } from '../../../src/kernel/errors.js';
+import { parseUsd } from '../../../src/kernel/money.js';
 import { SERVICE_ACCESS } from '../../../src/service/access.js';
 import { PARTS, STEPS, TICKET_CLASSES, WAIT_REASONS } from '../../../src/service/model.js';
 import { Allowed } from '../access.js';
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import type { ServiceTicket, ServiceTickets } from '../replies.js';
 import { Field, Section, useSubmit } from '../ui.js';
 import { ActionForm, unchosen } from './action-form.js';
 
 const DESTRUCTIVE = ['rejected', 'cancelled'];
+const OUTCOME_STEPS = ['repaired', 'replaced', 'parts-swapped'];
+
+/**
+ * The repair's cost typed in dollars, sent as the whole cents the API takes (`costCents`); a
+ * mistyped amount is refused beside its field before anything is sent.
+ */
+function costCents(text: string): { costCents: string } | Record<string, never> {
+  if (!text.trim()) return {};
+  try {
+    return { costCents: String(parseUsd(text, 'costCents', { wholeCents: true })) };
+  } catch (e) {
+    if (e instanceof AppError) throw new ApiError(400, e.code, e.message, 'costCents');
+    throw e;
+  }
+}
 
 export function ServiceActions({ tickets, onChange }: { tickets: ServiceTickets; onChange: () => void }) {
   return (
@@ -131,14 +148,17 @@ function StepTicket({ tickets, onDone }: { tickets: ServiceTickets; onDone: () =
   const [qty, setQty] = useState('1');
   const [removedSerial, setRemoved] = useState('');
   const [fittedSerial, setFitted] = useState('');
+  const [cost, setCost] = useState('');
   const action = useSubmit(
-    (key) =>
+    // async: a cost refused before sending is a rejected promise, shown like the API's refusals.
+    async (key) =>
       api<ServiceTicket>(`/api/service/tickets/${id || 0}/steps`, {
         method: 'POST',
         body: {
           step,
           ...(note.trim() ? { note: note.trim() } : {}),
           ...(replacementSerial.trim() ? { replacementSerial: replacementSerial.trim() } : {}),
+          ...(OUTCOME_STEPS.includes(step) ? costCents(cost) : {}),
           ...(part
             ? {
                 partsUsed: [
@@ -160,6 +180,7 @@ function StepTicket({ tickets, onDone }: { tickets: ServiceTickets; onDone: () =
       setPart('');
       setRemoved('');
       setFitted('');
+      setCost('');
       onDone();
     },
   );
@@ -168,7 +189,7 @@ function StepTicket({ tickets, onDone }: { tickets: ServiceTickets; onDone: () =
     <ActionForm
       title="Take an RMA step"
       action={action}
-      fields={['id', 'step', 'note', 'replacementSerial', 'partsUsed']}
+      fields={['id', 'step', 'note', 'replacementSerial', 'partsUsed', 'costCents']}
       submit="Record step"
       busy="Recording…"
       confirm={
@@ -218,7 +239,19 @@ function StepTicket({ tickets, onDone }: { tickets: ServiceTickets; onDone: () =
           error={action.fieldError('replacementSerial')}
         />
       ) : null}
-      {['repaired', 'replaced', 'parts-swapped'].includes(step) ? (
+      {OUTCOME_STEPS.includes(step) ? (
+        <Field
+          label="Cost of the repair"
+          unit="USD"
+          inputMode="decimal"
+          className="num"
+          hint="What the warranty repair cost us: parts, labour, freight"
+          value={cost}
+          onChange={(e) => setCost(e.target.value)}
+          error={action.fieldError('costCents')}
+        />
+      ) : null}
+      {OUTCOME_STEPS.includes(step) ? (
         <div className="row">
           <Field
             as="select"

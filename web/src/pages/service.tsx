@@ -7,6 +7,7 @@ import { ServiceActions } from '../actions/service-actions.js';
 import { count } from '../format.js';
 import type { ServiceCentres, ServiceFailureRates, ServiceSla, ServiceTickets } from '../replies.js';
 import { DataTable, Section, useApi } from '../ui.js';
+import { CustomerRecordPanel } from './service-customer.js';
 
 const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} d`);
 const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} %`);
@@ -122,6 +123,7 @@ export function ServicePage() {
           }}
         />
       ) : null}
+      <CustomerRecordPanel />
       <FailureRates />
     </>
   );
