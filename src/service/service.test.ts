@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../fleet/protocol/simulator.js';
 import { replayInto } from '../ledger/replay.js';
 import { addTestSite } from '../mining/test-fixtures.js';
-import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
-import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
+import { seedCatalog } from '../sales/test-fixtures.js';
 import { type Json, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
 import { serviceNetworkSection } from './report-section.js';
-import { buildMachines } from './test-fixtures.js';
+import { REPLACED_RMA_STEPS, soldMachines } from './test-fixtures.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
 const weekdays = (from: string, to: string) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, from, to }));
@@ -53,16 +52,7 @@ describe('the service network', () => {
     const admin = s.app.actor();
     s.app.clock.set('2021-01-15T00:00:00Z');
     await seedCatalog(s.app);
-    await buildMachines(s.app, admin, 'A1246', '2020-12', 20);
-    const customer = await addCustomer(s.app, admin, {
-      name: 'Lion Mining',
-      country: 'SG',
-      region: 'asia-pacific',
-    });
-    customerId = customer.id;
-    const contract = await futuresContract(s.app, admin, customer.id, 10);
-    await recordPayment(s.app, admin, contract.id, { day: '2020-11-12', amountUsd: 2_700_000n });
-    await recordDelivery(s.app, admin, contract.id, { day: '2021-01-10', lines: [{ lineId: 1, units: 5 }] });
+    ({ customerId } = await soldMachines(s.app, admin));
   });
   afterAll(async () => {
     await sim.stop();
@@ -201,17 +191,7 @@ describe('the service network', () => {
     expect(replaced).toMatchObject({ replacementSerial: S(11), costCents: '45000' });
     await step('2021-01-22T06:00:00Z', { step: 'burn-in' });
     const shipped = await step('2021-01-25T02:00:00Z', { step: 'shipped' });
-    expect(shipped.steps.map((x: Json) => x.step)).toEqual([
-      'requested',
-      'authorised',
-      'received',
-      'waiting',
-      'resumed',
-      'diagnosed',
-      'replaced',
-      'burn-in',
-      'shipped',
-    ]);
+    expect(shipped.steps.map((x: Json) => x.step)).toEqual(REPLACED_RMA_STEPS);
     await step('2021-01-26T02:00:00Z', { step: 'closed' });
 
     // The replacement is on the customer's record, warranted for the repaired-item term.

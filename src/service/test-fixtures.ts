@@ -4,6 +4,8 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import type { Month } from '../kernel/calendar.js';
+import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
+import { futuresContract } from '../sales/test-fixtures.js';
 import {
   addDesign,
   addFoundry,
@@ -56,3 +58,33 @@ export async function buildMachines(
   await receiveWaferOrder(ctx, actor, order.id, { month, chipsReceived: units * 10 });
   return recordBuild(ctx, actor, { productId, month, units });
 }
+
+/**
+ * A small service desk's world (the catalog seeded first): 20 A1246 built in December 2020, a
+ * customer in Singapore with a contract for 10, paid, and 5 delivered on 2021-01-10.
+ */
+export async function soldMachines(ctx: AppContext, actor: Actor) {
+  await buildMachines(ctx, actor, 'A1246', '2020-12', 20);
+  const customer = await addCustomer(ctx, actor, {
+    name: 'Lion Mining',
+    country: 'SG',
+    region: 'asia-pacific',
+  });
+  const contract = await futuresContract(ctx, actor, customer.id, 10);
+  await recordPayment(ctx, actor, contract.id, { day: '2020-11-12', amountUsd: 2_700_000n });
+  await recordDelivery(ctx, actor, contract.id, { day: '2021-01-10', lines: [{ lineId: 1, units: 5 }] });
+  return { customerId: customer.id };
+}
+
+/** The steps of an RMA that waited for parts once and ended in a replacement, as its events list them. */
+export const REPLACED_RMA_STEPS = [
+  'requested',
+  'authorised',
+  'received',
+  'waiting',
+  'resumed',
+  'diagnosed',
+  'replaced',
+  'burn-in',
+  'shipped',
+];
