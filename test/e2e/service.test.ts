@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from '../../src/sales/test-fixtures.js';
 import { REPLACED_RMA_STEPS, soldMachines } from '../../src/service/test-fixtures.js';
 import { seriousViolations } from './axe.js';
-import { type Dashboard, startDashboard } from './harness.js';
+import { type Dashboard, PHONE, startDashboard } from './harness.js';
 
 // One server and one browser on a small company (no demo): 20 A1246 built in December 2020, five
 // delivered to one customer on 2021-01-10 (a year's warranty from delivery, 90 days on a repaired
@@ -167,6 +167,11 @@ describe('the service page', () => {
       .first()
       .waitFor();
     await expectAccessible(page);
+    // On a phone the record's tables fold to fit: nothing scrolls sideways.
+    await page.setViewportSize(PHONE);
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(PHONE.width);
   }, 120_000);
 });
 
