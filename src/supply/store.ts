@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
-import type { Month } from '../kernel/calendar.js';
+import { dayOf, type Month, monthOf } from '../kernel/calendar.js';
 import type { DesignSpec } from './output.js';
 import type { WaferOrderSpec } from './plan.js';
 import type { AgreementSpec } from './recommend.js';
@@ -306,7 +306,10 @@ export async function findAgreement(db: Db, id: number): Promise<Agreement | und
 }
 
 /** Agreements with what the recommendation needs of their foundry. */
-export async function selectAgreementSpecs(db: Db): Promise<AgreementSpec[]> {
+/** An agreement's terms and the month it was recorded, to tell what a past month knew of it. */
+export type KnownAgreement = AgreementSpec & { signedMonth: Month };
+
+export async function selectAgreementSpecs(db: Db): Promise<KnownAgreement[]> {
   const rows = await t(db)
     .selectFrom('supply_agreements as a')
     .innerJoin('supply_foundries as f', 'f.id', 'a.foundry_id')
@@ -319,6 +322,7 @@ export async function selectAgreementSpecs(db: Db): Promise<AgreementSpec[]> {
       'a.take_or_pay_wafers',
       'a.start_month',
       'a.end_month',
+      'a.signed_at',
     ])
     .orderBy('a.id')
     .execute();
@@ -331,5 +335,6 @@ export async function selectAgreementSpecs(db: Db): Promise<AgreementSpec[]> {
     takeOrPayWafers: r.take_or_pay_wafers,
     startMonth: r.start_month,
     endMonth: r.end_month,
+    signedMonth: monthOf(dayOf(r.signed_at)),
   }));
 }

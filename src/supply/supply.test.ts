@@ -479,4 +479,20 @@ describe('the plan and the recommendation against the order book', () => {
       expect.objectContaining({ productId: 'A1246', units: expect.toSatisfy((u: number) => u >= 1000) }),
     );
   });
+
+  // Runs after the one above (the clock in March): supply's own later records are not January's.
+  it("gives a past month's chip order from the wafer orders known then, not a later cancellation", async () => {
+    const path =
+      '/api/supply/recommendation?month=2021-01&btcUsd=20000&difficulty=20000000000000&spotUsdPerTh=40';
+    const then = await s.call('GET', path, { role: 'viewer' });
+    expect(then.status).toBe(200);
+    const january = (await listWaferOrders(app)).find((o) => o.placedMonth === '2021-01')!;
+    const newFab = (await listWaferOrders(app)).find((o) => o.placedMonth === '2020-12')!;
+    // Both still on their way at January's end; cancelled in February, as January did not know.
+    for (const order of [january, newFab])
+      await cancelWaferOrder(app, app.actor('supply'), order.id, { month: '2021-02', reason: 'BTC fell' });
+    expect((await listWaferOrders(app, { status: 'placed' })).map((o) => o.id)).not.toContain(newFab.id);
+    const now = await s.call('GET', path, { role: 'viewer' });
+    expect(now.body).toEqual(then.body);
+  });
 });
