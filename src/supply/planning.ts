@@ -93,15 +93,9 @@ export function ordersKnownBy(orders: WaferOrder[], month: Month): WaferOrder[] 
     });
 }
 
-/**
- * The agreements known at the end of `month`: those signed by then. An agreement is signed by its
- * start month at the latest, so one recorded later but starting earlier counts from its start (a
- * back-dated record, as a wafer order's placed month is), one starting later from when it was recorded.
- */
+/** The agreements known at the end of `month`: those signed by then (their business date). */
 export function agreementsKnownBy(agreements: KnownAgreement[], month: Month): AgreementSpec[] {
-  return agreements
-    .filter((a) => (a.signedMonth < a.startMonth ? a.signedMonth : a.startMonth) <= month)
-    .map(({ signedMonth: _, ...spec }) => spec);
+  return agreements.filter((a) => a.signedMonth <= month).map(({ signedMonth: _, ...spec }) => spec);
 }
 
 /**

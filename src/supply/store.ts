@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
-import { dayOf, type Month, monthOf } from '../kernel/calendar.js';
+import type { Month } from '../kernel/calendar.js';
 import type { DesignSpec } from './output.js';
 import type { WaferOrderSpec } from './plan.js';
 import type { AgreementSpec } from './recommend.js';
@@ -40,6 +40,7 @@ export type SupplyTables = {
     term_months: number;
     end_month: string;
     signed_at: Date;
+    signed_month: string;
   };
   supply_wafer_orders: {
     id: bigint;
@@ -92,6 +93,8 @@ export interface Agreement {
   startMonth: Month;
   termMonths: number;
   endMonth: Month;
+  /** The month it was signed, a business date: a past month's recommendation knows it from then. */
+  signedMonth: Month;
 }
 
 export interface WaferOrder extends WaferOrderSpec {
@@ -156,6 +159,7 @@ export async function insertAgreement(db: Db, a: Agreement, at: Date): Promise<v
       term_months: a.termMonths,
       end_month: a.endMonth,
       signed_at: at,
+      signed_month: a.signedMonth,
     })
     .execute();
 }
@@ -290,6 +294,7 @@ const toAgreement = (r: AgreementRow): Agreement => ({
   startMonth: r.start_month,
   termMonths: r.term_months,
   endMonth: r.end_month,
+  signedMonth: r.signed_month,
 });
 
 export async function selectAgreements(db: Db): Promise<Agreement[]> {
@@ -306,7 +311,7 @@ export async function findAgreement(db: Db, id: number): Promise<Agreement | und
 }
 
 /** Agreements with what the recommendation needs of their foundry. */
-/** An agreement's terms and the month it was recorded, to tell what a past month knew of it. */
+/** An agreement's terms and the month it was signed, to tell what a past month knew of it. */
 export type KnownAgreement = AgreementSpec & { signedMonth: Month };
 
 export async function selectAgreementSpecs(db: Db): Promise<KnownAgreement[]> {
@@ -322,7 +327,7 @@ export async function selectAgreementSpecs(db: Db): Promise<KnownAgreement[]> {
       'a.take_or_pay_wafers',
       'a.start_month',
       'a.end_month',
-      'a.signed_at',
+      'a.signed_month',
     ])
     .orderBy('a.id')
     .execute();
@@ -335,6 +340,6 @@ export async function selectAgreementSpecs(db: Db): Promise<KnownAgreement[]> {
     takeOrPayWafers: r.take_or_pay_wafers,
     startMonth: r.start_month,
     endMonth: r.end_month,
-    signedMonth: monthOf(dayOf(r.signed_at)),
+    signedMonth: r.signed_month,
   }));
 }

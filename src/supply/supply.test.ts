@@ -492,6 +492,20 @@ describe('the plan and the recommendation against the order book', () => {
     for (const order of [january, newFab])
       await cancelWaferOrder(app, app.actor('supply'), order.id, { month: '2021-02', reason: 'BTC fell' });
     expect((await listWaferOrders(app, { status: 'placed' })).map((o) => o.id)).not.toContain(newFab.id);
+    // Signed in March (today) though its term began in January: January did not have it.
+    const late = await signAgreement(app, app.actor('supply'), {
+      foundryId: 'newfab',
+      wafersPerMonth: 500,
+      takeOrPayWafers: 0,
+      startMonth: '2021-01',
+      termMonths: 12,
+    });
+    expect(late.signedMonth).toBe('2021-03');
+    const ahead = { ...late, signedMonth: '2021-04' };
+    const { id: _, endMonth: __, ...aheadInput } = ahead;
+    expect((await refusal(signAgreement(app, app.actor('supply'), aheadInput))).field).toBe('signedMonth');
+    const inMarch = await s.call('GET', path.replace('2021-01', '2021-03'), { role: 'viewer' });
+    expect(inMarch.body.agreements.map((a: { agreementId: number }) => a.agreementId)).toContain(late.id);
     const now = await s.call('GET', path, { role: 'viewer' });
     expect(now.body).toEqual(then.body);
   });
