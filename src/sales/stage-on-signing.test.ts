@@ -22,6 +22,7 @@ beforeAll(async () => {
     name: 'AvalonMiner 1366',
     family: 'A13',
     generation: 13,
+    algorithm: 'sha256',
     ths: 110,
     watts: 3300,
     chipsPerMachine: 120,
