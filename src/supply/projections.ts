@@ -20,7 +20,7 @@ export const supplyProjections = defineProjections<SupplyEvent>({
   // later than it was recorded (migration 0860 dates the rows it found the same way).
   'supply.agreement-signed': (tx, { payload: p, recordedAt }) => {
     const recorded = monthOf(dayOf(recordedAt));
-    const signedMonth = p.signedMonth ?? (recorded < p.startMonth ? recorded : p.startMonth);
+    const signedMonth = p.signedMonth ?? [recorded, p.startMonth].sort()[0]!;
     return store.insertAgreement(tx, { ...p, signedMonth }, recordedAt);
   },
   'supply.wafer-order-placed': (tx, e) => production.insertWaferOrder(tx, e.payload, e.recordedAt),
