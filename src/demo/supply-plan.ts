@@ -83,6 +83,7 @@ export const AGREEMENTS = [
     takeOrPayWafers: 1500,
     startMonth: '2019-04',
     termMonths: 60,
+    signedMonth: '2019-01',
   },
   {
     key: 'hanbit-2020',
@@ -91,6 +92,7 @@ export const AGREEMENTS = [
     takeOrPayWafers: 800,
     startMonth: '2020-06',
     termMonths: 36,
+    signedMonth: '2020-03',
   },
 ] as const;
 

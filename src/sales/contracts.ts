@@ -6,7 +6,7 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import { refuseIfClosed } from '../books/guard.js';
-import { getProduct } from '../catalog/service.js';
+import { getProduct, type ProductView } from '../catalog/service.js';
 import type { Db } from '../db/db.js';
 import { type Day, dayOf } from '../kernel/calendar.js';
 import { AppError, invalid, notFound } from '../kernel/errors.js';
@@ -160,23 +160,29 @@ export function draftOf(input: NewContractInput): ContractDraft {
   };
 }
 
-/** What the catalogue says about each product the lines name; an unknown one names its line. */
+/** What sales needs of a product: its stage as of the day asked (the catalogue's rule). */
+export const factsOf = (p: ProductView): ProductFacts => ({
+  id: p.id,
+  kind: p.kind,
+  family: p.family,
+  stage: p.stage,
+  ths: p.kind === 'machine' ? p.ths : null,
+});
+
+/**
+ * What the catalogue said on `day` (the signing day) about each product the lines name: a
+ * contract signed then is checked against the stage then, not today's. An unknown one names its line.
+ */
 export async function productsFor(
   ctx: AppContext,
   productIds: readonly string[],
+  day: Day,
 ): Promise<Map<string, ProductFacts>> {
   const products = new Map<string, ProductFacts>();
   for (const [i, id] of productIds.entries()) {
     if (products.has(id)) continue;
     try {
-      const p = await getProduct(ctx, id);
-      products.set(id, {
-        id: p.id,
-        kind: p.kind,
-        family: p.family,
-        stage: p.stage,
-        ths: p.kind === 'machine' ? p.ths : null,
-      });
+      products.set(id, factsOf(await getProduct(ctx, id, day)));
     } catch (error) {
       if (error instanceof AppError && error.kind === 'not-found') {
         throw invalid(`lines.${i}.productId`, `There is no product ${id} in the catalogue.`);
@@ -221,6 +227,7 @@ export async function bookContract(
       const products = await productsFor(
         inTx,
         input.lines.map((l) => l.productId),
+        input.signedOn,
       );
       const spot = await spotOn(inTx, input.signedOn);
       const draft = draftOf(input);

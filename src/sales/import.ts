@@ -17,7 +17,7 @@ import { listProducts } from '../catalog/service.js';
 import type { Day } from '../kernel/calendar.js';
 import { AppError } from '../kernel/errors.js';
 import { appendEvents, type BatchWrite, lockStreams, reserveNumbers } from '../ledger/ledger.js';
-import { checkNotFuture, draftOf, spotOn, today } from './contracts.js';
+import { checkNotFuture, draftOf, factsOf, spotOn, today } from './contracts.js';
 import { duplicateCustomer } from './customers.js';
 import { KIND_OF, SALES_EVENT, type SalesEvent } from './events.js';
 import { type ImportFormat, type ImportItem, type RejectedRow, readImportFile } from './import-file.js';
@@ -137,12 +137,16 @@ async function decideAll(
   const byName = new Map(
     (await customersNamed(ctx.db, [...new Set(names)])).map((c) => [c.name.toLowerCase(), c]),
   );
-  const products = new Map<string, ProductFacts>(
-    (await listProducts(ctx)).map((p) => [
-      p.id,
-      { id: p.id, kind: p.kind, family: p.family, stage: p.stage, ths: p.kind === 'machine' ? p.ths : null },
-    ]),
-  );
+  // The catalogue as of each signing day: a contract is checked against the stage it was signed in.
+  const catalogs = new Map<Day, Map<string, ProductFacts>>();
+  const productsOn = async (day: Day) => {
+    let found = catalogs.get(day);
+    if (!found) {
+      found = new Map((await listProducts(ctx, { asOf: day })).map((p) => [p.id, factsOf(p)]));
+      catalogs.set(day, found);
+    }
+    return found;
+  };
   const spots = new Map<Day, bigint | null>();
   const now = today(ctx);
   const closed = await closedPeriods(ctx.db);
@@ -201,7 +205,7 @@ async function decideAll(
         const contract = signContract(
           nextContract,
           draftOf({ ...item.input, customerId: customer.id }),
-          products,
+          await productsOn(item.input.signedOn),
           spots.get(item.input.signedOn)!,
         );
         nextContract++;

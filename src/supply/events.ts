@@ -26,11 +26,14 @@ export interface WaferOrderCancelledPayload {
   reason: string;
 }
 
+/** An agreement as signed; events recorded before signing months were dated carry none. */
+export type AgreementSigned = Omit<Agreement, 'signedMonth'> & { signedMonth?: Month };
+
 export type SupplyEvent =
   | EventOf<'supply.foundry-added', Foundry>
   | EventOf<'supply.design-added', Design>
   | EventOf<'supply.partnership-started', PartnershipSpec>
-  | EventOf<'supply.agreement-signed', Agreement>
+  | EventOf<'supply.agreement-signed', AgreementSigned>
   | EventOf<'supply.wafer-order-placed', WaferOrder>
   | EventOf<'supply.wafer-order-out', WaferOrderOutPayload>
   | EventOf<'supply.wafer-order-received', WaferOrderReceivedPayload>

@@ -24,7 +24,7 @@ import { DEFAULT_THRESHOLDS } from './demand.js';
 import { buildPlan, type Plan, selfMiningUnits } from './plan.js';
 import { type AgreementSpec, type Recommendation, recommendWafers } from './recommend.js';
 import type { PlanQueryInput, RecommendQueryInput } from './schemas.js';
-import type { WaferOrder } from './store.js';
+import type { KnownAgreement, WaferOrder } from './store.js';
 import * as store from './store.js';
 import * as production from './store-production.js';
 
@@ -91,6 +91,11 @@ export function ordersKnownBy(orders: WaferOrder[], month: Month): WaferOrder[] 
       const { cancelled: _, ...rest } = o;
       return { ...rest, status: 'placed' as const, receivedMonth: null, chipsReceived: null };
     });
+}
+
+/** The agreements known at the end of `month`: those signed by then (their business date). */
+export function agreementsKnownBy(agreements: KnownAgreement[], month: Month): AgreementSpec[] {
+  return agreements.filter((a) => a.signedMonth <= month).map(({ signedMonth: _, ...spec }) => spec);
 }
 
 /**
@@ -244,7 +249,10 @@ export async function recommendChipOrder(
   // The order book as it stood in the month (at its end, or today while it runs): a past month's
   // reasons are the ones that month saw, not today's book.
   const asOf = [lastDayOfMonth(query.month), dayOf(ctx.clock.now())].sort()[0]!;
-  const [designs, partnerships, agreements, orders, shares, tranches] = await Promise.all([
+  // Supply's own records too, as they stood at the end of the month: a wafer order or agreement
+  // recorded later does not change a past month's recommendation.
+  const knownBy = monthOf(asOf);
+  const [designs, partnerships, allAgreements, allOrders, shares, tranches] = await Promise.all([
     store.selectDesigns(ctx.db),
     store.selectPartnerships(ctx.db),
     store.selectAgreementSpecs(ctx.db),
@@ -252,6 +260,8 @@ export async function recommendChipOrder(
     production.selectSelfMiningShares(ctx.db),
     orderBook(ctx, asOf),
   ]);
+  const agreements = agreementsKnownBy(allAgreements, knownBy);
+  const orders = ordersKnownBy(allOrders, knownBy);
   const model = await currentModel(ctx, query.model, designs, asOf);
   const backlog = await backlogBefore(ctx, query.month, asOf, agreements, tranches);
   const designOfPartnership = new Map(partnerships.map((p) => [p.id, p.designId]));
@@ -312,7 +322,11 @@ async function backlogBefore(
     }
     return backlog;
   }
-  const plan = await supplyPlan(ctx, { from: month, to: addMonths(month, longest - 1) }, { asOf });
+  const plan = await supplyPlan(
+    ctx,
+    { from: month, to: addMonths(month, longest - 1) },
+    { asOf, knownBy: monthOf(asOf) },
+  );
   for (const m of plan.months) {
     for (const r of m.models) backlog.set(`${r.productId}|${m.month}`, r.allocation.unitsShort);
   }

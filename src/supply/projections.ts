@@ -3,6 +3,7 @@
  * (ids, the computed out month and expected dies), so a replay into an empty database rebuilds them.
  */
 
+import { dayOf, monthOf } from '../kernel/calendar.js';
 import { defineProjections, recorder } from '../ledger/events.js';
 import type { SupplyEvent } from './events.js';
 import * as store from './store.js';
@@ -15,7 +16,13 @@ export const supplyProjections = defineProjections<SupplyEvent>({
   'supply.foundry-added': (tx, e) => store.insertFoundry(tx, e.payload, e.recordedAt),
   'supply.design-added': (tx, e) => store.insertDesign(tx, e.payload, e.recordedAt),
   'supply.partnership-started': (tx, e) => store.insertPartnership(tx, e.payload, e.recordedAt),
-  'supply.agreement-signed': (tx, e) => store.insertAgreement(tx, e.payload, e.recordedAt),
+  // Recorded before agreements carried a signing month: signed by its start at the latest, and no
+  // later than it was recorded (migration 0860 dates the rows it found the same way).
+  'supply.agreement-signed': (tx, { payload: p, recordedAt }) => {
+    const recorded = monthOf(dayOf(recordedAt));
+    const signedMonth = p.signedMonth ?? [recorded, p.startMonth].sort()[0]!;
+    return store.insertAgreement(tx, { ...p, signedMonth }, recordedAt);
+  },
   'supply.wafer-order-placed': (tx, e) => production.insertWaferOrder(tx, e.payload, e.recordedAt),
   'supply.wafer-order-out': (tx, { payload: p }) =>
     production.markOrderOut(tx, p.orderId, p.outMonth, p.expectedDies),

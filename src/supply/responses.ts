@@ -58,6 +58,7 @@ export const Agreement = z.object({
   startMonth: zMonthText,
   termMonths: z.number(),
   endMonth: zMonthText,
+  signedMonth: zMonthText,
 });
 export const Agreements = z.array(Agreement);
 

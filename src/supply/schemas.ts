@@ -83,6 +83,9 @@ export const NewAgreement = z
     takeOrPayWafers: whole.default(0).describe('Wafers a month paid for whether ordered or not'),
     startMonth: month.describe('First month of the term'),
     termMonths: whole.describe('Length of the term in months'),
+    signedMonth: month
+      .optional()
+      .describe('Month it was signed (a business date); the current month when left out'),
   })
   .strict();
 

@@ -6,6 +6,7 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import { getProduct } from '../catalog/service.js';
+import { dayOf, monthOf } from '../kernel/calendar.js';
 import { AppError, invalid, notFound, ruleBroken } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { requireDesign, requireFoundry, txCtx } from './lookups.js';
@@ -166,6 +167,7 @@ export async function signAgreement(
   input: NewAgreementInput,
   idempotencyKey?: string,
 ): Promise<store.Agreement> {
+  let signed: store.Agreement | undefined;
   return recordSupply(
     ctx,
     {
@@ -177,11 +179,20 @@ export async function signAgreement(
     },
     async (tx) => {
       const terms = checkAgreementTerms(input);
+      const thisMonth = monthOf(dayOf(ctx.clock.now()));
+      const signedMonth = input.signedMonth ?? thisMonth;
+      if (signedMonth > thisMonth)
+        throw invalid(
+          'signedMonth',
+          `signedMonth (${signedMonth}) must not be after this month (${thisMonth}).`,
+        );
       await requireFoundry(tx, input.foundryId);
       const id = await nextNumber(tx, 'supply-agreement');
-      return { id, foundryId: input.foundryId, ...terms } satisfies store.Agreement;
+      signed = { id, foundryId: input.foundryId, ...terms, signedMonth };
+      return signed;
     },
-    async (_tx, event) => event.payload,
+    // The event as written now always names its month; only older ones lack it.
+    async () => signed!,
   );
 }
 

@@ -40,6 +40,7 @@ export type SupplyTables = {
     term_months: number;
     end_month: string;
     signed_at: Date;
+    signed_month: string;
   };
   supply_wafer_orders: {
     id: bigint;
@@ -92,6 +93,8 @@ export interface Agreement {
   startMonth: Month;
   termMonths: number;
   endMonth: Month;
+  /** The month it was signed, a business date: a past month's recommendation knows it from then. */
+  signedMonth: Month;
 }
 
 export interface WaferOrder extends WaferOrderSpec {
@@ -156,6 +159,7 @@ export async function insertAgreement(db: Db, a: Agreement, at: Date): Promise<v
       term_months: a.termMonths,
       end_month: a.endMonth,
       signed_at: at,
+      signed_month: a.signedMonth,
     })
     .execute();
 }
@@ -290,6 +294,7 @@ const toAgreement = (r: AgreementRow): Agreement => ({
   startMonth: r.start_month,
   termMonths: r.term_months,
   endMonth: r.end_month,
+  signedMonth: r.signed_month,
 });
 
 export async function selectAgreements(db: Db): Promise<Agreement[]> {
@@ -306,7 +311,10 @@ export async function findAgreement(db: Db, id: number): Promise<Agreement | und
 }
 
 /** Agreements with what the recommendation needs of their foundry. */
-export async function selectAgreementSpecs(db: Db): Promise<AgreementSpec[]> {
+/** An agreement's terms and the month it was signed, to tell what a past month knew of it. */
+export type KnownAgreement = AgreementSpec & { signedMonth: Month };
+
+export async function selectAgreementSpecs(db: Db): Promise<KnownAgreement[]> {
   const rows = await t(db)
     .selectFrom('supply_agreements as a')
     .innerJoin('supply_foundries as f', 'f.id', 'a.foundry_id')
@@ -319,6 +327,7 @@ export async function selectAgreementSpecs(db: Db): Promise<AgreementSpec[]> {
       'a.take_or_pay_wafers',
       'a.start_month',
       'a.end_month',
+      'a.signed_month',
     ])
     .orderBy('a.id')
     .execute();
@@ -331,5 +340,6 @@ export async function selectAgreementSpecs(db: Db): Promise<AgreementSpec[]> {
     takeOrPayWafers: r.take_or_pay_wafers,
     startMonth: r.start_month,
     endMonth: r.end_month,
+    signedMonth: r.signed_month,
   }));
 }

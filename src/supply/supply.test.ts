@@ -479,4 +479,34 @@ describe('the plan and the recommendation against the order book', () => {
       expect.objectContaining({ productId: 'A1246', units: expect.toSatisfy((u: number) => u >= 1000) }),
     );
   });
+
+  // Runs after the one above (the clock in March): supply's own later records are not January's.
+  it("gives a past month's chip order from the wafer orders known then, not a later cancellation", async () => {
+    const path =
+      '/api/supply/recommendation?month=2021-01&btcUsd=20000&difficulty=20000000000000&spotUsdPerTh=40';
+    const then = await s.call('GET', path, { role: 'viewer' });
+    expect(then.status).toBe(200);
+    const january = (await listWaferOrders(app)).find((o) => o.placedMonth === '2021-01')!;
+    const newFab = (await listWaferOrders(app)).find((o) => o.placedMonth === '2020-12')!;
+    // Both still on their way at January's end; cancelled in February, as January did not know.
+    for (const order of [january, newFab])
+      await cancelWaferOrder(app, app.actor('supply'), order.id, { month: '2021-02', reason: 'BTC fell' });
+    expect((await listWaferOrders(app, { status: 'placed' })).map((o) => o.id)).not.toContain(newFab.id);
+    // Signed in March (today) though its term began in January: January did not have it.
+    const late = await signAgreement(app, app.actor('supply'), {
+      foundryId: 'newfab',
+      wafersPerMonth: 500,
+      takeOrPayWafers: 0,
+      startMonth: '2021-01',
+      termMonths: 12,
+    });
+    expect(late.signedMonth).toBe('2021-03');
+    const ahead = { ...late, signedMonth: '2021-04' };
+    const { id: _, endMonth: __, ...aheadInput } = ahead;
+    expect((await refusal(signAgreement(app, app.actor('supply'), aheadInput))).field).toBe('signedMonth');
+    const inMarch = await s.call('GET', path.replace('2021-01', '2021-03'), { role: 'viewer' });
+    expect(inMarch.body.agreements.map((a: { agreementId: number }) => a.agreementId)).toContain(late.id);
+    const now = await s.call('GET', path, { role: 'viewer' });
+    expect(now.body).toEqual(then.body);
+  });
 });
