@@ -26,6 +26,11 @@ export type ProgressFactory = (total: number, label: string) => { tick(by?: numb
 
 export interface DemoOptions {
   progress?: ProgressFactory | undefined;
+  /**
+   * Load the service network (centres, serials, the customers' RMAs): on by default. Tests whose
+   * figures do not read it leave it out: it is half of a whole history's load.
+   */
+  service?: boolean;
 }
 
 export const SPOT_SOURCE =
@@ -76,10 +81,12 @@ export async function loadDemo(
   say(
     `demo self-mining: ${mining.deployments} deployments, ${mining.machines} machines, ${mining.payouts} daily payouts held in BTC`,
   );
-  const service = await loadService(ctx, actor, until);
-  say(
-    `demo service network: ${service.centres} repair centres, serials for ${service.serialised} delivered machines, ${service.tickets} customer RMAs`,
-  );
+  if (opts.service !== false) {
+    const service = await loadService(ctx, actor, until);
+    say(
+      `demo service network: ${service.centres} repair centres, serials for ${service.serialised} delivered machines, ${service.tickets} customer RMAs`,
+    );
+  }
   // A bulk load leaves the planner guessing (embedded PGlite runs no autovacuum): without statistics
   // it takes 54,010 machines for a few hundred and sorts a site's machines instead of reading them
   // in order from the index that pages them.

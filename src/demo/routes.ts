@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
 import { zId } from '../kernel/fields.js';
 import { demoMachineFault, HAND_FAULTS, setDemoMachineFault } from './rack-faults.js';
+import { DemoMachineFault } from './responses.js';
 
 const tags = ['demo'];
 /** Breaking machines on purpose is for whoever runs the demo, not for a role of the company. */
@@ -20,12 +21,6 @@ export const FaultBody = z
       ),
   })
   .strict();
-export const DemoMachineFault = z.object({
-  machineId: z.number(),
-  address: z.string(),
-  fault: z.string().nullable().describe('The simulated fault now; null when healthy'),
-  choices: z.array(z.enum(HAND_FAULTS)),
-});
 
 export function registerDemoRoutes(app: HttpApp, ctx: AppContext): void {
   app.get(

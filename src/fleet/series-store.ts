@@ -130,11 +130,12 @@ function rowJson(r: PollRecord): string {
  * parameters per row costs more than the writes themselves. A failed poll leaves the last good
  * figures alone (coalesce) and adds a poll without a sample to its bucket.
  *
- * Idempotent per machine and reading time (`at`): a bucket remembers its latest reading (`last_at`)
- * and the state its last poll, so a reading written again (a replayed spool) is skipped, not counted
- * twice, and an older one never overwrites the latest state. A machine's readings must therefore
- * arrive in time order within a bucket, as a sweep and an in-order replay write them. Answers the
- * machines whose reading was skipped, for the writer to name them.
+ * A bucket remembers its latest reading (`last_at`) and the state its last poll: the bucket's latest
+ * reading written again (a retried write) is skipped, not counted twice, and an older reading never
+ * overwrites the latest state. An older reading arriving late (a site agent's spool, forwarded after
+ * another agent took the site over) is counted: it is a reading, and losing it would leave a gap.
+ * That a spool's part is forwarded once is the forwarder's own key (src/agent). Answers the machines
+ * whose reading was skipped, for the writer to name them.
  */
 export async function writePolls(
   db: Db,
@@ -183,8 +184,8 @@ export async function writePolls(
       inlet_c = coalesce(excluded.inlet_c, t.inlet_c),
       power_w = coalesce(excluded.power_w, t.power_w),
       health = coalesce(excluded.health, t.health),
-      last_at = excluded.last_at
-    where t.last_at < excluded.last_at
+      last_at = greatest(t.last_at, excluded.last_at)
+    where t.last_at <> excluded.last_at
     returning machine_id`.execute(db);
   if (counted.rows.length === records.length) return { skipped: [] };
   const written = new Set(counted.rows.map((r) => Number(r.machine_id)));

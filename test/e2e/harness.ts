@@ -43,11 +43,14 @@ export interface Dashboard {
  * company loaded through the services, the dashboard built from the sources, and Chromium. The
  * demo is loaded up to the test clock's day (mid-January 2021), or up to `at` when given.
  */
-export async function startDashboard(opts: { demo?: boolean; at?: string } = {}): Promise<Dashboard> {
+export async function startDashboard(
+  opts: { demo?: boolean; at?: string; service?: boolean } = {},
+): Promise<Dashboard> {
   await ensureDashboardBuilt({ quiet: true });
   const server = await testServer();
   if (opts.at) server.app.clock.set(opts.at);
-  if (opts.demo !== false) await loadDemo(server.app, server.app.actor('admin'));
+  if (opts.demo !== false)
+    await loadDemo(server.app, server.app.actor('admin'), undefined, { service: opts.service });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   return {

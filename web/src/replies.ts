@@ -9,7 +9,7 @@ import type * as alerts from '../../src/alerts/responses.js';
 import type * as auth from '../../src/auth/responses.js';
 import type * as books from '../../src/books/responses.js';
 import type * as catalog from '../../src/catalog/responses.js';
-import type * as demo from '../../src/demo/routes.js';
+import type * as demo from '../../src/demo/responses.js';
 import type { NormalisedTelemetry } from '../../src/fleet/protocol/telemetry.js';
 import type * as fleet from '../../src/fleet/responses.js';
 import type { Wire } from '../../src/kernel/wire.js';
