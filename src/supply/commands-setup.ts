@@ -183,7 +183,11 @@ export function registerSetupCommands(supply: Command): void {
       .requiredOption('--wafers-per-month <n>')
       .option('--take-or-pay <n>', 'wafers a month paid for whether ordered or not', '0')
       .requiredOption('--start <month>')
-      .requiredOption('--term <months>'),
+      .requiredOption('--term <months>')
+      .option(
+        '--signed-month <month>',
+        'when it was signed (a past month\u2019s chip order counts it from then); this month by default',
+      ),
     {
       role: 'supply',
       options: {
@@ -191,6 +195,7 @@ export function registerSetupCommands(supply: Command): void {
         takeOrPayWafers: '--take-or-pay',
         startMonth: '--start',
         termMonths: '--term',
+        signedMonth: '--signed-month',
       },
     },
     async (app, opts) => {
@@ -200,6 +205,7 @@ export function registerSetupCommands(supply: Command): void {
         takeOrPayWafers: opts.takeOrPay,
         startMonth: opts.start,
         termMonths: opts.term,
+        ...(opts.signedMonth === undefined ? {} : { signedMonth: opts.signedMonth }),
       });
       const a = await signAgreement(app, app.actor, input, app.idempotencyKey);
       return {

@@ -129,6 +129,8 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '2021-01',
       '--term',
       '24',
+      '--signed-month',
+      '2020-12',
     ]);
     await ok([
       'supply',
@@ -142,6 +144,8 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       '2021-03',
       '--term',
       '12',
+      '--signed-month',
+      '2021-02',
     ]);
     await ok([
       'supply',
