@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProduct, updateProduct } from '../catalog/service.js';
-import { AppError } from '../kernel/errors.js';
-import { type TestApp, tableCounts, testApp } from '../testing/index.js';
+import { refusal, type TestApp, tableCounts, testApp } from '../testing/index.js';
 import { importSales } from './import.js';
 import { addCustomer, bookContract } from './service.js';
 
@@ -52,16 +51,6 @@ const contract = (kind: 'spot' | 'pre-order', signedOn: string) => ({
   },
   lines: [{ productId: 'A1366', units: 10, usdPerTh: 30_00n, tranches: [{ month: '2021-04', units: 10 }] }],
 });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('the stage on the signing day', () => {
   it('refuses a spot sale signed while the product was in pre-order, writing nothing', async () => {

@@ -2,10 +2,16 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct } from '../catalog/service.js';
-import { AppError } from '../kernel/errors.js';
 import { replayInto } from '../ledger/replay.js';
 import { addCustomer, bookContract, recordDelivery, recordPayment } from '../sales/service.js';
-import { type TestApp, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
+import {
+  refusal,
+  type TestApp,
+  type TestServer,
+  tableCounts,
+  testApp,
+  testServer,
+} from '../testing/index.js';
 import { selfMiningAllocation, supplyPlan } from './planning.js';
 import {
   addDesign,
@@ -32,16 +38,6 @@ const SUPPLY_TABLES = [
   'supply_assembly_capacity',
   'supply_self_mining_share',
 ];
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** Two foundries making the A12 chip: TSMC mature, NewFab a new partner ramping from 30 %. */
 async function setUpSupply(app: TestApp) {

@@ -11,6 +11,7 @@ import { type Db, dbOverPGlite, newPGlite } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
 import { SettableClock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
 import { tableCatalog } from '../ledger/tables.js';
 import { modules } from '../modules.js';
 import { cloneServerDatabase, migratedPGliteDump, newServerDatabase } from './server-clone.js';
@@ -171,4 +172,15 @@ export async function tableCounts(ctx: AppContext): Promise<Record<string, numbe
     counts[table_name] = Number(r.rows[0]!.n);
   }
   return counts;
+}
+
+/** The AppError a write was refused with; fails the test when it went through or failed otherwise. */
+export async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
 }
