@@ -36,7 +36,7 @@ describe('hostile miners beside healthy ones', () => {
     app = await testApp();
     sim = await startSimulator({
       count: HEALTHY + PER_KIND * HOSTILE_FAULTS.length,
-      base: '127.94.0.1',
+      base: '127.97.0.1',
       seed: 'hostile',
     });
     const ctx = { ...app, clock: systemClock };
