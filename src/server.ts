@@ -92,10 +92,10 @@ async function demoRack(ctx: AppContext, count: number): Promise<DemoRack | unde
     );
     return rack;
   } catch (error) {
-    ctx.log.warn(
-      { err: error },
-      `the demo fleet did not start: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const said = `the demo fleet did not start: ${error instanceof Error ? error.message : String(error)}`;
+    ctx.log.warn({ err: error }, said);
+    // The banner promised the rack; a person reading the terminal, not the JSON log, must see this.
+    process.stderr.write(`${said}\n`);
     return undefined;
   }
 }
@@ -115,7 +115,7 @@ export function banner(o: {
     `HashForge is up at ${o.url} (dashboard ${o.url}/, API ${o.url}/api, reference ${o.url}/api/docs)`,
     ...(o.rackOf > 0
       ? [
-          `demo fleet: ${o.rackOf} simulated miners on loopback at site ${DEMO_RACK.site}, scanned and polled every ${DEMO_RACK.pollSeconds} s from now on; HASHFORGE_DEMO_MINERS=0 turns them off`,
+          `demo fleet: ${o.rackOf} simulated miners starting on loopback at site ${DEMO_RACK.site}, scanned behind the start and then polled every ${DEMO_RACK.pollSeconds} s (a line below says when they answer, or why they could not start); HASHFORGE_DEMO_MINERS=0 turns them off`,
         ]
       : []),
     `database: ${o.dataDir ? `embedded PGlite in ${o.dataDir}; other hashforge commands reach it through its socket there while this runs` : 'PostgreSQL server (DATABASE_URL)'}`,

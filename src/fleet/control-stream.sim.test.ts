@@ -4,9 +4,9 @@
  * progress streamed as machines confirm, 200/207/409 per machine, refusals before anything is sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addTestSite } from '../mining/test-fixtures.js';
 import { type Json, type TestServer, tableCounts, testServer } from '../testing/index.js';
-import { type Simulator, startSimulator } from './protocol/simulator.js';
+import type { Simulator } from './protocol/simulator.js';
+import { simulatedSite } from './test-fixtures.js';
 
 const NEW_POOL = { url: 'stratum+tcp://new.pool.example:3333', user: 'hashforge.lab' };
 
@@ -39,14 +39,16 @@ describe('control with progress, against simulated miners', () => {
 
   beforeAll(async () => {
     s = await testServer();
-    sim = await startSimulator({ count: 4, base: '127.151.0.1', seed: 'control', rebootSeconds: 1 });
-    await addTestSite(s.app, s.app.actor('admin'), 'CT1');
-    const scan = await s.call('POST', '/api/fleet/scans', {
-      role: 'ops',
-      body: { range: '127.151.0.1-127.151.0.4', site: 'CT1' },
+    const site = await simulatedSite(s, {
+      site: 'CT1',
+      count: 4,
+      base: '127.151.0.1',
+      seed: 'control',
+      rebootSeconds: 1,
+      firstPoll: false,
     });
-    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
-    ids = scan.body.registered.map((m: Json) => m.id);
+    sim = site.simulator;
+    ids = site.ids;
     expect(ids).toHaveLength(4);
   }, 180_000);
   afterAll(async () => {

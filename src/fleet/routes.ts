@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { sendCsv } from '../http/csv-reply.js';
 import { lineStream, StreamQuery } from '../http/ndjson.js';
 import { CsvReply } from '../kernel/reply-schemas.js';
 import { FLEET_ACCESS } from './access.js';
@@ -64,11 +65,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         response: { 200: CsvReply },
       },
     },
-    async (req, reply) =>
-      reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="machines.csv"')
-        .send(machinesCsv(ctx, req.query)),
+    async (req, reply) => sendCsv(reply, 'machines.csv', machinesCsv(ctx, req.query)),
   );
   app.get(
     '/api/fleet/machines/:id',

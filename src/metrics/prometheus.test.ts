@@ -10,8 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../fleet/protocol/simulator.js';
-import { addTestSite } from '../mining/test-fixtures.js';
+import type { Simulator } from '../fleet/protocol/simulator.js';
+import { simulatedSite } from '../fleet/test-fixtures.js';
 import { type Json, type TestServer, testServer } from '../testing/index.js';
 
 const has = (bin: string) => spawnSync(bin, ['--version']).status === 0;
@@ -40,15 +40,8 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     s = await testServer();
-    sim = await startSimulator({ count: 4, base: '127.142.0.1', seed: 'metrics', faultRate: 0 });
-    await addTestSite(s.app, s.app.actor('admin'), 'PROM');
-    const scan = await s.call('POST', '/api/fleet/scans', {
-      role: 'ops',
-      body: { range: '127.142.0.1-127.142.0.4', site: 'PROM' },
-    });
-    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
-    const poll = await s.call('POST', '/api/fleet/polls', { role: 'ops', body: {} });
-    expect(poll.status, JSON.stringify(poll.body)).toBe(201);
+    sim = (await simulatedSite(s, { site: 'PROM', count: 4, base: '127.142.0.1', seed: 'metrics' }))
+      .simulator;
   });
   afterAll(async () => {
     await sim.stop();

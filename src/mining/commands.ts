@@ -584,7 +584,7 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
       const t = s.target;
       const targetLine = t
         ? `target ${formatHashrate(t.lowThs)} - ${formatHashrate(t.highThs)} by ${t.byDay} (${t.progress.daysLeft} days left): ` +
-          `${t.progress.standing}, ${pct(t.progress.ofLow)} of the low end on ${t.progressOn} hashrate` +
+          `${t.progress.standing}, ${pct(t.progress.ofLow)} of the low end on ${t.progressOn === 'mixed' ? 'measured (where polled) and installed' : t.progressOn} hashrate` +
           (t.progress.missingToLowThs > 0 ? `, ${formatHashrate(t.progress.missingToLowThs)} to go` : '') +
           `; self-mining share target ${t.shareBp / 100}% of production`
         : 'no target set (hashforge mining target set)';

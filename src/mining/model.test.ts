@@ -20,6 +20,7 @@ import {
   priceOn,
   type SiteForDeployment,
   shareOfProductionBp,
+  targetBasis,
   targetProgress,
 } from './model.js';
 
@@ -238,6 +239,18 @@ describe('machines, targets and serials', () => {
     expect(targetProgress(t, 3e6, 0).standing).toBe('within');
     expect(targetProgress(t, 5e6, 0)).toMatchObject({ standing: 'above', missingToLowThs: 0 });
     expect(caught(() => checkTarget({ ...t, highThs: 1e6 }))?.field).toBe('high');
+    // A polled lab beside unpolled mines: the mines count at their installed hashrate.
+    const lab = { installedThs: 18_000, measuredThs: 17_500 };
+    const mine = { installedThs: 3_000_000, measuredThs: null };
+    expect(targetBasis([lab, mine])).toEqual({ ths: 3_017_500, on: 'mixed' });
+    expect(targetBasis([mine, { installedThs: 0, measuredThs: null }])).toEqual({
+      ths: 3e6,
+      on: 'installed',
+    });
+    expect(targetBasis([lab, { installedThs: 0, measuredThs: null }])).toEqual({
+      ths: 17_500,
+      on: 'measured',
+    });
     expect(caught(() => checkTarget({ ...t, shareBp: 10_001 }))?.field).toBe('sharePercent');
   });
 

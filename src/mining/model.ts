@@ -266,6 +266,26 @@ export interface TargetProgress {
   daysLeft: number;
 }
 
+/** What the target's progress counts: the fleet's polls, the books' installed machines, or each site by what it has. */
+export type ProgressBasis = 'measured' | 'installed' | 'mixed';
+
+/**
+ * The hashrate a target's progress is judged on: each site's measured hashrate where the fleet
+ * polls it, its installed hashrate where it does not. Measuring one site must not make the other
+ * sites' machines vanish from the progress (a demo lab polled beside unpolled mines read 0 %).
+ */
+export function targetBasis(sites: { installedThs: number; measuredThs: number | null }[]): {
+  ths: number;
+  on: ProgressBasis;
+} {
+  const measured = sites.filter((s) => s.measuredThs !== null).length;
+  const installedOnly = sites.filter((s) => s.measuredThs === null && s.installedThs > 0).length;
+  return {
+    ths: sites.reduce((a, s) => a + (s.measuredThs ?? s.installedThs), 0),
+    on: measured === 0 ? 'installed' : installedOnly === 0 ? 'measured' : 'mixed',
+  };
+}
+
 export function targetProgress(t: HashrateTarget, ths: number, daysLeft: number): TargetProgress {
   return {
     standing: ths < t.lowThs ? 'below' : ths > t.highThs ? 'above' : 'within',

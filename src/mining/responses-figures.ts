@@ -201,7 +201,9 @@ export const MiningStatus = z.object({
         missingToLowThs: z.number(),
         daysLeft: z.number(),
       }),
-      progressOn: z.enum(['measured', 'installed']),
+      progressOn: z
+        .enum(['measured', 'installed', 'mixed'])
+        .describe('mixed: measured where the fleet polls a site, installed at the sites it does not'),
     })
     .nullable(),
   shareOfProduction: z.object({

@@ -6,7 +6,13 @@ import { nextNumber } from '../ledger/ledger.js';
 import { allocationStatus } from './allocation.js';
 import { fleetMachines } from './fleet-link.js';
 import { type HashrateDay, hashrateByDay } from './hashrate.js';
-import { checkTarget, type TargetProgress, targetProgress } from './model.js';
+import {
+  checkTarget,
+  type ProgressBasis,
+  type TargetProgress,
+  targetBasis,
+  targetProgress,
+} from './model.js';
 import { recordMining } from './projections.js';
 import type { NewTargetInput } from './schemas.js';
 import type { TargetRow } from './store.js';
@@ -64,7 +70,7 @@ export interface MiningStatus {
   measuredThs: number | null;
   measuredPh: number | null;
   measuredBasis: 'daily-mean' | 'latest-polls' | null;
-  target: (TargetRow & { progress: TargetProgress; progressOn: 'measured' | 'installed' }) | null;
+  target: (TargetRow & { progress: TargetProgress; progressOn: ProgressBasis }) | null;
   /** Self-mining's share of the machines built from January to the day's month (supply's plan). */
   shareOfProduction: {
     from: string;
@@ -104,7 +110,7 @@ export async function miningStatus(
   const measured = rows.filter((r) => r.measuredThs !== null);
   const measuredThs = measured.length > 0 ? measured.reduce((a, r) => a + r.measuredThs!, 0) : null;
   const target = targetInForce(await store.selectTargets(ctx.db), day);
-  const basis = measuredThs ?? hashrate!.installedThs;
+  const basis = targetBasis(rows);
   const share = await allocationStatus(ctx, `${day.slice(0, 4)}-01`, monthOf(day));
   return {
     on: day,
@@ -118,8 +124,8 @@ export async function miningStatus(
     target: target
       ? {
           ...target,
-          progress: targetProgress(target, basis, Math.max(0, daysBetween(day, target.byDay))),
-          progressOn: measuredThs === null ? 'installed' : 'measured',
+          progress: targetProgress(target, basis.ths, Math.max(0, daysBetween(day, target.byDay))),
+          progressOn: basis.on,
         }
       : null,
     shareOfProduction: {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { sendCsv } from '../http/csv-reply.js';
 import { CsvReply } from '../kernel/reply-schemas.js';
 import { SALES_ACCESS } from './access.js';
 import { adjustPayment, getPaymentAdjustments } from './adjustments.js';
@@ -111,11 +112,7 @@ export function registerSalesRoutes(app: HttpApp, ctx: AppContext): void {
         response: { 200: CsvReply },
       },
     },
-    async (req, reply) =>
-      reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="contracts.csv"')
-        .send(contractsCsv(ctx, req.query)),
+    async (req, reply) => sendCsv(reply, 'contracts.csv', contractsCsv(ctx, req.query)),
   );
   app.post(
     '/api/sales/contracts',

@@ -26,6 +26,7 @@ import {
   signAgreement,
   startPartnership,
 } from './service.js';
+import { tsmcMakingA12 } from './test-fixtures.js';
 
 const SUPPLY_TABLES = [
   'supply_foundries',
@@ -43,33 +44,17 @@ const SUPPLY_TABLES = [
 async function setUpSupply(app: TestApp) {
   const actor = app.actor('supply');
   for (const p of DEMO_PRODUCTS) await addProduct(app, app.actor(), p);
-  await addFoundry(app, actor, { id: 'tsmc', name: 'TSMC', country: 'TW', leadTimeMonths: 3 });
-  await addFoundry(app, actor, { id: 'newfab', name: 'NewFab', country: 'KR', leadTimeMonths: 3 });
-  await addDesign(app, actor, {
-    id: 'A12',
-    name: 'A12',
-    processNm: 8,
-    diesPerWafer: 600,
-    models: [{ productId: 'A1246', chipsPerMachine: 100 }],
-  });
-  await startPartnership(app, actor, {
-    foundryId: 'tsmc',
-    designId: 'A12',
-    startMonth: '2020-01',
+  const tsmc = await tsmcMakingA12(app, actor, {
+    leadTimeMonths: 3,
     yieldCurve: { startPct: 70, maturePct: 90, monthsToMature: 6, shape: 'linear' },
+    agreement: { wafersPerMonth: 100, takeOrPayWafers: 20, startMonth: '2020-07', termMonths: 24 },
   });
+  await addFoundry(app, actor, { id: 'newfab', name: 'NewFab', country: 'KR', leadTimeMonths: 3 });
   await startPartnership(app, actor, {
     foundryId: 'newfab',
     designId: 'A12',
     startMonth: '2021-02',
     yieldCurve: { startPct: 30, maturePct: 80, monthsToMature: 5, shape: 'linear' },
-  });
-  const tsmc = await signAgreement(app, actor, {
-    foundryId: 'tsmc',
-    wafersPerMonth: 100,
-    takeOrPayWafers: 20,
-    startMonth: '2020-07',
-    termMonths: 24,
   });
   const newFab = await signAgreement(app, actor, {
     foundryId: 'newfab',

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimulatedSite, simulatedSite } from '../../src/fleet/test-fixtures.js';
 import { seriousViolations } from './axe.js';
 import { type Dashboard, LAPTOP, PHONE, startDashboard } from './harness.js';
-import { type SimulatedSite, simulatedSite } from './simulated-fleet.js';
 
 // One server, one demo company and one browser for the whole walk through the dashboard: loading
 // the demo is the slow part, and each test opens its own signed-in tab.

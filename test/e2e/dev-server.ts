@@ -5,8 +5,8 @@
  */
 
 import { loadDemo } from '../../src/demo/load.js';
+import { simulatedSite } from '../../src/fleet/test-fixtures.js';
 import { testServer } from '../../src/testing/index.js';
-import { simulatedSite } from './simulated-fleet.js';
 
 const server = await testServer();
 await loadDemo(server.app, server.app.actor('admin'));

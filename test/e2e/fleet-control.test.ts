@@ -6,10 +6,10 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimulatedSite, simulatedSite } from '../../src/fleet/test-fixtures.js';
 import type { Json } from '../../src/testing/index.js';
 import { seriousViolations } from './axe.js';
 import { type Dashboard, startDashboard } from './harness.js';
-import { type SimulatedSite, simulatedSite } from './simulated-fleet.js';
 
 let d: Dashboard;
 let sim: SimulatedSite;

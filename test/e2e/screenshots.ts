@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { simulatedSite } from '../../src/fleet/test-fixtures.js';
 import { LAPTOP, PHONE, startDashboard } from './harness.js';
-import { simulatedSite } from './simulated-fleet.js';
 
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 /** Laptop shots show the page down to this height: the top of a long table says enough. */

@@ -178,7 +178,7 @@ export function MiningPage() {
                 value={s.target ? percent(s.target.progress.ofLow) : '—'}
                 sub={
                   s.target
-                    ? `${hashrate(s.target.progress.missingToLowThs)} to go, ${count(s.target.progress.daysLeft)} days left (${s.target.progressOn})`
+                    ? `${hashrate(s.target.progress.missingToLowThs)} to go, ${count(s.target.progress.daysLeft)} days left (${s.target.progressOn === 'mixed' ? 'measured where polled, installed elsewhere' : s.target.progressOn})`
                     : undefined
                 }
               />

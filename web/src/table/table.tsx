@@ -217,7 +217,7 @@ function Toolbar<R>({
   return (
     <div className="table-tools">
       <div className="toolbar">
-        <div className="field">
+        <div className="field search">
           <label htmlFor={searchId}>Search</label>
           <input
             id={searchId}
