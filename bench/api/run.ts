@@ -8,10 +8,13 @@
  * a request (worst ≤ 100 ms).
  *
  *   npx tsx bench/api/run.ts [--runs 14] [--only /api/mining] [--data-dir /tmp/bench-api-demo]
- *                            [--timeout 60000]
+ *                            [--timeout 60000] [--rack-base 127.201.0.1]
  *
  * --data-dir keeps the loaded demo between runs (the first run loads it, ~20 s); without it the
- * demo is loaded into memory each time.
+ * demo is loaded into memory each time. --rack-base moves the demo's simulated rack off its own
+ * loopback block when something else (an `npm start`) holds it.
+ * When the demo has no saved scenario or no alert, the bench makes one first (see scenarioIds and
+ * alertIds), so that every GET is measured.
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -296,6 +299,7 @@ export async function main(argv: string[]): Promise<void> {
       runs: { type: 'string', default: '14' },
       only: { type: 'string' },
       'data-dir': { type: 'string' },
+      'rack-base': { type: 'string' },
       timeout: { type: 'string', default: '60000' },
     },
     allowPositionals: true,
@@ -307,7 +311,8 @@ export async function main(argv: string[]): Promise<void> {
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   console.log(baseline());
 
-  const child = fork(SERVER, dataDir ? ['--data-dir', dataDir] : [], {
+  const rackBase = typeof values['rack-base'] === 'string' ? ['--rack-base', values['rack-base']] : [];
+  const child = fork(SERVER, [...(dataDir ? ['--data-dir', dataDir] : []), ...rackBase], {
     execArgv: ['--import', import.meta.resolve('tsx')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
