@@ -30,8 +30,13 @@ export interface LoopReading {
 }
 export type ParentMessage = { eld: 'reset' } | { eld: 'read' };
 
-const dataDirArg = process.argv.indexOf('--data-dir');
-const dataDir = dataDirArg >= 0 ? process.argv[dataDirArg + 1]! : 'memory';
+const arg = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const dataDir = arg('--data-dir') ?? 'memory';
+// The rack's loopback block: the demo's own unless told (an `npm start` on the same machine holds it).
+const rackBase = arg('--rack-base');
 const base = readConfig({ LOG_LEVEL: 'warn', DATABASE_URL: process.env.DATABASE_URL });
 const config = {
   ...base,
@@ -45,7 +50,10 @@ const before = await demoLoaded(ctx);
 if (!before) await loadDemo(ctx, admin);
 const loadMs = performance.now() - t0;
 // The rack `serve --demo` runs: the fleet's routes answer on live machines, polled meanwhile.
-const rack = await startDemoRack(ctx, admin, { count: config.demoMiners });
+const rack = await startDemoRack(ctx, admin, {
+  count: config.demoMiners,
+  ...(rackBase ? { base: rackBase } : {}),
+});
 const app = await buildHttpApp(ctx, modules, { documentNow: true });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 const { token } = await createToken(ctx, admin, { name: `bench-api-${Date.now()}`, role: 'admin' });

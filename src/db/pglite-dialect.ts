@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -80,11 +81,25 @@ class PGliteDriver implements Driver {
   }
 }
 
+/**
+ * How long the driver runs queries back to back before it gives the event loop a turn. PGlite runs
+ * each query inside this thread and answers it without real IO, so a request's chain of queries
+ * never waits on anything: without a turn now and then, a report of a few hundred queries held the
+ * server (and its /healthz) for seconds. A server over TCP gives the turn by itself.
+ */
+export const PGLITE_TURN_MS = 20;
+
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
+  /** When this thread last had a turn of the event loop that the driver gave it. */
+  private turnAt = performance.now();
   constructor(private readonly pg: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (performance.now() - this.turnAt > PGLITE_TURN_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.turnAt = performance.now();
+    }
     // Without parameters use the simple protocol, which (like node-postgres) accepts several
     // statements at once — migrations rely on it.
     const result =

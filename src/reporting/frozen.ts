@@ -10,7 +10,7 @@ import { closedReport, findPeriod } from '../books/store.js';
 import type { Quarter } from '../kernel/calendar.js';
 import { fromStoredJsonText, toStoredJsonText, toWireJson } from '../kernel/json.js';
 import type { QuarterlyReport } from './model.js';
-import { computeQuarterlyReport } from './service.js';
+import { computeQuarterlyReport, type Unhashed } from './service.js';
 
 /** Keys in order, so the hash depends on the figures only. */
 function canonical(value: unknown): unknown {
@@ -34,6 +34,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * quarter after.
  */
 export function reportHashes(r: QuarterlyReport): { hash: string; sectionHashes: Record<string, string> } {
+  // The sections listed below are the hashed ones; those in UNHASHED must never be among them.
   const about = {
     period: { quarter: r.quarter, from: r.from, to: r.to },
     machines: { ...r.machines, nextQuarter: null },
@@ -51,6 +52,9 @@ export function reportHashes(r: QuarterlyReport): { hash: string; sectionHashes:
   return { hash: sha256(toWireJson(canonical(sectionHashes))), sectionHashes };
 }
 
+/** Sections reportHashes leaves out that a comparison need not compute (the others cost little). */
+export const UNHASHED: readonly Unhashed[] = ['outlook', 'serviceNetwork'];
+
 /** What closing `quarter` stores: the report as computed now, and its hashes. */
 export async function reportAtClose(ctx: AppContext, quarter: Quarter): Promise<ReportAtClose> {
   const report = await computeQuarterlyReport(ctx, quarter);
@@ -63,14 +67,13 @@ export async function reportAtClose(ctx: AppContext, quarter: Quarter): Promise<
  * while it is open is reported until it closes again (which freezes the new figures).
  */
 export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
-  const [live, frozen, period] = await Promise.all([
-    computeQuarterlyReport(ctx, quarter),
-    closedReport(ctx.db, quarter),
-    findPeriod(ctx.db, quarter),
-  ]);
+  const [frozen, period] = await Promise.all([closedReport(ctx.db, quarter), findPeriod(ctx.db, quarter)]);
+  const reopened = period?.closed !== true;
+  // While the quarter is closed the stored report is served, and today's figures only compared with
+  // it: the sections the comparison leaves out are not computed.
+  const live = await computeQuarterlyReport(ctx, quarter, frozen && !reopened ? { skip: UNHASHED } : {});
   if (!frozen) return live;
   const now = reportHashes(live);
-  const reopened = period?.closed !== true;
   return {
     ...(reopened ? live : fromStoredJsonText<QuarterlyReport>(frozen.text)),
     closed: {
