@@ -107,9 +107,10 @@ export async function runAgent(
 
   // ---------------------------------------------------------------- sweeping
   const machinesOf = async (site: string): Promise<Map<number, KnownMachine> | undefined> => {
-    const spooled = await spool.size();
-    // The central copy is current only once this agent's own spool has reached it.
-    if (up && spooled.items === 0) {
+    // The central copy is current only once this agent's own spool has reached it; a site this
+    // agent has not swept yet takes it as it is (parts of other sites in the spool, on their way,
+    // are no reason to skip the sweep).
+    if (up && (!known.has(site) || (await spool.size()).items === 0)) {
       try {
         const fresh = await siteMachines(ctx.db, site);
         known.set(site, new Map(fresh.map((m) => [m.id, m])));

@@ -30,7 +30,7 @@ describe('controls while a site agent is away', () => {
       s.app.clock.now(),
     );
   });
-  afterAll(async () => s.close());
+  afterAll(async () => s?.close());
 
   const reboot = (selector: object) =>
     s.call('POST', '/api/fleet/control', { role: 'ops', body: { selector, action: { kind: 'reboot' } } });
