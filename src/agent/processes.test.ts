@@ -198,20 +198,17 @@ describe('site agents and API processes, as real processes', { timeout: 120_000 
     // KZ1's miners turn slow (a sweep: 12 miners, 4 at a time, 1 s each); whoever sweeps it next dies in it.
     const kz = sims.get('KZ1')!;
     for (const a of kz.addresses) await kz.setFault(a, 'slow');
+    const requests = kz.stats().requests;
     const marks = new Map([a1, a2].map((a) => [a, agents.get(a)!.stdout().length]));
-    const started = await until('a slow sweep of KZ1', 30_000, () => {
+    // Killed as soon as a sweep of KZ1 has started and polls reach the miners: 3 s before its end.
+    const started = await until('a slow sweep of KZ1 under way', 30_000, () => {
+      if (kz.stats().requests === requests) return undefined;
       for (const [agent, mark] of marks) {
         const m = /site KZ1: sweep (\S+) started/.exec(agents.get(agent)!.stdout().slice(mark));
         if (m) return { agent, sweep: m[1]!, from: mark + m.index };
       }
       return undefined;
     });
-    const requests = kz.stats().requests;
-    await until(
-      'polls of the slow sweep reaching the miners',
-      10_000,
-      () => kz.stats().requests >= requests + 4,
-    );
     victim = started.agent;
     const survivor = victim === a1 ? a2 : a1;
     // Not finished when it dies: no "swept" after its start.
