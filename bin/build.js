@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -38,16 +39,52 @@ function fingerprint(files) {
   return hash.digest('hex');
 }
 
-/** Builds dist/ unless it is current; returns whether it built. */
+const LOCK = join(ROOT, '.dist-lock');
+/** Longer than any build takes, even on a loaded machine: a lock this old was left by a killed build. */
+const STALE_LOCK_MS = 120_000;
+
+const current = (stamp) => existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp;
+
+/**
+ * Builds dist/ unless it is current; returns whether it built. Several commands started at once
+ * (two `serve` and the agents of one host) build one at a time: without that, the second to finish
+ * removed the dist/ the first had just put in place and was loading from.
+ */
 export async function ensureBuilt() {
   const files = sources();
   const stamp = fingerprint(files);
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp) return false;
+  if (current(stamp)) return false;
+  await takeLock();
+  try {
+    // Another command may have built these very sources while this one waited.
+    if (current(stamp)) return false;
+    await build(files, stamp);
+    return true;
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+async function takeLock() {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function build(files, stamp) {
   // Built beside dist/ and moved into place, so a command started meanwhile never sees half of it.
   const next = join(ROOT, `.dist-${process.pid}`);
   rmSync(next, { recursive: true, force: true });
-  const { build } = await import('esbuild');
-  await build({
+  const esbuild = await import('esbuild');
+  await esbuild.build({
     entryPoints: files.filter((f) => f.endsWith('.ts')).map((f) => join(SRC, f)),
     outdir: next,
     outbase: SRC,
@@ -60,14 +97,7 @@ export async function ensureBuilt() {
   for (const f of files.filter((name) => name.endsWith('.sql'))) cpSync(join(SRC, f), join(next, f));
   writeFileSync(join(next, '.sources'), stamp);
   rmSync(DIST, { recursive: true, force: true });
-  try {
-    renameSync(next, DIST);
-  } catch (error) {
-    // Another command built it at the same moment; theirs is as good as ours.
-    rmSync(next, { recursive: true, force: true });
-    if (!existsSync(STAMP)) throw error;
-  }
-  return true;
+  renameSync(next, DIST);
 }
 
 if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {

@@ -12,6 +12,7 @@ import { bucketStart, emptyTally, TOTALS_BUCKET_MINUTES } from '../fleet/model.j
 import { type Polled, passReport, pollMachines } from '../fleet/sweep.js';
 import type { Periodic } from '../jobs/boss.js';
 import { forwardItem } from './forward.js';
+import { forgetPresence } from './links.js';
 import { afterPolled, type KnownMachine, type SpoolItem, sweepKey, sweepQueue } from './model.js';
 import type { Spool } from './spool.js';
 import { markPresent, otherAgentsAt, siteMachines } from './store.js';
@@ -27,6 +28,8 @@ export interface AgentOptions {
 }
 
 const PRESENCE_SECONDS = 2;
+/** On a stop, how long the agent goes on forwarding its spool while the link is up. */
+const DRAIN_SECONDS = 15;
 
 export interface RunningAgent {
   /** Whether the central database answered the last time the agent tried it. */
@@ -49,6 +52,8 @@ export async function runAgent(
   const held = new Map<string, number>();
   let heldWhenCut: string[] = [];
   let up = true;
+  /** Stopping: no new sweep starts. Stopped: the forwarder ends too. */
+  let stopping = false;
   let stopped = false;
 
   const setLink = (now: boolean, why?: unknown) => {
@@ -102,9 +107,10 @@ export async function runAgent(
 
   // ---------------------------------------------------------------- sweeping
   const machinesOf = async (site: string): Promise<Map<number, KnownMachine> | undefined> => {
-    const spooled = await spool.size();
-    // The central copy is current only once this agent's own spool has reached it.
-    if (up && spooled.items === 0) {
+    // The central copy is current only once this agent's own spool has reached it; a site this
+    // agent has not swept yet takes it as it is (parts of other sites in the spool, on their way,
+    // are no reason to skip the sweep).
+    if (up && (!known.has(site) || (await spool.size()).items === 0)) {
       try {
         const fresh = await siteMachines(ctx.db, site);
         known.set(site, new Map(fresh.map((m) => [m.id, m])));
@@ -116,7 +122,7 @@ export async function runAgent(
   };
 
   const sweepSite = async (site: string) => {
-    if (sweeping.has(site) || stopped) return;
+    if (sweeping.has(site) || stopping) return;
     sweeping.add(site);
     try {
       const machines = await machinesOf(site);
@@ -126,6 +132,7 @@ export async function runAgent(
       }
       const at = ctx.clock.now();
       const sweep = sweepKey(opts.name, site, at);
+      log.info({ site, sweep }, `site ${site}: sweep ${sweep} started`);
       const list = [...machines.values()];
       const pagerOf = (xs: KnownMachine[]) => {
         let i = 0;
@@ -183,8 +190,9 @@ export async function runAgent(
   };
 
   // ---------------------------------------------------------------- presence and the link
+  let marking: Promise<void> = Promise.resolve();
   const presence = setInterval(() => {
-    markPresent(ctx.db, { agent: me.name, host: me.host, pid: me.pid, sites: opts.sites })
+    marking = markPresent(ctx.db, { agent: me.name, host: me.host, pid: me.pid, sites: opts.sites })
       .then(() => setLink(true))
       .catch((error: unknown) => setLink(false, error));
   }, PRESENCE_SECONDS * 1000);
@@ -217,12 +225,23 @@ export async function runAgent(
   return {
     linkUp: () => up,
     async stop() {
-      stopped = true;
-      clearInterval(presence);
+      stopping = true;
       clearInterval(offline);
       for (const release of leases) await release();
+      // The sweep under way ends in the spool; what the spool holds goes home while the link is
+      // up, so that an agent stopped on purpose leaves nothing behind it.
+      const until = Date.now() + DRAIN_SECONDS * 1000;
+      while ((sweeping.size > 0 || (up && (await spool.size()).items > 0)) && Date.now() < until) {
+        wake();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      stopped = true;
+      clearInterval(presence);
       wake();
       await forwarding;
+      // After the last mark has landed, or it would put the agent back.
+      await marking;
+      if (up) await forgetPresence(ctx.db, me.name).catch(() => undefined);
     },
   };
 }

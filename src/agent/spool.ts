@@ -39,6 +39,11 @@ export interface SpoolSize {
 const KEEP_NANOS = 48 * 3600 * 1e9;
 const codec = JSONCodec<SpoolItem>();
 
+const safe = (agent: string) => agent.replace(/[^A-Za-z0-9_-]/g, '_');
+/** The agent's stream, and the subject its parts are published on (names take no dots or spaces). */
+export const spoolStream = (agent: string): string => `HASHFORGE_SPOOL_${safe(agent)}`;
+export const spoolSubject = (agent: string): string => `hashforge.spool.${safe(agent)}`;
+
 export class Spool {
   private constructor(
     private readonly nc: NatsConnection,
@@ -49,8 +54,8 @@ export class Spool {
   ) {}
 
   static async open(server: string, agent: string): Promise<Spool> {
-    const name = `HASHFORGE_SPOOL_${agent.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-    const subject = `hashforge.spool.${agent.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const name = spoolStream(agent);
+    const subject = spoolSubject(agent);
     const nc = await connect({ servers: server, name: `hashforge-agent-${agent}` });
     const jsm = await nc.jetstreamManager();
     const config = {

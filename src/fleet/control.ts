@@ -4,6 +4,7 @@
  * machine did — and every effect is confirmed by reading the machine back, because writes that
  * silently fail are among the commonest complaints of fleet operators.
  */
+import { refuseIfSiteAgentAway } from '../agent/links.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { AppError, invalid } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
@@ -71,12 +72,13 @@ interface Target {
   serial: string;
   address: string;
   port: number;
+  site: string;
 }
 
 async function selectTargets(ctx: AppContext, selector: SelectorInput): Promise<Target[]> {
   let q = fleetDb(ctx.db)
     .selectFrom('fleet_machines')
-    .select(['id', 'serial', 'address', 'port'])
+    .select(['id', 'serial', 'address', 'port', 'site'])
     .orderBy('id');
   if (selector.machines) q = q.where('id', 'in', selector.machines.map(BigInt));
   if (selector.site) q = q.where('site', '=', selector.site);
@@ -93,7 +95,13 @@ async function selectTargets(ctx: AppContext, selector: SelectorInput): Promise<
   if (rows.length === 0) {
     throw invalid('selector', 'No registered machine matches the selector; nothing was sent.');
   }
-  return rows.map((r) => ({ id: Number(r.id), serial: r.serial, address: r.address, port: r.port }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    serial: r.serial,
+    address: r.address,
+    port: r.port,
+    site: r.site,
+  }));
 }
 
 export async function controlMachines(
@@ -103,6 +111,8 @@ export async function controlMachines(
   opts: ControlOptions = {},
 ): Promise<ControlReport> {
   const targets = await selectTargets(ctx, req.selector);
+  // Before anything is recorded: a control at a site whose agent lost its link is not queued.
+  await refuseIfSiteAgentAway(ctx.db, [...new Set(targets.map((t) => t.site))]);
   const requested = await recordFleet(
     ctx,
     {

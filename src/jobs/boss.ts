@@ -5,6 +5,7 @@
  * died expires after its lease and is taken up by another. The embedded database has no job engine:
  * one process, so every periodic task runs on a timer there (`inProcess`).
  */
+import type Boss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../db/db.js';
 
@@ -45,7 +46,7 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
   const timers = new Set<NodeJS.Timeout>();
   return {
     async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2) }, work) {
-      await boss.createQueue(name, {
+      await ensureQueue(boss, name, {
         name,
         // One job waiting and one running per queue, across every process.
         policy: 'stately',
@@ -74,6 +75,30 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
+}
+
+type QueueOptions = NonNullable<Parameters<Boss['createQueue']>[1]>;
+
+/** Deadlock, unique violation, relation already there: the marks of another process creating it too. */
+const RACED = new Set(['40P01', '23505', '42P07']);
+
+/**
+ * Creates a queue unless it exists. Processes started together (two `serve`, the agents of a site)
+ * create the same queue at once, and pg-boss's creation (a row and a partition per queue) can then
+ * deadlock, or meet the other's row; the loser waits a moment (apart from the others by its pid) and finds the queue made.
+ */
+async function ensureQueue(boss: Boss, name: string, options: QueueOptions): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (await boss.getQueue(name)) return;
+      await boss.createQueue(name, options);
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 5 || typeof code !== 'string' || !RACED.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + (process.pid % 7) * 20));
+    }
+  }
 }
 
 /** One process: a timer per task; a run that overruns delays the next instead of overlapping it. */

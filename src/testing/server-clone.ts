@@ -46,6 +46,14 @@ export async function newServerDatabase(
   url: string,
   migrations?: string,
 ): Promise<{ db: Db; drop(): Promise<void> }> {
+  const empty = await emptyServerDatabase(url);
+  const { db } = await openDatabase({ kind: 'server', url: empty.url, pool: 8 });
+  await migrate(db, migrations);
+  return { db, drop: empty.drop };
+}
+
+/** A new database on the server with nothing in it, not even the migrations' own table. */
+export async function emptyServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `hf_b${randomBytes(5).toString('hex')}`;
   const maintenance = await admin(url);
   try {
@@ -53,9 +61,7 @@ export async function newServerDatabase(
   } finally {
     await maintenance.destroy();
   }
-  const { db } = await openDatabase({ kind: 'server', url: withDatabase(url, name), pool: 8 });
-  await migrate(db, migrations);
-  return { db, drop: () => dropDatabases(url, [name]) };
+  return { url: withDatabase(url, name), drop: () => dropDatabases(url, [name]) };
 }
 
 /** A migrated PGlite's data directory as a dump that a new PGlite can start from. */
