@@ -71,9 +71,9 @@ const pgliteParsers = Object.fromEntries(
  * opens: with initdb's 128 MB of shared buffers (a server's default, for a machine of its own) an
  * open PGlite held 377 MB of RSS, with 32 MB 287 MB, with 1 MB 237 MB. 32 MB still holds a
  * 10,000-machine fleet's latest state; the rest is read through the operating system's page cache.
- * Measured 2026-12-07 at load 28-42 (README, "What a miner can cost the poller"): the poller's peak
- * with 10,000 healthy miners went from 632 to 503 MB, and the whole demo load, both run side by
- * side, took 1,356 s against 1,393 s with 128 MB (its peak RSS 1,318 MB against 1,430 MB).
+ * Measured 2026-12-07 at load 28-42 (src/fleet/README.md, "What a miner can cost the poller"): the
+ * poller's peak with 10,000 healthy miners went from 632 to 505 MB, and the whole demo load, both
+ * run side by side, took 1,356 s against 1,393 s with 128 MB (its peak RSS 1,318 against 1,430 MB).
  */
 export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
   shared_buffers: '32MB',
