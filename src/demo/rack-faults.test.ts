@@ -78,7 +78,9 @@ describe("the demo rack's fault control", () => {
     expect(stopped.telemetry.fansRpm).toContain(0);
 
     await s.call('POST', `/api/demo/rack/machines/${id}/fault`, { body: { fault: 'psu-fault' } });
-    expect((await statusOf(id)).telemetry.psu.errorCode).toBeGreaterThan(0);
+    const psu = await statusOf(id);
+    expect(psu.telemetry.psu.errorCode).toBeGreaterThan(0);
+    expect(psu.status).toBe('degraded');
 
     await s.call('POST', `/api/demo/rack/machines/${id}/fault`, { body: { fault: 'healthy' } });
     const back = await statusOf(id);

@@ -23,7 +23,7 @@ describe('hostile miners beside healthy ones', () => {
   // Short deadlines so that the test takes seconds; the rules are the same at production's.
   const client = new MinerClient({
     connectTimeoutMs: 1000,
-    readTimeoutMs: 1500,
+    readTimeoutMs: 2500,
     slowAfterMs: 100,
     concurrency: 8,
     stragglerConcurrency: 64,
@@ -63,10 +63,23 @@ describe('hostile miners beside healthy ones', () => {
   it('fails no healthy poll, believes no hostile answer, and gives each its status', async () => {
     const ctx = { ...app, clock: systemClock };
     const reports = [];
-    for (let i = 0; i < 2; i++) reports.push(await sweepFleet(ctx, actor, { client, offlineAfter: 2 }));
+    const failedBySweep: Map<string, string>[] = [];
+    for (let i = 0; i < 2; i++) {
+      reports.push(await sweepFleet(ctx, actor, { client, offlineAfter: 2, stragglerGraceMs: 200 }));
+      const machines = (await listMachines(ctx, { limit: 200 })).machines;
+      failedBySweep.push(new Map(machines.map((m) => [m.address, m.lastFailure ?? ''])));
+    }
     const last = reports.at(-1)!;
     // The slowest hostile miner costs one read deadline, not one per miner in a row.
     for (const r of reports) expect(r.seconds).toBeLessThan(6);
+    // The second time, the silent and trickling ones (asked first) are given up on once the rest
+    // has answered and they have had their grace: they do not hold the sweep for the read deadline.
+    for (const [host, fault] of faultOf) {
+      if (fault !== 'silent' && fault !== 'trickle') continue;
+      expect(failedBySweep[0]!.get(host)).toMatch(/within 2500 ms/);
+      expect(failedBySweep[1]!.get(host)).toMatch(/given up: it failed its last poll too/);
+    }
+    expect(last.seconds).toBeLessThan(2.5);
 
     const page = await listMachines(ctx, { limit: 200 });
     const statusOf = new Map(page.machines.map((m) => [m.address, m.status]));

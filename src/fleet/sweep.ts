@@ -4,6 +4,7 @@
  * the sweep goes on. Memory stays flat however big the fleet: the registry is read a page at a
  * time and a batch is dropped once written.
  */
+import { setMaxListeners } from 'node:events';
 import type { Actor, AppContext } from '../app/context.js';
 import { sameProcess, thisProcess, thisProcessStarted } from '../app/process.js';
 import { ruleBroken } from '../kernel/errors.js';
@@ -18,6 +19,7 @@ import {
   type PollOutcome,
   refuseFigures,
   type SiteTally,
+  STRAGGLER_GRACE_MS,
   SWEEP_HEARTBEAT_MS,
   sweepClaimLapsed,
   TELEMETRY_BUCKET_MINUTES,
@@ -68,6 +70,8 @@ export interface SweepOptions {
    * polls that turn slow, wait in the client's straggler lane beside them.
    */
   concurrency?: number;
+  /** How long a machine that failed its last poll is still waited for once the rest is polled. */
+  stragglerGraceMs?: number;
   pageSize?: number;
   flushSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -199,6 +203,7 @@ async function runSweep(
     total,
     offlineAfter: opts.offlineAfter ?? DEFAULT_OFFLINE_AFTER,
     ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+    ...(opts.stragglerGraceMs === undefined ? {} : { stragglerGraceMs: opts.stragglerGraceMs }),
     ...(opts.flushSize === undefined ? {} : { flushSize: opts.flushSize }),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.latencies ? { latencies: opts.latencies } : {}),
@@ -230,6 +235,8 @@ export interface PollPass {
   total: number;
   offlineAfter: number;
   concurrency?: number;
+  /** STRAGGLER_GRACE_MS unless given. */
+  stragglerGraceMs?: number;
   /**
    * Polls per batch handed to `write`. Small enough that an embedded database (PGlite runs on this
    * thread) never stalls the sockets for long, big enough that a server database sees few statements.
@@ -285,14 +292,31 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
     return writing;
   };
 
+  // Aborted once every machine of the main lane has its answer: a machine that failed its last
+  // poll and still has not answered then is given up on after STRAGGLER_GRACE_MS.
+  const restPolled = new AbortController();
+  const { main, straggler } = client.capacity;
+  const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
+  const stragglerWorkers = Math.min(straggler, total || 1);
+  // One listener per straggler's attempt in flight, removed when it ends.
+  setMaxListeners(stragglerWorkers + 1, restPolled.signal);
+  const giveUp = {
+    signal: restPolled.signal,
+    afterMs: p.stragglerGraceMs ?? STRAGGLER_GRACE_MS,
+    why: 'it failed its last poll too, and the rest of the fleet has been polled',
+  };
+
   const worker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => async () => {
     for (let m = await next(); m !== undefined; m = await next()) {
       const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
       // Only a machine whose last poll failed waits in the straggler lane from the start: one that
       // merely answered slowly (a busy collector makes every answer slow) works in the main lane.
-      const reply = await client.request({ host: m.address, port: m.port }, request, {
-        lane: lane === 'straggler' && m.failures > 0 ? 'straggler' : 'main',
-      });
+      const failedBefore = lane === 'straggler' && m.failures > 0;
+      const reply = await client.request(
+        { host: m.address, port: m.port },
+        request,
+        failedBefore ? { lane: 'straggler', giveUp } : { lane: 'main' },
+      );
       latencies.push(reply.durationMs);
       const polled = judge(m, reply, offlineAfter);
       buffer.push(polled);
@@ -323,13 +347,10 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
   // its own lane of the client: however many miners are silent, trickling or flooding, waiting on
   // them never holds up the ones that answer at once. The rest's workers outnumber its slots by
   // the straggler lane's size, so that polls turning slow there free their slot to a fresh poll.
-  const { main, straggler } = client.capacity;
-  const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
-  const stragglerWorkers = Math.min(straggler, total || 1);
-  await Promise.all([
-    ...Array.from({ length: stragglerWorkers }, worker(p.stragglers, 'straggler')),
-    ...Array.from({ length: mainWorkers }, worker(p.rest, 'main')),
-  ]);
+  const rest = Promise.all(Array.from({ length: mainWorkers }, worker(p.rest, 'main'))).then(() =>
+    restPolled.abort(),
+  );
+  await Promise.all([...Array.from({ length: stragglerWorkers }, worker(p.stragglers, 'straggler')), rest]);
   await flush();
   return { done, answered, failures, byStatus, statusChanges, tallies, latencies };
 }

@@ -47,6 +47,11 @@ describe('fleet faults and their alerts', () => {
     const [ticket] = await ok('GET', '/api/service/tickets?origin=fleet');
     expect(ticket).toMatchObject({ ticketClass: 'psu', route: 'rma', site: 'PSU1', evidence: 1 });
     expect(ticket.summary).toContain(`PSU error code ${SIMULATED_PSU_ERROR}: output over-current`);
+    // The machine itself is not `ok` while its PSU reports the error.
+    const [machine] = (await ok('GET', '/api/fleet/machines?site=PSU1&status=degraded', undefined, 'viewer'))
+      .machines;
+    expect(machine).toMatchObject({ address: sim.miners[0]!.address.split(':')[0], status: 'degraded' });
+    expect(machine.statusReason).toContain(`PSU error code ${SIMULATED_PSU_ERROR}`);
     // The sweep in which the alert fires adds its poll to the ticket, which takes the alert up.
     expect(await sweep(45)).toEqual({ opened: 0, added: 1 });
     const [alert] = (await ok('GET', '/api/alerts?rule=psu-fault&state=open')).alerts;

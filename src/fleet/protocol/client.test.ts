@@ -109,6 +109,30 @@ describe('MinerClient against misbehaving peers', () => {
     expect(b.durationMs).toBeLessThan(1000);
   });
 
+  it('gives up on a silent peer once its caller stops waiting and the grace it asked for is over', async () => {
+    const silent = await serve('127.185.0.1', 0, () => {});
+    const healthy = await serve('127.185.0.1', 0, miner());
+    const client = new MinerClient({ readTimeoutMs: 5000 });
+    const stop = new AbortController();
+    const giveUp = { signal: stop.signal, afterMs: 300, why: 'the test stopped waiting' };
+    const summary = { command: 'summary' };
+    const waiting = client.request(`127.185.0.1:${silent}`, summary, { giveUp });
+    setTimeout(() => stop.abort(), 50);
+    const early = failed(await waiting);
+    expect(early.failure).toBe('timeout');
+    expect(early.message).toMatch(/given up: the test stopped waiting/);
+    expect(early.attempts).toBe(1); // a time-out is not retried, given up or not
+    // Given up only once its grace was over, long before the read deadline.
+    expect(early.durationMs).toBeGreaterThanOrEqual(290);
+    expect(early.durationMs).toBeLessThan(2000);
+    // Asked after the caller stopped waiting: the grace counts from its own start.
+    const late = failed(await client.request(`127.185.0.1:${silent}`, summary, { giveUp }));
+    expect(late.durationMs).toBeGreaterThanOrEqual(290);
+    expect(late.durationMs).toBeLessThan(2000);
+    // A miner that answers is read as ever.
+    expect((await client.request(`127.185.0.1:${healthy}`, 'version', { giveUp })).ok).toBe(true);
+  });
+
   it('stops reading at the size limit when a peer floods 10 MB', async () => {
     const port = await serve('127.93.0.1', 0, (socket) => {
       socket.once('data', () => {

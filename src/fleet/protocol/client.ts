@@ -49,6 +49,19 @@ export type Lane = 'main' | 'straggler';
 
 export interface RequestOptions {
   lane?: Lane;
+  /**
+   * Stop waiting early: once `signal` is aborted, a reply not yet complete fails as a time-out as
+   * soon as the attempt has had `afterMs` (at once if it has had that already), and is not retried.
+   * The read deadline still applies in any case.
+   */
+  giveUp?: GiveUp;
+}
+
+export interface GiveUp {
+  signal: AbortSignal;
+  afterMs: number;
+  /** Why the caller stopped waiting, for the failure's message. */
+  why: string;
 }
 
 export interface MinerAddress {
@@ -214,19 +227,28 @@ export class MinerClient {
         attempts++;
         let outcome: Attempt;
         try {
-          outcome = await this.attempt(host, port, text, () => {
-            // Still waiting on this miner: wait in the straggler lane if it has room.
-            const straggler = lane === 'main' ? this.stragglerSlots.tryAcquire() : undefined;
-            if (straggler === undefined) return;
-            release();
-            release = straggler;
-          });
+          outcome = await this.attempt(
+            host,
+            port,
+            text,
+            () => {
+              // Still waiting on this miner: wait in the straggler lane if it has room.
+              const straggler = lane === 'main' ? this.stragglerSlots.tryAcquire() : undefined;
+              if (straggler === undefined) return;
+              release();
+              release = straggler;
+            },
+            options.giveUp,
+          );
         } finally {
           release();
         }
         const base = { address: key, durationMs: performance.now() - startedAt, waitedMs, attempts };
         if (outcome.ok) return this.decode(outcome.raw, base);
-        const retry = outcome.retryable && (outcome.failure === 'refused' || readOnly);
+        const retry =
+          outcome.retryable &&
+          (outcome.failure === 'refused' || readOnly) &&
+          options.giveUp?.signal.aborted !== true;
         if (!retry || attempts > this.options.retries) {
           const failure: MinerFailure = {
             ok: false,
@@ -294,14 +316,22 @@ export class MinerClient {
     }
   }
 
-  private attempt(host: string, port: number, text: string, onSlow: () => void): Promise<Attempt> {
+  private attempt(
+    host: string,
+    port: number,
+    text: string,
+    onSlow: () => void,
+    giveUp: GiveUp | undefined,
+  ): Promise<Attempt> {
     const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress, slowAfterMs } = this.options;
     return new Promise<Attempt>((resolve) => {
       const chunks: Buffer[] = [];
+      const begun = performance.now();
       let received = 0;
       let connected = false;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
+      let leave: NodeJS.Timeout | undefined;
       let slow: NodeJS.Timeout | undefined = setTimeout(() => {
         slow = undefined;
         onSlow();
@@ -310,11 +340,23 @@ export class MinerClient {
       // A reply usually arrives in one chunk on a LAN: use it as it is rather than copy it.
       const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       const partial = () => (received > 0 ? whole() : undefined);
+      const onGiveUp = () => {
+        const left = giveUp!.afterMs - (performance.now() - begun);
+        const leaveNow = () =>
+          fail(
+            'timeout',
+            `No complete reply from ${host}:${port} after ${Math.round(performance.now() - begun)} ms (${received} bytes), given up: ${giveUp!.why}.`,
+          );
+        if (left <= 0) leaveNow();
+        else leave = deadline(leaveNow, left);
+      };
       const finish = (outcome: Attempt) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         clearTimeout(slow);
+        clearTimeout(leave);
+        giveUp?.signal.removeEventListener('abort', onGiveUp);
         socket.removeAllListeners();
         socket.on('error', () => {}); // late errors after destroy are expected and irrelevant
         socket.destroy();
@@ -376,6 +418,8 @@ export class MinerClient {
       socket.once('close', () =>
         fail('closed', `The connection to ${host}:${port} closed before the reply ended.`),
       );
+      if (giveUp?.signal.aborted) onGiveUp();
+      else giveUp?.signal.addEventListener('abort', onGiveUp, { once: true });
     });
   }
 }

@@ -10,6 +10,7 @@ import { parseAvalonFields } from './avalon.js';
 import { decodeReply, ProtocolError } from './codec.js';
 import { normalise } from './telemetry.js';
 import { fixtureNames, readFixture } from './testing-fixtures.js';
+import { nestingExceeds } from './tolerant-json.js';
 
 const fixtures = fixtureNames().map(readFixture);
 
@@ -92,6 +93,34 @@ describe('decoder fuzzing', () => {
     );
   });
 
+  it('finds the nesting depth as reading one character at a time would', () => {
+    // The definition: brackets outside strings, a backslash in a string escaping the next character.
+    const deeper = (text: string, limit: number): boolean => {
+      let depth = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '[' || c === '{') {
+          if (++depth > limit) return true;
+        } else if ((c === ']' || c === '}') && depth > 0) depth--;
+      }
+      return false;
+    };
+    const text = fc
+      .array(fc.constantFrom('[', ']', '{', '}', '"', '\\', 'a', ','), { maxLength: 60 })
+      .map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 6 }), (t, limit) => {
+        expect(nestingExceeds(t, limit)).toBe(deeper(t, limit));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('any string parses as Avalon fields without throwing', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (s) => {
@@ -108,6 +137,7 @@ describe('hostile sizes', () => {
     'deep brackets': '['.repeat(MB),
     'deep objects': '{"a":'.repeat(MB / 5),
     'unterminated string': `{"a":"${'x'.repeat(MB)}`,
+    'escaped quotes and backslashes': `{"a":"${'\\"\\\\'.repeat(MB / 4)}"}`,
     'whitespace then junk': `${' '.repeat(MB)}x`,
     'many missing commas': `{"a":[${'{}'.repeat(MB / 2)}]}`,
     'many nans': `{"a":[${'nan,'.repeat(MB / 4)}1]}`,

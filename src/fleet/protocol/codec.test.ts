@@ -243,6 +243,11 @@ describe('decodeReply on the plain-text form', () => {
     // Brackets inside strings are text, not nesting.
     const quoted = `{"SUMMARY":[{"Msg":"${'['.repeat(100)}"}]}`;
     expect(decodeReply(quoted).value).toEqual({ SUMMARY: [{ Msg: '['.repeat(100) }] });
+    // An escaped quote does not end the string; an escaped backslash before the quote does.
+    const escaped = `{"SUMMARY":[{"Msg":"a\\"${'['.repeat(100)}"}]}`;
+    expect(decodeReply(escaped).value).toEqual({ SUMMARY: [{ Msg: `a"${'['.repeat(100)}` }] });
+    const ended = `{"SUMMARY":[{"Msg":"a\\\\"},${'['.repeat(100)}${']'.repeat(100)}]}`;
+    expect(failure(() => decodeReply(ended))).toBe('too-deep');
   });
 
   it('says when a JSON reply was cut short rather than answering in full', () => {

@@ -50,6 +50,8 @@ export interface HealthInput {
   softOff?: number;
   rejectedPercent?: number;
   poolStatuses?: readonly string[];
+  /** The PSU's own error code (0 is healthy) and what its bits mean, as the firmware reports them. */
+  psu?: { errorCode: number; meaning: readonly string[] };
 }
 
 const SEVERITY: readonly MinerStatus[] = ['overheating', 'fan-failure', 'board-down', 'degraded'];
@@ -94,6 +96,13 @@ export function assessHealth(
   }
   for (const { working, listed } of input.boardCounts ?? []) {
     if (working < listed) add('board-down', `firmware reports ${working} of ${listed} hash boards working`);
+  }
+  // A PSU that reports an error is a hardware fault even while the boards still hash: it may cut
+  // them at any moment (over-current, over-temperature). It has no status of its own; `degraded` is
+  // the model's word for a machine that works but not as it should, and the reason names the PSU.
+  if (input.psu !== undefined && input.psu.errorCode > 0) {
+    const meaning = input.psu.meaning.length > 0 ? ` (${input.psu.meaning.join(', ')})` : '';
+    add('degraded', `PSU error code ${input.psu.errorCode}${meaning}`);
   }
 
   if (input.workState === 'In Init') add('degraded', 'initialising (work state In Init)');

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MinerClient, type MinerFailure, type MinerReply } from './client.js';
 import { ascset, plainRequest, replyStatus } from './codec.js';
 import { parseWriteAllow, type Simulator, type SimulatorOptions, startSimulator } from './simulator.js';
+import { SIMULATED_PSU_ERROR } from './simulator-models.js';
 import { normalise } from './telemetry.js';
 
 const running: Simulator[] = [];
@@ -120,14 +121,24 @@ describe('a simulated fleet', () => {
 
 describe('injected faults', () => {
   it('show up as the status the poller must report', async () => {
-    const sim = await fleet({ count: 4, slowMs: 3000 });
-    const [a, b, c, d] = sim.addresses as [string, string, string, string];
+    const sim = await fleet({ count: 5, slowMs: 3000 });
+    const [a, b, c, d, e] = sim.addresses as [string, string, string, string, string];
     await sim.setFault(a, 'board-down');
     await sim.setFault(b, 'overheating');
     await sim.setFault(c, 'fan-failure');
-    const statuses = await Promise.all([a, b, c, d].map(poll));
-    expect(statuses.map((s) => s.status)).toEqual(['board-down', 'overheating', 'fan-failure', 'ok']);
+    await sim.setFault(e, 'psu-fault');
+    const statuses = await Promise.all([a, b, c, d, e].map(poll));
+    expect(statuses.map((s) => s.status)).toEqual([
+      'board-down',
+      'overheating',
+      'fan-failure',
+      'ok',
+      'degraded',
+    ]);
     expect(statuses[0]!.statusReason).toMatch(/firmware reports 2 of 3 hash boards working/);
+    // Still hashing, but not ok: the PSU's error is named in the reason.
+    expect(statuses[4]!.psu?.errorCode).toBe(SIMULATED_PSU_ERROR);
+    expect(statuses[4]!.statusReason).toBe(`PSU error code ${SIMULATED_PSU_ERROR} (output over-current)`);
   });
 
   it('offline refuses connections; slow outlasts a short read timeout; malformed needs repairs; garbage fails', async () => {

@@ -290,6 +290,12 @@ describe('normalise', () => {
       statusReason:
         'board 1 hashing 0 TH/s against 30 on the best; firmware reports 2 of 3 hash boards working',
     });
+    expect(stats(`${base} PS[64 1215 1296 231 2996 1296 3120]`)).toMatchObject({
+      status: 'degraded',
+      statusReason: 'PSU error code 64 (output over-current)',
+      psu: { errorCode: 64 },
+    });
+    expect(stats(`${base} PS[0 1215 1296 231 2996 1296 3120]`).status).toBe('ok');
     expect(stats(`${base} SoftOFF[1]`).status).toBe('idle');
     expect(stats(base.replace('In Work', 'In Init')).status).toBe('degraded');
     expect(stats(base.replace('TMax[80]', 'TMax[104]').replace('Fan2[3010]', 'Fan2[0]'))).toMatchObject({

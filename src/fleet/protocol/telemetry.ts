@@ -5,7 +5,7 @@
  */
 import type { Json } from '../../kernel/json.js';
 import { devTemperature, isAntminerStats, readAntminerStats } from './antminer.js';
-import { type AvalonModuleEntry, extractAvalonModules } from './avalon.js';
+import { type AvalonModuleEntry, extractAvalonModules, psuErrorNames } from './avalon.js';
 import { decodeReply, type ReadReply, replyStatus } from './codec.js';
 import { assessHealth, DEFAULT_THRESHOLDS, type HealthThresholds, type MinerStatus } from './health.js';
 
@@ -405,6 +405,14 @@ export function normalise(
         softOff,
         rejectedPercent: out.rejectedPercent,
         poolStatuses: pools.map((p) => p.status ?? ''),
+        psu:
+          m0?.psu?.errorCode === undefined
+            ? undefined
+            : {
+                errorCode: m0.psu.errorCode,
+                // Its bits' names; none when no bit is one Canaan documents (the code alone says it).
+                meaning: psuErrorNames(m0.psu.errorCode).filter((n) => !n.startsWith('error code')),
+              },
       },
       thresholds,
     );

@@ -302,20 +302,32 @@ export function parseTolerantJson(text: string, log: RepairLog, maxDepth = DEFAU
  * Whether JSON text nests deeper than `limit`, found by one pass over the text before anything is
  * built: V8's JSON.parse spends 50-170 ms on 64 KB of nested brackets and seconds on a megabyte, so
  * the depth must be refused before parsing, not measured after. Brackets inside strings do not count.
+ *
+ * Strings are jumped over with `indexOf` (native, a few bytes a nanosecond) rather than read a
+ * character at a time: most of a reply is strings (keys, the Avalon module text), and the
+ * character loop cost more than JSON.parse itself (16 µs against 11 µs on a 5 KB poll reply).
  */
 export function nestingExceeds(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash: the next character is escaped
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    if (c === 34) {
+      i = closingQuote(text, i);
+      if (i < 0) return false; // unterminated: nothing after it can open a bracket
+    } else if (c === 123 || c === 91) {
       if (++depth > limit) return true;
     } else if ((c === 125 || c === 93) && depth > 0) depth--;
   }
   return false;
+}
+
+/** The quote that closes the string opened at `open`, or -1: one preceded by an even run of backslashes. */
+function closingQuote(text: string, open: number): number {
+  for (let at = open; ; ) {
+    at = text.indexOf('"', at + 1);
+    if (at < 0) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
 }
