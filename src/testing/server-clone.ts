@@ -45,7 +45,7 @@ export async function cloneServerDatabase(
 export async function newServerDatabase(
   url: string,
   migrations?: string,
-): Promise<{ db: Db; drop(): Promise<void> }> {
+): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
   const name = `hf_b${randomBytes(5).toString('hex')}`;
   const maintenance = await admin(url);
   try {
@@ -55,7 +55,7 @@ export async function newServerDatabase(
   }
   const { db } = await openDatabase({ kind: 'server', url: withDatabase(url, name), pool: 8 });
   await migrate(db, migrations);
-  return { db, drop: () => dropDatabases(url, [name]) };
+  return { db, url: withDatabase(url, name), drop: () => dropDatabases(url, [name]) };
 }
 
 /** A migrated PGlite's data directory as a dump that a new PGlite can start from. */

@@ -1,0 +1,105 @@
+/**
+ * What the scale bench reads back from the database: the sweeps the agents finished in a window and
+ * the readings the database took from their spools, the CPU the database's backends spent on them,
+ * and which sites a killed agent held and when another agent took each up.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../src/db/db.js';
+import { treeCpuSeconds } from '../fleet/proc-cpu.js';
+
+export async function databaseNow(db: Db): Promise<Date> {
+  return (await sql<{ now: Date }>`select now() as now`.execute(db)).rows[0]!.now;
+}
+
+/** The server's processes serving this database (one per connection), for their CPU time. */
+async function backends(db: Db): Promise<number[]> {
+  const r = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(
+    db,
+  );
+  return r.rows.map((row) => Number(row.pid));
+}
+
+/** CPU seconds so far of each of this database's backends. */
+export async function backendCpu(db: Db): Promise<Map<number, number>> {
+  return new Map((await backends(db)).map((pid) => [pid, treeCpuSeconds(pid)]));
+}
+
+/** CPU the backends spent between two readings (a backend that came later counts whole). */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let s = 0;
+  for (const [pid, cpu] of after) s += cpu - (before.get(pid) ?? 0);
+  return s;
+}
+
+export interface SweptInWindow {
+  /** Polls of the sweeps that finished in the window, per agent. */
+  pollsByAgent: Map<string, number>;
+  sweeps: number;
+  /** Readings in the spool parts the database took in the window (its clock). */
+  readings: number;
+}
+
+/** Agents are named `<run>-a<k>`; a sweep's key starts with its agent's name. */
+export async function sweptInWindow(db: Db, run: string, from: Date, to: Date): Promise<SweptInWindow> {
+  const sweeps = await sql<{ agent: string; n: bigint; polls: bigint }>`
+    select split_part(agent_key, ':', 1) as agent, count(*) as n, sum(machines) as polls
+    from fleet_sweeps
+    where agent_key like ${`${run}-%`} and outcome = 'done' and finished_at > ${from} and finished_at <= ${to}
+    group by 1 order by 1`.execute(db);
+  const readings = await sql<{ n: bigint | null }>`
+    select sum(readings) as n from agent_forwarded where forwarded_at > ${from} and forwarded_at <= ${to}`.execute(
+    db,
+  );
+  return {
+    pollsByAgent: new Map(sweeps.rows.map((r) => [r.agent, Number(r.polls)])),
+    sweeps: sweeps.rows.reduce((s, r) => s + Number(r.n), 0),
+    readings: Number(readings.rows[0]?.n ?? 0),
+  };
+}
+
+/** The sites whose latest sweep is this agent's: the ones it holds. */
+export async function sitesHeldBy(db: Db, agent: string): Promise<string[]> {
+  const r = await sql<{ site: string }>`
+    select site from (
+      select distinct on (site) site, agent_key from fleet_sweeps where agent_key is not null
+      order by site, started_at desc
+    ) latest where agent_key like ${`${agent}:%`} order by site`.execute(db);
+  return r.rows.map((row) => row.site);
+}
+
+/** When another agent than `agent` first started a sweep of each site after `after`. */
+export async function firstSweepsAfter(
+  db: Db,
+  agent: string,
+  sites: string[],
+  after: Date,
+): Promise<Map<string, Date>> {
+  const r = await sql<{ site: string; first: Date }>`
+    select site, min(started_at) as first from fleet_sweeps
+    where site = any(${sites}::text[]) and started_at > ${after} and agent_key not like ${`${agent}:%`}
+    group by site`.execute(db);
+  return new Map(r.rows.map((row) => [row.site, row.first]));
+}
+
+/** How long until every site the killed agent held was swept by another, each site's wait in seconds. */
+export async function waitForTakeOver(
+  db: Db,
+  agent: string,
+  sites: string[],
+  killedAt: Date,
+  limitSeconds: number,
+): Promise<Map<string, number | undefined>> {
+  const deadline = Date.now() + limitSeconds * 1000;
+  let seen = new Map<string, Date>();
+  while (seen.size < sites.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    seen = await firstSweepsAfter(db, agent, sites, killedAt);
+  }
+  return new Map(
+    sites.map((s) => {
+      const at = seen.get(s);
+      return [s, at === undefined ? undefined : (at.getTime() - killedAt.getTime()) / 1000];
+    }),
+  );
+}
