@@ -33,7 +33,10 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
 }
 
 export interface SweptInWindow {
-  /** Polls of the sweeps that finished in the window, per agent. */
+  /**
+   * Polls made in the window, per agent: each finished sweep's machines times the share of its
+   * time that fell in the window (a sweep may be longer than the window on a loaded machine).
+   */
   pollsByAgent: Map<string, number>;
   sweeps: number;
   /** Readings in the spool parts the database took in the window (its clock). */
@@ -42,10 +45,12 @@ export interface SweptInWindow {
 
 /** Agents are named `<run>-a<k>`; a sweep's key starts with its agent's name. */
 export async function sweptInWindow(db: Db, run: string, from: Date, to: Date): Promise<SweptInWindow> {
-  const sweeps = await sql<{ agent: string; n: bigint; polls: bigint }>`
-    select split_part(agent_key, ':', 1) as agent, count(*) as n, sum(machines) as polls
+  const sweeps = await sql<{ agent: string; n: bigint; polls: number }>`
+    select split_part(agent_key, ':', 1) as agent, count(*) as n,
+      sum(machines * extract(epoch from least(finished_at, ${to}) - greatest(started_at, ${from}))
+        / greatest(extract(epoch from finished_at - started_at), 0.001))::float8 as polls
     from fleet_sweeps
-    where agent_key like ${`${run}-%`} and outcome = 'done' and finished_at > ${from} and finished_at <= ${to}
+    where agent_key like ${`${run}-%`} and outcome = 'done' and finished_at > ${from} and started_at < ${to}
     group by 1 order by 1`.execute(db);
   const readings = await sql<{ n: bigint | null }>`
     select sum(readings) as n from agent_forwarded where forwarded_at > ${from} and forwarded_at <= ${to}`.execute(
@@ -56,6 +61,23 @@ export async function sweptInWindow(db: Db, run: string, from: Date, to: Date): 
     sweeps: sweeps.rows.reduce((s, r) => s + Number(r.n), 0),
     readings: Number(readings.rows[0]?.n ?? 0),
   };
+}
+
+/** Waits (at most `limitSeconds`) until every sweep of the run begun before `to` has reached its end. */
+export async function waitForSweepsBefore(
+  db: Db,
+  run: string,
+  to: Date,
+  limitSeconds: number,
+): Promise<void> {
+  const deadline = Date.now() + limitSeconds * 1000;
+  while (Date.now() < deadline) {
+    const r = await sql<{ open: bigint }>`
+      select count(*) as open from fleet_sweeps
+      where agent_key like ${`${run}-%`} and started_at < ${to} and outcome <> 'done'`.execute(db);
+    if (Number(r.rows[0]!.open) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 /** The sites whose latest sweep is this agent's: the ones it holds. */

@@ -32,6 +32,7 @@ import {
   databaseNow,
   sitesHeldBy,
   sweptInWindow,
+  waitForSweepsBefore,
   waitForTakeOver,
 } from './measure.js';
 import { sizing } from './sizing.js';
@@ -73,7 +74,7 @@ async function register(ctx: AppContext, o: Options): Promise<void> {
     const site = `SC${String(i + 1).padStart(2, '0')}`;
     await addTestSite(ctx, BENCH, site);
     const r = await scanRange(ctx, BENCH, { range: `${numberToIp(lo)}-${numberToIp(hi)}`, site, port: 4028 });
-    process.stderr.write(`  ${site}: ${r.registered} registered\n`);
+    process.stderr.write(`  ${site}: ${r.registered.length} registered\n`);
   }
 }
 
@@ -95,8 +96,9 @@ async function measureStep(
   const nats1 = commandCpuSeconds('nats-server');
   const db1 = await backendCpu(ctx.db);
   const load = loadAverage();
-  // Sweeps that finished in the window reach the database a moment later, through the spool.
-  await sleep(Math.min(15, o.run.intervalSeconds));
+  // Sweeps under way at the window's end reach the database later, through the spool.
+  await sleep(2);
+  await waitForSweepsBefore(ctx.db, runName, to, 2 * o.run.leaseSeconds);
   const w = await sweptInWindow(ctx.db, runName, from, to);
   const seconds = (to.getTime() - from.getTime()) / 1000;
   const byAgent = agents.map((a) => (w.pollsByAgent.get(a.name) ?? 0) / seconds);

@@ -43,16 +43,21 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
   boss.on('error', (error: Error) => log.warn({ err: error }, `job engine: ${error.message}`));
   await boss.start();
   const timers = new Set<NodeJS.Timeout>();
+  let making: Promise<void> = Promise.resolve();
   return {
     async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2) }, work) {
-      await boss.createQueue(name, {
-        name,
-        // One job waiting and one running per queue, across every process.
-        policy: 'stately',
-        expireInSeconds: leaseSeconds,
-        retryLimit: 1_000_000,
-        retryDelay: 0,
-      });
+      const made = making.then(() =>
+        makeQueue(boss, log, name, {
+          name,
+          // One job waiting and one running per queue, across every process.
+          policy: 'stately',
+          expireInSeconds: leaseSeconds,
+          retryLimit: 1_000_000,
+          retryDelay: 0,
+        }),
+      );
+      making = made.catch(() => {});
+      await made;
       // Every process offers the next run; `singletonSeconds` makes one job of each interval.
       const offer = () =>
         boss
@@ -75,6 +80,35 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
     },
   };
 }
+
+type Boss = import('pg-boss');
+
+/**
+ * pg-boss 10 makes each queue's table with DDL on one shared parent table and takes no lock for it:
+ * two queues made at once deadlock (`agent --all` on a new database did, at its first start). So a
+ * process makes its queues one at a time (`every` chains them), and a deadlock lost to another
+ * process — whose queue is then made — is tried again.
+ */
+async function makeQueue(
+  boss: Boss,
+  log: Logger,
+  name: string,
+  options: Parameters<Boss['createQueue']>[1],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name, options);
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== DEADLOCK || attempt >= 5) throw error;
+      log.debug({ queue: name, attempt }, 'queue creation lost a deadlock to another process: trying again');
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+/** PostgreSQL's `deadlock_detected`. */
+const DEADLOCK = '40P01';
 
 /** One process: a timer per task; a run that overruns delays the next instead of overlapping it. */
 export function inProcess(log: Logger): Periodic {
