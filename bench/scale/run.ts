@@ -9,7 +9,7 @@
  * Last, the sizing for 1,000,000 machines derived from those figures (sizing.ts).
  *
  *   DATABASE_URL=postgres://… npm run bench -- scale [--miners 60000] [--sites 12] [--window 60]
- *     [--warmup 30] [--interval 10] [--lease 40] [--concurrency 200]
+ *     [--warmup 30] [--interval 10] [--lease 40] [--concurrency 200] [--base 127.182.0.1]
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -37,11 +37,12 @@ import {
 } from './measure.js';
 import { sizing } from './sizing.js';
 
-/** Its own loopback range (#20's block 127.181–184/16; the replay test has 127.181.0.x). */
+/** Its own loopback range by default (#20's block 127.181–184/16; the replay test has 127.181.0.x). */
 const BASE = '127.182.0.1';
 const BENCH: Actor = { id: 'bench:scale', role: 'admin' };
 
 interface Options {
+  base: string;
   miners: number;
   sites: number;
   window: number;
@@ -66,7 +67,7 @@ const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** The miners' addresses cut into `sites` runs, each scanned into its site. */
 async function register(ctx: AppContext, o: Options): Promise<void> {
-  const first = ipToNumber(BASE);
+  const first = ipToNumber(o.base);
   const per = Math.ceil(o.miners / o.sites);
   for (let i = 0; i < o.sites; i++) {
     const lo = first + i * per;
@@ -156,6 +157,8 @@ function options(argv: string[]): Options {
       interval: { type: 'string', default: '10' },
       lease: { type: 'string', default: '40' },
       concurrency: { type: 'string', default: '200' },
+      // Another /16 of 127.181–184 when the last run's connections still linger on this one.
+      base: { type: 'string', default: BASE },
     },
     // npm run bench passes every bench's options through; the ones not ours are left alone.
     strict: false,
@@ -165,6 +168,7 @@ function options(argv: string[]): Options {
   if (!url)
     throw new Error('bench/scale needs DATABASE_URL: agents share sites through pg-boss on PostgreSQL');
   return {
+    base: String(values.base),
     miners: n('miners'),
     sites: n('sites'),
     window: n('window'),
@@ -184,7 +188,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   process.stdout.write(
     `${o.miners.toLocaleString('en-US')} simulated miners over ${o.sites} sites; agents sweep every ${o.run.intervalSeconds} s (back to back when slower), lease ${o.run.leaseSeconds} s, ${o.run.concurrency} polls in flight each; warm-up ${o.warmup} s, window ${o.window} s\n`,
   );
-  const fleet = await startFleet(o.miners, { base: BASE });
+  const fleet = await startFleet(o.miners, { base: o.base });
   const server = await newServerDatabase(o.run.databaseUrl);
   const ctx = assembleContext(readConfig({ ...process.env, DATABASE_URL: server.url }), {
     db: server.db,
