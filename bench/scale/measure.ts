@@ -4,6 +4,7 @@
  * and which sites a killed agent held and when another agent took each up.
  */
 import { sql } from 'kysely';
+import { sweepQueue } from '../../src/agent/model.js';
 import type { Db } from '../../src/db/db.js';
 import { treeCpuSeconds } from '../fleet/proc-cpu.js';
 
@@ -90,24 +91,24 @@ export async function sitesHeldBy(db: Db, agent: string): Promise<string[]> {
   return r.rows.map((row) => row.site);
 }
 
-/** When another agent than `agent` first started a sweep of each site after `after`. */
-export async function firstSweepsAfter(
-  db: Db,
-  agent: string,
-  sites: string[],
-  after: Date,
-): Promise<Map<string, Date>> {
-  const r = await sql<{ site: string; first: Date }>`
-    select site, min(started_at) as first from fleet_sweeps
-    where site = any(${sites}::text[]) and started_at > ${after} and agent_key not like ${`${agent}:%`}
-    group by site`.execute(db);
-  return new Map(r.rows.map((row) => [row.site, row.first]));
+/**
+ * When a live agent first took up each site's sweep after `after` (the dead one takes nothing): a
+ * job of the site's pg-boss queue (stately: one active at a time) started since. Read from the job
+ * engine, not from the sweeps' rows, which reach the database only as a spool is forwarded — behind
+ * by minutes on a loaded machine.
+ */
+export async function firstSweepsAfter(db: Db, sites: string[], after: Date): Promise<Map<string, Date>> {
+  const queues = new Map(sites.map((s) => [sweepQueue(s), s]));
+  const r = await sql<{ name: string; first: Date }>`
+    select name, min(started_on) as first from hashforge_jobs.job
+    where name = any(${[...queues.keys()]}::text[]) and started_on > ${after}
+    group by name`.execute(db);
+  return new Map(r.rows.map((row) => [queues.get(row.name)!, row.first]));
 }
 
-/** How long until every site the killed agent held was swept by another, each site's wait in seconds. */
+/** How long until every site the killed agent held was taken up by another, each site's wait in seconds. */
 export async function waitForTakeOver(
   db: Db,
-  agent: string,
   sites: string[],
   killedAt: Date,
   limitSeconds: number,
@@ -116,7 +117,7 @@ export async function waitForTakeOver(
   let seen = new Map<string, Date>();
   while (seen.size < sites.length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    seen = await firstSweepsAfter(db, agent, sites, killedAt);
+    seen = await firstSweepsAfter(db, sites, killedAt);
   }
   return new Map(
     sites.map((s) => {

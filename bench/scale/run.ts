@@ -134,7 +134,7 @@ async function killOne(ctx: AppContext, o: Options, agents: BenchAgent[]): Promi
   const sites = await sitesHeldBy(ctx.db, victim.name);
   const killedAt = new Date();
   await victim.process.crash();
-  const waits = await waitForTakeOver(ctx.db, victim.name, sites, killedAt, 4 * o.run.leaseSeconds);
+  const waits = await waitForTakeOver(ctx.db, sites, killedAt, 4 * o.run.leaseSeconds);
   const shown = [...waits].map(
     ([site, s]) => `${site} ${s === undefined ? 'NOT taken over' : `${round(s, 1)} s`}`,
   );
