@@ -216,12 +216,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       steps.push(step);
     }
     const takeOver = await killOne(ctx, o, agents);
-    const one = steps[0]!;
+    // CPU a poll and a reading from the step that made the most polls: the least start-up in it.
+    const busiest = steps.reduce((a, b) => (b.pollsPerSecond > a.pollsPerSecond ? b : a));
     for (const line of sizing({
-      onePollsPerSecond: one.pollsPerSecond,
-      agentCpuPerPoll: one.agentCpuPerPoll,
-      natsCpuPerPoll: one.natsCpuPerPoll,
-      databaseCpuPerReading: one.databaseCpuPerReading,
+      onePollsPerSecond: steps[0]!.pollsPerSecond,
+      agentCpuPerPoll: busiest.agentCpuPerPoll,
+      natsCpuPerPoll: busiest.natsCpuPerPoll,
+      databaseCpuPerReading: busiest.databaseCpuPerReading,
       takeOverSeconds: takeOver,
     }))
       process.stdout.write(`${line}\n`);

@@ -32,9 +32,9 @@ const f = (n: number, digits = 0) =>
 
 /** The sizing, line by line, each with the sum behind it. */
 export function sizing(m: Measured, t: Target = MILLION): string[] {
-  if (!(m.onePollsPerSecond > 0 && m.agentCpuPerPoll > 0 && Number.isFinite(m.takeOverSeconds)))
+  if (!(m.agentCpuPerPoll > 0 && Number.isFinite(m.agentCpuPerPoll) && Number.isFinite(m.takeOverSeconds)))
     return [
-      `sizing: not derived: this run measured ${m.onePollsPerSecond > 0 ? 'no take-over' : 'no polls'} (a longer --window or a quieter machine)`,
+      `sizing: not derived: this run measured ${Number.isFinite(m.takeOverSeconds) ? 'no polls' : 'no take-over'} (a longer --window or a quieter machine)`,
     ];
   const rate = t.machines / t.intervalSeconds;
   const perAgentCore = 1 / m.agentCpuPerPoll;
