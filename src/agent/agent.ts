@@ -8,12 +8,12 @@
  */
 import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
-import { bucketStart, emptyTally, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
-import { type Polled, passReport, pollMachines } from '../fleet/sweep.js';
+import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
 import { forwardItem } from './forward.js';
 import { forgetPresence } from './links.js';
-import { afterPolled, type KnownMachine, type SpoolItem, sweepKey, sweepQueue } from './model.js';
+import { type KnownMachine, type SpoolItem, sweepQueue } from './model.js';
+import { spoolSweep } from './site-sweep.js';
 import type { Spool } from './spool.js';
 import { markPresent, otherAgentsAt, siteMachines } from './store.js';
 
@@ -130,50 +130,18 @@ export async function runAgent(
         log.warn({ site }, `site ${site}: no machines known yet (the database was not reached)`);
         return;
       }
-      const at = ctx.clock.now();
-      const sweep = sweepKey(opts.name, site, at);
-      log.info({ site, sweep }, `site ${site}: sweep ${sweep} started`);
-      const list = [...machines.values()];
-      const pagerOf = (xs: KnownMachine[]) => {
-        let i = 0;
-        return async () => xs[i++];
-      };
-      let part = 0;
-      const pass = await pollMachines({
-        client: ctx.miners,
-        // A spooled part is one message: kept well under the stream's 1 MB.
-        flushSize: 200,
-        rest: pagerOf(list.filter((m) => !m.straggler)),
-        stragglers: pagerOf(list.filter((m) => m.straggler)),
-        total: list.length,
-        offlineAfter: opts.offlineAfter,
-        ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
-        write: async (batch: Polled[]) => {
-          for (const p of batch) {
-            const m = machines.get(p.record.machineId);
-            if (m) machines.set(m.id, afterPolled(m, p));
-          }
-          await spoolItem({
-            kind: 'polls',
-            key: `${sweep}#${part++}`,
-            sweep,
-            site,
-            at: at.toISOString(),
-            batch,
-          });
+      const { at, report } = await spoolSweep(
+        ctx,
+        {
+          agent: opts.name,
+          site,
+          machines,
+          offlineAfter: opts.offlineAfter,
+          concurrency: opts.concurrency,
+          started: (sweep) => log.info({ site, sweep }, `site ${site}: sweep ${sweep} started`),
         },
-      });
-      const report = passReport(pass);
-      await spoolItem({
-        kind: 'end',
-        key: `${sweep}#end`,
-        sweep,
-        site,
-        at: at.toISOString(),
-        finishedAt: ctx.clock.now().toISOString(),
-        report,
-        tally: pass.tallies.get(site) ?? emptyTally(),
-      });
+        spoolItem,
+      );
       held.set(site, Date.now());
       log.info(
         {

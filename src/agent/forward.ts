@@ -2,9 +2,12 @@
  * Taking a spooled part to the central database: one transaction that records the part's key and
  * writes it through the fleet's own store, or writes nothing when the key is already there (the
  * link broke after the database took the part but before the agent heard so). A sweep becomes a
- * `fleet_sweeps` row on its first part, finished by its end, so the alert evaluator takes it up.
+ * `fleet_sweeps` row on its first part, finished by its end; the end also adds the sweep's minute
+ * totals (once per sweep, the fleet's `*` row with them) and has its alerts judged at the sweep's own
+ * time, in the same transaction: a replayed spool is judged sweep by sweep, as it was read.
  */
 import { sql } from 'kysely';
+import { evaluateSiteSweep } from '../alerts/service.js';
 import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
 import { bucketStart, TELEMETRY_BUCKET_MINUTES, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
@@ -38,9 +41,14 @@ export async function forwardItem(
           answered = ${item.report.answered}, failed = ${item.report.failed},
           status_changes = ${item.report.statusChanges}, outcome = 'done'
         where id = ${sweep}`.execute(tx);
-      await addSweepTotals(tx, bucketStart(at, TOTALS_BUCKET_MINUTES), new Map([[item.site, item.tally]]), {
-        fleet: false,
-      });
+      const minute = bucketStart(at, TOTALS_BUCKET_MINUTES);
+      await addSweepTotals(tx, minute, new Map([[item.site, item.tally]]), item.sweep);
+      const judged = await evaluateSiteSweep({ ...ctx, db: tx }, { id: sweep, site: item.site, at });
+      if (judged.late)
+        ctx.log.warn(
+          { sweep: item.sweep },
+          `sweep ${item.sweep}: site ${item.site} has a later reading stored already: its readings are counted, its alerts not judged`,
+        );
     }
     return 'stored';
   });

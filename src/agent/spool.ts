@@ -117,4 +117,10 @@ export class Spool {
   async close(): Promise<void> {
     await this.nc.drain();
   }
+
+  /** Deletes the stream, whatever it holds, and closes: an agent retired for good, or a test's spool. */
+  async remove(): Promise<void> {
+    await this.jsm.streams.delete(this.stream);
+    await this.close();
+  }
 }

@@ -58,29 +58,42 @@ interface Subject {
 
 const key = (rule: string, subject: string) => `${rule} ${subject}`;
 
+/** Which readings an evaluation looks at, and as of when. */
+export interface EvaluationScope {
+  /** A finished sweep: the machine and site rules run on its readings, once per sweep across processes. */
+  sweep?: number;
+  /** Only this site's machines and incident (a site agent's sweep); the poller's rule is left out. */
+  site?: string;
+  /** The time the rules see (default: the clock's now): a replayed sweep is judged at its own time. */
+  at?: Date;
+}
+
 /**
- * Evaluates every rule once. With `sweep`, the machine and site rules run on that sweep's readings
- * (once per sweep across processes); without, only the poller's own rule runs (between sweeps, so
- * that a poller that stopped is noticed even though no sweep comes to say so).
+ * Evaluates every rule once. With `sweep`, the machine and site rules run on that sweep's readings;
+ * without, only the poller's own rule runs (between sweeps, so that a poller that stopped is noticed
+ * even though no sweep comes to say so).
  */
 export async function evaluateAlerts(
   ctx: AppContext,
   settings: Pick<AlertSettings, 'freshSeconds'>,
-  opts: { sweep?: number } = {},
+  opts: EvaluationScope = {},
 ): Promise<EvaluationReport> {
-  const now = ctx.clock.now();
+  const now = opts.at ?? ctx.clock.now();
   const rules = await rulesInForce(ctx.db);
   const tracking = await loadTracking(ctx.db);
   const subjects: Subject[] = [];
   let machines = 0;
   if (opts.sweep !== undefined) {
-    machines = await machineSubjects(ctx, rules, tracking, settings.freshSeconds, now, subjects);
+    const scope = { freshSeconds: settings.freshSeconds, now, site: opts.site };
+    machines = await machineSubjects(ctx, rules, tracking, scope, subjects);
   }
-  const poller = await pollerState(ctx.db);
-  subjects.push({
-    subject: subjectOf.poller,
-    verdicts: { 'poller-stale': pollerVerdict(poller, now, rules['poller-stale']) },
-  });
+  if (opts.site === undefined) {
+    const poller = await pollerState(ctx.db);
+    subjects.push({
+      subject: subjectOf.poller,
+      verdicts: { 'poller-stale': pollerVerdict(poller, now, rules['poller-stale']) },
+    });
+  }
 
   const incidentSites = new Set(
     subjects.filter((s) => s.site && s.verdicts['site-incident']?.holds === true).map((s) => s.site!),
@@ -184,8 +197,7 @@ async function machineSubjects(
   ctx: AppContext,
   rules: Record<RuleKind, Rule>,
   tracking: Map<string, Tracking>,
-  freshSeconds: number,
-  now: Date,
+  { freshSeconds, now, site }: { freshSeconds: number; now: Date; site: string | undefined },
   out: Subject[],
 ): Promise<number> {
   const tracked = new Set<string>();
@@ -196,7 +208,7 @@ async function machineSubjects(
   let afterId = 0;
   let machines = 0;
   for (;;) {
-    const page = await readingsPage(ctx.db, { afterId, limit: 2000, now, idle });
+    const page = await readingsPage(ctx.db, { afterId, limit: 2000, now, idle, site });
     if (page.length === 0) break;
     afterId = page.at(-1)!.machineId;
     for (const m of page) {

@@ -22,6 +22,8 @@ export async function idleIntent(db: Db, now: Date): Promise<IdleIntent> {
     .selectFrom('fleet_controls')
     .select(['requested_at', 'action', 'machine_ids'])
     .where('requested_at', '>=', new Date(now.getTime() - 24 * 3600_000))
+    // As of `now`: a replayed sweep is judged by the controls sent before it read, not after.
+    .where('requested_at', '<=', now)
     .orderBy('requested_at')
     .orderBy('id')
     .execute();
@@ -44,10 +46,10 @@ export async function idleIntent(db: Db, now: Date): Promise<IdleIntent> {
   return out;
 }
 
-/** One page of readings in id order, after `afterId`. */
+/** One page of readings in id order, after `afterId` (of one site's machines, with `site`). */
 export async function readingsPage(
   db: Db,
-  page: { afterId: number; limit: number; now: Date; idle: IdleIntent },
+  page: { afterId: number; limit: number; now: Date; idle: IdleIntent; site?: string | undefined },
 ): Promise<MachineReading[]> {
   const rows = await fleetDb(db)
     .selectFrom('fleet_machines as m')
@@ -63,6 +65,7 @@ export async function readingsPage(
       's.telemetry',
     ])
     .where('m.id', '>', BigInt(page.afterId))
+    .$if(page.site !== undefined, (q) => q.where('m.site', '=', page.site!))
     .orderBy('m.id')
     .limit(page.limit)
     .execute();
@@ -112,4 +115,16 @@ export async function pollerState(db: Db): Promise<{ finishedAt: Date | undefine
            (select count(*) from fleet_machines) as machines`.execute(db);
   const row = r.rows[0]!;
   return { finishedAt: row.finished_at ?? undefined, machines: Number(row.machines) };
+}
+
+/**
+ * Whether any of a site's machines has a poll stored later than `at`: then their state is no longer
+ * what a sweep of `at` read (another agent swept the site since), and that sweep cannot be judged.
+ */
+export async function siteReadAfter(db: Db, site: string, at: Date): Promise<boolean> {
+  const r = await sql<{ later: boolean }>`
+    select exists (
+      select 1 from fleet_machines m join fleet_machine_state s on s.machine_id = m.id
+      where m.site = ${site} and s.last_polled_at > ${at}::timestamptz) as later`.execute(db);
+  return r.rows[0]?.later === true;
 }

@@ -13,10 +13,12 @@ import {
   type RuleKind,
 } from './model.js';
 import { recordAlerts } from './projections.js';
+import { siteReadAfter } from './readings.js';
 import type { AlertSettings } from './settings.js';
 import {
   type AlertFilter,
   type AlertView,
+  claimEvaluation,
   findAlert,
   findWebhook,
   latestUnevaluatedSweep,
@@ -163,4 +165,25 @@ export async function evaluateLatest(
   const evaluation = await evaluateAlerts(ctx, settings, sweep ? { sweep: sweep.id } : {});
   const deliveries = await deliverDue(ctx, settings);
   return { evaluation, deliveries };
+}
+
+/**
+ * A site agent's sweep, judged as its end reaches the database (src/agent/forward.ts), inside that
+ * write and at the time the sweep read: a spool replayed after the link came back is judged sweep
+ * by sweep in order, each on its own readings (the machines' state is that sweep's until the next
+ * one is forwarded), so an alert fires once, with the time of the sweep that sustained it. A sweep
+ * whose site already has a later reading stored (another agent swept it meanwhile) is claimed
+ * unjudged (`late`): its readings are stored and counted, but the state left is not its own.
+ */
+export async function evaluateSiteSweep(
+  ctx: AppContext,
+  sweep: { id: number; site: string; at: Date },
+  settings: Pick<AlertSettings, 'freshSeconds'> = ctx.config.alerts,
+): Promise<EvaluationReport & { late: boolean }> {
+  if (await siteReadAfter(ctx.db, sweep.site, sweep.at)) {
+    const claimed = await claimEvaluation(ctx.db, sweep.id, sweep.at);
+    return { sweep: sweep.id, machines: 0, fired: 0, resolved: 0, evaluated: false, late: claimed };
+  }
+  const report = await evaluateAlerts(ctx, settings, { sweep: sweep.id, site: sweep.site, at: sweep.at });
+  return { ...report, late: false };
 }

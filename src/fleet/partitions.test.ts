@@ -92,6 +92,7 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
       app.db,
       at('2021-03-31T23:59:00Z'),
       new Map([['PT1', { ...emptyTally(), ths: 90 }]]),
+      'fleet:1',
     );
     expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([
       ['fleet_telemetry_20210301', 1],

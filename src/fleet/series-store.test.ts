@@ -86,10 +86,10 @@ describe('measurements', () => {
   it("averages the minutes of each hour for a long range, counts as at the hour's last minute", async () => {
     const at = (t: string) => new Date(`2021-02-01T${t}Z`);
     const tally = (ths: number, reporting: number) => ({ ...emptyTally(), ths, machines: 2, reporting });
-    await addSweepTotals(app.db, at('10:00:00'), new Map([['HR1', tally(100, 2)]]));
-    await addSweepTotals(app.db, at('10:00:00'), new Map([['HR1', tally(80, 2)]]));
-    await addSweepTotals(app.db, at('10:59:00'), new Map([['HR1', tally(60, 1)]]));
-    await addSweepTotals(app.db, at('11:30:00'), new Map([['HR1', tally(50, 2)]]));
+    await addSweepTotals(app.db, at('10:00:00'), new Map([['HR1', tally(100, 2)]]), 'fleet:1');
+    await addSweepTotals(app.db, at('10:00:00'), new Map([['HR1', tally(80, 2)]]), 'fleet:2');
+    await addSweepTotals(app.db, at('10:59:00'), new Map([['HR1', tally(60, 1)]]), 'fleet:3');
+    await addSweepTotals(app.db, at('11:30:00'), new Map([['HR1', tally(50, 2)]]), 'fleet:4');
     const range = { site: 'HR1', from: at('00:00:00'), to: at('23:00:00') };
     expect((await measuredHashrateSeries(app, range)).points.map((p) => p.hashrateThs)).toEqual([90, 60, 50]);
     const hourly = await measuredHashrateSeries(app, { ...range, every: 'hour' });
@@ -97,6 +97,34 @@ describe('measurements', () => {
       ['2021-02-01T10:00:00.000Z', 80, 1],
       ['2021-02-01T11:00:00.000Z', 50, 2],
     ]);
+  });
+
+  it("counts a sweep's totals once, and makes the fleet's minute the sum of its sites however swept", async () => {
+    const at = (t: string) => new Date(`2021-02-02T${t}Z`);
+    const tally = (ths: number, machines: number) => ({
+      ...emptyTally(),
+      ths,
+      machines,
+      reporting: machines,
+    });
+    const fleetAt = async (t: string) =>
+      (await measuredHashrateSeries(app, { from: at(t), to: new Date(at(t).getTime() + 60_000) })).points[0];
+    // The fleet's own sweeps: every site in each.
+    const both = (a: number, b: number) =>
+      new Map([
+        ['FA1', tally(a, 2)],
+        ['FA2', tally(b, 3)],
+      ]);
+    await addSweepTotals(app.db, at('10:00:00'), both(100, 30), 'fleet:11');
+    await addSweepTotals(app.db, at('10:00:00'), both(80, 50), 'fleet:12');
+    await addSweepTotals(app.db, at('10:00:00'), both(80, 50), 'fleet:12');
+    expect(await fleetAt('10:00:00')).toMatchObject({ hashrateThs: 130, machines: 5, reporting: 5 });
+    // Site agents: each site on its own, FA1 twice in the minute, FA2 once, one of them sent twice.
+    await addSweepTotals(app.db, at('10:01:00'), new Map([['FA1', tally(100, 2)]]), 'a1:FA1:10:01:00');
+    await addSweepTotals(app.db, at('10:01:00'), new Map([['FA2', tally(40, 3)]]), 'a2:FA2:10:01:10');
+    await addSweepTotals(app.db, at('10:01:00'), new Map([['FA1', tally(80, 2)]]), 'a1:FA1:10:01:30');
+    await addSweepTotals(app.db, at('10:01:00'), new Map([['FA1', tally(80, 2)]]), 'a1:FA1:10:01:30');
+    expect(await fleetAt('10:01:00')).toMatchObject({ hashrateThs: 130, machines: 5, reporting: 5 });
   });
 
   it('pages stragglers (failed or slow last time) before the rest, and never hands one out twice', async () => {

@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import type { ProcessId } from '../app/process.js';
 import type { Db } from '../db/db.js';
+import { inTransaction } from '../ledger/ledger.js';
 import { FLEET_SCOPE, type MachineStatus, type SiteTally, STRAGGLER_POLL_MS } from './model.js';
 import { fleetDb } from './store.js';
 
@@ -193,27 +194,25 @@ export async function writePolls(
 }
 
 /**
- * Adds one sweep's totals to its minute, per site and for the fleet (`*`). A site agent's sweep
- * covers one site: it adds only that site's row (`fleet: false`), since a fleet row of one site
- * would be averaged with the other sites' as if each were the whole fleet.
+ * Adds one sweep's totals to its minute: one row per site the sweep polled, counted once per sweep
+ * by its key (`sweep`: a sweep's end forwarded a second time, or a retried write, adds nothing),
+ * then the fleet's row (`*`) made again from the minute's site rows, in one transaction.
+ *
+ * The fleet's row is the sum over sites, whoever swept them: the fleet's own sweep polls every site
+ * at once, a site agent one site, and the same minute's rows must read alike either way. A site's
+ * minute averages its sweeps (`ths_sum / sweeps`); the fleet's is the sum of those averages, stored
+ * as `sweeps` = the most any site made that minute and `ths_sum` = that many times the sum. When
+ * every site made as many sweeps (always so for the fleet's own sweep) that is the plain sum of the
+ * sites' `ths_sum`. The counts are the sum of each site's latest.
  */
 export async function addSweepTotals(
   db: Db,
   minute: Date,
   tallies: Map<string, SiteTally>,
-  { fleet: withFleet = true } = {},
+  sweep: string,
 ): Promise<void> {
-  const fleet: SiteTally = { machines: 0, reporting: 0, stale: 0, offline: 0, ths: 0 };
-  for (const t of tallies.values()) {
-    fleet.machines += t.machines;
-    fleet.reporting += t.reporting;
-    fleet.stale += t.stale;
-    fleet.offline += t.offline;
-    fleet.ths += t.ths;
-  }
-  const scopes = withFleet ? [...tallies.entries(), [FLEET_SCOPE, fleet] as const] : [...tallies.entries()];
-  if (scopes.length === 0) return;
-  const rows = scopes.map(([site, t]) => ({
+  if (tallies.size === 0) return;
+  const rows = [...tallies].map(([site, t]) => ({
     site,
     minute,
     sweeps: 1,
@@ -222,21 +221,56 @@ export async function addSweepTotals(
     reporting: t.reporting,
     stale: t.stale,
     offline: t.offline,
+    sweep_keys: sql<string[]>`array[${sweep}::text]`,
   }));
-  await fleetDb(db)
-    .insertInto('fleet_hashrate_minutes')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['site', 'minute']).doUpdateSet({
-        sweeps: sql`fleet_hashrate_minutes.sweeps + 1`,
-        ths_sum: sql`fleet_hashrate_minutes.ths_sum + excluded.ths_sum`,
-        machines: (eb) => eb.ref('excluded.machines'),
-        reporting: (eb) => eb.ref('excluded.reporting'),
-        stale: (eb) => eb.ref('excluded.stale'),
-        offline: (eb) => eb.ref('excluded.offline'),
-      }),
-    )
-    .execute();
+  await inTransaction(db, async (tx) => {
+    await fleetDb(tx)
+      .insertInto('fleet_hashrate_minutes')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['site', 'minute'])
+          .doUpdateSet({
+            sweeps: sql`fleet_hashrate_minutes.sweeps + 1`,
+            ths_sum: sql`fleet_hashrate_minutes.ths_sum + excluded.ths_sum`,
+            machines: (eb) => eb.ref('excluded.machines'),
+            reporting: (eb) => eb.ref('excluded.reporting'),
+            stale: (eb) => eb.ref('excluded.stale'),
+            offline: (eb) => eb.ref('excluded.offline'),
+            sweep_keys: sql`fleet_hashrate_minutes.sweep_keys || excluded.sweep_keys`,
+          })
+          .where(sql<boolean>`not fleet_hashrate_minutes.sweep_keys @> excluded.sweep_keys`),
+      )
+      .execute();
+    await sumFleetMinute(tx, minute);
+  });
+}
+
+/**
+ * The fleet's row of a minute, made again from its site rows. The row is locked first: two agents'
+ * sweeps ending in the same minute each wait for the other's site row to be committed, and so
+ * neither sums without the other's (each statement after the lock sees what committed before it).
+ */
+async function sumFleetMinute(tx: Db, minute: Date): Promise<void> {
+  await sql`
+    insert into fleet_hashrate_minutes (site, minute, sweeps, ths_sum, machines, reporting, stale, offline)
+    values (${FLEET_SCOPE}, ${minute}::timestamptz, 0, 0, 0, 0, 0, 0)
+    on conflict (site, minute) do nothing`.execute(tx);
+  await sql`
+    select 1 from fleet_hashrate_minutes where site = ${FLEET_SCOPE} and minute = ${minute}::timestamptz
+    for update`.execute(tx);
+  await sql`
+    update fleet_hashrate_minutes as f set sweeps = a.sweeps, ths_sum = a.ths_sum, machines = a.machines,
+      reporting = a.reporting, stale = a.stale, offline = a.offline
+    from (
+      select max(sweeps) as sweeps,
+        case when min(sweeps) = max(sweeps) then sum(ths_sum) else max(sweeps) * sum(ths_sum / sweeps) end
+          as ths_sum,
+        sum(machines) as machines, sum(reporting) as reporting, sum(stale) as stale, sum(offline) as offline
+      from fleet_hashrate_minutes
+      where minute = ${minute}::timestamptz and site <> ${FLEET_SCOPE}
+    ) as a
+    where f.site = ${FLEET_SCOPE} and f.minute = ${minute}::timestamptz and a.sweeps is not null`.execute(tx);
 }
 
 // ---------------------------------------------------------------- sweeps

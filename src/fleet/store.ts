@@ -78,6 +78,8 @@ export type FleetTables = {
     reporting: number;
     stale: number;
     offline: number;
+    /** The sweeps counted in the row (0880): one added again is skipped. */
+    sweep_keys: Generated<string[]>;
   };
   fleet_sweeps: {
     id: Generated<bigint>;

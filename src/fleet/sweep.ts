@@ -211,7 +211,7 @@ async function runSweep(
       rowsWritten += await writeBatch(ctx, actor, batch, { sweep, at, bucket });
     },
   });
-  await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), pass.tallies);
+  await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), pass.tallies, `fleet:${sweep}`);
   rowsWritten += pass.tallies.size + 1;
   const upkeep =
     opts.retention === undefined ? undefined : await keepMeasurements(ctx.db, at, opts.retention);

@@ -44,16 +44,23 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
   boss.on('error', (error: Error) => log.warn({ err: error }, `job engine: ${error.message}`));
   await boss.start();
   const timers = new Set<NodeJS.Timeout>();
+  let making: Promise<void> = Promise.resolve();
   return {
     async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2) }, work) {
-      await ensureQueue(boss, name, {
-        name,
-        // One job waiting and one running per queue, across every process.
-        policy: 'stately',
-        expireInSeconds: leaseSeconds,
-        retryLimit: 1_000_000,
-        retryDelay: 0,
-      });
+      // A process makes its queues one at a time (`every` chains them): pg-boss 10 makes each
+      // queue's table with DDL on one shared parent and two at once deadlock.
+      const made = making.then(() =>
+        ensureQueue(boss, name, {
+          name,
+          // One job waiting and one running per queue, across every process.
+          policy: 'stately',
+          expireInSeconds: leaseSeconds,
+          retryLimit: 1_000_000,
+          retryDelay: 0,
+        }),
+      );
+      making = made.catch(() => {});
+      await made;
       // Every process offers the next run; `singletonSeconds` makes one job of each interval.
       const offer = () =>
         boss

@@ -45,11 +45,11 @@ export async function cloneServerDatabase(
 export async function newServerDatabase(
   url: string,
   migrations?: string,
-): Promise<{ db: Db; drop(): Promise<void> }> {
+): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
   const empty = await emptyServerDatabase(url);
   const { db } = await openDatabase({ kind: 'server', url: empty.url, pool: 8 });
   await migrate(db, migrations);
-  return { db, drop: empty.drop };
+  return { db, url: empty.url, drop: empty.drop };
 }
 
 /** A new database on the server with nothing in it, not even the migrations' own table. */

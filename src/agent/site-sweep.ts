@@ -1,0 +1,74 @@
+/**
+ * One sweep of one site into the spool, as an agent makes it: every machine it knows there polled,
+ * the results appended as parts of at most 200 polls while polling goes on, then the sweep's end
+ * with its counts and the site's totals. The agent's copy of each machine moves on as it is polled:
+ * while the link is down it is the only copy.
+ */
+import type { AppContext } from '../app/context.js';
+import { emptyTally } from '../fleet/model.js';
+import { type Polled, passReport, pollMachines } from '../fleet/sweep.js';
+import { afterPolled, type KnownMachine, type SpoolItem, sweepKey } from './model.js';
+
+/** A spooled part is one message: kept well under the stream's 1 MB. */
+const PART_POLLS = 200;
+
+export interface SiteSweep {
+  agent: string;
+  site: string;
+  machines: Map<number, KnownMachine>;
+  offlineAfter: number;
+  concurrency?: number | undefined;
+  /** Told the sweep's key before the first poll (the agent logs it; a test kills an agent on it). */
+  started?: (sweep: string) => void;
+}
+
+export async function spoolSweep(
+  ctx: AppContext,
+  s: SiteSweep,
+  append: (item: SpoolItem) => Promise<void>,
+): Promise<{ at: Date; report: ReturnType<typeof passReport> }> {
+  const at = ctx.clock.now();
+  const sweep = sweepKey(s.agent, s.site, at);
+  s.started?.(sweep);
+  const list = [...s.machines.values()];
+  const pagerOf = (xs: KnownMachine[]) => {
+    let i = 0;
+    return async () => xs[i++];
+  };
+  let part = 0;
+  const pass = await pollMachines({
+    client: ctx.miners,
+    flushSize: PART_POLLS,
+    rest: pagerOf(list.filter((m) => !m.straggler)),
+    stragglers: pagerOf(list.filter((m) => m.straggler)),
+    total: list.length,
+    offlineAfter: s.offlineAfter,
+    ...(s.concurrency === undefined ? {} : { concurrency: s.concurrency }),
+    write: async (batch: Polled[]) => {
+      for (const p of batch) {
+        const m = s.machines.get(p.record.machineId);
+        if (m) s.machines.set(m.id, afterPolled(m, p));
+      }
+      await append({
+        kind: 'polls',
+        key: `${sweep}#${part++}`,
+        sweep,
+        site: s.site,
+        at: at.toISOString(),
+        batch,
+      });
+    },
+  });
+  const report = passReport(pass);
+  await append({
+    kind: 'end',
+    key: `${sweep}#end`,
+    sweep,
+    site: s.site,
+    at: at.toISOString(),
+    finishedAt: ctx.clock.now().toISOString(),
+    report,
+    tally: pass.tallies.get(s.site) ?? emptyTally(),
+  });
+  return { at, report };
+}
