@@ -2,9 +2,10 @@
  * The company on one market path, month by month, from its books on the as-of day: hashprice and
  * spot → new bookings, futures cancelled or deferred when spot falls below what buyers locked →
  * production from the supply plan and from the wafers the chip-order rule orders on the path →
- * deliveries from stock (backlog first) → revenue, contract liabilities, stock at the lower of cost
- * and spot (the write-down) → self-mining's share of production and the BTC it mines → USD cash and
- * BTC held under the hold policy. Pure; no IO.
+ * deliveries in supply's order (promises, then self-mining's share of production, then spot buyers)
+ * → revenue (machines and AI chips, as the quarterly report counts it), contract liabilities, stock
+ * at the lower of cost and spot (the write-down) → the BTC self-mining mines → USD cash and BTC held
+ * under the hold policy. Pure; no IO.
  *
  * Money inside the engine is whole cents held in doubles (exact up to 2^53 cents, $90 trillion),
  * rounded at every step: 10,000 paths × 60 months in bigint arithmetic would be ten times slower.
@@ -319,7 +320,10 @@ export function runCompany(
       const spotDemand = net > 0 ? Math.round(demandCents * start.spotShare) : 0;
       const forward = Math.round(demandCents * (1 - start.spotShare));
       const thAt = (cents: number, usdPerTh: number) => (usdPerTh > 0 ? cents / 100 / usdPerTh : 0);
-      const forwardTh = thAt(forward, spot * start.futuresDiscount);
+      // Where the market has no spot price of machines, what the backlog's buyers locked stands in
+      // for it: a dollar booked always buys machines that must be built before they are delivered.
+      const usdPerTh = spot > 0 ? spot : start.lockedUsdPerTh;
+      const forwardTh = thAt(forward, usdPerTh * start.futuresDiscount);
       later.cents += bookForward(booked, start, m, forward, forwardTh);
 
       // Production: the plan's machines and those of this path's earlier wafer orders, built and
@@ -342,8 +346,8 @@ export function runCompany(
       }
       const toSelf = Math.min(produced * share.selfShare, Math.max(0, stockTh - deliveredTh));
       selfTh += toSelf;
-      const spotTh = Math.min(thAt(spotDemand, spot), Math.max(0, stockTh - deliveredTh - toSelf));
-      const spotSold = Math.round(spotTh * spot * 100);
+      const spotTh = Math.min(thAt(spotDemand, usdPerTh), Math.max(0, stockTh - deliveredTh - toSelf));
+      const spotSold = Math.round(spotTh * usdPerTh * 100);
       revenue += spotSold;
       deliveredTh += spotTh;
       stockTh = Math.max(0, stockTh - deliveredTh - toSelf);
@@ -359,7 +363,7 @@ export function runCompany(
       // The chip-order rule, once the month's machines have gone where they go.
       const buyersTh =
         share.selfShare < 1
-          ? (thAt(spotDemand, spot) + forwardTh * dueSoon) / (1 - share.selfShare)
+          ? (thAt(spotDemand, usdPerTh) + forwardTh * dueSoon) / (1 - share.selfShare)
           : Number.POSITIVE_INFINITY;
       const owed = m + s.waferLeadMonths < H ? owedWhenOut(m, s, [fut, oth, booked], ordered, stockTh) : 0;
       const contracted = Math.min(s.capacityTh[m]!, Math.max(0, owed));

@@ -72,7 +72,6 @@ export function FanChart({
                 position: 'insideLeft',
                 offset: 0,
                 style: { textAnchor: 'middle', fontSize: 12 },
-                className: 'axis-unit',
               }}
             />
             <Tooltip formatter={(value, name) => [range(value), name]} itemSorter={drawnOrder} />
