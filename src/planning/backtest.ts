@@ -37,6 +37,7 @@ const MAX_PAYOUTS = 100_000;
 const FIGURES: { figure: Figure | 'btcPriceUsd'; how: 'sum' | 'last' }[] = [
   { figure: 'btcPriceUsd', how: 'last' },
   { figure: 'revenue', how: 'sum' },
+  { figure: 'cash', how: 'last' },
   { figure: 'backlog', how: 'last' },
   { figure: 'liabilities', how: 'last' },
   { figure: 'btcMined', how: 'sum' },
@@ -76,7 +77,9 @@ export async function backtest(
     const s = sales[i]!;
     const actual: Partial<Record<Figure | 'btcPriceUsd', number>> = {
       btcPriceUsd: centsToNumber(market.btcUsd),
+      // What the report counts as revenue: every delivery, machines and AI chips.
       revenue: Number(s.deliveries.valueCents),
+      cash: Number(treasury.usdCents),
       backlog: Number(s.atEnd.backlog.valueCents),
       liabilities: Number(s.atEnd.contractLiabilities.valueCents),
       btcMined: payouts.reduce((sum, p) => sum + Number(p.amount), 0),

@@ -133,6 +133,13 @@ export interface MarketPaths {
   btcPerThDay: Float64Array;
   hashpriceUsdPerThDay: Float64Array;
   spotUsdPerTh: Float64Array;
+  /**
+   * Per path, two standard normals for the company's buyers (company.ts): their appetite (how far
+   * the path's bookings stand off the fitted line) and their response (how far its elasticity
+   * stands off the fitted one); 0 when nothing is random.
+   */
+  appetite: Float64Array;
+  response: Float64Array;
 }
 
 export function emptyMarketPaths(paths: number, months: number): MarketPaths {
@@ -145,6 +152,8 @@ export function emptyMarketPaths(paths: number, months: number): MarketPaths {
     btcPerThDay: make(),
     hashpriceUsdPerThDay: make(),
     spotUsdPerTh: make(),
+    appetite: new Float64Array(paths),
+    response: new Float64Array(paths),
   };
 }
 
@@ -210,5 +219,8 @@ export function drawMarket(
       out.spotUsdPerTh[i] = Math.exp(c.spot.intercept + c.spot.slope * Math.log(prevHashprice));
       prevHashprice = btcPerThDay * price;
     }
+    // Drawn after the path's months, so the market's draws are those of a path without it.
+    out.appetite[p] = noisy ? rnd.normal() : 0;
+    out.response[p] = noisy ? rnd.normal() : 0;
   }
 }

@@ -51,11 +51,18 @@ const start = (over: Partial<CompanyStart> = {}): CompanyStart => ({
   futuresShare: 1,
   lockedUsdPerTh: 40,
   liabilitiesCents: 60_000_00,
+  prepaidShare: 0.3,
   bookingsCentsPerMonth: 50_000_00,
   bookingsHashprice: last.hashpriceUsdPerThDay,
   elasticity: 1,
-  leadMonths: 2,
+  elasticitySe: 0,
+  bookingsLagMonths: 0,
+  bookingsSigma: 0,
+  hashpriceBefore: [last.hashpriceUsdPerThDay],
+  leadProfile: [0, 0, 1],
   spotShare: 0.5,
+  futuresDiscount: 1,
+  aiChipsCentsPerMonth: 0,
   depositShare: 0.3,
   cancelBelow: 0.3,
   cancelShare: 0.1,
@@ -122,47 +129,68 @@ describe('paths', () => {
   // A month's due split between what stock can deliver and what waits is rounded to the cent in
   // each of three queues and the spot sale: two paths delivering the same may differ by that much.
   const CENTS_A_MONTH = 4;
-  // When supply binds, a higher price sells stock sooner and so can leave a later month with less
-  // to sell: the property is of demand, so it is checked with stock that never runs out.
-  const ampleStock = (over: Partial<CompanyStart> = {}) =>
-    start({ ...over, supply: { ...start().supply, stockTh: 1e9 } });
-  const higherPrices = fc.tuple(
-    fc.array(fc.double({ min: 5_000, max: 200_000, noNaN: true }), { minLength: H, maxLength: H }),
-    fc.double({ min: 1, max: 5, noNaN: true }),
-  );
-  const medians = (prices: number[], k: number, s: CompanyStart) => {
+  // Supply from ample (stock that never runs out) to short (no stock, a fifth of the plan, a tenth
+  // of the capacity: promises due wait for machines), with self-mining's share up to a half.
+  const supplies = {
+    ample: (over: Partial<CompanyStart>) => start({ ...over, supply: { ...start().supply, stockTh: 1e9 } }),
+    short: (over: Partial<CompanyStart>) => {
+      const s = start().supply;
+      return start({
+        ...over,
+        supply: {
+          ...s,
+          stockTh: 0,
+          plannedTh: s.plannedTh.map((x) => x / 5),
+          capacityTh: s.capacityTh.map((x) => x / 10),
+          takeOrPayTh: s.capacityTh.map(() => 0),
+        },
+      });
+    },
+  };
+  const higherPrices = fc.record({
+    prices: fc.array(fc.double({ min: 5_000, max: 200_000, noNaN: true }), { minLength: H, maxLength: H }),
+    k: fc.double({ min: 1, max: 5, noNaN: true }),
+    selfMiningBp: fc.integer({ min: 0, max: 5000 }),
+  });
+  const medians = (
+    { prices, k, selfMiningBp }: { prices: number[]; k: number; selfMiningBp: number },
+    s: CompanyStart,
+  ) => {
+    const withSelf = { ...s, supply: { ...s.supply, selfMiningBp } };
     const p50 = (r: ReturnType<typeof run>) => bandsOf(r.company.revenue, 1, H).map((b) => b[2]);
     return {
-      low: p50(run({ kind: 'path', pricesUsd: prices }, 1, { s })),
-      high: p50(run({ kind: 'path', pricesUsd: prices.map((x) => x * k) }, 1, { s })),
+      low: p50(run({ kind: 'path', pricesUsd: prices }, 1, { s: withSelf })),
+      high: p50(run({ kind: 'path', pricesUsd: prices.map((x) => x * k) }, 1, { s: withSelf })),
     };
   };
 
-  it('never give a lower median revenue in any month for higher prices (no deferrals)', () => {
-    fc.assert(
-      fc.property(higherPrices, ([prices, k]) => {
-        const { low, high } = medians(prices, k, ampleStock({ deferShare: 0 }));
-        for (let m = 0; m < H; m++) expect(high[m]!).toBeGreaterThanOrEqual(low[m]! - CENTS_A_MONTH);
-      }),
-      { numRuns: 60 },
-    );
-  });
+  for (const [supply, startWith] of Object.entries(supplies)) {
+    it(`never give a lower median revenue in any month for higher prices (no deferrals, ${supply} supply)`, () => {
+      fc.assert(
+        fc.property(higherPrices, (x) => {
+          const { low, high } = medians(x, startWith({ deferShare: 0 }));
+          for (let m = 0; m < H; m++) expect(high[m]!).toBeGreaterThanOrEqual(low[m]! - CENTS_A_MONTH);
+        }),
+        { numRuns: 400 },
+      );
+    });
 
-  it('never give a lower median revenue to date for higher prices (a deferral only moves revenue later)', () => {
-    fc.assert(
-      fc.property(higherPrices, ([prices, k]) => {
-        const { low, high } = medians(prices, k, ampleStock());
-        let lowSum = 0;
-        let highSum = 0;
-        for (let m = 0; m < H; m++) {
-          lowSum += low[m]!;
-          highSum += high[m]!;
-          expect(highSum).toBeGreaterThanOrEqual(lowSum - CENTS_A_MONTH * (m + 1));
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
+    it(`never give a lower median revenue to date for higher prices (${supply} supply; a deferral only moves revenue later)`, () => {
+      fc.assert(
+        fc.property(higherPrices, (x) => {
+          const { low, high } = medians(x, startWith({}));
+          let lowSum = 0;
+          let highSum = 0;
+          for (let m = 0; m < H; m++) {
+            lowSum += low[m]!;
+            highSum += high[m]!;
+            expect(highSum).toBeGreaterThanOrEqual(lowSum - CENTS_A_MONTH * (m + 1));
+          }
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
 
   it('give ordered percentiles for every figure and month', () => {
     fc.assert(
@@ -204,18 +232,26 @@ describe('one month of one path, by hand', () => {
     const spotDemand = Math.round(demand * 0.5);
     const forward = demand - spotDemand;
 
+    // Production: the plan's 3,000 TH/s into a stock of 500 at $28/TH. Deliveries: the backlog's
+    // 2,500 TH/s first, then self-mining its 10% of production (300), then spot buyers take what
+    // they want of the 700 left.
+    const spotTh = Math.min(spotDemand / 100 / spot, 500 + 3000 - 2500 - 300);
+
     // The chip-order rule: payback of a TH/s at spot against its net earnings sets the spot share;
-    // self-mining keeps 10%. Wafers out in March serve March's futures the plan does not build.
+    // self-mining keeps 10%. Nothing is owed when the wafers come out in March that stock and the
+    // plan do not cover (February's 2,500 TH/s and March's forward bookings against 4,000 built), so
+    // the rule orders its share of what the path's buyers take a month (spot buyers, and forward
+    // buyers due within the wafers' two months), grossed up for self-mining's share.
     const payback = spot / (hashprice - 0.03);
     const spotShare = spotDemandShare(payback, DEFAULT_THRESHOLDS);
     const orderShare = 0.1 + 0.9 * spotShare;
-    const contracted = Math.min(2000, Math.max(0, forward / 100 / spot - 1000 * 0.9));
-    const orderedTh = Math.max(200, contracted + orderShare * (2000 - contracted));
+    const forwardTh = forward / 100 / spot;
+    const stockLeft = 500 + 3000 - 2500 - 300 - spotTh;
+    expect(2500 + forwardTh - stockLeft - 3000 - 1000).toBeLessThan(0);
+    const buyersTh = (spotDemand / 100 / spot + forwardTh) / 0.9;
+    const orderedTh = Math.max(200, orderShare * Math.min(2000, buyersTh));
     expect(r.company.wafers[0]).toBe(Math.round(orderedTh / 10));
 
-    // Production: the plan's 3,000 TH/s, 10% to self-mining, 2,700 to a stock of 500 at $28/TH.
-    // Deliveries: the backlog's 2,500 TH/s first, then spot buyers take what they want of the 700 left.
-    const spotTh = Math.min(spotDemand / 100 / spot, 500 + 2700 - 2500);
     const spotSold = Math.round(spotTh * spot * 100);
     const revenue = 100_000_00 + spotSold;
     const deliveredTh = 2500 + spotTh;
@@ -236,6 +272,38 @@ describe('one month of one path, by hand', () => {
       1_000_000_00 + deposits + Math.round(100_000_00 * 0.7) + spotSold - Math.round(3000 * 2800) - energy,
     );
     expect(r.company.selfMiningEh[0]).toBeCloseTo(0.0103, 9);
+  });
+
+  it('books at the lagged hashprice, spreads forward bookings over the lead profile at the futures discount, and adds AI chips', () => {
+    const s = start({
+      aiChipsCentsPerMonth: 10_000_00,
+      futuresDiscount: 0.8,
+      leadProfile: [0, 0.5, 0.5],
+      depositShare: 0.25,
+      prepaidShare: 0.3,
+      bookingsLagMonths: 1,
+    });
+    const r = run({ kind: 'path', pricesUsd: Array.from({ length: H }, () => 29_000) }, 1, { s });
+    // January books at December's hashprice, the calibration's own: $50,000, half spot at $40/TH,
+    // half forward, due half in February and half in March, at 80% of spot ($32/TH: 781.25 TH/s).
+    const spotSold = 625 * 40 * 100;
+    expect(r.company.revenue[0]).toBe(100_000_00 + spotSold + 10_000_00);
+    expect(r.company.grossMargin[0]).toBe(
+      100_000_00 + spotSold + 10_000_00 - Math.round((2500 + 625) * 2800),
+    );
+    expect(r.company.backlog[0]).toBe(100_000_00 + 25_000_00);
+    // The open book was 30% prepaid; the new forward contracts pay 25% on signing; chips in full.
+    const energy = Math.round(10_300 * 0.05 * 31 * 100);
+    expect(r.company.liabilities[0]).toBe(60_000_00 + Math.round(25_000_00 * 0.25) - 30_000_00);
+    expect(r.company.cash[0]).toBe(
+      1_000_000_00 + Math.round(25_000_00 * 0.25) + 70_000_00 + spotSold + 10_000_00 - 3000 * 2800 - energy,
+    );
+    // February books at January's hashprice; half of January's forward booking is delivered.
+    const demand = Math.round(50_000_00 * (r.market.hashpriceUsdPerThDay[0]! / last.hashpriceUsdPerThDay));
+    const forward = Math.round(demand * 0.5);
+    expect(r.company.liabilities[1]).toBe(
+      r.company.liabilities[0]! + Math.round(forward * 0.25) - 30_000_00 - Math.round(12_500_00 * 0.25),
+    );
   });
 
   it('cancels futures when spot falls well below the locked price, forfeiting the deposit share', () => {

@@ -3,10 +3,14 @@
  * named and nothing saved, run twice to the same figures, streamed with progress.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PRODUCTS } from '../catalog/demo.js';
+import { addProduct } from '../catalog/service.js';
 import { seedCatalogAndMarket } from '../mining/test-fixtures.js';
+import { salesQuarter } from '../sales/figures.js';
 import { addCustomer } from '../sales/service.js';
 import { futuresContract } from '../sales/test-fixtures.js';
 import { type TestServer, tableCounts, testServer } from '../testing/index.js';
+import { outlookSection } from './report-section.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -16,6 +20,34 @@ beforeAll(async () => {
   await seedCatalogAndMarket(s.app, actor, '2017-01-01', '2021-12-31');
   const customer = await addCustomer(s.app, actor, { name: 'C', country: 'US', region: 'north-america' });
   await futuresContract(s.app, actor, customer.id);
+  // AI chips sold in 2020Q4: $50,000 of K210s, delivered in November.
+  await addProduct(s.app, actor, DEMO_PRODUCTS.find((p) => p.id === 'K210')!);
+  const chips = await s.call('POST', '/api/sales/contracts', {
+    body: {
+      customerId: customer.id,
+      kind: 'spot',
+      signedOn: '2020-11-02',
+      terms: {
+        depositPercent: '0',
+        balance: 'on-delivery',
+        creditDays: '30',
+        depositForfeitedOnCancel: false,
+      },
+      lines: [
+        {
+          productId: 'K210',
+          units: '10000',
+          usdPerUnit: '5.00',
+          tranches: [{ month: '2020-11', units: '10000' }],
+        },
+      ],
+    },
+  });
+  expect(chips.status, JSON.stringify(chips.body)).toBe(201);
+  const delivered = await s.call('POST', `/api/sales/contracts/${chips.body.id}/deliveries`, {
+    body: { day: '2020-11-20', lines: [{ lineId: chips.body.lines[0].lineId, units: '10000' }] },
+  });
+  expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
 }, 180_000);
 afterAll(async () => s?.close());
 
@@ -98,5 +130,19 @@ describe('a scenario', { timeout: 120_000 }, () => {
     );
     expect((await s.call('GET', '/api/planning/scenarios', { role: 'viewer' })).status).toBe(200);
     expect((await s.call('GET', '/api/planning/scenarios/999', { role: 'viewer' })).status).toBe(404);
+  });
+});
+
+describe("the report's Outlook", { timeout: 120_000 }, () => {
+  it('counts revenue as the report does: machines delivered and AI chips, at the last quarter’s chip pace', async () => {
+    // The report's revenue for 2020Q4 is every delivery: the chips' $50,000 among them.
+    const q4 = await salesQuarter(s.app, '2020Q4');
+    expect(q4.deliveries.aiChips.valueCents).toBe(50_000_00n);
+    const outlook = await outlookSection(s.app, '2020Q4', []);
+    if (!outlook.available) throw new Error(outlook.reason);
+    // No supply plan builds a machine here, so 2021Q1's revenue on every path is the chips': three
+    // months at the last quarter's pace (a third of it a month, in whole cents).
+    const chips = BigInt(3 * Math.round(50_000_00 / 3));
+    expect(outlook.revenueCents).toEqual({ p5: chips, p50: chips, p95: chips });
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The quarterly report's "Outlook" section: the next quarter's revenue and end cash as a planning
- * run from the books at the report quarter's end sees them (P5, P50, P95), and the chance that each
+ * The quarterly report's "Outlook" section: the next quarter's revenue (machines delivered and AI
+ * chips, the report's own revenue) and end cash as a planning run from the books at the report
+ * quarter's end sees them (P5, P50, P95), and the chance that each
  * guidance line about that quarter is met. The run is fixed so the report stays quick and the same
  * every time: the calibrated price model, OUTLOOK_PATHS paths, seed OUTLOOK_SEED, three months.
  */

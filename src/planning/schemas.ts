@@ -57,8 +57,14 @@ export const ScenarioBody = z
     costPerThUsd: zDecimal({ above: 0 })
       .optional()
       .describe("A machine's cost per TH/s (default: 70% of the spot price on the as-of date)"),
-    fixedCostsUsdPerMonth: zUsd.optional().describe('Operating costs paid each month (default 0)'),
-    leadMonths: zWhole({ min: 0, max: 24 }).default(3).describe('Months from booking to delivery'),
+    fixedCostsUsdPerMonth: zUsd
+      .optional()
+      .describe("Operating costs paid each month (default: the books' running costs of the year before)"),
+    leadMonths: zWhole({ min: 0, max: 24 })
+      .optional()
+      .describe(
+        'Months from booking to delivery (default: when the forward contracts signed in the year before fell due)',
+      ),
     cancelBelowPct: pct(
       'Futures buyers cancel when spot is this far below the price they locked',
       0,

@@ -21,18 +21,23 @@ import { energyCostCents } from '../mining/costs.js';
 import { hashrateByDay } from '../mining/hashrate.js';
 import { type SalesQuarter, salesQuarters } from '../sales/figures.js';
 import { balancesOn } from '../treasury/service.js';
+import { type BookingsFit, fitBookings } from './bookings.js';
 import type { CompanyStart } from './company.js';
 import { type Calibration, hashpriceOf, type MarketMonth } from './market.js';
+import { runningCostsPerMonth } from './running-costs.js';
 import type { ScenarioInput } from './schemas.js';
-import { linearFit } from './statistics.js';
+import { sellingTerms } from './selling.js';
 import { supplyAt } from './supply-start.js';
 
-/** With no backlog to read it from, the share of a contract paid ahead of delivery. */
+/** With no contract to read it from, the share of a contract paid ahead of delivery. */
 const DEFAULT_DEPOSIT_SHARE = 0.3;
 /** Without a stated cost, a machine costs this share of the spot price on the as-of day. */
 const DEFAULT_COST_SHARE_OF_SPOT = 0.7;
-/** The elasticity of bookings to hashprice is fitted on this many quarters, and needs at least four. */
-const ELASTICITY_QUARTERS = 12;
+/** Bookings are fitted to hashprice on this many quarters (bookings.ts needs at least four with bookings). */
+const BOOKINGS_QUARTERS = 12;
+/** With no forward contract signed in the year before, forward bookings are due this many months on. */
+const DEFAULT_LEAD_MONTHS = 3;
+const MONTHS_PER_QUARTER = 3;
 
 /** The last quarter that ended on or before the day. */
 export function booksQuarter(asOf: Day): Quarter {
@@ -44,6 +49,12 @@ export interface StartBasis {
   quarter: Quarter;
   backlogCents: bigint;
   elasticityFitted: boolean;
+  /** How bookings were calibrated on the books (bookings.ts). */
+  bookings: BookingsFit;
+  /** Value-weighted months from signing to delivery of the year's forward contracts, or the stated lead. */
+  leadMonths: number;
+  leadFrom: 'stated' | 'contracts' | 'default';
+  fixedCostsFrom: 'stated' | 'books';
   costPerThUsd: number;
   /** Where the build cost came from: the scenario, the sold model's costed builds, or 70% of spot. */
   costFrom: 'stated' | 'builds' | 'share of spot';
@@ -59,8 +70,8 @@ export async function companyStart(
   history: readonly MarketMonth[],
 ): Promise<{ start: CompanyStart; basis: StartBasis }> {
   const quarter = booksQuarter(s.asOf);
-  const quarters = Array.from({ length: ELASTICITY_QUARTERS }, (_, i) =>
-    addQuarters(quarter, i - ELASTICITY_QUARTERS + 1),
+  const quarters = Array.from({ length: BOOKINGS_QUARTERS }, (_, i) =>
+    addQuarters(quarter, i - BOOKINGS_QUARTERS + 1),
   );
   const book = await salesQuarters(ctx, quarters);
   const sales = book.at(-1)!;
@@ -70,20 +81,18 @@ export async function companyStart(
   const scheduledTh = months.map(() => 0);
   let laterCents = 0;
   for (const q of sales.atEnd.scheduled) {
-    const value = Number(q.valueCents) / 3;
+    const value = Number(q.valueCents) / MONTHS_PER_QUARTER;
     for (const m of quarterMonths(q.quarter)) {
       const i = m < months[0]! ? 0 : index.get(m);
       if (i === undefined) laterCents += value;
       else {
         scheduledCents[i] = scheduledCents[i]! + Math.round(value);
-        scheduledTh[i] = scheduledTh[i]! + q.th / 3;
+        scheduledTh[i] = scheduledTh[i]! + q.th / MONTHS_PER_QUARTER;
       }
     }
   }
   const backlogCents = Number(backlog.valueCents);
   const liabilitiesCents = Number(sales.atEnd.contractLiabilities.valueCents);
-  const bookedYear = book.slice(-4).reduce((sum, q) => sum + Number(q.bookings.valueCents), 0);
-  const hashprices = history.slice(-12).map(hashpriceOf);
   const spotNow =
     c.last.spotUsdPerTh ?? Math.exp(c.spot.intercept + c.spot.slope * Math.log(c.last.hashpriceUsdPerThDay));
   const lockedUsdPerTh = backlog.th > 0 ? centsToNumber(backlog.valueCents) / backlog.th : spotNow;
@@ -92,11 +101,18 @@ export async function companyStart(
     s.costPerThUsd ??
     supply.builtCostPerThUsd ??
     DEFAULT_COST_SHARE_OF_SPOT * (Number.isFinite(spotNow) && spotNow > 0 ? spotNow : lockedUsdPerTh);
-  const elasticity = fitElasticity(book, history);
+  const hashpriceIn = new Map(history.map((m) => [m.month, hashpriceOf(m)]));
+  const bookings = fitBookings(
+    book.map((q) => ({ quarter: q.quarter, machinesCents: Number(q.bookings.machines.valueCents) })),
+    (m) => hashpriceIn.get(m),
+  );
+  const year = book.slice(-4);
+  const selling = await sellingTerms(ctx, s.asOf);
+  const lead = leadOf(s.leadMonths, selling.leadProfile);
 
   const selfMining = await selfMiningAt(ctx, s.asOf);
   const treasury = await balancesOn(ctx, s.asOf);
-  const spotShare = kindShare(book.slice(-4), 'spot');
+  const fixedCosts = s.fixedCostsUsdPerMonth ?? (await runningCostsPerMonth(ctx, s.asOf));
 
   const start: CompanyStart = {
     scheduledCents,
@@ -105,19 +121,26 @@ export async function companyStart(
     futuresShare: backlogCents > 0 ? Number(backlog.byKind.futures.valueCents) / backlogCents : 0,
     lockedUsdPerTh,
     liabilitiesCents,
-    bookingsCentsPerMonth: Math.round(bookedYear / 12),
-    bookingsHashprice: hashprices.reduce((a, b) => a + b, 0) / Math.max(1, hashprices.length),
-    elasticity: elasticity ?? 1,
-    leadMonths: s.leadMonths,
-    depositShare: backlogCents > 0 ? Math.min(1, liabilitiesCents / backlogCents) : DEFAULT_DEPOSIT_SHARE,
+    prepaidShare: backlogCents > 0 ? Math.min(1, liabilitiesCents / backlogCents) : 0,
+    bookingsCentsPerMonth: Math.round(bookings.centsPerMonth),
+    bookingsHashprice: bookings.atHashprice,
+    elasticity: bookings.elasticity,
+    elasticitySe: bookings.elasticitySe,
+    bookingsLagMonths: bookings.lagMonths,
+    bookingsSigma: bookings.sigma,
+    hashpriceBefore: history.slice(-4).map(hashpriceOf),
+    leadProfile: lead.profile,
+    depositShare: selling.depositShare ?? DEFAULT_DEPOSIT_SHARE,
+    futuresDiscount: futuresDiscountOf(year),
+    aiChipsCentsPerMonth: Math.round(Number(sales.deliveries.aiChips.valueCents) / MONTHS_PER_QUARTER),
     cancelBelow: s.cancelBelowPct / 100,
     cancelShare: s.cancelSharePct / 100,
     deferBelow: s.deferBelowPct / 100,
     deferShare: s.deferSharePct / 100,
     supply: supply.supply,
     costPerThUsd,
-    fixedCostsCentsPerMonth: Number(s.fixedCostsUsdPerMonth ?? 0n),
-    spotShare,
+    fixedCostsCentsPerMonth: Number(fixedCosts),
+    spotShare: machineSpotShare(year),
     selfMining,
     treasury: { btcSats: Number(treasury.btcSats), usdCents: Number(treasury.usdCents) },
     daysInMonth: months.map(daysInMonth),
@@ -127,7 +150,11 @@ export async function companyStart(
     basis: {
       quarter,
       backlogCents: backlog.valueCents,
-      elasticityFitted: elasticity !== undefined,
+      elasticityFitted: bookings.points > 0,
+      bookings,
+      leadMonths: lead.months,
+      leadFrom: lead.from,
+      fixedCostsFrom: s.fixedCostsUsdPerMonth === undefined ? 'books' : 'stated',
       costPerThUsd,
       costFrom:
         s.costPerThUsd !== undefined
@@ -140,11 +167,36 @@ export async function companyStart(
   };
 }
 
-/** The share of the bookings' value of one contract kind. */
-function kindShare(quarters: readonly SalesQuarter[], kind: 'spot'): number {
-  const total = quarters.reduce((sum, q) => sum + Number(q.bookings.valueCents), 0);
-  const ofKind = quarters.reduce((sum, q) => sum + Number(q.bookings.byKind[kind].valueCents), 0);
-  return total > 0 ? ofKind / total : 0;
+/**
+ * The spot share of the machines booked. The books split bookings by contract kind, not by product:
+ * AI chips sell on spot contracts, so their value comes off the spot side (what is left of it is
+ * machines; K510-style chip pre-orders, a few thousand dollars, are counted as chips sold spot).
+ */
+function machineSpotShare(quarters: readonly SalesQuarter[]): number {
+  const sum = (pick: (q: SalesQuarter) => bigint) => quarters.reduce((s, q) => s + Number(pick(q)), 0);
+  const machines = sum((q) => q.bookings.machines.valueCents);
+  const spot = sum((q) => q.bookings.byKind.spot.valueCents) - sum((q) => q.bookings.aiChips.valueCents);
+  return machines > 0 ? Math.min(1, Math.max(0, spot / machines)) : 0;
+}
+
+/** Locked ÷ spot USD/TH of the futures booked over the quarters, volume-weighted; 1 when none. */
+function futuresDiscountOf(quarters: readonly SalesQuarter[]): number {
+  const locked = quarters.reduce((s, q) => s + Number(q.futuresDiscount.lockedCents), 0);
+  const spot = quarters.reduce((s, q) => s + Number(q.futuresDiscount.spotCents), 0);
+  return locked > 0 && spot > 0 ? locked / spot : 1;
+}
+
+/** The lead profile: the stated lead (all due that many months on), the year's contracts', or the default. */
+function leadOf(
+  stated: number | undefined,
+  fromContracts: number[],
+): { profile: number[]; months: number; from: StartBasis['leadFrom'] } {
+  const at = (months: number) => Array.from({ length: months + 1 }, (_, k) => (k === months ? 1 : 0));
+  if (stated !== undefined) return { profile: at(stated), months: stated, from: 'stated' };
+  if (fromContracts.length === 0)
+    return { profile: at(DEFAULT_LEAD_MONTHS), months: DEFAULT_LEAD_MONTHS, from: 'default' };
+  const months = fromContracts.reduce((s, w, k) => s + w * k, 0);
+  return { profile: fromContracts, months, from: 'contracts' };
 }
 
 /**
@@ -156,28 +208,4 @@ async function selfMiningAt(ctx: AppContext, asOf: Day): Promise<CompanyStart['s
   const installedTh = now!.installedThs;
   const energy = centsToNumber(await energyCostCents(ctx, addDays(asOf, -89), asOf));
   return { installedTh, energyUsdPerThDay: installedTh > 0 ? energy / (installedTh * 90) : 0 };
-}
-
-/**
- * How bookings moved with hashprice: the slope of log quarterly bookings on log mean hashprice
- * over the quarters with bookings, kept within 0-3; undefined with fewer than four such quarters.
- */
-function fitElasticity(book: readonly SalesQuarter[], history: readonly MarketMonth[]): number | undefined {
-  const byMonth = new Map(history.map((m) => [m.month, hashpriceOf(m)]));
-  const points: { x: number; y: number }[] = [];
-  for (const q of book) {
-    const hps = quarterMonths(q.quarter)
-      .map((m) => byMonth.get(m))
-      .filter((x): x is number => x !== undefined);
-    if (hps.length === 0) continue;
-    const booked = Number(q.bookings.valueCents);
-    if (booked > 0)
-      points.push({ x: Math.log(hps.reduce((a, b) => a + b, 0) / hps.length), y: Math.log(booked) });
-  }
-  if (points.length < 4) return undefined;
-  const fit = linearFit(
-    points.map((p) => p.x),
-    points.map((p) => p.y),
-  );
-  return Math.min(3, Math.max(0, fit.slope));
 }

@@ -272,7 +272,9 @@ const outlook = {
   asOf: zDayText.describe("The books and the market as of the report quarter's end"),
   paths: z.number(),
   seed: z.number(),
-  revenueCents: outlookBand.describe("The quarter's revenue: P5, P50 and P95 over the paths"),
+  revenueCents: outlookBand.describe(
+    "The quarter's revenue as this report counts it (machines delivered and AI chips): P5, P50 and P95 over the paths",
+  ),
   endCashCents: outlookBand.describe('USD cash at its end'),
   guidance: z.array(
     z.object({

@@ -10,6 +10,18 @@ function dollars(text: string): number {
   return (m[1] ? -1 : 1) * Number(m[2]!.replaceAll(',', '')) * scale;
 }
 
+/** The fan charts a run draws, by the name told to screen readers, and the unit their axis must say. */
+const FAN_CHARTS: [RegExp, RegExp][] = [
+  [/^Revenue per month/, /^USD( thousands| millions| billions)?$/],
+  [/^Gross margin per month/, /^USD( thousands| millions| billions)?$/],
+  [/^Cash at each month's end/, /^USD( thousands| millions| billions)?$/],
+  [/^Contract liabilities/, /^USD( thousands| millions| billions)?$/],
+  [/^Backlog/, /^USD( thousands| millions| billions)?$/],
+  [/^BTC held/, /^BTC$/],
+  [/^Self-mining hashrate/, /^(TH|PH|EH)\/s$/],
+  [/^BTC price/, /^USD( thousands| millions| billions)?$/],
+];
+
 // One server and one browser for the file, on a small company: the catalog and the market history
 // (which the scenario is calibrated on), and one futures customer booked through the API. The clock
 // is at the end of 2021, so a scenario as of 2020-12-31 has a back-test.
@@ -79,11 +91,18 @@ describe('the planning page in Chromium', { timeout: 120_000 }, () => {
     });
     await form.getByRole('button', { name: 'Save and run' }).click();
 
+    // Every figure a run gives (issue #19 item 3) and the BTC price, each a fan (two bands and the
+    // median) with its unit along the value axis.
     const charts = page.getByTestId('fan-charts');
     await expect
       .poll(() => charts.locator('.chart .recharts-cartesian-grid').count(), { timeout: 30_000 })
-      .toBe(4);
-    await expect.poll(() => charts.locator('.recharts-area-area').count()).toBe(8);
+      .toBe(FAN_CHARTS.length);
+    await expect.poll(() => charts.locator('.recharts-area-area').count()).toBe(2 * FAN_CHARTS.length);
+    await expect(charts.locator('.recharts-line-curve').count()).resolves.toBe(FAN_CHARTS.length);
+    for (const [name, unit] of FAN_CHARTS) {
+      const chart = charts.getByRole('img', { name });
+      await expect(chart.locator('svg text', { hasText: unit }).count()).resolves.toBe(1);
+    }
     await expect(page.getByTestId('run-progress').count()).resolves.toBe(0);
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
     const counted = seen.filter((s) => s !== 'reading').map((s) => s.split('/').map(Number));

@@ -2,7 +2,7 @@
  * A fan chart: how a figure may go month by month across many paths — the P5–P95 band, the
  * P25–P75 band inside it and the median (P50) as a line. Values arrive as plain numbers in the
  * chart's one unit (a money chart is all $M or all $B), made from the API's exact figures only
- * for drawing.
+ * for drawing; the unit is written along the value axis.
  */
 import {
   Area,
@@ -34,6 +34,7 @@ export function FanChart({
   title,
   months,
   format,
+  unit,
   color = '#0b5cad',
   floor,
 }: {
@@ -41,6 +42,8 @@ export function FanChart({
   title: string;
   months: FanMonth[];
   format: (v: number) => string;
+  /** The value axis's unit, written along it ("USD millions", "BTC", "PH/s"). */
+  unit: string;
   color?: string;
   floor?: { y: number; label: string };
 }) {
@@ -59,7 +62,18 @@ export function FanChart({
           <ComposedChart data={data} margin={{ top: 8, right: 12, left: 4, bottom: 0 }}>
             <CartesianGrid stroke="#e6e9ed" vertical={false} />
             <XAxis dataKey="month" tick={{ fontSize: 12 }} minTickGap={16} />
-            <YAxis tickFormatter={format} tick={{ fontSize: 12 }} width={64} />
+            <YAxis
+              tickFormatter={format}
+              tick={{ fontSize: 12 }}
+              width={76}
+              label={{
+                value: unit,
+                angle: -90,
+                position: 'insideLeft',
+                offset: 0,
+                style: { textAnchor: 'middle', fontSize: 12 },
+              }}
+            />
             <Tooltip formatter={(value, name) => [range(value), name]} itemSorter={drawnOrder} />
             <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={drawnOrder} />
             <Area

@@ -1,13 +1,17 @@
 /**
- * A run's fan charts: revenue and cash (each in one money scale, the cash floor drawn), the BTC
- * price and the BTC held. The API's exact cents and sats become plain numbers here, for drawing.
+ * A run's fan charts: every figure the issue asks of a run — revenue, gross margin, cash (the floor
+ * drawn), contract liabilities, backlog, BTC held and self-mining's hashrate — and the BTC price the
+ * paths were drawn on. Each money chart has one scale ($k, $M or $B) from its largest value; every
+ * axis says its unit. The API's exact cents and sats become plain numbers here, for drawing.
  */
 import { FanChart, type FanMonth } from '../fan-chart.js';
 import { axisFormatter, btcNumber, usd, usdAxis, usdNumber } from '../format.js';
 import type { ScenarioRun } from '../replies.js';
 import { Section } from '../ui.js';
+import { hashrateUnit, moneyScale, tickDigits } from '../units.js';
 
 type Bands = ScenarioRun['bands'][string];
+type Chart = { months: FanMonth[]; format: (v: number) => string; unit: string };
 
 /** The five percentiles of one month, each passed through `f`. */
 function each<A, B>(
@@ -20,66 +24,84 @@ function each<A, B>(
 const fan = (bands: Bands, value: (x: string) => number): FanMonth[] =>
   bands.months.map((m) => each(m, value));
 
-/** A money figure in dollars, its axis in one scale ($k, $M or $B) from its largest value (and the floor, when drawn). */
-function moneyFan(bands: Bands, alsoShown = 0) {
-  const months = fan(bands, usdNumber);
-  const largest = Math.max(Math.abs(alsoShown), ...months.flatMap((m) => [Math.abs(m.p5), Math.abs(m.p95)]));
-  return { months, format: axisFormatter(usdAxis, largest) };
+const largestOf = (months: FanMonth[], alsoShown = 0) =>
+  Math.max(Math.abs(alsoShown), ...months.flatMap((m) => [Math.abs(m.p5), Math.abs(m.p95)]));
+
+/** A figure in dollars (cents or USD on the wire), its axis in one scale from its largest value (and the floor, when drawn). */
+function moneyFan(bands: Bands, alsoShown = 0): Chart {
+  const months = fan(bands, bands.unit === 'usd' ? Number : usdNumber);
+  const largest = largestOf(months, alsoShown);
+  return { months, format: axisFormatter(usdAxis, largest), unit: moneyScale(largest).name };
 }
 
-const btcAmount = (v: number) =>
-  `${v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) < 10 ? 2 : 0 })} BTC`;
+function btcFan(bands: Bands): Chart {
+  const months = fan(bands, btcNumber);
+  const digits = tickDigits(largestOf(months));
+  return {
+    months,
+    format: (v) => v.toLocaleString('en-US', { maximumFractionDigits: digits }),
+    unit: 'BTC',
+  };
+}
+
+/** EH/s on the wire, drawn in PH/s while the fleet is under an exahash. */
+function hashrateFan(bands: Bands): Chart {
+  const ehs = fan(bands, Number);
+  const unit = hashrateUnit(largestOf(ehs) * 1e6);
+  const months = ehs.map((m) => each(m, (v) => (v * 1e6) / unit.ths));
+  const digits = tickDigits(largestOf(months));
+  return { months, format: (v) => v.toFixed(digits), unit: unit.name };
+}
+
+/** The charts in the order drawn: what the figure is, its colour, and how its axis reads. */
+const CHARTS: {
+  figure: string;
+  title: string;
+  color: string;
+  chart: (b: Bands, floorDollars: number) => Chart;
+}[] = [
+  { figure: 'revenue', title: 'Revenue per month', color: '#0b5cad', chart: (b) => moneyFan(b) },
+  { figure: 'grossMargin', title: 'Gross margin per month', color: '#0f7c8c', chart: (b) => moneyFan(b) },
+  { figure: 'cash', title: "Cash at each month's end", color: '#1e7b34', chart: moneyFan },
+  {
+    figure: 'liabilities',
+    title: "Contract liabilities at each month's end",
+    color: '#a0522d',
+    chart: (b) => moneyFan(b),
+  },
+  { figure: 'backlog', title: "Backlog at each month's end", color: '#5b4bb7', chart: (b) => moneyFan(b) },
+  { figure: 'btcHeld', title: 'BTC held', color: '#8e44ad', chart: (b) => btcFan(b) },
+  { figure: 'selfMiningEh', title: 'Self-mining hashrate', color: '#b8860b', chart: (b) => hashrateFan(b) },
+  { figure: 'btcPriceUsd', title: 'BTC price', color: '#e07b00', chart: (b) => moneyFan(b) },
+];
 
 export function PlanningCharts({ run }: { run: ScenarioRun }) {
-  const { revenue, cash, btcPriceUsd, btcHeld } = run.bands;
   const floorDollars = usdNumber(run.risk.cashFloorCents);
-  const charts = [];
-  if (revenue) {
-    const r = moneyFan(revenue);
-    charts.push(
-      <Section primary key="revenue" title="Revenue per month">
-        {() => <FanChart title="Revenue per month, P5 to P95" months={r.months} format={r.format} />}
-      </Section>,
-    );
-  }
-  if (cash) {
-    const c = moneyFan(cash, floorDollars);
-    charts.push(
-      <Section primary key="cash" title="Cash at each month's end">
+  const charts = CHARTS.flatMap(({ figure, title, color, chart }) => {
+    const bands = run.bands[figure];
+    if (!bands) return [];
+    const isCash = figure === 'cash';
+    const c = chart(bands, floorDollars);
+    return [
+      <Section primary key={figure} title={`${title} (${c.unit})`}>
         {() => (
           <FanChart
-            title="Cash at each month's end, P5 to P95, with the cash floor"
+            title={`${title}, P5 to P95, in ${c.unit}${isCash ? ', with the cash floor' : ''}`}
             months={c.months}
             format={c.format}
-            color="#1e7b34"
-            floor={{ y: floorDollars, label: `cash floor ${usd(run.risk.cashFloorCents)}` }}
+            unit={c.unit}
+            color={color}
+            {...(isCash
+              ? { floor: { y: floorDollars, label: `cash floor ${usd(run.risk.cashFloorCents)}` } }
+              : {})}
           />
         )}
       </Section>,
-    );
-  }
-  if (btcPriceUsd) {
-    const p = fan(btcPriceUsd, Number);
-    charts.push(
-      <Section primary key="price" title="BTC price">
-        {() => (
-          <FanChart
-            title="BTC price, P5 to P95"
-            months={p}
-            format={axisFormatter(usdAxis, Math.max(...p.map((m) => m.p95)))}
-            color="#e07b00"
-          />
-        )}
-      </Section>,
-    );
-  }
-  if (btcHeld) {
-    const h = fan(btcHeld, btcNumber);
-    charts.push(
-      <Section primary key="held" title="BTC held">
-        {() => <FanChart title="BTC held, P5 to P95" months={h} format={btcAmount} color="#8e44ad" />}
-      </Section>,
-    );
-  }
-  return <div data-testid="fan-charts">{charts}</div>;
+    ];
+  });
+  return (
+    <div className="grid" data-testid="fan-charts">
+      {charts}
+    </div>
+  );
 }
