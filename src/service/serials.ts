@@ -50,7 +50,7 @@ export async function assignLot(ctx: AppContext, actor: Actor, input: LotInput, 
       request: input,
     },
     async (tx) => {
-      const lots = await store.selectLots(tx, input.productId);
+      const lots = await store.selectLots(tx, { productId: input.productId });
       checkRange(input, await unitsBuilt(tx, input.productId, input.month), lots, 'in a lot', 'first');
       return input satisfies SerialLot;
     },
@@ -217,12 +217,10 @@ export async function stockSerials(db: Db, productId: string, count: number): Pr
 /** What the service network knows of one machine: build, lot, sale, fleet link, tickets. */
 export async function serialRecord(ctx: AppContext, serial: string) {
   const parts = await requireBuiltSerial(ctx.db, serial);
-  const lot = (await store.selectLots(ctx.db, parts.productId)).find(
-    (l) => l.month === parts.month && parts.seq >= l.first && parts.seq <= l.last,
+  const lot = (await store.selectLots(ctx.db, { builds: [parts] })).find(
+    (l) => parts.seq >= l.first && parts.seq <= l.last,
   );
-  const sale = (await store.selectDelivered(ctx.db, { productId: parts.productId })).find(
-    (d) => d.month === parts.month && parts.seq >= d.first && parts.seq <= d.last,
-  );
+  const sale = await store.saleOf(ctx.db, parts);
   const tickets = await store.selectTickets(ctx.db, { serial, limit: 500 });
   return {
     serial,
