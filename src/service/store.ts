@@ -217,6 +217,43 @@ export async function selectDeliveries(db: Db, contractId?: number) {
     .then((r) => r.rows);
 }
 
+/**
+ * Machine deliveries per contract and model with fewer serials recorded than machines delivered,
+ * oldest first delivery first: what `serialiseDeliveries` gives serials to, in one query.
+ */
+export async function unserialisedDeliveries(db: Db) {
+  const rows = await sql<{
+    contract_id: bigint;
+    customer_id: bigint;
+    product_id: string;
+    delivered: number;
+    serialised: number;
+    delivered_on: Day;
+  }>`
+    with sold as (
+      select d.contract_id, c.customer_id, d.product_id, sum(d.units)::int as delivered,
+        min(d.day) as first_day, max(d.day)::text as delivered_on
+      from sales_deliveries d join sales_contracts c on c.id = d.contract_id
+      join sales_lines l on l.contract_id = d.contract_id and l.line_id = d.line_id and l.product_kind = 'machine'
+      group by d.contract_id, c.customer_id, d.product_id),
+    numbered as (
+      select contract_id, product_id, sum(last_seq - first_seq + 1)::int as serialised
+      from service_delivered_serials group by contract_id, product_id)
+    select s.contract_id, s.customer_id, s.product_id, s.delivered, coalesce(n.serialised, 0) as serialised,
+      s.delivered_on
+    from sold s left join numbered n on n.contract_id = s.contract_id and n.product_id = s.product_id
+    where s.delivered > coalesce(n.serialised, 0)
+    order by s.first_day, s.contract_id, s.product_id`.execute(db);
+  return rows.rows.map((r) => ({
+    contractId: Number(r.contract_id),
+    customerId: Number(r.customer_id),
+    productId: r.product_id,
+    delivered: r.delivered,
+    serialised: r.serialised,
+    deliveredOn: r.delivered_on,
+  }));
+}
+
 export async function insertLot(db: Db, lot: SerialLot, eventId: bigint): Promise<void> {
   await svc(db)
     .insertInto('service_serial_lots')
