@@ -52,9 +52,13 @@ export async function slaReport(ctx: AppContext, centreId?: string): Promise<Cen
   const centres = centreId
     ? [await requireCentre(ctx.db, centreId, 'id')]
     : await store.selectCentres(ctx.db);
-  const timelines = await store.timelinesByCentre(ctx.db, centreId);
   const out: CentreReport[] = [];
-  for (const c of centres) out.push(await reportOf(c, timelines.get(c.id) ?? [], now));
+  // A centre at a time: the embedded database holds the event loop while it reads, so one read of
+  // every centre's tickets would hold it for all of them.
+  for (const c of centres) {
+    const lines = (await store.timelinesByCentre(ctx.db, c.id)).get(c.id) ?? [];
+    out.push(await reportOf(c, lines, now));
+  }
   return out;
 }
 
