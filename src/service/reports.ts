@@ -83,11 +83,16 @@ export async function failureRates(
   ctx: AppContext,
   filter: { productId?: string } = {},
 ): Promise<FailureRate[]> {
-  const [lots, builds, counts] = await Promise.all([
+  const [lots, builds] = await Promise.all([
     store.selectLots(ctx.db, { productId: filter.productId }),
     selectBuilds(ctx.db, filter.productId ? { productIds: [filter.productId] } : {}),
-    store.failureCounts(ctx.db, filter.productId),
   ]);
+  // A model at a time, the event loop let in between: the embedded database holds it while it counts.
+  const counts: Awaited<ReturnType<typeof store.failureCounts>> = [];
+  for (const productId of filter.productId ? [filter.productId] : await store.ticketModels(ctx.db)) {
+    counts.push(...(await store.failureCounts(ctx.db, productId)));
+    await setImmediate();
+  }
   // Machines per (model, batch, lot): labelled ranges, and the rest of each build under its month.
   const machines = new Map<string, number>();
   const key = (g: { productId: string; batch: string; foundryLot: string | null }) =>

@@ -793,6 +793,14 @@ export async function insertRows(
   }
 }
 
+/** The models hardware tickets with a serial were opened for (a serial's model is its ticket's). */
+export async function ticketModels(db: Db): Promise<string[]> {
+  const rows = await sql<{ product_id: string }>`
+    select distinct product_id from service_tickets
+    where route = 'rma' and serial is not null and product_id is not null order by product_id`.execute(db);
+  return rows.rows.map((r) => r.product_id);
+}
+
 /**
  * Hardware tickets counted by the model, batch and foundry lot their serial falls in, class and
  * month opened: what failure rates divide. A serial outside every labelled lot is of its build
