@@ -21,7 +21,7 @@ import { importTickets, type TicketHistory } from '../../src/service/imports.js'
 import { formatSerial } from '../../src/service/model.js';
 import { slaReport } from '../../src/service/reports.js';
 import { serialiseDeliveries } from '../../src/service/serials.js';
-import { timelinesOfCentre } from '../../src/service/store.js';
+import { timelinesByCentre } from '../../src/service/store.js';
 import { buildMachines } from '../../src/service/test-fixtures.js';
 import { warrantyOf } from '../../src/service/warranty.js';
 import { memoryContext } from '../memory-context.js';
@@ -213,7 +213,7 @@ export async function main(argv: string[]): Promise<void> {
       `${ticketCount.toLocaleString('en-US')} tickets with ${steps.rows[0]!.n.toLocaleString('en-US')} steps imported in ${(importMs / 1000).toFixed(1)} s`,
   );
 
-  const baseRead = await timed(runs, () => timelinesOfCentre(ctx.db, 'C1'));
+  const baseRead = await timed(runs, async () => (await timelinesByCentre(ctx.db, 'C1')).get('C1') ?? []);
   const one = await timed(runs, () => slaReport(ctx, 'C1'));
   const all = await timed(runs, () => slaReport(ctx));
   const c1 = one.result[0]!;

@@ -18,9 +18,9 @@ export function startAlerting(
 ): () => Promise<void> {
   const registered = jobs.every('alerts-evaluate', { seconds: settings.tickSeconds }, async () => {
     try {
-      const { evaluation: e } = await evaluateLatest(ctx, settings);
-      if (e.fired + e.resolved > 0) {
-        ctx.log.info({ sweep: e.sweep, fired: e.fired, resolved: e.resolved }, 'alerts evaluated');
+      const { evaluation: e, tickets } = await evaluateLatest(ctx, settings);
+      if (e.fired + e.resolved + (tickets?.opened ?? 0) > 0) {
+        ctx.log.info({ sweep: e.sweep, fired: e.fired, resolved: e.resolved, tickets }, 'alerts evaluated');
       }
     } catch (error) {
       ctx.log.error({ err: error }, 'alert evaluation failed');

@@ -164,7 +164,10 @@ export function registerAlertsCommands(program: Command): void {
       const e = r.evaluation;
       return {
         json: r,
-        text: `sweep ${e.sweep ?? '(none new)'}: ${e.machines} machines, ${e.fired} fired, ${e.resolved} resolved; webhooks: ${r.deliveries.delivered} delivered, ${r.deliveries.failed} to retry`,
+        text:
+          `sweep ${e.sweep ?? '(none new)'}: ${e.machines} machines, ${e.fired} fired, ${e.resolved} resolved; ` +
+          (r.tickets ? `tickets: ${r.tickets.opened} opened, ${r.tickets.added} added to; ` : '') +
+          `webhooks: ${r.deliveries.delivered} delivered, ${r.deliveries.failed} to retry`,
       };
     },
   );

@@ -6,6 +6,7 @@ import { ALERT_STATES, RULE_KINDS } from './model.js';
 import type {
   DeliveryReport,
   EvaluationReport,
+  evaluateLatest,
   listAlerts,
   listRules,
   RuleView as RuleViewType,
@@ -76,6 +77,10 @@ export const EvaluationReply = z.object({
     failed: z.number(),
     gaveUp: z.number(),
   }),
+  tickets: z
+    .object({ opened: z.number(), added: z.number() })
+    .nullable()
+    .describe("Service tickets the sweep's faults opened or added to (null when no sweep was evaluated)"),
 });
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -88,4 +93,5 @@ type _Agree = [
   Agrees<Same<Out<typeof WebhookView>, WebhookViewType>>,
   Agrees<Same<Out<typeof EvaluationReply>['evaluation'], EvaluationReport>>,
   Agrees<Same<Out<typeof EvaluationReply>['deliveries'], DeliveryReport>>,
+  Agrees<Same<Out<typeof EvaluationReply>, Reply<typeof evaluateLatest>>>,
 ];

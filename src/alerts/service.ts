@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, AppContext } from '../app/context.js';
 import { notFound } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
-import { type EvaluationReport, evaluateAlerts, queueDeliveries } from './evaluate.js';
+import { type FaultSweep, raiseFleetFaults } from '../service/faults.js';
+import { EVALUATOR, type EvaluationReport, evaluateAlerts, queueDeliveries } from './evaluate.js';
 import {
   changedRule,
   checkAcknowledge,
@@ -156,15 +157,22 @@ export async function listWebhooks(ctx: AppContext): Promise<WebhookView[]> {
 /**
  * One look, as the evaluator inside `serve` takes it every few seconds: the newest finished sweep
  * not yet evaluated (or the poller's own rule alone when there is none), then the deliveries due.
+ *
+ * A fault's one way to its ticket runs through here: once a sweep's alerts are decided (once per
+ * sweep across processes, whoever made the sweep — serve's poller, `fleet poll`, a site agent),
+ * the service's fault catalogue reads the same polls and opens or adds to the machines' tickets,
+ * taking up the alerts just fired on the same faults, so the two name each other from the start.
  */
 export async function evaluateLatest(
   ctx: AppContext,
   settings: AlertSettings = ctx.config.alerts,
-): Promise<{ evaluation: EvaluationReport; deliveries: DeliveryReport }> {
+): Promise<{ evaluation: EvaluationReport; deliveries: DeliveryReport; tickets: FaultSweep | null }> {
   const sweep = await latestUnevaluatedSweep(ctx.db);
   const evaluation = await evaluateAlerts(ctx, settings, sweep ? { sweep: sweep.id } : {});
+  const tickets =
+    evaluation.evaluated && evaluation.sweep !== null ? await raiseFleetFaults(ctx, EVALUATOR) : null;
   const deliveries = await deliverDue(ctx, settings);
-  return { evaluation, deliveries };
+  return { evaluation, deliveries, tickets };
 }
 
 /**

@@ -100,7 +100,7 @@ async function registerDemoSite(
     await addSite(ctx, actor, {
       code: DEMO_RACK.site,
       name: 'Demo lab (simulated miners on loopback)',
-      country: 'Singapore',
+      country: 'SG',
       capacityMw: 2,
       usdPerKwh: 0.05,
       priceFrom: today,

@@ -11,7 +11,7 @@ export const SITES = [
   {
     code: 'NA1',
     name: 'Texas North',
-    country: 'United States',
+    country: 'US',
     capacityMw: 60,
     usdPerKwh: 0.035,
     priceFrom: '2020-11-15',
@@ -22,7 +22,7 @@ export const SITES = [
   {
     code: 'KZ1',
     name: 'Ekibastuz',
-    country: 'Kazakhstan',
+    country: 'KZ',
     capacityMw: 150,
     usdPerKwh: 0.028,
     priceFrom: '2021-06-01',
@@ -33,7 +33,7 @@ export const SITES = [
   {
     code: 'SG1',
     name: 'Jurong pilot',
-    country: 'Singapore',
+    country: 'SG',
     capacityMw: 5,
     usdPerKwh: 0.11,
     priceFrom: '2021-03-01',

@@ -1,7 +1,6 @@
 import { agentsServing } from '../agent/store.js';
 import type { AppContext } from '../app/context.js';
 import { inProcess, type Periodic } from '../jobs/boss.js';
-import { raiseFleetFaults } from '../service/faults.js';
 import type { FleetSettings } from './settings.js';
 import { sweepFleet } from './sweep.js';
 
@@ -47,8 +46,7 @@ async function sweepOnce(ctx: AppContext, settings: FleetSettings): Promise<void
       },
       'fleet sweep done',
     );
-    // What the sweep saw wrong becomes service tickets (or evidence on the open ones).
-    ctx.log.debug(await raiseFleetFaults(ctx, POLLER), 'fleet faults raised');
+    // What the sweep saw wrong becomes tickets when the alerts' evaluator reads it (alerts/service.ts).
   } catch (error) {
     ctx.log.error({ err: error }, 'fleet sweep failed');
   }

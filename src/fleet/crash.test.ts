@@ -42,7 +42,7 @@ describe('a crash in the middle of a sweep', { timeout: 90_000 }, () => {
       'mining',
       'site',
       'add',
-      ...['--code', 'CR1', '--name', 'Crash lab', '--country', 'Singapore'],
+      ...['--code', 'CR1', '--name', 'Crash lab', '--country', 'SG'],
       ...['--capacity-mw', '1', '--usd-per-kwh', '0.05'],
     ]);
     expect(site.status, site.stderr).toBe(0);

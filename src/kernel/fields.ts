@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { FIRST_YEAR, LAST_YEAR, parseDay, parseMonth, parseQuarter } from './calendar.js';
+import { isCountryCode } from './countries.js';
 import { AppError } from './errors.js';
 import { parseUsd } from './money.js';
 import './zod-messages.js';
@@ -35,6 +36,18 @@ export const zText = z
 export function zCode(pattern: RegExp, message: string) {
   return zText.trim().regex(pattern, message);
 }
+
+/**
+ * A country as its ISO 3166-1 alpha-2 code (`SG`, any case in, upper case out): the one way
+ * customers, repair centres and mining sites name where they are, so they can be compared.
+ */
+export const zCountry = zText
+  .trim()
+  .transform((c) => c.toUpperCase())
+  .refine((c): boolean => isCountryCode(c), {
+    message: 'must be an ISO 3166-1 alpha-2 country code such as US, SG or KZ (not a country name)',
+  })
+  .describe('ISO 3166-1 alpha-2 country code, e.g. SG');
 
 // --- numbers ------------------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ describe('self-mining against the supply plan', () => {
     await addSite(app, app.actor('ops'), {
       code: 'SG1',
       name: 'Singapore One',
-      country: 'Singapore',
+      country: 'SG',
       capacityMw: 5,
       usdPerKwh: 0.05,
       priceFrom: '2021-01-01',

@@ -115,7 +115,7 @@ export function registerMiningCommands(program: Command): void {
       .description('Add a site (pending unless approved with a permit)')
       .requiredOption('--code <code>')
       .requiredOption('--name <name>')
-      .requiredOption('--country <country>')
+      .requiredOption('--country <code>', 'ISO 3166-1 alpha-2 country code, e.g. SG')
       .requiredOption('--capacity-mw <mw>')
       .requiredOption('--usd-per-kwh <price>')
       .option('--price-from <day>')
@@ -150,7 +150,7 @@ export function registerMiningCommands(program: Command): void {
       .argument('<code>')
       .description('Rename a site or change its power capacity')
       .option('--name <name>')
-      .option('--country <country>')
+      .option('--country <code>', 'ISO 3166-1 alpha-2 country code, e.g. SG')
       .option('--capacity-mw <mw>'),
     { role: 'ops' },
     async (app, opts, [code]) => {

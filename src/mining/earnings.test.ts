@@ -31,7 +31,7 @@ describe('earnings, costs and advice from installed machines', () => {
     await addSite(app, ops, {
       code: 'SG1',
       name: 'Singapore One',
-      country: 'Singapore',
+      country: 'SG',
       capacityMw: 1,
       usdPerKwh: 0.05,
       priceFrom: '2021-01-01',

@@ -38,7 +38,7 @@ describe('the fleet running totals', () => {
       await addSite(app, ops, {
         code,
         name: code,
-        country: 'Singapore',
+        country: 'SG',
         capacityMw: 5,
         usdPerKwh: 0.05,
         priceFrom: '2021-01-01',

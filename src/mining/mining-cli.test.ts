@@ -32,7 +32,7 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     );
     expect(machine.status, machine.stderr).toBe(0);
     const sg = await run(
-      ...['mining', 'site', 'add', '--code', 'SG1', '--name', 'Singapore One', '--country', 'Singapore'],
+      ...['mining', 'site', 'add', '--code', 'SG1', '--name', 'Singapore One', '--country', 'SG'],
       ...[
         '--capacity-mw',
         '1',
@@ -47,11 +47,18 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     );
     expect(sg.status, sg.stderr).toBe(0);
     const bad = await run(
-      ...['mining', 'site', 'add', '--code', 'X1', '--name', 'X', '--country', 'XX'],
+      ...['mining', 'site', 'add', '--code', 'X1', '--name', 'X', '--country', 'SG'],
       ...['--capacity-mw', 'lots', '--usd-per-kwh', '0.05'],
     );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^error: --capacity-mw: must be a number/);
+    // A country by name is refused: sites name it by code, as customers and repair centres do.
+    const named = await run(
+      ...['mining', 'site', 'add', '--code', 'X1', '--name', 'X', '--country', 'Singapore'],
+      ...['--capacity-mw', '1', '--usd-per-kwh', '0.05'],
+    );
+    expect(named.status).toBe(2);
+    expect(named.stderr).toMatch(/^error: --country: must be an ISO 3166-1 alpha-2 country code/);
     // 300 × 3,420 W = 1.026 MW on a 1 MW site
     const over = await run(
       'mining',

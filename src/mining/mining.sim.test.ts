@@ -36,16 +36,25 @@ describe('self-mining against simulated miners', () => {
     const before = await tableCounts(s.app);
     const bad = await s.call('POST', '/api/mining/sites', {
       role: 'ops',
-      body: { code: 'SG1', name: 'Singapore', country: 'Singapore', capacityMw: -1, usdPerKwh: 0.05 },
+      body: { code: 'SG1', name: 'Singapore', country: 'SG', capacityMw: -1, usdPerKwh: 0.05 },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('capacityMw');
+    // The country by name, as sites stored it before: refused, naming the field, nothing written.
+    const named = await s.call('POST', '/api/mining/sites', {
+      role: 'ops',
+      body: { code: 'SG1', name: 'Singapore', country: 'Singapore', capacityMw: 1, usdPerKwh: 0.05 },
+    });
+    expect(named.status).toBe(400);
+    expect(named.body.error).toMatchObject({ field: 'country' });
+    expect(named.body.error.message).toMatch(/ISO 3166-1 alpha-2 country code such as US, SG/);
+    expect((await s.call('GET', '/api/mining/sites/SG1', { role: 'viewer' })).status).toBe(404);
     const stray = await s.call('POST', '/api/mining/sites', {
       role: 'ops',
       body: {
         code: 'SG1',
         name: 'Singapore',
-        country: 'Singapore',
+        country: 'SG',
         capacityMw: 1,
         usdPerKwh: 0.05,
         colour: 'red',
@@ -54,7 +63,7 @@ describe('self-mining against simulated miners', () => {
     expect(stray.status).toBe(400);
     const viewer = await s.call('POST', '/api/mining/sites', {
       role: 'viewer',
-      body: { code: 'SG1', name: 'Singapore', country: 'Singapore', capacityMw: 1, usdPerKwh: 0.05 },
+      body: { code: 'SG1', name: 'Singapore', country: 'SG', capacityMw: 1, usdPerKwh: 0.05 },
     });
     expect(viewer.status).toBe(403);
     expect(await tableCounts(s.app)).toEqual(before);
@@ -64,7 +73,7 @@ describe('self-mining against simulated miners', () => {
       body: {
         code: 'SG1',
         name: 'Singapore One',
-        country: 'Singapore',
+        country: 'SG',
         capacityMw: 0.03,
         usdPerKwh: '0.05',
         priceFrom: '2022-01-01',
@@ -77,7 +86,7 @@ describe('self-mining against simulated miners', () => {
     expect(sg.body).toMatchObject({ capacityW: 30_000, usdPerKwh: 0.05, compliance: { status: 'approved' } });
     const na = await s.call('POST', '/api/mining/sites', {
       role: 'ops',
-      body: { code: 'NA1', name: 'Texas', country: 'United States', capacityMw: 5, usdPerKwh: 0.03 },
+      body: { code: 'NA1', name: 'Texas', country: 'US', capacityMw: 5, usdPerKwh: 0.03 },
     });
     expect(na.body.compliance.status).toBe('pending');
   });

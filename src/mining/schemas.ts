@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zAmount, zCode, zDecimal, zMonth, zQuarter, zText, zWhole } from '../kernel/fields.js';
+import { zAmount, zCode, zCountry, zDecimal, zMonth, zQuarter, zText, zWhole } from '../kernel/fields.js';
 import { pageAfter, pageLimit } from '../kernel/paging.js';
 import { isoDay } from '../market/schemas.js';
 import { COMPLIANCE_STATUSES } from './model.js';
@@ -39,7 +39,7 @@ export const NewSite = z
   .object({
     code: SiteCode,
     name: zText.trim().min(1).max(120),
-    country: zText.trim().min(2).max(60).describe('Country, e.g. Singapore'),
+    country: zCountry.describe("The site's country: ISO 3166-1 alpha-2 code, e.g. SG"),
     capacityMw,
     usdPerKwh,
     priceFrom: isoDay.optional().describe('Day the price applies from; default: today'),
@@ -51,7 +51,7 @@ export const NewSite = z
 export const SiteChanges = z
   .object({
     name: zText.trim().min(1).max(120),
-    country: zText.trim().min(2).max(60),
+    country: zCountry,
     capacityMw,
   })
   .partial()

@@ -27,7 +27,7 @@ describe('sites and deployments on a real database', () => {
     await addSite(app, ops, {
       code: 'SG1',
       name: 'Singapore One',
-      country: 'Singapore',
+      country: 'SG',
       // ten A1246 at 3,420 W each
       capacityMw: 0.0342,
       usdPerKwh: 0.05,
@@ -40,7 +40,7 @@ describe('sites and deployments on a real database', () => {
     await addSite(app, ops, {
       code: 'NA1',
       name: 'Texas pending',
-      country: 'United States',
+      country: 'US',
       capacityMw: 10,
       usdPerKwh: 0.035,
       status: 'pending',

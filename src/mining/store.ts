@@ -1,6 +1,7 @@
 import { type ColumnType, sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { Day } from '../kernel/calendar.js';
+import { countryCodeOf } from '../kernel/countries.js';
 import { toWireJson } from '../kernel/json.js';
 import type { Compliance, ComplianceStatus, HashrateTarget, SitePrice } from './model.js';
 
@@ -144,7 +145,8 @@ export async function upsertSite(db: Db, s: SiteFact, at: Date): Promise<void> {
   const row = {
     code: s.code,
     name: s.name,
-    country: s.country,
+    // Sites added before migration 0920 named their country; their events replay to its code.
+    country: countryCodeOf(s.country) ?? s.country,
     capacity_w: BigInt(s.capacityW),
     compliance_status: s.compliance.status,
     permit_ref: s.compliance.permitRef,

@@ -25,12 +25,17 @@ export async function seedCatalogAndMarket(
 }
 
 /** A registered site for tests whose machines need one (a fleet machine names a registered site). */
-export async function addTestSite(ctx: AppContext, actor: Actor, code: string): Promise<void> {
+export async function addTestSite(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  country = 'SG',
+): Promise<void> {
   if (await findSite(ctx.db, code)) return;
   await addSite(ctx, actor, {
     code,
     name: `Test site ${code}`,
-    country: 'Singapore',
+    country,
     capacityMw: 10,
     usdPerKwh: 0.05,
     status: 'approved',

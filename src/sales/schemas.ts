@@ -9,6 +9,7 @@ import {
   zDay as day,
   zMonth as month,
   zQuarter as quarter,
+  zCountry,
   zDecimal,
   zId,
   zPeriod,
@@ -37,11 +38,7 @@ const productId = zText.trim().min(1).max(40);
 export const NewCustomer = z
   .object({
     name: zText.trim().min(1, 'must not be empty').max(200).describe('Company name, unique'),
-    country: zText
-      .trim()
-      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO country code such as US or SG')
-      .transform((c) => c.toUpperCase())
-      .describe('ISO 3166-1 alpha-2 country code'),
+    country: zCountry,
     region: z.enum(REGIONS).describe('Sales region'),
   })
   .strict();

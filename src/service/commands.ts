@@ -5,7 +5,6 @@ import { table } from '../cli/table.js';
 import { invalid } from '../kernel/errors.js';
 import { SERVICE_ACCESS as A } from './access.js';
 import { listCentres, setCentre, transferParts } from './centres.js';
-import { raiseFleetFaults } from './faults.js';
 import { PARTS, STEPS, TICKET_CLASSES, WAIT_REASONS } from './model.js';
 import { failureRates, slaReport } from './reports.js';
 import * as S from './schemas.js';
@@ -395,15 +394,6 @@ export function registerServiceCommands(program: Command): void {
         json: r,
         text: table(rows, ['model', 'batch', 'lot', 'class', 'month', 'tickets', 'machines', '%']),
       };
-    },
-  );
-
-  defineAction(
-    service.command('fleet-faults').description("Tickets from the fleet's last polls now"),
-    { role: A.fleet },
-    async (app) => {
-      const r = await raiseFleetFaults(app, app.actor);
-      return { json: r, text: `${r.opened} tickets opened, ${r.added} added to` };
     },
   );
 }

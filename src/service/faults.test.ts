@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAULT_CATALOGUE, faultOfAlertRule, faultsOf, faultsWithAlerts } from './faults.js';
+import { classOfAlertRule, FAULT_CATALOGUE, faultsOf, faultsWithAlerts } from './faults.js';
 
 const healthy = {
   sources: ['estats'],
@@ -22,30 +22,43 @@ describe('the fault catalogue', () => {
 
   it('gives every alert rule of a hardware fault the class of a fault in the one table', () => {
     for (const rule of ['board-down', 'fan-failure', 'psu-fault', 'over-temperature', 'machine-offline']) {
-      const code = faultOfAlertRule(rule);
-      expect(code, rule).toBeDefined();
-      expect(FAULT_CATALOGUE[code!].alertRule).toBe(rule);
+      const ticketClass = classOfAlertRule(rule);
+      expect(ticketClass, rule).toBeDefined();
+      expect(
+        Object.values(FAULT_CATALOGUE).some((f) => f.alertRule === rule && f.ticketClass === ticketClass),
+      ).toBe(true);
     }
-    expect(faultOfAlertRule('pool-dead')).toBeUndefined();
+    expect(classOfAlertRule('board-down')).toBe('board-rma');
+    expect(classOfAlertRule('pool-dead')).toBeUndefined();
   });
 
-  it('puts each alert with the poll’s fault it reports, else opens a fault of its own', () => {
+  it('puts each alert with the poll’s fault it reports or of its class; an alert alone opens nothing', () => {
     const polled = faultsOf({
       status: 'ok',
-      telemetry: { ...healthy, temperatures: { inletC: 45, hottestChipC: 100 } },
+      telemetry: {
+        ...healthy,
+        boards: [1, 2, 3].map((index) => ({ index, hashrateThs: 30, chips: index === 2 ? 100 : 120 })),
+        temperatures: { inletC: 45, hottestChipC: 100 },
+      },
+      expected: { hashboards: 3, chipsPerMachine: 360 },
     });
     // A hot inlet is the site's (environment); the over-temperature alert goes with it, not a board RMA.
-    expect(polled.map((f) => f.ticketClass)).toEqual(['environment']);
+    expect(polled.map((f) => [f.ticketClass, f.code])).toEqual([
+      ['board-rma', 'chips-missing'],
+      ['environment', 'inlet-hot'],
+    ]);
     const alerts = [
-      { alertId: 7, rule: 'over-temperature', summary: 'hottest chip 100 °C' },
-      { alertId: 8, rule: 'fan-failure', summary: 'fan 2 at 900 RPM (limit 1000 RPM)' },
-      { alertId: 9, rule: 'pool-dead', summary: 'none of 3 pools is alive' },
+      { alertId: 6, rule: 'board-down' },
+      { alertId: 7, rule: 'over-temperature' },
+      { alertId: 8, rule: 'fan-failure' },
+      { alertId: 9, rule: 'pool-dead' },
     ];
     const joined = faultsWithAlerts(polled, alerts);
+    // The board-down alert joins the poll's board RMA (same class); the fan alert, which the
+    // poll's fan speeds do not bear out, and the pool alert open no ticket.
     expect(joined.map((f) => [f.ticketClass, f.alerts.map((a) => a.alertId)])).toEqual([
+      ['board-rma', [6]],
       ['environment', [7]],
-      ['fan-spare', [8]],
     ]);
-    expect(joined[1]!.detail).toBe('fan 2 at 900 RPM (limit 1000 RPM)');
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Tickets from the fleet's own faults. A catalogue (pure) maps what a machine reported in its last
- * poll to ticket classes; after each sweep `raiseFleetFaults` opens one ticket per machine and
- * class, or adds the new poll to the one already open, the reply attached as evidence. Environment
- * and network faults go to site operations, the rest to the nearest centre.
+ * poll to ticket classes; when a sweep is evaluated (alerts/service.ts `evaluateLatest`, once per
+ * sweep, right after the sweep's alerts) `raiseFleetFaults` opens one ticket per machine and
+ * class, or adds the new poll to the one already open, the reply attached as evidence. That is a
+ * fault's only way to a ticket: an alert never opens one, it is taken up by the ticket of its
+ * fault. Environment and network faults go to site operations, the rest to the nearest centre.
  */
 import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
@@ -20,9 +22,9 @@ import { routeTo } from './tickets.js';
 
 /**
  * The catalogue's one table: every fault the service knows, the ticket class it calls for, and the
- * alert rule (src/alerts) that fires on the same condition. Whichever sees a fault first — a poll
- * read by `faultsOf` or an alert that fired — the class comes from here, and the ticket takes up
- * the alert, so one fault is one alert and one ticket that name each other.
+ * alert rule (src/alerts) that fires on the same condition. The catalogue's reading of the poll
+ * (`faultsOf`) decides the ticket; an alert of a rule named here is taken up by the ticket of the
+ * same fault, so one fault is one alert and one ticket that name each other.
  */
 export const FAULT_CATALOGUE = {
   offline: { ticketClass: 'network', alertRule: 'machine-offline' },
@@ -38,12 +40,12 @@ export const FAULT_CATALOGUE = {
 } as const satisfies Record<string, { ticketClass: TicketClass; alertRule: string | null }>;
 export type FaultCode = keyof typeof FAULT_CATALOGUE;
 
-/**
- * The fault an alert rule reports when the poll itself shows none the catalogue knows (its
- * threshold set apart from the catalogue's): the first code of the table that names the rule.
- */
-export function faultOfAlertRule(rule: string): FaultCode | undefined {
-  return (Object.keys(FAULT_CATALOGUE) as FaultCode[]).find((c) => FAULT_CATALOGUE[c].alertRule === rule);
+/** The ticket class whose faults an alert rule reports: that of the first code of the table naming the rule. */
+export function classOfAlertRule(rule: string): TicketClass | undefined {
+  const code = (Object.keys(FAULT_CATALOGUE) as FaultCode[]).find(
+    (c) => FAULT_CATALOGUE[c].alertRule === rule,
+  );
+  return code && FAULT_CATALOGUE[code].ticketClass;
 }
 
 export interface Fault {
@@ -139,23 +141,21 @@ function oneByClass(faults: readonly Fault[]): Fault[] {
 }
 
 /**
- * What a machine's poll and its open alerts call for. Each alert goes with the poll's fault it
- * reports (a code whose rule it is), else with the poll's fault of the class its rule calls for,
- * else it is a fault of its own (the poll's thresholds did not see it): one fault, one ticket.
+ * The poll's faults with the open alerts each takes up: an alert goes with the fault it reports (a
+ * code whose rule it is), else with the fault of the class its rule calls for. An alert the poll's
+ * faults do not explain (its rule's threshold set apart from the catalogue's) opens nothing: it
+ * waits, untaken, for a poll whose fault it is.
  */
 export function faultsWithAlerts(
   polled: readonly Fault[],
-  alerts: readonly (AlertLink & { summary: string })[],
+  alerts: readonly AlertLink[],
 ): (Fault & { alerts: AlertLink[] })[] {
   const out = polled.map((f) => ({ ...f, alerts: [] as AlertLink[] }));
-  for (const { alertId, rule, summary } of alerts) {
-    const code = faultOfAlertRule(rule);
-    if (!code) continue;
+  for (const { alertId, rule } of alerts) {
     const same =
       out.find((f) => f.codes.some((c) => FAULT_CATALOGUE[c].alertRule === rule)) ??
-      out.find((f) => f.ticketClass === FAULT_CATALOGUE[code].ticketClass);
-    if (same) same.alerts.push({ alertId, rule });
-    else out.push({ ...fault(code, summary), alerts: [{ alertId, rule }] });
+      out.find((f) => f.ticketClass === classOfAlertRule(rule));
+    same?.alerts.push({ alertId, rule });
   }
   return out;
 }

@@ -1,14 +1,16 @@
 /**
  * Fleet faults over real TCP with the simulator: a PSU reporting an error code opens a PSU ticket
- * with the poll reply and the error bits named; the alert that fires on the same fault is taken up
- * by that ticket — one fault, one alert, one ticket, each naming the other. (An alert whose fault
- * the catalogue's thresholds did not see: faults.test.ts.)
+ * with the poll reply and the error bits named, when the sweep is evaluated — the one way from a
+ * fault to its ticket; the alert that fires on the same fault is taken up by that ticket in the
+ * same evaluation — one fault, one alert, one ticket, each naming the other. (An alert whose fault
+ * the catalogue's thresholds did not see opens nothing: faults.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../fleet/protocol/simulator.js';
 import { SIMULATED_PSU_ERROR } from '../fleet/protocol/simulator-models.js';
 import { addTestSite } from '../mining/test-fixtures.js';
 import { type Json, type TestServer, testServer } from '../testing/index.js';
+import { centreInput } from './test-fixtures.js';
 
 describe('fleet faults and their alerts', () => {
   let s: TestServer;
@@ -19,20 +21,23 @@ describe('fleet faults and their alerts', () => {
     expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
     return r.body;
   };
-  /** A real sweep, the evaluator's look, then the service's: as `serve` runs them. */
+  /** A real sweep, then the evaluator's look at it (alerts, then tickets): as `serve` runs them. */
   const sweep = async (seconds: number) => {
     s.app.clock.set(at(seconds));
     await ok('POST', '/api/fleet/polls', {});
-    await ok('POST', '/api/alerts/evaluations');
-    return ok('POST', '/api/service/fleet-faults');
+    return (await ok('POST', '/api/alerts/evaluations')).tickets;
   };
 
   beforeAll(async () => {
     s = await testServer();
-    sim = await startSimulator({ count: 3, base: '127.150.0.1', seed: 'fleet-faults', faultRate: 0 });
+    // 127.186/16 is the service network's own loopback range (test files run in parallel workers).
+    sim = await startSimulator({ count: 3, base: '127.186.0.1', seed: 'fleet-faults', faultRate: 0 });
     s.app.clock.set(at(0));
-    await addTestSite(s.app, s.app.actor('admin'), 'PSU1');
-    await ok('POST', '/api/fleet/scans', { range: '127.150.0.1-127.150.0.3', site: 'PSU1' });
+    // Two centres: one first by id, one in the site's country, which a fleet ticket must go to.
+    await ok('POST', '/api/service/centres', centreInput('AP1', 'SG', 'asia-pacific', 480), 'service');
+    await ok('POST', '/api/service/centres', centreInput('KZ1', 'KZ', 'central-asia', 300), 'service');
+    await addTestSite(s.app, s.app.actor('admin'), 'PSU1', 'KZ');
+    await ok('POST', '/api/fleet/scans', { range: '127.186.0.1-127.186.0.3', site: 'PSU1' });
   });
   afterAll(async () => {
     await sim.stop();
@@ -45,13 +50,22 @@ describe('fleet faults and their alerts', () => {
     // The poll shows the fault at once: the ticket opens; the alert waits out its 30 s sustain.
     expect(await sweep(10)).toEqual({ opened: 1, added: 0 });
     const [ticket] = await ok('GET', '/api/service/tickets?origin=fleet');
-    expect(ticket).toMatchObject({ ticketClass: 'psu', route: 'rma', site: 'PSU1', evidence: 1 });
+    // Routed by the site's country (KZ), not to whichever centre comes first.
+    expect(ticket).toMatchObject({
+      ticketClass: 'psu',
+      route: 'rma',
+      site: 'PSU1',
+      centreId: 'KZ1',
+      evidence: 1,
+    });
     expect(ticket.summary).toContain(`PSU error code ${SIMULATED_PSU_ERROR}: output over-current`);
     // The machine itself is not `ok` while its PSU reports the error.
     const [machine] = (await ok('GET', '/api/fleet/machines?site=PSU1&status=degraded', undefined, 'viewer'))
       .machines;
     expect(machine).toMatchObject({ address: sim.miners[0]!.address.split(':')[0], status: 'degraded' });
     expect(machine.statusReason).toContain(`PSU error code ${SIMULATED_PSU_ERROR}`);
+    // No evaluation of the same sweep twice, so no second look at its faults either.
+    expect((await ok('POST', '/api/alerts/evaluations')).tickets).toBeNull();
     // The sweep in which the alert fires adds its poll to the ticket, which takes the alert up.
     expect(await sweep(45)).toEqual({ opened: 0, added: 1 });
     const [alert] = (await ok('GET', '/api/alerts?rule=psu-fault&state=open')).alerts;

@@ -20,6 +20,11 @@ export interface SerialParts {
 }
 
 const SERIAL = /^([A-Za-z0-9][A-Za-z0-9._-]{0,39})-(\d{4})(\d{2})-(\d{6})$/;
+/**
+ * The same shape for SQL: PostgreSQL's regular expressions take many times longer over the bounded
+ * repeat `{0,39}`, so the model's length is checked apart (1 + 39 characters and the 14 after it).
+ */
+export const SERIAL_SQL = { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]{6}-[0-9]{6}$', maxLength: 54 };
 export const MAX_SEQ = 999_999;
 
 export function formatSerial({ productId, month, seq }: SerialParts): string {

@@ -15,7 +15,9 @@ import {
   moveStock,
   nextStepSeq,
   openRow,
+  stepOnTicket,
   type TicketRow,
+  timelineEntry,
   updateTicket,
   upsertCentre,
   upsertPolicy,
@@ -59,7 +61,13 @@ async function projectStep(tx: Db, e: Recorded<Extract<ServiceEvent, { kind: 'se
     s.detail,
     e.id,
   );
-  await updateTicket(tx, s.ticketId, { ...stepChanges(s, row.class), updated_at: e.recordedAt });
+  await stepOnTicket(
+    tx,
+    s.ticketId,
+    { ...stepChanges(s, row.class), updated_at: e.recordedAt },
+    s.step,
+    new Date(s.at),
+  );
   // Parts fitted come out of the centre's stock (decide checked there were enough).
   if (row.centre_id)
     for (const p of s.detail.partsUsed ?? []) await moveStock(tx, row.centre_id, p.part, -p.qty);
@@ -110,7 +118,11 @@ export const serviceProjections = defineProjections<ServiceEvent>({
       let row: TicketRow = openRow({ ...o, evidence: null }, e.actor, e.recordedAt);
       steps.push(stepRow(o.ticketId, 1, 'requested', o.at, e.actor, {}, e.id));
       t.steps.forEach((s, i) => {
-        row = { ...row, ...stepChanges(s, o.ticketClass) };
+        row = {
+          ...row,
+          ...stepChanges(s, o.ticketClass),
+          timeline: `${row.timeline} ${timelineEntry(s.step, s.at)}`,
+        };
         steps.push(stepRow(o.ticketId, i + 2, s.step, s.at, s.actor, s.detail, e.id));
       });
       tickets.push(row);

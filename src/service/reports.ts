@@ -2,12 +2,20 @@
  * The service network's figures, computed on read from the tickets' steps: each centre's SLA,
  * turnaround, backlog and technician load; failure rates by model, batch, foundry lot and class.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { AppContext } from '../app/context.js';
 import type { Month } from '../kernel/calendar.js';
 import { selectBuilds } from '../supply/store-production.js';
 import { requireCentre } from './centres.js';
-import { parseSerial, type Step } from './model.js';
-import { type CentreFigures, centreFigures, type TicketTimeline, type TimelineEntry } from './sla.js';
+import type { Centre, Step } from './model.js';
+import {
+  type CentreFigures,
+  figuresOf,
+  newTally,
+  type TimelineEntry,
+  tallyTicket,
+  workingClock,
+} from './sla.js';
 import * as store from './store.js';
 
 export interface CentreReport extends CentreFigures {
@@ -16,27 +24,41 @@ export interface CentreReport extends CentreFigures {
   technicians: number;
 }
 
-async function reportOf(ctx: AppContext, centreId: string, now: number): Promise<CentreReport> {
-  const c = await requireCentre(ctx.db, centreId, 'id');
-  const rows = await store.timelinesOfCentre(ctx.db, centreId);
-  const tickets: TicketTimeline[] = rows.map((r) => ({
-    step: r.step as Step,
-    timeline: r.steps.map((step, i) => ({ step, at: Number(r.ats[i]) }) as TimelineEntry),
-  }));
+/** Tickets measured between two looks at the event loop: a few milliseconds of work. */
+const TALLY_CHUNK = 1000;
+
+async function reportOf(c: Centre, lines: readonly string[], now: number): Promise<CentreReport> {
+  const clock = workingClock(c.calendar);
+  const tally = newTally();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const space = line.indexOf(' ');
+    const timeline = store.parseTimeline(line.slice(space + 1)) as TimelineEntry[];
+    tallyTicket(clock, tally, { step: line.slice(0, space) as Step, timeline }, now);
+    // A centre's whole history is thousands of tickets: let other requests in between chunks.
+    if ((i + 1) % TALLY_CHUNK === 0) await setImmediate();
+  }
   return {
     centreId: c.id,
     name: c.name,
     technicians: c.technicians,
-    ...centreFigures(c.calendar, c.technicians, tickets, now),
+    ...figuresOf(tally, c.technicians),
   };
 }
 
 /** One centre's figures, or every centre's. */
 export async function slaReport(ctx: AppContext, centreId?: string): Promise<CentreReport[]> {
   const now = ctx.clock.now().getTime();
-  const ids = centreId ? [centreId] : (await store.selectCentres(ctx.db)).map((c) => c.id);
+  const centres = centreId
+    ? [await requireCentre(ctx.db, centreId, 'id')]
+    : await store.selectCentres(ctx.db);
   const out: CentreReport[] = [];
-  for (const id of ids) out.push(await reportOf(ctx, id, now));
+  // A centre at a time: the embedded database holds the event loop while it reads, so one read of
+  // every centre's tickets would hold it for all of them.
+  for (const c of centres) {
+    const lines = (await store.timelinesByCentre(ctx.db, c.id)).get(c.id) ?? [];
+    out.push(await reportOf(c, lines, now));
+  }
   return out;
 }
 
@@ -61,59 +83,49 @@ export async function failureRates(
   ctx: AppContext,
   filter: { productId?: string } = {},
 ): Promise<FailureRate[]> {
-  const [lots, builds, tickets] = await Promise.all([
-    store.selectLots(ctx.db, filter.productId),
+  const [lots, builds] = await Promise.all([
+    store.selectLots(ctx.db, { productId: filter.productId }),
     selectBuilds(ctx.db, filter.productId ? { productIds: [filter.productId] } : {}),
-    store.ticketsForRates(ctx.db, filter.productId),
   ]);
-  const groupOf = (serial: string) => {
-    const p = parseSerial(serial);
-    if (!p) return undefined;
-    const lot = lots.find(
-      (l) => l.productId === p.productId && l.month === p.month && p.seq >= l.first && p.seq <= l.last,
-    );
-    return { productId: p.productId, batch: lot?.batch ?? p.month, foundryLot: lot?.foundryLot ?? null };
-  };
+  // A model at a time, the event loop let in between: the embedded database holds it while it counts.
+  const counts: Awaited<ReturnType<typeof store.failureCounts>> = [];
+  for (const productId of filter.productId ? [filter.productId] : await store.ticketModels(ctx.db)) {
+    counts.push(...(await store.failureCounts(ctx.db, productId)));
+    await setImmediate();
+  }
   // Machines per (model, batch, lot): labelled ranges, and the rest of each build under its month.
   const machines = new Map<string, number>();
   const key = (g: { productId: string; batch: string; foundryLot: string | null }) =>
     `${g.productId}|${g.batch}|${g.foundryLot ?? ''}`;
+  const add = (k: string, n: number) => machines.set(k, (machines.get(k) ?? 0) + n);
   for (const b of builds) {
-    const own = lots.filter((l) => l.productId === b.productId && l.month === b.month);
     let rest = b.units;
-    for (const l of own) {
-      const n = l.last - l.first + 1;
-      rest -= n;
-      const k = key({ productId: l.productId, batch: l.batch, foundryLot: l.foundryLot });
-      machines.set(k, (machines.get(k) ?? 0) + n);
+    for (const l of lots) {
+      if (l.productId !== b.productId || l.month !== b.month) continue;
+      rest -= l.last - l.first + 1;
+      add(key(l), l.last - l.first + 1);
     }
-    if (rest > 0) {
-      const k = key({ productId: b.productId, batch: b.month, foundryLot: null });
-      machines.set(k, (machines.get(k) ?? 0) + rest);
-    }
+    if (rest > 0) add(key({ productId: b.productId, batch: b.month, foundryLot: null }), rest);
   }
-  const counts = new Map<string, FailureRate>();
-  for (const t of tickets) {
-    const g = groupOf(t.serial);
-    if (!g) continue;
-    const k = `${key(g)}|${t.ticketClass}|${t.month}`;
-    const row = counts.get(k) ?? {
-      ...g,
-      ticketClass: t.ticketClass,
-      month: t.month,
-      tickets: 0,
-      machines: machines.get(key(g)) ?? 0,
-      ratePct: 0,
-    };
-    row.tickets++;
-    row.ratePct = row.machines === 0 ? 0 : (100 * row.tickets) / row.machines;
-    counts.set(k, row);
-  }
-  return [...counts.values()].sort(
-    (a, b) =>
-      a.productId.localeCompare(b.productId) ||
-      a.batch.localeCompare(b.batch) ||
-      a.month.localeCompare(b.month) ||
-      a.ticketClass.localeCompare(b.ticketClass),
-  );
+  return counts
+    .map((c) => {
+      const group = { productId: c.product_id, batch: c.batch, foundryLot: c.foundry_lot };
+      const base = machines.get(key(group)) ?? 0;
+      return {
+        ...group,
+        ticketClass: c.class,
+        month: c.month,
+        tickets: c.tickets,
+        machines: base,
+        ratePct: base === 0 ? 0 : (100 * c.tickets) / base,
+      };
+    })
+    .sort(
+      (a, b) =>
+        a.productId.localeCompare(b.productId) ||
+        a.batch.localeCompare(b.batch) ||
+        a.month.localeCompare(b.month) ||
+        a.ticketClass.localeCompare(b.ticketClass) ||
+        (a.foundryLot ?? '').localeCompare(b.foundryLot ?? ''),
+    );
 }

@@ -185,10 +185,15 @@ export const FailureRates = z.array(
   }),
 );
 
-export const FaultSweepView = z.object({ opened: z.number().int(), added: z.number().int() });
-
 export const CustomerRecord = z.object({
   customer: z.object({ id: z.number().int(), name: z.string(), country: z.string(), region: z.string() }),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  totals: z.object({
+    delivered: z.number().int().describe('Delivery ranges in all'),
+    replacements: z.number().int(),
+    tickets: z.number().int(),
+  }),
   delivered: z.array(
     z.object({
       ...range,

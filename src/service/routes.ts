@@ -4,7 +4,6 @@ import type { HttpApp } from '../http/app.js';
 import { zId } from '../kernel/fields.js';
 import { SERVICE_ACCESS as A } from './access.js';
 import { listCentres, setCentre, transferParts } from './centres.js';
-import { raiseFleetFaults } from './faults.js';
 import { failureRates, slaReport } from './reports.js';
 import * as R from './responses.js';
 import * as S from './schemas.js';
@@ -298,24 +297,13 @@ export function registerServiceRoutes(app: HttpApp, ctx: AppContext): void {
       config: { role: A.open },
       schema: {
         tags,
-        summary: "A customer's machines, replacements and tickets",
+        summary: "A customer's machines, replacements and tickets, a page of each with their totals",
         params: ByCustomer,
+        querystring: S.CustomerRecordPage,
         response: { 200: R.CustomerRecord },
       },
     },
-    async (req) => customerRecord(ctx, req.params.id),
-  );
-  app.post(
-    '/api/service/fleet-faults',
-    {
-      config: { role: A.fleet },
-      schema: {
-        tags,
-        summary: "Tickets from the fleet's last polls now (the poller does this after each sweep)",
-        response: { 200: R.FaultSweepView },
-      },
-    },
-    async (req) => raiseFleetFaults(ctx, req.actor),
+    async (req) => customerRecord(ctx, req.params.id, req.query),
   );
 
   // --- figures

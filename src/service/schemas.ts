@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zCode, zDay, zFlag, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
+import { zCode, zCountry, zDay, zFlag, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
 import { pageAfter } from '../kernel/paging.js';
 import { REGIONS } from '../sales/model.js';
 import { MAX_SEQ, PARTS, STEPS, TICKET_CLASSES, WAIT_REASONS, WARRANTY_STARTS } from './model.js';
@@ -77,7 +77,7 @@ export const CentreInput = z
     id: centreId,
     name: zText.trim().min(1).max(120),
     region: z.enum(REGIONS),
-    country: zText.trim().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as SG'),
+    country: zCountry,
     technicians: zWhole({ min: 0, max: 10_000 }),
     repairsPerDay: z
       .record(zText.max(40), zWhole({ min: 1, max: 1000 }))
@@ -144,6 +144,14 @@ export const TicketFilter = z
   .strict();
 
 export const ById = z.object({ id: zId() }).strict();
+
+/** A page of a customer's record: each of its lists (machines, replacements, tickets) from `offset`. */
+export const CustomerRecordPage = z
+  .object({
+    offset: zWhole({ min: 0 }).default(0).describe('Rows of each list to skip: the previous pages'),
+    limit: zWhole({ min: 1, max: 1000 }).default(100).describe('Rows of each list per page (1-1000)'),
+  })
+  .strict();
 export const BySerial = z.object({ serial: zSerial }).strict();
 export const ByCentre = z.object({ id: centreId }).strict();
 
@@ -155,3 +163,4 @@ export type PartsTransferInput = z.output<typeof PartsTransfer>;
 export type NewTicketInput = z.output<typeof NewTicket>;
 export type TicketStepInput = z.output<typeof TicketStep>;
 export type TicketFilterInput = z.output<typeof TicketFilter>;
+export type CustomerRecordPageInput = z.output<typeof CustomerRecordPage>;

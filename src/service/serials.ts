@@ -8,8 +8,9 @@ import type { Db } from '../db/db.js';
 import { fleetDb } from '../fleet/store.js';
 import { type Day, dayOf } from '../kernel/calendar.js';
 import { notFound, ruleBroken } from '../kernel/errors.js';
+import { appendEvents, type BatchWrite, inTransaction, lockStreams, project } from '../ledger/ledger.js';
 import { selectBuilds } from '../supply/store-production.js';
-import type { SerialsDelivered } from './events.js';
+import type { SerialsDelivered, ServiceEvent } from './events.js';
 import {
   checkRange,
   formatSerial,
@@ -50,7 +51,7 @@ export async function assignLot(ctx: AppContext, actor: Actor, input: LotInput, 
       request: input,
     },
     async (tx) => {
-      const lots = await store.selectLots(tx, input.productId);
+      const lots = await store.selectLots(tx, { productId: input.productId });
       checkRange(input, await unitsBuilt(tx, input.productId, input.month), lots, 'in a lot', 'first');
       return input satisfies SerialLot;
     },
@@ -135,22 +136,41 @@ export async function recordDeliverySerials(
   );
 }
 
-/** Serials for every delivered machine that has none yet, oldest deliveries first; returns how many. */
+/**
+ * Serials for every delivered machine that has none yet, oldest deliveries first (first built,
+ * first shipped); returns how many. One transaction for them all, an event per contract and model
+ * as `recordDeliverySerials` writes it: the demo's 679,567 machines were thousands of writes, each
+ * re-reading every range of its model recorded so far.
+ */
 export async function serialiseDeliveries(ctx: AppContext, actor: Actor): Promise<number> {
-  let units = 0;
-  const pairs = new Map<string, { contractId: number; productId: string }>();
-  for (const d of await store.selectDeliveries(ctx.db))
-    pairs.set(`${d.contract_id}|${d.product_id}`, {
-      contractId: Number(d.contract_id),
-      productId: d.product_id,
+  return inTransaction(ctx.db, async (tx) => {
+    const pending = await store.unserialisedDeliveries(tx);
+    if (pending.length === 0) return 0;
+    const products = [...new Set(pending.map((p) => p.productId))];
+    // Another writer of these models' serials waits for this one; then what is recorded is read.
+    await lockStreams(tx, products.map(serialStream));
+    const builds = await selectBuilds(tx, { productIds: products });
+    const used = new Map<string, SerialRange[]>(products.map((p) => [p, []]));
+    for (const r of await store.selectDelivered(tx)) used.get(r.productId)?.push(r);
+    let units = 0;
+    const writes = pending.map((p): BatchWrite<ServiceEvent> => {
+      const taken = used.get(p.productId)!;
+      const ranges = takeFirstBuilt(builds, taken, p.productId, p.delivered - p.serialised);
+      taken.push(...ranges);
+      units += p.delivered - p.serialised;
+      const payload: SerialsDelivered = {
+        contractId: p.contractId,
+        customerId: p.customerId,
+        dispatchedOn: p.deliveredOn,
+        deliveredOn: p.deliveredOn,
+        ranges,
+      };
+      return { event: { kind: 'service.serials-delivered', payload }, stream: serialStream(p.productId) };
     });
-  for (const { contractId, productId } of pairs.values()) {
-    const { delivered, serialised } = await store.deliveredUnits(ctx.db, contractId, productId);
-    if (delivered <= serialised) continue;
-    const r = await recordDeliverySerials(ctx, actor, { contractId, productId });
-    units += r.ranges.reduce((n, x) => n + rangeSize(x), 0);
-  }
-  return units;
+    for (const e of await appendEvents(tx, actor, ctx.clock.now(), writes, { lockStreams: false }))
+      await project(ctx.projections, tx, e);
+    return units;
+  });
 }
 
 export async function linkFleetMachine(
@@ -217,12 +237,10 @@ export async function stockSerials(db: Db, productId: string, count: number): Pr
 /** What the service network knows of one machine: build, lot, sale, fleet link, tickets. */
 export async function serialRecord(ctx: AppContext, serial: string) {
   const parts = await requireBuiltSerial(ctx.db, serial);
-  const lot = (await store.selectLots(ctx.db, parts.productId)).find(
-    (l) => l.month === parts.month && parts.seq >= l.first && parts.seq <= l.last,
+  const lot = (await store.selectLots(ctx.db, { builds: [parts] })).find(
+    (l) => parts.seq >= l.first && parts.seq <= l.last,
   );
-  const sale = (await store.selectDelivered(ctx.db, { productId: parts.productId })).find(
-    (d) => d.month === parts.month && parts.seq >= d.first && parts.seq <= d.last,
-  );
+  const sale = await store.saleOf(ctx.db, parts);
   const tickets = await store.selectTickets(ctx.db, { serial, limit: 500 });
   return {
     serial,

@@ -12,21 +12,9 @@ import { addTestSite } from '../mining/test-fixtures.js';
 import { seedCatalog } from '../sales/test-fixtures.js';
 import { type Json, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
 import { serviceNetworkSection } from './report-section.js';
-import { REPLACED_RMA_STEPS, soldMachines } from './test-fixtures.js';
+import { centreInput as centre, REPLACED_RMA_STEPS, soldMachines } from './test-fixtures.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
-const weekdays = (from: string, to: string) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, from, to }));
-const centre = (id: string, country: string, region: string, utcOffsetMinutes: number) => ({
-  id,
-  name: `Centre ${id}`,
-  region,
-  country,
-  technicians: 2,
-  repairsPerDay: { '*': 3 },
-  burnInPositions: 20,
-  calendar: { utcOffsetMinutes, hours: weekdays('09:00', '18:00'), holidays: [] },
-});
-
 describe('the service network', () => {
   let s: TestServer;
   let sim: Simulator;
@@ -48,7 +36,7 @@ describe('the service network', () => {
 
   beforeAll(async () => {
     s = await testServer();
-    sim = await startSimulator({ count: 2, base: '127.83.0.1', seed: 'service' });
+    sim = await startSimulator({ count: 2, base: '127.186.1.1', seed: 'service' });
     const admin = s.app.actor();
     s.app.clock.set('2021-01-15T00:00:00Z');
     await seedCatalog(s.app);
@@ -199,6 +187,25 @@ describe('the service network', () => {
     expect(record.replacements).toEqual([
       { ticketId, serial: S(11), replaces: S(2), shippedOn: '2021-01-25' },
     ]);
+    // A page of each list with the totals: the second page of one row holds the second row of each.
+    const tickets = record.tickets.map((t: Json) => t.id);
+    expect(record.totals).toEqual({
+      delivered: record.delivered.length,
+      replacements: 1,
+      tickets: tickets.length,
+    });
+    const second = await ok(
+      'GET',
+      `/api/service/customers/${customerId}?offset=1&limit=1`,
+      undefined,
+      'sales',
+    );
+    expect(second).toMatchObject({ offset: 1, limit: 1, totals: record.totals, replacements: [] });
+    expect(second.tickets.map((t: Json) => t.id)).toEqual(tickets.slice(1, 2));
+    expect(second.delivered).toEqual(record.delivered.slice(1, 2));
+    const tooMany = await s.call('GET', `/api/service/customers/${customerId}?limit=5000`, { role: 'sales' });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.field).toBe('limit');
     const w = await ok('GET', `/api/service/warranty/${S(11)}`, undefined, 'viewer');
     expect(w).toMatchObject({ inWarranty: true, until: '2021-04-24', basis: 'repair' });
     expect((await ok('GET', '/api/service/parts?centreId=SG1', undefined, 'viewer'))[0]).toMatchObject({
@@ -221,13 +228,16 @@ describe('the service network', () => {
   it('opens one board-RMA ticket from a simulated machine’s lost board, and adds the next poll to it', async () => {
     s.app.clock.set('2021-01-26T03:00:00Z');
     await addTestSite(s.app, s.app.actor('ops'), 'SG1');
-    await ok('POST', '/api/fleet/scans', { range: '127.83.0.1-127.83.0.2', site: 'SG1' }, 'ops');
+    await ok('POST', '/api/fleet/scans', { range: '127.186.1.1-127.186.1.2', site: 'SG1' }, 'ops');
     await sim.setFault(sim.addresses[0]!, 'board-down');
-    await ok('POST', '/api/fleet/polls', {}, 'ops');
-    expect(await ok('POST', '/api/service/fleet-faults', undefined, 'ops')).toEqual({ opened: 1, added: 0 });
+    // Each sweep's faults become tickets when the sweep is evaluated, as `serve`'s evaluator does.
+    const sweep = async () => {
+      await ok('POST', '/api/fleet/polls', {}, 'ops');
+      return (await ok('POST', '/api/alerts/evaluations', undefined, 'ops')).tickets;
+    };
+    expect(await sweep()).toEqual({ opened: 1, added: 0 });
     s.app.clock.set('2021-01-26T03:01:00Z');
-    await ok('POST', '/api/fleet/polls', {}, 'ops');
-    expect(await ok('POST', '/api/service/fleet-faults', undefined, 'ops')).toEqual({ opened: 0, added: 1 });
+    expect(await sweep()).toEqual({ opened: 0, added: 1 });
 
     const fleet = await ok('GET', '/api/service/tickets?origin=fleet', undefined, 'ops');
     expect(fleet).toHaveLength(1);

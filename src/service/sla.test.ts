@@ -46,6 +46,61 @@ describe('working time', () => {
     );
   });
 
+  /** The rule as written, a day at a time: what the clock's cumulative sums must equal exactly. */
+  function dayByDay(c: WorkingCalendar, from: number, to: number): number {
+    const offset = c.utcOffsetMinutes * 60_000;
+    const off = new Set(c.holidays);
+    let total = 0;
+    for (let day = Math.floor((from + offset) / 86_400_000); day * 86_400_000 < to + offset; day++) {
+      const start = day * 86_400_000;
+      if (off.has(new Date(start).toISOString().slice(0, 10))) continue;
+      for (const h of c.hours.filter((w) => w.weekday === ((day + 3) % 7) + 1)) {
+        const [fh, fm] = h.from.split(':').map(Number) as [number, number];
+        const [th, tm] = h.to.split(':').map(Number) as [number, number];
+        const s = Math.max(from + offset, start + (fh * 60 + fm) * 60_000);
+        const e = Math.min(to + offset, start + (th * 60 + tm) * 60_000);
+        if (e > s) total += e - s;
+      }
+    }
+    return total;
+  }
+
+  it('equals the day-by-day count to the millisecond, for any calendar, span and holidays', () => {
+    const minute = fc.integer({ min: 0, max: 24 * 60 - 1 });
+    const window = fc
+      .tuple(fc.integer({ min: 1, max: 7 }), minute, fc.integer({ min: 1, max: 600 }))
+      .map(([weekday, from, length]) => ({ weekday, from, to: Math.min(24 * 60, from + length) }));
+    const hhmm = (m: number) =>
+      `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const day = fc
+      .integer({ min: 0, max: 800 })
+      .map((n) => new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+    const calendar = fc
+      .record({
+        utcOffsetMinutes: fc.integer({ min: -720, max: 840 }),
+        windows: fc.array(window, { maxLength: 8 }),
+        holidays: fc.array(day, { maxLength: 30 }),
+      })
+      .map(({ utcOffsetMinutes, windows, holidays }): WorkingCalendar => {
+        // Windows that do not overlap their weekday's others (the calendar's own rule).
+        const kept = windows.filter(
+          (w, i) =>
+            !windows.some((o, j) => j < i && o.weekday === w.weekday && o.from < w.to && w.from < o.to),
+        );
+        return {
+          utcOffsetMinutes,
+          hours: kept.map((w) => ({ weekday: w.weekday, from: hhmm(w.from), to: hhmm(w.to) })),
+          holidays,
+        };
+      });
+    fc.assert(
+      fc.property(calendar, instant, fc.integer({ min: 0, max: 120 * 86_400_000 }), (cal, a, span) => {
+        expect(workingMs(workingClock(cal), a, a + span)).toBe(dayByDay(cal, a, a + span));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('refuses hours that overlap on a weekday, naming the field and the rule', () => {
     const bad = { ...SG, hours: [...SG.hours, { weekday: 3, from: '11:00', to: '14:00' }] };
     let error: unknown;

@@ -17,7 +17,7 @@ import type {
   WarrantyPolicy,
   WarrantyStart,
 } from './model.js';
-import { isSiteOps } from './model.js';
+import { isSiteOps, SERIAL_SQL } from './model.js';
 import type { WorkingCalendar } from './sla.js';
 
 interface RangeCols {
@@ -82,6 +82,8 @@ export type ServiceTables = {
     received_at: Date | null;
     shipped_at: Date | null;
     updated_at: Date;
+    /** The ticket's steps, `step@epochMs` apart by spaces, in order (see `timelineEntry`). */
+    timeline: string;
   };
   service_ticket_steps: {
     ticket_id: bigint;
@@ -114,20 +116,44 @@ const toRange = (r: RangeCols): SerialRange => ({
   last: r.last_seq,
 });
 
-export async function selectLots(db: Db, productId?: string): Promise<SerialLot[]> {
+/** A model's build of one month: what a serial's ranges are looked up by. */
+export interface BuildKey {
+  productId: string;
+  month: Month;
+}
+
+/** Rows of these builds only (one query for any number of serials' builds). */
+const ofBuilds = (builds: readonly BuildKey[]) =>
+  sql<boolean>`(product_id, month) in (select * from unnest(${builds.map((b) => b.productId)}::text[], ${builds.map((b) => b.month)}::text[]))`;
+
+export async function selectLots(
+  db: Db,
+  filter: { productId?: string | undefined; builds?: readonly BuildKey[] } = {},
+): Promise<SerialLot[]> {
   let q = svc(db)
     .selectFrom('service_serial_lots')
     .selectAll()
     .orderBy('product_id')
     .orderBy('month')
     .orderBy('first_seq');
-  if (productId) q = q.where('product_id', '=', productId);
+  if (filter.productId) q = q.where('product_id', '=', filter.productId);
+  if (filter.builds) q = q.where(ofBuilds(filter.builds));
   return (await q.execute()).map((r) => ({ ...toRange(r), batch: r.batch, foundryLot: r.foundry_lot }));
 }
 
+type DeliveredRow = ServiceTables['service_delivered_serials'];
+const toDelivered = (r: DeliveredRow): DeliveredRange => ({
+  ...toRange(r),
+  customerId: Number(r.customer_id),
+  contractId: Number(r.contract_id),
+  dispatchedOn: r.dispatched_on,
+  deliveredOn: r.delivered_on,
+});
+
 export async function selectDelivered(
   db: Db,
-  filter: { productId?: string; customerId?: number } = {},
+  filter: { productId?: string; customerId?: number; builds?: readonly BuildKey[] } = {},
+  page?: { limit: number; offset: number },
 ): Promise<DeliveredRange[]> {
   let q = svc(db)
     .selectFrom('service_delivered_serials')
@@ -137,13 +163,22 @@ export async function selectDelivered(
     .orderBy('first_seq');
   if (filter.productId) q = q.where('product_id', '=', filter.productId);
   if (filter.customerId !== undefined) q = q.where('customer_id', '=', BigInt(filter.customerId));
-  return (await q.execute()).map((r) => ({
-    ...toRange(r),
-    customerId: Number(r.customer_id),
-    contractId: Number(r.contract_id),
-    dispatchedOn: r.dispatched_on,
-    deliveredOn: r.delivered_on,
-  }));
+  if (filter.builds) q = q.where(ofBuilds(filter.builds));
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  return (await q.execute()).map(toDelivered);
+}
+
+/** The delivery that sold one serial, if any: a point lookup, not the model's whole history. */
+export async function saleOf(db: Db, s: BuildKey & { seq: number }): Promise<DeliveredRange | undefined> {
+  const r = await svc(db)
+    .selectFrom('service_delivered_serials')
+    .selectAll()
+    .where('product_id', '=', s.productId)
+    .where('month', '=', s.month)
+    .where('first_seq', '<=', s.seq)
+    .where('last_seq', '>=', s.seq)
+    .executeTakeFirst();
+  return r && toDelivered(r);
 }
 
 /** Machines of a model delivered on a contract, and how many of them already have serials. */
@@ -180,6 +215,43 @@ export async function selectDeliveries(db: Db, contractId?: number) {
     order by d.day, d.contract_id, d.product_id`
     .execute(db)
     .then((r) => r.rows);
+}
+
+/**
+ * Machine deliveries per contract and model with fewer serials recorded than machines delivered,
+ * oldest first delivery first: what `serialiseDeliveries` gives serials to, in one query.
+ */
+export async function unserialisedDeliveries(db: Db) {
+  const rows = await sql<{
+    contract_id: bigint;
+    customer_id: bigint;
+    product_id: string;
+    delivered: number;
+    serialised: number;
+    delivered_on: Day;
+  }>`
+    with sold as (
+      select d.contract_id, c.customer_id, d.product_id, sum(d.units)::int as delivered,
+        min(d.day) as first_day, max(d.day)::text as delivered_on
+      from sales_deliveries d join sales_contracts c on c.id = d.contract_id
+      join sales_lines l on l.contract_id = d.contract_id and l.line_id = d.line_id and l.product_kind = 'machine'
+      group by d.contract_id, c.customer_id, d.product_id),
+    numbered as (
+      select contract_id, product_id, sum(last_seq - first_seq + 1)::int as serialised
+      from service_delivered_serials group by contract_id, product_id)
+    select s.contract_id, s.customer_id, s.product_id, s.delivered, coalesce(n.serialised, 0) as serialised,
+      s.delivered_on
+    from sold s left join numbered n on n.contract_id = s.contract_id and n.product_id = s.product_id
+    where s.delivered > coalesce(n.serialised, 0)
+    order by s.first_day, s.contract_id, s.product_id`.execute(db);
+  return rows.rows.map((r) => ({
+    contractId: Number(r.contract_id),
+    customerId: Number(r.customer_id),
+    productId: r.product_id,
+    delivered: r.delivered,
+    serialised: r.serialised,
+    deliveredOn: r.delivered_on,
+  }));
 }
 
 export async function insertLot(db: Db, lot: SerialLot, eventId: bigint): Promise<void> {
@@ -488,20 +560,46 @@ export interface TicketFilter {
   origin?: 'customer' | 'fleet' | undefined;
   open?: boolean | undefined;
   serial?: string | undefined;
+  /** Only tickets that sent a replacement unit. */
+  replaced?: boolean | undefined;
   after?: number | undefined;
+  offset?: number | undefined;
   limit: number;
 }
 
-export async function selectTickets(db: Db, f: TicketFilter): Promise<TicketFacts[]> {
-  let q = svc(db).selectFrom('service_tickets').selectAll().orderBy('id').limit(f.limit);
+function ticketsWhere(db: Db, f: Omit<TicketFilter, 'limit' | 'offset'>) {
+  let q = svc(db).selectFrom('service_tickets');
   if (f.centreId) q = q.where('centre_id', '=', f.centreId);
   if (f.customerId !== undefined) q = q.where('customer_id', '=', BigInt(f.customerId));
   if (f.origin) q = q.where('origin', '=', f.origin);
   if (f.open !== undefined) q = q.where('open', '=', f.open);
+  if (f.replaced) q = q.where('replacement_serial', 'is not', null);
   if (f.serial)
     q = q.where((eb) => eb.or([eb('serial', '=', f.serial!), eb('replacement_serial', '=', f.serial!)]));
   if (f.after !== undefined) q = q.where('id', '>', BigInt(f.after));
+  return q;
+}
+
+export async function selectTickets(db: Db, f: TicketFilter): Promise<TicketFacts[]> {
+  let q = ticketsWhere(db, f).selectAll().orderBy('id').limit(f.limit);
+  if (f.offset) q = q.offset(f.offset);
   return (await q.execute()).map(toTicket);
+}
+
+export async function countTickets(db: Db, f: Omit<TicketFilter, 'limit' | 'offset'>): Promise<number> {
+  const r = await ticketsWhere(db, f)
+    .select((eb) => eb.fn.countAll<bigint>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function countDelivered(db: Db, customerId: number): Promise<number> {
+  const r = await svc(db)
+    .selectFrom('service_delivered_serials')
+    .select((eb) => eb.fn.countAll<bigint>().as('n'))
+    .where('customer_id', '=', BigInt(customerId))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 export interface StepRow {
@@ -539,16 +637,31 @@ export async function evidenceOf(db: Db, ticketId: number) {
   ).map((r) => ({ seq: r.seq, at: r.at, fault: r.fault, reply: r.reply as Json }));
 }
 
-/** Each ticket of a centre with its steps' names and times, in one query: what the SLA report reads. */
-export async function timelinesOfCentre(db: Db, centreId: string) {
-  return sql<{ id: bigint; step: string; steps: string[]; ats: number[] }>`
-    select t.id, t.step, array_agg(s.step order by s.seq) as steps,
-      array_agg((extract(epoch from s.at) * 1000)::float8 order by s.seq) as ats
-    from service_tickets t join service_ticket_steps s on s.ticket_id = t.id
-    where t.centre_id = ${centreId} and t.route = 'rma'
-    group by t.id, t.step`
-    .execute(db)
-    .then((r) => r.rows);
+/** A step in a ticket's timeline column: its name and epoch milliseconds (migration 0921). */
+export const timelineEntry = (step: string, at: Date | string): string => `${step}@${new Date(at).getTime()}`;
+
+/** The entries of a timeline column, in order. */
+export function parseTimeline(line: string): { step: string; at: number }[] {
+  if (line === '') return [];
+  return line.split(' ').map((e) => {
+    const i = e.lastIndexOf('@');
+    return { step: e.slice(0, i), at: Number(e.slice(i + 1)) };
+  });
+}
+
+/**
+ * Each centre's RMA tickets, a line a ticket: its step, a space, its timeline column. What the SLA
+ * report reads, one text a centre: thousands of rows cost the embedded database far more to hand
+ * over one by one than as one value.
+ */
+export async function timelinesByCentre(db: Db, centreId?: string): Promise<Map<string, string[]>> {
+  const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
+  const rows = await sql<{ centre_id: string; lines: string }>`
+    select centre_id, string_agg(step || ' ' || timeline, E'\n') as lines
+    from service_tickets
+    where route = 'rma' and centre_id is not null and ${one}
+    group by centre_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.centre_id, r.lines.split('\n')]));
 }
 
 // ---------------------------------------------------------------- ticket projections
@@ -578,6 +691,7 @@ export const openRow = (o: TicketOpened, by: string, at: Date): TicketRow => ({
   received_at: null,
   shipped_at: null,
   updated_at: at,
+  timeline: timelineEntry('requested', o.at),
 });
 
 export async function insertTicket(
@@ -648,6 +762,21 @@ export async function updateTicket(db: Db, id: number, changes: Partial<TicketRo
   await svc(db).updateTable('service_tickets').set(changes).where('id', '=', BigInt(id)).execute();
 }
 
+/** A step's changes to its ticket's row, the step appended to the row's timeline. */
+export async function stepOnTicket(
+  db: Db,
+  id: number,
+  changes: Partial<TicketRow>,
+  step: string,
+  at: Date,
+): Promise<void> {
+  await svc(db)
+    .updateTable('service_tickets')
+    .set({ ...changes, timeline: sql<string>`timeline || ${` ${timelineEntry(step, at)}`}` })
+    .where('id', '=', BigInt(id))
+    .execute();
+}
+
 /** Bulk insert of whole rows, a JSON document per chunk (the imports of the demo and the benchmark). */
 export async function insertRows(
   db: Db,
@@ -664,15 +793,48 @@ export async function insertRows(
   }
 }
 
-/** Hardware tickets with a serial, by class and month opened: what failure rates count. */
-export async function ticketsForRates(db: Db, productId?: string) {
-  let q = svc(db)
-    .selectFrom('service_tickets')
-    .select(['serial', 'class', sql<string>`to_char(opened_at at time zone 'UTC', 'YYYY-MM')`.as('month')])
-    .where('route', '=', 'rma')
-    .where('serial', 'is not', null);
-  if (productId) q = q.where('product_id', '=', productId);
-  return (await q.execute()).map((r) => ({ serial: r.serial!, ticketClass: r.class, month: r.month }));
+/** The models hardware tickets with a serial were opened for (a serial's model is its ticket's). */
+export async function ticketModels(db: Db): Promise<string[]> {
+  const rows = await sql<{ product_id: string }>`
+    select distinct product_id from service_tickets
+    where route = 'rma' and serial is not null and product_id is not null order by product_id`.execute(db);
+  return rows.rows.map((r) => r.product_id);
+}
+
+/**
+ * Hardware tickets counted by the model, batch and foundry lot their serial falls in, class and
+ * month opened: what failure rates divide. A serial outside every labelled lot is of its build
+ * month's batch; a text that is no serial of ours (`parseSerial`'s rule, as `SERIAL_SQL`) is not counted.
+ */
+export async function failureCounts(db: Db, productId?: string) {
+  const one = productId === undefined ? sql`true` : sql`t.product_id = ${productId}`;
+  return sql<{
+    product_id: string;
+    batch: string;
+    foundry_lot: string | null;
+    class: string;
+    month: Month;
+    tickets: number;
+  }>`
+    with ours as materialized (
+      select t.class, t.opened_at, t.serial from service_tickets t
+      where t.route = 'rma' and t.serial ~ ${SERIAL_SQL.pattern} and length(t.serial) <= ${SERIAL_SQL.maxLength}
+        and ${one}),
+    serial as materialized (
+      -- A serial of ours ends in -YYYYMM-NNNNNN: its parts by position, read once a ticket.
+      select class, to_char(opened_at at time zone 'UTC', 'YYYY-MM') as opened,
+        left(serial, -14) as product_id,
+        substr(serial, length(serial) - 12, 4) || '-' || substr(serial, length(serial) - 8, 2) as month,
+        right(serial, 6)::int as seq
+      from ours
+      where substr(serial, length(serial) - 8, 2)::int between 1 and 12 and right(serial, 6)::int >= 1)
+    select s.product_id, coalesce(l.batch, s.month) as batch, l.foundry_lot, s.class, s.opened as month,
+      count(*)::int as tickets
+    from serial s left join service_serial_lots l
+      on l.product_id = s.product_id and l.month = s.month and s.seq between l.first_seq and l.last_seq
+    group by s.product_id, coalesce(l.batch, s.month), l.foundry_lot, s.class, s.opened`
+    .execute(db)
+    .then((r) => r.rows);
 }
 
 /** Tickets opened and RMAs shipped back between two days, and what warranty repairs shipped cost. */

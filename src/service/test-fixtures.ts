@@ -88,3 +88,17 @@ export const REPLACED_RMA_STEPS = [
   'burn-in',
   'shipped',
 ];
+
+const weekdays = (from: string, to: string) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, from, to }));
+
+/** A repair centre's request body: two technicians, open 09:00-18:00 on weekdays in its own time. */
+export const centreInput = (id: string, country: string, region: string, utcOffsetMinutes: number) => ({
+  id,
+  name: `Centre ${id}`,
+  region,
+  country,
+  technicians: 2,
+  repairsPerDay: { '*': 3 },
+  burnInPositions: 20,
+  calendar: { utcOffsetMinutes, hours: weekdays('09:00', '18:00'), holidays: [] as string[] },
+});

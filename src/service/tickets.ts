@@ -24,7 +24,12 @@ import {
   type WaitReason,
 } from './model.js';
 import { recordService, ticketStream } from './projections.js';
-import type { NewTicketInput, TicketFilterInput, TicketStepInput } from './schemas.js';
+import type {
+  CustomerRecordPageInput,
+  NewTicketInput,
+  TicketFilterInput,
+  TicketStepInput,
+} from './schemas.js';
 import { requireBuiltSerial } from './serials.js';
 import * as store from './store.js';
 import { warrantyOf } from './warranty.js';
@@ -70,9 +75,7 @@ export async function routeTo(
 async function ownerOf(db: Db, serial: string): Promise<number | undefined> {
   const parts = parseSerial(serial);
   if (!parts) return undefined;
-  const sale = (await store.selectDelivered(db, { productId: parts.productId })).find(
-    (d) => d.month === parts.month && parts.seq >= d.first && parts.seq <= d.last,
-  );
+  const sale = await store.saleOf(db, parts);
   if (sale) return sale.customerId;
   const replaced = await store.selectTickets(db, { serial, limit: 50 });
   return replaced.find((t) => t.replacementSerial === serial)?.customerId ?? undefined;
@@ -303,23 +306,33 @@ export async function listTickets(ctx: AppContext, actor: Actor, f: TicketFilter
   return store.selectTickets(ctx.db, actor.role === 'ops' ? { ...f, origin: 'fleet' } : f);
 }
 
-/** A customer's machines and tickets: the serials sold to them and the replacements sent. */
-export async function customerRecord(ctx: AppContext, customerId: number) {
+/**
+ * A customer's machines and tickets, a page of each: the serials sold to them, the replacements
+ * sent and their tickets, each list from `offset`, with how many there are in all.
+ */
+export async function customerRecord(ctx: AppContext, customerId: number, page: CustomerRecordPageInput) {
   const customer = await findCustomer(ctx.db, customerId);
   if (!customer) throw notFound('Customer', customerId, 'customerId');
-  const delivered = await store.selectDelivered(ctx.db, { customerId });
-  const tickets = await store.selectTickets(ctx.db, { customerId, limit: 5000 });
+  const [delivered, deliveredTotal, replaced, replacedTotal, tickets, ticketsTotal] = await Promise.all([
+    store.selectDelivered(ctx.db, { customerId }, page),
+    store.countDelivered(ctx.db, customerId),
+    store.selectTickets(ctx.db, { customerId, replaced: true, ...page }),
+    store.countTickets(ctx.db, { customerId, replaced: true }),
+    store.selectTickets(ctx.db, { customerId, ...page }),
+    store.countTickets(ctx.db, { customerId }),
+  ]);
   return {
     customer,
+    offset: page.offset,
+    limit: page.limit,
+    totals: { delivered: deliveredTotal, replacements: replacedTotal, tickets: ticketsTotal },
     delivered,
-    replacements: tickets
-      .filter((t) => t.replacementSerial)
-      .map((t) => ({
-        ticketId: t.id,
-        serial: t.replacementSerial!,
-        replaces: t.serial,
-        shippedOn: t.shippedAt && dayOf(t.shippedAt),
-      })),
+    replacements: replaced.map((t) => ({
+      ticketId: t.id,
+      serial: t.replacementSerial!,
+      replaces: t.serial,
+      shippedOn: t.shippedAt && dayOf(t.shippedAt),
+    })),
     tickets,
   };
 }

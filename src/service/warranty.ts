@@ -47,17 +47,34 @@ export interface SerialWarranty extends Warranty {
   customerId: number | null;
 }
 
-/** Ranges grouped by model and month, so a serial finds its own in a short list. */
+/** Ranges grouped by model and month, each group in ascending order, so a serial finds its own by halving. */
 function byBuild<R extends SerialRange>(ranges: readonly R[]): Map<string, R[]> {
   const m = new Map<string, R[]>();
   for (const r of ranges) {
     const k = `${r.productId}|${r.month}`;
-    m.set(k, [...(m.get(k) ?? []), r]);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
   }
+  for (const list of m.values()) list.sort((a, b) => a.first - b.first);
   return m;
 }
-const find = <R extends SerialRange>(m: Map<string, R[]>, k: string, seq: number) =>
-  m.get(k)?.find((r) => seq >= r.first && seq <= r.last);
+
+/** The range holding `seq`, among ranges that do not overlap, sorted by first. */
+function find<R extends SerialRange>(m: Map<string, R[]>, k: string, seq: number): R | undefined {
+  const list = m.get(k);
+  if (!list) return undefined;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = list[mid]!;
+    if (seq < r.first) hi = mid - 1;
+    else if (seq > r.last) lo = mid + 1;
+    else return r;
+  }
+  return undefined;
+}
 
 export async function warrantyOf(
   ctx: AppContext,
@@ -65,14 +82,21 @@ export async function warrantyOf(
   on?: Day,
 ): Promise<SerialWarranty[]> {
   const today = on ?? todayUtc(ctx.clock.now());
-  const [policies, builds, lots, sold, repairs] = await Promise.all([
+  // Only the builds the serials were made in: their lots and sales, not every range ever recorded.
+  const wanted = new Map<string, store.BuildKey>();
+  for (const serial of serials) {
+    const p = parseSerial(serial);
+    if (p) wanted.set(`${p.productId}|${p.month}`, { productId: p.productId, month: p.month });
+  }
+  const builds = [...wanted.values()];
+  const [policies, made, lots, sold, repairs] = await Promise.all([
     store.selectPolicies(ctx.db),
-    selectBuilds(ctx.db),
-    store.selectLots(ctx.db),
-    store.selectDelivered(ctx.db),
+    selectBuilds(ctx.db, { productIds: [...new Set(builds.map((b) => b.productId))] }),
+    store.selectLots(ctx.db, { builds }),
+    store.selectDelivered(ctx.db, { builds }),
     store.repairsOf(ctx.db, serials),
   ]);
-  const built = new Map(builds.map((b) => [`${b.productId}|${b.month}`, b.units]));
+  const built = new Map(made.map((b) => [`${b.productId}|${b.month}`, b.units]));
   const lotsOf = byBuild<SerialLot>(lots);
   const soldOf = byBuild<DeliveredRange>(sold);
   return serials.map((serial) =>

@@ -4,7 +4,7 @@
  * are checked by model.ts, which names the field and says why.
  */
 import { z } from 'zod';
-import { zAmount, zCode, zDecimal, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
+import { zAmount, zCode, zCountry, zDecimal, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
 import { pageAfter } from '../kernel/paging.js';
 import { DEFAULT_POWER_USD_PER_KWH } from './demand.js';
 import { WAFER_ORDER_STATUSES } from './plan.js';
@@ -25,11 +25,7 @@ export const NewFoundry = z
   .object({
     id: code.describe('Short code, e.g. tsmc'),
     name: zText.trim().min(1).max(120).describe('Display name, e.g. TSMC'),
-    country: zText
-      .trim()
-      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code such as TW')
-      .transform((c) => c.toUpperCase())
-      .describe('ISO 3166-1 alpha-2 country code'),
+    country: zCountry,
     leadTimeMonths: whole.default(3).describe('Months from wafer start to wafers out (default 3)'),
   })
   .strict();

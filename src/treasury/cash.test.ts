@@ -46,7 +46,7 @@ describe('USD cash and the cost per BTC with depreciation', () => {
     await addSite(app, app.actor('ops'), {
       code: 'SG1',
       name: 'Singapore One',
-      country: 'Singapore',
+      country: 'SG',
       capacityMw: 1,
       usdPerKwh: 0.05,
       priceFrom: '2020-11-01',

@@ -261,7 +261,7 @@ describe('the dashboard in Chromium', () => {
   it('approves a pending site with its permit and sets its power price, from the self-mining page', async () => {
     const site = await d.server.call('POST', '/api/mining/sites', {
       role: 'ops',
-      body: { code: 'E2E1', name: 'Browser pilot', country: 'Norway', capacityMw: 2, usdPerKwh: 0.04 },
+      body: { code: 'E2E1', name: 'Browser pilot', country: 'NO', capacityMw: 2, usdPerKwh: 0.04 },
     });
     expect(site.status, JSON.stringify(site.body)).toBe(201);
     const page = await d.signedIn({ role: 'ops' });

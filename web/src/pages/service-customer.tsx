@@ -19,15 +19,29 @@ export function CustomerRecordPanel() {
   );
 }
 
+/** Rows of each of the record's lists a page: a large customer's record is thousands of deliveries. */
+const PAGE = 100;
+
 function CustomerRecord() {
   const customers = useApi<Customer[]>('/api/sales/customers', { pages: true });
   const [id, setId] = useState('');
-  const record = useApi<ServiceCustomerRecord>(id ? `/api/service/customers/${id}` : null);
+  const [offset, setOffset] = useState(0);
+  const record = useApi<ServiceCustomerRecord>(
+    id ? `/api/service/customers/${id}?offset=${offset}&limit=${PAGE}` : null,
+  );
   return (
     <Section title="A customer's record" loaded={customers}>
       {(list) => (
         <>
-          <Field as="select" label="Customer" value={id} onChange={(e) => setId(e.target.value)}>
+          <Field
+            as="select"
+            label="Customer"
+            value={id}
+            onChange={(e) => {
+              setId(e.target.value);
+              setOffset(0);
+            }}
+          >
             <option value="">Choose…</option>
             {list.map((c) => (
               <option key={c.id} value={c.id}>
@@ -35,10 +49,44 @@ function CustomerRecord() {
               </option>
             ))}
           </Field>
-          {record.data ? <RecordTables record={record.data} /> : null}
+          {record.data ? (
+            <>
+              <RecordPager record={record.data} onOffset={setOffset} />
+              <RecordTables record={record.data} />
+            </>
+          ) : null}
         </>
       )}
     </Section>
+  );
+}
+
+/** Which rows of each list this page shows, and the way to the others. */
+function RecordPager({
+  record,
+  onOffset,
+}: {
+  record: ServiceCustomerRecord;
+  onOffset: (offset: number) => void;
+}) {
+  const { offset, limit, totals } = record;
+  const most = Math.max(totals.delivered, totals.replacements, totals.tickets);
+  if (most <= limit && offset === 0) return null;
+  const of = (n: number) =>
+    n <= offset
+      ? `none of ${count(n)}`
+      : `${count(offset + 1)}–${count(Math.min(n, offset + limit))} of ${count(n)}`;
+  return (
+    <p className="muted" aria-live="polite">
+      Showing deliveries {of(totals.delivered)}, replacements {of(totals.replacements)}, tickets{' '}
+      {of(totals.tickets)}.{' '}
+      <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
+        Previous page
+      </button>{' '}
+      <button type="button" disabled={offset + limit >= most} onClick={() => onOffset(offset + limit)}>
+        Next page
+      </button>
+    </p>
   );
 }
 
