@@ -6,6 +6,7 @@
  * recorded after is still taken. Through the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chip as catalogChip } from '../catalog/test-fixtures.js';
 import { type Json, type TestServer, testServer } from '../testing/index.js';
 
 let s: TestServer;
@@ -32,13 +33,7 @@ const target = (more: Record<string, unknown> = {}) => ({
   ...more,
 });
 const chip = (id: string, more: Record<string, unknown> = {}) => ({
-  kind: 'ai-chip',
-  id,
-  name: `chip ${id}`,
-  family: 'K',
-  tier: 'low-cost',
-  tops: 1,
-  processNm: 28,
+  ...catalogChip(id),
   stage: 'mass-production',
   ...more,
 });
