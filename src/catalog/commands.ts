@@ -58,7 +58,7 @@ export function registerCatalogCommands(program: Command): void {
       .option('--kind <kind>', 'machine | ai-chip')
       .option('--stage <stage>')
       .option('--family <family>')
-      .option('--as-of <day>', 'each product in its stage as of this day'),
+      .option('--as-of <day>', 'the catalogue as of this day: products added by then, in their stage then'),
     { role: 'viewer', lists: true },
     async (app, opts) => {
       const products = await listProducts(
@@ -100,11 +100,12 @@ export function registerCatalogCommands(program: Command): void {
         .command('add')
         .description('Add a product')
         .requiredOption('--kind <kind>', 'machine | ai-chip')
-        .requiredOption('--id <id>', 'model code'),
+        .requiredOption('--id <id>', 'model code')
+        .option('--added-on <day>', 'the day it entered the catalogue (default today)'),
     ),
     { role: 'supply' },
     async (app, opts) => {
-      const input = parseInput(NewProduct, pickOptions(opts, ['kind', 'id', ...FIELDS]));
+      const input = parseInput(NewProduct, pickOptions(opts, ['kind', 'id', 'addedOn', ...FIELDS]));
       const p = await addProduct(app, app.actor, input, app.idempotencyKey);
       return { json: p, text: `added ${summary(p)}` };
     },

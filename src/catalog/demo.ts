@@ -29,7 +29,13 @@ const machine = (
   stage,
 });
 
-export const DEMO_PRODUCTS: NewProductInput[] = [
+/**
+ * The demo's products are all in the catalogue as its history begins (the demo's first day,
+ * src/demo/script.ts), whenever the demo is loaded: its past reports list them.
+ */
+const DEMO_CATALOGUE_DAY = '2019-01-01';
+
+const DEMO_PRODUCT_FACTS: NewProductInput[] = [
   machine('A1026', 'A10', 30, 2070, '2019-10-01', 'end-of-life', 234),
   machine('A1047', 'A10', 37, 2380, '2019-10-01', 'mass-production', 264),
   machine('A1066', 'A10', 50, 3250, '2019-10-01', 'mass-production', 330),
@@ -91,3 +97,8 @@ export const DEMO_PRODUCTS: NewProductInput[] = [
     stage: 'pre-order',
   },
 ];
+
+export const DEMO_PRODUCTS: NewProductInput[] = DEMO_PRODUCT_FACTS.map((p) => ({
+  ...p,
+  addedOn: DEMO_CATALOGUE_DAY,
+}));

@@ -18,6 +18,11 @@ interface ProductBase {
   family: string;
   stage: Stage;
   launchDate: Day | null;
+  /**
+   * The day it entered the catalogue (a business date): the catalogue as of an earlier day does
+   * not list it. Null for a product recorded before the day was given: listed from the start.
+   */
+  addedOn: Day | null;
 }
 
 export interface Machine extends ProductBase {

@@ -10,6 +10,11 @@ const common = {
   family: z.string().describe('Product line, e.g. A12'),
   stage: z.enum(STAGES),
   launchDate: zDayText.nullable(),
+  addedOn: zDayText
+    .nullable()
+    .describe(
+      'The day it entered the catalogue; null: recorded before the day was given, listed from the start',
+    ),
 };
 
 const MachineView = z.object({

@@ -19,6 +19,11 @@ const common = {
   stage: z.enum(STAGES).describe('Where it is in its life'),
   launchDate: day.nullable().default(null).describe('First delivery or launch day'),
 };
+const addedOn = day
+  .optional()
+  .describe(
+    'The day it entered the catalogue (today by default): the catalogue as of an earlier day does not list it',
+  );
 
 export const NewMachine = z
   .object({
@@ -30,6 +35,7 @@ export const NewMachine = z
     watts: count(100_000).describe('Nameplate power in W'),
     chipsPerMachine: count(100_000).describe('ASIC chips in one machine'),
     hashboards: count(100),
+    addedOn,
   })
   .strict();
 
@@ -41,6 +47,7 @@ export const NewAiChip = z
     tops: positive(100_000).describe('Compute in TOPS'),
     processNm: count(1000).describe('Process node in nm'),
     predecessor: productId.nullable().default(null).describe('The chip this one upgrades'),
+    addedOn,
   })
   .strict();
 
@@ -76,13 +83,21 @@ export const ProductFilter = z
     kind: z.enum(['machine', 'ai-chip']).optional(),
     stage: z.enum(STAGES).optional(),
     family: zText.trim().max(40).optional(),
-    asOf: day.optional().describe('Each product with its stage as of the end of this day; today by default'),
+    asOf: day
+      .optional()
+      .describe(
+        'The catalogue as of the end of this day: the products added by then, each in its stage then; today by default',
+      ),
   })
   .strict();
 
 export const ById = z.object({ id: productId }).strict();
 export const AsOfQuery = z
-  .object({ asOf: day.optional().describe('The stage as of the end of this day; today by default') })
+  .object({
+    asOf: day
+      .optional()
+      .describe('The stage as of the end of this day (404 if added after it); today by default'),
+  })
   .strict();
 
 export type NewProductInput = z.output<typeof NewProduct>;

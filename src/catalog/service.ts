@@ -14,21 +14,59 @@ export type ProductView = Product & { joulesPerTh?: number };
 const view = (p: Product): ProductView =>
   p.kind === 'machine' && p.algorithm === 'sha256' ? { ...p, joulesPerTh: joulesPerTh(p) } : p;
 
-/** Products by the filter, each in its stage as of `asOf` when given (the stage filter reads that stage). */
+/** Whether the catalogue as of the end of `day` listed the product: added by then. */
+const listedOn = (p: Product, day: Day) => p.addedOn === null || p.addedOn <= day;
+
+/**
+ * Products by the filter. With `asOf`, the catalogue as it stood at the end of that day: the
+ * products added by then, each in its stage then (the stage filter reads that stage).
+ */
 export async function listProducts(ctx: AppContext, filter: ProductFilterInput = {}): Promise<ProductView[]> {
-  const { asOf, stage, ...rest } = filter;
+  const { asOf } = filter;
   if (asOf === undefined) return (await selectProducts(ctx.db, filter)).map(view);
-  const [products, stages] = await Promise.all([selectProducts(ctx.db, rest), stagesOn(ctx.db, asOf)]);
+  return (await productsWithStageOn(ctx, asOf, filter)).filter((p) => listedOn(p, asOf));
+}
+
+/** A product; with `asOf`, as the catalogue had it at the end of that day (not found if added later). */
+export async function getProduct(ctx: AppContext, id: string, asOf?: Day): Promise<ProductView> {
+  const product = await findProduct(ctx.db, id);
+  if (!product) throw notFound('Product', id, 'productId');
+  if (asOf === undefined) return view(product);
+  if (!listedOn(product, asOf)) {
+    throw new AppError(
+      'not-found',
+      'not-found',
+      `Product ${id} entered the catalogue on ${product.addedOn}, after ${asOf}.`,
+      'asOf',
+    );
+  }
+  return view(withStageOn(product, await stagesOn(ctx.db, asOf)));
+}
+
+/**
+ * The products the catalogue holds now, each in its stage at the end of `day`, those added after it
+ * included, in the stage they were added in (a first stage holds from the start). What a contract
+ * dated `day` but recorded now is checked against: the product is known when the contract is
+ * recorded, and its stage is the one it had on the contract's business date.
+ */
+export async function productsWithStageOn(
+  ctx: AppContext,
+  day: Day,
+  filter: Omit<ProductFilterInput, 'asOf'> = {},
+): Promise<ProductView[]> {
+  const { stage, ...rest } = filter;
+  const [products, stages] = await Promise.all([selectProducts(ctx.db, rest), stagesOn(ctx.db, day)]);
   return products
     .map((p) => withStageOn(p, stages))
     .filter((p) => stage === undefined || p.stage === stage)
     .map(view);
 }
 
-export async function getProduct(ctx: AppContext, id: string, asOf?: Day): Promise<ProductView> {
+/** One product as productsWithStageOn has it. */
+export async function productWithStageOn(ctx: AppContext, id: string, day: Day): Promise<ProductView> {
   const product = await findProduct(ctx.db, id);
   if (!product) throw notFound('Product', id, 'productId');
-  return view(asOf === undefined ? product : withStageOn(product, await stagesOn(ctx.db, asOf)));
+  return view(withStageOn(product, await stagesOn(ctx.db, day)));
 }
 
 const withStageOn = (p: Product, stages: Map<string, Stage>): Product => ({
@@ -42,6 +80,9 @@ export async function addProduct(
   input: NewProductInput,
   idempotencyKey?: string,
 ): Promise<ProductView> {
+  const today = dayOf(ctx.clock.now());
+  const addedOn = input.addedOn ?? today;
+  if (addedOn > today) throw invalid('addedOn', `addedOn (${addedOn}) must not be after today (${today}).`);
   return recordCatalog(
     ctx,
     { actor, kind: 'catalog.product-added', stream: `product:${input.id}`, idempotencyKey, request: input },
@@ -54,9 +95,11 @@ export async function addProduct(
         );
       }
       if (input.kind === 'ai-chip') await checkPredecessor(tx, input.id, input.predecessor);
-      return input satisfies Product;
+      // A product added inside a closed period would change the lists its reports showed.
+      await refuseIfClosed(tx, addedOn, 'addedOn');
+      return { ...input, addedOn } satisfies Product;
     },
-    async () => view(input),
+    async (_tx, event) => view(event.payload),
   );
 }
 

@@ -23,6 +23,7 @@ export type CatalogTables = {
     process_nm: number | null;
     predecessor: string | null;
     updated_at: Date;
+    added_on: string | null;
   };
   catalog_stage_changes: {
     event_id: bigint;
@@ -78,6 +79,8 @@ function toRow(p: Product, at: Date): Row {
     process_nm: chip?.processNm ?? null,
     predecessor: chip?.predecessor ?? null,
     updated_at: at,
+    // The events recorded before addedOn was given carry none: in the catalogue from the start.
+    added_on: p.addedOn ?? null,
   };
 }
 
@@ -88,6 +91,7 @@ function toProduct(r: Row): Product {
     family: r.family,
     stage: r.stage as Stage,
     launchDate: r.launch_date,
+    addedOn: r.added_on,
   };
   if (r.kind === 'machine') {
     return {

@@ -148,7 +148,7 @@ export async function loadSelfMining(
       key(`price:${p.site}:${p.effectiveFrom}`),
     );
   }
-  await setTarget(ctx, actor, TARGET, key('target:2021'));
+  if (TARGET.setOn <= until) await setTarget(ctx, actor, TARGET, key('target:2021'));
   const { watts } = await machineFacts(ctx);
   const deployments = planDeployments(supply.selfMining, watts).filter((d) => d.shippedOn <= until);
   let machines = 0;

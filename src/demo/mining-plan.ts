@@ -50,6 +50,8 @@ export const TARGET = {
   low: '2 EH',
   high: '4 EH',
   sharePercent: 10,
+  // Set for 2021 as the year began; the 2020Q4 call announced it. A 2020 report does not show it.
+  setOn: '2021-01-01',
   note: '2020Q4 call: end of year reach 2-4 EH, keep using 10% of production capacity',
 };
 

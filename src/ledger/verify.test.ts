@@ -6,26 +6,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../auth/tokens.js';
 import { addProduct, listProducts } from '../catalog/service.js';
 import { chip } from '../catalog/test-fixtures.js';
-import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
-import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
+import { addCustomer } from '../sales/service.js';
 import { freshCliEnv, runCli } from '../testing/cli.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
 import { listEvents } from './audit.js';
 import { rebuildLedger } from './rebuild.js';
 import { openRebuildTarget, openScratch } from './scratch.js';
+import { smallBook } from './test-fixtures.js';
 import { verifyLedger } from './verify.js';
-
-/** A small book over several modules: products, market data, a token, a customer and a contract. */
-async function book(app: TestApp): Promise<void> {
-  app.clock.set('2020-12-20T00:00:00Z');
-  const actor = app.actor();
-  await seedCatalog(app);
-  await createToken(app, actor, { name: 'alice', role: 'finance' });
-  const customer = await addCustomer(app, actor, { name: 'C', country: 'US', region: 'north-america' });
-  const contract = await futuresContract(app, actor, customer.id);
-  await recordPayment(app, actor, contract.id, { day: '2020-11-12', amountUsd: 270_000_000n }, 'pay-1');
-  await recordDelivery(app, actor, contract.id, { day: '2020-12-01', lines: [{ lineId: 1, units: 400 }] });
-}
 
 async function verify(app: TestApp) {
   const scratch = await openScratch(testConfig.database);
@@ -50,7 +38,7 @@ describe('ledger verify', { timeout: 120_000 }, () => {
 
   it('finds nothing on a healthy database', async () => {
     const app = await open();
-    await book(app);
+    await smallBook(app);
     const report = await verify(app);
     expect(report.differences).toEqual([]);
     expect(report.undeclared).toEqual([]);
@@ -60,7 +48,7 @@ describe('ledger verify', { timeout: 120_000 }, () => {
 
   it('names a row changed by hand: table, key, column, what is stored and what the events make', async () => {
     const app = await open();
-    await book(app);
+    await smallBook(app);
     await sql`update products set name = 'Tampered' where id = 'K210'`.execute(app.db);
     await sql`update sales_contracts set paid_cents = paid_cents + 1 where id = 1`.execute(app.db);
     await sql`insert into market_spot_prices (day, usd_per_th, source) values ('2022-01-01', 1, 'hand')`.execute(
@@ -122,7 +110,7 @@ describe('ledger rebuild', { timeout: 120_000 }, () => {
     const source = await testApp();
     const target = await testApp();
     apps.push(source, target);
-    await book(source);
+    await smallBook(source);
     const first = await addProduct(source, source.actor(), chip('K1'), 'key-1');
     const report = await rebuildLedger(source, target, source.tables);
     const lastId = (await listEvents(source, { limit: 100 })).at(-1)!.id;
@@ -156,7 +144,7 @@ describe('ledger rebuild', { timeout: 120_000 }, () => {
   it('into a new directory: an embedded database, refusing one that is not empty', async () => {
     const source = await testApp();
     apps.push(source);
-    await book(source);
+    await smallBook(source);
     const dir = mkdtempSync(join(tmpdir(), 'hf-rebuild-'));
     dirs.push(dir);
     const into = join(dir, 'rebuilt');

@@ -531,6 +531,7 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
       .requiredOption('--low <hashrate>')
       .requiredOption('--high <hashrate>')
       .option('--share <percent>', 'self-mining share of production, %', '10')
+      .option('--set-on <day>', 'the day it was set (default today)')
       .option('--note <text>'),
     { role: ['ops', 'finance'], options: { byDay: '--by', sharePercent: '--share' } },
     async (app, opts) => {
@@ -539,6 +540,7 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
         low: opts.low,
         high: opts.high,
         sharePercent: opts.share,
+        ...(opts.setOn ? { setOn: opts.setOn } : {}),
         ...(opts.note ? { note: opts.note } : {}),
       });
       const t = await setTarget(app, app.actor, input, app.idempotencyKey);

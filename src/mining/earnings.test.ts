@@ -155,7 +155,10 @@ describe('earnings, costs and advice from installed machines', () => {
       low: '2 EH',
       high: '4 EH',
       sharePercent: 10,
+      setOn: '2021-03-01',
     });
+    // Not known before the day it was set.
+    expect((await miningStatus(app, '2021-02-28')).target).toBeNull();
     const s = await miningStatus(app, '2021-03-31');
     expect(s.installedThs).toBe(900);
     expect(s.measuredThs).toBeNull();

@@ -41,5 +41,9 @@ export type MiningEvent =
       'mining.machines-installed',
       { installedOn: Day; machines: { serial: string; mac: string | null }[] }
     >
-  | EventOf<'mining.target-set', HashrateTarget & { id: number; note: string | null }>
+  | EventOf<
+      'mining.target-set',
+      // setOn is absent from the targets set before it was recorded: they hold from the start.
+      HashrateTarget & { id: number; note: string | null; setOn?: Day }
+    >
   | EventOf<'mining.curtailment-applied', CurtailmentApplied>;

@@ -98,8 +98,24 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     );
     expect((await run('mining', 'install', '--serials-file', serials, '--on', '2021-03-10')).status).toBe(0);
     expect(
-      (await run('mining', 'target', 'set', '--by', '2021-12-31', '--low', '2 EH', '--high', '4 EH')).status,
+      (
+        await run(
+          'mining',
+          'target',
+          'set',
+          '--by',
+          '2021-12-31',
+          '--low',
+          '2 EH',
+          '--high',
+          '4 EH',
+          '--set-on',
+          '2021-01-04',
+        )
+      ).status,
     ).toBe(0);
+    // Set (dated) in January: unknown to a status of the December before.
+    expect((await run('mining', 'status', '--on', '2020-12-31')).stdout).toMatch(/no target set/);
     const status = await run('mining', 'status', '--on', '2021-06-30');
     expect(status.status, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/installed 18.00 PH\/s/);

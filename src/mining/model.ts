@@ -46,6 +46,33 @@ export function priceOn(prices: readonly SitePrice[], day: Day): number | undefi
   return found?.usdPerKwh;
 }
 
+/** A site's compliance from a day on (its history, a business date each). */
+export interface ComplianceFrom {
+  effectiveOn: Day;
+  compliance: Compliance;
+}
+
+/**
+ * The day a site came into the books: its first price or its first status in force, whichever is
+ * earlier (a site added today with a price from last year has been one since then).
+ */
+export function siteOpenedOn(prices: readonly SitePrice[], history: readonly ComplianceFrom[]): Day {
+  const days = [...prices.map((p) => p.effectiveFrom), ...history.map((c) => c.effectiveOn)].sort();
+  if (!days[0]) throw new Error('A site has a price and a status from the day it is added.');
+  return days[0];
+}
+
+/**
+ * The compliance in force at the end of `day` with the day it took effect: the latest change
+ * effective by then; before the first, the status the site was added with (it held from the site's
+ * opening, as a product's first stage does). `history` is in effective order.
+ */
+export function complianceOn(history: readonly ComplianceFrom[], day: Day): ComplianceFrom {
+  const first = history[0];
+  if (!first) throw new Error('A site has a status from the day it is added.');
+  return history.filter((c) => c.effectiveOn <= day).at(-1) ?? first;
+}
+
 /** An approval rests on a permit: reference required, its dates in order. */
 export function checkCompliance(c: Compliance): Compliance {
   if (c.status === 'approved' && !c.permitRef) {

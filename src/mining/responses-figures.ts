@@ -193,6 +193,7 @@ export const MiningStatus = z.object({
       highThs: z.number(),
       shareBp: z.number(),
       note: z.string().nullable(),
+      setOn: zDayText.nullable(),
       setAt: zInstant,
       progress: z.object({
         standing,

@@ -127,6 +127,9 @@ export const Target = z.object({
   highThs: z.number(),
   shareBp: z.number().describe('Self-mining’s share of production, basis points (1000 = 10 %)'),
   note: z.string().nullable(),
+  setOn: zDayText
+    .nullable()
+    .describe('The day it was set; null: recorded before days were given, in force from the start'),
   setAt: zInstant,
 });
 export const Targets = z.array(Target);

@@ -148,6 +148,9 @@ export const NewTarget = z
     low: zAmount.describe('Low end: TH/s as a number, or text such as "2 EH"'),
     high: zAmount.describe('High end, e.g. "4 EH"'),
     sharePercent: zDecimal({ min: 0, max: 100 }).default(10).describe('Self-mining share of production, %'),
+    setOn: isoDay
+      .optional()
+      .describe('The day the target was set (default today): reports of days before it do not show it'),
     note: zText.trim().max(500).optional(),
   })
   .strict();

@@ -9,10 +9,12 @@ import {
   type Compliance,
   checkCapacity,
   checkCompliance,
+  complianceOn,
   matchFleetMachines,
   megawattsToWatts,
   priceOn,
   type SitePrice,
+  siteOpenedOn,
   WATTS_PER_MW,
 } from './model.js';
 import { recordMining } from './projections.js';
@@ -59,6 +61,34 @@ export async function listSites(ctx: AppContext): Promise<SiteView[]> {
   return Promise.all((await store.selectSites(ctx.db)).map((s) => view(ctx, s, today)));
 }
 
+/** A site as it stood at the end of a day, with the day it came into the books. */
+export interface SiteAsOf extends Site {
+  openedOn: Day;
+}
+
+/**
+ * Every site as it stood at the end of `day`: its compliance status then (and since when), and the
+ * day it opened, which the caller compares with `day` (a site opened later did not exist then,
+ * unless machines were already shipped to it). Name, country and capacity are today's.
+ */
+export async function sitesAsOf(ctx: AppContext, day: Day): Promise<SiteAsOf[]> {
+  const [sites, prices, history] = await Promise.all([
+    store.selectSites(ctx.db),
+    store.pricesBySite(ctx.db),
+    store.complianceBySite(ctx.db),
+  ]);
+  return sites.map((site) => {
+    const statuses = history.get(site.code) ?? [];
+    const then = complianceOn(statuses, day);
+    return {
+      ...site,
+      compliance: then.compliance,
+      statusSince: then.effectiveOn,
+      openedOn: siteOpenedOn(prices.get(site.code) ?? [], statuses),
+    };
+  });
+}
+
 export async function getSite(ctx: AppContext, code: string) {
   const site = await requireSite(ctx.db, code, 'code');
   return {
@@ -96,6 +126,9 @@ export async function addSite(
         statusSince: input.permitFrom && input.status === 'approved' ? input.permitFrom : today,
       };
       const price: SitePrice = { effectiveFrom: input.priceFrom ?? today, usdPerKwh: input.usdPerKwh };
+      // A site opened inside a closed period would change the self-mining section it reported.
+      const opened = siteOpenedOn([price], [{ effectiveOn: site.statusSince, compliance }]);
+      await refuseIfClosed(tx, opened, price.effectiveFrom === opened ? 'priceFrom' : 'permitFrom');
       return { site, price, reason: 'site added' };
     },
     async (tx, event) => view({ ...ctx, db: tx }, event.payload.site, today),

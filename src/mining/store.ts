@@ -3,7 +3,7 @@ import type { Db } from '../db/db.js';
 import type { Day } from '../kernel/calendar.js';
 import { countryCodeOf } from '../kernel/countries.js';
 import { toWireJson } from '../kernel/json.js';
-import type { Compliance, ComplianceStatus, HashrateTarget, SitePrice } from './model.js';
+import type { Compliance, ComplianceFrom, ComplianceStatus, HashrateTarget, SitePrice } from './model.js';
 
 /** jsonb: read back parsed, written as JSON text. */
 type Jsonb = ColumnType<unknown, string, string>;
@@ -82,6 +82,7 @@ export type MiningTables = {
     share_bp: number;
     note: string | null;
     set_at: Date;
+    set_on: string | null;
   };
   mining_curtailments: {
     event_id: bigint;
@@ -182,6 +183,32 @@ export async function insertCompliance(
       recorded_at: at,
     })
     .execute();
+}
+
+/** Every site's compliance history, by site code, in effective order (as recorded within a day). */
+export async function complianceBySite(db: Db): Promise<Map<string, ComplianceFrom[]>> {
+  const rows = await miningDb(db)
+    .selectFrom('mining_site_compliance')
+    .select(['site_code', 'effective_on', 'status', 'permit_ref', 'permit_from', 'permit_until'])
+    .orderBy('site_code')
+    .orderBy('effective_on')
+    .orderBy('event_id')
+    .execute();
+  const out = new Map<string, ComplianceFrom[]>();
+  for (const r of rows) {
+    const list = out.get(r.site_code) ?? [];
+    list.push({
+      effectiveOn: r.effective_on,
+      compliance: {
+        status: r.status,
+        permitRef: r.permit_ref,
+        permitFrom: r.permit_from,
+        permitUntil: r.permit_until,
+      },
+    });
+    out.set(r.site_code, list);
+  }
+  return out;
 }
 
 export async function complianceHistory(db: Db, code: string) {
@@ -694,12 +721,14 @@ export async function selectCurtailments(db: Db, f: { after?: bigint | undefined
 export interface TargetRow extends HashrateTarget {
   id: number;
   note: string | null;
+  /** The day it was set (a business date); null for a target recorded before days were given. */
+  setOn: Day | null;
   setAt: Date;
 }
 
 export async function insertTarget(
   db: Db,
-  t: HashrateTarget & { id: number; note: string | null },
+  t: HashrateTarget & { id: number; note: string | null; setOn?: Day },
   at: Date,
 ) {
   await miningDb(db)
@@ -712,6 +741,7 @@ export async function insertTarget(
       share_bp: t.shareBp,
       note: t.note,
       set_at: at,
+      set_on: t.setOn ?? null,
     })
     .execute();
 }
@@ -726,6 +756,7 @@ export async function selectTargets(db: Db): Promise<TargetRow[]> {
     highThs: r.high_ths,
     shareBp: r.share_bp,
     note: r.note,
+    setOn: r.set_on,
     setAt: r.set_at,
   }));
 }

@@ -1,11 +1,13 @@
 /** Hashrate targets (e.g. 2-4 EH by year end, 10 % of production) and progress against them. */
 import type { Actor, AppContext } from '../app/context.js';
+import { refuseIfClosed } from '../books/guard.js';
 import { type Day, daysBetween, monthOf, todayUtc } from '../kernel/calendar.js';
+import { invalid } from '../kernel/errors.js';
 import { parseHashrate, TH_PER_PH } from '../kernel/hashrate.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { allocationStatus } from './allocation.js';
 import { fleetMachines } from './fleet-link.js';
-import { type HashrateDay, hashrateByDay } from './hashrate.js';
+import { type HashrateDay, hashrateByDay, type SiteDay } from './hashrate.js';
 import {
   checkTarget,
   type ProgressBasis,
@@ -15,6 +17,7 @@ import {
 } from './model.js';
 import { recordMining } from './projections.js';
 import type { NewTargetInput } from './schemas.js';
+import { sitesAsOf } from './sites.js';
 import type { TargetRow } from './store.js';
 import * as store from './store.js';
 
@@ -30,22 +33,43 @@ export async function setTarget(
     highThs: parseHashrate(input.high, 'high'),
     shareBp: Math.round(input.sharePercent * 100),
   });
+  const today = todayUtc(ctx.clock.now());
+  const setOn = input.setOn ?? today;
+  if (setOn > today) throw invalid('setOn', `setOn (${setOn}) must not be after today (${today}).`);
   return recordMining(
     ctx,
-    { actor, kind: 'mining.target-set', stream: 'mining:targets', idempotencyKey, request: input },
-    async (tx) => ({ ...target, id: await nextNumber(tx, 'mining-target'), note: input.note ?? null }),
-    async (_tx, event) => ({ ...event.payload, setAt: event.recordedAt }),
+    {
+      actor,
+      kind: 'mining.target-set',
+      stream: 'mining:targets',
+      idempotencyKey,
+      request: { ...input, setOn },
+    },
+    async (tx) => {
+      // A target dated inside a closed period would change the self-mining section it reported.
+      await refuseIfClosed(tx, setOn, 'setOn');
+      return { ...target, id: await nextNumber(tx, 'mining-target'), note: input.note ?? null, setOn };
+    },
+    async (_tx, event) => ({ ...event.payload, setOn, setAt: event.recordedAt }),
   );
 }
 
 export const listTargets = (ctx: AppContext) => store.selectTargets(ctx.db);
+
+/** The targets known at the end of `day`: set on or before it (those set before days were given, always). */
+export const targetsKnownBy = (targets: readonly TargetRow[], day: Day): TargetRow[] =>
+  targets.filter((t) => t.setOn === null || t.setOn <= day);
+
+/** Latest set first: by the day set (those without one, from the start, last), then as recorded. */
+const bySetLatestFirst = (a: TargetRow, b: TargetRow) =>
+  (b.setOn ?? '').localeCompare(a.setOn ?? '') || b.id - a.id;
 
 /**
  * The target that governs a day: of the targets still ahead (by day on or after it) the nearest,
  * the latest set winning for one day; when all are behind, the most recent one, to show how it ended.
  */
 export function targetInForce(targets: TargetRow[], day: Day): TargetRow | undefined {
-  const latestFirst = [...targets].sort((a, b) => b.id - a.id);
+  const latestFirst = [...targets].sort(bySetLatestFirst);
   const ahead = latestFirst
     .filter((t) => t.byDay >= day)
     .sort((a, b) => (a.byDay < b.byDay ? -1 : a.byDay > b.byDay ? 1 : 0));
@@ -92,10 +116,14 @@ export async function miningStatus(
   const day = on ?? today;
   const hashrate =
     read.hashrate?.day === day ? read.hashrate : (await hashrateByDay(ctx, { from: day, to: day }))[0];
-  const sites = await store.selectSites(ctx.db);
+  // The sites as they stood at the end of the day: those opened by then (or holding machines),
+  // each in the compliance status it had then, so a site added or approved later changes nothing.
+  const sites = new Map((await sitesAsOf(ctx, day)).map((s) => [s.code, s]));
   const live = day >= today ? await liveThsBySite(ctx) : undefined;
-  const rows = hashrate!.sites.map((s) => {
-    const site = sites.find((x) => x.code === s.site)!;
+  const held = (s: SiteDay) => s.installedThs > 0 || s.inTransitThs > 0 || s.measuredThs !== null;
+  const present = hashrate!.sites.filter((s) => sites.get(s.site)!.openedOn <= day || held(s));
+  const rows = present.map((s) => {
+    const site = sites.get(s.site)!;
     // Machines in transit hold capacity as installed ones do: deployment checks both against it.
     const deployedW = s.installedW + s.inTransitW;
     return {
@@ -109,7 +137,7 @@ export async function miningStatus(
   });
   const measured = rows.filter((r) => r.measuredThs !== null);
   const measuredThs = measured.length > 0 ? measured.reduce((a, r) => a + r.measuredThs!, 0) : null;
-  const target = targetInForce(await store.selectTargets(ctx.db), day);
+  const target = targetInForce(targetsKnownBy(await store.selectTargets(ctx.db), day), day);
   const basis = targetBasis(rows);
   const share = await allocationStatus(ctx, `${day.slice(0, 4)}-01`, monthOf(day));
   return {

@@ -11,7 +11,6 @@ import {
   daysInMonth,
   lastDayOfQuarter,
   type Month,
-  monthOf,
   type Quarter,
   quarterMonths,
   quarterOf,
@@ -96,7 +95,7 @@ export async function companyStart(
   const spotNow =
     c.last.spotUsdPerTh ?? Math.exp(c.spot.intercept + c.spot.slope * Math.log(c.last.hashpriceUsdPerThDay));
   const lockedUsdPerTh = backlog.th > 0 ? centsToNumber(backlog.valueCents) / backlog.th : spotNow;
-  const supply = await supplyAt(ctx, monthOf(s.asOf), months);
+  const supply = await supplyAt(ctx, s.asOf, months);
   const costPerThUsd =
     s.costPerThUsd ??
     supply.builtCostPerThUsd ??

@@ -6,9 +6,9 @@
  */
 import type { AppContext } from '../app/context.js';
 import { listProducts } from '../catalog/service.js';
-import { addMonths, type Month } from '../kernel/calendar.js';
+import { addMonths, type Day, type Month, monthOf } from '../kernel/calendar.js';
 import { DEFAULT_POWER_USD_PER_KWH, DEFAULT_THRESHOLDS } from '../supply/demand.js';
-import { massProducedModel, supplyPlan } from '../supply/planning.js';
+import { agreementsKnownBy, massProducedModel, supplyPlan } from '../supply/planning.js';
 import type { AgreementSpec } from '../supply/recommend.js';
 import { selectAgreementSpecs, selectDesigns, selectPartnerships } from '../supply/store.js';
 import { selectBuilds } from '../supply/store-production.js';
@@ -40,18 +40,21 @@ const none = (months: readonly Month[]): SupplyStart => ({
 
 const inForce = (a: AgreementSpec, month: Month) => a.startMonth <= month && month <= a.endMonth;
 
-export async function supplyAt(
-  ctx: AppContext,
-  asOfMonth: Month,
-  months: readonly Month[],
-): Promise<SupplyBasis> {
-  const [designs, partnerships, agreements, builds] = await Promise.all([
+/**
+ * Supply as it stood on `asOf`: the agreements signed by its month (one signed later adds no
+ * capacity to a past start), the machine in mass production that day, the plan from supply's
+ * records known by then.
+ */
+export async function supplyAt(ctx: AppContext, asOf: Day, months: readonly Month[]): Promise<SupplyBasis> {
+  const asOfMonth = monthOf(asOf);
+  const [designs, partnerships, allAgreements, builds] = await Promise.all([
     selectDesigns(ctx.db),
     selectPartnerships(ctx.db),
     selectAgreementSpecs(ctx.db),
     selectBuilds(ctx.db),
   ]);
-  const model = await massProducedModel(ctx, designs);
+  const agreements = agreementsKnownBy(allAgreements, asOfMonth);
+  const model = await massProducedModel(ctx, designs, asOf);
   const design = model && designs.find((d) => d.models.some((m) => m.productId === model.id));
   if (!model || !design) return { supply: none(months), builtCostPerThUsd: undefined, modelId: undefined };
 

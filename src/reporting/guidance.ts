@@ -140,8 +140,8 @@ async function actualOf(
     }
     case 'self-mining-ph': {
       const end = periodEnd(g.period) < today ? periodEnd(g.period) : today;
-      if ((await mining.sites()).length === 0) return { actual: null, source: '/api/mining/sites' };
       const status = await mining.status(end);
+      if (status.sites.length === 0) return { actual: null, source: '/api/mining/sites' };
       return {
         actual: status.measuredPh ?? status.installedThs / TH_PER_PH,
         source: `/api/mining/status?on=${end}`,

@@ -149,17 +149,19 @@ export async function supplySection(
   };
 }
 
+const NO_SITES = 'No self-mining sites are recorded.';
+
 export async function selfMiningSection(
   mining: MiningReader,
   ctx: AppContext,
   quarter: Quarter,
 ): Promise<Section<SelfMiningSection>> {
-  const sites = await mining.sites();
-  if (sites.length === 0) return { available: false, reason: 'No self-mining sites are recorded.' };
   const months = quarterMonths(quarter);
   const end = lastDayOfQuarter(quarter);
-  const [status, earnings, shipped, builds] = await Promise.all([
-    mining.status(end),
+  // The sites as they stood at the quarter's end: one added later leaves this section as it was.
+  const status = await mining.status(end);
+  if (status.sites.length === 0) return { available: false, reason: NO_SITES };
+  const [earnings, shipped, builds] = await Promise.all([
     earningsByMonth(ctx, { from: months[0], to: months[2] }),
     selfMiningShipped(ctx, quarter),
     builtIn(ctx, quarter),

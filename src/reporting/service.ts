@@ -18,8 +18,6 @@ import {
   yearOf,
 } from '../kernel/calendar.js';
 import { marketOn } from '../market/service.js';
-import type { SiteView } from '../mining/sites.js';
-import { listSites } from '../mining/sites.js';
 import type { MiningStatus } from '../mining/targets.js';
 import { miningStatus } from '../mining/targets.js';
 import { outlookSection } from '../planning/report-section.js';
@@ -67,17 +65,12 @@ function salesReader(ctx: AppContext) {
 export type SalesReader = ReturnType<typeof salesReader>;
 
 /**
- * Self-mining's sites and its status on a day, read once per report however many sections use
- * them (the self-mining section and the guidance both ask for the status at the quarter's end).
+ * Self-mining's status on a day (its sites as they stood then), read once per report however many
+ * sections use it (the self-mining section and the guidance both ask for the quarter's end).
  */
 function miningReader(ctx: AppContext) {
   const statuses = new Map<Day, Promise<MiningStatus>>();
-  let sites: Promise<SiteView[]> | undefined;
   return {
-    sites: () => {
-      sites ??= listSites(ctx);
-      return sites;
-    },
     status: (day: Day) => {
       let found = statuses.get(day);
       if (!found) {

@@ -6,7 +6,7 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import { refuseIfClosed } from '../books/guard.js';
-import { getProduct, type ProductView } from '../catalog/service.js';
+import { type ProductView, productWithStageOn } from '../catalog/service.js';
 import type { Db } from '../db/db.js';
 import { type Day, dayOf } from '../kernel/calendar.js';
 import { AppError, invalid, notFound } from '../kernel/errors.js';
@@ -170,8 +170,10 @@ export const factsOf = (p: ProductView): ProductFacts => ({
 });
 
 /**
- * What the catalogue said on `day` (the signing day) about each product the lines name: a
- * contract signed then is checked against the stage then, not today's. An unknown one names its line.
+ * What the catalogue says of each product the lines name, in its stage on `day` (the signing day):
+ * a contract signed then is checked against the stage then, not today's. A product added to the
+ * catalogue after `day` but before the contract is recorded is known (in the stage it was added
+ * in), so a back-dated contract for it is accepted. An unknown one names its line.
  */
 export async function productsFor(
   ctx: AppContext,
@@ -182,7 +184,7 @@ export async function productsFor(
   for (const [i, id] of productIds.entries()) {
     if (products.has(id)) continue;
     try {
-      products.set(id, factsOf(await getProduct(ctx, id, day)));
+      products.set(id, factsOf(await productWithStageOn(ctx, id, day)));
     } catch (error) {
       if (error instanceof AppError && error.kind === 'not-found') {
         throw invalid(`lines.${i}.productId`, `There is no product ${id} in the catalogue.`);

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Actor, AppContext } from '../app/context.js';
 import { closedPeriods } from '../books/guard.js';
 import { checkOpen } from '../books/model.js';
-import { listProducts } from '../catalog/service.js';
+import { productsWithStageOn } from '../catalog/service.js';
 import type { Day } from '../kernel/calendar.js';
 import { AppError } from '../kernel/errors.js';
 import { appendEvents, type BatchWrite, lockStreams, reserveNumbers } from '../ledger/ledger.js';
@@ -137,12 +137,13 @@ async function decideAll(
   const byName = new Map(
     (await customersNamed(ctx.db, [...new Set(names)])).map((c) => [c.name.toLowerCase(), c]),
   );
-  // The catalogue as of each signing day: a contract is checked against the stage it was signed in.
+  // Each product in its stage on each signing day: a contract is checked against the stage it was
+  // signed in; one added to the catalogue since is known (a back-dated contract for it is accepted).
   const catalogs = new Map<Day, Map<string, ProductFacts>>();
   const productsOn = async (day: Day) => {
     let found = catalogs.get(day);
     if (!found) {
-      found = new Map((await listProducts(ctx, { asOf: day })).map((p) => [p.id, factsOf(p)]));
+      found = new Map((await productsWithStageOn(ctx, day)).map((p) => [p.id, factsOf(p)]));
       catalogs.set(day, found);
     }
     return found;

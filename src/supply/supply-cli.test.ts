@@ -41,6 +41,9 @@ describe('supply from the command line', { timeout: 900_000 }, () => {
       'mass-production',
       '--launch-date',
       '2020-10-01',
+      // In the catalogue before the months recommended below (the catalogue as of a month lists it).
+      '--added-on',
+      '2020-10-01',
     ]);
     const csv = join(env.HASHFORGE_DATA_DIR ?? '/tmp', '..', `market-${process.pid}.csv`);
     writeFileSync(

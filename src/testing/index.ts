@@ -41,6 +41,17 @@ export async function testApp(): Promise<TestApp> {
   const clone =
     testConfig.database.kind === 'server' ? await serverDatabase(testConfig.database.url) : undefined;
   const db: Db = clone ? clone.db : dbOverPGlite(await newPGlite('memory', await pgliteTemplate()));
+  return appOver(db, async () => {
+    await db.destroy();
+    await clone?.drop();
+  });
+}
+
+/**
+ * The harness over a database the test opened itself (a data directory it then hands to the real
+ * `hashforge`), migrated here; `close` closes it.
+ */
+export async function appOver(db: Db, close: () => Promise<void>): Promise<TestApp> {
   await migrate(db);
   projections ??= loadProjections(modules);
   return {
@@ -52,10 +63,7 @@ export async function testApp(): Promise<TestApp> {
     }),
     clock: new SettableClock(),
     actor: (role: Role = 'admin') => ({ id: `test:${role}`, role }),
-    close: async () => {
-      await db.destroy();
-      await clone?.drop();
-    },
+    close,
   };
 }
 

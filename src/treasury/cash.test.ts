@@ -177,6 +177,10 @@ describe('USD cash and the cost per BTC with depreciation', () => {
     expect((await s.call('GET', '/api/treasury/depreciation?on=2020-12-31')).body).toEqual(before);
     const after = (await s.call('GET', '/api/treasury/depreciation?on=2021-01-10')).body;
     expect(after).toMatchObject({ lifeMonths: 48, lifeDays: 1461 });
+    // Prospective, by hand: 37 days (2020-11-25 .. 12-31) of 1,096 on $30,000 = $1,012.77; then the
+    // $28,987.23 left over the 1,461 − 37 = 1,424 days the new life leaves, 10 of them = $203.56.
+    // (The new life over the whole history would have said 47/1,461 = $965.09.)
+    expect([after.accumulatedCents, after.periodCents]).toEqual(['121633', '20356']);
     expect(await life('2021-01-10')).toMatchObject({ defaultMonths: 36, lifeMonths: 48 });
     // Inside a closed period it would change what was reported: refused, naming the period.
     expect(
@@ -220,7 +224,7 @@ describe('USD cash and the cost per BTC with depreciation', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/direction/);
     const dep = await runCli(['treasury', 'depreciation', '--on', day], env);
-    expect(dep.stdout).toContain('straight-line over 36 months (1096 days)');
+    expect(dep.stdout).toContain('36 months (1096 days) in force on');
     const set = await runCli(
       ['treasury', 'machine-life-set', '--from', day, '--months', '48', '--reason', 'longer'],
       env,

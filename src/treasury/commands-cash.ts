@@ -92,7 +92,7 @@ export function registerCashCommands(treasury: Command): void {
       return {
         json: d,
         text: [
-          `depreciation ${d.from} .. ${d.on}, straight-line over ${d.lifeMonths} months (${d.lifeDays} days) from installation`,
+          `depreciation ${d.from} .. ${d.on}, straight-line from installation, ${d.lifeMonths} months (${d.lifeDays} days) in force on ${d.on}; each earlier day at the life then`,
           `machines installed ${d.machines}${d.uncostedMachines > 0 ? ` (${d.uncostedMachines} without a build cost, not depreciated)` : ''}, ` +
             `cost ${formatUsd(d.grossCostCents)}, charged in the period ${formatUsd(d.periodCents)}, ` +
             `accumulated ${formatUsd(d.accumulatedCents)}, net book value ${formatUsd(d.netBookValueCents)}`,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { accumulatedOn, costPerBtc, depreciate, lifeDays, unitCostAt } from './depreciation-model.js';
+import {
+  accumulatedOn,
+  accumulatedUnder,
+  costPerBtc,
+  depreciate,
+  lifeDays,
+  lifeSchedule,
+  unitCostAt,
+} from './depreciation-model.js';
 
 const builds = [
   { productId: 'A1246', month: '2020-10', units: 100, unitCostCents: 150_000n },
@@ -35,7 +43,8 @@ describe('machine depreciation', () => {
       { productId: 'A1246', day: '2020-12-20', machines: 10 },
       { productId: 'A1166', day: '2020-11-20', machines: 5 }, // no costed A1166 build by 2020-11
     ];
-    const at = (from: string, on: string) => depreciate({ cohorts, builds, lifeMonths: 36, from, on });
+    const lives = lifeSchedule(36, []);
+    const at = (from: string, on: string) => depreciate({ cohorts, builds, lives, from, on });
     const q4 = at('2020-10-01', '2020-12-31');
     expect(q4.machines).toBe(55);
     expect(q4.uncostedMachines).toBe(5);
@@ -54,6 +63,44 @@ describe('machine depreciation', () => {
     const later = at('2020-10-01', '2024-12-31');
     expect(later.accumulatedCents).toBe(later.grossCostCents);
     expect(() => at('2021-01-01', '2020-12-31')).toThrow(/from/);
+  });
+
+  it('charges each day at the life in force that day: a change of life is prospective (hand-computed)', () => {
+    // $3,000 installed 2021-01-01 under the default of 2 months (61 days); from 2021-01-11 the life
+    // is 1 month (30 days), from 2021-01-21 4 months (122 days).
+    const lives = lifeSchedule(2, [
+      { effectiveFrom: '2021-01-11', lifeMonths: 1 },
+      { effectiveFrom: '2021-01-21', lifeMonths: 4 },
+    ]);
+    expect(lives.map((l) => l.lifeDays)).toEqual([61, 30, 122]);
+    const charged = (day: string) => accumulatedUnder(300_000n, '2021-01-01', day, lives);
+    // 10 days at 1/61: 300,000 × 10 / 61 = 49,180.33 → 49,180; unchanged by the later lives.
+    expect(charged('2021-01-10')).toBe(49_180n);
+    // 30 − 10 = 20 days left for the 250,820 not yet charged: 5 days = 62,705 more.
+    expect(charged('2021-01-15')).toBe(49_180n + 62_705n);
+    // 10 days of 20 = 125,410 more by 2021-01-20.
+    expect(charged('2021-01-20')).toBe(174_590n);
+    // Then 122 − 20 = 102 days left for 125,410: 51 days = half, 62,705 more.
+    expect(charged('2021-03-12')).toBe(174_590n + 62_705n);
+    expect(charged('2021-05-02')).toBe(300_000n);
+    expect(charged('2021-12-31')).toBe(300_000n);
+    // Applied to the whole history, the 1-month life would have charged 20 days of 30 by 01-20.
+    expect(accumulatedOn(300_000n, '2021-01-01', '2021-01-20', 30)).toBe(200_000n);
+
+    // A life shorter than the days already served writes the rest off on its first day.
+    const shorter = lifeSchedule(4, [{ effectiveFrom: '2021-03-01', lifeMonths: 1 }]);
+    const before = accumulatedUnder(300_000n, '2021-01-01', '2021-02-28', shorter);
+    expect(before).toBe(145_082n); // 59 days of 122: 145,081.97
+    expect(accumulatedUnder(300_000n, '2021-01-01', '2021-03-01', shorter)).toBe(300_000n);
+
+    // The fleet's figures: periods at their lives add up, and a period before a change is unchanged.
+    const cohorts = [{ productId: 'A1246', day: '2021-01-01', machines: 1 }];
+    const costed = [{ productId: 'A1246', month: '2021-01', units: 1, unitCostCents: 300_000n }];
+    const at = (from: string, on: string) => depreciate({ cohorts, builds: costed, lives, from, on });
+    const jan = at('2021-01-01', '2021-01-31');
+    expect(jan).toMatchObject({ lifeMonths: 4, lifeDays: 122 });
+    expect(at('2021-01-01', '2021-01-10').periodCents).toBe(49_180n);
+    expect(jan.periodCents + at('2021-02-01', '2021-12-31').periodCents).toBe(300_000n);
   });
 
   it('counts energy alone and energy with depreciation per BTC mined', () => {

@@ -68,8 +68,64 @@ export function unitCostAt(
  * the periods add up to the cost exactly.
  */
 export function accumulatedOn(cost: Cents, installedOn: Day, day: Day, life: number): Cents {
-  const inService = Math.min(Math.max(daysBetween(installedOn, day) + 1, 0), life);
-  return roundHalfEven(cost * BigInt(inService), BigInt(life));
+  return accumulatedUnder(cost, installedOn, day, [{ from: null, lifeMonths: 0, lifeDays: life }]);
+}
+
+/** A life in force from a day on (null: from the start, the default before any setting). */
+export interface LifeFrom {
+  from: Day | null;
+  lifeMonths: number;
+  lifeDays: number;
+}
+
+/** The policy's lives in effective order, the default first, each with its days. */
+export function lifeSchedule(
+  defaultMonths: number,
+  settings: readonly { effectiveFrom: Day; lifeMonths: number }[],
+) {
+  const life = (from: Day | null, lifeMonths: number): LifeFrom => ({
+    from,
+    lifeMonths,
+    lifeDays: lifeDays(lifeMonths),
+  });
+  return [life(null, defaultMonths), ...settings.map((s) => life(s.effectiveFrom, s.lifeMonths))];
+}
+
+/** The life in force at the end of `day`. */
+export const lifeInForce = (lives: readonly LifeFrom[], day: Day): LifeFrom =>
+  lives.filter((l) => l.from === null || l.from <= day).at(-1) ?? lives[0]!;
+
+/**
+ * Depreciation charged on `cost` by the end of `day` for machines installed on `installedOn`, each
+ * day at the life in force that day (`lives` in effective order). A new life is a change in
+ * estimate, so it is prospective: nothing charged before it changes; from its day on, what is not
+ * yet written off is spread evenly over the days the new life (counted from installation) leaves,
+ * and written off that day if it leaves none. Under one life: cost × days in service ÷ life, rounded
+ * once. Charges over a period are differences of this, so the periods add up to the cost exactly.
+ */
+export function accumulatedUnder(cost: Cents, installedOn: Day, day: Day, lives: readonly LifeFrom[]): Cents {
+  if (day < installedOn) return 0n;
+  const changes = lives.filter((l) => l.from !== null && l.from > installedOn && l.from <= day);
+  let start = installedOn;
+  let life = lifeInForce(lives, installedOn).lifeDays;
+  let charged = 0n;
+  for (const change of changes) {
+    const from = change.from!;
+    charged = chargedBy(cost, charged, daysBetween(installedOn, start), life, daysBetween(start, from));
+    start = from;
+    life = change.lifeDays;
+  }
+  return chargedBy(cost, charged, daysBetween(installedOn, start), life, daysBetween(start, day) + 1);
+}
+
+/**
+ * What is charged after `days` more days at one life, `charged` already charged over the `served`
+ * days before them: the rest spread over the days the life leaves (all of it when it leaves none).
+ */
+function chargedBy(cost: Cents, charged: Cents, served: number, life: number, days: number): Cents {
+  const left = life - served;
+  if (left <= 0) return cost;
+  return charged + roundHalfEven((cost - charged) * BigInt(Math.min(days, left)), BigInt(left));
 }
 
 export interface ModelDepreciation {
@@ -88,6 +144,7 @@ export interface ModelDepreciation {
 export interface Depreciation {
   from: Day;
   on: Day;
+  /** The life in force at the end of `on`; earlier days were charged at the life in force then. */
   lifeMonths: number;
   lifeDays: number;
   machines: number;
@@ -101,18 +158,19 @@ export interface Depreciation {
 
 /**
  * The fleet's depreciation: for the period `from`..`on` and accumulated by the end of `on`, per model
- * and in total. Work grows with the install days and builds, not with the days of the period.
+ * and in total, each day at the life in force that day (`lives`, lifeSchedule's). Work grows with
+ * the install days, builds and changes of life, not with the days of the period.
  */
 export function depreciate(args: {
   cohorts: readonly InstalledCohort[];
   builds: readonly CostedBuild[];
-  lifeMonths: number;
+  lives: readonly LifeFrom[];
   from: Day;
   on: Day;
 }): Depreciation {
-  const { from, on, lifeMonths } = args;
+  const { from, on, lives } = args;
   if (from > on) throw invalid('from', `from (${from}) must not be after on (${on}).`);
-  const life = lifeDays(lifeMonths);
+  const life = lifeInForce(lives, on);
   const models = new Map<string, ModelDepreciation>();
   for (const c of args.cohorts) {
     if (c.day > on || c.machines <= 0) continue;
@@ -132,10 +190,10 @@ export function depreciate(args: {
       continue;
     }
     const cost = unit * BigInt(c.machines);
-    const accumulated = accumulatedOn(cost, c.day, on, life);
+    const accumulated = accumulatedUnder(cost, c.day, on, lives);
     m.grossCostCents += cost;
     m.accumulatedCents += accumulated;
-    m.periodCents += accumulated - accumulatedOn(cost, c.day, addDays(from, -1), life);
+    m.periodCents += accumulated - accumulatedUnder(cost, c.day, addDays(from, -1), lives);
   }
   const byModel = [...models.values()].sort((a, b) => (a.productId < b.productId ? -1 : 1));
   const total = (f: (m: ModelDepreciation) => bigint) => byModel.reduce((s, m) => s + f(m), 0n);
@@ -144,8 +202,8 @@ export function depreciate(args: {
   return {
     from,
     on,
-    lifeMonths,
-    lifeDays: life,
+    lifeMonths: life.lifeMonths,
+    lifeDays: life.lifeDays,
     machines: byModel.reduce((s, m) => s + m.machines, 0),
     uncostedMachines: byModel.reduce((s, m) => s + m.uncostedMachines, 0),
     grossCostCents,

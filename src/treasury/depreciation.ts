@@ -1,7 +1,7 @@
 /**
  * The self-mining machines' depreciation and what a BTC mined cost with it: the machines installed
- * (mining's running totals) at their build cost (supply), over the life the policy in force at the
- * end of the period states (machine-life.ts).
+ * (mining's running totals) at their build cost (supply), each day over the life the policy in force
+ * that day states (machine-life.ts; a change of life is prospective).
  */
 import type { AppContext } from '../app/context.js';
 import { addDays, firstDayOfQuarter, quarterOf } from '../kernel/calendar.js';
@@ -15,6 +15,7 @@ import {
   type Depreciation,
   depreciate,
   type InstalledCohort,
+  lifeSchedule,
 } from './depreciation-model.js';
 import { machineLifeOn } from './machine-life.js';
 import { checkWithinBooks, energyBetween } from './operating.js';
@@ -53,7 +54,8 @@ export async function fleetDepreciation(
   const costed: CostedBuild[] = builds.flatMap((b) =>
     b.unitCostCents === undefined ? [] : [{ ...b, unitCostCents: b.unitCostCents }],
   );
-  const d = depreciate({ cohorts, builds: costed, lifeMonths: life.lifeMonths, from, on });
+  const lives = lifeSchedule(life.defaultMonths, life.settings);
+  const d = depreciate({ cohorts, builds: costed, lives, from, on });
   return {
     ...d,
     costPerBtc: costPerBtc(energyCents, d.periodCents, minedTo.sats - minedBefore.sats),

@@ -176,7 +176,7 @@ export const FleetDepreciation = z.object({
   lifeMonths: z
     .number()
     .describe(
-      'The policy in force at the end of on: straight-line over this many months (see /api/treasury/machine-life)',
+      'The life in force at the end of on, in months (see /api/treasury/machine-life); each earlier day was charged at the life in force that day, a change spreading what was left over the days the new life leaves',
     ),
   lifeDays: z.number().describe('The life in days (a month is 365.25/12 days)'),
   ...depreciationFigures,
