@@ -37,9 +37,9 @@ const INTERVAL = 2;
 const LEASE = 8;
 const MINERS = 12;
 const SITES = [
-  { code: 'NA1', country: 'United States', base: '127.180.1.1' },
-  { code: 'KZ1', country: 'Kazakhstan', base: '127.180.2.1' },
-  { code: 'SG1', country: 'Singapore', base: '127.180.3.1' },
+  { code: 'NA1', country: 'US', base: '127.180.1.1' },
+  { code: 'KZ1', country: 'KZ', base: '127.180.2.1' },
+  { code: 'SG1', country: 'SG', base: '127.180.3.1' },
 ] as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

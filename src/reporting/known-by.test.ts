@@ -20,7 +20,7 @@ const post = (role: 'ops' | 'supply' | 'sales' | 'finance', path: string, body: 
 const site = (code: string, more: Record<string, unknown>) => ({
   code,
   name: `Site ${code}`,
-  country: 'United States',
+  country: 'US',
   capacityMw: 5,
   usdPerKwh: 0.04,
   ...more,
