@@ -9,10 +9,10 @@ import { chip } from '../catalog/test-fixtures.js';
 import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
 import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
 import { freshCliEnv, runCli } from '../testing/cli.js';
-import { type TestApp, testApp, testConfig } from '../testing/index.js';
+import { type TestApp, testApp } from '../testing/index.js';
 import { listEvents } from './audit.js';
 import { rebuildLedger } from './rebuild.js';
-import { openRebuildTarget, openScratch } from './scratch.js';
+import { openRebuildTarget } from './scratch.js';
 import { verifyLedger } from './verify.js';
 
 /** A small book over several modules: products, market data, a token, a customer and a contract. */
@@ -27,8 +27,13 @@ async function book(app: TestApp): Promise<void> {
   await recordDelivery(app, actor, contract.id, { day: '2020-12-01', lines: [{ lineId: 1, units: 400 }] });
 }
 
+/**
+ * Verifies `app` against a scratch database copied from the run's migrated template: the same empty
+ * database `openScratch` makes by running every migration, in a fraction of the time. `openScratch`
+ * itself is run by `ledger verify` below.
+ */
 async function verify(app: TestApp) {
-  const scratch = await openScratch(testConfig.database);
+  const scratch = await testApp();
   try {
     return await verifyLedger(app, { db: scratch.db, projections: app.projections }, app.tables);
   } finally {
