@@ -11,7 +11,7 @@ beforeAll(async () => {
   // Today's date on the server's clock, as dashboard.test.ts has it from its simulated site's polls
   // (these paths were written in one file with it).
   d.server.app.clock.set(new Date().toISOString());
-}, 300_000);
+}, 900_000); // it may wait for the run's demo snapshot, made meanwhile: a load on a busy machine
 afterAll(async () => d?.close());
 
 describe('the dashboard in Chromium', () => {

@@ -9,7 +9,7 @@ let d: Dashboard;
 beforeAll(async () => {
   // The demo company the dashboard's own files read, copied from the run's snapshot.
   d = await startDashboard({ demo: 'demo@2021-01-15' });
-}, 300_000);
+}, 900_000); // it may wait for the run's demo snapshot, made meanwhile: a load on a busy machine
 afterAll(async () => d?.close());
 
 /** Every CSP violation the page (or a frame in it) reports on the console, from now on. */
