@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowestFirst } from './src/testing/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -13,5 +14,7 @@ export default defineConfig({
     // database, so nothing else is shared.
     isolate: false,
     maxWorkers: 2,
+    // The longest files first, also on a fresh clone; it starts the demo snapshots the run needs.
+    sequence: { sequencer: SlowestFirst },
   },
 });

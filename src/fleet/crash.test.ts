@@ -31,9 +31,8 @@ describe('a crash in the middle of a sweep', { timeout: 90_000 }, () => {
   const slow = async (fault: 'slow' | null) => {
     for (const a of sim.addresses) await sim.setFault(a, fault);
   };
-  /** Resolves once `n` more polls have reached the miners: a sweep is under way. */
-  const polled = async (n: number) => {
-    const from = sim.stats().requests;
+  /** Resolves once `n` more polls than `from` have reached the miners: a sweep is under way. */
+  const polled = async (n: number, from = sim.stats().requests) => {
     while (sim.stats().requests < from + n) await new Promise((r) => setTimeout(r, 25));
   };
 
@@ -62,8 +61,11 @@ describe('a crash in the middle of a sweep', { timeout: 90_000 }, () => {
     await poller.crash();
     await slow(null);
     const restarted = Date.now();
+    const asked = sim.stats().requests;
     const serve = startBin(data.dir, ['serve'], { PORT: '0', HASHFORGE_POLL_INTERVAL: '1', ...SLOW_SWEEP });
     await serve.waitFor(/HashForge is up/);
+    // Every miner asked by serve's sweep before its summary is read (each read is a process).
+    await polled(MINERS, asked);
     let summary: { lastSweep?: { answered: number } } = {};
     while (summary.lastSweep?.answered !== MINERS) {
       const r = await runBinAsync(data.dir, ['fleet', 'summary', '--json']);

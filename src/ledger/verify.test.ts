@@ -8,15 +8,20 @@ import { addProduct, listProducts } from '../catalog/service.js';
 import { chip } from '../catalog/test-fixtures.js';
 import { addCustomer } from '../sales/service.js';
 import { freshCliEnv, runCli } from '../testing/cli.js';
-import { type TestApp, testApp, testConfig } from '../testing/index.js';
+import { type TestApp, testApp } from '../testing/index.js';
 import { listEvents } from './audit.js';
 import { rebuildLedger } from './rebuild.js';
-import { openRebuildTarget, openScratch } from './scratch.js';
+import { openRebuildTarget } from './scratch.js';
 import { smallBook } from './test-fixtures.js';
 import { verifyLedger } from './verify.js';
 
+/**
+ * Verifies `app` against a scratch database copied from the run's migrated template: the same empty
+ * database `openScratch` makes by running every migration, in a fraction of the time. `openScratch`
+ * itself is run by `ledger verify` below.
+ */
 async function verify(app: TestApp) {
-  const scratch = await openScratch(testConfig.database);
+  const scratch = await testApp();
   try {
     return await verifyLedger(app, { db: scratch.db, projections: app.projections }, app.tables);
   } finally {

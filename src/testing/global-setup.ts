@@ -6,26 +6,14 @@ import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
-import {
-  databasesOf,
-  dropDatabases,
-  migratedPGliteDump,
-  type ServerTemplate,
-  withDatabase,
-} from './server-clone.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A dump of a migrated PGlite, loaded by every test's database. */
-    pgliteTemplate: string;
-    /** With DATABASE_URL: a migrated database every test's database is copied from. */
-    serverTemplate: ServerTemplate;
-  }
-}
+import type { TestRun } from './demo-snapshot.js';
+import { databasesOf, dropDatabases, migratedPGliteDump, withDatabase } from './server-clone.js';
 
 /**
  * Runs the migrations once for the whole test run, on PGlite and (with DATABASE_URL) on the
- * server; each test then starts from a copy (src/testing/index.ts).
+ * server; each test then starts from a copy (src/testing/index.ts). The run's directory also holds
+ * the demo company's snapshots (demo-snapshot.ts), started by the sequencer, which reads the run
+ * from HASHFORGE_TEST_RUN (it runs in this process, but is loaded apart from this module).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'hf-test-template-'));
@@ -49,6 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await made.destroy();
     project.provide('serverTemplate', template);
   }
+  project.provide('runDir', dir);
+  const run: TestRun = { dir, pgliteTemplate: file, serverTemplate: template };
+  process.env.HASHFORGE_TEST_RUN = JSON.stringify(run);
   return async () => {
     rmSync(dir, { recursive: true, force: true });
     if (template) await dropDatabases(template.url, await databasesOf(template.url, template.name));

@@ -1,88 +1,56 @@
-import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { inject, type ProvidedContext } from 'vitest';
-import { readConfig } from '../app/config.js';
-import type { Actor, AppContext } from '../app/context.js';
-import { assembleContext, loadProjections } from '../app/root.js';
+import type { AppContext } from '../app/context.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { createToken } from '../auth/tokens.js';
 import { type Db, dbOverPGlite, newPGlite } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
+import { loadDemo } from '../demo/load.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
-import { SettableClock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
-import { tableCatalog } from '../ledger/tables.js';
 import { modules } from '../modules.js';
-import { cloneServerDatabase, migratedPGliteDump, newServerDatabase } from './server-clone.js';
+import { DEMO_SNAPSHOTS, type DemoSnapshot, demoSnapshot } from './demo-snapshot.js';
+import { appOver, pgliteTemplate, provided, type TestApp, testConfig } from './run.js';
+import { cloneServerDatabase, newServerDatabase, type ServerTemplate } from './server-clone.js';
 
-export interface TestApp extends AppContext {
-  clock: SettableClock;
-  actor(role?: Role): Actor;
-  close(): Promise<void>;
-}
-
-/**
- * The configuration tests run with: the defaults, the database the run was pointed at
- * (DATABASE_URL), and quiet logs. This harness is a composition root; it reads the environment.
- */
-export const testConfig = readConfig({
-  DATABASE_URL: process.env.DATABASE_URL,
-  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-});
+export type { DemoSnapshot, TestApp };
+export { appOver, testConfig };
 
 /**
  * A fresh database made by the real migrations, run once for the whole test run (see
  * global-setup.ts) and cloned for each test: a copy of the migrated PGlite, or — when
  * DATABASE_URL is set — a new database on that server made from a migrated template, dropped
  * again on close. `migrate` re-checks each copy.
+ *
+ * With `demo`, the database holds the demo company as loaded up to that snapshot's day
+ * (demo-snapshot.ts), made once per run and copied, and the test clock stands at that day.
  */
-export async function testApp(): Promise<TestApp> {
+export async function testApp(opts: { demo?: DemoSnapshot } = {}): Promise<TestApp> {
+  const snapshot = opts.demo ? await demoSnapshot(opts.demo) : undefined;
   const clone =
-    testConfig.database.kind === 'server' ? await serverDatabase(testConfig.database.url) : undefined;
-  const db: Db = clone ? clone.db : dbOverPGlite(await newPGlite('memory', await pgliteTemplate()));
-  return appOver(db, async () => {
+    testConfig.database.kind === 'server'
+      ? await serverDatabase(
+          testConfig.database.url,
+          snapshot?.kind === 'server' ? snapshot.template : undefined,
+        )
+      : undefined;
+  const from = snapshot?.kind === 'pglite' ? snapshot.dump : await pgliteTemplate();
+  const db: Db = clone ? clone.db : dbOverPGlite(await newPGlite('memory', from));
+  await migrate(db);
+  const app = await appOver(db, async () => {
     await db.destroy();
     await clone?.drop();
   });
-}
-
-/**
- * The harness over a database the test opened itself (a data directory it then hands to the real
- * `hashforge`), migrated here; `close` closes it.
- */
-export async function appOver(db: Db, close: () => Promise<void>): Promise<TestApp> {
-  await migrate(db);
-  projections ??= loadProjections(modules);
-  return {
-    ...assembleContext(testConfig, {
-      db,
-      projections: await projections,
-      tables: tableCatalog(modules),
-      log: pino({ level: testConfig.logLevel }),
-    }),
-    clock: new SettableClock(),
-    actor: (role: Role = 'admin') => ({ id: `test:${role}`, role }),
-    close,
-  };
-}
-
-let projections: ReturnType<typeof loadProjections> | undefined;
-
-/**
- * What the run's global setup made (src/testing/global-setup.ts), or nothing when this runs
- * outside Vitest (the benches use this harness too; they migrate their own database).
- */
-function provided<K extends 'pgliteTemplate' | 'serverTemplate'>(key: K): ProvidedContext[K] | undefined {
-  try {
-    return inject(key);
-  } catch {
-    return undefined;
+  if (opts.demo) {
+    const { at, service } = DEMO_SNAPSHOTS[opts.demo];
+    app.clock.set(at);
+    // Outside a Vitest run (a bench, the screenshots) there is no snapshot: load it here.
+    if (!snapshot) await loadDemo(app, app.actor('admin'), undefined, { service });
   }
+  return app;
 }
 
-async function serverDatabase(url: string) {
-  const template = provided('serverTemplate');
+async function serverDatabase(url: string, from: ServerTemplate | undefined) {
+  const template = from ?? provided('serverTemplate');
   return template ? cloneServerDatabase(template) : newServerDatabase(url);
 }
 
@@ -93,16 +61,6 @@ async function serverDatabase(url: string) {
 export async function migratedDataDir(dir: string): Promise<void> {
   const pglite = await newPGlite(dir, await pgliteTemplate());
   await pglite.close();
-}
-
-/** The migrated PGlite the run's global setup dumped, read once per test file. */
-let template: Promise<Blob> | undefined;
-function pgliteTemplate(): Promise<Blob> {
-  template ??= (async () => {
-    const file = provided('pgliteTemplate');
-    return file ? new Blob([readFileSync(file)]) : migratedPGliteDump();
-  })();
-  return template;
 }
 
 /** A JSON answer as tests read it: any shape, checked by the assertions themselves. */
@@ -126,8 +84,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function testServer(): Promise<TestServer> {
-  const app = await testApp();
+/** A real HTTP server over `testApp(opts)`. */
+export async function testServer(opts: { demo?: DemoSnapshot } = {}): Promise<TestServer> {
+  const app = await testApp(opts);
   const http = await buildHttpApp(app, modules);
   const url = await http.listen({ port: 0, host: '127.0.0.1' });
   // One token per role, made up front so that table counts taken by tests don't move with them.

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Role } from '../../src/auth/roles.js';
 import { loadDemo } from '../../src/demo/load.js';
-import { type TestServer, testServer } from '../../src/testing/index.js';
+import { type DemoSnapshot, type TestServer, testServer } from '../../src/testing/index.js';
 import { ensureDashboardBuilt } from '../../web/build.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,18 +39,20 @@ export interface Dashboard {
 }
 
 /**
- * A real server on a fresh database (PGlite, or PostgreSQL when DATABASE_URL is set) with the demo
- * company loaded through the services, the dashboard built from the sources, and Chromium. The
- * demo is loaded up to the test clock's day (mid-January 2021), or up to `at` when given.
+ * A real server on a fresh database (PGlite, or PostgreSQL when DATABASE_URL is set), the dashboard
+ * built from the sources, and Chromium. The database holds the demo company as the snapshot `demo`
+ * has it (src/testing/demo-snapshot.ts: loaded through the services once per run, copied here),
+ * `'demo@2021-01-15'` unless told; with `demo: false` it is empty and the clock stands at `at`;
+ * with `at` and a snapshot, the demo is loaded here up to `at` (the screenshots).
  */
 export async function startDashboard(
-  opts: { demo?: boolean; at?: string; service?: boolean } = {},
+  opts: { demo?: false | DemoSnapshot; at?: string } = {},
 ): Promise<Dashboard> {
   await ensureDashboardBuilt({ quiet: true });
-  const server = await testServer();
+  const demo = opts.demo ?? 'demo@2021-01-15';
+  const server = await testServer(demo && !opts.at ? { demo } : {});
   if (opts.at) server.app.clock.set(opts.at);
-  if (opts.demo !== false)
-    await loadDemo(server.app, server.app.actor('admin'), undefined, { service: opts.service });
+  if (demo && opts.at) await loadDemo(server.app, server.app.actor('admin'));
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   return {
