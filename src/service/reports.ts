@@ -4,7 +4,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import type { AppContext } from '../app/context.js';
-import type { Month } from '../kernel/calendar.js';
+import type { Day, Month } from '../kernel/calendar.js';
 import { selectBuilds } from '../supply/store-production.js';
 import { requireCentre } from './centres.js';
 import type { Centre, Step } from './model.js';
@@ -81,7 +81,7 @@ export interface FailureRate {
  */
 export async function failureRates(
   ctx: AppContext,
-  filter: { productId?: string } = {},
+  filter: { productId?: string; opened?: { from: Day; to: Day } } = {},
 ): Promise<FailureRate[]> {
   const [lots, builds] = await Promise.all([
     store.selectLots(ctx.db, { productId: filter.productId }),
@@ -90,7 +90,7 @@ export async function failureRates(
   // A model at a time, the event loop let in between: the embedded database holds it while it counts.
   const counts: Awaited<ReturnType<typeof store.failureCounts>> = [];
   for (const productId of filter.productId ? [filter.productId] : await store.ticketModels(ctx.db)) {
-    counts.push(...(await store.failureCounts(ctx.db, productId)));
+    counts.push(...(await store.failureCounts(ctx.db, productId, filter.opened)));
     await setImmediate();
   }
   // Machines per (model, batch, lot): labelled ranges, and the rest of each build under its month.

@@ -12,6 +12,7 @@ import { addTestSite } from '../mining/test-fixtures.js';
 import { seedCatalog } from '../sales/test-fixtures.js';
 import { type Json, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
 import { serviceNetworkSection } from './report-section.js';
+import { failureRates } from './reports.js';
 import { centreInput as centre, REPLACED_RMA_STEPS, soldMachines } from './test-fixtures.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
@@ -261,6 +262,14 @@ describe('the service network', () => {
         ratePct: 10,
       }),
     );
+    // A quarter's rates, counted from its own tickets only, are the all-time list's rows of its months.
+    const all = await failureRates(s.app);
+    const q1 = { from: '2021-01-01', to: '2021-03-31' };
+    expect(await failureRates(s.app, { opened: q1 })).toEqual(
+      all.filter((r) => ['2021-01', '2021-02', '2021-03'].includes(r.month)),
+    );
+    expect(all.some((r) => r.month === '2021-01')).toBe(true);
+    expect(await failureRates(s.app, { opened: { from: '2020-10-01', to: '2020-12-31' } })).toEqual([]);
     const section = await serviceNetworkSection(s.app, '2021Q1');
     expect(section).toMatchObject({
       available: true,

@@ -806,8 +806,14 @@ export async function ticketModels(db: Db): Promise<string[]> {
  * month opened: what failure rates divide. A serial outside every labelled lot is of its build
  * month's batch; a text that is no serial of ours (`parseSerial`'s rule, as `SERIAL_SQL`) is not counted.
  */
-export async function failureCounts(db: Db, productId?: string) {
+export async function failureCounts(db: Db, productId?: string, opened?: { from: Day; to: Day }) {
   const one = productId === undefined ? sql`true` : sql`t.product_id = ${productId}`;
+  // UTC days, as the month each ticket is counted in is read (`opened_at at time zone 'UTC'`).
+  const within =
+    opened === undefined
+      ? sql`true`
+      : sql`t.opened_at >= ${opened.from}::date::timestamp at time zone 'UTC'
+          and t.opened_at < (${opened.to}::date + 1)::timestamp at time zone 'UTC'`;
   return sql<{
     product_id: string;
     batch: string;
@@ -819,7 +825,7 @@ export async function failureCounts(db: Db, productId?: string) {
     with ours as materialized (
       select t.class, t.opened_at, t.serial from service_tickets t
       where t.route = 'rma' and t.serial ~ ${SERIAL_SQL.pattern} and length(t.serial) <= ${SERIAL_SQL.maxLength}
-        and ${one}),
+        and ${one} and ${within}),
     serial as materialized (
       -- A serial of ours ends in -YYYYMM-NNNNNN: its parts by position, read once a ticket.
       select class, to_char(opened_at at time zone 'UTC', 'YYYY-MM') as opened,
