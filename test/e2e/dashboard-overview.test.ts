@@ -1,17 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dashboard, LAPTOP, startDashboard } from './harness.js';
+import { type Dashboard, LAPTOP, startDemoDashboardToday } from './harness.js';
 
 // The dashboard in Chromium: signing in, the overview, supply's page, the report's PDF and the
 // not-found page. One server on a copy of the run's demo company (src/testing/demo-snapshot.ts)
 // and one browser for the file; each test opens its own signed-in tab.
 let d: Dashboard;
 beforeAll(async () => {
-  d = await startDashboard({ demo: 'demo@2021-01-15' });
-  // Today's date on the server's clock, as dashboard.test.ts has it from its simulated site's polls
-  // (these paths were written in one file with it).
-  d.server.app.clock.set(new Date().toISOString());
-}, 900_000); // it may wait for the run's demo snapshot, made meanwhile: a load on a busy machine
+  d = await startDemoDashboardToday('demo@2021-01-15');
+}, 900_000);
 afterAll(async () => d?.close());
 
 describe('the dashboard in Chromium', () => {

@@ -79,3 +79,15 @@ export async function startDashboard(
     },
   };
 }
+
+/**
+ * A dashboard on a copy of the run's demo company with today's date on the server's clock, as the
+ * operations file has it from its simulated site's polls: the sales and overview files' paths were
+ * written in one file with it. The caller names the snapshot (the run's sequencer finds it in the
+ * file and makes it meanwhile), and its setup allows minutes to wait for it.
+ */
+export async function startDemoDashboardToday(demo: DemoSnapshot): Promise<Dashboard> {
+  const d = await startDashboard({ demo });
+  d.server.app.clock.set(new Date().toISOString());
+  return d;
+}
