@@ -8,6 +8,8 @@ import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct } from '../catalog/service.js';
 import { fleetSummary } from '../fleet/queries.js';
 import { miningStatus } from '../mining/targets.js';
+import { machineSerials } from '../service/store.js';
+import { buildMachines } from '../service/test-fixtures.js';
 import { type TestApp, testApp } from '../testing/index.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './fleet.js';
 
@@ -28,8 +30,13 @@ describe('the demo rack', () => {
     app = await testApp();
     app.clock.set(new Date().toISOString());
     for (const p of DEMO_PRODUCTS) if (p.id === DEMO_RACK.model) await addProduct(app, app.actor('admin'), p);
+    // Ten built and unsold: ten of the twelve machines get a serial, two stay unlinked.
+    await buildMachines(app, app.actor('admin'), DEMO_RACK.model, '2021-01', 10);
     rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });
     expect(rack).toMatchObject({ machines: 12, found: 12, pollSeconds: DEMO_RACK.pollSeconds });
+    const linked = await machineSerials(app.db);
+    expect(linked.size).toBe(10);
+    expect(new Set(linked.values()).size).toBe(10);
     // The first sweep starts at once; every healthy simulated A1246 hashes at about 90 TH/s.
     await expect
       .poll(async () => (await fleetSummary(app!)).lastSweep?.answered ?? 0, { timeout: 15_000 })
@@ -47,6 +54,7 @@ describe('the demo rack', () => {
     await rack.stop();
     rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });
     expect((await fleetSummary(app)).machines).toBe(12);
+    expect(await machineSerials(app.db)).toEqual(linked);
     // Two rack starts, two scans and a wait for hashing: slow on a loaded machine, not a hang.
   }, 90_000);
 

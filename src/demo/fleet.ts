@@ -13,6 +13,7 @@ import { todayUtc } from '../kernel/calendar.js';
 import { deployMachines, installMachines } from '../mining/deployments.js';
 import { addSite } from '../mining/sites.js';
 import { existingSerialsOrMacs, findSite } from '../mining/store.js';
+import { linkFleetMachine, stockSerials } from '../service/serials.js';
 
 export const DEMO_RACK = {
   site: 'LAB',
@@ -63,6 +64,8 @@ export async function startDemoRack(
     const last = simulator.miners.at(-1)!.host;
     const scan = await scanRange(ctx, actor, { range: `${first}-${last}`, site: DEMO_RACK.site, port: 4028 });
     found = scan.registered.length + scan.changed.length + scan.unchanged;
+    const newcomers = scan.registered.map((m) => m.id);
+    await linkRackSerials(ctx, actor, newcomers);
   } catch (error) {
     await simulator.stop();
     throw error;
@@ -83,6 +86,19 @@ export async function startDemoRack(
       await simulator.stop();
     },
   };
+}
+
+/**
+ * Gives each newly registered rack machine a serial from the demo's unsold stock of its model, so
+ * that its fault tickets name a serial with a build, a lot and a warranty, as a real machine's do.
+ * With no stock left (a book with no builds of the model), the machines stay unlinked.
+ */
+async function linkRackSerials(ctx: AppContext, actor: Actor, machineIds: number[]): Promise<void> {
+  if (machineIds.length === 0) return;
+  const serials = await stockSerials(ctx.db, DEMO_RACK.model, machineIds.length);
+  for (const [i, serial] of serials.entries()) {
+    await linkFleetMachine(ctx, actor, { machineId: machineIds[i]!, serial });
+  }
 }
 
 /**
