@@ -9,11 +9,13 @@ import type { Actor, AppContext } from '../app/context.js';
 import { startFleetPolling } from '../fleet/background.js';
 import { scanRange } from '../fleet/discovery.js';
 import { type SimulatedMiner, type Simulator, startSimulator } from '../fleet/protocol/simulator.js';
+import { machinesByIdentity } from '../fleet/store.js';
 import { todayUtc } from '../kernel/calendar.js';
 import { deployMachines, installMachines } from '../mining/deployments.js';
 import { addSite } from '../mining/sites.js';
 import { existingSerialsOrMacs, findSite } from '../mining/store.js';
 import { linkFleetMachine, stockSerials } from '../service/serials.js';
+import { machineSerials } from '../service/store.js';
 
 export const DEMO_RACK = {
   site: 'LAB',
@@ -64,8 +66,7 @@ export async function startDemoRack(
     const last = simulator.miners.at(-1)!.host;
     const scan = await scanRange(ctx, actor, { range: `${first}-${last}`, site: DEMO_RACK.site, port: 4028 });
     found = scan.registered.length + scan.changed.length + scan.unchanged;
-    const newcomers = scan.registered.map((m) => m.id);
-    await linkRackSerials(ctx, actor, newcomers);
+    await linkRackSerials(ctx, actor, simulator.miners);
   } catch (error) {
     await simulator.stop();
     throw error;
@@ -89,15 +90,25 @@ export async function startDemoRack(
 }
 
 /**
- * Gives each newly registered rack machine a serial from the demo's unsold stock of its model, so
- * that its fault tickets name a serial with a build, a lot and a warranty, as a real machine's do.
- * With no stock left (a book with no builds of the model), the machines stay unlinked.
+ * Gives each registered rack machine that has no serial yet one from the demo's unsold stock of its
+ * model, so that its fault tickets name a serial with a build, a lot and a warranty, as a real
+ * machine's do. With no stock left (a book with no builds of the model), they stay unlinked.
  */
-async function linkRackSerials(ctx: AppContext, actor: Actor, machineIds: number[]): Promise<void> {
-  if (machineIds.length === 0) return;
-  const serials = await stockSerials(ctx.db, DEMO_RACK.model, machineIds.length);
+async function linkRackSerials(
+  ctx: AppContext,
+  actor: Actor,
+  miners: readonly SimulatedMiner[],
+): Promise<void> {
+  const linked = await machineSerials(ctx.db);
+  const registered = await machinesByIdentity(
+    ctx.db,
+    miners.map((m) => ({ serial: m.dna, dna: m.dna })),
+  );
+  const unlinked = registered.map((m) => Number(m.id)).filter((id) => !linked.has(id));
+  if (unlinked.length === 0) return;
+  const serials = await stockSerials(ctx.db, DEMO_RACK.model, unlinked.length);
   for (const [i, serial] of serials.entries()) {
-    await linkFleetMachine(ctx, actor, { machineId: machineIds[i]!, serial });
+    await linkFleetMachine(ctx, actor, { machineId: unlinked[i]!, serial });
   }
 }
 
