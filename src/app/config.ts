@@ -24,6 +24,8 @@ export interface Config {
   /** The treasury's policy: self-mining machines are depreciated straight-line over this many months. */
   machineLifeMonths: number;
   alerts: AlertSettings;
+  /** When set, `GET /metrics` answers only a scrape that sends it as a bearer token. */
+  metricsToken: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
@@ -48,5 +50,6 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     fleet: readFleetSettings(env),
     machineLifeMonths: whole(env, 'HASHFORGE_MACHINE_LIFE_MONTHS', DEFAULT_MACHINE_LIFE_MONTHS, 1, 240),
     alerts: readAlertSettings(env),
+    metricsToken: env.HASHFORGE_METRICS_TOKEN || undefined,
   };
 }

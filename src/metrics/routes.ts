@@ -1,8 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
+import { bearerToken } from '../auth/tokens.js';
 import type { HttpApp } from '../http/app.js';
 import { todayUtc } from '../kernel/calendar.js';
-import { invalid } from '../kernel/errors.js';
+import { AppError, invalid } from '../kernel/errors.js';
 import { zText } from '../kernel/fields.js';
 import { hashrateByDay } from '../mining/hashrate.js';
 import { MAX_MACHINES, readFigures } from './figures.js';
@@ -18,8 +20,10 @@ const MetricsQuery = z
   .strict();
 
 /**
- * `GET /metrics` in Prometheus's text format. Outside /api and without a token, as exporters are
- * scraped; it shows counts and rates by site and model, never addresses or money.
+ * `GET /metrics` in Prometheus's text format. Outside /api and its users' tokens, as exporters are
+ * scraped; it shows counts and rates by site and model, never addresses or money. Where site and
+ * model names are not for everyone who can reach the port, HASHFORGE_METRICS_TOKEN makes the
+ * scrape send a bearer token of its own (Prometheus's `authorization` setting).
  */
 export function registerMetricsRoutes(app: HttpApp, ctx: AppContext): void {
   const metrics = fleetMetrics();
@@ -33,6 +37,7 @@ export function registerMetricsRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
+      requireScrapeToken(ctx.config.metricsToken, req.headers.authorization);
       const serials = (req.query.machines ?? '')
         .split(',')
         .map((s) => s.trim())
@@ -49,5 +54,19 @@ export function registerMetricsRoutes(app: HttpApp, ctx: AppContext): void {
       const text = await metrics.render(await readFigures(ctx.db, serials, installed));
       return reply.header('content-type', metrics.registry.contentType).send(text);
     },
+  );
+}
+
+/** Nothing to check without a configured token; else the scrape's bearer token must be it. */
+function requireScrapeToken(expected: string | undefined, header: string | undefined): void {
+  if (expected === undefined) return;
+  const sent = Buffer.from(bearerToken(header) ?? '');
+  const wanted = Buffer.from(expected);
+  // Compared in constant time: a scrape must not learn the token a byte at a time.
+  if (sent.length === wanted.length && timingSafeEqual(sent, wanted)) return;
+  throw new AppError(
+    'unauthenticated',
+    'metrics.bad-token',
+    'The metrics of this server need its scrape token: Authorization: Bearer <HASHFORGE_METRICS_TOKEN>.',
   );
 }
