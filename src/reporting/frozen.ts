@@ -10,7 +10,7 @@ import { closedReport, findPeriod } from '../books/store.js';
 import type { Quarter } from '../kernel/calendar.js';
 import { fromStoredJsonText, toStoredJsonText, toWireJson } from '../kernel/json.js';
 import type { QuarterlyReport } from './model.js';
-import { computeQuarterlyReport, type Unhashed } from './service.js';
+import { computeQuarterlyReport, OPTIONAL_SECTIONS, type OptionalSection, type Unhashed } from './service.js';
 
 /** Keys in order, so the hash depends on the figures only. */
 function canonical(value: unknown): unknown {
@@ -65,13 +65,26 @@ export async function reportAtClose(ctx: AppContext, quarter: Quarter): Promise<
  * The quarter's report: the frozen one while the quarter is closed, with whether it still holds;
  * once reopened, computed afresh and compared with what was closed, so a back-dated change made
  * while it is open is reported until it closes again (which freezes the new figures).
+ * `sections`: the optional sections the caller shows (the rest answer "not computed"); a frozen
+ * report is served whole, as it was stored.
  */
-export async function quarterlyReport(ctx: AppContext, quarter: Quarter): Promise<QuarterlyReport> {
+export async function quarterlyReport(
+  ctx: AppContext,
+  quarter: Quarter,
+  opts: { sections?: readonly OptionalSection[] } = {},
+): Promise<QuarterlyReport> {
   const [frozen, period] = await Promise.all([closedReport(ctx.db, quarter), findPeriod(ctx.db, quarter)]);
   const reopened = period?.closed !== true;
+  const notAsked = OPTIONAL_SECTIONS.filter((s) => opts.sections && !opts.sections.includes(s));
   // While the quarter is closed the stored report is served, and today's figures only compared with
-  // it: the sections the comparison leaves out are not computed.
-  const live = await computeQuarterlyReport(ctx, quarter, frozen && !reopened ? { skip: UNHASHED } : {});
+  // it: the sections the comparison leaves out are not computed. Reopened, a section the comparison
+  // hashes is computed even when not asked for, or it would count as changed.
+  const skip = !frozen
+    ? notAsked
+    : reopened
+      ? notAsked.filter((s) => (UNHASHED as readonly OptionalSection[]).includes(s))
+      : UNHASHED;
+  const live = await computeQuarterlyReport(ctx, quarter, { skip });
   if (!frozen) return live;
   const now = reportHashes(live);
   return {

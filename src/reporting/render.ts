@@ -8,6 +8,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { QuarterlyReport } from './model.js';
 import { renderPdf } from './pdf.js';
+import type { OptionalSection } from './service.js';
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -29,8 +30,9 @@ export async function renderQuarterlyReport(
   ctx: AppContext,
   quarter: Quarter,
   format: ReportFormat,
+  opts: { sections?: readonly OptionalSection[] } = {},
 ): Promise<Rendered> {
-  const report = await quarterlyReport(ctx, quarter);
+  const report = await quarterlyReport(ctx, quarter, opts);
   const title = `HashForge quarterly report ${quarter}`;
   const body =
     format === 'json'

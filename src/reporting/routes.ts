@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import type { HttpApp } from '../http/app.js';
+import { quarterlyReport } from './frozen.js';
 import { listGuidance, recordGuidance } from './guidance.js';
 import type { GuidanceMetric } from './guidance-model.js';
 import { renderQuarterlyReport } from './render.js';
@@ -23,8 +24,11 @@ export function registerReportingRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      const rendered = await renderQuarterlyReport(ctx, req.params.quarter, req.query.format);
-      if (req.query.format === 'json') return rendered.report;
+      const { format, sections } = req.query;
+      const opts = sections ? { sections } : {};
+      // JSON is the report itself, serialised by the response schema: no rendered body to make.
+      if (format === 'json') return quarterlyReport(ctx, req.params.quarter, opts);
+      const rendered = await renderQuarterlyReport(ctx, req.params.quarter, format, opts);
       return reply.type(rendered.contentType).send(rendered.body);
     },
   );

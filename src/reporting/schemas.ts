@@ -2,12 +2,34 @@ import { z } from 'zod';
 import { zDecimal, zPeriod, zQuarter, zText } from '../kernel/fields.js';
 import { METRIC_NAMES } from './guidance-model.js';
 import { REPORT_FORMATS } from './render.js';
+import { OPTIONAL_SECTIONS, type OptionalSection } from './service.js';
 
 export const quarter = zQuarter.describe('Quarter, e.g. 2020Q4');
 
 export const ReportParams = z.object({ quarter }).strict();
+const isOptional = (name: string): name is OptionalSection =>
+  (OPTIONAL_SECTIONS as readonly string[]).includes(name);
+const SECTIONS_WORDS = `must be section names separated by commas, each one of ${OPTIONAL_SECTIONS.join(', ')}`;
+
+/** `supply,treasury`: the optional sections a client shows, each named once. */
+const sections = zText.transform((text, ctx) => {
+  const names = text.split(',');
+  if (!names.every(isOptional) || new Set(names).size !== names.length) {
+    ctx.addIssue({ code: 'custom', message: SECTIONS_WORDS });
+    return z.NEVER;
+  }
+  return names;
+});
+
 export const ReportQuery = z
-  .object({ format: z.enum(REPORT_FORMATS).default('json').describe('json (default), md, html or pdf') })
+  .object({
+    format: z.enum(REPORT_FORMATS).default('json').describe('json (default), md, html or pdf'),
+    sections: sections
+      .optional()
+      .describe(
+        `Only these of the optional sections (${OPTIONAL_SECTIONS.join(', ')}), comma-separated; the others answer {available: false, reason: "Not computed…"}. Default: all. The rest of the report is always there, and a closed quarter's frozen report is served whole.`,
+      ),
+  })
   .strict();
 
 /** Every metric counts or measures something (units, USD, TH/s, PH/s, %, a multiple): none is below 0. */

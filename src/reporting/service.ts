@@ -18,7 +18,6 @@ import {
   yearOf,
 } from '../kernel/calendar.js';
 import { marketOn } from '../market/service.js';
-import type { MiningStatus } from '../mining/targets.js';
 import { miningStatus } from '../mining/targets.js';
 import { outlookSection } from '../planning/report-section.js';
 import { type ContractTrail, contractTrails } from '../sales/as-of.js';
@@ -41,6 +40,7 @@ import {
   topCustomers,
   zeroAmounts,
 } from './model.js';
+import { type ReportReads, reportReads } from './reads.js';
 import { selfMiningSection, supplySection, treasurySection } from './sections.js';
 
 const CONTRACTS = '/api/sales/contracts';
@@ -50,36 +50,21 @@ const amounts = (a: Amounts): Amounts => ({ units: a.units, th: a.th, valueCents
 const families = (byFamily: SalesQuarter['bookings']['byFamily'], kind: 'machine' | 'ai-chip') =>
   byFamily.filter((f) => f.productKind === kind).map((f) => ({ family: f.family, ...amounts(f) }));
 
-/** A quarter's sales figures, read once per report however many sections use them. */
-function salesReader(ctx: AppContext) {
-  const cache = new Map<Quarter, Promise<SalesQuarter>>();
-  return (quarter: Quarter) => {
-    let found = cache.get(quarter);
-    if (!found) {
-      found = salesQuarter(ctx, quarter);
-      cache.set(quarter, found);
-    }
-    return found;
-  };
+/**
+ * A quarter's sales figures, read once however many sections and reports use them (a report reads
+ * the seven quarters before its own; the next quarter's report reads the same ones).
+ */
+function salesReader(ctx: AppContext, reads: ReportReads) {
+  return (quarter: Quarter) => reads.memo(`sales ${quarter}`, () => salesQuarter(ctx, quarter));
 }
 export type SalesReader = ReturnType<typeof salesReader>;
 
 /**
- * Self-mining's status on a day (its sites as they stood then), read once per report however many
- * sections use it (the self-mining section and the guidance both ask for the quarter's end).
+ * Self-mining's status on a day (its sites as they stood then), read once however many sections use
+ * it (the self-mining section and the guidance both ask for the quarter's end).
  */
-function miningReader(ctx: AppContext) {
-  const statuses = new Map<Day, Promise<MiningStatus>>();
-  return {
-    status: (day: Day) => {
-      let found = statuses.get(day);
-      if (!found) {
-        found = miningStatus(ctx, day);
-        statuses.set(day, found);
-      }
-      return found;
-    },
-  };
+function miningReader(ctx: AppContext, reads: ReportReads) {
+  return { status: (day: Day) => reads.memo(`mining status ${day}`, () => miningStatus(ctx, day)) };
 }
 export type MiningReader = ReturnType<typeof miningReader>;
 
@@ -93,45 +78,56 @@ async function settled<T extends Record<string, Promise<unknown>>>(
 }
 
 /**
+ * The sections a report may be without: each is a `Section`, which can say "not computed" in the
+ * report's own shape. A client that shows only some of them asks for those (`sections=`); the
+ * frozen report's comparison leaves out those its hashes do not cover (frozen.ts).
+ */
+export const OPTIONAL_SECTIONS = ['supply', 'selfMining', 'treasury', 'serviceNetwork', 'outlook'] as const;
+export type OptionalSection = (typeof OPTIONAL_SECTIONS)[number];
+/**
  * The sections about what comes after the quarter or runs on to the day the report is computed,
  * which the frozen report's comparison leaves out (reportHashes): the slowest two to compute.
  */
-export type Unhashed = 'outlook' | 'serviceNetwork';
+export type Unhashed = Extract<OptionalSection, 'outlook' | 'serviceNetwork'>;
 const NOT_COMPUTED = {
   available: false,
-  reason: 'Not computed: only compared with the closed report.',
+  reason: 'Not computed: not among the sections asked for.',
 } as const;
 
 /**
  * The report computed from the books as they stand; frozen.ts serves a closed quarter's as it was
  * closed, and asks for the rest only to compare (`skip`: sections it need not compute for that).
+ * Each section is remembered by quarter while nothing it reads changes (reads.ts), so a report asked
+ * again, or for the sections it lacked, computes only what is not remembered; `reads: FRESH`
+ * computes all of it.
  */
 export async function computeQuarterlyReport(
   ctx: AppContext,
   quarter: Quarter,
-  opts: { skip?: readonly Unhashed[] } = {},
+  opts: { skip?: readonly OptionalSection[]; reads?: ReportReads } = {},
 ): Promise<QuarterlyReport> {
-  const wanted = (s: Unhashed) => !opts.skip?.includes(s);
+  const reads = opts.reads ?? (await reportReads(ctx));
   const today = dayOf(ctx.clock.now());
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
-  const sales = salesReader(ctx);
-  const mining = miningReader(ctx);
-  const trails = await contractTrails(ctx, to);
-  const books = booksSection(trails, await sales(quarter));
+  const sales = salesReader(ctx, reads);
+  const mining = miningReader(ctx, reads);
+  const section = <T>(name: string, compute: () => Promise<T>) => reads.memo(`${quarter} ${name}`, compute);
+  const optional = <T>(name: OptionalSection, compute: () => Promise<T>) =>
+    opts.skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute);
+  const trails = await reads.memo(`trails ${to}`, () => contractTrails(ctx, to));
+  const books = await section('books', async () => booksSection(trails, await sales(quarter)));
   const sections = await settled({
-    machines: machinesSection(ctx, sales, books, quarter, today),
-    orderBook: orderBookSection(ctx, sales, trails, quarter),
-    aiChips: aiChipsSection(ctx, sales, books, trails, quarter),
-    supply: supplySection(ctx, sales, quarter),
-    selfMining: selfMiningSection(mining, ctx, quarter),
-    treasury: treasurySection(ctx, quarter),
-    serviceNetwork: wanted('serviceNetwork')
-      ? serviceNetworkSection(ctx, quarter)
-      : Promise.resolve(NOT_COMPUTED),
-    guidance: guidanceForReport(ctx, { sales, mining }, quarter, today),
-    outlook: wanted('outlook') ? outlookAfter(ctx, quarter) : Promise.resolve(NOT_COMPUTED),
-    series: seriesAround(sales, quarter, today),
+    machines: section('machines', () => machinesSection(ctx, sales, books, quarter, today)),
+    orderBook: section('orderBook', () => orderBookSection(ctx, sales, trails, quarter)),
+    aiChips: section('aiChips', () => aiChipsSection(ctx, sales, books, trails, quarter)),
+    supply: optional('supply', () => supplySection(ctx, sales, quarter)),
+    selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter)),
+    treasury: optional('treasury', () => treasurySection(ctx, quarter)),
+    serviceNetwork: optional('serviceNetwork', () => serviceNetworkSection(ctx, quarter)),
+    guidance: section('guidance', () => guidanceForReport(ctx, { sales, mining }, quarter, today)),
+    outlook: optional('outlook', () => outlookAfter(ctx, quarter)),
+    series: section('series', () => seriesAround(sales, quarter, today)),
   });
   return {
     quarter,

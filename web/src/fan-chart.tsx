@@ -1,8 +1,9 @@
 /**
  * A fan chart: how a figure may go month by month across many paths — the P5–P95 band, the
- * P25–P75 band inside it and the median (P50) as a line. Values arrive as plain numbers in the
- * chart's one unit (a money chart is all $M or all $B), made from the API's exact figures only
- * for drawing; the unit is written along the value axis.
+ * P25–P75 band inside it and the median (P50) as a line. Values arrive as plain numbers (dollars,
+ * TH/s, BTC), made from the API's exact figures only for drawing; the chart's one scale (the
+ * dashboard's shared axis scales in format.ts: all $M or all $B) writes its ticks, its tooltip and
+ * the unit along the value axis.
  */
 import {
   Area,
@@ -16,6 +17,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import type { AxisScale } from './format.js';
 
 export interface FanMonth {
   month: string;
@@ -33,17 +35,15 @@ const drawnOrder = (item: { dataKey?: unknown }) => ORDER.indexOf(String(item.da
 export function FanChart({
   title,
   months,
-  format,
-  unit,
+  scale,
   color = '#0b5cad',
   floor,
 }: {
   /** Told to screen readers, since the drawing itself says nothing to them. */
   title: string;
   months: FanMonth[];
-  format: (v: number) => string;
-  /** The value axis's unit, written along it ("USD millions", "BTC", "PH/s"). */
-  unit: string;
+  /** The value axis's one scale: its ticks, and its unit written along it ("USD millions", "BTC", "PH/s"). */
+  scale: AxisScale;
   color?: string;
   floor?: { y: number; label: string };
 }) {
@@ -53,8 +53,9 @@ export function FanChart({
     inner: [m.p25, m.p75],
     p50: m.p50,
   }));
+  const { tick, unit } = scale;
   const range = (v: unknown) =>
-    Array.isArray(v) ? `${format(Number(v[0]))} – ${format(Number(v[1]))}` : format(Number(v));
+    Array.isArray(v) ? `${tick(Number(v[0]))} – ${tick(Number(v[1]))}` : tick(Number(v));
   return (
     <figure className="chart-figure" style={{ margin: 0 }}>
       <div className="chart" role="img" aria-label={title}>
@@ -63,7 +64,7 @@ export function FanChart({
             <CartesianGrid stroke="#e6e9ed" vertical={false} />
             <XAxis dataKey="month" tick={{ fontSize: 12 }} minTickGap={16} />
             <YAxis
-              tickFormatter={format}
+              tickFormatter={tick}
               tick={{ fontSize: 12 }}
               width={76}
               label={{

@@ -66,28 +66,44 @@ export const usdPerThDay = (n: number | null | undefined): string =>
  * A chart axis's figures: a plain formatter, or one made from the largest value on the axis, so one
  * axis keeps one unit (TH, PH or EH; $k, $M or $B) and its ticks never mix them.
  */
-export type AxisFormat = ((v: number) => string) | { scale: (max: number) => (v: number) => string };
+export type AxisFormat = ((v: number) => string) | ScaledAxis;
+/** An axis whose unit is chosen from its largest value: its ticks and its unit's name, from one choice. */
+export interface ScaledAxis {
+  scale: (max: number) => AxisScale;
+}
+export interface AxisScale {
+  tick: (v: number) => string;
+  /** What the axis title says: `USD millions`, `PH/s`. */
+  unit: string;
+}
 
 const NBSP = '\u00a0';
 /** TH/s on an axis: `800 PH`, `1.2 EH`, all in the unit of the axis's largest value. */
-export const thsAxis: AxisFormat = {
+export const thsAxis: ScaledAxis = {
   scale: (max) => {
     const unit = hashrateUnit(max);
     const digits = tickDigits(max / unit.ths);
     const short = unit.name.replace('/s', '');
-    return (ths) => `${(ths / unit.ths).toFixed(digits)}${NBSP}${short}`;
+    return { tick: (ths) => `${(ths / unit.ths).toFixed(digits)}${NBSP}${short}`, unit: unit.name };
   },
 };
 /** Dollars on an axis in one scale: `$1.5M`. */
-export const usdAxis: AxisFormat = {
+export const usdAxis: ScaledAxis = {
   scale: (max) => {
     const s = moneyScale(max);
     const digits = tickDigits(max / s.dollars);
-    return (dollars) => `$${(dollars / s.dollars).toFixed(digits)}${s.suffix}`;
+    return { tick: (dollars) => `$${(dollars / s.dollars).toFixed(digits)}${s.suffix}`, unit: s.name };
+  },
+};
+/** BTC on an axis: plain figures, as many decimals as tell its ticks apart. */
+export const btcAxis: ScaledAxis = {
+  scale: (max) => {
+    const digits = tickDigits(max);
+    return { tick: (v) => v.toLocaleString('en-US', { maximumFractionDigits: digits }), unit: 'BTC' };
   },
 };
 export const axisFormatter = (format: AxisFormat, max: number): ((v: number) => string) =>
-  typeof format === 'function' ? format : format.scale(Math.abs(max));
+  typeof format === 'function' ? format : format.scale(Math.abs(max)).tick;
 /** Today's date in UTC, as the API's days are: the default of a form's day field. */
 export const today = (): string => dayOf(new Date());
 export const dateTime = (iso: string | null | undefined): string =>

@@ -302,10 +302,16 @@ function Trend({ quarter, report }: { quarter: string; report: Loaded<Report> })
   );
 }
 
+/**
+ * Of the report's optional sections, those this page shows: the service network and the Outlook
+ * (the slowest two to compute) are on the reports page, not here.
+ */
+const REPORT_SECTIONS = 'supply,selfMining,treasury';
+
 export function OverviewPage() {
   const [quarter, setQuarter] = useQuarter();
   const sales = useApi<SalesQuarter>(`/api/sales/quarters/${quarter}`);
-  const report = useApi<Report>(`/api/reports/quarterly/${quarter}`);
+  const report = useApi<Report>(`/api/reports/quarterly/${quarter}${query({ sections: REPORT_SECTIONS })}`);
   const market = useApi<MarketView[]>(
     `/api/market/days${query({ from: firstDayOfQuarter(quarter), to: lastDayOfQuarter(quarter) })}`,
   );

@@ -1,17 +1,28 @@
 /**
  * A run's fan charts: every figure the issue asks of a run — revenue, gross margin, cash (the floor
  * drawn), contract liabilities, backlog, BTC held and self-mining's hashrate — and the BTC price the
- * paths were drawn on. Each money chart has one scale ($k, $M or $B) from its largest value; every
- * axis says its unit. The API's exact cents and sats become plain numbers here, for drawing.
+ * paths were drawn on. Each chart has one scale from its largest value, the dashboard's shared axis
+ * scale of its kind (format.ts: $k, $M or $B; TH, PH or EH), which writes its ticks and its unit.
+ * The API's exact cents and sats become plain numbers here, for drawing.
  */
+
+import { TH_PER_EH } from '../../../src/kernel/hashrate.js';
 import { FanChart, type FanMonth } from '../fan-chart.js';
-import { axisFormatter, btcNumber, usd, usdAxis, usdNumber } from '../format.js';
+import {
+  type AxisScale,
+  btcAxis,
+  btcNumber,
+  type ScaledAxis,
+  thsAxis,
+  usd,
+  usdAxis,
+  usdNumber,
+} from '../format.js';
 import type { ScenarioRun } from '../replies.js';
 import { Section } from '../ui.js';
-import { hashrateUnit, moneyScale, tickDigits } from '../units.js';
 
 type Bands = ScenarioRun['bands'][string];
-type Chart = { months: FanMonth[]; format: (v: number) => string; unit: string };
+type Chart = { months: FanMonth[]; scale: AxisScale };
 
 /** The five percentiles of one month, each passed through `f`. */
 function each<A, B>(
@@ -21,37 +32,21 @@ function each<A, B>(
   return { month: m.month, p5: f(m.p5), p25: f(m.p25), p50: f(m.p50), p75: f(m.p75), p95: f(m.p95) };
 }
 
-const fan = (bands: Bands, value: (x: string) => number): FanMonth[] =>
-  bands.months.map((m) => each(m, value));
-
 const largestOf = (months: FanMonth[], alsoShown = 0) =>
   Math.max(Math.abs(alsoShown), ...months.flatMap((m) => [Math.abs(m.p5), Math.abs(m.p95)]));
 
-/** A figure in dollars (cents or USD on the wire), its axis in one scale from its largest value (and the floor, when drawn). */
-function moneyFan(bands: Bands, alsoShown = 0): Chart {
-  const months = fan(bands, bands.unit === 'usd' ? Number : usdNumber);
-  const largest = largestOf(months, alsoShown);
-  return { months, format: axisFormatter(usdAxis, largest), unit: moneyScale(largest).name };
+/** A chart's figures and its one scale, chosen from its largest value (and the floor, when drawn). */
+function fan(bands: Bands, value: (x: string) => number, axis: ScaledAxis, alsoShown = 0): Chart {
+  const months = bands.months.map((m) => each(m, value));
+  return { months, scale: axis.scale(largestOf(months, alsoShown)) };
 }
 
-function btcFan(bands: Bands): Chart {
-  const months = fan(bands, btcNumber);
-  const digits = tickDigits(largestOf(months));
-  return {
-    months,
-    format: (v) => v.toLocaleString('en-US', { maximumFractionDigits: digits }),
-    unit: 'BTC',
-  };
-}
-
-/** EH/s on the wire, drawn in PH/s while the fleet is under an exahash. */
-function hashrateFan(bands: Bands): Chart {
-  const ehs = fan(bands, Number);
-  const unit = hashrateUnit(largestOf(ehs) * 1e6);
-  const months = ehs.map((m) => each(m, (v) => (v * 1e6) / unit.ths));
-  const digits = tickDigits(largestOf(months));
-  return { months, format: (v) => v.toFixed(digits), unit: unit.name };
-}
+/** A figure in dollars (cents or USD on the wire). */
+const moneyFan = (bands: Bands, alsoShown = 0): Chart =>
+  fan(bands, bands.unit === 'usd' ? Number : usdNumber, usdAxis, alsoShown);
+const btcFan = (bands: Bands): Chart => fan(bands, btcNumber, btcAxis);
+/** EH/s on the wire, drawn in TH/s on the shared hashrate axis (PH/s while the fleet is under an exahash). */
+const hashrateFan = (bands: Bands): Chart => fan(bands, (x) => Number(x) * TH_PER_EH, thsAxis);
 
 /** The charts in the order drawn: what the figure is, its colour, and how its axis reads. */
 const CHARTS: {
@@ -83,13 +78,12 @@ export function PlanningCharts({ run }: { run: ScenarioRun }) {
     const isCash = figure === 'cash';
     const c = chart(bands, floorDollars);
     return [
-      <Section primary key={figure} title={`${title} (${c.unit})`}>
+      <Section primary key={figure} title={`${title} (${c.scale.unit})`}>
         {() => (
           <FanChart
-            title={`${title}, P5 to P95, in ${c.unit}${isCash ? ', with the cash floor' : ''}`}
+            title={`${title}, P5 to P95, in ${c.scale.unit}${isCash ? ', with the cash floor' : ''}`}
             months={c.months}
-            format={c.format}
-            unit={c.unit}
+            scale={c.scale}
             color={color}
             {...(isCash
               ? { floor: { y: floorDollars, label: `cash floor ${usd(run.risk.cashFloorCents)}` } }
