@@ -58,3 +58,23 @@ export function parseSites(text: string): string[] {
 
 /** The pg-boss queue of a site's sweeps (queue names take letters, digits, `_` and `-`). */
 export const sweepQueue = (site: string): string => `fleet-sweep-${site.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+/**
+ * What an agent whose link home is cut goes on sweeping, into its spool. pg-boss hands a site's sweep
+ * to one agent at a time and, the cut agent's job expired, to another that still reaches the
+ * database: so past the sweep under way (its lease), the cut agent keeps only the sites it served
+ * lately that no other agent seen live at its last mark serves too — nobody can take those over,
+ * and they are the ones its spool must keep (24 h and more). The others it leaves, naming who
+ * takes them: its spool then never overlaps their sweeps.
+ */
+export function keptThroughCut(
+  sites: readonly string[],
+  servedLately: readonly string[],
+  sharers: readonly { agent: string; sites: readonly string[] }[],
+): { kept: string[]; left: { site: string; to: string[] }[] } {
+  const to = (site: string) => sharers.filter((o) => o.sites.includes(site)).map((o) => o.agent);
+  return {
+    kept: servedLately.filter((site) => to(site).length === 0),
+    left: sites.filter((site) => to(site).length > 0).map((site) => ({ site, to: to(site) })),
+  };
+}
