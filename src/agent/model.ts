@@ -6,6 +6,14 @@ import { type SiteTally, STRAGGLER_POLL_MS } from '../fleet/model.js';
 import type { MachineToPoll } from '../fleet/series-store.js';
 import type { Polled, SweepReport } from '../fleet/sweep.js';
 
+/** How long an agent's spool keeps a part: at least the 24 hours a link may be down, with room to spare. */
+export const SPOOL_KEEP_HOURS = 48;
+/**
+ * How long the database remembers a forwarded part's key: a spool can hand a part over again only
+ * while it still holds it, so a day past the spool's own keep is enough to skip every replay.
+ */
+export const FORWARDED_KEEP_HOURS = SPOOL_KEEP_HOURS + 24;
+
 /** A sweep is named by who made it, where and when it read: unique however often it is forwarded. */
 export const sweepKey = (agent: string, site: string, at: Date): string =>
   `${agent}:${site}:${at.toISOString()}`;

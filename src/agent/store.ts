@@ -65,3 +65,19 @@ export async function agentsServing(db: Db): Promise<boolean> {
   );
   return r.rows[0]?.any === true;
 }
+
+/** Rows a prune deletes in one statement: a day of a large fleet's parts goes in many short ones. */
+const PRUNE_CHUNK = 10_000;
+
+/** Forgets the keys of the parts read before `before`; answers how many went. */
+export async function pruneForwarded(db: Db, before: Date): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const r = await sql`
+      delete from agent_forwarded where key in (
+        select key from agent_forwarded where at < ${before} limit ${PRUNE_CHUNK})`.execute(db);
+    const n = Number(r.numAffectedRows ?? 0);
+    pruned += n;
+    if (n < PRUNE_CHUNK) return pruned;
+  }
+}
