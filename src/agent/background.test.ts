@@ -1,6 +1,7 @@
 /**
- * The forwarded parts' keys are pruned once no spool could hand them over again, by a task that
- * runs once across every `serve` (two job engines on one server here, as two processes have).
+ * The agents' upkeep: the forwarded parts' keys pruned once no spool could hand them over again,
+ * and the measurements' partitions kept while agents poll, by a task that runs once across every
+ * `serve` (two job engines on one server here, as two processes have).
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -9,13 +10,15 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/db.js';
 import { inProcess, type Periodic, serverJobs } from '../jobs/boss.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
-import { startForwardedPruning } from './background.js';
+import { startAgentUpkeep } from './background.js';
+import { AWAY_AFTER_SECONDS } from './links.js';
 import { FORWARDED_KEEP_HOURS } from './model.js';
+import { markPresent } from './store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const HOUR = 3600_000;
 
-describe('pruning agent_forwarded', () => {
+describe('the upkeep of what agents write', () => {
   let app: TestApp;
   const quiet = pino({ level: 'silent' });
   /** Parts read this many hours before the app's clock. */
@@ -46,19 +49,38 @@ describe('pruning agent_forwarded', () => {
     for (let i = 0; i < 100 && !(await check()); i++) await sleep(100);
   };
 
+  /** Whether the telemetry partition of the day after tomorrow (the clock's) is made. */
+  const madeAhead = async () =>
+    (
+      await sql<{
+        made: string | null;
+      }>`select to_regclass('fleet_telemetry_20310312')::text as made`.execute(app.db)
+    ).rows[0]!.made !== null;
+
   beforeEach(async () => {
     app ??= await testApp();
+    app.clock.set('2031-03-10T12:00:00Z');
     runs = 0;
     await parts([FORWARDED_KEEP_HOURS + 1, FORWARDED_KEEP_HOURS + 30, FORWARDED_KEEP_HOURS - 1, 1]);
   });
   afterAll(async () => app?.close());
 
   it('forgets the keys of parts read before any spool could still hold them, and keeps the rest', async () => {
-    const stop = startForwardedPruning(app, counted(inProcess(quiet)));
+    const stop = startAgentUpkeep(app, counted(inProcess(quiet)));
     await until(pruned);
     await stop();
     expect(runs).toBe(1);
     expect(await keys()).toEqual([`a1:NA1:${FORWARDED_KEEP_HOURS - 1}h#0`, 'a1:NA1:1h#0']);
+    // No agent serving: the partitions are serve's own sweep's to keep.
+    expect(await madeAhead()).toBe(false);
+  });
+
+  it("keeps the measurements' partitions while agents poll (serve's own sweep stands aside then)", async () => {
+    await markPresent(app.db, { agent: 'a1', host: 'site', pid: 1, sites: ['NA1'] }, AWAY_AFTER_SECONDS);
+    const stop = startAgentUpkeep(app, counted(inProcess(quiet)));
+    await until(madeAhead);
+    await stop();
+    expect(await madeAhead()).toBe(true);
   });
 
   const target = testConfig.database;
@@ -70,7 +92,7 @@ describe('pruning agent_forwarded', () => {
       counted(await serverJobs({ ...target, schema }, quiet)),
     ];
     try {
-      const stops = await Promise.all(engines.map((jobs) => startForwardedPruning(app, jobs)));
+      const stops = await Promise.all(engines.map((jobs) => startAgentUpkeep(app, jobs)));
       await until(pruned);
       // Both offered the hour's run at once; a second run would have come within seconds.
       await sleep(3000);
