@@ -58,7 +58,7 @@ export async function runAgent(
   const log = ctx.log.child({ agent: opts.name });
   const known = new Map<string, Map<number, KnownMachine>>();
   const sweeping = new Set<string>();
-  /** When this agent last swept each site: while the link is down it keeps polling those. */
+  /** When this agent last swept each site: cut off, it keeps polling those no other agent serves. */
   const held = new Map<string, number>();
   /** The other live agents serving any of these sites, as the last mark of presence found them. */
   let sharers: Sharer[] = [];
