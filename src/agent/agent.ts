@@ -3,19 +3,29 @@
  * Sites are shared between agents through leases on pg-boss (a `stately` queue per site: one
  * sweep of a site active at a time across every agent; a dead agent's job expires after the lease
  * and another agent takes it). Every sweep goes through the local spool and a forwarder: while the
- * link home is down the agent keeps polling the sites it held and the spool fills; when it comes
- * back the forwarder empties it in order, each part once (`forward.ts`).
+ * link home is down the spool fills; when it comes back the forwarder empties it in order, each part
+ * once (`forward.ts`).
+ *
+ * A sweep is never run twice at once for one site, a cut link included. Cut off, the agent cannot
+ * renew or hand on anything: the sweep under way ends within its lease (pg-boss gives the site to
+ * another agent only once that lease has expired), and after it the agent sweeps, on its own
+ * timer, only the sites it served lately that no other agent seen live at its last mark serves
+ * (`keptThroughCut`): those nobody can take over, spooled for as long as the cut lasts. A site
+ * shared with a live agent is left to it, with a log line naming it. The cost: while the database
+ * is down for every agent, a shared site is not swept until it is back (no agent can tell its own
+ * cut from everyone's); and an agent that starts, or whose own link returns, during the cut of one
+ * that served a site alone takes the site as usual, unseen by the cut one.
  */
 import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
 import { forwardItem } from './forward.js';
-import { forgetPresence } from './links.js';
-import { type KnownMachine, type SpoolItem, sweepQueue } from './model.js';
+import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
+import { type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
 import { spoolSweep } from './site-sweep.js';
 import type { Spool } from './spool.js';
-import { markPresent, otherAgentsAt, siteMachines } from './store.js';
+import { markPresent, type Sharer, siteMachines } from './store.js';
 
 export interface AgentOptions {
   name: string;
@@ -48,8 +58,10 @@ export async function runAgent(
   const log = ctx.log.child({ agent: opts.name });
   const known = new Map<string, Map<number, KnownMachine>>();
   const sweeping = new Set<string>();
-  /** When this agent last swept each site: while the link is down it keeps polling those. */
+  /** When this agent last swept each site: cut off, it keeps polling those no other agent serves. */
   const held = new Map<string, number>();
+  /** The other live agents serving any of these sites, as the last mark of presence found them. */
+  let sharers: Sharer[] = [];
   let heldWhenCut: string[] = [];
   let up = true;
   /** Stopping: no new sweep starts. Stopped: the forwarder ends too. */
@@ -61,10 +73,16 @@ export async function runAgent(
     up = now;
     if (!now) {
       const since = Date.now() - (opts.leaseSeconds + 2 * opts.intervalSeconds) * 1000;
-      heldWhenCut = [...held].filter(([, t]) => t >= since).map(([s]) => s);
+      const cut = keptThroughCut(
+        opts.sites,
+        [...held].filter(([, t]) => t >= since).map(([s]) => s),
+        sharers,
+      );
+      heldWhenCut = cut.kept;
+      const left = cut.left.map((l) => `${l.site} to ${l.to.join(' or ')}`).join(', ');
       log.warn(
-        { err: why, sites: heldWhenCut },
-        `link to the database lost: polling ${heldWhenCut.join(', ') || 'no site'} into the spool`,
+        { err: why, sites: heldWhenCut, left: cut.left },
+        `link to the database lost: polling ${heldWhenCut.join(', ') || 'no site'} into the spool${left ? `; leaving ${left} once the sweep under way ends (served there too)` : ''}`,
       );
     } else log.warn('link to the database back: forwarding the spool');
   };
@@ -158,21 +176,28 @@ export async function runAgent(
   };
 
   // ---------------------------------------------------------------- presence and the link
+  const mark = async () => {
+    sharers = await markPresent(
+      ctx.db,
+      { agent: me.name, host: me.host, pid: me.pid, sites: opts.sites },
+      AWAY_AFTER_SECONDS,
+    );
+  };
   let marking: Promise<void> = Promise.resolve();
   const presence = setInterval(() => {
-    marking = markPresent(ctx.db, { agent: me.name, host: me.host, pid: me.pid, sites: opts.sites })
+    marking = mark()
       .then(() => setLink(true))
       .catch((error: unknown) => setLink(false, error));
   }, PRESENCE_SECONDS * 1000);
-  await markPresent(ctx.db, { agent: me.name, host: me.host, pid: me.pid, sites: opts.sites });
-  for (const other of await otherAgentsAt(ctx.db, me.name, opts.sites, 30)) {
+  await mark();
+  for (const other of sharers) {
     const shared = other.sites.filter((s) => opts.sites.includes(s));
     log.warn(
       `site ${shared.join(', ')} also held by agent ${other.agent}: sweeps of a site go to one agent at a time (the other stands by)`,
     );
   }
 
-  // While the link is down pg-boss hands out nothing: the agent keeps the sites it held on its own.
+  // While the link is down pg-boss hands out nothing: the agent keeps the sites it alone serves.
   const offline = setInterval(() => {
     if (up || stopped) return;
     for (const site of heldWhenCut)

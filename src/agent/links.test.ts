@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMachines } from '../fleet/store.js';
 import { type TestServer, tableCounts, testServer } from '../testing/index.js';
-import { forgetPresence } from './links.js';
+import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
 import { markPresent } from './store.js';
 
 /**
@@ -35,7 +35,7 @@ describe('controls while a site agent is away', () => {
   const reboot = (selector: object) =>
     s.call('POST', '/api/fleet/control', { role: 'ops', body: { selector, action: { kind: 'reboot' } } });
   const present = async (agent: string, sites: string[], secondsAgo: number) => {
-    await markPresent(s.app.db, { agent, host: 'site-host', pid: 7, sites });
+    await markPresent(s.app.db, { agent, host: 'site-host', pid: 7, sites }, AWAY_AFTER_SECONDS);
     await sql`update agent_presence set seen_at = now() - make_interval(secs => ${secondsAgo})
       where agent = ${agent}`.execute(s.app.db);
   };

@@ -6,6 +6,14 @@ import { type SiteTally, STRAGGLER_POLL_MS } from '../fleet/model.js';
 import type { MachineToPoll } from '../fleet/series-store.js';
 import type { Polled, SweepReport } from '../fleet/sweep.js';
 
+/** How long an agent's spool keeps a part: at least the 24 hours a link may be down, with room to spare. */
+export const SPOOL_KEEP_HOURS = 48;
+/**
+ * How long the database remembers a forwarded part's key: a spool can hand a part over again only
+ * while it still holds it, so a day past the spool's own keep is enough to skip every replay.
+ */
+export const FORWARDED_KEEP_HOURS = SPOOL_KEEP_HOURS + 24;
+
 /** A sweep is named by who made it, where and when it read: unique however often it is forwarded. */
 export const sweepKey = (agent: string, site: string, at: Date): string =>
   `${agent}:${site}:${at.toISOString()}`;
@@ -58,3 +66,23 @@ export function parseSites(text: string): string[] {
 
 /** The pg-boss queue of a site's sweeps (queue names take letters, digits, `_` and `-`). */
 export const sweepQueue = (site: string): string => `fleet-sweep-${site.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+/**
+ * What an agent whose link home is cut goes on sweeping, into its spool. pg-boss hands a site's sweep
+ * to one agent at a time and, the cut agent's job expired, to another that still reaches the
+ * database: so past the sweep under way (its lease), the cut agent keeps only the sites it served
+ * lately that no other agent seen live at its last mark serves too — nobody can take those over,
+ * and they are the ones its spool must keep (24 h and more). The others it leaves, naming who
+ * takes them: its spool then never overlaps their sweeps.
+ */
+export function keptThroughCut(
+  sites: readonly string[],
+  servedLately: readonly string[],
+  sharers: readonly { agent: string; sites: readonly string[] }[],
+): { kept: string[]; left: { site: string; to: string[] }[] } {
+  const to = (site: string) => sharers.filter((o) => o.sites.includes(site)).map((o) => o.agent);
+  return {
+    kept: servedLately.filter((site) => to(site).length === 0),
+    left: sites.filter((site) => to(site).length > 0).map((site) => ({ site, to: to(site) })),
+  };
+}

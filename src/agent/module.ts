@@ -18,4 +18,6 @@ export const agentModule: HashforgeModule = {
     ],
     register: async () => (await import('./commands.js')).registerAgentCommands,
   },
+  // The forwarded parts' keys pruned, the measurements' partitions kept while agents poll (background.ts).
+  background: async () => (await import('./background.js')).startAgentUpkeep,
 };

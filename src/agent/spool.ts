@@ -16,7 +16,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from 'nats';
-import type { SpoolItem } from './model.js';
+import { SPOOL_KEEP_HOURS, type SpoolItem } from './model.js';
 
 type StoredMsg = Awaited<ReturnType<JetStreamManager['streams']['getMessage']>>;
 /** The client's direct reads (`allow_direct`): its manager has them, its published type omits them. */
@@ -35,8 +35,7 @@ export interface SpoolSize {
   oldest: Date | undefined;
 }
 
-/** At least the 24 hours the agent must hold while the link is down, with room to spare. */
-const KEEP_NANOS = 48 * 3600 * 1e9;
+const KEEP_NANOS = SPOOL_KEEP_HOURS * 3600 * 1e9;
 const codec = JSONCodec<SpoolItem>();
 
 const safe = (agent: string) => agent.replace(/[^A-Za-z0-9_-]/g, '_');

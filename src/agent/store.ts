@@ -32,26 +32,28 @@ export interface Presence {
   sites: string[];
 }
 
-/** Says the agent is alive and which sites it serves; the database's clock dates it. */
-export async function markPresent(db: Db, p: Presence): Promise<void> {
-  await sql`
-    insert into agent_presence (agent, host, pid, sites, seen_at)
-    values (${p.agent}, ${p.host}, ${p.pid}, ${JSON.stringify(p.sites)}::jsonb, now())
-    on conflict (agent) do update set host = excluded.host, pid = excluded.pid, sites = excluded.sites,
-      seen_at = excluded.seen_at`.execute(db);
+/** Another agent serving some of the same sites. */
+export interface Sharer {
+  agent: string;
+  sites: string[];
 }
 
-/** Other agents seen within `withinSeconds` that serve any of these sites. */
-export async function otherAgentsAt(
-  db: Db,
-  agent: string,
-  sites: string[],
-  withinSeconds: number,
-): Promise<{ agent: string; sites: string[] }[]> {
-  const r = await sql<{ agent: string; sites: string[] }>`
+/**
+ * Says the agent is alive and which sites it serves, the database's clock dating it; answers, in the
+ * same round trip, the other agents seen within `liveSeconds` that serve any of its sites.
+ */
+export async function markPresent(db: Db, p: Presence, liveSeconds: number): Promise<Sharer[]> {
+  const r = await sql<Sharer>`
+    with mark as (
+      insert into agent_presence (agent, host, pid, sites, seen_at)
+      values (${p.agent}, ${p.host}, ${p.pid}, ${JSON.stringify(p.sites)}::jsonb, now())
+      on conflict (agent) do update set host = excluded.host, pid = excluded.pid, sites = excluded.sites,
+        seen_at = excluded.seen_at
+    )
     select agent, sites from agent_presence
-    where agent <> ${agent} and seen_at > now() - make_interval(secs => ${withinSeconds})
-      and sites ?| ${sites}::text[]`.execute(db);
+    where agent <> ${p.agent} and seen_at > now() - make_interval(secs => ${liveSeconds})
+      and sites ?| ${p.sites}::text[]
+    order by agent`.execute(db);
   return r.rows;
 }
 
@@ -62,4 +64,20 @@ export async function agentsServing(db: Db): Promise<boolean> {
     db,
   );
   return r.rows[0]?.any === true;
+}
+
+/** Rows a prune deletes in one statement: a day of a large fleet's parts goes in many short ones. */
+const PRUNE_CHUNK = 10_000;
+
+/** Forgets the keys of the parts read before `before`; answers how many went. */
+export async function pruneForwarded(db: Db, before: Date): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const r = await sql`
+      delete from agent_forwarded where key in (
+        select key from agent_forwarded where at < ${before} limit ${PRUNE_CHUNK})`.execute(db);
+    const n = Number(r.numAffectedRows ?? 0);
+    pruned += n;
+    if (n < PRUNE_CHUNK) return pruned;
+  }
 }

@@ -42,6 +42,14 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
   // A lost connection is reported here and retried by pg-boss on its next fetch; unheard, the
   // report would end the process.
   boss.on('error', (error: Error) => log.warn({ err: error }, `job engine: ${error.message}`));
+  const unheard = (reason: unknown) => {
+    if (!lostCompletion(reason)) throw reason;
+    log.warn(
+      { err: reason },
+      'job engine: a finished job could not be recorded (the database is out of reach): it expires and runs again',
+    );
+  };
+  process.on('unhandledRejection', unheard);
   await boss.start();
   const timers = new Set<NodeJS.Timeout>();
   let making: Promise<void> = Promise.resolve();
@@ -80,8 +88,33 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
     async close() {
       for (const t of timers) clearInterval(t);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      process.off('unhandledRejection', unheard);
     },
   };
+}
+
+/** Errors of a connection that could not be made or was cut: the link to the database is down. */
+const LINK_DOWN = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * pg-boss 10 records a job's end without waiting for it or catching its failure (`manager.js`,
+ * `work`: `this.complete(...)` unawaited): with the database out of reach when a job ends (a site
+ * agent's link cut in the middle of a sweep) that rejection would end the process. Only that one is
+ * heard here; the job, never marked done, expires after its lease like any other.
+ */
+function lostCompletion(reason: unknown): boolean {
+  const e = reason as { code?: unknown; stack?: unknown; message?: unknown } | null;
+  const link =
+    (typeof e?.code === 'string' && LINK_DOWN.has(e.code)) ||
+    (typeof e?.message === 'string' && /Connection terminated/.test(e.message));
+  return link && typeof e?.stack === 'string' && /pg-boss[\\/]src[\\/]manager\.js/.test(e.stack);
 }
 
 type QueueOptions = NonNullable<Parameters<Boss['createQueue']>[1]>;
