@@ -181,6 +181,9 @@ describe('the dashboard as each team uses it', () => {
       '/books',
       '/nope',
     ];
+    // The fleet's pages show the machines the sweeps found; more sweeps meanwhile (a write of 40
+    // machines every 1.5 s beside the pages' reads) would change nothing the walk reads.
+    await sim.stopPolling();
     const found: string[] = [];
     // One tab for both widths, each page reached as a reader's click reaches it (the router's
     // pushState, no new load): a page mounts at the width it is read at, and its panels decide then
