@@ -12,6 +12,8 @@ export interface SimulatedSite {
   poll(): Promise<void>;
   /** Sweeps every `ms` until stopped, as `serve` does with HASHFORGE_POLL_INTERVAL. */
   pollEvery(ms: number): void;
+  /** Ends the sweeps of pollEvery, the one under way finished; the miners go on answering. */
+  stopPolling(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,11 @@ export async function simulatedSite(
     const r = await server.call('POST', '/api/fleet/polls', { role: 'ops', body: {} });
     if (r.status !== 201) throw new Error(`poll failed: ${JSON.stringify(r.body)}`);
   };
+  const stopPolling = async () => {
+    clearTimeout(timer);
+    timer = undefined;
+    await running;
+  };
   if (firstPoll) await poll();
   return {
     simulator,
@@ -58,10 +65,9 @@ export async function simulatedSite(
       };
       timer = setTimeout(tick, ms);
     },
+    stopPolling,
     async stop() {
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
+      await stopPolling();
       await simulator.stop();
     },
   };

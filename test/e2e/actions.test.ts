@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from '../../src/sales/test-fixtures.js';
 import { seriousViolations } from './axe.js';
 import { type Dashboard, PHONE, startDashboard } from './harness.js';
@@ -88,6 +88,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await d?.close();
 });
+afterEach(async () => d?.closeTabs());
 
 const figure = (page: Page, id: string) => page.getByTestId(id).locator('.figure-value');
 const fieldError = (page: Page) => page.locator('.field.has-error .field-error');
@@ -173,8 +174,7 @@ describe('the actions each team takes from its page', () => {
   }, 60_000);
 
   it('as finance: a payment with a mistyped amount refused beside it, then recorded; a refund asked first', async () => {
-    const page = await d.signedIn({ role: 'finance' });
-    await page.goto(`${d.url}/orders/${ids.nordic}`);
+    const page = await d.signedIn({ role: 'finance', at: `/orders/${ids.nordic}` });
     const liability = figure(page, 'contract-liability');
     await expect.poll(() => liability.textContent()).toBe('$0.00');
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Dashboard, LAPTOP, startDemoDashboardToday } from './harness.js';
 
 // The dashboard in Chromium: signing in, the overview, supply's page, the report's PDF and the
@@ -10,6 +10,7 @@ beforeAll(async () => {
   d = await startDemoDashboardToday('demo@2021-01-15');
 }, 900_000);
 afterAll(async () => d?.close());
+afterEach(async () => d?.closeTabs());
 
 describe('the dashboard in Chromium', () => {
   it('refuses a wrong token with a sentence beside the field, then signs in with a real one', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Dashboard, startDemoDashboardToday } from './harness.js';
 
 // The dashboard in Chromium as sales and finance use it: a payment, a contract booked, the order
@@ -11,6 +11,7 @@ beforeAll(async () => {
   d = await startDemoDashboardToday('demo@2021-01-15');
 }, 900_000);
 afterAll(async () => d?.close());
+afterEach(async () => d?.closeTabs());
 
 describe('the dashboard in Chromium', () => {
   it('records a payment on a contract and shows the contract liability move by it', async () => {
@@ -66,8 +67,7 @@ describe('the dashboard in Chromium', () => {
     await expect(page.getByRole('cell', { name: /Payment of \$81,000\.00/ }).count()).resolves.toBe(1);
 
     // A viewer reads the same contract but is shown which role records payments, not the form.
-    const viewer = await d.signedIn({ role: 'viewer' });
-    await viewer.goto(`${d.url}/orders/${id}`);
+    const viewer = await d.signedIn({ role: 'viewer', at: `/orders/${id}` });
     await expect
       .poll(() => viewer.getByTestId('contract-liability').locator('.figure-value').textContent())
       .toBe('$81,000.00');
@@ -176,8 +176,7 @@ describe('the dashboard as each team uses it', () => {
     });
   }, 60_000);
   it('sorts, searches and pages with the keyboard alone', async () => {
-    const page = await d.signedIn({ role: 'viewer' });
-    await page.goto(`${d.url}/orders`);
+    const page = await d.signedIn({ role: 'viewer', at: '/orders' });
     const header = page.getByRole('button', { name: /^Value/ });
     await header.focus();
     await page.keyboard.press('Enter');

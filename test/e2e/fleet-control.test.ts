@@ -5,7 +5,7 @@
  * fixture is enough.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatedSite, simulatedSite } from '../../src/fleet/test-fixtures.js';
 import type { Json } from '../../src/testing/index.js';
 import { seriousViolations } from './axe.js';
@@ -23,6 +23,7 @@ afterAll(async () => {
   await sim?.stop();
   await d?.close();
 });
+afterEach(async () => d?.closeTabs());
 
 /** The name of what has the focus: its aria-label, else its label, else its text. */
 const focused = (page: Page) =>
@@ -35,8 +36,7 @@ const focused = (page: Page) =>
 describe('fleet control in Chromium', () => {
   it("shows a machine's boards, fans, PSU and pools, and switches its pool by keyboard", async () => {
     const m = machines[0];
-    const page = await d.signedIn({ role: 'ops' });
-    await page.goto(`${d.url}/fleet/machines/${m.id}`);
+    const page = await d.signedIn({ role: 'ops', at: `/fleet/machines/${m.id}` });
     await page.getByRole('heading', { name: 'Hash boards' }).waitFor();
     const boards = page.getByRole('table').filter({ hasText: 'Chip average' });
     await expect.poll(() => boards.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
@@ -59,8 +59,7 @@ describe('fleet control in Chromium', () => {
   }, 120_000);
 
   it('reboots a selection from the fleet list, with a bar that fills as machines confirm', async () => {
-    const page = await d.signedIn({ role: 'ops' });
-    await page.goto(`${d.url}/fleet?site=OPS1`);
+    const page = await d.signedIn({ role: 'ops', at: '/fleet?site=OPS1' });
     for (const m of machines.slice(1, 3)) {
       await page.getByLabel(`Select ${m.serial}`).focus();
       await page.keyboard.press('Space');
@@ -88,8 +87,7 @@ describe('fleet control in Chromium', () => {
   }, 120_000);
 
   it('names the field of a refused pool beside it, and sends nothing', async () => {
-    const page = await d.signedIn({ role: 'ops' });
-    await page.goto(`${d.url}/fleet/machines/${machines[0].id}`);
+    const page = await d.signedIn({ role: 'ops', at: `/fleet/machines/${machines[0].id}` });
     const control = page.getByRole('region', { name: 'Control this machine' });
     await control.getByLabel('New pool URL').fill('http://not-stratum.example');
     await control.getByLabel('Worker').fill('lab.1');

@@ -26,21 +26,44 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+/**
+ * One Chromium for every browser file a test worker runs: they run one after another in it (the
+ * Vitest configuration's `isolate: false`), and each started its own, a second or more of a run
+ * each. Each file still has its own contexts. Playwright ends it when the worker exits.
+ */
+let shared: Promise<Browser> | undefined;
+async function sharedChromium(): Promise<Browser> {
+  const browser = await shared?.catch(() => undefined);
+  if (browser?.isConnected()) return browser;
+  shared = launchChromium(); // none yet, or it crashed or failed to start under an earlier file
+  return shared;
+}
+
 export const LAPTOP = { width: 1366, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 
 export interface Dashboard {
   server: TestServer;
+  /** The process's one Chromium, shared with the worker's other browser files: close only what you open in it. */
   browser: Browser;
   url: string;
-  /** A new tab (its own sessionStorage) at the given width, signed in with a token of `role`. */
-  signedIn(opts?: { role?: Role; viewport?: { width: number; height: number } }): Promise<Page>;
+  /**
+   * A new tab (its own sessionStorage) at the given width, signed in with a token of `role` on the
+   * page at `at` (the overview unless told: a test that goes straight to a page signs in there rather
+   * than loading the overview, whose quarterly report is the API's slowest answer, and then its page).
+   */
+  signedIn(opts?: { role?: Role; viewport?: { width: number; height: number }; at?: string }): Promise<Page>;
+  /**
+   * Closes the tabs `signedIn` opened so far: a file's afterEach, since a tab left on a live page
+   * (the fleet's, the alerts') goes on asking the server every 5 s through the file's other tests.
+   */
+  closeTabs(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * A real server on a fresh database (PGlite, or PostgreSQL when DATABASE_URL is set), the dashboard
- * built from the sources, and Chromium. The database holds the demo company as the snapshot `demo`
+ * built from the sources, and Chromium (the worker's: close() closes only this dashboard's tabs). The database holds the demo company as the snapshot `demo`
  * has it (src/testing/demo-snapshot.ts: loaded through the services once per run, copied here),
  * `'demo@2021-01-15'` unless told; with `demo: false` it is empty and the clock stands at `at`;
  * with `at` and a snapshot, the demo is loaded here up to `at` (the screenshots).
@@ -53,28 +76,31 @@ export async function startDashboard(
   const server = await testServer(demo && !opts.at ? { demo } : {});
   if (opts.at) server.app.clock.set(opts.at);
   if (demo && opts.at) await loadDemo(server.app, server.app.actor('admin'));
-  const browser = await launchChromium();
+  const browser = await sharedChromium();
   const contexts: BrowserContext[] = [];
+  const closeTabs = async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  };
   return {
     server,
     browser,
     url: server.url,
-    async signedIn({ role = 'admin', viewport = LAPTOP } = {}) {
+    async signedIn({ role = 'admin', viewport = LAPTOP, at = '/' } = {}) {
       const context = await browser.newContext({ viewport, acceptDownloads: true });
       // Fail a step within the test's own time, naming the step, rather than time the test out.
       context.setDefaultTimeout(10_000);
       contexts.push(context);
       const page = await context.newPage();
-      await page.goto(server.url);
+      await page.goto(`${server.url}${at}`);
       await page.getByLabel('Token').fill(await server.token(role));
       await page.getByRole('button', { name: 'Sign in' }).click();
       // Signing in waits for the first API answers, which a busy machine (a suite beside it) slows most.
       await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 60_000 });
       return page;
     },
+    closeTabs,
     async close() {
-      for (const c of contexts) await c.close();
-      await browser.close();
+      await closeTabs();
       await server.close();
     },
   };

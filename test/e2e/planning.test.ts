@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogAndMarket } from '../../src/mining/test-fixtures.js';
 import { type Dashboard, PHONE, startDashboard } from './harness.js';
 
@@ -59,6 +59,7 @@ beforeAll(async () => {
   expect(contract.status, JSON.stringify(contract.body)).toBe(201);
 }, 300_000);
 afterAll(async () => d?.close());
+afterEach(async () => d?.closeTabs());
 
 describe('the planning page in Chromium', { timeout: 120_000 }, () => {
   it('lets finance save "BTC halves", shows its progress, fan charts and cases, and runs it again to the same figures', async () => {

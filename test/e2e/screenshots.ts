@@ -94,4 +94,5 @@ try {
 } finally {
   await sim.stop();
   await d.close();
+  await d.browser.close(); // the process's one Chromium (harness.ts), which d.close() leaves open
 }
