@@ -32,7 +32,10 @@ describe('the dashboard and the API reference under the security headers', () =>
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['referrer-policy']).toBe('no-referrer');
     await page.getByLabel('Quarter', { exact: true }).selectOption('2020Q4');
-    await expect.poll(() => page.locator('.chart .recharts-surface').count()).toBeGreaterThanOrEqual(3);
+    // The charts wait on the quarter's report: on a loaded machine that takes seconds, not the poll's default 1 s.
+    await expect
+      .poll(() => page.locator('.chart .recharts-surface').count(), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByLabel('Quarter', { exact: true }).selectOption('2020Q4');
     await page.getByRole('button', { name: 'Show here' }).click();
@@ -51,10 +54,10 @@ describe('the dashboard and the API reference under the security headers', () =>
     const answer = await page.goto(`${d.url}/api/docs/`);
     expect(answer!.headers()['content-security-policy']).toBeTruthy();
     // Every module's tag is drawn closed; opening two draws their operations.
-    await expect.poll(() => page.locator('.opblock-tag').count()).toBeGreaterThan(10);
+    await expect.poll(() => page.locator('.opblock-tag').count(), { timeout: 20_000 }).toBeGreaterThan(10);
     await page.locator('.opblock-tag', { hasText: 'sales' }).first().click();
     await page.locator('.opblock-tag', { hasText: 'service' }).first().click();
-    await expect.poll(() => page.locator('.opblock').count()).toBeGreaterThan(10);
+    await expect.poll(() => page.locator('.opblock').count(), { timeout: 20_000 }).toBeGreaterThan(10);
     expect(seen).toEqual([]);
     await context.close();
   });
