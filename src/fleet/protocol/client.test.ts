@@ -105,8 +105,9 @@ describe('MinerClient against misbehaving peers', () => {
     expect(failed(a).failure).toBe('timeout');
     expect(failed(b).failure).toBe('timeout');
     expect(failed(b).raw?.length).toBeGreaterThan(3);
-    expect(a.durationMs).toBeLessThan(1000);
-    expect(b.durationMs).toBeLessThan(1000);
+    // Ended by the 300 ms deadline asked for, not the default 5 s (the margin is for a loaded machine).
+    expect(a.durationMs).toBeLessThan(2500);
+    expect(b.durationMs).toBeLessThan(2500);
   });
 
   it('gives up on a silent peer once its caller stops waiting and the grace it asked for is over', async () => {
