@@ -237,6 +237,9 @@ export interface ReplyStatus {
   description?: string;
 }
 
+const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
+const num = (v: Json | undefined) => (typeof v === 'number' ? v : undefined);
+
 /** The STATUS section of a single-command reply, if it has one. */
 export function replyStatus(value: Json): ReplyStatus | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -245,8 +248,6 @@ export function replyStatus(value: Json): ReplyStatus | undefined {
   const first = Array.isArray(section) ? section[0] : undefined;
   if (first === null || typeof first !== 'object' || Array.isArray(first) || first === undefined)
     return undefined;
-  const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
-  const num = (v: Json | undefined) => (typeof v === 'number' ? v : undefined);
   const status: ReplyStatus = { status: str(first.STATUS) ?? '?' };
   const code = num(first.Code);
   if (code !== undefined) status.code = code;

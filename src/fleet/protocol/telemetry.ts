@@ -205,9 +205,9 @@ export function normalise(
   }
   const out: NormalisedTelemetry = { sources: [...new Set(parts.map((p) => p.command))], repairs };
   const notes: string[] = [];
-  const errors = parts
-    .map(({ command, reply }) => ({ command, s: replyStatus(reply) }))
-    .filter(({ s }) => s?.status === 'E' || s?.status === 'F');
+  // Read once per part: the errors and the cgminer version both look at them.
+  const statuses = parts.map(({ command, reply }) => ({ command, s: replyStatus(reply) }));
+  const errors = statuses.filter(({ s }) => s?.status === 'E' || s?.status === 'F');
   if (errors.length > 0) {
     out.commandErrors = errors.map(({ command, s }) => {
       const e: { command: string; code?: number; message?: string } = { command };
@@ -234,7 +234,9 @@ export function normalise(
     modules.length === 0 && isAntminerStats(statsRows) ? readAntminerStats(statsRows) : undefined;
 
   // Identity: VERSION states it; otherwise the module string does.
-  const moduleModels = [...new Set(modules.map((e) => e.module.model).filter((m): m is string => !!m))];
+  const moduleModels: string[] = [];
+  for (const { module } of modules)
+    if (module.model && !moduleModels.includes(module.model)) moduleModels.push(module.model);
   set(
     out,
     'model',
@@ -259,7 +261,7 @@ export function normalise(
   const versionDna = str(version?.DNA);
   set(out, 'dna', versionDna && /^[0-9a-fA-F]{8,64}$/.test(versionDna) ? versionDna.toLowerCase() : m0?.dna);
   set(out, 'serial', str(version?.SN) ?? str(version?.SERIAL) ?? antminer?.minerId);
-  const description = parts.map(({ reply }) => replyStatus(reply)?.description).find((d) => d !== undefined);
+  const description = statuses.find(({ s }) => s?.description !== undefined)?.s?.description;
   set(
     out,
     'cgminerVersion',
@@ -333,7 +335,10 @@ export function normalise(
       maxOf(devs.map((d) => devTemperature(d)).filter((t) => t !== undefined && t > -273)),
   );
   if (Object.keys(temperatures).length > 0) out.temperatures = temperatures;
-  const fans = [...modules.flatMap((e) => e.module.fansRpm), ...(antminer?.fansRpm ?? [])];
+  // A loop, not spread and flatMap: this line alone showed in a sweep's profile.
+  const fans: number[] = [];
+  for (const e of modules) for (const rpm of e.module.fansRpm) fans.push(rpm);
+  for (const rpm of antminer?.fansRpm ?? []) fans.push(rpm);
   if (fans.length > 0) out.fansRpm = fans;
   set(out, 'fanDutyPercent', maxOf(modules.map((e) => e.module.fanDutyPercent)));
   set(out, 'powerW', modules.length > 0 ? sum(modules.map((e) => e.module.powerW)) : undefined);
