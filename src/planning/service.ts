@@ -6,6 +6,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { todayUtc } from '../kernel/calendar.js';
 import { notFound, ruleBroken } from '../kernel/errors.js';
+import { latestEventOf } from '../ledger/latest.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { backtest, backtestGrowsOn } from './backtest.js';
 import { recordPlanning } from './projections.js';
@@ -13,14 +14,7 @@ import { bandsView, caseView, DETERMINISTIC, riskView } from './results.js';
 import { draw, type Prepared, type Progress, prepare } from './run.js';
 import { checkScenario, describeCalibration, priceModelOf } from './scenario.js';
 import type { ScenarioInput } from './schemas.js';
-import {
-  findResults,
-  findScenario,
-  latestEventOf,
-  type SavedScenario,
-  saveResults,
-  selectScenarios,
-} from './store.js';
+import { findResults, findScenario, type SavedScenario, saveResults, selectScenarios } from './store.js';
 
 export async function saveScenario(
   ctx: AppContext,

@@ -1,5 +1,4 @@
 /** Saved scenarios, one row each as their events leave them. */
-import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { Day } from '../kernel/calendar.js';
 import { fromStoredJson, toStoredJsonText } from '../kernel/json.js';
@@ -119,14 +118,4 @@ export async function findResults<R>(db: Db, scenarioId: number): Promise<Stored
       computedBy: r.computed_by,
     }
   );
-}
-
-/** The latest event of any of these modules (0 with none): one probe of an index a module. */
-export async function latestEventOf(db: Db, modules: readonly string[]): Promise<bigint> {
-  const r = await sql<{ id: string | null }>`
-    select max(latest.id)::text as id from unnest(${[...modules]}::text[]) as m(name),
-      lateral (select max(e.id) as id from events e where split_part(e.kind, '.', 1) = m.name) latest`.execute(
-    db,
-  );
-  return BigInt(r.rows[0]?.id ?? 0);
 }

@@ -15,12 +15,17 @@ import {
   monthOf,
   todayUtc,
 } from '../kernel/calendar.js';
+import { latestEventOf } from '../ledger/latest.js';
 import { selectBuilds } from '../supply/store-production.js';
 import { requireCentre } from './centres.js';
 import type { Centre, Step } from './model.js';
 import { DEFAULT_FAILURE_MONTHS, type FailureRatesQueryInput } from './schemas.js';
 import {
   type CentreFigures,
+  type Clock,
+  copyTally,
+  DONE,
+  type FiguresTally,
   figuresOf,
   newTally,
   type TimelineEntry,
@@ -38,9 +43,8 @@ export interface CentreReport extends CentreFigures {
 /** Tickets measured between two looks at the event loop: a few milliseconds of work. */
 const TALLY_CHUNK = 1000;
 
-async function reportOf(c: Centre, lines: readonly string[], now: number): Promise<CentreReport> {
-  const clock = workingClock(c.calendar);
-  const tally = newTally();
+/** Adds a centre's tickets, a line each (`timelinesByCentre`), to the tally, yielding between chunks. */
+async function tallyLines(clock: Clock, tally: FiguresTally, lines: readonly string[], now: number) {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const space = line.indexOf(' ');
@@ -49,6 +53,33 @@ async function reportOf(c: Centre, lines: readonly string[], now: number): Promi
     // A centre's whole history is thousands of tickets: let other requests in between chunks.
     if ((i + 1) % TALLY_CHUNK === 0) await setImmediate();
   }
+}
+
+/**
+ * Each centre's tally of its finished tickets, remembered per database with the latest service
+ * event it was counted through: finished tickets add the same whatever the clock, so until another
+ * service event (a step, a move, a centre's calendar set) only the open tickets are counted again.
+ * The event is read from the database, so every process sharing one agrees with it.
+ */
+const finishedTallies = new WeakMap<Db, Map<string, { through: bigint; tally: FiguresTally }>>();
+
+async function finishedTally(db: Db, c: Centre, clock: Clock, through: bigint, now: number) {
+  const known = finishedTallies.get(db) ?? new Map<string, { through: bigint; tally: FiguresTally }>();
+  finishedTallies.set(db, known);
+  const kept = known.get(c.id);
+  if (kept?.through === through) return kept.tally;
+  const tally = newTally();
+  const lines = (await store.timelinesByCentre(db, c.id, { in: DONE })).get(c.id) ?? [];
+  await tallyLines(clock, tally, lines, now);
+  known.set(c.id, { through, tally });
+  return tally;
+}
+
+async function reportOf(db: Db, c: Centre, through: bigint, now: number): Promise<CentreReport> {
+  const clock = workingClock(c.calendar);
+  const tally = copyTally(await finishedTally(db, c, clock, through, now));
+  const open = (await store.timelinesByCentre(db, c.id, { notIn: DONE })).get(c.id) ?? [];
+  await tallyLines(clock, tally, open, now);
   return {
     centreId: c.id,
     name: c.name,
@@ -60,16 +91,15 @@ async function reportOf(c: Centre, lines: readonly string[], now: number): Promi
 /** One centre's figures, or every centre's. */
 export async function slaReport(ctx: AppContext, centreId?: string): Promise<CentreReport[]> {
   const now = ctx.clock.now().getTime();
+  // Taken before reading: an event while the report reads makes what it remembers older, not newer.
+  const through = await latestEventOf(ctx.db, ['service']);
   const centres = centreId
     ? [await requireCentre(ctx.db, centreId, 'id')]
     : await store.selectCentres(ctx.db);
   const out: CentreReport[] = [];
   // A centre at a time: the embedded database holds the event loop while it reads, so one read of
   // every centre's tickets would hold it for all of them.
-  for (const c of centres) {
-    const lines = (await store.timelinesByCentre(ctx.db, c.id)).get(c.id) ?? [];
-    out.push(await reportOf(c, lines, now));
-  }
+  for (const c of centres) out.push(await reportOf(ctx.db, c, through, now));
   return out;
 }
 

@@ -654,12 +654,23 @@ export function parseTimeline(line: string): { step: string; at: number }[] {
  * report reads, one text a centre: thousands of rows cost the embedded database far more to hand
  * over one by one than as one value.
  */
-export async function timelinesByCentre(db: Db, centreId?: string): Promise<Map<string, string[]>> {
+export async function timelinesByCentre(
+  db: Db,
+  centreId?: string,
+  /** Only the tickets at these steps, or at none of them. */
+  steps?: { in: readonly string[] } | { notIn: readonly string[] },
+): Promise<Map<string, string[]>> {
   const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
+  const at =
+    steps === undefined
+      ? sql`true`
+      : 'in' in steps
+        ? sql`step = any(${[...steps.in]}::text[])`
+        : sql`not (step = any(${[...steps.notIn]}::text[]))`;
   const rows = await sql<{ centre_id: string; lines: string }>`
     select centre_id, string_agg(step || ' ' || timeline, E'\n') as lines
     from service_tickets
-    where route = 'rma' and centre_id is not null and ${one}
+    where route = 'rma' and centre_id is not null and ${one} and ${at}
     group by centre_id`.execute(db);
   return new Map(rows.rows.map((r) => [r.centre_id, r.lines.split('\n')]));
 }

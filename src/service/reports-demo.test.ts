@@ -1,14 +1,17 @@
 /**
- * Failure rates on the demo company: counted in one pass (a few months a query) they are the rows
- * the count model by model gave, and a month range is the all-time list's rows of its months.
+ * The service reports on the demo company. Failure rates counted in one pass (a few months a query)
+ * are the rows the count model by model gave, and a month range is the all-time list's rows of its
+ * months. The SLA report, which remembers its centres' finished tickets, equals one counted afresh.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/index.js';
-import { failureRates, failureRatesOver } from './reports.js';
-import { failureCounts } from './store.js';
+import type { Step } from './model.js';
+import { failureRates, failureRatesOver, slaReport } from './reports.js';
+import { centreFigures, type TimelineEntry } from './sla.js';
+import { failureCounts, parseTimeline, selectCentres, timelinesByCentre } from './store.js';
 
-describe('failure rates on the demo company', () => {
+describe('the service reports on the demo company', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await testApp({ demo: 'demo@2021-01-15' });
@@ -57,5 +60,26 @@ describe('failure rates on the demo company', () => {
     const latest = await failureRatesOver(app, {});
     expect([latest.from, latest.to]).toEqual(['2020-02', '2021-01']);
     expect(latest.rates).toEqual(all.filter((r) => r.month >= '2020-02'));
+  });
+
+  it('gives the SLA from remembered finished tickets as counted afresh, whatever the clock', async () => {
+    const afresh = async () => {
+      const now = app.clock.now().getTime();
+      const all = await timelinesByCentre(app.db);
+      return (await selectCentres(app.db)).map((c) => {
+        const tickets = (all.get(c.id) ?? []).map((line) => {
+          const space = line.indexOf(' ');
+          const timeline = parseTimeline(line.slice(space + 1)) as TimelineEntry[];
+          return { step: line.slice(0, space) as Step, timeline };
+        });
+        return { centreId: c.id, ...centreFigures(c.calendar, c.technicians, tickets, now) };
+      });
+    };
+    const first = await slaReport(app);
+    expect(first.some((c) => c.tickets > 1000)).toBe(true);
+    expect(first).toMatchObject(await afresh());
+    // A month on (open tickets' stages run to the clock), from what the first report remembered.
+    app.clock.set('2021-02-15T00:00:00Z');
+    expect(await slaReport(app)).toMatchObject(await afresh());
   });
 });
