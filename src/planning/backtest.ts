@@ -45,11 +45,23 @@ const FIGURES: { figure: Figure | 'btcPriceUsd'; how: 'sum' | 'last' }[] = [
   { figure: 'selfMiningEh', how: 'last' },
 ];
 
+/** The quarters wholly inside the horizon. */
+function wholeQuarters(months: readonly Month[]): Quarter[] {
+  const quarters = [...new Set(months.map(quarterOf))];
+  return quarters.filter((q) => months.filter((m) => quarterOf(m) === q).length === 3);
+}
+
 /** The quarters wholly inside the horizon that have ended (by the clock and the market data). */
 function pastQuarters(months: readonly Month[], until: Day): Quarter[] {
-  const quarters = [...new Set(months.map(quarterOf))];
-  return quarters.filter(
-    (q) => months.filter((m) => quarterOf(m) === q).length === 3 && lastDayOfQuarter(q) <= until,
+  return wholeQuarters(months).filter((q) => lastDayOfQuarter(q) <= until);
+}
+
+/** The day the back-test of a run made on `today` would gain a quarter; null when it never will. */
+export function backtestGrowsOn(months: readonly Month[], today: Day): Day | null {
+  return (
+    wholeQuarters(months)
+      .map(lastDayOfQuarter)
+      .find((end) => end > today) ?? null
   );
 }
 

@@ -92,14 +92,16 @@ export function registerPlanningCommands(program: Command): void {
     scenario
       .command('run')
       .argument('<id>')
-      .description('Run a saved scenario: percentiles, cash risk, deterministic cases, back-test'),
-    { role: PLANNING_ACCESS.read },
+      .description(
+        'Run a saved scenario and store its results: percentiles, cash risk, deterministic cases, back-test',
+      ),
+    { role: PLANNING_ACCESS.run },
     async (app, _opts, [id]) => {
       const { id: scenarioId } = parseInput(ScenarioParams, { id });
       const saved = await getScenario(app, scenarioId);
       const bar = progress(saved.inputs.paths, 'paths');
       let shown = 0;
-      const r = await runScenario(app, scenarioId, (done) => {
+      const r = await runScenario(app, app.actor, scenarioId, (done) => {
         bar.tick(done - shown);
         shown = done;
       }).finally(() => bar.stop());

@@ -4,6 +4,12 @@ export const planningModule: HashforgeModule = {
   name: 'planning',
   projections: async () => (await import('./projections.js')).planningProjections,
   derivedTables: ['planning_scenarios'],
+  notDerivedTables: {
+    planning_scenario_results: {
+      why: "each scenario's last run, stored so that reading it is a read; a run makes it again",
+      rebuild: 'copy',
+    },
+  },
   routes: async () => (await import('./routes.js')).registerPlanningRoutes,
   commands: {
     entries: [{ name: 'plan', description: 'Scenarios of the next quarters under many Bitcoin prices' }],

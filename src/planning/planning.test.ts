@@ -1,6 +1,7 @@
 /**
  * Scenarios through the API on a real database: saved with their inputs, refused with the field
- * named and nothing saved, run twice to the same figures, streamed with progress.
+ * named and nothing saved, run twice to the same figures, stored for the GET and never shown
+ * stale, streamed with progress.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS } from '../catalog/demo.js';
@@ -61,10 +62,15 @@ describe('a scenario', { timeout: 120_000 }, () => {
     });
     expect(saved.status, JSON.stringify(saved.body)).toBe(201);
     expect(saved.body.inputs).toMatchObject({ seed: 42, paths: 300, price: { model: 'gbm' } });
-    const url = `/api/planning/scenarios/${saved.body.id}/results`;
-    const first = await s.call('GET', url, { role: 'viewer' });
+    const url = `/api/planning/scenarios/${saved.body.id}`;
+    // Not run yet: the GET has nothing to read, and says how to run it.
+    const none = await s.call('GET', `${url}/results`, { role: 'viewer' });
+    expect([none.status, none.body.error.code]).toEqual([409, 'planning.not-run']);
+    // A run (a write) stores its results; the GET reads them; a second run draws the same figures.
+    const first = await s.call('POST', `${url}/run`, { role: 'viewer' });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect((await s.call('GET', url, { role: 'viewer' })).body).toEqual(first.body);
+    expect((await s.call('GET', `${url}/results`, { role: 'viewer' })).body).toEqual(first.body);
+    expect((await s.call('POST', `${url}/run`, { role: 'viewer' })).body).toEqual(first.body);
     const r = first.body;
     expect(r.months).toHaveLength(12);
     expect(r.start).toMatchObject({ booksQuarter: '2020Q4' });
@@ -91,9 +97,39 @@ describe('a scenario', { timeout: 120_000 }, () => {
     expect(Number(price2021Q4.actual)).toBeGreaterThan(40_000);
   });
 
+  it('shows no stale results: an event of the books after the run, or a new quarter for the back-test, asks for a run', async () => {
+    const saved = await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, paths: 100 } });
+    const url = `/api/planning/scenarios/${saved.body.id}`;
+    expect((await s.call('POST', `${url}/run`, { role: 'viewer' })).status).toBe(200);
+    expect((await s.call('GET', `${url}/results`, { role: 'viewer' })).status).toBe(200);
+    // Planning's own writes and a service ticket's are not what a run reads: still fresh.
+    await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, name: 'another' } });
+    expect((await s.call('GET', `${url}/results`, { role: 'viewer' })).status).toBe(200);
+    // A customer added: a sales event after the run, so the stored results may no longer hold.
+    await addCustomer(s.app, s.app.actor(), { name: 'Late', country: 'DE', region: 'europe' });
+    const stale = await s.call('GET', `${url}/results`, { role: 'viewer' });
+    expect([stale.status, stale.body.error.code]).toEqual([409, 'planning.results-stale']);
+    expect((await s.call('POST', `${url}/run`, { role: 'viewer' })).status).toBe(200);
+    expect((await s.call('GET', `${url}/results`, { role: 'viewer' })).status).toBe(200);
+    // A scenario as of mid-2021 run at the end of 2021: its back-test gains 2022Q1 on 2022-03-31.
+    const mid = await s.call('POST', '/api/planning/scenarios', {
+      body: { ...scenario, asOf: '2021-06-30', horizonMonths: 12, paths: 100 },
+    });
+    const midUrl = `/api/planning/scenarios/${mid.body.id}`;
+    expect((await s.call('POST', `${midUrl}/run`, { role: 'viewer' })).status).toBe(200);
+    s.app.clock.set('2022-03-30T12:00:00Z');
+    expect((await s.call('GET', `${midUrl}/results`, { role: 'viewer' })).status).toBe(200);
+    s.app.clock.set('2022-03-31T12:00:00Z');
+    expect((await s.call('GET', `${midUrl}/results`, { role: 'viewer' })).body.error.code).toBe(
+      'planning.results-stale',
+    );
+    s.app.clock.set('2021-12-31T12:00:00Z');
+  });
+
   it('streams progress before its result', async () => {
     const saved = await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, paths: 1200 } });
-    const res = await fetch(`${s.url}/api/planning/scenarios/${saved.body.id}/results?stream=true`, {
+    const res = await fetch(`${s.url}/api/planning/scenarios/${saved.body.id}/run?stream=true`, {
+      method: 'POST',
       headers: { authorization: `Bearer ${await s.token('viewer')}` },
     });
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');

@@ -4,7 +4,7 @@ import { lineStream, StreamQuery } from '../http/ndjson.js';
 import { PLANNING_ACCESS } from './access.js';
 import { ScenarioRunView, ScenarioView, ScenarioViews } from './responses.js';
 import { ScenarioBody, ScenarioParams } from './schemas.js';
-import { getScenario, listScenarios, runScenario, saveScenario } from './service.js';
+import { getScenario, listScenarios, runScenario, saveScenario, scenarioResults } from './service.js';
 
 const tags = ['planning'];
 
@@ -46,14 +46,14 @@ export function registerPlanningRoutes(app: HttpApp, ctx: AppContext): void {
     },
     async (req) => getScenario(ctx, req.params.id),
   );
-  app.get(
-    '/api/planning/scenarios/:id/results',
+  app.post(
+    '/api/planning/scenarios/:id/run',
     {
-      config: { role: PLANNING_ACCESS.read },
+      config: { role: PLANNING_ACCESS.run },
       schema: {
         tags,
         summary:
-          'Run a saved scenario: percentiles per month, cash risk, the deterministic cases and the back-test. ' +
+          'Run a saved scenario and store its results: percentiles per month, cash risk, the deterministic cases and the back-test. ' +
           'With stream=true, NDJSON: {"progress":{"done","total"}} lines, then {"result":…} (or {"error":…})',
         params: ScenarioParams,
         querystring: StreamQuery,
@@ -61,10 +61,10 @@ export function registerPlanningRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      if (req.query.stream !== 'true') return runScenario(ctx, req.params.id);
+      if (req.query.stream !== 'true') return runScenario(ctx, req.actor, req.params.id);
       await getScenario(ctx, req.params.id); // an unknown id is a 404, before the stream starts
       const stream = lineStream();
-      const run = runScenario(ctx, req.params.id, (done, total) =>
+      const run = runScenario(ctx, req.actor, req.params.id, (done, total) =>
         stream.line({ progress: { done, total } }),
       );
       return stream.send(
@@ -73,5 +73,20 @@ export function registerPlanningRoutes(app: HttpApp, ctx: AppContext): void {
         req.log,
       );
     },
+  );
+  app.get(
+    '/api/planning/scenarios/:id/results',
+    {
+      config: { role: PLANNING_ACCESS.read },
+      schema: {
+        tags,
+        summary:
+          "A scenario's results as its last run stored them; 409 planning.not-run before the first run, " +
+          '409 planning.results-stale once the books, the market or the back-test quarters changed after it',
+        params: ScenarioParams,
+        response: { 200: ScenarioRunView },
+      },
+    },
+    async (req) => scenarioResults(ctx, req.params.id),
   );
 }

@@ -4,15 +4,17 @@
  * side, and, for a past as-of date, the back-test against what happened.
  */
 import type { Actor, AppContext } from '../app/context.js';
-import { notFound } from '../kernel/errors.js';
+import { todayUtc } from '../kernel/calendar.js';
+import { notFound, ruleBroken } from '../kernel/errors.js';
+import { latestEventOf } from '../ledger/latest.js';
 import { nextNumber } from '../ledger/ledger.js';
-import { backtest } from './backtest.js';
+import { backtest, backtestGrowsOn } from './backtest.js';
 import { recordPlanning } from './projections.js';
 import { bandsView, caseView, DETERMINISTIC, riskView } from './results.js';
 import { draw, type Prepared, type Progress, prepare } from './run.js';
 import { checkScenario, describeCalibration, priceModelOf } from './scenario.js';
 import type { ScenarioInput } from './schemas.js';
-import { findScenario, type SavedScenario, selectScenarios } from './store.js';
+import { findResults, findScenario, type SavedScenario, saveResults, selectScenarios } from './store.js';
 
 export async function saveScenario(
   ctx: AppContext,
@@ -39,10 +41,65 @@ export async function getScenario(ctx: AppContext, id: number): Promise<SavedSce
   return s;
 }
 
-/** Runs a saved scenario: the same inputs and seed give the same figures every time. */
-export async function runScenario(ctx: AppContext, id: number, progress?: Progress) {
+/**
+ * The modules whose events change what a run reads: the books and the market as of its day, and
+ * the actuals its back-test compares with (planning reads no other module's tables; the fleet's
+ * measured telemetry, which has no events, is not among what a run reads).
+ */
+export const RUN_READS = ['catalog', 'market', 'mining', 'reporting', 'sales', 'supply', 'treasury'] as const;
+
+type Figures = Awaited<ReturnType<typeof runInputs>>;
+export type ScenarioRun = Figures & { scenario: SavedScenario };
+
+/**
+ * Runs a saved scenario and stores its results for the GET to read: the same inputs and seed give
+ * the same figures every time. The latest event of what it reads is taken before reading, so an
+ * event recorded while it runs makes what it stores stale rather than wrongly fresh.
+ */
+export async function runScenario(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  progress?: Progress,
+): Promise<ScenarioRun> {
   const scenario = await getScenario(ctx, id);
-  return { scenario, ...(await runInputs(ctx, scenario.inputs, progress)) };
+  const throughEventId = await latestEventOf(ctx.db, RUN_READS);
+  const today = todayUtc(ctx.clock.now());
+  const figures = await runInputs(ctx, scenario.inputs, progress);
+  await saveResults(ctx.db, {
+    scenarioId: id,
+    throughEventId,
+    staleOn: backtestGrowsOn(figures.months, today),
+    result: figures,
+    computedAt: ctx.clock.now(),
+    computedBy: actor.id,
+  });
+  return { scenario, ...figures };
+}
+
+/**
+ * A scenario's results as its last run stored them. Refused (409) when it has not been run, or
+ * when the books or the market it read have changed since (an event of `RUN_READS` after the run)
+ * or the back-test would now cover another quarter: it must be run again, never shown stale.
+ */
+export async function scenarioResults(ctx: AppContext, id: number): Promise<ScenarioRun> {
+  const scenario = await getScenario(ctx, id);
+  const [stored, latest] = await Promise.all([
+    findResults<Figures>(ctx.db, id),
+    latestEventOf(ctx.db, RUN_READS),
+  ]);
+  const run = `run it (POST /api/planning/scenarios/${id}/run, or hashforge plan scenario run ${id})`;
+  if (!stored) throw ruleBroken('planning.not-run', `Scenario ${id} has not been run yet: ${run}.`, 'id');
+  const today = todayUtc(ctx.clock.now());
+  if (stored.throughEventId < latest || (stored.staleOn !== null && today >= stored.staleOn)) {
+    throw ruleBroken(
+      'planning.results-stale',
+      `Scenario ${id}'s results are out of date: the books, the market or the back-test's quarters changed after its last run (${stored.computedAt.toISOString()}); ${run} again.`,
+      'id',
+      { computedAt: stored.computedAt.toISOString() },
+    );
+  }
+  return { scenario, ...stored.result };
 }
 
 export async function runInputs(ctx: AppContext, inputs: ScenarioInput, progress?: Progress) {

@@ -13,6 +13,14 @@ export type PlanningTables = {
     created_at: Date;
     created_by: string;
   };
+  planning_scenario_results: {
+    scenario_id: number;
+    through_event_id: string;
+    stale_on: Day | null;
+    result: unknown;
+    computed_at: Date;
+    computed_by: string;
+  };
 };
 
 const planningDb = (db: Db) => db.withTables<PlanningTables>();
@@ -65,4 +73,49 @@ export async function selectScenarios(db: Db): Promise<SavedScenario[]> {
   return (
     await planningDb(db).selectFrom('planning_scenarios').selectAll().orderBy('id', 'desc').execute()
   ).map(toSaved);
+}
+
+/** A run's results as stored, with what tells whether they still hold (migration 0961). */
+export interface StoredResults<R> {
+  scenarioId: number;
+  throughEventId: bigint;
+  staleOn: Day | null;
+  result: R;
+  computedAt: Date;
+  computedBy: string;
+}
+
+/** Stores a run's results in place of the last run's: one statement, its own transaction. */
+export async function saveResults<R>(db: Db, r: StoredResults<R>): Promise<void> {
+  const row = {
+    scenario_id: r.scenarioId,
+    through_event_id: r.throughEventId.toString(),
+    stale_on: r.staleOn,
+    result: toStoredJsonText(r.result),
+    computed_at: r.computedAt,
+    computed_by: r.computedBy,
+  };
+  await planningDb(db)
+    .insertInto('planning_scenario_results')
+    .values(row)
+    .onConflict((oc) => oc.column('scenario_id').doUpdateSet(row))
+    .execute();
+}
+
+export async function findResults<R>(db: Db, scenarioId: number): Promise<StoredResults<R> | undefined> {
+  const r = await planningDb(db)
+    .selectFrom('planning_scenario_results')
+    .selectAll()
+    .where('scenario_id', '=', scenarioId)
+    .executeTakeFirst();
+  return (
+    r && {
+      scenarioId: r.scenario_id,
+      throughEventId: BigInt(r.through_event_id),
+      staleOn: r.stale_on,
+      result: fromStoredJson<R>(r.result),
+      computedAt: r.computed_at,
+      computedBy: r.computed_by,
+    }
+  );
 }

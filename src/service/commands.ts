@@ -6,7 +6,7 @@ import { invalid } from '../kernel/errors.js';
 import { SERVICE_ACCESS as A } from './access.js';
 import { listCentres, setCentre, transferParts } from './centres.js';
 import { PARTS, STEPS, TICKET_CLASSES, WAIT_REASONS } from './model.js';
-import { failureRates, slaReport } from './reports.js';
+import { failureRatesOver, slaReport } from './reports.js';
 import * as S from './schemas.js';
 import { linkFleetMachine, serialiseDeliveries, serialRecord } from './serials.js';
 import { getTicket, listTickets, moveTicket, openTicket, stepTicket, waitTicket } from './tickets.js';
@@ -375,12 +375,19 @@ export function registerServiceCommands(program: Command): void {
   defineAction(
     service
       .command('failure-rates')
-      .description('Failure rate per model, batch, foundry lot, class, month')
-      .option('--product-id <id>'),
+      .description(
+        `Failure rate per model, batch, foundry lot, class, month (at most ${S.MAX_FAILURE_MONTHS} months; default the latest 12)`,
+      )
+      .option('--product-id <id>')
+      .option('--from <month>', 'first month opened, YYYY-MM')
+      .option('--to <month>', 'last month opened, YYYY-MM'),
     { role: A.read },
     async (app, o) => {
-      const r = await failureRates(app, pickOptions(o, ['productId']) as { productId?: string });
-      const rows = r.map((x) => ({
+      const answer = await failureRatesOver(
+        app,
+        parseInput(S.FailureRatesQuery, pickOptions(o, ['productId', 'from', 'to'])),
+      );
+      const rows = answer.rates.map((x) => ({
         model: x.productId,
         batch: x.batch,
         lot: x.foundryLot ?? '-',
@@ -391,8 +398,8 @@ export function registerServiceCommands(program: Command): void {
         '%': x.ratePct.toFixed(2),
       }));
       return {
-        json: r,
-        text: table(rows, ['model', 'batch', 'lot', 'class', 'month', 'tickets', 'machines', '%']),
+        json: answer,
+        text: `opened ${answer.from} to ${answer.to}\n${table(rows, ['model', 'batch', 'lot', 'class', 'month', 'tickets', 'machines', '%'])}`,
       };
     },
   );

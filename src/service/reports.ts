@@ -4,12 +4,28 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import type { AppContext } from '../app/context.js';
-import type { Day, Month } from '../kernel/calendar.js';
+import type { Db } from '../db/db.js';
+import {
+  addDays,
+  addMonths,
+  type Day,
+  firstDayOfMonth,
+  lastDayOfMonth,
+  type Month,
+  monthOf,
+  todayUtc,
+} from '../kernel/calendar.js';
+import { latestEventOf } from '../ledger/latest.js';
 import { selectBuilds } from '../supply/store-production.js';
 import { requireCentre } from './centres.js';
 import type { Centre, Step } from './model.js';
+import { DEFAULT_FAILURE_MONTHS, type FailureRatesQueryInput } from './schemas.js';
 import {
   type CentreFigures,
+  type Clock,
+  copyTally,
+  DONE,
+  type FiguresTally,
   figuresOf,
   newTally,
   type TimelineEntry,
@@ -27,9 +43,8 @@ export interface CentreReport extends CentreFigures {
 /** Tickets measured between two looks at the event loop: a few milliseconds of work. */
 const TALLY_CHUNK = 1000;
 
-async function reportOf(c: Centre, lines: readonly string[], now: number): Promise<CentreReport> {
-  const clock = workingClock(c.calendar);
-  const tally = newTally();
+/** Adds a centre's tickets, a line each (`timelinesByCentre`), to the tally, yielding between chunks. */
+async function tallyLines(clock: Clock, tally: FiguresTally, lines: readonly string[], now: number) {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const space = line.indexOf(' ');
@@ -38,6 +53,33 @@ async function reportOf(c: Centre, lines: readonly string[], now: number): Promi
     // A centre's whole history is thousands of tickets: let other requests in between chunks.
     if ((i + 1) % TALLY_CHUNK === 0) await setImmediate();
   }
+}
+
+/**
+ * Each centre's tally of its finished tickets, remembered per database with the latest service
+ * event it was counted through: finished tickets add the same whatever the clock, so until another
+ * service event (a step, a move, a centre's calendar set) only the open tickets are counted again.
+ * The event is read from the database, so every process sharing one agrees with it.
+ */
+const finishedTallies = new WeakMap<Db, Map<string, { through: bigint; tally: FiguresTally }>>();
+
+async function finishedTally(db: Db, c: Centre, clock: Clock, through: bigint, now: number) {
+  const known = finishedTallies.get(db) ?? new Map<string, { through: bigint; tally: FiguresTally }>();
+  finishedTallies.set(db, known);
+  const kept = known.get(c.id);
+  if (kept?.through === through) return kept.tally;
+  const tally = newTally();
+  const lines = (await store.timelinesByCentre(db, c.id, { in: DONE })).get(c.id) ?? [];
+  await tallyLines(clock, tally, lines, now);
+  known.set(c.id, { through, tally });
+  return tally;
+}
+
+async function reportOf(db: Db, c: Centre, through: bigint, now: number): Promise<CentreReport> {
+  const clock = workingClock(c.calendar);
+  const tally = copyTally(await finishedTally(db, c, clock, through, now));
+  const open = (await store.timelinesByCentre(db, c.id, { notIn: DONE })).get(c.id) ?? [];
+  await tallyLines(clock, tally, open, now);
   return {
     centreId: c.id,
     name: c.name,
@@ -49,16 +91,15 @@ async function reportOf(c: Centre, lines: readonly string[], now: number): Promi
 /** One centre's figures, or every centre's. */
 export async function slaReport(ctx: AppContext, centreId?: string): Promise<CentreReport[]> {
   const now = ctx.clock.now().getTime();
+  // Taken before reading: an event while the report reads makes what it remembers older, not newer.
+  const through = await latestEventOf(ctx.db, ['service']);
   const centres = centreId
     ? [await requireCentre(ctx.db, centreId, 'id')]
     : await store.selectCentres(ctx.db);
   const out: CentreReport[] = [];
   // A centre at a time: the embedded database holds the event loop while it reads, so one read of
   // every centre's tickets would hold it for all of them.
-  for (const c of centres) {
-    const lines = (await store.timelinesByCentre(ctx.db, c.id)).get(c.id) ?? [];
-    out.push(await reportOf(c, lines, now));
-  }
+  for (const c of centres) out.push(await reportOf(ctx.db, c, through, now));
   return out;
 }
 
@@ -75,24 +116,66 @@ export interface FailureRate {
   ratePct: number;
 }
 
+/** The months a failure-rates answer covers and its rows. */
+export interface FailureRatesAnswer {
+  from: Month;
+  to: Month;
+  rates: FailureRate[];
+}
+
+/**
+ * The failure rates of a month range (the route's and the CLI's): a range the query leaves open is
+ * 12 months from the end it names, or up to the latest month with a hardware ticket.
+ */
+export async function failureRatesOver(
+  ctx: AppContext,
+  query: FailureRatesQueryInput,
+): Promise<FailureRatesAnswer> {
+  const span = DEFAULT_FAILURE_MONTHS - 1;
+  const latest = async () =>
+    (await store.latestRmaMonth(ctx.db, query.productId)) ?? monthOf(todayUtc(ctx.clock.now()));
+  const to = query.to ?? (query.from ? addMonths(query.from, span) : await latest());
+  const from = query.from ?? addMonths(to, -span);
+  const opened = { from: firstDayOfMonth(from), to: lastDayOfMonth(to) };
+  return { from, to, rates: await failureRates(ctx, { productId: query.productId, opened }) };
+}
+
+/** Months of tickets one count reads: a few tens of milliseconds the embedded database holds the event loop. */
+const COUNT_CHUNK_MONTHS = 3;
+
+/**
+ * The counts of a range of days, read a few months at a time with the event loop let in between;
+ * each ticket is read once (an index finds a chunk's), and as the counts are per month opened and
+ * the chunks end at month ends, the chunks' rows are the whole range's.
+ */
+async function countsOver(db: Db, productId?: string, opened?: { from: Day; to: Day }) {
+  if (!opened) return store.failureCounts(db, productId);
+  const out: Awaited<ReturnType<typeof store.failureCounts>> = [];
+  for (let from = opened.from; from <= opened.to; ) {
+    const monthEnd = lastDayOfMonth(addMonths(monthOf(from), COUNT_CHUNK_MONTHS - 1));
+    // biome-ignore lint/complexity/useMathMinMax: days are ISO text, compared as text
+    const to = monthEnd < opened.to ? monthEnd : opened.to;
+    out.push(...(await store.failureCounts(db, productId, { from, to })));
+    from = addDays(to, 1);
+    if (from <= opened.to) await setImmediate();
+  }
+  return out;
+}
+
 /**
  * Hardware tickets (site-operations ones are not the machine's fault) per model, batch, foundry
- * lot, class and month opened, over the machines of that batch and lot built.
+ * lot, class and month opened, over the machines of that batch and lot built: of the tickets opened
+ * within `opened`, or of every ticket ever opened.
  */
 export async function failureRates(
   ctx: AppContext,
   filter: { productId?: string; opened?: { from: Day; to: Day } } = {},
 ): Promise<FailureRate[]> {
-  const [lots, builds] = await Promise.all([
+  const [lots, builds, counts] = await Promise.all([
     store.selectLots(ctx.db, { productId: filter.productId }),
     selectBuilds(ctx.db, filter.productId ? { productIds: [filter.productId] } : {}),
+    countsOver(ctx.db, filter.productId, filter.opened),
   ]);
-  // A model at a time, the event loop let in between: the embedded database holds it while it counts.
-  const counts: Awaited<ReturnType<typeof store.failureCounts>> = [];
-  for (const productId of filter.productId ? [filter.productId] : await store.ticketModels(ctx.db)) {
-    counts.push(...(await store.failureCounts(ctx.db, productId, filter.opened)));
-    await setImmediate();
-  }
   // Machines per (model, batch, lot): labelled ranges, and the rest of each build under its month.
   const machines = new Map<string, number>();
   const key = (g: { productId: string; batch: string; foundryLot: string | null }) =>

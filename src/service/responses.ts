@@ -172,18 +172,22 @@ export const SlaReport = z.array(
 );
 export const SlaTargets = z.record(z.enum(SLA_STAGES), z.number());
 
-export const FailureRates = z.array(
-  z.object({
-    productId: z.string(),
-    batch: z.string(),
-    foundryLot: z.string().nullable(),
-    ticketClass: z.string(),
-    month: zMonthText,
-    tickets: z.number().int(),
-    machines: z.number().int().describe('Machines of the batch and lot built'),
-    ratePct: z.number().describe('Tickets per 100 machines'),
-  }),
-);
+export const FailureRates = z.object({
+  from: zMonthText.describe('First month counted'),
+  to: zMonthText.describe('Last month counted'),
+  rates: z.array(
+    z.object({
+      productId: z.string(),
+      batch: z.string(),
+      foundryLot: z.string().nullable(),
+      ticketClass: z.string(),
+      month: zMonthText,
+      tickets: z.number().int(),
+      machines: z.number().int().describe('Machines of the batch and lot built'),
+      ratePct: z.number().describe('Tickets per 100 machines'),
+    }),
+  ),
+});
 
 export const CustomerRecord = z.object({
   customer: z.object({ id: z.number().int(), name: z.string(), country: z.string(), region: z.string() }),

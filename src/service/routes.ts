@@ -4,7 +4,7 @@ import type { HttpApp } from '../http/app.js';
 import { zId } from '../kernel/fields.js';
 import { SERVICE_ACCESS as A } from './access.js';
 import { listCentres, setCentre, transferParts } from './centres.js';
-import { failureRates, slaReport } from './reports.js';
+import { failureRatesOver, slaReport } from './reports.js';
 import * as R from './responses.js';
 import * as S from './schemas.js';
 import {
@@ -28,7 +28,6 @@ import {
 import { listPolicies, setPolicy, warrantyOf, warrantyOfOne } from './warranty.js';
 
 const tags = ['service'];
-const ProductQuery = z.object({ productId: S.Lot.shape.productId.optional() }).strict();
 const CentreQuery = z.object({ centreId: S.ByCentre.shape.id.optional() }).strict();
 const ByCustomer = z.object({ id: zId() }).strict();
 
@@ -334,11 +333,11 @@ export function registerServiceRoutes(app: HttpApp, ctx: AppContext): void {
       config: { role: A.read },
       schema: {
         tags,
-        summary: 'Failure rate per model, batch, foundry lot, class and month',
-        querystring: ProductQuery,
+        summary: `Failure rate per model, batch, foundry lot, class and month, over at most ${S.MAX_FAILURE_MONTHS} months`,
+        querystring: S.FailureRatesQuery,
         response: { 200: R.FailureRates },
       },
     },
-    async (req) => failureRates(ctx, req.query),
+    async (req) => failureRatesOver(ctx, req.query),
   );
 }

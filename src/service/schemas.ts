@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { monthsBetween } from '../kernel/calendar.js';
 import { zCode, zCountry, zDay, zFlag, zId, zMonth, zText, zWhole } from '../kernel/fields.js';
 import { pageAfter } from '../kernel/paging.js';
 import { REGIONS } from '../sales/model.js';
@@ -145,6 +146,35 @@ export const TicketFilter = z
 
 export const ById = z.object({ id: zId() }).strict();
 
+/** Months a failure-rates answer may span: what a request costs grows with the tickets they hold. */
+export const MAX_FAILURE_MONTHS = 36;
+/** Months counted when the query names at most one end. */
+export const DEFAULT_FAILURE_MONTHS = 12;
+
+export const FailureRatesQuery = z
+  .object({
+    productId: productId.optional(),
+    from: zMonth
+      .optional()
+      .describe(
+        `First month a ticket was opened in (default: ${DEFAULT_FAILURE_MONTHS - 1} months before to)`,
+      ),
+    to: zMonth
+      .optional()
+      .describe(
+        `Last month a ticket was opened in (default: ${DEFAULT_FAILURE_MONTHS - 1} months after from, or the latest month with a hardware ticket)`,
+      ),
+  })
+  .strict()
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'must not be after to',
+    path: ['from'],
+  })
+  .refine(
+    (q) => q.from === undefined || q.to === undefined || monthsBetween(q.from, q.to) < MAX_FAILURE_MONTHS,
+    { message: `must be at most ${MAX_FAILURE_MONTHS} months after from`, path: ['to'] },
+  );
+
 /** A page of a customer's record: each of its lists (machines, replacements, tickets) from `offset`. */
 export const CustomerRecordPage = z
   .object({
@@ -164,3 +194,4 @@ export type NewTicketInput = z.output<typeof NewTicket>;
 export type TicketStepInput = z.output<typeof TicketStep>;
 export type TicketFilterInput = z.output<typeof TicketFilter>;
 export type CustomerRecordPageInput = z.output<typeof CustomerRecordPage>;
+export type FailureRatesQueryInput = z.output<typeof FailureRatesQuery>;

@@ -251,8 +251,10 @@ describe('the service network', () => {
   });
 
   it('reports failure rates by batch and lot, and rebuilds every table from the events', async () => {
+    // No range: the 12 months up to the latest with a hardware ticket (January 2021 here).
     const rates = await ok('GET', '/api/service/failure-rates?productId=A1246', undefined, 'viewer');
-    expect(rates).toContainEqual(
+    expect(rates).toMatchObject({ from: '2020-02', to: '2021-01' });
+    expect(rates.rates).toContainEqual(
       expect.objectContaining({
         batch: 'A1246-B1',
         foundryLot: 'TW-0042',
@@ -270,6 +272,29 @@ describe('the service network', () => {
     );
     expect(all.some((r) => r.month === '2021-01')).toBe(true);
     expect(await failureRates(s.app, { opened: { from: '2020-10-01', to: '2020-12-31' } })).toEqual([]);
+    // A range the query names is counted as the report's days are; one end alone is 12 months from it.
+    expect(
+      await ok('GET', '/api/service/failure-rates?from=2021-01&to=2021-03', undefined, 'viewer'),
+    ).toEqual({ from: '2021-01', to: '2021-03', rates: await failureRates(s.app, { opened: q1 }) });
+    expect(await ok('GET', '/api/service/failure-rates?from=2020-06', undefined, 'viewer')).toMatchObject({
+      from: '2020-06',
+      to: '2021-05',
+    });
+    // Bounds: from after to, a span over 36 months, a month that is no month — each a 400 naming its field.
+    for (const [query, field] of [
+      ['from=2021-03&to=2021-01', 'from'],
+      ['from=2018-01&to=2021-01', 'to'],
+      ['from=2021-13', 'from'],
+      ['to=', 'to'],
+    ]) {
+      const r = await s.call('GET', `/api/service/failure-rates?${query}`, { role: 'viewer' });
+      expect([r.status, r.body.error?.field], query).toEqual([400, field]);
+    }
+    expect(await ok('GET', '/api/service/failure-rates?to=2020-12', undefined, 'viewer')).toEqual({
+      from: '2020-01',
+      to: '2020-12',
+      rates: [],
+    });
     const section = await serviceNetworkSection(s.app, '2021Q1');
     expect(section).toMatchObject({
       available: true,

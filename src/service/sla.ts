@@ -212,7 +212,8 @@ export interface CentreFigures {
 }
 
 const IN_HOUSE: readonly Step[] = ['received', 'diagnosed', ...OUTCOMES, 'burn-in'];
-const DONE: readonly Step[] = ['shipped', 'closed', 'rejected', 'cancelled'];
+/** Finished tickets: what they add to a tally no longer depends on the clock (see `tallyTicket`). */
+export const DONE: readonly Step[] = ['shipped', 'closed', 'rejected', 'cancelled'];
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number | null {
@@ -241,7 +242,14 @@ export const newTally = (): FiguresTally => ({
   turnaround: [],
 });
 
-/** Adds one ticket's stages, backlog and turnaround to the tally. */
+/** A tally to add more tickets to, the original left as it was. */
+export const copyTally = (t: FiguresTally): FiguresTally => ({ ...t, turnaround: [...t.turnaround] });
+
+/**
+ * Adds one ticket's stages, backlog and turnaround to the tally. A finished ticket (DONE) adds only
+ * its finished stages and its turnaround, which `now` does not change: a finished ticket's last
+ * entry is its finishing step, so no stage or pause of it runs to `now`.
+ */
 export function tallyTicket(clock: Clock, tally: FiguresTally, t: TicketTimeline, now: number): void {
   tally.tickets++;
   for (const s of stageTimes(clock, t.timeline, now)) {

@@ -654,12 +654,23 @@ export function parseTimeline(line: string): { step: string; at: number }[] {
  * report reads, one text a centre: thousands of rows cost the embedded database far more to hand
  * over one by one than as one value.
  */
-export async function timelinesByCentre(db: Db, centreId?: string): Promise<Map<string, string[]>> {
+export async function timelinesByCentre(
+  db: Db,
+  centreId?: string,
+  /** Only the tickets at these steps, or at none of them. */
+  steps?: { in: readonly string[] } | { notIn: readonly string[] },
+): Promise<Map<string, string[]>> {
   const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
+  const at =
+    steps === undefined
+      ? sql`true`
+      : 'in' in steps
+        ? sql`step = any(${[...steps.in]}::text[])`
+        : sql`not (step = any(${[...steps.notIn]}::text[]))`;
   const rows = await sql<{ centre_id: string; lines: string }>`
     select centre_id, string_agg(step || ' ' || timeline, E'\n') as lines
     from service_tickets
-    where route = 'rma' and centre_id is not null and ${one}
+    where route = 'rma' and centre_id is not null and ${one} and ${at}
     group by centre_id`.execute(db);
   return new Map(rows.rows.map((r) => [r.centre_id, r.lines.split('\n')]));
 }
@@ -793,12 +804,16 @@ export async function insertRows(
   }
 }
 
-/** The models hardware tickets with a serial were opened for (a serial's model is its ticket's). */
-export async function ticketModels(db: Db): Promise<string[]> {
-  const rows = await sql<{ product_id: string }>`
-    select distinct product_id from service_tickets
-    where route = 'rma' and serial is not null and product_id is not null order by product_id`.execute(db);
-  return rows.rows.map((r) => r.product_id);
+/**
+ * The month (UTC) the latest hardware ticket with a serial, of a model or of any, was opened in:
+ * the last a failure rate can count (a fleet machine's ticket has no serial). None without one.
+ */
+export async function latestRmaMonth(db: Db, productId?: string): Promise<Month | undefined> {
+  const one = productId === undefined ? sql`product_id is not null` : sql`product_id = ${productId}`;
+  const r = await sql<{ month: Month | null }>`
+    select to_char(max(opened_at) at time zone 'UTC', 'YYYY-MM') as month from service_tickets
+    where route = 'rma' and serial is not null and ${one}`.execute(db);
+  return r.rows[0]?.month ?? undefined;
 }
 
 /**
@@ -807,7 +822,8 @@ export async function ticketModels(db: Db): Promise<string[]> {
  * month's batch; a text that is no serial of ours (`parseSerial`'s rule, as `SERIAL_SQL`) is not counted.
  */
 export async function failureCounts(db: Db, productId?: string, opened?: { from: Day; to: Day }) {
-  const one = productId === undefined ? sql`true` : sql`t.product_id = ${productId}`;
+  // Tickets of no model of ours (`product_id` null) are left out, as the counts per model always did.
+  const one = productId === undefined ? sql`t.product_id is not null` : sql`t.product_id = ${productId}`;
   // UTC days, as the month each ticket is counted in is read (`opened_at at time zone 'UTC'`).
   const within =
     opened === undefined
@@ -824,7 +840,7 @@ export async function failureCounts(db: Db, productId?: string, opened?: { from:
   }>`
     with ours as materialized (
       select t.class, t.opened_at, t.serial from service_tickets t
-      where t.route = 'rma' and t.serial ~ ${SERIAL_SQL.pattern} and length(t.serial) <= ${SERIAL_SQL.maxLength}
+      where t.route = 'rma' and t.serial is not null and t.serial ~ ${SERIAL_SQL.pattern} and length(t.serial) <= ${SERIAL_SQL.maxLength}
         and ${one} and ${within}),
     serial as materialized (
       -- A serial of ours ends in -YYYYMM-NNNNNN: its parts by position, read once a ticket.

@@ -1,13 +1,14 @@
 /**
  * Planning: the company's next months under many Bitcoin prices. Finance saves a scenario; anyone
- * chooses a saved one to run it (streamed, with the paths drawn so far on a bar), then reads the
+ * chooses a saved one and reads its last run's results (or runs it, streamed, with the paths drawn
+ * so far on a bar, when it has none or the books changed since), then reads the
  * cash risk and the chip order first, the fan charts, the deterministic cases side by side and,
  * for a past as-of day, where what happened fell among the paths.
  */
 import { useEffect, useState } from 'react';
 import { PLANNING_ACCESS } from '../../../src/planning/access.js';
 import { Allowed } from '../access.js';
-import { type ApiError, apiLines } from '../api.js';
+import { ApiError, api, apiLines } from '../api.js';
 import { btc, count, fixed, percent, usd } from '../format.js';
 import type { Scenario, ScenarioInputs, ScenarioRun, ScenarioRunLine } from '../replies.js';
 import { Link, navigate } from '../router.js';
@@ -83,14 +84,22 @@ interface RunState {
   seconds?: number;
 }
 
-/** Runs a scenario through the streamed endpoint, again on each new `attempt`. */
+/** What the GET refuses when there are no results to show: none stored yet, or stale ones. */
+const NEEDS_RUN = new Set(['planning.not-run', 'planning.results-stale']);
+
+/**
+ * A scenario's results: the stored ones when they still hold, else (and on each new `attempt`) a
+ * run through the streamed endpoint, which stores what it draws.
+ */
 function useScenarioRun(id: number, attempt: number): RunState {
   const [state, setState] = useState<RunState>({});
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt is how "Run again" asks
   useEffect(() => {
     const abort = new AbortController();
     const started = performance.now();
     setState({});
+    const failed = (error: unknown) => {
+      if ((error as Error).name !== 'AbortError') setState((s) => ({ ...s, error: error as ApiError }));
+    };
     const onLine = (line: unknown) => {
       const l = line as ScenarioRunLine;
       if ('progress' in l) setState((s) => ({ ...s, progress: l.progress }));
@@ -98,11 +107,17 @@ function useScenarioRun(id: number, attempt: number): RunState {
         setState((s) => ({ ...s, result: l.result, seconds: (performance.now() - started) / 1000 }));
       else setState((s) => ({ ...s, error: l.error }));
     };
-    apiLines(`/api/planning/scenarios/${id}/results?stream=true`, onLine, { signal: abort.signal }).catch(
-      (error: unknown) => {
-        if ((error as Error).name !== 'AbortError') setState((s) => ({ ...s, error: error as ApiError }));
-      },
-    );
+    const run = () =>
+      apiLines(`/api/planning/scenarios/${id}/run?stream=true`, onLine, {
+        method: 'POST',
+        signal: abort.signal,
+      }).catch(failed);
+    if (attempt > 0) void run();
+    else
+      api<ScenarioRun>(`/api/planning/scenarios/${id}/results`, { signal: abort.signal }).then(
+        (result) => setState({ result }),
+        (error: unknown) => (error instanceof ApiError && NEEDS_RUN.has(error.code) ? run() : failed(error)),
+      );
     return () => abort.abort();
   }, [id, attempt]);
   return state;

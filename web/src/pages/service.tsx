@@ -3,6 +3,8 @@
  * turnaround, the tickets (from customers and from the fleet's own faults) and failure rates.
  * Service (and sales, for a customer's ticket) work the tickets from here (actions/service-actions).
  */
+import { useState } from 'react';
+import { addMonths } from '../../../src/kernel/calendar.js';
 import { ServiceActions } from '../actions/service-actions.js';
 import { count } from '../format.js';
 import type { ServiceCentres, ServiceFailureRates, ServiceSla, ServiceTickets } from '../replies.js';
@@ -12,14 +14,39 @@ import { CustomerRecordPanel } from './service-customer.js';
 const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} d`);
 const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} %`);
 
-/** Failure rate per model, batch, foundry lot, class and month; also shown on the supply page. */
+/**
+ * Failure rate per model, batch, foundry lot, class and month; also shown on the supply page. Twelve
+ * months at a time (the API's default: up to the latest month with a hardware ticket), paged back and on.
+ */
 export function FailureRates({ productId }: { productId?: string }) {
-  const rates = useApi<ServiceFailureRates>(
-    `/api/service/failure-rates${productId ? `?productId=${productId}` : ''}`,
-  );
+  const [to, setTo] = useState<string | undefined>();
+  const query = new URLSearchParams({ ...(productId ? { productId } : {}), ...(to ? { to } : {}) });
+  const rates = useApi<ServiceFailureRates>(`/api/service/failure-rates?${query}`, { keep: true });
+  const shown = rates.data;
+  const step = (months: number) => shown && setTo(addMonths(shown.to, months));
   return (
-    <Section title="Failure rates from service" loaded={rates}>
-      {(list) => (
+    <Section
+      title={
+        shown ? `Failure rates from service, ${shown.from} to ${shown.to}` : 'Failure rates from service'
+      }
+      loaded={rates}
+      actions={
+        <>
+          <button type="button" className="secondary" disabled={!shown} onClick={() => step(-12)}>
+            Earlier 12 months
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!shown || to === undefined}
+            onClick={() => step(12)}
+          >
+            Later 12 months
+          </button>
+        </>
+      }
+    >
+      {({ rates: list }) => (
         <DataTable
           rows={[...list].sort((a, b) => b.month.localeCompare(a.month)).slice(0, 50)}
           keyOf={(r) => `${r.productId}|${r.batch}|${r.foundryLot}|${r.ticketClass}|${r.month}`}
