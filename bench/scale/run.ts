@@ -10,7 +10,9 @@
  *
  *   DATABASE_URL=postgres://… npm run bench -- scale [--miners 60000] [--sites 12] [--window 60]
  *     [--warmup 30] [--interval 10] [--lease 40] [--concurrency 200] [--base 127.182.0.1]
+ *     [--cpu-prof DIR]   (each agent's V8 profile, written as it stops: a killed one writes none)
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { readConfig } from '../../src/app/config.js';
@@ -25,7 +27,15 @@ import { newServerDatabase } from '../../src/testing/server-clone.js';
 import { baseline } from '../baseline.js';
 import { commandCpuSeconds, treeCpuSeconds } from '../fleet/proc-cpu.js';
 import { loadAverage, startFleet, stop } from '../fleet/run.js';
-import { type AgentRun, type BenchAgent, removeSpools, startAgent, stopAgent } from './agents.js';
+import {
+  type AgentRun,
+  type BenchAgent,
+  removeSpools,
+  spoolPositions,
+  startAgent,
+  stopAgent,
+  waitForSpools,
+} from './agents.js';
 import {
   backendCpu,
   cpuBetween,
@@ -59,6 +69,8 @@ interface Step {
   agentCpuPerPoll: number;
   natsCpuPerPoll: number;
   databaseCpuPerReading: number;
+  /** Seconds after the window until the spools had forwarded what they held at its end. */
+  catchUp: number | undefined;
   load: string;
 }
 
@@ -97,8 +109,11 @@ async function measureStep(
   const nats1 = commandCpuSeconds('nats-server');
   const db1 = await backendCpu(ctx.db);
   const load = loadAverage();
-  // Sweeps under way at the window's end reach the database later, through the spool.
-  await sleep(2);
+  // What the agents polled in the window reaches the database through their spools, later when the
+  // forwarders lag: counted once every part spooled by the window's end has been forwarded, and
+  // the sweeps under way then have ended.
+  const heads = await spoolPositions(agents.map((a) => a.name));
+  const catchUp = await waitForSpools(heads, Math.max(120, 2 * o.window));
   await waitForSweepsBefore(ctx.db, runName, to, 2 * o.run.leaseSeconds);
   const w = await sweptInWindow(ctx.db, runName, from, to);
   const seconds = (to.getTime() - from.getTime()) / 1000;
@@ -114,6 +129,7 @@ async function measureStep(
     agentCpuPerPoll: agentCpu / Math.max(1, polls),
     natsCpuPerPoll: (nats1 - nats0) / Math.max(1, polls),
     databaseCpuPerReading: cpuBetween(db0, db1) / Math.max(1, w.readings),
+    catchUp,
     load,
   };
 }
@@ -124,14 +140,16 @@ function printStep(s: Step, one: Step | undefined): void {
   process.stdout.write(
     `${s.agents} agent${s.agents > 1 ? 's' : ''}: ${round(s.pollsPerSecond)} polls/s${ratio} [${s.byAgent.map((x) => round(x)).join(' + ')}], ` +
       `${round(s.readingsPerSecond)} readings written/s, ${s.sweeps} site sweeps; CPU a poll: agent ${round(s.agentCpuPerPoll * 1e6, 1)} µs, ` +
-      `NATS ${round(s.natsCpuPerPoll * 1e6, 1)} µs; database backends ${round(s.databaseCpuPerReading * 1e6, 1)} µs a reading; load average ${s.load}\n`,
+      `NATS ${round(s.natsCpuPerPoll * 1e6, 1)} µs; database backends ${round(s.databaseCpuPerReading * 1e6, 1)} µs a reading; ` +
+      `spools forwarded ${s.catchUp === undefined ? 'NOT within the wait (polls undercounted)' : `${round(s.catchUp, 1)} s after the window`}; load average ${s.load}\n`,
   );
 }
 
 /** Kills one of the running agents and waits for its sites to be swept by the others. */
 async function killOne(ctx: AppContext, o: Options, agents: BenchAgent[]): Promise<number> {
-  const victim = agents[0]!;
-  const sites = await sitesHeldBy(ctx.db, victim.name);
+  // The agent holding the most sites (by the latest sweeps stored): one holding none tells nothing.
+  const held = await Promise.all(agents.map(async (a) => ({ a, sites: await sitesHeldBy(ctx.db, a.name) })));
+  const { a: victim, sites } = held.reduce((x, y) => (y.sites.length > x.sites.length ? y : x));
   const killedAt = new Date();
   await victim.process.crash();
   const waits = await waitForTakeOver(ctx.db, sites, killedAt, 4 * o.run.leaseSeconds);
@@ -159,6 +177,7 @@ function options(argv: string[]): Options {
       concurrency: { type: 'string', default: '200' },
       // Another /16 of 127.181–184 when the last run's connections still linger on this one.
       base: { type: 'string', default: BASE },
+      'cpu-prof': { type: 'string' },
     },
     // npm run bench passes every bench's options through; the ones not ours are left alone.
     strict: false,
@@ -178,6 +197,7 @@ function options(argv: string[]): Options {
       intervalSeconds: n('interval'),
       leaseSeconds: n('lease'),
       concurrency: n('concurrency'),
+      profileDir: values['cpu-prof'] === undefined ? undefined : resolve(String(values['cpu-prof'])),
     },
   };
 }
