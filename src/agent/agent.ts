@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
-import { forwardItem } from './forward.js';
+import { forwardItems } from './forward.js';
 import { forgetPresence } from './links.js';
 import { type KnownMachine, type SpoolItem, sweepQueue } from './model.js';
 import { spoolSweep } from './site-sweep.js';
@@ -28,6 +28,11 @@ export interface AgentOptions {
 }
 
 const PRESENCE_SECONDS = 2;
+/**
+ * Parts forwarded in one transaction: up to 2,000 readings a commit (the fleet's own sweep writes
+ * 1,000), short enough that agents sharing the fleet's minute totals do not wait long on each other.
+ */
+const FORWARD_PARTS = 10;
 /** On a stop, how long the agent goes on forwarding its spool while the link is up. */
 const DRAIN_SECONDS = 15;
 
@@ -73,7 +78,7 @@ export async function runAgent(
   let wake: () => void = () => {};
   const forwarding = (async () => {
     while (!stopped) {
-      const parts = await spool.first(20);
+      const parts = await spool.first(FORWARD_PARTS);
       if (parts.length === 0) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 1000);
@@ -84,18 +89,22 @@ export async function runAgent(
         });
         continue;
       }
-      for (const { seq, item } of parts) {
-        try {
-          const r = await forwardItem(ctx, actor, me, item);
-          if (r === 'already-stored')
-            log.warn({ key: item.key }, `spooled part ${item.key} already stored: skipped`);
-          await spool.drop(seq);
-          setLink(true);
-        } catch (error) {
-          setLink(false, error);
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-          break;
-        }
+      try {
+        const results = await forwardItems(
+          ctx,
+          actor,
+          me,
+          parts.map((p) => p.item),
+        );
+        results.forEach((r, i) => {
+          const { key } = parts[i]!.item;
+          if (r === 'already-stored') log.warn({ key }, `spooled part ${key} already stored: skipped`);
+        });
+        await spool.dropThrough(parts.at(-1)!.seq);
+        setLink(true);
+      } catch (error) {
+        setLink(false, error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
   })();
