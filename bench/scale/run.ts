@@ -4,7 +4,8 @@
  * then polled by 1, 2 and 3 real `hashforge agent --all` processes sharing the sites through
  * pg-boss leases, each spooling into the local NATS JetStream and forwarding to the database.
  * For each: polls per second (the sweeps the agents finished in the window) and the ratio to one
- * agent, readings written per second (the spool parts the database took), CPU per poll; then one
+ * agent, readings written per second (the spool parts the database took), CPU per poll beside the
+ * fleet's own sweep of the same miners (the reference, measured first); then one
  * agent of three killed with SIGKILL and how long until each site it held is swept by another.
  * Last, the sizing for 1,000,000 machines derived from those figures (sizing.ts).
  *
@@ -20,6 +21,7 @@ import type { Actor, AppContext } from '../../src/app/context.js';
 import { assembleContext, loadProjections } from '../../src/app/root.js';
 import { scanRange } from '../../src/fleet/discovery.js';
 import { ipToNumber, numberToIp } from '../../src/fleet/model.js';
+import { sweepFleet } from '../../src/fleet/sweep.js';
 import { tableCatalog } from '../../src/ledger/tables.js';
 import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { modules } from '../../src/modules.js';
@@ -91,6 +93,29 @@ async function register(ctx: AppContext, o: Options): Promise<void> {
   }
 }
 
+/**
+ * The reference: the fleet's own sweep (src/fleet/sweep.ts, the same polling and storeBatch) of the
+ * same miners into the same database, in this process, at the same load. Two sweeps, the second
+ * measured: the first writes every machine's first status, as the agents would otherwise.
+ */
+async function centralSweep(
+  ctx: AppContext,
+  o: Options,
+): Promise<{ pollsPerSecond: number; cpuPerPoll: number }> {
+  await sweepFleet(ctx, BENCH, { concurrency: o.run.concurrency });
+  const cpu0 = process.cpuUsage();
+  const report = await sweepFleet(ctx, BENCH, { concurrency: o.run.concurrency });
+  const cpu = process.cpuUsage(cpu0);
+  const r = {
+    pollsPerSecond: report.machines / report.seconds,
+    cpuPerPoll: (cpu.user + cpu.system) / 1e6 / Math.max(1, report.machines),
+  };
+  process.stdout.write(
+    `the fleet's own sweep of the same miners (reference): ${round(r.pollsPerSecond)} polls/s, CPU a poll ${round(r.cpuPerPoll * 1e6, 1)} µs; load average ${loadAverage()}\n`,
+  );
+  return r;
+}
+
 /** One step: `n` agents running, warmed up, then measured over the window. */
 async function measureStep(
   ctx: AppContext,
@@ -134,12 +159,12 @@ async function measureStep(
   };
 }
 
-function printStep(s: Step, one: Step | undefined): void {
+function printStep(s: Step, one: Step | undefined, centralCpuPerPoll: number): void {
   const ratio =
     one && one.pollsPerSecond > 0 ? ` (${round(s.pollsPerSecond / one.pollsPerSecond, 2)}× one agent)` : '';
   process.stdout.write(
     `${s.agents} agent${s.agents > 1 ? 's' : ''}: ${round(s.pollsPerSecond)} polls/s${ratio} [${s.byAgent.map((x) => round(x)).join(' + ')}], ` +
-      `${round(s.readingsPerSecond)} readings written/s, ${s.sweeps} site sweeps; CPU a poll: agent ${round(s.agentCpuPerPoll * 1e6, 1)} µs, ` +
+      `${round(s.readingsPerSecond)} readings written/s, ${s.sweeps} site sweeps; CPU a poll: agent ${round(s.agentCpuPerPoll * 1e6, 1)} µs (${round(s.agentCpuPerPoll / centralCpuPerPoll, 2)}× the fleet's sweep), ` +
       `NATS ${round(s.natsCpuPerPoll * 1e6, 1)} µs; database backends ${round(s.databaseCpuPerReading * 1e6, 1)} µs a reading; ` +
       `spools forwarded ${s.catchUp === undefined ? 'NOT within the wait (polls undercounted)' : `${round(s.catchUp, 1)} s after the window`}; load average ${s.load}\n`,
   );
@@ -210,7 +235,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   );
   const fleet = await startFleet(o.miners, { base: o.base });
   const server = await newServerDatabase(o.run.databaseUrl);
-  const ctx = assembleContext(readConfig({ ...process.env, DATABASE_URL: server.url }), {
+  const env = {
+    ...process.env,
+    DATABASE_URL: server.url,
+    HASHFORGE_FLEET_CONCURRENCY: String(o.run.concurrency),
+  };
+  const ctx = assembleContext(readConfig(env), {
     db: server.db,
     log: pino({ level: 'silent' }),
     projections: await loadProjections(modules),
@@ -223,6 +253,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     const t = performance.now();
     await register(ctx, o);
     process.stdout.write(`registered in ${round((performance.now() - t) / 1000, 1)} s\n`);
+    const central = await centralSweep(ctx, o);
     const run = { ...o.run, databaseUrl: server.url };
     const steps: Step[] = [];
     for (let n = 1; n <= 3; n++) {
@@ -232,7 +263,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         agents.push(await startAgent(name, run));
       }
       const step = await measureStep(ctx, o, runName, agents);
-      printStep(step, steps[0]);
+      printStep(step, steps[0], central.cpuPerPoll);
       steps.push(step);
     }
     const takeOver = await killOne(ctx, o, agents);
