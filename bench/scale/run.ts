@@ -272,6 +272,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     for (const line of sizing({
       onePollsPerSecond: steps[0]!.pollsPerSecond,
       agentCpuPerPoll: busiest.agentCpuPerPoll,
+      centralCpuPerPoll: central.cpuPerPoll,
       natsCpuPerPoll: busiest.natsCpuPerPoll,
       databaseCpuPerReading: busiest.databaseCpuPerReading,
       takeOverSeconds: takeOver,
