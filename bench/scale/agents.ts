@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Spool } from '../../src/agent/spool.js';
+import { connect } from 'nats';
+import { Spool, spoolStream } from '../../src/agent/spool.js';
 import { type BinProcess, startBin } from '../../src/testing/processes.js';
 
 export const NATS = 'nats://127.0.0.1:4222';
@@ -16,6 +17,8 @@ export interface AgentRun {
   leaseSeconds: number;
   /** Polls in flight at once in each agent (loopback answers in microseconds: a few hundred do). */
   concurrency: number;
+  /** Where each agent writes its V8 CPU profile when it stops (`--cpu-prof DIR`), if anywhere. */
+  profileDir?: string | undefined;
 }
 
 export interface BenchAgent {
@@ -47,6 +50,11 @@ export async function startAgent(name: string, run: AgentRun): Promise<BenchAgen
       LOG_LEVEL: 'warn',
       HASHFORGE_FLEET_CONCURRENCY: String(run.concurrency),
     },
+    // As bin/hashforge.js's first line starts Node (spawned directly, that line is not read).
+    [
+      '--max-semi-space-size=32',
+      ...(run.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${run.profileDir}`] : []),
+    ],
   );
   await p.waitFor(new RegExp(`agent ${name} serving`), 120_000);
   return { name, process: p };
@@ -63,4 +71,48 @@ export async function stopAgent(a: BenchAgent): Promise<void> {
 export async function removeSpools(names: string[]): Promise<void> {
   for (const name of names) await (await Spool.open(NATS, name)).remove();
   rmSync(scratch, { recursive: true, force: true });
+}
+
+/**
+ * Each agent's spool as a range of sequence numbers: `head` its newest part, `waiting` the first
+ * not yet forwarded (past `head` when it holds none). Read from the stream itself, not the
+ * database: a part the forwarder has not reached yet is in no table.
+ */
+export async function spoolPositions(
+  names: string[],
+): Promise<Map<string, { head: number; waiting: number }>> {
+  const nc = await connect({ servers: NATS, name: 'hashforge-bench-scale' });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const out = new Map<string, { head: number; waiting: number }>();
+    for (const name of names) {
+      const { state } = await jsm.streams.info(spoolStream(name));
+      out.set(name, {
+        head: state.last_seq,
+        waiting: state.messages === 0 ? state.last_seq + 1 : state.first_seq,
+      });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * Waits (at most `limitSeconds`) until every agent has forwarded its spool up to where its head
+ * was at `heads`; says how long that took, or undefined if it did not happen in time.
+ */
+export async function waitForSpools(
+  heads: Map<string, { head: number }>,
+  limitSeconds: number,
+): Promise<number | undefined> {
+  const started = performance.now();
+  const deadline = started + limitSeconds * 1000;
+  while (performance.now() < deadline) {
+    const now = await spoolPositions([...heads.keys()]);
+    if ([...heads].every(([name, { head }]) => now.get(name)!.waiting > head))
+      return (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return undefined;
 }

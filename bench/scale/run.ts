@@ -4,13 +4,16 @@
  * then polled by 1, 2 and 3 real `hashforge agent --all` processes sharing the sites through
  * pg-boss leases, each spooling into the local NATS JetStream and forwarding to the database.
  * For each: polls per second (the sweeps the agents finished in the window) and the ratio to one
- * agent, readings written per second (the spool parts the database took), CPU per poll; then one
+ * agent, readings written per second (the spool parts the database took), CPU per poll beside the
+ * fleet's own sweep of the same miners (the reference, measured first); then one
  * agent of three killed with SIGKILL and how long until each site it held is swept by another.
  * Last, the sizing for 1,000,000 machines derived from those figures (sizing.ts).
  *
  *   DATABASE_URL=postgres://… npm run bench -- scale [--miners 60000] [--sites 12] [--window 60]
  *     [--warmup 30] [--interval 10] [--lease 40] [--concurrency 200] [--base 127.182.0.1]
+ *     [--cpu-prof DIR]   (each agent's V8 profile, written as it stops: a killed one writes none)
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { readConfig } from '../../src/app/config.js';
@@ -18,6 +21,7 @@ import type { Actor, AppContext } from '../../src/app/context.js';
 import { assembleContext, loadProjections } from '../../src/app/root.js';
 import { scanRange } from '../../src/fleet/discovery.js';
 import { ipToNumber, numberToIp } from '../../src/fleet/model.js';
+import { sweepFleet } from '../../src/fleet/sweep.js';
 import { tableCatalog } from '../../src/ledger/tables.js';
 import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { modules } from '../../src/modules.js';
@@ -25,7 +29,15 @@ import { newServerDatabase } from '../../src/testing/server-clone.js';
 import { baseline } from '../baseline.js';
 import { commandCpuSeconds, treeCpuSeconds } from '../fleet/proc-cpu.js';
 import { loadAverage, startFleet, stop } from '../fleet/run.js';
-import { type AgentRun, type BenchAgent, removeSpools, startAgent, stopAgent } from './agents.js';
+import {
+  type AgentRun,
+  type BenchAgent,
+  removeSpools,
+  spoolPositions,
+  startAgent,
+  stopAgent,
+  waitForSpools,
+} from './agents.js';
 import {
   backendCpu,
   cpuBetween,
@@ -59,6 +71,8 @@ interface Step {
   agentCpuPerPoll: number;
   natsCpuPerPoll: number;
   databaseCpuPerReading: number;
+  /** Seconds after the window until the spools had forwarded what they held at its end. */
+  catchUp: number | undefined;
   load: string;
 }
 
@@ -79,6 +93,29 @@ async function register(ctx: AppContext, o: Options): Promise<void> {
   }
 }
 
+/**
+ * The reference: the fleet's own sweep (src/fleet/sweep.ts, the same polling and storeBatch) of the
+ * same miners into the same database, in this process, at the same load. Two sweeps, the second
+ * measured: the first writes every machine's first status, as the agents would otherwise.
+ */
+async function centralSweep(
+  ctx: AppContext,
+  o: Options,
+): Promise<{ pollsPerSecond: number; cpuPerPoll: number }> {
+  await sweepFleet(ctx, BENCH, { concurrency: o.run.concurrency });
+  const cpu0 = process.cpuUsage();
+  const report = await sweepFleet(ctx, BENCH, { concurrency: o.run.concurrency });
+  const cpu = process.cpuUsage(cpu0);
+  const r = {
+    pollsPerSecond: report.machines / report.seconds,
+    cpuPerPoll: (cpu.user + cpu.system) / 1e6 / Math.max(1, report.machines),
+  };
+  process.stdout.write(
+    `the fleet's own sweep of the same miners (reference): ${round(r.pollsPerSecond)} polls/s, CPU a poll ${round(r.cpuPerPoll * 1e6, 1)} µs; load average ${loadAverage()}\n`,
+  );
+  return r;
+}
+
 /** One step: `n` agents running, warmed up, then measured over the window. */
 async function measureStep(
   ctx: AppContext,
@@ -97,8 +134,11 @@ async function measureStep(
   const nats1 = commandCpuSeconds('nats-server');
   const db1 = await backendCpu(ctx.db);
   const load = loadAverage();
-  // Sweeps under way at the window's end reach the database later, through the spool.
-  await sleep(2);
+  // What the agents polled in the window reaches the database through their spools, later when the
+  // forwarders lag: counted once every part spooled by the window's end has been forwarded, and
+  // the sweeps under way then have ended.
+  const heads = await spoolPositions(agents.map((a) => a.name));
+  const catchUp = await waitForSpools(heads, Math.max(120, 2 * o.window));
   await waitForSweepsBefore(ctx.db, runName, to, 2 * o.run.leaseSeconds);
   const w = await sweptInWindow(ctx.db, runName, from, to);
   const seconds = (to.getTime() - from.getTime()) / 1000;
@@ -114,24 +154,27 @@ async function measureStep(
     agentCpuPerPoll: agentCpu / Math.max(1, polls),
     natsCpuPerPoll: (nats1 - nats0) / Math.max(1, polls),
     databaseCpuPerReading: cpuBetween(db0, db1) / Math.max(1, w.readings),
+    catchUp,
     load,
   };
 }
 
-function printStep(s: Step, one: Step | undefined): void {
+function printStep(s: Step, one: Step | undefined, centralCpuPerPoll: number): void {
   const ratio =
     one && one.pollsPerSecond > 0 ? ` (${round(s.pollsPerSecond / one.pollsPerSecond, 2)}× one agent)` : '';
   process.stdout.write(
     `${s.agents} agent${s.agents > 1 ? 's' : ''}: ${round(s.pollsPerSecond)} polls/s${ratio} [${s.byAgent.map((x) => round(x)).join(' + ')}], ` +
-      `${round(s.readingsPerSecond)} readings written/s, ${s.sweeps} site sweeps; CPU a poll: agent ${round(s.agentCpuPerPoll * 1e6, 1)} µs, ` +
-      `NATS ${round(s.natsCpuPerPoll * 1e6, 1)} µs; database backends ${round(s.databaseCpuPerReading * 1e6, 1)} µs a reading; load average ${s.load}\n`,
+      `${round(s.readingsPerSecond)} readings written/s, ${s.sweeps} site sweeps; CPU a poll: agent ${round(s.agentCpuPerPoll * 1e6, 1)} µs (${round(s.agentCpuPerPoll / centralCpuPerPoll, 2)}× the fleet's sweep), ` +
+      `NATS ${round(s.natsCpuPerPoll * 1e6, 1)} µs; database backends ${round(s.databaseCpuPerReading * 1e6, 1)} µs a reading; ` +
+      `spools forwarded ${s.catchUp === undefined ? 'NOT within the wait (polls undercounted)' : `${round(s.catchUp, 1)} s after the window`}; load average ${s.load}\n`,
   );
 }
 
 /** Kills one of the running agents and waits for its sites to be swept by the others. */
 async function killOne(ctx: AppContext, o: Options, agents: BenchAgent[]): Promise<number> {
-  const victim = agents[0]!;
-  const sites = await sitesHeldBy(ctx.db, victim.name);
+  // The agent holding the most sites (by the latest sweeps stored): one holding none tells nothing.
+  const held = await Promise.all(agents.map(async (a) => ({ a, sites: await sitesHeldBy(ctx.db, a.name) })));
+  const { a: victim, sites } = held.reduce((x, y) => (y.sites.length > x.sites.length ? y : x));
   const killedAt = new Date();
   await victim.process.crash();
   const waits = await waitForTakeOver(ctx.db, sites, killedAt, 4 * o.run.leaseSeconds);
@@ -159,6 +202,7 @@ function options(argv: string[]): Options {
       concurrency: { type: 'string', default: '200' },
       // Another /16 of 127.181–184 when the last run's connections still linger on this one.
       base: { type: 'string', default: BASE },
+      'cpu-prof': { type: 'string' },
     },
     // npm run bench passes every bench's options through; the ones not ours are left alone.
     strict: false,
@@ -178,6 +222,7 @@ function options(argv: string[]): Options {
       intervalSeconds: n('interval'),
       leaseSeconds: n('lease'),
       concurrency: n('concurrency'),
+      profileDir: values['cpu-prof'] === undefined ? undefined : resolve(String(values['cpu-prof'])),
     },
   };
 }
@@ -190,7 +235,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   );
   const fleet = await startFleet(o.miners, { base: o.base });
   const server = await newServerDatabase(o.run.databaseUrl);
-  const ctx = assembleContext(readConfig({ ...process.env, DATABASE_URL: server.url }), {
+  const env = {
+    ...process.env,
+    DATABASE_URL: server.url,
+    HASHFORGE_FLEET_CONCURRENCY: String(o.run.concurrency),
+  };
+  const ctx = assembleContext(readConfig(env), {
     db: server.db,
     log: pino({ level: 'silent' }),
     projections: await loadProjections(modules),
@@ -203,6 +253,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     const t = performance.now();
     await register(ctx, o);
     process.stdout.write(`registered in ${round((performance.now() - t) / 1000, 1)} s\n`);
+    const central = await centralSweep(ctx, o);
     const run = { ...o.run, databaseUrl: server.url };
     const steps: Step[] = [];
     for (let n = 1; n <= 3; n++) {
@@ -212,7 +263,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         agents.push(await startAgent(name, run));
       }
       const step = await measureStep(ctx, o, runName, agents);
-      printStep(step, steps[0]);
+      printStep(step, steps[0], central.cpuPerPoll);
       steps.push(step);
     }
     const takeOver = await killOne(ctx, o, agents);
@@ -221,6 +272,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     for (const line of sizing({
       onePollsPerSecond: steps[0]!.pollsPerSecond,
       agentCpuPerPoll: busiest.agentCpuPerPoll,
+      centralCpuPerPoll: central.cpuPerPoll,
       natsCpuPerPoll: busiest.natsCpuPerPoll,
       databaseCpuPerReading: busiest.databaseCpuPerReading,
       takeOverSeconds: takeOver,

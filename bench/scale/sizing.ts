@@ -10,6 +10,11 @@ export interface Measured {
   onePollsPerSecond: number;
   /** CPU seconds an agent spent per poll (polling, judging, spooling, forwarding). */
   agentCpuPerPoll: number;
+  /**
+   * CPU seconds the fleet's own sweep spent per poll on the same miners at the same load: what a
+   * poll costs here and now, so that the agent's figure reads as a multiple of it on a busy machine.
+   */
+  centralCpuPerPoll: number;
   /** CPU seconds the local NATS server spent per poll (the spool, on the agent's host). */
   natsCpuPerPoll: number;
   /** CPU seconds the database's backends spent per reading written. */
@@ -48,6 +53,7 @@ export function sizing(m: Measured, t: Target = MILLION): string[] {
   return [
     `sizing for ${f(t.machines)} machines every ${t.intervalSeconds} s, 99% of readings at most two polls old:`,
     `  polls needed: ${f(t.machines)} / ${t.intervalSeconds} s = ${f(rate)} polls/s, each one reading written`,
+    `  CPU a poll of an agent ${f(m.agentCpuPerPoll * 1e6, 1)} µs = ${f(m.agentCpuPerPoll / m.centralCpuPerPoll, 2)}× the fleet's own sweep here (${f(m.centralCpuPerPoll * 1e6, 1)} µs): on a busier machine both grow, and every figure below with them`,
     `  one agent process is one Node thread: 1 / ${f(m.agentCpuPerPoll * 1e6, 1)} µs CPU a poll = ${f(perAgentCore)} polls/s on a core of its own (here, sharing 2 cores with everything: ${f(m.onePollsPerSecond)})`,
     `  agents: ${f(rate)} / (${f(perAgentCore)} × ${t.utilisation} kept busy) = ${f(rate / (perAgentCore * t.utilisation), 1)} → ${agents - 1}, + 1 spare so that a dead agent's sites fit on the others: ${agents} agents`,
     `  each agent host: (${f(m.agentCpuPerPoll * 1e6, 1)} µs agent + ${f(m.natsCpuPerPoll * 1e6, 1)} µs NATS spool) × ${f(rate / (agents - 1))} polls/s / ${t.utilisation} = ${f(hostCores, 1)} cores → ${Math.ceil(hostCores) + 1} cores with the OS`,

@@ -20,7 +20,7 @@ import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
-import { forwardItem } from './forward.js';
+import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
 import { type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
 import { spoolSweep } from './site-sweep.js';
@@ -38,6 +38,13 @@ export interface AgentOptions {
 }
 
 const PRESENCE_SECONDS = 2;
+/**
+ * Parts forwarded in one transaction: up to 2,000 readings a commit (the fleet's own sweep writes
+ * 1,000), short enough that agents sharing the fleet's minute totals do not wait long on each other.
+ */
+const FORWARD_PARTS = 10;
+/** Parts a sweep may be ahead of the forwarder while the link is up: two of its transactions. */
+const AHEAD_PARTS = 2 * FORWARD_PARTS;
 /** On a stop, how long the agent goes on forwarding its spool while the link is up. */
 const DRAIN_SECONDS = 15;
 
@@ -64,6 +71,8 @@ export async function runAgent(
   let sharers: Sharer[] = [];
   let heldWhenCut: string[] = [];
   let up = true;
+  /** A backlog is being forwarded (after a cut, or left from a previous run): sweeps do not wait on it. */
+  let replaying = true;
   /** Stopping: no new sweep starts. Stopped: the forwarder ends too. */
   let stopping = false;
   let stopped = false;
@@ -71,6 +80,7 @@ export async function runAgent(
   const setLink = (now: boolean, why?: unknown) => {
     if (now === up) return;
     up = now;
+    replaying = true;
     if (!now) {
       const since = Date.now() - (opts.leaseSeconds + 2 * opts.intervalSeconds) * 1000;
       const cut = keptThroughCut(
@@ -89,10 +99,13 @@ export async function runAgent(
 
   // ---------------------------------------------------------------- forwarding
   let wake: () => void = () => {};
+  /** Sweeps waiting for the forwarder to catch up, told after each batch it forwards. */
+  const forwarded: (() => void)[] = [];
   const forwarding = (async () => {
     while (!stopped) {
-      const parts = await spool.first(20);
+      const parts = await spool.first(FORWARD_PARTS);
       if (parts.length === 0) {
+        replaying = false;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 1000);
           wake = () => {
@@ -102,25 +115,42 @@ export async function runAgent(
         });
         continue;
       }
-      for (const { seq, item } of parts) {
-        try {
-          const r = await forwardItem(ctx, actor, me, item);
-          if (r === 'already-stored')
-            log.warn({ key: item.key }, `spooled part ${item.key} already stored: skipped`);
-          await spool.drop(seq);
-          setLink(true);
-        } catch (error) {
-          setLink(false, error);
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-          break;
-        }
+      try {
+        const results = await forwardItems(
+          ctx,
+          actor,
+          me,
+          parts.map((p) => p.item),
+        );
+        results.forEach((r, i) => {
+          const { key } = parts[i]!.item;
+          if (r === 'already-stored') log.warn({ key }, `spooled part ${key} already stored: skipped`);
+        });
+        await spool.dropThrough(parts.at(-1)!.seq);
+        setLink(true);
+        // A short read: the spool is (nearly) empty, whatever backlog it held is home.
+        if (parts.length < FORWARD_PARTS) replaying = false;
+        for (const done of forwarded.splice(0)) done();
+      } catch (error) {
+        setLink(false, error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
   })();
 
+  // While the link is up a sweep polls no faster than the database takes its readings, as the
+  // fleet's own sweep does: polling has hundreds of sockets' work ready at every turn of the event
+  // loop and the forwarder a round trip at a time, so a sweep left to run ahead took the thread and
+  // the spool grew without end (5x behind in the scale bench). With the link down nothing waits,
+  // nor while a backlog from a cut (or from before a restart) replays: polling goes on meanwhile.
   const spoolItem = async (item: SpoolItem) => {
     await spool.append(item);
     wake();
+    while (up && !replaying && !stopped && (await spool.size()).items > AHEAD_PARTS)
+      await new Promise<void>((resolve) => {
+        forwarded.push(resolve);
+        setTimeout(resolve, 1000);
+      });
   };
 
   // ---------------------------------------------------------------- sweeping

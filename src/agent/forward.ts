@@ -54,6 +54,23 @@ export async function forwardItem(
   });
 }
 
+/**
+ * Parts in the order given, in one transaction: one commit, and one wait for the database's disk,
+ * for all of them (a part alone costs its round trips and a commit for 200 readings).
+ */
+export async function forwardItems(
+  ctx: AppContext,
+  actor: Actor,
+  agent: { name: string; host: string; pid: number },
+  items: SpoolItem[],
+): Promise<Forwarded[]> {
+  return inTransaction(ctx.db, async (tx) => {
+    const out: Forwarded[] = [];
+    for (const item of items) out.push(await forwardItem({ ...ctx, db: tx }, actor, agent, item));
+    return out;
+  });
+}
+
 /** The sweep's row, made by its first part to arrive (never `running`: the agent's lease is pg-boss's). */
 async function sweepRow(
   tx: Db,

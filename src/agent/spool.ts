@@ -84,24 +84,35 @@ export class Spool {
     await this.js.publish(this.subject, codec.encode(item), { msgID: item.key });
   }
 
-  /** The oldest parts, in the order they were made. */
+  /**
+   * The oldest parts, in the order they were made. Asked for all at once (one round trip, not one
+   * a part: the forwarder's pace is its round trips); parts are removed from the front only, so
+   * their numbers run on without gaps, and a gap would only hand a part twice, kept once here.
+   */
   async first(limit: number): Promise<Spooled[]> {
-    const out: Spooled[] = [];
     const { state } = await this.jsm.streams.info(this.stream);
-    let seq = state.first_seq;
-    while (out.length < limit && state.messages > 0 && seq <= state.last_seq) {
-      const m = await this.direct
-        .getMessage(this.stream, { seq, next_by_subj: this.subject })
-        .catch(() => undefined);
-      if (!m) break;
-      out.push({ seq: m.seq, item: codec.decode(m.data) });
-      seq = m.seq + 1;
-    }
-    return out;
+    if (state.messages === 0) return [];
+    const seqs = Array.from(
+      { length: Math.min(limit, state.last_seq - state.first_seq + 1) },
+      (_, i) => state.first_seq + i,
+    );
+    const got = await Promise.all(
+      seqs.map((seq) =>
+        this.direct.getMessage(this.stream, { seq, next_by_subj: this.subject }).catch(() => undefined),
+      ),
+    );
+    const bySeq = new Map<number, Spooled>();
+    for (const m of got) if (m) bySeq.set(m.seq, { seq: m.seq, item: codec.decode(m.data) });
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
   async drop(seq: number): Promise<void> {
     await this.jsm.streams.deleteMessage(this.stream, seq, false);
+  }
+
+  /** Every part up to and including `seq`, in one request: the forwarder's parts once stored. */
+  async dropThrough(seq: number): Promise<void> {
+    await this.jsm.streams.purge(this.stream, { seq: seq + 1 });
   }
 
   async size(): Promise<SpoolSize> {

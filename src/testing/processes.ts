@@ -25,9 +25,17 @@ export interface BinProcess {
   crash(): Promise<void>;
 }
 
-/** Starts `hashforge args` on the data directory `dataDir`, quiet, with no token and no server database. */
-export function startBin(dataDir: string, args: string[], env: Record<string, string> = {}): BinProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/**
+ * Starts `hashforge args` on the data directory `dataDir`, quiet, with no token and no server database;
+ * `nodeArgs` go to Node itself (a bench's `--cpu-prof`, which NODE_OPTIONS does not take).
+ */
+export function startBin(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): BinProcess {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
     env: {
       ...process.env,
       LOG_LEVEL: 'silent',
