@@ -315,7 +315,7 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
       const reply = await client.request(
         { host: m.address, port: m.port },
         request,
-        failedBefore ? { lane: 'straggler', giveUp } : { lane: 'main' },
+        failedBefore ? { lane: 'straggler', giveUp, learn: true } : { lane: 'main', learn: true },
       );
       latencies.push(reply.durationMs);
       const polled = judge(m, reply, offlineAfter);

@@ -1,0 +1,62 @@
+/**
+ * How long a miner is worth waiting for, learned from how long the fleet's recent polls took to
+ * answer. A fixed read deadline must allow for the slowest network and the busiest collector, so a
+ * silent or trickling miner holds its socket — and, in a sweep with no poll history (the first one
+ * after registration), the end of the sweep — for all of it: 5 s where the healthy fleet answers
+ * in tens of milliseconds. Learned from the answers themselves, the wait stretches on its own when
+ * the collector or the network is slow, and never shrinks below a floor a LAN miner always meets.
+ */
+
+/** Answers remembered: enough that the slowest of them is a fair "slowest healthy answer". */
+const WINDOW = 1000;
+/** Before this many answers nothing is learned and the configured deadlines apply. */
+const MIN_ANSWERS = 100;
+/** The learned figures are recomputed every this many answers (a sort of WINDOW numbers). */
+const EVERY = 100;
+/** A miner silent for this many times the slowest recent answer is not answering. */
+const SLOWEST_MULTIPLE = 4;
+/** A request waiting this many times the typical answer is waiting on its miner, not working. */
+const TYPICAL_MULTIPLE = 2;
+
+export interface LearnedWaits {
+  /** How long to wait for the first byte after connecting, and then for the rest after it. */
+  answerMs: number;
+  /** When a request still unanswered leaves its main slot for the straggler lane. */
+  slowAfterMs: number;
+}
+
+export interface WaitLimits {
+  /** The learned answer wait never goes below this. */
+  answerFloorMs: number;
+  /** The configured read deadline: nothing learned waits longer. */
+  readTimeoutMs: number;
+  /** The configured slow mark: nothing learned waits longer before leaving the main lane. */
+  slowAfterMs: number;
+}
+
+export class AnswerTimes {
+  private readonly ring = new Float64Array(WINDOW);
+  private count = 0;
+  private learned: { typicalMs: number; slowestMs: number } | undefined;
+
+  /** One complete answer, in ms from the connection to its last byte. */
+  add(ms: number): void {
+    this.ring[this.count % WINDOW] = ms;
+    this.count++;
+    if (this.count >= MIN_ANSWERS && this.count % EVERY === 0) {
+      const sorted = this.ring.slice(0, Math.min(this.count, WINDOW)).sort();
+      this.learned = { typicalMs: sorted[sorted.length >> 1]!, slowestMs: sorted.at(-1)! };
+    }
+  }
+
+  /** The waits for the next request; the configured ones until enough answers have been seen. */
+  waits(limits: WaitLimits): LearnedWaits {
+    if (this.learned === undefined)
+      return { answerMs: limits.readTimeoutMs, slowAfterMs: limits.slowAfterMs };
+    const clamp = (ms: number, low: number, high: number) => Math.min(high, Math.max(low, Math.ceil(ms)));
+    return {
+      answerMs: clamp(SLOWEST_MULTIPLE * this.learned.slowestMs, limits.answerFloorMs, limits.readTimeoutMs),
+      slowAfterMs: clamp(TYPICAL_MULTIPLE * this.learned.typicalMs, 1, limits.slowAfterMs),
+    };
+  }
+}
