@@ -120,7 +120,7 @@ describe('the first sweep after registration, with miners gone silent and no pol
 
   beforeAll(async () => {
     app = await testApp();
-    sim = await startSimulator({ count: HEALTHY_FIRST + SILENT, base: '127.192.1.1', seed: 'first-sweep' });
+    sim = await startSimulator({ count: HEALTHY_FIRST + SILENT, base: '127.192.240.1', seed: 'first-sweep' });
     const ctx = { ...app, clock: systemClock };
     await addTestSite(ctx, actor, 'HX2');
     await scanRange(
