@@ -17,6 +17,15 @@ const EVERY = 100;
 const SLOWEST_MULTIPLE = 4;
 /** A request waiting this many times the typical answer is waiting on its miner, not working. */
 const TYPICAL_MULTIPLE = 2;
+/**
+ * Outcomes of learned waits remembered, and the share of them cut short past which nothing learned
+ * is trusted: when the whole fleet turns slow (a congested link, a loaded collector), every wait
+ * learned from its faster past times out, no answer comes to teach a longer one, and without this
+ * the fleet would go offline miner by miner. Hostile miners alone (a tenth of the bench's fleet)
+ * stay under it.
+ */
+const OUTCOMES = 100;
+const MAX_CUT_SHARE = 0.25;
 
 export interface LearnedWaits {
   /** How long to wait for the first byte after connecting, and then for the rest after it. */
@@ -38,6 +47,17 @@ export class AnswerTimes {
   private readonly ring = new Float64Array(WINDOW);
   private count = 0;
   private learned: { typicalMs: number; slowestMs: number } | undefined;
+  private readonly cut = new Uint8Array(OUTCOMES);
+  private outcomes = 0;
+  private cuts = 0;
+
+  /** Whether a request given a learned wait was answered or cut short by it. */
+  outcome(cutShort: boolean): void {
+    const i = this.outcomes % OUTCOMES;
+    this.cuts += Number(cutShort) - this.cut[i]!;
+    this.cut[i] = Number(cutShort);
+    this.outcomes++;
+  }
 
   /** One complete answer, in ms from the connection to its last byte. */
   add(ms: number): void {
@@ -51,7 +71,7 @@ export class AnswerTimes {
 
   /** The waits for the next request; the configured ones until enough answers have been seen. */
   waits(limits: WaitLimits): LearnedWaits {
-    if (this.learned === undefined)
+    if (this.learned === undefined || this.cuts > MAX_CUT_SHARE * OUTCOMES)
       return { answerMs: limits.readTimeoutMs, slowAfterMs: limits.slowAfterMs };
     const clamp = (ms: number, low: number, high: number) => Math.min(high, Math.max(low, Math.ceil(ms)));
     return {

@@ -197,6 +197,12 @@ describe('MinerClient against misbehaving peers', () => {
       expect(r.durationMs).toBeLessThan(1000);
     }
     expect(failed(slow).message).toMatch(/of its first byte/);
+    // A fleet that turns slow all at once (here: 30 more gone silent) must not be cut short by
+    // what its faster past taught: past a quarter of learned waits cut short, the read deadline again.
+    const more = await Promise.all(Array.from({ length: 30 }, () => serve(host, 0, () => {})));
+    await Promise.all(more.map((p) => client.request(`${host}:${p}`, 'summary', learn)));
+    const after = failed(await client.request(`${host}:${silent}`, 'summary', learn));
+    expect(after.message).toMatch(/within 1500 ms/);
     // A request that does not ask to learn keeps the read deadline.
     expect(failed(await client.request(`${host}:${silent}`, 'summary')).durationMs).toBeGreaterThanOrEqual(
       1400,

@@ -271,8 +271,11 @@ export class MinerClient {
           const result = this.decode(outcome.raw, base);
           // Only a usable answer says how long a miner takes.
           if (options.learn && result.ok) this.answerTimes.add(outcome.answerMs);
+          if (waits.answerMs < readTimeoutMs) this.answerTimes.outcome(false);
           return result;
         }
+        if (waits.answerMs < readTimeoutMs)
+          this.answerTimes.outcome(outcome.message.endsWith(`${ANSWER_WAIT_WHY}.`));
         const retry =
           outcome.retryable &&
           (outcome.failure === 'refused' || readOnly) &&
