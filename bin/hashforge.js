@@ -1,11 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env node
 // Runs the compiled sources (dist/), compiling them first when they are missing or older than
-// src/ (bin/build.js: about half a second, once). 32 MB semi-spaces for V8's young generation
-// (the default is 16): a fleet sweep keeps a few hundred polls in flight, and with the smaller ones
-// most of them outlived a collection or two and were copied before they died — a 50,000-miner
-// sweep took a tenth longer. `npm start` and bench/fleet start Node the same way. `env -S` needs
-// GNU coreutils 8.30+ or a BSD env; where there is neither (BusyBox), run
-// `node --max-semi-space-size=32 bin/hashforge.js …`.
+// src/ (bin/build.js: about half a second, once). V8's young generation keeps its default size
+// (16 MB semi-spaces): 32 MB made a 50,000-miner sweep about a tenth faster (fewer polls in flight
+// outlived a collection) but cost the poller 40-50 MB of peak RSS, which took it over its 512 MB
+// with 10,000 miners, 5% of each hostile kind among them (src/fleet/README.md, "What a miner can
+// cost the poller").
 import { ensureBuilt } from './build.js';
 
 await ensureBuilt();

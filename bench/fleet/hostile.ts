@@ -8,6 +8,7 @@
  * pollers' peak RSS (target ≤ 512 MB), with the loopback floor and the load average.
  *
  *   npm run bench -- fleet --hostile [--count 10000] [--sweeps 3] [--concurrency 200]
+ *     [--healthy-base 127.100.0.1] [--hostile-base 127.120.0.1]   (other loopback ranges, for a machine another run shares)
  */
 import { parseArgs } from 'node:util';
 import { EXPECTED_STATUS, type HostileFault } from '../../src/fleet/protocol/simulator-hostile.js';
@@ -35,6 +36,8 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
       count: { type: 'string', default: '10000' },
       sweeps: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '200' },
+      'healthy-base': { type: 'string', default: HEALTHY_BASE },
+      'hostile-base': { type: 'string', default: HOSTILE_BASE },
     },
     strict: false,
   });
@@ -47,11 +50,15 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
       `poller read deadline ${process.env.HASHFORGE_FLEET_READ_TIMEOUT_MS ?? 5000} ms, connect ${process.env.HASHFORGE_FLEET_CONNECT_TIMEOUT_MS ?? 2000} ms`,
   );
 
-  const healthy = await pollFleet(parts, count, HEALTHY_BASE, [], { count, sweeps, concurrency });
+  const healthy = await pollFleet(parts, count, String(values['healthy-base']), [], {
+    count,
+    sweeps,
+    concurrency,
+  });
   const hostile = await pollFleet(
     parts,
     count,
-    HOSTILE_BASE,
+    String(values['hostile-base']),
     [
       '--fault-rate',
       String(0.05 * HOSTILE_FAULTS.length),

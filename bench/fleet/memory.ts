@@ -9,8 +9,12 @@ import type { PGlite } from '@electric-sql/pglite';
 export interface MemoryFigures {
   rssMb: number;
   heapUsedMb: number;
+  /** What V8 has taken from the system for its heap, garbage and the young generation's semi-spaces included. */
+  heapTotalMb: number;
   /** Memory V8 does not hold in its heap: Buffers (socket reads, replies), WebAssembly memory. */
   externalMb: number;
+  /** The part of `externalMb` in ArrayBuffers and Buffers (socket reads, replies, query results). */
+  arrayBuffersMb: number;
   /** The embedded PGlite's WebAssembly memory (it grows and never shrinks); 0 on a server database. */
   wasmMb: number;
 }
@@ -26,7 +30,9 @@ function sample(pglite: PGlite | undefined): MemoryFigures {
   return {
     rssMb: mb(m.rss),
     heapUsedMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
     externalMb: mb(m.external),
+    arrayBuffersMb: mb(m.arrayBuffers),
     wasmMb: pglite ? mb(pglite.Module.HEAPU8.byteLength) : 0,
   };
 }
@@ -65,7 +71,7 @@ export class MemoryWatch {
 export function describeMemory(phases: PhaseMemory[], databaseCreationRssMb?: number): string {
   const lines = phases.map(
     (p) =>
-      `    ${p.phase.padEnd(10)} peak RSS ${p.rssMb} MB (V8 heap ${p.heapUsedMb}, outside the heap ${p.externalMb}, PGlite's WebAssembly ${p.wasmMb})`,
+      `    ${p.phase.padEnd(10)} peak RSS ${p.rssMb} MB (V8 heap ${p.heapUsedMb} used of ${p.heapTotalMb}, outside the heap ${p.externalMb} of which Buffers ${p.arrayBuffersMb}, PGlite's WebAssembly ${p.wasmMb})`,
   );
   if (databaseCreationRssMb !== undefined)
     lines.push(

@@ -84,15 +84,11 @@ export interface SizeResult {
   statesUpToDate: number;
 }
 
-/** Node as bin/hashforge.js starts it (its comment says why the young generation is larger). */
-const NODE_FLAGS = ['--max-semi-space-size=32'];
-
-const tsxArgv = () => [
-  ...(process.execArgv.some((a) => a.includes('tsx'))
+/** Node as bin/hashforge.js starts it: with V8's defaults (its comment says why). */
+const tsxArgv = () =>
+  process.execArgv.some((a) => a.includes('tsx'))
     ? process.execArgv
-    : ['--import', import.meta.resolve('tsx')]),
-  ...NODE_FLAGS,
-];
+    : ['--import', import.meta.resolve('tsx')];
 
 export interface Fleet {
   child: ChildProcess;

@@ -108,3 +108,44 @@ describe('hostile miners beside healthy ones', () => {
     );
   });
 });
+
+describe('the first sweep after registration, with miners gone silent and no poll history', () => {
+  const HEALTHY_FIRST = 120;
+  const SILENT = 4;
+  let app: TestApp;
+  let sim: Simulator;
+  const actor = { id: 'ops', role: 'ops' } as const;
+  // The read deadline the sweep must not wait out; the learned wait's floor well under it.
+  const client = new MinerClient({ readTimeoutMs: 10_000, answerFloorMs: 300, concurrency: 8, retries: 0 });
+
+  beforeAll(async () => {
+    app = await testApp();
+    sim = await startSimulator({ count: HEALTHY_FIRST + SILENT, base: '127.192.240.1', seed: 'first-sweep' });
+    const ctx = { ...app, clock: systemClock };
+    await addTestSite(ctx, actor, 'HX2');
+    await scanRange(
+      ctx,
+      actor,
+      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX2', port: 4028 },
+      { client },
+    );
+    // The last ones (polled after the client has learned from the healthy ones' answers) go silent.
+    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'silent');
+  });
+  afterAll(async () => {
+    await sim.stop();
+    await app.close();
+  });
+
+  it("gives a silent miner the wait the fleet's answers say, not the read deadline, and fails no healthy one", async () => {
+    const ctx = { ...app, clock: systemClock };
+    const report = await sweepFleet(ctx, actor, { client });
+    expect(report.answered).toBe(HEALTHY_FIRST);
+    expect(report.failures).toEqual({ timeout: SILENT });
+    expect(report.seconds).toBeLessThan(10); // waiting out the read deadline would take longer
+    const machines = (await listMachines(ctx, { limit: 200 })).machines;
+    const silent = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
+    for (const m of machines.filter((x) => silent.has(x.address)))
+      expect(m.lastFailure).toMatch(/learned from the fleet's recent answers/);
+  });
+});

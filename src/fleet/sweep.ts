@@ -311,11 +311,16 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
       const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
       // Only a machine whose last poll failed waits in the straggler lane from the start: one that
       // merely answered slowly (a busy collector makes every answer slow) works in the main lane.
+      // The rest, whose last poll was quick (or who have none: every machine, in the first sweep
+      // after registration), wait only as long as the fleet's recent answers say (the client's
+      // `learn`): one gone silent would otherwise hold the sweep's end for the whole read deadline.
+      // A straggler keeps the read deadline: one that answers, but slowly, is never cut short for
+      // it, and one that failed is given up on by the grace once the rest is polled.
       const failedBefore = lane === 'straggler' && m.failures > 0;
       const reply = await client.request(
         { host: m.address, port: m.port },
         request,
-        failedBefore ? { lane: 'straggler', giveUp } : { lane: 'main' },
+        lane === 'main' ? { lane, learn: true } : failedBefore ? { lane, giveUp } : { lane: 'main' },
       );
       latencies.push(reply.durationMs);
       const polled = judge(m, reply, offlineAfter);

@@ -170,6 +170,72 @@ describe('MinerClient against misbehaving peers', () => {
     expect(bad.map((r) => (r.ok ? 'ok' : r.failure))).toEqual(['timeout', 'timeout', 'too-large']);
   });
 
+  it("waits for a silent or trickling peer only as long as the fleet's recent answers say, once it has seen enough", async () => {
+    const host = '127.192.250.1';
+    const silent = await serve(host, 0, () => {});
+    const trickle = await serve(host, 0, (socket) => {
+      const timer = setInterval(() => socket.write('{'), 50);
+      socket.on('close', () => clearInterval(timer));
+    });
+    const healthy = await serve(host, 0, miner());
+    const client = new MinerClient({ readTimeoutMs: 1500, answerFloorMs: 200 });
+    const learn = { learn: true } as const;
+    // Nothing learned yet: the read deadline.
+    const before = failed(await client.request(`${host}:${silent}`, 'summary', learn));
+    expect(before.message).toMatch(/within 1500 ms/);
+    expect(before.durationMs).toBeGreaterThanOrEqual(1400);
+    for (let i = 0; i < 100; i++)
+      expect((await client.request(`${host}:${healthy}`, 'version', learn)).ok).toBe(true);
+    // A hundred answers of a few ms: four times the slowest is under the floor, so the floor.
+    const [quiet, slow] = await Promise.all([
+      client.request(`${host}:${silent}`, 'summary', learn),
+      client.request(`${host}:${trickle}`, 'summary', learn),
+    ]);
+    for (const r of [quiet, slow]) {
+      expect(failed(r).failure).toBe('timeout');
+      expect(failed(r).message).toMatch(/learned from the fleet's recent answers/);
+      expect(r.durationMs).toBeGreaterThanOrEqual(190);
+      expect(r.durationMs).toBeLessThan(1000);
+    }
+    expect(failed(slow).message).toMatch(/of its first byte/);
+    // A fleet that turns slow all at once (here: 30 more gone silent) must not be cut short by
+    // what its faster past taught: past a quarter of learned waits cut short, the read deadline again.
+    const more = await Promise.all(Array.from({ length: 30 }, () => serve(host, 0, () => {})));
+    await Promise.all(more.map((p) => client.request(`${host}:${p}`, 'summary', learn)));
+    const after = failed(await client.request(`${host}:${silent}`, 'summary', learn));
+    expect(after.message).toMatch(/within 1500 ms/);
+    // A request that does not ask to learn keeps the read deadline.
+    expect(failed(await client.request(`${host}:${silent}`, 'summary')).durationMs).toBeGreaterThanOrEqual(
+      1400,
+    );
+  });
+
+  it('frees the main slot of a request waiting on a silent peer after twice the typical answer, so slow peers cannot starve healthy ones', async () => {
+    const host = '127.192.250.2';
+    const silent = await Promise.all(Array.from({ length: 8 }, () => serve(host, 0, () => {})));
+    const healthy = await serve(host, 0, miner());
+    // Two main slots; without learning, each silent peer would hold one for slowAfterMs (2 s).
+    const client = new MinerClient({
+      readTimeoutMs: 3000,
+      answerFloorMs: 1500,
+      slowAfterMs: 2000,
+      concurrency: 2,
+      stragglerConcurrency: 50,
+    });
+    const learn = { learn: true } as const;
+    for (let i = 0; i < 100; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    const waiting = silent.map((p) => client.request(`${host}:${p}`, 'summary', learn));
+    const started = performance.now();
+    const good = await Promise.all(
+      Array.from({ length: 20 }, () => client.request(`${host}:${healthy}`, 'version', learn)),
+    );
+    expect(good.every((r) => r.ok)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect((await Promise.all(waiting)).map((r) => (r.ok ? 'ok' : r.failure))).toEqual(
+      silent.map(() => 'timeout'),
+    );
+  });
+
   it('retries a refused connection with backoff, then gives up with a typed failure', async () => {
     const probe = await serve('127.93.0.1', 0, () => {});
     await new Promise((resolve) => servers.pop()!.close(resolve)); // a port nobody listens on now

@@ -7,6 +7,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { Json } from '../../kernel/json.js';
+import { AnswerTimes, type LearnedWaits } from './answer-times.js';
 import {
   DEFAULT_MAX_REPLY_BYTES,
   decodeReply,
@@ -55,6 +56,13 @@ export interface RequestOptions {
    * The read deadline still applies in any case.
    */
   giveUp?: GiveUp;
+  /**
+   * Wait only as long as the answers to this client's other `learn` requests say a miner needs
+   * (answer-times.ts), and teach it this one's answer: a sweep's polls, which all ask the same of
+   * similar miners. The first byte must come within the learned wait after connecting, and the rest
+   * within as long again after it (a trickle ends there); the read deadline still caps both.
+   */
+  learn?: boolean;
 }
 
 export interface GiveUp {
@@ -116,6 +124,8 @@ export interface MinerClientOptions {
    */
   stragglerConcurrency?: number;
   slowAfterMs?: number;
+  /** The shortest a learned answer wait gets (see `RequestOptions.learn`). */
+  answerFloorMs?: number;
   /** Source address to connect from (the miner's allow list is by source address). */
   localAddress?: string;
 }
@@ -132,10 +142,15 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   // hundred. Past a second a request is waiting on the miner, not working (the sweep's own
   // straggler mark, STRAGGLER_POLL_MS, is the same second).
   slowAfterMs: 1000,
+  // A LAN miner's answer takes milliseconds, an Avalon's big `estats` a few hundred at most: one
+  // silent for a second after a fleet whose slowest recent answer took a quarter of that is not
+  // answering.
+  answerFloorMs: 1000,
 };
 
 type Attempt =
-  | { ok: true; raw: Buffer }
+  /** `answerMs`: from the connection to the reply's last byte. */
+  | { ok: true; raw: Buffer; answerMs: number }
   | { ok: false; failure: MinerFailureKind; message: string; retryable: boolean; raw?: Buffer };
 
 export function formatAddress(address: MinerAddress | string): { host: string; port: number; key: string } {
@@ -164,6 +179,8 @@ function commandNames(text: string): string[] {
   return (text.split('|')[0] ?? '').split('+');
 }
 
+const ANSWER_WAIT_WHY = "a wait learned from the fleet's recent answers";
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -184,6 +201,7 @@ export class MinerClient {
   private readonly stragglerSlots: Semaphore;
   private readonly perMiner = new KeyedSerializer();
   private readonly readOnlyTexts = new Map<string, boolean>();
+  private readonly answerTimes = new AnswerTimes();
 
   constructor(options: MinerClientOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -213,6 +231,7 @@ export class MinerClient {
     const text = typeof request === 'string' ? request : encodeRequest(request);
     const readOnly = this.isReadOnly(text);
     const queuedAt = performance.now();
+    const { readTimeoutMs, slowAfterMs, answerFloorMs } = this.options;
     return this.perMiner.run(key, async () => {
       let attempts = 0;
       let startedAt = 0;
@@ -225,12 +244,16 @@ export class MinerClient {
           waitedMs = startedAt - queuedAt;
         }
         attempts++;
+        const waits: LearnedWaits = options.learn
+          ? this.answerTimes.waits({ readTimeoutMs, slowAfterMs, answerFloorMs })
+          : { answerMs: readTimeoutMs, slowAfterMs };
         let outcome: Attempt;
         try {
           outcome = await this.attempt(
             host,
             port,
             text,
+            waits,
             () => {
               // Still waiting on this miner: wait in the straggler lane if it has room.
               const straggler = lane === 'main' ? this.stragglerSlots.tryAcquire() : undefined;
@@ -244,7 +267,15 @@ export class MinerClient {
           release();
         }
         const base = { address: key, durationMs: performance.now() - startedAt, waitedMs, attempts };
-        if (outcome.ok) return this.decode(outcome.raw, base);
+        if (outcome.ok) {
+          const result = this.decode(outcome.raw, base);
+          // Only a usable answer says how long a miner takes.
+          if (options.learn && result.ok) this.answerTimes.add(outcome.answerMs);
+          if (waits.answerMs < readTimeoutMs) this.answerTimes.outcome(false);
+          return result;
+        }
+        if (waits.answerMs < readTimeoutMs)
+          this.answerTimes.outcome(outcome.message.endsWith(`${ANSWER_WAIT_WHY}.`));
         const retry =
           outcome.retryable &&
           (outcome.failure === 'refused' || readOnly) &&
@@ -320,14 +351,16 @@ export class MinerClient {
     host: string,
     port: number,
     text: string,
+    waits: LearnedWaits,
     onSlow: () => void,
     giveUp: GiveUp | undefined,
   ): Promise<Attempt> {
-    const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress, slowAfterMs } = this.options;
+    const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress } = this.options;
     return new Promise<Attempt>((resolve) => {
       const chunks: Buffer[] = [];
       const begun = performance.now();
       let received = 0;
+      let connectedAt = 0;
       let connected = false;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
@@ -335,7 +368,7 @@ export class MinerClient {
       let slow: NodeJS.Timeout | undefined = setTimeout(() => {
         slow = undefined;
         onSlow();
-      }, slowAfterMs);
+      }, waits.slowAfterMs);
       const socket: Socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
       // A reply usually arrives in one chunk on a LAN: use it as it is rather than copy it.
       const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
@@ -350,6 +383,7 @@ export class MinerClient {
         if (left <= 0) leaveNow();
         else leave = deadline(leaveNow, left);
       };
+      const complete = () => finish({ ok: true, raw: whole(), answerMs: performance.now() - connectedAt });
       const finish = (outcome: Attempt) => {
         if (settled) return;
         settled = true;
@@ -376,18 +410,37 @@ export class MinerClient {
       // algorithm never holds back, and the extra system call per poll showed in a sweep's profile.
       socket.once('connect', () => {
         connected = true;
+        connectedAt = performance.now();
         clearTimeout(timer);
         timer = deadline(
           () =>
-            fail(
-              'timeout',
-              `No complete reply from ${host}:${port} within ${readTimeoutMs} ms (${received} bytes).`,
-            ),
-          readTimeoutMs,
+            waits.answerMs < readTimeoutMs
+              ? fail(
+                  'timeout',
+                  `No answer from ${host}:${port} within ${waits.answerMs} ms, ${ANSWER_WAIT_WHY}.`,
+                )
+              : fail(
+                  'timeout',
+                  `No complete reply from ${host}:${port} within ${readTimeoutMs} ms (${received} bytes).`,
+                ),
+          waits.answerMs,
         );
         socket.write(text);
       });
       socket.on('data', (chunk: Buffer) => {
+        if (received === 0 && waits.answerMs < readTimeoutMs) {
+          // The answer has begun: the rest is owed within as long again, and within the read deadline.
+          clearTimeout(timer);
+          const left = Math.min(waits.answerMs, readTimeoutMs - (performance.now() - connectedAt));
+          timer = deadline(
+            () =>
+              fail(
+                'timeout',
+                `No complete reply from ${host}:${port} within ${waits.answerMs} ms of its first byte (${received} bytes), ${ANSWER_WAIT_WHY}.`,
+              ),
+            left,
+          );
+        }
         received += chunk.length;
         if (received > maxReplyBytes) {
           // Dropped at once: a flooding miner costs at most the limit, however much it sends.
@@ -399,9 +452,9 @@ export class MinerClient {
         chunks.push(chunk);
         // cgminer ends every answer with a NUL (api.c sends len+1 bytes): the answer is complete
         // there, whether or not the miner ever closes the connection.
-        if (chunk[chunk.length - 1] === 0) finish({ ok: true, raw: whole() });
+        if (chunk[chunk.length - 1] === 0) complete();
       });
-      socket.once('end', () => finish({ ok: true, raw: whole() }));
+      socket.once('end', complete);
       socket.once('error', (error: NodeJS.ErrnoException) => {
         const code = error.code ?? 'ERROR';
         if (!connected) {
