@@ -50,11 +50,8 @@ export async function startAgent(name: string, run: AgentRun): Promise<BenchAgen
       LOG_LEVEL: 'warn',
       HASHFORGE_FLEET_CONCURRENCY: String(run.concurrency),
     },
-    // As bin/hashforge.js's first line starts Node (spawned directly, that line is not read).
-    [
-      '--max-semi-space-size=32',
-      ...(run.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${run.profileDir}`] : []),
-    ],
+    // Node's own arguments (not allowed in NODE_OPTIONS): V8's defaults, as bin/hashforge.js runs.
+    run.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${run.profileDir}`] : [],
   );
   await p.waitFor(new RegExp(`agent ${name} serving`), 120_000);
   return { name, process: p };
