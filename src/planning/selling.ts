@@ -7,7 +7,7 @@
  */
 import type { AppContext } from '../app/context.js';
 import { addDays, type Day, monthOf, monthsBetween } from '../kernel/calendar.js';
-import { contractTrails } from '../sales/as-of.js';
+import { contractsSignedBy } from '../sales/as-of.js';
 import { type Contract, lineAmount } from '../sales/model.js';
 
 /** The longest lead a profile keeps: the longest horizon a scenario has. */
@@ -57,8 +57,7 @@ export function sellingTermsOf(contracts: readonly Contract[]): SellingTerms {
 
 export async function sellingTerms(ctx: AppContext, asOf: Day): Promise<SellingTerms> {
   const since = addDays(asOf, -YEAR_DAYS + 1);
-  const signed = [...(await contractTrails(ctx, asOf)).values()]
-    .map((t) => t.steps[0]!.state.contract)
-    .filter((c) => c.signedOn >= since);
+  // As signed, so the signings alone: not every later event of every contract.
+  const signed = (await contractsSignedBy(ctx, asOf)).filter((c) => c.signedOn >= since);
   return sellingTermsOf(signed);
 }

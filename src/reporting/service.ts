@@ -25,6 +25,7 @@ import type { SalesQuarter } from '../sales/figures.js';
 import { contractsAsOf } from '../sales/figures.js';
 import { listContracts, opportunityCost, salesQuarter } from '../sales/service.js';
 import { serviceNetworkSection } from '../service/report-section.js';
+import { slaReport } from '../service/reports.js';
 import type { BooksSection } from './books-model.js';
 import { booksSection, openAiChipPreOrders } from './books-section.js';
 import { guidanceForReport, listGuidance } from './guidance.js';
@@ -124,7 +125,9 @@ export async function computeQuarterlyReport(
     supply: optional('supply', () => supplySection(ctx, sales, quarter)),
     selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter)),
     treasury: optional('treasury', () => treasurySection(ctx, quarter)),
-    serviceNetwork: optional('serviceNetwork', () => serviceNetworkSection(ctx, quarter)),
+    serviceNetwork: optional('serviceNetwork', () =>
+      serviceNetworkSection(ctx, quarter, () => reads.memo('service sla', () => slaReport(ctx))),
+    ),
     guidance: section('guidance', () => guidanceForReport(ctx, { sales, mining }, quarter, today)),
     outlook: optional('outlook', () => outlookAfter(ctx, quarter)),
     series: section('series', () => seriesAround(sales, quarter, today)),

@@ -8,7 +8,7 @@ import type { AppContext } from '../app/context.js';
 import type { Day } from '../kernel/calendar.js';
 import { eventFromRow, isEventOf } from '../ledger/events.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
-import { lineAmount } from './model.js';
+import { type Contract, lineAmount } from './model.js';
 import { applyEvent, type ContractState, contractFigures, openContract } from './model-events.js';
 import { type OpenTranche, openTrancheRows } from './open-tranches.js';
 import type { OpenTrancheFilterInput } from './schemas.js';
@@ -31,16 +31,12 @@ export function stateOn(trail: ContractTrail, day: Day): ContractState | null {
   return found;
 }
 
-/** The contracts signed by `day`, with their states after each event dated up to `day`. */
-export async function contractTrails(
-  ctx: AppContext,
-  day: Day,
-  /** Only these contracts; every one when absent. */
-  contractIds?: readonly number[],
-): Promise<Map<number, ContractTrail>> {
-  const rows = await sales(ctx.db)
+/** The sales events with an entry dated up to `day` (of these contracts), in the order recorded. */
+function eventsBy(ctx: AppContext, day: Day, contractIds?: readonly number[], kind?: string) {
+  return sales(ctx.db)
     .selectFrom('events as v')
     .select(['v.id', 'v.recorded_at', 'v.actor', 'v.kind', 'v.stream', 'v.version', 'v.payload'])
+    .$if(kind !== undefined, (q) => q.where('v.kind', '=', kind!))
     .where('v.id', 'in', (eb) =>
       eb
         .selectFrom('sales_entries as e')
@@ -52,6 +48,29 @@ export async function contractTrails(
     )
     .orderBy('v.id')
     .execute();
+}
+
+/**
+ * The contracts signed by `day` as they were signed, in the order recorded: each trail's first
+ * step (`contractTrails`), from the signing events alone rather than every event of every contract.
+ */
+export async function contractsSignedBy(ctx: AppContext, day: Day): Promise<Contract[]> {
+  return (await eventsBy(ctx, day, undefined, SALES_EVENT.contractSigned)).flatMap((row) => {
+    const e = eventFromRow(row);
+    return isEventOf<SalesEvent>(SALES_KINDS, e) && e.kind === SALES_EVENT.contractSigned
+      ? [e.payload.contract]
+      : [];
+  });
+}
+
+/** The contracts signed by `day`, with their states after each event dated up to `day`. */
+export async function contractTrails(
+  ctx: AppContext,
+  day: Day,
+  /** Only these contracts; every one when absent. */
+  contractIds?: readonly number[],
+): Promise<Map<number, ContractTrail>> {
+  const rows = await eventsBy(ctx, day, contractIds);
   const trails = new Map<number, ContractTrail>();
   for (const row of rows) {
     const e = eventFromRow(row);

@@ -6,13 +6,16 @@
 import type { AppContext } from '../app/context.js';
 import { firstDayOfQuarter, lastDayOfQuarter, type Quarter, quarterMonths } from '../kernel/calendar.js';
 import type { Section } from '../reporting/model.js';
-import { failureRates, slaReport } from './reports.js';
+import { type CentreReport, failureRates, slaReport } from './reports.js';
 import { quarterTickets, selectCentres } from './store.js';
 
 export interface ServiceNetworkSection {
   centres: { id: string; region: string; country: string; technicians: number }[];
   tickets: { opened: number; fromCustomers: number; fromFleet: number; rmasShipped: number };
-  /** Medians and p90s over the centres' RMAs received to shipped, all time to the report's day. */
+  /**
+   * Medians and p90s over the centres' RMAs received to shipped, and the share of finished stages
+   * within their SLA: every ticket of all time, the same for every quarter.
+   */
   turnaround: {
     centreId: string;
     medianDays: number | null;
@@ -31,18 +34,23 @@ export interface ServiceNetworkSection {
   }[];
 }
 
+/**
+ * `sla`: the centres' figures over all time (`slaReport`), which no quarter changes: a report passes
+ * one read shared by every quarter's section, so that fourteen quarters tally the tickets once.
+ */
 export async function serviceNetworkSection(
   ctx: AppContext,
   quarter: Quarter,
+  sla: () => Promise<CentreReport[]> = () => slaReport(ctx),
 ): Promise<Section<ServiceNetworkSection>> {
   const centres = await selectCentres(ctx.db);
   if (centres.length === 0) return { available: false, reason: 'No service centres are recorded.' };
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
   const months = quarterMonths(quarter);
-  const [q, sla, rates] = await Promise.all([
+  const [q, centreFigures, rates] = await Promise.all([
     quarterTickets(ctx.db, from, to),
-    slaReport(ctx),
+    sla(),
     // Only the quarter's tickets: the section shows the quarter's worst rates, and counting every
     // ticket ever opened was most of the report's time.
     failureRates(ctx, { opened: { from, to } }),
@@ -61,7 +69,7 @@ export async function serviceNetworkSection(
       fromFleet: q.fromFleet,
       rmasShipped: q.shipped,
     },
-    turnaround: sla.map((c) => ({
+    turnaround: centreFigures.map((c) => ({
       centreId: c.centreId,
       medianDays: c.turnaroundDays.median,
       p90Days: c.turnaroundDays.p90,

@@ -12,7 +12,7 @@ import { addTestSite } from '../mining/test-fixtures.js';
 import { seedCatalog } from '../sales/test-fixtures.js';
 import { type Json, type TestServer, tableCounts, testApp, testServer } from '../testing/index.js';
 import { serviceNetworkSection } from './report-section.js';
-import { failureRates } from './reports.js';
+import { failureRates, slaReport } from './reports.js';
 import { centreInput as centre, REPLACED_RMA_STEPS, soldMachines } from './test-fixtures.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
@@ -301,6 +301,12 @@ describe('the service network', () => {
       tickets: { opened: 2, fromCustomers: 1, fromFleet: 1, rmasShipped: 1 },
       warrantyCostCents: 45_000n,
     });
+    // A report reads the all-time SLA once for every quarter: each section is the one read alone.
+    const sla = slaReport(s.app);
+    for (const q of ['2020Q4', '2021Q1'] as const)
+      expect(await serviceNetworkSection(s.app, q, () => sla), q).toEqual(
+        await serviceNetworkSection(s.app, q),
+      );
     // The quarterly report carries it, as JSON and as the text finance reads.
     const report = await s.call('GET', '/api/reports/quarterly/2021Q1', { role: 'viewer' });
     expect(report.body.serviceNetwork).toMatchObject({ available: true, warrantyCostCents: '45000' });
