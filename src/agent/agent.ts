@@ -20,6 +20,7 @@ import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
+import { workControls } from './control-worker.js';
 import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
 import { type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
@@ -214,6 +215,9 @@ export async function runAgent(
     );
   };
   let marking: Promise<void> = Promise.resolve();
+  // Its control queue is worked before the agent says it is present: a control sent to it from then
+  // on finds the queue.
+  const stopControls = await workControls(ctx, opts.name, jobs, log);
   const presence = setInterval(() => {
     marking = mark()
       .then(() => setLink(true))
@@ -250,6 +254,7 @@ export async function runAgent(
     async stop() {
       stopping = true;
       clearInterval(offline);
+      await stopControls();
       for (const release of leases) await release();
       // The sweep under way ends in the spool; what the spool holds goes home while the link is
       // up, so that an agent stopped on purpose leaves nothing behind it.

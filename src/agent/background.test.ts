@@ -42,6 +42,7 @@ describe('the upkeep of what agents write', () => {
         runs++;
         await work();
       }),
+    work: (name, o, handle) => jobs.work(name, o, handle),
     close: () => jobs.close(),
   });
   const pruned = () => keys().then((k) => k.length === 2);

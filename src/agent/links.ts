@@ -46,13 +46,19 @@ export async function agentsOf(db: Db, sites: readonly string[]): Promise<SiteAg
 
 /**
  * Refuses (409 `fleet.agent-not-connected`) when a site among `sites` is served by agents and none
- * of them has reached the database within AWAY_AFTER_SECONDS. Sites no agent serves pass.
+ * of them has reached the database within AWAY_AFTER_SECONDS. Sites no agent serves pass. Answers,
+ * for each site agents serve, the connected one seen last: the one a control there goes through.
  */
-export async function refuseIfSiteAgentAway(db: Db, sites: readonly string[]): Promise<void> {
+export async function refuseIfSiteAgentAway(db: Db, sites: readonly string[]): Promise<Map<string, string>> {
   const agents = await agentsOf(db, sites);
+  const through = new Map<string, string>();
   for (const site of new Set(agents.map((a) => a.site))) {
     const own = agents.filter((a) => a.site === site);
-    if (own.some((a) => a.secondsAgo <= AWAY_AFTER_SECONDS)) continue;
+    const live = own.find((a) => a.secondsAgo <= AWAY_AFTER_SECONDS);
+    if (live) {
+      through.set(site, live.agent);
+      continue;
+    }
     const last = own[0]!;
     throw ruleBroken(
       'fleet.agent-not-connected',
@@ -64,6 +70,7 @@ export async function refuseIfSiteAgentAway(db: Db, sites: readonly string[]): P
       },
     );
   }
+  return through;
 }
 
 /** An agent stopped on purpose says so: its sites are no longer waiting for it. */

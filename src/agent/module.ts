@@ -7,6 +7,10 @@ export const agentModule: HashforgeModule = {
       why: 'which parts of the agents’ spools the database has taken, so a replay stores each once',
       rebuild: 'copy',
     },
+    agent_control_results: {
+      why: 'what each machine did with a control sent through its site’s agent, read back by the API',
+      rebuild: 'copy',
+    },
     agent_presence: {
       why: 'the running agents, their sites and when each last reached the database',
       rebuild: 'copy',

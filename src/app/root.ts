@@ -5,6 +5,7 @@ import { migrateAsOwner } from '../db/roles.js';
 import { SOCKET_PORT } from '../db/socket-server.js';
 import { MinerClient } from '../fleet/protocol/client.js';
 import type { FleetSettings } from '../fleet/settings.js';
+import { lazyServerSender } from '../jobs/boss.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import type { Projections } from '../ledger/ledger.js';
 import { tableCatalog } from '../ledger/tables.js';
@@ -57,16 +58,19 @@ export async function openContext(config: Config, opts: RootOptions): Promise<Op
     } else if (!served) {
       await migrate(database.db);
     }
-    const ctx = assembleContext(config, {
+    const assembled = assembleContext(config, {
       db: database.db,
       projections,
       tables: tableCatalog(opts.modules),
       ...opts,
     });
+    const jobs = reach.kind === 'server' ? lazyServerSender(reach, assembled.log) : undefined;
+    const ctx = jobs ? { ...assembled, jobs } : assembled;
     return {
       ctx,
       database,
       close: async () => {
+        await jobs?.close();
         await database.close();
         release();
       },

@@ -8,6 +8,7 @@ import { refuseIfSiteAgentAway } from '../agent/links.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { AppError, invalid } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
+import { controlThroughAgents } from './agent-control.js';
 import type { ControlCompleted, ControlRequested } from './events.js';
 import {
   type ControlAction,
@@ -67,7 +68,7 @@ export interface ControlStarted {
 /** cgminer's MSG_ACCDENY: a privileged command from an address not allowed to write. */
 const ACCESS_DENIED = 45;
 
-interface Target {
+export interface Target {
   id: number;
   serial: string;
   address: string;
@@ -112,7 +113,7 @@ export async function controlMachines(
 ): Promise<ControlReport> {
   const targets = await selectTargets(ctx, req.selector);
   // Before anything is recorded: a control at a site whose agent lost its link is not queued.
-  await refuseIfSiteAgentAway(ctx.db, [...new Set(targets.map((t) => t.site))]);
+  const agentOf = await refuseIfSiteAgentAway(ctx.db, [...new Set(targets.map((t) => t.site))]);
   const requested = await recordFleet(
     ctx,
     {
@@ -147,13 +148,21 @@ export async function controlMachines(
   }
   const client = opts.client ?? ctx.miners;
   let done = 0;
-  const results = await Promise.all(
-    targets.map(async (t) => {
-      const result = await actOn(client, t, req.action, opts);
-      opts.onResult?.(result, ++done, targets.length);
-      return result;
-    }),
-  );
+  const told = (result: MachineControlResult) => opts.onResult?.(result, ++done, targets.length);
+  const { direct, byAgent } = routeTargets(ctx, targets, agentOf);
+  const [straight, through] = await Promise.all([
+    Promise.all(
+      direct.map(async (t) => {
+        const result = await actOn(client, t, req.action, opts);
+        told(result);
+        return result;
+      }),
+    ),
+    byAgent.size > 0 ? controlThroughAgents(ctx, requested.controlId, req.action, byAgent, opts, told) : [],
+  ]);
+  // In the order of the targets, as a direct control reports them.
+  const byId = new Map([...straight, ...through].map((r) => [r.machineId, r]));
+  const results = targets.map((t) => byId.get(t.id)!);
   const succeeded = results.filter((r) => r.outcome === 'done').length;
   await recordFleet(
     ctx,
@@ -173,6 +182,26 @@ export async function controlMachines(
     async () => undefined,
   );
   return report(requested.controlId, req.action, results);
+}
+
+/**
+ * The machines of a site an agent serves go through that agent when this process can send it a job
+ * (on the PostgreSQL server); the rest, and every machine on the embedded database, directly.
+ */
+function routeTargets(
+  ctx: AppContext,
+  targets: Target[],
+  agentOf: Map<string, string>,
+): { direct: Target[]; byAgent: Map<string, Target[]> } {
+  const direct: Target[] = [];
+  const byAgent = new Map<string, Target[]>();
+  for (const t of targets) {
+    const agent = ctx.jobs ? agentOf.get(t.site) : undefined;
+    if (!agent) direct.push(t);
+    else if (byAgent.has(agent)) byAgent.get(agent)!.push(t);
+    else byAgent.set(agent, [t]);
+  }
+  return { direct, byAgent };
 }
 
 function report(controlId: number, action: ControlAction, results: MachineControlResult[]): ControlReport {
@@ -195,11 +224,12 @@ async function read(client: MinerClient, t: Target): Promise<NormalisedTelemetry
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function actOn(
+/** What one machine did with `action`: a direct control's and an agent's, the same code. */
+export async function actOn(
   client: MinerClient,
   t: Target,
   action: ControlAction,
-  opts: ControlOptions,
+  opts: Pick<ControlOptions, 'confirmWithinMs' | 'confirmEveryMs'>,
 ): Promise<MachineControlResult> {
   const result = (outcome: ControlOutcome, detail: string): MachineControlResult => ({
     machineId: t.id,

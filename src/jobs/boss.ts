@@ -16,7 +16,21 @@ export interface Periodic {
     o: { seconds: number; leaseSeconds?: number },
     work: () => Promise<void>,
   ): Promise<() => Promise<void>>;
+  /**
+   * Works the one-off jobs other processes send to `name` (a `JobSender`), each run once: a job
+   * whose process died is not run again (a control acted on twice would reboot a miner twice).
+   */
+  work(
+    name: string,
+    o: { expireInSeconds: number },
+    handle: (data: unknown) => Promise<void>,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Sends one-off jobs to a queue another process works (`Periodic.work`). */
+export interface JobSender {
+  send(name: string, data: object, o: { expireInSeconds: number }): Promise<void>;
 }
 
 /** How often expired leases are looked for: bounds the take-over time beside the lease itself. */
@@ -85,10 +99,67 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
         await boss.offWork({ id: worker });
       };
     },
+    async work(name, { expireInSeconds }, handle) {
+      const made = making.then(() =>
+        ensureQueue(boss, name, { name, policy: 'standard', expireInSeconds, retryLimit: 0 }),
+      );
+      making = made.catch(() => {});
+      await made;
+      // Several jobs a fetch, run together: a control's confirmation must not wait behind another's.
+      const worker = await boss.work<object>(
+        name,
+        { pollingIntervalSeconds: 0.5, batchSize: 8 },
+        async (jobs) => {
+          await Promise.all(jobs.map((job) => handle(job.data)));
+        },
+      );
+      return async () => {
+        await boss.offWork({ id: worker });
+      };
+    },
     async close() {
       for (const t of timers) clearInterval(t);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       process.off('unhandledRejection', unheard);
+    },
+  };
+}
+
+/**
+ * A sender to pg-boss on the server, opened at its first send: most commands never send a job,
+ * and those that do (a control at an agent-served site) should not pay for it at start.
+ */
+export function lazyServerSender(target: Server, log: Logger): JobSender & { close(): Promise<void> } {
+  let opening: Promise<Boss> | undefined;
+  const open = async () => {
+    const { default: PgBoss } = await import('pg-boss');
+    const boss = new PgBoss({
+      connectionString: target.url,
+      schema: `${target.schema ?? 'hashforge'}_jobs`,
+      max: 2,
+      // It only sends: the processes that work the queues supervise and schedule them.
+      supervise: false,
+      schedule: false,
+    });
+    boss.on('error', (error: Error) => log.warn({ err: error }, `job sender: ${error.message}`));
+    await boss.start();
+    return boss;
+  };
+  return {
+    async send(name, data, { expireInSeconds }) {
+      opening ??= open().catch((error: unknown) => {
+        opening = undefined;
+        throw error;
+      });
+      // Not picked up within its time, it is dropped rather than run late.
+      await (await opening).send(name, data, {
+        expireInSeconds,
+        retentionSeconds: expireInSeconds,
+        retryLimit: 0,
+      });
+    },
+    async close() {
+      if (opening) await (await opening.catch(() => undefined))?.stop({ graceful: false, wait: true });
     },
   };
 }
@@ -166,6 +237,10 @@ export function inProcess(log: Logger): Periodic {
       };
       stops.add(stop);
       return stop;
+    },
+    // One process, no other to send it anything: nothing to work (controls go straight to the miners).
+    async work() {
+      return async () => {};
     },
     async close() {
       for (const stop of [...stops]) await stop();
