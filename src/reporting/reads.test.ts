@@ -9,7 +9,7 @@ import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js'
 import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
 import { type TestServer, testServer } from '../testing/index.js';
 import { quarterlyReport } from './frozen.js';
-import { FRESH } from './reads.js';
+import { FRESH, reportVersion } from './reads.js';
 import { computeQuarterlyReport } from './service.js';
 
 let s: TestServer;
@@ -32,12 +32,19 @@ afterAll(async () => s?.close());
 
 describe('the quarterly report remembered between requests', () => {
   it('answers an unchanged company from memory, with the figures computed afresh', async () => {
-    const first = await quarterlyReport(s.app, Q);
-    const again = await quarterlyReport(s.app, Q);
-    // The same section objects: the second answer was not computed.
-    expect(again.machines).toBe(first.machines);
-    expect(again.series).toBe(first.series);
-    expect(wire(again)).toEqual(wire(await fresh()));
+    // On a shared PostgreSQL server other test files' writes move the version (transaction numbers
+    // are the cluster's): the pair is asked again until the version held across it.
+    for (let attempt = 1; ; attempt++) {
+      const version = await reportVersion(s.app);
+      const first = await quarterlyReport(s.app, Q);
+      const again = await quarterlyReport(s.app, Q);
+      if ((await reportVersion(s.app)) !== version && attempt < 100) continue;
+      // The same section objects: the second answer was not computed.
+      expect(again.machines).toBe(first.machines);
+      expect(again.series).toBe(first.series);
+      expect(wire(again)).toEqual(wire(await fresh()));
+      return;
+    }
   });
 
   it('computes afresh after a write, and the write shows', async () => {

@@ -48,7 +48,12 @@ const byDatabase = new WeakMap<Db, Remembered>();
  */
 const MAX_ENTRIES = 400;
 
-async function versionOf(ctx: AppContext): Promise<string> {
+/**
+ * The version memory holds for. On a PostgreSQL server transaction numbers are the cluster's, so a
+ * write to another database on the same server also moves it: an entry is then recomputed sooner
+ * than it needed to be, never served stale.
+ */
+export async function reportVersion(ctx: AppContext): Promise<string> {
   const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(
     ctx.db,
   );
@@ -58,7 +63,7 @@ async function versionOf(ctx: AppContext): Promise<string> {
 /** The memory for one report request: read once, at its start. */
 export async function reportReads(ctx: AppContext): Promise<ReportReads> {
   if (ctx.db.isTransaction) return FRESH;
-  const version = await versionOf(ctx);
+  const version = await reportVersion(ctx);
   let held = byDatabase.get(ctx.db);
   if (held?.version !== version || held.entries.size > MAX_ENTRIES) {
     held = { version, entries: new Map() };
