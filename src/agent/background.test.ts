@@ -10,12 +10,12 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/db.js';
 import { inProcess, type Periodic, serverJobs } from '../jobs/boss.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
+import { sleep } from '../testing/processes.js';
 import { startAgentUpkeep } from './background.js';
 import { AWAY_AFTER_SECONDS } from './links.js';
 import { FORWARDED_KEEP_HOURS } from './model.js';
 import { markPresent } from './store.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const HOUR = 3600_000;
 
 describe('the upkeep of what agents write', () => {

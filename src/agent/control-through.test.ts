@@ -19,7 +19,7 @@ import { addTestSite } from '../mining/test-fixtures.js';
 import { modules } from '../modules.js';
 import { type CuttableLink, cuttableLink } from '../testing/cuttable-link.js';
 import { testConfig } from '../testing/index.js';
-import { type BinProcess, startBin } from '../testing/processes.js';
+import { type BinProcess, startBin, until } from '../testing/processes.js';
 import { emptyServerDatabase } from '../testing/server-clone.js';
 import { AWAY_AFTER_SECONDS } from './links.js';
 
@@ -29,17 +29,6 @@ const SITES = [
   { code: 'CT1', base: '127.198.1.1', count: 3 },
   { code: 'CT2', base: '127.198.2.1', count: 2 },
 ] as const;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await check();
-    if (got !== undefined && got !== false) return got;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms / 1000} s`);
-    await sleep(200);
-  }
-}
 
 describe('controls through the site agent', { timeout: 120_000 }, () => {
   if (!server) {

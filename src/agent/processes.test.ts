@@ -26,7 +26,7 @@ import { type Simulator, startSimulator } from '../fleet/protocol/simulator.js';
 import { modules } from '../modules.js';
 import { type CuttableLink, cuttableLink } from '../testing/cuttable-link.js';
 import { testConfig } from '../testing/index.js';
-import { type BinProcess, startBin } from '../testing/processes.js';
+import { type BinProcess, sleep, startBin, until } from '../testing/processes.js';
 import { emptyServerDatabase } from '../testing/server-clone.js';
 import { AWAY_AFTER_SECONDS } from './links.js';
 import { type SpoolWitness, spoolWitness, type WitnessedPart } from './testing-witness.js';
@@ -41,18 +41,6 @@ const SITES = [
   { code: 'KZ1', country: 'KZ', base: '127.180.2.1' },
   { code: 'SG1', country: 'SG', base: '127.180.3.1' },
 ] as const;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Waits for `check` to give something, looking every 200 ms; fails naming `what` after `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await check();
-    if (got !== undefined && got !== false) return got;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms / 1000} s`);
-    await sleep(200);
-  }
-}
 
 describe('site agents and API processes, as real processes', { timeout: 120_000 }, () => {
   if (!server) {

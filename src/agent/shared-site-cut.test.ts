@@ -22,7 +22,7 @@ import { addTestSite } from '../mining/test-fixtures.js';
 import { modules } from '../modules.js';
 import { type CuttableLink, cuttableLink } from '../testing/cuttable-link.js';
 import { testConfig } from '../testing/index.js';
-import { type BinProcess, startBin } from '../testing/processes.js';
+import { type BinProcess, sleep, startBin, until } from '../testing/processes.js';
 import { emptyServerDatabase } from '../testing/server-clone.js';
 import { type SpoolWitness, spoolWitness } from './testing-witness.js';
 
@@ -31,17 +31,6 @@ const NATS = 'nats://127.0.0.1:4222';
 const INTERVAL = 2;
 const LEASE = 8;
 const MINERS = 8;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await check();
-    if (got !== undefined && got !== false) return got;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms / 1000} s`);
-    await sleep(200);
-  }
-}
 
 describe('a link cut at a site two agents share', { timeout: 150_000 }, () => {
   if (!server) {

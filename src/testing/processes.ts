@@ -116,3 +116,20 @@ export async function tempDataDir(prefix: string): Promise<{ dir: string; remove
   await migratedDataDir(dir);
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits for `check` to give something, looking every 200 ms; fails naming `what` after `ms`. */
+export async function until<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | undefined> | T | undefined,
+) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const got = await check();
+    if (got !== undefined && got !== false) return got;
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await sleep(200);
+  }
+}
