@@ -160,6 +160,19 @@ describe('a scenario', { timeout: 120_000 }, () => {
     expect(await tableCounts(s.app)).toEqual(before);
   });
 
+  it.each([
+    ['/api/planning/scenarios/abc/run', 400, 'id'],
+    ['/api/planning/scenarios/0x10/run', 400, 'id'],
+    ['/api/planning/scenarios/999999/run', 404, 'id'],
+    ['/api/planning/scenarios/999999/run?stream=true', 404, 'id'],
+    ['/api/planning/scenarios/1/run?stream=yes', 400, 'stream'],
+  ])('refuses a run at %s (%i naming %s), storing nothing', async (path, status, field) => {
+    const before = await tableCounts(s.app);
+    const r = await s.call('POST', path, { role: 'viewer' });
+    expect([r.status, r.body.error.field]).toEqual([status, field]);
+    expect(await tableCounts(s.app)).toEqual(before);
+  });
+
   it('may be saved by finance or admin only, and read by anyone', async () => {
     expect((await s.call('POST', '/api/planning/scenarios', { role: 'viewer', body: scenario })).status).toBe(
       403,
