@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   afterPoll,
   bucketStart,
+  catalogueProductOf,
   commandsFor,
   confirmEffect,
   emptyTally,
   ipToNumber,
   type MachineStatus,
+  modelNominalThs,
   numberToIp,
   parseFilterText,
   parseRange,
@@ -163,5 +165,35 @@ describe('the running-sweep slot', () => {
     expect(sweepClaimLapsed({ ownerAlive: true, silentMs: 5 * 60_000 })).toBe(false);
     // …but not forever: the pid may belong to another process by now.
     expect(sweepClaimLapsed({ ownerAlive: true, silentMs: 16 * 60_000 })).toBe(true);
+  });
+});
+
+describe('the catalogue product of a fleet model', () => {
+  const products = [
+    { id: 'A1047', name: 'AvalonMiner 1047' },
+    { id: 'A1246', name: 'AvalonMiner 1246' },
+    { id: 'S19P', name: 'Antminer S19 Pro' },
+  ];
+
+  it('reads an Avalon name by its series, with or without its TH/s bin', () => {
+    expect(catalogueProductOf('1246-83', products)).toBe('A1246');
+    expect(catalogueProductOf('AvalonMiner 1246-90', products)).toBe('A1246');
+    expect(catalogueProductOf('1047', products)).toBe('A1047');
+  });
+
+  it('takes a product by its id or its whole name', () => {
+    expect(catalogueProductOf('A1047', products)).toBe('A1047');
+    expect(catalogueProductOf('Antminer S19 Pro', products)).toBe('S19P');
+  });
+
+  it('names none for a model the company does not make', () => {
+    expect(catalogueProductOf('15-194', products)).toBeUndefined();
+    expect(catalogueProductOf('Antminer S21', products)).toBeUndefined();
+    expect(catalogueProductOf(null, products)).toBeUndefined();
+  });
+
+  it('keeps the nominal TH/s only where the name states a bin', () => {
+    expect(modelNominalThs('1246-83')).toBe(83);
+    expect(modelNominalThs('1047')).toBeUndefined();
   });
 });

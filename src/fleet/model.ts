@@ -297,8 +297,26 @@ export const MAX_MACHINE_THS = 2000;
  * state none (Antminer `Antminer S19 Pro`, the Avalon Q): the reply's own nominal is used then.
  */
 export function modelNominalThs(model: string | null | undefined): number | undefined {
-  const m = /^(?:AvalonMiner )?\d{2,4}-(\d{2,3})$/.exec(model ?? '');
-  return m ? Number(m[1]) : undefined;
+  const bin = AVALON_MODEL.exec(model ?? '')?.[2];
+  return bin === undefined ? undefined : Number(bin);
+}
+
+/** An Avalon model name: its series (`1246`) and, from the A12 on, its TH/s bin (`83`). */
+const AVALON_MODEL = /^(?:AvalonMiner )?(\d{2,4})(?:-(\d{2,3}))?$/;
+
+/**
+ * The catalogue product a fleet model name stands for: the product of that id or name, or, for an
+ * Avalon name (`1246-83`: series and bin), the product named after its series (`AvalonMiner 1246`).
+ * Undefined when none matches: a machine of a model the company does not make.
+ */
+export function catalogueProductOf(
+  model: string | null | undefined,
+  products: readonly { id: string; name: string }[],
+): string | undefined {
+  if (!model) return undefined;
+  const series = AVALON_MODEL.exec(model)?.[1];
+  const seriesName = series === undefined ? undefined : `AvalonMiner ${series}`;
+  return products.find((p) => p.id === model || p.name === model || p.name === seriesName)?.id;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
+import { catalogueProductOf } from '../fleet/model.js';
 import { psuErrorNames } from '../fleet/protocol/avalon.js';
 import { DEFAULT_THRESHOLDS } from '../fleet/protocol/health.js';
 import type { NormalisedTelemetry } from '../fleet/protocol/telemetry.js';
@@ -188,18 +189,34 @@ async function siteCountries(db: Db): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.code, r.country]));
 }
 
-async function catalogue(db: Db): Promise<Map<string, { hashboards: number; chipsPerMachine: number }>> {
+interface CatalogueMachine {
+  id: string;
+  name: string;
+  hashboards: number;
+  chipsPerMachine: number;
+}
+
+async function catalogue(db: Db): Promise<CatalogueMachine[]> {
   const rows = await db
     .withTables<{
-      products: { id: string; kind: string; hashboards: number | null; chips_per_machine: number | null };
+      products: {
+        id: string;
+        name: string;
+        kind: string;
+        hashboards: number | null;
+        chips_per_machine: number | null;
+      };
     }>()
     .selectFrom('products')
-    .select(['id', 'hashboards', 'chips_per_machine'])
+    .select(['id', 'name', 'hashboards', 'chips_per_machine'])
     .where('kind', '=', 'machine')
     .execute();
-  return new Map(
-    rows.map((r) => [r.id, { hashboards: r.hashboards ?? 1, chipsPerMachine: r.chips_per_machine ?? 1 }]),
-  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    hashboards: r.hashboards ?? 1,
+    chipsPerMachine: r.chips_per_machine ?? 1,
+  }));
 }
 
 export interface FaultSweep {
@@ -212,12 +229,13 @@ export interface FaultSweep {
  * evidence on the one already open for that machine and class. Each is its own write.
  */
 export async function raiseFleetFaults(ctx: AppContext, actor: Actor): Promise<FaultSweep> {
-  const [machines, countries, models] = await Promise.all([
+  const [machines, countries, products] = await Promise.all([
     machinesWithState(ctx.db),
     siteCountries(ctx.db),
     catalogue(ctx.db),
   ]);
   const serials = await store.machineSerials(ctx.db);
+  const models = new Map(products.map((p) => [p.id, p]));
   const alertsOf = new Map<number, Awaited<ReturnType<typeof store.untakenMachineAlerts>>>();
   for (const a of await store.untakenMachineAlerts(ctx.db))
     alertsOf.set(a.machineId, [...(alertsOf.get(a.machineId) ?? []), a]);
@@ -225,7 +243,9 @@ export async function raiseFleetFaults(ctx: AppContext, actor: Actor): Promise<F
   for (const m of machines) {
     const machineId = Number(m.id);
     const serial = serials.get(machineId) ?? null;
-    const productId = (serial && parseSerial(serial)?.productId) ?? m.model;
+    // A linked serial names the product; an unlinked machine is known by the model it reports.
+    const productId =
+      (serial && parseSerial(serial)?.productId) ?? catalogueProductOf(m.model, products) ?? null;
     const telemetry = (m.telemetry ?? null) as NormalisedTelemetry | null;
     const faults = faultsWithAlerts(
       faultsOf({ status: m.status, telemetry, expected: productId ? models.get(productId) : undefined }),

@@ -12,6 +12,21 @@ import { addTestSite } from '../mining/test-fixtures.js';
 import { type Json, type TestServer, testServer } from '../testing/index.js';
 import { centreInput } from './test-fixtures.js';
 
+const A1246 = {
+  kind: 'machine',
+  id: 'A1246',
+  name: 'AvalonMiner 1246',
+  family: 'A12',
+  generation: 12,
+  algorithm: 'sha256',
+  ths: 90,
+  watts: 3420,
+  chipsPerMachine: 360,
+  hashboards: 3,
+  launchDate: '2020-10-01',
+  stage: 'mass-production',
+};
+
 describe('fleet faults and their alerts', () => {
   let s: TestServer;
   let sim: Simulator;
@@ -37,6 +52,8 @@ describe('fleet faults and their alerts', () => {
     await ok('POST', '/api/service/centres', centreInput('AP1', 'SG', 'asia-pacific', 480), 'service');
     await ok('POST', '/api/service/centres', centreInput('KZ1', 'KZ', 'central-asia', 300), 'service');
     await addTestSite(s.app, s.app.actor('admin'), 'PSU1', 'KZ');
+    // The simulated miners report model `1246-83`: an unlinked machine's ticket names this product.
+    await ok('POST', '/api/catalog/products', A1246, 'admin');
     await ok('POST', '/api/fleet/scans', { range: '127.186.0.1-127.186.0.3', site: 'PSU1' });
   });
   afterAll(async () => {
@@ -56,6 +73,7 @@ describe('fleet faults and their alerts', () => {
       route: 'rma',
       site: 'PSU1',
       centreId: 'KZ1',
+      productId: 'A1246',
       evidence: 1,
     });
     expect(ticket.summary).toContain(`PSU error code ${SIMULATED_PSU_ERROR}: output over-current`);
