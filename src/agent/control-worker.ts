@@ -11,8 +11,13 @@ import { actOn, type MachineControlResult } from '../fleet/control.js';
 import { describeAction } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
 
-/** A job's longest life: a work mode's read-back (3 min) and the commands before it. */
-const JOB_SECONDS = 240;
+/**
+ * A job's longest life: a work mode's read-back (3 min) and the commands before it. Up to eight
+ * controls run together: one sent while a work mode waits for its machines to come back from the
+ * reboot that applies it is acted on and answered at once, not queued behind it (each control
+ * already talks to all its machines at once, hence a bound).
+ */
+const JOBS = { expireInSeconds: 240, atOnce: 8 };
 
 export function workControls(
   ctx: AppContext,
@@ -20,7 +25,7 @@ export function workControls(
   jobs: Periodic,
   log: Logger,
 ): Promise<() => Promise<void>> {
-  return jobs.work(agentControlQueue(agent), { expireInSeconds: JOB_SECONDS }, async (data) => {
+  return jobs.work(agentControlQueue(agent), JOBS, async (data) => {
     const parsed = AgentControlJob.safeParse(data);
     if (!parsed.success) {
       log.error({ issues: parsed.error.issues }, 'a control job that is not one: dropped');

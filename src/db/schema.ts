@@ -11,6 +11,8 @@ export interface CoreTables {
     version: number;
     payload: ColumnType<unknown, string, string>;
     counters: JSONColumnType<Record<string, number>, string, string>;
+    /** The recording transaction's number (`xid8` as text; null before migration 1050): src/ledger/latest.ts. */
+    tx: Generated<string | null>;
   };
   idempotency_keys: {
     actor: string;

@@ -49,7 +49,7 @@ describe('a control through an agent that never answers', { timeout: 60_000 }, (
     await scanRange(ctx, actor, { range: '127.198.5.1-127.198.5.1', site: 'DD1', port: 4028 });
     if (config.database.kind !== 'server') throw new Error('server expected');
     jobs = await serverJobs(config.database, ctx.log);
-    await jobs.work(agentControlQueue('dd-agent'), { expireInSeconds: 30 }, async (data) => {
+    await jobs.work(agentControlQueue('dd-agent'), { expireInSeconds: 30, atOnce: 1 }, async (data) => {
       taken.push(data);
     });
     await markPresent(ctx.db, { agent: 'dd-agent', host: 'site-host', pid: 1, sites: ['DD1'] }, 10);

@@ -19,10 +19,14 @@ export interface Periodic {
   /**
    * Works the one-off jobs other processes send to `name` (a `JobSender`), each run once: a job
    * whose process died is not run again (a control acted on twice would reboot a miner twice).
+   * Up to `atOnce` run together, each taken up as soon as there is room and finished on its own:
+   * a long job (a work mode waiting for its machine to come back from a reboot) holds one place,
+   * not the queue.
+   * The returned stop takes no more and waits a while for those under way.
    */
   work(
     name: string,
-    o: { expireInSeconds: number },
+    o: { expireInSeconds: number; atOnce: number },
     handle: (data: unknown) => Promise<void>,
   ): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -37,6 +41,8 @@ export interface JobSender {
 export const SUPERVISE_SECONDS = 5;
 /** A worker asks for its queue's next job this often. */
 const FETCH_SECONDS = 1;
+/** A one-off job's worker (`work`) asks this often: a control's pick-up time. */
+const FETCH_MS = 500;
 
 type Server = Extract<DatabaseTarget, { kind: 'server' }>;
 
@@ -99,29 +105,84 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
         await boss.offWork({ id: worker });
       };
     },
-    async work(name, { expireInSeconds }, handle) {
+    async work(name, { expireInSeconds, atOnce }, handle) {
       const made = making.then(() =>
         ensureQueue(boss, name, { name, policy: 'standard', expireInSeconds, retryLimit: 0 }),
       );
       making = made.catch(() => {});
       await made;
-      // Several jobs a fetch, run together: a control's confirmation must not wait behind another's.
-      const worker = await boss.work<object>(
-        name,
-        { pollingIntervalSeconds: 0.5, batchSize: 8 },
-        async (jobs) => {
-          await Promise.all(jobs.map((job) => handle(job.data)));
-        },
-      );
-      return async () => {
-        await boss.offWork({ id: worker });
-      };
+      return workAtOnce(boss, name, atOnce, handle, log);
     },
     async close() {
       for (const t of timers) clearInterval(t);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       process.off('unhandledRejection', unheard);
     },
+  };
+}
+
+/** How long a stopped worker waits for the jobs under way to finish, as pg-boss's own stop does. */
+const STOP_WAIT_MS = 10_000;
+
+/**
+ * Runs a queue's jobs, up to `atOnce` together, each completed (or failed) on its own. pg-boss's
+ * `work` would take a batch and hold the next fetch until the whole batch ended, so a job sent while
+ * a long one ran waited for it; here a fetch asks for as many jobs as there are free places, and a
+ * job's end frees its place at once.
+ */
+function workAtOnce(
+  boss: Boss,
+  name: string,
+  atOnce: number,
+  handle: (data: unknown) => Promise<void>,
+  log: Logger,
+): () => Promise<void> {
+  const running = new Set<Promise<void>>();
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const run = (job: Boss.Job<object>) => {
+    const done = handle(job.data)
+      .then(
+        () => boss.complete(name, job.id),
+        (error: unknown) =>
+          boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) }),
+      )
+      // The database out of reach: the job, never marked done, expires after its lease (and is not run again).
+      .catch((error: unknown) =>
+        log.warn({ err: error, queue: name }, 'job engine: a finished job could not be recorded'),
+      )
+      .then(() => {
+        running.delete(done);
+        wake?.();
+      });
+    running.add(done);
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      const room = atOnce - running.size;
+      // pg-boss answers a failed fetch with no jobs; a throw would end the loop, and the worker with it.
+      const jobs = room > 0 ? await boss.fetch<object>(name, { batchSize: room }).catch(() => []) : [];
+      for (const job of jobs) run(job);
+      // Full, or the queue empty: until a job ends or the next look.
+      if (!stopped && (room === 0 || jobs.length < room)) await nap(FETCH_MS);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    wake?.();
+    await loop;
+    await Promise.race([
+      Promise.all(running),
+      new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+    ]);
   };
 }
 

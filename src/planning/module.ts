@@ -6,8 +6,10 @@ export const planningModule: HashforgeModule = {
   derivedTables: ['planning_scenarios'],
   notDerivedTables: {
     planning_scenario_results: {
+      // Not copied: each run is kept with the snapshot it read (src/ledger/latest.ts), which names
+      // the source database's transactions and means nothing in the rebuilt one.
       why: "each scenario's last run, stored so that reading it is a read; a run makes it again",
-      rebuild: 'copy',
+      rebuild: 'made',
     },
   },
   routes: async () => (await import('./routes.js')).registerPlanningRoutes,

@@ -10,7 +10,7 @@ import { seedCatalogAndMarket } from '../mining/test-fixtures.js';
 import { salesQuarter } from '../sales/figures.js';
 import { addCustomer } from '../sales/service.js';
 import { futuresContract } from '../sales/test-fixtures.js';
-import { type TestServer, tableCounts, testServer } from '../testing/index.js';
+import { type TestServer, tableCounts, testConfig, testServer } from '../testing/index.js';
 import { outlookSection } from './report-section.js';
 
 let s: TestServer;
@@ -125,6 +125,37 @@ describe('a scenario', { timeout: 120_000 }, () => {
     );
     s.app.clock.set('2021-12-31T12:00:00Z');
   });
+
+  it.skipIf(testConfig.database.kind !== 'server')(
+    'shows no stale results when an event numbered before the run’s last commits after it (PostgreSQL server: the embedded database commits in order)',
+    async () => {
+      const saved = await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, paths: 100 } });
+      const url = `/api/planning/scenarios/${saved.body.id}`;
+      const actor = s.app.actor();
+      let tookId!: () => void;
+      const took = new Promise<void>((resolve) => {
+        tookId = resolve;
+      });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // A catalog event takes its id and its transaction stays open; a sales event after it commits.
+      const held = s.app.db.transaction().execute(async (tx) => {
+        await addProduct({ ...s.app, db: tx }, actor, DEMO_PRODUCTS.find((p) => p.id === 'K510')!);
+        tookId();
+        await released;
+      });
+      await took;
+      await addCustomer(s.app, actor, { name: 'Committed first', country: 'FR', region: 'europe' });
+      expect((await s.call('POST', `${url}/run`, { role: 'viewer' })).status).toBe(200);
+      release();
+      await held;
+      // The run did not see the catalog event: its results may no longer hold.
+      const stale = await s.call('GET', `${url}/results`, { role: 'viewer' });
+      expect([stale.status, stale.body.error?.code]).toEqual([409, 'planning.results-stale']);
+    },
+  );
 
   it('streams progress before its result', async () => {
     const saved = await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, paths: 1200 } });

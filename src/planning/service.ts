@@ -6,7 +6,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { todayUtc } from '../kernel/calendar.js';
 import { notFound, ruleBroken } from '../kernel/errors.js';
-import { latestEventOf } from '../ledger/latest.js';
+import { eventsSince, readSnapshot } from '../ledger/latest.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { backtest, backtestGrowsOn } from './backtest.js';
 import { recordPlanning } from './projections.js';
@@ -53,8 +53,8 @@ export type ScenarioRun = Figures & { scenario: SavedScenario };
 
 /**
  * Runs a saved scenario and stores its results for the GET to read: the same inputs and seed give
- * the same figures every time. The latest event of what it reads is taken before reading, so an
- * event recorded while it runs makes what it stores stale rather than wrongly fresh.
+ * the same figures every time. The snapshot it reads from is taken before reading, so an event
+ * recorded while it runs makes what it stores stale rather than wrongly fresh.
  */
 export async function runScenario(
   ctx: AppContext,
@@ -63,12 +63,12 @@ export async function runScenario(
   progress?: Progress,
 ): Promise<ScenarioRun> {
   const scenario = await getScenario(ctx, id);
-  const throughEventId = await latestEventOf(ctx.db, RUN_READS);
+  const throughSnapshot = await readSnapshot(ctx.db);
   const today = todayUtc(ctx.clock.now());
   const figures = await runInputs(ctx, scenario.inputs, progress);
   await saveResults(ctx.db, {
     scenarioId: id,
-    throughEventId,
+    throughSnapshot,
     staleOn: backtestGrowsOn(figures.months, today),
     result: figures,
     computedAt: ctx.clock.now(),
@@ -79,19 +79,17 @@ export async function runScenario(
 
 /**
  * A scenario's results as its last run stored them. Refused (409) when it has not been run, or
- * when the books or the market it read have changed since (an event of `RUN_READS` after the run)
+ * when the books or the market it read have changed since (an event of `RUN_READS` its run did not see)
  * or the back-test would now cover another quarter: it must be run again, never shown stale.
  */
 export async function scenarioResults(ctx: AppContext, id: number): Promise<ScenarioRun> {
   const scenario = await getScenario(ctx, id);
-  const [stored, latest] = await Promise.all([
-    findResults<Figures>(ctx.db, id),
-    latestEventOf(ctx.db, RUN_READS),
-  ]);
+  const stored = await findResults<Figures>(ctx.db, id);
   const run = `run it (POST /api/planning/scenarios/${id}/run, or hashforge plan scenario run ${id})`;
   if (!stored) throw ruleBroken('planning.not-run', `Scenario ${id} has not been run yet: ${run}.`, 'id');
   const today = todayUtc(ctx.clock.now());
-  if (stored.throughEventId < latest || (stored.staleOn !== null && today >= stored.staleOn)) {
+  const backtestGrew = stored.staleOn !== null && today >= stored.staleOn;
+  if (backtestGrew || (await eventsSince(ctx.db, RUN_READS, stored.throughSnapshot))) {
     throw ruleBroken(
       'planning.results-stale',
       `Scenario ${id}'s results are out of date: the books, the market or the back-test's quarters changed after its last run (${stored.computedAt.toISOString()}); ${run} again.`,

@@ -2,6 +2,7 @@
 import type { Db } from '../db/db.js';
 import type { Day } from '../kernel/calendar.js';
 import { fromStoredJson, toStoredJsonText } from '../kernel/json.js';
+import type { ReadSnapshot } from '../ledger/latest.js';
 import type { ScenarioInput } from './schemas.js';
 
 export type PlanningTables = {
@@ -15,7 +16,7 @@ export type PlanningTables = {
   };
   planning_scenario_results: {
     scenario_id: number;
-    through_event_id: string;
+    through_snapshot: string;
     stale_on: Day | null;
     result: unknown;
     computed_at: Date;
@@ -75,10 +76,11 @@ export async function selectScenarios(db: Db): Promise<SavedScenario[]> {
   ).map(toSaved);
 }
 
-/** A run's results as stored, with what tells whether they still hold (migration 0961). */
+/** A run's results as stored, with what tells whether they still hold (migrations 0961, 1050). */
 export interface StoredResults<R> {
   scenarioId: number;
-  throughEventId: bigint;
+  /** The snapshot the run read from (src/ledger/latest.ts). */
+  throughSnapshot: ReadSnapshot;
   staleOn: Day | null;
   result: R;
   computedAt: Date;
@@ -89,7 +91,7 @@ export interface StoredResults<R> {
 export async function saveResults<R>(db: Db, r: StoredResults<R>): Promise<void> {
   const row = {
     scenario_id: r.scenarioId,
-    through_event_id: r.throughEventId.toString(),
+    through_snapshot: r.throughSnapshot,
     stale_on: r.staleOn,
     result: toStoredJsonText(r.result),
     computed_at: r.computedAt,
@@ -111,7 +113,7 @@ export async function findResults<R>(db: Db, scenarioId: number): Promise<Stored
   return (
     r && {
       scenarioId: r.scenario_id,
-      throughEventId: BigInt(r.through_event_id),
+      throughSnapshot: r.through_snapshot,
       staleOn: r.stale_on,
       result: fromStoredJson<R>(r.result),
       computedAt: r.computed_at,

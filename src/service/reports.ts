@@ -15,7 +15,7 @@ import {
   monthOf,
   todayUtc,
 } from '../kernel/calendar.js';
-import { latestEventOf } from '../ledger/latest.js';
+import { eventsSince, type ReadSnapshot, readSnapshot } from '../ledger/latest.js';
 import { selectBuilds } from '../supply/store-production.js';
 import { requireCentre } from './centres.js';
 import type { Centre, Step } from './model.js';
@@ -56,28 +56,53 @@ async function tallyLines(clock: Clock, tally: FiguresTally, lines: readonly str
 }
 
 /**
- * Each centre's tally of its finished tickets, remembered per database with the latest service
- * event it was counted through: finished tickets add the same whatever the clock, so until another
- * service event (a step, a move, a centre's calendar set) only the open tickets are counted again.
- * The event is read from the database, so every process sharing one agrees with it.
+ * Each centre's tally of its finished tickets, remembered per database with the snapshot it was
+ * counted from: finished tickets add the same whatever the clock, so until another service event
+ * commits that the snapshot did not see (a step, a move, a centre's calendar set) only the open
+ * tickets are counted again. The snapshot and the events are the database's, so every process
+ * sharing one agrees with it, and an event committed out of id order is not missed (latest.ts).
  */
-const finishedTallies = new WeakMap<Db, Map<string, { through: bigint; tally: FiguresTally }>>();
+const finishedTallies = new WeakMap<Db, Map<string, { snapshot: ReadSnapshot; tally: FiguresTally }>>();
 
-async function finishedTally(db: Db, c: Centre, clock: Clock, through: bigint, now: number) {
-  const known = finishedTallies.get(db) ?? new Map<string, { through: bigint; tally: FiguresTally }>();
+/** One report's reading: the snapshot it started from, and whether the service changed since another. */
+interface Reading {
+  snapshot: ReadSnapshot;
+  changedSince(earlier: ReadSnapshot): Promise<boolean>;
+}
+
+async function startReading(db: Db): Promise<Reading> {
+  // Taken before reading: an event while the report reads makes what it remembers older, not newer.
+  const snapshot = await readSnapshot(db);
+  // Centres counted in one report share a snapshot: each earlier one is asked about once.
+  const asked = new Map<ReadSnapshot, Promise<boolean>>();
+  return {
+    snapshot,
+    changedSince(earlier) {
+      let answer = asked.get(earlier);
+      if (!answer) {
+        answer = eventsSince(db, ['service'], earlier);
+        asked.set(earlier, answer);
+      }
+      return answer;
+    },
+  };
+}
+
+async function finishedTally(db: Db, c: Centre, clock: Clock, reading: Reading, now: number) {
+  const known = finishedTallies.get(db) ?? new Map<string, { snapshot: ReadSnapshot; tally: FiguresTally }>();
   finishedTallies.set(db, known);
   const kept = known.get(c.id);
-  if (kept?.through === through) return kept.tally;
+  if (kept && !(await reading.changedSince(kept.snapshot))) return kept.tally;
   const tally = newTally();
   const lines = (await store.timelinesByCentre(db, c.id, { in: DONE })).get(c.id) ?? [];
   await tallyLines(clock, tally, lines, now);
-  known.set(c.id, { through, tally });
+  known.set(c.id, { snapshot: reading.snapshot, tally });
   return tally;
 }
 
-async function reportOf(db: Db, c: Centre, through: bigint, now: number): Promise<CentreReport> {
+async function reportOf(db: Db, c: Centre, reading: Reading, now: number): Promise<CentreReport> {
   const clock = workingClock(c.calendar);
-  const tally = copyTally(await finishedTally(db, c, clock, through, now));
+  const tally = copyTally(await finishedTally(db, c, clock, reading, now));
   const open = (await store.timelinesByCentre(db, c.id, { notIn: DONE })).get(c.id) ?? [];
   await tallyLines(clock, tally, open, now);
   return {
@@ -91,15 +116,14 @@ async function reportOf(db: Db, c: Centre, through: bigint, now: number): Promis
 /** One centre's figures, or every centre's. */
 export async function slaReport(ctx: AppContext, centreId?: string): Promise<CentreReport[]> {
   const now = ctx.clock.now().getTime();
-  // Taken before reading: an event while the report reads makes what it remembers older, not newer.
-  const through = await latestEventOf(ctx.db, ['service']);
+  const reading = await startReading(ctx.db);
   const centres = centreId
     ? [await requireCentre(ctx.db, centreId, 'id')]
     : await store.selectCentres(ctx.db);
   const out: CentreReport[] = [];
   // A centre at a time: the embedded database holds the event loop while it reads, so one read of
   // every centre's tickets would hold it for all of them.
-  for (const c of centres) out.push(await reportOf(ctx.db, c, through, now));
+  for (const c of centres) out.push(await reportOf(ctx.db, c, reading, now));
   return out;
 }
 

@@ -1,0 +1,89 @@
+/**
+ * The SLA report remembers each centre's finished tickets until a service event it did not see
+ * commits. On the PostgreSQL server, event ids are taken before commit, so two writers can commit
+ * out of id order: a step that took the lower id and committed last must still reach the report.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCatalog } from '../sales/test-fixtures.js';
+import { type TestApp, testApp, testConfig } from '../testing/index.js';
+import { setCentre } from './centres.js';
+import { slaReport } from './reports.js';
+import { CentreInput } from './schemas.js';
+import { assignLot, serialiseDeliveries } from './serials.js';
+import { centreInput, soldMachines } from './test-fixtures.js';
+import { openTicket, stepTicket } from './tickets.js';
+
+const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
+
+describe('the SLA report’s memory of finished tickets', () => {
+  if (testConfig.database.kind !== 'server') {
+    it.skip('needs the PostgreSQL server (DATABASE_URL): the embedded database runs one transaction at a time, so nothing commits out of order', () => {});
+    return;
+  }
+  let app: TestApp;
+  const tickets: number[] = [];
+
+  beforeAll(async () => {
+    app = await testApp();
+    const actor = app.actor();
+    app.clock.set('2021-01-15T00:00:00Z');
+    await seedCatalog(app);
+    const { customerId } = await soldMachines(app, actor);
+    const lot = {
+      productId: 'A1246',
+      month: '2020-12',
+      first: 1,
+      last: 10,
+      batch: 'B1',
+      foundryLot: 'L1',
+    } as const;
+    await assignLot(app, actor, lot);
+    await serialiseDeliveries(app, actor);
+    await setCentre(app, actor, CentreInput.parse(centreInput('SG1', 'SG', 'asia-pacific', 480)));
+    for (const serial of [S(1), S(2)]) {
+      const t = await openTicket(app, actor, {
+        serial,
+        ticketClass: 'board-rma',
+        summary: 'dead board',
+        customerId,
+      });
+      tickets.push(t.id);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('counts a ticket finished by a step that took the lower id and committed after a report', async () => {
+    const actor = app.actor();
+    const [first, second] = tickets as [number, number];
+    let tookId!: () => void;
+    const took = new Promise<void>((resolve) => {
+      tookId = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A: cancels the first ticket, its event numbered, and holds its transaction open.
+    const a = app.db.transaction().execute(async (tx) => {
+      await stepTicket({ ...app, db: tx }, actor, first, { step: 'cancelled' });
+      tookId();
+      await released;
+    });
+    await took;
+    // B: cancels the second, numbered after A's, and commits first.
+    await stepTicket(app, actor, second, { step: 'cancelled' });
+    const before = await slaReport(app, 'SG1');
+    expect(before[0]).toMatchObject({ tickets: 2, backlog: 1 });
+    release();
+    await a;
+    const ids = await sql<{ id: string; ticket: number }>`
+      select id::text, (payload ->> 'ticketId')::int as ticket from events
+      where kind = 'service.ticket-stepped' order by id`.execute(app.db);
+    expect(ids.rows.map((r) => r.ticket)).toEqual([first, second]);
+    // Both finished now: none open, and the first counted among the finished.
+    expect((await slaReport(app, 'SG1'))[0]).toMatchObject({ tickets: 2, backlog: 0 });
+  });
+});
