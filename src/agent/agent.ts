@@ -6,15 +6,19 @@
  * link home is down the spool fills; when it comes back the forwarder empties it in order, each part
  * once (`forward.ts`).
  *
- * A sweep is never run twice at once for one site, a cut link included. Cut off, the agent cannot
- * renew or hand on anything: the sweep under way ends within its lease (pg-boss gives the site to
- * another agent only once that lease has expired), and after it the agent sweeps, on its own
- * timer, only the sites it served lately that no other agent seen live at its last mark serves
- * (`keptThroughCut`): those nobody can take over, spooled for as long as the cut lasts. A site
- * shared with a live agent is left to it, with a log line naming it. The cost: while the database
- * is down for every agent, a shared site is not swept until it is back (no agent can tell its own
- * cut from everyone's); and an agent that starts, or whose own link returns, during the cut of one
- * that served a site alone takes the site as usual, unseen by the cut one.
+ * Cut off, the agent cannot renew or hand on anything: the sweep under way ends within its lease
+ * (pg-boss gives the site to another agent only once that lease has expired), and after it the
+ * agent sweeps on its own timer, under no lease (`keptThroughCut`): the sites it served lately that
+ * no other agent seen live at its last mark serves, and of the shared sites those it wins by
+ * rendezvous among their sharers, a lease after the cut. It cannot tell its own cut from everyone's,
+ * so it plans for everyone's: with the database down for every agent, each shared site goes on
+ * being swept by exactly one of them (when each knew the same sharers; when they knew different
+ * ones, by at least one). When only this agent is cut, a shared site it won is swept by the live
+ * agent holding the lease as well; on replay its own off-lease sweeps that overlap the live one's
+ * are dropped (`forward.ts`), so nothing is counted twice. Shared sites it does not win it leaves,
+ * with a log line naming who takes them. An agent that starts, or whose own link returns, during
+ * the cut of one that served a site alone takes the site as usual, unseen by the cut one: the
+ * replay drops what overlaps there too.
  */
 import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
@@ -23,7 +27,7 @@ import type { Periodic } from '../jobs/boss.js';
 import { workControls } from './control-worker.js';
 import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
-import { type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
+import { dueThroughCut, type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
 import { spoolSweep } from './site-sweep.js';
 import type { Spool } from './spool.js';
 import { markPresent, type Sharer, siteMachines } from './store.js';
@@ -68,9 +72,12 @@ export async function runAgent(
   const sweeping = new Set<string>();
   /** When this agent last swept each site: cut off, it keeps polling those no other agent serves. */
   const held = new Map<string, number>();
+  /** When this agent last started a sweep of each site: cut off, it sweeps an interval after it. */
+  const started = new Map<string, number>();
   /** The other live agents serving any of these sites, as the last mark of presence found them. */
   let sharers: Sharer[] = [];
-  let heldWhenCut: string[] = [];
+  /** What the agent sweeps while cut off, and from when. */
+  let throughCut: { site: string; notBefore: number }[] = [];
   let up = true;
   /** A backlog is being forwarded (after a cut, or left from a previous run): sweeps do not wait on it. */
   let replaying = true;
@@ -83,17 +90,29 @@ export async function runAgent(
     up = now;
     replaying = true;
     if (!now) {
-      const since = Date.now() - (opts.leaseSeconds + 2 * opts.intervalSeconds) * 1000;
+      const cutAt = Date.now();
+      const since = cutAt - (opts.leaseSeconds + 2 * opts.intervalSeconds) * 1000;
       const cut = keptThroughCut(
+        opts.name,
         opts.sites,
         [...held].filter(([, t]) => t >= since).map(([s]) => s),
         sharers,
       );
-      heldWhenCut = cut.kept;
-      const left = cut.left.map((l) => `${l.site} to ${l.to.join(' or ')}`).join(', ');
+      throughCut = cut.kept.map((k) => ({
+        site: k.site,
+        notBefore: k.sharedWith.length > 0 ? cutAt + opts.leaseSeconds * 1000 : cutAt,
+      }));
+      const kept = cut.kept
+        .map((k) =>
+          k.sharedWith.length > 0
+            ? `${k.site} (shared with ${k.sharedWith.join(', ')}: ours by rendezvous, from ${opts.leaseSeconds} s on)`
+            : k.site,
+        )
+        .join(', ');
+      const left = cut.left.map((l) => `${l.site} to ${l.to}`).join(', ');
       log.warn(
-        { err: why, sites: heldWhenCut, left: cut.left },
-        `link to the database lost: polling ${heldWhenCut.join(', ') || 'no site'} into the spool${left ? `; leaving ${left} once the sweep under way ends (served there too)` : ''}`,
+        { err: why, sites: cut.kept, left: cut.left },
+        `link to the database lost: polling ${kept || 'no site'} into the spool${left ? `; leaving ${left} once the sweep under way ends (theirs by rendezvous)` : ''}`,
       );
     } else log.warn('link to the database back: forwarding the spool');
   };
@@ -170,9 +189,11 @@ export async function runAgent(
     return known.get(site);
   };
 
-  const sweepSite = async (site: string) => {
+  /** A sweep of the site; `offLease` when the agent makes it on its own timer through a cut. */
+  const sweepSite = async (site: string, offLease = false) => {
     if (sweeping.has(site) || stopping) return;
     sweeping.add(site);
+    started.set(site, Date.now());
     try {
       const machines = await machinesOf(site);
       if (!machines) {
@@ -187,6 +208,7 @@ export async function runAgent(
           machines,
           offlineAfter: opts.offlineAfter,
           concurrency: opts.concurrency,
+          offLeaseSeconds: offLease ? opts.intervalSeconds : undefined,
           started: (sweep) => log.info({ site, sweep }, `site ${site}: sweep ${sweep} started`),
         },
         spoolItem,
@@ -231,14 +253,17 @@ export async function runAgent(
     );
   }
 
-  // While the link is down pg-boss hands out nothing: the agent keeps the sites it alone serves.
+  // While the link is down pg-boss hands out nothing: the agent sweeps what `keptThroughCut` kept,
+  // each an interval after its last sweep (looked at every second, so the cadence goes on).
   const offline = setInterval(() => {
     if (up || stopped) return;
-    for (const site of heldWhenCut)
-      sweepSite(site).catch((error: unknown) =>
-        log.error({ err: error, site }, `site ${site}: sweep failed`),
-      );
-  }, opts.intervalSeconds * 1000);
+    const now = Date.now();
+    for (const { site, notBefore } of throughCut)
+      if (dueThroughCut(now, started.get(site), notBefore, opts.intervalSeconds * 1000))
+        sweepSite(site, true).catch((error: unknown) =>
+          log.error({ err: error, site }, `site ${site}: sweep failed`),
+        );
+  }, 1000);
 
   const leases = await Promise.all(
     opts.sites.map((site) =>
