@@ -43,6 +43,8 @@ export interface AgentOptions {
 }
 
 const PRESENCE_SECONDS = 2;
+/** How old the machines of a site the agent stands by for may get (`readStandby`). */
+const STANDBY_READ_SECONDS = 60;
 /**
  * Parts forwarded in one transaction: up to 2,000 readings a commit (the fleet's own sweep writes
  * 1,000), short enough that agents sharing the fleet's minute totals do not wait long on each other.
@@ -174,19 +176,35 @@ export async function runAgent(
   };
 
   // ---------------------------------------------------------------- sweeping
+  /** When each site's machines were last read from the central copy. */
+  const knownAt = new Map<string, number>();
+  /**
+   * Reads the site's machines from the central copy, which is current only once this agent's own
+   * spool has reached it: a site known already is read again only with the spool empty (a site not
+   * known yet takes it as it is: parts of other sites in the spool, on their way, are no reason to
+   * go without). `olderThan`: only if the copy the agent holds is older than that.
+   */
+  const readMachines = async (site: string, olderThanMs = 0) => {
+    if (!up || (known.has(site) && Date.now() - (knownAt.get(site) ?? 0) < olderThanMs)) return;
+    if (known.has(site) && (await spool.size()).items > 0) return;
+    const fresh = await siteMachines(ctx.db, site);
+    known.set(site, new Map(fresh.map((m) => [m.id, m])));
+    knownAt.set(site, Date.now());
+  };
+
   const machinesOf = async (site: string): Promise<Map<number, KnownMachine> | undefined> => {
-    // The central copy is current only once this agent's own spool has reached it; a site this
-    // agent has not swept yet takes it as it is (parts of other sites in the spool, on their way,
-    // are no reason to skip the sweep).
-    if (up && (!known.has(site) || (await spool.size()).items === 0)) {
-      try {
-        const fresh = await siteMachines(ctx.db, site);
-        known.set(site, new Map(fresh.map((m) => [m.id, m])));
-      } catch (error) {
-        setLink(false, error);
-      }
-    }
+    await readMachines(site).catch((error: unknown) => setLink(false, error));
     return known.get(site);
+  };
+
+  /**
+   * The machines of the sites this agent stands by for (another holds their leases), kept no older
+   * than STANDBY_READ_SECONDS: cut off, it may be the one that goes on sweeping them, with only
+   * what it holds. Without it, an agent that had never swept a site it won had nothing to poll.
+   */
+  const readStandby = async () => {
+    for (const site of opts.sites)
+      if (!sweeping.has(site)) await readMachines(site, STANDBY_READ_SECONDS * 1000);
   };
 
   /** A sweep of the site; `offLease` when the agent makes it on its own timer through a cut. */
@@ -243,9 +261,11 @@ export async function runAgent(
   const presence = setInterval(() => {
     marking = mark()
       .then(() => setLink(true))
+      .then(readStandby)
       .catch((error: unknown) => setLink(false, error));
   }, PRESENCE_SECONDS * 1000);
   await mark();
+  await readStandby();
   for (const other of sharers) {
     const shared = other.sites.filter((s) => opts.sites.includes(s));
     log.warn(
