@@ -179,32 +179,43 @@ export async function runAgent(
   /** When each site's machines were last read from the central copy. */
   const knownAt = new Map<string, number>();
   /**
-   * Reads the site's machines from the central copy, which is current only once this agent's own
-   * spool has reached it: a site known already is read again only with the spool empty (a site not
-   * known yet takes it as it is: parts of other sites in the spool, on their way, are no reason to
-   * go without). `olderThan`: only if the copy the agent holds is older than that.
+   * The site's machines from the central copy, which is current only once this agent's own spool has
+   * reached it: a site known already is read again only with the spool empty (a site not known yet
+   * takes it as it is: parts of other sites in the spool, on their way, are no reason to go without).
+   * Undefined when the agent keeps the copy it holds.
    */
-  const readMachines = async (site: string, olderThanMs = 0) => {
-    if (!up || (known.has(site) && Date.now() - (knownAt.get(site) ?? 0) < olderThanMs)) return;
-    if (known.has(site) && (await spool.size()).items > 0) return;
-    const fresh = await siteMachines(ctx.db, site);
-    known.set(site, new Map(fresh.map((m) => [m.id, m])));
+  const readMachines = async (site: string): Promise<KnownMachine[] | undefined> => {
+    if (!up || (known.has(site) && (await spool.size()).items > 0)) return undefined;
+    return siteMachines(ctx.db, site);
+  };
+  const setKnown = (site: string, machines: KnownMachine[]) => {
+    known.set(site, new Map(machines.map((m) => [m.id, m])));
     knownAt.set(site, Date.now());
   };
 
   const machinesOf = async (site: string): Promise<Map<number, KnownMachine> | undefined> => {
-    await readMachines(site).catch((error: unknown) => setLink(false, error));
+    try {
+      const fresh = await readMachines(site);
+      if (fresh) setKnown(site, fresh);
+    } catch (error) {
+      setLink(false, error);
+    }
     return known.get(site);
   };
 
   /**
-   * The machines of the sites this agent stands by for (another holds their leases), kept no older
-   * than STANDBY_READ_SECONDS: cut off, it may be the one that goes on sweeping them, with only
-   * what it holds. Without it, an agent that had never swept a site it won had nothing to poll.
+   * The machines of the sites this agent stands by for (another holds their leases: it has not swept
+   * them lately), kept no older than STANDBY_READ_SECONDS: cut off, it may be the one that goes on
+   * sweeping them, with only what it holds. Without it, an agent that had never swept a site it won
+   * had nothing to poll. A sweep that starts meanwhile keeps its own copy.
    */
   const readStandby = async () => {
-    for (const site of opts.sites)
-      if (!sweeping.has(site)) await readMachines(site, STANDBY_READ_SECONDS * 1000);
+    for (const site of opts.sites) {
+      const last = Math.max(started.get(site) ?? 0, knownAt.get(site) ?? 0);
+      if (sweeping.has(site) || Date.now() - last < STANDBY_READ_SECONDS * 1000) continue;
+      const fresh = await readMachines(site);
+      if (fresh && !sweeping.has(site)) setKnown(site, fresh);
+    }
   };
 
   /** A sweep of the site; `offLease` when the agent makes it on its own timer through a cut. */

@@ -113,7 +113,10 @@ async function sweepRow(ctx: AppContext, agent: Agent, item: SpoolItem): Promise
   return Number(row.rows[0]!.id);
 }
 
-/** Drops the sweep, naming the stored one it meets, if one does (the site is locked: see `forwardItems`). */
+/**
+ * Drops the sweep, naming the stored one of another agent it meets, if one does (the site is locked:
+ * see `forwardItems`). This agent's own sweeps of a site follow each other, never overlap.
+ */
 async function droppedForOverlap(
   ctx: AppContext,
   agent: Agent,
@@ -122,8 +125,8 @@ async function droppedForOverlap(
 ): Promise<boolean> {
   const other = await sql<{ agent_key: string; started_at: Date }>`
     select agent_key, started_at from fleet_sweeps
-    where site = ${item.site} and started_at < ${until}::timestamptz
-      and coalesce(finished_at, started_at) >= ${item.at}::timestamptz
+    where site = ${item.site} and not starts_with(agent_key, ${`${agent.name}:`})
+      and started_at < ${until}::timestamptz and coalesce(finished_at, started_at) > ${item.at}::timestamptz
     order by started_at limit 1`.execute(ctx.db);
   const met = other.rows[0];
   if (!met) return false;

@@ -1,6 +1,7 @@
 /**
  * A site agent's rules, without IO: how its sweeps and their parts are named (the names make
- * forwarding idempotent), what a spooled part holds, and which machines wait in the straggler lane.
+ * forwarding idempotent), what a spooled part holds, which machines wait in the straggler lane, and
+ * who goes on sweeping a site through a cut of the link home.
  */
 import { createHash } from 'node:crypto';
 import { type SiteTally, STRAGGLER_POLL_MS } from '../fleet/model.js';

@@ -98,13 +98,19 @@ describe('link cuts at a site two agents share', { timeout: 240_000 }, () => {
         (p) =>
           p.agent === agent && p.site === site && p.kind === 'end' && p.offLease && p.at.getTime() > after,
       );
-  const drained = async () => {
-    for (const name of [b1, b2])
-      await until(
-        `${name} forwarding its spool`,
-        60_000,
-        async () => (await witness.waiting(name)) === 0 || undefined,
+  /** Every part either agent spooled before `at` has reached the database (live ones go on spooling). */
+  const forwardedBefore = async (at: number) => {
+    const keys = witness
+      .parts()
+      .filter((p) => p.at.getTime() < at)
+      .map((p) => p.key);
+    await until('the spools replayed', 90_000, async () => {
+      const r = await sql<{ n: number }>`
+        select count(*)::int4 as n from agent_forwarded where key = any(${keys}::text[])`.execute(
+        opened.ctx.db,
       );
+      return r.rows[0]!.n === keys.length || undefined;
+    });
   };
 
   beforeAll(async () => {
@@ -183,7 +189,7 @@ describe('link cuts at a site two agents share', { timeout: 240_000 }, () => {
       () => offLeaseEnds(b1, 'SH1', cutAt).length >= 3 || undefined,
     );
     links.get(b1)!.restore();
-    await drained();
+    await forwardedBefore(Date.now());
 
     const dropped = await sql<{ sweep: string; met: string }>`
       select sweep, met from agent_dropped_sweeps where agent = ${b1} and site = 'SH1'`.execute(
@@ -218,7 +224,7 @@ describe('link cuts at a site two agents share', { timeout: 240_000 }, () => {
     await sleep(Math.max(0, from + OUTAGE_SECONDS * 1000 - Date.now()));
     for (const link of links.values()) link.restore();
     outage = { from, to: Date.now() };
-    await drained();
+    await forwardedBefore(outage.to);
     expect(offLeaseEnds(b1, 'SH1', from).length).toBeGreaterThanOrEqual(3);
     expect(offLeaseEnds(b2, 'SH1', from)).toEqual([]);
   });
