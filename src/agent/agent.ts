@@ -6,15 +6,19 @@
  * link home is down the spool fills; when it comes back the forwarder empties it in order, each part
  * once (`forward.ts`).
  *
- * A sweep is never run twice at once for one site, a cut link included. Cut off, the agent cannot
- * renew or hand on anything: the sweep under way ends within its lease (pg-boss gives the site to
- * another agent only once that lease has expired), and after it the agent sweeps, on its own
- * timer, only the sites it served lately that no other agent seen live at its last mark serves
- * (`keptThroughCut`): those nobody can take over, spooled for as long as the cut lasts. A site
- * shared with a live agent is left to it, with a log line naming it. The cost: while the database
- * is down for every agent, a shared site is not swept until it is back (no agent can tell its own
- * cut from everyone's); and an agent that starts, or whose own link returns, during the cut of one
- * that served a site alone takes the site as usual, unseen by the cut one.
+ * Cut off, the agent cannot renew or hand on anything: the sweep under way ends within its lease
+ * (pg-boss gives the site to another agent only once that lease has expired), and after it the
+ * agent sweeps on its own timer, under no lease (`keptThroughCut`): the sites it served lately that
+ * no other agent seen live at its last mark serves, and of the shared sites those it wins by
+ * rendezvous among their sharers, a lease after the cut. It cannot tell its own cut from everyone's,
+ * so it plans for everyone's: with the database down for every agent, each shared site goes on
+ * being swept by exactly one of them (when each knew the same sharers; when they knew different
+ * ones, by at least one). When only this agent is cut, a shared site it won is swept by the live
+ * agent holding the lease as well; on replay its own off-lease sweeps that overlap the live one's
+ * are dropped (`forward.ts`), so nothing is counted twice. Shared sites it does not win it leaves,
+ * with a log line naming who takes them. An agent that starts, or whose own link returns, during
+ * the cut of one that served a site alone takes the site as usual, unseen by the cut one: the
+ * replay drops what overlaps there too.
  */
 import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
@@ -23,7 +27,7 @@ import type { Periodic } from '../jobs/boss.js';
 import { workControls } from './control-worker.js';
 import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
-import { type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
+import { dueThroughCut, type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
 import { spoolSweep } from './site-sweep.js';
 import type { Spool } from './spool.js';
 import { markPresent, type Sharer, siteMachines } from './store.js';
@@ -39,6 +43,8 @@ export interface AgentOptions {
 }
 
 const PRESENCE_SECONDS = 2;
+/** How old the machines of a site the agent stands by for may get (`readStandby`). */
+const STANDBY_READ_SECONDS = 60;
 /**
  * Parts forwarded in one transaction: up to 2,000 readings a commit (the fleet's own sweep writes
  * 1,000), short enough that agents sharing the fleet's minute totals do not wait long on each other.
@@ -68,9 +74,12 @@ export async function runAgent(
   const sweeping = new Set<string>();
   /** When this agent last swept each site: cut off, it keeps polling those no other agent serves. */
   const held = new Map<string, number>();
+  /** When this agent last started a sweep of each site: cut off, it sweeps an interval after it. */
+  const started = new Map<string, number>();
   /** The other live agents serving any of these sites, as the last mark of presence found them. */
   let sharers: Sharer[] = [];
-  let heldWhenCut: string[] = [];
+  /** What the agent sweeps while cut off, and from when. */
+  let throughCut: { site: string; notBefore: number }[] = [];
   let up = true;
   /** A backlog is being forwarded (after a cut, or left from a previous run): sweeps do not wait on it. */
   let replaying = true;
@@ -83,17 +92,29 @@ export async function runAgent(
     up = now;
     replaying = true;
     if (!now) {
-      const since = Date.now() - (opts.leaseSeconds + 2 * opts.intervalSeconds) * 1000;
+      const cutAt = Date.now();
+      const since = cutAt - (opts.leaseSeconds + 2 * opts.intervalSeconds) * 1000;
       const cut = keptThroughCut(
+        opts.name,
         opts.sites,
         [...held].filter(([, t]) => t >= since).map(([s]) => s),
         sharers,
       );
-      heldWhenCut = cut.kept;
-      const left = cut.left.map((l) => `${l.site} to ${l.to.join(' or ')}`).join(', ');
+      throughCut = cut.kept.map((k) => ({
+        site: k.site,
+        notBefore: k.sharedWith.length > 0 ? cutAt + opts.leaseSeconds * 1000 : cutAt,
+      }));
+      const kept = cut.kept
+        .map((k) =>
+          k.sharedWith.length > 0
+            ? `${k.site} (shared with ${k.sharedWith.join(', ')}: ours by rendezvous, from ${opts.leaseSeconds} s on)`
+            : k.site,
+        )
+        .join(', ');
+      const left = cut.left.map((l) => `${l.site} to ${l.to}`).join(', ');
       log.warn(
-        { err: why, sites: heldWhenCut, left: cut.left },
-        `link to the database lost: polling ${heldWhenCut.join(', ') || 'no site'} into the spool${left ? `; leaving ${left} once the sweep under way ends (served there too)` : ''}`,
+        { err: why, sites: cut.kept, left: cut.left },
+        `link to the database lost: polling ${kept || 'no site'} into the spool${left ? `; leaving ${left} once the sweep under way ends (theirs by rendezvous)` : ''}`,
       );
     } else log.warn('link to the database back: forwarding the spool');
   };
@@ -155,24 +176,53 @@ export async function runAgent(
   };
 
   // ---------------------------------------------------------------- sweeping
+  /** When each site's machines were last read from the central copy. */
+  const knownAt = new Map<string, number>();
+  /**
+   * The site's machines from the central copy, which is current only once this agent's own spool has
+   * reached it: a site known already is read again only with the spool empty (a site not known yet
+   * takes it as it is: parts of other sites in the spool, on their way, are no reason to go without).
+   * Undefined when the agent keeps the copy it holds.
+   */
+  const readMachines = async (site: string): Promise<KnownMachine[] | undefined> => {
+    if (!up || (known.has(site) && (await spool.size()).items > 0)) return undefined;
+    return siteMachines(ctx.db, site);
+  };
+  const setKnown = (site: string, machines: KnownMachine[]) => {
+    known.set(site, new Map(machines.map((m) => [m.id, m])));
+    knownAt.set(site, Date.now());
+  };
+
   const machinesOf = async (site: string): Promise<Map<number, KnownMachine> | undefined> => {
-    // The central copy is current only once this agent's own spool has reached it; a site this
-    // agent has not swept yet takes it as it is (parts of other sites in the spool, on their way,
-    // are no reason to skip the sweep).
-    if (up && (!known.has(site) || (await spool.size()).items === 0)) {
-      try {
-        const fresh = await siteMachines(ctx.db, site);
-        known.set(site, new Map(fresh.map((m) => [m.id, m])));
-      } catch (error) {
-        setLink(false, error);
-      }
+    try {
+      const fresh = await readMachines(site);
+      if (fresh) setKnown(site, fresh);
+    } catch (error) {
+      setLink(false, error);
     }
     return known.get(site);
   };
 
-  const sweepSite = async (site: string) => {
+  /**
+   * The machines of the sites this agent stands by for (another holds their leases: it has not swept
+   * them lately), kept no older than STANDBY_READ_SECONDS: cut off, it may be the one that goes on
+   * sweeping them, with only what it holds. Without it, an agent that had never swept a site it won
+   * had nothing to poll. A sweep that starts meanwhile keeps its own copy.
+   */
+  const readStandby = async () => {
+    for (const site of opts.sites) {
+      const last = Math.max(started.get(site) ?? 0, knownAt.get(site) ?? 0);
+      if (sweeping.has(site) || Date.now() - last < STANDBY_READ_SECONDS * 1000) continue;
+      const fresh = await readMachines(site);
+      if (fresh && !sweeping.has(site)) setKnown(site, fresh);
+    }
+  };
+
+  /** A sweep of the site; `offLease` when the agent makes it on its own timer through a cut. */
+  const sweepSite = async (site: string, offLease = false) => {
     if (sweeping.has(site) || stopping) return;
     sweeping.add(site);
+    started.set(site, Date.now());
     try {
       const machines = await machinesOf(site);
       if (!machines) {
@@ -187,6 +237,7 @@ export async function runAgent(
           machines,
           offlineAfter: opts.offlineAfter,
           concurrency: opts.concurrency,
+          offLeaseSeconds: offLease ? opts.intervalSeconds : undefined,
           started: (sweep) => log.info({ site, sweep }, `site ${site}: sweep ${sweep} started`),
         },
         spoolItem,
@@ -221,9 +272,11 @@ export async function runAgent(
   const presence = setInterval(() => {
     marking = mark()
       .then(() => setLink(true))
+      .then(readStandby)
       .catch((error: unknown) => setLink(false, error));
   }, PRESENCE_SECONDS * 1000);
   await mark();
+  await readStandby();
   for (const other of sharers) {
     const shared = other.sites.filter((s) => opts.sites.includes(s));
     log.warn(
@@ -231,14 +284,17 @@ export async function runAgent(
     );
   }
 
-  // While the link is down pg-boss hands out nothing: the agent keeps the sites it alone serves.
+  // While the link is down pg-boss hands out nothing: the agent sweeps what `keptThroughCut` kept,
+  // each an interval after its last sweep (looked at every second, so the cadence goes on).
   const offline = setInterval(() => {
     if (up || stopped) return;
-    for (const site of heldWhenCut)
-      sweepSite(site).catch((error: unknown) =>
-        log.error({ err: error, site }, `site ${site}: sweep failed`),
-      );
-  }, opts.intervalSeconds * 1000);
+    const now = Date.now();
+    for (const { site, notBefore } of throughCut)
+      if (dueThroughCut(now, started.get(site), notBefore, opts.intervalSeconds * 1000))
+        sweepSite(site, true).catch((error: unknown) =>
+          log.error({ err: error, site }, `site ${site}: sweep failed`),
+        );
+  }, 1000);
 
   const leases = await Promise.all(
     opts.sites.map((site) =>

@@ -1,7 +1,9 @@
 /**
  * A site agent's rules, without IO: how its sweeps and their parts are named (the names make
- * forwarding idempotent), what a spooled part holds, and which machines wait in the straggler lane.
+ * forwarding idempotent), what a spooled part holds, which machines wait in the straggler lane, and
+ * who goes on sweeping a site through a cut of the link home.
  */
+import { createHash } from 'node:crypto';
 import { type SiteTally, STRAGGLER_POLL_MS } from '../fleet/model.js';
 import type { MachineToPoll } from '../fleet/series-store.js';
 import type { Polled, SweepReport } from '../fleet/sweep.js';
@@ -18,19 +20,33 @@ export const FORWARDED_KEEP_HOURS = SPOOL_KEEP_HOURS + 24;
 export const sweepKey = (agent: string, site: string, at: Date): string =>
   `${agent}:${site}:${at.toISOString()}`;
 
+/**
+ * A sweep made on the agent's own timer while its link was cut, under no lease: another agent may
+ * have swept the site meanwhile. It stands for the site's readings from its start `until` an
+ * interval on; replay drops it where another sweep of the site stored already meets that window.
+ */
+export interface OffLease {
+  until: string;
+}
+
+/** What every part of a sweep names: the sweep, its site and when it read. */
+interface PartHead {
+  key: string;
+  sweep: string;
+  site: string;
+  at: string;
+  offLease?: OffLease;
+}
+
 /** What a sweep leaves in the spool, in order: its batches of polls, then its end with the totals. */
 export type SpoolItem =
-  | { kind: 'polls'; key: string; sweep: string; site: string; at: string; batch: Polled[] }
-  | {
+  | (PartHead & { kind: 'polls'; batch: Polled[] })
+  | (PartHead & {
       kind: 'end';
-      key: string;
-      sweep: string;
-      site: string;
-      at: string;
       finishedAt: string;
       report: Pick<SweepReport, 'machines' | 'answered' | 'failed' | 'statusChanges'>;
       tally: SiteTally;
-    };
+    });
 
 /** The readings an item carries (an end carries none; its totals are the sweep's). */
 export const readingsOf = (item: SpoolItem): number => (item.kind === 'polls' ? item.batch.length : 0);
@@ -68,21 +84,73 @@ export function parseSites(text: string): string[] {
 export const sweepQueue = (site: string): string => `fleet-sweep-${site.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 /**
- * What an agent whose link home is cut goes on sweeping, into its spool. pg-boss hands a site's sweep
- * to one agent at a time and, the cut agent's job expired, to another that still reaches the
- * database: so past the sweep under way (its lease), the cut agent keeps only the sites it served
- * lately that no other agent seen live at its last mark serves too — nobody can take those over,
- * and they are the ones its spool must keep (24 h and more). The others it leaves, naming who
- * takes them: its spool then never overlaps their sweeps.
+ * A site's rendezvous (highest-random-weight) weight for an agent: computed from the two names
+ * alone, so every agent that knows the same sharers of a site picks the same one of them.
+ */
+export function rendezvousWeight(site: string, agent: string): bigint {
+  return createHash('sha256').update(`${site}\u0000${agent}`).digest().readBigUInt64BE(0);
+}
+
+/** Of the agents sharing a site, the one of highest weight (the smaller name on a tie). */
+export function rendezvousPick(site: string, agents: readonly string[]): string | undefined {
+  let best: { agent: string; weight: bigint } | undefined;
+  for (const agent of agents) {
+    const weight = rendezvousWeight(site, agent);
+    if (!best || weight > best.weight || (weight === best.weight && agent < best.agent))
+      best = { agent, weight };
+  }
+  return best?.agent;
+}
+
+/** A site an agent goes on sweeping through a cut, with the other agents it was seen sharing it with. */
+export interface KeptSite {
+  site: string;
+  sharedWith: string[];
+}
+
+/**
+ * What an agent whose link home is cut goes on sweeping, into its spool, on its own timer (pg-boss
+ * hands out nothing to it meanwhile):
+ * - a site no other agent seen live at its last mark serves, if it served it lately: nobody else
+ *   can take it over;
+ * - a site shared with such agents, if it wins the site's rendezvous among them and itself. The
+ *   agent cannot tell its own cut from everyone's, so it plans for everyone's: each cut agent
+ *   computes the same pick from the same sharers, and exactly one of them goes on sweeping a shared
+ *   site when all are cut. When only this agent is cut the live one holding the lease sweeps too,
+ *   and replay drops this agent's spooled sweeps that overlap the live one's (`forward.ts`).
+ * The other shared sites it leaves, naming the agent the rendezvous picked.
  */
 export function keptThroughCut(
+  me: string,
   sites: readonly string[],
   servedLately: readonly string[],
   sharers: readonly { agent: string; sites: readonly string[] }[],
-): { kept: string[]; left: { site: string; to: string[] }[] } {
-  const to = (site: string) => sharers.filter((o) => o.sites.includes(site)).map((o) => o.agent);
-  return {
-    kept: servedLately.filter((site) => to(site).length === 0),
-    left: sites.filter((site) => to(site).length > 0).map((site) => ({ site, to: to(site) })),
-  };
+): { kept: KeptSite[]; left: { site: string; to: string }[] } {
+  const kept: KeptSite[] = [];
+  const left: { site: string; to: string }[] = [];
+  for (const site of sites) {
+    const sharedWith = sharers.filter((o) => o.sites.includes(site)).map((o) => o.agent);
+    if (sharedWith.length === 0) {
+      if (servedLately.includes(site)) kept.push({ site, sharedWith });
+      continue;
+    }
+    const to = rendezvousPick(site, [me, ...sharedWith])!;
+    if (to === me) kept.push({ site, sharedWith });
+    else left.push({ site, to });
+  }
+  return { kept, left };
+}
+
+/**
+ * Whether a site kept through a cut is due for a sweep: an interval after the last one this agent
+ * started, and not before `notBefore` — for a shared site, a lease after the cut, by when whichever
+ * agent held its sweep under way has ended it (pg-boss would not hand it on sooner either).
+ */
+export function dueThroughCut(
+  now: number,
+  lastStarted: number | undefined,
+  notBefore: number,
+  intervalMs: number,
+): boolean {
+  return now >= notBefore && (lastStarted === undefined || now - lastStarted >= intervalMs);
 }

@@ -20,6 +20,8 @@ export interface SiteSweep {
   concurrency?: number | undefined;
   /** Told the sweep's key before the first poll (the agent logs it; a test kills an agent on it). */
   started?: (sweep: string) => void;
+  /** Swept through a cut under no lease: the interval the sweep stands for (`OffLease`). */
+  offLeaseSeconds?: number | undefined;
 }
 
 export async function spoolSweep(
@@ -30,6 +32,14 @@ export async function spoolSweep(
   const at = ctx.clock.now();
   const sweep = sweepKey(s.agent, s.site, at);
   s.started?.(sweep);
+  const head = {
+    sweep,
+    site: s.site,
+    at: at.toISOString(),
+    ...(s.offLeaseSeconds === undefined
+      ? {}
+      : { offLease: { until: new Date(at.getTime() + s.offLeaseSeconds * 1000).toISOString() } }),
+  };
   const list = [...s.machines.values()];
   const pagerOf = (xs: KnownMachine[]) => {
     let i = 0;
@@ -49,23 +59,14 @@ export async function spoolSweep(
         const m = s.machines.get(p.record.machineId);
         if (m) s.machines.set(m.id, afterPolled(m, p));
       }
-      await append({
-        kind: 'polls',
-        key: `${sweep}#${part++}`,
-        sweep,
-        site: s.site,
-        at: at.toISOString(),
-        batch,
-      });
+      await append({ ...head, kind: 'polls', key: `${sweep}#${part++}`, batch });
     },
   });
   const report = passReport(pass);
   await append({
+    ...head,
     kind: 'end',
     key: `${sweep}#end`,
-    sweep,
-    site: s.site,
-    at: at.toISOString(),
     finishedAt: ctx.clock.now().toISOString(),
     report,
     tally: pass.tallies.get(s.site) ?? emptyTally(),

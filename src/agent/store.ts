@@ -69,8 +69,12 @@ export async function agentsServing(db: Db): Promise<boolean> {
 /** Rows a prune deletes in one statement: a day of a large fleet's parts goes in many short ones. */
 const PRUNE_CHUNK = 10_000;
 
-/** Forgets the keys of the parts read before `before`; answers how many went. */
+/**
+ * Forgets the keys of the parts read before `before`, and the sweeps replay dropped then (both are
+ * needed only while a spool could hand those parts over again); answers how many keys went.
+ */
 export async function pruneForwarded(db: Db, before: Date): Promise<number> {
+  await sql`delete from agent_dropped_sweeps where at < ${before}`.execute(db);
   let pruned = 0;
   for (;;) {
     const r = await sql`

@@ -18,6 +18,8 @@ export interface WitnessedPart {
   machines: number[];
   /** Of those, the machines that answered. */
   answered: number;
+  /** Swept on the agent's own timer through a cut, under no lease (`OffLease`). */
+  offLease: boolean;
 }
 
 export interface SpoolWitness {
@@ -47,6 +49,7 @@ export async function spoolWitness(server: string, agents: readonly string[]): P
           at: new Date(item.at),
           machines: item.kind === 'polls' ? item.batch.map((p) => p.record.machineId) : [],
           answered: item.kind === 'polls' ? item.batch.filter((p) => p.record.answered).length : 0,
+          offLease: item.offLease !== undefined,
         });
       },
     });

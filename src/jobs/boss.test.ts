@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/db.js';
 import { testConfig } from '../testing/index.js';
-import { serverJobs } from './boss.js';
+import { lostCompletion, serverJobs } from './boss.js';
 
 const target = testConfig.database;
 
@@ -39,5 +39,27 @@ describe.skipIf(target.kind !== 'server')('the job engine on the server', () => 
     } finally {
       await jobs.close();
     }
+  });
+});
+
+describe('a job ended while the database is out of reach', () => {
+  /** A failure as pg-boss 10's unawaited complete() rejects with it. */
+  const failed = (code: string, message: string) =>
+    Object.assign(new Error(message), {
+      code,
+      stack: `error: ${message}\n    at async Manager.complete (node_modules/pg-boss/src/manager.js:485:20)`,
+    });
+
+  it('is heard, not fatal, whether the network was cut or the server stopped', () => {
+    expect(lostCompletion(failed('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5440'))).toBe(true);
+    // `pg_ctl stop`: new connections are refused by the server itself while it shuts down.
+    expect(lostCompletion(failed('57P03', 'the database system is shutting down'))).toBe(true);
+    expect(lostCompletion(failed('57P01', 'terminating connection due to administrator command'))).toBe(true);
+    expect(lostCompletion(failed('08006', 'connection failure'))).toBe(true);
+  });
+
+  it('anything else still ends the process', () => {
+    expect(lostCompletion(failed('42601', 'syntax error'))).toBe(false);
+    expect(lostCompletion(Object.assign(new Error('x'), { code: '57P03', stack: 'elsewhere' }))).toBe(false);
   });
 });

@@ -236,15 +236,24 @@ const LINK_DOWN = new Set([
 ]);
 
 /**
+ * The database's own word that it is going away or not there yet (SQLSTATE class 08, connection
+ * exceptions; 57P01-57P03, shut down by an administrator, after a crash, not yet accepting): what a
+ * client hears when the server is stopped rather than the network cut (`pg_ctl stop`: 57P01 to the
+ * open connections, 57P03 to new ones while it shuts down; an agent died of the latter).
+ */
+const linkDownCode = (code: string): boolean =>
+  LINK_DOWN.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code);
+
+/**
  * pg-boss 10 records a job's end without waiting for it or catching its failure (`manager.js`,
  * `work`: `this.complete(...)` unawaited): with the database out of reach when a job ends (a site
  * agent's link cut in the middle of a sweep) that rejection would end the process. Only that one is
  * heard here; the job, never marked done, expires after its lease like any other.
  */
-function lostCompletion(reason: unknown): boolean {
+export function lostCompletion(reason: unknown): boolean {
   const e = reason as { code?: unknown; stack?: unknown; message?: unknown } | null;
   const link =
-    (typeof e?.code === 'string' && LINK_DOWN.has(e.code)) ||
+    (typeof e?.code === 'string' && linkDownCode(e.code)) ||
     (typeof e?.message === 'string' && /Connection terminated/.test(e.message));
   return link && typeof e?.stack === 'string' && /pg-boss[\\/]src[\\/]manager\.js/.test(e.stack);
 }
