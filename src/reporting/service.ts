@@ -28,7 +28,7 @@ import { serviceNetworkSection } from '../service/report-section.js';
 import { slaReport } from '../service/reports.js';
 import type { BooksSection } from './books-model.js';
 import { booksSection, openAiChipPreOrders } from './books-section.js';
-import { guidanceForReport, listGuidance } from './guidance.js';
+import { guidanceForReport, guidanceReaches, listGuidance } from './guidance.js';
 import {
   type AiChipsSection,
   type Amounts,
@@ -65,7 +65,7 @@ export type SalesReader = ReturnType<typeof salesReader>;
  * it (the self-mining section and the guidance both ask for the quarter's end).
  */
 function miningReader(ctx: AppContext, reads: ReportReads) {
-  return { status: (day: Day) => reads.memo(`mining status ${day}`, () => miningStatus(ctx, day)) };
+  return { status: (day: Day) => reads.memo(`mining status ${day}`, () => miningStatus(ctx, day), day) };
 }
 export type MiningReader = ReturnType<typeof miningReader>;
 
@@ -113,23 +113,35 @@ export async function computeQuarterlyReport(
   const to = lastDayOfQuarter(quarter);
   const sales = salesReader(ctx, reads);
   const mining = miningReader(ctx, reads);
-  const section = <T>(name: string, compute: () => Promise<T>) => reads.memo(`${quarter} ${name}`, compute);
-  const optional = <T>(name: OptionalSection, compute: () => Promise<T>) =>
-    opts.skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute);
+  // `reaches`: the last day whose measurements (or clock) a section reads (reads.ts); none: the ledger's only.
+  const section = <T>(name: string, compute: () => Promise<T>, reaches?: Day) =>
+    reads.memo(`${quarter} ${name}`, compute, reaches);
+  const optional = <T>(name: OptionalSection, compute: () => Promise<T>, reaches?: Day) =>
+    opts.skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute, reaches);
   const trails = await reads.memo(`trails ${to}`, () => contractTrails(ctx, to));
   const books = await section('books', async () => booksSection(trails, await sales(quarter)));
+  const guidanceReach = await reads.memo(`${quarter} guidance reaches`, () =>
+    guidanceReaches(ctx, quarter, today),
+  );
   const sections = await settled({
     machines: section('machines', () => machinesSection(ctx, sales, books, quarter, today)),
     orderBook: section('orderBook', () => orderBookSection(ctx, sales, trails, quarter)),
     aiChips: section('aiChips', () => aiChipsSection(ctx, sales, books, trails, quarter)),
     supply: optional('supply', () => supplySection(ctx, sales, quarter)),
-    selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter)),
-    treasury: optional('treasury', () => treasurySection(ctx, quarter)),
-    serviceNetwork: optional('serviceNetwork', () =>
-      serviceNetworkSection(ctx, quarter, () => reads.memo('service sla', () => slaReport(ctx))),
+    selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter), to),
+    treasury: optional('treasury', () => treasurySection(ctx, quarter), to),
+    // The SLA counts the tickets still open up to this moment.
+    serviceNetwork: optional(
+      'serviceNetwork',
+      () => serviceNetworkSection(ctx, quarter, () => reads.memo('service sla', () => slaReport(ctx), today)),
+      today,
     ),
-    guidance: section('guidance', () => guidanceForReport(ctx, { sales, mining }, quarter, today)),
-    outlook: optional('outlook', () => outlookAfter(ctx, quarter)),
+    guidance: section(
+      'guidance',
+      () => guidanceForReport(ctx, { sales, mining }, quarter, today),
+      guidanceReach,
+    ),
+    outlook: optional('outlook', () => outlookAfter(ctx, quarter), to),
     series: section('series', () => seriesAround(sales, quarter, today)),
   });
   return {
