@@ -22,8 +22,8 @@ import { miningStatus } from '../mining/targets.js';
 import { outlookSection } from '../planning/report-section.js';
 import { type ContractTrail, contractTrails } from '../sales/as-of.js';
 import type { SalesQuarter } from '../sales/figures.js';
-import { contractsAsOf } from '../sales/figures.js';
-import { listContracts, opportunityCost, salesQuarter } from '../sales/service.js';
+import { contractsAsOf, salesFigures } from '../sales/figures.js';
+import { listContracts, opportunityCost } from '../sales/service.js';
 import { serviceNetworkSection } from '../service/report-section.js';
 import { slaReport } from '../service/reports.js';
 import type { BooksSection } from './books-model.js';
@@ -56,7 +56,9 @@ const families = (byFamily: SalesQuarter['bookings']['byFamily'], kind: 'machine
  * the seven quarters before its own; the next quarter's report reads the same ones).
  */
 function salesReader(ctx: AppContext, reads: ReportReads) {
-  return (quarter: Quarter) => reads.memo(`sales ${quarter}`, () => salesQuarter(ctx, quarter));
+  // The rollups read once: each quarter's figures are computed from them (sales/figures.ts).
+  const figures = () => reads.memo('sales rollups', () => salesFigures(ctx));
+  return (quarter: Quarter) => reads.memo(`sales ${quarter}`, async () => (await figures())(quarter));
 }
 export type SalesReader = ReturnType<typeof salesReader>;
 
