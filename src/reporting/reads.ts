@@ -20,6 +20,10 @@
  * day's margin keeps a measurement written just before midnight by one from being missed by the
  * other.
  *
+ * A row changed by hand (not by a ledger event's projection) moves no counter: the report computed
+ * afresh shows it after the next event or the next day, and a closed quarter's comparison with its
+ * frozen report, which is there to tell it, asks `strict`.
+ *
  * Inside a transaction nothing is remembered: the transaction's own writes do not move what it
  * reads. Entries are shared by the requests that find them, so callers never mutate what they are
  * given.
@@ -80,8 +84,13 @@ export async function reportVersion(ctx: AppContext): Promise<string> {
   return (await versions(ctx)).live;
 }
 
-/** The memory for one report request: read once, at its start. */
-export async function reportReads(ctx: AppContext): Promise<ReportReads> {
+/**
+ * The memory for one report request: read once, at its start. `strict`: every entry holds only
+ * while the snapshot does, so that a row of a module's tables changed by hand, outside the ledger
+ * (no counter moves), is seen at once: for a closed quarter's comparison with its frozen report,
+ * whose purpose is to tell exactly that (frozen.ts).
+ */
+export async function reportReads(ctx: AppContext, opts: { strict?: boolean } = {}): Promise<ReportReads> {
   if (ctx.db.isTransaction) return FRESH;
   const version = await versions(ctx);
   let held = byDatabase.get(ctx.db);
@@ -96,7 +105,7 @@ export async function reportReads(ctx: AppContext): Promise<ReportReads> {
   const yesterday = addDays(dayOf(ctx.clock.now()), -1);
   return {
     memo<T>(key: string, compute: () => Promise<T>, reaches?: Day): Promise<T> {
-      const entries = reaches !== undefined && reaches >= yesterday ? live : settled;
+      const entries = opts.strict || (reaches !== undefined && reaches >= yesterday) ? live : settled;
       const found = entries.get(key) as Promise<T> | undefined;
       if (found) return found;
       const computing = compute();

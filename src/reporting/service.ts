@@ -143,7 +143,7 @@ export async function computeQuarterlyReport(
       () => guidanceForReport(ctx, { sales, mining }, quarter, today),
       guidanceReach,
     ),
-    outlook: optional('outlook', () => outlookAfter(ctx, quarter), to),
+    outlook: optional('outlook', () => outlookAfter(ctx, sales, quarter), to),
     series: section('series', () => seriesAround(sales, quarter, today)),
   });
   return {
@@ -158,9 +158,11 @@ export async function computeQuarterlyReport(
   };
 }
 
-/** The next quarter's outlook, with the guidance recorded about it. */
-async function outlookAfter(ctx: AppContext, quarter: Quarter) {
-  return outlookSection(ctx, quarter, await listGuidance(ctx));
+/** The next quarter's outlook, with the guidance recorded about it, from the sales quarters the report reads. */
+async function outlookAfter(ctx: AppContext, sales: SalesReader, quarter: Quarter) {
+  return outlookSection(ctx, quarter, await listGuidance(ctx), {
+    salesQuarters: (quarters) => Promise.all(quarters.map(sales)),
+  });
 }
 
 async function machinesSection(

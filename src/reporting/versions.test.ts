@@ -10,7 +10,9 @@ import { addSweepTotals } from '../fleet/series-store.js';
 import { addQuarters, type Day, quarterOf } from '../kernel/calendar.js';
 import { toWireJson } from '../kernel/json.js';
 import { setSpotPrices } from '../market/service.js';
+import { outlookSection } from '../planning/report-section.js';
 import { type TestApp, testApp } from '../testing/index.js';
+import { listGuidance } from './guidance.js';
 import { FRESH } from './reads.js';
 import { computeQuarterlyReport } from './service.js';
 
@@ -43,6 +45,15 @@ beforeAll(async () => {
   site = r.rows[0]!.code;
 }, 900_000);
 afterAll(async () => app?.close());
+
+describe('reads shared by sections', () => {
+  it('the outlook from the report’s sales quarters is the outlook read on its own', async () => {
+    app.clock.set(DEMO_DAY);
+    const shared = (await fresh('2021Q4')).outlook;
+    expect(shared.available).toBe(true);
+    expect(wire(shared)).toEqual(wire(await outlookSection(app, '2021Q4', await listGuidance(app))));
+  });
+});
 
 describe('what moves the remembered report', () => {
   it('a market price of the quarter: computed afresh, and it shows', async () => {
