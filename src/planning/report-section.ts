@@ -12,6 +12,7 @@ import type { Section } from '../reporting/model.js';
 import { perPath } from './outcomes.js';
 import { draw, prepare } from './run.js';
 import { ScenarioBody } from './schemas.js';
+import type { StartReads } from './start.js';
 import { percentileOfSorted } from './statistics.js';
 
 export const OUTLOOK_PATHS = 1000;
@@ -69,10 +70,12 @@ export function chanceWithin(values: Float64Array, low: number | null, high: num
   return values.length === 0 ? 0 : inside / values.length;
 }
 
+/** `reads`: the report's own reads, shared with the run (start.ts). */
 export async function outlookSection(
   ctx: AppContext,
   quarter: Quarter,
   guidance: readonly GuidanceAbout[],
+  reads: StartReads = {},
 ): Promise<Section<OutlookSection>> {
   const next = addQuarters(quarter, 1);
   const asOf = lastDayOfQuarter(quarter);
@@ -85,7 +88,7 @@ export async function outlookSection(
   });
   let drawn: Awaited<ReturnType<typeof draw>>;
   try {
-    drawn = await draw(await prepare(ctx, input));
+    drawn = await draw(await prepare(ctx, input, reads));
   } catch (e) {
     // A quarter before enough market history, or after the last of it, has no outlook to give.
     if (e instanceof AppError) return { available: false, reason: e.message };

@@ -19,7 +19,7 @@ import {
 import { seededRandom } from './random.js';
 import { horizonMonths, priceModelOf, shocksOf } from './scenario.js';
 import type { ScenarioInput } from './schemas.js';
-import { companyStart, type StartBasis } from './start.js';
+import { companyStart, type StartBasis, type StartReads } from './start.js';
 
 /** Paths drawn between two returns to the event loop. */
 const SLICE_PATHS = 500;
@@ -40,11 +40,15 @@ export interface Drawn {
   company: CompanyPaths;
 }
 
-export async function prepare(ctx: AppContext, input: ScenarioInput): Promise<Prepared> {
+export async function prepare(
+  ctx: AppContext,
+  input: ScenarioInput,
+  reads: StartReads = {},
+): Promise<Prepared> {
   const months = horizonMonths(input);
   const history = await marketHistory(ctx, input.asOf);
   const calibration = calibrate(history);
-  const { start, basis } = await companyStart(ctx, input, months, calibration, history);
+  const { start, basis } = await companyStart(ctx, input, months, calibration, history, reads);
   return { input, months, history, calibration, start, basis };
 }
 

@@ -61,18 +61,27 @@ export interface StartBasis {
   modelId: string | undefined;
 }
 
+/**
+ * Reads a caller has made already, handed down rather than made again: the quarterly report's
+ * sales quarters (its outlook starts from the books of quarters the report has read).
+ */
+export interface StartReads {
+  salesQuarters?: (quarters: readonly Quarter[]) => Promise<SalesQuarter[]>;
+}
+
 export async function companyStart(
   ctx: AppContext,
   s: ScenarioInput,
   months: readonly Month[],
   c: Calibration,
   history: readonly MarketMonth[],
+  reads: StartReads = {},
 ): Promise<{ start: CompanyStart; basis: StartBasis }> {
   const quarter = booksQuarter(s.asOf);
   const quarters = Array.from({ length: BOOKINGS_QUARTERS }, (_, i) =>
     addQuarters(quarter, i - BOOKINGS_QUARTERS + 1),
   );
-  const book = await salesQuarters(ctx, quarters);
+  const book = await (reads.salesQuarters ?? ((qs) => salesQuarters(ctx, qs)))(quarters);
   const sales = book.at(-1)!;
   const backlog = sales.atEnd.backlog;
   const index = new Map(months.map((m, i) => [m, i]));

@@ -10,6 +10,7 @@ import { closedReport, findPeriod } from '../books/store.js';
 import type { Quarter } from '../kernel/calendar.js';
 import { fromStoredJsonText, toStoredJsonText, toWireJson } from '../kernel/json.js';
 import type { QuarterlyReport } from './model.js';
+import { reportReads } from './reads.js';
 import { computeQuarterlyReport, OPTIONAL_SECTIONS, type OptionalSection, type Unhashed } from './service.js';
 
 /** Keys in order, so the hash depends on the figures only. */
@@ -84,7 +85,11 @@ export async function quarterlyReport(
     : reopened
       ? notAsked.filter((s) => (UNHASHED as readonly OptionalSection[]).includes(s))
       : UNHASHED;
-  const live = await computeQuarterlyReport(ctx, quarter, { skip });
+  // Compared with a frozen report, every figure holds only while the snapshot does (reads.ts).
+  const live = await computeQuarterlyReport(ctx, quarter, {
+    skip,
+    ...(frozen ? { reads: await reportReads(ctx, { strict: true }) } : {}),
+  });
   if (!frozen) return live;
   const now = reportHashes(live);
   return {

@@ -67,6 +67,10 @@ function quartersSoFar(period: string, today: Day): Quarter[] {
   return quarters.filter((q) => firstDayOfQuarter(q) <= today);
 }
 
+/** The day a self-mining hashrate line reads the status of: its period's end, or today while it runs. */
+const statusDay = (g: Guidance, today: Day): Day =>
+  periodEnd(g.period) < today ? periodEnd(g.period) : today;
+
 /** What the books say of a guided metric over its period so far, and where its records are listed. */
 async function actualOf(
   ctx: AppContext,
@@ -139,7 +143,7 @@ async function actualOf(
       };
     }
     case 'self-mining-ph': {
-      const end = periodEnd(g.period) < today ? periodEnd(g.period) : today;
+      const end = statusDay(g, today);
       const status = await mining.status(end);
       if (status.sites.length === 0) return { actual: null, source: '/api/mining/sites' };
       return {
@@ -174,11 +178,36 @@ async function line(ctx: AppContext, readers: Readers, g: Guidance, today: Day):
 }
 
 /** Guidance given with this quarter's results, and guidance given earlier about this quarter or its year. */
-export async function guidanceForReport(ctx: AppContext, readers: Readers, quarter: Quarter, today: Day) {
+async function guidanceOfReport(ctx: AppContext, quarter: Quarter) {
   const year = String(yearOf(quarter));
   const all = await selectGuidance(ctx.db, { givenWith: quarter, periods: [quarter, year] });
-  const given = all.filter((g) => g.givenWith === quarter);
-  const about = all.filter((g) => g.givenWith < quarter && (g.period === quarter || g.period === year));
+  return {
+    given: all.filter((g) => g.givenWith === quarter),
+    about: all.filter((g) => g.givenWith < quarter && (g.period === quarter || g.period === year)),
+  };
+}
+
+/**
+ * The last day whose measurements the report's guidance reads (a self-mining hashrate line's status
+ * at its period's end, or today while the period runs); undefined when no line reads any.
+ */
+export async function guidanceReaches(
+  ctx: AppContext,
+  quarter: Quarter,
+  today: Day,
+): Promise<Day | undefined> {
+  const { given, about } = await guidanceOfReport(ctx, quarter);
+  let last: Day | undefined;
+  for (const g of [...given, ...about]) {
+    if (g.metric !== 'self-mining-ph') continue;
+    const end = statusDay(g, today);
+    if (last === undefined || end > last) last = end;
+  }
+  return last;
+}
+
+export async function guidanceForReport(ctx: AppContext, readers: Readers, quarter: Quarter, today: Day) {
+  const { given, about } = await guidanceOfReport(ctx, quarter);
   return {
     givenWithThisQuarter: await Promise.all(given.map((g) => line(ctx, readers, g, today))),
     aboutThisQuarter: await Promise.all(about.map((g) => line(ctx, readers, g, today))),

@@ -4,6 +4,12 @@ export const reportingModule: HashforgeModule = {
   name: 'reporting',
   projections: async () => (await import('./projections.js')).reportingProjections,
   derivedTables: ['reporting_guidance'],
+  notDerivedTables: {
+    report_versions: {
+      why: 'counters the database bumps with each write a report reads, so a remembered report knows it holds',
+      rebuild: 'made',
+    },
+  },
   routes: async () => (await import('./routes.js')).registerReportingRoutes,
   commands: {
     entries: [

@@ -1,44 +1,62 @@
 /**
  * What a report computes, remembered between requests for as long as nothing it could read has
  * changed: its sections by quarter and the reads several sections or quarters share (a quarter's
- * sales figures, self-mining's status on a day). An unchanged company answers from memory; any
- * write makes the next request compute afresh.
+ * sales figures, self-mining's status on a day). An unchanged company answers from memory.
  *
- * The version an entry holds for is the database's snapshot (`pg_current_snapshot()`: the oldest
- * transaction still running, the next to be numbered and those in flight between) and the day by
- * the clock. Every write transaction takes a number, so any write, committed or in flight, gives a
- * new snapshot; reads take none, so a quiet database keeps its snapshot. One query, no table read.
+ * An entry holds for a version made of the day by the clock and the counters the database bumps in
+ * every transaction that writes what a report reads (migration 1010's `report_versions`): `events`
+ * with any ledger event, which every module's tables follow, and `past_measurements` with any write
+ * of the fleet's measurements for a day before the database's today (an agent's spool replayed late,
+ * retention). The counters are bumped at the writer's commit and read committed, so a write is
+ * either seen by the read or has moved the counter before the next request; none is missed.
  *
- * Why not a key made of what the report reads (the ledger's last event, the latest telemetry minute,
- * market row and ticket): the report reads the ledger's projections, but also the fleet's telemetry
- * (measured hashrate and power, up to the quarter's end) and its live state for the current
- * quarter, and token use is written beside them. A telemetry write can land in a past minute (an
- * agent's spool replayed after an outage) without moving the latest minute, and on PostgreSQL two
- * writers can commit their events out of number order, so a "last sequence number" can stay the
- * same while what is visible changes. The snapshot misses neither; its cost is that a write that
- * the report does not read (a sweep of today's telemetry) also starts it afresh — a fleet swept
- * every minute keeps a past quarter's report for that minute, not for good.
+ * Today's measurements are written every sweep and move neither counter. Only an entry that reads
+ * them needs them: one that `reaches` a day from yesterday on (the current quarter's measured
+ * hashrate and energy, the fleet's latest polls, the SLA of tickets still open now). Such an entry
+ * also holds only while the database's snapshot stands still (`pg_current_snapshot()`: the oldest
+ * transaction still running, the next to be numbered and those in flight between), which any write,
+ * committed or in flight, moves; a past quarter's entries do not move with it. Yesterday counts as
+ * today: the counters' "today" is the database's clock and the report's is the application's, and a
+ * day's margin keeps a measurement written just before midnight by one from being missed by the
+ * other.
  *
- * Inside a transaction nothing is remembered: the transaction's own writes do not change the
- * snapshot it reads. Entries are shared by the requests that find them, so callers never mutate
- * what they are given.
+ * A row changed by hand (not by a ledger event's projection) moves no counter: the report computed
+ * afresh shows it after the next event or the next day, and a closed quarter's comparison with its
+ * frozen report, which is there to tell it, asks `strict`.
+ *
+ * Inside a transaction nothing is remembered: the transaction's own writes do not move what it
+ * reads. Entries are shared by the requests that find them, so callers never mutate what they are
+ * given.
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
-import { dayOf } from '../kernel/calendar.js';
+import { addDays, type Day, dayOf } from '../kernel/calendar.js';
 
 export interface ReportReads {
-  /** `compute()`'s answer, remembered under `key` while the version holds. */
-  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /**
+   * `compute()`'s answer, remembered under `key` while the version holds. `reaches`: the last day
+   * whose measurements it reads, or whose clock it reads (none: only the ledger's tables). An entry
+   * that awaits another's answer reaches at least as far as that one.
+   */
+  memo<T>(key: string, compute: () => Promise<T>, reaches?: Day): Promise<T>;
 }
 
 /** Computes every time: inside a transaction, and for a test's fresh recomputation. */
 export const FRESH: ReportReads = { memo: (_key, compute) => compute() };
 
+/** What the entries hold for: `settled` for those that read the past only, `live` for the others. */
+interface ReportVersion {
+  settled: string;
+  live: string;
+}
+
 interface Remembered {
-  version: string;
-  entries: Map<string, Promise<unknown>>;
+  version: ReportVersion;
+  /** Entries of the past only, kept while `version.settled` holds. */
+  settled: Map<string, Promise<unknown>>;
+  /** Entries reaching yesterday or later, kept while `version.live` holds too. */
+  live: Map<string, Promise<unknown>>;
 }
 
 const byDatabase = new WeakMap<Db, Remembered>();
@@ -49,29 +67,45 @@ const byDatabase = new WeakMap<Db, Remembered>();
 const MAX_ENTRIES = 400;
 
 /**
- * The version memory holds for. On a PostgreSQL server transaction numbers are the cluster's, so a
- * write to another database on the same server also moves it: an entry is then recomputed sooner
- * than it needed to be, never served stale.
+ * The versions memory holds for: one query, no table scanned. On a PostgreSQL server transaction
+ * numbers are the cluster's, so a write to another database on the same server also moves `live`:
+ * a live entry is then recomputed sooner than it needed to be, never served stale.
  */
-export async function reportVersion(ctx: AppContext): Promise<string> {
-  const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(
-    ctx.db,
-  );
-  return `${dayOf(ctx.clock.now())} ${rows[0]!.snapshot}`;
+async function versions(ctx: AppContext): Promise<ReportVersion> {
+  const { rows } = await sql<{ counters: string | null; snapshot: string }>`
+    select (select events || '.' || past_measurements from report_versions) as counters,
+      pg_current_snapshot()::text as snapshot`.execute(ctx.db);
+  const settled = `${dayOf(ctx.clock.now())} ${rows[0]!.counters ?? '0.0'}`;
+  return { settled, live: `${settled} ${rows[0]!.snapshot}` };
 }
 
-/** The memory for one report request: read once, at its start. */
-export async function reportReads(ctx: AppContext): Promise<ReportReads> {
+/** The version in full: while it holds, every entry holds. */
+export async function reportVersion(ctx: AppContext): Promise<string> {
+  return (await versions(ctx)).live;
+}
+
+/**
+ * The memory for one report request: read once, at its start. `strict`: every entry holds only
+ * while the snapshot does, so that a row of a module's tables changed by hand, outside the ledger
+ * (no counter moves), is seen at once: for a closed quarter's comparison with its frozen report,
+ * whose purpose is to tell exactly that (frozen.ts).
+ */
+export async function reportReads(ctx: AppContext, opts: { strict?: boolean } = {}): Promise<ReportReads> {
   if (ctx.db.isTransaction) return FRESH;
-  const version = await reportVersion(ctx);
+  const version = await versions(ctx);
   let held = byDatabase.get(ctx.db);
-  if (held?.version !== version || held.entries.size > MAX_ENTRIES) {
-    held = { version, entries: new Map() };
+  if (held?.version.settled !== version.settled || held.settled.size + held.live.size > MAX_ENTRIES) {
+    held = { version, settled: new Map(), live: new Map() };
+    byDatabase.set(ctx.db, held);
+  } else if (held.version.live !== version.live) {
+    held = { version, settled: held.settled, live: new Map() };
     byDatabase.set(ctx.db, held);
   }
-  const { entries } = held;
+  const { settled, live } = held;
+  const yesterday = addDays(dayOf(ctx.clock.now()), -1);
   return {
-    memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    memo<T>(key: string, compute: () => Promise<T>, reaches?: Day): Promise<T> {
+      const entries = opts.strict || (reaches !== undefined && reaches >= yesterday) ? live : settled;
       const found = entries.get(key) as Promise<T> | undefined;
       if (found) return found;
       const computing = compute();

@@ -22,13 +22,13 @@ import { miningStatus } from '../mining/targets.js';
 import { outlookSection } from '../planning/report-section.js';
 import { type ContractTrail, contractTrails } from '../sales/as-of.js';
 import type { SalesQuarter } from '../sales/figures.js';
-import { contractsAsOf } from '../sales/figures.js';
-import { listContracts, opportunityCost, salesQuarter } from '../sales/service.js';
+import { contractsAsOf, salesFigures } from '../sales/figures.js';
+import { listContracts, opportunityCost } from '../sales/service.js';
 import { serviceNetworkSection } from '../service/report-section.js';
 import { slaReport } from '../service/reports.js';
 import type { BooksSection } from './books-model.js';
 import { booksSection, openAiChipPreOrders } from './books-section.js';
-import { guidanceForReport, listGuidance } from './guidance.js';
+import { guidanceForReport, guidanceReaches, listGuidance } from './guidance.js';
 import {
   type AiChipsSection,
   type Amounts,
@@ -56,7 +56,9 @@ const families = (byFamily: SalesQuarter['bookings']['byFamily'], kind: 'machine
  * the seven quarters before its own; the next quarter's report reads the same ones).
  */
 function salesReader(ctx: AppContext, reads: ReportReads) {
-  return (quarter: Quarter) => reads.memo(`sales ${quarter}`, () => salesQuarter(ctx, quarter));
+  // The rollups read once: each quarter's figures are computed from them (sales/figures.ts).
+  const figures = () => reads.memo('sales rollups', () => salesFigures(ctx));
+  return (quarter: Quarter) => reads.memo(`sales ${quarter}`, async () => (await figures())(quarter));
 }
 export type SalesReader = ReturnType<typeof salesReader>;
 
@@ -65,7 +67,7 @@ export type SalesReader = ReturnType<typeof salesReader>;
  * it (the self-mining section and the guidance both ask for the quarter's end).
  */
 function miningReader(ctx: AppContext, reads: ReportReads) {
-  return { status: (day: Day) => reads.memo(`mining status ${day}`, () => miningStatus(ctx, day)) };
+  return { status: (day: Day) => reads.memo(`mining status ${day}`, () => miningStatus(ctx, day), day) };
 }
 export type MiningReader = ReturnType<typeof miningReader>;
 
@@ -113,23 +115,35 @@ export async function computeQuarterlyReport(
   const to = lastDayOfQuarter(quarter);
   const sales = salesReader(ctx, reads);
   const mining = miningReader(ctx, reads);
-  const section = <T>(name: string, compute: () => Promise<T>) => reads.memo(`${quarter} ${name}`, compute);
-  const optional = <T>(name: OptionalSection, compute: () => Promise<T>) =>
-    opts.skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute);
+  // `reaches`: the last day whose measurements (or clock) a section reads (reads.ts); none: the ledger's only.
+  const section = <T>(name: string, compute: () => Promise<T>, reaches?: Day) =>
+    reads.memo(`${quarter} ${name}`, compute, reaches);
+  const optional = <T>(name: OptionalSection, compute: () => Promise<T>, reaches?: Day) =>
+    opts.skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute, reaches);
   const trails = await reads.memo(`trails ${to}`, () => contractTrails(ctx, to));
   const books = await section('books', async () => booksSection(trails, await sales(quarter)));
+  const guidanceReach = await reads.memo(`${quarter} guidance reaches`, () =>
+    guidanceReaches(ctx, quarter, today),
+  );
   const sections = await settled({
     machines: section('machines', () => machinesSection(ctx, sales, books, quarter, today)),
     orderBook: section('orderBook', () => orderBookSection(ctx, sales, trails, quarter)),
     aiChips: section('aiChips', () => aiChipsSection(ctx, sales, books, trails, quarter)),
     supply: optional('supply', () => supplySection(ctx, sales, quarter)),
-    selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter)),
-    treasury: optional('treasury', () => treasurySection(ctx, quarter)),
-    serviceNetwork: optional('serviceNetwork', () =>
-      serviceNetworkSection(ctx, quarter, () => reads.memo('service sla', () => slaReport(ctx))),
+    selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter), to),
+    treasury: optional('treasury', () => treasurySection(ctx, quarter), to),
+    // The SLA counts the tickets still open up to this moment.
+    serviceNetwork: optional(
+      'serviceNetwork',
+      () => serviceNetworkSection(ctx, quarter, () => reads.memo('service sla', () => slaReport(ctx), today)),
+      today,
     ),
-    guidance: section('guidance', () => guidanceForReport(ctx, { sales, mining }, quarter, today)),
-    outlook: optional('outlook', () => outlookAfter(ctx, quarter)),
+    guidance: section(
+      'guidance',
+      () => guidanceForReport(ctx, { sales, mining }, quarter, today),
+      guidanceReach,
+    ),
+    outlook: optional('outlook', () => outlookAfter(ctx, sales, quarter), to),
     series: section('series', () => seriesAround(sales, quarter, today)),
   });
   return {
@@ -144,9 +158,11 @@ export async function computeQuarterlyReport(
   };
 }
 
-/** The next quarter's outlook, with the guidance recorded about it. */
-async function outlookAfter(ctx: AppContext, quarter: Quarter) {
-  return outlookSection(ctx, quarter, await listGuidance(ctx));
+/** The next quarter's outlook, with the guidance recorded about it, from the sales quarters the report reads. */
+async function outlookAfter(ctx: AppContext, sales: SalesReader, quarter: Quarter) {
+  return outlookSection(ctx, quarter, await listGuidance(ctx), {
+    salesQuarters: (quarters) => Promise.all(quarters.map(sales)),
+  });
 }
 
 async function machinesSection(

@@ -77,11 +77,16 @@ export async function salesQuarter(ctx: AppContext, quarter: Quarter): Promise<S
 
 /** Several quarters' figures from one read of the rollups. */
 export async function salesQuarters(ctx: AppContext, quarters: readonly Quarter[]): Promise<SalesQuarter[]> {
+  return quarters.map(await salesFigures(ctx));
+}
+
+/**
+ * One read of the rollups, and any quarter's figures computed from it when asked: for a reader that
+ * asks for quarters one at a time (the quarterly report asks for a dozen).
+ */
+export async function salesFigures(ctx: AppContext): Promise<(quarter: Quarter) => SalesQuarter> {
   const rollups = await readRollups(ctx.db);
-  return quarters.map((quarter) => ({
-    quarter,
-    ...withSources(quarterFigures(rollups, quarter), quarter, [quarter]),
-  }));
+  return (quarter) => ({ quarter, ...withSources(quarterFigures(rollups, quarter), quarter, [quarter]) });
 }
 
 export async function salesYear(ctx: AppContext, year: number) {
