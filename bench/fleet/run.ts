@@ -8,6 +8,7 @@
  * Target: 50,000 miners in ≤ 10 s a sweep with ≤ 512 MB RSS.
  *
  *   npx tsx bench/fleet/run.ts [--sizes 10000,50000] [--sweeps 3] [--concurrency 500] [--cpu-prof DIR]
+ *     [--base 127.100.0.1] [--floor-base 127.110.0.1]   (other loopback ranges, for a machine another run shares)
  */
 
 import { type ChildProcess, fork } from 'node:child_process';
@@ -34,7 +35,7 @@ import { tableCatalog } from '../../src/ledger/tables.js';
 import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
-import { describeFloor, measureFloor } from './floor.js';
+import { describeFloor, FLOOR_BASE, measureFloor } from './floor.js';
 import { hostileMain } from './hostile.js';
 import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
@@ -408,6 +409,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       prepare: { type: 'string' },
       /** Where to write a V8 CPU profile of each sweep's poller (open it in Chrome DevTools), to find what a poll costs. */
       'cpu-prof': { type: 'string' },
+      base: { type: 'string', default: BASE },
+      'floor-base': { type: 'string', default: FLOOR_BASE },
     },
   });
   const sweeps = Number(values.sweeps);
@@ -426,11 +429,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
   const results: SizeResult[] = [];
   for (const size of values.sizes.split(',').map(Number)) {
     process.stderr.write(`fleet bench: starting ${size} simulated miners\n`);
-    const fleet = await startFleet(size);
+    const fleet = await startFleet(size, { base: values.base });
     try {
       process.stderr.write(`  simulator ready (faults: ${JSON.stringify(fleet.faults)})\n`);
       const r = await pollerProcess({
         count: size,
+        base: values.base,
         sweeps,
         concurrency,
         simulatorPid: fleet.child.pid!,
@@ -442,7 +446,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
       await stop(fleet.child);
     }
     // With the simulator gone, so that the floor has both cores as the sweep had them.
-    process.stdout.write(`${describeFloor(await measureFloor(size, concurrency))}\n`);
+    process.stdout.write(`${describeFloor(await measureFloor(size, concurrency, values['floor-base']))}\n`);
   }
   return results;
 }
