@@ -425,7 +425,9 @@ function judge(m: MachineToPoll, reply: MinerResult, offlineAfter: number): Poll
     t = normalise(reply);
     const other = otherMachine(m, t);
     const nominalThs = modelNominalThs(m.model) ?? t.hashrateThs?.nominal;
-    const refusal = other ? undefined : refuseFigures({ ...t, nominalThs });
+    const refusal = other
+      ? undefined
+      : refuseFigures({ status: t.status, hashrateThs: t.hashrateThs, nominalThs });
     if (other) {
       outcome = {
         ok: false,

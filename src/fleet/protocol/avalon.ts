@@ -344,6 +344,7 @@ const PSU_ERROR_BITS: readonly (readonly [number, string])[] = [
 
 /** What a PSU error code says, one name a fault (a repeated name once); the raw code when no bit is known. */
 export function psuErrorNames(code: number): string[] {
+  if (code === 0) return []; // a healthy PSU, on nearly every poll: no list to build
   const names = [...new Set(PSU_ERROR_BITS.filter(([bit]) => (code & bit) !== 0).map(([, n]) => n))];
   return names.length > 0 || code === 0 ? names : [`error code ${code}`];
 }

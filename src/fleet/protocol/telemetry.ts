@@ -80,13 +80,27 @@ const ghsToThs = (ghs: number) => round(ghs / 1e3);
 function set<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) target[key] = value;
 }
-function sum(values: readonly (number | undefined)[]): number | undefined {
-  const known = values.filter((v): v is number => v !== undefined);
-  return known.length === 0 || known.length < values.length ? undefined : known.reduce((a, b) => a + b, 0);
+/**
+ * A figure summed over items: undefined unless every item states it (and there is one). A loop
+ * over the items, not a mapped list: it runs a dozen times on every poll.
+ */
+function sumOf<T>(items: readonly T[], figure: (item: T) => number | undefined): number | undefined {
+  let total = 0;
+  for (const item of items) {
+    const v = figure(item);
+    if (v === undefined) return undefined;
+    total += v;
+  }
+  return items.length === 0 ? undefined : total;
 }
-function maxOf(values: readonly (number | undefined)[]): number | undefined {
-  const known = values.filter((v): v is number => v !== undefined);
-  return known.length === 0 ? undefined : known.reduce((a, b) => Math.max(a, b));
+/** The largest figure the items state; undefined when none states one. */
+function maxOf<T>(items: readonly T[], figure: (item: T) => number | undefined): number | undefined {
+  let best: number | undefined;
+  for (const item of items) {
+    const v = figure(item);
+    if (v !== undefined) best = best === undefined ? v : Math.max(best, v);
+  }
+  return best;
 }
 
 /** Payload section of a single-command reply → the command that produced it. */
@@ -134,6 +148,9 @@ function recentHashrate(row: Obj | undefined): { ths: number; window: string } |
   if (!row) return undefined;
   let best: { mhs: number; seconds: number; window: string } | undefined;
   for (const key in row) {
+    // Only `MHS …` and `GHS …` keys can match: the other thirty-odd of a summary skip the expression.
+    const first = key.charCodeAt(0);
+    if (first !== 77 /* M */ && first !== 71 /* G */) continue;
     const m = ROLLING_WINDOW.exec(key);
     const value = m ? figure(row[key]) : undefined;
     if (!m || value === undefined) continue;
@@ -271,10 +288,10 @@ export function normalise(
 
   // Hashrate: the summary, else the devices, else the module strings.
   const recent = recentHashrate(summary) ?? recentHashrate(devs.length === 1 ? devs[0] : undefined);
-  const moduleRecent = sum(modules.map((e) => e.module.currentGhs));
+  const moduleRecent = sumOf(modules, (e) => e.module.currentGhs);
   const hashrate: NonNullable<NormalisedTelemetry['hashrateThs']> = {};
-  const devAverage = sum(devs.map((d) => averageMhs(d)));
-  const moduleAverage = sum(modules.map((e) => e.module.averageGhs));
+  const devAverage = sumOf(devs, (d) => averageMhs(d));
+  const moduleAverage = sumOf(modules, (e) => e.module.averageGhs);
   set(
     hashrate,
     'average',
@@ -298,7 +315,7 @@ export function normalise(
     hashrate.recent = ghsToThs(antminer.currentGhs);
     hashrate.recentWindow = '5s';
   }
-  const nominal = sum(modules.map((e) => e.module.nominalGhs));
+  const nominal = sumOf(modules, (e) => e.module.nominalGhs);
   if (nominal !== undefined && modules.length > 0) hashrate.nominal = ghsToThs(nominal);
   else if (antminer?.nominalGhs !== undefined) hashrate.nominal = ghsToThs(antminer.nominalGhs);
   if (Object.keys(hashrate).length > 0) out.hashrateThs = hashrate;
@@ -325,14 +342,25 @@ export function normalise(
   }
   if (boards.length > 0) out.boards = boards;
   const temperatures: NonNullable<NormalisedTelemetry['temperatures']> = {};
-  set(temperatures, 'inletC', maxOf(modules.map((e) => e.module.inletC)));
-  set(temperatures, 'outletC', maxOf(modules.map((e) => e.module.outletC)));
+  set(
+    temperatures,
+    'inletC',
+    maxOf(modules, (e) => e.module.inletC),
+  );
+  set(
+    temperatures,
+    'outletC',
+    maxOf(modules, (e) => e.module.outletC),
+  );
   set(
     temperatures,
     'hottestChipC',
-    maxOf(modules.map((e) => e.module.chipMaxC)) ??
+    maxOf(modules, (e) => e.module.chipMaxC) ??
       antminer?.hottestChipC ??
-      maxOf(devs.map((d) => devTemperature(d)).filter((t) => t !== undefined && t > -273)),
+      maxOf(devs, (d) => {
+        const t = devTemperature(d);
+        return t !== undefined && t > -273 ? t : undefined;
+      }),
   );
   if (Object.keys(temperatures).length > 0) out.temperatures = temperatures;
   // A loop, not spread and flatMap: this line alone showed in a sweep's profile.
@@ -340,14 +368,18 @@ export function normalise(
   for (const e of modules) for (const rpm of e.module.fansRpm) fans.push(rpm);
   for (const rpm of antminer?.fansRpm ?? []) fans.push(rpm);
   if (fans.length > 0) out.fansRpm = fans;
-  set(out, 'fanDutyPercent', maxOf(modules.map((e) => e.module.fanDutyPercent)));
-  set(out, 'powerW', modules.length > 0 ? sum(modules.map((e) => e.module.powerW)) : undefined);
+  set(
+    out,
+    'fanDutyPercent',
+    maxOf(modules, (e) => e.module.fanDutyPercent),
+  );
+  set(out, 'powerW', modules.length > 0 ? sumOf(modules, (e) => e.module.powerW) : undefined);
   set(out, 'powerLimitW', m0?.powerLimitW);
   set(out, 'psu', m0?.psu && { errorCode: m0.psu.errorCode, outputW: m0.psu.outputW });
   set(out, 'workMode', m0?.workMode);
   set(out, 'workLevel', m0?.workLevel);
   set(out, 'workState', m0?.workState);
-  const softOff = maxOf(modules.map((e) => e.module.softOff));
+  const softOff = maxOf(modules, (e) => e.module.softOff);
   if (softOff !== undefined) out.softOff = softOff > 0;
 
   // Counters.
@@ -360,7 +392,7 @@ export function normalise(
       m0?.elapsedSeconds ??
       antminer?.elapsedSeconds,
   );
-  const devHw = sum(devs.map((d) => num(d['Hardware Errors'])));
+  const devHw = sumOf(devs, (d) => num(d['Hardware Errors']));
   set(
     out,
     'hardwareErrors',
@@ -368,7 +400,7 @@ export function normalise(
       (devs.length > 0
         ? devHw
         : modules.length > 0
-          ? sum(modules.map((e) => e.module.hardwareErrors))
+          ? sumOf(modules, (e) => e.module.hardwareErrors)
           : undefined),
   );
   const pools = poolRows.map((row) => {
@@ -401,7 +433,7 @@ export function normalise(
         inletC: temperatures.inletC,
         hottestChipC: temperatures.hottestChipC,
         fansRpm: fans,
-        fanError: maxOf(modules.map((e) => e.module.fanError)),
+        fanError: maxOf(modules, (e) => e.module.fanError),
         boards,
         boardCounts: modules
           .filter((e) => e.module.boardsWorking !== undefined && e.module.boards.length > 0)
