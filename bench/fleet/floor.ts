@@ -5,7 +5,7 @@
  * parsed, judged or stored. A sweep can't be faster than this on the same cores, so the bench
  * prints it beside the sweep figures to show how much of a sweep is the network's and how much ours.
  *
- *   npx tsx bench/fleet/floor.ts [--count 50000] [--concurrency 500]
+ *   npx tsx bench/fleet/floor.ts [--count 50000] [--concurrency 500] [--base 127.110.0.1]
  */
 import { fork } from 'node:child_process';
 import { connect, createServer } from 'node:net';
@@ -16,8 +16,8 @@ import { jsonRequest } from '../../src/fleet/protocol/codec.js';
 import { maxMinersPerProcess } from '../../src/fleet/protocol/simulator.js';
 import { POLL_COMMANDS } from '../../src/fleet/sweep.js';
 
-/** Its own /16, away from the simulator's and every test's addresses. */
-const FIRST = ipToNumber('127.110.0.1');
+/** Its own /16 by default, away from the simulator's and every test's addresses. */
+export const FLOOR_BASE = '127.110.0.1';
 /** About the size of a simulated A1246's `summary+estats+pools` reply, NUL included. */
 const REPLY_BYTES = 5400;
 
@@ -70,11 +70,12 @@ function once(host: string, request: string): Promise<boolean> {
   });
 }
 
-export async function measureFloor(count: number, concurrency: number): Promise<Floor> {
+export async function measureFloor(count: number, concurrency: number, base = FLOOR_BASE): Promise<Floor> {
+  const first = ipToNumber(base);
   const per = maxMinersPerProcess();
   const self = fileURLToPath(import.meta.url);
   const servers = Array.from({ length: Math.ceil(count / per) }, (_, k) =>
-    fork(self, ['--serve', String(FIRST + k * per), String(Math.min(per, count - k * per))], {
+    fork(self, ['--serve', String(first + k * per), String(Math.min(per, count - k * per))], {
       execArgv: process.execArgv,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     }),
@@ -87,7 +88,7 @@ export async function measureFloor(count: number, concurrency: number): Promise<
   let failed = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) if (!(await once(numberToIp(FIRST + next++), request))) failed++;
+      while (next < count) if (!(await once(numberToIp(first + next++), request))) failed++;
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
@@ -124,12 +125,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       serve: { type: 'string' },
       count: { type: 'string', default: '50000' },
       concurrency: { type: 'string', default: '500' },
+      base: { type: 'string', default: FLOOR_BASE },
     },
     allowPositionals: true,
   });
   if (values.serve !== undefined) {
     await serve(Number(values.serve), Number(positionals[0]));
   } else {
-    console.log(describeFloor(await measureFloor(Number(values.count), Number(values.concurrency))));
+    console.log(
+      describeFloor(await measureFloor(Number(values.count), Number(values.concurrency), values.base)),
+    );
   }
 }

@@ -38,6 +38,7 @@ import { describeFloor, measureFloor } from './floor.js';
 import { hostileMain } from './hostile.js';
 import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
+import { recordPolls, type SweepTimeline } from './timeline.js';
 
 const TARGET = { machines: 50_000, seconds: 10, rssMb: 512 };
 const BASE = '127.100.0.1';
@@ -68,6 +69,8 @@ export interface SizeResult {
   statuses?: Record<string, string>;
   /** With `report`: per sweep, the addresses whose poll failed and why. */
   failedBySweep?: { address: string; failure: string }[][];
+  /** With `timeline`: per sweep, every poll's span and the lanes' occupancy (timeline.ts). */
+  timelines?: SweepTimeline[];
   database: string;
   scanSeconds: number;
   scanStages: { probe: number; identify: number; register: number };
@@ -193,6 +196,8 @@ export interface PollerRun {
   base?: string;
   /** Also return each machine's status and each sweep's failed addresses. */
   report?: boolean;
+  /** Also return each sweep's polls and lanes over time (timeline.ts). */
+  timeline?: boolean;
   sweeps: number;
   concurrency: number;
   simulatorPid: number;
@@ -206,6 +211,7 @@ async function runPoller({
   count,
   base = BASE,
   report = false,
+  timeline = false,
   sweeps,
   concurrency,
   simulatorPid,
@@ -234,6 +240,8 @@ async function runPoller({
     const figures: SweepFigures[] = [];
     let measuredThs = 0;
     const failedBySweep: { address: string; failure: string }[][] = [];
+    const recorder = timeline ? recordPolls(client) : undefined;
+    const timelines: SweepTimeline[] = [];
     let lastAt = new Date(0);
     for (let i = 0; i < sweeps; i++) {
       const latencies: number[] = [];
@@ -244,7 +252,9 @@ async function runPoller({
       const before = others();
       const profiler = profileDir ? await startProfile() : undefined;
       const cpu = process.cpuUsage();
+      recorder?.start();
       const r = await sweepFleet(ctx, actor, { client, concurrency, latencies });
+      if (recorder) timelines.push(recorder.stop());
       const used = process.cpuUsage(cpu);
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
@@ -304,6 +314,7 @@ async function runPoller({
       statesUpToDate: Number(counted.rows[0]!.states),
       measuredThs,
       ...(report ? { statuses, failedBySweep } : {}),
+      ...(timeline ? { timelines } : {}),
     };
   } finally {
     memory.stop();
