@@ -43,6 +43,8 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
       'floor-base': { type: 'string', default: FLOOR_BASE },
       /** Per sweep and kind of miner: when its polls started and ended, in which lane, and the lanes' use each second. */
       timeline: { type: 'boolean', default: false },
+      /** Write the pollers' V8 heap snapshots here, after the scan and each sweep (their RSS then counts the snapshots' own cost). */
+      'heap-snapshot': { type: 'string' },
     },
     strict: false,
   });
@@ -50,6 +52,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
   const sweeps = Number(values.sweeps);
   const concurrency = Number(values.concurrency);
   const timeline = values.timeline === true;
+  const heapSnapshotDir = typeof values['heap-snapshot'] === 'string' ? values['heap-snapshot'] : undefined;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
     `hostile miners: ${count.toLocaleString('en-US')} healthy, then ${count.toLocaleString('en-US')} with 5% of each of ${HOSTILE_FAULTS.length} kinds; ` +
@@ -61,6 +64,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     sweeps,
     concurrency,
     timeline,
+    ...(heapSnapshotDir ? { heapSnapshotDir } : {}),
   });
   const hostile = await pollFleet(
     parts,
@@ -74,7 +78,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
       '--hostile-after',
       '1',
     ],
-    { count, sweeps, concurrency, timeline, report: true },
+    { count, sweeps, concurrency, timeline, report: true, ...(heapSnapshotDir ? { heapSnapshotDir } : {}) },
   );
 
   const healthySeconds = median(healthy.result.sweeps.map((s) => s.seconds));

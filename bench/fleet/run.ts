@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -198,6 +199,8 @@ export interface PollerRun {
   report?: boolean;
   /** Also return each sweep's polls and lanes over time (timeline.ts). */
   timeline?: boolean;
+  /** Write a V8 heap snapshot here after the scan and after each sweep (open it in Chrome DevTools). */
+  heapSnapshotDir?: string;
   sweeps: number;
   concurrency: number;
   simulatorPid: number;
@@ -212,6 +215,7 @@ async function runPoller({
   base = BASE,
   report = false,
   timeline = false,
+  heapSnapshotDir,
   sweeps,
   concurrency,
   simulatorPid,
@@ -236,6 +240,10 @@ async function runPoller({
     );
     const scanSeconds = (performance.now() - started) / 1000;
     memory.phase('scan');
+    const snapshot = (phase: string) => {
+      if (heapSnapshotDir) writeHeapSnapshot(join(heapSnapshotDir, `poller-${base}-${phase}.heapsnapshot`));
+    };
+    snapshot('scan');
 
     const figures: SweepFigures[] = [];
     let measuredThs = 0;
@@ -259,6 +267,7 @@ async function runPoller({
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
       memory.phase(`sweep ${i + 1}`);
+      snapshot(`sweep-${i + 1}`);
       lastAt = r.startedAt;
       measuredThs = r.measuredThs;
       figures.push({

@@ -79,6 +79,11 @@ export class AnswerTimes {
     }
   }
 
+  /** Whether enough answers have been seen to learn anything. */
+  get learnedAny(): boolean {
+    return this.learned !== undefined;
+  }
+
   /** False past a quarter of the last outcomes cut short: the learned answer wait is then only judged, not used. */
   get trusted(): boolean {
     return this.cuts <= MAX_CUT_SHARE * OUTCOMES;

@@ -215,21 +215,35 @@ describe('MinerClient against misbehaving peers', () => {
     );
   });
 
+  it('gives a request already waiting on a silent peer the learned wait as soon as there is one', async () => {
+    const host = '127.225.0.2';
+    const silent = await serve(host, 0, () => {});
+    const healthy = await serve(host, 0, miner());
+    const client = new MinerClient({ readTimeoutMs: 10_000, answerFloorMs: 200 });
+    const learn = { learn: true } as const;
+    // Asked first, before anything is learned (a process's first sweep): the read deadline, at first.
+    const waiting = client.request(`${host}:${silent}`, 'summary', learn);
+    for (let i = 0; i < 100; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    expect(failed(await waiting).message).toMatch(
+      /No answer .* within \d+ ms, a wait learned from the fleet's/,
+    );
+  });
+
   it("waits for a miner slower than the fleet as long as its own last answer says, and learns from a straggler's answer", async () => {
     const host = '127.225.0.1';
     const healthy = await serve(host, 0, miner());
     const slow = await serve(host, 0, (socket) =>
-      socket.once('data', () => setTimeout(() => socket.end(`${VERSION}\u0000`), 400)),
+      socket.once('data', () => setTimeout(() => socket.end(`${VERSION}\u0000`), 1500)),
     );
-    const client = new MinerClient({ readTimeoutMs: 3000, answerFloorMs: 200 });
+    const client = new MinerClient({ readTimeoutMs: 5000, answerFloorMs: 200 });
     const learn = { learn: true } as const;
     for (let i = 0; i < 100; i++) await client.request(`${host}:${healthy}`, 'version', learn);
-    // The fleet's answers alone teach a wait under its 400 ms.
+    // The fleet's answers alone teach a wait under its 1.5 s.
     expect(failed(await client.request(`${host}:${slow}`, 'version', learn)).message).toMatch(
       /learned from the fleet's recent answers/,
     );
     // Its own last answer counts beside them.
-    expect((await client.request(`${host}:${slow}`, 'version', { ...learn, lastAnswerMs: 400 })).ok).toBe(
+    expect((await client.request(`${host}:${slow}`, 'version', { ...learn, lastAnswerMs: 1500 })).ok).toBe(
       true,
     );
     // Asked with the read deadline (a straggler), it answers, and that answer teaches the rest.

@@ -222,6 +222,12 @@ export class MinerClient {
   private readonly perMiner = new KeyedSerializer();
   private readonly readOnlyTexts = new Map<string, boolean>();
   private readonly answerTimes = new AnswerTimes();
+  /**
+   * Requests asked to learn before anything was learned, each told once there is: the first polls
+   * of a process's first sweep would otherwise wait for a silent miner the whole read deadline
+   * (5 s) where those asked a moment later wait a second, and hold the sweep's end for it.
+   */
+  private readonly awaitingWaits = new Set<() => void>();
 
   constructor(options: MinerClientOptions = {}) {
     const concurrency = options.concurrency ?? DEFAULTS.concurrency;
@@ -276,17 +282,23 @@ export class MinerClient {
           waitedMs = startedAt - queuedAt;
         }
         attempts++;
-        const learned = options.learn
-          ? this.answerTimes.waits({ readTimeoutMs, slowAfterMs, answerFloorMs }, options.lastAnswerMs)
-          : undefined;
+        const limits = { readTimeoutMs, slowAfterMs, answerFloorMs };
+        let learned = options.learn ? this.answerTimes.waits(limits, options.lastAnswerMs) : undefined;
         // A learned answer wait shorter than the read deadline cuts while trusted; while not, it
         // is only judged against the answer that comes, so that trust can return.
-        const cutting = learned !== undefined && learned.answerMs < readTimeoutMs;
-        const inForce = cutting && this.answerTimes.trusted;
         const waits: LearnedWaits = {
-          answerMs: inForce ? learned.answerMs : readTimeoutMs,
+          answerMs:
+            learned !== undefined && this.answerTimes.trusted
+              ? Math.min(learned.answerMs, readTimeoutMs)
+              : readTimeoutMs,
           slowAfterMs: learned?.slowAfterMs ?? slowAfterMs,
         };
+        let shorten: ((answerMs: number) => void) | undefined;
+        const onLearned = () => {
+          learned = this.answerTimes.waits(limits, options.lastAnswerMs);
+          if (learned !== undefined && this.answerTimes.trusted) shorten?.(learned.answerMs);
+        };
+        if (options.learn && learned === undefined) this.awaitingWaits.add(onLearned);
         let outcome: Attempt;
         try {
           outcome = await this.attempt(
@@ -302,18 +314,24 @@ export class MinerClient {
               release = straggler;
             },
             options.giveUp,
+            (fn) => {
+              shorten = fn;
+            },
           );
         } finally {
           release();
+          this.awaitingWaits.delete(onLearned);
         }
+        const cutting = learned !== undefined && learned.answerMs < readTimeoutMs;
+        const inForce = waits.answerMs < readTimeoutMs;
         const base = { address: key, durationMs: performance.now() - startedAt, waitedMs, attempts };
         if (outcome.ok) {
           const result = this.decode(outcome.raw, base);
           // Only a usable answer says how long a miner takes.
-          if ((options.learn || options.teach) && result.ok) this.answerTimes.add(outcome.answerMs);
+          if ((options.learn || options.teach) && result.ok) this.teach(outcome.answerMs);
           if (cutting)
             this.answerTimes.outcome(
-              !inForce && result.ok && cutBy(learned.answerMs, outcome.firstByteMs, outcome.answerMs),
+              !inForce && result.ok && cutBy(learned!.answerMs, outcome.firstByteMs, outcome.answerMs),
             );
           return result;
         }
@@ -338,6 +356,15 @@ export class MinerClient {
         backoff *= 2;
       }
     });
+  }
+
+  /** One answer's time learned; requests that waited for something learned are told once it is. */
+  private teach(answerMs: number): void {
+    this.answerTimes.add(answerMs);
+    if (this.awaitingWaits.size === 0 || !this.answerTimes.learnedAny) return;
+    const waiting = [...this.awaitingWaits];
+    this.awaitingWaits.clear();
+    for (const told of waiting) told();
   }
 
   /**
@@ -397,6 +424,8 @@ export class MinerClient {
     waits: LearnedWaits,
     onSlow: () => void,
     giveUp: GiveUp | undefined,
+    /** Hands over a function that shortens this attempt's answer wait (see `awaitingWaits`). */
+    onShorten?: (shorten: (answerMs: number) => void) => void,
   ): Promise<Attempt> {
     const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress } = this.options;
     return new Promise<Attempt>((resolve) => {
@@ -454,6 +483,37 @@ export class MinerClient {
           raw ? { ok: false, failure, message, retryable, raw } : { ok: false, failure, message, retryable },
         );
       };
+      const noAnswer = () =>
+        waits.answerMs < readTimeoutMs
+          ? fail('timeout', `No answer from ${host}:${port} within ${waits.answerMs} ms, ${ANSWER_WAIT_WHY}.`)
+          : fail(
+              'timeout',
+              `No complete reply from ${host}:${port} within ${readTimeoutMs} ms (${received} bytes).`,
+            );
+      const restLate = () =>
+        fail(
+          'timeout',
+          `No complete reply from ${host}:${port} within ${waits.answerMs} ms of its first byte (${received} bytes), ${ANSWER_WAIT_WHY}.`,
+        );
+      /** The answer has begun: the rest is owed within the answer wait, and within the read deadline. */
+      const owedRest = () =>
+        deadline(
+          restLate,
+          Math.max(
+            0,
+            Math.min(firstByteAt + waits.answerMs, connectedAt + readTimeoutMs) - performance.now(),
+          ),
+        );
+      onShorten?.((answerMs) => {
+        if (settled || answerMs >= waits.answerMs) return;
+        waits.answerMs = answerMs;
+        if (!connected) return; // the connection's own handler arms it
+        clearTimeout(timer);
+        timer =
+          received === 0
+            ? deadline(noAnswer, Math.max(0, connectedAt + answerMs - performance.now()))
+            : owedRest();
+      });
       timer = deadline(() => {
         // Connected while the expiry waited its turn: the read deadline now runs instead.
         if (!connected) fail('timeout', `No connection to ${host}:${port} within ${connectTimeoutMs} ms.`);
@@ -464,35 +524,16 @@ export class MinerClient {
         connected = true;
         connectedAt = performance.now();
         clearTimeout(timer);
-        timer = deadline(
-          () =>
-            waits.answerMs < readTimeoutMs
-              ? fail(
-                  'timeout',
-                  `No answer from ${host}:${port} within ${waits.answerMs} ms, ${ANSWER_WAIT_WHY}.`,
-                )
-              : fail(
-                  'timeout',
-                  `No complete reply from ${host}:${port} within ${readTimeoutMs} ms (${received} bytes).`,
-                ),
-          waits.answerMs,
-        );
+        timer = deadline(noAnswer, waits.answerMs);
         socket.write(text);
       });
       socket.on('data', (chunk: Buffer) => {
-        if (received === 0) firstByteAt = performance.now();
-        if (received === 0 && waits.answerMs < readTimeoutMs) {
-          // The answer has begun: the rest is owed within as long again, and within the read deadline.
-          clearTimeout(timer);
-          const left = Math.min(waits.answerMs, readTimeoutMs - (performance.now() - connectedAt));
-          timer = deadline(
-            () =>
-              fail(
-                'timeout',
-                `No complete reply from ${host}:${port} within ${waits.answerMs} ms of its first byte (${received} bytes), ${ANSWER_WAIT_WHY}.`,
-              ),
-            left,
-          );
+        if (received === 0) {
+          firstByteAt = performance.now();
+          if (waits.answerMs < readTimeoutMs) {
+            clearTimeout(timer);
+            timer = owedRest();
+          }
         }
         received += chunk.length;
         if (received > maxReplyBytes) {
