@@ -57,14 +57,6 @@ export const POLL_COMMANDS = ['summary', 'estats', 'pools'] as const;
 const POLL_REQUEST = jsonRequest(POLL_COMMANDS);
 const POLL_WITH_VERSION = jsonRequest(['version', ...POLL_COMMANDS]);
 
-/**
- * Polls of the rest that may wait in the straggler lane, having turned slow, while the main lane
- * stays full. Each extra worker waits for a main slot holding its machine and its request, so not
- * the straggler lane's whole size: a poll turns slow for its learned wait (about a second), and a
- * fleet with a tenth of its miners silent turns a few hundred slow in that time.
- */
-const SLOW_REST_WORKERS = 1000;
-
 export interface SweepOptions {
   client?: MinerClient;
   offlineAfter?: number;
@@ -304,7 +296,7 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
   // poll and still has not answered then is given up on after STRAGGLER_GRACE_MS.
   const restPolled = new AbortController();
   const { main, straggler } = client.capacity;
-  const mainWorkers = Math.min((p.concurrency ?? main) + Math.min(straggler, SLOW_REST_WORKERS), total || 1);
+  const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
   // One listener per straggler's attempt in flight, removed when it ends.
   setMaxListeners(stragglerWorkers + 1, restPolled.signal);
@@ -364,7 +356,7 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
   // Stragglers (their last poll failed or dragged) and the rest are polled side by side, each in
   // its own lane of the client: however many miners are silent, trickling or flooding, waiting on
   // them never holds up the ones that answer at once. The rest's workers outnumber its slots by
-  // up to SLOW_REST_WORKERS, so that polls turning slow in the straggler lane free their slot to a fresh poll.
+  // the straggler lane's size, so that polls turning slow there free their slot to a fresh poll.
   const rest = Promise.all(Array.from({ length: mainWorkers }, worker(p.rest, 'main'))).then(() =>
     restPolled.abort(),
   );

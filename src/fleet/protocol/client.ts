@@ -16,7 +16,6 @@ import {
   PRIVILEGED_COMMANDS,
 } from './codec.js';
 import { KeyedSerializer, Semaphore } from './concurrency.js';
-import { openFileLimit } from './open-files.js';
 import { ProtocolError } from './protocol-error.js';
 
 export const DEFAULT_PORT = 4028;
@@ -129,8 +128,7 @@ export interface MinerClientOptions {
   /**
    * Sockets open at once in the straggler lane: requests sent there, and main-lane requests still
    * unanswered after `slowAfterMs`, which move there when it has room and free their main slot.
-   * They cost a file descriptor and a timer each, and hold at most `maxReplyBytes`. By default
-   * STRAGGLER_CONCURRENCY, within what the open-file limit leaves beside the main lane.
+   * They cost a file descriptor and a timer each, and hold at most `maxReplyBytes`.
    */
   stragglerConcurrency?: number;
   slowAfterMs?: number;
@@ -140,24 +138,14 @@ export interface MinerClientOptions {
   localAddress?: string;
 }
 
-/**
- * The straggler lane's default size. A request waiting there on a silent or trickling miner costs a
- * file descriptor, a timer and a few KB, and no CPU while it waits: the lane holds every such miner
- * of a large fleet at once, so that none is asked only after another's wait has run out. With 1,000,
- * the hostile bench's 1,012 silent and trickling miners (its 10,000 with 5% of each kind) left 12
- * to be asked once the others had been given up on, 2 s after the rest of the sweep had answered.
- */
-const STRAGGLER_CONCURRENCY = 4000;
-/** Files left to the rest of the process (the database, logs, the HTTP server) beside both lanes. */
-const FILES_KEPT = 1024;
-
-const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress' | 'stragglerConcurrency'>> = {
+const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   connectTimeoutMs: 3000,
   readTimeoutMs: 10_000,
   maxReplyBytes: DEFAULT_MAX_REPLY_BYTES,
   retries: 2,
   backoffMs: 200,
   concurrency: 500,
+  stragglerConcurrency: 1000,
   // A loopback or LAN answer takes milliseconds; an Avalon's big `estats` rarely more than a few
   // hundred. Past a second a request is waiting on the miner, not working (the sweep's own
   // straggler mark, STRAGGLER_POLL_MS, is the same second).
@@ -230,11 +218,7 @@ export class MinerClient {
   private readonly awaitingWaits = new Set<() => void>();
 
   constructor(options: MinerClientOptions = {}) {
-    const concurrency = options.concurrency ?? DEFAULTS.concurrency;
-    const stragglerConcurrency =
-      options.stragglerConcurrency ??
-      Math.max(64, Math.min(STRAGGLER_CONCURRENCY, openFileLimit() - concurrency - FILES_KEPT));
-    this.options = { ...DEFAULTS, ...options, stragglerConcurrency };
+    this.options = { ...DEFAULTS, ...options };
     this.slots = new Semaphore(this.options.concurrency);
     this.stragglerSlots = new Semaphore(this.options.stragglerConcurrency);
   }

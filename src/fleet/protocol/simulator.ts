@@ -7,9 +7,9 @@
  * One process holds one listening socket per miner, so a process can serve about as many miners
  * as it may open files (20,000 here); simulator-main.ts spreads larger fleets over processes.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AppError, invalid } from '../../kernel/errors.js';
-import { openFileLimit } from './open-files.js';
 import { hostileBody, sendHostile } from './simulator-hostile.js';
 import {
   completeReboot,
@@ -131,6 +131,19 @@ export function parseWriteAllow(spec: string): (ip: string) => boolean {
     const n = ipToInt(v4);
     return entries.some((e) => (n & e.mask) >>> 0 === e.net);
   };
+}
+
+/** How many files this process may open (`ulimit -n`), from /proc on Linux. */
+export function openFileLimit(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    return Number.isFinite(soft) && soft > 0 ? soft : 1024;
+  } catch {
+    return 1024;
+  }
 }
 
 /** Listeners one process can hold, leaving room for accepted connections and the runtime. */
