@@ -8,14 +8,16 @@
  * pollers' peak RSS (target ≤ 512 MB), with the loopback floor and the load average.
  *
  *   npm run bench -- fleet --hostile [--count 10000] [--sweeps 3] [--concurrency 200]
- *     [--healthy-base 127.100.0.1] [--hostile-base 127.120.0.1]   (other loopback ranges, for a machine another run shares)
+ *     [--healthy-base 127.100.0.1] [--hostile-base 127.120.0.1] [--floor-base 127.110.0.1]   (other loopback ranges, for a machine another run shares)
+ *     [--timeline]   (per sweep and kind of miner: when its polls ended, in which lane; the lanes' use each second)
  */
 import { parseArgs } from 'node:util';
 import { EXPECTED_STATUS, type HostileFault } from '../../src/fleet/protocol/simulator-hostile.js';
 import { HOSTILE_FAULTS } from '../../src/fleet/protocol/simulator-models.js';
-import { describeFloor, measureFloor } from './floor.js';
+import { describeFloor, FLOOR_BASE, measureFloor } from './floor.js';
 import { describeMemory } from './memory.js';
 import type { Fleet, PollerRun, SizeResult } from './run.js';
+import { describeTimeline } from './timeline.js';
 
 const TARGET = { ratio: 1.3, healthyFailed: 0, rssMb: 512 };
 const HEALTHY_BASE = '127.100.0.1';
@@ -38,12 +40,19 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
       concurrency: { type: 'string', default: '200' },
       'healthy-base': { type: 'string', default: HEALTHY_BASE },
       'hostile-base': { type: 'string', default: HOSTILE_BASE },
+      'floor-base': { type: 'string', default: FLOOR_BASE },
+      /** Per sweep and kind of miner: when its polls started and ended, in which lane, and the lanes' use each second. */
+      timeline: { type: 'boolean', default: false },
+      /** Write the pollers' V8 heap snapshots here, after the scan and each sweep (their RSS then counts the snapshots' own cost). */
+      'heap-snapshot': { type: 'string' },
     },
     strict: false,
   });
   const count = Number(values.count);
   const sweeps = Number(values.sweeps);
   const concurrency = Number(values.concurrency);
+  const timeline = values.timeline === true;
+  const heapSnapshotDir = typeof values['heap-snapshot'] === 'string' ? values['heap-snapshot'] : undefined;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
     `hostile miners: ${count.toLocaleString('en-US')} healthy, then ${count.toLocaleString('en-US')} with 5% of each of ${HOSTILE_FAULTS.length} kinds; ` +
@@ -54,6 +63,8 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     count,
     sweeps,
     concurrency,
+    timeline,
+    ...(heapSnapshotDir ? { heapSnapshotDir } : {}),
   });
   const hostile = await pollFleet(
     parts,
@@ -67,7 +78,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
       '--hostile-after',
       '1',
     ],
-    { count, sweeps, concurrency, report: true },
+    { count, sweeps, concurrency, timeline, report: true, ...(heapSnapshotDir ? { heapSnapshotDir } : {}) },
   );
 
   const healthySeconds = median(healthy.result.sweeps.map((s) => s.seconds));
@@ -116,7 +127,16 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
   out(
     `  the poller's memory, with hostile miners:\n${describeMemory(hostile.result.memory, hostile.result.databaseCreationRssMb)}`,
   );
-  out(describeFloor(await measureFloor(count, concurrency)));
+  const kindOf = (address: string) => faulty[address] ?? 'healthy';
+  for (const [name, run] of [
+    ['all healthy', healthy],
+    ['with hostile miners', hostile],
+  ] as const) {
+    run.result.timelines?.forEach((t, i) => {
+      out(`  timeline, ${name}, sweep ${i + 1}:\n${describeTimeline(t, kindOf)}`);
+    });
+  }
+  out(describeFloor(await measureFloor(count, concurrency, String(values['floor-base']))));
   out(`  load average ${parts.loadAverage()}`);
 }
 

@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -41,6 +42,7 @@ import { describeFloor, FLOOR_BASE, type Floor, measureFloor } from './floor.js'
 import { hostileMain } from './hostile.js';
 import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
+import { recordPolls, type SweepTimeline } from './timeline.js';
 
 /** Issue 18: 50,000 miners within 1.6× the loopback floor (and 10 s), in 400 MB. */
 const TARGET = { machines: 50_000, seconds: 10, floorRatio: 1.6, rssMb: 400 };
@@ -72,6 +74,8 @@ export interface SizeResult {
   statuses?: Record<string, string>;
   /** With `report`: per sweep, the addresses whose poll failed and why. */
   failedBySweep?: { address: string; failure: string }[][];
+  /** With `timeline`: per sweep, every poll's span and the lanes' occupancy (timeline.ts). */
+  timelines?: SweepTimeline[];
   database: string;
   scanSeconds: number;
   scanStages: { probe: number; identify: number; register: number };
@@ -197,6 +201,10 @@ export interface PollerRun {
   base?: string;
   /** Also return each machine's status and each sweep's failed addresses. */
   report?: boolean;
+  /** Also return each sweep's polls and lanes over time (timeline.ts). */
+  timeline?: boolean;
+  /** Write a V8 heap snapshot here after the scan and after each sweep (open it in Chrome DevTools). */
+  heapSnapshotDir?: string;
   sweeps: number;
   concurrency: number;
   simulatorPid: number;
@@ -210,6 +218,8 @@ async function runPoller({
   count,
   base = BASE,
   report = false,
+  timeline = false,
+  heapSnapshotDir,
   sweeps,
   concurrency,
   simulatorPid,
@@ -234,10 +244,16 @@ async function runPoller({
     );
     const scanSeconds = (performance.now() - started) / 1000;
     memory.phase('scan');
+    const snapshot = (phase: string) => {
+      if (heapSnapshotDir) writeHeapSnapshot(join(heapSnapshotDir, `poller-${base}-${phase}.heapsnapshot`));
+    };
+    snapshot('scan');
 
     const figures: SweepFigures[] = [];
     let measuredThs = 0;
     const failedBySweep: { address: string; failure: string }[][] = [];
+    const recorder = timeline ? recordPolls(client) : undefined;
+    const timelines: SweepTimeline[] = [];
     let lastAt = new Date(0);
     for (let i = 0; i < sweeps; i++) {
       const latencies: number[] = [];
@@ -248,11 +264,14 @@ async function runPoller({
       const before = others();
       const profiler = profileDir ? await startProfile() : undefined;
       const cpu = process.cpuUsage();
+      recorder?.start();
       const r = await sweepFleet(ctx, actor, { client, concurrency, latencies });
+      if (recorder) timelines.push(recorder.stop());
       const used = process.cpuUsage(cpu);
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
       memory.phase(`sweep ${i + 1}`);
+      snapshot(`sweep-${i + 1}`);
       lastAt = r.startedAt;
       measuredThs = r.measuredThs;
       figures.push({
@@ -308,6 +327,7 @@ async function runPoller({
       statesUpToDate: Number(counted.rows[0]!.states),
       measuredThs,
       ...(report ? { statuses, failedBySweep } : {}),
+      ...(timeline ? { timelines } : {}),
     };
   } finally {
     memory.stop();

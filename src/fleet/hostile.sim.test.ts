@@ -149,3 +149,50 @@ describe('the first sweep after registration, with miners gone silent and no pol
       expect(m.lastFailure).toMatch(/learned from the fleet's recent answers/);
   });
 });
+
+describe('a few miners slower than the rest, answering within the read deadline', () => {
+  const HEALTHY_FIRST = 110;
+  const SLOW = 3;
+  let app: TestApp;
+  let sim: Simulator;
+  const actor = { id: 'ops', role: 'ops' } as const;
+  // A learned wait's floor well under the slow ones' 900 ms, which stays under a straggler's second.
+  const client = new MinerClient({ readTimeoutMs: 5000, answerFloorMs: 200, concurrency: 8, retries: 0 });
+
+  beforeAll(async () => {
+    app = await testApp();
+    sim = await startSimulator({
+      count: HEALTHY_FIRST + SLOW,
+      base: '127.225.1.1',
+      seed: 'slow-minority',
+      slowMs: 900,
+    });
+    const ctx = { ...app, clock: systemClock };
+    await addTestSite(ctx, actor, 'HX3');
+    await scanRange(
+      ctx,
+      actor,
+      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX3', port: 4028 },
+      { client },
+    );
+    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'slow');
+  });
+  afterAll(async () => {
+    await sim.stop();
+    await app.close();
+  });
+
+  it('cuts them short at most once, not every other sweep', async () => {
+    const ctx = { ...app, clock: systemClock };
+    const slow = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
+    const failedPolls = new Map<string, number>();
+    for (let i = 0; i < 4; i++) {
+      await sweepFleet(ctx, actor, { client });
+      for (const m of (await listMachines(ctx, { limit: 200 })).machines)
+        if (m.consecutiveFailures > 0) failedPolls.set(m.address, (failedPolls.get(m.address) ?? 0) + 1);
+    }
+    // Only the slow ones may have failed, each once at most (the first time, with nothing known of it).
+    expect([...failedPolls.keys()].filter((a) => !slow.has(a))).toEqual([]);
+    expect([...failedPolls.values()].filter((n) => n > 1)).toEqual([]);
+  });
+});

@@ -26,6 +26,8 @@ export interface MachineToPoll {
   failures: number;
   /** The last good hashrate, kept through failed polls. */
   lastGoodThs: number | null;
+  /** How long its last poll took, when that poll was answered (the learned waits allow for it). */
+  lastAnswerMs?: number;
 }
 
 /** Failed, or slow to answer, at its last poll (null, and so neither, before its first). */
@@ -59,6 +61,7 @@ export async function machinesToPoll(
       'm.status',
       's.consecutive_failures',
       's.hashrate_ths',
+      's.last_poll_ms',
     ])
     .where('m.id', '>', BigInt(page.afterId))
     .$if(page.site !== undefined, (q) => q.where('m.site', '=', page.site!))
@@ -71,6 +74,7 @@ export async function machinesToPoll(
     .limit(page.limit)
     .execute();
   return rows.map((r) => ({
+    ...(r.last_poll_ms !== null && r.consecutive_failures === 0 ? { lastAnswerMs: r.last_poll_ms } : {}),
     id: Number(r.id),
     site: r.site,
     address: r.address,

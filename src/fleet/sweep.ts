@@ -315,12 +315,17 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
       // after registration), wait only as long as the fleet's recent answers say (the client's
       // `learn`): one gone silent would otherwise hold the sweep's end for the whole read deadline.
       // A straggler keeps the read deadline: one that answers, but slowly, is never cut short for
-      // it, and one that failed is given up on by the grace once the rest is polled.
+      // it, and one that failed is given up on by the grace once the rest is polled. Its answer
+      // teaches the learned waits all the same, and a machine's own last answer stretches its wait.
       const failedBefore = lane === 'straggler' && m.failures > 0;
       const reply = await client.request(
         { host: m.address, port: m.port },
         request,
-        lane === 'main' ? { lane, learn: true } : failedBefore ? { lane, giveUp } : { lane: 'main' },
+        lane === 'main'
+          ? { lane, learn: true, ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }) }
+          : failedBefore
+            ? { lane, giveUp, teach: true }
+            : { lane: 'main', teach: true },
       );
       latencies.push(reply.durationMs);
       const polled = judge(m, reply, offlineAfter);

@@ -22,7 +22,9 @@ const TYPICAL_MULTIPLE = 2;
  * is trusted: when the whole fleet turns slow (a congested link, a loaded collector), every wait
  * learned from its faster past times out, no answer comes to teach a longer one, and without this
  * the fleet would go offline miner by miner. Hostile miners alone (a tenth of the bench's fleet)
- * stay under it.
+ * stay under it. While distrusted, the learned waits are still judged against the answers that
+ * come (`cutBy`): once no more than a quarter of them would have cut an answer short, they are
+ * trusted again — the slow answers have taught longer ones by then, or the fleet is fast again.
  */
 const OUTCOMES = 100;
 const MAX_CUT_SHARE = 0.25;
@@ -32,6 +34,14 @@ export interface LearnedWaits {
   answerMs: number;
   /** When a request still unanswered leaves its main slot for the straggler lane. */
   slowAfterMs: number;
+}
+
+/**
+ * Whether a wait of `answerMs` would have cut short an answer whose first byte came `firstByteMs`
+ * after connecting and whose last came `lastByteMs` after.
+ */
+export function cutBy(answerMs: number, firstByteMs: number, lastByteMs: number): boolean {
+  return firstByteMs > answerMs || lastByteMs - firstByteMs > answerMs;
 }
 
 export interface WaitLimits {
@@ -69,13 +79,27 @@ export class AnswerTimes {
     }
   }
 
-  /** The waits for the next request; the configured ones until enough answers have been seen. */
-  waits(limits: WaitLimits): LearnedWaits {
-    if (this.learned === undefined || this.cuts > MAX_CUT_SHARE * OUTCOMES)
-      return { answerMs: limits.readTimeoutMs, slowAfterMs: limits.slowAfterMs };
+  /** Whether enough answers have been seen to learn anything. */
+  get learnedAny(): boolean {
+    return this.learned !== undefined;
+  }
+
+  /** False past a quarter of the last outcomes cut short: the learned answer wait is then only judged, not used. */
+  get trusted(): boolean {
+    return this.cuts <= MAX_CUT_SHARE * OUTCOMES;
+  }
+
+  /**
+   * The learned waits for a miner, undefined until enough answers have been seen. A miner's own last
+   * answer (`ownAnswerMs`) counts beside the fleet's: one slower than most, whose answers have left
+   * the window (or were never in it), is not cut short for being in a fast fleet.
+   */
+  waits(limits: WaitLimits, ownAnswerMs = 0): LearnedWaits | undefined {
+    if (this.learned === undefined) return undefined;
     const clamp = (ms: number, low: number, high: number) => Math.min(high, Math.max(low, Math.ceil(ms)));
+    const slowestMs = Math.max(this.learned.slowestMs, ownAnswerMs);
     return {
-      answerMs: clamp(SLOWEST_MULTIPLE * this.learned.slowestMs, limits.answerFloorMs, limits.readTimeoutMs),
+      answerMs: clamp(SLOWEST_MULTIPLE * slowestMs, limits.answerFloorMs, limits.readTimeoutMs),
       slowAfterMs: clamp(TYPICAL_MULTIPLE * this.learned.typicalMs, 1, limits.slowAfterMs),
     };
   }

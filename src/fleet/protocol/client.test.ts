@@ -204,10 +204,52 @@ describe('MinerClient against misbehaving peers', () => {
     await Promise.all(more.map((p) => client.request(`${host}:${p}`, 'summary', learn)));
     const after = failed(await client.request(`${host}:${silent}`, 'summary', learn));
     expect(after.message).toMatch(/within 1500 ms/);
+    // The fleet answers again: judged against those answers, the learned waits are trusted again.
+    for (let i = 0; i < 100; i++)
+      expect((await client.request(`${host}:${healthy}`, 'version', learn)).ok).toBe(true);
+    const again = failed(await client.request(`${host}:${silent}`, 'summary', learn));
+    expect(again.message).toMatch(/learned from the fleet's recent answers/);
     // A request that does not ask to learn keeps the read deadline.
     expect(failed(await client.request(`${host}:${silent}`, 'summary')).durationMs).toBeGreaterThanOrEqual(
       1400,
     );
+  });
+
+  it('gives a request already waiting on a silent peer the learned wait as soon as there is one', async () => {
+    const host = '127.225.0.2';
+    const silent = await serve(host, 0, () => {});
+    const healthy = await serve(host, 0, miner());
+    const client = new MinerClient({ readTimeoutMs: 10_000, answerFloorMs: 200 });
+    const learn = { learn: true } as const;
+    // Asked first, before anything is learned (a process's first sweep): the read deadline, at first.
+    const waiting = client.request(`${host}:${silent}`, 'summary', learn);
+    for (let i = 0; i < 100; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    expect(failed(await waiting).message).toMatch(
+      /No answer .* within \d+ ms, a wait learned from the fleet's/,
+    );
+  });
+
+  it("waits for a miner slower than the fleet as long as its own last answer says, and learns from a straggler's answer", async () => {
+    const host = '127.225.0.1';
+    const healthy = await serve(host, 0, miner());
+    const slow = await serve(host, 0, (socket) =>
+      socket.once('data', () => setTimeout(() => socket.end(`${VERSION}\u0000`), 1500)),
+    );
+    const client = new MinerClient({ readTimeoutMs: 5000, answerFloorMs: 200 });
+    const learn = { learn: true } as const;
+    for (let i = 0; i < 100; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    // The fleet's answers alone teach a wait under its 1.5 s.
+    expect(failed(await client.request(`${host}:${slow}`, 'version', learn)).message).toMatch(
+      /learned from the fleet's recent answers/,
+    );
+    // Its own last answer counts beside them.
+    expect((await client.request(`${host}:${slow}`, 'version', { ...learn, lastAnswerMs: 1500 })).ok).toBe(
+      true,
+    );
+    // Asked with the read deadline (a straggler), it answers, and that answer teaches the rest.
+    expect((await client.request(`${host}:${slow}`, 'version', { teach: true })).ok).toBe(true);
+    for (let i = 0; i < 99; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    expect((await client.request(`${host}:${slow}`, 'version', learn)).ok).toBe(true);
   });
 
   it('frees the main slot of a request waiting on a silent peer after twice the typical answer, so slow peers cannot starve healthy ones', async () => {
@@ -322,7 +364,7 @@ describe('MinerClient concurrency', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     for (const counter of perAddress.values()) expect(counter.max).toBe(1);
     expect(all.max).toBe(5);
-    expect(client.load).toEqual({ inFlight: 0, waiting: 0, miners: 0 });
+    expect(client.load).toEqual({ inFlight: 0, waiting: 0, stragglers: 0, miners: 0 });
   });
 
   it('caps sockets in flight across miners', async () => {

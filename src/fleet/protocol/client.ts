@@ -7,7 +7,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { Json } from '../../kernel/json.js';
-import { AnswerTimes, type LearnedWaits } from './answer-times.js';
+import { AnswerTimes, cutBy, type LearnedWaits } from './answer-times.js';
 import {
   DEFAULT_MAX_REPLY_BYTES,
   decodeReply,
@@ -63,6 +63,14 @@ export interface RequestOptions {
    * within as long again after it (a trickle ends there); the read deadline still caps both.
    */
   learn?: boolean;
+  /**
+   * With `learn`: this miner's own last answer, in ms. Its wait is learned as if the fleet's slowest
+   * recent answer were at least this one, so a miner slower than the rest is not cut short by what
+   * the faster ones taught.
+   */
+  lastAnswerMs?: number;
+  /** Teach the learned waits this request's answer without waiting as they say (a straggler's). */
+  teach?: boolean;
 }
 
 export interface GiveUp {
@@ -149,8 +157,8 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
 };
 
 type Attempt =
-  /** `answerMs`: from the connection to the reply's last byte. */
-  | { ok: true; raw: Buffer; answerMs: number }
+  /** From the connection to the reply's first byte, and to its last. */
+  | { ok: true; raw: Buffer; firstByteMs: number; answerMs: number }
   | { ok: false; failure: MinerFailureKind; message: string; retryable: boolean; raw?: Buffer };
 
 export function formatAddress(address: MinerAddress | string): { host: string; port: number; key: string } {
@@ -202,6 +210,12 @@ export class MinerClient {
   private readonly perMiner = new KeyedSerializer();
   private readonly readOnlyTexts = new Map<string, boolean>();
   private readonly answerTimes = new AnswerTimes();
+  /**
+   * Requests asked to learn before anything was learned, each told once there is: the first polls
+   * of a process's first sweep would otherwise wait for a silent miner the whole read deadline
+   * (5 s) where those asked a moment later wait a second, and hold the sweep's end for it.
+   */
+  private readonly awaitingWaits = new Set<() => void>();
 
   constructor(options: MinerClientOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -214,9 +228,17 @@ export class MinerClient {
     return { main: this.options.concurrency, straggler: this.options.stragglerConcurrency };
   }
 
-  /** Sockets open now, requests waiting for a slot, and miners with a command running or queued. */
-  get load(): { inFlight: number; waiting: number; miners: number } {
-    return { inFlight: this.slots.inUse, waiting: this.slots.waiting, miners: this.perMiner.activeKeys };
+  /**
+   * Main-lane sockets open now and requests waiting for one, straggler-lane sockets open now, and
+   * miners with a command running or queued.
+   */
+  get load(): { inFlight: number; waiting: number; stragglers: number; miners: number } {
+    return {
+      inFlight: this.slots.inUse,
+      waiting: this.slots.waiting,
+      stragglers: this.stragglerSlots.inUse,
+      miners: this.perMiner.activeKeys,
+    };
   }
 
   /** Send one request (a `MinerRequest` or a prepared request text) and read the reply. */
@@ -244,9 +266,23 @@ export class MinerClient {
           waitedMs = startedAt - queuedAt;
         }
         attempts++;
-        const waits: LearnedWaits = options.learn
-          ? this.answerTimes.waits({ readTimeoutMs, slowAfterMs, answerFloorMs })
-          : { answerMs: readTimeoutMs, slowAfterMs };
+        const limits = { readTimeoutMs, slowAfterMs, answerFloorMs };
+        let learned = options.learn ? this.answerTimes.waits(limits, options.lastAnswerMs) : undefined;
+        // A learned answer wait shorter than the read deadline cuts while trusted; while not, it
+        // is only judged against the answer that comes, so that trust can return.
+        const waits: LearnedWaits = {
+          answerMs:
+            learned !== undefined && this.answerTimes.trusted
+              ? Math.min(learned.answerMs, readTimeoutMs)
+              : readTimeoutMs,
+          slowAfterMs: learned?.slowAfterMs ?? slowAfterMs,
+        };
+        let shorten: ((answerMs: number) => void) | undefined;
+        const onLearned = () => {
+          learned = this.answerTimes.waits(limits, options.lastAnswerMs);
+          if (learned !== undefined && this.answerTimes.trusted) shorten?.(learned.answerMs);
+        };
+        if (options.learn && learned === undefined) this.awaitingWaits.add(onLearned);
         let outcome: Attempt;
         try {
           outcome = await this.attempt(
@@ -262,20 +298,29 @@ export class MinerClient {
               release = straggler;
             },
             options.giveUp,
+            (fn) => {
+              shorten = fn;
+            },
           );
         } finally {
           release();
+          this.awaitingWaits.delete(onLearned);
         }
+        const cutting = learned !== undefined && learned.answerMs < readTimeoutMs;
+        const inForce = waits.answerMs < readTimeoutMs;
         const base = { address: key, durationMs: performance.now() - startedAt, waitedMs, attempts };
         if (outcome.ok) {
           const result = this.decode(outcome.raw, base);
           // Only a usable answer says how long a miner takes.
-          if (options.learn && result.ok) this.answerTimes.add(outcome.answerMs);
-          if (waits.answerMs < readTimeoutMs) this.answerTimes.outcome(false);
+          if ((options.learn || options.teach) && result.ok) this.teach(outcome.answerMs);
+          if (cutting)
+            this.answerTimes.outcome(
+              !inForce && result.ok && cutBy(learned!.answerMs, outcome.firstByteMs, outcome.answerMs),
+            );
           return result;
         }
-        if (waits.answerMs < readTimeoutMs)
-          this.answerTimes.outcome(outcome.message.endsWith(`${ANSWER_WAIT_WHY}.`));
+        // Not answering is no answer cut short, unless the learned wait itself ended it.
+        if (cutting) this.answerTimes.outcome(inForce && outcome.message.endsWith(`${ANSWER_WAIT_WHY}.`));
         const retry =
           outcome.retryable &&
           (outcome.failure === 'refused' || readOnly) &&
@@ -295,6 +340,15 @@ export class MinerClient {
         backoff *= 2;
       }
     });
+  }
+
+  /** One answer's time learned; requests that waited for something learned are told once it is. */
+  private teach(answerMs: number): void {
+    this.answerTimes.add(answerMs);
+    if (this.awaitingWaits.size === 0 || !this.answerTimes.learnedAny) return;
+    const waiting = [...this.awaitingWaits];
+    this.awaitingWaits.clear();
+    for (const told of waiting) told();
   }
 
   /**
@@ -354,6 +408,8 @@ export class MinerClient {
     waits: LearnedWaits,
     onSlow: () => void,
     giveUp: GiveUp | undefined,
+    /** Hands over a function that shortens this attempt's answer wait (see `awaitingWaits`). */
+    onShorten?: (shorten: (answerMs: number) => void) => void,
   ): Promise<Attempt> {
     const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress } = this.options;
     return new Promise<Attempt>((resolve) => {
@@ -361,6 +417,7 @@ export class MinerClient {
       const begun = performance.now();
       let received = 0;
       let connectedAt = 0;
+      let firstByteAt = 0;
       let connected = false;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
@@ -383,7 +440,15 @@ export class MinerClient {
         if (left <= 0) leaveNow();
         else leave = deadline(leaveNow, left);
       };
-      const complete = () => finish({ ok: true, raw: whole(), answerMs: performance.now() - connectedAt });
+      const complete = () => {
+        const now = performance.now();
+        finish({
+          ok: true,
+          raw: whole(),
+          firstByteMs: (received > 0 ? firstByteAt : now) - connectedAt,
+          answerMs: now - connectedAt,
+        });
+      };
       const finish = (outcome: Attempt) => {
         if (settled) return;
         settled = true;
@@ -402,6 +467,37 @@ export class MinerClient {
           raw ? { ok: false, failure, message, retryable, raw } : { ok: false, failure, message, retryable },
         );
       };
+      const noAnswer = () =>
+        waits.answerMs < readTimeoutMs
+          ? fail('timeout', `No answer from ${host}:${port} within ${waits.answerMs} ms, ${ANSWER_WAIT_WHY}.`)
+          : fail(
+              'timeout',
+              `No complete reply from ${host}:${port} within ${readTimeoutMs} ms (${received} bytes).`,
+            );
+      const restLate = () =>
+        fail(
+          'timeout',
+          `No complete reply from ${host}:${port} within ${waits.answerMs} ms of its first byte (${received} bytes), ${ANSWER_WAIT_WHY}.`,
+        );
+      /** The answer has begun: the rest is owed within the answer wait, and within the read deadline. */
+      const owedRest = () =>
+        deadline(
+          restLate,
+          Math.max(
+            0,
+            Math.min(firstByteAt + waits.answerMs, connectedAt + readTimeoutMs) - performance.now(),
+          ),
+        );
+      onShorten?.((answerMs) => {
+        if (settled || answerMs >= waits.answerMs) return;
+        waits.answerMs = answerMs;
+        if (!connected) return; // the connection's own handler arms it
+        clearTimeout(timer);
+        timer =
+          received === 0
+            ? deadline(noAnswer, Math.max(0, connectedAt + answerMs - performance.now()))
+            : owedRest();
+      });
       timer = deadline(() => {
         // Connected while the expiry waited its turn: the read deadline now runs instead.
         if (!connected) fail('timeout', `No connection to ${host}:${port} within ${connectTimeoutMs} ms.`);
@@ -412,34 +508,16 @@ export class MinerClient {
         connected = true;
         connectedAt = performance.now();
         clearTimeout(timer);
-        timer = deadline(
-          () =>
-            waits.answerMs < readTimeoutMs
-              ? fail(
-                  'timeout',
-                  `No answer from ${host}:${port} within ${waits.answerMs} ms, ${ANSWER_WAIT_WHY}.`,
-                )
-              : fail(
-                  'timeout',
-                  `No complete reply from ${host}:${port} within ${readTimeoutMs} ms (${received} bytes).`,
-                ),
-          waits.answerMs,
-        );
+        timer = deadline(noAnswer, waits.answerMs);
         socket.write(text);
       });
       socket.on('data', (chunk: Buffer) => {
-        if (received === 0 && waits.answerMs < readTimeoutMs) {
-          // The answer has begun: the rest is owed within as long again, and within the read deadline.
-          clearTimeout(timer);
-          const left = Math.min(waits.answerMs, readTimeoutMs - (performance.now() - connectedAt));
-          timer = deadline(
-            () =>
-              fail(
-                'timeout',
-                `No complete reply from ${host}:${port} within ${waits.answerMs} ms of its first byte (${received} bytes), ${ANSWER_WAIT_WHY}.`,
-              ),
-            left,
-          );
+        if (received === 0) {
+          firstByteAt = performance.now();
+          if (waits.answerMs < readTimeoutMs) {
+            clearTimeout(timer);
+            timer = owedRest();
+          }
         }
         received += chunk.length;
         if (received > maxReplyBytes) {
