@@ -25,7 +25,7 @@ export function workControls(
   jobs: Periodic,
   log: Logger,
 ): Promise<() => Promise<void>> {
-  return jobs.work(agentControlQueue(agent), JOBS, async (data) => {
+  return jobs.work(agentControlQueue(agent), JOBS, async (data, { waitedMs }) => {
     const parsed = AgentControlJob.safeParse(data);
     if (!parsed.success) {
       log.error({ issues: parsed.error.issues }, 'a control job that is not one: dropped');
@@ -33,8 +33,10 @@ export function workControls(
     }
     const job = parsed.data;
     const what = `control ${job.controlId} (${describeAction(job.action)})`;
-    if (Date.parse(job.notAfter) < Date.now()) {
-      log.warn(`${what}: taken up after the API stopped waiting (${job.notAfter}): not sent`);
+    if (waitedMs > job.waitMs) {
+      log.warn(
+        `${what}: taken up ${waitedMs} ms after it was sent, when the API had stopped waiting: not sent`,
+      );
       return;
     }
     log.info(`${what}: sending to ${job.targets.length} machines of ${sitesOf(job)}`);

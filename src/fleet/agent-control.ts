@@ -30,8 +30,12 @@ export const AgentControlJob = z.object({
   ),
   confirmWithinMs: z.number().int().positive().optional(),
   confirmEveryMs: z.number().int().positive().optional(),
-  /** The API has stopped waiting by then: a job picked up later is dropped, not acted on. */
-  notAfter: z.string().datetime(),
+  /**
+   * How long the API waits from sending: a job that waited longer in the queue is dropped, not
+   * acted on. A span, not an instant of the API's clock: the agent's clock may not agree with it,
+   * and the wait is measured by the database's (`Taken.waitedMs`).
+   */
+  waitMs: z.number().int().positive(),
 });
 export type AgentControlJob = z.infer<typeof AgentControlJob>;
 
@@ -66,7 +70,6 @@ export async function controlThroughAgents(
   const jobs = ctx.jobs;
   if (!jobs) throw new Error('a control through an agent needs the job engine (PostgreSQL server)');
   const waitMs = agentWaitMs(ctx, action, opts);
-  const notAfter = new Date(Date.now() + waitMs).toISOString();
   /** The machines sent, with their agent, until each one's result is in. */
   const waiting = new Map<number, { t: Target; agent: string }>();
   const results: MachineControlResult[] = [];
@@ -80,7 +83,7 @@ export async function controlThroughAgents(
       controlId,
       action,
       targets,
-      notAfter,
+      waitMs,
       ...(opts.confirmWithinMs ? { confirmWithinMs: opts.confirmWithinMs } : {}),
       ...(opts.confirmEveryMs ? { confirmEveryMs: opts.confirmEveryMs } : {}),
     };

@@ -27,9 +27,18 @@ export interface Periodic {
   work(
     name: string,
     o: { expireInSeconds: number; atOnce: number },
-    handle: (data: unknown) => Promise<void>,
+    handle: (data: unknown, job: Taken) => Promise<void>,
   ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** A one-off job as taken up. */
+export interface Taken {
+  /**
+   * How long it waited in the queue, from sending to taking up, as the database's clock tells (both
+   * times are pg-boss's, set by `now()`): the sender's and the worker's clocks need not agree.
+   */
+  waitedMs: number;
 }
 
 /** Sends one-off jobs to a queue another process works (`Periodic.work`). */
@@ -134,7 +143,7 @@ function workAtOnce(
   boss: Boss,
   name: string,
   atOnce: number,
-  handle: (data: unknown) => Promise<void>,
+  handle: (data: unknown, job: Taken) => Promise<void>,
   log: Logger,
 ): () => Promise<void> {
   const running = new Set<Promise<void>>();
@@ -148,8 +157,8 @@ function workAtOnce(
         resolve();
       };
     });
-  const run = (job: Boss.Job<object>) => {
-    const done = handle(job.data)
+  const run = (job: Boss.JobWithMetadata<object>) => {
+    const done = handle(job.data, { waitedMs: job.startedOn.getTime() - job.createdOn.getTime() })
       .then(
         () => boss.complete(name, job.id),
         (error: unknown) =>
@@ -169,7 +178,10 @@ function workAtOnce(
     while (!stopped) {
       const room = atOnce - running.size;
       // pg-boss answers a failed fetch with no jobs; a throw would end the loop, and the worker with it.
-      const jobs = room > 0 ? await boss.fetch<object>(name, { batchSize: room }).catch(() => []) : [];
+      const jobs =
+        room > 0
+          ? await boss.fetch<object>(name, { batchSize: room, includeMetadata: true }).catch(() => [])
+          : [];
       for (const job of jobs) run(job);
       // Full, or the queue empty: until a job ends or the next look.
       if (!stopped && (room === 0 || jobs.length < room)) await nap(FETCH_MS);

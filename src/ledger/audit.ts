@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/db.js';
 import { eventFromRow } from './events.js';
 import type { LedgerContext, RecordedEvent } from './ledger.js';
 
@@ -7,20 +9,70 @@ export interface AuditQuery {
   kind?: string | undefined;
   stream?: string | undefined;
   actor?: string | undefined;
-  /** Events after this id: the next page after a full one. */
+  /** Events after this one (the last id of the page before): the next page, or what is new since. */
   after?: number | undefined;
   limit: number;
 }
 
-/** Who did what and when: the ledger itself, filtered, oldest first. */
+/** An event's place in the audit order: its transaction (none before migration 1050: first), its id. */
+const PLACE = sql`coalesce(tx, '0'::xid8)`;
+
+/**
+ * The oldest transaction of this database still running in the reading snapshot (or, none, the
+ * first not yet begun): every event of an older one is final. The snapshot's own xmin would do, but
+ * it counts the server's other databases too (a rebuild's target, the tests' databases beside each
+ * other), and one long transaction there would hold every list back. Those are told by their
+ * session's database; a transaction that ended since the snapshot is not found and counts as ours,
+ * which only holds a page back.
+ */
+const HORIZON = sql`(
+  select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+  from pg_snapshot_xip(pg_current_snapshot()) as x
+  where not exists (
+    select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'transactionid' and l.transactionid = x::xid
+      and a.datname <> current_database()))`;
+
+/**
+ * Who did what and when: the ledger itself, filtered, in an order a client can follow by asking
+ * again `after` the last id it was given, and never miss an event.
+ *
+ * Ids alone cannot give that on a PostgreSQL server: they are handed out before commit, so event 10
+ * can commit after event 11 was listed, behind the client's cursor. And a transaction that took a
+ * low id can still be running when a later one took a higher id and committed (A records event 9,
+ * B takes 10 and waits, A records 11 and commits), so not even "only ids of finished transactions"
+ * holds. Hence the order is by transaction (migration 1050), then id, and only events of
+ * transactions older than the oldest one of this database still running (`HORIZON`) are listed: those
+ * are final, and every event still to commit belongs to a later transaction, so it sorts after
+ * anything listed. A page may end a little short of the newest events; they come on the next ask.
+ * Events recorded before migration 1050 carry no transaction: every snapshot since saw them.
+ */
 export async function listEvents(ctx: Pick<LedgerContext, 'db'>, q: AuditQuery): Promise<RecordedEvent[]> {
-  let query = ctx.db.selectFrom('events').selectAll().orderBy('id').limit(q.limit);
+  let query = ctx.db
+    .selectFrom('events')
+    .selectAll()
+    .where(sql<boolean>`${PLACE} < ${HORIZON}`)
+    .orderBy(PLACE)
+    .orderBy('id')
+    .limit(q.limit);
   if (q.since) query = query.where('recorded_at', '>=', new Date(`${q.since}T00:00:00Z`));
   if (q.until) query = query.where('recorded_at', '<', new Date(`${q.until}T00:00:00Z`));
   if (q.kind) query = query.where('kind', 'like', `${q.kind}%`);
   if (q.stream) query = query.where('stream', '=', q.stream);
   if (q.actor) query = query.where('actor', '=', q.actor);
-  if (q.after !== undefined) query = query.where('id', '>', BigInt(q.after));
+  const from = q.after === undefined ? undefined : await placeOf(ctx.db, q.after);
+  if (from) query = query.where(sql<boolean>`(${PLACE}, id) > (${from.tx}::xid8, ${from.id}::int8)`);
   const rows = await query.execute();
   return rows.map(eventFromRow);
+}
+
+/**
+ * Where to go on from: the place of event `after`, as listed. An id that names no event (0, or one
+ * never listed) goes on from the last event before it; none before it, from the start.
+ */
+async function placeOf(db: Db, after: number): Promise<{ tx: string; id: string } | undefined> {
+  const r = await sql<{ tx: string; id: string }>`
+    select ${PLACE}::text as tx, id::text as id from events
+    where id <= ${after}::int8 order by id desc limit 1`.execute(db);
+  return r.rows[0];
 }

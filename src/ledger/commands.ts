@@ -20,7 +20,10 @@ export function registerLedgerCommands(program: Command): void {
       .option('--kind <kind>', 'event kind or prefix')
       .option('--stream <stream>', 'one stream, e.g. contract:42')
       .option('--actor <actor>', 'who acted')
-      .option('--after <id>', 'only events after this id: the next page')
+      .option(
+        '--after <id>',
+        'only events after this one, the last id given: the next page, or what is new since',
+      )
       .option('--limit <n>', 'at most this many', '1000'),
     { role: ['admin', 'finance'] },
     async (app, opts) => {

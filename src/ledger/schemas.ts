@@ -11,7 +11,9 @@ export const AuditQuery = z
     actor: zText.max(200).optional().describe('who acted, e.g. token:alice'),
     after: zWhole({ min: 0, max: Number.MAX_SAFE_INTEGER })
       .optional()
-      .describe('only events after this id (the next page)'),
+      .describe(
+        'only events after this one, the last id of the page before: the next page, or what is new since. Events come in the order their transactions wrote, each once a transaction older than it has ended, so asking again after the last id given never misses an event that commits later',
+      ),
     limit: zWhole({ min: 1, max: 10_000 }).default(1000),
   })
   .strict();

@@ -1,0 +1,110 @@
+/**
+ * Following the audit list `after` the last id given, on the PostgreSQL server, with transactions
+ * that commit out of id order: every event is listed once, none skipped. (The embedded database
+ * runs one transaction at a time: nothing commits out of order there.) The list holds back events
+ * of transactions newer than any still running on the server, another database's too (a shared
+ * test server has those): the follower looks until what it expects is in, and a skipped event
+ * never comes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { addProduct } from '../catalog/service.js';
+import { chip } from '../catalog/test-fixtures.js';
+import type { Db } from '../db/db.js';
+import { type TestApp, testApp, testConfig } from '../testing/index.js';
+import { until } from '../testing/processes.js';
+import { listEvents } from './audit.js';
+
+/** A transaction held open across a test's steps: `step` runs work in it, `commit` ends it. */
+function heldTransaction(app: TestApp) {
+  const steps: ((tx: Db) => Promise<void>)[] = [];
+  let wake: (() => void) | undefined;
+  let ending = false;
+  const committed = app.db.transaction().execute(async (tx) => {
+    for (;;) {
+      const next = steps.shift();
+      if (next) await next(tx);
+      else if (ending) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  });
+  const push = (work: (tx: Db) => Promise<void>) => {
+    steps.push(work);
+    wake?.();
+    wake = undefined;
+  };
+  return {
+    step: (work: (tx: Db) => Promise<unknown>) =>
+      new Promise<void>((resolve, reject) => push((tx) => work(tx).then(() => resolve(), reject))),
+    commit: () => {
+      ending = true;
+      wake?.();
+      return committed;
+    },
+  };
+}
+
+/** How long a follower waits for running transactions elsewhere on the server to end. */
+const HORIZON_MS = 60_000;
+
+/** A client following the audit: each look lists what is new after the last id it was given. */
+function follower(app: TestApp) {
+  const seen: string[] = [];
+  let after: number | undefined;
+  const look = async () => {
+    const page = await listEvents(app, { limit: 100, after });
+    seen.push(...page.map((e) => e.stream));
+    if (page.length > 0) after = Number(page.at(-1)!.id);
+  };
+  return {
+    seen,
+    look,
+    /** Looks until `count` events are seen (or the wait ends: the assertion after says what came). */
+    async lookUntil(count: number) {
+      await until(`${count} events listed`, HORIZON_MS, async () => {
+        await look();
+        return seen.length >= count || undefined;
+      }).catch(() => {});
+    },
+  };
+}
+
+describe('following the audit while transactions commit out of id order', () => {
+  if (testConfig.database.kind !== 'server') {
+    it.skip('needs the PostgreSQL server (DATABASE_URL): the embedded database runs one transaction at a time, so nothing commits out of order', () => {});
+    return;
+  }
+  let app: TestApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+  });
+  const add = (db: Db, id: string) => addProduct({ ...app!, db }, app!.actor('supply'), chip(id));
+
+  it('lists an event that took the lower id and committed after a later one was listed', async () => {
+    app = await testApp();
+    const tail = follower(app);
+    const a = heldTransaction(app);
+    await a.step((tx) => add(tx, 'K1'));
+    await add(app.db, 'K2');
+    // Listed here, by id, K2 would move the cursor past K1.
+    await tail.look();
+    await a.commit();
+    await tail.lookUntil(2);
+    expect(tail.seen.sort()).toEqual(['product:K1', 'product:K2']);
+  }, 150_000);
+
+  it('lists an event that a running transaction took between two of a finished one', async () => {
+    app = await testApp();
+    const tail = follower(app);
+    const a = heldTransaction(app);
+    const b = heldTransaction(app);
+    await a.step((tx) => add(tx, 'K1'));
+    await b.step((tx) => add(tx, 'K2'));
+    await a.step((tx) => add(tx, 'K3'));
+    await a.commit();
+    await tail.lookUntil(2);
+    expect(tail.seen).toEqual(['product:K1', 'product:K3']);
+    await b.commit();
+    await tail.lookUntil(3);
+    expect(tail.seen).toEqual(['product:K1', 'product:K3', 'product:K2']);
+  }, 150_000);
+});
