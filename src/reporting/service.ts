@@ -25,7 +25,6 @@ import type { SalesQuarter } from '../sales/figures.js';
 import { contractsAsOf, salesFigures } from '../sales/figures.js';
 import { listContracts, opportunityCost } from '../sales/service.js';
 import { serviceNetworkSection } from '../service/report-section.js';
-import { slaReport } from '../service/reports.js';
 import type { BooksSection } from './books-model.js';
 import { booksSection, openAiChipPreOrders } from './books-section.js';
 import { guidanceForReport, guidanceReaches, listGuidance } from './guidance.js';
@@ -132,12 +131,7 @@ export async function computeQuarterlyReport(
     supply: optional('supply', () => supplySection(ctx, sales, quarter)),
     selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter), to),
     treasury: optional('treasury', () => treasurySection(ctx, quarter), to),
-    // The SLA counts the tickets still open up to this moment.
-    serviceNetwork: optional(
-      'serviceNetwork',
-      () => serviceNetworkSection(ctx, quarter, () => reads.memo('service sla', () => slaReport(ctx), today)),
-      today,
-    ),
+    serviceNetwork: optional('serviceNetwork', () => serviceNetworkSection(ctx, quarter)),
     guidance: section(
       'guidance',
       () => guidanceForReport(ctx, { sales, mining }, quarter, today),

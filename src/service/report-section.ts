@@ -6,15 +6,15 @@
 import type { AppContext } from '../app/context.js';
 import { firstDayOfQuarter, lastDayOfQuarter, type Quarter, quarterMonths } from '../kernel/calendar.js';
 import type { Section } from '../reporting/model.js';
-import { type CentreReport, failureRates, slaReport } from './reports.js';
+import { failureRates, shippedFigures } from './reports.js';
 import { quarterTickets, selectCentres } from './store.js';
 
 export interface ServiceNetworkSection {
   centres: { id: string; region: string; country: string; technicians: number }[];
   tickets: { opened: number; fromCustomers: number; fromFleet: number; rmasShipped: number };
   /**
-   * Medians and p90s over the centres' RMAs received to shipped, and the share of finished stages
-   * within their SLA: every ticket of all time, the same for every quarter.
+   * Over the RMAs each centre shipped back in the quarter: the median and p90 of their days from
+   * receipt to shipping, and the share of their stages that met the SLA (null with none shipped).
    */
   turnaround: {
     centreId: string;
@@ -34,14 +34,9 @@ export interface ServiceNetworkSection {
   }[];
 }
 
-/**
- * `sla`: the centres' figures over all time (`slaReport`), which no quarter changes: a report passes
- * one read shared by every quarter's section, so that fourteen quarters tally the tickets once.
- */
 export async function serviceNetworkSection(
   ctx: AppContext,
   quarter: Quarter,
-  sla: () => Promise<CentreReport[]> = () => slaReport(ctx),
 ): Promise<Section<ServiceNetworkSection>> {
   const centres = await selectCentres(ctx.db);
   if (centres.length === 0) return { available: false, reason: 'No service centres are recorded.' };
@@ -50,7 +45,7 @@ export async function serviceNetworkSection(
   const months = quarterMonths(quarter);
   const [q, centreFigures, rates] = await Promise.all([
     quarterTickets(ctx.db, from, to),
-    sla(),
+    shippedFigures(ctx, { from, to }),
     // Only the quarter's tickets: the section shows the quarter's worst rates, and counting every
     // ticket ever opened was most of the report's time.
     failureRates(ctx, { opened: { from, to } }),

@@ -127,6 +127,26 @@ export async function slaReport(ctx: AppContext, centreId?: string): Promise<Cen
   return out;
 }
 
+/**
+ * Each centre's figures over the RMAs it shipped back on these days (a quarter's report): their
+ * turnaround and the share of their stages that met the SLA. Finished tickets only, so the clock
+ * does not enter and a past quarter's figures stand; one read of the span's tickets for every centre.
+ */
+export async function shippedFigures(ctx: AppContext, span: { from: Day; to: Day }): Promise<CentreReport[]> {
+  const [centres, lines] = await Promise.all([
+    store.selectCentres(ctx.db),
+    store.timelinesByCentre(ctx.db, undefined, { shippedIn: span }),
+  ]);
+  const end = Date.parse(`${addDays(span.to, 1)}T00:00:00Z`);
+  const out: CentreReport[] = [];
+  for (const c of centres) {
+    const tally = newTally();
+    await tallyLines(workingClock(c.calendar), tally, lines.get(c.id) ?? [], end);
+    out.push({ centreId: c.id, name: c.name, technicians: c.technicians, ...figuresOf(tally, c.technicians) });
+  }
+  return out;
+}
+
 export interface FailureRate {
   productId: string;
   batch: string;

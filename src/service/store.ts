@@ -657,16 +657,18 @@ export function parseTimeline(line: string): { step: string; at: number }[] {
 export async function timelinesByCentre(
   db: Db,
   centreId?: string,
-  /** Only the tickets at these steps, or at none of them. */
-  steps?: { in: readonly string[] } | { notIn: readonly string[] },
+  /** Only the tickets at these steps, or at none of them; or those shipped back on these days. */
+  steps?: { in: readonly string[] } | { notIn: readonly string[] } | { shippedIn: { from: Day; to: Day } },
 ): Promise<Map<string, string[]>> {
   const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
   const at =
     steps === undefined
       ? sql`true`
-      : 'in' in steps
-        ? sql`step = any(${[...steps.in]}::text[])`
-        : sql`not (step = any(${[...steps.notIn]}::text[]))`;
+      : 'shippedIn' in steps
+        ? sql`shipped_at::date between ${steps.shippedIn.from}::date and ${steps.shippedIn.to}::date`
+        : 'in' in steps
+          ? sql`step = any(${[...steps.in]}::text[])`
+          : sql`not (step = any(${[...steps.notIn]}::text[]))`;
   const rows = await sql<{ centre_id: string; lines: string }>`
     select centre_id, string_agg(step || ' ' || timeline, E'\n') as lines
     from service_tickets
