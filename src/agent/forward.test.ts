@@ -140,6 +140,18 @@ describe('forwarding a spool', () => {
     expect(keys.rows.map((r) => r.readings)).toEqual([0, 0, 0]);
   });
 
+  it("drops an off-lease sweep that began while another agent's sweep was still under way, not one long after a sweep that never ended", async () => {
+    // The day before the other cases'. b2's sweep of 13:00:05 has only its first part stored (its end
+    // not arrived): still running.
+    const running = sweepAt('2026-12-05T13:00:05.000Z', 80, { agent: 'b2' });
+    await forwardItem(app, app.actor('ops'), { ...agent, name: 'b2' }, running[0]!);
+    const during = sweepAt('2026-12-05T13:00:08.000Z', 70, { offLeaseSeconds: 10 });
+    expect(await forwardItems(app, app.actor('ops'), agent, during)).toEqual(Array(3).fill('dropped'));
+    // A minute on, that unfinished sweep no longer counts as under way.
+    const later = sweepAt('2026-12-05T13:01:08.000Z', 70, { offLeaseSeconds: 10 });
+    expect(await forwardItems(app, app.actor('ops'), agent, later)).toEqual(Array(3).fill('stored'));
+  });
+
   it('replays in order the off-lease sweeps no stored sweep covers, and never drops a sweep made under a lease', async () => {
     // b2 took the site at 12:00:20. a1, cut, swept at 12:00:00 and 12:00:10 (nobody else did), then
     // at 12:00:20 and 12:00:30 (b2 too): the first two count, the last two not.

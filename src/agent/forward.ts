@@ -115,7 +115,9 @@ async function sweepRow(ctx: AppContext, agent: Agent, item: SpoolItem): Promise
 
 /**
  * Drops the sweep, naming the stored one of another agent it meets, if one does (the site is locked:
- * see `forwardItems`). This agent's own sweeps of a site follow each other, never overlap.
+ * see `forwardItems`). This agent's own sweeps of a site follow each other, never overlap. A sweep
+ * whose end has not arrived yet is taken as running an interval from its start: under way when
+ * this one began, it meets it; one that died unfinished long before holds no later sweep off.
  */
 async function droppedForOverlap(
   ctx: AppContext,
@@ -126,7 +128,8 @@ async function droppedForOverlap(
   const other = await sql<{ agent_key: string; started_at: Date }>`
     select agent_key, started_at from fleet_sweeps
     where site = ${item.site} and not starts_with(agent_key, ${`${agent.name}:`})
-      and started_at < ${until}::timestamptz and coalesce(finished_at, started_at) > ${item.at}::timestamptz
+      and started_at < ${until}::timestamptz
+      and coalesce(finished_at, started_at + (${until}::timestamptz - ${item.at}::timestamptz)) > ${item.at}::timestamptz
     order by started_at limit 1`.execute(ctx.db);
   const met = other.rows[0];
   if (!met) return false;

@@ -7,6 +7,10 @@ export const agentModule: HashforgeModule = {
       why: 'which parts of the agents’ spools the database has taken, so a replay stores each once',
       rebuild: 'copy',
     },
+    agent_dropped_sweeps: {
+      why: 'spooled sweeps made through a cut that replay found overlapping another agent’s, so their later parts are dropped too',
+      rebuild: 'copy',
+    },
     agent_control_results: {
       why: 'what each machine did with a control sent through its site’s agent, read back by the API',
       rebuild: 'copy',
