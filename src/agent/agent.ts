@@ -346,7 +346,8 @@ export async function runAgent(
       stopping = true;
       clearInterval(offline);
       await stopControls();
-      for (const release of leases) await release();
+      // Together: each waits a while for its sweep under way, which go on side by side.
+      await Promise.all(leases.map((release) => release()));
       // The sweep under way ends in the spool; what the spool holds goes home while the link is
       // up, so that an agent stopped on purpose leaves nothing behind it.
       const until = Date.now() + DRAIN_SECONDS * 1000;

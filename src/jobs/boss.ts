@@ -76,6 +76,8 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
   process.on('unhandledRejection', unheard);
   await boss.start();
   const timers = new Set<NodeJS.Timeout>();
+  /** The periodic tasks' workers, ours rather than pg-boss's: its stop does not know them. */
+  const workers = new Set<() => Promise<void>>();
   let making: Promise<void> = Promise.resolve();
   return {
     async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2), holdBack }, work) {
@@ -103,10 +105,12 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       timer.unref();
       timers.add(timer);
       const stopWorking = workPeriodic(boss, name, leaseSeconds, work, holdBack ?? (() => 0), log);
+      workers.add(stopWorking);
       return async () => {
         clearInterval(timer);
         timers.delete(timer);
-        stopWorking();
+        workers.delete(stopWorking);
+        await stopWorking();
       };
     },
     async work(name, { expireInSeconds, atOnce }, handle) {
@@ -119,19 +123,23 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await Promise.all([...workers].map((stop) => stop()));
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       process.off('unhandledRejection', unheard);
     },
   };
 }
 
+/** How long a stopped worker waits for the jobs under way to finish, as pg-boss's own stop does. */
+const STOP_WAIT_MS = 10_000;
+
 /**
  * Works a periodic task's queue as pg-boss's own worker does (a job, then at once the next if the job
  * took longer than a look's interval, else a look a second after the last; a job not done within its
  * lease given up here as pg-boss expires it there), with one difference: before each look it waits
  * what `holdBack` says. pg-boss's worker looks again at once after a long job, and so a process that
- * had a task kept it against every other looking once a second. The stop returns at once; a job
- * under way ends and is recorded as pg-boss's stop would.
+ * had a task kept it against every other looking once a second. The stop takes no more and waits a
+ * while for the job under way, as pg-boss's own stop does.
  */
 function workPeriodic(
   boss: Boss,
@@ -140,7 +148,7 @@ function workPeriodic(
   work: () => Promise<void>,
   holdBack: () => number,
   log: Logger,
-): () => void {
+): () => Promise<void> {
   let stopped = false;
   let wake: (() => void) | undefined;
   const nap = (ms: number) =>
@@ -171,7 +179,7 @@ function workPeriodic(
         log.warn({ err: error, queue: name }, 'job engine: a finished job could not be recorded'),
       );
   };
-  void (async () => {
+  const loop = (async () => {
     while (!stopped) {
       const started = Date.now();
       const wait = holdBack();
@@ -184,14 +192,12 @@ function workPeriodic(
       if (!stopped && rest > 100) await nap(rest);
     }
   })();
-  return () => {
+  return async () => {
     stopped = true;
     wake?.();
+    await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
   };
 }
-
-/** How long a stopped worker waits for the jobs under way to finish, as pg-boss's own stop does. */
-const STOP_WAIT_MS = 10_000;
 
 /**
  * Runs a queue's jobs, up to `atOnce` together, each completed (or failed) on its own. pg-boss's
