@@ -27,7 +27,17 @@ import type { Periodic } from '../jobs/boss.js';
 import { workControls } from './control-worker.js';
 import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
-import { dueThroughCut, type KnownMachine, keptThroughCut, type SpoolItem, sweepQueue } from './model.js';
+import {
+  dueThroughCut,
+  heldSites,
+  holdBackMs,
+  type KnownMachine,
+  keptThroughCut,
+  type LeaseView,
+  type SpoolItem,
+  sitesToYield,
+  sweepQueue,
+} from './model.js';
 import { spoolSweep } from './site-sweep.js';
 import type { Spool } from './spool.js';
 import { markPresent, type Sharer, siteMachines } from './store.js';
@@ -296,10 +306,35 @@ export async function runAgent(
         );
   }, 1000);
 
+  // Leases stick to whoever holds them (pg-boss's worker asks again at once after a long sweep): an
+  // agent over its fair share of sites lets the others ask first for some of them (`holdBackMs`).
+  let yielded = '';
+  const leaseView = (): LeaseView => {
+    const view = {
+      me: opts.name,
+      sites: opts.sites,
+      held: heldSites(Date.now(), sweeping, held, opts.intervalSeconds * 1000),
+      sharers,
+    };
+    const now = sitesToYield(view).join(', ');
+    if (now !== yielded && now !== '')
+      log.info(
+        { held: view.held, yielding: now },
+        `holding ${view.held.length} sites, over a fair share among ${1 + sharers.length} agents: leaving ${now} to the others`,
+      );
+    yielded = now;
+    return view;
+  };
   const leases = await Promise.all(
     opts.sites.map((site) =>
-      jobs.every(sweepQueue(site), { seconds: opts.intervalSeconds, leaseSeconds: opts.leaseSeconds }, () =>
-        sweepSite(site),
+      jobs.every(
+        sweepQueue(site),
+        {
+          seconds: opts.intervalSeconds,
+          leaseSeconds: opts.leaseSeconds,
+          holdBack: () => holdBackMs(leaseView(), site),
+        },
+        () => sweepSite(site),
       ),
     ),
   );
@@ -311,7 +346,8 @@ export async function runAgent(
       stopping = true;
       clearInterval(offline);
       await stopControls();
-      for (const release of leases) await release();
+      // Together: each waits a while for its sweep under way, which go on side by side.
+      await Promise.all(leases.map((release) => release()));
       // The sweep under way ends in the spool; what the spool holds goes home while the link is
       // up, so that an agent stopped on purpose leaves nothing behind it.
       const until = Date.now() + DRAIN_SECONDS * 1000;

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dueThroughCut, keptThroughCut, rendezvousPick } from './model.js';
+import {
+  dueThroughCut,
+  fairShare,
+  heldSites,
+  holdBackMs,
+  keptThroughCut,
+  type LeaseView,
+  rendezvousPick,
+  sitesToYield,
+  YIELD_MS,
+} from './model.js';
 
 /** Agents' names as `--name` takes them, a few of them, distinct. */
 const names = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/), { minLength: 1, maxLength: 7 });
@@ -140,5 +150,124 @@ describe('when a site kept through a cut is due', () => {
     expect(dueThroughCut(14_000, 10_000, 0, 5_000)).toBe(false);
     expect(dueThroughCut(15_000, 10_000, 0, 5_000)).toBe(true);
     expect(dueThroughCut(15_000, 10_000, 20_000, 5_000)).toBe(false);
+  });
+});
+
+/** Agents that all serve the same sites (`agent --all`), each site held by one of them, as `owner` picks. */
+const sharedFleets = fc
+  .tuple(names, siteCodes)
+  .chain(([agents, sites]) =>
+    fc.tuple(
+      fc.constant(agents),
+      fc.constant(sites),
+      fc.array(fc.nat(agents.length - 1), { minLength: sites.length, maxLength: sites.length }),
+    ),
+  )
+  .map(([agents, sites, owner]) => ({
+    agents,
+    sites,
+    holder: new Map(sites.map((s, i) => [s, agents[owner[i]!]!])),
+  }));
+
+/** What `me` knows of a fleet where every agent serves every site and sees every other live. */
+const viewOf = (
+  agents: readonly string[],
+  sites: readonly string[],
+  holder: ReadonlyMap<string, string>,
+  me: string,
+): LeaseView => ({
+  me,
+  sites,
+  held: sites.filter((s) => holder.get(s) === me),
+  sharers: agents.filter((a) => a !== me).map((agent) => ({ agent, sites })),
+});
+
+describe('the fair share of sites', () => {
+  it('is the fewest sites each agent can hold so that all are held', () => {
+    fc.assert(
+      fc.property(fc.nat(200), fc.integer({ min: 1, max: 20 }), (sites, agents) => {
+        const share = fairShare(sites, agents);
+        expect(share * agents).toBeGreaterThanOrEqual(sites);
+        expect((share - 1) * agents).toBeLessThan(Math.max(1, sites));
+      }),
+    );
+    expect(fairShare(12, 2)).toBe(6);
+    expect(fairShare(12, 5)).toBe(3);
+  });
+});
+
+describe('which sites an agent holds', () => {
+  it('the one under way, and those whose last sweep ended within an interval and a quarter, a hold-back and a look', () => {
+    const ended = new Map([
+      ['NA1', 100_000],
+      ['KZ1', 100_000 - 12_500 - YIELD_MS - 1_000],
+      ['SG1', 100_000 - 12_500 - YIELD_MS - 1_001],
+    ]);
+    expect(heldSites(100_000, new Set(['US2']), ended, 10_000)).toEqual(['KZ1', 'NA1', 'US2']);
+  });
+});
+
+describe('who lets the others ask first for a site', () => {
+  it('an agent holding every site of two hands on half, and holds back from none it keeps', () => {
+    const sites = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'];
+    const view: LeaseView = { me: 'a1', sites, held: sites, sharers: [{ agent: 'a2', sites }] };
+    const yielded = sitesToYield(view);
+    expect(yielded).toHaveLength(3);
+    for (const s of sites) expect(holdBackMs(view, s)).toBe(yielded.includes(s) ? YIELD_MS : 0);
+    // The other, holding none, asks for every site at once.
+    const other: LeaseView = { me: 'a2', sites, held: [], sharers: [{ agent: 'a1', sites }] };
+    for (const s of sites) expect(holdBackMs(other, s)).toBe(0);
+  });
+
+  it('alone, or on a site no other live agent serves, it never holds back', () => {
+    const sites = ['S1', 'S2', 'S3'];
+    expect(holdBackMs({ me: 'a1', sites, held: sites, sharers: [] }, 'S1')).toBe(0);
+    const view: LeaseView = { me: 'a1', sites, held: sites, sharers: [{ agent: 'a2', sites: ['S9'] }] };
+    for (const s of sites) expect(holdBackMs(view, s)).toBe(0);
+  });
+
+  it('hands on exactly what it holds over its share, the same sites however its list is ordered', () => {
+    fc.assert(
+      fc.property(sharedFleets, ({ agents, sites, holder }) => {
+        for (const me of agents) {
+          const view = viewOf(agents, sites, holder, me);
+          const yielded = sitesToYield(view);
+          const over = view.held.length - fairShare(sites.length, agents.length);
+          expect(yielded).toHaveLength(agents.length > 1 ? Math.max(0, over) : 0);
+          for (const s of yielded) expect(view.held).toContain(s);
+          expect(sitesToYield({ ...view, held: [...view.held].reverse() }).sort()).toEqual(
+            [...yielded].sort(),
+          );
+        }
+      }),
+    );
+  });
+
+  it('leaves no site with every agent holding back', () => {
+    fc.assert(
+      fc.property(sharedFleets, ({ agents, sites, holder }) => {
+        for (const site of sites)
+          expect(
+            agents.some((me) => holdBackMs(viewOf(agents, sites, holder, me), site) === 0),
+            site,
+          ).toBe(true);
+      }),
+    );
+  });
+
+  it('spreads the sites to at most the fair share each within one round, whoever of those asking at once wins', () => {
+    fc.assert(
+      fc.property(sharedFleets, fc.infiniteStream(fc.nat()), ({ agents, sites, holder }, luck) => {
+        const holds = new Map(holder);
+        // Each site's next sweep once: it goes to one of the agents that ask at once (pg-boss's pick).
+        for (const site of sites) {
+          const asking = agents.filter((me) => holdBackMs(viewOf(agents, sites, holds, me), site) === 0);
+          holds.set(site, asking[luck.next().value % asking.length]!);
+        }
+        const share = fairShare(sites.length, agents.length);
+        for (const me of agents)
+          expect(sites.filter((s) => holds.get(s) === me).length, me).toBeLessThanOrEqual(share);
+      }),
+    );
   });
 });

@@ -154,3 +154,83 @@ export function dueThroughCut(
 ): boolean {
   return now >= notBefore && (lastStarted === undefined || now - lastStarted >= intervalMs);
 }
+
+/**
+ * How long an agent holds back from fetching a site's next sweep when the site should go to another
+ * agent (`holdBackMs`): longer than the other agents' look at the queue (pg-boss, every second), so
+ * one with room picks the sweep first, and short beside any interval, so that a site nobody else
+ * takes is swept by this agent after it all the same.
+ */
+export const YIELD_MS = 2_500;
+
+/** The most sites an agent should hold of `sites` served by `agents` live agents. */
+export const fairShare = (sites: number, agents: number): number => Math.ceil(sites / Math.max(1, agents));
+
+/**
+ * The sites an agent holds: the one it is sweeping, and those whose last sweep by it ended lately
+ * enough that its next is still coming — within an interval and a quarter (the next job is offered
+ * a quarter of an interval late at most), a hold-back and a look at the queue. A site another agent
+ * took leaves the list that long after its last sweep here.
+ */
+export function heldSites(
+  now: number,
+  sweeping: ReadonlySet<string>,
+  lastEnded: ReadonlyMap<string, number>,
+  intervalMs: number,
+): string[] {
+  const within = intervalMs * 1.25 + YIELD_MS + 1_000;
+  const held = new Set(sweeping);
+  for (const [site, at] of lastEnded) if (now - at <= within) held.add(site);
+  return [...held].sort();
+}
+
+/** What an agent knows when it is about to ask pg-boss for a site's next sweep. */
+export interface LeaseView {
+  me: string;
+  /** The sites this agent serves. */
+  sites: readonly string[];
+  /** Those it holds (`heldSites`). */
+  held: readonly string[];
+  /** The other live agents serving any of its sites, from the last presence mark. */
+  sharers: readonly { agent: string; sites: readonly string[] }[];
+}
+
+/** The sites of `view` another live agent serves too: those it could hand on. */
+const sharedOf = (view: LeaseView, sites: readonly string[]) =>
+  sites.filter((s) => view.sharers.some((o) => o.sites.includes(s)));
+
+/** The share of `view`'s agent: every site it or its sharers serve, over all of them. */
+const shareOf = (view: LeaseView): number =>
+  fairShare(new Set([...view.sites, ...view.sharers.flatMap((o) => o.sites)]).size, 1 + view.sharers.length);
+
+/**
+ * The sites an agent holding more than its fair share hands on: as many as it holds over the share,
+ * of those another live agent serves too, the ones of lowest rendezvous weight for it — a choice that
+ * stays put from one look to the next, so it keeps the rest rather than letting everything go round.
+ */
+export function sitesToYield(view: LeaseView): string[] {
+  const over = view.held.length - shareOf(view);
+  if (over <= 0) return [];
+  return sharedOf(view, view.held)
+    .map((site) => ({ site, weight: rendezvousWeight(site, view.me) }))
+    .sort((a, b) => (a.weight < b.weight ? -1 : a.weight > b.weight ? 1 : a.site < b.site ? -1 : 1))
+    .slice(0, over)
+    .map((x) => x.site);
+}
+
+/**
+ * How long the agent waits before asking pg-boss for `site`'s next sweep, so that the sites spread
+ * evenly over the live agents. pg-boss stays the lease (one sweep of a site at a time, whoever asks
+ * first gets it); this only decides who asks at once. Without it the agent that just ended a sweep
+ * longer than a second asked again at once and a standby once a second, so whoever held a site kept
+ * it: two agents split the scale bench 1,652 + 296 polls/s.
+ * - A site it holds and hands on (`sitesToYield`): YIELD_MS, then it asks as usual.
+ * - A site it does not hold, while it holds its share already: YIELD_MS, leaving it to one with room.
+ * - Otherwise at once.
+ * A site is never left waiting more than YIELD_MS on this: after it, the agent asks whatever others do.
+ */
+export function holdBackMs(view: LeaseView, site: string): number {
+  if (sharedOf(view, [site]).length === 0) return 0;
+  if (view.held.includes(site)) return sitesToYield(view).includes(site) ? YIELD_MS : 0;
+  return view.held.length >= shareOf(view) ? YIELD_MS : 0;
+}

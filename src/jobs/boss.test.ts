@@ -40,6 +40,36 @@ describe.skipIf(target.kind !== 'server')('the job engine on the server', () => 
       await jobs.close();
     }
   });
+
+  it('a process that holds back after its run lets another process take the next', async () => {
+    if (target.kind !== 'server') return;
+    const log = pino({ level: 'silent' });
+    const [a, b] = [
+      await serverJobs({ ...target, schema }, log),
+      await serverJobs({ ...target, schema }, log),
+    ];
+    const runs: string[] = [];
+    // Runs longer than a look's interval, back to back: pg-boss's own worker asked again at once after
+    // each, and the process that had the task kept it.
+    const run = (who: string) => async () => {
+      runs.push(who);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    };
+    try {
+      await a.every('held', { seconds: 1, holdBack: () => (runs.includes('a') ? 2500 : 0) }, run('a'));
+      while (!runs.includes('a')) await new Promise((resolve) => setTimeout(resolve, 100));
+      await b.every('held', { seconds: 1 }, run('b'));
+      while (!runs.includes('b') && runs.length < 8) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs).toContain('b');
+      // b holds it then: a only asks again after its hold-back, with b's run under way.
+      const from = runs.length;
+      while (runs.length < from + 3) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs.slice(from)).toEqual(['b', 'b', 'b']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
 
 describe('a job ended while the database is out of reach', () => {

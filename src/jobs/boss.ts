@@ -11,9 +11,13 @@ import type { DatabaseTarget } from '../db/db.js';
 
 /** A task run every `seconds`, at most once at a time across every process that registers it. */
 export interface Periodic {
+  /**
+   * `holdBack`, asked before each look at the queue, says how many ms to wait before that look:
+   * a process that should leave the next run to another gives the others the first look.
+   */
   every(
     name: string,
-    o: { seconds: number; leaseSeconds?: number },
+    o: { seconds: number; leaseSeconds?: number; holdBack?: () => number },
     work: () => Promise<void>,
   ): Promise<() => Promise<void>>;
   /**
@@ -81,9 +85,11 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
   process.on('unhandledRejection', unheard);
   await boss.start();
   const timers = new Set<NodeJS.Timeout>();
+  /** The periodic tasks' workers, ours rather than pg-boss's: its stop does not know them. */
+  const workers = new Set<() => Promise<void>>();
   let making: Promise<void> = Promise.resolve();
   return {
-    async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2) }, work) {
+    async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2), holdBack }, work) {
       // A process makes its queues one at a time (`every` chains them): pg-boss 10 makes each
       // queue's table with DDL on one shared parent and two at once deadlock.
       const made = making.then(() =>
@@ -107,11 +113,13 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       const timer = setInterval(offer, Math.max(1, seconds / 4) * 1000);
       timer.unref();
       timers.add(timer);
-      const worker = await boss.work(name, { pollingIntervalSeconds: FETCH_SECONDS }, async () => work());
+      const stopWorking = workPeriodic(boss, name, leaseSeconds, work, holdBack ?? (() => 0), log);
+      workers.add(stopWorking);
       return async () => {
         clearInterval(timer);
         timers.delete(timer);
-        await boss.offWork({ id: worker });
+        workers.delete(stopWorking);
+        await stopWorking();
       };
     },
     async work(name, { expireInSeconds, atOnce }, handle) {
@@ -124,6 +132,7 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await Promise.all([...workers].map((stop) => stop()));
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       process.off('unhandledRejection', unheard);
     },
@@ -132,6 +141,72 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
 
 /** How long a stopped worker waits for the jobs under way to finish, as pg-boss's own stop does. */
 const STOP_WAIT_MS = 10_000;
+
+/**
+ * Works a periodic task's queue as pg-boss's own worker does (a job, then at once the next if the job
+ * took longer than a look's interval, else a look a second after the last; a job not done within its
+ * lease given up here as pg-boss expires it there), with one difference: before each look it waits
+ * what `holdBack` says. pg-boss's worker looks again at once after a long job, and so a process that
+ * had a task kept it against every other looking once a second. The stop takes no more and waits a
+ * while for the job under way, as pg-boss's own stop does.
+ */
+function workPeriodic(
+  boss: Boss,
+  name: string,
+  leaseSeconds: number,
+  work: () => Promise<void>,
+  holdBack: () => number,
+  log: Logger,
+): () => Promise<void> {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const runJob = async (id: string) => {
+    let lapse: NodeJS.Timeout | undefined;
+    const lease = new Promise<never>((_, reject) => {
+      lapse = setTimeout(
+        () => reject(new Error(`not done within its lease of ${leaseSeconds} s`)),
+        leaseSeconds * 1000,
+      );
+    });
+    await Promise.race([work(), lease])
+      .finally(() => clearTimeout(lapse))
+      .then(
+        () => boss.complete(name, id),
+        (error: unknown) =>
+          boss.fail(name, id, { message: error instanceof Error ? error.message : String(error) }),
+      )
+      // The database out of reach: the job, never marked done, expires after its lease and runs again.
+      .catch((error: unknown) =>
+        log.warn({ err: error, queue: name }, 'job engine: a finished job could not be recorded'),
+      );
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      const started = Date.now();
+      const wait = holdBack();
+      if (wait > 0) await nap(wait);
+      if (stopped) break;
+      // pg-boss answers a failed fetch with no jobs; a throw would end the loop, and the worker with it.
+      const [job] = await boss.fetch<object>(name).catch(() => []);
+      if (job) await runJob(job.id);
+      const rest = FETCH_SECONDS * 1000 - (Date.now() - started);
+      if (!stopped && rest > 100) await nap(rest);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    wake?.();
+    await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+  };
+}
 
 /**
  * Runs a queue's jobs, up to `atOnce` together, each completed (or failed) on its own. pg-boss's
