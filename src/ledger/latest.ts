@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/db.js';
 
 /**
@@ -38,10 +38,27 @@ export async function eventsSince(
     select exists (
       select 1 from unnest(${[...modules]}::text[]) as m(name),
         lateral (select 1 from events e
-          where split_part(e.kind, '.', 1) = m.name
-            and e.tx >= pg_snapshot_xmin(${snapshot}::pg_snapshot)
-            and not pg_visible_in_snapshot(e.tx, ${snapshot}::pg_snapshot)
+          where split_part(e.kind, '.', 1) = m.name and ${unseenBy(sql`e.tx`, snapshot)}
           limit 1) unseen
     ) as changed`.execute(db);
   return r.rows[0]!.changed;
 }
+
+/**
+ * Whether any event at all is visible now that `snapshot` did not see: a range at the end of the
+ * audit order's index (migration 1060), whose key counts events without a number as the oldest.
+ */
+export async function anyEventSince(db: Db, snapshot: ReadSnapshot): Promise<boolean> {
+  const r = await sql<{ changed: boolean }>`
+    select exists (
+      select 1 from events e where ${unseenBy(sql`coalesce(e.tx, '0'::xid8)`, snapshot)}
+    ) as changed`.execute(db);
+  return r.rows[0]!.changed;
+}
+
+/**
+ * An event (its transaction `tx`, as the index at hand has it) the snapshot did not see: only
+ * transactions from its oldest running one on can be such.
+ */
+const unseenBy = (tx: RawBuilder<unknown>, snapshot: ReadSnapshot) =>
+  sql`${tx} >= pg_snapshot_xmin(${snapshot}::pg_snapshot) and not pg_visible_in_snapshot(${tx}, ${snapshot}::pg_snapshot)`;

@@ -6,7 +6,7 @@ export const reportingModule: HashforgeModule = {
   derivedTables: ['reporting_guidance'],
   notDerivedTables: {
     report_versions: {
-      why: 'counters the database bumps with each write a report reads, so a remembered report knows it holds',
+      why: 'a counter the database bumps with each write of a past day’s measurements, so a remembered report knows it holds',
       rebuild: 'made',
     },
   },

@@ -3,16 +3,18 @@
  * changed: its sections by quarter and the reads several sections or quarters share (a quarter's
  * sales figures, self-mining's status on a day). An unchanged company answers from memory.
  *
- * An entry holds for a version made of the day by the clock and the counters the database bumps in
- * every transaction that writes what a report reads (migration 1010's `report_versions`): `events`
- * with any ledger event, which every module's tables follow, and `past_measurements` with any write
- * of the fleet's measurements for a day before the database's today (an agent's spool replayed late,
- * retention). The counters are bumped at the writer's commit and read committed, so a write is
- * either seen by the read or has moved the counter before the next request; none is missed.
+ * An entry holds while no ledger event has committed that the snapshot the memory started from
+ * did not see (src/ledger/latest.ts: each event carries its transaction's number, so one committed
+ * out of id order is found as surely as a later one; every module's tables follow the ledger), on
+ * the same day by the clock, and while the counter the database bumps with any write of the fleet's
+ * measurements for a day before its today (migration 1010's `report_versions.past_measurements`:
+ * an agent's spool replayed late, retention) stands still. The counter is bumped at the writer's
+ * commit and read committed, so such a write is either seen by the read or has moved the counter
+ * before the next request; none is missed.
  *
  * Today's measurements are written every sweep and move neither counter. Only an entry that reads
  * them needs them: one that `reaches` a day from yesterday on (the current quarter's measured
- * hashrate and energy, the fleet's latest polls, the SLA of tickets still open now). Such an entry
+ * hashrate and energy, the fleet's latest polls, the clock of guidance lines on today). Such an entry
  * also holds only while the database's snapshot stands still (`pg_current_snapshot()`: the oldest
  * transaction still running, the next to be numbered and those in flight between), which any write,
  * committed or in flight, moves; a past quarter's entries do not move with it. Yesterday counts as
@@ -20,7 +22,7 @@
  * day's margin keeps a measurement written just before midnight by one from being missed by the
  * other.
  *
- * A row changed by hand (not by a ledger event's projection) moves no counter: the report computed
+ * A row changed by hand (not by a ledger event's projection) is no event: the report computed
  * afresh shows it after the next event or the next day, and a closed quarter's comparison with its
  * frozen report, which is there to tell it, asks `strict`.
  *
@@ -32,6 +34,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
 import { addDays, type Day, dayOf } from '../kernel/calendar.js';
+import { anyEventSince, type ReadSnapshot } from '../ledger/latest.js';
 
 export interface ReportReads {
   /**
@@ -49,10 +52,13 @@ export const FRESH: ReportReads = { memo: (_key, compute) => compute() };
 interface ReportVersion {
   settled: string;
   live: string;
+  snapshot: ReadSnapshot;
 }
 
 interface Remembered {
   version: ReportVersion;
+  /** The snapshot the settled entries were first computed from: an event it did not see empties them. */
+  since: ReadSnapshot;
   /** Entries of the past only, kept while `version.settled` holds. */
   settled: Map<string, Promise<unknown>>;
   /** Entries reaching yesterday or later, kept while `version.live` holds too. */
@@ -72,11 +78,12 @@ const MAX_ENTRIES = 400;
  * a live entry is then recomputed sooner than it needed to be, never served stale.
  */
 async function versions(ctx: AppContext): Promise<ReportVersion> {
-  const { rows } = await sql<{ counters: string | null; snapshot: string }>`
-    select (select events || '.' || past_measurements from report_versions) as counters,
+  const { rows } = await sql<{ measurements: string | null; snapshot: string }>`
+    select (select past_measurements::text from report_versions) as measurements,
       pg_current_snapshot()::text as snapshot`.execute(ctx.db);
-  const settled = `${dayOf(ctx.clock.now())} ${rows[0]!.counters ?? '0.0'}`;
-  return { settled, live: `${settled} ${rows[0]!.snapshot}` };
+  const { measurements, snapshot } = rows[0]!;
+  const settled = `${dayOf(ctx.clock.now())} ${measurements ?? '0'}`;
+  return { settled, live: `${settled} ${snapshot}`, snapshot };
 }
 
 /** The version in full: while it holds, every entry holds. */
@@ -94,11 +101,15 @@ export async function reportReads(ctx: AppContext, opts: { strict?: boolean } = 
   if (ctx.db.isTransaction) return FRESH;
   const version = await versions(ctx);
   let held = byDatabase.get(ctx.db);
-  if (held?.version.settled !== version.settled || held.settled.size + held.live.size > MAX_ENTRIES) {
-    held = { version, settled: new Map(), live: new Map() };
+  if (
+    held?.version.settled !== version.settled ||
+    held.settled.size + held.live.size > MAX_ENTRIES ||
+    (await anyEventSince(ctx.db, held.since))
+  ) {
+    held = { version, since: version.snapshot, settled: new Map(), live: new Map() };
     byDatabase.set(ctx.db, held);
   } else if (held.version.live !== version.live) {
-    held = { version, settled: held.settled, live: new Map() };
+    held = { ...held, version, live: new Map() };
     byDatabase.set(ctx.db, held);
   }
   const { settled, live } = held;

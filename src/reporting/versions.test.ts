@@ -33,11 +33,8 @@ const measure = (at: string, ths: number) =>
     `versions-test:${++sweeps}`,
   );
 const counters = async () =>
-  (
-    await sql<{ c: string }>`select events || '.' || past_measurements as c from report_versions`.execute(
-      app.db,
-    )
-  ).rows[0]?.c;
+  (await sql<{ c: string }>`select past_measurements::text as c from report_versions`.execute(app.db)).rows[0]
+    ?.c;
 
 beforeAll(async () => {
   app = await testApp({ demo: 'demo@2022-07-15-no-service' });
