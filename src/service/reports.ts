@@ -142,7 +142,12 @@ export async function shippedFigures(ctx: AppContext, span: { from: Day; to: Day
   for (const c of centres) {
     const tally = newTally();
     await tallyLines(workingClock(c.calendar), tally, lines.get(c.id) ?? [], end);
-    out.push({ centreId: c.id, name: c.name, technicians: c.technicians, ...figuresOf(tally, c.technicians) });
+    out.push({
+      centreId: c.id,
+      name: c.name,
+      technicians: c.technicians,
+      ...figuresOf(tally, c.technicians),
+    });
   }
   return out;
 }
