@@ -71,8 +71,9 @@ export async function listEvents(ctx: Pick<LedgerContext, 'db'>, q: AuditQuery):
  * never listed) goes on from the last event before it; none before it, from the start.
  */
 async function placeOf(db: Db, after: number): Promise<{ tx: string; id: string } | undefined> {
+  // Ordered by the column, not the text it is selected as ("9" sorts after "12").
   const r = await sql<{ tx: string; id: string }>`
     select ${PLACE}::text as tx, id::text as id from events
-    where id <= ${after}::int8 order by id desc limit 1`.execute(db);
+    where id <= ${after}::int8 order by events.id desc limit 1`.execute(db);
   return r.rows[0];
 }
