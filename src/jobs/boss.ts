@@ -159,15 +159,7 @@ function workPeriodic(
   log: Logger,
 ): () => Promise<void> {
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const { nap, wake } = wakeableNap();
   const runJob = async (id: string) => {
     let lapse: NodeJS.Timeout | undefined;
     const lease = new Promise<never>((_, reject) => {
@@ -176,17 +168,14 @@ function workPeriodic(
         leaseSeconds * 1000,
       );
     });
-    await Promise.race([work(), lease])
-      .finally(() => clearTimeout(lapse))
-      .then(
-        () => boss.complete(name, id),
-        (error: unknown) =>
-          boss.fail(name, id, { message: error instanceof Error ? error.message : String(error) }),
-      )
-      // The database out of reach: the job, never marked done, expires after its lease and runs again.
-      .catch((error: unknown) =>
-        log.warn({ err: error, queue: name }, 'job engine: a finished job could not be recorded'),
-      );
+    // The database out of reach: the job, never marked done, expires after its lease and runs again.
+    await recordEnd(
+      boss,
+      name,
+      id,
+      Promise.race([work(), lease]).finally(() => clearTimeout(lapse)),
+      log,
+    );
   };
   const loop = (async () => {
     while (!stopped) {
@@ -203,9 +192,40 @@ function workPeriodic(
   })();
   return async () => {
     stopped = true;
-    wake?.();
+    wake();
     await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
   };
+}
+
+/** A sleep that `wake` cuts short: a worker's loop naps between looks, and a stop or a freed place wakes it. */
+function wakeableNap(): { nap: (ms: number) => Promise<void>; wake: () => void } {
+  let cut: (() => void) | undefined;
+  return {
+    nap: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        cut = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    wake: () => cut?.(),
+  };
+}
+
+/** Marks a job done or failed by how `work` ended; a failure to record it is logged, never thrown. */
+function recordEnd(boss: Boss, name: string, id: string, work: Promise<unknown>, log: Logger): Promise<void> {
+  return work
+    .then(
+      () => boss.complete(name, id),
+      (error: unknown) =>
+        boss.fail(name, id, { message: error instanceof Error ? error.message : String(error) }),
+    )
+    .then(
+      () => undefined,
+      (error: unknown) =>
+        log.warn({ err: error, queue: name }, 'job engine: a finished job could not be recorded'),
+    );
 }
 
 /**
@@ -223,30 +243,14 @@ function workAtOnce(
 ): () => Promise<void> {
   const running = new Set<Promise<void>>();
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const { nap, wake } = wakeableNap();
   const run = (job: Boss.JobWithMetadata<object>) => {
-    const done = handle(job.data, { waitedMs: job.startedOn.getTime() - job.createdOn.getTime() })
-      .then(
-        () => boss.complete(name, job.id),
-        (error: unknown) =>
-          boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) }),
-      )
-      // The database out of reach: the job, never marked done, expires after its lease (and is not run again).
-      .catch((error: unknown) =>
-        log.warn({ err: error, queue: name }, 'job engine: a finished job could not be recorded'),
-      )
-      .then(() => {
-        running.delete(done);
-        wake?.();
-      });
+    const waitedMs = job.startedOn.getTime() - job.createdOn.getTime();
+    // The database out of reach: the job, never marked done, expires after its lease (and is not run again).
+    const done = recordEnd(boss, name, job.id, handle(job.data, { waitedMs }), log).then(() => {
+      running.delete(done);
+      wake();
+    });
     running.add(done);
   };
   const loop = (async () => {
@@ -264,7 +268,7 @@ function workAtOnce(
   })();
   return async () => {
     stopped = true;
-    wake?.();
+    wake();
     await loop;
     await Promise.race([
       Promise.all(running),
