@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/db.js';
+import { cuttableLink } from '../testing/cuttable-link.js';
 import { testConfig } from '../testing/index.js';
 import { lostCompletion, serverJobs } from './boss.js';
 
@@ -70,6 +71,45 @@ describe.skipIf(target.kind !== 'server')('the job engine on the server', () => 
       await b.close();
     }
   });
+
+  it('stops within a bound while its fetches hang on a link gone silent, and looks no more', async () => {
+    if (target.kind !== 'server') return;
+    const url = new URL(target.url);
+    const link = await cuttableLink({ host: url.hostname, port: Number(url.port || 5432) }, '127.136.0.1');
+    url.host = `${link.host}:${link.port}`;
+    const jobs = await serverJobs({ ...target, url: url.href, schema }, pino({ level: 'silent' }));
+    const unhandled: unknown[] = [];
+    const hear = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', hear);
+    try {
+      let runs = 0;
+      await jobs.every('silenced', { seconds: 1 }, async () => {
+        runs++;
+      });
+      await jobs.work('silenced-controls', { expireInSeconds: 60, atOnce: 2 }, async () => {});
+      while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      link.silence();
+      // Every worker's next look is under way by now, and hangs.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const from = Date.now();
+      const closed = await Promise.race([
+        jobs.close().then(() => Date.now() - from),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still closing after 30 s'), 30_000)),
+      ]);
+      // Nothing under way to wait for: the 2 s grace before the connections are cut, and a little.
+      expect(closed).toBeLessThan(5000);
+      const [accepted, ran] = [link.accepted(), runs];
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect({ accepted: link.accepted(), runs }, 'a look at the queue after the close').toEqual({
+        accepted,
+        runs: ran,
+      });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', hear);
+      await link.close();
+    }
+  }, 60_000);
 });
 
 describe('a job ended while the database is out of reach', () => {

@@ -8,6 +8,7 @@
 import type Boss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../db/db.js';
+import { type BossPool, bossPool } from './boss-pool.js';
 
 /** A task run every `seconds`, at most once at a time across every process that registers it. */
 export interface Periodic {
@@ -62,10 +63,10 @@ type Server = Extract<DatabaseTarget, { kind: 'server' }>;
 /** pg-boss on the server, in a schema of its own beside the application's. */
 export async function serverJobs(target: Server, log: Logger): Promise<Periodic> {
   const { default: PgBoss } = await import('pg-boss');
+  const pool = await bossPool(target.url, 3, log);
   const boss = new PgBoss({
-    connectionString: target.url,
+    db: pool.db,
     schema: `${target.schema ?? 'hashforge'}_jobs`,
-    max: 3,
     supervise: true,
     maintenanceIntervalSeconds: SUPERVISE_SECONDS,
     // Archives of finished jobs: a day is plenty to see what ran.
@@ -132,15 +133,95 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
     },
     async close() {
       for (const t of timers) clearInterval(t);
-      await Promise.all([...workers].map((stop) => stop()));
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
-      process.off('unhandledRejection', unheard);
+      try {
+        await Promise.all([...workers].map((stop) => stop()));
+        // pg-boss's own stop fails the jobs its internal workers hold: a statement that a link gone
+        // silent holds as well, hence the bound.
+        await waitAtMost(
+          boss
+            .stop({ graceful: true, wait: true, timeout: 1_000 })
+            .catch((error: unknown) => log.warn({ err: error }, 'job engine: its stop failed')),
+          STOP_WAIT_MS,
+        );
+        // Cut after a grace: a fetch the link holds ends with it, and its loop, stopped, ends then.
+        await pool.close(CUT_AFTER_MS);
+      } finally {
+        process.off('unhandledRejection', unheard);
+      }
     },
   };
 }
 
 /** How long a stopped worker waits for the jobs under way to finish, as pg-boss's own stop does. */
 const STOP_WAIT_MS = 10_000;
+/** How long a closing engine lets its connections be given back before it cuts them. */
+const CUT_AFTER_MS = 2_000;
+
+/** Waits for `work`, at most `ms`: whether it ended in time. */
+async function waitAtMost(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A worker's stop: a flag its loop looks at, and a promise that a wait in the loop races against. */
+interface Halt {
+  stopped: boolean;
+  signal: Promise<void>;
+  stop(): void;
+}
+
+function halt(): Halt {
+  let flip = () => {};
+  const h: Halt = {
+    stopped: false,
+    signal: new Promise<void>((resolve) => {
+      flip = resolve;
+    }),
+    stop() {
+      h.stopped = true;
+      flip();
+    },
+  };
+  return h;
+}
+
+/**
+ * A worker's look at its queue, which a stop does not wait for: a link gone silent holds a fetch
+ * until the engine cuts its connections, and the stop would wait as long. pg-boss answers a failed
+ * fetch with no jobs (a throw would end the loop, and the worker with it). Undefined once stopped:
+ * jobs the fetch brings then are not run but handed back, failed, for another process to take up
+ * (a periodic task's queue retries at once; a control's is dropped, as it would be on expiry).
+ */
+async function fetchUnlessStopped<T extends { id: string }>(
+  boss: Boss,
+  name: string,
+  fetch: Promise<T[]>,
+  h: Halt,
+  log: Logger,
+): Promise<T[] | undefined> {
+  const fetched = fetch.catch(() => [] as T[]);
+  const jobs = await Promise.race([fetched, h.signal.then(() => undefined)]);
+  if (!h.stopped) return jobs ?? [];
+  void fetched.then((late) => {
+    const handBack = late.map((j) =>
+      boss.fail(name, j.id, { message: 'taken up as its worker stopped: handed back' }),
+    );
+    return Promise.all(handBack).catch((error: unknown) =>
+      log.warn(
+        { err: error, queue: name },
+        'job engine: a job taken as its worker stopped was not handed back',
+      ),
+    );
+  });
+  return undefined;
+}
 
 /**
  * Works a periodic task's queue as pg-boss's own worker does (a job, then at once the next if the job
@@ -158,8 +239,10 @@ function workPeriodic(
   holdBack: () => number,
   log: Logger,
 ): () => Promise<void> {
-  let stopped = false;
+  const h = halt();
   const { nap, wake } = wakeableNap();
+  /** The job under way: what a stop waits for, a while. */
+  let under: Promise<void> = Promise.resolve();
   const runJob = async (id: string) => {
     let lapse: NodeJS.Timeout | undefined;
     const lease = new Promise<never>((_, reject) => {
@@ -177,23 +260,28 @@ function workPeriodic(
       log,
     );
   };
-  const loop = (async () => {
-    while (!stopped) {
+  const loop = async () => {
+    while (!h.stopped) {
       const started = Date.now();
       const wait = holdBack();
       if (wait > 0) await nap(wait);
-      if (stopped) break;
-      // pg-boss answers a failed fetch with no jobs; a throw would end the loop, and the worker with it.
-      const [job] = await boss.fetch<object>(name).catch(() => []);
-      if (job) await runJob(job.id);
+      if (h.stopped) break;
+      const jobs = await fetchUnlessStopped(boss, name, boss.fetch<object>(name), h, log);
+      if (jobs === undefined) break;
+      const [job] = jobs;
+      if (job) {
+        under = runJob(job.id);
+        await under;
+      }
       const rest = FETCH_SECONDS * 1000 - (Date.now() - started);
-      if (!stopped && rest > 100) await nap(rest);
+      if (!h.stopped && rest > 100) await nap(rest);
     }
-  })();
+  };
+  loop().catch((error: unknown) => log.error({ err: error, queue: name }, 'job engine: a worker ended'));
   return async () => {
-    stopped = true;
+    h.stop();
     wake();
-    await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+    await waitAtMost(under, STOP_WAIT_MS);
   };
 }
 
@@ -242,7 +330,7 @@ function workAtOnce(
   log: Logger,
 ): () => Promise<void> {
   const running = new Set<Promise<void>>();
-  let stopped = false;
+  const h = halt();
   const { nap, wake } = wakeableNap();
   const run = (job: Boss.JobWithMetadata<object>) => {
     const waitedMs = job.startedOn.getTime() - job.createdOn.getTime();
@@ -253,27 +341,30 @@ function workAtOnce(
     });
     running.add(done);
   };
-  const loop = (async () => {
-    while (!stopped) {
+  const loop = async () => {
+    while (!h.stopped) {
       const room = atOnce - running.size;
-      // pg-boss answers a failed fetch with no jobs; a throw would end the loop, and the worker with it.
       const jobs =
         room > 0
-          ? await boss.fetch<object>(name, { batchSize: room, includeMetadata: true }).catch(() => [])
+          ? await fetchUnlessStopped(
+              boss,
+              name,
+              boss.fetch<object>(name, { batchSize: room, includeMetadata: true }),
+              h,
+              log,
+            )
           : [];
+      if (jobs === undefined) break;
       for (const job of jobs) run(job);
       // Full, or the queue empty: until a job ends or the next look.
-      if (!stopped && (room === 0 || jobs.length < room)) await nap(FETCH_MS);
+      if (!h.stopped && (room === 0 || jobs.length < room)) await nap(FETCH_MS);
     }
-  })();
+  };
+  loop().catch((error: unknown) => log.error({ err: error, queue: name }, 'job engine: a worker ended'));
   return async () => {
-    stopped = true;
+    h.stop();
     wake();
-    await loop;
-    await Promise.race([
-      Promise.all(running),
-      new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
-    ]);
+    await waitAtMost(Promise.all(running), STOP_WAIT_MS);
   };
 }
 
@@ -282,20 +373,20 @@ function workAtOnce(
  * and those that do (a control at an agent-served site) should not pay for it at start.
  */
 export function lazyServerSender(target: Server, log: Logger): JobSender & { close(): Promise<void> } {
-  let opening: Promise<Boss> | undefined;
+  let opening: Promise<{ boss: Boss; pool: BossPool }> | undefined;
   const open = async () => {
     const { default: PgBoss } = await import('pg-boss');
+    const pool = await bossPool(target.url, 2, log);
     const boss = new PgBoss({
-      connectionString: target.url,
+      db: pool.db,
       schema: `${target.schema ?? 'hashforge'}_jobs`,
-      max: 2,
       // It only sends: the processes that work the queues supervise and schedule them.
       supervise: false,
       schedule: false,
     });
     boss.on('error', (error: Error) => log.warn({ err: error }, `job sender: ${error.message}`));
     await boss.start();
-    return boss;
+    return { boss, pool };
   };
   return {
     async send(name, data, { expireInSeconds }) {
@@ -304,14 +395,17 @@ export function lazyServerSender(target: Server, log: Logger): JobSender & { clo
         throw error;
       });
       // Not picked up within its time, it is dropped rather than run late.
-      await (await opening).send(name, data, {
+      await (await opening).boss.send(name, data, {
         expireInSeconds,
         retentionSeconds: expireInSeconds,
         retryLimit: 0,
       });
     },
     async close() {
-      if (opening) await (await opening.catch(() => undefined))?.stop({ graceful: false, wait: true });
+      const opened = await opening?.catch(() => undefined);
+      if (!opened) return;
+      await opened.boss.stop({ graceful: false, wait: true });
+      await opened.pool.close(CUT_AFTER_MS);
     },
   };
 }
