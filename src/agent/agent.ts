@@ -28,6 +28,7 @@ import { workControls } from './control-worker.js';
 import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
 import {
+  centralCopyCurrent,
   dueThroughCut,
   heldSites,
   holdBackMs,
@@ -130,6 +131,9 @@ export async function runAgent(
   };
 
   // ---------------------------------------------------------------- forwarding
+  /** The spool's number of the last part of each site this run spooled, and of the last forwarded. */
+  const lastSpooled = new Map<string, number>();
+  let forwardedThrough = 0;
   let wake: () => void = () => {};
   /** Sweeps waiting for the forwarder to catch up, told after each batch it forwards. */
   const forwarded: (() => void)[] = [];
@@ -159,6 +163,7 @@ export async function runAgent(
           if (r === 'already-stored') log.warn({ key }, `spooled part ${key} already stored: skipped`);
         });
         await spool.dropThrough(parts.at(-1)!.seq);
+        forwardedThrough = parts.at(-1)!.seq;
         setLink(true);
         // A short read: the spool is (nearly) empty, whatever backlog it held is home.
         if (parts.length < FORWARD_PARTS) replaying = false;
@@ -176,7 +181,7 @@ export async function runAgent(
   // the spool grew without end (5x behind in the scale bench). With the link down nothing waits,
   // nor while a backlog from a cut (or from before a restart) replays: polling goes on meanwhile.
   const spoolItem = async (item: SpoolItem) => {
-    await spool.append(item);
+    lastSpooled.set(item.site, await spool.append(item));
     wake();
     while (up && !replaying && !stopped && (await spool.size()).items > AHEAD_PARTS)
       await new Promise<void>((resolve) => {
@@ -189,13 +194,13 @@ export async function runAgent(
   /** When each site's machines were last read from the central copy. */
   const knownAt = new Map<string, number>();
   /**
-   * The site's machines from the central copy, which is current only once this agent's own spool has
-   * reached it: a site known already is read again only with the spool empty (a site not known yet
-   * takes it as it is: parts of other sites in the spool, on their way, are no reason to go without).
-   * Undefined when the agent keeps the copy it holds.
+   * The site's machines from the central copy, read again only once this agent's own parts of the
+   * site have reached it (`centralCopyCurrent`); a site not known yet takes it as it is. Undefined
+   * when the agent keeps the copy it holds.
    */
   const readMachines = async (site: string): Promise<KnownMachine[] | undefined> => {
-    if (!up || (known.has(site) && (await spool.size()).items > 0)) return undefined;
+    if (!up || (known.has(site) && !centralCopyCurrent(lastSpooled.get(site), forwardedThrough)))
+      return undefined;
     return siteMachines(ctx.db, site);
   };
   const setKnown = (site: string, machines: KnownMachine[]) => {

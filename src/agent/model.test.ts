@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  centralCopyCurrent,
   dueThroughCut,
   fairShare,
   heldSites,
@@ -140,6 +141,19 @@ describe('who goes on sweeping a site through a cut', () => {
     }
     // 100 each expected; a hash that favoured one agent would give it the lot.
     for (const agent of ['a1', 'a2', 'a3']) expect(counts.get(agent)).toBeGreaterThan(60);
+  });
+});
+
+describe("when an agent reads a site's machines from the central copy again", () => {
+  it('once its own parts of the site are home, whatever parts of other sites its spool still holds', () => {
+    // A standby agent back from a long outage: parts 1-400 of the site it kept through the cut
+    // (swept off lease) replay; the site another agent swept meanwhile it spooled nothing of.
+    const forwarded = 120;
+    expect(centralCopyCurrent(undefined, forwarded)).toBe(true);
+    expect(centralCopyCurrent(undefined, 0)).toBe(true);
+    // The kept site: its own copy is newer until its last part is home.
+    expect(centralCopyCurrent(400, forwarded)).toBe(false);
+    expect(centralCopyCurrent(400, 400)).toBe(true);
   });
 });
 

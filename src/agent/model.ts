@@ -68,6 +68,17 @@ export function afterPolled(m: KnownMachine, p: Polled): KnownMachine {
   };
 }
 
+/**
+ * Whether the central copy of a site's machines is as new as the agent's own, so that reading it
+ * loses nothing: the agent's sweeps of the site change its copy (statuses, failures) and reach the
+ * central one only through the spool, so it is once every part of the site the agent spooled
+ * (`lastSpooled`, the spool's number of the last) has been forwarded (through `forwardedThrough`).
+ * Parts of other sites in the spool are no reason to wait: a standby agent replaying a long
+ * outage's spool of its own sites went on meanwhile with a stale copy of the sites others swept.
+ */
+export const centralCopyCurrent = (lastSpooled: number | undefined, forwardedThrough: number): boolean =>
+  lastSpooled === undefined || lastSpooled <= forwardedThrough;
+
 /** The agent's site list from `--sites NA1,KZ1`: trimmed, upper-cased as sites are, no repeats. */
 export function parseSites(text: string): string[] {
   return [

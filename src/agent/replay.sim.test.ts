@@ -36,9 +36,9 @@ describe("a site agent's spool replayed after the link came back", () => {
     app.clock.set(at(seconds).toISOString());
     const machines = known.get(site) ?? new Map((await siteMachines(app.db, site)).map((m) => [m.id, m]));
     known.set(site, machines);
-    await spoolSweep(app, { agent: agent.name, site, machines, offlineAfter: 3 }, (item) =>
-      spool.append(item),
-    );
+    await spoolSweep(app, { agent: agent.name, site, machines, offlineAfter: 3 }, async (item) => {
+      await spool.append(item);
+    });
   };
   /** The forwarder's loop: the oldest parts first, each dropped once the database has it. */
   const forwardSpool = async () => {

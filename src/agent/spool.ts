@@ -79,9 +79,9 @@ export class Spool {
     return (this.jsm as JetStreamManager & { direct: DirectReads }).direct;
   }
 
-  /** Adds a part after every other, once stored on disk; the same key twice is kept once. */
-  async append(item: SpoolItem): Promise<void> {
-    await this.js.publish(this.subject, codec.encode(item), { msgID: item.key });
+  /** Adds a part after every other, once stored on disk; the same key twice is kept once. Its number. */
+  async append(item: SpoolItem): Promise<number> {
+    return (await this.js.publish(this.subject, codec.encode(item), { msgID: item.key })).seq;
   }
 
   /**
