@@ -38,6 +38,7 @@ import {
   type SpoolItem,
   sitesToYield,
   sweepQueue,
+  sweepTooSoon,
 } from './model.js';
 import { spoolSweep } from './site-sweep.js';
 import type { Spool } from './spool.js';
@@ -236,6 +237,14 @@ export async function runAgent(
   /** A sweep of the site; `offLease` when the agent makes it on its own timer through a cut. */
   const sweepSite = async (site: string, offLease = false) => {
     if (sweeping.has(site) || stopping) return;
+    const last = started.get(site);
+    if (sweepTooSoon(Date.now(), last, opts.intervalSeconds * 1000)) {
+      log.info(
+        { site },
+        `site ${site}: swept ${((Date.now() - (last ?? 0)) / 1000).toFixed(1)} s ago already: this sweep's turn skipped`,
+      );
+      return;
+    }
     sweeping.add(site);
     started.set(site, Date.now());
     try {

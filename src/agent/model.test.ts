@@ -10,6 +10,7 @@ import {
   type LeaseView,
   rendezvousPick,
   sitesToYield,
+  sweepTooSoon,
   YIELD_MS,
 } from './model.js';
 
@@ -194,6 +195,39 @@ const viewOf = (
   sites,
   held: sites.filter((s) => holder.get(s) === me),
   sharers: agents.filter((a) => a !== me).map((agent) => ({ agent, sites })),
+});
+
+describe('when a sweep asked for by either source starts', () => {
+  /** The sweeps started of those asked for at `asks` (ms, in order), as the agent lets them through. */
+  const startedOf = (asks: number[], intervalMs: number) => {
+    const started: number[] = [];
+    for (const at of asks) if (!sweepTooSoon(at, started.at(-1), intervalMs)) started.push(at);
+    return started;
+  };
+
+  it('after a reconnect: the sweep kept through the cut, and not the two jobs pg-boss hands out after it', () => {
+    // Seen: the cut-keeper's sweep, the expired job's retry and the current interval's job, each
+    // ended within a second, with a minute's interval.
+    expect(startedOf([100_000, 101_000, 102_100], 60_000)).toEqual([100_000]);
+  });
+
+  it('never two within half an interval, and every ask half an interval after the last sweep goes through', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 120 }).map((s) => s * 1000),
+        fc.array(fc.integer({ min: 0, max: 600_000 }), { maxLength: 60 }),
+        (intervalMs, times) => {
+          const asks = [...times].sort((a, b) => a - b);
+          const started = startedOf(asks, intervalMs);
+          for (let i = 1; i < started.length; i++)
+            expect(started[i]! - started[i - 1]!).toBeGreaterThanOrEqual(intervalMs / 2);
+          // An ask is turned away only for a sweep started less than half an interval before it.
+          for (const at of asks.filter((t) => !started.includes(t)))
+            expect(started.some((t) => t <= at && at - t < intervalMs / 2)).toBe(true);
+        },
+      ),
+    );
+  });
 });
 
 describe('the fair share of sites', () => {

@@ -167,6 +167,18 @@ export function dueThroughCut(
 }
 
 /**
+ * Whether a sweep of a site would start too soon after the last this agent started: within half an
+ * interval. Sweeps come from two sources, pg-boss's jobs and the agent's own timer through a cut,
+ * and after a reconnect they met: the sweep kept through the cut, then the expired job's retry, then
+ * the job of the current interval — pg-boss hands those out back to back, as each ended within a
+ * second (three sweeps of one site by one agent within 3 s). Half an interval lets a job through
+ * however late in its interval it was offered and taken, and refuses any two in one interval.
+ */
+export function sweepTooSoon(now: number, lastStarted: number | undefined, intervalMs: number): boolean {
+  return lastStarted !== undefined && now - lastStarted < intervalMs / 2;
+}
+
+/**
  * How long an agent holds back from fetching a site's next sweep when the site should go to another
  * agent (`holdBackMs`): longer than the other agents' look at the queue (pg-boss, every second), so
  * one with room picks the sweep first, and short beside any interval, so that a site nobody else

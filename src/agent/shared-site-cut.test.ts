@@ -257,8 +257,23 @@ describe('link cuts at a site two agents share', { timeout: 240_000 }, () => {
     expect(perMachine.rows).toHaveLength(MINERS);
     for (const r of perMachine.rows) expect(r.polls, `machine ${r.machine_id}`).toBe(stored);
 
-    // Every part either agent spooled was taken; every reading of a sweep not dropped is counted once.
+    // No agent started two sweeps of a site within half an interval, whichever way each came (a
+    // job, or its own timer through a cut): after a reconnect one agent once started three in 3 s.
     const parts = witness.parts();
+    for (const agent of [b1, b2])
+      for (const site of ['SH1', 'EX1']) {
+        const starts = parts
+          .filter((p) => p.agent === agent && p.site === site && p.kind === 'end')
+          .map((p) => p.at.getTime())
+          .sort((a, b) => a - b);
+        const close = starts.slice(1).filter((t, i) => t - starts[i]! < (INTERVAL * 1000) / 2);
+        expect(
+          close.map((t) => new Date(t).toISOString()),
+          `${agent} at ${site}`,
+        ).toEqual([]);
+      }
+
+    // Every part either agent spooled was taken; every reading of a sweep not dropped is counted once.
     const keys = await sql<{ key: string }>`select key from agent_forwarded`.execute(db);
     expect(keys.rows.map((r) => r.key).sort()).toEqual(parts.map((p) => p.key).sort());
     const droppedSweeps = new Set(
