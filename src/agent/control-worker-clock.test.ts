@@ -7,20 +7,11 @@
  */
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readConfig } from '../app/config.js';
-import { type OpenedContext, openContext } from '../app/root.js';
 import { agentControlQueue } from '../fleet/agent-control.js';
 import { controlMachines } from '../fleet/control.js';
-import { scanRange } from '../fleet/discovery.js';
-import { type Simulator, startSimulator } from '../fleet/protocol/simulator.js';
-import { type Periodic, serverJobs } from '../jobs/boss.js';
-import { addTestSite } from '../mining/test-fixtures.js';
-import { modules } from '../modules.js';
 import { testConfig } from '../testing/index.js';
 import { until } from '../testing/processes.js';
-import { emptyServerDatabase } from '../testing/server-clone.js';
-import { workControls } from './control-worker.js';
-import { markPresent } from './store.js';
+import { type AgentControlWorld, agentControlWorld } from './test-fixtures.js';
 
 const server = testConfig.database.kind === 'server' ? testConfig.database : undefined;
 const actor = { id: 'test:ops', role: 'admin' } as const;
@@ -32,33 +23,18 @@ describe('a control through an agent whose clock is not the API’s', { timeout:
     it.skip('needs the PostgreSQL server (DATABASE_URL): controls reach agents through pg-boss', () => {});
     return;
   }
-  let fresh: Awaited<ReturnType<typeof emptyServerDatabase>>;
-  let opened: OpenedContext;
-  let jobs: Periodic | undefined;
-  let stopWorker: (() => Promise<void>) | undefined;
-  let sim: Simulator;
-  /** pg-boss's schema, where the test sees the job finished. */
-  let queues: string;
+  let world: AgentControlWorld;
 
   beforeAll(async () => {
-    fresh = await emptyServerDatabase(server.url);
-    const config = readConfig({
-      DATABASE_URL: fresh.url,
-      LOG_LEVEL: 'silent',
-      HASHFORGE_FLEET_CONNECT_TIMEOUT_MS: '300',
-      HASHFORGE_FLEET_READ_TIMEOUT_MS: '700',
-      HASHFORGE_FLEET_RETRIES: '0',
+    world = await agentControlWorld({
+      serverUrl: server.url,
+      agent: AGENT,
+      site: 'CK1',
+      base: '127.243.1.1',
+      count: 1,
+      connectMs: 300,
+      readMs: 700,
     });
-    opened = await openContext(config, { command: 'test', modules });
-    const ctx = opened.ctx;
-    await addTestSite(ctx, actor, 'CK1');
-    sim = await startSimulator({ count: 1, base: '127.243.1.1', seed: 'CK1' });
-    await scanRange(ctx, actor, { range: '127.243.1.1-127.243.1.1', site: 'CK1', port: 4028 });
-    if (config.database.kind !== 'server') throw new Error('server expected');
-    queues = `${config.database.schema ?? 'hashforge'}_jobs`;
-    jobs = await serverJobs(config.database, ctx.log);
-    stopWorker = await workControls(ctx, AGENT, jobs, ctx.log);
-    await markPresent(ctx.db, { agent: AGENT, host: 'site-host', pid: 1, sites: ['CK1'] }, 10);
   }, 60_000);
 
   afterEach(() => {
@@ -66,15 +42,11 @@ describe('a control through an agent whose clock is not the API’s', { timeout:
   });
 
   afterAll(async () => {
-    await stopWorker?.();
-    await jobs?.close();
-    await sim?.stop();
-    await opened?.close();
-    await fresh?.drop();
+    await world?.close();
   });
 
   it('acts on a fresh control sent from a host whose clock is ten minutes behind', async () => {
-    const ctx = opened.ctx;
+    const { ctx, sim } = world;
     const sender = ctx.jobs!;
     // The API's host reads ten minutes earlier than the agent's until the job is on its way.
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -99,13 +71,13 @@ describe('a control through an agent whose clock is not the API’s', { timeout:
   });
 
   it('drops a control that waited in the queue longer than the API waits for it', async () => {
-    const ctx = opened.ctx;
+    const { ctx, sim } = world;
     const machine = await sql<{ id: string; serial: string; address: string; port: number; site: string }>`
       select id::text, serial, address, port, site from fleet_machines`.execute(ctx.db);
     const t = machine.rows[0]!;
     const requests = sim.stats().requests;
     // The agent away while the job waits (restarted, its link down): it is taken up 1.5 s after sending.
-    await stopWorker?.();
+    await world.stopWorker();
     const job = {
       controlId: 99,
       action: { kind: 'soft-on' },
@@ -114,10 +86,10 @@ describe('a control through an agent whose clock is not the API’s', { timeout:
     };
     await ctx.jobs!.send(agentControlQueue(AGENT), job, { expireInSeconds: 30 });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    stopWorker = await workControls(ctx, AGENT, jobs!, ctx.log);
+    await world.startWorker();
     await until('the job finished', 20_000, async () => {
       const r = await sql<{ state: string }>`
-        select state from ${sql.table(`${queues}.job`)}
+        select state from ${sql.table(`${world.queues}.job`)}
         where name = ${agentControlQueue(AGENT)} and data ->> 'controlId' = '99'`.execute(ctx.db);
       return r.rows[0]?.state === 'completed' || undefined;
     });

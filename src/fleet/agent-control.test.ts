@@ -5,18 +5,10 @@
  * agent's queue that drops what it takes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markPresent } from '../agent/store.js';
-import { readConfig } from '../app/config.js';
-import { type OpenedContext, openContext } from '../app/root.js';
-import { type Periodic, serverJobs } from '../jobs/boss.js';
-import { addTestSite } from '../mining/test-fixtures.js';
-import { modules } from '../modules.js';
+import { type AgentControlWorld, agentControlWorld } from '../agent/test-fixtures.js';
 import { testConfig } from '../testing/index.js';
-import { emptyServerDatabase } from '../testing/server-clone.js';
 import { agentControlQueue } from './agent-control.js';
 import { controlMachines, refuseIfNoneDidIt } from './control.js';
-import { scanRange } from './discovery.js';
-import { type Simulator, startSimulator } from './protocol/simulator.js';
 
 const server = testConfig.database.kind === 'server' ? testConfig.database : undefined;
 const actor = { id: 'test:ops', role: 'admin' } as const;
@@ -26,46 +18,36 @@ describe('a control through an agent that never answers', { timeout: 60_000 }, (
     it.skip('needs the PostgreSQL server (DATABASE_URL): controls reach agents through pg-boss', () => {});
     return;
   }
-  let fresh: Awaited<ReturnType<typeof emptyServerDatabase>>;
-  let opened: OpenedContext;
-  let jobs: Periodic | undefined;
-  let sim: Simulator;
+  let world: AgentControlWorld;
   const taken: unknown[] = [];
 
   beforeAll(async () => {
-    fresh = await emptyServerDatabase(server.url);
     // Short exchanges: the API's wait is the read-back's time-out plus theirs.
-    const config = readConfig({
-      DATABASE_URL: fresh.url,
-      LOG_LEVEL: 'silent',
-      HASHFORGE_FLEET_CONNECT_TIMEOUT_MS: '50',
-      HASHFORGE_FLEET_READ_TIMEOUT_MS: '50',
-      HASHFORGE_FLEET_RETRIES: '0',
+    world = await agentControlWorld({
+      serverUrl: server.url,
+      agent: 'dd-agent',
+      site: 'DD1',
+      base: '127.198.5.1',
+      count: 1,
+      connectMs: 50,
+      readMs: 50,
+      // A worker that takes each job and drops it: the agent died in the middle.
+      worker: (_ctx, jobs) =>
+        jobs.work(agentControlQueue('dd-agent'), { expireInSeconds: 30, atOnce: 1 }, async (data) => {
+          taken.push(data);
+        }),
     });
-    opened = await openContext(config, { command: 'test', modules });
-    const ctx = opened.ctx;
-    await addTestSite(ctx, actor, 'DD1');
-    sim = await startSimulator({ count: 1, base: '127.198.5.1', seed: 'DD1' });
-    await scanRange(ctx, actor, { range: '127.198.5.1-127.198.5.1', site: 'DD1', port: 4028 });
-    if (config.database.kind !== 'server') throw new Error('server expected');
-    jobs = await serverJobs(config.database, ctx.log);
-    await jobs.work(agentControlQueue('dd-agent'), { expireInSeconds: 30, atOnce: 1 }, async (data) => {
-      taken.push(data);
-    });
-    await markPresent(ctx.db, { agent: 'dd-agent', host: 'site-host', pid: 1, sites: ['DD1'] }, 10);
   }, 60_000);
 
   afterAll(async () => {
-    await jobs?.close();
-    await sim?.stop();
-    await opened?.close();
-    await fresh?.drop();
+    await world?.close();
   });
 
   it('reports each machine unreachable at the time-out, naming the agent, and the control not done', async () => {
+    const { ctx, sim } = world;
     const requests = sim.stats().requests;
     const report = await controlMachines(
-      opened.ctx,
+      ctx,
       actor,
       { selector: { site: 'DD1' }, action: { kind: 'soft-off' } },
       { confirmWithinMs: 100 },

@@ -10,38 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addProduct } from '../catalog/service.js';
 import { chip } from '../catalog/test-fixtures.js';
 import type { Db } from '../db/db.js';
+import { heldTransaction } from '../testing/held-transaction.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
 import { until } from '../testing/processes.js';
 import { listEvents } from './audit.js';
-
-/** A transaction held open across a test's steps: `step` runs work in it, `commit` ends it. */
-function heldTransaction(app: TestApp) {
-  const steps: ((tx: Db) => Promise<void>)[] = [];
-  let wake: (() => void) | undefined;
-  let ending = false;
-  const committed = app.db.transaction().execute(async (tx) => {
-    for (;;) {
-      const next = steps.shift();
-      if (next) await next(tx);
-      else if (ending) return;
-      else await new Promise<void>((resolve) => (wake = resolve));
-    }
-  });
-  const push = (work: (tx: Db) => Promise<void>) => {
-    steps.push(work);
-    wake?.();
-    wake = undefined;
-  };
-  return {
-    step: (work: (tx: Db) => Promise<unknown>) =>
-      new Promise<void>((resolve, reject) => push((tx) => work(tx).then(() => resolve(), reject))),
-    commit: () => {
-      ending = true;
-      wake?.();
-      return committed;
-    },
-  };
-}
 
 /** How long a follower waits for running transactions elsewhere on the server to end. */
 const HORIZON_MS = 60_000;
@@ -82,7 +54,7 @@ describe('following the audit while transactions commit out of id order', () => 
   it('lists an event that took the lower id and committed after a later one was listed', async () => {
     app = await testApp();
     const tail = follower(app);
-    const a = heldTransaction(app);
+    const a = heldTransaction(app.db);
     await a.step((tx) => add(tx, 'K1'));
     await add(app.db, 'K2');
     // Listed here, by id, K2 would move the cursor past K1.
@@ -95,8 +67,8 @@ describe('following the audit while transactions commit out of id order', () => 
   it('lists an event that a running transaction took between two of a finished one', async () => {
     app = await testApp();
     const tail = follower(app);
-    const a = heldTransaction(app);
-    const b = heldTransaction(app);
+    const a = heldTransaction(app.db);
+    const b = heldTransaction(app.db);
     await a.step((tx) => add(tx, 'K1'));
     await b.step((tx) => add(tx, 'K2'));
     await a.step((tx) => add(tx, 'K3'));

@@ -10,6 +10,7 @@ import { seedCatalogAndMarket } from '../mining/test-fixtures.js';
 import { salesQuarter } from '../sales/figures.js';
 import { addCustomer } from '../sales/service.js';
 import { futuresContract } from '../sales/test-fixtures.js';
+import { heldTransaction } from '../testing/held-transaction.js';
 import { type TestServer, tableCounts, testConfig, testServer } from '../testing/index.js';
 import { outlookSection } from './report-section.js';
 
@@ -132,25 +133,14 @@ describe('a scenario', { timeout: 120_000 }, () => {
       const saved = await s.call('POST', '/api/planning/scenarios', { body: { ...scenario, paths: 100 } });
       const url = `/api/planning/scenarios/${saved.body.id}`;
       const actor = s.app.actor();
-      let tookId!: () => void;
-      const took = new Promise<void>((resolve) => {
-        tookId = resolve;
-      });
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
       // A catalog event takes its id and its transaction stays open; a sales event after it commits.
-      const held = s.app.db.transaction().execute(async (tx) => {
-        await addProduct({ ...s.app, db: tx }, actor, DEMO_PRODUCTS.find((p) => p.id === 'K510')!);
-        tookId();
-        await released;
-      });
-      await took;
+      const held = heldTransaction(s.app.db);
+      await held.step((tx) =>
+        addProduct({ ...s.app, db: tx }, actor, DEMO_PRODUCTS.find((p) => p.id === 'K510')!),
+      );
       await addCustomer(s.app, actor, { name: 'Committed first', country: 'FR', region: 'europe' });
       expect((await s.call('POST', `${url}/run`, { role: 'viewer' })).status).toBe(200);
-      release();
-      await held;
+      await held.commit();
       // The run did not see the catalog event: its results may no longer hold.
       const stale = await s.call('GET', `${url}/results`, { role: 'viewer' });
       expect([stale.status, stale.body.error?.code]).toEqual([409, 'planning.results-stale']);

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from '../sales/test-fixtures.js';
+import { heldTransaction } from '../testing/held-transaction.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
 import { setCentre } from './centres.js';
 import { slaReport } from './reports.js';
@@ -58,27 +59,14 @@ describe('the SLA report’s memory of finished tickets', () => {
   it('counts a ticket finished by a step that took the lower id and committed after a report', async () => {
     const actor = app.actor();
     const [first, second] = tickets as [number, number];
-    let tookId!: () => void;
-    const took = new Promise<void>((resolve) => {
-      tookId = resolve;
-    });
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
     // A: cancels the first ticket, its event numbered, and holds its transaction open.
-    const a = app.db.transaction().execute(async (tx) => {
-      await stepTicket({ ...app, db: tx }, actor, first, { step: 'cancelled' });
-      tookId();
-      await released;
-    });
-    await took;
+    const a = heldTransaction(app.db);
+    await a.step((tx) => stepTicket({ ...app, db: tx }, actor, first, { step: 'cancelled' }));
     // B: cancels the second, numbered after A's, and commits first.
     await stepTicket(app, actor, second, { step: 'cancelled' });
     const before = await slaReport(app, 'SG1');
     expect(before[0]).toMatchObject({ tickets: 2, backlog: 1 });
-    release();
-    await a;
+    await a.commit();
     const ids = await sql<{ id: string; ticket: number }>`
       select id::text, (payload ->> 'ticketId')::int as ticket from events
       where kind = 'service.ticket-stepped' order by id`.execute(app.db);

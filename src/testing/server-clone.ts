@@ -27,6 +27,15 @@ export interface ServerTemplate {
 export async function cloneServerDatabase(
   template: ServerTemplate,
 ): Promise<{ db: Db; drop(): Promise<void> }> {
+  const copy = await copyServerDatabase(template);
+  const { db } = await openDatabase({ kind: 'server', url: copy.url, pool: 4 });
+  return { db, drop: copy.drop };
+}
+
+/** A copy of `template` by its address, for a test that opens it as a command would. */
+export async function copyServerDatabase(
+  template: ServerTemplate,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${template.name}_${randomBytes(5).toString('hex')}`;
   const maintenance = await admin(template.url);
   try {
@@ -34,8 +43,7 @@ export async function cloneServerDatabase(
   } finally {
     await maintenance.destroy();
   }
-  const { db } = await openDatabase({ kind: 'server', url: withDatabase(template.url, name), pool: 4 });
-  return { db, drop: () => dropDatabases(template.url, [name]) };
+  return { url: withDatabase(template.url, name), drop: () => dropDatabases(template.url, [name]) };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The dashboard's only way to the system: the HTTP API, with the token kept for this tab. */
 
-const TOKEN_KEY = 'hashforge.token';
+/** Where the tab keeps its token (the browser tests put one there to skip the sign-in form). */
+export const TOKEN_KEY = 'hashforge.token';
 
 export class ApiError extends Error {
   constructor(
