@@ -18,7 +18,7 @@ import type {
   WarrantyStart,
 } from './model.js';
 import { isSiteOps, SERIAL_SQL } from './model.js';
-import type { WorkingCalendar } from './sla.js';
+import { DONE, type WorkingCalendar } from './sla.js';
 
 interface RangeCols {
   product_id: string;
@@ -84,6 +84,10 @@ export type ServiceTables = {
     updated_at: Date;
     /** The ticket's steps, `step@epochMs` apart by spaces, in order (see `timelineEntry`). */
     timeline: string;
+    /** A finished RMA's SLA figures (sla.ts `finishedFigures`, migration 1100); null while open. */
+    sla_measured: number | null;
+    sla_met: number | null;
+    turnaround_ms: bigint | null;
   };
   service_ticket_steps: {
     ticket_id: bigint;
@@ -649,32 +653,131 @@ export function parseTimeline(line: string): { step: string; at: number }[] {
   });
 }
 
+/** A line of `timelinesByCentre`: a ticket's step, a space, its timeline column. */
+const TIMELINE_LINE = sql`step || ' ' || timeline`;
+
 /**
- * Each centre's RMA tickets, a line a ticket: its step, a space, its timeline column. What the SLA
- * report reads, one text a centre: thousands of rows cost the embedded database far more to hand
- * over one by one than as one value.
+ * Each centre's RMA tickets, a line a ticket (`TIMELINE_LINE`): every ticket measured from its
+ * steps, as the SLA's figures were before finished tickets' were stored (the tests' and the
+ * benchmark's reference). One text a centre: thousands of rows cost the embedded database far
+ * more to hand over one by one than as one value.
  */
-export async function timelinesByCentre(
+export async function timelinesByCentre(db: Db, centreId?: string): Promise<Map<string, string[]>> {
+  const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
+  const rows = await sql<{ centre_id: string; lines: string }>`
+    select centre_id, string_agg(${TIMELINE_LINE}, E'\n') as lines
+    from service_tickets
+    where route = 'rma' and centre_id is not null and ${one}
+    group by centre_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.centre_id, r.lines.split('\n')]));
+}
+
+/** A finished ticket's step: the rows that carry their SLA figures. */
+const FINISHED_SQL = sql`step = any(${[...DONE]}::text[])`;
+
+/**
+ * The finished RMAs at a centre (of these ids, or all of that centre's), with their timeline and
+ * their centre's calendar: what their stored SLA figures are worked out from.
+ */
+export async function finishedTimelines(
+  db: Db,
+  which: { ticketIds: readonly number[] } | { centreId: string },
+): Promise<{ id: string; timeline: string; centreId: string; calendar: WorkingCalendar }[]> {
+  // The ids joined as a set (an import names 100,000): `= any` of a long array scans it a row.
+  const only =
+    'centreId' in which
+      ? sql`where t.centre_id = ${which.centreId}`
+      : sql`join unnest(${which.ticketIds.map(String)}::int8[]) as w(id) on w.id = t.id where true`;
+  const rows = await sql<{ id: string; timeline: string; centre_id: string; calendar: WorkingCalendar }>`
+    select t.id::text as id, t.timeline, t.centre_id, c.calendar
+    from service_tickets t join service_centres c on c.id = t.centre_id
+    ${only} and t.route = 'rma' and ${FINISHED_SQL}`.execute(db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    timeline: r.timeline,
+    centreId: r.centre_id,
+    calendar: r.calendar,
+  }));
+}
+
+/** Stores finished tickets' SLA figures on their rows (migration 1100), one statement for them all. */
+export async function setFinishedFigures(
+  db: Db,
+  rows: readonly { id: string; measured: number; met: number; turnaroundMs: number | null }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    await sql`
+      update service_tickets t
+      set sla_measured = f.measured, sla_met = f.met, turnaround_ms = f."turnaroundMs"
+      from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 5000))}::jsonb)
+        as f(id int8, measured int2, met int2, "turnaroundMs" int8)
+      where t.id = f.id`.execute(db);
+  }
+}
+
+/** Whether the centre is stored with this calendar (as JSON, whatever the order of its keys). */
+export async function hasCalendar(db: Db, centreId: string, calendar: WorkingCalendar): Promise<boolean> {
+  const r = await sql<{ same: boolean }>`
+    select calendar = ${JSON.stringify(calendar)}::jsonb as same from service_centres where id = ${centreId}`.execute(
+    db,
+  );
+  return r.rows[0]?.same === true;
+}
+
+/** A centre's RMAs as the SLA reads them (`slaByCentre`). */
+export interface CentreSlaRows {
+  /** The finished tickets with stored figures, summed (`FinishedSums` in sla.ts). */
+  tickets: number;
+  measured: number;
+  met: number;
+  turnaroundMs: number[];
+  /** The others, a line each (`TIMELINE_LINE`): the open ones, and any finished before migration 1100. */
+  lines: string[];
+}
+
+/**
+ * Each centre's RMAs (all, or those shipped back on these days), in one statement so one snapshot:
+ * a ticket finishing meanwhile is counted once, either summed or measured.
+ */
+export async function slaByCentre(
   db: Db,
   centreId?: string,
-  /** Only the tickets at these steps, or at none of them; or those shipped back on these days. */
-  steps?: { in: readonly string[] } | { notIn: readonly string[] } | { shippedIn: { from: Day; to: Day } },
-): Promise<Map<string, string[]>> {
+  shippedIn?: { from: Day; to: Day },
+): Promise<Map<string, CentreSlaRows>> {
   const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
   const at =
-    steps === undefined
+    shippedIn === undefined
       ? sql`true`
-      : 'shippedIn' in steps
-        ? sql`shipped_at::date between ${steps.shippedIn.from}::date and ${steps.shippedIn.to}::date`
-        : 'in' in steps
-          ? sql`step = any(${[...steps.in]}::text[])`
-          : sql`not (step = any(${[...steps.notIn]}::text[]))`;
-  const rows = await sql<{ centre_id: string; lines: string }>`
-    select centre_id, string_agg(step || ' ' || timeline, E'\n') as lines
+      : sql`shipped_at::date between ${shippedIn.from}::date and ${shippedIn.to}::date`;
+  const rows = await sql<{
+    centre_id: string;
+    tickets: number;
+    measured: number;
+    met: number;
+    turnaround: string | null;
+    lines: string | null;
+  }>`
+    select centre_id,
+      count(sla_measured)::int as tickets,
+      coalesce(sum(sla_measured), 0)::int as measured,
+      coalesce(sum(sla_met), 0)::int as met,
+      string_agg(turnaround_ms::text, ' ') as turnaround,
+      string_agg(${TIMELINE_LINE}, E'\n') filter (where sla_measured is null) as lines
     from service_tickets
     where route = 'rma' and centre_id is not null and ${one} and ${at}
     group by centre_id`.execute(db);
-  return new Map(rows.rows.map((r) => [r.centre_id, r.lines.split('\n')]));
+  return new Map(
+    rows.rows.map((r) => [
+      r.centre_id,
+      {
+        tickets: r.tickets,
+        measured: r.measured,
+        met: r.met,
+        turnaroundMs: r.turnaround === null ? [] : r.turnaround.split(' ').map(Number),
+        lines: r.lines === null ? [] : r.lines.split('\n'),
+      },
+    ]),
+  );
 }
 
 // ---------------------------------------------------------------- ticket projections
@@ -705,6 +808,9 @@ export const openRow = (o: TicketOpened, by: string, at: Date): TicketRow => ({
   shipped_at: null,
   updated_at: at,
   timeline: timelineEntry('requested', o.at),
+  sla_measured: null,
+  sla_met: null,
+  turnaround_ms: null,
 });
 
 export async function insertTicket(
