@@ -61,7 +61,8 @@ async function storeFinishedFigures(tx: Db, which: { ticketIds: readonly number[
       clock = workingClock(t.calendar);
       clocks.set(t.centreId, clock);
     }
-    return { id: t.id, ...finishedFigures(clock, parseTimeline(t.timeline) as TimelineEntry[]) };
+    const figures = finishedFigures(clock, parseTimeline(t.timeline) as TimelineEntry[]);
+    return { id: t.id, centreId: t.centreId, shippedOn: t.shippedOn, ...figures };
   });
   await setFinishedFigures(tx, rows);
 }

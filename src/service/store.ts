@@ -84,9 +84,14 @@ export type ServiceTables = {
     updated_at: Date;
     /** The ticket's steps, `step@epochMs` apart by spaces, in order (see `timelineEntry`). */
     timeline: string;
-    /** A finished RMA's SLA figures (sla.ts `finishedFigures`, migration 1100); null while open. */
-    sla_measured: number | null;
-    sla_met: number | null;
+  };
+  /** A finished RMA's SLA figures (sla.ts `finishedFigures`, migration 1101); null: finished before 1100. */
+  service_ticket_sla: {
+    ticket_id: bigint;
+    centre_id: string;
+    shipped_on: Day | null;
+    measured: number | null;
+    met: number | null;
     turnaround_ms: bigint | null;
   };
   service_ticket_steps: {
@@ -676,42 +681,60 @@ export async function timelinesByCentre(db: Db, centreId?: string): Promise<Map<
 const FINISHED_SQL = sql`step = any(${[...DONE]}::text[])`;
 
 /**
- * The finished RMAs at a centre (of these ids, or all of that centre's), with their timeline and
- * their centre's calendar: what their stored SLA figures are worked out from.
+ * The finished RMAs at a centre (of these ids, or all of that centre's), with their timeline, the
+ * day they were shipped back and their centre's calendar: what their stored SLA figures are
+ * worked out from. A ticket at a centre not yet described has none.
  */
 export async function finishedTimelines(
   db: Db,
   which: { ticketIds: readonly number[] } | { centreId: string },
-): Promise<{ id: string; timeline: string; centreId: string; calendar: WorkingCalendar }[]> {
+): Promise<
+  { id: string; timeline: string; centreId: string; shippedOn: Day | null; calendar: WorkingCalendar }[]
+> {
   // The ids joined as a set (an import names 100,000): `= any` of a long array scans it a row.
   const only =
     'centreId' in which
       ? sql`where t.centre_id = ${which.centreId}`
       : sql`join unnest(${which.ticketIds.map(String)}::int8[]) as w(id) on w.id = t.id where true`;
-  const rows = await sql<{ id: string; timeline: string; centre_id: string; calendar: WorkingCalendar }>`
-    select t.id::text as id, t.timeline, t.centre_id, c.calendar
+  const rows = await sql<{
+    id: string;
+    timeline: string;
+    centre_id: string;
+    shipped_on: Day | null;
+    calendar: WorkingCalendar;
+  }>`
+    select t.id::text as id, t.timeline, t.centre_id, t.shipped_at::date as shipped_on, c.calendar
     from service_tickets t join service_centres c on c.id = t.centre_id
     ${only} and t.route = 'rma' and ${FINISHED_SQL}`.execute(db);
   return rows.rows.map((r) => ({
     id: r.id,
     timeline: r.timeline,
     centreId: r.centre_id,
+    shippedOn: r.shipped_on,
     calendar: r.calendar,
   }));
 }
 
-/** Stores finished tickets' SLA figures on their rows (migration 1100), one statement for them all. */
+/** Stores finished tickets' SLA figures (migration 1101), one statement for a few thousand. */
 export async function setFinishedFigures(
   db: Db,
-  rows: readonly { id: string; measured: number; met: number; turnaroundMs: number | null }[],
+  rows: readonly {
+    id: string;
+    centreId: string;
+    shippedOn: Day | null;
+    measured: number;
+    met: number;
+    turnaroundMs: number | null;
+  }[],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) {
     await sql`
-      update service_tickets t
-      set sla_measured = f.measured, sla_met = f.met, turnaround_ms = f."turnaroundMs"
+      insert into service_ticket_sla (ticket_id, centre_id, shipped_on, measured, met, turnaround_ms)
+      select id, "centreId", "shippedOn", measured, met, "turnaroundMs"
       from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 5000))}::jsonb)
-        as f(id int8, measured int2, met int2, "turnaroundMs" int8)
-      where t.id = f.id`.execute(db);
+        as f(id int8, "centreId" text, "shippedOn" date, measured int2, met int2, "turnaroundMs" int8)
+      on conflict (ticket_id) do update set centre_id = excluded.centre_id, shipped_on = excluded.shipped_on,
+        measured = excluded.measured, met = excluded.met, turnaround_ms = excluded.turnaround_ms`.execute(db);
   }
 }
 
@@ -731,24 +754,28 @@ export interface CentreSlaRows {
   measured: number;
   met: number;
   turnaroundMs: number[];
-  /** The others, a line each (`TIMELINE_LINE`): the open ones, and any finished before migration 1100. */
+  /** The others, a line each (`TIMELINE_LINE`): the unfinished ones, and any finished before migration 1100. */
   lines: string[];
 }
 
 /**
  * Each centre's RMAs (all, or those shipped back on these days), in one statement so one snapshot:
- * a ticket finishing meanwhile is counted once, either summed or measured.
+ * a ticket finishing meanwhile is counted once, either summed or measured. The sums come from the
+ * narrow table of stored figures; the lines are the unfinished tickets (a partial index finds
+ * them) and the finished ones stored without figures, each found by its key.
  */
 export async function slaByCentre(
   db: Db,
   centreId?: string,
   shippedIn?: { from: Day; to: Day },
 ): Promise<Map<string, CentreSlaRows>> {
-  const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
-  const at =
+  const one = (col: string) => (centreId === undefined ? sql`true` : sql`${sql.ref(col)} = ${centreId}`);
+  const shipped =
     shippedIn === undefined
       ? sql`true`
-      : sql`shipped_at::date between ${shippedIn.from}::date and ${shippedIn.to}::date`;
+      : sql`s.shipped_on between ${shippedIn.from}::date and ${shippedIn.to}::date`;
+  // A ticket not yet shipped back was shipped on no day of any span.
+  const unfinished = shippedIn === undefined ? sql`true` : sql`false`;
   const rows = await sql<{
     centre_id: string;
     tickets: number;
@@ -757,27 +784,33 @@ export async function slaByCentre(
     turnaround: string | null;
     lines: string | null;
   }>`
-    select centre_id,
-      count(sla_measured)::int as tickets,
-      coalesce(sum(sla_measured), 0)::int as measured,
-      coalesce(sum(sla_met), 0)::int as met,
-      string_agg(turnaround_ms::text, ' ') as turnaround,
-      string_agg(${TIMELINE_LINE}, E'\n') filter (where sla_measured is null) as lines
-    from service_tickets
-    where route = 'rma' and centre_id is not null and ${one} and ${at}
-    group by centre_id`.execute(db);
-  return new Map(
-    rows.rows.map((r) => [
-      r.centre_id,
-      {
-        tickets: r.tickets,
-        measured: r.measured,
-        met: r.met,
-        turnaroundMs: r.turnaround === null ? [] : r.turnaround.split(' ').map(Number),
-        lines: r.lines === null ? [] : r.lines.split('\n'),
-      },
-    ]),
-  );
+    select s.centre_id, count(s.measured)::int as tickets, coalesce(sum(s.measured), 0)::int as measured,
+      coalesce(sum(s.met), 0)::int as met, string_agg(s.turnaround_ms::text, ' ') as turnaround, null as lines
+    from service_ticket_sla s
+    where s.measured is not null and ${one('s.centre_id')} and ${shipped}
+    group by s.centre_id
+    union all
+    select t.centre_id, 0, 0, 0, null, string_agg(${TIMELINE_LINE}, E'\n')
+    from service_tickets t
+    where t.route = 'rma' and t.open and t.shipped_at is null and t.centre_id is not null
+      and ${one('t.centre_id')} and ${unfinished}
+    group by t.centre_id
+    union all
+    select s.centre_id, 0, 0, 0, null, string_agg(${TIMELINE_LINE}, E'\n')
+    from service_ticket_sla s join service_tickets t on t.id = s.ticket_id
+    where s.measured is null and ${one('s.centre_id')} and ${shipped}
+    group by s.centre_id`.execute(db);
+  const out = new Map<string, CentreSlaRows>();
+  for (const r of rows.rows) {
+    const c = out.get(r.centre_id) ?? { tickets: 0, measured: 0, met: 0, turnaroundMs: [], lines: [] };
+    c.tickets += r.tickets;
+    c.measured += r.measured;
+    c.met += r.met;
+    if (r.turnaround !== null) c.turnaroundMs.push(...r.turnaround.split(' ').map(Number));
+    if (r.lines !== null) c.lines.push(...r.lines.split('\n'));
+    out.set(r.centre_id, c);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- ticket projections
@@ -808,9 +841,6 @@ export const openRow = (o: TicketOpened, by: string, at: Date): TicketRow => ({
   shipped_at: null,
   updated_at: at,
   timeline: timelineEntry('requested', o.at),
-  sla_measured: null,
-  sla_met: null,
-  turnaround_ms: null,
 });
 
 export async function insertTicket(
