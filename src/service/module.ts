@@ -14,6 +14,7 @@ export const serviceModule: HashforgeModule = {
     'service_ticket_steps',
     'service_ticket_evidence',
     'service_ticket_alerts',
+    'service_ticket_sla',
   ],
   routes: async () => (await import('./routes.js')).registerServiceRoutes,
   commands: {

@@ -3,7 +3,10 @@ import { toStoredJson } from '../kernel/json.js';
 import { defineProjections, type Recorded, recorder } from '../ledger/events.js';
 import type { ServiceEvent, TicketStepped } from './events.js';
 import { isFinal, isSiteOps, OUTCOMES, type Step } from './model.js';
+import { type Clock, DONE, finishedFigures, type TimelineEntry, workingClock } from './sla.js';
 import {
+  finishedTimelines,
+  hasCalendar,
   insertAlertLinks,
   insertDelivered,
   insertEvidence,
@@ -15,6 +18,8 @@ import {
   moveStock,
   nextStepSeq,
   openRow,
+  parseTimeline,
+  setFinishedFigures,
   stepOnTicket,
   type TicketRow,
   timelineEntry,
@@ -41,6 +46,25 @@ function stepChanges(s: TicketStepped, ticketClass: string): Partial<TicketRow> 
     if (s.detail.costCents !== undefined) changes.cost_cents = s.detail.costCents;
   }
   return changes;
+}
+
+/**
+ * Works out and stores the SLA figures of finished RMAs (of these ids, or every one of a centre)
+ * by their centre's calendar: when a ticket finishes, and for all of a centre's when its calendar
+ * changes. A ticket at a centre not yet described gets them when the centre is set.
+ */
+async function storeFinishedFigures(tx: Db, which: { ticketIds: readonly number[] } | { centreId: string }) {
+  const clocks = new Map<string, Clock>();
+  const rows = (await finishedTimelines(tx, which)).map((t) => {
+    let clock = clocks.get(t.centreId);
+    if (!clock) {
+      clock = workingClock(t.calendar);
+      clocks.set(t.centreId, clock);
+    }
+    const figures = finishedFigures(clock, parseTimeline(t.timeline) as TimelineEntry[]);
+    return { id: t.id, centreId: t.centreId, shippedOn: t.shippedOn, ...figures };
+  });
+  await setFinishedFigures(tx, rows);
 }
 
 async function projectStep(tx: Db, e: Recorded<Extract<ServiceEvent, { kind: 'service.ticket-stepped' }>>) {
@@ -71,6 +95,9 @@ async function projectStep(tx: Db, e: Recorded<Extract<ServiceEvent, { kind: 'se
   // Parts fitted come out of the centre's stock (decide checked there were enough).
   if (row.centre_id)
     for (const p of s.detail.partsUsed ?? []) await moveStock(tx, row.centre_id, p.part, -p.qty);
+  // A wait after shipping changes no finished stage: only a finishing step changes the figures.
+  if ((DONE as readonly string[]).includes(s.step))
+    await storeFinishedFigures(tx, { ticketIds: [s.ticketId] });
 }
 
 export const serviceProjections = defineProjections<ServiceEvent>({
@@ -86,7 +113,11 @@ export const serviceProjections = defineProjections<ServiceEvent>({
   'service.machine-linked': async (tx, e) =>
     linkMachine(tx, e.payload.machineId, e.payload.serial, e.recordedAt),
   'service.policy-set': async (tx, e) => upsertPolicy(tx, e.payload, e.recordedAt),
-  'service.centre-set': async (tx, e) => upsertCentre(tx, e.payload, e.recordedAt),
+  'service.centre-set': async (tx, e) => {
+    const same = await hasCalendar(tx, e.payload.id, e.payload.calendar);
+    await upsertCentre(tx, e.payload, e.recordedAt);
+    if (!same) await storeFinishedFigures(tx, { centreId: e.payload.id });
+  },
   'service.parts-moved': async (tx, e) => {
     for (const m of e.payload.moves) await moveStock(tx, m.centreId, m.part, m.delta);
   },
@@ -129,6 +160,7 @@ export const serviceProjections = defineProjections<ServiceEvent>({
     }
     await insertRows(tx, 'service_tickets', tickets);
     await insertRows(tx, 'service_ticket_steps', steps);
+    await storeFinishedFigures(tx, { ticketIds: e.payload.tickets.map((t) => t.opened.ticketId) });
   },
 });
 

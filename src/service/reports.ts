@@ -1,6 +1,7 @@
 /**
- * The service network's figures, computed on read from the tickets' steps: each centre's SLA,
- * turnaround, backlog and technician load; failure rates by model, batch, foundry lot and class.
+ * The service network's figures: each centre's SLA, turnaround, backlog and technician load (the
+ * finished tickets' from the figures stored on their rows, the open ones' from their steps);
+ * failure rates by model, batch, foundry lot and class.
  */
 import { setImmediate } from 'node:timers/promises';
 import type { AppContext } from '../app/context.js';
@@ -15,7 +16,6 @@ import {
   monthOf,
   todayUtc,
 } from '../kernel/calendar.js';
-import { eventsSince, type ReadSnapshot, readSnapshot } from '../ledger/latest.js';
 import { selectBuilds } from '../supply/store-production.js';
 import { requireCentre } from './centres.js';
 import type { Centre, Step } from './model.js';
@@ -23,12 +23,11 @@ import { DEFAULT_FAILURE_MONTHS, type FailureRatesQueryInput } from './schemas.j
 import {
   type CentreFigures,
   type Clock,
-  copyTally,
-  DONE,
   type FiguresTally,
   figuresOf,
   newTally,
   type TimelineEntry,
+  tallyFinished,
   tallyTicket,
   workingClock,
 } from './sla.js';
@@ -56,92 +55,22 @@ async function tallyLines(clock: Clock, tally: FiguresTally, lines: readonly str
 }
 
 /**
- * Each centre's tally of its finished tickets, remembered per database with the snapshot it was
- * counted from: finished tickets add the same whatever the clock, so until another service event
- * commits that the snapshot did not see (a step, a move, a centre's calendar set) only the open
- * tickets are counted again. The snapshot and the events are the database's, so every process
- * sharing one agrees with it, and an event committed out of id order is not missed (latest.ts).
+ * Each centre's report: its finished tickets by their stored figures, the others (the open ones,
+ * and any finished before the figures were stored) measured from their timelines up to `now`.
  */
-const finishedTallies = new WeakMap<Db, Map<string, { snapshot: ReadSnapshot; tally: FiguresTally }>>();
-
-/** One report's reading: the snapshot it started from, and whether the service changed since another. */
-interface Reading {
-  snapshot: ReadSnapshot;
-  changedSince(earlier: ReadSnapshot): Promise<boolean>;
-}
-
-async function startReading(db: Db): Promise<Reading> {
-  // Taken before reading: an event while the report reads makes what it remembers older, not newer.
-  const snapshot = await readSnapshot(db);
-  // Centres counted in one report share a snapshot: each earlier one is asked about once.
-  const asked = new Map<ReadSnapshot, Promise<boolean>>();
-  return {
-    snapshot,
-    changedSince(earlier) {
-      let answer = asked.get(earlier);
-      if (!answer) {
-        answer = eventsSince(db, ['service'], earlier);
-        asked.set(earlier, answer);
-      }
-      return answer;
-    },
-  };
-}
-
-async function finishedTally(db: Db, c: Centre, clock: Clock, reading: Reading, now: number) {
-  const known = finishedTallies.get(db) ?? new Map<string, { snapshot: ReadSnapshot; tally: FiguresTally }>();
-  finishedTallies.set(db, known);
-  const kept = known.get(c.id);
-  if (kept && !(await reading.changedSince(kept.snapshot))) return kept.tally;
-  const tally = newTally();
-  const lines = (await store.timelinesByCentre(db, c.id, { in: DONE })).get(c.id) ?? [];
-  await tallyLines(clock, tally, lines, now);
-  known.set(c.id, { snapshot: reading.snapshot, tally });
-  return tally;
-}
-
-async function reportOf(db: Db, c: Centre, reading: Reading, now: number): Promise<CentreReport> {
-  const clock = workingClock(c.calendar);
-  const tally = copyTally(await finishedTally(db, c, clock, reading, now));
-  const open = (await store.timelinesByCentre(db, c.id, { notIn: DONE })).get(c.id) ?? [];
-  await tallyLines(clock, tally, open, now);
-  return {
-    centreId: c.id,
-    name: c.name,
-    technicians: c.technicians,
-    ...figuresOf(tally, c.technicians),
-  };
-}
-
-/** One centre's figures, or every centre's. */
-export async function slaReport(ctx: AppContext, centreId?: string): Promise<CentreReport[]> {
-  const now = ctx.clock.now().getTime();
-  const reading = await startReading(ctx.db);
-  const centres = centreId
-    ? [await requireCentre(ctx.db, centreId, 'id')]
-    : await store.selectCentres(ctx.db);
-  const out: CentreReport[] = [];
-  // A centre at a time: the embedded database holds the event loop while it reads, so one read of
-  // every centre's tickets would hold it for all of them.
-  for (const c of centres) out.push(await reportOf(ctx.db, c, reading, now));
-  return out;
-}
-
-/**
- * Each centre's figures over the RMAs it shipped back on these days (a quarter's report): their
- * turnaround and the share of their stages that met the SLA. Finished tickets only, so the clock
- * does not enter and a past quarter's figures stand; one read of the span's tickets for every centre.
- */
-export async function shippedFigures(ctx: AppContext, span: { from: Day; to: Day }): Promise<CentreReport[]> {
-  const [centres, lines] = await Promise.all([
-    store.selectCentres(ctx.db),
-    store.timelinesByCentre(ctx.db, undefined, { shippedIn: span }),
-  ]);
-  const end = Date.parse(`${addDays(span.to, 1)}T00:00:00Z`);
+async function reportsOf(
+  centres: readonly Centre[],
+  rows: Map<string, store.CentreSlaRows>,
+  now: number,
+): Promise<CentreReport[]> {
   const out: CentreReport[] = [];
   for (const c of centres) {
     const tally = newTally();
-    await tallyLines(workingClock(c.calendar), tally, lines.get(c.id) ?? [], end);
+    const r = rows.get(c.id);
+    if (r) {
+      tallyFinished(tally, r);
+      await tallyLines(workingClock(c.calendar), tally, r.lines, now);
+    }
     out.push({
       centreId: c.id,
       name: c.name,
@@ -150,6 +79,29 @@ export async function shippedFigures(ctx: AppContext, span: { from: Day; to: Day
     });
   }
   return out;
+}
+
+/** One centre's figures, or every centre's. */
+export async function slaReport(ctx: AppContext, centreId?: string): Promise<CentreReport[]> {
+  const now = ctx.clock.now().getTime();
+  const [centres, rows] = await Promise.all([
+    centreId ? requireCentre(ctx.db, centreId, 'id').then((c) => [c]) : store.selectCentres(ctx.db),
+    store.slaByCentre(ctx.db, centreId),
+  ]);
+  return reportsOf(centres, rows, now);
+}
+
+/**
+ * Each centre's figures over the RMAs it shipped back on these days (a quarter's report): their
+ * turnaround and the share of their stages that met the SLA. Finished tickets only, so the clock
+ * does not enter and a past quarter's figures stand; one read of the span's tickets for every centre.
+ */
+export async function shippedFigures(ctx: AppContext, span: { from: Day; to: Day }): Promise<CentreReport[]> {
+  const [centres, rows] = await Promise.all([
+    store.selectCentres(ctx.db),
+    store.slaByCentre(ctx.db, undefined, span),
+  ]);
+  return reportsOf(centres, rows, Date.parse(`${addDays(span.to, 1)}T00:00:00Z`));
 }
 
 export interface FailureRate {

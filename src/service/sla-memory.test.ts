@@ -1,7 +1,8 @@
 /**
- * The SLA report remembers each centre's finished tickets until a service event it did not see
- * commits. On the PostgreSQL server, event ids are taken before commit, so two writers can commit
- * out of id order: a step that took the lower id and committed last must still reach the report.
+ * The SLA report sums the figures stored on finished tickets' rows and measures the open ones, in
+ * one statement. On the PostgreSQL server, event ids are taken before commit, so two writers can
+ * commit out of id order: a step that took the lower id and committed last must still reach the
+ * report, its ticket counted once (finished, not also open).
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { openTicket, stepTicket } from './tickets.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
 
-describe('the SLA report’s memory of finished tickets', () => {
+describe('the SLA report’s finished tickets', () => {
   if (testConfig.database.kind !== 'server') {
     it.skip('needs the PostgreSQL server (DATABASE_URL): the embedded database runs one transaction at a time, so nothing commits out of order', () => {});
     return;

@@ -1,7 +1,8 @@
 /**
- * Service levels, computed on read from a ticket's steps: working time by a centre's calendar,
- * the clock stopped while the ticket waits for the customer, customs or parts. Pure; nothing here
- * is stored, so a fixed rule changes every past figure with it.
+ * Service levels from a ticket's steps: working time by a centre's calendar, the clock stopped
+ * while the ticket waits for the customer, customs or parts. Pure. What a finished ticket adds is
+ * stored on its row by these same functions (projections.ts), worked out again whenever its
+ * centre's calendar changes; a fixed rule takes `ledger rebuild` to reach the stored figures.
  */
 import type { Day } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
@@ -212,7 +213,7 @@ export interface CentreFigures {
 }
 
 const IN_HOUSE: readonly Step[] = ['received', 'diagnosed', ...OUTCOMES, 'burn-in'];
-/** Finished tickets: what they add to a tally no longer depends on the clock (see `tallyTicket`). */
+/** Finished tickets: what they add to a tally no longer depends on the clock (see `finishedFigures`). */
 export const DONE: readonly Step[] = ['shipped', 'closed', 'rejected', 'cancelled'];
 
 /** Nearest-rank percentile of sorted values. */
@@ -242,27 +243,69 @@ export const newTally = (): FiguresTally => ({
   turnaround: [],
 });
 
-/** A tally to add more tickets to, the original left as it was. */
-export const copyTally = (t: FiguresTally): FiguresTally => ({ ...t, turnaround: [...t.turnaround] });
+/**
+ * What a finished ticket (DONE) adds to its centre's figures: its finished stages, how many met
+ * their target, and its turnaround. No clock enters: a finished ticket's stages all ended by its
+ * finishing step, and a wait after shipping overlaps none of them. So it is worked out once, when
+ * the ticket finishes or its centre's calendar changes, and stored on its row (projections.ts).
+ */
+export interface FinishedFigures {
+  measured: number;
+  met: number;
+  /** Wall-clock ms from receipt to shipping back; null for a ticket never received or shipped. */
+  turnaroundMs: number | null;
+}
+
+export function finishedFigures(clock: Clock, timeline: readonly TimelineEntry[]): FinishedFigures {
+  const out: FinishedFigures = { measured: 0, met: 0, turnaroundMs: null };
+  // `now` only reaches stages still running, which a finished ticket's figures leave out.
+  for (const s of stageTimes(clock, timeline, timeline.at(-1)?.at ?? 0)) {
+    if (!s.done) continue;
+    out.measured++;
+    if (s.met) out.met++;
+  }
+  const received = timeline.find((e) => e.step === 'received');
+  const shipped = timeline.find((e) => e.step === 'shipped');
+  if (received && shipped) out.turnaroundMs = shipped.at - received.at;
+  return out;
+}
+
+/** Finished tickets' figures added up: one ticket's, or a centre's stored ones summed by the database. */
+export interface FinishedSums {
+  tickets: number;
+  measured: number;
+  met: number;
+  turnaroundMs: readonly number[];
+}
+
+export function tallyFinished(tally: FiguresTally, s: FinishedSums): void {
+  tally.tickets += s.tickets;
+  tally.measured += s.measured;
+  tally.met += s.met;
+  for (const ms of s.turnaroundMs) tally.turnaround.push(ms / DAY);
+}
 
 /**
- * Adds one ticket's stages, backlog and turnaround to the tally. A finished ticket (DONE) adds only
- * its finished stages and its turnaround, which `now` does not change: a finished ticket's last
- * entry is its finishing step, so no stage or pause of it runs to `now`.
+ * Adds one ticket to the tally: a finished one by `finishedFigures`; an open one by its finished
+ * stages, its stages past their target by `now`, and its place in the backlog and on the bench
+ * (an open ticket has not been shipped, so it has no turnaround yet).
  */
 export function tallyTicket(clock: Clock, tally: FiguresTally, t: TicketTimeline, now: number): void {
+  if (DONE.includes(t.step)) {
+    const f = finishedFigures(clock, t.timeline);
+    const turnaroundMs = f.turnaroundMs === null ? [] : [f.turnaroundMs];
+    tallyFinished(tally, { tickets: 1, measured: f.measured, met: f.met, turnaroundMs });
+    return;
+  }
   tally.tickets++;
   for (const s of stageTimes(clock, t.timeline, now)) {
     if (s.done) {
       tally.measured++;
       if (s.met) tally.met++;
-    } else if (!s.met && !DONE.includes(t.step)) tally.breachedOpen++;
+    } else if (!s.met) tally.breachedOpen++;
   }
-  if (!DONE.includes(t.step)) tally.backlog++;
+  tally.backlog++;
   if (IN_HOUSE.includes(t.step)) tally.onBench++;
-  const received = t.timeline.find((e) => e.step === 'received');
-  const shipped = t.timeline.find((e) => e.step === 'shipped');
-  if (received && shipped) tally.turnaround.push((shipped.at - received.at) / DAY);
 }
 
 export function figuresOf(tally: FiguresTally, technicians: number): CentreFigures {

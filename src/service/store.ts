@@ -18,7 +18,7 @@ import type {
   WarrantyStart,
 } from './model.js';
 import { isSiteOps, SERIAL_SQL } from './model.js';
-import type { WorkingCalendar } from './sla.js';
+import { DONE, type WorkingCalendar } from './sla.js';
 
 interface RangeCols {
   product_id: string;
@@ -84,6 +84,15 @@ export type ServiceTables = {
     updated_at: Date;
     /** The ticket's steps, `step@epochMs` apart by spaces, in order (see `timelineEntry`). */
     timeline: string;
+  };
+  /** A finished RMA's SLA figures (sla.ts `finishedFigures`, migration 1101); null: finished before 1100. */
+  service_ticket_sla: {
+    ticket_id: bigint;
+    centre_id: string;
+    shipped_on: Day | null;
+    measured: number | null;
+    met: number | null;
+    turnaround_ms: bigint | null;
   };
   service_ticket_steps: {
     ticket_id: bigint;
@@ -649,32 +658,159 @@ export function parseTimeline(line: string): { step: string; at: number }[] {
   });
 }
 
+/** A line of `timelinesByCentre`: a ticket's step, a space, its timeline column. */
+const TIMELINE_LINE = sql`step || ' ' || timeline`;
+
 /**
- * Each centre's RMA tickets, a line a ticket: its step, a space, its timeline column. What the SLA
- * report reads, one text a centre: thousands of rows cost the embedded database far more to hand
- * over one by one than as one value.
+ * Each centre's RMA tickets, a line a ticket (`TIMELINE_LINE`): every ticket measured from its
+ * steps, as the SLA's figures were before finished tickets' were stored (the tests' and the
+ * benchmark's reference). One text a centre: thousands of rows cost the embedded database far
+ * more to hand over one by one than as one value.
  */
-export async function timelinesByCentre(
-  db: Db,
-  centreId?: string,
-  /** Only the tickets at these steps, or at none of them; or those shipped back on these days. */
-  steps?: { in: readonly string[] } | { notIn: readonly string[] } | { shippedIn: { from: Day; to: Day } },
-): Promise<Map<string, string[]>> {
+export async function timelinesByCentre(db: Db, centreId?: string): Promise<Map<string, string[]>> {
   const one = centreId === undefined ? sql`true` : sql`centre_id = ${centreId}`;
-  const at =
-    steps === undefined
-      ? sql`true`
-      : 'shippedIn' in steps
-        ? sql`shipped_at::date between ${steps.shippedIn.from}::date and ${steps.shippedIn.to}::date`
-        : 'in' in steps
-          ? sql`step = any(${[...steps.in]}::text[])`
-          : sql`not (step = any(${[...steps.notIn]}::text[]))`;
   const rows = await sql<{ centre_id: string; lines: string }>`
-    select centre_id, string_agg(step || ' ' || timeline, E'\n') as lines
+    select centre_id, string_agg(${TIMELINE_LINE}, E'\n') as lines
     from service_tickets
-    where route = 'rma' and centre_id is not null and ${one} and ${at}
+    where route = 'rma' and centre_id is not null and ${one}
     group by centre_id`.execute(db);
   return new Map(rows.rows.map((r) => [r.centre_id, r.lines.split('\n')]));
+}
+
+/** A finished ticket's step: the rows that carry their SLA figures. */
+const FINISHED_SQL = sql`step = any(${[...DONE]}::text[])`;
+
+/**
+ * The finished RMAs at a centre (of these ids, or all of that centre's), with their timeline, the
+ * day they were shipped back and their centre's calendar: what their stored SLA figures are
+ * worked out from. A ticket at a centre not yet described has none.
+ */
+export async function finishedTimelines(
+  db: Db,
+  which: { ticketIds: readonly number[] } | { centreId: string },
+): Promise<
+  { id: string; timeline: string; centreId: string; shippedOn: Day | null; calendar: WorkingCalendar }[]
+> {
+  // The ids joined as a set (an import names 100,000): `= any` of a long array scans it a row.
+  const only =
+    'centreId' in which
+      ? sql`where t.centre_id = ${which.centreId}`
+      : sql`join unnest(${which.ticketIds.map(String)}::int8[]) as w(id) on w.id = t.id where true`;
+  const rows = await sql<{
+    id: string;
+    timeline: string;
+    centre_id: string;
+    shipped_on: Day | null;
+    calendar: WorkingCalendar;
+  }>`
+    select t.id::text as id, t.timeline, t.centre_id, t.shipped_at::date as shipped_on, c.calendar
+    from service_tickets t join service_centres c on c.id = t.centre_id
+    ${only} and t.route = 'rma' and ${FINISHED_SQL}`.execute(db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    timeline: r.timeline,
+    centreId: r.centre_id,
+    shippedOn: r.shipped_on,
+    calendar: r.calendar,
+  }));
+}
+
+/** Stores finished tickets' SLA figures (migration 1101), one statement for a few thousand. */
+export async function setFinishedFigures(
+  db: Db,
+  rows: readonly {
+    id: string;
+    centreId: string;
+    shippedOn: Day | null;
+    measured: number;
+    met: number;
+    turnaroundMs: number | null;
+  }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    await sql`
+      insert into service_ticket_sla (ticket_id, centre_id, shipped_on, measured, met, turnaround_ms)
+      select id, "centreId", "shippedOn", measured, met, "turnaroundMs"
+      from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 5000))}::jsonb)
+        as f(id int8, "centreId" text, "shippedOn" date, measured int2, met int2, "turnaroundMs" int8)
+      on conflict (ticket_id) do update set centre_id = excluded.centre_id, shipped_on = excluded.shipped_on,
+        measured = excluded.measured, met = excluded.met, turnaround_ms = excluded.turnaround_ms`.execute(db);
+  }
+}
+
+/** Whether the centre is stored with this calendar (as JSON, whatever the order of its keys). */
+export async function hasCalendar(db: Db, centreId: string, calendar: WorkingCalendar): Promise<boolean> {
+  const r = await sql<{ same: boolean }>`
+    select calendar = ${JSON.stringify(calendar)}::jsonb as same from service_centres where id = ${centreId}`.execute(
+    db,
+  );
+  return r.rows[0]?.same === true;
+}
+
+/** A centre's RMAs as the SLA reads them (`slaByCentre`). */
+export interface CentreSlaRows {
+  /** The finished tickets with stored figures, summed (`FinishedSums` in sla.ts). */
+  tickets: number;
+  measured: number;
+  met: number;
+  turnaroundMs: number[];
+  /** The others, a line each (`TIMELINE_LINE`): the unfinished ones, and any finished before migration 1100. */
+  lines: string[];
+}
+
+/**
+ * Each centre's RMAs (all, or those shipped back on these days), in one statement so one snapshot:
+ * a ticket finishing meanwhile is counted once, either summed or measured. The sums come from the
+ * narrow table of stored figures; the lines are the unfinished tickets (a partial index finds
+ * them) and the finished ones stored without figures, each found by its key.
+ */
+export async function slaByCentre(
+  db: Db,
+  centreId?: string,
+  shippedIn?: { from: Day; to: Day },
+): Promise<Map<string, CentreSlaRows>> {
+  const one = (col: string) => (centreId === undefined ? sql`true` : sql`${sql.ref(col)} = ${centreId}`);
+  const shipped =
+    shippedIn === undefined
+      ? sql`true`
+      : sql`s.shipped_on between ${shippedIn.from}::date and ${shippedIn.to}::date`;
+  // A ticket not yet shipped back was shipped on no day of any span.
+  const unfinished = shippedIn === undefined ? sql`true` : sql`false`;
+  const rows = await sql<{
+    centre_id: string;
+    tickets: number;
+    measured: number;
+    met: number;
+    turnaround: string | null;
+    lines: string | null;
+  }>`
+    select s.centre_id, count(s.measured)::int as tickets, coalesce(sum(s.measured), 0)::int as measured,
+      coalesce(sum(s.met), 0)::int as met, string_agg(s.turnaround_ms::text, ' ') as turnaround, null as lines
+    from service_ticket_sla s
+    where s.measured is not null and ${one('s.centre_id')} and ${shipped}
+    group by s.centre_id
+    union all
+    select t.centre_id, 0, 0, 0, null, string_agg(${TIMELINE_LINE}, E'\n')
+    from service_tickets t
+    where t.route = 'rma' and t.open and t.shipped_at is null and t.centre_id is not null
+      and ${one('t.centre_id')} and ${unfinished}
+    group by t.centre_id
+    union all
+    select s.centre_id, 0, 0, 0, null, string_agg(${TIMELINE_LINE}, E'\n')
+    from service_ticket_sla s join service_tickets t on t.id = s.ticket_id
+    where s.measured is null and ${one('s.centre_id')} and ${shipped}
+    group by s.centre_id`.execute(db);
+  const out = new Map<string, CentreSlaRows>();
+  for (const r of rows.rows) {
+    const c = out.get(r.centre_id) ?? { tickets: 0, measured: 0, met: 0, turnaroundMs: [], lines: [] };
+    c.tickets += r.tickets;
+    c.measured += r.measured;
+    c.met += r.met;
+    if (r.turnaround !== null) c.turnaroundMs.push(...r.turnaround.split(' ').map(Number));
+    if (r.lines !== null) c.lines.push(...r.lines.split('\n'));
+    out.set(r.centre_id, c);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- ticket projections
