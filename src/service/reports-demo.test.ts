@@ -162,7 +162,7 @@ describe('the service reports on the demo company', () => {
   });
 
   it('measures on read a finished ticket stored without figures (finished before migration 1100)', async () => {
-    // As migration 1101 leaves a ticket finished before 1100 stored its figures: a row, no figures.
+    // As migration 1100 leaves a ticket finished before it: a row, no figures.
     await sql`update service_ticket_sla set measured = null, met = null where ticket_id % 3 = 0`.execute(
       app.db,
     );

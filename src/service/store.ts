@@ -85,7 +85,7 @@ export type ServiceTables = {
     /** The ticket's steps, `step@epochMs` apart by spaces, in order (see `timelineEntry`). */
     timeline: string;
   };
-  /** A finished RMA's SLA figures (sla.ts `finishedFigures`, migration 1101); null: finished before 1100. */
+  /** A finished RMA's SLA figures (sla.ts `finishedFigures`, migration 1100); null: finished before it. */
   service_ticket_sla: {
     ticket_id: bigint;
     centre_id: string;
@@ -715,7 +715,7 @@ export async function finishedTimelines(
   }));
 }
 
-/** Stores finished tickets' SLA figures (migration 1101), one statement for a few thousand. */
+/** Stores finished tickets' SLA figures (migration 1100), one statement for a few thousand. */
 export async function setFinishedFigures(
   db: Db,
   rows: readonly {

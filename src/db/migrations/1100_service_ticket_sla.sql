@@ -1,10 +1,12 @@
--- The finished RMAs' SLA figures of migration 1100 moved to a narrow table of their own, a row a
--- ticket: summed from the ticket rows (800 bytes each with their timeline, 18 MB for the demo's
--- 21,984) a cold SLA read most of a second on the embedded database, from this one a few ms. It
--- carries the centre and the day shipped back, which the SLA and a quarter's report filter by.
+-- What each finished RMA (shipped, closed, rejected or cancelled) adds to its centre's SLA: its
+-- finished stages, how many met their target, its turnaround (receipt to shipping back, ms), a row
+-- a ticket in a narrow table of its own, so the SLA sums these instead of measuring every
+-- timeline (the ticket rows are ~800 bytes each with their timeline: summing from them was most
+-- of a second cold on the embedded database, from this table a few ms). It carries the centre and
+-- the day shipped back, which the SLA and a quarter's report filter by.
 -- The projections write it (src/service/projections.ts `storeFinishedFigures`) when a ticket
 -- finishes and, for a centre's finished tickets, when its calendar changes. A ticket finished
--- before migration 1100 has its row with no figures (null): the SLA measures it from its timeline
+-- before this migration has its row with no figures (null): the SLA measures it from its timeline
 -- until `ledger rebuild` (a replay) stores them.
 create table service_ticket_sla (
   ticket_id bigint primary key,
@@ -17,12 +19,10 @@ create table service_ticket_sla (
 create index service_ticket_sla_centre on service_ticket_sla (centre_id);
 
 insert into service_ticket_sla (ticket_id, centre_id, shipped_on, measured, met, turnaround_ms)
-select id, centre_id, shipped_at::date, sla_measured, sla_met, turnaround_ms
+select id, centre_id, shipped_at::date, null, null, null
 from service_tickets
 where route = 'rma' and step in ('shipped', 'closed', 'rejected', 'cancelled')
   and centre_id in (select id from service_centres);
-
-alter table service_tickets drop column sla_measured, drop column sla_met, drop column turnaround_ms;
 
 -- The RMAs not yet finished (not shipped back, not closed, rejected or cancelled), which the SLA
 -- measures to the clock on every read: a few hundred among tens of thousands.
