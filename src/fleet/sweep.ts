@@ -27,6 +27,7 @@ import {
   tally,
 } from './model.js';
 import { keepMeasurements, type Retention } from './partitions.js';
+import { pollerHeap } from './poller-heap.js';
 import { recordFleet } from './projections.js';
 import { type Lane, type MinerClient, type MinerResult, PROTOCOL_FAILURES } from './protocol/client.js';
 import { jsonRequest } from './protocol/codec.js';
@@ -262,7 +263,11 @@ export interface PassResult {
  * Polls every machine the two pagers hand out, judges each reply and hands the results to `write`
  * in batches while polling goes on: the sweep of the whole fleet and a site agent's sweep share it.
  */
-export async function pollMachines(p: PollPass): Promise<PassResult> {
+export function pollMachines(p: PollPass): Promise<PassResult> {
+  return pollerHeap.during(() => pollAll(p));
+}
+
+async function pollAll(p: PollPass): Promise<PassResult> {
   const { client, total, offlineAfter } = p;
   const flushSize = p.flushSize ?? 1000;
   const tallies = new Map<string, SiteTally>();
