@@ -9,8 +9,9 @@ import { setFlagsFromString } from 'node:v8';
  * With ~60 MB surviving, V8's own limit let ~150 MB of that dead weight pile up before collecting
  * it: heap snapshots after a sweep held ~40 MB of live objects where V8's heap in use had peaked at
  * ~200 MB. Measured with 10,000 healthy miners and PGlite in the poller (bench/fleet, 2026-12-07,
- * load 17-23): poller peak RSS 535 MB with V8's factor, 423 MB at ×1.5, ×2 in the commit's message;
- * the extra full collections run mostly on V8's helper threads.
+ * load 17-32, three sweeps): poller peak RSS 535-561 MB with V8's own factor, 423 MB at ×1.5,
+ * 379 MB at ×2; the poller's CPU per sweep within the runs' noise (the extra full collections mark
+ * mostly on V8's helper threads). src/fleet/README.md has the hostile bench's figures.
  */
 const WHILE_POLLING = '--heap-growing-percent=100';
 /** 0 gives the factor back to V8's own choice (its default). */
