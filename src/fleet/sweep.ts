@@ -27,6 +27,7 @@ import {
   tally,
 } from './model.js';
 import { keepMeasurements, type Retention } from './partitions.js';
+import { pollerHeap } from './poller-heap.js';
 import { recordFleet } from './projections.js';
 import { type Lane, type MinerClient, type MinerResult, PROTOCOL_FAILURES } from './protocol/client.js';
 import { jsonRequest } from './protocol/codec.js';
@@ -262,7 +263,11 @@ export interface PassResult {
  * Polls every machine the two pagers hand out, judges each reply and hands the results to `write`
  * in batches while polling goes on: the sweep of the whole fleet and a site agent's sweep share it.
  */
-export async function pollMachines(p: PollPass): Promise<PassResult> {
+export function pollMachines(p: PollPass): Promise<PassResult> {
+  return pollerHeap.during(() => pollAll(p));
+}
+
+async function pollAll(p: PollPass): Promise<PassResult> {
   const { client, total, offlineAfter } = p;
   const flushSize = p.flushSize ?? 1000;
   const tallies = new Map<string, SiteTally>();
@@ -306,51 +311,60 @@ export async function pollMachines(p: PollPass): Promise<PassResult> {
     why: 'it failed its last poll too, and the rest of the fleet has been polled',
   };
 
+  // A suspended async function keeps all its locals, dead or not: a worker's loop waiting for its
+  // next machine's slot (the rest's workers outnumber its slots by thousands) held its last reply,
+  // decoded and raw, for seconds, so V8 moved it to the old generation, where only a full
+  // collection frees it. One poll's reply lives in `pollOne`'s frame, gone once it returns.
   const worker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => async () => {
     for (let m = await next(); m !== undefined; m = await next()) {
-      const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
-      // Only a machine whose last poll failed waits in the straggler lane from the start: one that
-      // merely answered slowly (a busy collector makes every answer slow) works in the main lane.
-      // The rest, whose last poll was quick (or who have none: every machine, in the first sweep
-      // after registration), wait only as long as the fleet's recent answers say (the client's
-      // `learn`): one gone silent would otherwise hold the sweep's end for the whole read deadline.
-      // A straggler keeps the read deadline: one that answers, but slowly, is never cut short for
-      // it, and one that failed is given up on by the grace once the rest is polled. Its answer
-      // teaches the learned waits all the same, and a machine's own last answer stretches its wait.
-      const failedBefore = lane === 'straggler' && m.failures > 0;
-      const reply = await client.request(
-        { host: m.address, port: m.port },
-        request,
-        lane === 'main'
-          ? { lane, learn: true, ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }) }
-          : failedBefore
-            ? { lane, giveUp, teach: true }
-            : { lane: 'main', teach: true },
-      );
-      latencies.push(reply.durationMs);
-      const polled = judge(m, reply, offlineAfter);
-      buffer.push(polled);
-      if (polled.record.answered) answered++;
-      else {
-        const kind = reply.ok ? (polled.refused ?? 'wrong-machine') : reply.failure;
-        failures[kind] = (failures[kind] ?? 0) + 1;
-      }
-      const status = polled.change?.to ?? m.status;
-      byStatus[status] = (byStatus[status] ?? 0) + 1;
-      const t = tallies.get(m.site) ?? emptyTally();
-      tallies.set(m.site, t);
-      tally(t, {
-        answered: polled.record.answered,
-        status,
-        lastGoodThs: polled.record.answered ? (polled.record.ths ?? null) : m.lastGoodThs,
-      });
-      done++;
-      p.onProgress?.(done, total);
-      // Keep writes flowing while polling; wait only when the writer falls behind.
-      if (buffer.length >= flushSize) {
-        const written = flush();
-        if (queued > 2) await written;
-      }
+      await pollOne(m, lane);
+    }
+  };
+  /** Polls one machine and keeps its result; ends with the write in flight when the writer is behind. */
+  const pollOne = async (m: MachineToPoll, lane: Lane): Promise<void> => {
+    const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
+    // Only a machine whose last poll failed waits in the straggler lane from the start: one that
+    // merely answered slowly (a busy collector makes every answer slow) works in the main lane.
+    // The rest, whose last poll was quick (or who have none: every machine, in the first sweep
+    // after registration), wait only as long as the fleet's recent answers say (the client's
+    // `learn`): one gone silent would otherwise hold the sweep's end for the whole read deadline.
+    // A straggler keeps the read deadline: one that answers, but slowly, is never cut short for
+    // it, and one that failed is given up on by the grace once the rest is polled. Its answer
+    // teaches the learned waits all the same, and a machine's own last answer stretches its wait.
+    const failedBefore = lane === 'straggler' && m.failures > 0;
+    const reply = await client.request(
+      { host: m.address, port: m.port },
+      request,
+      lane === 'main'
+        ? { lane, learn: true, ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }) }
+        : failedBefore
+          ? { lane, giveUp, teach: true }
+          : { lane: 'main', teach: true },
+    );
+    latencies.push(reply.durationMs);
+    const polled = judge(m, reply, offlineAfter);
+    buffer.push(polled);
+    if (polled.record.answered) answered++;
+    else {
+      const kind = reply.ok ? (polled.refused ?? 'wrong-machine') : reply.failure;
+      failures[kind] = (failures[kind] ?? 0) + 1;
+    }
+    const status = polled.change?.to ?? m.status;
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+    const t = tallies.get(m.site) ?? emptyTally();
+    tallies.set(m.site, t);
+    tally(t, {
+      answered: polled.record.answered,
+      status,
+      lastGoodThs: polled.record.answered ? (polled.record.ths ?? null) : m.lastGoodThs,
+    });
+    done++;
+    p.onProgress?.(done, total);
+    // Keep writes flowing while polling; wait only when the writer falls behind (the write is
+    // returned, not awaited here, so that this frame and its reply are let go meanwhile).
+    if (buffer.length >= flushSize) {
+      const written = flush();
+      if (queued > 2) return written;
     }
   };
   // Stragglers (their last poll failed or dragged) and the rest are polled side by side, each in
