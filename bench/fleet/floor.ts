@@ -49,7 +49,8 @@ async function serve(first: number, count: number): Promise<void> {
   });
 }
 
-function once(host: string, request: string): Promise<boolean> {
+/** One bare round trip: the bytes of the reply read to the listener's close, or -1 if it failed. */
+export function roundTrip(host: string, request: string): Promise<number> {
   return new Promise((resolve) => {
     let bytes = 0;
     const socket = connect({ host, port: 4028 });
@@ -61,11 +62,11 @@ function once(host: string, request: string): Promise<boolean> {
     socket.once('end', () => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(bytes === REPLY_BYTES);
+      resolve(bytes);
     });
     socket.once('error', () => {
       clearTimeout(timer);
-      resolve(false);
+      resolve(-1);
     });
   });
 }
@@ -88,7 +89,8 @@ export async function measureFloor(count: number, concurrency: number, base = FL
   let failed = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) if (!(await once(numberToIp(first + next++), request))) failed++;
+      while (next < count)
+        if ((await roundTrip(numberToIp(first + next++), request)) !== REPLY_BYTES) failed++;
     }),
   );
   const seconds = (performance.now() - t0) / 1000;

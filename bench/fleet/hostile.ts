@@ -159,7 +159,7 @@ async function pollFleet(
 }
 
 /** Failure messages grouped by their words, addresses and figures left out: `12 × No complete reply …`. */
-function describeReasons(messages: string[]): string {
+export function describeReasons(messages: string[]): string {
   const counts = new Map<string, number>();
   for (const m of messages) {
     const shape = m.replace(/\d+(\.\d+)*(:\d+)?/g, '#');

@@ -39,7 +39,7 @@ import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
 import { describeFloor, FLOOR_BASE, type Floor, measureFloor } from './floor.js';
-import { hostileMain } from './hostile.js';
+import { describeReasons, hostileMain } from './hostile.js';
 import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
 import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
 import { recordPolls, type SweepTimeline } from './timeline.js';
@@ -416,6 +416,28 @@ function againstFloor(r: SizeResult, floor: Floor): string {
   );
 }
 
+/**
+ * Each sweep's failed polls by the fault the simulator gave their miner: the ordinary faults it
+ * injects (2% of the fleet: `slow` answers after 2 s, past a learned wait; `malformed` cuts every
+ * third answer short) fail polls by design, and are not to be taken for healthy miners failing.
+ * Healthy miners' failures are listed by reason: on a loaded machine, mostly a starved simulator.
+ */
+function failuresByFault(r: SizeResult, faulty: Record<string, string>): string[] {
+  return (r.failedBySweep ?? []).map((failed, i) => {
+    const byFault = new Map<string, number>();
+    for (const f of failed) {
+      const fault = faulty[f.address] ?? 'healthy';
+      byFault.set(fault, (byFault.get(fault) ?? 0) + 1);
+    }
+    const healthy = failed.filter((f) => !(f.address in faulty)).map((f) => f.failure);
+    const counts = [...byFault].map(([fault, n]) => `${fault} ${n}`).join(', ');
+    return (
+      `  sweep ${i + 1}'s failed polls by the simulated fault: ${counts || 'none'}` +
+      (healthy.length > 0 ? `; the healthy ones': ${describeReasons(healthy)}` : '')
+    );
+  });
+}
+
 export const loadAverage = () =>
   loadavg()
     .map((x) => x.toFixed(1))
@@ -475,8 +497,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Size
         concurrency,
         simulatorPid: fleet.child.pid!,
         profileDir: values['cpu-prof'],
+        report: true,
       });
       print(r);
+      process.stdout.write(`${failuresByFault(r, fleet.faulty).join('\n')}\n`);
       results.push(r);
     } finally {
       await stop(fleet.child);

@@ -187,6 +187,11 @@ function commandNames(text: string): string[] {
   return (text.split('|')[0] ?? '').split('+');
 }
 
+interface PreparedRequest {
+  readOnly: boolean;
+  bytes: Buffer;
+}
+
 const ANSWER_WAIT_WHY = "a wait learned from the fleet's recent answers";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -200,7 +205,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * if it is there, settles the request first and the expiry finds it settled.
  */
 function deadline(expire: () => void, ms: number): NodeJS.Timeout {
-  return setTimeout(() => setImmediate(expire), ms);
+  // Whole milliseconds: Node keeps one list of timers per duration, and a fractional duration
+  // (a deadline's remaining time) made a list, and a priority-queue entry, for every poll.
+  return setTimeout(setImmediate, Math.ceil(ms), expire);
 }
 
 export class MinerClient {
@@ -208,7 +215,7 @@ export class MinerClient {
   private readonly slots: Semaphore;
   private readonly stragglerSlots: Semaphore;
   private readonly perMiner = new KeyedSerializer();
-  private readonly readOnlyTexts = new Map<string, boolean>();
+  private readonly preparedTexts = new Map<string, PreparedRequest>();
   private readonly answerTimes = new AnswerTimes();
   /**
    * Requests asked to learn before anything was learned, each told once there is: the first polls
@@ -251,7 +258,7 @@ export class MinerClient {
     const { host, port, key } = formatAddress(address);
     // Built up front so that a bad request fails here, not as a socket error.
     const text = typeof request === 'string' ? request : encodeRequest(request);
-    const readOnly = this.isReadOnly(text);
+    const { readOnly, bytes } = this.prepare(text);
     const queuedAt = performance.now();
     const { readTimeoutMs, slowAfterMs, answerFloorMs } = this.options;
     return this.perMiner.run(key, async () => {
@@ -288,7 +295,7 @@ export class MinerClient {
           outcome = await this.attempt(
             host,
             port,
-            text,
+            bytes,
             waits,
             () => {
               // Still waiting on this miner: wait in the straggler lane if it has room.
@@ -352,18 +359,21 @@ export class MinerClient {
   }
 
   /**
-   * Whether a request only reads, so that a reset connection may be retried. Remembered per request
-   * text: a sweep sends the same few texts to every miner, and parsing the text again for each one
-   * showed in a sweep's profile.
+   * A request text's bytes, and whether it only reads (so that a reset connection may be retried).
+   * Remembered per text: a sweep sends the same few texts to every miner, and parsing each again
+   * showed in a sweep's profile, as did encoding it to UTF-8 again for every socket's write.
    */
-  private isReadOnly(text: string): boolean {
-    let readOnly = this.readOnlyTexts.get(text);
-    if (readOnly === undefined) {
-      readOnly = !commandNames(text).some((n) => PRIVILEGED_COMMANDS.has(n) || n === '');
-      if (this.readOnlyTexts.size >= 64) this.readOnlyTexts.clear();
-      this.readOnlyTexts.set(text, readOnly);
+  private prepare(text: string): PreparedRequest {
+    let prepared = this.preparedTexts.get(text);
+    if (prepared === undefined) {
+      prepared = {
+        readOnly: !commandNames(text).some((n) => PRIVILEGED_COMMANDS.has(n) || n === ''),
+        bytes: Buffer.from(text, 'utf8'),
+      };
+      if (this.preparedTexts.size >= 64) this.preparedTexts.clear();
+      this.preparedTexts.set(text, prepared);
     }
-    return readOnly;
+    return prepared;
   }
 
   /** Convenience: one command with an optional parameter, JSON form. */
@@ -404,7 +414,7 @@ export class MinerClient {
   private attempt(
     host: string,
     port: number,
-    text: string,
+    bytes: Buffer,
     waits: LearnedWaits,
     onSlow: () => void,
     giveUp: GiveUp | undefined,
@@ -441,6 +451,7 @@ export class MinerClient {
         else leave = deadline(leaveNow, left);
       };
       const complete = () => {
+        if (settled) return;
         const now = performance.now();
         finish({
           ok: true,
@@ -456,12 +467,14 @@ export class MinerClient {
         clearTimeout(slow);
         clearTimeout(leave);
         giveUp?.signal.removeEventListener('abort', onGiveUp);
-        socket.removeAllListeners();
-        socket.on('error', () => {}); // late errors after destroy are expected and irrelevant
+        // The listeners stay: each returns at once once settled, and the error listener swallows the
+        // late errors a destroyed socket may still emit. Taking them off and putting a no-op back
+        // cost more than the events they would see.
         socket.destroy();
         resolve(outcome);
       };
       const fail = (failure: MinerFailureKind, message: string, retryable = false) => {
+        if (settled) return;
         const raw = partial();
         finish(
           raw ? { ok: false, failure, message, retryable, raw } : { ok: false, failure, message, retryable },
@@ -504,12 +517,12 @@ export class MinerClient {
       }, connectTimeoutMs);
       // No TCP_NODELAY: the request goes in one write on a fresh connection, which Nagle's
       // algorithm never holds back, and the extra system call per poll showed in a sweep's profile.
-      socket.once('connect', () => {
+      socket.on('connect', () => {
         connected = true;
         connectedAt = performance.now();
         clearTimeout(timer);
         timer = deadline(noAnswer, waits.answerMs);
-        socket.write(text);
+        socket.write(bytes);
       });
       socket.on('data', (chunk: Buffer) => {
         if (received === 0) {
@@ -532,8 +545,9 @@ export class MinerClient {
         // there, whether or not the miner ever closes the connection.
         if (chunk[chunk.length - 1] === 0) complete();
       });
-      socket.once('end', complete);
-      socket.once('error', (error: NodeJS.ErrnoException) => {
+      socket.on('end', complete);
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (settled) return;
         const code = error.code ?? 'ERROR';
         if (!connected) {
           if (code === 'ETIMEDOUT') fail('timeout', `Connecting to ${host}:${port} timed out (${code}).`);
@@ -546,9 +560,9 @@ export class MinerClient {
           );
         }
       });
-      socket.once('close', () =>
-        fail('closed', `The connection to ${host}:${port} closed before the reply ended.`),
-      );
+      socket.on('close', () => {
+        if (!settled) fail('closed', `The connection to ${host}:${port} closed before the reply ended.`);
+      });
       if (giveUp?.signal.aborted) onGiveUp();
       else giveUp?.signal.addEventListener('abort', onGiveUp, { once: true });
     });
