@@ -17,6 +17,8 @@ export const serviceModule: HashforgeModule = {
     'service_ticket_sla',
   ],
   routes: async () => (await import('./routes.js')).registerServiceRoutes,
+  // Works out the SLA figures of tickets finished before migration 1100 (background.ts).
+  background: async () => (await import('./background.js')).startFiguresFill,
   commands: {
     entries: [
       { name: 'service', description: 'Service network: serials, warranty, centres, tickets, RMAs, SLA' },

@@ -22,6 +22,7 @@ import {
   setFinishedFigures,
   stepOnTicket,
   type TicketRow,
+  ticketsWithoutFigures,
   timelineEntry,
   updateTicket,
   upsertCentre,
@@ -65,6 +66,22 @@ async function storeFinishedFigures(tx: Db, which: { ticketIds: readonly number[
     return { id: t.id, centreId: t.centreId, shippedOn: t.shippedOn, ...figures };
   });
   await setFinishedFigures(tx, rows);
+}
+
+/**
+ * Works out the figures of up to `limit` finished tickets stored without them (finished before
+ * migration 1100), by the same rule as a ticket finishing now; the last id done, undefined when
+ * none was left past `afterId`. The caller runs each batch in a transaction of its own.
+ */
+export async function fillMissingFigures(
+  tx: Db,
+  afterId: string,
+  limit: number,
+): Promise<string | undefined> {
+  const ids = await ticketsWithoutFigures(tx, afterId, limit);
+  if (ids.length === 0) return undefined;
+  await storeFinishedFigures(tx, { ticketIds: ids.map(Number) });
+  return ids.at(-1);
 }
 
 async function projectStep(tx: Db, e: Recorded<Extract<ServiceEvent, { kind: 'service.ticket-stepped' }>>) {

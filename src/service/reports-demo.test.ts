@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/index.js';
+import { fillFiguresFinishedEarlier } from './background.js';
 import { setCentre } from './centres.js';
 import type { Step } from './model.js';
 import { failureRates, failureRatesOver, shippedFigures, slaReport } from './reports.js';
@@ -167,5 +168,17 @@ describe('the service reports on the demo company', () => {
       app.db,
     );
     expect(await slaReport(app)).toMatchObject(await afresh());
+  });
+
+  it('works out, behind a start, the figures of the tickets stored without them', async () => {
+    const missing = sql<{
+      n: number;
+    }>`select count(*)::int as n from service_ticket_sla where measured is null`;
+    expect((await missing.execute(app.db)).rows[0]!.n).toBeGreaterThan(1000);
+    expect(await fillFiguresFinishedEarlier(app, () => false)).toBe(true);
+    expect((await missing.execute(app.db)).rows[0]!.n).toBe(0);
+    const { stored, measured } = await storedAndMeasured();
+    expect(stored).toEqual(measured);
+    expect(await fillFiguresFinishedEarlier(app, () => false)).toBe(false);
   });
 });

@@ -715,6 +715,20 @@ export async function finishedTimelines(
   }));
 }
 
+/**
+ * Up to `limit` finished tickets past `afterId` whose SLA figures are not stored (finished before
+ * migration 1100), by id; the centres' rows locked for share first, so a calendar changing meanwhile
+ * waits and the figures worked out from them are its latest.
+ */
+export async function ticketsWithoutFigures(db: Db, afterId: string, limit: number): Promise<string[]> {
+  await sql`select id from service_centres for share`.execute(db);
+  const rows = await sql<{ id: string }>`
+    select ticket_id::text as id from service_ticket_sla
+    where measured is null and ticket_id > ${afterId}::int8
+    order by ticket_id limit ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
 /** Stores finished tickets' SLA figures (migration 1100), one statement for a few thousand. */
 export async function setFinishedFigures(
   db: Db,
