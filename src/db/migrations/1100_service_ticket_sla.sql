@@ -7,7 +7,7 @@
 -- The projections write it (src/service/projections.ts `storeFinishedFigures`) when a ticket
 -- finishes and, for a centre's finished tickets, when its calendar changes. A ticket finished
 -- before this migration has its row with no figures (null): the SLA measures it from its timeline
--- until `ledger rebuild` (a replay) stores them.
+-- until the first `serve` works them out (src/service/background.ts) or a `ledger rebuild` does.
 create table service_ticket_sla (
   ticket_id bigint primary key,
   centre_id text not null,
