@@ -7,6 +7,7 @@ import { progress } from './cli/progress.js';
 import { startWireServer } from './db/socket-server.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './demo/fleet.js';
 import { demoLoaded, loadDemo } from './demo/load.js';
+import { pollerHeap } from './fleet/poller-heap.js';
 import { buildHttpApp } from './http/app.js';
 import { inProcess, serverJobs } from './jobs/boss.js';
 import { AppError } from './kernel/errors.js';
@@ -26,6 +27,8 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
   );
   const opened = await openContext(config, { command: 'serve', modules });
   const { ctx } = opened;
+  // Its sweeps (the demo rack's, HASHFORGE_POLL_INTERVAL's) share the process with the API.
+  pollerHeap.besideApi();
   const dataDir =
     config.database.kind === 'embedded' && config.database.dataDir !== 'memory'
       ? config.database.dataDir

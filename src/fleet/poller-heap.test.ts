@@ -22,4 +22,12 @@ describe('PollerHeap', () => {
     );
     expect(calls.at(-1)).toBe('--heap-growing-percent=0');
   });
+
+  it('leaves V8 alone in a process that answers the API too', async () => {
+    const calls: string[] = [];
+    const heap = new PollerHeap((flags) => calls.push(flags));
+    heap.besideApi();
+    expect(await heap.during(async () => 'polled')).toBe('polled');
+    expect(calls).toEqual([]);
+  });
 });
