@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
 import { AgentControlJob, agentControlQueue, recordAgentResults } from '../fleet/agent-control.js';
-import { actOnEach, type MachineControlResult } from '../fleet/control.js';
+import { actOn, type MachineControlResult } from '../fleet/control.js';
 import { describeAction } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
 
@@ -15,7 +15,7 @@ import type { Periodic } from '../jobs/boss.js';
  * A job's longest life: a work mode's read-back (3 min) and the commands before it. Up to eight
  * controls run together: one sent while a work mode waits for its machines to come back from the
  * reboot that applies it is acted on and answered at once, not queued behind it (each control
- * talks to up to the poller's concurrency of machines at once, hence a bound).
+ * already talks to all its machines at once, hence a bound).
  */
 const JOBS = { expireInSeconds: 240, atOnce: 8 };
 
@@ -51,10 +51,12 @@ export function workControls(
       );
       return writing;
     };
-    await actOnEach(ctx.miners, job.targets, job.action, job, ctx.config.fleet.concurrency, (result) => {
-      pending.push(result);
-      void write();
-    });
+    await Promise.all(
+      job.targets.map(async (t) => {
+        pending.push(await actOn(ctx.miners, t, job.action, job));
+        void write();
+      }),
+    );
     await write();
     log.info(`${what}: done`);
   });

@@ -151,7 +151,13 @@ export async function controlMachines(
   const told = (result: MachineControlResult) => opts.onResult?.(result, ++done, targets.length);
   const { direct, byAgent } = routeTargets(ctx, targets, agentOf);
   const [straight, through] = await Promise.all([
-    actOnEach(client, direct, req.action, opts, ctx.config.fleet.concurrency, told),
+    Promise.all(
+      direct.map(async (t) => {
+        const result = await actOn(client, t, req.action, opts);
+        told(result);
+        return result;
+      }),
+    ),
     byAgent.size > 0 ? controlThroughAgents(ctx, requested.controlId, req.action, byAgent, opts, told) : [],
   ]);
   // In the order of the targets, as a direct control reports them.
@@ -217,32 +223,6 @@ async function read(client: MinerClient, t: Target): Promise<NormalisedTelemetry
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * `actOn` for each of `targets`, at most `atOnce` machines at a time, each result told as it comes.
- * All at once, a control to a site's thousands of machines opened as many sockets together; the
- * sweep's poller is bounded by the same setting.
- */
-export async function actOnEach(
-  client: MinerClient,
-  targets: readonly Target[],
-  action: ControlAction,
-  opts: Pick<ControlOptions, 'confirmWithinMs' | 'confirmEveryMs'>,
-  atOnce: number,
-  told: (result: MachineControlResult) => void,
-): Promise<MachineControlResult[]> {
-  const results: MachineControlResult[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < targets.length) {
-      const result = await actOn(client, targets[next++]!, action, opts);
-      results.push(result);
-      told(result);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, atOnce), targets.length) }, lane));
-  return results;
-}
 
 /** What one machine did with `action`: a direct control's and an agent's, the same code. */
 export async function actOn(
