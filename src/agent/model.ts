@@ -171,8 +171,10 @@ export function dueThroughCut(
  * interval. Sweeps come from two sources, pg-boss's jobs and the agent's own timer through a cut,
  * and after a reconnect they met: the sweep kept through the cut, then the expired job's retry, then
  * the job of the current interval — pg-boss hands those out back to back, as each ended within a
- * second (three sweeps of one site by one agent within 3 s). Half an interval lets a job through
- * however late in its interval it was offered and taken, and refuses any two in one interval.
+ * second (three sweeps of one site by one agent within 3 s). Half an interval refuses any two in
+ * one interval; the price: a job taken late in its interval and the next one offered early, the
+ * second is skipped, and the site waits up to about one and a half intervals (an accepted gap,
+ * where two sweeps back to back were a doubled load on the site and its machines).
  */
 export function sweepTooSoon(now: number, lastStarted: number | undefined, intervalMs: number): boolean {
   return lastStarted !== undefined && now - lastStarted < intervalMs / 2;

@@ -1,6 +1,6 @@
 /**
  * The service network's figures: each centre's SLA, turnaround, backlog and technician load (the
- * finished tickets' from the figures stored on their rows, the open ones' from their steps);
+ * finished tickets' from the figures stored in `service_ticket_sla`, the open ones' from their steps);
  * failure rates by model, batch, foundry lot and class.
  */
 import { setImmediate } from 'node:timers/promises';
@@ -42,7 +42,7 @@ export interface CentreReport extends CentreFigures {
 /** Tickets measured between two looks at the event loop: a few milliseconds of work. */
 const TALLY_CHUNK = 1000;
 
-/** Adds a centre's tickets, a line each (`timelinesByCentre`), to the tally, yielding between chunks. */
+/** Adds a centre's tickets, a line each (`slaByCentre`'s), to the tally, yielding between chunks. */
 async function tallyLines(clock: Clock, tally: FiguresTally, lines: readonly string[], now: number) {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;

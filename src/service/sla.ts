@@ -1,7 +1,7 @@
 /**
  * Service levels from a ticket's steps: working time by a centre's calendar, the clock stopped
  * while the ticket waits for the customer, customs or parts. Pure. What a finished ticket adds is
- * stored on its row by these same functions (projections.ts), worked out again whenever its
+ * stored in `service_ticket_sla` by these same functions (projections.ts), worked out again whenever its
  * centre's calendar changes; a fixed rule takes `ledger rebuild` to reach the stored figures.
  */
 import type { Day } from '../kernel/calendar.js';
@@ -247,7 +247,7 @@ export const newTally = (): FiguresTally => ({
  * What a finished ticket (DONE) adds to its centre's figures: its finished stages, how many met
  * their target, and its turnaround. No clock enters: a finished ticket's stages all ended by its
  * finishing step, and a wait after shipping overlaps none of them. So it is worked out once, when
- * the ticket finishes or its centre's calendar changes, and stored on its row (projections.ts).
+ * the ticket finishes or its centre's calendar changes, and stored in `service_ticket_sla` (projections.ts).
  */
 export interface FinishedFigures {
   measured: number;

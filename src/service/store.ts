@@ -683,7 +683,11 @@ const FINISHED_SQL = sql`step = any(${[...DONE]}::text[])`;
 /**
  * The finished RMAs at a centre (of these ids, or all of that centre's), with their timeline, the
  * day they were shipped back and their centre's calendar: what their stored SLA figures are
- * worked out from. A ticket at a centre not yet described has none.
+ * worked out from. A ticket at a centre not yet described has none. The centres' rows are locked
+ * for share: a ticket finishing while its centre's calendar changes (two streams, nothing else
+ * orders them on PostgreSQL) waits for the change and works its figures out by the new calendar,
+ * or makes the change wait and is then recomputed by it; either way as a replay has it. By id, so
+ * two fills of earlier tickets (two `serve`) update rows in one order and cannot deadlock.
  */
 export async function finishedTimelines(
   db: Db,
@@ -705,7 +709,9 @@ export async function finishedTimelines(
   }>`
     select t.id::text as id, t.timeline, t.centre_id, t.shipped_at::date as shipped_on, c.calendar
     from service_tickets t join service_centres c on c.id = t.centre_id
-    ${only} and t.route = 'rma' and ${FINISHED_SQL}`.execute(db);
+    ${only} and t.route = 'rma' and ${FINISHED_SQL}
+    order by t.id
+    for share of c`.execute(db);
   return rows.rows.map((r) => ({
     id: r.id,
     timeline: r.timeline,
@@ -717,11 +723,9 @@ export async function finishedTimelines(
 
 /**
  * Up to `limit` finished tickets past `afterId` whose SLA figures are not stored (finished before
- * migration 1100), by id; the centres' rows locked for share first, so a calendar changing meanwhile
- * waits and the figures worked out from them are its latest.
+ * migration 1100), by id.
  */
 export async function ticketsWithoutFigures(db: Db, afterId: string, limit: number): Promise<string[]> {
-  await sql`select id from service_centres for share`.execute(db);
   const rows = await sql<{ id: string }>`
     select ticket_id::text as id from service_ticket_sla
     where measured is null and ticket_id > ${afterId}::int8
