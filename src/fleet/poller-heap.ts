@@ -29,9 +29,10 @@ export class PollerHeap {
 
   /**
    * This process answers the API too (`serve`, with its demo rack or poller): V8's own factor
-   * stays. Its requests allocate as much as a pass of polls, and the extra full collections fell
-   * on them: `bench api` (demo company, rack polled, 2026-12-07, load 1-3) had the quarterly
-   * report's cold request at 298 and 309 ms p95 with the poller's factor, 177 ms without.
+   * stays, so the extra full collections the factor brings do not fall on requests. `bench api`
+   * (demo company, rack polled, 2026-12-07, load 1-3) had the quarterly report's cold request at
+   * 298 and 309 ms p95 with the poller's factor in serve, 177, 224 and 294 ms without: a lean, not
+   * a proof; the report's cold cost varies that much by itself.
    */
   besideApi(): void {
     this.answersApi = true;
