@@ -824,8 +824,10 @@ export async function slaByCentre(
     c.tickets += r.tickets;
     c.measured += r.measured;
     c.met += r.met;
-    if (r.turnaround !== null) c.turnaroundMs.push(...r.turnaround.split(' ').map(Number));
-    if (r.lines !== null) c.lines.push(...r.lines.split('\n'));
+    // concat, not push(...): a spread passes each element as an argument, and a centre's tens of
+    // thousands of tickets would overflow the call stack.
+    if (r.turnaround !== null) c.turnaroundMs = c.turnaroundMs.concat(r.turnaround.split(' ').map(Number));
+    if (r.lines !== null) c.lines = c.lines.concat(r.lines.split('\n'));
     out.set(r.centre_id, c);
   }
   return out;
