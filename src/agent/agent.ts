@@ -24,6 +24,7 @@ import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
+import { wakeableNap } from '../kernel/nap.js';
 import { workControls } from './control-worker.js';
 import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
@@ -135,7 +136,8 @@ export async function runAgent(
   /** The spool's number of the last part of each site this run spooled, and of the last forwarded. */
   const lastSpooled = new Map<string, number>();
   let forwardedThrough = 0;
-  let wake: () => void = () => {};
+  /** The forwarder's nap while the spool is empty, cut short by a sweep's new part. */
+  const { nap, wake } = wakeableNap();
   /** Sweeps waiting for the forwarder to catch up, told after each batch it forwards. */
   const forwarded: (() => void)[] = [];
   const forwarding = (async () => {
@@ -143,13 +145,7 @@ export async function runAgent(
       const parts = await spool.first(FORWARD_PARTS);
       if (parts.length === 0) {
         replaying = false;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 1000);
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
+        await nap(1000);
         continue;
       }
       try {

@@ -8,6 +8,7 @@
 import type Boss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../db/db.js';
+import { wakeableNap } from '../kernel/nap.js';
 import { type BossPool, bossPool } from './boss-pool.js';
 
 /** A task run every `seconds`, at most once at a time across every process that registers it. */
@@ -303,22 +304,6 @@ function workPeriodic(
     h.stop();
     wake();
     await waitAtMost(under, STOP_WAIT_MS);
-  };
-}
-
-/** A sleep that `wake` cuts short: a worker's loop naps between looks, and a stop or a freed place wakes it. */
-function wakeableNap(): { nap: (ms: number) => Promise<void>; wake: () => void } {
-  let cut: (() => void) | undefined;
-  return {
-    nap: (ms) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        cut = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }),
-    wake: () => cut?.(),
   };
 }
 
