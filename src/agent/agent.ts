@@ -219,14 +219,17 @@ export async function runAgent(
    * The machines of the sites this agent stands by for (another holds their leases: it has not swept
    * them lately), kept no older than STANDBY_READ_SECONDS: cut off, it may be the one that goes on
    * sweeping them, with only what it holds. Without it, an agent that had never swept a site it won
-   * had nothing to poll. A sweep that starts meanwhile keeps its own copy.
+   * had nothing to poll. A sweep that starts while the read is out keeps its own copy, moved on by its
+   * polls, whether it is still under way when the read comes back or already over: the read, from
+   * before the sweep, is dropped. (Each sweep's start differs from the last: `sweepTooSoon`.)
    */
   const readStandby = async () => {
     for (const site of opts.sites) {
       const last = Math.max(started.get(site) ?? 0, knownAt.get(site) ?? 0);
       if (sweeping.has(site) || Date.now() - last < STANDBY_READ_SECONDS * 1000) continue;
+      const sweptBefore = started.get(site);
       const fresh = await readMachines(site);
-      if (fresh && !sweeping.has(site)) setKnown(site, fresh);
+      if (fresh && !sweeping.has(site) && started.get(site) === sweptBefore) setKnown(site, fresh);
     }
   };
 
