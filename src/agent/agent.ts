@@ -24,6 +24,7 @@ import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
+import { wakeableNap } from '../kernel/nap.js';
 import { workControls } from './control-worker.js';
 import { forwardItems } from './forward.js';
 import { AWAY_AFTER_SECONDS, forgetPresence } from './links.js';
@@ -135,7 +136,8 @@ export async function runAgent(
   /** The spool's number of the last part of each site this run spooled, and of the last forwarded. */
   const lastSpooled = new Map<string, number>();
   let forwardedThrough = 0;
-  let wake: () => void = () => {};
+  /** The forwarder's nap while the spool is empty, cut short by a sweep's new part. */
+  const { nap, wake } = wakeableNap();
   /** Sweeps waiting for the forwarder to catch up, told after each batch it forwards. */
   const forwarded: (() => void)[] = [];
   const forwarding = (async () => {
@@ -143,13 +145,7 @@ export async function runAgent(
       const parts = await spool.first(FORWARD_PARTS);
       if (parts.length === 0) {
         replaying = false;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 1000);
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
+        await nap(1000);
         continue;
       }
       try {
@@ -223,14 +219,17 @@ export async function runAgent(
    * The machines of the sites this agent stands by for (another holds their leases: it has not swept
    * them lately), kept no older than STANDBY_READ_SECONDS: cut off, it may be the one that goes on
    * sweeping them, with only what it holds. Without it, an agent that had never swept a site it won
-   * had nothing to poll. A sweep that starts meanwhile keeps its own copy.
+   * had nothing to poll. A sweep that starts while the read is out keeps its own copy, moved on by its
+   * polls, whether it is still under way when the read comes back or already over: the read, from
+   * before the sweep, is dropped. (Each sweep's start differs from the last: `sweepTooSoon`.)
    */
   const readStandby = async () => {
     for (const site of opts.sites) {
       const last = Math.max(started.get(site) ?? 0, knownAt.get(site) ?? 0);
       if (sweeping.has(site) || Date.now() - last < STANDBY_READ_SECONDS * 1000) continue;
+      const sweptBefore = started.get(site);
       const fresh = await readMachines(site);
-      if (fresh && !sweeping.has(site)) setKnown(site, fresh);
+      if (fresh && !sweeping.has(site) && started.get(site) === sweptBefore) setKnown(site, fresh);
     }
   };
 

@@ -254,7 +254,8 @@ export async function measuredHashrateSeries(
     throw invalid('to', 'A hashrate series covers at most 366 days; ask for a shorter period.');
   }
   const every = q.every ?? 'minute';
-  const bucket = sql<Date>`date_trunc(${sql.lit(every)}, minute)`;
+  // UTC hours and days, whatever the session's time zone.
+  const bucket = sql<Date>`date_trunc(${sql.lit(every)}, minute, 'UTC')`;
   const rows = await fleetDb(ctx.db)
     .selectFrom('fleet_hashrate_minutes')
     .select([

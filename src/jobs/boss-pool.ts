@@ -16,7 +16,10 @@ const CONNECT_TIMEOUT_MS = 10_000;
 export interface BossPool {
   /** What pg-boss runs its statements through (its `db` option). */
   db: Boss.Db;
-  /** Ends the pool, cutting whatever connection is still held after `graceMs`. */
+  /**
+   * Ends the pool, cutting whatever connection is still held after `graceMs`. A second close waits
+   * for the first (a start cut by a close closes the pool too).
+   */
   close(graceMs: number): Promise<void>;
 }
 
@@ -38,22 +41,27 @@ export async function bossPool(connectionString: string, max: number, log: Logge
   });
   // An idle connection cut is reported here; unheard, the report would end the process.
   pool.on('error', (error: Error) => log.warn({ err: error }, `job engine: ${error.message}`));
+  let closing: Promise<void> | undefined;
+  const close = async (graceMs: number) => {
+    const ended = pool.end();
+    let grace: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      ended.then(() => false),
+      new Promise<true>((resolve) => {
+        grace = setTimeout(() => resolve(true), graceMs);
+      }),
+    ]);
+    clearTimeout(grace);
+    if (!late) return;
+    log.warn(`job engine: ${sockets.size} connections still held after ${graceMs} ms: cut`);
+    for (const socket of sockets) socket.destroy();
+    await ended;
+  };
   return {
     db: { executeSql: (text, values) => pool.query(text, values) },
-    async close(graceMs) {
-      const ended = pool.end();
-      let grace: NodeJS.Timeout | undefined;
-      const late = await Promise.race([
-        ended.then(() => false),
-        new Promise<true>((resolve) => {
-          grace = setTimeout(() => resolve(true), graceMs);
-        }),
-      ]);
-      clearTimeout(grace);
-      if (!late) return;
-      log.warn(`job engine: ${sockets.size} connections still held after ${graceMs} ms: cut`);
-      for (const socket of sockets) socket.destroy();
-      await ended;
+    close: (graceMs) => {
+      closing ??= close(graceMs);
+      return closing;
     },
   };
 }

@@ -10,7 +10,33 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/db.js';
 import { cuttableLink } from '../testing/cuttable-link.js';
 import { testConfig } from '../testing/index.js';
-import { lostCompletion, serverJobs } from './boss.js';
+import { lazyServerSender, lostCompletion, serverJobs } from './boss.js';
+
+/** A connection of the test's own, outside the engine's pool: it holds locks across steps. */
+async function held(url: string) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, application_name: 'boss-test-held' });
+  await client.connect();
+  return client;
+}
+
+/** Waits until a statement of the engine's naming `what` waits on a lock. */
+async function waitingOnLock(url: string, what: string): Promise<void> {
+  const c = await held(url);
+  try {
+    for (;;) {
+      const r = await c.query(
+        `select count(*)::int as n from pg_stat_activity
+         where application_name = 'pgboss' and wait_event_type = 'Lock' and query like $1`,
+        [`%${what}%`],
+      );
+      if (r.rows[0].n > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await c.end();
+  }
+}
 
 const target = testConfig.database;
 
@@ -110,6 +136,111 @@ describe.skipIf(target.kind !== 'server')('the job engine on the server', () => 
       await link.close();
     }
   }, 60_000);
+});
+
+describe.skipIf(target.kind !== 'server')('the job engine stopping or failing to start', () => {
+  const schema = `boss${randomBytes(4).toString('hex')}`;
+  const jobsSchema = `${schema}_jobs`;
+  afterAll(async () => {
+    if (target.kind !== 'server') return;
+    const { db } = await openDatabase({ ...target, pool: 1 });
+    await sql`drop schema if exists ${sql.id(jobsSchema)} cascade`.execute(db);
+    await db.destroy();
+  });
+
+  it("hands back a job its worker's last look brought after the stop, before it closes its connections", async () => {
+    if (target.kind !== 'server') return;
+    const jobs = await serverJobs({ ...target, schema }, pino({ level: 'silent' }));
+    let runs = 0;
+    const stopWorking = await jobs.work('handed-back', { expireInSeconds: 60, atOnce: 1 }, async () => {
+      runs++;
+    });
+    // The job is sent in a transaction that locks the queue's table: the worker's next look waits for it.
+    const hold = await held(target.url);
+    const { default: PgBoss } = await import('pg-boss');
+    const sender = new PgBoss({
+      db: { executeSql: (text, values) => hold.query(text, values) },
+      schema: jobsSchema,
+      supervise: false,
+      schedule: false,
+    });
+    await sender.start();
+    try {
+      await hold.query('begin');
+      await hold.query(`lock table ${jobsSchema}.job in exclusive mode`);
+      await sender.send('handed-back', {}, { expireInSeconds: 60, retryLimit: 0 });
+      await waitingOnLock(target.url, 'SKIP LOCKED');
+      // As an agent stops: its worker first, then the engine.
+      const closing = stopWorking().then(() => jobs.close());
+      // The stop is under way, the look still waiting: it brings the job once the lock goes.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await hold.query('commit');
+      await closing;
+      const r = await hold.query(`select state from ${jobsSchema}.job where name = 'handed-back'`);
+      // Not handed back, it would stay active until its expiry (a control's: dropped unrun).
+      expect({ runs, states: r.rows.map((row) => row.state) }).toEqual({ runs: 0, states: ['failed'] });
+    } finally {
+      await sender.stop({ graceful: false });
+      await hold.end();
+    }
+  });
+
+  it('a start that fails leaves no connection open and no listener behind', async () => {
+    if (target.kind !== 'server') return;
+    const broken = `boss${randomBytes(4).toString('hex')}`;
+    const c = await held(target.url);
+    // A version table pg-boss cannot read: its start fails after it has connected.
+    await c.query(`create schema ${broken}_jobs; create table ${broken}_jobs.version (v int)`);
+    try {
+      const listeners = process.listenerCount('unhandledRejection');
+      await expect(serverJobs({ ...target, schema: broken }, pino({ level: 'silent' }))).rejects.toThrow(
+        /version/,
+      );
+      const left = await c.query(
+        `select count(*)::int as n from pg_stat_activity where application_name = 'pgboss' and query like $1`,
+        [`%${broken}_jobs%`],
+      );
+      expect({ connections: left.rows[0].n, listeners: process.listenerCount('unhandledRejection') }).toEqual(
+        {
+          connections: 0,
+          listeners,
+        },
+      );
+    } finally {
+      await c.query(`drop schema ${broken}_jobs cascade`);
+      await c.end();
+    }
+  });
+
+  it('a sender closes within a bound while a link gone silent holds its start', async () => {
+    if (target.kind !== 'server') return;
+    // The engine's tables made first: the sender's start then reads their version, which a lock holds.
+    await (await serverJobs({ ...target, schema }, pino({ level: 'silent' }))).close();
+    const url = new URL(target.url);
+    const link = await cuttableLink({ host: url.hostname, port: Number(url.port || 5432) }, '127.65.0.1');
+    url.host = `${link.host}:${link.port}`;
+    const sender = lazyServerSender({ ...target, url: url.href, schema }, pino({ level: 'silent' }));
+    const hold = await held(target.url);
+    try {
+      await hold.query('begin');
+      await hold.query(`lock table ${jobsSchema}.version in access exclusive mode`);
+      const sent = sender.send('silenced', {}, { expireInSeconds: 60 }).catch((error: unknown) => error);
+      await waitingOnLock(target.url, `${jobsSchema}.version`);
+      link.silence();
+      await hold.query('rollback');
+      const from = Date.now();
+      const closed = await Promise.race([
+        sender.close().then(() => Date.now() - from),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still closing after 15 s'), 15_000)),
+      ]);
+      // The start's grace, then the pool's: 2 s each.
+      expect(closed).toBeLessThan(6000);
+      expect(await sent).toBeInstanceOf(Error);
+    } finally {
+      await hold.end();
+      await link.close();
+    }
+  }, 30_000);
 });
 
 describe('a job ended while the database is out of reach', () => {

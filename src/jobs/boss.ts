@@ -8,6 +8,7 @@
 import type Boss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../db/db.js';
+import { wakeableNap } from '../kernel/nap.js';
 import { type BossPool, bossPool } from './boss-pool.js';
 
 /** A task run every `seconds`, at most once at a time across every process that registers it. */
@@ -62,20 +63,20 @@ type Server = Extract<DatabaseTarget, { kind: 'server' }>;
 
 /** pg-boss on the server, in a schema of its own beside the application's. */
 export async function serverJobs(target: Server, log: Logger): Promise<Periodic> {
-  const { default: PgBoss } = await import('pg-boss');
   const pool = await bossPool(target.url, 3, log);
-  const boss = new PgBoss({
-    db: pool.db,
-    schema: `${target.schema ?? 'hashforge'}_jobs`,
-    supervise: true,
-    maintenanceIntervalSeconds: SUPERVISE_SECONDS,
-    // Archives of finished jobs: a day is plenty to see what ran.
-    archiveCompletedAfterSeconds: 3600,
-    deleteAfterDays: 1,
-  });
-  // A lost connection is reported here and retried by pg-boss on its next fetch; unheard, the
-  // report would end the process.
-  boss.on('error', (error: Error) => log.warn({ err: error }, `job engine: ${error.message}`));
+  const boss = await startedBoss(
+    pool,
+    {
+      schema: `${target.schema ?? 'hashforge'}_jobs`,
+      supervise: true,
+      maintenanceIntervalSeconds: SUPERVISE_SECONDS,
+      // Archives of finished jobs: a day is plenty to see what ran.
+      archiveCompletedAfterSeconds: 3600,
+      deleteAfterDays: 1,
+    },
+    'job engine',
+    log,
+  );
   const unheard = (reason: unknown) => {
     if (!lostCompletion(reason)) throw reason;
     log.warn(
@@ -84,7 +85,8 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
     );
   };
   process.on('unhandledRejection', unheard);
-  await boss.start();
+  /** Jobs a stopped worker's last look brought, being handed back: the pool stays open for them. */
+  const handingBack = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   /** The periodic tasks' workers, ours rather than pg-boss's: its stop does not know them. */
   const workers = new Set<() => Promise<void>>();
@@ -114,7 +116,12 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       const timer = setInterval(offer, Math.max(1, seconds / 4) * 1000);
       timer.unref();
       timers.add(timer);
-      const stopWorking = workPeriodic(boss, name, leaseSeconds, work, holdBack ?? (() => 0), log);
+      const stopWorking = workPeriodic(
+        { boss, name, log, handingBack },
+        leaseSeconds,
+        work,
+        holdBack ?? (() => 0),
+      );
       workers.add(stopWorking);
       return async () => {
         clearInterval(timer);
@@ -129,7 +136,7 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       );
       making = made.catch(() => {});
       await made;
-      return workAtOnce(boss, name, atOnce, handle, log);
+      return workAtOnce({ boss, name, log, handingBack }, atOnce, handle);
     },
     async close() {
       for (const t of timers) clearInterval(t);
@@ -143,8 +150,12 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
             .catch((error: unknown) => log.warn({ err: error }, 'job engine: its stop failed')),
           STOP_WAIT_MS,
         );
-        // Cut after a grace: a fetch the link holds ends with it, and its loop, stopped, ends then.
-        await pool.close(CUT_AFTER_MS);
+        // One grace for the jobs being handed back and the connections: the hand-backs go first (an
+        // ended pool takes no statement), then whatever connection is still held is cut, and a fetch
+        // the link holds ends with it, its loop, stopped, then too.
+        const from = Date.now();
+        await waitAtMost(Promise.all(handingBack), CUT_AFTER_MS);
+        await pool.close(Math.max(0, CUT_AFTER_MS - (Date.now() - from)));
       } finally {
         process.off('unhandledRejection', unheard);
       }
@@ -157,17 +168,25 @@ const STOP_WAIT_MS = 10_000;
 /** How long a closing engine lets its connections be given back before it cuts them. */
 const CUT_AFTER_MS = 2_000;
 
-/** Waits for `work`, at most `ms`: whether it ended in time. */
-async function waitAtMost(work: Promise<unknown>, ms: number): Promise<boolean> {
+/** Waits for `work`, at most `ms`: its value, or undefined when it did not end in time. */
+async function waitAtMost<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  const timedOut = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
   });
   try {
-    return await Promise.race([work.then(() => true), timedOut]);
+    return await Promise.race([work, timedOut]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A queue as its worker works it, and the engine's hand-backs under way (`fetchUnlessStopped`). */
+interface Queue {
+  boss: Boss;
+  name: string;
+  log: Logger;
+  handingBack: Set<Promise<void>>;
 }
 
 /** A worker's stop: a flag its loop looks at, and a promise that a wait in the loop races against. */
@@ -200,26 +219,30 @@ function halt(): Halt {
  * (a periodic task's queue retries at once; a control's is dropped, as it would be on expiry).
  */
 async function fetchUnlessStopped<T extends { id: string }>(
-  boss: Boss,
-  name: string,
+  q: Queue,
   fetch: Promise<T[]>,
   h: Halt,
-  log: Logger,
 ): Promise<T[] | undefined> {
+  const { boss, name, log } = q;
   const fetched = fetch.catch(() => [] as T[]);
   const jobs = await Promise.race([fetched, h.signal.then(() => undefined)]);
   if (!h.stopped) return jobs ?? [];
-  void fetched.then((late) => {
-    const handBack = late.map((j) =>
-      boss.fail(name, j.id, { message: 'taken up as its worker stopped: handed back' }),
-    );
-    return Promise.all(handBack).catch((error: unknown) =>
-      log.warn(
-        { err: error, queue: name },
-        'job engine: a job taken as its worker stopped was not handed back',
+  const handBack: Promise<void> = fetched
+    .then((late) =>
+      Promise.all(
+        late.map((j) => boss.fail(name, j.id, { message: 'taken up as its worker stopped: handed back' })),
       ),
-    );
-  });
+    )
+    .then(
+      () => undefined,
+      (error: unknown) =>
+        log.warn(
+          { err: error, queue: name },
+          'job engine: a job taken as its worker stopped was not handed back',
+        ),
+    )
+    .finally(() => q.handingBack.delete(handBack));
+  q.handingBack.add(handBack);
   return undefined;
 }
 
@@ -232,13 +255,12 @@ async function fetchUnlessStopped<T extends { id: string }>(
  * while for the job under way, as pg-boss's own stop does.
  */
 function workPeriodic(
-  boss: Boss,
-  name: string,
+  q: Queue,
   leaseSeconds: number,
   work: () => Promise<void>,
   holdBack: () => number,
-  log: Logger,
 ): () => Promise<void> {
+  const { boss, name, log } = q;
   const h = halt();
   const { nap, wake } = wakeableNap();
   /** The job under way: what a stop waits for, a while. */
@@ -266,7 +288,7 @@ function workPeriodic(
       const wait = holdBack();
       if (wait > 0) await nap(wait);
       if (h.stopped) break;
-      const jobs = await fetchUnlessStopped(boss, name, boss.fetch<object>(name), h, log);
+      const jobs = await fetchUnlessStopped(q, boss.fetch<object>(name), h);
       if (jobs === undefined) break;
       const [job] = jobs;
       if (job) {
@@ -282,22 +304,6 @@ function workPeriodic(
     h.stop();
     wake();
     await waitAtMost(under, STOP_WAIT_MS);
-  };
-}
-
-/** A sleep that `wake` cuts short: a worker's loop naps between looks, and a stop or a freed place wakes it. */
-function wakeableNap(): { nap: (ms: number) => Promise<void>; wake: () => void } {
-  let cut: (() => void) | undefined;
-  return {
-    nap: (ms) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        cut = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }),
-    wake: () => cut?.(),
   };
 }
 
@@ -323,12 +329,11 @@ function recordEnd(boss: Boss, name: string, id: string, work: Promise<unknown>,
  * job's end frees its place at once.
  */
 function workAtOnce(
-  boss: Boss,
-  name: string,
+  q: Queue,
   atOnce: number,
   handle: (data: unknown, job: Taken) => Promise<void>,
-  log: Logger,
 ): () => Promise<void> {
+  const { boss, name, log } = q;
   const running = new Set<Promise<void>>();
   const h = halt();
   const { nap, wake } = wakeableNap();
@@ -347,11 +352,9 @@ function workAtOnce(
       const jobs =
         room > 0
           ? await fetchUnlessStopped(
-              boss,
-              name,
+              q,
               boss.fetch<object>(name, { batchSize: room, includeMetadata: true }),
               h,
-              log,
             )
           : [];
       if (jobs === undefined) break;
@@ -373,20 +376,18 @@ function workAtOnce(
  * and those that do (a control at an agent-served site) should not pay for it at start.
  */
 export function lazyServerSender(target: Server, log: Logger): JobSender & { close(): Promise<void> } {
-  let opening: Promise<{ boss: Boss; pool: BossPool }> | undefined;
+  /** The pool as soon as it is made: a close cuts a start that a link gone silent holds. */
+  let pool: BossPool | undefined;
+  let opening: Promise<Boss> | undefined;
   const open = async () => {
-    const { default: PgBoss } = await import('pg-boss');
-    const pool = await bossPool(target.url, 2, log);
-    const boss = new PgBoss({
-      db: pool.db,
-      schema: `${target.schema ?? 'hashforge'}_jobs`,
-      // It only sends: the processes that work the queues supervise and schedule them.
-      supervise: false,
-      schedule: false,
-    });
-    boss.on('error', (error: Error) => log.warn({ err: error }, `job sender: ${error.message}`));
-    await boss.start();
-    return { boss, pool };
+    pool = await bossPool(target.url, 2, log);
+    // It only sends: the processes that work the queues supervise and schedule them.
+    return startedBoss(
+      pool,
+      { schema: `${target.schema ?? 'hashforge'}_jobs`, supervise: false, schedule: false },
+      'job sender',
+      log,
+    );
   };
   return {
     async send(name, data, { expireInSeconds }) {
@@ -395,19 +396,47 @@ export function lazyServerSender(target: Server, log: Logger): JobSender & { clo
         throw error;
       });
       // Not picked up within its time, it is dropped rather than run late.
-      await (await opening).boss.send(name, data, {
+      await (await opening).send(name, data, {
         expireInSeconds,
         retentionSeconds: expireInSeconds,
         retryLimit: 0,
       });
     },
     async close() {
-      const opened = await opening?.catch(() => undefined);
-      if (!opened) return;
-      await opened.boss.stop({ graceful: false, wait: true });
-      await opened.pool.close(CUT_AFTER_MS);
+      if (!opening) return;
+      // A start held by a link gone silent never ends: it has the grace, then its connection is cut.
+      const boss = await waitAtMost(
+        opening.catch(() => undefined),
+        CUT_AFTER_MS,
+      );
+      await boss?.stop({ graceful: false, wait: true });
+      await pool?.close(CUT_AFTER_MS);
     },
   };
+}
+
+/**
+ * pg-boss over a pool of ours, started. A start that fails ends the pool: nothing else will use it
+ * (pg drops a connection whose statement failed, but keeps those given back idle for seconds).
+ */
+async function startedBoss(
+  pool: BossPool,
+  options: Omit<Boss.ConstructorOptions, 'db'>,
+  who: string,
+  log: Logger,
+): Promise<Boss> {
+  const { default: PgBoss } = await import('pg-boss');
+  const boss = new PgBoss({ db: pool.db, ...options });
+  // A lost connection is reported here and retried by pg-boss on its next fetch; unheard, the
+  // report would end the process.
+  boss.on('error', (error: Error) => log.warn({ err: error }, `${who}: ${error.message}`));
+  try {
+    await boss.start();
+  } catch (error) {
+    await pool.close(0);
+    throw error;
+  }
+  return boss;
 }
 
 /** Errors of a connection that could not be made or was cut: the link to the database is down. */

@@ -84,11 +84,21 @@ async function reportsOf(
 /** One centre's figures, or every centre's. */
 export async function slaReport(ctx: AppContext, centreId?: string): Promise<CentreReport[]> {
   const now = ctx.clock.now().getTime();
-  const [centres, rows] = await Promise.all([
-    centreId ? requireCentre(ctx.db, centreId, 'id').then((c) => [c]) : store.selectCentres(ctx.db),
-    store.slaByCentre(ctx.db, centreId),
-  ]);
+  const { centres, rows } = await centresAndRows(ctx.db, centreId);
   return reportsOf(centres, rows, now);
+}
+
+/**
+ * The centres (one, or every one) and their SLA rows, in one repeatable-read snapshot: read apart, a
+ * calendar change committed between the two reads mixed the finished tickets' figures, stored by the
+ * new calendar, with the open ones measured by the old. Inside a transaction already open, in it.
+ */
+async function centresAndRows(db: Db, centreId?: string, shippedIn?: { from: Day; to: Day }) {
+  const read = async (tx: Db) => {
+    const centres = centreId ? [await requireCentre(tx, centreId, 'id')] : await store.selectCentres(tx);
+    return { centres, rows: await store.slaByCentre(tx, centreId, shippedIn) };
+  };
+  return db.isTransaction ? read(db) : db.transaction().setIsolationLevel('repeatable read').execute(read);
 }
 
 /**
@@ -97,10 +107,7 @@ export async function slaReport(ctx: AppContext, centreId?: string): Promise<Cen
  * does not enter and a past quarter's figures stand; one read of the span's tickets for every centre.
  */
 export async function shippedFigures(ctx: AppContext, span: { from: Day; to: Day }): Promise<CentreReport[]> {
-  const [centres, rows] = await Promise.all([
-    store.selectCentres(ctx.db),
-    store.slaByCentre(ctx.db, undefined, span),
-  ]);
+  const { centres, rows } = await centresAndRows(ctx.db, undefined, span);
   return reportsOf(centres, rows, Date.parse(`${addDays(span.to, 1)}T00:00:00Z`));
 }
 

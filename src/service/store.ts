@@ -707,7 +707,7 @@ export async function finishedTimelines(
     shipped_on: Day | null;
     calendar: WorkingCalendar;
   }>`
-    select t.id::text as id, t.timeline, t.centre_id, t.shipped_at::date as shipped_on, c.calendar
+    select t.id::text as id, t.timeline, t.centre_id, (t.shipped_at at time zone 'UTC')::date as shipped_on, c.calendar
     from service_tickets t join service_centres c on c.id = t.centre_id
     ${only} and t.route = 'rma' and ${FINISHED_SQL}
     order by t.id
@@ -1020,13 +1020,18 @@ export async function failureCounts(db: Db, productId?: string, opened?: { from:
 /** Tickets opened and RMAs shipped back between two days, and what warranty repairs shipped cost. */
 export async function quarterTickets(db: Db, from: Day, to: Day) {
   const r = await sql<{ opened: number; customers: number; fleet: number; shipped: number; cost: string }>`
+    with days as (
+      -- UTC days, whatever the session's time zone (a cast of a timestamptz to date takes its day there).
+      select origin, warranty, cost_cents, (opened_at at time zone 'UTC')::date as opened_on,
+        (shipped_at at time zone 'UTC')::date as shipped_on
+      from service_tickets)
     select
-      count(*) filter (where opened_at::date between ${from}::date and ${to}::date)::int as opened,
-      count(*) filter (where origin = 'customer' and opened_at::date between ${from}::date and ${to}::date)::int as customers,
-      count(*) filter (where origin = 'fleet' and opened_at::date between ${from}::date and ${to}::date)::int as fleet,
-      count(*) filter (where shipped_at::date between ${from}::date and ${to}::date)::int as shipped,
-      coalesce(sum(cost_cents) filter (where warranty and shipped_at::date between ${from}::date and ${to}::date), 0)::text as cost
-    from service_tickets`.execute(db);
+      count(*) filter (where opened_on between ${from}::date and ${to}::date)::int as opened,
+      count(*) filter (where origin = 'customer' and opened_on between ${from}::date and ${to}::date)::int as customers,
+      count(*) filter (where origin = 'fleet' and opened_on between ${from}::date and ${to}::date)::int as fleet,
+      count(*) filter (where shipped_on between ${from}::date and ${to}::date)::int as shipped,
+      coalesce(sum(cost_cents) filter (where warranty and shipped_on between ${from}::date and ${to}::date), 0)::text as cost
+    from days`.execute(db);
   const row = r.rows[0]!;
   return {
     opened: row.opened,

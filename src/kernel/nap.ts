@@ -1,0 +1,18 @@
+/**
+ * A sleep that `wake` cuts short: a worker's loop naps between looks, and a stop, a freed place or
+ * new work wakes it. A wake while no nap is under way does nothing (the next nap runs its course).
+ */
+export function wakeableNap(): { nap: (ms: number) => Promise<void>; wake: () => void } {
+  let cut: (() => void) | undefined;
+  return {
+    nap: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        cut = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    wake: () => cut?.(),
+  };
+}
