@@ -5,6 +5,9 @@
  * serialising one of their replies, in a loop with no socket. The sweep's CPU per poll is roughly
  * the client's figure plus the decode's and the store's; this isolates the first two, so that a
  * change to them can be judged in seconds on a loaded machine rather than in a 50,000-miner bench.
+ * A third figure is the sweep's own pass of polls (`pollMachines`: workers, lanes, judging,
+ * tallies) over the same miners with its batches dropped instead of written: the sweep's CPU per
+ * poll less the database's part.
  *
  *   npx tsx bench/fleet/poll-path.ts [--miners 2000] [--polls 20000] [--concurrency 200] [--rounds 3]
  *     [--base 127.123.0.1]
@@ -17,7 +20,8 @@ import { MinerClient, type MinerResult } from '../../src/fleet/protocol/client.j
 import { decodeReply, jsonRequest } from '../../src/fleet/protocol/codec.js';
 import { startSimulator } from '../../src/fleet/protocol/simulator.js';
 import { normalise } from '../../src/fleet/protocol/telemetry.js';
-import { POLL_COMMANDS } from '../../src/fleet/sweep.js';
+import type { MachineToPoll } from '../../src/fleet/series-store.js';
+import { POLL_COMMANDS, pollMachines } from '../../src/fleet/sweep.js';
 import { roundTrip } from './floor.js';
 import { loadAverage } from './run.js';
 
@@ -53,6 +57,51 @@ async function run(
     cpuMsPerPoll: (used.user + used.system) / 1000 / polls,
     seconds: (performance.now() - t0) / 1000,
     failed,
+  };
+}
+
+/**
+ * One pass of the sweep's polling over `polls` machines (the miners again and again, each known by
+ * the DNA it answered with), judged and tallied as a sweep does, its batches dropped: CPU ms a poll
+ * and failures.
+ */
+async function pass(
+  client: MinerClient,
+  dnas: Map<string, string>,
+  polls: number,
+  concurrency: number,
+): Promise<{ cpuMsPerPoll: number; seconds: number; failed: number }> {
+  const hosts = [...dnas.keys()];
+  const machine = (i: number): MachineToPoll => ({
+    id: i + 1,
+    site: 'BENCH',
+    address: hosts[i % hosts.length]!,
+    port: 4028,
+    serial: `bench-${i}`,
+    dna: dnas.get(hosts[i % hosts.length]!)!,
+    mac: null,
+    model: null,
+    status: 'ok',
+    failures: 0,
+    lastGoodThs: null,
+  });
+  let next = 0;
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await pollMachines({
+    client,
+    rest: async () => (next < polls ? machine(next++) : undefined),
+    stragglers: async () => undefined,
+    total: polls,
+    offlineAfter: 3,
+    concurrency,
+    write: async () => {},
+  });
+  const used = process.cpuUsage(cpu);
+  return {
+    cpuMsPerPoll: (used.user + used.system) / 1000 / polls,
+    seconds: (performance.now() - t0) / 1000,
+    failed: r.done - r.answered,
   };
 }
 
@@ -97,19 +146,23 @@ async function main(): Promise<boolean> {
     // The sweep's client as the bench builds it: 200 in flight, learned waits on.
     const client = new MinerClient({ concurrency, connectTimeoutMs: 2000, readTimeoutMs: 5000, retries: 1 });
     let sample: MinerResult | undefined;
+    const dnas = new Map<string, string>();
     const viaClient = async (host: string) => {
       const r = await client.request({ host, port: 4028 }, REQUEST, { lane: 'main', learn: true });
       sample ??= r.ok ? r : undefined;
+      if (r.ok && !dnas.has(host)) dnas.set(host, normalise(r).dna ?? '');
       return r.ok;
     };
     await run(hosts, Math.min(polls, 2000), concurrency, viaClient); // warm up the JIT and the learned waits
     for (let round = 1; round <= Number(values.rounds); round++) {
       const floor = await run(hosts, polls, concurrency, bare);
       const ours = await run(hosts, polls, concurrency, viaClient);
+      const swept = await pass(client, dnas, polls, concurrency);
       const fmt = (r: { cpuMsPerPoll: number; seconds: number; failed: number }) =>
         `${r.cpuMsPerPoll.toFixed(3)} ms CPU a poll (${r.seconds.toFixed(2)} s${r.failed ? `, ${r.failed} failed` : ''})`;
       console.log(
-        `round ${round}: bare ${fmt(floor)}; client ${fmt(ours)}; ratio ${(ours.cpuMsPerPoll / floor.cpuMsPerPoll).toFixed(2)}; load ${loadAverage()}`,
+        `round ${round}: bare ${fmt(floor)}; client ${fmt(ours)}; ratio ${(ours.cpuMsPerPoll / floor.cpuMsPerPoll).toFixed(2)}; ` +
+          `sweep's pass, nothing written ${fmt(swept)}; ratio ${(swept.cpuMsPerPoll / floor.cpuMsPerPoll).toFixed(2)}; load ${loadAverage()}`,
       );
     }
     if (sample?.ok) {

@@ -211,6 +211,12 @@ export class AvalonFieldText {
     return text === undefined ? undefined : typeValue(key, text);
   }
 
+  /** The field when it is one number (`get` typed it so), else undefined. */
+  number(key: string): number | undefined {
+    const v = this.get(key);
+    return typeof v === 'number' ? v : undefined;
+  }
+
   /**
    * How many numbers a list field holds, as `list(get(key))?.length`: a plain list is counted
    * without building it; anything else (`56%`, `56 C`) is typed as `get` would type it.
@@ -301,7 +307,6 @@ export interface AvalonModule {
   readonly allFields: () => AvalonFields;
 }
 
-const num = (v: AvalonValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 const str = (v: AvalonValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 function list(v: AvalonValue | undefined): number[] | undefined {
   if (typeof v === 'number') return [v];
@@ -312,9 +317,6 @@ function maxPositive(values: readonly number[]): number | undefined {
   let best: number | undefined;
   for (const v of values) if (v > 0 && (best === undefined || v > best)) best = v;
   return best;
-}
-function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
-  if (value !== undefined) target[key] = value;
 }
 
 /** `1246-83-21072802_4ec6bb0_211fc46` → 1246-83 + fw; `Q-25052801_14a19a2`; old `7411706-3162860` → 741. */
@@ -352,17 +354,18 @@ export function psuErrorNames(code: number): string[] {
 function readPsu(ps: number[] | undefined): AvalonPsu | undefined {
   // All zeros (or a controller voltage of 0) means the PSU did not answer, e.g. POW_I2C[FAILED].
   if (!ps || ps.length < 5 || !(ps[1]! > 0)) return undefined;
-  const psu: AvalonPsu = {
+  return {
     errorCode: ps[0]!,
     controllerVolts: ps[1]! / 100,
     hashboardVolts: ps[2]! / 100,
     currentA: ps[3]!,
     outputW: ps[4]!,
+    setVolts: ps[5] === undefined ? undefined : ps[5] / 100,
+    wallW: ps[6],
   };
-  assign(psu, 'setVolts', ps[5] === undefined ? undefined : ps[5] / 100);
-  assign(psu, 'wallW', ps[6]);
-  return psu;
 }
+
+const NO_VERSION: { model?: string; firmware?: string } = {};
 
 /** Per-board list keys (`PVT_T2`, `MW3`) and fan keys (`Fan1`), found in one pass over the keys. */
 const BOARD_LIST_KEY = /^(?:PVT_T|MW)(\d{1,2})$/;
@@ -396,14 +399,16 @@ function readBoards(f: AvalonFieldText, boardLists: number): AvalonBoard[] {
   );
   const boards: AvalonBoard[] = [];
   for (let b = 0; b < count; b++) {
-    const board: AvalonBoard = { index: b };
-    assign(board, 'ghs', ghs?.[b]);
     // The per-chip list is read whole only when `MTmax` lacks the board's hottest chip.
     const chipTemps = tmax?.[b] === undefined ? list(f.get(CHIP_TEMPS_KEY[b]!)) : undefined;
-    assign(board, 'chipMaxC', tmax?.[b] ?? (chipTemps ? maxPositive(chipTemps) : undefined));
-    assign(board, 'chipAvgC', tavg?.[b]);
-    assign(board, 'chips', f.count(CHIP_TEMPS_KEY[b]!) ?? f.count(CHIP_WORK_KEY[b]!));
-    boards.push(board);
+    // Whole, as readAvalonModule builds its module and for the same reason.
+    boards.push({
+      index: b,
+      ghs: ghs?.[b],
+      chipMaxC: tmax?.[b] ?? (chipTemps ? maxPositive(chipTemps) : undefined),
+      chipAvgC: tavg?.[b],
+      chips: f.count(CHIP_TEMPS_KEY[b]!) ?? f.count(CHIP_WORK_KEY[b]!),
+    });
   }
   return boards;
 }
@@ -411,52 +416,54 @@ function readBoards(f: AvalonFieldText, boardLists: number): AvalonBoard[] {
 /** Interpret the fields of one module; every field also stays at hand in `allFields()`. */
 export function readAvalonModule(f: AvalonFieldText): AvalonModule {
   const keys = keyIndex(f);
-  const module: AvalonModule = {
-    fansRpm: [],
-    boards: readBoards(f, keys.boardLists),
+  const boards = readBoards(f, keys.boardLists);
+  const ver = str(f.get('Ver')) || undefined;
+  const { model, firmware } = ver ? splitVersion(ver) : NO_VERSION;
+  const dna = str(f.get('DNA'));
+  const systemStatus = (str(f.get('SYSTEMSTATU')) ?? '').slice(0, 200);
+  const boardsWorking = /Hash Board:\s*(\d+)/.exec(systemStatus);
+  let chipMaxC = f.number('TMax') ?? 0;
+  for (const b of boards) chipMaxC = Math.max(chipMaxC, b.chipMaxC ?? 0);
+  const chipAvg = f.number('TAvg');
+  const fansRpm: number[] = [];
+  for (const k of keys.fans.length > 0 ? keys.fans : ['Fan']) {
+    const rpm = f.number(k);
+    if (rpm !== undefined) fansRpm.push(rpm);
+  }
+  const psu = readPsu(list(f.get('PS')));
+  // One literal, a field the string does not state left undefined: adding the stated ones one by
+  // one through a helper was a sixth of reading a module (a store whose key varies is slow in V8).
+  return {
+    version: ver,
+    model,
+    firmware,
+    dna: dna && /^[0-9a-fA-F]{8,64}$/.test(dna) ? dna.toLowerCase() : undefined,
+    workState: /Work:\s*([^,]+?)\s*(?:,|$)/.exec(systemStatus)?.[1],
+    boardsWorking: boardsWorking ? Number(boardsWorking[1]) : undefined,
+    elapsedSeconds: f.number('Elapsed'),
+    inletC: f.number('Temp') ?? f.number('ITemp') ?? f.number('HBITemp'),
+    outletC: f.number('HBOTemp'),
+    chipMaxC: chipMaxC > 0 ? chipMaxC : undefined,
+    chipAvgC: chipAvg !== undefined && chipAvg > 0 ? chipAvg : undefined,
+    fansRpm,
+    fanDutyPercent: f.number('FanR'),
+    fanError: f.number('FanErr'),
+    psu,
+    powerW: f.number('WALLPOWER') ?? psu?.wallW ?? psu?.outputW,
+    powerLimitW: f.number('MPO'),
+    nominalGhs: f.number('GHSmm'),
+    averageGhs: f.number('GHSavg'),
+    currentGhs: f.number('GHSspd'),
+    boards,
+    totalChips: f.number('TA'),
+    hardwareErrors: f.number('HW'),
+    dhPercent: f.number('DH'),
+    workMode: f.number('WORKMODE'),
+    workLevel: f.number('WORKLEVEL'),
+    softOff: f.number('SoftOFF'),
+    led: f.number('Led'),
     allFields: () => f.all(),
   };
-  const ver = str(f.get('Ver'));
-  if (ver) {
-    module.version = ver;
-    const { model, firmware } = splitVersion(ver);
-    assign(module, 'model', model);
-    assign(module, 'firmware', firmware);
-  }
-  const dna = str(f.get('DNA'));
-  if (dna && /^[0-9a-fA-F]{8,64}$/.test(dna)) module.dna = dna.toLowerCase();
-  const systemStatus = (str(f.get('SYSTEMSTATU')) ?? '').slice(0, 200);
-  const state = /Work:\s*([^,]+?)\s*(?:,|$)/.exec(systemStatus);
-  assign(module, 'workState', state?.[1]);
-  const boardsWorking = /Hash Board:\s*(\d+)/.exec(systemStatus);
-  assign(module, 'boardsWorking', boardsWorking ? Number(boardsWorking[1]) : undefined);
-  assign(module, 'elapsedSeconds', num(f.get('Elapsed')));
-  assign(module, 'inletC', num(f.get('Temp')) ?? num(f.get('ITemp')) ?? num(f.get('HBITemp')));
-  assign(module, 'outletC', num(f.get('HBOTemp')));
-  const boardMax = module.boards.map((b) => b.chipMaxC ?? 0);
-  assign(module, 'chipMaxC', maxPositive([num(f.get('TMax')) ?? 0, ...boardMax]));
-  const chipAvg = num(f.get('TAvg'));
-  assign(module, 'chipAvgC', chipAvg !== undefined && chipAvg > 0 ? chipAvg : undefined);
-  module.fansRpm = (keys.fans.length > 0 ? keys.fans.map((k) => num(f.get(k))) : [num(f.get('Fan'))]).filter(
-    (v): v is number => v !== undefined,
-  );
-  assign(module, 'fanDutyPercent', num(f.get('FanR')));
-  assign(module, 'fanError', num(f.get('FanErr')));
-  const psu = readPsu(list(f.get('PS')));
-  assign(module, 'psu', psu);
-  assign(module, 'powerW', num(f.get('WALLPOWER')) ?? psu?.wallW ?? psu?.outputW);
-  assign(module, 'powerLimitW', num(f.get('MPO')));
-  assign(module, 'nominalGhs', num(f.get('GHSmm')));
-  assign(module, 'averageGhs', num(f.get('GHSavg')));
-  assign(module, 'currentGhs', num(f.get('GHSspd')));
-  assign(module, 'totalChips', num(f.get('TA')));
-  assign(module, 'hardwareErrors', num(f.get('HW')));
-  assign(module, 'dhPercent', num(f.get('DH')));
-  assign(module, 'workMode', num(f.get('WORKMODE')));
-  assign(module, 'workLevel', num(f.get('WORKLEVEL')));
-  assign(module, 'softOff', num(f.get('SoftOFF')));
-  assign(module, 'led', num(f.get('Led')));
-  return module;
 }
 
 export interface AvalonModuleEntry {
