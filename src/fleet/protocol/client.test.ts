@@ -278,6 +278,25 @@ describe('MinerClient against misbehaving peers', () => {
     );
   });
 
+  it('keeps a request in the main lane for the configured slow mark while the learned waits are not trusted', async () => {
+    const host = '127.58.0.1';
+    const healthy = await serve(host, 0, miner());
+    const slow = await serve(host, 0, (socket) =>
+      socket.once('data', () => setTimeout(() => socket.end(`${VERSION}\u0000`), 400)),
+    );
+    const silent = await Promise.all(Array.from({ length: 30 }, () => serve(host, 0, () => {})));
+    const client = new MinerClient({ readTimeoutMs: 1500, answerFloorMs: 200, slowAfterMs: 1000 });
+    const learn = { learn: true } as const;
+    for (let i = 0; i < 100; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    // 30 of the last 100 learned waits cut short: past a quarter, nothing learned is trusted.
+    await Promise.all(silent.map((p) => client.request(`${host}:${p}`, 'summary', learn)));
+    const answer = client.request(`${host}:${slow}`, 'version', learn);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Past twice the typical answer (a few ms), short of the configured second: still in the main lane.
+    expect(client.load).toMatchObject({ inFlight: 1, stragglers: 0 });
+    expect((await answer).ok).toBe(true);
+  });
+
   it('retries a refused connection with backoff, then gives up with a typed failure', async () => {
     const probe = await serve('127.93.0.1', 0, () => {});
     await new Promise((resolve) => servers.pop()!.close(resolve)); // a port nobody listens on now

@@ -275,14 +275,14 @@ export class MinerClient {
         attempts++;
         const limits = { readTimeoutMs, slowAfterMs, answerFloorMs };
         let learned = options.learn ? this.answerTimes.waits(limits, options.lastAnswerMs) : undefined;
-        // A learned answer wait shorter than the read deadline cuts while trusted; while not, it
-        // is only judged against the answer that comes, so that trust can return.
+        // Learned waits apply while trusted; while not, they are only judged against the answer
+        // that comes, so that trust can return, and the configured ones apply. Both of them: a
+        // learned slow mark (twice the typical answer, a few ms) kept while distrusted sent every
+        // request to the straggler lane at once, filling it with healthy polls.
+        const trusted = learned !== undefined && this.answerTimes.trusted ? learned : undefined;
         const waits: LearnedWaits = {
-          answerMs:
-            learned !== undefined && this.answerTimes.trusted
-              ? Math.min(learned.answerMs, readTimeoutMs)
-              : readTimeoutMs,
-          slowAfterMs: learned?.slowAfterMs ?? slowAfterMs,
+          answerMs: trusted?.answerMs ?? readTimeoutMs,
+          slowAfterMs: trusted?.slowAfterMs ?? slowAfterMs,
         };
         let shorten: ((answerMs: number) => void) | undefined;
         const onLearned = () => {
