@@ -64,9 +64,9 @@ export interface RequestOptions {
    */
   learn?: boolean;
   /**
-   * With `learn`: this miner's own last answer, in ms. Its wait is learned as if the fleet's slowest
-   * recent answer were at least this one, so a miner slower than the rest is not cut short by what
-   * the faster ones taught.
+   * With `learn`: this miner's own last answer, in ms. Its wait is learned as if the fleet's slow
+   * recent answers (their 99th percentile) were at least this one, so a miner slower than the rest
+   * is not cut short by what the faster ones taught.
    */
   lastAnswerMs?: number;
   /** Teach the learned waits this request's answer without waiting as they say (a straggler's). */
@@ -151,7 +151,7 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   // straggler mark, STRAGGLER_POLL_MS, is the same second).
   slowAfterMs: 1000,
   // A LAN miner's answer takes milliseconds, an Avalon's big `estats` a few hundred at most: one
-  // silent for a second after a fleet whose slowest recent answer took a quarter of that is not
+  // silent for a second after a fleet whose slow recent answers took a quarter of that is not
   // answering.
   answerFloorMs: 1000,
 };
