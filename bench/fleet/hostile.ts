@@ -115,9 +115,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
   const total = byKind.reduce((n, k) => n + k.total, 0);
   out(`  hostile miners with the right status after ${sweeps} sweeps: ${right} of ${total}`);
   for (const k of byKind) {
-    out(
-      `    ${k.kind.padEnd(16)} ${k.right}/${k.total} ${EXPECTED_STATUS[k.kind]} (seen: ${k.seen})`,
-    );
+    out(`    ${k.kind.padEnd(16)} ${k.right}/${k.total} ${EXPECTED_STATUS[k.kind]} (seen: ${k.seen})`);
   }
   out(
     `  database: ${hostile.result.database}\n  poller peak RSS with hostile miners ${hostile.result.peakRssMb} MB (target ${TARGET.rssMb} MB: ${hostile.result.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}); ` +
@@ -172,10 +170,17 @@ function hostileKinds(list: string): HostileFault[] {
   return kinds as HostileFault[];
 }
 
-/** Each sweep's CPU: the poller's (one thread does nearly all of it) and the simulated fleet's beside it. */
+/**
+ * Each sweep's CPU: the poller's (one thread does nearly all of it) and the simulated fleet's beside
+ * it; and how the poller's thread spent the sweep's wall time off a core: waiting for one (the
+ * machine's load) or asleep (waiting on its miners: what hostile miners can add).
+ */
 function describeCpu(r: SizeResult): string {
   return r.sweeps
-    .map((s) => `poller ${s.pollerCpuSeconds} s, simulator ${s.simulatorCpuSeconds} s`)
+    .map(
+      (s) =>
+        `poller ${s.pollerCpuSeconds} s (its thread waited for a core ${s.pollerWaitedForCpuSeconds} s, slept ${s.pollerAsleepSeconds} s), simulator ${s.simulatorCpuSeconds} s`,
+    )
     .join('; ');
 }
 
