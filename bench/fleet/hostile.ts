@@ -8,6 +8,7 @@
  * pollers' peak RSS (target ≤ 512 MB), with the loopback floor and the load average.
  *
  *   npm run bench -- fleet --hostile [--count 10000] [--sweeps 3] [--concurrency 200]
+ *     [--kinds silent,flood]   (only these kinds hostile, 5% of each: which kind costs the sweep its time)
  *     [--healthy-base 127.100.0.1] [--hostile-base 127.120.0.1] [--floor-base 127.110.0.1]   (other loopback ranges, for a machine another run shares)
  *     [--timeline]   (per sweep and kind of miner: when its polls ended, in which lane; the lanes' use each second)
  */
@@ -43,6 +44,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
       'floor-base': { type: 'string', default: FLOOR_BASE },
       /** Per sweep and kind of miner: when its polls started and ended, in which lane, and the lanes' use each second. */
       timeline: { type: 'boolean', default: false },
+      kinds: { type: 'string', default: HOSTILE_FAULTS.join(',') },
       /** Write the pollers' V8 heap snapshots here, after the scan and each sweep (their RSS then counts the snapshots' own cost). */
       'heap-snapshot': { type: 'string' },
     },
@@ -53,9 +55,10 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
   const concurrency = Number(values.concurrency);
   const timeline = values.timeline === true;
   const heapSnapshotDir = typeof values['heap-snapshot'] === 'string' ? values['heap-snapshot'] : undefined;
+  const kinds = hostileKinds(String(values.kinds));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
-    `hostile miners: ${count.toLocaleString('en-US')} healthy, then ${count.toLocaleString('en-US')} with 5% of each of ${HOSTILE_FAULTS.length} kinds; ` +
+    `hostile miners: ${count.toLocaleString('en-US')} healthy, then ${count.toLocaleString('en-US')} with 5% of each of ${kinds.length} kinds (${kinds.join(', ')}); ` +
       `poller read deadline ${process.env.HASHFORGE_FLEET_READ_TIMEOUT_MS ?? 5000} ms, connect ${process.env.HASHFORGE_FLEET_CONNECT_TIMEOUT_MS ?? 2000} ms`,
   );
 
@@ -70,14 +73,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     parts,
     count,
     String(values['hostile-base']),
-    [
-      '--fault-rate',
-      String(0.05 * HOSTILE_FAULTS.length),
-      '--faults',
-      HOSTILE_FAULTS.join(','),
-      '--hostile-after',
-      '1',
-    ],
+    ['--fault-rate', String(0.05 * kinds.length), '--faults', kinds.join(','), '--hostile-after', '1'],
     { count, sweeps, concurrency, timeline, report: true, ...(heapSnapshotDir ? { heapSnapshotDir } : {}) },
   );
 
@@ -92,6 +88,25 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     `  with hostile miners: sweeps ${hostile.result.sweeps.map((s, i) => `${s.seconds.toFixed(2)} s (×${ratios[i]!.toFixed(2)})`).join(', ')}; ` +
       `target ×${TARGET.ratio}: ${ratios.filter((r) => r <= TARGET.ratio).length} of ${ratios.length} sweeps within it`,
   );
+  // On a machine others load, the poller's thread waits for a core for most of a sweep, and that
+  // wait follows their load from one sweep to the next: the same ratio without it is the poller's
+  // own. (It also leaves out the wait the simulator's own extra work for hostile miners causes on
+  // the shared cores, which real miners would not.)
+  const ownSeconds = (r: SizeResult) => r.sweeps.map((s) => s.seconds - s.pollerWaitedForCpuSeconds);
+  const healthyOwn = median(ownSeconds(healthy.result));
+  out(
+    `  the same less the time the poller's thread waited for a core: all healthy ${ownSeconds(healthy.result)
+      .map((s) => `${s.toFixed(2)} s`)
+      .join(', ')} (median ${healthyOwn.toFixed(2)} s); with hostile miners ${ownSeconds(hostile.result)
+      .map((s) => `${s.toFixed(2)} s (×${(s / healthyOwn).toFixed(2)})`)
+      .join(', ')}`,
+  );
+  for (const [name, run] of [
+    ['all healthy', healthy],
+    ['with hostile miners', hostile],
+  ] as const) {
+    out(`  CPU per sweep, ${name}: ${describeCpu(run.result)}`);
+  }
   const healthyFailures = (hostile.result.failedBySweep ?? []).map((failed) =>
     failed.filter((f) => !(f.address in faulty)),
   );
@@ -103,9 +118,9 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     if (failed.length > 0) out(`    sweep ${i + 1}: ${describeReasons(failed.map((f) => f.failure))}`);
   });
   const statuses = hostile.result.statuses ?? {};
-  const byKind = HOSTILE_FAULTS.map((kind) => {
+  const byKind = kinds.map((kind) => {
     const miners = Object.entries(faulty).filter(([, f]) => f === kind);
-    const right = miners.filter(([a]) => statuses[a] === EXPECTED_STATUS[kind as HostileFault]).length;
+    const right = miners.filter(([a]) => statuses[a] === EXPECTED_STATUS[kind]).length;
     const seen = [...new Set(miners.map(([a]) => statuses[a]))].join('/');
     return { kind, right, total: miners.length, seen };
   });
@@ -113,9 +128,7 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
   const total = byKind.reduce((n, k) => n + k.total, 0);
   out(`  hostile miners with the right status after ${sweeps} sweeps: ${right} of ${total}`);
   for (const k of byKind) {
-    out(
-      `    ${k.kind.padEnd(16)} ${k.right}/${k.total} ${EXPECTED_STATUS[k.kind as HostileFault]} (seen: ${k.seen})`,
-    );
+    out(`    ${k.kind.padEnd(16)} ${k.right}/${k.total} ${EXPECTED_STATUS[k.kind]} (seen: ${k.seen})`);
   }
   out(
     `  database: ${hostile.result.database}\n  poller peak RSS with hostile miners ${hostile.result.peakRssMb} MB (target ${TARGET.rssMb} MB: ${hostile.result.peakRssMb <= TARGET.rssMb ? 'within' : 'OVER'}); ` +
@@ -156,6 +169,32 @@ async function pollFleet(
   } finally {
     await parts.stop(fleet.child);
   }
+}
+
+/** `--kinds`: hostile kinds by name, each known. */
+function hostileKinds(list: string): HostileFault[] {
+  const kinds = list.split(',').filter((k) => k !== '');
+  const unknown = kinds.filter((k) => !(HOSTILE_FAULTS as readonly string[]).includes(k));
+  if (kinds.length === 0 || unknown.length > 0) {
+    throw new Error(
+      `--kinds: ${unknown.join(', ') || 'none given'}; known kinds: ${HOSTILE_FAULTS.join(', ')}`,
+    );
+  }
+  return kinds as HostileFault[];
+}
+
+/**
+ * Each sweep's CPU: the poller's (one thread does nearly all of it) and the simulated fleet's beside
+ * it; and how the poller's thread spent the sweep's wall time off a core: waiting for one (the
+ * machine's load) or asleep (waiting on its miners: what hostile miners can add).
+ */
+function describeCpu(r: SizeResult): string {
+  return r.sweeps
+    .map(
+      (s) =>
+        `poller ${s.pollerCpuSeconds} s (its thread waited for a core ${s.pollerWaitedForCpuSeconds} s, slept ${s.pollerAsleepSeconds} s), simulator ${s.simulatorCpuSeconds} s`,
+    )
+    .join('; ');
 }
 
 /** Failure messages grouped by their words, addresses and figures left out: `12 × No complete reply …`. */

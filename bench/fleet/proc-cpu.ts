@@ -62,3 +62,14 @@ export function commandCpuSeconds(comm: string): number {
     .filter((p) => p.comm === comm)
     .reduce((s, p) => s + p.cpuSeconds, 0);
 }
+
+/**
+ * This process's main thread (the one that runs JavaScript) so far, from /proc/self/schedstat: seconds
+ * on a core, and seconds runnable but waiting for one. On a machine others load, a sweep's wall
+ * time is these two and the time the thread slept (waiting on sockets, timers, slots): only the
+ * last is the poller's own doing.
+ */
+export function mainThreadSchedule(): { onCpuSeconds: number; waitedSeconds: number } {
+  const [onCpu, waited] = readFileSync('/proc/self/schedstat', 'utf8').split(' ').map(Number);
+  return { onCpuSeconds: onCpu! / 1e9, waitedSeconds: waited! / 1e9 };
+}

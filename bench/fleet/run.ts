@@ -41,7 +41,7 @@ import { testApp } from '../../src/testing/index.js';
 import { describeFloor, FLOOR_BASE, type Floor, measureFloor } from './floor.js';
 import { describeReasons, hostileMain } from './hostile.js';
 import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
-import { commandCpuSeconds, treeCpuSeconds } from './proc-cpu.js';
+import { commandCpuSeconds, mainThreadSchedule, treeCpuSeconds } from './proc-cpu.js';
 import { recordPolls, type SweepTimeline } from './timeline.js';
 
 /** Issue 18: 50,000 miners within 1.6× the loopback floor (and 10 s), in 400 MB. */
@@ -62,6 +62,12 @@ interface SweepFigures {
   pollerCpuSeconds: number;
   /** CPU the simulated fleet's processes used meanwhile: they share the poller's two cores. */
   simulatorCpuSeconds: number;
+  /**
+   * The poller's main thread in the sweep: seconds runnable but waiting for a core (other
+   * processes' load), and seconds asleep (waiting on sockets, timers or slots: the sweep's own).
+   */
+  pollerWaitedForCpuSeconds: number;
+  pollerAsleepSeconds: number;
   /** CPU the PostgreSQL server used meanwhile; undefined on PGlite, which runs inside the poller. */
   postgresCpuSeconds?: number;
 }
@@ -264,10 +270,14 @@ async function runPoller({
       const before = others();
       const profiler = profileDir ? await startProfile() : undefined;
       const cpu = process.cpuUsage();
+      const schedule = mainThreadSchedule();
       recorder?.start();
       const r = await sweepFleet(ctx, actor, { client, concurrency, latencies });
       if (recorder) timelines.push(recorder.stop());
       const used = process.cpuUsage(cpu);
+      const scheduled = mainThreadSchedule();
+      const onCpu = scheduled.onCpuSeconds - schedule.onCpuSeconds;
+      const waitedForCpu = scheduled.waitedSeconds - schedule.waitedSeconds;
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
       memory.phase(`sweep ${i + 1}`);
@@ -284,6 +294,8 @@ async function runPoller({
         rowsPerSecond: Math.round(r.rowsWritten / r.seconds),
         pollerCpuSeconds: Math.round((used.user + used.system) / 1e4) / 100,
         simulatorCpuSeconds: round2(after.simulator - before.simulator),
+        pollerWaitedForCpuSeconds: round2(waitedForCpu),
+        pollerAsleepSeconds: round2(Math.max(0, r.seconds - onCpu - waitedForCpu)),
         ...(process.env.DATABASE_URL ? { postgresCpuSeconds: round2(after.postgres - before.postgres) } : {}),
       });
       process.stderr.write(

@@ -7,6 +7,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import type { MachinesChanged, MachinesRegistered } from './events.js';
 import { addressesOf, addressIdentity, type Identity, identityOf, parseRange } from './model.js';
+import { pollerHeap } from './poller-heap.js';
 import { probeOpen } from './probe.js';
 import { recordFleet } from './projections.js';
 import type { MinerClient, MinerResult } from './protocol/client.js';
@@ -63,11 +64,26 @@ interface Found extends Identity {
   address: string;
 }
 
-export async function scanRange(
+/**
+ * Probes a range, asks every listener who it is and registers what it finds. It runs under the
+ * poller's heap growth like a pass of polls (poller-heap.ts): thousands of identifications waiting
+ * for a slot promote garbage the same way, and the old generation's limit set during the scan still
+ * holds when the first sweep after it starts.
+ */
+export function scanRange(
   ctx: AppContext,
   actor: Actor,
   input: ScanInput,
   opts: { client?: MinerClient; onProgress?: (p: ScanProgress) => void } = {},
+): Promise<ScanResult> {
+  return pollerHeap.during(() => scan(ctx, actor, input, opts));
+}
+
+async function scan(
+  ctx: AppContext,
+  actor: Actor,
+  input: ScanInput,
+  opts: { client?: MinerClient; onProgress?: (p: ScanProgress) => void },
 ): Promise<ScanResult> {
   const range = parseRange(input.range);
   await requireRegisteredSite(ctx.db, input.site);

@@ -18,9 +18,10 @@ const WHILE_POLLING = '--heap-growing-percent=100';
 const V8_DEFAULT = '--heap-growing-percent=0';
 
 /**
- * Sets V8's heap growth for the poller while at least one pass runs, and gives it back once the
- * last one ends: the flag is the process's. A process that polls alone (a site agent, a sweep from
- * the command line, the bench's poller) has it; one that answers the API beside (`besideApi`) not. `setFlags` is V8's own setter; a test hands in another to see the calls.
+ * Sets V8's heap growth for the poller while at least one pass (of polls, or a scan) runs, and
+ * gives it back once the last one ends: the flag is the process's. A process that polls alone (a
+ * site agent, a sweep from the command line, the bench's poller) has it; one that answers the API
+ * beside (`besideApi`) not. `setFlags` is V8's own setter; a test hands in another to see the calls.
  */
 export class PollerHeap {
   private passes = 0;

@@ -7,14 +7,19 @@
  * the collector or the network is slow, and never shrinks below a floor a LAN miner always meets.
  */
 
-/** Answers remembered: enough that the slowest of them is a fair "slowest healthy answer". */
+/** Answers remembered: enough that their 99th percentile is a fair "slow healthy answer". */
 const WINDOW = 1000;
 /** Before this many answers nothing is learned and the configured deadlines apply. */
 const MIN_ANSWERS = 100;
 /** The learned figures are recomputed every this many answers (a sort of WINDOW numbers). */
 const EVERY = 100;
-/** A miner silent for this many times the slowest recent answer is not answering. */
-const SLOWEST_MULTIPLE = 4;
+/**
+ * A miner silent for this many times a slow recent answer (the 99th percentile) is not answering.
+ * Not the slowest one: a single answer held up by the collector (a database write on the poller's
+ * thread, a loaded machine) set the wait for the next hundred polls, up to the read deadline.
+ */
+const SLOW_MULTIPLE = 4;
+const SLOW_PERCENTILE = 0.99;
 /** A request waiting this many times the typical answer is waiting on its miner, not working. */
 const TYPICAL_MULTIPLE = 2;
 /**
@@ -56,7 +61,7 @@ export interface WaitLimits {
 export class AnswerTimes {
   private readonly ring = new Float64Array(WINDOW);
   private count = 0;
-  private learned: { typicalMs: number; slowestMs: number } | undefined;
+  private learned: { typicalMs: number; slowMs: number } | undefined;
   private readonly cut = new Uint8Array(OUTCOMES);
   private outcomes = 0;
   private cuts = 0;
@@ -75,7 +80,10 @@ export class AnswerTimes {
     this.count++;
     if (this.count >= MIN_ANSWERS && this.count % EVERY === 0) {
       const sorted = this.ring.slice(0, Math.min(this.count, WINDOW)).sort();
-      this.learned = { typicalMs: sorted[sorted.length >> 1]!, slowestMs: sorted.at(-1)! };
+      this.learned = {
+        typicalMs: sorted[sorted.length >> 1]!,
+        slowMs: sorted[Math.floor(SLOW_PERCENTILE * (sorted.length - 1))]!,
+      };
     }
   }
 
@@ -92,14 +100,15 @@ export class AnswerTimes {
   /**
    * The learned waits for a miner, undefined until enough answers have been seen. A miner's own last
    * answer (`ownAnswerMs`) counts beside the fleet's: one slower than most, whose answers have left
-   * the window (or were never in it), is not cut short for being in a fast fleet.
+   * the window (or were never in it, or are the 1% past the percentile), is not cut short for being
+   * in a fast fleet.
    */
   waits(limits: WaitLimits, ownAnswerMs = 0): LearnedWaits | undefined {
     if (this.learned === undefined) return undefined;
     const clamp = (ms: number, low: number, high: number) => Math.min(high, Math.max(low, Math.ceil(ms)));
-    const slowestMs = Math.max(this.learned.slowestMs, ownAnswerMs);
+    const slowMs = Math.max(this.learned.slowMs, ownAnswerMs);
     return {
-      answerMs: clamp(SLOWEST_MULTIPLE * slowestMs, limits.answerFloorMs, limits.readTimeoutMs),
+      answerMs: clamp(SLOW_MULTIPLE * slowMs, limits.answerFloorMs, limits.readTimeoutMs),
       slowAfterMs: clamp(TYPICAL_MULTIPLE * this.learned.typicalMs, 1, limits.slowAfterMs),
     };
   }

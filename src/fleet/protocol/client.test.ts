@@ -246,9 +246,11 @@ describe('MinerClient against misbehaving peers', () => {
     expect((await client.request(`${host}:${slow}`, 'version', { ...learn, lastAnswerMs: 1500 })).ok).toBe(
       true,
     );
-    // Asked with the read deadline (a straggler), it answers, and that answer teaches the rest.
-    expect((await client.request(`${host}:${slow}`, 'version', { teach: true })).ok).toBe(true);
-    for (let i = 0; i < 99; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    // Asked with the read deadline (a straggler), it answers, and those answers teach the rest once
+    // they are more than a percent of the answers remembered (the learned wait is the 99th percentile).
+    for (let i = 0; i < 3; i++)
+      expect((await client.request(`${host}:${slow}`, 'version', { teach: true })).ok).toBe(true);
+    for (let i = 0; i < 97; i++) await client.request(`${host}:${healthy}`, 'version', learn);
     expect((await client.request(`${host}:${slow}`, 'version', learn)).ok).toBe(true);
   });
 
@@ -276,6 +278,25 @@ describe('MinerClient against misbehaving peers', () => {
     expect((await Promise.all(waiting)).map((r) => (r.ok ? 'ok' : r.failure))).toEqual(
       silent.map(() => 'timeout'),
     );
+  });
+
+  it('keeps a request in the main lane for the configured slow mark while the learned waits are not trusted', async () => {
+    const host = '127.58.0.1';
+    const healthy = await serve(host, 0, miner());
+    const slow = await serve(host, 0, (socket) =>
+      socket.once('data', () => setTimeout(() => socket.end(`${VERSION}\u0000`), 400)),
+    );
+    const silent = await Promise.all(Array.from({ length: 30 }, () => serve(host, 0, () => {})));
+    const client = new MinerClient({ readTimeoutMs: 1500, answerFloorMs: 200, slowAfterMs: 1000 });
+    const learn = { learn: true } as const;
+    for (let i = 0; i < 100; i++) await client.request(`${host}:${healthy}`, 'version', learn);
+    // 30 of the last 100 learned waits cut short: past a quarter, nothing learned is trusted.
+    await Promise.all(silent.map((p) => client.request(`${host}:${p}`, 'summary', learn)));
+    const answer = client.request(`${host}:${slow}`, 'version', learn);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Past twice the typical answer (a few ms), short of the configured second: still in the main lane.
+    expect(client.load).toMatchObject({ inFlight: 1, stragglers: 0 });
+    expect((await answer).ok).toBe(true);
   });
 
   it('retries a refused connection with backoff, then gives up with a typed failure', async () => {

@@ -64,9 +64,9 @@ export interface RequestOptions {
    */
   learn?: boolean;
   /**
-   * With `learn`: this miner's own last answer, in ms. Its wait is learned as if the fleet's slowest
-   * recent answer were at least this one, so a miner slower than the rest is not cut short by what
-   * the faster ones taught.
+   * With `learn`: this miner's own last answer, in ms. Its wait is learned as if the fleet's slow
+   * recent answers (their 99th percentile) were at least this one, so a miner slower than the rest
+   * is not cut short by what the faster ones taught.
    */
   lastAnswerMs?: number;
   /** Teach the learned waits this request's answer without waiting as they say (a straggler's). */
@@ -151,7 +151,7 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   // straggler mark, STRAGGLER_POLL_MS, is the same second).
   slowAfterMs: 1000,
   // A LAN miner's answer takes milliseconds, an Avalon's big `estats` a few hundred at most: one
-  // silent for a second after a fleet whose slowest recent answer took a quarter of that is not
+  // silent for a second after a fleet whose slow recent answers took a quarter of that is not
   // answering.
   answerFloorMs: 1000,
 };
@@ -275,14 +275,14 @@ export class MinerClient {
         attempts++;
         const limits = { readTimeoutMs, slowAfterMs, answerFloorMs };
         let learned = options.learn ? this.answerTimes.waits(limits, options.lastAnswerMs) : undefined;
-        // A learned answer wait shorter than the read deadline cuts while trusted; while not, it
-        // is only judged against the answer that comes, so that trust can return.
+        // Learned waits apply while trusted; while not, they are only judged against the answer
+        // that comes, so that trust can return, and the configured ones apply. Both of them: a
+        // learned slow mark (twice the typical answer, a few ms) kept while distrusted sent every
+        // request to the straggler lane at once, filling it with healthy polls.
+        const trusted = learned !== undefined && this.answerTimes.trusted ? learned : undefined;
         const waits: LearnedWaits = {
-          answerMs:
-            learned !== undefined && this.answerTimes.trusted
-              ? Math.min(learned.answerMs, readTimeoutMs)
-              : readTimeoutMs,
-          slowAfterMs: learned?.slowAfterMs ?? slowAfterMs,
+          answerMs: trusted?.answerMs ?? readTimeoutMs,
+          slowAfterMs: trusted?.slowAfterMs ?? slowAfterMs,
         };
         let shorten: ((answerMs: number) => void) | undefined;
         const onLearned = () => {
