@@ -1019,12 +1019,19 @@ export async function failureCounts(db: Db, productId?: string, opened?: { from:
 
 /** Tickets opened and RMAs shipped back between two days, and what warranty repairs shipped cost. */
 export async function quarterTickets(db: Db, from: Day, to: Day) {
+  // The `where` finds the tickets opened or shipped back in the range by their indexes (migration
+  // 1200): the instants from the first day's UTC midnight to the one after the last day's, the
+  // same tickets as the UTC days the filters count by.
   const r = await sql<{ opened: number; customers: number; fleet: number; shipped: number; cost: string }>`
     with days as (
       -- UTC days, whatever the session's time zone (a cast of a timestamptz to date takes its day there).
       select origin, warranty, cost_cents, (opened_at at time zone 'UTC')::date as opened_on,
         (shipped_at at time zone 'UTC')::date as shipped_on
-      from service_tickets)
+      from service_tickets
+      where (opened_at >= ${from}::date::timestamp at time zone 'UTC'
+          and opened_at < (${to}::date + 1)::timestamp at time zone 'UTC')
+        or (shipped_at >= ${from}::date::timestamp at time zone 'UTC'
+          and shipped_at < (${to}::date + 1)::timestamp at time zone 'UTC'))
     select
       count(*) filter (where opened_on between ${from}::date and ${to}::date)::int as opened,
       count(*) filter (where origin = 'customer' and opened_on between ${from}::date and ${to}::date)::int as customers,
