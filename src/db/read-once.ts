@@ -1,0 +1,87 @@
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+} from 'kysely';
+import type { Db } from './db.js';
+
+/**
+ * A read: a statement that starts with `select` or `with` and names nothing that writes, locks or
+ * moves with each call (a sequence, an advisory lock, the snapshot). Anything else passes through.
+ */
+const READ = /^\s*(select|with)\b/i;
+const NOT_A_PLAIN_READ =
+  /\b(insert|update|delete|merge|for\s+(no\s+key\s+)?update|for\s+(key\s+)?share|nextval|setval|pg_advisory\w*|pg_current_snapshot|txid_current\w*)\b/i;
+const isPlainRead = (text: string) => READ.test(text) && !NOT_A_PLAIN_READ.test(text);
+
+/**
+ * A handle on `db` for one computation that only reads and reads the same things many times over
+ * (a quarterly report: its sections ask for the same sites, fleet days, builds or prices a dozen
+ * times each; over half of a cold report's ~180 statements were repeats, each paying the embedded
+ * database's fixed cost of ~0.5-1 ms). The same statement with the same parameters runs once; each
+ * caller gets its own copy of the rows, so none sees another's changes to them.
+ *
+ * The computation's reads were never one snapshot (no transaction holds them together), so a
+ * repeat answered as the first read was is an answer the database gave while it ran. A statement
+ * that is not a plain read passes through and forgets every answer, so a read after a write sees it.
+ * No transaction is offered: work that writes takes the database itself.
+ */
+export function readOnce(db: Db): Db {
+  const answers = new Map<string, Promise<QueryResult<unknown>>>();
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      if (!isPlainRead(query.sql)) {
+        answers.clear();
+        return db.executeQuery<R>(query);
+      }
+      const key = `${query.sql}\u0000${JSON.stringify(query.parameters, wireValue)}`;
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = db.executeQuery<unknown>(query);
+        answers.set(key, answer);
+        // A failure is not kept: the next caller asks again.
+        answer.catch(() => {
+          if (answers.get(key) === answer) answers.delete(key);
+        });
+      }
+      const { rows, ...rest } = await answer;
+      return { ...rest, rows: structuredClone(rows) as R[] };
+    },
+    // biome-ignore lint/correctness/useYield: a report's reads are not streamed; the generator only refuses.
+    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+      throw new Error('readOnce: rows are not streamed through a handle for repeated reads.');
+    },
+  };
+  const noTransactions = async () => {
+    throw new Error(
+      'readOnce: a handle for repeated reads holds no transaction; write through the database.',
+    );
+  };
+  const driver: Driver = {
+    init: async () => {},
+    acquireConnection: async () => connection,
+    beginTransaction: noTransactions,
+    commitTransaction: noTransactions,
+    rollbackTransaction: noTransactions,
+    releaseConnection: async () => {},
+    destroy: async () => {},
+  };
+  return new Kysely({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (k) => new PostgresIntrospector(k),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  }) as Db;
+}
+
+/** Parameters as the key tells them apart: bigints as their digits, tagged so 1n is not "1". */
+function wireValue(_key: string, value: unknown) {
+  return typeof value === 'bigint' ? { bigint: value.toString() } : value;
+}
