@@ -37,6 +37,16 @@ describe('a handle for repeated reads', () => {
     first.rows[0]!.name = 'changed';
     first.rows.pop();
     expect((await names(once, 1)).rows.map((r) => r.name)).toEqual(['one', 'two']);
+    // Values inside a row too: a document's arrays, a timestamp.
+    const doc = () =>
+      sql<{ doc: { ids: number[] }; at: Date }>`
+        select jsonb_build_object('ids', jsonb_agg(id order by id)) as doc,
+          timestamptz '2020-01-01T00:00:00Z' as at
+        from read_once_probe`.execute(once);
+    const mine = (await doc()).rows[0]!;
+    mine.doc.ids.push(99);
+    mine.at.setUTCFullYear(1999);
+    expect((await doc()).rows[0]).toEqual({ doc: { ids: [1, 2] }, at: new Date('2020-01-01T00:00:00Z') });
   });
 
   it('forgets what it read once a statement that writes goes through it', async () => {
