@@ -1,6 +1,7 @@
 /**
  * A handle for one computation's repeated reads (read-once.ts): the same read runs once, each caller
- * gets rows of its own, other parameters are other reads, and a write through it forgets them all.
+ * gets rows of its own, other parameters are other reads, a write through it forgets them all, and
+ * a transaction through it is the database's own.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,11 +59,12 @@ describe('a handle for repeated reads', () => {
     expect((await names(once, 1)).rows.map((r) => r.name)).toEqual(['one', 'two']);
   });
 
-  it('holds no transaction', async () => {
-    await expect(
-      readOnce(app.db)
-        .transaction()
-        .execute(async () => 1),
-    ).rejects.toThrow(/no transaction/);
+  it('takes a transaction on the database itself, whose reads it does not remember', async () => {
+    const once = readOnce(app.db);
+    await names(once, 1);
+    await sql`insert into read_once_probe values (5, 'five')`.execute(app.db);
+    const inside = await once.transaction().execute((tx) => names(tx, 1));
+    expect(inside.rows.map((r) => r.name)).toEqual(['one', 'two', 'five']);
+    await sql`delete from read_once_probe where id = 5`.execute(app.db);
   });
 });

@@ -1,14 +1,18 @@
 import {
   type CompiledQuery,
+  type ConnectionBuilder,
   type DatabaseConnection,
   type Driver,
   Kysely,
+  type KyselyConfig,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
   type QueryResult,
+  type TransactionBuilder,
 } from 'kysely';
 import type { Db } from './db.js';
+import type { CoreTables } from './schema.js';
 
 /**
  * A read: a statement that starts with `select` or `with` and names nothing that writes, locks or
@@ -29,7 +33,8 @@ const isPlainRead = (text: string) => READ.test(text) && !NOT_A_PLAIN_READ.test(
  * The computation's reads were never one snapshot (no transaction holds them together), so a
  * repeat answered as the first read was is an answer the database gave while it ran. A statement
  * that is not a plain read passes through and forgets every answer, so a read after a write sees it.
- * No transaction is offered: work that writes takes the database itself.
+ * A transaction (`transaction()`, `connection()`) is the database's own, its reads not remembered:
+ * a read that needs one snapshot (the SLA's centres and rows) gets it.
  */
 export function readOnce(db: Db): Db {
   const answers = new Map<string, Promise<QueryResult<unknown>>>();
@@ -59,7 +64,7 @@ export function readOnce(db: Db): Db {
   };
   const noTransactions = async () => {
     throw new Error(
-      'readOnce: a handle for repeated reads holds no transaction; write through the database.',
+      'readOnce: a transaction is begun on the database itself (transaction()), not on a handle derived from this one.',
     );
   };
   const driver: Driver = {
@@ -71,14 +76,30 @@ export function readOnce(db: Db): Db {
     releaseConnection: async () => {},
     destroy: async () => {},
   };
-  return new Kysely({
+  return new ReadOnceDb(db, {
     dialect: {
       createAdapter: () => new PostgresAdapter(),
       createDriver: () => driver,
       createIntrospector: (k) => new PostgresIntrospector(k),
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
-  }) as Db;
+  });
+}
+
+/** The handle: its transactions and held connections are the database's own. */
+class ReadOnceDb extends Kysely<CoreTables> {
+  constructor(
+    private readonly database: Db,
+    config: KyselyConfig,
+  ) {
+    super(config);
+  }
+  override transaction(): TransactionBuilder<CoreTables> {
+    return this.database.transaction();
+  }
+  override connection(): ConnectionBuilder<CoreTables> {
+    return this.database.connection();
+  }
 }
 
 /** Parameters as the key tells them apart: bigints as their digits, tagged so 1n is not "1". */
