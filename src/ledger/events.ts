@@ -10,7 +10,7 @@
  *   union by kind. This is the one place a payload's type is trusted rather than checked.
  */
 import type { Db } from '../db/db.js';
-import { fromStoredJson } from '../kernel/json.js';
+import { fromStoredJson, fromStoredJsonText } from '../kernel/json.js';
 import { type Projections, type RecordedEvent, record, type WriteRequest } from './ledger.js';
 
 /** One kind of event and what it carries: a member of a module's event union. */
@@ -124,6 +124,22 @@ export interface EventRow {
  * stored in the old form (or be a new kind): the compiler cannot see the rows already stored.
  */
 export function eventFromRow(row: EventRow): RecordedEvent {
+  return eventWith(row, fromStoredJson(row.payload));
+}
+
+/** A stored event whose payload was read as text (`payload::text`); see `eventFromTextRow`. */
+export type EventTextRow = Omit<EventRow, 'payload'> & { payload_text: string };
+
+/**
+ * `eventFromRow` for a row that selected `payload::text as payload_text`: the payload parsed once.
+ * Read as jsonb it is parsed by the driver, then written out and parsed again to restore its
+ * bigints; a read of thousands of events (a report's contract trails) spent most of its time so.
+ */
+export function eventFromTextRow(row: EventTextRow): RecordedEvent {
+  return eventWith(row, fromStoredJsonText(row.payload_text));
+}
+
+function eventWith(row: Omit<EventRow, 'payload'>, payload: unknown): RecordedEvent {
   return {
     id: row.id,
     recordedAt: row.recorded_at,
@@ -131,7 +147,7 @@ export function eventFromRow(row: EventRow): RecordedEvent {
     kind: row.kind,
     stream: row.stream,
     version: row.version,
-    payload: fromStoredJson(row.payload),
+    payload,
   };
 }
 

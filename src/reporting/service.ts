@@ -6,6 +6,7 @@
 
 import type { AppContext } from '../app/context.js';
 import { listProducts } from '../catalog/service.js';
+import { readOnce } from '../db/read-once.js';
 import {
   addQuarters,
   type Day,
@@ -104,11 +105,15 @@ const NOT_COMPUTED = {
  * computes all of it.
  */
 export async function computeQuarterlyReport(
-  ctx: AppContext,
+  given: AppContext,
   quarter: Quarter,
   opts: { skip?: readonly OptionalSection[]; reads?: ReportReads } = {},
 ): Promise<QuarterlyReport> {
-  const reads = opts.reads ?? (await reportReads(ctx));
+  const reads = opts.reads ?? (await reportReads(given));
+  // The sections read the same sites, fleet days, builds and prices many times over: each such
+  // statement runs once for this report (db/read-once.ts). Inside a transaction the report reads
+  // through it as it is.
+  const ctx = given.db.isTransaction ? given : { ...given, db: readOnce(given.db) };
   const today = dayOf(ctx.clock.now());
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);

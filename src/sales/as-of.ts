@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import type { Day } from '../kernel/calendar.js';
-import { eventFromRow, isEventOf } from '../ledger/events.js';
+import { eventFromTextRow, isEventOf } from '../ledger/events.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
 import { type Contract, lineAmount } from './model.js';
 import { applyEvent, type ContractState, contractFigures, openContract } from './model-events.js';
@@ -35,7 +35,8 @@ export function stateOn(trail: ContractTrail, day: Day): ContractState | null {
 function eventsBy(ctx: AppContext, day: Day, contractIds?: readonly number[], kind?: string) {
   return sales(ctx.db)
     .selectFrom('events as v')
-    .select(['v.id', 'v.recorded_at', 'v.actor', 'v.kind', 'v.stream', 'v.version', 'v.payload'])
+    .select(['v.id', 'v.recorded_at', 'v.actor', 'v.kind', 'v.stream', 'v.version'])
+    .select(sql<string>`v.payload::text`.as('payload_text'))
     .$if(kind !== undefined, (q) => q.where('v.kind', '=', kind!))
     .where('v.id', 'in', (eb) =>
       eb
@@ -56,7 +57,7 @@ function eventsBy(ctx: AppContext, day: Day, contractIds?: readonly number[], ki
  */
 export async function contractsSignedBy(ctx: AppContext, day: Day): Promise<Contract[]> {
   return (await eventsBy(ctx, day, undefined, SALES_EVENT.contractSigned)).flatMap((row) => {
-    const e = eventFromRow(row);
+    const e = eventFromTextRow(row);
     return isEventOf<SalesEvent>(SALES_KINDS, e) && e.kind === SALES_EVENT.contractSigned
       ? [e.payload.contract]
       : [];
@@ -73,7 +74,7 @@ export async function contractTrails(
   const rows = await eventsBy(ctx, day, contractIds);
   const trails = new Map<number, ContractTrail>();
   for (const row of rows) {
-    const e = eventFromRow(row);
+    const e = eventFromTextRow(row);
     if (!isEventOf<SalesEvent>(SALES_KINDS, e)) continue;
     if (e.kind === SALES_EVENT.contractSigned) {
       const { contract } = e.payload;
