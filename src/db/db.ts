@@ -80,17 +80,26 @@ export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 /** A PGlite with our column parsers; `from` starts it as a copy of a dumped data directory. */
-export async function newPGlite(dataDir: string | 'memory', from?: Blob | File): Promise<PGlite> {
+export async function newPGlite(
+  dataDir: string | 'memory',
+  from?: Blob | File,
+  /** For a database made only to be copied (the tests' template): initdb's options, more settings. */
+  made: { initdb?: string[]; settings?: Readonly<Record<string, string>> } = {},
+): Promise<PGlite> {
   // The data directory is the whole database: only its owner may read it.
   if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Loaded here, not on import: a command that reaches a server never pays for the embedded one.
   const { PGlite } = await import('@electric-sql/pglite');
-  const settings = Object.entries(EMBEDDED_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const settings = Object.entries({ ...EMBEDDED_SETTINGS, ...made.settings }).flatMap(([name, value]) => [
+    '-c',
+    `${name}=${value}`,
+  ]);
   const options = {
     parsers: pgliteParsers,
     // PGlite's own start parameters (single-user mode, no parallel workers) are kept: ours follow.
     startParams: [...PGlite.defaultStartParams, ...settings],
     ...(from ? { loadDataDir: from } : {}),
+    ...(made.initdb ? { initDbStartParams: made.initdb } : {}),
   };
   const pglite = dataDir === 'memory' ? new PGlite(options) : new PGlite(dataDir, options);
   await pglite.waitReady;

@@ -7,11 +7,10 @@ import { createToken } from '../auth/tokens.js';
 import { addProduct, listProducts } from '../catalog/service.js';
 import { chip } from '../catalog/test-fixtures.js';
 import { addCustomer } from '../sales/service.js';
-import { freshCliEnv, runCli } from '../testing/cli.js';
+import { cliSessionContext, freshCliEnv, runCli } from '../testing/cli.js';
 import { type TestApp, testApp } from '../testing/index.js';
 import { listEvents } from './audit.js';
 import { rebuildLedger } from './rebuild.js';
-import { openRebuildTarget } from './scratch.js';
 import { smallBook } from './test-fixtures.js';
 import { verifyLedger } from './verify.js';
 
@@ -80,19 +79,23 @@ describe('ledger verify', { timeout: 120_000 }, () => {
   });
 
   describe('from the command line', () => {
-    const env = freshCliEnv();
+    const env = freshCliEnv(smallBook);
     const dir = mkdtempSync(join(tmpdir(), 'hf-rebuild-cli-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('verifies in JSON and rebuilds into a new directory', async () => {
+    // One new directory serves both: the rebuild makes an embedded database in it (each costs an
+    // initdb), and then it is not empty.
+    it('verifies in JSON, rebuilds a book into a new directory, and refuses one that is not empty', async () => {
       expect((await runCli(['token', 'create', '--name', 'bob', '--role', 'viewer'], env)).status).toBe(0);
+      const events = (await listEvents(await cliSessionContext(env), { limit: 100 })).length;
+      expect(events).toBeGreaterThan(5);
       const ok = await runCli(['ledger', 'verify', '--json'], env);
       expect(ok.stderr).not.toMatch(/error/);
       expect(ok.status).toBe(0);
-      expect(JSON.parse(ok.stdout)).toMatchObject({ events: 1, differenceCount: 0, undeclared: [] });
+      expect(JSON.parse(ok.stdout)).toMatchObject({ events, differenceCount: 0, undeclared: [] });
       const rebuilt = await runCli(['ledger', 'rebuild', '--into', join(dir, 'new')], env);
       expect(rebuilt.status).toBe(0);
-      expect(rebuilt.stdout).toMatch(/from 1 events/);
+      expect(rebuilt.stdout).toContain(`from ${events} events`);
       const again = await runCli(['ledger', 'rebuild', '--into', join(dir, 'new')], env);
       expect(again).toMatchObject({ status: 2 });
       expect(again.stderr).toMatch(/--into: .* is not empty/);
@@ -102,10 +105,8 @@ describe('ledger verify', { timeout: 120_000 }, () => {
 
 describe('ledger rebuild', { timeout: 120_000 }, () => {
   const apps: TestApp[] = [];
-  const dirs: string[] = [];
   afterAll(async () => {
     for (const app of apps.splice(0)) await app.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('makes a database that takes writes: a new id, the next number, the first answer to a repeated key', async () => {
@@ -141,26 +142,5 @@ describe('ledger rebuild', { timeout: 120_000 }, () => {
     // And it verifies: the rebuilt tables are what its events make.
     const check = await verify(target);
     expect(check.differences).toEqual([]);
-  });
-
-  it('into a new directory: an embedded database, refusing one that is not empty', async () => {
-    const source = await testApp();
-    apps.push(source);
-    await smallBook(source);
-    const dir = mkdtempSync(join(tmpdir(), 'hf-rebuild-'));
-    dirs.push(dir);
-    const into = join(dir, 'rebuilt');
-    const target = await openRebuildTarget(into);
-    try {
-      const report = await rebuildLedger(
-        source,
-        { db: target.db, projections: source.projections },
-        source.tables,
-      );
-      expect(report.events).toBeGreaterThan(5);
-    } finally {
-      await target.close();
-    }
-    await expect(openRebuildTarget(into)).rejects.toMatchObject({ code: 'ledger.rebuild-target-not-empty' });
   });
 });

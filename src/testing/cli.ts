@@ -8,7 +8,7 @@ import type { AppContext } from '../app/context.js';
 import type { CliRuntime } from '../cli/command.js';
 import { main } from '../cli/main.js';
 import { systemClock } from '../kernel/clock.js';
-import { testApp } from './index.js';
+import { type TestApp, testApp } from './index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -58,11 +58,14 @@ export async function runCli(
 
 /**
  * A fresh database for a series of commands (a copy of the migrated template, closed after the
- * test file). Call it inside `describe`.
+ * test file), first given what `fill` writes on the test clock. Call it inside `describe`.
  */
-export function freshCliEnv(): Record<string, string> {
+export function freshCliEnv(fill?: (app: TestApp) => Promise<void>): Record<string, string> {
   const name = randomBytes(6).toString('hex');
-  const app = testApp();
+  const app = testApp().then(async (a) => {
+    await fill?.(a);
+    return a;
+  });
   // The clock a terminal has: commands see today, as when they ran in a process of their own.
   sessions.set(
     name,

@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { type Db, dbOverPGlite, newPGlite, openDatabase } from '../db/db.js';
 import { loadDemo } from '../demo/load.js';
 import { appOver, provided } from './run.js';
-import { type ServerTemplate, withDatabase } from './server-clone.js';
+import { FOR_COPYING, type ServerTemplate, withDatabase } from './server-clone.js';
 
 /** The demo company as tests read it: loaded up to `at` (the test clock then stands there). */
 export const DEMO_SNAPSHOTS = {
@@ -96,7 +96,9 @@ export async function makeDemoSnapshot(run: TestRun, name: DemoSnapshot): Promis
       await openDatabase({ kind: 'server', url: withDatabase(server.url, templateName(run, name)), pool: 4 })
     ).db;
   } else {
-    pglite = await newPGlite('memory', new Blob([readFileSync(run.pgliteTemplate)]));
+    pglite = await newPGlite('memory', new Blob([readFileSync(run.pgliteTemplate)]), {
+      settings: FOR_COPYING,
+    });
     db = dbOverPGlite(pglite);
   }
   try {
@@ -104,6 +106,8 @@ export async function makeDemoSnapshot(run: TestRun, name: DemoSnapshot): Promis
     app.clock.set(at);
     await loadDemo(app, app.actor('admin'), undefined, { service });
     if (pglite) {
+      // The WAL segments the load filled are removed by a checkpoint (FOR_COPYING), not dumped.
+      await pglite.exec('checkpoint');
       const tmp = `${dumpFile(run, name)}.${process.pid}`;
       writeFileSync(tmp, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
       renameSync(tmp, dumpFile(run, name));
