@@ -67,4 +67,15 @@ describe('a handle for repeated reads', () => {
     expect(inside.rows.map((r) => r.name)).toEqual(['one', 'two', 'five']);
     await sql`delete from read_once_probe where id = 5`.execute(app.db);
   });
+
+  it('forgets what it read once a transaction through it has written', async () => {
+    const once = readOnce(app.db);
+    await names(once, 1);
+    await once
+      .transaction()
+      .setIsolationLevel('read committed')
+      .execute((tx) => sql`insert into read_once_probe values (6, 'six')`.execute(tx));
+    expect((await names(once, 1)).rows.map((r) => r.name)).toEqual(['one', 'two', 'six']);
+    await sql`delete from read_once_probe where id = 6`.execute(app.db);
+  });
 });

@@ -34,15 +34,22 @@ const isPlainRead = (text: string) => READ.test(text) && !NOT_A_PLAIN_READ.test(
  * repeat answered as the first read was is an answer the database gave while it ran. A statement
  * that is not a plain read passes through and forgets every answer, so a read after a write sees it.
  * A transaction (`transaction()`, `connection()`) is the database's own, its reads not remembered:
- * a read that needs one snapshot (the SLA's centres and rows) gets it.
+ * a read that needs one snapshot (the SLA's centres and rows) gets it; the handle forgets its
+ * answers when one begins and when it ends, as it may have written.
  */
 export function readOnce(db: Db): Db {
   const answers = new Map<string, Promise<QueryResult<unknown>>>();
   const connection: DatabaseConnection = {
     async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
       if (!isPlainRead(query.sql)) {
+        // Forgotten again once it settles: a read that ran beside the write may have kept what was
+        // there before it.
         answers.clear();
-        return db.executeQuery<R>(query);
+        try {
+          return await db.executeQuery<R>(query);
+        } finally {
+          answers.clear();
+        }
       }
       const key = `${query.sql}\u0000${JSON.stringify(query.parameters, wireValue)}`;
       let answer = answers.get(key);
@@ -76,7 +83,7 @@ export function readOnce(db: Db): Db {
     releaseConnection: async () => {},
     destroy: async () => {},
   };
-  return new ReadOnceDb(db, {
+  return new ReadOnceDb(db, () => answers.clear(), {
     dialect: {
       createAdapter: () => new PostgresAdapter(),
       createDriver: () => driver,
@@ -90,16 +97,40 @@ export function readOnce(db: Db): Db {
 class ReadOnceDb extends Kysely<CoreTables> {
   constructor(
     private readonly database: Db,
+    private readonly forget: () => void,
     config: KyselyConfig,
   ) {
     super(config);
   }
   override transaction(): TransactionBuilder<CoreTables> {
-    return this.database.transaction();
+    return forgettingAround(this.database.transaction(), this.forget);
   }
   override connection(): ConnectionBuilder<CoreTables> {
-    return this.database.connection();
+    return forgettingAround(this.database.connection(), this.forget);
   }
+}
+
+/**
+ * A transaction or connection builder whose `execute` calls `forget` before it begins and after it
+ * settles; its other methods (`setIsolationLevel`, ...) give builders that do the same.
+ */
+function forgettingAround<B extends object>(builder: B, forget: () => void): B {
+  return new Proxy(builder, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop);
+      if (typeof value !== 'function') return value;
+      if (prop === 'execute') {
+        return (...args: unknown[]) => {
+          forget();
+          return (value.apply(target, args) as Promise<unknown>).finally(forget);
+        };
+      }
+      return (...args: unknown[]) => {
+        const made: unknown = value.apply(target, args);
+        return made instanceof target.constructor ? forgettingAround(made as B, forget) : made;
+      };
+    },
+  });
 }
 
 /** Parameters as the key tells them apart: bigints as their digits, tagged so 1n is not "1". */

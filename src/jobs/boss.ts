@@ -425,18 +425,18 @@ async function startedBoss(
   who: string,
   log: Logger,
 ): Promise<Boss> {
-  const { default: PgBoss } = await import('pg-boss');
-  const boss = new PgBoss({ db: pool.db, ...options });
-  // A lost connection is reported here and retried by pg-boss on its next fetch; unheard, the
-  // report would end the process.
-  boss.on('error', (error: Error) => log.warn({ err: error }, `${who}: ${error.message}`));
   try {
+    const { default: PgBoss } = await import('pg-boss');
+    const boss = new PgBoss({ db: pool.db, ...options });
+    // A lost connection is reported here and retried by pg-boss on its next fetch; unheard, the
+    // report would end the process.
+    boss.on('error', (error: Error) => log.warn({ err: error }, `${who}: ${error.message}`));
     await boss.start();
+    return boss;
   } catch (error) {
     await pool.close(0);
     throw error;
   }
-  return boss;
 }
 
 /** Errors of a connection that could not be made or was cut: the link to the database is down. */

@@ -26,15 +26,17 @@ const NINE_TO_SIX = CentreInput.parse(centreInput('SG1', 'SG', 'asia-pacific', 4
 const withCalendar = (calendar: WorkingCalendar) => CentreInput.parse({ ...NINE_TO_SIX, calendar });
 const AN_HOUR: WorkingCalendar = { utcOffsetMinutes: 480, hours: weekdays('10:00', '11:00'), holidays: [] };
 
-/** Resolves once a statement in this database waits on a lock. */
+/** Resolves once a statement in this database waits on a lock; fails after 20 s of none. */
 async function someoneWaits(db: Db): Promise<void> {
-  for (;;) {
+  const end = Date.now() + 20_000;
+  while (Date.now() < end) {
     const r = await sql<{ n: number }>`
       select count(*)::int as n from pg_stat_activity
       where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
     if (r.rows[0]!.n > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  throw new Error('no statement waited on a lock within 20 s');
 }
 
 describe('a centre’s calendar changing under its tickets', () => {
