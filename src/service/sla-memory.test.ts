@@ -6,14 +6,11 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCatalog } from '../sales/test-fixtures.js';
 import { heldTransaction } from '../testing/held-transaction.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
-import { setCentre } from './centres.js';
 import { slaReport } from './reports.js';
 import { CentreInput } from './schemas.js';
-import { assignLot, serialiseDeliveries } from './serials.js';
-import { centreInput, soldMachines } from './test-fixtures.js';
+import { centreInput, serialisedWithCentre } from './test-fixtures.js';
 import { openTicket, stepTicket } from './tickets.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
@@ -30,19 +27,11 @@ describe('the SLA report’s finished tickets', () => {
     app = await testApp();
     const actor = app.actor();
     app.clock.set('2021-01-15T00:00:00Z');
-    await seedCatalog(app);
-    const { customerId } = await soldMachines(app, actor);
-    const lot = {
-      productId: 'A1246',
-      month: '2020-12',
-      first: 1,
-      last: 10,
-      batch: 'B1',
-      foundryLot: 'L1',
-    } as const;
-    await assignLot(app, actor, lot);
-    await serialiseDeliveries(app, actor);
-    await setCentre(app, actor, CentreInput.parse(centreInput('SG1', 'SG', 'asia-pacific', 480)));
+    const customerId = await serialisedWithCentre(
+      app,
+      actor,
+      CentreInput.parse(centreInput('SG1', 'SG', 'asia-pacific', 480)),
+    );
     for (const serial of [S(1), S(2)]) {
       const t = await openTicket(app, actor, {
         serial,

@@ -7,16 +7,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
-import { seedCatalog } from '../sales/test-fixtures.js';
 import { heldTransaction } from '../testing/held-transaction.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
 import { setCentre } from './centres.js';
 import { slaReport } from './reports.js';
 import { CentreInput } from './schemas.js';
-import { assignLot, serialiseDeliveries } from './serials.js';
 import { finishedFigures, type TimelineEntry, type WorkingCalendar, workingClock } from './sla.js';
 import { finishedTimelines, parseTimeline } from './store.js';
-import { centreInput, soldMachines } from './test-fixtures.js';
+import { centreInput, serialisedWithCentre } from './test-fixtures.js';
 import { openTicket, stepTicket } from './tickets.js';
 
 const S = (n: number) => `A1246-202012-${String(n).padStart(6, '0')}`;
@@ -52,19 +50,7 @@ describe('a centre’s calendar changing under its tickets', () => {
     app = await testApp();
     const actor = app.actor();
     app.clock.set('2021-01-15T00:00:00Z');
-    await seedCatalog(app);
-    const { customerId } = await soldMachines(app, actor);
-    const lot = {
-      productId: 'A1246',
-      month: '2020-12',
-      first: 1,
-      last: 10,
-      batch: 'B1',
-      foundryLot: 'L1',
-    } as const;
-    await assignLot(app, actor, lot);
-    await serialiseDeliveries(app, actor);
-    await setCentre(app, actor, NINE_TO_SIX);
+    const customerId = await serialisedWithCentre(app, actor, NINE_TO_SIX);
     const ids: number[] = [];
     for (const n of [1, 2, 3]) {
       app.clock.set('2021-01-17T02:00:00Z');

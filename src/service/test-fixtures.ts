@@ -5,7 +5,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import type { Month } from '../kernel/calendar.js';
 import { addCustomer, recordDelivery, recordPayment } from '../sales/service.js';
-import { futuresContract } from '../sales/test-fixtures.js';
+import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
 import {
   addDesign,
   addFoundry,
@@ -16,6 +16,10 @@ import {
   signAgreement,
   startPartnership,
 } from '../supply/service.js';
+import type { TestApp } from '../testing/index.js';
+import { setCentre } from './centres.js';
+import type { CentreInputT } from './schemas.js';
+import { assignLot, serialiseDeliveries } from './serials.js';
 
 /** Chips enough for `units` machines of `productId` in `month`, then the build itself. */
 export async function buildMachines(
@@ -102,3 +106,24 @@ export const centreInput = (id: string, country: string, region: string, utcOffs
   burnInPositions: 20,
   calendar: { utcOffsetMinutes, hours: weekdays('09:00', '18:00'), holidays: [] as string[] },
 });
+
+/**
+ * The SLA tests' world: the catalog, machines sold and delivered, serials 1-10 of A1246's 2020-12
+ * lot (batch B1) assigned and serialised, and `centre` set up. Gives the customer who bought them.
+ */
+export async function serialisedWithCentre(app: TestApp, actor: Actor, centre: CentreInputT) {
+  await seedCatalog(app);
+  const { customerId } = await soldMachines(app, actor);
+  const lot = {
+    productId: 'A1246',
+    month: '2020-12',
+    first: 1,
+    last: 10,
+    batch: 'B1',
+    foundryLot: 'L1',
+  } as const;
+  await assignLot(app, actor, lot);
+  await serialiseDeliveries(app, actor);
+  await setCentre(app, actor, centre);
+  return customerId;
+}

@@ -6,13 +6,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
-import { seedCatalog } from '../sales/test-fixtures.js';
 import { type TestApp, testApp } from '../testing/index.js';
-import { setCentre } from './centres.js';
 import { CentreInput } from './schemas.js';
-import { assignLot, serialiseDeliveries } from './serials.js';
 import { quarterTickets } from './store.js';
-import { centreInput, soldMachines } from './test-fixtures.js';
+import { centreInput, serialisedWithCentre } from './test-fixtures.js';
 import { openTicket, stepTicket } from './tickets.js';
 
 /** Kiribati's Line Islands, UTC+14: 23:30 UTC is 13:30 the next day there. */
@@ -34,19 +31,11 @@ describe('a ticket’s days in a session of another time zone', () => {
     app = await testApp();
     const actor = app.actor();
     app.clock.set('2021-01-17T23:30:00Z');
-    await seedCatalog(app);
-    const { customerId } = await soldMachines(app, actor);
-    const lot = {
-      productId: 'A1246',
-      month: '2020-12',
-      first: 1,
-      last: 10,
-      batch: 'B1',
-      foundryLot: 'L1',
-    } as const;
-    await assignLot(app, actor, lot);
-    await serialiseDeliveries(app, actor);
-    await setCentre(app, actor, CentreInput.parse(centreInput('SG1', 'SG', 'asia-pacific', 480)));
+    const customerId = await serialisedWithCentre(
+      app,
+      actor,
+      CentreInput.parse(centreInput('SG1', 'SG', 'asia-pacific', 480)),
+    );
     app.clock.set('2021-01-17T23:30:00Z');
     const t = await openTicket(app, actor, {
       serial: 'A1246-202012-000001',
