@@ -1022,26 +1022,22 @@ export async function failureCounts(db: Db, productId?: string, opened?: { from:
 
 /** Tickets opened and RMAs shipped back between two days, and what warranty repairs shipped cost. */
 export async function quarterTickets(db: Db, from: Day, to: Day) {
-  // The `where` finds the tickets opened or shipped back in the range by their indexes (migration
-  // 1250): the instants from the first day's UTC midnight to the one after the last day's, the
-  // same tickets as the UTC days the filters count by.
+  // UTC days, whatever the session's time zone (a cast of a timestamptz to date takes its day
+  // there): the instants from the first day's UTC midnight to the one after the last day's. As
+  // ranges of instants, the `where` finds the tickets by their indexes (migration 1250).
+  const start = sql`${from}::date::timestamp at time zone 'UTC'`;
+  const end = sql`(${to}::date + 1)::timestamp at time zone 'UTC'`;
+  const opened = sql`(opened_at >= ${start} and opened_at < ${end})`;
+  const shipped = sql`(shipped_at >= ${start} and shipped_at < ${end})`;
   const r = await sql<{ opened: number; customers: number; fleet: number; shipped: number; cost: string }>`
-    with days as (
-      -- UTC days, whatever the session's time zone (a cast of a timestamptz to date takes its day there).
-      select origin, warranty, cost_cents, (opened_at at time zone 'UTC')::date as opened_on,
-        (shipped_at at time zone 'UTC')::date as shipped_on
-      from service_tickets
-      where (opened_at >= ${from}::date::timestamp at time zone 'UTC'
-          and opened_at < (${to}::date + 1)::timestamp at time zone 'UTC')
-        or (shipped_at >= ${from}::date::timestamp at time zone 'UTC'
-          and shipped_at < (${to}::date + 1)::timestamp at time zone 'UTC'))
     select
-      count(*) filter (where opened_on between ${from}::date and ${to}::date)::int as opened,
-      count(*) filter (where origin = 'customer' and opened_on between ${from}::date and ${to}::date)::int as customers,
-      count(*) filter (where origin = 'fleet' and opened_on between ${from}::date and ${to}::date)::int as fleet,
-      count(*) filter (where shipped_on between ${from}::date and ${to}::date)::int as shipped,
-      coalesce(sum(cost_cents) filter (where warranty and shipped_on between ${from}::date and ${to}::date), 0)::text as cost
-    from days`.execute(db);
+      count(*) filter (where ${opened})::int as opened,
+      count(*) filter (where origin = 'customer' and ${opened})::int as customers,
+      count(*) filter (where origin = 'fleet' and ${opened})::int as fleet,
+      count(*) filter (where ${shipped})::int as shipped,
+      coalesce(sum(cost_cents) filter (where warranty and ${shipped}), 0)::text as cost
+    from service_tickets
+    where ${opened} or ${shipped}`.execute(db);
   const row = r.rows[0]!;
   return {
     opened: row.opened,
