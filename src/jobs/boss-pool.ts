@@ -9,6 +9,7 @@
 import { Socket } from 'node:net';
 import type Boss from 'pg-boss';
 import type { Logger } from 'pino';
+import { waitAtMost } from '../kernel/nap.js';
 
 /** A connection not made within this long is given up: an unreachable host answers nothing. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -44,15 +45,13 @@ export async function bossPool(connectionString: string, max: number, log: Logge
   let closing: Promise<void> | undefined;
   const close = async (graceMs: number) => {
     const ended = pool.end();
-    let grace: NodeJS.Timeout | undefined;
-    const late = await Promise.race([
-      ended.then(() => false),
-      new Promise<true>((resolve) => {
-        grace = setTimeout(() => resolve(true), graceMs);
-      }),
-    ]);
-    clearTimeout(grace);
-    if (!late) return;
+    if (
+      (await waitAtMost(
+        ended.then(() => true),
+        graceMs,
+      )) !== undefined
+    )
+      return;
     log.warn(`job engine: ${sockets.size} connections still held after ${graceMs} ms: cut`);
     for (const socket of sockets) socket.destroy();
     await ended;

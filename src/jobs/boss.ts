@@ -8,7 +8,7 @@
 import type Boss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../db/db.js';
-import { wakeableNap } from '../kernel/nap.js';
+import { waitAtMost, wakeableNap } from '../kernel/nap.js';
 import { type BossPool, bossPool } from './boss-pool.js';
 
 /** A task run every `seconds`, at most once at a time across every process that registers it. */
@@ -167,19 +167,6 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
 const STOP_WAIT_MS = 10_000;
 /** How long a closing engine lets its connections be given back before it cuts them. */
 const CUT_AFTER_MS = 2_000;
-
-/** Waits for `work`, at most `ms`: its value, or undefined when it did not end in time. */
-async function waitAtMost<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([work, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A queue as its worker works it, and the engine's hand-backs under way (`fetchUnlessStopped`). */
 interface Queue {

@@ -16,3 +16,16 @@ export function wakeableNap(): { nap: (ms: number) => Promise<void>; wake: () =>
     wake: () => cut?.(),
   };
 }
+
+/** Waits for `work`, at most `ms`: its value, or undefined when it did not end in time. */
+export async function waitAtMost<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
