@@ -7,7 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import type { TestRun } from './demo-snapshot.js';
-import { databasesOf, dropDatabases, migratedPGliteDump, withDatabase } from './server-clone.js';
+import { dropDatabases, dropDatabasesOf, migratedPGliteDump, withDatabase } from './server-clone.js';
 
 /**
  * Runs the migrations once for the whole test run, on PGlite and (with DATABASE_URL) on the
@@ -42,6 +42,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.HASHFORGE_TEST_RUN = JSON.stringify(run);
   return async () => {
     rmSync(dir, { recursive: true, force: true });
-    if (template) await dropDatabases(template.url, await databasesOf(template.url, template.name));
+    if (template) await dropDatabasesOf(template.url, template.name);
   };
 }
