@@ -6,10 +6,11 @@
  * time from the remembered parameter types in one call.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbOverPGlite, newPGlite } from './db.js';
 import { fromDatabaseError } from './errors.js';
+import { PGliteDialect } from './pglite-dialect.js';
 import { PGliteStatements } from './pglite-statement.js';
 
 let pg: PGlite;
@@ -136,6 +137,19 @@ describe('the driver', () => {
     await sql`alter table retyped alter v type int8 using 0`.execute(db);
     await add(5);
     const { rows } = await sql<{ v: bigint }>`select v from retyped order by v`.execute(db);
+    expect(rows).toEqual([{ v: 0n }, { v: 5n }]);
+  });
+
+  it('infers them anew after another process had the database to itself', async () => {
+    const dialect = new PGliteDialect(pg);
+    const db = new Kysely<unknown>({ dialect });
+    await sql`create table retyped_outside (v timestamptz)`.execute(db);
+    const add = (v: number) => sql`insert into retyped_outside (v) values (${v})`.execute(db);
+    await add(0);
+    // As the socket server runs another process's statements: straight on PGlite, inside exclusive.
+    await dialect.exclusive(() => pg.exec('alter table retyped_outside alter v type int8 using 0'));
+    await add(5);
+    const { rows } = await sql<{ v: bigint }>`select v from retyped_outside order by v`.execute(db);
     expect(rows).toEqual([{ v: 0n }, { v: 5n }]);
   });
 });
