@@ -11,6 +11,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { PGliteStatements } from './pglite-statement.js';
 
 /**
  * Kysely over PGlite. PGlite is one connection inside this process, so the driver hands it out to
@@ -49,6 +50,8 @@ class PGliteDriver implements Driver {
     try {
       return await work();
     } finally {
+      // Whoever had PGlite to itself (another process, through the socket) may have changed the schema.
+      this.connection.statements.forget();
       this.connection.release();
     }
   }
@@ -89,11 +92,21 @@ class PGliteDriver implements Driver {
  */
 export const PGLITE_TURN_MS = 20;
 
+/**
+ * A statement without parameters after which the server infers a text's parameter types as before:
+ * one statement of plain data work or transaction start and end. Anything else (migrations, `set`,
+ * a rollback that undoes a schema change) makes the fast path forget the types it knows.
+ */
+const KEEPS_TYPES = /^\s*(?:select|insert|update|delete|with|begin|commit|savepoint|release)\b[^;]*;?\s*$/i;
+
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
+  readonly statements: PGliteStatements;
   /** When this thread last had a turn of the event loop that the driver gave it. */
   private turnAt = performance.now();
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGlite) {
+    this.statements = new PGliteStatements(pg);
+  }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (performance.now() - this.turnAt > PGLITE_TURN_MS) {
@@ -102,10 +115,11 @@ class PGliteConnection implements DatabaseConnection {
     }
     // Without parameters use the simple protocol, which (like node-postgres) accepts several
     // statements at once — migrations rely on it.
+    if (query.parameters.length === 0 && !KEEPS_TYPES.test(query.sql)) this.statements.forget();
     const result =
       query.parameters.length === 0
         ? ((await this.pg.exec(query.sql)).at(-1) ?? { rows: [], affectedRows: 0 })
-        : await this.pg.query<R>(query.sql, [...query.parameters]);
+        : await this.statements.query<R>(query.sql, [...query.parameters]);
     return {
       rows: result.rows as R[],
       numAffectedRows: result.affectedRows === undefined ? undefined : BigInt(result.affectedRows),
