@@ -13,6 +13,14 @@ import { columnParsers } from './types.js';
  */
 export type Db = Kysely<CoreTables>;
 
+/**
+ * `read` over one snapshot of the database: a repeatable-read transaction, or the transaction already
+ * open. For figures drawn from several reads that must agree: none sees a commit the others miss.
+ */
+export function inSnapshot<R>(db: Db, read: (tx: Db) => Promise<R>): Promise<R> {
+  return db.isTransaction ? read(db) : db.transaction().setIsolationLevel('repeatable read').execute(read);
+}
+
 export type DatabaseTarget =
   | { kind: 'embedded'; dataDir: string | 'memory' }
   | {

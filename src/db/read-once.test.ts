@@ -50,6 +50,40 @@ describe('a handle for repeated reads', () => {
     expect((await doc()).rows[0]).toEqual({ doc: { ids: [1, 2] }, at: new Date('2020-01-01T00:00:00Z') });
   });
 
+  it('gives each caller its own timestamps inside arrays, nested arrays and bytes', async () => {
+    const once = readOnce(app.db);
+    const read = () =>
+      sql<{ ats: Date[]; grid: number[][]; doc: { rows: number[][] }; bytes: Uint8Array }>`
+        select array[timestamptz '2020-01-01T00:00:00Z', timestamptz '2020-01-02T00:00:00Z'] as ats,
+          array[array[1, 2], array[3, 4]] as grid,
+          jsonb_build_object('rows', jsonb_build_array(jsonb_build_array(1, 2), jsonb_build_array(3))) as doc,
+          '\\x0102'::bytea as bytes`.execute(once);
+    const mine = (await read()).rows[0]!;
+    mine.ats[0]!.setUTCFullYear(1999);
+    mine.ats.push(new Date(0));
+    mine.grid[0]![0] = 99;
+    mine.grid[1]!.push(5);
+    mine.doc.rows[1]!.push(4);
+    mine.bytes[0] = 9;
+    const theirs = (await read()).rows[0]!;
+    expect(theirs).toEqual({
+      ats: [new Date('2020-01-01T00:00:00Z'), new Date('2020-01-02T00:00:00Z')],
+      grid: [
+        [1, 2],
+        [3, 4],
+      ],
+      doc: { rows: [[1, 2], [3]] },
+      bytes: expect.anything(),
+    });
+    expect([...theirs.bytes]).toEqual([1, 2]);
+    // The driver's own type, as a read without the handle gives it (a Buffer on PostgreSQL).
+    const direct = await sql<{ bytes: Uint8Array }>`select '\\x0102'::bytea as bytes`.execute(app.db);
+    expect([mine.bytes.constructor, theirs.bytes.constructor]).toEqual([
+      direct.rows[0]!.bytes.constructor,
+      direct.rows[0]!.bytes.constructor,
+    ]);
+  });
+
   it('forgets what it read once a statement that writes goes through it', async () => {
     const once = readOnce(app.db);
     await names(once, 1);
@@ -66,6 +100,20 @@ describe('a handle for repeated reads', () => {
     const inside = await once.transaction().execute((tx) => names(tx, 1));
     expect(inside.rows.map((r) => r.name)).toEqual(['one', 'two', 'five']);
     await sql`delete from read_once_probe where id = 5`.execute(app.db);
+  });
+
+  it("takes a transaction through a module's view of it (withTables) as through the handle", async () => {
+    const probe = readOnce(app.db).withTables<{ read_once_probe: { id: number; name: string } }>();
+    const read = (db: typeof probe) =>
+      db.selectFrom('read_once_probe').select('name').orderBy('id').execute();
+    expect((await read(probe)).map((r) => r.name)).toEqual(['one', 'two']);
+    await probe
+      .transaction()
+      .execute((tx) => tx.insertInto('read_once_probe').values({ id: 7, name: 'seven' }).execute());
+    expect((await read(probe)).map((r) => r.name)).toEqual(['one', 'two', 'seven']);
+    const held = await probe.connection().execute((c) => read(c));
+    expect(held.map((r) => r.name)).toEqual(['one', 'two', 'seven']);
+    await sql`delete from read_once_probe where id = 7`.execute(app.db);
   });
 
   it('forgets what it read once a transaction through it has written', async () => {

@@ -108,6 +108,15 @@ class ReadOnceDb extends Kysely<CoreTables> {
   override connection(): ConnectionBuilder<CoreTables> {
     return forgettingAround(this.database.connection(), this.forget);
   }
+  /**
+   * This handle under a wider type. Kysely's own makes a plain Kysely over the same driver, whose
+   * transactions this driver refuses: a module's store (`svc(db)`, `miningDb(db)`) taking one
+   * through its view of the handle failed where the handle itself would not.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's own signature
+  override withTables<T extends Record<string, Record<string, any>>>(): Kysely<CoreTables & T> {
+    return this as unknown as Kysely<CoreTables & T>;
+  }
 }
 
 /**
@@ -147,6 +156,8 @@ function copied(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(copied);
   if (value instanceof Date) return new Date(value.getTime());
+  // node-postgres's bytea: structuredClone would give a plain Uint8Array, no longer a Buffer.
+  if (Buffer.isBuffer(value)) return Buffer.from(value);
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return structuredClone(value);
   const out: Record<string, unknown> = {};

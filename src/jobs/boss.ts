@@ -88,8 +88,19 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
   /** Jobs a stopped worker's last look brought, being handed back: the pool stays open for them. */
   const handingBack = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
-  /** The periodic tasks' workers, ours rather than pg-boss's: its stop does not know them. */
+  /**
+   * The stops of every worker, periodic or one-off, ours rather than pg-boss's: its stop does not know
+   * them, and a job under way outlived the close (a control still writing its results after it).
+   */
   const workers = new Set<() => Promise<void>>();
+  /** `stop` as the caller's to call, and the close's until then. */
+  const kept = (stop: () => Promise<void>) => {
+    workers.add(stop);
+    return async () => {
+      workers.delete(stop);
+      await stop();
+    };
+  };
   let making: Promise<void> = Promise.resolve();
   return {
     async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2), holdBack }, work) {
@@ -116,17 +127,12 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       const timer = setInterval(offer, Math.max(1, seconds / 4) * 1000);
       timer.unref();
       timers.add(timer);
-      const stopWorking = workPeriodic(
-        { boss, name, log, handingBack },
-        leaseSeconds,
-        work,
-        holdBack ?? (() => 0),
+      const stopWorking = kept(
+        workPeriodic({ boss, name, log, handingBack }, leaseSeconds, work, holdBack ?? (() => 0)),
       );
-      workers.add(stopWorking);
       return async () => {
         clearInterval(timer);
         timers.delete(timer);
-        workers.delete(stopWorking);
         await stopWorking();
       };
     },
@@ -136,7 +142,7 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       );
       making = made.catch(() => {});
       await made;
-      return workAtOnce({ boss, name, log, handingBack }, atOnce, handle);
+      return kept(workAtOnce({ boss, name, log, handingBack }, atOnce, handle));
     },
     async close() {
       for (const t of timers) clearInterval(t);

@@ -11,7 +11,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
 import { type ControlReport, controlMachines } from '../fleet/service.js';
 import { fleetDb } from '../fleet/store.js';
-import type { Day } from '../kernel/calendar.js';
+import { addDays, type Day } from '../kernel/calendar.js';
 import type { FleetMachineRef } from './model.js';
 
 export type { ControlReport } from '../fleet/service.js';
@@ -36,8 +36,18 @@ export async function fleetMachines(db: Db, site?: string): Promise<FleetMachine
   }));
 }
 
+/**
+ * The instants of the UTC days `from` to `to`: from the first one's UTC midnight up to the one after
+ * the last, worked out here. In SQL, `+ interval '1 day'` is a day of the session's time zone: 25
+ * hours where the clocks go back that day, which took in the next day's first hour.
+ */
+function utcSpan(from: Day, to: Day): { start: Date; end: Date } {
+  return { start: new Date(`${from}T00:00:00Z`), end: new Date(`${addDays(to, 1)}T00:00:00Z`) };
+}
+
 /** The mean measured TH/s of each day that has measurements, per site code (`*` = whole fleet). */
 export async function measuredThsByDay(db: Db, from: Day, to: Day): Promise<Map<string, Map<Day, number>>> {
+  const span = utcSpan(from, to);
   const rows = await fleetDb(db)
     .selectFrom('fleet_hashrate_minutes')
     .select([
@@ -45,8 +55,8 @@ export async function measuredThsByDay(db: Db, from: Day, to: Day): Promise<Map<
       sql<string>`to_char(minute at time zone 'UTC', 'YYYY-MM-DD')`.as('day'),
       sql<number>`avg(ths_sum / sweeps)::float8`.as('ths'),
     ])
-    .where('minute', '>=', new Date(`${from}T00:00:00Z`))
-    .where('minute', '<', sql<Date>`${new Date(`${to}T00:00:00Z`)}::timestamptz + interval '1 day'`)
+    .where('minute', '>=', span.start)
+    .where('minute', '<', span.end)
     .groupBy(['site', sql`2`])
     .execute();
   const out = new Map<string, Map<Day, number>>();
@@ -67,6 +77,7 @@ export async function measuredPowerByDay(
   from: Day,
   to: Day,
 ): Promise<Map<string, Map<Day, { watts: number; machines: number }>>> {
+  const span = utcSpan(from, to);
   const perMachine = fleetDb(db)
     .selectFrom('fleet_telemetry as t')
     .innerJoin('fleet_machines as m', 'm.id', 't.machine_id')
@@ -76,8 +87,8 @@ export async function measuredPowerByDay(
       sql<number>`avg(t.power_w)`.as('watts'),
     ])
     .where('t.power_w', 'is not', null)
-    .where('t.bucket', '>=', new Date(`${from}T00:00:00Z`))
-    .where('t.bucket', '<', sql<Date>`${new Date(`${to}T00:00:00Z`)}::timestamptz + interval '1 day'`)
+    .where('t.bucket', '>=', span.start)
+    .where('t.bucket', '<', span.end)
     .groupBy(['t.machine_id', 'm.site', sql`2`])
     .as('pm');
   const rows = await fleetDb(db)

@@ -4,6 +4,7 @@
  * Kept in its own function so that the report wires it in with one line beside its other sections.
  */
 import type { AppContext } from '../app/context.js';
+import { inSnapshot } from '../db/db.js';
 import { firstDayOfQuarter, lastDayOfQuarter, type Quarter, quarterMonths } from '../kernel/calendar.js';
 import type { Section } from '../reporting/model.js';
 import { failureRates, shippedFigures } from './reports.js';
@@ -34,10 +35,18 @@ export interface ServiceNetworkSection {
   }[];
 }
 
-export async function serviceNetworkSection(
+/**
+ * Its reads in one snapshot: read apart, a ticket shipped back between them was counted by one
+ * figure and not another, and a centre set up between them had turnaround figures but no entry.
+ */
+export function serviceNetworkSection(
   ctx: AppContext,
   quarter: Quarter,
 ): Promise<Section<ServiceNetworkSection>> {
+  return inSnapshot(ctx.db, (db) => sectionAsOf({ ...ctx, db }, quarter));
+}
+
+async function sectionAsOf(ctx: AppContext, quarter: Quarter): Promise<Section<ServiceNetworkSection>> {
   const centres = await selectCentres(ctx.db);
   if (centres.length === 0) return { available: false, reason: 'No service centres are recorded.' };
   const from = firstDayOfQuarter(quarter);

@@ -5,7 +5,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import type { AppContext } from '../app/context.js';
-import type { Db } from '../db/db.js';
+import { type Db, inSnapshot } from '../db/db.js';
 import {
   addDays,
   addMonths,
@@ -98,7 +98,7 @@ async function centresAndRows(db: Db, centreId?: string, shippedIn?: { from: Day
     const centres = centreId ? [await requireCentre(tx, centreId, 'id')] : await store.selectCentres(tx);
     return { centres, rows: await store.slaByCentre(tx, centreId, shippedIn) };
   };
-  return db.isTransaction ? read(db) : db.transaction().setIsolationLevel('repeatable read').execute(read);
+  return inSnapshot(db, read);
 }
 
 /**
