@@ -72,11 +72,12 @@ describe('hostile miners beside healthy ones', () => {
     const last = reports.at(-1)!;
     // The slowest hostile miner costs one read deadline, not one per miner in a row.
     for (const r of reports) expect(r.seconds).toBeLessThan(6);
-    // The second time, the silent and trickling ones (asked first) are given up on once the rest
-    // has answered and they have had their grace: they do not hold the sweep for the read deadline.
+    // The silent and trickling ones do not hold either sweep for the read deadline: the first time
+    // (nothing learned yet, nothing known of them) they are given up on the grace after the rest
+    // has answered; the second time (asked first) once the rest has answered and they have had it.
     for (const [host, fault] of faultOf) {
       if (fault !== 'silent' && fault !== 'trickle') continue;
-      expect(failedBySweep[0]!.get(host)).toMatch(/within 2500 ms/);
+      expect(failedBySweep[0]!.get(host)).toMatch(/given up: it was still waited on when the rest/);
       expect(failedBySweep[1]!.get(host)).toMatch(/given up: it failed its last poll too/);
     }
     expect(last.seconds).toBeLessThan(2.5);
@@ -147,6 +148,53 @@ describe('the first sweep after registration, with miners gone silent and no pol
     const silent = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
     for (const m of machines.filter((x) => silent.has(x.address)))
       expect(m.lastFailure).toMatch(/learned from the fleet's recent answers/);
+  });
+});
+
+describe('the first sweep, with miners gone silent among the last asked and a long learned wait', () => {
+  const HEALTHY_FIRST = 120;
+  const SILENT = 4;
+  const GRACE_MS = 300;
+  let app: TestApp;
+  let sim: Simulator;
+  const actor = { id: 'ops', role: 'ops' } as const;
+  // A learned wait's floor of 4 s: what a loaded poller learns (answers slowed by its own busy thread).
+  const client = new MinerClient({ readTimeoutMs: 10_000, answerFloorMs: 4000, concurrency: 8, retries: 0 });
+
+  beforeAll(async () => {
+    app = await testApp();
+    sim = await startSimulator({
+      count: HEALTHY_FIRST + SILENT,
+      base: '127.75.200.1',
+      seed: 'first-sweep-tail',
+    });
+    const ctx = { ...app, clock: systemClock };
+    await addTestSite(ctx, actor, 'HX4');
+    await scanRange(
+      ctx,
+      actor,
+      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX4', port: 4028 },
+      { client },
+    );
+    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'silent');
+  });
+  afterAll(async () => {
+    await sim.stop();
+    await app.close();
+  });
+
+  it('gives them up the grace after the rest has answered, not at the end of their learned wait', async () => {
+    const ctx = { ...app, clock: systemClock };
+    const report = await sweepFleet(ctx, actor, { client, stragglerGraceMs: GRACE_MS });
+    expect(report.answered).toBe(HEALTHY_FIRST);
+    expect(report.failures).toEqual({ timeout: SILENT });
+    const machines = (await listMachines(ctx, { limit: 200 })).machines;
+    const silent = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
+    for (const m of machines.filter((x) => silent.has(x.address)))
+      expect(m.lastFailure).toMatch(
+        /given up: it was still waited on when the rest of the fleet had answered/,
+      );
+    expect(report.seconds).toBeLessThan(4); // their learned wait alone is 4 s
   });
 });
 

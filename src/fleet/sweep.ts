@@ -71,7 +71,10 @@ export interface SweepOptions {
    * polls that turn slow, wait in the client's straggler lane beside them.
    */
   concurrency?: number;
-  /** How long a machine that failed its last poll is still waited for once the rest is polled. */
+  /**
+   * How long a machine that failed its last poll is still waited for once the rest is polled (from
+   * its poll's start), and one of the rest still unanswered then (from that moment).
+   */
   stragglerGraceMs?: number;
   pageSize?: number;
   flushSize?: number;
@@ -297,18 +300,47 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     return writing;
   };
 
-  // Aborted once every machine of the main lane has its answer: a machine that failed its last
-  // poll and still has not answered then is given up on after STRAGGLER_GRACE_MS.
+  // Aborted once every machine of the rest has been handed out and none of their polls is in the
+  // main lane any more: each has its answer, or has turned slow and waits on its miner in the
+  // straggler lane. A machine that failed its last poll and still has not answered then is given
+  // up on once its attempt has had the grace; one of the rest still waiting is given the grace
+  // from then on. Without the latter, the first sweep after registration (no history says who is
+  // silent) waited at its end for the miners gone silent among the last ones asked, each for its
+  // whole learned wait: under load that wait is the read deadline, 5 s past every other answer.
   const restPolled = new AbortController();
+  let restHandedOut = false;
+  let restInMainLane = 0;
+  const restLeftMainLane = () => {
+    restInMainLane--;
+    if (restHandedOut && restInMainLane === 0) restPolled.abort();
+  };
+  // Counted here, as it is handed out, not when its poll starts: a worker told that the rest is
+  // all handed out must not find zero while another is about to start the last machine's poll.
+  const nextOfRest = async () => {
+    const m = await p.rest();
+    if (m !== undefined) restInMainLane++;
+    else if (!restHandedOut) {
+      restHandedOut = true;
+      if (restInMainLane === 0) restPolled.abort();
+    }
+    return m;
+  };
   const { main, straggler } = client.capacity;
   const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
-  // One listener per straggler's attempt in flight, removed when it ends.
-  setMaxListeners(stragglerWorkers + 1, restPolled.signal);
+  // One listener per attempt in flight (either lane's), removed when it ends.
+  setMaxListeners(mainWorkers + stragglerWorkers + 1, restPolled.signal);
+  const graceMs = p.stragglerGraceMs ?? STRAGGLER_GRACE_MS;
   const giveUp = {
     signal: restPolled.signal,
-    afterMs: p.stragglerGraceMs ?? STRAGGLER_GRACE_MS,
+    afterMs: graceMs,
     why: 'it failed its last poll too, and the rest of the fleet has been polled',
+  };
+  const giveUpSlow = {
+    signal: restPolled.signal,
+    afterMs: graceMs,
+    fromAbort: true,
+    why: `it was still waited on when the rest of the fleet had answered, and for ${graceMs} ms after`,
   };
 
   // A suspended async function keeps all its locals, dead or not: a worker's loop waiting for its
@@ -331,16 +363,31 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     // A straggler keeps the read deadline: one that answers, but slowly, is never cut short for
     // it, and one that failed is given up on by the grace once the rest is polled. Its answer
     // teaches the learned waits all the same, and a machine's own last answer stretches its wait.
+    // One of the rest still waited on, in the straggler lane, once the rest is polled gets the
+    // grace from then (`giveUpSlow`), its learned wait applying before.
     const failedBefore = lane === 'straggler' && m.failures > 0;
+    let inMainLane = lane === 'main';
+    const straggling = () => {
+      if (!inMainLane) return;
+      inMainLane = false;
+      restLeftMainLane();
+    };
     const reply = await client.request(
       { host: m.address, port: m.port },
       request,
       lane === 'main'
-        ? { lane, learn: true, ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }) }
+        ? {
+            lane,
+            learn: true,
+            giveUp: giveUpSlow,
+            onStraggling: straggling,
+            ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }),
+          }
         : failedBefore
           ? { lane, giveUp, teach: true }
           : { lane: 'main', teach: true },
     );
+    straggling();
     latencies.push(reply.durationMs);
     const polled = judge(m, reply, offlineAfter);
     buffer.push(polled);
@@ -371,10 +418,10 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   // its own lane of the client: however many miners are silent, trickling or flooding, waiting on
   // them never holds up the ones that answer at once. The rest's workers outnumber its slots by
   // the straggler lane's size, so that polls turning slow there free their slot to a fresh poll.
-  const rest = Promise.all(Array.from({ length: mainWorkers }, worker(p.rest, 'main'))).then(() =>
-    restPolled.abort(),
-  );
-  await Promise.all([...Array.from({ length: stragglerWorkers }, worker(p.stragglers, 'straggler')), rest]);
+  await Promise.all([
+    ...Array.from({ length: stragglerWorkers }, worker(p.stragglers, 'straggler')),
+    ...Array.from({ length: mainWorkers }, worker(nextOfRest, 'main')),
+  ]);
   await flush();
   return { done, answered, failures, byStatus, statusChanges, tallies, latencies };
 }

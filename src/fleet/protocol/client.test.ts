@@ -134,6 +134,30 @@ describe('MinerClient against misbehaving peers', () => {
     expect((await client.request(`127.185.0.1:${healthy}`, 'version', { giveUp })).ok).toBe(true);
   });
 
+  it('with fromAbort, gives a peer silent since long before the abort its grace from the abort, and says when it left the main lane', async () => {
+    const silent = await serve('127.75.250.1', 0, () => {});
+    const client = new MinerClient({ readTimeoutMs: 5000, slowAfterMs: 100 });
+    const stop = new AbortController();
+    const giveUp = { signal: stop.signal, afterMs: 300, fromAbort: true, why: 'the rest had answered' };
+    let straggling = 0;
+    const waiting = client.request(`127.75.250.1:${silent}`, 'summary', {
+      giveUp,
+      onStraggling: () => straggling++,
+    });
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      stop.abort();
+    }, 500);
+    const result = failed(await waiting);
+    const afterAbort = performance.now() - abortedAt;
+    expect(result.message).toMatch(/given up: the rest had answered/);
+    // Silent for 500 ms, past its 300 ms: counted from its start it would have been cut at once.
+    expect(afterAbort).toBeGreaterThanOrEqual(290);
+    expect(afterAbort).toBeLessThan(2000);
+    expect(straggling).toBe(1);
+  });
+
   it('stops reading at the size limit when a peer floods 10 MB', async () => {
     const port = await serve('127.93.0.1', 0, (socket) => {
       socket.once('data', () => {

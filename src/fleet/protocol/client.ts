@@ -52,7 +52,8 @@ export interface RequestOptions {
   lane?: Lane;
   /**
    * Stop waiting early: once `signal` is aborted, a reply not yet complete fails as a time-out as
-   * soon as the attempt has had `afterMs` (at once if it has had that already), and is not retried.
+   * soon as the attempt has had `afterMs` (at once if it has had that already; with `fromAbort`,
+   * `afterMs` after the abort), and is not retried.
    * The read deadline still applies in any case.
    */
   giveUp?: GiveUp;
@@ -71,11 +72,19 @@ export interface RequestOptions {
   lastAnswerMs?: number;
   /** Teach the learned waits this request's answer without waiting as they say (a straggler's). */
   teach?: boolean;
+  /**
+   * Told when the request, unanswered at the slow mark, leaves its main slot for the straggler lane
+   * (again for a retried attempt that does): it then waits on its miner, and the caller may count it
+   * out of the main lane's work.
+   */
+  onStraggling?: () => void;
 }
 
 export interface GiveUp {
   signal: AbortSignal;
+  /** Counted from the attempt's start, or with `fromAbort` from the moment `signal` is aborted. */
   afterMs: number;
+  fromAbort?: boolean;
   /** Why the caller stopped waiting, for the failure's message. */
   why: string;
 }
@@ -303,6 +312,7 @@ export class MinerClient {
               if (straggler === undefined) return;
               release();
               release = straggler;
+              options.onStraggling?.();
             },
             options.giveUp,
             (fn) => {
@@ -441,7 +451,7 @@ export class MinerClient {
       const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       const partial = () => (received > 0 ? whole() : undefined);
       const onGiveUp = () => {
-        const left = giveUp!.afterMs - (performance.now() - begun);
+        const left = giveUp!.fromAbort ? giveUp!.afterMs : giveUp!.afterMs - (performance.now() - begun);
         const leaveNow = () =>
           fail(
             'timeout',
