@@ -14,6 +14,8 @@ export const salesModule: HashforgeModule = {
     { name: 'sales_rollup_money', sums: true },
     { name: 'sales_rollup_schedule', sums: true },
     'sales_deliveries',
+    // Each contract at the end of each quarter it had events in (as-of.ts reads it for a report).
+    'sales_contract_quarters',
   ],
   routes: async () => (await import('./routes.js')).registerSalesRoutes,
   commands: {
