@@ -4,13 +4,14 @@
  * trails: the same contracts in the same order, on days before, between and after its quarters'
  * ends. The contracts at a quarter's ends read from the stored quarter ends (`contractsAtQuarter`)
  * are those a replay of the events gives, and a contract whose stored quarters miss events is
- * replayed.
+ * replayed; the fill after migration 1260 writes them as the projections did.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quarter } from '../kernel/calendar.js';
 import { type TestServer, testServer } from '../testing/index.js';
 import { contractsAtQuarter, contractsSignedBy, contractTrails } from './as-of.js';
+import { fillQuarterEnds } from './background.js';
 
 let server: TestServer;
 
@@ -76,5 +77,25 @@ describe('the contracts at a quarter’s ends', () => {
        delete from sales_contract_quarters where quarter = '2022Q1' and contract_id % 3 = 0`,
     );
     expect([...damaged.entries()]).toEqual([...stored.entries()]);
+  }, 300_000);
+});
+
+describe('the quarter ends’ fill', () => {
+  it('writes the rows the projections wrote, for contracts whose events have no step stored, then nothing', async () => {
+    const rows = async () =>
+      (
+        await sql<{ row: string }>`select (q.*)::text as row from sales_contract_quarters q
+          order by contract_id, quarter`.execute(server.app.db)
+      ).rows.map((r) => r.row);
+    const stored = await rows();
+    // As a database migrated to 1260 holds them: contracts without rows, a quarter without its first events.
+    await sql`delete from sales_contract_quarters where contract_id % 3 = 0`.execute(server.app.db);
+    await sql`update sales_contract_quarters set steps = steps - 0 where contract_id % 3 = 1 and quarter >= '2021Q1'`.execute(
+      server.app.db,
+    );
+    expect(await rows()).not.toEqual(stored);
+    expect(await fillQuarterEnds(server.app, () => false)).toBe(true);
+    expect(await rows()).toEqual(stored);
+    expect(await fillQuarterEnds(server.app, () => false)).toBe(false);
   }, 300_000);
 });

@@ -5,7 +5,14 @@
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
-import { addDays, type Day, firstDayOfQuarter, lastDayOfQuarter, type Quarter } from '../kernel/calendar.js';
+import {
+  addDays,
+  type Day,
+  firstDayOfQuarter,
+  lastDayOfQuarter,
+  type Quarter,
+  quarterOf,
+} from '../kernel/calendar.js';
 import { eventFromTextRow, isEventOf } from '../ledger/events.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
 import { type Contract, lineAmount } from './model.js';
@@ -178,6 +185,25 @@ function atQuarterFromRows(
     money: [...(start ? [moneyStep(day, contractFigures(start))] : []), ...(during?.steps ?? [])],
     firstPaidOn: e.firstPaidOn,
   };
+}
+
+/**
+ * A contract's rows of sales_contract_quarters as its trail makes them: one a quarter it had events
+ * in, the state after the last of them and the money after each (what the projections write).
+ */
+export function quarterEndsOf(id: number, trail: ContractTrail): QuarterEnd[] {
+  const ends: QuarterEnd[] = [];
+  for (const { day, state } of trail.steps) {
+    const quarter = quarterOf(day);
+    let end = ends.at(-1);
+    if (end?.quarter !== quarter) {
+      end = { contractId: id, quarter, state, steps: [] };
+      ends.push(end);
+    }
+    end.state = state;
+    end.steps.push(moneyStep(day, contractFigures(state)));
+  }
+  return ends;
 }
 
 /**

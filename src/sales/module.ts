@@ -18,6 +18,8 @@ export const salesModule: HashforgeModule = {
     'sales_contract_quarters',
   ],
   routes: async () => (await import('./routes.js')).registerSalesRoutes,
+  // Writes the quarter ends of contracts with events recorded before migration 1260 (background.ts).
+  background: async () => (await import('./background.js')).startQuarterEndsFill,
   commands: {
     entries: [{ name: 'sales', description: 'The order book: customers, contracts, payments, deliveries' }],
     register: async () => (await import('./commands.js')).registerSalesCommands,

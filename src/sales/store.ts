@@ -584,6 +584,36 @@ export async function quarterEndsAround(
   return { before, during };
 }
 
+/** Whether every contract event (sales_entries) has its step in sales_contract_quarters. */
+export async function quarterEndsComplete(db: Db): Promise<boolean> {
+  const r = await sql<{ complete: boolean }>`
+    select (select count(*) from sales_entries)
+      = (select coalesce(sum(jsonb_array_length(steps)), 0) from sales_contract_quarters) as complete`.execute(
+    db,
+  );
+  return r.rows[0]!.complete;
+}
+
+/**
+ * The next `limit` contracts after id `after`, their rows locked until the transaction ends: an
+ * event recorded on one of them waits (its projection writes the row) and is then seen whole.
+ */
+export async function lockContractsAfter(db: Db, after: number, limit: number): Promise<number[]> {
+  const rows = await sql<{ id: string }>`
+    select id::text from sales_contracts where id > ${after} order by id limit ${limit} for update`.execute(
+    db,
+  );
+  return rows.rows.map((r) => Number(r.id));
+}
+
+/** Replaces the stored quarter ends of the contracts `ids` with `ends`. */
+export async function replaceQuarterEnds(tx: Db, ids: readonly number[], ends: readonly QuarterEnd[]) {
+  await sql`delete from sales_contract_quarters where contract_id = any(${ids.map(BigInt)}::int8[])`.execute(
+    tx,
+  );
+  await saveQuarterEnds(tx, ends);
+}
+
 /** What the entries say of each contract signed by the end of `quarter`, to check its rows against. */
 export interface EntriesThrough {
   contractId: number;

@@ -4,8 +4,8 @@
 -- The projections write a contract's row for a quarter with each event dated in it
 -- (src/sales/projections.ts). Contracts with events recorded before this migration have no rows
 -- for those quarters (their states need the model, not SQL): the reader sees a row that does not
--- account for every event of its quarter and replays that contract's events instead, until a
--- `ledger rebuild` writes them.
+-- account for every event of its quarter and replays that contract's events instead, until the
+-- first `serve` writes them behind its start (src/sales/background.ts) or a `ledger rebuild` does.
 create table sales_contract_quarters (
   contract_id bigint not null,
   quarter text not null,
