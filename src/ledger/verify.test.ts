@@ -49,6 +49,8 @@ describe('ledger verify', { timeout: 120_000 }, () => {
     expect(healthy.undeclared).toEqual([]);
     expect(healthy.events).toBe((await listEvents(app, { limit: 100 })).length);
     expect(healthy.tables.find((t) => t.table === 'sales_contracts')).toMatchObject({ rows: 1 });
+    // Its quarter, with the signing, the payment and the delivery each added as recorded.
+    expect(healthy.tables.find((t) => t.table === 'sales_contract_quarters')).toMatchObject({ rows: 1 });
 
     await sql`update products set name = 'Tampered' where id = 'K210'`.execute(app.db);
     await sql`update sales_contracts set paid_cents = paid_cents + 1 where id = 1`.execute(app.db);

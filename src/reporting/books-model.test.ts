@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { MoneyStep } from '../sales/model-events.js';
 import {
   backlogAgeing,
   bookingsByKind,
   customersAtOrAbove,
   depositsAheadOfDelivery,
   liabilityRollForward,
-  type MoneyStep,
   obligationsByBand,
   receivablesAgeing,
 } from './books-model.js';

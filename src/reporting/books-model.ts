@@ -14,15 +14,7 @@ import {
   type Quarter,
 } from '../kernel/calendar.js';
 import type { Cents } from '../kernel/money.js';
-
-/** A contract's money after one of its events, each figure cumulative since signing. */
-export interface MoneyStep {
-  day: Day;
-  paidCents: Cents;
-  refundedCents: Cents;
-  forfeitedCents: Cents;
-  earnedCents: Cents;
-}
+import type { MoneyStep } from '../sales/model-events.js';
 
 export interface RollForward {
   openingCents: Cents;

@@ -2,12 +2,11 @@
  * The report's section for finance: the contract liability rolled forward through the quarter,
  * the obligations still to deliver and how old they and the receivables are, the quarter's
  * cancellations and the customers that weigh 10% or more. Every figure is read off the contracts
- * as they stood on the quarter's last day (or the day before its first), rebuilt from their events
- * by sales (`contractTrails`), so a later event dated after the quarter changes none of them.
+ * as they stood on the quarter's last day (or the day before its first), as sales keeps them by
+ * quarter (`contractsAtQuarter`), so a later event dated after the quarter changes none of them.
  */
-import { addDays, type Day } from '../kernel/calendar.js';
-import type { ContractTrail } from '../sales/as-of.js';
-import { stateOn } from '../sales/as-of.js';
+import { addDays } from '../kernel/calendar.js';
+import type { ContractAtQuarter } from '../sales/as-of.js';
 import { contractsAsOf, type SalesQuarter } from '../sales/figures.js';
 import { lineAmount, lineTh } from '../sales/model.js';
 import { type ContractState, consumptionOrder, contractFigures } from '../sales/model-events.js';
@@ -18,23 +17,11 @@ import {
   customersAtOrAbove,
   depositsAheadOfDelivery,
   liabilityRollForward,
-  type MoneyStep,
   obligationsByBand,
   receivablesAgeing,
 } from './books-model.js';
 
 const CONTRACTS = '/api/sales/contracts';
-
-const moneyOf = (day: Day, s: ContractState): MoneyStep => {
-  const f = contractFigures(s);
-  return {
-    day,
-    paidCents: f.paidCents,
-    refundedCents: f.refundedCents,
-    forfeitedCents: f.forfeitedDepositCents,
-    earnedCents: f.revenueCents,
-  };
-};
 
 /** The latest month still to deliver on a contract, as it stood. */
 function lastOpenMonth(s: ContractState) {
@@ -46,31 +33,25 @@ function lastOpenMonth(s: ContractState) {
   return months.length === 0 ? null : months.sort().at(-1)!;
 }
 
-export function booksSection(trails: Map<number, ContractTrail>, q: SalesQuarter): BooksSection {
+export function booksSection(contracts: Map<number, ContractAtQuarter>, q: SalesQuarter): BooksSection {
   const { from, to, quarter } = q;
   const before = addDays(from, -1);
-  const all = [...trails.values()];
+  const all = [...contracts.values()];
   const rollForward = liabilityRollForward(
-    all.map((t) => t.steps.map((s) => moneyOf(s.day, s.state))),
+    all.map((c) => c.money),
     from,
     to,
   );
-  const atEnd = all.flatMap((t) => {
-    const s = stateOn(t, to);
-    return s ? [{ trail: t, s, f: contractFigures(s) }] : [];
-  });
+  const atEnd = all.map((c) => ({ c, s: c.end, f: contractFigures(c.end) }));
   const open = atEnd.filter((c) => c.f.backlogUnits > 0);
-  const revenue = atEnd.map(({ trail, s, f }) => {
-    const start = stateOn(trail, before);
-    return {
-      customerId: s.contract.customerId,
-      customer: trail.customer,
-      valueCents: f.revenueCents - (start ? contractFigures(start).revenueCents : 0n),
-    };
-  });
-  const backlog = open.map(({ trail, s, f }) => ({
+  const revenue = atEnd.map(({ c, s, f }) => ({
     customerId: s.contract.customerId,
-    customer: trail.customer,
+    customer: c.customer,
+    valueCents: f.revenueCents - (c.start ? contractFigures(c.start).revenueCents : 0n),
+  }));
+  const backlog = open.map(({ c, s, f }) => ({
+    customerId: s.contract.customerId,
+    customer: c.customer,
     valueCents: f.backlogCents,
   }));
   const revenueTotal = revenue.reduce((a, r) => a + r.valueCents, 0n);
@@ -94,19 +75,19 @@ export function booksSection(trails: Map<number, ContractTrail>, q: SalesQuarter
     obligations: { ...bands, source: `${CONTRACTS}?backlogAt=${to}` },
     depositsAheadOfDelivery: {
       ...depositsAheadOfDelivery(
-        open.map(({ trail, s, f }) => ({
+        open.map(({ c, s, f }) => ({
           contractId: s.contract.id,
-          customer: trail.customer,
+          customer: c.customer,
           valueCents: f.valueCents,
           backlogCents: f.backlogCents,
           liabilityCents: f.liabilityCents,
-          firstPaidOn: trail.steps.find((x) => x.day <= to && x.state.paid > 0n)?.day ?? null,
+          firstPaidOn: c.firstPaidOn,
           lastOpenMonth: lastOpenMonth(s),
         })),
       ),
       source: `${CONTRACTS}?backlogAt=${to}`,
     },
-    cancellations: cancellationsOf(trails, q),
+    cancellations: cancellationsOf(contracts, q),
     concentration: {
       revenueCents: revenueTotal,
       backlogCents: backlogTotal,
@@ -163,13 +144,12 @@ export function booksSection(trails: Map<number, ContractTrail>, q: SalesQuarter
 }
 
 /** The quarter's cancellations, contract by contract: what each cancelled and what it forfeited. */
-function cancellationsOf(trails: Map<number, ContractTrail>, q: SalesQuarter): BooksSection['cancellations'] {
-  const before = addDays(q.from, -1);
+function cancellationsOf(
+  atQuarter: Map<number, ContractAtQuarter>,
+  q: SalesQuarter,
+): BooksSection['cancellations'] {
   const contracts: BooksSection['cancellations']['contracts'] = [];
-  for (const [id, trail] of trails) {
-    const end = stateOn(trail, q.to);
-    if (!end) continue;
-    const start = stateOn(trail, before);
+  for (const [id, { customer, start, end }] of atQuarter) {
     const a = contractFigures(end);
     const b = start ? contractFigures(start) : undefined;
     const units = a.cancelledUnits - (b?.cancelledUnits ?? 0);
@@ -177,7 +157,7 @@ function cancellationsOf(trails: Map<number, ContractTrail>, q: SalesQuarter): B
     if (units === 0 && forfeited === 0n) continue;
     contracts.push({
       contractId: id,
-      customer: trail.customer,
+      customer,
       units,
       th: a.cancelledTh - (b?.cancelledTh ?? 0),
       valueCents: a.cancelledValueCents - (b?.cancelledValueCents ?? 0n),
@@ -195,13 +175,12 @@ function cancellationsOf(trails: Map<number, ContractTrail>, q: SalesQuarter): B
   };
 }
 
-/** AI chips on pre-orders still to deliver at the end of `day` (machine pre-orders are not). */
-export function openAiChipPreOrders(trails: Map<number, ContractTrail>, day: Day) {
+/** AI chips on pre-orders still to deliver (machine pre-orders are not), of `states`: the contracts as they stood on a day. */
+export function openAiChipPreOrders(states: Iterable<ContractState>) {
   let openUnits = 0;
   let openCents = 0n;
-  for (const trail of trails.values()) {
-    const s = stateOn(trail, day);
-    if (s?.contract.kind !== 'pre-order') continue;
+  for (const s of states) {
+    if (s.contract.kind !== 'pre-order') continue;
     for (const l of s.lines) {
       if (l.line.productKind !== 'ai-chip') continue;
       const done = l.delivered + l.cancelled;

@@ -21,7 +21,7 @@ import {
 import { marketOn } from '../market/service.js';
 import { miningStatus } from '../mining/targets.js';
 import { outlookSection } from '../planning/report-section.js';
-import { type ContractTrail, contractTrails } from '../sales/as-of.js';
+import { type ContractAtQuarter, contractsAtQuarter } from '../sales/as-of.js';
 import type { SalesQuarter } from '../sales/figures.js';
 import { contractsAsOf, salesFigures } from '../sales/figures.js';
 import { listContracts, opportunityCost } from '../sales/service.js';
@@ -124,15 +124,15 @@ export async function computeQuarterlyReport(
     reads.memo(`${quarter} ${name}`, compute, reaches);
   const optional = <T>(name: OptionalSection, compute: () => Promise<T>, reaches?: Day) =>
     opts.skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute, reaches);
-  const trails = await reads.memo(`trails ${to}`, () => contractTrails(ctx, to));
-  const books = await section('books', async () => booksSection(trails, await sales(quarter)));
+  const contracts = await reads.memo(`${quarter} contracts`, () => contractsAtQuarter(ctx, quarter));
+  const books = await section('books', async () => booksSection(contracts, await sales(quarter)));
   const guidanceReach = await reads.memo(`${quarter} guidance reaches`, () =>
     guidanceReaches(ctx, quarter, today),
   );
   const sections = await settled({
     machines: section('machines', () => machinesSection(ctx, sales, books, quarter, today)),
-    orderBook: section('orderBook', () => orderBookSection(ctx, sales, trails, quarter)),
-    aiChips: section('aiChips', () => aiChipsSection(ctx, sales, books, trails, quarter)),
+    orderBook: section('orderBook', () => orderBookSection(ctx, sales, contracts, quarter)),
+    aiChips: section('aiChips', () => aiChipsSection(ctx, sales, books, contracts, quarter)),
     supply: optional('supply', () => supplySection(ctx, sales, quarter)),
     selfMining: optional('selfMining', () => selfMiningSection(mining, ctx, quarter), to),
     treasury: optional('treasury', () => treasurySection(ctx, quarter), to),
@@ -271,17 +271,20 @@ async function contractsSignedIn(ctx: AppContext, quarter: Quarter) {
   return all;
 }
 
+/** The contracts as they stood at the quarter's end. */
+const endStates = (contracts: Map<number, ContractAtQuarter>) => [...contracts.values()].map((c) => c.end);
+
 async function orderBookSection(
   ctx: AppContext,
   sales: SalesReader,
-  trails: Map<number, ContractTrail>,
+  contracts: Map<number, ContractAtQuarter>,
   quarter: Quarter,
 ): Promise<OrderBookSection> {
   const q = await sales(quarter);
   const end = q.atEnd;
   const backlog = end.backlog;
   const spot = (await marketOn(ctx, q.to))?.spotUsdPerTh;
-  const cost = spot === undefined ? undefined : await opportunityCost(ctx, q.to, trails);
+  const cost = spot === undefined ? undefined : await opportunityCost(ctx, q.to, endStates(contracts));
   return {
     day: end.day,
     backlog: {
@@ -322,7 +325,7 @@ async function aiChipsSection(
   ctx: AppContext,
   sales: SalesReader,
   books: BooksSection,
-  trails: Map<number, ContractTrail>,
+  contracts: Map<number, ContractAtQuarter>,
   quarter: Quarter,
 ): Promise<AiChipsSection> {
   const q = await sales(quarter);
@@ -353,7 +356,7 @@ async function aiChipsSection(
     },
     preOrders: {
       ...aiChipPreOrdersBooked(books),
-      ...openAiChipPreOrders(trails, q.to),
+      ...openAiChipPreOrders(endStates(contracts)),
       source: `${CONTRACTS}?kind=pre-order&productKind=ai-chip&backlogAt=${q.to}`,
     },
     chips: chips.flatMap((c) =>

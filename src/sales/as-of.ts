@@ -5,14 +5,35 @@
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
-import type { Day } from '../kernel/calendar.js';
+import {
+  addDays,
+  type Day,
+  firstDayOfQuarter,
+  lastDayOfQuarter,
+  type Quarter,
+  quarterOf,
+} from '../kernel/calendar.js';
 import { eventFromTextRow, isEventOf } from '../ledger/events.js';
 import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './events.js';
 import { type Contract, lineAmount } from './model.js';
-import { applyEvent, type ContractState, contractFigures, openContract } from './model-events.js';
+import {
+  applyEvent,
+  type ContractState,
+  contractFigures,
+  type MoneyStep,
+  moneyStep,
+  openContract,
+} from './model-events.js';
 import { type OpenTranche, openTrancheRows } from './open-tranches.js';
 import type { OpenTrancheFilterInput } from './schemas.js';
-import { customersById, sales } from './store.js';
+import {
+  customersById,
+  type EntriesThrough,
+  entriesThrough,
+  type QuarterEnd,
+  quarterEndsAround,
+  sales,
+} from './store.js';
 import type { ContractSummary } from './store-reads.js';
 
 /** A contract after each of its events up to a day, the signing first, in the order recorded. */
@@ -98,8 +119,134 @@ export async function contractTrails(
   return trails;
 }
 
-/** Futures machines still to deliver at the end of `day`, by product: units, TH/s per unit, locked value. */
-export function openFuturesOn(trails: Iterable<ContractTrail>, day: Day) {
+/** Every contract signed by `day`, as it stood at the end of it. */
+export async function statesOn(ctx: AppContext, day: Day): Promise<ContractState[]> {
+  return [...(await contractTrails(ctx, day)).values()].flatMap((t) => stateOn(t, day) ?? []);
+}
+
+/**
+ * A contract as a quarter's report reads it: as it stood when the quarter began and at its end, and
+ * its money through the quarter.
+ */
+export interface ContractAtQuarter {
+  customer: string;
+  /** At the end of the day before the quarter; null: signed in it. */
+  start: ContractState | null;
+  /** At the end of the quarter's last day. */
+  end: ContractState;
+  /** Its money at `start` (when signed before the quarter), then after each of its events dated in the quarter. */
+  money: MoneyStep[];
+  /** The first day anything was paid on it, by the quarter's end. */
+  firstPaidOn: Day | null;
+}
+
+/** `ContractAtQuarter` from the contract's trail through the quarter's end: the events replayed. */
+function atQuarterFromTrail(trail: ContractTrail, quarter: Quarter): ContractAtQuarter | null {
+  const from = firstDayOfQuarter(quarter);
+  const to = lastDayOfQuarter(quarter);
+  const end = stateOn(trail, to);
+  if (!end) return null;
+  const before = addDays(from, -1);
+  const start = stateOn(trail, before);
+  const during = trail.steps.filter((s) => s.day >= from && s.day <= to);
+  return {
+    customer: trail.customer,
+    start,
+    end,
+    money: [
+      ...(start ? [moneyStep(before, contractFigures(start))] : []),
+      ...during.map((s) => moneyStep(s.day, contractFigures(s.state))),
+    ],
+    firstPaidOn: trail.steps.find((x) => x.day <= to && x.state.paid > 0n)?.day ?? null,
+  };
+}
+
+/**
+ * `ContractAtQuarter` from the stored quarter ends (sales_contract_quarters), or undefined when
+ * they do not account for every one of the contract's events by the quarter's end (events recorded
+ * before migration 1260): its latest row before the quarter must be of the quarter of its latest
+ * event before it, and its row of the quarter must hold a step for each of its events dated there.
+ */
+function atQuarterFromRows(
+  quarter: Quarter,
+  e: EntriesThrough,
+  before: QuarterEnd | undefined,
+  during: QuarterEnd | undefined,
+): Omit<ContractAtQuarter, 'customer'> | undefined {
+  if ((before?.quarter ?? null) !== e.lastQuarterBefore) return undefined;
+  if ((during?.steps.length ?? 0) !== e.eventsIn) return undefined;
+  const start = before?.state ?? null;
+  const end = during?.state ?? start;
+  if (!end) return undefined;
+  const day = addDays(firstDayOfQuarter(quarter), -1);
+  return {
+    start,
+    end,
+    money: [...(start ? [moneyStep(day, contractFigures(start))] : []), ...(during?.steps ?? [])],
+    firstPaidOn: e.firstPaidOn,
+  };
+}
+
+/**
+ * A contract's rows of sales_contract_quarters as its trail makes them: one a quarter it had events
+ * in, the state after the last of them and the money after each (what the projections write).
+ */
+export function quarterEndsOf(id: number, trail: ContractTrail): QuarterEnd[] {
+  const ends: QuarterEnd[] = [];
+  for (const { day, state } of trail.steps) {
+    const quarter = quarterOf(day);
+    let end = ends.at(-1);
+    if (end?.quarter !== quarter) {
+      end = { contractId: id, quarter, state, steps: [] };
+      ends.push(end);
+    }
+    end.state = state;
+    end.steps.push(moneyStep(day, contractFigures(state)));
+  }
+  return ends;
+}
+
+/**
+ * Every contract signed by the end of `quarter`, in the order signed, as the quarter's report reads
+ * it: two stored states a contract (the projections keep them), not a replay of every sales event
+ * up to the quarter's end; a contract whose stored quarters are incomplete is replayed.
+ */
+export async function contractsAtQuarter(
+  ctx: AppContext,
+  quarter: Quarter,
+): Promise<Map<number, ContractAtQuarter>> {
+  const [entries, stored] = await Promise.all([
+    entriesThrough(ctx.db, quarter),
+    quarterEndsAround(ctx.db, quarter),
+  ]);
+  const fromRows = new Map(
+    entries.map((e) => [
+      e.contractId,
+      atQuarterFromRows(quarter, e, stored.before.get(e.contractId), stored.during.get(e.contractId)),
+    ]),
+  );
+  const replay = entries.filter((e) => !fromRows.get(e.contractId)).map((e) => e.contractId);
+  const trails =
+    replay.length > 0
+      ? await contractTrails(ctx, lastDayOfQuarter(quarter), replay)
+      : new Map<number, ContractTrail>();
+  const customers = await customersById(ctx.db, [
+    ...new Set(entries.flatMap((e) => fromRows.get(e.contractId)?.end.contract.customerId ?? [])),
+  ]);
+  const contracts = new Map<number, ContractAtQuarter>();
+  for (const { contractId: id } of entries) {
+    const rows = fromRows.get(id);
+    const trail = trails.get(id);
+    const c = rows
+      ? { customer: customers.get(rows.end.contract.customerId)?.name ?? '', ...rows }
+      : trail && atQuarterFromTrail(trail, quarter);
+    if (c) contracts.set(id, c);
+  }
+  return contracts;
+}
+
+/** Futures machines still to deliver on a day, by product (`states`: the contracts as they stood then): units, TH/s per unit, locked value. */
+export function openFuturesOn(states: Iterable<ContractState>) {
   const by = new Map<
     string,
     {
@@ -111,9 +258,8 @@ export function openFuturesOn(trails: Iterable<ContractTrail>, day: Day) {
       ids: Set<number>;
     }
   >();
-  for (const trail of trails) {
-    const s = stateOn(trail, day);
-    if (s?.contract.kind !== 'futures') continue;
+  for (const s of states) {
+    if (s.contract.kind !== 'futures') continue;
     for (const l of s.lines) {
       const open = l.line.units - l.delivered - l.cancelled;
       if (open <= 0 || l.line.price.per !== 'th') continue;

@@ -6,9 +6,10 @@ import type { AppContext } from '../app/context.js';
 import type { Day, Quarter } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import type { Cents } from '../kernel/money.js';
-import { type ContractTrail, contractTrails, openFuturesOn } from './as-of.js';
+import { openFuturesOn, statesOn } from './as-of.js';
 import { spotOn, today } from './contracts.js';
 import { spotAmount } from './model.js';
+import type { ContractState } from './model-events.js';
 import { type PeriodFigures, quarterFigures, yearFigures } from './model-figures.js';
 import { readRollups } from './store.js';
 
@@ -135,8 +136,8 @@ export interface OpportunityCost {
 export async function opportunityCost(
   ctx: AppContext,
   day: Day = today(ctx),
-  /** The book's contracts as rebuilt through `day` or later, when the caller has them already. */
-  trails?: Map<number, ContractTrail>,
+  /** The book's contracts as they stood at the end of `day`, when the caller has them already. */
+  states?: Iterable<ContractState>,
 ): Promise<OpportunityCost> {
   const spot = await spotOn(ctx, day);
   if (spot === null) {
@@ -146,7 +147,7 @@ export async function opportunityCost(
       'day',
     );
   }
-  const byProduct = openFuturesOn((trails ?? (await contractTrails(ctx, day))).values(), day).map((p) => {
+  const byProduct = openFuturesOn(states ?? (await statesOn(ctx, day))).map((p) => {
     const atSpot = spotAmount({ thsPerUnit: p.thsPerUnit }, p.openUnits, spot);
     return {
       productId: p.productId,

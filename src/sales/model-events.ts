@@ -212,6 +212,24 @@ export function contractFigures(s: ContractState): ContractFigures {
   };
 }
 
+/** A contract's money after one of its events, each figure cumulative since signing. */
+export interface MoneyStep {
+  day: Day;
+  paidCents: Cents;
+  refundedCents: Cents;
+  forfeitedCents: Cents;
+  earnedCents: Cents;
+}
+
+/** The money of a contract whose figures on `day` are `f`. */
+export const moneyStep = (day: Day, f: ContractFigures): MoneyStep => ({
+  day,
+  paidCents: f.paidCents,
+  refundedCents: f.refundedCents,
+  forfeitedCents: f.forfeitedDepositCents,
+  earnedCents: f.revenueCents,
+});
+
 /**
  * What must have been paid before goods can ship, once revenue `earnedShipped` has shipped of which
  * `earnedDue` is due for payment: the whole deposit, plus the balance (the part the deposit does

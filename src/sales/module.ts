@@ -14,8 +14,12 @@ export const salesModule: HashforgeModule = {
     { name: 'sales_rollup_money', sums: true },
     { name: 'sales_rollup_schedule', sums: true },
     'sales_deliveries',
+    // Each contract at the end of each quarter it had events in (as-of.ts reads it for a report).
+    'sales_contract_quarters',
   ],
   routes: async () => (await import('./routes.js')).registerSalesRoutes,
+  // Writes the quarter ends of contracts with events recorded before migration 1260 (background.ts).
+  background: async () => (await import('./background.js')).startQuarterEndsFill,
   commands: {
     entries: [{ name: 'sales', description: 'The order book: customers, contracts, payments, deliveries' }],
     register: async () => (await import('./commands.js')).registerSalesCommands,

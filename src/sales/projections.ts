@@ -22,6 +22,8 @@ import {
   type ContractState,
   contractFigures,
   type EventEffect,
+  type MoneyStep,
+  moneyStep,
   openContract,
 } from './model-events.js';
 import { movementBetween, type Rollups, type Snapshot, snapshot, sumRollups } from './model-figures.js';
@@ -34,7 +36,9 @@ import {
   insertDeliveries,
   insertEntries,
   loadStates,
+  type QuarterEnd,
   saveContracts,
+  saveQuarterEnds,
 } from './store.js';
 
 export const contractStream = (id: number) => `contract:${id}`;
@@ -144,16 +148,23 @@ export async function projectSalesEvents(
   // What events change is filed by quarter. Consecutive events of a contract in one quarter make
   // one run, and the run's movement is the difference between the contract's snapshots at its two
   // ends: the same sum as event by event (the differences telescope), for two snapshots a run.
-  const runs = new Map<number, { quarter: Quarter; day: Day; kind: ContractKind; start: Snapshot | null }>();
+  // A run's end is also the contract's state at the end of its quarter, so far (`quarterEnds`).
+  const runs = new Map<
+    number,
+    { quarter: Quarter; day: Day; kind: ContractKind; start: Snapshot | null; steps: MoneyStep[] }
+  >();
+  const quarterEnds: QuarterEnd[] = [];
   const endRun = (id: number): Snapshot => {
     const run = runs.get(id)!;
     const end = snapshot(states.get(id)!, figures.get(id)!);
     movements.push(movementBetween(run.start, end, run.kind, run.day));
+    quarterEnds.push({ contractId: id, quarter: run.quarter, state: states.get(id)!, steps: run.steps });
     runs.delete(id);
     return end;
   };
   const startRun = (id: number, day: Day, kind: ContractKind, start: Snapshot | null) =>
-    runs.set(id, { quarter: quarterOf(day), day, kind, start });
+    runs.set(id, { quarter: quarterOf(day), day, kind, start, steps: [] });
+  const stepOf = (id: number, day: Day) => runs.get(id)!.steps.push(moneyStep(day, figures.get(id)!));
 
   for (const e of events) {
     switch (e.kind) {
@@ -169,6 +180,7 @@ export async function projectSalesEvents(
         states.set(contract.id, state);
         figures.set(contract.id, f);
         startRun(contract.id, contract.signedOn, contract.kind, null);
+        stepOf(contract.id, contract.signedOn);
         entries.push(entry(e, state, f, 'signed', contract.signedOn, state.value, f.units));
         touched.add(contract.id);
         for (const l of contract.lines)
@@ -198,6 +210,7 @@ export async function projectSalesEvents(
         states.set(p.contractId, state);
         figures.set(p.contractId, f);
         if (start) startRun(p.contractId, p.event.day, state.contract.kind, start);
+        stepOf(p.contractId, p.event.day);
         const { amount, units } = entryAmount(effect);
         entries.push(entry(e, state, f, p.event.type, p.event.day, amount, units, effect));
         touched.add(p.contractId);
@@ -235,6 +248,7 @@ export async function projectSalesEvents(
   await insertEntries(tx, entries);
   if (deliveries.length > 0) await insertDeliveries(tx, deliveries);
   if (movements.length > 0) await addToRollups(tx, sumRollups(movements));
+  if (quarterEnds.length > 0) await saveQuarterEnds(tx, quarterEnds);
 }
 
 /** Writes one of the module's events, its payload checked against its kind. */

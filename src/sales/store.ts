@@ -16,7 +16,7 @@ import {
   type ProductKind,
   type Region,
 } from './model.js';
-import type { ContractFigures, ContractState } from './model-events.js';
+import type { ContractFigures, ContractState, MoneyStep } from './model-events.js';
 import type { LineRollup, MoneyRollup, Rollups, ScheduleRollup } from './model-figures.js';
 import { decodeState, encodeState } from './state-codec.js';
 
@@ -102,6 +102,12 @@ export type SalesTables = {
     day: Day;
     units: number;
   };
+  sales_contract_quarters: {
+    contract_id: bigint;
+    quarter: Quarter;
+    state: string;
+    steps: unknown;
+  };
   sales_rollup_lines: {
     quarter: Quarter;
     contract_kind: ContractKind;
@@ -144,7 +150,7 @@ export const sales = (db: Db) => db.withTables<SalesTables>();
 export type SalesDb = ReturnType<typeof sales>;
 export type ContractRow = Selectable<SalesTables['sales_contracts']>;
 
-type PgType = 'int4' | 'int8' | 'float8' | 'text' | 'date' | 'timestamptz';
+type PgType = 'int4' | 'int8' | 'float8' | 'text' | 'date' | 'timestamptz' | 'jsonb';
 
 /**
  * Writes rows as one JSON document a statement, unpacked by PostgreSQL (jsonb_to_recordset):
@@ -494,6 +500,152 @@ export async function insertEntries(tx: Db, entries: readonly EntryRow[]): Promi
     },
     entries,
   );
+}
+
+// --- contracts at quarter ends -------------------------------------------------------------------
+
+/** A contract's state after its last event of a quarter, with the money of each of that quarter's events. */
+export interface QuarterEnd {
+  contractId: number;
+  quarter: Quarter;
+  state: ContractState;
+  steps: MoneyStep[];
+}
+
+type StoredStep = [day: Day, paid: string, refunded: string, forfeited: string, earned: string];
+
+/**
+ * Brings each contract's row for a quarter up to its `state` there, adding the quarter's `steps`
+ * after those stored (a contract's events come in date order, so a quarter's rows only grow).
+ */
+export async function saveQuarterEnds(tx: Db, ends: readonly QuarterEnd[]): Promise<void> {
+  await insertJson(
+    tx,
+    'sales_contract_quarters',
+    { contract_id: 'int8', quarter: 'text', state: 'text', steps: 'jsonb' },
+    [...ends]
+      .sort((a, b) => a.contractId - b.contractId || (a.quarter < b.quarter ? -1 : 1))
+      .map((e) => ({
+        contract_id: e.contractId,
+        quarter: e.quarter,
+        state: encodeState(e.state),
+        steps: e.steps.map(
+          (s): StoredStep => [
+            s.day,
+            String(s.paidCents),
+            String(s.refundedCents),
+            String(s.forfeitedCents),
+            String(s.earnedCents),
+          ],
+        ),
+      })),
+    `on conflict (contract_id, quarter) do update set state = excluded.state,
+      steps = sales_contract_quarters.steps || excluded.steps`,
+  );
+}
+
+/**
+ * Each contract's row for `quarter` (with its steps) and its latest row before it (without): what
+ * it was at the end of the quarter before and at this one's.
+ */
+export async function quarterEndsAround(
+  db: Db,
+  quarter: Quarter,
+): Promise<{ before: Map<number, QuarterEnd>; during: Map<number, QuarterEnd> }> {
+  const rows = await sql<{ contract_id: string; quarter: Quarter; state: string; steps: string | null }>`
+    select contract_id::text, quarter, state, null as steps from (
+      select distinct on (contract_id) contract_id, quarter, state from sales_contract_quarters
+      where quarter < ${quarter} order by contract_id, quarter desc
+    ) b
+    union all
+    select contract_id::text, quarter, state, steps::text from sales_contract_quarters where quarter = ${quarter}`.execute(
+    db,
+  );
+  const before = new Map<number, QuarterEnd>();
+  const during = new Map<number, QuarterEnd>();
+  for (const r of rows.rows) {
+    const end: QuarterEnd = {
+      contractId: Number(r.contract_id),
+      quarter: r.quarter,
+      state: decodeState(r.state),
+      steps:
+        r.steps === null
+          ? []
+          : (JSON.parse(r.steps) as StoredStep[]).map(([day, paid, refunded, forfeited, earned]) => ({
+              day,
+              paidCents: BigInt(paid),
+              refundedCents: BigInt(refunded),
+              forfeitedCents: BigInt(forfeited),
+              earnedCents: BigInt(earned),
+            })),
+    };
+    (r.steps === null ? before : during).set(end.contractId, end);
+  }
+  return { before, during };
+}
+
+/** Whether every contract event (sales_entries) has its step in sales_contract_quarters. */
+export async function quarterEndsComplete(db: Db): Promise<boolean> {
+  const r = await sql<{ complete: boolean }>`
+    select (select count(*) from sales_entries)
+      = (select coalesce(sum(jsonb_array_length(steps)), 0) from sales_contract_quarters) as complete`.execute(
+    db,
+  );
+  return r.rows[0]!.complete;
+}
+
+/**
+ * The next `limit` contracts after id `after`, their rows locked until the transaction ends: an
+ * event recorded on one of them waits (its projection writes the row) and is then seen whole.
+ */
+export async function lockContractsAfter(db: Db, after: number, limit: number): Promise<number[]> {
+  const rows = await sql<{ id: string }>`
+    select id::text from sales_contracts where id > ${after} order by id limit ${limit} for update`.execute(
+    db,
+  );
+  return rows.rows.map((r) => Number(r.id));
+}
+
+/** Replaces the stored quarter ends of the contracts `ids` with `ends`. */
+export async function replaceQuarterEnds(tx: Db, ids: readonly number[], ends: readonly QuarterEnd[]) {
+  await sql`delete from sales_contract_quarters where contract_id = any(${ids.map(BigInt)}::int8[])`.execute(
+    tx,
+  );
+  await saveQuarterEnds(tx, ends);
+}
+
+/** What the entries say of each contract signed by the end of `quarter`, to check its rows against. */
+export interface EntriesThrough {
+  contractId: number;
+  /** The quarter of its latest event before `quarter`; null: signed in it. */
+  lastQuarterBefore: Quarter | null;
+  /** Its events dated in `quarter`. */
+  eventsIn: number;
+  /** The day of its first payment, if any by then. */
+  firstPaidOn: Day | null;
+}
+
+/** Each contract signed by the end of `quarter`, in the order the signings were recorded. */
+export async function entriesThrough(db: Db, quarter: Quarter): Promise<EntriesThrough[]> {
+  const rows = await sql<{
+    contract_id: string;
+    last_before: Quarter | null;
+    events_in: number;
+    first_paid: Day | null;
+  }>`
+    select contract_id::text,
+      max(quarter) filter (where quarter < ${quarter}) as last_before,
+      (count(*) filter (where quarter = ${quarter}))::int4 as events_in,
+      to_char(min(day) filter (where type = 'payment-received'), 'YYYY-MM-DD') as first_paid
+    from sales_entries where quarter <= ${quarter}
+    group by contract_id
+    order by min(event_id) filter (where type = 'signed')`.execute(db);
+  return rows.rows.map((r) => ({
+    contractId: Number(r.contract_id),
+    lastQuarterBefore: r.last_before,
+    eventsIn: r.events_in,
+    firstPaidOn: r.first_paid,
+  }));
 }
 
 /** One tranche's share of a recorded delivery, with the model and the month it was due; ids as JSON carries them. */

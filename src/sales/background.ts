@@ -1,0 +1,52 @@
+import type { AppContext } from '../app/context.js';
+import { contractTrails, quarterEndsOf } from './as-of.js';
+import { lockContractsAfter, quarterEndsComplete, replaceQuarterEnds } from './store.js';
+
+/** Contracts a transaction: their events replayed and their quarter ends written at once. */
+const BATCH = 500;
+/** After every event anyone records: the trails are wanted whole. */
+const EVER = '9999-12-31';
+
+/**
+ * A database migrated to 1260 holds contracts with events recorded before it whose quarter ends
+ * are not stored: a report replays those contracts, and `ledger verify` finds the table unlike a
+ * replay's. The first `serve` after the migration writes them behind its start; a stop waits for one
+ * batch at most.
+ */
+export function startQuarterEndsFill(ctx: AppContext): () => Promise<void> {
+  let stopped = false;
+  const filling = fillQuarterEnds(ctx, () => stopped).catch((error: unknown) =>
+    ctx.log.error({ err: error }, 'sales: writing the contracts’ quarter ends failed'),
+  );
+  return async () => {
+    stopped = true;
+    await filling;
+  };
+}
+
+/**
+ * Every contract's quarter ends written again from its events, a batch a transaction (a crash
+ * keeps the batches done), when some event has no step stored; otherwise one query. True when it
+ * wrote any.
+ */
+export async function fillQuarterEnds(ctx: AppContext, stopped: () => boolean): Promise<boolean> {
+  if (await quarterEndsComplete(ctx.db)) return false;
+  let after: number | undefined = 0;
+  while (!stopped() && after !== undefined) {
+    const from: number = after;
+    after = await ctx.db.transaction().execute(async (tx) => {
+      const ids = await lockContractsAfter(tx, from, BATCH);
+      if (ids.length === 0) return undefined;
+      const trails = await contractTrails({ ...ctx, db: tx }, EVER, ids);
+      await replaceQuarterEnds(
+        tx,
+        ids,
+        [...trails].flatMap(([id, trail]) => quarterEndsOf(id, trail)),
+      );
+      return ids.at(-1);
+    });
+  }
+  if (after === undefined)
+    ctx.log.info('sales: the contracts’ quarter ends written for the events recorded before migration 1260');
+  return true;
+}
