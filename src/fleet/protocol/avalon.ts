@@ -6,6 +6,7 @@
  * test/fixtures/miner-responses/ (see its SOURCES.md). Every key is kept, known or not.
  */
 import type { Json } from '../../kernel/json.js';
+import { digitsValue } from './digits.js';
 import { setOwn } from './tolerant-json.js';
 
 export type AvalonValue = number | string | number[] | string[] | Record<string, number | string>;
@@ -40,8 +41,9 @@ const UNIT_WORD = /^(?:%|[A-Za-z]{1,4})$/;
 const PAIR_TOKEN = /^(\w+):(\S+)$/;
 
 /**
- * Reads `[ 56  57 58]` as plain decimals (`-12`, `3.25`), pushing each to `out` when given; returns
- * how many there were, or -1 unless every token is one. A hand-written loop because it runs for
+ * Reads `[ 56  57 58]` as plain decimals (`-12`, `3.25`), writing each to `out` from its start when
+ * given (what `out` held past them is left); returns how many there were, or -1 unless every token
+ * is one. A hand-written loop because it runs for
  * every chip of every board on every poll: integers are accumulated digit by digit, only decimals
  * with a point go through Number().
  */
@@ -73,7 +75,7 @@ function scanDecimals(text: string, out?: number[]): number {
     } else if (negative) value = -value;
     if (i < n && text.charCodeAt(i) > 32) return -1;
     // Integers past 2^53 lose precision either way; Number() at least rounds them correctly.
-    out?.push(digits > 15 ? Number(text.slice(start, i)) : value);
+    if (out) out[count] = digits > 15 ? Number(text.slice(start, i)) : value;
     count++;
   }
   return count;
@@ -100,16 +102,20 @@ function countIntegers(text: string): number | undefined {
 
 /**
  * Where scanDecimals puts the numbers of the value being typed: most values are one number, and a
- * list made for each only to take its first item was garbage on every poll.
+ * list made for each only to take its first item was garbage on every poll. Overwritten from its
+ * start each time rather than emptied (`length = 0` is a call into V8's runtime, and showed in the
+ * profile of a loop of polls); let go of when a long list made it big.
  */
-const scratch: number[] = [];
+let scratch: number[] = [];
+const SCRATCH_KEPT = 1024;
 
 function typeValue(key: string, raw: string): AvalonValue {
   const text = raw.trim();
   if (STRING_FIELDS.has(key) || text === '') return text;
-  scratch.length = 0;
-  const found = scanDecimals(text, scratch);
-  if (found > 0) return found === 1 ? scratch[0]! : scratch.slice();
+  const numbers = scratch;
+  const found = scanDecimals(text, numbers);
+  if (numbers.length > SCRATCH_KEPT) scratch = [];
+  if (found > 0) return found === 1 ? numbers[0]! : numbers.slice(0, found);
   const tokens = text.split(/\s+/);
   if (tokens.length === 1) {
     const percent = WITH_UNIT.exec(text);
@@ -367,21 +373,36 @@ function readPsu(ps: number[] | undefined): AvalonPsu | undefined {
 
 const NO_VERSION: { model?: string; firmware?: string } = {};
 
-/** Per-board list keys (`PVT_T2`, `MW3`) and fan keys (`Fan1`), found in one pass over the keys. */
-const BOARD_LIST_KEY = /^(?:PVT_T|MW)(\d{1,2})$/;
-const FAN_KEY = /^Fan(\d+)$/;
+/** The number that ends `key` from `from` on, in at most `most` digits (`PVT_T2` → 2), else -1. */
+function trailingNumber(key: string, from: number, most: number): number {
+  return key.length - from > most ? -1 : digitsValue(key, from, key.length);
+}
 
+/** Per-board list keys (`PVT_T2`, `MW3`: one or two digits) and fan keys (`Fan1`), in one pass over the keys. */
 function keyIndex(f: AvalonFieldText): { boardLists: number; fans: string[] } {
   let boardLists = 0;
   const fans: string[] = [];
+  let fansInOrder = true;
+  let lastFan = -1;
   for (const key of f.keys()) {
     const first = key.charCodeAt(0);
     if (first === 80 /* P */ || first === 77 /* M */) {
-      const board = BOARD_LIST_KEY.exec(key);
-      if (board && Number(board[1]) < MAX_BOARDS) boardLists = Math.max(boardLists, Number(board[1]) + 1);
-    } else if (first === 70 /* F */ && FAN_KEY.test(key)) fans.push(key);
+      const board = key.startsWith('PVT_T')
+        ? trailingNumber(key, 5, 2)
+        : key.startsWith('MW')
+          ? trailingNumber(key, 2, 2)
+          : -1;
+      if (board >= 0 && board < MAX_BOARDS) boardLists = Math.max(boardLists, board + 1);
+    } else if (first === 70 /* F */ && key.startsWith('Fan')) {
+      const fan = trailingNumber(key, 3, Infinity);
+      if (fan < 0) continue;
+      fans.push(key);
+      if (fan < lastFan) fansInOrder = false;
+      lastFan = fan;
+    }
   }
-  fans.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  // Module strings list their fans in order: sorting (which copies the list) only when they do not.
+  if (!fansInOrder) fans.sort((a, b) => trailingNumber(a, 3, Infinity) - trailingNumber(b, 3, Infinity));
   return { boardLists, fans };
 }
 
@@ -477,7 +498,7 @@ export interface AvalonModuleEntry {
 const MODULE_KEY = /^MM ID\d+(?::Summary)?$/;
 
 /** Every Avalon module in a `STATS` section, with `HBinfo` merged into its device's first module. */
-export function extractAvalonModules(stats: Json | undefined): AvalonModuleEntry[] {
+export function extractAvalonModules(stats: Json | readonly Json[] | undefined): AvalonModuleEntry[] {
   if (!Array.isArray(stats)) return [];
   const entries: AvalonModuleEntry[] = [];
   for (const device of stats) {

@@ -7,6 +7,7 @@ import type { Json } from '../../kernel/json.js';
 import { devTemperature, isAntminerStats, readAntminerStats } from './antminer.js';
 import { type AvalonModuleEntry, extractAvalonModules, psuErrorNames } from './avalon.js';
 import { decodeReply, type ReadReply, replyStatus } from './codec.js';
+import { digitsValue } from './digits.js';
 import { assessHealth, DEFAULT_THRESHOLDS, type HealthThresholds, type MinerStatus } from './health.js';
 
 export type { MinerStatus } from './health.js';
@@ -72,7 +73,14 @@ type Obj = { [key: string]: Json };
 const isObj = (v: Json | undefined): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const num = (v: Json | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
-const rows = (v: Json | undefined): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+/**
+ * A section's rows: the section itself when every item is an object (nearly always; read, never
+ * changed), else a copy without the rest. No list is made for a section that is absent, as most
+ * are in most of a reply's parts.
+ */
+const NO_ROWS: readonly Obj[] = [];
+const rows = (v: Json | undefined): readonly Obj[] =>
+  Array.isArray(v) ? (v.every(isObj) ? (v as Obj[]) : v.filter(isObj)) : NO_ROWS;
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 const mhsToThs = (mhs: number) => round(mhs / 1e6);
 const ghsToThs = (ghs: number) => round(ghs / 1e3);
@@ -138,7 +146,16 @@ function normaliseMac(raw: string | undefined): string | undefined {
   return hex.toLowerCase().replace(/(..)(?!$)/g, '$1:');
 }
 
-const ROLLING_WINDOW = /^([MG])HS (\d+)([sm])$/;
+/** The seconds of a rolling-window key, `MHS 30s` → 30, `GHS 1m` → 60 (`^[MG]HS \d+[sm]$`), else -1. */
+function windowSeconds(key: string): number {
+  const last = key.length - 1;
+  const unit = key.charCodeAt(last); // 115 `s`, 109 `m`
+  if (key.charCodeAt(1) !== 72 /* H */ || key.charCodeAt(2) !== 83 /* S */ || key.charCodeAt(3) !== 32)
+    return -1;
+  if (unit !== 115 && unit !== 109) return -1;
+  const n = digitsValue(key, 4, last);
+  return n < 0 || unit === 115 ? n : n * 60;
+}
 
 /**
  * Shortest rolling window present: `MHS 5s` (log interval), `MHS 30s`, then `MHS 1m`, … cgminer
@@ -146,19 +163,18 @@ const ROLLING_WINDOW = /^([MG])HS (\d+)([sm])$/;
  */
 function recentHashrate(row: Obj | undefined): { ths: number; window: string } | undefined {
   if (!row) return undefined;
-  let best: { mhs: number; seconds: number; window: string } | undefined;
+  let best: { mhs: number; seconds: number; key: string } | undefined;
   for (const key in row) {
-    // Only `MHS …` and `GHS …` keys can match: the other thirty-odd of a summary skip the expression.
+    // Only `MHS …` and `GHS …` keys can match: the other thirty-odd of a summary are skipped at once.
     const first = key.charCodeAt(0);
     if (first !== 77 /* M */ && first !== 71 /* G */) continue;
-    const m = ROLLING_WINDOW.exec(key);
-    const value = m ? figure(row[key]) : undefined;
-    if (!m || value === undefined) continue;
-    const mhs = m[1] === 'G' ? value * 1000 : value;
-    const seconds = Number(m[2]) * (m[3] === 'm' ? 60 : 1);
-    if (!best || seconds < best.seconds) best = { mhs, seconds, window: `${m[2]}${m[3]}` };
+    const seconds = windowSeconds(key);
+    const value = seconds < 0 ? undefined : figure(row[key]);
+    if (value === undefined) continue;
+    const mhs = first === 71 ? value * 1000 : value;
+    if (!best || seconds < best.seconds) best = { mhs, seconds, key };
   }
-  return best ? { ths: mhsToThs(best.mhs), window: best.window } : undefined;
+  return best ? { ths: mhsToThs(best.mhs), window: best.key.slice(4) } : undefined;
 }
 
 /** A number, or a number written as a string (bmminer writes some figures so). */
@@ -233,12 +249,12 @@ export function normalise(
       return e;
     });
   }
-  const first = (section: string): Obj[] => {
+  const first = (section: string): readonly Obj[] => {
     for (const { reply } of parts) {
       const found = rows(reply[section]);
       if (found.length > 0) return found;
     }
-    return [];
+    return NO_ROWS;
   };
   const version = first('VERSION')[0];
   const summary = first('SUMMARY')[0];
