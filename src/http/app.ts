@@ -15,6 +15,7 @@ import { FailedTokenAttempts } from './failed-tokens.js';
 import { readJsonBodiesStrictly } from './json-body.js';
 import { BODY_LIMIT_BYTES, type FailureLimit, TOKEN_FAILURES } from './limits.js';
 import { documentResponses } from './openapi.js';
+import { refuseBadQueryText } from './query-text.js';
 import { type PageFallback, registerDashboard } from './static.js';
 
 declare module 'fastify' {
@@ -95,6 +96,7 @@ export async function buildHttpApp(
   });
   // First, so that every answer carries the headers, a 401 or a 404 too.
   await app.register(fastifyHelmet, securityHeaders);
+  refuseBadQueryText(app);
   const failures = new FailedTokenAttempts(opts.tokenFailures ?? TOKEN_FAILURES, ctx.clock);
   app.addHook('onRequest', async (req, reply) => {
     const need = req.routeOptions.config.role;
