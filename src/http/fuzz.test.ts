@@ -79,18 +79,31 @@ describe('bad input, derived from the OpenAPI document', () => {
     const all = fuzzCases(doc);
     expect(all.length).toBeGreaterThan(1000);
     const failures: string[] = [];
+    const run = chosen(all);
+    const tally = { sent: 0, refused: 0, serverErrors: 0, refusalsThatWrote: 0 };
     let events = await eventCount();
-    for (const c of chosen(all)) {
+    for (const c of run) {
       const answer = await send(c);
       const after = await eventCount();
       const problem = judge(c, answer);
+      tally.sent++;
+      if (answer.status >= 400) tally.refused++;
+      if (answer.status >= 500) tally.serverErrors++;
       if (problem) failures.push(`${c.name}: ${problem} — ${answer.status} ${answer.body.slice(0, 200)}`);
-      if (answer.status >= 400 && after !== events)
+      if (answer.status >= 400 && after !== events) {
+        tally.refusalsThatWrote++;
         failures.push(`${c.name}: refused with ${answer.status} but wrote ${after - events} events`);
+      }
       events = after;
       // A case that revoked or broke the fuzz's own token would hide every later one.
       if (answer.status === 401) break;
     }
+    // A case's name starts with its operation: `POST /api/sales/contracts body.lines.0.units = "0x10"`.
+    const operations = new Set(all.map((c) => c.name.split(' ', 2).join(' '))).size;
+    console.log(
+      `fuzz: ${tally.sent} of ${all.length} cases sent (${ALL ? 'all' : `a sample, seed ${SEED}`}) over ${operations} operations; ` +
+        `${tally.refused} refused, ${tally.serverErrors} answered 5xx, ${tally.refusalsThatWrote} refusals wrote an event; ${failures.length} failures`,
+    );
     expect(failures).toEqual([]);
   });
 
