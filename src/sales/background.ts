@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import { startFillBehind } from '../app/fill-behind.js';
 import { contractTrails, quarterEndsOf } from './as-of.js';
 import { lockContractsAfter, quarterEndsComplete, replaceQuarterEnds } from './store.js';
 
@@ -14,14 +15,9 @@ const EVER = '9999-12-31';
  * batch at most.
  */
 export function startQuarterEndsFill(ctx: AppContext): () => Promise<void> {
-  let stopped = false;
-  const filling = fillQuarterEnds(ctx, () => stopped).catch((error: unknown) =>
-    ctx.log.error({ err: error }, 'sales: writing the contracts’ quarter ends failed'),
+  return startFillBehind(ctx, 'sales: writing the contracts’ quarter ends failed', (stopped) =>
+    fillQuarterEnds(ctx, stopped),
   );
-  return async () => {
-    stopped = true;
-    await filling;
-  };
 }
 
 /**

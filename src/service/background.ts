@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import { startFillBehind } from '../app/fill-behind.js';
 import { fillMissingFigures } from './projections.js';
 
 /** Tickets a transaction: a few hundred ms of the embedded database's thread at a time. */
@@ -10,14 +11,9 @@ const BATCH = 2000;
  * after the migration works them out behind its start; a stop waits for one batch at most.
  */
 export function startFiguresFill(ctx: AppContext): () => Promise<void> {
-  let stopped = false;
-  const filling = fillFiguresFinishedEarlier(ctx, () => stopped).catch((error: unknown) =>
-    ctx.log.error({ err: error }, 'service: working out the SLA figures of earlier tickets failed'),
+  return startFillBehind(ctx, 'service: working out the SLA figures of earlier tickets failed', (stopped) =>
+    fillFiguresFinishedEarlier(ctx, stopped),
   );
-  return async () => {
-    stopped = true;
-    await filling;
-  };
 }
 
 /**
