@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { DATA_DIR } from '../../src/demo/paths.js';
 import type { Day } from '../../src/kernel/calendar.js';
 import { daysInMonth } from '../../src/kernel/calendar.js';
-import type { MarketDay } from '../../src/market/model.js';
+import { type MarketDay, monthTotals } from '../../src/market/model.js';
 import type { CompanyStart } from '../../src/planning/company.js';
 import { monthly } from '../../src/planning/history.js';
 import { calibrate } from '../../src/planning/market.js';
@@ -117,7 +117,7 @@ export async function main(argv: string[]): Promise<void> {
     seed: 1,
   });
   const months = horizonMonths(input);
-  const calibration = calibrate(monthly(shippedDays(input.asOf)));
+  const calibration = calibrate(monthly(monthTotals(shippedDays(input.asOf))));
   const start = { ...demoSizedStart(months.length), daysInMonth: months.map(daysInMonth) };
   const prepared: Prepared = {
     input,

@@ -11,9 +11,15 @@
  * returned as floats.
  */
 import { SATS_PER_BTC, type Sats } from '../kernel/bitcoin.js';
-import { addDays, type Day, daysBetween } from '../kernel/calendar.js';
+import { addDays, type Day, daysBetween, type Month, monthOf } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
-import { type Cents, type ExactDecimal, numberToExactDecimal, roundHalfEven } from '../kernel/money.js';
+import {
+  type Cents,
+  centsToNumber,
+  type ExactDecimal,
+  numberToExactDecimal,
+  roundHalfEven,
+} from '../kernel/money.js';
 
 /** One day of the market, as stored and as imported. */
 export interface MarketDay {
@@ -26,6 +32,55 @@ export interface MarketDay {
   feesPerBlockSats: Sats;
   /** What a new machine sells for per TH/s on the spot market, when known. */
   spotUsdPerTh?: Cents;
+}
+
+/**
+ * The days of one month added up, for monthly figures (a mean is a sum over a count). Each sum is of
+ * the days' values as doubles, added one by one in day order from the first: what the store adds in
+ * SQL (store.ts) is then, bit for bit, what `monthTotals` adds here, and a figure made from either is
+ * the same.
+ */
+export interface MarketMonthTotals {
+  month: Month;
+  days: number;
+  /** BTC/USD on the month's last recorded day, in cents. */
+  lastBtcUsd: Cents;
+  difficulty: number;
+  /** Fees per block in sats, each day's as a double. */
+  feesPerBlockSats: number;
+  /** The days with a spot price, and those prices summed in USD per TH/s (each day's cents ÷ 100). */
+  spotDays: number;
+  spotUsdPerTh: number;
+}
+
+/** Days in day order, added up by month. */
+export function monthTotals(days: readonly MarketDay[]): MarketMonthTotals[] {
+  const out: MarketMonthTotals[] = [];
+  let t: MarketMonthTotals | undefined;
+  for (const d of days) {
+    const month = monthOf(d.day);
+    if (t?.month !== month) {
+      t = {
+        month,
+        days: 0,
+        lastBtcUsd: 0n,
+        difficulty: 0,
+        feesPerBlockSats: 0,
+        spotDays: 0,
+        spotUsdPerTh: 0,
+      };
+      out.push(t);
+    }
+    t.days++;
+    t.lastBtcUsd = d.btcUsd;
+    t.difficulty += d.difficulty;
+    t.feesPerBlockSats += Number(d.feesPerBlockSats);
+    if (d.spotUsdPerTh !== undefined) {
+      t.spotDays++;
+      t.spotUsdPerTh += centsToNumber(d.spotUsdPerTh);
+    }
+  }
+  return out;
 }
 
 export const TARGET_BLOCK_SECONDS = 600;

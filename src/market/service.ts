@@ -9,6 +9,7 @@ import {
   expectedBtcPerThPerDay,
   hashpriceUsdPerThDay,
   type MarketDay,
+  type MarketMonthTotals,
   networkHashrateThs,
 } from './model.js';
 import * as store from './store.js';
@@ -55,6 +56,12 @@ export async function requireMarketOn(ctx: AppContext, day: Day, field = 'day'):
 export async function marketRange(ctx: AppContext, from: Day, to: Day): Promise<MarketDay[]> {
   if (from > to) throw invalid('from', `from (${from}) must not be after to (${to}).`);
   return store.daysBetween(ctx.db, from, to);
+}
+
+/** The recorded days from `from` to `to` added up by month (model.ts), the last month the latest. */
+export async function marketMonths(ctx: AppContext, from: Day, to: Day): Promise<MarketMonthTotals[]> {
+  if (from > to) throw invalid('from', `from (${from}) must not be after to (${to}).`);
+  return store.monthTotalsBetween(ctx.db, from, to);
 }
 
 /** Calendar days a page of `marketDays` spans: at most this many rows, one a day. */

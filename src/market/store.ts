@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { Day } from '../kernel/calendar.js';
-import type { MarketDay } from './model.js';
+import type { MarketDay, MarketMonthTotals } from './model.js';
 
 export type MarketTables = {
   market_days: { day: string; btc_usd: bigint; difficulty: number; fees_per_block_sats: bigint };
@@ -87,6 +88,46 @@ export async function daysBetween(db: Db, from: Day, to: Day): Promise<MarketDay
     .orderBy('m.day')
     .execute();
   return rows.map((r) => toDay(r, r.usd_per_th ?? undefined));
+}
+
+/**
+ * The days from `from` to `to` added up by month (model.ts), one row a month rather than one a day:
+ * each sum an aggregate ordered by day, which also keeps PostgreSQL from splitting it among
+ * parallel workers, so the doubles are added in the order `monthTotals` adds them. An int8 made a
+ * double and a double divided by 100 round as `Number()` and `/ 100` do (IEEE, to nearest), and
+ * float8 is sent in its shortest exact text.
+ */
+export async function monthTotalsBetween(db: Db, from: Day, to: Day): Promise<MarketMonthTotals[]> {
+  const { rows } = await sql<{
+    month: string;
+    days: number;
+    last_btc_usd: bigint;
+    difficulty: number;
+    fees: number;
+    spot_days: number;
+    spot: number | null;
+  }>`
+    select to_char(m.day, 'YYYY-MM') as month,
+           count(*)::int as days,
+           (array_agg(m.btc_usd order by m.day desc))[1] as last_btc_usd,
+           sum(m.difficulty order by m.day) as difficulty,
+           sum(m.fees_per_block_sats::float8 order by m.day) as fees,
+           count(s.usd_per_th)::int as spot_days,
+           sum(s.usd_per_th::float8 / 100 order by m.day) as spot
+      from market_days m
+      left join market_spot_prices s on s.day = m.day
+     where m.day >= ${from} and m.day <= ${to}
+     group by 1
+     order by 1`.execute(db);
+  return rows.map((r) => ({
+    month: r.month,
+    days: r.days,
+    lastBtcUsd: r.last_btc_usd,
+    difficulty: r.difficulty,
+    feesPerBlockSats: r.fees,
+    spotDays: r.spot_days,
+    spotUsdPerTh: r.spot ?? 0,
+  }));
 }
 
 export async function coverage(db: Db): Promise<{ first: Day | null; last: Day | null; days: number }> {

@@ -148,14 +148,21 @@ function add(q: Queue, due: number, cents: number, th: number): number {
   return 0;
 }
 
-/** Delivers up to `th` TH/s of what queue `q` has due in month m; the rest waits a month. */
-function deliver(q: Queue, m: number, th: number, later: { cents: number }): { cents: number; th: number } {
+/** What a delivery moved: written by `deliver` into one record a run keeps, not a new one per call. */
+interface Delivered {
+  cents: number;
+  th: number;
+}
+
+/** Delivers up to `th` TH/s of what queue `q` has due in month m into `done`; the rest waits a month. */
+function deliver(q: Queue, m: number, th: number, later: { cents: number }, done: Delivered): void {
   const dueTh = q.th[m]!;
   const share = dueTh <= th ? 1 : dueTh > 0 ? th / dueTh : 0;
   const cents = Math.round(q.cents[m]! * share);
   const waiting = q.cents[m]! - cents;
   if (waiting > 0) later.cents += add(q, m + 1, waiting, dueTh * (1 - share));
-  return { cents, th: dueTh * share };
+  done.cents = cents;
+  done.th = dueTh * share;
 }
 
 /** The hashprice buyers book at in month m: `lag` months before, from the history before the horizon. */
@@ -173,6 +180,9 @@ interface Buyers {
 }
 
 const MAX_ELASTICITY = 3;
+
+/** TH/s that `cents` buy at `usdPerTh`; none at no price. */
+const thAt = (cents: number, usdPerTh: number) => (usdPerTh > 0 ? cents / 100 / usdPerTh : 0);
 
 function buyersOf(start: CompanyStart, market: MarketPaths, p: number): Buyers {
   const sigma = start.bookingsSigma;
@@ -254,6 +264,9 @@ export function runCompany(
   const fut = queue(H);
   const oth = queue(H);
   const booked = queue(H); // futures and pre-orders booked on the path
+  // Served in this order: the backlog's futures, the rest of the backlog, then what the path booked.
+  const queues = [fut, oth, booked] as const;
+  const done: Delivered = { cents: 0, th: 0 };
   const ordered = new Float64Array(H);
   const s = start.supply;
   const d = start.depositShare;
@@ -319,7 +332,6 @@ export function runCompany(
       const demandCents = bookedCents(start, laggedHashprice(start, market, p * H, m), buyers);
       const spotDemand = net > 0 ? Math.round(demandCents * start.spotShare) : 0;
       const forward = Math.round(demandCents * (1 - start.spotShare));
-      const thAt = (cents: number, usdPerTh: number) => (usdPerTh > 0 ? cents / 100 / usdPerTh : 0);
       // Where the market has no spot price of machines, what the backlog's buyers locked stands in
       // for it: a dollar booked always buys machines that must be built before they are delivered.
       const usdPerTh = spot > 0 ? spot : start.lockedUsdPerTh;
@@ -338,8 +350,9 @@ export function runCompany(
       let revenue = 0;
       let deliveredTh = 0;
       let fromOpenBook = 0;
-      for (const q of [fut, oth, booked]) {
-        const done = deliver(q, m, stockTh - deliveredTh, later);
+      for (let k = 0; k < queues.length; k++) {
+        const q = queues[k]!;
+        deliver(q, m, stockTh - deliveredTh, later, done);
         revenue += done.cents;
         deliveredTh += done.th;
         if (q !== booked) fromOpenBook += done.cents;
@@ -365,7 +378,7 @@ export function runCompany(
         share.selfShare < 1
           ? (thAt(spotDemand, usdPerTh) + forwardTh * dueSoon) / (1 - share.selfShare)
           : Number.POSITIVE_INFINITY;
-      const owed = m + s.waferLeadMonths < H ? owedWhenOut(m, s, [fut, oth, booked], ordered, stockTh) : 0;
+      const owed = m + s.waferLeadMonths < H ? owedWhenOut(m, s, queues, ordered, stockTh) : 0;
       const contracted = Math.min(s.capacityTh[m]!, Math.max(0, owed));
       const free = Math.min(s.capacityTh[m]! - contracted, buyersTh);
       ordered[m] = Math.max(s.takeOrPayTh[m]!, contracted + share.orderShare * free);

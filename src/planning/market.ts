@@ -178,36 +178,39 @@ export function drawMarket(
   const shockAt = new Float64Array(H + 1);
   for (const s of shocks) shockAt[s.at] = (shockAt[s.at] ?? 0) + Math.log(1 + s.change);
   const noisy = !(model.kind === 'gbm' && model.volatilityMonthly === 0) && model.kind !== 'path';
-  const historyReturns = c.pairs.map((p) => p.logReturn);
+  // A path's log returns month by month after the history's last two (the difficulty link reads one
+  // `lag` months back): returns[m + 2] is month m's. One array for every path, written over.
+  const returns = new Float64Array(H + 2);
+  returns[0] = c.pairs.at(-2)!.logReturn;
+  returns[1] = c.pairs.at(-1)!.logReturn;
   for (let p = first; p < first + count; p++) {
     const rnd = randomFor(p);
-    const returns: number[] = historyReturns.slice(-2);
     let logP = Math.log(c.last.priceUsd);
     let logD = Math.log(c.last.difficulty);
     let prevHashprice = c.last.hashpriceUsdPerThDay;
-    let block: { start: number; left: number } = { start: 0, left: 0 };
+    // The bootstrap's block of history: where it starts and how many of its months are left.
+    let blockStart = 0;
+    let blockLeft = 0;
     for (let m = 0; m < H; m++) {
       let r: number;
       let g: number | undefined;
       if (model.kind === 'gbm') r = model.meanLogReturn + model.volatilityMonthly * rnd.normal();
       else if (model.kind === 'path') r = Math.log(model.pricesUsd[m]!) - logP;
       else {
-        if (block.left === 0)
-          block = { start: rnd.below(c.pairs.length - model.blockMonths + 1), left: model.blockMonths };
-        const pair = c.pairs[block.start + model.blockMonths - block.left]!;
-        block.left--;
+        if (blockLeft === 0) {
+          blockStart = rnd.below(c.pairs.length - model.blockMonths + 1);
+          blockLeft = model.blockMonths;
+        }
+        const pair = c.pairs[blockStart + model.blockMonths - blockLeft]!;
+        blockLeft--;
         r = pair.logReturn;
         g = pair.logGrowth;
       }
       r += shockAt[m + 1]!;
-      returns.push(r);
+      returns[m + 2] = r;
       logP += r;
       const d = c.difficulty;
-      logD +=
-        g ??
-        d.intercept +
-          d.slope * returns[returns.length - 1 - d.lag]! +
-          (noisy ? d.residual * rnd.normal() : 0);
+      logD += g ?? d.intercept + d.slope * returns[m + 2 - d.lag]! + (noisy ? d.residual * rnd.normal() : 0);
       const i = p * H + m;
       const price = Math.exp(logP);
       const difficulty = Math.exp(logD);

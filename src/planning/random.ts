@@ -24,41 +24,62 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-export function seededRandom(seed: number): Random {
-  const init = splitmix32(seed);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = init();
-  const next32 = () => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
+/**
+ * A scenario draws a generator for each path (10,000 in a run): one object whose methods are shared
+ * by all of them, rather than a closure per method and path.
+ */
+class Xoshiro128 implements Random {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  /** The second normal of the last Box-Muller pair, NaN when used. */
+  private spare = Number.NaN;
+
+  constructor(seed: number) {
+    const init = splitmix32(seed);
+    this.a = init();
+    this.b = init();
+    this.c = init();
+    this.d = init();
+  }
+
+  private next32(): number {
+    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
     return result;
-  };
-  const next = () => next32() / 4_294_967_296;
-  let spare: number | undefined;
-  return {
-    next,
-    below: (n) => Math.floor(next() * n),
-    normal() {
-      if (spare !== undefined) {
-        const s = spare;
-        spare = undefined;
-        return s;
-      }
-      // 1 - u keeps the logarithm's argument in (0, 1].
-      const r = Math.sqrt(-2 * Math.log(1 - next()));
-      const theta = 2 * Math.PI * next();
-      spare = r * Math.sin(theta);
-      return r * Math.cos(theta);
-    },
-  };
+  }
+
+  next(): number {
+    return this.next32() / 4_294_967_296;
+  }
+
+  below(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  normal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const s = this.spare;
+      this.spare = Number.NaN;
+      return s;
+    }
+    // 1 - u keeps the logarithm's argument in (0, 1].
+    const r = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const theta = 2 * Math.PI * this.next();
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+}
+
+export function seededRandom(seed: number): Random {
+  return new Xoshiro128(seed);
 }
 
 function rotl(x: number, k: number): number {

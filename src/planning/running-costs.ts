@@ -6,14 +6,14 @@
  */
 import type { AppContext } from '../app/context.js';
 import { addDays, type Day } from '../kernel/calendar.js';
-import { cashRoll } from '../treasury/cash.js';
+import { recordedCashBetween } from '../treasury/cash.js';
 
 const RUNNING: readonly string[] = ['cash:opex', 'cash:tax'];
 const YEAR_DAYS = 365;
 const MONTHS_PER_YEAR = 12n;
 
 export async function runningCostsPerMonth(ctx: AppContext, asOf: Day): Promise<bigint> {
-  const roll = await cashRoll(ctx, addDays(asOf, -YEAR_DAYS + 1), asOf);
-  const out = roll.lines.filter((l) => RUNNING.includes(l.flow)).reduce((s, l) => s - l.cents, 0n);
+  const lines = await recordedCashBetween(ctx, addDays(asOf, -YEAR_DAYS + 1), asOf);
+  const out = lines.filter((l) => RUNNING.includes(l.flow)).reduce((s, l) => s - l.cents, 0n);
   return out > 0n ? out / MONTHS_PER_YEAR : 0n;
 }

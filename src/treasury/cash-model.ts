@@ -98,8 +98,17 @@ export function cashLines(f: CashFlows): CashLine[] {
   ];
   const transfers = sum((a) => a.source === 'transfer');
   if (transfers !== 0n) lines.push({ flow: 'transfers', cents: transfers });
+  lines.push(...recordedCashLines(f.accounts));
+  return lines;
+}
+
+/** The cash recorded by category (`cash:opex`, ...), a line for each category that moved. */
+export function recordedCashLines(accounts: CashFlows['accounts']): CashLine[] {
+  const lines: CashLine[] = [];
   for (const category of CASH_CATEGORIES) {
-    const cents = sum((a) => a.source === 'cash' && a.category === category);
+    const cents = accounts
+      .filter((a) => a.source === 'cash' && a.category === category)
+      .reduce((s, a) => s + a.cents, 0n);
     if (cents !== 0n) lines.push({ flow: `cash:${category}` as const, cents });
   }
   return lines;

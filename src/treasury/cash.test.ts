@@ -9,7 +9,8 @@ import { addCustomer } from '../sales/customers.js';
 import { futuresContract, seedCatalog } from '../sales/test-fixtures.js';
 import { receivedA12Order, tsmcMakingA12 } from '../supply/test-fixtures.js';
 import { freshCliEnv, runCli } from '../testing/cli.js';
-import { type TestServer, tableCounts, testServer } from '../testing/index.js';
+import { refusal, type TestServer, tableCounts, testServer } from '../testing/index.js';
+import { cashRoll, recordedCashBetween } from './cash.js';
 import { accumulatedOn, lifeDays } from './depreciation-model.js';
 import { importPayouts } from './service.js';
 
@@ -240,5 +241,32 @@ describe('USD cash and the cost per BTC with depreciation', () => {
       env,
     );
     expect([zero.status, zero.stderr]).toEqual([2, expect.stringMatching(/--months/)]);
+  });
+
+  it("gives the cash recorded by category over days as those lines of the days' roll", async () => {
+    const record = (day: string, category: string, amount: string) =>
+      s.call('POST', '/api/treasury/cash', {
+        role: 'finance',
+        body: { day, category, direction: 'out', amount },
+      });
+    expect((await record('2021-01-05', 'opex', '1234.56')).status).toBe(201);
+    expect((await record('2021-01-07', 'tax', '99.01')).status).toBe(201);
+    expect((await record('2021-01-09', 'opex', '10.00')).status).toBe(201);
+    for (const [from, to] of [
+      ['2020-10-01', '2021-01-31'],
+      ['2021-01-06', '2021-01-08'],
+      ['2021-01-08', '2021-01-31'],
+    ] as const) {
+      const roll = await cashRoll(s.app, from, to);
+      const categories = roll.lines.filter((l) => l.flow.startsWith('cash:'));
+      expect(await recordedCashBetween(s.app, from, to)).toEqual(
+        categories.map(({ source: _, ...line }) => line),
+      );
+    }
+    expect(await recordedCashBetween(s.app, '2021-01-06', '2021-01-08')).toEqual([
+      { flow: 'cash:tax', cents: -9901n },
+    ]);
+    const late = await refusal(recordedCashBetween(s.app, '2021-01-01', '2030-12-31'));
+    expect(late.field).toBe('to');
   });
 });

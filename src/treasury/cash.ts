@@ -9,6 +9,7 @@ import {
   type CashFlows,
   type CashLine,
   cashLines,
+  recordedCashLines,
   rollCash,
   signedCash,
 } from './cash-model.js';
@@ -142,10 +143,14 @@ export interface CashPeriod {
   closingCents: Cents;
 }
 
-/** The USD cash at the end of the day before `from`, what moved it until `to`, and where it ended. */
-export async function cashRoll(ctx: AppContext, from: Day, to: Day): Promise<CashPeriod> {
+function checkPeriod(ctx: AppContext, from: Day, to: Day): void {
   if (from > to) throw invalid('from', `from (${from}) must not be after to (${to}).`);
   checkWithinBooks(ctx, to, 'to');
+}
+
+/** The USD cash at the end of the day before `from`, what moved it until `to`, and where it ended. */
+export async function cashRoll(ctx: AppContext, from: Day, to: Day): Promise<CashPeriod> {
+  checkPeriod(ctx, from, to);
   const [before, during] = await Promise.all([
     flowsOf(ctx, { to: addDays(from, -1) }),
     flowsOf(ctx, { from, to }),
@@ -153,4 +158,13 @@ export async function cashRoll(ctx: AppContext, from: Day, to: Day): Promise<Cas
   const opening = cashLines(before).reduce((s, l) => s + l.cents, 0n);
   const roll = rollCash(opening, during);
   return { from, to, ...roll, lines: sourced(roll.lines, { from, to }) };
+}
+
+/**
+ * The cash recorded by category from `from` to `to`: those lines of the period's roll (`cashRoll`),
+ * read without the opening, the customers' cash and the energy that the rest of the roll needs.
+ */
+export async function recordedCashBetween(ctx: AppContext, from: Day, to: Day): Promise<CashLine[]> {
+  checkPeriod(ctx, from, to);
+  return recordedCashLines(await store.usdFlows(ctx.db, { from, to }));
 }
