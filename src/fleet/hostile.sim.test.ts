@@ -77,7 +77,9 @@ describe('hostile miners beside healthy ones', () => {
     // has answered; the second time (asked first) once the rest has answered and they have had it.
     for (const [host, fault] of faultOf) {
       if (fault !== 'silent' && fault !== 'trickle') continue;
-      expect(failedBySweep[0]!.get(host)).toMatch(/given up: it was still waited on when the rest/);
+      expect(failedBySweep[0]!.get(host)).toMatch(
+        /given up: it had no answer time of its own and was still waited on when the rest/,
+      );
       expect(failedBySweep[1]!.get(host)).toMatch(/given up: it failed its last poll too/);
     }
     expect(last.seconds).toBeLessThan(2.5);
@@ -192,7 +194,7 @@ describe('the first sweep, with miners gone silent among the last asked and a lo
     const silent = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
     for (const m of machines.filter((x) => silent.has(x.address)))
       expect(m.lastFailure).toMatch(
-        /given up: it was still waited on when the rest of the fleet had answered/,
+        /given up: it had no answer time of its own and was still waited on when the rest of the fleet had been asked/,
       );
     expect(report.seconds).toBeLessThan(4); // their learned wait alone is 4 s
   });
@@ -242,5 +244,48 @@ describe('a few miners slower than the rest, answering within the read deadline'
     // Only the slow ones may have failed, each once at most (the first time, with nothing known of it).
     expect([...failedPolls.keys()].filter((a) => !slow.has(a))).toEqual([]);
     expect([...failedPolls.values()].filter((n) => n > 1)).toEqual([]);
+  });
+});
+
+describe('a miner answering every poll slowly, well past the grace', () => {
+  const HEALTHY_FIRST = 60;
+  const SLOW = 2;
+  let app: TestApp;
+  let sim: Simulator;
+  const actor = { id: 'ops', role: 'ops' } as const;
+  // Learned waits of 2 s at least: the busy ones' 1.5 s answers are within them.
+  const client = new MinerClient({ readTimeoutMs: 5000, answerFloorMs: 2000, concurrency: 8, retries: 0 });
+
+  beforeAll(async () => {
+    app = await testApp();
+    sim = await startSimulator({
+      count: HEALTHY_FIRST + SLOW,
+      base: '127.75.210.1',
+      seed: 'busy',
+      slowMs: 1500,
+    });
+    const ctx = { ...app, clock: systemClock };
+    await addTestSite(ctx, actor, 'HX5');
+    await scanRange(
+      ctx,
+      actor,
+      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX5', port: 4028 },
+      { client },
+    );
+    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'slow');
+  });
+  afterAll(async () => {
+    await sim.stop();
+    await app.close();
+  });
+
+  it('keeps the wait its own last answer gives it, however soon the rest is done', async () => {
+    const ctx = { ...app, clock: systemClock };
+    // The first sweep waits for them (a long grace): each busy miner now has an answer time of its
+    // own, 1.5 s. Later sweeps give up 200 ms after the rest is asked, long before they answer.
+    for (const graceMs of [5000, 200, 200]) {
+      const report = await sweepFleet(ctx, actor, { client, stragglerGraceMs: graceMs });
+      expect(report.answered).toBe(HEALTHY_FIRST + SLOW);
+    }
   });
 });

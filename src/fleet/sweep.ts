@@ -340,7 +340,7 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     signal: restPolled.signal,
     afterMs: graceMs,
     fromAbort: true,
-    why: `it was still waited on when the rest of the fleet had answered, and for ${graceMs} ms after`,
+    why: `it had no answer time of its own and was still waited on when the rest of the fleet had been asked, and for ${graceMs} ms after`,
   };
 
   // A suspended async function keeps all its locals, dead or not: a worker's loop waiting for its
@@ -363,8 +363,10 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     // A straggler keeps the read deadline: one that answers, but slowly, is never cut short for
     // it, and one that failed is given up on by the grace once the rest is polled. Its answer
     // teaches the learned waits all the same, and a machine's own last answer stretches its wait.
-    // One of the rest still waited on, in the straggler lane, once the rest is polled gets the
-    // grace from then (`giveUpSlow`), its learned wait applying before.
+    // One of the rest with no answer time of its own (every machine in its first sweep) still
+    // waited on once the rest is polled gets the grace from then (`giveUpSlow`), its learned wait
+    // applying before; one whose own last answer was slow keeps the wait that answer gives it (a
+    // busy miner answering in 3 s every time is never cut short for the fleet being done).
     const failedBefore = lane === 'straggler' && m.failures > 0;
     let inMainLane = lane === 'main';
     const straggling = () => {
@@ -379,9 +381,8 @@ async function pollAll(p: PollPass): Promise<PassResult> {
         ? {
             lane,
             learn: true,
-            giveUp: giveUpSlow,
             onStraggling: straggling,
-            ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }),
+            ...(m.lastAnswerMs === undefined ? { giveUp: giveUpSlow } : { lastAnswerMs: m.lastAnswerMs }),
           }
         : failedBefore
           ? { lane, giveUp, teach: true }
