@@ -41,7 +41,11 @@ export class PGliteStatements {
     try {
       const known = this.types.get(text);
       const reply = known
-        ? await this.send(serialize.parse({ text, types: known }), ...this.run(known, params))
+        ? await this.send(serialize.parse({ text, types: known }), ...this.run(known, params)).catch((e) => {
+            // Types that no longer fit (a schema change not seen) are found again on the next run.
+            this.types.delete(text);
+            throw e;
+          })
         : await this.describeThenRun(text, params);
       return parse.parseResults(reply, this.pg.parsers)[0] as Results<R>;
     } catch (e) {
@@ -62,13 +66,18 @@ export class PGliteStatements {
       await this.send(serialize.sync());
       throw e;
     }
+    let run: Uint8Array[];
+    try {
+      run = this.run(types, params);
+    } catch (e) {
+      // A value its type's writer refuses (an invalid Date): the Parse is answered, end it with a Sync.
+      await this.send(serialize.sync());
+      throw e;
+    }
     if (this.types.size >= REMEMBERED_TEXTS) this.types.clear();
     this.types.set(text, types);
     // `query` keeps the Parse's reply but not the Describe's (its RowDescription would be read twice).
-    return [
-      ...parsed.filter((m) => m.name === 'parseComplete'),
-      ...(await this.send(...this.run(types, params))),
-    ];
+    return [...parsed.filter((m) => m.name === 'parseComplete'), ...(await this.send(...run))];
   }
 
   /** Bind, Describe, Execute, Sync: the values written for the server's types, as `query` writes them. */

@@ -42,11 +42,13 @@ export async function cloneServerDatabase(
 export async function copyServerDatabase(
   template: ServerTemplate,
 ): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = await (copiesAhead.get(template.name) ?? newCopy(template));
+  // Taken and replaced before any wait: two copies asked for at once get one each.
+  const taken = copiesAhead.get(template.name) ?? newCopy(template);
   const next = newCopy(template);
   // Its failure reaches the test that takes it; until then it is not an unhandled rejection.
   next.catch(() => {});
   copiesAhead.set(template.name, next);
+  const name = await taken;
   return {
     url: withDatabase(template.url, name),
     drop: async () => {

@@ -1,6 +1,6 @@
 -- Each contract as it stood at the end of each quarter it had events in, and the money of each of
 -- those events, so a quarterly report reads two states a contract instead of replaying every sales
--- event up to the quarter's end (src/sales/as-of.ts `contractsAtQuarterEnds`).
+-- event up to the quarter's end (src/sales/as-of.ts `contractsAtQuarter`).
 -- The projections write a contract's row for a quarter with each event dated in it
 -- (src/sales/projections.ts). Contracts with events recorded before this migration have no rows
 -- for those quarters (their states need the model, not SQL): the reader sees a row that does not
