@@ -599,8 +599,9 @@ export async function quarterEndsComplete(db: Db): Promise<boolean> {
  * event recorded on one of them waits (its projection writes the row) and is then seen whole.
  */
 export async function lockContractsAfter(db: Db, after: number, limit: number): Promise<number[]> {
-  const rows = await sql<{ id: string }>`
-    select id::text from sales_contracts where id > ${after} order by id limit ${limit} for update`.execute(
+  // Ordered by the column, not by its text (an `order by id` beside `id::text` sorted "10" before "2").
+  const rows = await sql<{ id: bigint }>`
+    select c.id from sales_contracts c where c.id > ${after} order by c.id limit ${limit} for update`.execute(
     db,
   );
   return rows.rows.map((r) => Number(r.id));
