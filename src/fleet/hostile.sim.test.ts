@@ -14,12 +14,55 @@ import { EXPECTED_STATUS, type HostileFault } from './protocol/simulator-hostile
 import { listMachines } from './queries.js';
 import { sweepFleet } from './sweep.js';
 
+/**
+ * A site of simulated miners scanned while healthy, the last `turned` of them then given `fault`:
+ * the world of the tests below. Its app and simulator are made before the describe's tests and
+ * closed after them.
+ */
+function scannedFleet(o: {
+  healthy: number;
+  turned: number;
+  fault: Fault;
+  base: string;
+  seed: string;
+  site: string;
+  client: MinerClient;
+  slowMs?: number;
+}) {
+  const world = {} as { app: TestApp; sim: Simulator };
+  beforeAll(async () => {
+    world.app = await testApp();
+    world.sim = await startSimulator({
+      count: o.healthy + o.turned,
+      base: o.base,
+      seed: o.seed,
+      ...(o.slowMs === undefined ? {} : { slowMs: o.slowMs }),
+    });
+    const ctx = { ...world.app, clock: systemClock };
+    const sim = world.sim;
+    await addTestSite(ctx, actor, o.site);
+    await scanRange(
+      ctx,
+      actor,
+      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: o.site, port: 4028 },
+      { client: o.client },
+    );
+    for (const m of sim.miners.slice(o.healthy)) await sim.setFault(m.address, o.fault);
+  });
+  afterAll(async () => {
+    await world.sim.stop();
+    await world.app.close();
+  });
+  return world;
+}
+
+const actor = { id: 'ops', role: 'ops' } as const;
+
 const PER_KIND = 3;
 const HEALTHY = 12;
 describe('hostile miners beside healthy ones', () => {
   let app: TestApp;
   let sim: Simulator;
-  const actor = { id: 'ops', role: 'ops' } as const;
   // Short deadlines so that the test takes seconds; the rules are the same at production's.
   const client = new MinerClient({
     connectTimeoutMs: 1000,
@@ -115,39 +158,27 @@ describe('hostile miners beside healthy ones', () => {
 describe('the first sweep after registration, with miners gone silent and no poll history', () => {
   const HEALTHY_FIRST = 120;
   const SILENT = 4;
-  let app: TestApp;
-  let sim: Simulator;
-  const actor = { id: 'ops', role: 'ops' } as const;
   // The read deadline the sweep must not wait out; the learned wait's floor well under it.
   const client = new MinerClient({ readTimeoutMs: 10_000, answerFloorMs: 300, concurrency: 8, retries: 0 });
 
-  beforeAll(async () => {
-    app = await testApp();
-    sim = await startSimulator({ count: HEALTHY_FIRST + SILENT, base: '127.192.240.1', seed: 'first-sweep' });
-    const ctx = { ...app, clock: systemClock };
-    await addTestSite(ctx, actor, 'HX2');
-    await scanRange(
-      ctx,
-      actor,
-      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX2', port: 4028 },
-      { client },
-    );
-    // The last ones (polled after the client has learned from the healthy ones' answers) go silent.
-    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'silent');
-  });
-  afterAll(async () => {
-    await sim.stop();
-    await app.close();
+  const world = scannedFleet({
+    healthy: HEALTHY_FIRST,
+    turned: SILENT,
+    fault: 'silent',
+    base: '127.192.240.1',
+    seed: 'first-sweep',
+    site: 'HX2',
+    client,
   });
 
   it("gives a silent miner the wait the fleet's answers say, not the read deadline, and fails no healthy one", async () => {
-    const ctx = { ...app, clock: systemClock };
+    const ctx = { ...world.app, clock: systemClock };
     const report = await sweepFleet(ctx, actor, { client });
     expect(report.answered).toBe(HEALTHY_FIRST);
     expect(report.failures).toEqual({ timeout: SILENT });
     expect(report.seconds).toBeLessThan(10); // waiting out the read deadline would take longer
     const machines = (await listMachines(ctx, { limit: 200 })).machines;
-    const silent = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
+    const silent = new Set(world.sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
     for (const m of machines.filter((x) => silent.has(x.address)))
       expect(m.lastFailure).toMatch(/learned from the fleet's recent answers/);
   });
@@ -157,41 +188,26 @@ describe('the first sweep, with miners gone silent among the last asked and a lo
   const HEALTHY_FIRST = 120;
   const SILENT = 4;
   const GRACE_MS = 300;
-  let app: TestApp;
-  let sim: Simulator;
-  const actor = { id: 'ops', role: 'ops' } as const;
   // A learned wait's floor of 4 s: what a loaded poller learns (answers slowed by its own busy thread).
   const client = new MinerClient({ readTimeoutMs: 10_000, answerFloorMs: 4000, concurrency: 8, retries: 0 });
 
-  beforeAll(async () => {
-    app = await testApp();
-    sim = await startSimulator({
-      count: HEALTHY_FIRST + SILENT,
-      base: '127.75.200.1',
-      seed: 'first-sweep-tail',
-    });
-    const ctx = { ...app, clock: systemClock };
-    await addTestSite(ctx, actor, 'HX4');
-    await scanRange(
-      ctx,
-      actor,
-      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX4', port: 4028 },
-      { client },
-    );
-    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'silent');
-  });
-  afterAll(async () => {
-    await sim.stop();
-    await app.close();
+  const world = scannedFleet({
+    healthy: HEALTHY_FIRST,
+    turned: SILENT,
+    fault: 'silent',
+    base: '127.75.200.1',
+    seed: 'first-sweep-tail',
+    site: 'HX4',
+    client,
   });
 
   it('gives them up the grace after the rest has answered, not at the end of their learned wait', async () => {
-    const ctx = { ...app, clock: systemClock };
+    const ctx = { ...world.app, clock: systemClock };
     const report = await sweepFleet(ctx, actor, { client, stragglerGraceMs: GRACE_MS });
     expect(report.answered).toBe(HEALTHY_FIRST);
     expect(report.failures).toEqual({ timeout: SILENT });
     const machines = (await listMachines(ctx, { limit: 200 })).machines;
-    const silent = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
+    const silent = new Set(world.sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
     for (const m of machines.filter((x) => silent.has(x.address)))
       expect(m.lastFailure).toMatch(
         /given up: it had no answer time of its own and was still waited on when the rest of the fleet had been asked/,
@@ -203,38 +219,23 @@ describe('the first sweep, with miners gone silent among the last asked and a lo
 describe('a few miners slower than the rest, answering within the read deadline', () => {
   const HEALTHY_FIRST = 110;
   const SLOW = 3;
-  let app: TestApp;
-  let sim: Simulator;
-  const actor = { id: 'ops', role: 'ops' } as const;
   // A learned wait's floor well under the slow ones' 900 ms, which stays under a straggler's second.
   const client = new MinerClient({ readTimeoutMs: 5000, answerFloorMs: 200, concurrency: 8, retries: 0 });
 
-  beforeAll(async () => {
-    app = await testApp();
-    sim = await startSimulator({
-      count: HEALTHY_FIRST + SLOW,
-      base: '127.225.1.1',
-      seed: 'slow-minority',
-      slowMs: 900,
-    });
-    const ctx = { ...app, clock: systemClock };
-    await addTestSite(ctx, actor, 'HX3');
-    await scanRange(
-      ctx,
-      actor,
-      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX3', port: 4028 },
-      { client },
-    );
-    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'slow');
-  });
-  afterAll(async () => {
-    await sim.stop();
-    await app.close();
+  const world = scannedFleet({
+    healthy: HEALTHY_FIRST,
+    turned: SLOW,
+    fault: 'slow',
+    base: '127.225.1.1',
+    seed: 'slow-minority',
+    site: 'HX3',
+    slowMs: 900,
+    client,
   });
 
   it('cuts them short at most once, not every other sweep', async () => {
-    const ctx = { ...app, clock: systemClock };
-    const slow = new Set(sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
+    const ctx = { ...world.app, clock: systemClock };
+    const slow = new Set(world.sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
     const failedPolls = new Map<string, number>();
     for (let i = 0; i < 4; i++) {
       await sweepFleet(ctx, actor, { client });
@@ -250,37 +251,22 @@ describe('a few miners slower than the rest, answering within the read deadline'
 describe('a miner answering every poll slowly, well past the grace', () => {
   const HEALTHY_FIRST = 60;
   const SLOW = 2;
-  let app: TestApp;
-  let sim: Simulator;
-  const actor = { id: 'ops', role: 'ops' } as const;
   // Learned waits of 2 s at least: the busy ones' 1.5 s answers are within them.
   const client = new MinerClient({ readTimeoutMs: 5000, answerFloorMs: 2000, concurrency: 8, retries: 0 });
 
-  beforeAll(async () => {
-    app = await testApp();
-    sim = await startSimulator({
-      count: HEALTHY_FIRST + SLOW,
-      base: '127.75.210.1',
-      seed: 'busy',
-      slowMs: 1500,
-    });
-    const ctx = { ...app, clock: systemClock };
-    await addTestSite(ctx, actor, 'HX5');
-    await scanRange(
-      ctx,
-      actor,
-      { range: `${sim.miners[0]!.host}-${sim.miners.at(-1)!.host}`, site: 'HX5', port: 4028 },
-      { client },
-    );
-    for (const m of sim.miners.slice(HEALTHY_FIRST)) await sim.setFault(m.address, 'slow');
-  });
-  afterAll(async () => {
-    await sim.stop();
-    await app.close();
+  const world = scannedFleet({
+    healthy: HEALTHY_FIRST,
+    turned: SLOW,
+    fault: 'slow',
+    base: '127.75.210.1',
+    seed: 'busy',
+    site: 'HX5',
+    slowMs: 1500,
+    client,
   });
 
   it('keeps the wait its own last answer gives it, however soon the rest is done', async () => {
-    const ctx = { ...app, clock: systemClock };
+    const ctx = { ...world.app, clock: systemClock };
     // The first sweep waits for them (a long grace): each busy miner now has an answer time of its
     // own, 1.5 s. Later sweeps give up 200 ms after the rest is asked, long before they answer.
     for (const graceMs of [5000, 200, 200]) {
