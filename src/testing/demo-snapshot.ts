@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { type Db, dbOverPGlite, newPGlite, openDatabase } from '../db/db.js';
 import { loadDemo } from '../demo/load.js';
 import { appOver, provided } from './run.js';
-import { FOR_COPYING, type ServerTemplate, withDatabase } from './server-clone.js';
+import { FOR_COPYING, type ServerTemplate, withAdmin, withDatabase } from './server-clone.js';
 
 /** The demo company as tests read it: loaded up to `at` (the test clock then stands there). */
 export const DEMO_SNAPSHOTS = {
@@ -120,14 +120,10 @@ export async function makeDemoSnapshot(run: TestRun, name: DemoSnapshot): Promis
 }
 
 async function dropAndCreate(server: ServerTemplate, name: string): Promise<void> {
-  const admin = (await openDatabase({ kind: 'server', url: withDatabase(server.url, 'postgres'), pool: 1 }))
-    .db;
-  try {
-    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-    await sql`create database ${sql.id(name)} template ${sql.id(server.name)}`.execute(admin);
-  } finally {
-    await admin.destroy();
-  }
+  await withAdmin(server.url, async (m) => {
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(m);
+    await sql`create database ${sql.id(name)} template ${sql.id(server.name)}`.execute(m);
+  });
 }
 
 /** What a test's database is copied from: the dump (PGlite) or the template database (server). */

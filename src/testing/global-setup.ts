@@ -7,7 +7,13 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import type { TestRun } from './demo-snapshot.js';
-import { dropDatabases, dropDatabasesOf, migratedPGliteDump, withDatabase } from './server-clone.js';
+import {
+  dropDatabases,
+  dropDatabasesOf,
+  migratedPGliteDump,
+  withAdmin,
+  withDatabase,
+} from './server-clone.js';
 
 /**
  * Runs the migrations once for the whole test run, on PGlite and (with DATABASE_URL) on the
@@ -25,11 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const template = url ? { url, name: `hf_t${randomBytes(3).toString('hex')}` } : undefined;
   if (template) {
     await dropDatabases(template.url, [template.name]);
-    const admin = (
-      await openDatabase({ kind: 'server', url: withDatabase(template.url, 'postgres'), pool: 1 })
-    ).db;
-    await sql`create database ${sql.id(template.name)}`.execute(admin);
-    await admin.destroy();
+    await withAdmin(template.url, (m) => sql`create database ${sql.id(template.name)}`.execute(m));
     const made = (
       await openDatabase({ kind: 'server', url: withDatabase(template.url, template.name), pool: 1 })
     ).db;

@@ -10,9 +10,15 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** The server's maintenance connection, for creating and dropping databases. */
-async function admin(url: string): Promise<Db> {
-  return (await openDatabase({ kind: 'server', url: withDatabase(url, 'postgres'), pool: 1 })).db;
+/** `work` over the server's maintenance connection (creating and dropping databases), closed after it. */
+export async function withAdmin<T>(url: string, work: (maintenance: Db) => Promise<T>): Promise<T> {
+  const maintenance = (await openDatabase({ kind: 'server', url: withDatabase(url, 'postgres'), pool: 1 }))
+    .db;
+  try {
+    return await work(maintenance);
+  } finally {
+    await maintenance.destroy();
+  }
 }
 
 export interface ServerTemplate {
@@ -64,12 +70,9 @@ const copiesAhead = new Map<string, Promise<string>>();
 
 async function newCopy(template: ServerTemplate): Promise<string> {
   const name = `${template.name}_${randomBytes(5).toString('hex')}`;
-  const maintenance = await admin(template.url);
-  try {
-    await sql`create database ${sql.id(name)} template ${sql.id(template.name)}`.execute(maintenance);
-  } finally {
-    await maintenance.destroy();
-  }
+  await withAdmin(template.url, (m) =>
+    sql`create database ${sql.id(name)} template ${sql.id(template.name)}`.execute(m),
+  );
   return name;
 }
 
@@ -90,12 +93,7 @@ export async function newServerDatabase(
 /** A new database on the server with nothing in it, not even the migrations' own table. */
 export async function emptyServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `hf_b${randomBytes(5).toString('hex')}`;
-  const maintenance = await admin(url);
-  try {
-    await sql`create database ${sql.id(name)}`.execute(maintenance);
-  } finally {
-    await maintenance.destroy();
-  }
+  await withAdmin(url, (m) => sql`create database ${sql.id(name)}`.execute(m));
   return { url: withDatabase(url, name), drop: () => dropDatabases(url, [name]) };
 }
 
@@ -130,13 +128,12 @@ export async function migratedPGliteDump(): Promise<Blob> {
 }
 
 export async function dropDatabases(url: string, names: readonly string[]): Promise<void> {
-  const maintenance = await admin(url);
-  try {
-    for (const name of names) {
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(maintenance);
-    }
-  } finally {
-    await maintenance.destroy();
+  await withAdmin(url, (m) => dropAll(m, names));
+}
+
+async function dropAll(maintenance: Db, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(maintenance);
   }
 }
 
@@ -146,34 +143,26 @@ export async function dropDatabases(url: string, names: readonly string[]): Prom
  * they are made.
  */
 export async function dropDatabasesOf(url: string, prefix: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while ((await copiesBeingMade(url, prefix)) > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  await dropDatabases(url, await databasesOf(url, prefix));
+  await withAdmin(url, async (m) => {
+    const deadline = Date.now() + 60_000;
+    while ((await copiesBeingMade(m, prefix)) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await dropAll(m, await databasesOf(m, prefix));
+  });
 }
 
-async function copiesBeingMade(url: string, prefix: string): Promise<number> {
-  const maintenance = await admin(url);
-  try {
-    const rows = await sql<{ n: number }>`
-      select count(*)::int as n from pg_stat_activity
-      where state = 'active' and query ilike ${`create database "${prefix}%`}`.execute(maintenance);
-    return rows.rows[0]?.n ?? 0;
-  } finally {
-    await maintenance.destroy();
-  }
+async function copiesBeingMade(maintenance: Db, prefix: string): Promise<number> {
+  const rows = await sql<{ n: number }>`
+    select count(*)::int as n from pg_stat_activity
+    where state = 'active' and query ilike ${`create database "${prefix}%`}`.execute(maintenance);
+  return rows.rows[0]?.n ?? 0;
 }
 
 /** Databases a run made and did not drop (a test that crashed before closing its own). */
-async function databasesOf(url: string, prefix: string): Promise<string[]> {
-  const maintenance = await admin(url);
-  try {
-    const rows = await sql<{
-      datname: string;
-    }>`select datname from pg_database where datname like ${`${prefix}%`}`.execute(maintenance);
-    return rows.rows.map((r) => r.datname);
-  } finally {
-    await maintenance.destroy();
-  }
+async function databasesOf(maintenance: Db, prefix: string): Promise<string[]> {
+  const rows = await sql<{
+    datname: string;
+  }>`select datname from pg_database where datname like ${`${prefix}%`}`.execute(maintenance);
+  return rows.rows.map((r) => r.datname);
 }
