@@ -38,42 +38,15 @@ export async function cloneServerDatabase(
   return { db, drop: copy.drop };
 }
 
-/**
- * A copy of `template` by its address, for a test that opens it as a command would. The server
- * spends ~120 ms of disk work on a copy and ~100 ms on dropping it, with this process waiting: so
- * the next copy of each template is made while the test that took this one runs, and a test's
- * copy is dropped behind its close. What a worker leaves (a copy made ahead and never taken, a
- * drop cut by the worker's end) the run's teardown drops by the template's name (global-setup.ts).
- */
+/** A copy of `template` by its address, for a test that opens it as a command would. */
 export async function copyServerDatabase(
   template: ServerTemplate,
 ): Promise<{ url: string; drop(): Promise<void> }> {
-  // Taken and replaced before any wait: two copies asked for at once get one each.
-  const taken = copiesAhead.get(template.name) ?? newCopy(template);
-  const next = newCopy(template);
-  // Its failure reaches the test that takes it; until then it is not an unhandled rejection.
-  next.catch(() => {});
-  copiesAhead.set(template.name, next);
-  const name = await taken;
-  return {
-    url: withDatabase(template.url, name),
-    drop: async () => {
-      dropDatabases(template.url, [name]).catch((error) =>
-        console.warn(`copy ${name} not dropped (the run's teardown drops it): ${error}`),
-      );
-    },
-  };
-}
-
-/** Per template, the name of its next copy, being made or made. */
-const copiesAhead = new Map<string, Promise<string>>();
-
-async function newCopy(template: ServerTemplate): Promise<string> {
   const name = `${template.name}_${randomBytes(5).toString('hex')}`;
   await withAdmin(template.url, (m) =>
     sql`create database ${sql.id(name)} template ${sql.id(template.name)}`.execute(m),
   );
-  return name;
+  return { url: withDatabase(template.url, name), drop: () => dropDatabases(template.url, [name]) };
 }
 
 /**
@@ -137,29 +110,12 @@ async function dropAll(maintenance: Db, names: readonly string[]): Promise<void>
   }
 }
 
-/**
- * Drops every database named from `prefix`: what the run's tests left, and the copies still being
- * made for a worker that has ended (the server finishes a `create database` its client left), once
- * they are made.
- */
+/** Drops every database named from `prefix`: what the run's tests left (a test that crashed before closing its own). */
 export async function dropDatabasesOf(url: string, prefix: string): Promise<void> {
-  await withAdmin(url, async (m) => {
-    const deadline = Date.now() + 60_000;
-    while ((await copiesBeingMade(m, prefix)) > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await dropAll(m, await databasesOf(m, prefix));
-  });
+  await withAdmin(url, async (m) => dropAll(m, await databasesOf(m, prefix)));
 }
 
-async function copiesBeingMade(maintenance: Db, prefix: string): Promise<number> {
-  const rows = await sql<{ n: number }>`
-    select count(*)::int as n from pg_stat_activity
-    where state = 'active' and query ilike ${`create database "${prefix}%`}`.execute(maintenance);
-  return rows.rows[0]?.n ?? 0;
-}
-
-/** Databases a run made and did not drop (a test that crashed before closing its own). */
+/** The databases named from `prefix`. */
 async function databasesOf(maintenance: Db, prefix: string): Promise<string[]> {
   const rows = await sql<{
     datname: string;
