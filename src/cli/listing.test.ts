@@ -6,24 +6,12 @@
  * collected, so a fifth of the rows the peak heap once needed (a million, under 150 MB) shows it:
  * a printer holding each row's text keeps ~90 bytes a row here, and one holding nothing about 0.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../app/config.js';
+import { retainedHeap } from '../testing/heap.js';
 import { type CliRuntime, listing, printCsv, printListing } from './command.js';
 
 const ROWS = 200_000;
-
-// A full collection on demand, without starting the test workers with --expose-gc: a context
-// made after the flag is set has `gc`.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** The heap in use once everything unreachable is collected. */
-const retainedHeap = () => {
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 async function* rows() {
   for (let i = 0; i < ROWS; i++) yield { n: i, cents: BigInt(i) * 100n, name: `row ${i}` };

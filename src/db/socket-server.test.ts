@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retainedHeap } from '../testing/heap.js';
 import { type OpenDatabase, openDatabase } from './db.js';
 import { SOCKET_PORT, socketPath, startWireServer } from './socket-server.js';
 
@@ -54,6 +55,18 @@ describe('the embedded database reached through its socket', () => {
     await other.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(ownerSaw).toEqual([1n, 2n, 12345678901234n]);
+  });
+
+  it('keeps nothing of what a long session read', async () => {
+    const other = await client();
+    const read = () => sql<{ text: string }>`select repeat('x', 50000) as text`.execute(other.db);
+    await read();
+    const before = retainedHeap();
+    for (let i = 0; i < 300; i++) await read();
+    const grown = retainedHeap() - before;
+    await other.close();
+    // 300 replies of 50 kB: kept, they would be 15 MB and more.
+    expect(grown).toBeLessThan(2_000_000);
   });
 
   it('rolls back what a client left open when it went away', async () => {

@@ -94,6 +94,13 @@ async function serveConnection(socket: Socket, opts: WireServerOptions): Promise
   });
   socket.on('error', () => socket.destroy());
   socket.setTimeout(IDLE_MS, () => socket.destroy());
+  // Each piece of the reply goes out as PGlite writes it, copied: it is a view of the database's
+  // memory, reused for the next piece. `execProtocolRaw` would also parse every reply into a list it
+  // keeps until the process's next ordinary query, so a long session here (a CLI listing, a
+  // `ledger verify`) grew by everything it read.
+  const forward = (piece: Uint8Array) => {
+    if (!socket.destroyed) socket.write(Buffer.from(piece));
+  };
 
   await opts.exclusive(async () => {
     try {
@@ -115,8 +122,7 @@ async function serveConnection(socket: Socket, opts: WireServerOptions): Promise
           socket.write(READY);
           continue;
         }
-        const reply = await opts.pglite.execProtocolRaw(messages);
-        if (reply.length > 0 && !socket.destroyed) socket.write(reply);
+        await opts.pglite.execProtocolRawStream(messages, { onRawData: forward });
       }
     } finally {
       // A client that died mid-transaction must not leave its transaction to the next user.
