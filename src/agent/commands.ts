@@ -35,7 +35,7 @@ export function registerAgentCommands(program: Command): void {
         throw invalid('sites', 'give --sites NA1,KZ1 or --all (one of the two).');
       const sites = opts.all ? await registeredSites(app.db) : parseSites(String(opts.sites));
       if (sites.length === 0)
-        throw invalid('sites', 'no site to serve: register one first (hashforge mining sites add).');
+        throw invalid('sites', 'no site to serve: register one first (hashforge mining site add).');
       for (const site of sites) await requireRegisteredSite(app.db, site, 'sites');
       const intervalSeconds = whole(opts.interval, 'interval', 1);
       const leaseSeconds = whole(opts.lease, 'lease', 5);

@@ -155,6 +155,7 @@ const reading = (over: Partial<MachineReading> = {}): MachineReading => ({
   model: 'A1246',
   status: 'ok',
   consecutiveFailures: 0,
+  lastFailure: undefined,
   lastSeenAt: at(0),
   medianThs: 90,
   meantIdle: undefined,
@@ -238,6 +239,18 @@ describe('machineVerdicts', () => {
     );
     expect(stale['fan-failure'].holds).toBe('unknown');
     expect(stale['machine-offline'].holds).toBe(true);
+    expect(stale['machine-offline']).toMatchObject({ detail: 'no answer to 5 polls in a row' });
+  });
+  it('says of a machine answering garbage that its answers cannot be used, not that it is silent', () => {
+    const garbled = machineVerdicts(
+      reading({ status: 'protocol-error', consecutiveFailures: 3, lastFailure: 'not usable JSON' }),
+      DEFAULT_RULES,
+      fresh,
+    );
+    expect(garbled['machine-offline']).toMatchObject({
+      holds: true,
+      detail: 'no usable answer to 3 polls in a row: not usable JSON',
+    });
   });
   it('waits for a warmed-up machine before comparing with nominal', () => {
     const cold = reading({
@@ -256,9 +269,18 @@ describe('site and poller verdicts', () => {
   });
   it('calls the poller stale when no sweep finished within the threshold', () => {
     const r = DEFAULT_RULES['poller-stale'];
-    expect(pollerVerdict({ finishedAt: at(0), machines: 5 }, at(200), r).holds).toBe(false);
-    expect(pollerVerdict({ finishedAt: at(0), machines: 5 }, at(301), r).holds).toBe(true);
-    expect(pollerVerdict({ finishedAt: undefined, machines: 0 }, at(301), r).holds).toBe('unknown');
+    const registered = { machines: 5, firstRegisteredAt: at(0) };
+    expect(pollerVerdict({ ...registered, finishedAt: at(0) }, at(200), r).holds).toBe(false);
+    expect(pollerVerdict({ ...registered, finishedAt: at(0) }, at(301), r).holds).toBe(true);
+    expect(
+      pollerVerdict({ finishedAt: undefined, machines: 0, firstRegisteredAt: undefined }, at(301), r).holds,
+    ).toBe('unknown');
+  });
+  it('gives a fleet just registered its first sweep before calling the poller stale', () => {
+    const r = DEFAULT_RULES['poller-stale'];
+    const first = { finishedAt: undefined, machines: 5, firstRegisteredAt: at(0) };
+    expect(pollerVerdict(first, at(5), r)).toEqual({ holds: 'unknown', why: 'the first sweep is under way' });
+    expect(pollerVerdict(first, at(301), r).holds).toBe(true);
   });
 });
 

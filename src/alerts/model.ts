@@ -125,6 +125,8 @@ export interface MachineReading {
   model: string | null;
   status: MachineStatus;
   consecutiveFailures: number;
+  /** Why its last poll failed (a time-out, a reset, an answer that could not be used), if it did. */
+  lastFailure: string | undefined;
   /** When it last answered; undefined if it never has. */
   lastSeenAt: Date | undefined;
   telemetry: NormalisedTelemetry | undefined;
@@ -158,7 +160,12 @@ export function machineVerdicts(
   const offlineRule = rules['machine-offline'];
   out['machine-offline'] =
     m.status === 'offline' || m.consecutiveFailures >= Math.max(1, offlineRule.threshold)
-      ? HOLDS(`no answer to ${m.consecutiveFailures} polls in a row`)
+      ? HOLDS(
+          m.status === 'protocol-error'
+            ? // It answers, but with nothing usable: "no answer" would send someone to check its cable.
+              `no usable answer to ${m.consecutiveFailures} polls in a row: ${m.lastFailure ?? 'protocol error'}`
+            : `no answer to ${m.consecutiveFailures} polls in a row`,
+        )
       : m.status === 'new'
         ? UNKNOWN('not polled yet')
         : CLEAR;
@@ -278,14 +285,26 @@ export function siteVerdict(
 /** Fewer machines than this at fault are never a site incident, whatever their share of a small site. */
 export const SITE_INCIDENT_MINIMUM = 3;
 
-export function pollerVerdict(
-  last: { finishedAt: Date | undefined; machines: number },
-  now: Date,
-  r: Rule,
-): Verdict {
+export interface PollerState {
+  /** When the last sweep finished; undefined if none ever has. */
+  finishedAt: Date | undefined;
+  machines: number;
+  /** When the first machine was registered: the poller has owed a sweep since. */
+  firstRegisteredAt: Date | undefined;
+}
+
+export function pollerVerdict(last: PollerState, now: Date, r: Rule): Verdict {
   if (last.machines === 0) return UNKNOWN('no machines registered');
-  if (last.finishedAt === undefined) return HOLDS('no sweep has finished yet');
-  const age = (now.getTime() - last.finishedAt.getTime()) / 1000;
+  const seconds = (since: Date) => (now.getTime() - since.getTime()) / 1000;
+  if (last.finishedAt === undefined) {
+    // The first sweep of a fleet just registered is under way: not stale until it has had as long
+    // as any other (a first start raised this alert and cleared it seconds later).
+    const waited = last.firstRegisteredAt ? seconds(last.firstRegisteredAt) : Number.POSITIVE_INFINITY;
+    return waited > r.threshold
+      ? HOLDS(`no sweep has finished since the first machine was registered`)
+      : UNKNOWN('the first sweep is under way');
+  }
+  const age = seconds(last.finishedAt);
   return age > r.threshold ? HOLDS(`the last sweep finished ${Math.round(age)} s ago`) : CLEAR;
 }
 

@@ -7,7 +7,7 @@ import type { Db } from '../db/db.js';
 import type { MachineStatus } from '../fleet/model.js';
 import type { NormalisedTelemetry } from '../fleet/protocol/telemetry.js';
 import { fleetDb } from '../fleet/store.js';
-import type { MachineReading } from './model.js';
+import type { MachineReading, PollerState } from './model.js';
 
 /** A median needs this many 5-minute buckets (half an hour) to mean anything. */
 const MEDIAN_MIN_BUCKETS = 6;
@@ -61,6 +61,7 @@ export async function readingsPage(
       'm.model',
       'm.status',
       's.consecutive_failures',
+      's.last_failure',
       's.last_seen_at',
       's.telemetry',
     ])
@@ -84,6 +85,7 @@ export async function readingsPage(
       model: r.model,
       status: r.status as MachineStatus,
       consecutiveFailures: r.consecutive_failures ?? 0,
+      lastFailure: r.last_failure ?? undefined,
       lastSeenAt: r.last_seen_at ?? undefined,
       telemetry: (r.telemetry as NormalisedTelemetry | null) ?? undefined,
       medianThs: medians.get(id),
@@ -109,12 +111,17 @@ async function medianHashrates(db: Db, ids: bigint[], now: Date): Promise<Map<nu
 }
 
 /** The poller's last finished sweep and how many machines there are to sweep. */
-export async function pollerState(db: Db): Promise<{ finishedAt: Date | undefined; machines: number }> {
-  const r = await sql<{ finished_at: Date | null; machines: bigint }>`
+export async function pollerState(db: Db): Promise<PollerState> {
+  const r = await sql<{ finished_at: Date | null; machines: bigint; first_registered_at: Date | null }>`
     select (select max(finished_at) from fleet_sweeps where outcome = 'done') as finished_at,
-           (select count(*) from fleet_machines) as machines`.execute(db);
+           (select count(*) from fleet_machines) as machines,
+           (select min(registered_at) from fleet_machines) as first_registered_at`.execute(db);
   const row = r.rows[0]!;
-  return { finishedAt: row.finished_at ?? undefined, machines: Number(row.machines) };
+  return {
+    finishedAt: row.finished_at ?? undefined,
+    machines: Number(row.machines),
+    firstRegisteredAt: row.first_registered_at ?? undefined,
+  };
 }
 
 /**

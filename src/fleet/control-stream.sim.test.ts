@@ -129,8 +129,8 @@ describe('control with progress, against simulated miners', () => {
     const nobody = await streamed({ selector: { site: 'XX9' }, action: { kind: 'reboot' } });
     expect(nobody.status).toBe(400);
     expect(nobody.body.error).toMatchObject({
-      field: 'selector',
-      message: expect.stringMatching(/No registered machine/),
+      field: 'selector.site',
+      message: expect.stringMatching(/XX9 is not a registered self-mining site/),
     });
     const url = await streamed({
       selector: { machines: [ids[0]] },

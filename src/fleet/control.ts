@@ -23,6 +23,7 @@ import { type MinerClient, PROTOCOL_FAILURES } from './protocol/client.js';
 import { isSuccess, replyStatus } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
 import type { SelectorInput } from './schemas.js';
+import { requireRegisteredSite } from './sites.js';
 import { findControl, fleetDb } from './store.js';
 import { POLL_COMMANDS } from './sweep.js';
 
@@ -94,6 +95,8 @@ async function selectTargets(ctx: AppContext, selector: SelectorInput): Promise<
     }
   }
   if (rows.length === 0) {
+    // Said as what it is: a site nobody registered is not a site with no machine matching.
+    if (selector.site) await requireRegisteredSite(ctx.db, selector.site, 'selector.site');
     throw invalid('selector', 'No registered machine matches the selector; nothing was sent.');
   }
   return rows.map((r) => ({

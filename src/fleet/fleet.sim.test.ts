@@ -197,6 +197,30 @@ describe('fleet against simulated miners', () => {
     expect(detail.body.series).toEqual([expect.objectContaining({ polls: 4, answered: 1 })]);
   });
 
+  it('leaves a machine answering garbage out of every total, though it keeps its last good figures', async () => {
+    const address = sg.addresses[5]!;
+    const before = await machineAt(address);
+    expect(before).toMatchObject({ status: 'ok' });
+    await sg.setFault(address, 'garbage');
+    await poll(minute(4));
+    await sg.setFault(address, null); // for the tests after this one, which poll again
+    expect(await machineAt(address)).toMatchObject({
+      status: 'protocol-error',
+      hashrateThs: before.hashrateThs,
+    });
+    const machines = (await s.call('GET', '/api/fleet/machines?site=SG1&limit=100', { role: 'viewer' })).body
+      .machines;
+    const hashing = machines
+      .filter((m: Json) => !['offline', 'protocol-error'].includes(m.status))
+      .reduce((sum: number, m: Json) => sum + (m.hashrateThs ?? 0), 0);
+    expect(await siteThs('SG1')).toBeCloseTo(hashing, 2);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const sg1 = [
+      ...metrics.matchAll(/^hashforge_fleet_hashrate_hashes_per_second\{site="SG1"[^}]*\} (\S+)$/gm),
+    ];
+    expect(sg1.reduce((sum, m) => sum + Number(m[1]), 0) / 1e12).toBeCloseTo(hashing, 2);
+  });
+
   it('acts on a filter: reboots the overheating machines only', async () => {
     const r = await s.call('POST', '/api/fleet/control', {
       role: 'ops',
@@ -333,7 +357,13 @@ describe('fleet against simulated miners', () => {
       body: { selector: { site: 'XX9' }, action: { kind: 'soft-off' } },
     });
     expect(r.status).toBe(400);
-    expect(r.body.error.field).toBe('selector');
+    expect(r.body.error).toMatchObject({ field: 'selector.site', code: 'fleet.unknown-site' });
+    const none = await s.call('POST', '/api/fleet/control', {
+      role: 'ops',
+      body: { selector: { site: 'SG1', model: 'no-such-model' }, action: { kind: 'soft-off' } },
+    });
+    expect(none.status).toBe(400);
+    expect(none.body.error.field).toBe('selector');
     expect(await tableCounts(s.app)).toEqual(before);
   });
 

@@ -24,6 +24,17 @@ export const MACHINE_STATUSES = [
 ] as const;
 export type MachineStatus = (typeof MACHINE_STATUSES)[number];
 
+/**
+ * Machines whose last good figures are not hashing now: an unplugged one, and one answering with
+ * what cannot be used (its last good hashrate is history, not what it does). Every total — site
+ * tallies, the fleet's summary, `/metrics`, self-mining's measured figure — leaves them out.
+ */
+export const LEFT_OUT_OF_TOTALS: readonly MachineStatus[] = ['offline', 'protocol-error'];
+
+/** Takes the status as stored (text): the tables' rows are not narrowed to `MachineStatus`. */
+export const hashingNow = (status: string): boolean =>
+  !(LEFT_OUT_OF_TOTALS as readonly string[]).includes(status);
+
 /** Three failed polls in a row make a machine offline (hass-miner and Foreman settle on about this). */
 export const DEFAULT_OFFLINE_AFTER = 3;
 
@@ -262,8 +273,7 @@ export function tally(
   m: { answered: boolean; status: MachineStatus; lastGoodThs: number | null },
 ): void {
   t.machines++;
-  // A machine whose answers cannot be used is left out of the hashrate as an offline one is.
-  if (m.status === 'offline' || m.status === 'protocol-error') {
+  if (!hashingNow(m.status)) {
     t.offline++;
     return;
   }

@@ -5,7 +5,7 @@ import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
 import { FLEET_SCOPE, type MachineStatus } from './model.js';
 import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
-import { fleetDb } from './store.js';
+import { fleetDb, hashingNowThs } from './store.js';
 
 export interface MachineView {
   id: number;
@@ -303,12 +303,7 @@ export async function fleetSummary(ctx: AppContext): Promise<FleetSummary> {
   const rows = await f
     .selectFrom('fleet_machines as m')
     .leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id')
-    .select([
-      'm.site',
-      'm.status',
-      sql<bigint>`count(*)::int8`.as('n'),
-      sql<number>`coalesce(sum(s.hashrate_ths) filter (where m.status <> 'offline'), 0)::float8`.as('ths'),
-    ])
+    .select(['m.site', 'm.status', sql<bigint>`count(*)::int8`.as('n'), hashingNowThs.as('ths')])
     .groupBy(['m.site', 'm.status'])
     .orderBy('m.site')
     .execute();

@@ -12,7 +12,7 @@ export async function requireRegisteredSite(db: Db, code: string, field = 'site'
   if (await findSite(db, code)) return;
   throw invalid(
     field,
-    `${field} ${code} is not a registered self-mining site; register it first (hashforge mining sites add --code ${code} …, or POST /api/mining/sites).`,
+    `${field} ${code} is not a registered self-mining site; register it first (hashforge mining site add --code ${code} …, or POST /api/mining/sites).`,
     'fleet.unknown-site',
   );
 }

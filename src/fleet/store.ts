@@ -1,6 +1,6 @@
 import { type ColumnType, type Generated, type Selectable, sql } from 'kysely';
 import type { Db } from '../db/db.js';
-import type { Identity, MachineStatus } from './model.js';
+import { type Identity, LEFT_OUT_OF_TOTALS, type MachineStatus } from './model.js';
 
 /** jsonb: read back parsed, written as JSON text. */
 type Jsonb = ColumnType<unknown, string, string>;
@@ -104,6 +104,14 @@ export type FleetTables = {
 export const fleetDb = (db: Db) => db.withTables<FleetTables>();
 
 export type MachineRow = Selectable<FleetTables['fleet_machines']>;
+
+/**
+ * The TH/s a group of machines hashes now, by their latest states: `fleet_machines` as `m` joined to
+ * `fleet_machine_state` as `s`, the machines `LEFT_OUT_OF_TOTALS` not counted.
+ */
+export const hashingNowThs = sql<number>`coalesce(sum(s.hashrate_ths) filter (where m.status not in (${sql.join(
+  LEFT_OUT_OF_TOTALS.map((status) => sql.lit(status)),
+)})), 0)::float8`;
 
 // ---------------------------------------------------------------- registry (projections write these)
 

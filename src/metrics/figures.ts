@@ -5,6 +5,8 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
+import { hashingNow } from '../fleet/model.js';
+import { hashingNowThs } from '../fleet/store.js';
 
 export interface FleetFigures {
   machines: { site: string; model: string; status: string; n: number }[];
@@ -41,7 +43,7 @@ export async function readFigures(
   const [machines, sweeps, last, alerts, deliveries, perMachine] = await Promise.all([
     sql<{ site: string; model: string; status: string; n: bigint; ths: number }>`
       select m.site, ${modelOf} as model, m.status, count(*) as n,
-             coalesce(sum(s.hashrate_ths) filter (where m.status <> 'offline'), 0)::float8 as ths
+             ${hashingNowThs} as ths
       from fleet_machines m left join fleet_machine_state s on s.machine_id = m.id
       group by m.site, ${modelOf}, m.status`.execute(db),
     sql<{ outcome: string; n: bigint; answered: bigint; failed: bigint; seconds: number }>`
@@ -100,8 +102,8 @@ export async function readFigures(
       serial: r.serial,
       site: r.site,
       model: r.model,
-      up: r.status !== 'offline' && r.status !== 'new',
-      ths: r.status === 'offline' ? null : r.ths,
+      up: r.status !== 'new' && hashingNow(r.status),
+      ths: hashingNow(r.status) ? r.ths : null,
       chipC: r.chip,
     })),
   };

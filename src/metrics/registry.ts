@@ -93,7 +93,7 @@ export function fleetMetrics(): FleetMetrics {
   });
   const machineUp = new Gauge({
     name: 'hashforge_machine_up',
-    help: 'Whether a named machine answers its polls (1) or not (0)',
+    help: 'Whether a named machine answers its polls with figures that can be used (1) or not (0)',
     labelNames: ['serial', 'site', 'model'] as const,
     registers,
   });

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
+import { hashingNow } from '../fleet/model.js';
 import { type ControlReport, controlMachines } from '../fleet/service.js';
 import { fleetDb } from '../fleet/store.js';
 import { addDays, type Day } from '../kernel/calendar.js';
@@ -31,8 +32,9 @@ export async function fleetMachines(db: Db, site?: string): Promise<FleetMachine
     mac: r.mac,
     site: r.site,
     status: r.status,
-    // An offline machine keeps its last good value in the fleet's state; it is not hashing now.
-    hashrateThs: r.status === 'offline' ? 0 : r.hashrate_ths,
+    // An offline machine, or one answering garbage, keeps its last good value in the fleet's state; it
+    // is not hashing now.
+    hashrateThs: hashingNow(r.status) ? r.hashrate_ths : 0,
   }));
 }
 
