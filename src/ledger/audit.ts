@@ -18,20 +18,36 @@ export interface AuditQuery {
 const PLACE = sql`coalesce(tx, '0'::xid8)`;
 
 /**
- * The oldest transaction of this database still running in the reading snapshot (or, none, the
- * first not yet begun): every event of an older one is final. The snapshot's own xmin would do, but
- * it counts the server's other databases too (a rebuild's target, the tests' databases beside each
- * other), and one long transaction there would hold every list back. Those are told by their
- * session's database; a transaction that ended since the snapshot is not found and counts as ours,
- * which only holds a page back.
+ * The transactions running now in the server's other databases (a rebuild's target, the tests'
+ * databases beside each other, a `create database` copying a template), told by the database of
+ * the session that holds each one's own lock (one waiting on it may be another database's: a row
+ * of a shared catalog). Read before the list's snapshot is taken, in a statement of its own: a transaction
+ * found here is another database's, whenever it ends. Read in the list's own statement, after its
+ * snapshot, a transaction that ended in between was found nowhere and had to count as this
+ * database's: a list right after a write could come back without it while another database's
+ * transaction ended (seen in CI beside the tests' `create database`, and in audit.test.ts).
  */
-const HORIZON = sql`(
+async function runningElsewhere(db: Db): Promise<string[]> {
+  const r = await sql<{ xid: string }>`
+    select l.transactionid::text as xid
+    from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'transactionid' and l.mode = 'ExclusiveLock' and l.granted
+      and a.datname <> current_database()`.execute(db);
+  return r.rows.map((row) => row.xid);
+}
+
+/**
+ * The oldest transaction still running in the reading snapshot that is not among `elsewhere` (or,
+ * none, the first not yet begun): every event of an older one is final. The snapshot's own xmin
+ * would do, but it counts the server's other databases too, and one long transaction there would
+ * hold every list back. Every transaction not in `elsewhere` counts as this database's: one of
+ * another database begun since `elsewhere` was read is newer than any write that had committed
+ * by then, so it holds back only what is newer still.
+ */
+const horizon = (elsewhere: readonly string[]) => sql`(
   select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
   from pg_snapshot_xip(pg_current_snapshot()) as x
-  where not exists (
-    select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
-    where l.locktype = 'transactionid' and l.transactionid = x::xid
-      and a.datname <> current_database()))`;
+  where x::xid <> all(${`{${elsewhere.join(',')}}`}::xid[]))`;
 
 /**
  * Who did what and when: the ledger itself, filtered, in an order a client can follow by asking
@@ -42,19 +58,21 @@ const HORIZON = sql`(
  * low id can still be running when a later one took a higher id and committed (A records event 9,
  * B takes 10 and waits, A records 11 and commits), so not even "only ids of finished transactions"
  * holds. Hence the order is by transaction (migration 1050), then id, and only events of
- * transactions older than the oldest one of this database still running (`HORIZON`) are listed: those
+ * transactions older than the oldest one of this database still running (`horizon`) are listed: those
  * are final, and every event still to commit belongs to a later transaction, so it sorts after
  * anything listed. A page may end a little short of the newest events; they come on the next ask.
  * Events recorded before migration 1050 carry no transaction: every snapshot since saw them.
  */
 export async function listEvents(ctx: Pick<LedgerContext, 'db'>, q: AuditQuery): Promise<RecordedEvent[]> {
+  // Before the list's statement, so before its snapshot (see runningElsewhere).
+  const elsewhere = await runningElsewhere(ctx.db);
   let query = ctx.db
     .selectFrom('events')
     .select(['id', 'recorded_at', 'actor', 'kind', 'stream', 'version'])
     // As text, parsed once: a page can hold an import's whole payload (the demo's market days,
     // 650 kB), which read as jsonb the driver parses and eventFromRow writes out and parses again.
     .select(sql<string>`payload::text`.as('payload_text'))
-    .where(sql<boolean>`${PLACE} < ${HORIZON}`)
+    .where(sql<boolean>`${PLACE} < ${horizon(elsewhere)}`)
     .orderBy(PLACE)
     .orderBy('id')
     .limit(q.limit);

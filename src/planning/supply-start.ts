@@ -58,6 +58,10 @@ export async function supplyAt(ctx: AppContext, asOf: Day, months: readonly Mont
   const design = model && designs.find((d) => d.models.some((m) => m.productId === model.id));
   if (!model || !design) return { supply: none(months), builtCostPerThUsd: undefined, modelId: undefined };
 
+  // Without `asOf` the plan allocates today's order book, but only what the book does not move is
+  // read from it: the machines built (chips and builds known by the month) and the first month's
+  // stock (none carried in). The book as it stood on a day is a replay of the sales events, about
+  // 150-230 ms of CPU on the demo for nothing (report.test.ts: a past quarter's outlook).
   const plan = await supplyPlan(ctx, { from: months[0]!, to: months.at(-1)! }, { knownBy: asOfMonth });
   const ths = new Map(
     (await listProducts(ctx, { kind: 'machine' })).map((p) => [p.id, p.kind === 'machine' ? p.ths : 0]),

@@ -320,3 +320,44 @@ describe('one delivery through the API', () => {
     expect((await server.call('GET', '/api/reports/quarterly/2020Q4')).body).toEqual(q4Before);
   });
 });
+
+describe('a past quarter after later orders', () => {
+  it('keeps its outlook when a contract due in the quarter the outlook plans is signed later', async () => {
+    // 2022Q2's outlook plans 2022Q3 from the books at 2022-06-30; today (2022-07-15) a contract is
+    // signed with tranches due in 2022-08 and 2022-09, the months that outlook plans. (The rest of
+    // the report shows 2022Q3 as it stands so far, "complete": false, and moves with it.)
+    const outlook = async () => (await server.call('GET', '/api/reports/quarterly/2022Q2')).body.outlook;
+    const before = await outlook();
+    expect(before).toMatchObject({ available: true, quarter: '2022Q3', asOf: '2022-06-30' });
+    const open = await server.call('GET', '/api/sales/open-tranches?until=2022-12');
+    const tranche = open.body.find((t: Json) => t.kind === 'futures');
+    const customer = (await server.call('GET', `/api/sales/contracts/${tranche.contractId}`)).body.customer;
+    const signed = await server.call('POST', '/api/sales/contracts', {
+      role: 'sales',
+      body: {
+        customerId: customer.id,
+        kind: 'futures',
+        signedOn: '2022-07-15',
+        terms: {
+          depositPercent: 30,
+          balance: 'before-shipment',
+          creditDays: 0,
+          depositForfeitedOnCancel: true,
+        },
+        lines: [
+          {
+            productId: tranche.productId,
+            units: 20_000,
+            usdPerTh: '30.00',
+            tranches: [
+              { month: '2022-08', units: 10_000 },
+              { month: '2022-09', units: 10_000 },
+            ],
+          },
+        ],
+      },
+    });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+    expect(await outlook()).toEqual(before);
+  });
+});

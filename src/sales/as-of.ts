@@ -18,6 +18,7 @@ import { isContractEvent, SALES_EVENT, SALES_KINDS, type SalesEvent } from './ev
 import { type Contract, lineAmount } from './model.js';
 import {
   applyEvent,
+  type ContractFigures,
   type ContractState,
   contractFigures,
   type MoneyStep,
@@ -187,13 +188,22 @@ function atQuarterFromRows(
   };
 }
 
+/** A contract after one of its events: the event's day, the state it left, that state's figures. */
+export interface ContractStep {
+  day: Day;
+  state: ContractState;
+  figures: ContractFigures;
+}
+
 /**
- * A contract's rows of sales_contract_quarters as its trail makes them: one a quarter it had events
- * in, the state after the last of them and the money after each (what the projections write).
+ * A contract's rows of sales_contract_quarters from its steps in the order recorded: one a quarter
+ * (a run of consecutive steps in it), the state after the last and the money after each. The one
+ * rule for both writers: the projections (with the steps of the events they apply, a row then
+ * growing by each batch's) and the fill (with a contract's whole trail, `trailQuarterEnds`).
  */
-export function quarterEndsOf(id: number, trail: ContractTrail): QuarterEnd[] {
+export function quarterEndsOf(id: number, steps: readonly ContractStep[]): QuarterEnd[] {
   const ends: QuarterEnd[] = [];
-  for (const { day, state } of trail.steps) {
+  for (const { day, state, figures } of steps) {
     const quarter = quarterOf(day);
     let end = ends.at(-1);
     if (end?.quarter !== quarter) {
@@ -201,9 +211,17 @@ export function quarterEndsOf(id: number, trail: ContractTrail): QuarterEnd[] {
       ends.push(end);
     }
     end.state = state;
-    end.steps.push(moneyStep(day, contractFigures(state)));
+    end.steps.push(moneyStep(day, figures));
   }
   return ends;
+}
+
+/** A contract's rows of sales_contract_quarters as its whole trail makes them. */
+export function trailQuarterEnds(id: number, trail: ContractTrail): QuarterEnd[] {
+  return quarterEndsOf(
+    id,
+    trail.steps.map((s) => ({ ...s, figures: contractFigures(s.state) })),
+  );
 }
 
 /**

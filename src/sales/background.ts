@@ -1,6 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { startFillBehind } from '../app/fill-behind.js';
-import { contractTrails, quarterEndsOf } from './as-of.js';
+import { contractTrails, trailQuarterEnds } from './as-of.js';
 import { lockContractsAfter, quarterEndsComplete, replaceQuarterEnds } from './store.js';
 
 /**
@@ -41,7 +41,7 @@ export async function fillQuarterEnds(ctx: AppContext, stopped: () => boolean): 
       await replaceQuarterEnds(
         tx,
         ids,
-        [...trails].flatMap(([id, trail]) => quarterEndsOf(id, trail)),
+        [...trails].flatMap(([id, trail]) => trailQuarterEnds(id, trail)),
       );
       return ids.at(-1);
     });

@@ -14,6 +14,7 @@ import { type Day, type Quarter, quarterOf } from '../kernel/calendar.js';
 import { toWireJson } from '../kernel/json.js';
 import { defineProjections, type Recorded, recorder } from '../ledger/events.js';
 import { withBatch } from '../ledger/replay.js';
+import { type ContractStep, quarterEndsOf } from './as-of.js';
 import { SALES_EVENT, type SalesEvent } from './events.js';
 import type { ContractKind, Customer } from './model.js';
 import {
@@ -22,8 +23,6 @@ import {
   type ContractState,
   contractFigures,
   type EventEffect,
-  type MoneyStep,
-  moneyStep,
   openContract,
 } from './model-events.js';
 import { movementBetween, type Rollups, type Snapshot, snapshot, sumRollups } from './model-figures.js';
@@ -36,7 +35,6 @@ import {
   insertDeliveries,
   insertEntries,
   loadStates,
-  type QuarterEnd,
   saveContracts,
   saveQuarterEnds,
 } from './store.js';
@@ -148,23 +146,24 @@ export async function projectSalesEvents(
   // What events change is filed by quarter. Consecutive events of a contract in one quarter make
   // one run, and the run's movement is the difference between the contract's snapshots at its two
   // ends: the same sum as event by event (the differences telescope), for two snapshots a run.
-  // A run's end is also the contract's state at the end of its quarter, so far (`quarterEnds`).
-  const runs = new Map<
-    number,
-    { quarter: Quarter; day: Day; kind: ContractKind; start: Snapshot | null; steps: MoneyStep[] }
-  >();
-  const quarterEnds: QuarterEnd[] = [];
+  const runs = new Map<number, { quarter: Quarter; day: Day; kind: ContractKind; start: Snapshot | null }>();
   const endRun = (id: number): Snapshot => {
     const run = runs.get(id)!;
     const end = snapshot(states.get(id)!, figures.get(id)!);
     movements.push(movementBetween(run.start, end, run.kind, run.day));
-    quarterEnds.push({ contractId: id, quarter: run.quarter, state: states.get(id)!, steps: run.steps });
     runs.delete(id);
     return end;
   };
   const startRun = (id: number, day: Day, kind: ContractKind, start: Snapshot | null) =>
-    runs.set(id, { quarter: quarterOf(day), day, kind, start, steps: [] });
-  const stepOf = (id: number, day: Day) => runs.get(id)!.steps.push(moneyStep(day, figures.get(id)!));
+    runs.set(id, { quarter: quarterOf(day), day, kind, start });
+  // Each contract's steps through these events, for its quarter ends (`quarterEndsOf`).
+  const steps = new Map<number, ContractStep[]>();
+  const stepOf = (id: number, day: Day) => {
+    const step = { day, state: states.get(id)!, figures: figures.get(id)! };
+    const of = steps.get(id);
+    if (of) of.push(step);
+    else steps.set(id, [step]);
+  };
 
   for (const e of events) {
     switch (e.kind) {
@@ -248,6 +247,7 @@ export async function projectSalesEvents(
   await insertEntries(tx, entries);
   if (deliveries.length > 0) await insertDeliveries(tx, deliveries);
   if (movements.length > 0) await addToRollups(tx, sumRollups(movements));
+  const quarterEnds = [...steps].flatMap(([id, of]) => quarterEndsOf(id, of));
   if (quarterEnds.length > 0) await saveQuarterEnds(tx, quarterEnds);
 }
 
