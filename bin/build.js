@@ -79,20 +79,25 @@ async function takeLock() {
   }
 }
 
+/** How dist/ is compiled; the benches compile their own modules the same way to run them beside it. */
+export const COMPILE = {
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'error',
+};
+
 async function build(files, stamp) {
   // Built beside dist/ and moved into place, so a command started meanwhile never sees half of it.
   const next = join(ROOT, `.dist-${process.pid}`);
   rmSync(next, { recursive: true, force: true });
   const esbuild = await import('esbuild');
   await esbuild.build({
+    ...COMPILE,
     entryPoints: files.filter((f) => f.endsWith('.ts')).map((f) => join(SRC, f)),
     outdir: next,
     outbase: SRC,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'error',
   });
   for (const f of files.filter((name) => name.endsWith('.sql'))) cpSync(join(SRC, f), join(next, f));
   writeFileSync(join(next, '.sources'), stamp);

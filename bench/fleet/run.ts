@@ -1,5 +1,6 @@
 /**
- * Fleet polling at scale: the simulator in its own process(es), the poller in another, a fresh
+ * Fleet polling at scale: the simulator in its own process(es), the poller in another (running the
+ * code compiled as `hashforge` ships it: compiled.ts), a fresh
  * database (PGlite in memory, or a new schema on DATABASE_URL's PostgreSQL). For each fleet size:
  * scan and register every miner, then several full sweeps storing their results; prints sweep
  * seconds, polls/s, p50/p99 latency, failed polls, the poller's peak RSS and rows written/s, and
@@ -17,7 +18,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
@@ -38,6 +39,7 @@ import { tableCatalog } from '../../src/ledger/tables.js';
 import { addTestSite } from '../../src/mining/test-fixtures.js';
 import { modules } from '../../src/modules.js';
 import { testApp } from '../../src/testing/index.js';
+import { compiledBench } from './compiled.js';
 import { describeFloor, FLOOR_BASE, type Floor, measureFloor } from './floor.js';
 import { describeReasons, hostileMain } from './hostile.js';
 import { describeMemory, MemoryWatch, type PhaseMemory } from './memory.js';
@@ -377,9 +379,13 @@ export async function pollerProcess(run: PollerRun): Promise<SizeResult> {
   }
 }
 
-/** This file in a process of its own; resolves with the one message it sends back. */
-function runChild<T>(args: string[]): Promise<T> {
-  const child = fork(SELF, args, { execArgv: tsxArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * This file in a process of its own, compiled as `hashforge` ships (compiled.ts): the poller's CPU
+ * as it would be in production. Resolves with the one message it sends back.
+ */
+async function runChild<T>(args: string[]): Promise<T> {
+  const self = join(await compiledBench(), basename(SELF).replace(/\.ts$/, '.js'));
+  const child = fork(self, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m as T));
     child.once('exit', (code) => {
@@ -405,7 +411,7 @@ function print(r: SizeResult): void {
       : '';
   process.stdout.write(
     [
-      `${r.machines.toLocaleString('en-US')} miners, ${r.database}: scan + register ${r.scanSeconds} s (probe ${r.scanStages.probe} s, identify ${r.scanStages.identify} s, register ${r.scanStages.register} s; ${r.registered} registered)`,
+      `${r.machines.toLocaleString('en-US')} miners, the poller compiled as shipped (dist/, node without tsx), ${r.database}: scan + register ${r.scanSeconds} s (probe ${r.scanStages.probe} s, identify ${r.scanStages.identify} s, register ${r.scanStages.register} s; ${r.registered} registered)`,
       ...rows,
       `  poller peak RSS ${r.peakRssMb} MB; polls stored ${r.pollsStored} of ${r.pollsExpected} expected (${lost === 0 ? 'none lost or doubled' : `off by ${lost}`}), ` +
         `${r.statesUpToDate} machine states from the last sweep;${meets}`,

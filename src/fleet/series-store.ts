@@ -73,8 +73,10 @@ export async function machinesToPoll(
     .orderBy('m.id')
     .limit(page.limit)
     .execute();
+  // One shape for every machine, `lastAnswerMs` undefined rather than absent: spread in or left
+  // out, it made two shapes (and a spread's copy) per row, and every read of a machine polymorphic.
   return rows.map((r) => ({
-    ...(r.last_poll_ms !== null && r.consecutive_failures === 0 ? { lastAnswerMs: r.last_poll_ms } : {}),
+    lastAnswerMs: r.last_poll_ms !== null && r.consecutive_failures === 0 ? r.last_poll_ms : undefined,
     id: Number(r.id),
     site: r.site,
     address: r.address,
