@@ -7,6 +7,8 @@ import { readConfig } from '../app/config.js';
 import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct } from '../catalog/service.js';
 import { fleetSummary } from '../fleet/queries.js';
+import { dayOf, quarterOf } from '../kernel/calendar.js';
+import { miningQuarter, miningQuarters } from '../mining/quarter.js';
 import { miningStatus } from '../mining/targets.js';
 import { machineSerials } from '../service/store.js';
 import { buildMachines } from '../service/test-fixtures.js';
@@ -50,6 +52,22 @@ describe('the demo rack', () => {
     expect(lab).toMatchObject({ installedThs: 12 * 90, status: 'approved' });
     expect(lab!.measuredThs).toBeGreaterThan(10 * 60);
     expect(status.measuredBasis).toBe('latest-polls');
+    // The current quarter's figures carry it too, per site and in total (the report's columns),
+    // and it is the latest quarter self-mining has figures in: the dashboard's to open on.
+    const today = dayOf(new Date());
+    expect(await miningQuarters(app)).toEqual({
+      first: quarterOf(today),
+      last: quarterOf(today),
+      lastMeasuredOn: today,
+      current: quarterOf(today),
+    });
+    // The rack goes on being polled meanwhile: its measured figure moves, not whether it has one.
+    const quarter = await miningQuarter(app, quarterOf(today));
+    expect(quarter.sites.value).toEqual([
+      { site: 'LAB', status: 'approved', installedPh: (12 * 90) / 1000, measuredPh: expect.any(Number) },
+    ]);
+    expect(quarter.sites.value[0]!.measuredPh).toBeGreaterThan((10 * 60) / 1000);
+    expect(quarter.measuredPh.value).toBe(quarter.sites.value[0]!.measuredPh);
 
     await rack.stop();
     rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });

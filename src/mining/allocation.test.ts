@@ -140,6 +140,9 @@ describe('self-mining against the supply plan', () => {
     const units = allocated.find((x) => x.month === '2021-01')!.units;
     expect(q.installedPh.value).toBeCloseTo((units * 90) / 1000, 10);
     expect(q.measuredPh.value).toBeNull();
+    // Per site as in total: installed at each, and no telemetry (no fleet polls these machines).
+    expect(q.sites.value.reduce((n, x) => n + x.installedPh, 0)).toBeCloseTo(q.installedPh.value, 10);
+    expect(q.sites.value.every((x) => x.measuredPh === null)).toBe(true);
     expect(q.btcMinedSats.value).toBe(3_000_000n);
     expect(q.energyCents.value).toBeGreaterThan(0n);
     expect(q.costPerBtcCents.value).toBe((q.energyCents.value * 100_000_000n + 1_500_000n) / 3_000_000n);
@@ -148,6 +151,7 @@ describe('self-mining against the supply plan', () => {
     expect(q.target.value).toMatchObject({ lowPh: 2000, highPh: 4000, standing: 'below' });
     for (const figure of [
       q.installedPh,
+      q.sites,
       q.btcMinedSats,
       q.luck,
       q.costPerBtcCents,
@@ -159,5 +163,8 @@ describe('self-mining against the supply plan', () => {
     }
     const http = await s.call('GET', '/api/mining/quarters/2021q1', { role: 'viewer' });
     expect(http.body.btcMinedSats).toEqual({ value: '3000000', source: q.btcMinedSats.source });
+    // The quarters it has figures in: shipments in 2021Q1, no telemetry.
+    const span = await s.call('GET', '/api/mining/quarters', { role: 'viewer' });
+    expect(span.body).toEqual({ first: '2021Q1', last: '2021Q1', lastMeasuredOn: null, current: '2021Q1' });
   });
 });

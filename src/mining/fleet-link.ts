@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
-import { hashingNow } from '../fleet/model.js';
+import { FLEET_SCOPE, hashingNow } from '../fleet/model.js';
 import { type ControlReport, controlMachines } from '../fleet/service.js';
 import { fleetDb } from '../fleet/store.js';
 import { addDays, type Day } from '../kernel/calendar.js';
@@ -68,6 +68,22 @@ export async function measuredThsByDay(db: Db, from: Day, to: Day): Promise<Map<
     out.set(r.site, site);
   }
   return out;
+}
+
+/**
+ * The first and last UTC day the fleet measured anything on, or null before its first sweep: read
+ * from the whole fleet's row of each minute, the ends of its primary key (site, minute).
+ */
+export async function measuredDaySpan(db: Db): Promise<{ first: Day; last: Day } | null> {
+  const r = await fleetDb(db)
+    .selectFrom('fleet_hashrate_minutes')
+    .select([
+      sql<string | null>`to_char(min(minute) at time zone 'UTC', 'YYYY-MM-DD')`.as('first'),
+      sql<string | null>`to_char(max(minute) at time zone 'UTC', 'YYYY-MM-DD')`.as('last'),
+    ])
+    .where('site', '=', FLEET_SCOPE)
+    .executeTakeFirstOrThrow();
+  return r.first && r.last ? { first: r.first, last: r.last } : null;
 }
 
 /**

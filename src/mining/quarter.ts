@@ -7,13 +7,17 @@ import {
   lastDayOfQuarter,
   type Quarter,
   quarterMonths,
+  quarterOf,
+  todayUtc,
 } from '../kernel/calendar.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
 import type { Cents } from '../kernel/money.js';
 import { allocationStatus } from './allocation.js';
 import { earningsByMonth } from './earnings.js';
+import { measuredDaySpan } from './fleet-link.js';
 import { hashrateByDay } from './hashrate.js';
 import { costPerBtcCents, luck, type TargetStanding } from './model.js';
+import { deployedDaySpan } from './store.js';
 import { miningStatus } from './targets.js';
 
 /** A figure and where its records are listed (a route of this API). */
@@ -27,8 +31,13 @@ export interface MiningQuarter {
   end: Day;
   /** Nameplate PH/s installed at the end of the quarter. */
   installedPh: Sourced<number>;
-  /** Mean PH/s the fleet measured on the quarter's last day; null when it measured nothing. */
+  /**
+   * Mean PH/s the fleet measured on the quarter's last day (the current quarter: what its latest
+   * polls add up to, as the status has it); null when it measured nothing.
+   */
   measuredPh: Sourced<number | null>;
+  /** Each site present at the quarter's end: installed beside measured, as the total. */
+  sites: Sourced<{ site: string; status: string; installedPh: number; measuredPh: number | null }[]>;
   btcMinedSats: Sourced<Sats>;
   expectedSats: Sourced<Sats>;
   luck: Sourced<number | null>;
@@ -71,7 +80,17 @@ export async function miningQuarter(ctx: AppContext, quarter: Quarter): Promise<
     quarter,
     end,
     installedPh: { value: day!.installedPh, source: `/api/mining/hashrate?from=${end}&to=${end}` },
-    measuredPh: { value: day!.measuredPh, source: `/api/mining/hashrate?from=${end}&to=${end}` },
+    // The status's figure: on a day not yet over it reads the latest polls, which a day's mean lacks.
+    measuredPh: { value: status.measuredPh, source: `/api/mining/status?on=${end}` },
+    sites: {
+      value: status.sites.map((s) => ({
+        site: s.site,
+        status: s.status,
+        installedPh: s.installedThs / TH_PER_PH,
+        measuredPh: s.measuredThs === null ? null : s.measuredThs / TH_PER_PH,
+      })),
+      source: `/api/mining/status?on=${end}`,
+    },
     btcMinedSats: { value: mined, source: `/api/treasury/movements?source=payout&from=${from}&to=${end}` },
     expectedSats: { value: expected, source: earnings },
     luck: { value: luck(mined, expected) ?? null, source: earnings },
@@ -100,5 +119,32 @@ export async function miningQuarter(ctx: AppContext, quarter: Quarter): Promise<
         : null,
       source: `/api/mining/status?on=${end}`,
     },
+  };
+}
+
+/** The quarters self-mining has figures in, and the day its telemetry last measured anything. */
+export interface MiningQuarters {
+  /** The first quarter a machine was shipped or measured in; null before either. */
+  first: Quarter | null;
+  /** The latest quarter with a shipment, an installation or a measurement; null before any. */
+  last: Quarter | null;
+  lastMeasuredOn: Day | null;
+  /** Today's quarter, by the server's clock: the one the latest polls belong to. */
+  current: Quarter;
+}
+
+export async function miningQuarters(ctx: AppContext): Promise<MiningQuarters> {
+  const [deployed, measured] = await Promise.all([deployedDaySpan(ctx.db), measuredDaySpan(ctx.db)]);
+  const days = [deployed, measured].filter((s) => s !== null);
+  const first = days.map((s) => s.first).sort()[0];
+  const last = days
+    .map((s) => s.last)
+    .sort()
+    .at(-1);
+  return {
+    first: first ? quarterOf(first) : null,
+    last: last ? quarterOf(last) : null,
+    lastMeasuredOn: measured?.last ?? null,
+    current: quarterOf(todayUtc(ctx.clock.now())),
   };
 }

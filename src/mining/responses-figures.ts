@@ -7,7 +7,7 @@ import type { AllocationStatus as AllocationStatusType } from './allocation.js';
 import type { SiteDayEnergy } from './costs.js';
 import type { DayExpectation, MonthEarnings as MonthEarningsType } from './earnings.js';
 import type { HashrateDay as HashrateDayType } from './hashrate.js';
-import type { MiningQuarter as MiningQuarterType } from './quarter.js';
+import type { MiningQuarters as MiningQuartersType, MiningQuarter as MiningQuarterType } from './quarter.js';
 import type { MiningStatus as MiningStatusType } from './targets.js';
 
 const standing = z.enum(['below', 'within', 'above']);
@@ -139,6 +139,16 @@ export const MiningQuarter = z.object({
   end: zDayText,
   installedPh: sourced(z.number()),
   measuredPh: sourced(z.number().nullable()),
+  sites: sourced(
+    z.array(
+      z.object({
+        site: z.string(),
+        status: z.string(),
+        installedPh: z.number().describe('Nameplate PH/s installed there at the end of the quarter'),
+        measuredPh: z.number().nullable().describe('PH/s the fleet measured there; null: no telemetry'),
+      }),
+    ),
+  ),
   btcMinedSats: sourced(zSats),
   expectedSats: sourced(zSats),
   luck: sourced(z.number().nullable()),
@@ -165,6 +175,15 @@ export const MiningQuarter = z.object({
       })
       .nullable(),
   ),
+});
+
+export const MiningQuarters = z.object({
+  first: zQuarterText.nullable().describe('The first quarter a machine was shipped or measured in'),
+  last: zQuarterText
+    .nullable()
+    .describe('The latest quarter with a shipment, an installation or a measurement'),
+  lastMeasuredOn: zDayText.nullable().describe("The last day of the fleet's telemetry"),
+  current: zQuarterText.describe("Today's quarter, by the server's clock"),
 });
 
 export const MiningStatus = z.object({
@@ -227,6 +246,7 @@ type _Agree = [
   Agrees<Same<Out<typeof Advice>, AdviceType>>,
   Agrees<Same<Out<typeof AllocationStatus>, AllocationStatusType>>,
   Agrees<Same<Out<typeof MiningQuarter>, MiningQuarterType>>,
+  Agrees<Same<Out<typeof MiningQuarters>, MiningQuartersType>>,
   Agrees<Same<Out<typeof MiningStatus>, MiningStatusType>>,
   Agrees<Same<NonNullable<Out<typeof MiningStatus>['target']>, NonNullable<MiningStatusType['target']>>>,
 ];

@@ -10,7 +10,7 @@ import { energyByDay } from './costs.js';
 import { deployMachines, installMachines, listDeployments, listMachines } from './deployments.js';
 import { earningsByMonth, expectedByDay } from './earnings.js';
 import { hashrateByDay } from './hashrate.js';
-import { miningQuarter } from './quarter.js';
+import { miningQuarter, miningQuarters } from './quarter.js';
 import {
   AdviceApplied,
   ComplianceChanged,
@@ -33,6 +33,7 @@ import {
   EnergyDays,
   HashrateDays,
   MiningQuarter,
+  MiningQuarters,
   MiningStatus,
   MonthEarnings,
 } from './responses-figures.js';
@@ -347,6 +348,18 @@ export function registerMiningRoutes(app: HttpApp, ctx: AppContext): void {
       },
     },
     async (req) => allocationStatus(ctx, req.query.from, req.query.to),
+  );
+  app.get(
+    '/api/mining/quarters',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'The quarters self-mining has figures in: shipments, installations or telemetry',
+        response: { 200: MiningQuarters },
+      },
+    },
+    async () => miningQuarters(ctx),
   );
   app.get(
     '/api/mining/quarters/:quarter',

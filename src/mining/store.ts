@@ -537,6 +537,15 @@ export async function firstInstalledOn(db: Db): Promise<Day | null> {
   return r.first ?? null;
 }
 
+/** The first and last day a machine was shipped to or installed at a site, or null before any. */
+export async function deployedDaySpan(db: Db): Promise<{ first: Day; last: Day } | null> {
+  const r = await miningDb(db)
+    .selectFrom('mining_fleet_days')
+    .select((eb) => [eb.fn.min('day').as('first'), eb.fn.max('day').as('last')])
+    .executeTakeFirstOrThrow();
+  return r.first && r.last ? { first: r.first, last: r.last } : null;
+}
+
 /** Nominal W of the machines deployed at a site (in transit or installed). */
 export async function deployedWatts(db: Db, site: string): Promise<number> {
   const r = await miningDb(db)

@@ -78,6 +78,7 @@ export type DemoMachineFault = Reply<typeof demo.DemoMachineFault>;
 export type SiteView = Reply<typeof mining.SiteView>;
 export type AdviceApplied = Reply<typeof mining.AdviceApplied>;
 export type MiningStatus = Reply<typeof miningFigures.MiningStatus>;
+export type MiningQuarters = Reply<typeof miningFigures.MiningQuarters>;
 export type HashrateDay = Reply<typeof miningFigures.HashrateDays>[number];
 export type Advice = Reply<typeof miningFigures.Advice>;
 export type MonthEarnings = Reply<typeof miningFigures.MonthEarnings>[number];

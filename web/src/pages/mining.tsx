@@ -122,11 +122,21 @@ function ApplyAdvice({ day, onDone }: { day: string; onDone: () => void }) {
   );
 }
 
+/** What a site's hashrate cell shows: its figure, or why there is none. */
+const siteHashrate = (present: boolean, ths: number | null | undefined, none: string) =>
+  !present ? '—' : ths === null || ths === undefined ? none : hashrate(ths);
+
 export function MiningPage() {
-  const [quarter, setQuarter] = useQuarter();
+  // Opens on the latest quarter with anything to show: while the fleet polls, today's.
+  const [quarter, setQuarter] = useQuarter('latest');
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
-  const status = useApi<MiningStatus>(`/api/mining/status${query({ on: to })}`);
+  // A quarter not yet over is shown as it stands today (the server's today: the fleet's latest
+  // polls); a past one at its last day.
+  const current = to >= dayOf(new Date());
+  const status = useApi<MiningStatus>(`/api/mining/status${query({ on: current ? undefined : to })}`);
+  const at = status.data?.on;
+  const bySite = new Map((status.data?.sites ?? []).map((x) => [x.site, x]));
   // The hashrate chart's own range ends with the quarter chosen: its last quarter unless asked.
   const [range, setRange] = useTimeRange(new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000), 'quarter');
   const series = useApi<HashrateDay[]>(
@@ -149,7 +159,7 @@ export function MiningPage() {
           <QuarterPicker quarter={quarter} onChange={setQuarter} />
         </div>
       </div>
-      <Section title={`Hashrate at ${to}`} loaded={status}>
+      <Section title={`Hashrate at ${at ?? to}`} loaded={status}>
         {(s) => (
           <>
             <div className="figures">
@@ -288,20 +298,35 @@ export function MiningPage() {
         )}
       </Section>
       <Treasury quarter={quarter} />
-      <Section title="Sites" loaded={sites}>
+      <Section title={`Sites, hashrate at ${at ?? to}`} loaded={sites}>
         {(list) => (
           <DataTable
             rows={list}
             keyOf={(s) => s.code}
             empty="No self-mining site yet."
             columns={[
-              { label: 'Site', render: (s) => `${s.code}: ${s.name}` },
+              { label: 'Site', render: (s) => `${s.code}: ${s.name}`, total: `Total at ${at ?? to}` },
               { label: 'Country', render: (s) => s.country },
               {
                 label: 'Compliance',
                 render: (s) => <span className={`badge ${s.compliance.status}`}>{s.compliance.status}</span>,
               },
               { label: 'Permit', render: (s) => s.compliance.permitRef ?? '—' },
+              {
+                label: 'Installed',
+                num: true,
+                value: (s) => bySite.get(s.code)?.installedThs,
+                render: (s) => siteHashrate(bySite.has(s.code), bySite.get(s.code)?.installedThs, '—'),
+                total: hashrate(status.data?.installedThs),
+              },
+              {
+                label: 'Measured',
+                num: true,
+                value: (s) => bySite.get(s.code)?.measuredThs,
+                render: (s) =>
+                  siteHashrate(bySite.has(s.code), bySite.get(s.code)?.measuredThs, 'not measured'),
+                total: status.data ? siteHashrate(true, status.data.measuredThs, 'not measured') : undefined,
+              },
               { label: 'Capacity', num: true, render: (s) => `${fixed(s.capacityMw, 1)} MW` },
               { label: 'Deployed', num: true, render: (s) => `${fixed(s.deployedMw, 2)} MW` },
               {

@@ -139,6 +139,21 @@ export function DataTable<R>(props: TableProps<R>) {
                 </tr>
               ))}
             </tbody>
+            {shown.some((c) => c.total !== undefined) ? (
+              <tfoot>
+                <tr>
+                  {shown.map((c) => (
+                    <td
+                      key={columnKey(c)}
+                      className={c.num ? 'num' : undefined}
+                      data-label={c.label ? headerOf(c as Column<never>) : undefined}
+                    >
+                      {c.total}
+                    </td>
+                  ))}
+                </tr>
+              </tfoot>
+            ) : null}
           </table>
         </div>
       )}
