@@ -7,7 +7,7 @@ import { readConfig } from '../app/config.js';
 import { DEMO_PRODUCTS } from '../catalog/demo.js';
 import { addProduct } from '../catalog/service.js';
 import { fleetSummary } from '../fleet/queries.js';
-import { dayOf, quarterOf } from '../kernel/calendar.js';
+import { addQuarters, dayOf, quarterOf } from '../kernel/calendar.js';
 import { miningQuarter, miningQuarters } from '../mining/quarter.js';
 import { miningStatus } from '../mining/targets.js';
 import { machineSerials } from '../service/store.js';
@@ -68,6 +68,10 @@ describe('the demo rack', () => {
     ]);
     expect(quarter.sites.value[0]!.measuredPh).toBeGreaterThan((10 * 60) / 1000);
     expect(quarter.measuredPh.value).toBe(quarter.sites.value[0]!.measuredPh);
+    // A later quarter has nothing measured yet: today's polls are not its figure.
+    const next = await miningQuarter(app, addQuarters(quarterOf(today), 1));
+    expect(next.measuredPh.value).toBeNull();
+    expect(next.sites.value.map((x) => x.measuredPh)).toEqual([null]);
 
     await rack.stop();
     rack = await startDemoRack(app, app.actor('admin'), { count: 12, base: BASE });

@@ -1,7 +1,7 @@
 /** Hashrate targets (e.g. 2-4 EH by year end, 10 % of production) and progress against them. */
 import type { Actor, AppContext } from '../app/context.js';
 import { refuseIfClosed } from '../books/guard.js';
-import { type Day, daysBetween, monthOf, todayUtc } from '../kernel/calendar.js';
+import { type Day, daysBetween, monthOf, quarterOf, todayUtc } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
 import { parseHashrate, TH_PER_PH } from '../kernel/hashrate.js';
 import { nextNumber } from '../ledger/ledger.js';
@@ -119,7 +119,10 @@ export async function miningStatus(
   // The sites as they stood at the end of the day: those opened by then (or holding machines),
   // each in the compliance status it had then, so a site added or approved later changes nothing.
   const sites = new Map((await sitesAsOf(ctx, day)).map((s) => [s.code, s]));
-  const live = day >= today ? await liveThsBySite(ctx) : undefined;
+  // Today, or a later day of today's quarter (a quarter's figures read at its last day, the report's
+  // current quarter): what the fleet hashes now, as the quarter stands. A day of a later quarter has
+  // nothing measured yet; today's polls are not its figure.
+  const live = day >= today && quarterOf(day) === quarterOf(today) ? await liveThsBySite(ctx) : undefined;
   const held = (s: SiteDay) => s.installedThs > 0 || s.inTransitThs > 0 || s.measuredThs !== null;
   const present = hashrate!.sites.filter((s) => sites.get(s.site)!.openedOn <= day || held(s));
   const rows = present.map((s) => {

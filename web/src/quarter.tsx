@@ -11,12 +11,14 @@ const BEFORE_KNOWN = '2020Q4';
 /**
  * The quarters with data: `first` to `last`, the books' (contracts signed) and self-mining's
  * (machines shipped or installed, the fleet's telemetry, which reaches today's quarter while it
- * polls). `books`: the latest quarter with contracts, where the company's figures end.
+ * polls). `books`: the latest quarter with contracts, where the company's figures end. `current`:
+ * today's quarter by the server's clock (a quarter after it has nothing measured yet).
  */
-interface Known {
+export interface Known {
   first: string;
   last: string;
   books: string;
+  current: string;
 }
 
 const signed = (sort: string) =>
@@ -24,47 +26,55 @@ const signed = (sort: string) =>
     l.contracts[0] ? quarterOf(l.contracts[0].signedOn) : null,
   );
 
-const earliest = (qs: (string | null)[]) => qs.filter((q) => q !== null).sort()[0];
-const latest = (qs: (string | null)[]) =>
+const earliest = (qs: (string | null | undefined)[]) =>
+  qs.filter((q) => q !== null && q !== undefined).sort()[0];
+const latest = (qs: (string | null | undefined)[]) =>
   qs
-    .filter((q) => q !== null)
+    .filter((q) => q !== null && q !== undefined)
     .sort()
     .at(-1);
 
-/** Asked once per tab; asked again after a failure. */
-let asking: Promise<Known> | undefined;
-const knownQuarters = (): Promise<Known> => {
-  asking ??= Promise.all([
+const answer = <T,>(r: PromiseSettledResult<T>): T | undefined =>
+  r.status === 'fulfilled' ? r.value : undefined;
+
+/**
+ * Asked once per tab. What answered is used at once; when anything failed (a blip, a session
+ * expiring) the answer is not kept, and the next page to open asks again.
+ */
+let asking: Promise<{ known: Known; whole: boolean }> | undefined;
+const knownQuarters = () => {
+  asking ??= Promise.allSettled([
     signed('signedOn'),
     signed('-signedOn'),
     api<MiningQuarters>('/api/mining/quarters'),
-  ]).then(
-    ([firstSigned, lastSigned, mining]) => {
-      const books = lastSigned ?? mining.last ?? BEFORE_KNOWN;
-      return {
-        first: earliest([firstSigned, mining.first]) ?? books,
-        last: latest([lastSigned, mining.last]) ?? books,
+  ]).then((answers) => {
+    const [firstSigned, lastSigned, mining] = [answer(answers[0]), answer(answers[1]), answer(answers[2])];
+    const whole = answers.every((a) => a.status === 'fulfilled');
+    if (!whole) asking = undefined;
+    const books = lastSigned ?? mining?.last ?? BEFORE_KNOWN;
+    return {
+      whole,
+      known: {
+        first: earliest([firstSigned, mining?.first]) ?? books,
+        last: latest([lastSigned, mining?.last]) ?? books,
         books,
-      };
-    },
-    () => {
-      asking = undefined;
-      return { first: BEFORE_KNOWN, last: BEFORE_KNOWN, books: BEFORE_KNOWN };
-    },
-  );
+        current: mining?.current ?? quarterOf(new Date().toISOString().slice(0, 10)),
+      },
+    };
+  });
   return asking;
 };
 let known: Known | undefined;
 
-/** Known once asked, by every page of the tab. */
-function useKnown(): Known | undefined {
+/** The quarters with data, known once asked, by every page of the tab. */
+export function useKnown(): Known | undefined {
   const [k, setK] = useState(known);
   useEffect(() => {
     if (k) return;
     let live = true;
     void knownQuarters().then((q) => {
-      known = q;
-      if (live) setK(q);
+      if (q.whole) known = q.known;
+      if (live) setK(q.known);
     });
     return () => {
       live = false;
@@ -98,8 +108,9 @@ export function useQuarter(opensOn: 'books' | 'latest' = 'books'): [string, (q: 
 /** Every quarter with data, and the one shown even when outside them (asked for in the URL). */
 export function QuarterPicker({ quarter, onChange }: { quarter: string; onChange: (q: string) => void }) {
   const k = useKnown();
+  // Today's quarter is always offered: a new install's first figures are its own.
   const first = earliest([k?.first ?? quarter, quarter])!;
-  const last = latest([k?.last ?? quarter, quarter])!;
+  const last = latest([k?.last ?? quarter, k?.current, quarter])!;
   const options: string[] = [];
   for (let q = first; q <= last; q = addQuarters(q, 1)) options.push(q);
   return (

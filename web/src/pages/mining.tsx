@@ -24,7 +24,7 @@ import {
   usdNumber,
   usdPerThDay,
 } from '../format.js';
-import { QuarterPicker, useQuarter } from '../quarter.js';
+import { QuarterPicker, useKnown, useQuarter } from '../quarter.js';
 import type {
   Advice,
   AdviceApplied,
@@ -131,9 +131,9 @@ export function MiningPage() {
   const [quarter, setQuarter] = useQuarter('latest');
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
-  // A quarter not yet over is shown as it stands today (the server's today: the fleet's latest
-  // polls); a past one at its last day.
-  const current = to >= dayOf(new Date());
+  // Today's quarter (by the server's clock) is shown as it stands today: the fleet's latest polls.
+  // Any other at its last day: a past one as it ended, a later one with nothing measured yet.
+  const current = quarter === useKnown()?.current;
   const status = useApi<MiningStatus>(`/api/mining/status${query({ on: current ? undefined : to })}`);
   const at = status.data?.on;
   const bySite = new Map((status.data?.sites ?? []).map((x) => [x.site, x]));

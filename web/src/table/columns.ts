@@ -33,7 +33,10 @@ export interface Column<R> {
   hidden?: boolean;
   /** Not sortable (a column of buttons). */
   action?: boolean;
-  /** The column's cell in the table's total row (a footer the sort and the pages leave in place). */
+  /**
+   * The column's cell in the table's total row, of all the rows: a footer the sort and the pages
+   * leave in place, hidden while a search or filter leaves some rows out.
+   */
   total?: ReactNode;
   /** A column whose unit depends on all its rows (hashrate) is made once the rows are known. */
   forRows?: (rows: readonly R[]) => Partial<Column<R>>;

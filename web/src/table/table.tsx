@@ -139,7 +139,8 @@ export function DataTable<R>(props: TableProps<R>) {
                 </tr>
               ))}
             </tbody>
-            {shown.some((c) => c.total !== undefined) ? (
+            {/* The total is of every row: hidden while a search or filter shows only some of them. */}
+            {list.length === rows.length && shown.some((c) => c.total !== undefined) ? (
               <tfoot>
                 <tr>
                   {shown.map((c) => (
