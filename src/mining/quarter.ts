@@ -129,7 +129,7 @@ export interface MiningQuarters {
   /** The latest quarter with a shipment, an installation or a measurement; null before any. */
   last: Quarter | null;
   lastMeasuredOn: Day | null;
-  /** Today's quarter, by the server's clock: the one the latest polls belong to. */
+  /** Today's quarter, by the server's clock: the one whose figures read the fleet's latest polls. */
   current: Quarter;
 }
 
