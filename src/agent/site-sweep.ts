@@ -52,6 +52,7 @@ export async function spoolSweep(
     rest: pagerOf(list.filter((m) => !m.straggler)),
     stragglers: pagerOf(list.filter((m) => m.straggler)),
     total: list.length,
+    timedOut: list.filter((m) => m.straggler && m.failures > 0).length,
     offlineAfter: s.offlineAfter,
     ...(s.concurrency === undefined ? {} : { concurrency: s.concurrency }),
     write: async (batch: Polled[]) => {
