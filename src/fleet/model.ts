@@ -46,7 +46,11 @@ export const TIMED_OUT = 'timeout';
  * beside the silent ones and held the slots the silent ones needed. A failure of no known kind (a
  * record written before kinds were kept) is taken for a time-out.
  */
-export function keptWaiting(poll: { answered: boolean; durationMs: number; failureKind?: string | null }): boolean {
+export function keptWaiting(poll: {
+  answered: boolean;
+  durationMs: number;
+  failureKind?: string | null;
+}): boolean {
   if (!poll.answered) return (poll.failureKind ?? TIMED_OUT) === TIMED_OUT;
   return poll.durationMs >= STRAGGLER_POLL_MS;
 }

@@ -31,15 +31,23 @@ export interface MachineToPoll {
 }
 
 /**
- * Its last poll kept the poller waiting (`keptWaiting` in model.ts): timed out, or answered slowly
- * (null, and so neither, before its first).
+ * Its last poll kept the poller waiting (`keptWaiting` in model.ts), by timing out or by answering
+ * slowly (null, and so neither, before its first).
  */
-const STRAGGLER = sql<boolean>`(case when s.consecutive_failures > 0
-  then coalesce(s.last_failure_kind, ${TIMED_OUT}) = ${TIMED_OUT}
-  else s.last_poll_ms >= ${STRAGGLER_POLL_MS} end)`;
+const TIMED_OUT_LAST = sql<boolean>`(s.consecutive_failures > 0
+  and coalesce(s.last_failure_kind, ${TIMED_OUT}) = ${TIMED_OUT})`;
+const SLOW_LAST = sql<boolean>`(s.consecutive_failures = 0 and s.last_poll_ms >= ${STRAGGLER_POLL_MS})`;
 
-/** Which part of the registry a sweep is paging through: its stragglers, or the rest. */
-export type SweepPart = 'stragglers' | 'rest';
+/**
+ * Which part of the registry a sweep is paging through: its stragglers (those that timed out, then
+ * those that answered slowly), or the rest.
+ */
+export type SweepPart = 'timed-out' | 'slow' | 'rest';
+const PART: Record<SweepPart, ReturnType<typeof sql<boolean>>> = {
+  'timed-out': TIMED_OUT_LAST,
+  slow: SLOW_LAST,
+  rest: sql<boolean>`not coalesce(${TIMED_OUT_LAST} or ${SLOW_LAST}, false)`,
+};
 
 /**
  * One page of one part of the registry in id order: sweeps walk it page by page, never all at
@@ -70,11 +78,7 @@ export async function machinesToPoll(
     ])
     .where('m.id', '>', BigInt(page.afterId))
     .$if(page.site !== undefined, (q) => q.where('m.site', '=', page.site!))
-    .where(
-      page.part === 'stragglers'
-        ? sql<boolean>`${STRAGGLER} and s.last_sweep is distinct from ${BigInt(page.sweep)}`
-        : sql<boolean>`not coalesce(${STRAGGLER}, false) and s.last_sweep is distinct from ${BigInt(page.sweep)}`,
-    )
+    .where(sql<boolean>`${PART[page.part]} and s.last_sweep is distinct from ${BigInt(page.sweep)}`)
     .orderBy('m.id')
     .limit(page.limit)
     .execute();
@@ -100,7 +104,7 @@ export async function machinesToPoll(
  */
 export async function machineCounts(db: Db): Promise<{ total: number; timedOut: number }> {
   const r = await sql<{ total: bigint | number; timed_out: bigint | number }>`
-    select count(*) as total, count(*) filter (where s.consecutive_failures > 0 and ${STRAGGLER}) as timed_out
+    select count(*) as total, count(*) filter (where ${TIMED_OUT_LAST}) as timed_out
     from fleet_machines m left join fleet_machine_state s on s.machine_id = m.id`.execute(db);
   const row = r.rows[0];
   return { total: Number(row?.total ?? 0), timedOut: Number(row?.timed_out ?? 0) };

@@ -197,7 +197,10 @@ async function runSweep(
   const pass = await pollMachines({
     client: opts.client ?? ctx.miners,
     rest: pager(ctx, { sweep, part: 'rest', pageSize }),
-    stragglers: pager(ctx, { sweep, part: 'stragglers', pageSize }),
+    stragglers: oneAfterAnother(
+      pager(ctx, { sweep, part: 'timed-out', pageSize }),
+      pager(ctx, { sweep, part: 'slow', pageSize }),
+    ),
     total,
     timedOut,
     offlineAfter: opts.offlineAfter ?? DEFAULT_OFFLINE_AFTER,
@@ -230,8 +233,10 @@ export interface PollPass {
   client: MinerClient;
   rest: () => Promise<MachineToPoll | undefined>;
   /**
-   * Machines whose last poll kept the poller waiting (`keptWaiting`): those that timed out are
-   * polled in the client's straggler lane, those that answered slowly in the main one.
+   * Machines whose last poll kept the poller waiting (`keptWaiting`), those that timed out first:
+   * they are polled in the client's straggler lane, those that answered slowly in the main one.
+   * Handed out in id order, the slow ones took the straggler workers while they waited for a main
+   * slot (thousands do under load), and the silent ones behind them started seconds late.
    */
   stragglers: () => Promise<MachineToPoll | undefined>;
   total: number;
@@ -463,6 +468,19 @@ export function passReport(
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Hands out what `first` has, then what `second` has. */
+function oneAfterAnother<T>(first: () => Promise<T | undefined>, second: () => Promise<T | undefined>) {
+  let firstDone = false;
+  return async (): Promise<T | undefined> => {
+    if (!firstDone) {
+      const x = await first();
+      if (x !== undefined) return x;
+      firstDone = true;
+    }
+    return second();
+  };
+}
 
 /** Hands out one part's registered machines one at a time, loading the next page when one runs out. */
 function pager(
