@@ -160,8 +160,8 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   backoffMs: 200,
   concurrency: 500,
   stragglerConcurrency: 1000,
-  // With the main lane's 2,000 (the fleet's default), 12,000 sockets: well under the 20,000 file
-  // descriptors a poller's host is given, and ten times the silent miners the lane was sized for.
+  // Ten times the lane's own room. With the fleet's main lane of 2,000, up to 12,000 sockets: file
+  // descriptors the poller's host must allow (`ulimit -n`).
   maxStragglerConcurrency: 10_000,
   // A loopback or LAN answer takes milliseconds; an Avalon's big `estats` rarely more than a few
   // hundred. Past a second a request is waiting on the miner, not working (the sweep's own
