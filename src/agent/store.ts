@@ -13,12 +13,11 @@ export async function registeredSites(db: Db): Promise<string[]> {
 /** A site's machines as the central database has them, a page at a time, each part of the sweep. */
 export async function siteMachines(db: Db, site: string): Promise<KnownMachine[]> {
   const out: KnownMachine[] = [];
-  // The stragglers first, those that timed out before those that answered slowly (sweep.ts).
-  for (const part of ['timed-out', 'slow', 'rest'] as SweepPart[]) {
+  for (const part of ['stragglers', 'rest'] as SweepPart[]) {
     for (let afterId = 0; ; ) {
       // No sweep of the fleet's has the number 0: every machine of the site comes back.
       const page = await machinesToPoll(db, { sweep: 0, part, afterId, limit: 5000, site });
-      for (const m of page) out.push({ ...m, straggler: part !== 'rest' });
+      for (const m of page) out.push({ ...m, straggler: part === 'stragglers' });
       if (page.length < 5000) break;
       afterId = page.at(-1)!.id;
     }

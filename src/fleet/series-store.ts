@@ -40,12 +40,13 @@ const SLOW_LAST = sql<boolean>`(s.consecutive_failures = 0 and s.last_poll_ms >=
 
 /**
  * Which part of the registry a sweep is paging through: its stragglers (those that timed out, then
- * those that answered slowly), or the rest.
+ * those that answered slowly; or both at once, for a site agent's copy), or the rest.
  */
-export type SweepPart = 'timed-out' | 'slow' | 'rest';
+export type SweepPart = 'timed-out' | 'slow' | 'stragglers' | 'rest';
 const PART: Record<SweepPart, ReturnType<typeof sql<boolean>>> = {
   'timed-out': TIMED_OUT_LAST,
   slow: SLOW_LAST,
+  stragglers: sql<boolean>`(${TIMED_OUT_LAST} or ${SLOW_LAST})`,
   rest: sql<boolean>`not coalesce(${TIMED_OUT_LAST} or ${SLOW_LAST}, false)`,
 };
 
