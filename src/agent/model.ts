@@ -4,7 +4,7 @@
  * who goes on sweeping a site through a cut of the link home.
  */
 import { createHash } from 'node:crypto';
-import { type SiteTally, STRAGGLER_POLL_MS } from '../fleet/model.js';
+import { keptWaiting, type SiteTally } from '../fleet/model.js';
 import type { MachineToPoll } from '../fleet/series-store.js';
 import type { Polled, SweepReport } from '../fleet/sweep.js';
 
@@ -51,7 +51,7 @@ export type SpoolItem =
 /** The readings an item carries (an end carries none; its totals are the sweep's). */
 export const readingsOf = (item: SpoolItem): number => (item.kind === 'polls' ? item.batch.length : 0);
 
-/** A machine as the agent keeps it between sweeps, with whether its last poll failed or dragged. */
+/** A machine as the agent keeps it between sweeps, with whether its last poll kept the poller waiting (`keptWaiting`). */
 export interface KnownMachine extends MachineToPoll {
   straggler: boolean;
 }
@@ -64,7 +64,7 @@ export function afterPolled(m: KnownMachine, p: Polled): KnownMachine {
     status: p.change?.to ?? m.status,
     failures: r.failures,
     lastGoodThs: r.answered ? (r.ths ?? m.lastGoodThs) : m.lastGoodThs,
-    straggler: !r.answered || r.durationMs >= STRAGGLER_POLL_MS,
+    straggler: keptWaiting(r),
   };
 }
 

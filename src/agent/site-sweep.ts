@@ -50,8 +50,13 @@ export async function spoolSweep(
     client: ctx.miners,
     flushSize: PART_POLLS,
     rest: pagerOf(list.filter((m) => !m.straggler)),
-    stragglers: pagerOf(list.filter((m) => m.straggler)),
+    // Those that timed out first (`siteMachines` and `afterPolled` keep no order of their own).
+    stragglers: pagerOf([
+      ...list.filter((m) => m.straggler && m.failures > 0),
+      ...list.filter((m) => m.straggler && m.failures === 0),
+    ]),
     total: list.length,
+    timedOut: list.filter((m) => m.straggler && m.failures > 0).length,
     offlineAfter: s.offlineAfter,
     ...(s.concurrency === undefined ? {} : { concurrency: s.concurrency }),
     write: async (batch: Polled[]) => {

@@ -275,3 +275,45 @@ describe('a miner answering every poll slowly, well past the grace', () => {
     }
   });
 });
+
+describe('more miners timed out last sweep than the straggler lane has slots', () => {
+  const HEALTHY_FIRST = 120;
+  const SILENT = 12;
+  const GRACE_MS = 1000;
+  // A straggler lane of 4 against 12 silent miners: asked 4 at a time, each waiting its grace, the
+  // last would start only when the first were given up on, and hold the sweep's end a grace later.
+  const client = new MinerClient({
+    readTimeoutMs: 10_000,
+    answerFloorMs: 300,
+    concurrency: 8,
+    stragglerConcurrency: 4,
+    retries: 0,
+  });
+
+  const world = scannedFleet({
+    healthy: HEALTHY_FIRST,
+    turned: SILENT,
+    fault: 'silent',
+    base: '127.145.210.1',
+    seed: 'lane-of-four',
+    site: 'HX6',
+    client,
+  });
+
+  it('asks every one of them at once in the next sweep, and gives them up together', async () => {
+    const ctx = { ...world.app, clock: systemClock };
+    await sweepFleet(ctx, actor, { client, stragglerGraceMs: GRACE_MS });
+    let most = 0;
+    const sampler = setInterval(() => {
+      most = Math.max(most, client.load.stragglers);
+    }, 10);
+    const report = await sweepFleet(ctx, actor, { client, stragglerGraceMs: GRACE_MS });
+    clearInterval(sampler);
+    expect(report.answered).toBe(HEALTHY_FIRST);
+    expect(report.failures).toEqual({ timeout: SILENT });
+    // All of them at once (healthy polls turning slow may take the lane's own room beside them).
+    expect(most).toBeGreaterThanOrEqual(SILENT);
+    expect(client.capacity.straggler).toBe(4); // narrowed back once the sweep is done
+    expect(report.seconds).toBeLessThan(2.5); // three rounds of the grace would take 3 s
+  });
+});

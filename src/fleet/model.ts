@@ -39,11 +39,32 @@ export const hashingNow = (status: string): boolean =>
 export const DEFAULT_OFFLINE_AFTER = 3;
 
 /**
- * A machine whose last poll took this long, or failed, is a straggler: a sweep asks stragglers
- * first, so that their slow answers, timeouts and retries overlap the polls of the healthy rest
- * instead of holding the sweep open after everything else has answered.
+ * A machine whose last answer took this long, or whose last poll timed out, is a straggler: a sweep
+ * asks stragglers first, so that their slow answers and time-outs overlap the polls of the healthy
+ * rest instead of holding the sweep open after everything else has answered.
  */
 export const STRAGGLER_POLL_MS = 1000;
+
+/** The failure kind of a poll that ended because the poller stopped waiting (the client's). */
+export const TIMED_OUT = 'timeout';
+
+/**
+ * Whether a poll kept the poller waiting, so that the machine's next poll is a straggler's: answered
+ * after STRAGGLER_POLL_MS or more, or failed by a time-out (silent, trickling, unreachable: waited
+ * on until the poller gave up). A poll that failed fast (refused, reset, garbage, a flood cut at the
+ * size limit, nesting too deep, figures refused) cost the sweep no more than an answer, and the
+ * machine is asked with the rest: in the straggler lane, a few hundred of them were read at once
+ * beside the silent ones and held the slots the silent ones needed. A failure of no known kind (a
+ * record written before kinds were kept) is taken for a time-out.
+ */
+export function keptWaiting(poll: {
+  answered: boolean;
+  durationMs: number;
+  failureKind?: string | null;
+}): boolean {
+  if (!poll.answered) return (poll.failureKind ?? TIMED_OUT) === TIMED_OUT;
+  return poll.durationMs >= STRAGGLER_POLL_MS;
+}
 
 /**
  * A machine that failed its last poll and has not answered by the time every other machine of the

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/index.js';
 import { emptyTally } from './model.js';
 import { measuredHashrateSeries } from './queries.js';
-import { addSweepTotals, machinesToPoll, writePolls } from './series-store.js';
+import { addSweepTotals, machineCounts, machinesToPoll, type SweepPart, writePolls } from './series-store.js';
 import { fleetDb, insertMachines } from './store.js';
 
 describe('measurements', () => {
@@ -127,10 +127,10 @@ describe('measurements', () => {
     expect(await fleetAt('10:01:00')).toMatchObject({ hashrateThs: 130, machines: 5, reporting: 5 });
   });
 
-  it('pages stragglers (failed or slow last time) before the rest, and never hands one out twice', async () => {
+  it('pages the machines that timed out last time, those slow last time, and the rest apart, and never hands one out twice', async () => {
     await insertMachines(
       app.db,
-      [2, 3, 4, 5].map((id) => ({
+      [2, 3, 4, 5, 6, 7].map((id) => ({
         id,
         serial: `d${id}`,
         dna: `d${id}`,
@@ -140,17 +140,31 @@ describe('measurements', () => {
       })),
       app.clock.now(),
     );
-    // Machine 1 failed above; 2 answers slowly, 3 quickly, 4 fails, 5 has never been polled.
+    // Machine 1 failed above (a record of no failure kind: taken for a time-out); 2 answers slowly,
+    // 3 quickly, 4 times out, 5 has never been polled, 6 floods past the size limit and 7 resets,
+    // slowly (a loaded poller): neither kept the poller waiting on a silent miner.
     const poll = (machineId: number, durationMs: number) => ({ ...ok, machineId, durationMs });
-    await writePolls(app.db, [poll(2, 1500), poll(3, 90), { ...failed, machineId: 4 }], on('2021-01-17', 7));
-    const ids = async (sweep: number, part: 'stragglers' | 'rest', afterId = 0, limit = 10) =>
+    await writePolls(
+      app.db,
+      [
+        poll(2, 1500),
+        poll(3, 90),
+        { ...failed, machineId: 4, failureKind: 'timeout' },
+        { ...failed, machineId: 6, durationMs: 40, failureKind: 'too-large' },
+        { ...failed, machineId: 7, durationMs: 1200, failureKind: 'closed' },
+      ],
+      on('2021-01-17', 7),
+    );
+    const ids = async (sweep: number, part: SweepPart, afterId = 0, limit = 10) =>
       (await machinesToPoll(app.db, { sweep, part, afterId, limit })).map((m) => m.id);
-    expect(await ids(8, 'stragglers')).toEqual([1, 2, 4]);
-    expect(await ids(8, 'stragglers', 1, 1)).toEqual([2]);
-    expect(await ids(8, 'rest')).toEqual([3, 5]);
+    expect(await ids(8, 'timed-out')).toEqual([1, 4]);
+    expect(await ids(8, 'timed-out', 1, 1)).toEqual([4]);
+    expect(await ids(8, 'slow')).toEqual([2]);
+    expect(await ids(8, 'rest')).toEqual([3, 5, 6, 7]);
+    expect(await machineCounts(app.db)).toEqual({ total: 7, timedOut: 2 });
     // Once sweep 8 has polled a straggler and found it quick, it is not handed out again as one of the rest.
     await writePolls(app.db, [poll(2, 80)], into('2021-01-17', 60, 8));
-    expect(await ids(8, 'rest')).toEqual([3, 5]);
-    expect(await ids(9, 'rest')).toEqual([2, 3, 5]);
+    expect(await ids(8, 'rest')).toEqual([3, 5, 6, 7]);
+    expect(await ids(9, 'rest')).toEqual([2, 3, 5, 6, 7]);
   });
 });

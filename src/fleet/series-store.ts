@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { ProcessId } from '../app/process.js';
 import type { Db } from '../db/db.js';
 import { inTransaction } from '../ledger/ledger.js';
-import { FLEET_SCOPE, type MachineStatus, type SiteTally, STRAGGLER_POLL_MS } from './model.js';
+import { FLEET_SCOPE, type MachineStatus, type SiteTally, STRAGGLER_POLL_MS, TIMED_OUT } from './model.js';
 import { fleetDb } from './store.js';
 
 /** What a sweep needs to know of each machine before polling it. */
@@ -30,11 +30,25 @@ export interface MachineToPoll {
   lastAnswerMs?: number;
 }
 
-/** Failed, or slow to answer, at its last poll (null, and so neither, before its first). */
-const STRAGGLER = sql<boolean>`(s.consecutive_failures > 0 or s.last_poll_ms >= ${STRAGGLER_POLL_MS})`;
+/**
+ * Its last poll kept the poller waiting (`keptWaiting` in model.ts), by timing out or by answering
+ * slowly (null, and so neither, before its first).
+ */
+const TIMED_OUT_LAST = sql<boolean>`(s.consecutive_failures > 0
+  and coalesce(s.last_failure_kind, ${TIMED_OUT}) = ${TIMED_OUT})`;
+const SLOW_LAST = sql<boolean>`(s.consecutive_failures = 0 and s.last_poll_ms >= ${STRAGGLER_POLL_MS})`;
 
-/** Which part of the registry a sweep is paging through: its stragglers, or the rest. */
-export type SweepPart = 'stragglers' | 'rest';
+/**
+ * Which part of the registry a sweep is paging through: its stragglers (those that timed out, then
+ * those that answered slowly; or both at once, for a site agent's copy), or the rest.
+ */
+export type SweepPart = 'timed-out' | 'slow' | 'stragglers' | 'rest';
+const PART: Record<SweepPart, ReturnType<typeof sql<boolean>>> = {
+  'timed-out': TIMED_OUT_LAST,
+  slow: SLOW_LAST,
+  stragglers: sql<boolean>`(${TIMED_OUT_LAST} or ${SLOW_LAST})`,
+  rest: sql<boolean>`not coalesce(${TIMED_OUT_LAST} or ${SLOW_LAST}, false)`,
+};
 
 /**
  * One page of one part of the registry in id order: sweeps walk it page by page, never all at
@@ -65,11 +79,7 @@ export async function machinesToPoll(
     ])
     .where('m.id', '>', BigInt(page.afterId))
     .$if(page.site !== undefined, (q) => q.where('m.site', '=', page.site!))
-    .where(
-      page.part === 'stragglers'
-        ? sql<boolean>`${STRAGGLER} and s.last_sweep is distinct from ${BigInt(page.sweep)}`
-        : sql<boolean>`not coalesce(${STRAGGLER}, false) and s.last_sweep is distinct from ${BigInt(page.sweep)}`,
-    )
+    .where(sql<boolean>`${PART[page.part]} and s.last_sweep is distinct from ${BigInt(page.sweep)}`)
     .orderBy('m.id')
     .limit(page.limit)
     .execute();
@@ -91,6 +101,18 @@ export async function machinesToPoll(
   }));
 }
 
+/**
+ * The machines a sweep polls, and how many of them timed out at their last poll: the sweep makes
+ * room for all of those at once in the client's straggler lane (`PollPass.timedOut`).
+ */
+export async function machineCounts(db: Db): Promise<{ total: number; timedOut: number }> {
+  const r = await sql<{ total: bigint | number; timed_out: bigint | number }>`
+    select count(*) as total, count(*) filter (where ${TIMED_OUT_LAST}) as timed_out
+    from fleet_machines m left join fleet_machine_state s on s.machine_id = m.id`.execute(db);
+  const row = r.rows[0];
+  return { total: Number(row?.total ?? 0), timedOut: Number(row?.timed_out ?? 0) };
+}
+
 /** One poll's result as stored: an answer carries figures, a failure only its reason. */
 export interface PollRecord {
   machineId: number;
@@ -99,6 +121,8 @@ export interface PollRecord {
   durationMs: number;
   failures: number;
   failure?: string | undefined;
+  /** How it failed: the client's failure kind, or why the sweep refused the answer (`keptWaiting`). */
+  failureKind?: string | undefined;
   health?: string | undefined;
   healthReason?: string | undefined;
   ths?: number | undefined;
@@ -121,6 +145,7 @@ function rowJson(r: PollRecord): string {
     d: Math.round(r.durationMs),
     f: r.failures,
     e: r.failure ?? null,
+    k: r.failureKind ?? null,
     h: r.health ?? null,
     r: r.healthReason ?? null,
     ths: r.ths ?? null,
@@ -155,17 +180,18 @@ export async function writePolls(
   const counted = await sql<{ machine_id: bigint }>`
     with x as (
       select * from json_to_recordset(${batch}::json) as x(
-        m int8, a boolean, d int4, f int4, e text, h text, r text, ths float8, c float8, i float8, p float8, t json)
+        m int8, a boolean, d int4, f int4, e text, k text, h text, r text, ths float8, c float8, i float8, p float8, t json)
     ), state as (
       insert into fleet_machine_state as s (machine_id, last_polled_at, last_seen_at, consecutive_failures,
-        last_failure, health, health_reason, hashrate_ths, telemetry, last_poll_ms, last_sweep)
-      select m, ${at}::timestamptz, case when a then ${at}::timestamptz end, f, e, h, r, ths, t, d,
+        last_failure, last_failure_kind, health, health_reason, hashrate_ths, telemetry, last_poll_ms, last_sweep)
+      select m, ${at}::timestamptz, case when a then ${at}::timestamptz end, f, e, k, h, r, ths, t, d,
         ${BigInt(sweep)}::int8 from x
       on conflict (machine_id) do update set
         last_polled_at = excluded.last_polled_at,
         last_seen_at = coalesce(excluded.last_seen_at, s.last_seen_at),
         consecutive_failures = excluded.consecutive_failures,
         last_failure = excluded.last_failure,
+        last_failure_kind = excluded.last_failure_kind,
         health = coalesce(excluded.health, s.health),
         health_reason = coalesce(excluded.health_reason, s.health_reason),
         hashrate_ths = coalesce(excluded.hashrate_ths, s.hashrate_ths),

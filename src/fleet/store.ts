@@ -48,6 +48,7 @@ export type FleetTables = {
     last_seen_at: Date | null;
     consecutive_failures: number;
     last_failure: string | null;
+    last_failure_kind: string | null;
     health: string | null;
     health_reason: string | null;
     hashrate_ths: number | null;

@@ -412,6 +412,26 @@ describe('MinerClient concurrency', () => {
     expect(client.load).toEqual({ inFlight: 0, waiting: 0, stragglers: 0, miners: 0 });
   });
 
+  it('widens the straggler lane for a pass, up to its ceiling, and narrows it back after', async () => {
+    const counter: Counter = { now: 0, max: 0 };
+    const ports = await Promise.all(
+      Array.from({ length: 8 }, () => serve('127.145.200.1', 0, slowMiner(60, counter))),
+    );
+    const client = new MinerClient({ stragglerConcurrency: 2, maxStragglerConcurrency: 5 });
+    const askAll = () =>
+      Promise.all(ports.map((p) => client.request(`127.145.200.1:${p}`, 'version', { lane: 'straggler' })));
+    const narrow = client.widenStragglerLane(10);
+    expect(client.capacity.straggler).toBe(5);
+    expect((await askAll()).every((r) => r.ok)).toBe(true);
+    expect(counter.max).toBe(5);
+    narrow();
+    narrow(); // once only
+    expect(client.capacity.straggler).toBe(2);
+    counter.max = 0;
+    expect((await askAll()).every((r) => r.ok)).toBe(true);
+    expect(counter.max).toBe(2);
+  });
+
   it('caps sockets in flight across miners', async () => {
     const counter: Counter = { now: 0, max: 0 };
     const ports = await Promise.all(

@@ -140,6 +140,11 @@ export interface MinerClientOptions {
    * They cost a file descriptor and a timer each, and hold at most `maxReplyBytes`.
    */
   stragglerConcurrency?: number;
+  /**
+   * The most the straggler lane is widened to (`widenStragglerLane`): each socket in it is a file
+   * descriptor, and a reply read there holds up to `maxReplyBytes`.
+   */
+  maxStragglerConcurrency?: number;
   slowAfterMs?: number;
   /** The shortest a learned answer wait gets (see `RequestOptions.learn`). */
   answerFloorMs?: number;
@@ -155,6 +160,9 @@ const DEFAULTS: Required<Omit<MinerClientOptions, 'localAddress'>> = {
   backoffMs: 200,
   concurrency: 500,
   stragglerConcurrency: 1000,
+  // Ten times the lane's own room. With the fleet's main lane of 2,000, up to 12,000 sockets: file
+  // descriptors the poller's host must allow (`ulimit -n`).
+  maxStragglerConcurrency: 10_000,
   // A loopback or LAN answer takes milliseconds; an Avalon's big `estats` rarely more than a few
   // hundred. Past a second a request is waiting on the miner, not working (the sweep's own
   // straggler mark, STRAGGLER_POLL_MS, is the same second).
@@ -239,9 +247,29 @@ export class MinerClient {
     this.stragglerSlots = new Semaphore(this.options.stragglerConcurrency);
   }
 
+  /**
+   * Makes room in the straggler lane for `count` more requests (up to `maxStragglerConcurrency` in
+   * all) until the function returned is called: a sweep that knows how many of its machines timed
+   * out last time asks them all at once, and the configured room stays for polls that turn slow.
+   * A socket waiting on a silent miner costs a descriptor and a timer; what it may read is capped
+   * by `maxReplyBytes` as anywhere.
+   */
+  widenStragglerLane(count: number): () => void {
+    const room = this.options.maxStragglerConcurrency - this.stragglerSlots.size;
+    const extra = Math.max(0, Math.min(Math.floor(count), room));
+    if (extra === 0) return () => {};
+    this.stragglerSlots.resize(this.stragglerSlots.size + extra);
+    let narrowed = false;
+    return () => {
+      if (narrowed) return;
+      narrowed = true;
+      this.stragglerSlots.resize(this.stragglerSlots.size - extra);
+    };
+  }
+
   /** Requests worth keeping in flight to fill both lanes (a sweep sizes its workers by it). */
   get capacity(): { main: number; straggler: number } {
-    return { main: this.options.concurrency, straggler: this.options.stragglerConcurrency };
+    return { main: this.options.concurrency, straggler: this.stragglerSlots.size };
   }
 
   /**

@@ -6,17 +6,42 @@
 
 /** A counting semaphore with a FIFO queue of waiters. */
 export class Semaphore {
+  private slots: number;
+  /** Below zero after a shrink while more than the new size were in use: releases retire slots first. */
   private available: number;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1)
-      throw new RangeError(`A semaphore needs a size of at least 1, got ${size}.`);
+  constructor(size: number) {
+    Semaphore.check(size);
+    this.slots = size;
     this.available = size;
   }
 
+  private static check(size: number): void {
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`A semaphore needs a size of at least 1, got ${size}.`);
+  }
+
+  get size(): number {
+    return this.slots;
+  }
+
   get inUse(): number {
-    return this.size - this.available;
+    return this.slots - this.available;
+  }
+
+  /**
+   * Changes the number of slots. Slots added go to waiters first; slots taken away while in use
+   * are retired as they are released, before any waiter gets one.
+   */
+  resize(size: number): void {
+    Semaphore.check(size);
+    this.available += size - this.slots;
+    this.slots = size;
+    while (this.available > 0 && this.waiters.length > 0) {
+      this.available--;
+      this.waiters.shift()!();
+    }
   }
 
   get waiting(): number {
@@ -41,7 +66,7 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiters.shift();
+      const next = this.available >= 0 ? this.waiters.shift() : undefined;
       if (next)
         next(); // hand the slot straight to the next waiter
       else this.available++;
