@@ -33,7 +33,15 @@ describe('fleet API input', () => {
       [
         'POST',
         '/api/fleet/control',
+        // No site is registered here: said as an unknown site, not as a site with no machine.
         { selector: { site: 'SG1' }, action: { kind: 'soft-off' } },
+        400,
+        'selector.site',
+      ],
+      [
+        'POST',
+        '/api/fleet/control',
+        { selector: { status: 'board-down' }, action: { kind: 'soft-off' } },
         400,
         'selector',
       ],
