@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../demo/load.js';
 import { addQuarters } from '../kernel/calendar.js';
+import { futuresTerms } from '../sales/test-fixtures.js';
 import { type Json, type TestServer, tableCounts, testServer } from '../testing/index.js';
 
 let server: TestServer;
@@ -338,12 +339,7 @@ describe('a past quarter after later orders', () => {
         customerId: customer.id,
         kind: 'futures',
         signedOn: '2022-07-15',
-        terms: {
-          depositPercent: 30,
-          balance: 'before-shipment',
-          creditDays: 0,
-          depositForfeitedOnCancel: true,
-        },
+        terms: futuresTerms,
         lines: [
           {
             productId: tranche.productId,
