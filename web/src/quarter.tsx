@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { addQuarters, quarterOf } from '../../src/kernel/calendar.js';
+import { addQuarters, dayOf, quarterOf } from '../../src/kernel/calendar.js';
 import { api } from './api.js';
 import type { ContractList, MiningQuarters } from './replies.js';
 import { navigate, useLocation } from './router.js';
@@ -58,7 +58,7 @@ const knownQuarters = () => {
         first: earliest([firstSigned, mining?.first]) ?? books,
         last: latest([lastSigned, mining?.last]) ?? books,
         books,
-        current: mining?.current ?? quarterOf(new Date().toISOString().slice(0, 10)),
+        current: mining?.current ?? quarterOf(dayOf(new Date())),
       },
     };
   });
