@@ -220,6 +220,26 @@ describe.skipIf(target.kind !== 'server')('the job engine stopping or failing to
     }
   }, 30_000);
 
+  it('starts no worker asked for once its close has begun: nothing of it keeps the process alive', async () => {
+    if (target.kind !== 'server') return;
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    // Longer than a worker's nap between looks (500 ms): a worker started would still be napping.
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 1500));
+    /** An engine whose queue is made, closed at once; `late`: a worker asked for as the close began. */
+    const closedEngine = async (late: boolean) => {
+      const jobs = await serverJobs({ ...target, schema }, pino({ level: 'silent' }));
+      await (await jobs.work('late-worker', { expireInSeconds: 60, atOnce: 1 }, async () => {}))();
+      const closed = jobs.close();
+      if (late) await jobs.work('late-worker', { expireInSeconds: 60, atOnce: 1 }, async () => {});
+      await closed;
+      await settled();
+      return timers();
+    };
+    // What an engine closed the ordinary way leaves (the test runner's own timers among them).
+    const ordinary = await closedEngine(false);
+    expect(await closedEngine(true)).toBe(ordinary);
+  });
+
   it('a start that fails leaves no connection open and no listener behind', async () => {
     if (target.kind !== 'server') return;
     const broken = `boss${randomBytes(4).toString('hex')}`;

@@ -102,6 +102,12 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
     };
   };
   let making: Promise<void> = Promise.resolve();
+  /**
+   * Set when the close begins: a worker asked for after it (a start still registering its tasks
+   * when a shutdown came) is not started, as the close would not know to stop it.
+   */
+  let closing = false;
+  const notStarted = async () => {};
   return {
     async every(name, { seconds, leaseSeconds = Math.max(30, seconds * 2), holdBack }, work) {
       // A process makes its queues one at a time (`every` chains them): pg-boss 10 makes each
@@ -118,6 +124,7 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       );
       making = made.catch(() => {});
       await made;
+      if (closing) return notStarted;
       // Every process offers the next run; `singletonSeconds` makes one job of each interval.
       const offer = () =>
         boss
@@ -142,9 +149,11 @@ export async function serverJobs(target: Server, log: Logger): Promise<Periodic>
       );
       making = made.catch(() => {});
       await made;
+      if (closing) return notStarted;
       return kept(workAtOnce({ boss, name, log, handingBack }, atOnce, handle));
     },
     async close() {
+      closing = true;
       for (const t of timers) clearInterval(t);
       try {
         await Promise.all([...workers].map((stop) => stop()));
