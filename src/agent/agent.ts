@@ -233,30 +233,45 @@ export async function runAgent(
     }
   };
 
-  /** A sweep of the site; `offLease` when the agent makes it on its own timer through a cut. */
-  const sweepSite = async (site: string, offLease = false) => {
-    if (sweeping.has(site) || stopping) return;
+  /**
+   * Whether the site's turn comes too soon after the last sweep this agent started (`sweepTooSoon`),
+   * judged at `now`; if so it is skipped, with a log line.
+   */
+  const turnTooSoon = (site: string, now: number): boolean => {
     const last = started.get(site);
-    if (sweepTooSoon(Date.now(), last, opts.intervalSeconds * 1000)) {
-      log.info(
-        { site },
-        `site ${site}: swept ${((Date.now() - (last ?? 0)) / 1000).toFixed(1)} s ago already: this sweep's turn skipped`,
-      );
-      return;
-    }
+    if (!sweepTooSoon(now, last, opts.intervalSeconds * 1000)) return false;
+    log.info(
+      { site },
+      `site ${site}: swept ${((now - (last ?? 0)) / 1000).toFixed(1)} s ago already: this sweep's turn skipped`,
+    );
+    return true;
+  };
+
+  /**
+   * A sweep of the site; `offLease` when the agent makes it on its own timer through a cut. Its turn
+   * is judged twice: at once, sparing the read of a turn too soon already, and again with the site's
+   * machines read, at the instant the sweep starts and is named (`at`). Judged only before the read,
+   * a sweep whose read waited on the database (4 s on a lock) started as it came back, and pg-boss's
+   * next job, queued meanwhile, started another 25 ms later.
+   */
+  const sweepSite = async (site: string, offLease = false) => {
+    if (sweeping.has(site) || stopping || turnTooSoon(site, Date.now())) return;
     sweeping.add(site);
-    started.set(site, Date.now());
     try {
       const machines = await machinesOf(site);
+      const at = ctx.clock.now();
+      if (turnTooSoon(site, at.getTime())) return;
+      started.set(site, at.getTime());
       if (!machines) {
         log.warn({ site }, `site ${site}: no machines known yet (the database was not reached)`);
         return;
       }
-      const { at, report } = await spoolSweep(
+      const { report } = await spoolSweep(
         ctx,
         {
           agent: opts.name,
           site,
+          at,
           machines,
           offlineAfter: opts.offlineAfter,
           concurrency: opts.concurrency,

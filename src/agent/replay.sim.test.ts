@@ -33,10 +33,11 @@ describe("a site agent's spool replayed after the link came back", () => {
   const forwarded: SpoolItem[] = [];
 
   const sweepInto = async (site: string, seconds: number) => {
-    app.clock.set(at(seconds).toISOString());
+    const start = at(seconds);
+    app.clock.set(start.toISOString());
     const machines = known.get(site) ?? new Map((await siteMachines(app.db, site)).map((m) => [m.id, m]));
     known.set(site, machines);
-    await spoolSweep(app, { agent: agent.name, site, machines, offlineAfter: 3 }, async (item) => {
+    await spoolSweep(app, { agent: agent.name, site, at: start, machines, offlineAfter: 3 }, async (item) => {
       await spool.append(item);
     });
   };

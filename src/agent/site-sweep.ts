@@ -15,6 +15,8 @@ const PART_POLLS = 200;
 export interface SiteSweep {
   agent: string;
   site: string;
+  /** When the sweep starts: it is named by it, and the agent spaces its sweeps by it. */
+  at: Date;
   machines: Map<number, KnownMachine>;
   offlineAfter: number;
   concurrency?: number | undefined;
@@ -28,8 +30,8 @@ export async function spoolSweep(
   ctx: AppContext,
   s: SiteSweep,
   append: (item: SpoolItem) => Promise<void>,
-): Promise<{ at: Date; report: ReturnType<typeof passReport> }> {
-  const at = ctx.clock.now();
+): Promise<{ report: ReturnType<typeof passReport> }> {
+  const { at } = s;
   const sweep = sweepKey(s.agent, s.site, at);
   s.started?.(sweep);
   const head = {
@@ -76,5 +78,5 @@ export async function spoolSweep(
     report,
     tally: pass.tallies.get(s.site) ?? emptyTally(),
   });
-  return { at, report };
+  return { report };
 }
