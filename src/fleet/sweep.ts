@@ -4,7 +4,6 @@
  * the sweep goes on. Memory stays flat however big the fleet: the registry is read a page at a
  * time and a batch is dropped once written.
  */
-import { setMaxListeners } from 'node:events';
 import type { Actor, AppContext } from '../app/context.js';
 import { sameProcess, thisProcess, thisProcessStarted } from '../app/process.js';
 import { ruleBroken } from '../kernel/errors.js';
@@ -346,8 +345,6 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   const { main, straggler } = client.capacity;
   const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
-  // One listener per attempt in flight (either lane's), removed when it ends.
-  setMaxListeners(mainWorkers + stragglerWorkers + 1, restPolled.signal);
   const graceMs = p.stragglerGraceMs ?? STRAGGLER_GRACE_MS;
   const giveUp = {
     signal: restPolled.signal,
