@@ -398,7 +398,8 @@ function print(r: SizeResult): void {
   const rows = r.sweeps.map(
     (s, i) =>
       `  sweep ${i + 1}: ${s.seconds.toFixed(2)} s, ${s.pollsPerSecond} polls/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, ` +
-      `${s.failed} failed, ${s.rowsWritten} rows (${s.rowsPerSecond}/s); CPU: poller ${s.pollerCpuSeconds} s, ` +
+      `${s.failed} failed, ${s.rowsWritten} rows (${s.rowsPerSecond}/s); poller's thread asleep ${s.pollerAsleepSeconds} s, ` +
+      `waiting for a core ${s.pollerWaitedForCpuSeconds} s; CPU: poller ${s.pollerCpuSeconds} s, ` +
       `simulator ${s.simulatorCpuSeconds} s${s.postgresCpuSeconds === undefined ? '' : `, PostgreSQL ${s.postgresCpuSeconds} s`}`,
   );
   const lost = r.pollsStored - r.pollsExpected;

@@ -15,6 +15,7 @@ import {
 } from '../testing/index.js';
 import { type Simulator, startSimulator } from './protocol/simulator.js';
 import type { FleetTables } from './store.js';
+import { sweepFleet } from './sweep.js';
 
 describe('fleet against simulated miners', () => {
   let s: TestServer;
@@ -380,6 +381,19 @@ describe('fleet against simulated miners', () => {
     } finally {
       await target.close();
     }
+  });
+
+  it('polls every machine once when the registry is read a few machines a page', async () => {
+    s.app.clock.set(minute(20));
+    const r = await sweepFleet(s.app, s.app.actor('ops'), { pageSize: 3 });
+    const polled = await s.app.db
+      .withTables<FleetTables>()
+      .selectFrom('fleet_machine_state')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('last_sweep', '=', BigInt(r.sweep))
+      .executeTakeFirstOrThrow();
+    expect(r.machines).toBe(20);
+    expect(Number(polled.n)).toBe(20);
   });
 });
 

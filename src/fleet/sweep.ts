@@ -4,7 +4,6 @@
  * the sweep goes on. Memory stays flat however big the fleet: the registry is read a page at a
  * time and a batch is dropped once written.
  */
-import { setMaxListeners } from 'node:events';
 import type { Actor, AppContext } from '../app/context.js';
 import { sameProcess, thisProcess, thisProcessStarted } from '../app/process.js';
 import { ruleBroken } from '../kernel/errors.js';
@@ -346,8 +345,6 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   const { main, straggler } = client.capacity;
   const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
-  // One listener per attempt in flight (either lane's), removed when it ends.
-  setMaxListeners(mainWorkers + stragglerWorkers + 1, restPolled.signal);
   const graceMs = p.stragglerGraceMs ?? STRAGGLER_GRACE_MS;
   const giveUp = {
     signal: restPolled.signal,
@@ -482,28 +479,44 @@ function oneAfterAnother<T>(first: () => Promise<T | undefined>, second: () => P
   };
 }
 
-/** Hands out one part's registered machines one at a time, loading the next page when one runs out. */
+/**
+ * Hands out one part's registered machines one at a time, a page at a time, the next page asked
+ * for as soon as one arrives: read when the last one ran out, every worker waited for it, and the
+ * sweep's slots emptied meanwhile (ten times a sweep of 50,000; the query's answer takes longest
+ * in a first sweep, while the database writes every machine's first state). Reading it early reads
+ * the same rows: the part is walked in id order, and no machine beyond the page being polled has
+ * been polled in this sweep yet.
+ */
 function pager(
   ctx: AppContext,
   { sweep, part, pageSize }: { sweep: number; part: SweepPart; pageSize: number },
 ): () => Promise<MachineToPoll | undefined> {
+  const fetch = (afterId: number) => {
+    const rows = machinesToPoll(ctx.db, { sweep, part, afterId, limit: pageSize });
+    // Marked handled: a failed read surfaces where it is awaited, when its page is wanted.
+    rows.catch(() => {});
+    return rows;
+  };
   let page: MachineToPoll[] = [];
   let index = 0;
-  let afterId = 0;
-  let finished = false;
-  let loading: Promise<void> | undefined;
+  let upcoming: Promise<MachineToPoll[]> | undefined;
+  let started = false;
+  let turning: Promise<void> | undefined;
   return async () => {
     for (;;) {
       if (index < page.length) return page[index++];
-      if (finished) return undefined;
-      loading ??= machinesToPoll(ctx.db, { sweep, part, afterId, limit: pageSize }).then((rows) => {
+      if (!started) {
+        started = true;
+        upcoming = fetch(0);
+      }
+      if (upcoming === undefined) return undefined;
+      turning ??= upcoming.then((rows) => {
         page = rows;
         index = 0;
-        if (rows.length > 0) afterId = rows.at(-1)!.id;
-        if (rows.length < pageSize) finished = true;
-        loading = undefined;
+        upcoming = rows.length < pageSize ? undefined : fetch(rows.at(-1)!.id);
+        turning = undefined;
       });
-      await loading;
+      await turning;
     }
   };
 }

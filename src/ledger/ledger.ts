@@ -73,10 +73,12 @@ export async function record<R, K extends string = string, P = unknown>(
   respond: (tx: Db, event: Recorded<EventOf<K, P>>) => Promise<R>,
 ): Promise<R> {
   return inTransaction(ctx.db, async (tx) => {
-    const requestHash = hashRequest(req);
-    if (req.idempotencyKey) {
-      await lockKey(tx, req.actor.id, req.idempotencyKey);
-      const earlier = await findEarlier(tx, req.actor.id, req.idempotencyKey, requestHash);
+    // Only a write with a key is matched against a repeat, so only its request is hashed: the
+    // fleet's first sweep records a thousand status changes a batch without one.
+    const keyed = req.idempotencyKey ? { key: req.idempotencyKey, hash: hashRequest(req) } : undefined;
+    if (keyed) {
+      await lockKey(tx, req.actor.id, keyed.key);
+      const earlier = await findEarlier(tx, req.actor.id, keyed.key, keyed.hash);
       if (earlier !== undefined) return earlier as R;
     }
     await lockStream(tx, req.stream);
@@ -85,13 +87,13 @@ export async function record<R, K extends string = string, P = unknown>(
     const event = await append(tx, req, ctx.clock.now(), payload);
     await project(ctx.projections, tx, event);
     const result = await respond(tx, event);
-    if (req.idempotencyKey) {
+    if (keyed) {
       await tx
         .insertInto('idempotency_keys')
         .values({
           actor: req.actor.id,
-          key: req.idempotencyKey,
-          request_hash: requestHash,
+          key: keyed.key,
+          request_hash: keyed.hash,
           event_id: event.id,
           result: JSON.stringify(toStoredJson(result)),
         })

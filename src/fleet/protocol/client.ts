@@ -15,7 +15,7 @@ import {
   type MinerRequest,
   PRIVILEGED_COMMANDS,
 } from './codec.js';
-import { KeyedSerializer, Semaphore } from './concurrency.js';
+import { KeyedSerializer, Semaphore, whenAborted } from './concurrency.js';
 import { ProtocolError } from './protocol-error.js';
 
 export const DEFAULT_PORT = 4028;
@@ -470,6 +470,7 @@ export class MinerClient {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       let leave: NodeJS.Timeout | undefined;
+      let stopWaitingForGiveUp: (() => void) | undefined;
       let slow: NodeJS.Timeout | undefined = setTimeout(() => {
         slow = undefined;
         onSlow();
@@ -504,7 +505,7 @@ export class MinerClient {
         clearTimeout(timer);
         clearTimeout(slow);
         clearTimeout(leave);
-        giveUp?.signal.removeEventListener('abort', onGiveUp);
+        stopWaitingForGiveUp?.();
         // The listeners stay: each returns at once once settled, and the error listener swallows the
         // late errors a destroyed socket may still emit. Taking them off and putting a no-op back
         // cost more than the events they would see.
@@ -601,8 +602,7 @@ export class MinerClient {
       socket.on('close', () => {
         if (!settled) fail('closed', `The connection to ${host}:${port} closed before the reply ended.`);
       });
-      if (giveUp?.signal.aborted) onGiveUp();
-      else giveUp?.signal.addEventListener('abort', onGiveUp, { once: true });
+      if (giveUp) stopWaitingForGiveUp = whenAborted(giveUp.signal, onGiveUp);
     });
   }
 }
