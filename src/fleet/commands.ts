@@ -7,6 +7,7 @@ import { table } from '../cli/table.js';
 import { invalid } from '../kernel/errors.js';
 import { formatHashrate } from '../kernel/hashrate.js';
 import { toWireJson } from '../kernel/json.js';
+import { carriedPollsWritten } from './carried.js';
 import type { ScanProgress } from './discovery.js';
 import { CONTROL_KINDS, ipToNumber, MACHINE_STATUSES, numberToIp, parseFilterText } from './model.js';
 import { decodeFile } from './protocol/telemetry.js';
@@ -94,6 +95,8 @@ export function registerFleetCommands(program: Command): void {
       };
       if (opts.once) {
         const r = await once();
+        // The process ends here: the readings carried past the sweep's end are stored first.
+        await carriedPollsWritten(app.miners);
         return { json: r, text: describeSweep(r) };
       }
       let stop = false;
