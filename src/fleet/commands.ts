@@ -110,6 +110,7 @@ export function registerFleetCommands(program: Command): void {
         app.notice(describeSweep(last));
         while (!stop && Date.now() < started + interval * 1000) await sleep(200);
       }
+      await carriedPollsWritten(app.miners);
       return { json: last ?? null, text: 'poller stopped' };
     },
   );
@@ -409,6 +410,11 @@ function describeSweep(r: SweepReport): string {
     .join(', ');
   return [
     `sweep ${r.sweep}: ${r.machines} machines in ${r.seconds} s, ${r.answered} answered, ${r.failed} failed${failures ? ` (${failures})` : ''}`,
+    ...(r.carried > 0 || r.notAsked > 0
+      ? [
+          `${r.carried} still waiting on their miners at its end, carried on to their deadlines; ${r.notAsked} not asked (the sweep before's poll still under way)`,
+        ]
+      : []),
     `measured ${formatHashrate(r.measuredThs)}; ${r.statusChanges} status changes; latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
     `statuses: ${Object.entries(r.byStatus)
       .map(([k, v]) => `${k} ${v}`)
