@@ -141,7 +141,14 @@ describe('hostile miners beside healthy ones', () => {
         wrong.push(`${host} ${fault ?? 'healthy'}: ${statusOf.get(host)}, not ${want}`);
     }
     expect(wrong).toEqual([]);
-    expect(last.answered).toBe(HEALTHY + PER_KIND); // the healthy and the no-close ones
+    // The healthy and the no-close ones answered (some perhaps carried past the sweep's end).
+    const answering = page.machines.filter((m) => m.consecutiveFailures === 0).map((m) => m.address);
+    expect(answering.sort()).toEqual(
+      [...faultOf]
+        .filter(([, f]) => f === null || f === 'no-close')
+        .map(([h]) => h)
+        .sort(),
+    );
     expect(last.failures).toMatchObject({
       'too-large': PER_KIND,
       'too-deep': PER_KIND,
@@ -210,23 +217,33 @@ describe('the first sweep, with miners gone silent among the last asked and a lo
   it("ends once the rest has answered, and carries them on to their learned wait, their reading the sweep's", async () => {
     const ctx = { ...world.app, clock: systemClock };
     const report = await sweepFleet(ctx, actor, { client });
-    expect(report.answered).toBe(HEALTHY_FIRST);
-    expect(report.carried).toBe(SILENT);
+    // A healthy poll turned slow on a loaded machine may be carried beside them.
+    expect(report.answered + report.carried).toBe(HEALTHY_FIRST + SILENT);
+    expect(report.carried).toBeGreaterThanOrEqual(SILENT);
     expect(report.seconds).toBeLessThan(4); // their learned wait alone is 4 s
     const silent = new Set(world.sim.miners.slice(HEALTHY_FIRST).map((m) => m.host));
     const lastFailures = async () =>
       (await listMachines(ctx, { limit: 200 })).machines.filter((x) => silent.has(x.address));
     // Not failed at the sweep's end: still waited on.
     for (const m of await lastFailures()) expect(m.consecutiveFailures ?? 0).toBe(0);
+    // A sweep right after does not ask them again while their poll is under way.
+    const next = await sweepFleet(ctx, actor, { client });
+    expect(next.notAsked).toBeGreaterThanOrEqual(SILENT);
+    expect(next.machines + next.carried + next.notAsked).toBe(HEALTHY_FIRST + SILENT);
     await carriedPollsWritten(client);
     for (const m of await lastFailures()) {
       expect(m.consecutiveFailures).toBe(1);
       expect(m.lastFailure).toMatch(/learned from the fleet's recent answers/);
       expect(m.lastPollMs).toBeGreaterThanOrEqual(3900);
     }
+    // Every reading once: the silent ones' in the first sweep only.
     const stored = await sql<{ polls: number }>`
       select sum(polls)::int4 as polls from fleet_telemetry`.execute(world.app.db);
-    expect(stored.rows[0]!.polls).toBe(HEALTHY_FIRST + SILENT); // every reading once
+    expect(stored.rows[0]!.polls).toBe(report.machines + report.carried + next.machines + next.carried);
+    const inFirst = await sql<{ address: string }>`
+      select m.address from fleet_machine_state s join fleet_machines m on m.id = s.machine_id
+      where s.last_sweep = ${BigInt(report.sweep)}`.execute(world.app.db);
+    for (const a of silent) expect(inFirst.rows.map((r) => r.address)).toContain(a);
   });
 });
 
@@ -360,8 +377,9 @@ describe('more miners timed out last sweep than the straggler lane has slots', (
     }, 10);
     const report = await sweepFleet(ctx, actor, { client });
     clearInterval(sampler);
-    expect(report.answered).toBe(HEALTHY_FIRST);
-    expect(report.carried).toBe(SILENT);
+    // A healthy poll turned slow on a loaded machine may be carried beside them.
+    expect(report.answered + report.carried).toBe(HEALTHY_FIRST + SILENT);
+    expect(report.carried).toBeGreaterThanOrEqual(SILENT);
     // All of them at once (healthy polls turning slow may take the lane's own room beside them).
     expect(most).toBeGreaterThanOrEqual(SILENT);
     expect(report.seconds).toBeLessThan(2.5); // their read deadline is 3 s
