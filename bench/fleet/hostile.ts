@@ -91,6 +91,11 @@ export async function hostileMain(argv: string[], parts: BenchParts): Promise<vo
     `  with hostile miners: sweeps ${hostile.result.sweeps.map((s, i) => `${s.seconds.toFixed(2)} s (×${ratios[i]!.toFixed(2)} of the same sweep all healthy, ×${(s.seconds / healthySeconds).toFixed(2)} of their median)`).join(', ')}; ` +
       `target ×${TARGET.ratio} sweep for sweep: ${ratios.filter((r) => r <= TARGET.ratio).length} of ${ratios.length} sweeps within it`,
   );
+  out(
+    `  polls carried past each hostile sweep's end (silent, trickling, slow: asked to their own deadlines, their readings the sweep's): ${hostile.result.sweeps
+      .map((s) => `${s.carried}, written ${s.carriedSeconds.toFixed(2)} s after it`)
+      .join('; ')} (the bench waits for them before the next sweep, as the poll interval would)`,
+  );
   // On a machine others load, the poller's thread waits for a core for most of a sweep, and that
   // wait follows their load from one sweep to the next: the same ratio without it is the poller's
   // own. (It also leaves out the wait the simulator's own extra work for hostile miners causes on

@@ -30,6 +30,7 @@ import type { AppContext } from '../../src/app/context.js';
 import { assembleContext, loadProjections, newMinerClient } from '../../src/app/root.js';
 import { openDatabase } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
+import { carriedPollsWritten } from '../../src/fleet/carried.js';
 import { scanRange } from '../../src/fleet/discovery.js';
 import { ipToNumber, numberToIp } from '../../src/fleet/model.js';
 import { readFleetSettings } from '../../src/fleet/settings.js';
@@ -72,6 +73,13 @@ interface SweepFigures {
   pollerAsleepSeconds: number;
   /** CPU the PostgreSQL server used meanwhile; undefined on PGlite, which runs inside the poller. */
   postgresCpuSeconds?: number;
+  /**
+   * Polls still waiting on their miners at the sweep's end, carried past it (src/fleet/carried.ts),
+   * and how long after the end their readings were all written: the bench waits for them before
+   * the next sweep, as the poll interval would, outside both sweeps' times.
+   */
+  carried: number;
+  carriedSeconds: number;
 }
 
 export interface SizeResult {
@@ -282,6 +290,9 @@ async function runPoller({
       const waitedForCpu = scheduled.waitedSeconds - schedule.waitedSeconds;
       if (profiler) await stopProfile(profiler, join(profileDir!, `sweep-${count}-${i + 1}.cpuprofile`));
       const after = others();
+      const tail = performance.now();
+      await carriedPollsWritten(client);
+      const carriedSeconds = round2((performance.now() - tail) / 1000);
       memory.phase(`sweep ${i + 1}`);
       snapshot(`sweep-${i + 1}`);
       lastAt = r.startedAt;
@@ -299,9 +310,11 @@ async function runPoller({
         pollerWaitedForCpuSeconds: round2(waitedForCpu),
         pollerAsleepSeconds: round2(Math.max(0, r.seconds - onCpu - waitedForCpu)),
         ...(process.env.DATABASE_URL ? { postgresCpuSeconds: round2(after.postgres - before.postgres) } : {}),
+        carried: r.carried,
+        carriedSeconds,
       });
       process.stderr.write(
-        `  ${count}: sweep ${i + 1} ${r.seconds} s, ${r.answered} answered, ${r.failed} failed ${JSON.stringify(r.failures)}\n`,
+        `  ${count}: sweep ${i + 1} ${r.seconds} s, ${r.answered} answered, ${r.failed} failed ${JSON.stringify(r.failures)}, ${r.carried} carried past its end (written ${carriedSeconds} s after it), ${r.notAsked} not asked\n`,
       );
       if (report) {
         const failed = await sql<{ address: string; failure: string }>`

@@ -22,6 +22,7 @@
  */
 import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
+import { carriedPollsWritten } from '../fleet/carried.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
 import type { Periodic } from '../jobs/boss.js';
 import { wakeableNap } from '../kernel/nap.js';
@@ -376,6 +377,8 @@ export async function runAgent(
       await stopControls();
       // Together: each waits a while for its sweep under way, which go on side by side.
       await Promise.all(leases.map((release) => release()));
+      // Polls carried past a sweep's end append their readings to the spool as they come.
+      await carriedPollsWritten(ctx.miners);
       // The sweep under way ends in the spool; what the spool holds goes home while the link is
       // up, so that an agent stopped on purpose leaves nothing behind it.
       const until = Date.now() + DRAIN_SECONDS * 1000;

@@ -1,6 +1,7 @@
 import { agentsServing } from '../agent/store.js';
 import type { AppContext } from '../app/context.js';
 import { inProcess, type Periodic } from '../jobs/boss.js';
+import { carriedPollsWritten } from './carried.js';
 import type { FleetSettings } from './settings.js';
 import { sweepFleet } from './sweep.js';
 
@@ -21,7 +22,11 @@ export function startFleetPolling(
   if (interval === undefined) return async () => {};
   ctx.log.info({ intervalSeconds: interval }, 'fleet poller on');
   const registered = jobs.every('fleet-sweep', { seconds: interval }, () => sweepOnce(ctx, settings));
-  return async () => (await registered)();
+  return async () => {
+    await (await registered)();
+    // Stopping: the readings carried past the last sweep's end are stored before the database closes.
+    await carriedPollsWritten(ctx.miners);
+  };
 }
 
 async function sweepOnce(ctx: AppContext, settings: FleetSettings): Promise<void> {

@@ -7,6 +7,7 @@ import { table } from '../cli/table.js';
 import { invalid } from '../kernel/errors.js';
 import { formatHashrate } from '../kernel/hashrate.js';
 import { toWireJson } from '../kernel/json.js';
+import { carriedPollsWritten } from './carried.js';
 import type { ScanProgress } from './discovery.js';
 import { CONTROL_KINDS, ipToNumber, MACHINE_STATUSES, numberToIp, parseFilterText } from './model.js';
 import { decodeFile } from './protocol/telemetry.js';
@@ -94,6 +95,8 @@ export function registerFleetCommands(program: Command): void {
       };
       if (opts.once) {
         const r = await once();
+        // The process ends here: the readings carried past the sweep's end are stored first.
+        await carriedPollsWritten(app.miners);
         return { json: r, text: describeSweep(r) };
       }
       let stop = false;
@@ -107,6 +110,7 @@ export function registerFleetCommands(program: Command): void {
         app.notice(describeSweep(last));
         while (!stop && Date.now() < started + interval * 1000) await sleep(200);
       }
+      await carriedPollsWritten(app.miners);
       return { json: last ?? null, text: 'poller stopped' };
     },
   );
@@ -406,6 +410,11 @@ function describeSweep(r: SweepReport): string {
     .join(', ');
   return [
     `sweep ${r.sweep}: ${r.machines} machines in ${r.seconds} s, ${r.answered} answered, ${r.failed} failed${failures ? ` (${failures})` : ''}`,
+    ...(r.carried > 0 || r.notAsked > 0
+      ? [
+          `${r.carried} still waiting on their miners at its end, carried on to their deadlines; ${r.notAsked} not asked (the sweep before's poll still under way)`,
+        ]
+      : []),
     `measured ${formatHashrate(r.measuredThs)}; ${r.statusChanges} status changes; latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
     `statuses: ${Object.entries(r.byStatus)
       .map(([k, v]) => `${k} ${v}`)

@@ -66,15 +66,6 @@ export function keptWaiting(poll: {
   return poll.durationMs >= STRAGGLER_POLL_MS;
 }
 
-/**
- * A machine that failed its last poll and has not answered by the time every other machine of the
- * sweep has, is given up on once it has had this long (the read deadline still applies before):
- * a silent miner, asked first, would otherwise hold every sweep open for the whole read deadline
- * after the rest of the fleet has answered. It failed once already; a miner that answers at all
- * answers within milliseconds on a LAN, and one that comes back from a reboot or an outage does.
- */
-export const STRAGGLER_GRACE_MS = 2000;
-
 /** Foreman refuses ranges of 65,536 addresses or more; a site's management network is far smaller. */
 export const MAX_SCAN_ADDRESSES = 65_536;
 

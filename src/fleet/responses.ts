@@ -195,6 +195,12 @@ export const SweepReport = z.object({
   byStatus: counts,
   measuredThs: z.number(),
   latencyMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+  notAsked: z.number().describe("Machines not asked: the previous sweep's poll of them was still under way"),
+  carried: z
+    .number()
+    .describe(
+      "Polls still waiting on their miners when the rest was done, carried past the sweep's end to their own deadlines; their readings are this sweep's, written as they come",
+    ),
   rowsWritten: z.number(),
   pruned: z
     .object({ telemetry: z.number(), minutes: z.number() })

@@ -8,17 +8,18 @@ import type { Actor, AppContext } from '../app/context.js';
 import { sameProcess, thisProcess, thisProcessStarted } from '../app/process.js';
 import { ruleBroken } from '../kernel/errors.js';
 import { inTransaction } from '../ledger/ledger.js';
+import { carry, minerKey, underwayOn } from './carried.js';
 import type { StatusesChanged } from './events.js';
 import {
   afterPoll,
   bucketStart,
   DEFAULT_OFFLINE_AFTER,
   emptyTally,
+  type MachineStatus,
   modelNominalThs,
   type PollOutcome,
   refuseFigures,
   type SiteTally,
-  STRAGGLER_GRACE_MS,
   SWEEP_HEARTBEAT_MS,
   sweepClaimLapsed,
   TELEMETRY_BUCKET_MINUTES,
@@ -71,11 +72,6 @@ export interface SweepOptions {
    * polls that turn slow, wait in the client's straggler lane beside them.
    */
   concurrency?: number;
-  /**
-   * How long a machine that timed out at its last poll is still waited for once the rest is polled (from
-   * its poll's start), and one of the rest still unanswered then (from that moment).
-   */
-  stragglerGraceMs?: number;
   pageSize?: number;
   flushSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -95,6 +91,13 @@ export interface SweepReport {
   byStatus: Record<string, number>;
   measuredThs: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** Machines not asked: their poll of the sweep before was still under way (`carried.ts`). */
+  notAsked: number;
+  /**
+   * Polls still waiting on their miners when the rest was done, carried on past the sweep's end to
+   * their own deadlines: their readings are this sweep's, written as they come (not in the counts above).
+   */
+  carried: number;
   rowsWritten: number;
   /** Partitions dropped by retention: days of telemetry, months of minute totals. */
   pruned: { telemetry: number; minutes: number };
@@ -193,8 +196,9 @@ async function runSweep(
   const bucket = bucketStart(at, TELEMETRY_BUCKET_MINUTES);
   const { total, timedOut } = await machineCounts(ctx.db);
   let rowsWritten = 0;
+  const client = opts.client ?? ctx.miners;
   const pass = await pollMachines({
-    client: opts.client ?? ctx.miners,
+    client,
     rest: pager(ctx, { sweep, part: 'rest', pageSize }),
     stragglers: oneAfterAnother(
       pager(ctx, { sweep, part: 'timed-out', pageSize }),
@@ -204,7 +208,6 @@ async function runSweep(
     timedOut,
     offlineAfter: opts.offlineAfter ?? DEFAULT_OFFLINE_AFTER,
     ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
-    ...(opts.stragglerGraceMs === undefined ? {} : { stragglerGraceMs: opts.stragglerGraceMs }),
     ...(opts.flushSize === undefined ? {} : { flushSize: opts.flushSize }),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.latencies ? { latencies: opts.latencies } : {}),
@@ -212,6 +215,9 @@ async function runSweep(
       rowsWritten += await writeBatch(ctx, actor, batch, { sweep, at, bucket });
     },
   });
+  pass.carriedWritten.catch((error: unknown) =>
+    ctx.log.error({ err: error, sweep }, "could not store the readings carried past a sweep's end"),
+  );
   await addSweepTotals(ctx.db, bucketStart(at, TOTALS_BUCKET_MINUTES), pass.tallies, `fleet:${sweep}`);
   rowsWritten += pass.tallies.size + 1;
   const upkeep =
@@ -247,8 +253,6 @@ export interface PollPass {
   timedOut?: number;
   offlineAfter: number;
   concurrency?: number;
-  /** STRAGGLER_GRACE_MS unless given. */
-  stragglerGraceMs?: number;
   /**
    * Polls per batch handed to `write`. Small enough that an embedded database (PGlite runs on this
    * thread) never stalls the sockets for long, big enough that a server database sees few statements.
@@ -268,22 +272,32 @@ export interface PassResult {
   statusChanges: number;
   tallies: Map<string, SiteTally>;
   latencies: number[];
+  /** Machines not asked: their poll of an earlier pass was still under way or unwritten. */
+  notAsked: number;
+  /** Polls still under way when the pass ended, carried on to their own deadlines. */
+  carried: number;
+  /** Settles once the carried polls' readings are written (rejects if a write failed). */
+  carriedWritten: Promise<void>;
 }
 
 /**
  * Polls every machine the two pagers hand out, judges each reply and hands the results to `write`
  * in batches while polling goes on: the sweep of the whole fleet and a site agent's sweep share it.
+ * It ends once the rest has been asked and answered (below); polls still waiting on their miners
+ * then are carried on to their own deadlines, and `carried` settles once their readings, handed to
+ * `write` as they come, are written.
  */
 export async function pollMachines(p: PollPass): Promise<PassResult> {
-  // Silent and trickling miners asked first, all at once, are given up together once the rest is
-  // polled; behind a full lane, the last of them started only when a slot freed, and held the
-  // sweep's end for their grace after that (10,000 miners, 1,012 of them silent or trickling, in a
-  // lane of 1,000: the hostile bench's later sweeps ×1.8-2.0 the healthy ones).
+  // Silent and trickling miners are asked first, all at once, in a lane widened for them; carried
+  // past the pass's end, they keep their slots until their deadline, and the lane its width.
   const narrow = p.client.widenStragglerLane(p.timedOut ?? 0);
   try {
-    return await pollerHeap.during(() => pollAll(p));
-  } finally {
+    const pass = await pollerHeap.during(() => pollAll(p));
+    void pass.carriedWritten.then(narrow, narrow);
+    return pass;
+  } catch (error) {
     narrow();
+    throw error;
   }
 }
 
@@ -317,19 +331,28 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     return writing;
   };
 
-  // Aborted once every machine of the rest has been handed out and none of their polls is in the
+  // Machines whose poll of an earlier pass is still under way or unwritten: not asked again (their
+  // reading is that pass's), counted in the totals at what is known of them. Taken before the first
+  // page is read: a machine not in it had its reading written before, and the page holds it.
+  const underway = underwayOn(client);
+  let notAsked = 0;
+  // Ended once every machine of the rest has been handed out and none of their polls is in the
   // main lane any more: each has its answer, or has turned slow and waits on its miner in the
-  // straggler lane. A machine that timed out at its last poll and still has not answered then is given
-  // up on once its attempt has had the grace; one of the rest still waiting is given the grace
-  // from then on. Without the latter, the first sweep after registration (no history says who is
-  // silent) waited at its end for the miners gone silent among the last ones asked, each for its
-  // whole learned wait: under load that wait is the read deadline, 5 s past every other answer.
-  const restPolled = new AbortController();
+  // straggler lane. The pass no longer waits on anything then: the polls still under way are
+  // carried on to their deadlines (the read deadline for a straggler, a learned wait for the rest),
+  // and stragglers not yet handed out are asked the same way. Before, they were given up 2 s after
+  // the rest was done: a first sweep (nothing known of who is silent) slept that long at its end,
+  // and a miner answering in 4 s, once it had failed, was given up every sweep before it answered.
   let restHandedOut = false;
   let restInMainLane = 0;
+  let ended = false;
+  let resolveEnded!: () => void;
+  const passEnded = new Promise<void>((resolve) => {
+    resolveEnded = resolve;
+  });
   const restLeftMainLane = () => {
     restInMainLane--;
-    if (restHandedOut && restInMainLane === 0) restPolled.abort();
+    if (restHandedOut && restInMainLane === 0) endPass();
   };
   // Counted here, as it is handed out, not when its poll starts: a worker told that the rest is
   // all handed out must not find zero while another is about to start the last machine's poll.
@@ -338,24 +361,49 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     if (m !== undefined) restInMainLane++;
     else if (!restHandedOut) {
       restHandedOut = true;
-      if (restInMainLane === 0) restPolled.abort();
+      if (restInMainLane === 0) endPass();
     }
     return m;
   };
   const { main, straggler } = client.capacity;
   const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
-  const graceMs = p.stragglerGraceMs ?? STRAGGLER_GRACE_MS;
-  const giveUp = {
-    signal: restPolled.signal,
-    afterMs: graceMs,
-    why: 'it failed its last poll too, and the rest of the fleet has been polled',
+
+  // Polls under way, and those carried past the pass's end: each counted in the totals at what is
+  // known of it (like a machine not asked) and its reading handed to `write` when it comes; its
+  // miner is let go for the next pass once that reading is written.
+  const inFlight = new Map<string, MachineToPoll>();
+  const carriedKeys = new Set<string>();
+  const keyOf = new Map<number, string>();
+  let carried = 0;
+  let workersDone = false;
+  let allCarriedWritten!: () => void;
+  let carriedFailed!: (error: unknown) => void;
+  const carriedWritten = new Promise<void>((resolve, reject) => {
+    allCarriedWritten = resolve;
+    carriedFailed = reject;
+  });
+  // Marked handled: a caller that drops the pass's carried polls does not take the process down.
+  carriedWritten.catch(() => {});
+  const carryOn = (key: string, m: MachineToPoll) => {
+    carriedKeys.add(key);
+    keyOf.set(m.id, key);
+    carried++;
+    count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
   };
-  const giveUpSlow = {
-    signal: restPolled.signal,
-    afterMs: graceMs,
-    fromAbort: true,
-    why: `it had no answer time of its own and was still waited on when the rest of the fleet had been asked, and for ${graceMs} ms after`,
+  const flushCarried = () => {
+    const last = workersDone && inFlight.size === 0;
+    const keys = buffer.map((x) => keyOf.get(x.record.machineId));
+    flush().then(() => {
+      for (const k of keys) if (k !== undefined) carriedKeys.delete(k);
+      if (last) allCarriedWritten();
+    }, carriedFailed);
+  };
+  const endPass = () => {
+    if (ended) return;
+    ended = true;
+    for (const [key, m] of inFlight) carryOn(key, m);
+    resolveEnded();
   };
 
   // A suspended async function keeps all its locals, dead or not: a worker's loop waiting for its
@@ -364,25 +412,41 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   // collection frees it. One poll's reply lives in `pollOne`'s frame, gone once it returns.
   const worker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => async () => {
     for (let m = await next(); m !== undefined; m = await next()) {
-      await pollOne(m, lane);
+      if (underway.has(minerKey(m))) {
+        notAsked++;
+        count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
+        if (lane === 'main') restLeftMainLane();
+        continue;
+      }
+      const polling = pollOne(m, lane);
+      // A failed write also fails the pass's last flush: once the pass has ended, that is where.
+      polling.catch(() => {});
+      await Promise.race([polling, passEnded]);
     }
+  };
+  const count = (
+    m: MachineToPoll,
+    r: { answered: boolean; status: MachineStatus; lastGoodThs: number | null },
+  ) => {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    const t = tallies.get(m.site) ?? emptyTally();
+    tallies.set(m.site, t);
+    tally(t, r);
   };
   /** Polls one machine and keeps its result; ends with the write in flight when the writer is behind. */
   const pollOne = async (m: MachineToPoll, lane: Lane): Promise<void> => {
     const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
-    // Only a machine whose last poll timed out waits in the straggler lane from the start: one that
-    // merely answered slowly (a busy collector makes every answer slow) works in the main lane.
-    // The rest, whose last poll was quick or failed fast (or who have none: every machine, in the
-    // first sweep after registration), wait only as long as the fleet's recent answers say (the client's
-    // `learn`): one gone silent would otherwise hold the sweep's end for the whole read deadline.
-    // A straggler keeps the read deadline: one that answers, but slowly, is never cut short for
-    // it, and one that timed out is given up on by the grace once the rest is polled. Its answer
-    // teaches the learned waits all the same, and a machine's own last answer stretches its wait.
-    // One of the rest with no answer time of its own (every machine in its first sweep) still
-    // waited on once the rest is polled gets the grace from then (`giveUpSlow`), its learned wait
-    // applying before; one whose own last answer was slow keeps the wait that answer gives it (a
-    // busy miner answering in 3 s every time is never cut short for the fleet being done).
-    const timedOutBefore = lane === 'straggler' && m.failures > 0;
+    // Only a machine whose last poll kept the poller waiting (timed out) waits in the straggler lane
+    // from the start: one that merely answered slowly (a busy collector makes every answer slow)
+    // works in the main lane. The rest, whose last poll was quick or failed fast (or who have none:
+    // every machine, in the first sweep after registration), wait only as long as the fleet's recent
+    // answers say (the client's `learn`), a machine's own last answer stretching its wait: one gone
+    // silent would otherwise keep its socket for the whole read deadline. A straggler keeps the read
+    // deadline: one that answers, but slowly, is never cut short for it; its answer teaches the
+    // learned waits all the same.
+    const key = minerKey(m);
+    inFlight.set(key, m);
+    if (ended) carryOn(key, m);
     let inMainLane = lane === 'main';
     const straggling = () => {
       if (!inMainLane) return;
@@ -397,26 +461,27 @@ async function pollAll(p: PollPass): Promise<PassResult> {
             lane,
             learn: true,
             onStraggling: straggling,
-            ...(m.lastAnswerMs === undefined ? { giveUp: giveUpSlow } : { lastAnswerMs: m.lastAnswerMs }),
+            ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }),
           }
-        : timedOutBefore
-          ? { lane, giveUp, teach: true }
-          : { lane: 'main', teach: true },
+        : { lane: m.failures > 0 ? 'straggler' : 'main', teach: true },
     );
+    inFlight.delete(key);
     straggling();
-    latencies.push(reply.durationMs);
     const polled = judge(m, reply, offlineAfter);
+    if (carriedKeys.has(key)) {
+      // Carried past the pass's end: its reading is the pass's all the same, written when it comes.
+      buffer.push(polled);
+      if (buffer.length >= flushSize || (workersDone && inFlight.size === 0)) flushCarried();
+      return;
+    }
+    latencies.push(reply.durationMs);
     buffer.push(polled);
     const kind = polled.record.failureKind;
     if (kind === undefined) answered++;
     else failures[kind] = (failures[kind] ?? 0) + 1;
-    const status = polled.change?.to ?? m.status;
-    byStatus[status] = (byStatus[status] ?? 0) + 1;
-    const t = tallies.get(m.site) ?? emptyTally();
-    tallies.set(m.site, t);
-    tally(t, {
+    count(m, {
       answered: polled.record.answered,
-      status,
+      status: polled.change?.to ?? m.status,
       lastGoodThs: polled.record.answered ? (polled.record.ths ?? null) : m.lastGoodThs,
     });
     done++;
@@ -428,16 +493,32 @@ async function pollAll(p: PollPass): Promise<PassResult> {
       if (queued > 2) return written;
     }
   };
-  // Stragglers (their last poll failed or dragged) and the rest are polled side by side, each in
-  // its own lane of the client: however many miners are silent, trickling or flooding, waiting on
+  // Stragglers (their last poll kept the poller waiting) and the rest are polled side by side, each
+  // in its own lane of the client: however many miners are silent, trickling or flooding, waiting on
   // them never holds up the ones that answer at once. The rest's workers outnumber its slots by
   // the straggler lane's size, so that polls turning slow there free their slot to a fresh poll.
   await Promise.all([
     ...Array.from({ length: stragglerWorkers }, worker(p.stragglers, 'straggler')),
     ...Array.from({ length: mainWorkers }, worker(nextOfRest, 'main')),
   ]);
-  await flush();
-  return { done, answered, failures, byStatus, statusChanges, tallies, latencies };
+  endPass();
+  workersDone = true;
+  if (inFlight.size === 0) flushCarried();
+  else await flush();
+  await writing;
+  carry(client, carriedKeys, carriedWritten);
+  return {
+    done,
+    answered,
+    failures,
+    byStatus,
+    statusChanges,
+    tallies,
+    latencies,
+    notAsked,
+    carried,
+    carriedWritten,
+  };
 }
 
 /** A pass's counts as a sweep report states them. */
@@ -445,7 +526,16 @@ export function passReport(
   pass: PassResult,
 ): Pick<
   SweepReport,
-  'machines' | 'answered' | 'failed' | 'failures' | 'statusChanges' | 'byStatus' | 'measuredThs' | 'latencyMs'
+  | 'machines'
+  | 'answered'
+  | 'failed'
+  | 'failures'
+  | 'statusChanges'
+  | 'byStatus'
+  | 'measuredThs'
+  | 'latencyMs'
+  | 'notAsked'
+  | 'carried'
 > {
   const sorted = Float64Array.from(pass.latencies).sort();
   const pct = (p: number) =>
@@ -461,6 +551,8 @@ export function passReport(
     byStatus: pass.byStatus,
     measuredThs: Math.round(measuredThs * 1000) / 1000,
     latencyMs: { p50: round1(pct(0.5)), p99: round1(pct(0.99)), max: round1(sorted.at(-1) ?? 0) },
+    notAsked: pass.notAsked,
+    carried: pass.carried,
   };
 }
 

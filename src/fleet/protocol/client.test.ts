@@ -110,52 +110,16 @@ describe('MinerClient against misbehaving peers', () => {
     expect(b.durationMs).toBeLessThan(2500);
   });
 
-  it('gives up on a silent peer once its caller stops waiting and the grace it asked for is over', async () => {
-    const silent = await serve('127.185.0.1', 0, () => {});
-    const healthy = await serve('127.185.0.1', 0, miner());
-    const client = new MinerClient({ readTimeoutMs: 5000 });
-    const stop = new AbortController();
-    const giveUp = { signal: stop.signal, afterMs: 300, why: 'the test stopped waiting' };
-    const summary = { command: 'summary' };
-    const waiting = client.request(`127.185.0.1:${silent}`, summary, { giveUp });
-    setTimeout(() => stop.abort(), 50);
-    const early = failed(await waiting);
-    expect(early.failure).toBe('timeout');
-    expect(early.message).toMatch(/given up: the test stopped waiting/);
-    expect(early.attempts).toBe(1); // a time-out is not retried, given up or not
-    // Given up only once its grace was over, long before the read deadline.
-    expect(early.durationMs).toBeGreaterThanOrEqual(290);
-    expect(early.durationMs).toBeLessThan(2000);
-    // Asked after the caller stopped waiting: the grace counts from its own start.
-    const late = failed(await client.request(`127.185.0.1:${silent}`, summary, { giveUp }));
-    expect(late.durationMs).toBeGreaterThanOrEqual(290);
-    expect(late.durationMs).toBeLessThan(2000);
-    // A miner that answers is read as ever.
-    expect((await client.request(`127.185.0.1:${healthy}`, 'version', { giveUp })).ok).toBe(true);
-  });
-
-  it('with fromAbort, gives a peer silent since long before the abort its grace from the abort, and says when it left the main lane', async () => {
+  it('says when a request still unanswered at the slow mark leaves the main lane', async () => {
     const silent = await serve('127.75.250.1', 0, () => {});
-    const client = new MinerClient({ readTimeoutMs: 5000, slowAfterMs: 100 });
-    const stop = new AbortController();
-    const giveUp = { signal: stop.signal, afterMs: 300, fromAbort: true, why: 'the rest had answered' };
+    const client = new MinerClient({ readTimeoutMs: 600, slowAfterMs: 100, retries: 0 });
     let straggling = 0;
-    const waiting = client.request(`127.75.250.1:${silent}`, 'summary', {
-      giveUp,
-      onStraggling: () => straggling++,
-    });
-    let abortedAt = 0;
-    setTimeout(() => {
-      abortedAt = performance.now();
-      stop.abort();
-    }, 500);
-    const result = failed(await waiting);
-    const afterAbort = performance.now() - abortedAt;
-    expect(result.message).toMatch(/given up: the rest had answered/);
-    // Silent for 500 ms, past its 300 ms: counted from its start it would have been cut at once.
-    expect(afterAbort).toBeGreaterThanOrEqual(290);
-    expect(afterAbort).toBeLessThan(2000);
+    const result = failed(
+      await client.request(`127.75.250.1:${silent}`, 'summary', { onStraggling: () => straggling++ }),
+    );
+    expect(result.failure).toBe('timeout');
     expect(straggling).toBe(1);
+    expect(client.load.stragglers).toBe(0); // its straggler slot given back
   });
 
   it('stops reading at the size limit when a peer floods 10 MB', async () => {

@@ -15,7 +15,7 @@ import {
   type MinerRequest,
   PRIVILEGED_COMMANDS,
 } from './codec.js';
-import { KeyedSerializer, Semaphore, whenAborted } from './concurrency.js';
+import { KeyedSerializer, Semaphore } from './concurrency.js';
 import { ProtocolError } from './protocol-error.js';
 
 export const DEFAULT_PORT = 4028;
@@ -51,13 +51,6 @@ export type Lane = 'main' | 'straggler';
 export interface RequestOptions {
   lane?: Lane;
   /**
-   * Stop waiting early: once `signal` is aborted, a reply not yet complete fails as a time-out as
-   * soon as the attempt has had `afterMs` (at once if it has had that already; with `fromAbort`,
-   * `afterMs` after the abort), and is not retried.
-   * The read deadline still applies in any case.
-   */
-  giveUp?: GiveUp;
-  /**
    * Wait only as long as the answers to this client's other `learn` requests say a miner needs
    * (answer-times.ts), and teach it this one's answer: a sweep's polls, which all ask the same of
    * similar miners. The first byte must come within the learned wait after connecting, and the rest
@@ -78,15 +71,6 @@ export interface RequestOptions {
    * out of the main lane's work.
    */
   onStraggling?: () => void;
-}
-
-export interface GiveUp {
-  signal: AbortSignal;
-  /** Counted from the attempt's start, or with `fromAbort` from the moment `signal` is aborted. */
-  afterMs: number;
-  fromAbort?: boolean;
-  /** Why the caller stopped waiting, for the failure's message. */
-  why: string;
 }
 
 export interface MinerAddress {
@@ -342,7 +326,6 @@ export class MinerClient {
               release = straggler;
               options.onStraggling?.();
             },
-            options.giveUp,
             (fn) => {
               shorten = fn;
             },
@@ -366,10 +349,7 @@ export class MinerClient {
         }
         // Not answering is no answer cut short, unless the learned wait itself ended it.
         if (cutting) this.answerTimes.outcome(inForce && outcome.message.endsWith(`${ANSWER_WAIT_WHY}.`));
-        const retry =
-          outcome.retryable &&
-          (outcome.failure === 'refused' || readOnly) &&
-          options.giveUp?.signal.aborted !== true;
+        const retry = outcome.retryable && (outcome.failure === 'refused' || readOnly);
         if (!retry || attempts > this.options.retries) {
           const failure: MinerFailure = {
             ok: false,
@@ -455,22 +435,18 @@ export class MinerClient {
     bytes: Buffer,
     waits: LearnedWaits,
     onSlow: () => void,
-    giveUp: GiveUp | undefined,
     /** Hands over a function that shortens this attempt's answer wait (see `awaitingWaits`). */
     onShorten?: (shorten: (answerMs: number) => void) => void,
   ): Promise<Attempt> {
     const { connectTimeoutMs, readTimeoutMs, maxReplyBytes, localAddress } = this.options;
     return new Promise<Attempt>((resolve) => {
       const chunks: Buffer[] = [];
-      const begun = performance.now();
       let received = 0;
       let connectedAt = 0;
       let firstByteAt = 0;
       let connected = false;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
-      let leave: NodeJS.Timeout | undefined;
-      let stopWaitingForGiveUp: (() => void) | undefined;
       let slow: NodeJS.Timeout | undefined = setTimeout(() => {
         slow = undefined;
         onSlow();
@@ -479,16 +455,6 @@ export class MinerClient {
       // A reply usually arrives in one chunk on a LAN: use it as it is rather than copy it.
       const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       const partial = () => (received > 0 ? whole() : undefined);
-      const onGiveUp = () => {
-        const left = giveUp!.fromAbort ? giveUp!.afterMs : giveUp!.afterMs - (performance.now() - begun);
-        const leaveNow = () =>
-          fail(
-            'timeout',
-            `No complete reply from ${host}:${port} after ${Math.round(performance.now() - begun)} ms (${received} bytes), given up: ${giveUp!.why}.`,
-          );
-        if (left <= 0) leaveNow();
-        else leave = deadline(leaveNow, left);
-      };
       const complete = () => {
         if (settled) return;
         const now = performance.now();
@@ -504,8 +470,6 @@ export class MinerClient {
         settled = true;
         clearTimeout(timer);
         clearTimeout(slow);
-        clearTimeout(leave);
-        stopWaitingForGiveUp?.();
         // The listeners stay: each returns at once once settled, and the error listener swallows the
         // late errors a destroyed socket may still emit. Taking them off and putting a no-op back
         // cost more than the events they would see.
@@ -602,7 +566,6 @@ export class MinerClient {
       socket.on('close', () => {
         if (!settled) fail('closed', `The connection to ${host}:${port} closed before the reply ended.`);
       });
-      if (giveUp) stopWaitingForGiveUp = whenAborted(giveUp.signal, onGiveUp);
     });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Semaphore, whenAborted } from './concurrency.js';
+import { Semaphore } from './concurrency.js';
 
 describe('Semaphore', () => {
   it('hands slots added by a resize to its waiters at once', async () => {
@@ -34,29 +34,5 @@ describe('Semaphore', () => {
     expect(lane.inUse).toBe(0);
     expect(lane.tryAcquire()).toBeDefined();
     expect(lane.tryAcquire()).toBeUndefined();
-  });
-});
-
-describe('whenAborted', () => {
-  it('tells each waiter still waiting once, through one listener on the signal, and at once after the abort', () => {
-    const controller = new AbortController();
-    const added: string[] = [];
-    const add = controller.signal.addEventListener.bind(controller.signal);
-    controller.signal.addEventListener = ((
-      type: string,
-      ...rest: [EventListener, AddEventListenerOptions]
-    ) => {
-      added.push(type);
-      add(type, ...rest);
-    }) as typeof controller.signal.addEventListener;
-    const told: number[] = [];
-    const stops = [1, 2, 3].map((i) => whenAborted(controller.signal, () => told.push(i)));
-    stops[1]!();
-    expect(added).toEqual(['abort']);
-    controller.abort();
-    controller.abort();
-    expect(told).toEqual([1, 3]);
-    whenAborted(controller.signal, () => told.push(4));
-    expect(told).toEqual([1, 3, 4]);
   });
 });

@@ -119,39 +119,3 @@ export class KeyedSerializer {
     if (this.tails.get(key) === tail) this.tails.delete(key);
   }
 }
-
-/** Each aborting signal's waiters (`whenAborted`). */
-const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * Calls `fn` once `signal` is aborted (at once if it is); returns a function that stops waiting.
- * One listener on the signal however many wait: a sweep's first pass hands one signal to every
- * poll, and an EventTarget's add and remove each walk its list of listeners, in flight by the
- * hundreds (2.4% of a 50,000-miner first sweep's poller thread, 2026-12-07).
- */
-export function whenAborted(signal: AbortSignal, fn: () => void): () => void {
-  if (signal.aborted) {
-    fn();
-    return () => {};
-  }
-  let waiting = abortWaiters.get(signal);
-  if (waiting === undefined) {
-    const waiters = new Set<() => void>();
-    waiting = waiters;
-    abortWaiters.set(signal, waiters);
-    signal.addEventListener(
-      'abort',
-      () => {
-        abortWaiters.delete(signal);
-        for (const told of waiters) told();
-        waiters.clear();
-      },
-      { once: true },
-    );
-  }
-  const waiters = waiting;
-  waiters.add(fn);
-  return () => {
-    waiters.delete(fn);
-  };
-}
