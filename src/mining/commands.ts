@@ -585,7 +585,7 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
       }));
       const t = s.target;
       const targetLine = t
-        ? `target ${formatHashrate(t.lowThs)} - ${formatHashrate(t.highThs)} by ${t.byDay} (${t.progress.daysLeft} days left): ` +
+        ? `target ${formatHashrate(t.lowThs)} - ${formatHashrate(t.highThs)} by ${t.byDay} (${t.progress.outcome ? `ended, ${t.progress.outcome} on ${t.byDay}` : `${t.progress.daysLeft} days left`}): ` +
           `${t.progress.standing}, ${pct(t.progress.ofLow)} of the low end on ${t.progressOn === 'mixed' ? 'measured (where polled) and installed' : t.progressOn} hashrate` +
           (t.progress.missingToLowThs > 0 ? `, ${formatHashrate(t.progress.missingToLowThs)} to go` : '') +
           `; self-mining share target ${t.shareBp / 100}% of production`
