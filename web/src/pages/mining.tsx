@@ -24,7 +24,7 @@ import {
   usdNumber,
   usdPerThDay,
 } from '../format.js';
-import { QuarterPicker, useKnown, useQuarter } from '../quarter.js';
+import { QuarterPicker, type QuarterProps, quarterPage, useKnown } from '../quarter.js';
 import type {
   Advice,
   AdviceApplied,
@@ -146,9 +146,10 @@ const progressNote = (t: NonNullable<MiningStatus['target']>) => {
   return `${hashrate(p.missingToLowThs)} to go, ${count(p.daysLeft)} days left (${on})`;
 };
 
-export function MiningPage() {
-  // Opens on the latest quarter with anything to show: while the fleet polls, today's.
-  const [quarter, setQuarter] = useQuarter('latest');
+// Opens on the latest quarter with anything to show: while the fleet polls, today's.
+export const MiningPage = quarterPage(Mining, 'latest');
+
+function Mining({ quarter, setQuarter }: QuarterProps) {
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
   // Today's quarter (by the server's clock) is shown as it stands today: the fleet's latest polls.
