@@ -3,6 +3,7 @@ import { type TestServer, testServer } from '../testing/index.js';
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>;
+  parameters?: { in: string; name: string; schema: { anyOf?: Record<string, unknown>[] } }[];
 }
 
 describe('the OpenAPI document', () => {
@@ -28,6 +29,32 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(bare).toEqual([]);
+  });
+
+  it("documents a path's number as the text its route takes: no minus sign, no fraction", async () => {
+    const numbers: string[] = [];
+    for (const [path, operations] of Object.entries(paths))
+      for (const op of Object.values(operations))
+        for (const p of op.parameters ?? []) {
+          const [number, text] = p.schema.anyOf ?? [];
+          if (p.in !== 'path' || number?.type !== 'integer') continue;
+          numbers.push(`${path} ${p.name}`);
+          expect(number.minimum as number, path).toBeGreaterThanOrEqual(1);
+          const pattern = new RegExp(text!.pattern as string);
+          expect(
+            ['12', String(number.minimum)].every((t) => pattern.test(t)),
+            path,
+          ).toBe(true);
+          expect(
+            ['-1', '0', '1.5', '1e3'].some((t) => pattern.test(t)),
+            path,
+          ).toBe(false);
+        }
+    expect(numbers).toContain('/api/sales/contracts/{id} id');
+    expect(numbers).toContain('/api/sales/years/{year} year');
+    // What the document says the route refuses, the route refuses.
+    for (const id of ['-1', '0', '1.5'])
+      expect((await s.call('GET', `/api/sales/contracts/${id}`, { role: 'viewer' })).status, id).toBe(400);
   });
 
   it('documents money as the decimal string the wire carries, not as an unrepresentable bigint', () => {

@@ -82,13 +82,26 @@ function bounded(check: z.ZodNumber, rules: NumberRules): z.ZodNumber {
 }
 
 /**
+ * The text a number of these rules is written as, for the reference (a path's id is always text):
+ * no minus sign where the range starts at 0 or above, no point where only whole numbers are taken.
+ * It documents what the checks accept; the checks themselves read any decimal text, so that a
+ * negative id or a fraction is refused by the rule it breaks, with that rule's sentence.
+ */
+function documentedText(rules: NumberRules, whole: boolean): string {
+  const lowest = rules.min ?? rules.above;
+  const digits = lowest !== undefined && lowest >= 1 && whole ? '[1-9][0-9]*' : '[0-9]+';
+  const sign = lowest !== undefined && lowest >= 0 ? '' : '-?';
+  return `^${sign}${digits}${whole ? '' : '(\\.[0-9]+)?'}$`;
+}
+
+/**
  * A JSON number within `range`, or plain decimal text; either way then checked against `exact`
  * (the range and what kind of number). The union decides only the form, so its one refusal is
  * `message`; what is wrong with a number of the right form is said by the check that failed.
  */
-function numberFrom(range: z.ZodNumber, exact: z.ZodNumber, message: string) {
+function numberFrom(range: z.ZodNumber, exact: z.ZodNumber, message: string, text: string) {
   return z
-    .union([range, zText.regex(DECIMAL_TEXT, message)], {
+    .union([range, zText.regex(DECIMAL_TEXT, message).meta({ pattern: text })], {
       error: (issue) => (issue.input === undefined ? 'is required' : message),
     })
     .transform((v) => (typeof v === 'string' ? Number(v) : v))
@@ -102,7 +115,12 @@ function numberFrom(range: z.ZodNumber, exact: z.ZodNumber, message: string) {
 export function zWhole(rules: NumberRules = {}) {
   const notWhole = rules.notWhole ?? rules.message ?? 'must be a whole number';
   const range = bounded(z.number(), { min: -INT32_MAX - 1, max: INT32_MAX, ...rules });
-  return numberFrom(range, range.int(notWhole), rules.message ?? 'must be a number');
+  return numberFrom(
+    range.meta({ type: 'integer' }),
+    range.int(notWhole),
+    rules.message ?? 'must be a number',
+    documentedText(rules, true),
+  );
 }
 
 /** A number: a finite JSON number or plain decimal text such as `0.045` or `-12` (no exponent). */
@@ -114,7 +132,7 @@ export function zDecimal(rules: NumberRules & { places?: number } = {}) {
     places === undefined
       ? range
       : range.refine((v) => decimalPlaces(v) <= places, { message: `must have at most ${places} decimals` });
-  return numberFrom(range, exact, message);
+  return numberFrom(range, exact, message, documentedText(rules, false));
 }
 
 /** Digits after the point in the shortest text of a number (1e-7 has 7). */

@@ -496,6 +496,16 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
             q.measuredPh.value === null ? 'none' : `${q.measuredPh.value.toFixed(2)} PH/s`,
             q.measuredPh.source,
           ),
+          `by site, as the status lists them: ${q.sites.source}`,
+          table(
+            q.sites.value.map((x) => ({
+              site: x.site,
+              status: x.status,
+              'installed PH/s': x.installedPh.toFixed(2),
+              'measured PH/s': x.measuredPh === null ? 'not measured' : x.measuredPh.toFixed(2),
+            })),
+            ['site', 'status', 'installed PH/s', 'measured PH/s'],
+          ),
           line('BTC mined', formatBtc(q.btcMinedSats.value), q.btcMinedSats.source),
           line('expected', formatBtc(q.expectedSats.value), q.expectedSats.source),
           line('luck', pct(q.luck.value), q.luck.source),
@@ -585,7 +595,7 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
       }));
       const t = s.target;
       const targetLine = t
-        ? `target ${formatHashrate(t.lowThs)} - ${formatHashrate(t.highThs)} by ${t.byDay} (${t.progress.daysLeft} days left): ` +
+        ? `target ${formatHashrate(t.lowThs)} - ${formatHashrate(t.highThs)} by ${t.byDay} (${t.progress.outcome ? `ended, ${t.progress.outcome} on ${t.byDay}` : `${t.progress.daysLeft} days left`}): ` +
           `${t.progress.standing}, ${pct(t.progress.ofLow)} of the low end on ${t.progressOn === 'mixed' ? 'measured (where polled) and installed' : t.progressOn} hashrate` +
           (t.progress.missingToLowThs > 0 ? `, ${formatHashrate(t.progress.missingToLowThs)} to go` : '') +
           `; self-mining share target ${t.shareBp / 100}% of production`

@@ -149,6 +149,29 @@ describe('earnings, costs and advice from installed machines', () => {
     expect(await tableCounts(app)).toEqual(before);
   });
 
+  it('says how a target ended, judged on the hashrate of its by-day', async () => {
+    // Due the day before the machines were installed: missed, though they would meet it after.
+    await setTarget(app, app.actor('ops'), {
+      byDay: '2021-03-04',
+      low: '500 TH',
+      high: '1 PH',
+      sharePercent: 10,
+      setOn: '2021-03-01',
+    });
+    expect((await miningStatus(app, '2021-03-04')).target!.progress).toMatchObject({
+      daysLeft: 0,
+      outcome: null,
+    });
+    const after = await miningStatus(app, '2021-03-20');
+    expect(after.installedThs).toBe(900);
+    expect(after.target!.progress).toMatchObject({
+      standing: 'below',
+      ofLow: 0,
+      daysLeft: 0,
+      outcome: 'missed',
+    });
+  });
+
   it('shows progress against the hashrate target', async () => {
     await setTarget(app, app.actor('ops'), {
       byDay: '2021-12-31',
@@ -167,7 +190,7 @@ describe('earnings, costs and advice from installed machines', () => {
       highThs: 4_000_000,
       shareBp: 1000,
       progressOn: 'installed',
-      progress: { standing: 'below', daysLeft: 275, missingToLowThs: 1_999_100 },
+      progress: { standing: 'below', daysLeft: 275, missingToLowThs: 1_999_100, outcome: null },
     });
     await expect(
       setTarget(app, app.actor('ops'), { byDay: '2021-12-31', low: '4 EH', high: '2 EH', sharePercent: 10 }),

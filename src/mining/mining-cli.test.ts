@@ -122,6 +122,14 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     expect(status.stdout).toMatch(
       /2.00 EH\/s - 4.00 EH\/s by 2021-12-31 \(184 days left\): below, 0.9% of the low end/,
     );
+    // After its by-day the target is not counted down: it says it ended, and how.
+    const later = await run('mining', 'status', '--on', '2022-03-31');
+    expect(later.stdout).toMatch(/by 2021-12-31 \(ended, missed on 2021-12-31\): below/);
+    // The quarter's figures list each site's installed beside its measured, as the API does.
+    const quarter = await run('mining', 'quarter', '2021Q2');
+    expect(quarter.status, quarter.stderr).toBe(0);
+    expect(quarter.stdout).toMatch(/^site +status +installed PH\/s +measured PH\/s$/m);
+    expect(quarter.stdout).toMatch(/^SG1 +approved +18\.00 +not measured$/m);
   });
 
   it('imports payouts, gives the balance on a day, and holds BTC unless an admin overrides', async () => {

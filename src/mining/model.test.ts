@@ -231,13 +231,19 @@ describe('machines, targets and serials', () => {
 
   it('measures progress against a low and a high target', () => {
     const t = checkTarget({ byDay: '2021-12-31', lowThs: 2e6, highThs: 4e6, shareBp: 1000 });
-    expect(targetProgress(t, 375_000, 200)).toMatchObject({
+    expect(targetProgress(t, 375_000, '2021-06-14')).toMatchObject({
       standing: 'below',
       ofLow: 0.1875,
       missingToLowThs: 1_625_000,
+      daysLeft: 200,
+      outcome: null,
     });
-    expect(targetProgress(t, 3e6, 0).standing).toBe('within');
-    expect(targetProgress(t, 5e6, 0)).toMatchObject({ standing: 'above', missingToLowThs: 0 });
+    expect(targetProgress(t, 3e6, '2021-12-31')).toMatchObject({ standing: 'within', outcome: null });
+    expect(targetProgress(t, 5e6, '2021-12-31')).toMatchObject({ standing: 'above', missingToLowThs: 0 });
+    // Its by-day behind: no days are counted, and it says how it ended.
+    expect(targetProgress(t, 3e6, '2022-01-01')).toMatchObject({ daysLeft: 0, outcome: 'met' });
+    expect(targetProgress(t, 5e6, '2026-12-07').outcome).toBe('met');
+    expect(targetProgress(t, 1e6, '2022-01-01')).toMatchObject({ daysLeft: 0, outcome: 'missed' });
     expect(caught(() => checkTarget({ ...t, highThs: 1e6 }))?.field).toBe('high');
     // A polled lab beside unpolled mines: the mines count at their installed hashrate.
     const lab = { installedThs: 18_000, measuredThs: 17_500 };

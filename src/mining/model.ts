@@ -3,7 +3,7 @@
  * costs more to run than it earns, luck and the cost of a mined bitcoin. Pure; no IO.
  */
 import { SATS_PER_BTC, type Sats } from '../kernel/bitcoin.js';
-import type { Day } from '../kernel/calendar.js';
+import { type Day, daysBetween } from '../kernel/calendar.js';
 import { invalid, ruleBroken } from '../kernel/errors.js';
 import { type Cents, numberToExactDecimal, roundHalfEven } from '../kernel/money.js';
 
@@ -290,7 +290,10 @@ export interface TargetProgress {
   ofHigh: number;
   /** TH/s still missing to reach the low end; 0 once reached. */
   missingToLowThs: number;
+  /** Days to the target's by-day; 0 on it and after. */
   daysLeft: number;
+  /** Once the by-day is behind: whether it was met, judged on the hashrate of that day; null before. */
+  outcome: 'met' | 'missed' | null;
 }
 
 /** What the target's progress counts: the fleet's polls, the books' installed machines, or each site by what it has. */
@@ -313,13 +316,22 @@ export function targetBasis(sites: { installedThs: number; measuredThs: number |
   };
 }
 
-export function targetProgress(t: HashrateTarget, ths: number, daysLeft: number): TargetProgress {
+/** A target's by-day is behind `day`: its progress is as it ended, on that day's hashrate. */
+export const targetEnded = (t: HashrateTarget, day: Day): boolean => day > t.byDay;
+
+/**
+ * Progress on `day` at `ths`; for a target that has ended, `ths` is its by-day's (`targetEnded`),
+ * and the standing then says whether it was met: reaching the low end meets it.
+ */
+export function targetProgress(t: HashrateTarget, ths: number, day: Day): TargetProgress {
+  const standing = ths < t.lowThs ? 'below' : ths > t.highThs ? 'above' : 'within';
   return {
-    standing: ths < t.lowThs ? 'below' : ths > t.highThs ? 'above' : 'within',
+    standing,
     ofLow: ths / t.lowThs,
     ofHigh: ths / t.highThs,
     missingToLowThs: Math.max(0, t.lowThs - ths),
-    daysLeft,
+    daysLeft: Math.max(0, daysBetween(day, t.byDay)),
+    outcome: targetEnded(t, day) ? (standing === 'below' ? 'missed' : 'met') : null,
   };
 }
 

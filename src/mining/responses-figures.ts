@@ -220,6 +220,10 @@ export const MiningStatus = z.object({
         ofHigh: z.number(),
         missingToLowThs: z.number(),
         daysLeft: z.number(),
+        outcome: z
+          .enum(['met', 'missed'])
+          .nullable()
+          .describe('once its by-day is behind: met or missed on the hashrate of that day; null before'),
       }),
       progressOn: z
         .enum(['measured', 'installed', 'mixed'])

@@ -1,7 +1,7 @@
 /** Hashrate targets (e.g. 2-4 EH by year end, 10 % of production) and progress against them. */
 import type { Actor, AppContext } from '../app/context.js';
 import { refuseIfClosed } from '../books/guard.js';
-import { type Day, daysBetween, monthOf, quarterOf, todayUtc } from '../kernel/calendar.js';
+import { type Day, monthOf, quarterOf, todayUtc } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
 import { parseHashrate, TH_PER_PH } from '../kernel/hashrate.js';
 import { nextNumber } from '../ledger/ledger.js';
@@ -13,6 +13,7 @@ import {
   type ProgressBasis,
   type TargetProgress,
   targetBasis,
+  targetEnded,
   targetProgress,
 } from './model.js';
 import { recordMining } from './projections.js';
@@ -141,7 +142,12 @@ export async function miningStatus(
   const measured = rows.filter((r) => r.measuredThs !== null);
   const measuredThs = measured.length > 0 ? measured.reduce((a, r) => a + r.measuredThs!, 0) : null;
   const target = targetInForce(targetsKnownBy(await store.selectTargets(ctx.db), day), day);
-  const basis = targetBasis(rows);
+  // A target that has ended is judged on its by-day's hashrate, not on whatever came after it.
+  const basis = targetBasis(
+    target && targetEnded(target, day)
+      ? (await hashrateByDay(ctx, { from: target.byDay, to: target.byDay }))[0]!.sites
+      : rows,
+  );
   const share = await allocationStatus(ctx, `${day.slice(0, 4)}-01`, monthOf(day));
   return {
     on: day,
@@ -155,7 +161,7 @@ export async function miningStatus(
     target: target
       ? {
           ...target,
-          progress: targetProgress(target, basis.ths, Math.max(0, daysBetween(day, target.byDay))),
+          progress: targetProgress(target, basis.ths, day),
           progressOn: basis.on,
         }
       : null,

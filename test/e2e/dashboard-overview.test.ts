@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { quarterOf } from '../../src/kernel/calendar.js';
 import { type Dashboard, LAPTOP, startDemoDashboardToday } from './harness.js';
 
 // The dashboard in Chromium: signing in, the overview, supply's page, the report's PDF and the
@@ -24,8 +25,23 @@ describe('the dashboard in Chromium', () => {
     await expect(token.getAttribute('aria-invalid')).resolves.toBe('true');
 
     await token.fill(await d.server.token('viewer'));
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: /overview/ }).waitFor();
+    // The overview asks for the figures of the quarter it opens on (the latest with contracts) once
+    // that is known, and for no stand-in before it (it asked for 2020Q4's report, then for the
+    // books' quarter's, one round after the other).
+    const latest = await d.server.call('GET', '/api/sales/contracts?sort=-signedOn&limit=1', {
+      role: 'viewer',
+    });
+    const books = quarterOf(latest.body.contracts[0].signedOn);
+    expect(books).not.toBe('2020Q4');
+    await page.getByRole('heading', { name: `${books} overview` }).waitFor();
+    await page.getByTestId('revenue').waitFor();
+    const quarters = asked.filter((p) => /^\/api\/(sales\/quarters|reports\/quarterly)\//.test(p));
+    expect(quarters.length).toBeGreaterThanOrEqual(2);
+    expect(quarters.filter((p) => !p.endsWith(`/${books}`))).toEqual([]);
     // The token is kept for the tab: a reload stays signed in.
     await page.reload();
     await page.getByRole('heading', { name: /overview/ }).waitFor();

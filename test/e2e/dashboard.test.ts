@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatedSite, simulatedSite } from '../../src/fleet/test-fixtures.js';
 import { seriousViolations } from './axe.js';
-import { type Dashboard, LAPTOP, PHONE, startDashboard } from './harness.js';
+import { cellThs, type Dashboard, LAPTOP, PHONE, startDashboard, tableText } from './harness.js';
 
 // The dashboard in Chromium as operations uses it, beside a simulated site, and every page checked
 // for accessibility (the fleet's pages with the site's live machines on them). One server on a copy
@@ -24,20 +24,20 @@ afterAll(async () => {
 });
 afterEach(async () => d?.closeTabs());
 
-/** The TH/s a hashrate cell shows (`35.24 PH/s` → 35240). */
-const ths = (text: string | null): number => {
-  const m = /([\d,.]+)\s*(TH|PH|EH)\/s/.exec(text ?? '');
-  if (!m) throw new Error(`not a hashrate: ${text}`);
-  return Number(m[1]!.replaceAll(',', '')) * { TH: 1, PH: 1e3, EH: 1e6 }[m[2] as 'TH' | 'PH' | 'EH'];
-};
+/** SIM1's measured TH/s in the fleet's Sites table. */
+const siteMeasured = async (page: Page) =>
+  cellThs(
+    await tableText(page.getByRole('region', { name: 'Sites' }).getByRole('table')),
+    /^SIM1$/,
+    'Measured',
+  );
 
 describe('the dashboard in Chromium', () => {
   it('curtails a simulated site and shows its hashrate fall, then resumes it', async () => {
     const page = await d.signedIn({ role: 'ops' });
     await page.getByRole('link', { name: 'Fleet' }).click();
-    const measured = page.getByTestId('site-measured-SIM1');
     await expect
-      .poll(async () => ths(await measured.textContent()), { timeout: 20_000 })
+      .poll(async () => (await siteMeasured(page)) ?? Number.NaN, { timeout: 20_000 })
       .toBeGreaterThan(40 * 50);
 
     await page.getByRole('button', { name: 'Control SIM1' }).click();
@@ -46,12 +46,12 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Yes, curtail every machine at SIM1' }).click();
     const said = control.getByTestId('control-progress').getByRole('status');
     await expect.poll(() => said.textContent(), { timeout: 20_000 }).toMatch(/40 of 40 machines confirmed/);
-    await expect.poll(async () => ths(await measured.textContent()), { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await siteMeasured(page)) ?? Number.NaN, { timeout: 30_000 }).toBe(0);
 
     // Resuming takes nothing back that a click could regret: it is not asked twice.
     await control.getByRole('button', { name: 'Resume', exact: true }).click();
     await expect
-      .poll(async () => ths(await measured.textContent()), { timeout: 30_000 })
+      .poll(async () => (await siteMeasured(page)) ?? Number.NaN, { timeout: 30_000 })
       .toBeGreaterThan(40 * 50);
 
     // One machine's page says how long its last poll took (slow answerers are asked first).

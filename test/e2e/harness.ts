@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import type { Role } from '../../src/auth/roles.js';
 import { loadDemo } from '../../src/demo/load.js';
 import { type DemoSnapshot, type TestServer, testServer } from '../../src/testing/index.js';
@@ -135,4 +135,27 @@ export async function startDemoDashboardToday(demo: DemoSnapshot): Promise<Dashb
   const d = await startDashboard({ demo });
   d.server.app.clock.set(new Date().toISOString());
   return d;
+}
+
+/** A table's header and body rows as text, read at one instant (a live page re-renders between two reads). */
+export const tableText = (table: Locator): Promise<{ head: string[]; rows: string[][] }> =>
+  table.evaluate((t) => ({
+    head: Array.from(t.querySelectorAll('thead th'), (c) => c.textContent ?? ''),
+    rows: Array.from(t.querySelectorAll('tbody tr, tfoot tr'), (r) =>
+      Array.from(r.querySelectorAll('td'), (c) => c.textContent ?? ''),
+    ),
+  }));
+
+/** The TH/s a cell of a hashrate column reads, in the unit its header names (`Measured (PH/s)`). */
+export function cellThs(
+  table: { head: string[]; rows: string[][] },
+  row: RegExp,
+  column: string,
+): number | null {
+  const i = table.head.findIndex((h) => h.startsWith(column));
+  const unit = /\((TH|PH|EH)\/s\)/.exec(table.head[i] ?? '')?.[1] as 'TH' | 'PH' | 'EH' | undefined;
+  const cell = table.rows.find((r) => row.test(r[0] ?? ''))?.[i];
+  if (!unit || cell === undefined) throw new Error(`no ${column} hashrate column or no row ${row}`);
+  const n = /^-?[\d,.]+$/.test(cell) ? Number(cell.replaceAll(',', '')) : null;
+  return n === null ? null : n * { TH: 1, PH: 1e3, EH: 1e6 }[unit];
 }

@@ -3,6 +3,7 @@ import { type Me, MeProvider } from './access.js';
 import { session } from './api.js';
 import { NotFound } from './not-found.js';
 import { SignInPage } from './pages/signin.js';
+import { knownQuarters } from './quarter.js';
 
 // Each page is its own chunk, fetched when first opened: the first page loads only its own code.
 const FleetPage = lazy(() => import('./pages/fleet.js').then((m) => ({ default: m.FleetPage })));
@@ -59,6 +60,10 @@ export function App() {
   const [token, setToken] = useState(session.token());
   const { path } = useLocation();
   useEffect(() => session.onSignOut(() => setToken(null)), []);
+  // The quarters with data, asked while the first page's code loads: the quarter's pages wait for them.
+  useEffect(() => {
+    if (token) void knownQuarters();
+  }, [token]);
   const me = useApi<Me>(token ? '/api/auth/me' : null).data;
   if (!token)
     return (

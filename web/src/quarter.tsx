@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
+import { type ComponentType, useEffect, useState } from 'react';
 import { addQuarters, dayOf, quarterOf } from '../../src/kernel/calendar.js';
 import { api } from './api.js';
 import type { ContractList, MiningQuarters } from './replies.js';
 import { navigate, useLocation } from './router.js';
 import { Field } from './ui.js';
 
-/** Shown until the quarters with data are known (the demo's earnings-call quarter). */
+/** The books' quarter when neither contracts nor self-mining name one (the demo's earnings-call quarter). */
 const BEFORE_KNOWN = '2020Q4';
 
 /**
@@ -39,10 +39,11 @@ const answer = <T,>(r: PromiseSettledResult<T>): T | undefined =>
 
 /**
  * Asked once per tab. What answered is used at once; when anything failed (a blip, a session
- * expiring) the answer is not kept, and the next page to open asks again.
+ * expiring) the answer is not kept, and the next page to open asks again. The app asks as soon as
+ * it is signed in, beside fetching the first page's code, which the quarter's pages wait for.
  */
 let asking: Promise<{ known: Known; whole: boolean }> | undefined;
-const knownQuarters = () => {
+export const knownQuarters = () => {
   asking ??= Promise.allSettled([
     signed('signedOn'),
     signed('-signedOn'),
@@ -87,14 +88,14 @@ export function useKnown(): Known | undefined {
  * The quarter in the URL, else the one the page opens on: `books`, the latest quarter with
  * contracts (the overview, the order book and the report: the company's figures end there);
  * `latest`, the latest quarter with anything to show, telemetry included (self-mining: while the
- * fleet polls, today's quarter, whose measured hashrate is live).
+ * fleet polls, today's quarter, whose measured hashrate is live). Undefined until that is known.
  */
-export function useQuarter(opensOn: 'books' | 'latest' = 'books'): [string, (q: string) => void] {
+export function useQuarter(opensOn: 'books' | 'latest' = 'books'): [string | undefined, (q: string) => void] {
   const { path, params } = useLocation();
   const q = params.get('quarter');
   const asked = q && /^\d{4}Q[1-4]$/.test(q) ? q : undefined;
   const k = useKnown();
-  const fallback = k ? (opensOn === 'books' ? k.books : k.last) : BEFORE_KNOWN;
+  const fallback = k ? (opensOn === 'books' ? k.books : k.last) : undefined;
   return [
     asked ?? fallback,
     (next) => {
@@ -103,6 +104,31 @@ export function useQuarter(opensOn: 'books' | 'latest' = 'books'): [string, (q: 
       navigate(`${path}?${p}`, { replace: true, keepScroll: true });
     },
   ];
+}
+
+/** What a page of one quarter is given: the quarter shown, and how to show another. */
+export interface QuarterProps {
+  quarter: string;
+  setQuarter: (q: string) => void;
+}
+
+/**
+ * A page of one quarter, drawn once its quarter is known: the URL's at once, else the one it opens
+ * on when the quarters with data have answered. Drawn before that on a stand-in quarter, it asked
+ * for that quarter's figures and then again for the right one's, a second round after the first
+ * (the overview asked for 2020Q4's report beside the quarters, then for 2021Q1's).
+ */
+export function quarterPage(Page: ComponentType<QuarterProps>, opensOn: 'books' | 'latest' = 'books') {
+  return function QuarterPage() {
+    const [quarter, setQuarter] = useQuarter(opensOn);
+    if (!quarter)
+      return (
+        <p className="muted" aria-busy="true">
+          Loading…
+        </p>
+      );
+    return <Page quarter={quarter} setQuarter={setQuarter} />;
+  };
 }
 
 /** Every quarter with data, and the one shown even when outside them (asked for in the URL). */

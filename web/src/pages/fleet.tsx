@@ -37,6 +37,7 @@ const MACHINE_STATUSES = [
 const LIVE_MS = 5_000;
 
 type MachineView = MachineListPage['machines'][number];
+type FleetSite = FleetSummary['sites'][number];
 
 export const Badge = ({ value }: { value: string }) => <span className={`badge ${value}`}>{value}</span>;
 
@@ -239,6 +240,7 @@ function FleetOverview() {
     ? mining.data?.sites.find((x) => x.site === site)?.installedThs
     : mining.data?.installedThs;
   const target = site || !mining.data?.target ? undefined : mining.data.target;
+  const installedBySite = new Map(mining.data?.sites.map((x) => [x.site, x.installedThs]));
   return (
     <>
       <div className="page-head">
@@ -289,11 +291,10 @@ function FleetOverview() {
             columns={[
               { label: 'Site', render: (x) => x.site },
               { label: 'Machines', num: true, render: (x) => count(x.machines) },
-              {
-                label: 'Measured',
-                num: true,
-                render: (x) => <span data-testid={`site-measured-${x.site}`}>{hashrate(x.measuredThs)}</span>,
-              },
+              // Installed is self-mining's figure (its status, as its own page shows it): a site the
+              // fleet polls but self-mining does not book has none.
+              hashrateColumn<FleetSite>('Installed', (x) => installedBySite.get(x.site)),
+              hashrateColumn<FleetSite>('Measured', (x) => x.measuredThs),
               {
                 label: 'By status',
                 render: (x) => (

@@ -24,7 +24,7 @@ import {
   usdNumber,
   usdPerThDay,
 } from '../format.js';
-import { QuarterPicker, useKnown, useQuarter } from '../quarter.js';
+import { QuarterPicker, type QuarterProps, quarterPage, useKnown } from '../quarter.js';
 import type {
   Advice,
   AdviceApplied,
@@ -35,6 +35,7 @@ import type {
   SiteView,
   TreasuryQuarter,
 } from '../replies.js';
+import { hashrateColumn } from '../table/columns.js';
 import { TimeRangePicker, useTimeRange } from '../time-range.js';
 import { DataTable, ErrorText, Figure, Section, useApi, useApiAll, useSubmit } from '../ui.js';
 import { SiteActions } from './site-actions.js';
@@ -122,13 +123,33 @@ function ApplyAdvice({ day, onDone }: { day: string; onDone: () => void }) {
   );
 }
 
-/** What a site's hashrate cell shows: its figure, or why there is none. */
-const siteHashrate = (present: boolean, ths: number | null | undefined, none: string) =>
-  !present ? '—' : ths === null || ths === undefined ? none : hashrate(ths);
+/**
+ * The measured total says how many of the sites present it adds up: a sum of the measured sites
+ * alone, read beside an installed total of every site, would look like a shortfall it is not.
+ */
+const measuredTotal = (s: MiningStatus | undefined) => {
+  if (!s) return { ths: undefined };
+  const measured = s.sites.filter((x) => x.measuredThs !== null).length;
+  return {
+    ths: s.measuredThs,
+    note: measured < s.sites.length ? `${measured} of ${s.sites.length} sites measured` : undefined,
+    missing: 'not measured',
+  };
+};
 
-export function MiningPage() {
-  // Opens on the latest quarter with anything to show: while the fleet polls, today's.
-  const [quarter, setQuarter] = useQuarter('latest');
+/** How far the target is, and the days left; once its by-day is behind, how it ended that day. */
+const progressNote = (t: NonNullable<MiningStatus['target']>) => {
+  const on = t.progressOn === 'mixed' ? 'measured where polled, installed elsewhere' : t.progressOn;
+  const p = t.progress;
+  if (p.outcome)
+    return `ended ${t.byDay}: ${p.outcome === 'met' ? 'reached the low end' : `${hashrate(p.missingToLowThs)} short of the low end`} (${on})`;
+  return `${hashrate(p.missingToLowThs)} to go, ${count(p.daysLeft)} days left (${on})`;
+};
+
+// Opens on the latest quarter with anything to show: while the fleet polls, today's.
+export const MiningPage = quarterPage(Mining, 'latest');
+
+function Mining({ quarter, setQuarter }: QuarterProps) {
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
   // Today's quarter (by the server's clock) is shown as it stands today: the fleet's latest polls.
@@ -184,13 +205,14 @@ export function MiningPage() {
                 }
               />
               <Figure
-                label="Progress to the low end"
-                value={s.target ? percent(s.target.progress.ofLow) : '—'}
-                sub={
-                  s.target
-                    ? `${hashrate(s.target.progress.missingToLowThs)} to go, ${count(s.target.progress.daysLeft)} days left (${s.target.progressOn === 'mixed' ? 'measured where polled, installed elsewhere' : s.target.progressOn})`
-                    : undefined
+                label={
+                  s.target?.progress.outcome
+                    ? `Target ${s.target.progress.outcome}`
+                    : 'Progress to the low end'
                 }
+                value={s.target ? percent(s.target.progress.ofLow) : '—'}
+                sub={s.target ? progressNote(s.target) : undefined}
+                testId="target-progress"
               />
             </div>
             <TimeRangePicker range={range} onChange={setRange} />
@@ -312,21 +334,13 @@ export function MiningPage() {
                 render: (s) => <span className={`badge ${s.compliance.status}`}>{s.compliance.status}</span>,
               },
               { label: 'Permit', render: (s) => s.compliance.permitRef ?? '—' },
-              {
-                label: 'Installed',
-                num: true,
-                value: (s) => bySite.get(s.code)?.installedThs,
-                render: (s) => siteHashrate(bySite.has(s.code), bySite.get(s.code)?.installedThs, '—'),
-                total: hashrate(status.data?.installedThs),
-              },
-              {
-                label: 'Measured',
-                num: true,
-                value: (s) => bySite.get(s.code)?.measuredThs,
-                render: (s) =>
-                  siteHashrate(bySite.has(s.code), bySite.get(s.code)?.measuredThs, 'not measured'),
-                total: status.data ? siteHashrate(true, status.data.measuredThs, 'not measured') : undefined,
-              },
+              hashrateColumn<SiteView>('Installed', (s) => bySite.get(s.code)?.installedThs, {
+                total: { ths: status.data?.installedThs },
+              }),
+              hashrateColumn<SiteView>('Measured', (s) => bySite.get(s.code)?.measuredThs, {
+                missing: (s) => (bySite.has(s.code) ? 'not measured' : '—'),
+                total: measuredTotal(status.data),
+              }),
               { label: 'Capacity', num: true, render: (s) => `${fixed(s.capacityMw, 1)} MW` },
               { label: 'Deployed', num: true, render: (s) => `${fixed(s.deployedMw, 2)} MW` },
               {

@@ -112,7 +112,8 @@ function OrderBook() {
     { keep: true },
   );
   const customers = useApi<Customer[]>('/api/sales/customers', { pages: true });
-  const figures = useApi<SalesQuarter>(`/api/sales/quarters/${quarter}`);
+  // The quarter's figures once it is known; the contracts need no quarter and are asked at once.
+  const figures = useApi<SalesQuarter>(quarter ? `/api/sales/quarters/${quarter}` : null);
   const set = (changes: Record<string, string>) => {
     const next = new URLSearchParams(location.search);
     for (const [k, v] of Object.entries(changes)) {
@@ -130,7 +131,7 @@ function OrderBook() {
           <Allowed need={SALES_ACCESS.write} doing="book a contract" quiet>
             <Link to="/orders/new">New contract</Link>
           </Allowed>
-          <QuarterPicker quarter={quarter} onChange={setQuarter} />
+          {quarter ? <QuarterPicker quarter={quarter} onChange={setQuarter} /> : null}
         </div>
       </div>
       <Section title="Contracts" loaded={list} primary>
@@ -200,12 +201,12 @@ function OrderBook() {
           />
         )}
       </Section>
-      <Section title={`Delivery schedule at the end of ${quarter}`} loaded={figures}>
+      <Section title={`Delivery schedule at the end of ${quarter ?? 'the quarter'}`} loaded={figures}>
         {(f) =>
           f.atEnd.scheduled.length === 0 ? (
-            <p className="muted">Nothing was left to deliver at the end of {quarter}.</p>
+            <p className="muted">Nothing was left to deliver at the end of {f.quarter}.</p>
           ) : (
-            <ScheduleChart scheduled={f.atEnd.scheduled} asOf={quarter} />
+            <ScheduleChart scheduled={f.atEnd.scheduled} asOf={f.quarter} />
           )
         }
       </Section>

@@ -14,7 +14,7 @@ import {
   usdNumber,
   usdPerThDay,
 } from '../format.js';
-import { QuarterPicker, useQuarter } from '../quarter.js';
+import { QuarterPicker, type QuarterProps, quarterPage } from '../quarter.js';
 import type { GuidanceLine, MarketView, QuarterlyReport as Report, SalesQuarter } from '../replies.js';
 import { Link } from '../router.js';
 import { DataTable, Figure, type Loaded, Section, useApi } from '../ui.js';
@@ -308,8 +308,9 @@ function Trend({ quarter, report }: { quarter: string; report: Loaded<Report> })
  */
 const REPORT_SECTIONS = 'supply,selfMining,treasury';
 
-export function OverviewPage() {
-  const [quarter, setQuarter] = useQuarter();
+export const OverviewPage = quarterPage(Overview);
+
+function Overview({ quarter, setQuarter }: QuarterProps) {
   const sales = useApi<SalesQuarter>(`/api/sales/quarters/${quarter}`);
   const report = useApi<Report>(`/api/reports/quarterly/${quarter}${query({ sections: REPORT_SECTIONS })}`);
   const market = useApi<MarketView[]>(

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { download } from '../api.js';
-import { QuarterPicker, useQuarter } from '../quarter.js';
+import { QuarterPicker, type QuarterProps, quarterPage } from '../quarter.js';
 import { saveFile } from '../table/csv.js';
 import { ErrorText, useSubmit } from '../ui.js';
 
@@ -42,8 +42,9 @@ function DownloadButton({
   );
 }
 
-export function ReportsPage() {
-  const [quarter, setQuarter] = useQuarter();
+export const ReportsPage = quarterPage(Reports);
+
+function Reports({ quarter, setQuarter }: QuarterProps) {
   const [html, setHtml] = useState<{ quarter: string; text: string }>();
   const preview = useSubmit(
     async () => {

@@ -81,24 +81,45 @@ export function countColumn<R>(
   return { label, num: true, value: get, render: (r) => count(get(r)), csv: get, ...more };
 }
 
-/** TH/s shown in the one unit the largest value of the column needs, named in the header. */
+/** What a hashrate column adds to a plain column: why a cell has no figure, and its total. */
+export interface HashrateOptions<R> {
+  /** What a cell without a figure says ('not measured'); '—' unless told. */
+  missing?: (row: R) => string;
+  /**
+   * The total row's figure, shown in the column's unit (it counts in choosing it), followed by
+   * `note` when given; `missing` when there is no figure.
+   */
+  total?: { ths: number | null | undefined; note?: string; missing?: string };
+}
+
+/** TH/s shown in the one unit the largest value of the column (or its total) needs, named in the header. */
 export function hashrateColumn<R>(
   label: string,
   get: (row: R) => number | null | undefined,
-  more: Partial<Column<R>> = {},
+  options: Omit<Partial<Column<R>>, 'total'> & HashrateOptions<R> = {},
 ): Column<R> {
+  const { missing = () => '—', total, ...more } = options;
   return {
     label,
     num: true,
     value: get,
-    render: (r) => String(get(r) ?? '—'),
+    render: (r) => String(get(r) ?? missing(r)),
     forRows: (rows) => {
-      const unit = hashrateUnit(Math.max(0, ...rows.map((r) => Math.abs(get(r) ?? 0))));
-      const shown = (r: R) => {
-        const v = get(r);
-        return v === null || v === undefined ? null : (v / unit.ths).toFixed(2);
+      const values = [...rows.map(get), total?.ths];
+      const unit = hashrateUnit(Math.max(0, ...values.map((v) => Math.abs(v ?? 0))));
+      const inUnit = (v: number | null | undefined) =>
+        v === null || v === undefined ? null : (v / unit.ths).toFixed(2);
+      const totalCell = () => {
+        const v = inUnit(total?.ths);
+        if (v === null) return total?.missing ?? '—';
+        return total?.note ? `${v} (${total.note})` : v;
       };
-      return { unit: unit.name, render: (r) => shown(r) ?? '—', csv: shown };
+      return {
+        unit: unit.name,
+        render: (r) => inUnit(get(r)) ?? missing(r),
+        csv: (r) => inUnit(get(r)),
+        ...(total ? { total: totalCell() } : {}),
+      };
     },
     ...more,
   };
