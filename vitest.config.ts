@@ -1,7 +1,17 @@
 import { defineConfig } from 'vitest/config';
 import { SlowestFirst } from './src/testing/sequencer.js';
 
+/**
+ * The database the run is on (src/testing/run.ts reads the same variable). The two runs differ in
+ * their durations: see `cacheDir`.
+ */
+const server = Boolean(process.env.DATABASE_URL);
+
 export default defineConfig({
+  // Vitest keeps each file's last duration here for the sequencer: one place per database. Shared,
+  // the run on the server read the embedded run's, where the agents' files are skipped in no time,
+  // and started them last — the server run's longest files (a minute, half a minute…) as its tail.
+  cacheDir: `node_modules/.vite/${server ? 'server' : 'embedded'}`,
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // The migrations run once per run; each test copies the result (src/testing/index.ts).

@@ -15,16 +15,21 @@ const BUILD = join(ROOT, 'src', 'testing', 'demo-snapshot-build.ts');
 
 /**
  * About how many seconds the slowest files take in a whole run, for a run with no durations of its
- * own yet (a fresh clone: Vitest keeps them in node_modules/.vite), from `.ci/run` on 2026-12-07
- * (PGlite, 379 s in all): the order is what matters. Two
+ * own yet (a fresh clone: Vitest keeps them in node_modules/.vite, apart for each database), from
+ * `.ci/run` on 2026-12-07 (PGlite, 379 s in all): the order is what matters. The
  * workers take files one at a time; started last, one long file is the run's tail. The browser
- * files that read the demo company come first: they wait for its snapshot, made meanwhile.
+ * files that read the demo company come first: they wait for its snapshot, made meanwhile. The
+ * agents' files run only on the server (PostgreSQL run of the same day); on PGlite they are
+ * skipped at once, wherever they stand.
  */
 const KNOWN_SLOW: Record<string, number> = {
   'test/e2e/dashboard.test.ts': 127,
+  'src/agent/shared-site-cut.test.ts': 61,
   'test/e2e/dashboard-sales.test.ts': 55,
   'test/e2e/dashboard-overview.test.ts': 51,
   'src/app/crash.test.ts': 42,
+  'src/agent/processes.test.ts': 36,
+  'src/jobs/boss.test.ts': 30,
   'src/ledger/verify.test.ts': 28,
   'test/e2e/actions.test.ts': 27,
   'src/fleet/crash.test.ts': 27,
@@ -32,8 +37,10 @@ const KNOWN_SLOW: Record<string, number> = {
   'src/ledger/verify-bin.test.ts': 21,
   'test/e2e/security-headers.test.ts': 18,
   'test/e2e/fleet-control.test.ts': 17,
+  'src/agent/control-worker.test.ts': 17,
   'src/sales/integration.test.ts': 17,
   'test/e2e/planning.test.ts': 15,
+  'src/agent/control-through.test.ts': 15,
   'src/cli/bin.test.ts': 14,
   'src/ledger/ledger.test.ts': 12,
   'src/cli/listing.test.ts': 11,
