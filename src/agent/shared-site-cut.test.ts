@@ -36,7 +36,7 @@ const INTERVAL = 2;
 const LEASE = 8;
 const MINERS = 8;
 /** How long the full outage lasts: longer than a lease and an interval, the longest gap allowed. */
-const OUTAGE_SECONDS = 30;
+const OUTAGE_SECONDS = 20;
 
 describe('link cuts at a site two agents share', { timeout: 240_000 }, () => {
   if (!server) {
