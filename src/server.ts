@@ -7,6 +7,7 @@ import { progress } from './cli/progress.js';
 import { startWireServer } from './db/socket-server.js';
 import { DEMO_RACK, type DemoRack, startDemoRack } from './demo/fleet.js';
 import { demoLoaded, loadDemo } from './demo/load.js';
+import { carriedPollsWritten } from './fleet/carried.js';
 import { pollerHeap } from './fleet/poller-heap.js';
 import { buildHttpApp } from './http/app.js';
 import { inProcess, serverJobs } from './jobs/boss.js';
@@ -79,6 +80,9 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
   const shutdown = async () => {
     for (const stop of stops.reverse()) await stop();
     await app.close();
+    // A sweep asked through the API (POST /api/fleet/polls) may have ended during the close: its
+    // readings carried past its end are stored before the database closes.
+    await carriedPollsWritten(ctx.miners);
     await opened.close();
     process.exit(0);
   };

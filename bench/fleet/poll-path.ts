@@ -90,6 +90,7 @@ async function pass(
   const t0 = performance.now();
   const r = await pollMachines({
     client,
+    scope: 'poll-path',
     rest: async () => (next < polls ? machine(next++) : undefined),
     stragglers: async () => undefined,
     total: polls,

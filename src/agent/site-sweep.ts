@@ -50,6 +50,7 @@ export async function spoolSweep(
   let part = 0;
   const pass = await pollMachines({
     client: ctx.miners,
+    scope: `site:${s.site}`,
     flushSize: PART_POLLS,
     rest: pagerOf(list.filter((m) => !m.straggler)),
     // Those that timed out first (`siteMachines` and `afterPolled` keep no order of their own).

@@ -8,7 +8,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import { sameProcess, thisProcess, thisProcessStarted } from '../app/process.js';
 import { ruleBroken } from '../kernel/errors.js';
 import { inTransaction } from '../ledger/ledger.js';
-import { carry, minerKey, underwayOn } from './carried.js';
+import { carry, underwayOn } from './carried.js';
 import type { StatusesChanged } from './events.js';
 import {
   afterPoll,
@@ -199,6 +199,7 @@ async function runSweep(
   const client = opts.client ?? ctx.miners;
   const pass = await pollMachines({
     client,
+    scope: 'fleet',
     rest: pager(ctx, { sweep, part: 'rest', pageSize }),
     stragglers: oneAfterAnother(
       pager(ctx, { sweep, part: 'timed-out', pageSize }),
@@ -236,6 +237,11 @@ async function runSweep(
 /** What one pass over a set of machines asks of its caller: where they come from, where batches go. */
 export interface PollPass {
   client: MinerClient;
+  /**
+   * The machines the pass sweeps, as every pass over them names them (the fleet, an agent's site):
+   * a pass skips those of its scope whose poll an earlier pass carried and has not yet written.
+   */
+  scope: string;
   rest: () => Promise<MachineToPoll | undefined>;
   /**
    * Machines whose last poll kept the poller waiting (`keptWaiting`), those that timed out first:
@@ -332,10 +338,12 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   };
 
   // Machines whose poll of an earlier pass is still under way or unwritten: not asked again (their
-  // reading is that pass's), counted in the totals at what is known of them. Taken before the first
-  // page is read: a machine not in it had its reading written before, and the page holds it.
-  const underway = underwayOn(client);
-  let notAsked = 0;
+  // reading is that pass's). Taken before the first page is read: a machine not in it had its
+  // reading written before, and the page holds it. Counted here, once, at what is known of them,
+  // not as the pagers come to them: their readings, written meanwhile, move them from one part to
+  // another, which can hand one out twice or not at all.
+  const underway = underwayOn(client, p.scope);
+  const notAsked = underway.size;
   // Ended once every machine of the rest has been handed out and none of their polls is in the
   // main lane any more: each has its answer, or has turned slow and waits on its miner in the
   // straggler lane. The pass no longer waits on anything then: the polls still under way are
@@ -369,12 +377,11 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
 
-  // Polls under way, and those carried past the pass's end: each counted in the totals at what is
-  // known of it (like a machine not asked) and its reading handed to `write` when it comes; its
-  // miner is let go for the next pass once that reading is written.
-  const inFlight = new Map<string, MachineToPoll>();
-  const carriedKeys = new Set<string>();
-  const keyOf = new Map<number, string>();
+  // Polls under way, and those carried past the pass's end, by machine (two machines may share an
+  // address): each carried one counted in the totals at what is known of it (like a machine not
+  // asked) and its reading handed to `write` when it comes; let go for the next pass once written.
+  const inFlight = new Map<number, MachineToPoll>();
+  const carriedNow = new Map<number, MachineToPoll>();
   let carried = 0;
   let workersDone = false;
   let allCarriedWritten!: () => void;
@@ -385,24 +392,23 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   });
   // Marked handled: a caller that drops the pass's carried polls does not take the process down.
   carriedWritten.catch(() => {});
-  const carryOn = (key: string, m: MachineToPoll) => {
-    carriedKeys.add(key);
-    keyOf.set(m.id, key);
+  const carryOn = (m: MachineToPoll) => {
+    carriedNow.set(m.id, m);
     carried++;
     count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
   };
   const flushCarried = () => {
     const last = workersDone && inFlight.size === 0;
-    const keys = buffer.map((x) => keyOf.get(x.record.machineId));
+    const ids = buffer.map((x) => x.record.machineId);
     flush().then(() => {
-      for (const k of keys) if (k !== undefined) carriedKeys.delete(k);
+      for (const id of ids) carriedNow.delete(id);
       if (last) allCarriedWritten();
     }, carriedFailed);
   };
   const endPass = () => {
     if (ended) return;
     ended = true;
-    for (const [key, m] of inFlight) carryOn(key, m);
+    for (const m of inFlight.values()) carryOn(m);
     resolveEnded();
   };
 
@@ -412,9 +418,7 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   // collection frees it. One poll's reply lives in `pollOne`'s frame, gone once it returns.
   const worker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => async () => {
     for (let m = await next(); m !== undefined; m = await next()) {
-      if (underway.has(minerKey(m))) {
-        notAsked++;
-        count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
+      if (underway.has(m.id)) {
         if (lane === 'main') restLeftMainLane();
         continue;
       }
@@ -433,6 +437,8 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     tallies.set(m.site, t);
     tally(t, r);
   };
+  for (const m of underway.values())
+    count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
   /** Polls one machine and keeps its result; ends with the write in flight when the writer is behind. */
   const pollOne = async (m: MachineToPoll, lane: Lane): Promise<void> => {
     const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
@@ -444,31 +450,39 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     // silent would otherwise keep its socket for the whole read deadline. A straggler keeps the read
     // deadline: one that answers, but slowly, is never cut short for it; its answer teaches the
     // learned waits all the same.
-    const key = minerKey(m);
-    inFlight.set(key, m);
-    if (ended) carryOn(key, m);
+    inFlight.set(m.id, m);
+    if (ended) carryOn(m);
     let inMainLane = lane === 'main';
     const straggling = () => {
       if (!inMainLane) return;
       inMainLane = false;
       restLeftMainLane();
     };
-    const reply = await client.request(
-      { host: m.address, port: m.port },
-      request,
-      lane === 'main'
-        ? {
-            lane,
-            learn: true,
-            onStraggling: straggling,
-            ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }),
-          }
-        : { lane: m.failures > 0 ? 'straggler' : 'main', teach: true },
-    );
-    inFlight.delete(key);
-    straggling();
-    const polled = judge(m, reply, offlineAfter);
-    if (carriedKeys.has(key)) {
+    let reply: MinerResult | undefined;
+    let polled: Polled | undefined;
+    try {
+      reply = await client.request(
+        { host: m.address, port: m.port },
+        request,
+        lane === 'main'
+          ? {
+              lane,
+              learn: true,
+              onStraggling: straggling,
+              ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }),
+            }
+          : { lane: m.failures > 0 ? 'straggler' : 'main', teach: true },
+      );
+      polled = judge(m, reply, offlineAfter);
+    } finally {
+      inFlight.delete(m.id);
+      straggling();
+      // A carried poll that threw has no reading to write: let go, or the pass's carried polls would
+      // never settle (a stop waiting on them for ever, the machine never asked again).
+      if (polled === undefined && carriedNow.delete(m.id) && workersDone && inFlight.size === 0)
+        flushCarried();
+    }
+    if (carriedNow.has(m.id)) {
       // Carried past the pass's end: its reading is the pass's all the same, written when it comes.
       buffer.push(polled);
       if (buffer.length >= flushSize || (workersDone && inFlight.size === 0)) flushCarried();
@@ -506,7 +520,7 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   if (inFlight.size === 0) flushCarried();
   else await flush();
   await writing;
-  carry(client, carriedKeys, carriedWritten);
+  carry(client, p.scope, carriedNow, carriedWritten);
   return {
     done,
     answered,
