@@ -247,6 +247,38 @@ describe('the first sweep, with miners gone silent among the last asked and a lo
   });
 });
 
+describe('two registered machines on one silent address, carried past the first sweep', () => {
+  const HEALTHY = 20;
+  const client = new MinerClient({ readTimeoutMs: 3000, answerFloorMs: 1500, concurrency: 8, retries: 0 });
+  const world = scannedFleet({
+    healthy: HEALTHY,
+    turned: 1,
+    fault: 'silent',
+    base: '127.75.220.1',
+    seed: 'carried-twins',
+    site: 'HX7',
+    client,
+  });
+
+  it('stores a reading for each of them, in that sweep', async () => {
+    const ctx = { ...world.app, clock: systemClock };
+    // The registry knows a machine by its identity, not its address: a second one at the silent
+    // miner's address (a swapped unit not yet re-scanned) is polled beside it.
+    await sql`
+      insert into fleet_machines (id, serial, model, firmware, site, address, port, registered_at, status, status_since)
+      select id + 1000, serial || '-twin', model, firmware, site, address, port, registered_at, status, status_since
+      from fleet_machines where address = ${world.sim.miners.at(-1)!.host}`.execute(ctx.db);
+    const first = await sweepFleet(ctx, actor, { client });
+    expect(first.carried).toBeGreaterThanOrEqual(1);
+    await carriedPollsWritten(client);
+    const read = await sql<{ machine_id: string; last_sweep: string | null }>`
+      select m.id::text as machine_id, s.last_sweep::text as last_sweep from fleet_machines m
+      left join fleet_machine_state s on s.machine_id = m.id
+      where m.address = ${world.sim.miners.at(-1)!.host} order by m.id`.execute(ctx.db);
+    expect(read.rows.map((r) => r.last_sweep)).toEqual([String(first.sweep), String(first.sweep)]);
+  });
+});
+
 describe('a few miners slower than the rest, answering within the read deadline', () => {
   const HEALTHY_FIRST = 110;
   const SLOW = 3;
