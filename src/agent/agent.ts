@@ -256,7 +256,7 @@ export async function runAgent(
    * next job, queued meanwhile, started another 25 ms later.
    */
   const sweepSite = async (site: string, offLease = false) => {
-    if (sweeping.has(site) || stopping || turnTooSoon(site, Date.now())) return;
+    if (sweeping.has(site) || stopping || turnTooSoon(site, ctx.clock.now().getTime())) return;
     sweeping.add(site);
     try {
       const machines = await machinesOf(site);

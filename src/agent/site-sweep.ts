@@ -70,6 +70,9 @@ export async function spoolSweep(
       await append({ ...head, kind: 'polls', key: `${sweep}#${part++}`, batch });
     },
   });
+  pass.carriedWritten.catch((error: unknown) =>
+    ctx.log.error({ err: error, sweep }, "could not spool the readings carried past a sweep's end"),
+  );
   const report = passReport(pass);
   await append({
     ...head,

@@ -90,6 +90,9 @@ export function registerFleetCommands(program: Command): void {
             bar.tick();
           },
         });
+        // The bar ticks per answered or failed poll; those carried past the sweep's end and those
+        // not asked (an earlier sweep's poll still under way) are dealt with too: the bar ends full.
+        bar?.tick(r.carried + r.notAsked);
         bar?.stop();
         return r;
       };
