@@ -524,7 +524,9 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
           ),
           line(
             'target',
-            q.target.value ? `${q.target.value.standing}, ${pct(q.target.value.ofLow)} of low end` : 'none',
+            q.target.value
+              ? `${q.target.value.outcome ? `ended ${q.target.value.byDay}, ${q.target.value.outcome}: ` : ''}${q.target.value.standing}, ${pct(q.target.value.ofLow)} of low end`
+              : 'none',
             q.target.source,
           ),
         ].join('\n'),

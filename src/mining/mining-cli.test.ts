@@ -130,6 +130,10 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     expect(quarter.status, quarter.stderr).toBe(0);
     expect(quarter.stdout).toMatch(/^site +status +installed PH\/s +measured PH\/s$/m);
     expect(quarter.stdout).toMatch(/^SG1 +approved +18\.00 +not measured$/m);
+    expect(quarter.stdout).toMatch(/^target +below, 0\.9% of low end/m);
+    // A quarter after the by-day says how the target ended, as the status does.
+    const after = await run('mining', 'quarter', '2022Q1');
+    expect(after.stdout).toMatch(/^target +ended 2021-12-31, missed: below/m);
   });
 
   it('imports payouts, gives the balance on a day, and holds BTC unless an admin overrides', async () => {

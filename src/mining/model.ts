@@ -317,7 +317,11 @@ export function targetBasis(sites: { installedThs: number; measuredThs: number |
 }
 
 /** A target's by-day is behind `day`: its progress is as it ended, on that day's hashrate. */
-export const targetEnded = (t: HashrateTarget, day: Day): boolean => day > t.byDay;
+export const targetEnded = (t: Pick<HashrateTarget, 'byDay'>, day: Day): boolean => day > t.byDay;
+
+/** How an ended target came out, from its standing on its by-day: reaching the low end meets it. */
+export const targetOutcome = (standing: TargetStanding): 'met' | 'missed' =>
+  standing === 'below' ? 'missed' : 'met';
 
 /**
  * Progress on `day` at `ths`; for a target that has ended, `ths` is its by-day's (`targetEnded`),
@@ -331,7 +335,7 @@ export function targetProgress(t: HashrateTarget, ths: number, day: Day): Target
     ofHigh: ths / t.highThs,
     missingToLowThs: Math.max(0, t.lowThs - ths),
     daysLeft: Math.max(0, daysBetween(day, t.byDay)),
-    outcome: targetEnded(t, day) ? (standing === 'below' ? 'missed' : 'met') : null,
+    outcome: targetEnded(t, day) ? targetOutcome(standing) : null,
   };
 }
 

@@ -16,7 +16,7 @@ import { allocationStatus } from './allocation.js';
 import { earningsByMonth } from './earnings.js';
 import { measuredDaySpan } from './fleet-link.js';
 import { hashrateByDay } from './hashrate.js';
-import { costPerBtcCents, luck, type TargetStanding } from './model.js';
+import { costPerBtcCents, luck, type TargetProgress, type TargetStanding } from './model.js';
 import { deployedDaySpan } from './store.js';
 import { miningStatus } from './targets.js';
 
@@ -58,6 +58,8 @@ export interface MiningQuarter {
     standing: TargetStanding;
     /** Progress towards the low end (1 = reached), on measured hashrate when there is some. */
     ofLow: number;
+    /** Once the by-day is behind the quarter's end: whether it was met, on that day's hashrate. */
+    outcome: TargetProgress['outcome'];
   } | null>;
 }
 
@@ -115,6 +117,7 @@ export async function miningQuarter(ctx: AppContext, quarter: Quarter): Promise<
             shareBp: t.shareBp,
             standing: t.progress.standing,
             ofLow: t.progress.ofLow,
+            outcome: t.progress.outcome,
           }
         : null,
       source: `/api/mining/status?on=${end}`,

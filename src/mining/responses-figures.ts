@@ -11,6 +11,10 @@ import type { MiningQuarters as MiningQuartersType, MiningQuarter as MiningQuart
 import type { MiningStatus as MiningStatusType } from './targets.js';
 
 const standing = z.enum(['below', 'within', 'above']);
+const targetOutcome = z
+  .enum(['met', 'missed'])
+  .nullable()
+  .describe('once its by-day is behind: met or missed on the hashrate of that day; null before');
 
 export const HashrateDays = z.array(
   z.object({
@@ -172,6 +176,7 @@ export const MiningQuarter = z.object({
         shareBp: z.number(),
         standing,
         ofLow: z.number(),
+        outcome: targetOutcome,
       })
       .nullable(),
   ),
@@ -220,10 +225,7 @@ export const MiningStatus = z.object({
         ofHigh: z.number(),
         missingToLowThs: z.number(),
         daysLeft: z.number(),
-        outcome: z
-          .enum(['met', 'missed'])
-          .nullable()
-          .describe('once its by-day is behind: met or missed on the hashrate of that day; null before'),
+        outcome: targetOutcome,
       }),
       progressOn: z
         .enum(['measured', 'installed', 'mixed'])

@@ -7,6 +7,7 @@
 import type { Sats } from '../kernel/bitcoin.js';
 import type { Day, Month, Quarter } from '../kernel/calendar.js';
 import type { Cents } from '../kernel/money.js';
+import type { TargetStanding } from '../mining/model.js';
 import type { OutlookSection } from '../planning/report-section.js';
 import type { ServiceNetworkSection } from '../service/report-section.js';
 import type { BooksSection } from './books-model.js';
@@ -151,7 +152,7 @@ export interface SelfMiningSection {
     lowPh: number;
     highPh: number;
     sharePct: number;
-    standing: string;
+    standing: TargetStanding;
     source: string;
   } | null;
   source: { hashrate: string; earnings: string; deployments: string };

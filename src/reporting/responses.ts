@@ -205,7 +205,7 @@ const selfMining = {
       lowPh: z.number(),
       highPh: z.number(),
       sharePct: z.number(),
-      standing: z.string(),
+      standing: z.enum(['below', 'within', 'above']),
       source,
     })
     .nullable(),

@@ -1,4 +1,5 @@
 import { firstDayOfQuarter, lastDayOfQuarter } from '../../../src/kernel/calendar.js';
+import { targetEnded, targetOutcome } from '../../../src/mining/model.js';
 import { query } from '../api.js';
 import { Chart } from '../charts.js';
 import {
@@ -125,7 +126,9 @@ function FromTheReport({ quarter, report }: { quarter: string; report: Loaded<Re
                   }
                   sub={
                     r.selfMining.target
-                      ? `by ${r.selfMining.target.byDay}: ${r.selfMining.target.standing}`
+                      ? targetEnded(r.selfMining.target, lastDayOfQuarter(quarter))
+                        ? `ended ${r.selfMining.target.byDay}: ${targetOutcome(r.selfMining.target.standing)}`
+                        : `by ${r.selfMining.target.byDay}: ${r.selfMining.target.standing}`
                       : 'none set'
                   }
                 />
