@@ -392,13 +392,15 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   });
   // Marked handled: a caller that drops the pass's carried polls does not take the process down.
   carriedWritten.catch(() => {});
+  /** Every poll of the pass has ended: the workers are done and nothing carried still waits. */
+  const allPollsOver = () => workersDone && inFlight.size === 0;
   const carryOn = (m: MachineToPoll) => {
     carriedNow.set(m.id, m);
     carried++;
-    count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
+    countAsLastKnown(m);
   };
   const flushCarried = () => {
-    const last = workersDone && inFlight.size === 0;
+    const last = allPollsOver();
     const ids = buffer.map((x) => x.record.machineId);
     flush().then(() => {
       for (const id of ids) carriedNow.delete(id);
@@ -437,8 +439,10 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     tallies.set(m.site, t);
     tally(t, r);
   };
-  for (const m of underway.values())
+  /** A machine with no reading in the pass's counts (carried, or not asked): as it was last known. */
+  const countAsLastKnown = (m: MachineToPoll) =>
     count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
+  for (const m of underway.values()) countAsLastKnown(m);
   /** Polls one machine and keeps its result; ends with the write in flight when the writer is behind. */
   const pollOne = async (m: MachineToPoll, lane: Lane): Promise<void> => {
     const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
@@ -479,13 +483,12 @@ async function pollAll(p: PollPass): Promise<PassResult> {
       straggling();
       // A carried poll that threw has no reading to write: let go, or the pass's carried polls would
       // never settle (a stop waiting on them for ever, the machine never asked again).
-      if (polled === undefined && carriedNow.delete(m.id) && workersDone && inFlight.size === 0)
-        flushCarried();
+      if (polled === undefined && carriedNow.delete(m.id) && allPollsOver()) flushCarried();
     }
     if (carriedNow.has(m.id)) {
       // Carried past the pass's end: its reading is the pass's all the same, written when it comes.
       buffer.push(polled);
-      if (buffer.length >= flushSize || (workersDone && inFlight.size === 0)) flushCarried();
+      if (buffer.length >= flushSize || allPollsOver()) flushCarried();
       return;
     }
     latencies.push(reply.durationMs);
@@ -517,7 +520,7 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   ]);
   endPass();
   workersDone = true;
-  if (inFlight.size === 0) flushCarried();
+  if (allPollsOver()) flushCarried();
   else await flush();
   await writing;
   carry(client, p.scope, carriedNow, carriedWritten);
