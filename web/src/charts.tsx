@@ -66,6 +66,32 @@ export function timeTicks(from: number, to: number): number[] {
   return ticks;
 }
 
+export interface RefLine {
+  y: number;
+  label: string;
+  color?: string;
+  axis?: 'left' | 'right';
+}
+
+/**
+ * Which reference lines carry their label inside the chart: each label sits just above its line at
+ * the right, so two lines closer than a label's height (thresholds of sites a few cents apart) wrote
+ * one label over the other. Walking down from the highest, a line closer than `gap` (a share of its
+ * axis) to the last labelled one is drawn unlabelled, and its label told under the chart.
+ */
+export function placeLabels(lines: RefLine[], axisMax: (side: 'left' | 'right') => number, gap = 0.07) {
+  const labelled = new Set<RefLine>();
+  const lastY = new Map<string, number>();
+  for (const r of [...lines].sort((a, b) => b.y - a.y)) {
+    const side = r.axis ?? 'left';
+    const above = lastY.get(side);
+    if (above !== undefined && above - r.y < gap * axisMax(side)) continue;
+    labelled.add(r);
+    lastY.set(side, r.y);
+  }
+  return labelled;
+}
+
 export function Chart({
   data,
   x,
@@ -77,6 +103,7 @@ export function Chart({
   note,
   refLines = [],
   height,
+  empty,
 }: {
   data: Record<string, unknown>[];
   x: string;
@@ -87,8 +114,10 @@ export function Chart({
   /** Told to screen readers, since the drawing itself says nothing to them. */
   title: string;
   note?: ReactNode;
-  refLines?: { y: number; label: string; color?: string; axis?: 'left' | 'right' }[];
+  refLines?: RefLine[];
   height?: number;
+  /** Said in the chart's place when `data` has no rows (why there is nothing to draw). */
+  empty?: ReactNode;
 }) {
   const hasRight = series.some((s) => s.axis === 'right');
   // A reference far above the data (a target years away) would flatten the data to a line on the
@@ -108,6 +137,19 @@ export function Chart({
     );
   const left = axisFormatter(format, axisMax(leftKeys, 'left'));
   const right = axisFormatter(formatRight ?? format, axisMax(rightKeys, 'right'));
+  const labelled = placeLabels(drawn, (side) =>
+    side === 'left' ? axisMax(leftKeys, 'left') : axisMax(rightKeys, 'right'),
+  );
+  const unlabelled = drawn.filter((r) => !labelled.has(r));
+  if (data.length === 0 && empty)
+    return (
+      <figure className="chart-figure" style={{ margin: 0 }}>
+        <p className="chart-empty" role="note">
+          {empty}
+        </p>
+        {note ? <figcaption className="chart-note">{note}</figcaption> : null}
+      </figure>
+    );
   return (
     <figure className="chart-figure" style={{ margin: 0 }}>
       <div className="chart" role="img" aria-label={title} style={height ? { height } : undefined}>
@@ -155,12 +197,16 @@ export function Chart({
                 stroke={r.color ?? '#b3261e'}
                 strokeDasharray="6 4"
                 ifOverflow="extendDomain"
-                label={{
-                  value: r.label,
-                  position: 'insideTopRight',
-                  fontSize: 12,
-                  fill: r.color ?? '#b3261e',
-                }}
+                {...(labelled.has(r)
+                  ? {
+                      label: {
+                        value: r.label,
+                        position: 'insideTopRight',
+                        fontSize: 12,
+                        fill: r.color ?? '#b3261e',
+                      },
+                    }
+                  : {})}
               />
             ))}
             {series.map((s, i) => {
@@ -202,9 +248,12 @@ export function Chart({
           </ComposedChart>
         </ResponsiveContainer>
       </div>
-      {note || told.length ? (
+      {note || told.length || unlabelled.length ? (
         <figcaption className="chart-note">
           {told.map((r) => `${r.label} (above the scale). `).join('')}
+          {unlabelled.length
+            ? `Also drawn, too close to the line above it to label: ${unlabelled.map((r) => r.label).join('; ')}. `
+            : ''}
           {note}
         </figcaption>
       ) : null}

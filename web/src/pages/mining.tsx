@@ -259,6 +259,11 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
                 x="day"
                 series={[{ key: 'hashprice', label: 'Hashprice (USD/TH/day)', kind: 'line' }]}
                 format={(v) => `$${v.toFixed(3)}`}
+                {...(market.data
+                  ? {
+                      empty: `No market data in ${quarter}: the last day with a Bitcoin price and difficulty is ${a.marketDay}, so there is no hashprice to draw. The advice below uses that day's.`,
+                    }
+                  : {})}
                 refLines={lines.slice(0, 4).map((g) => ({
                   y: g.thresholdUsdPerThDay,
                   label: `curtail ${g.productId} at ${g.site}: ${usdPerThDay(g.thresholdUsdPerThDay)}`,
