@@ -360,6 +360,8 @@ export function registerMiningCommands(program: Command): void {
         energy: formatUsd(m.energyCents),
         'cost/BTC': m.costPerBtcCents === null ? '' : formatUsd(m.costPerBtcCents),
         'days measured/installed': `${m.days.measured + m.days.mixed}/${m.days.installed}`,
+        // Said only where days were expected on an earlier day's market (past the market history).
+        'market carried': m.days.carriedMarket > 0 ? `${m.days.carriedMarket} d from ${m.marketDay}` : '',
       }));
       return {
         json: months,
@@ -371,6 +373,7 @@ export function registerMiningCommands(program: Command): void {
           'energy',
           'cost/BTC',
           'days measured/installed',
+          'market carried',
         ]),
       };
     },

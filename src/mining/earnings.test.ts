@@ -84,6 +84,16 @@ describe('earnings, costs and advice from installed machines', () => {
     });
   });
 
+  it('says which days were expected on an earlier market, past the market history', async () => {
+    // The market is seeded to 2022-06-30: July's expectation rests on that day, all month.
+    const [june, july] = await earningsByMonth(app, { from: '2022-06', to: '2022-07' });
+    expect(june!.days.carriedMarket).toBe(0);
+    expect(june!.marketDay).toBe('2022-06-30');
+    expect(july!.days).toMatchObject({ installed: 31, noMarket: 0, carriedMarket: 31 });
+    expect(july!.marketDay).toBe('2022-06-30');
+    expect(july!.expectedSats).toBeGreaterThan(0n);
+  });
+
   it('gives luck and the cost of each BTC per month', async () => {
     const [march] = await earningsByMonth(app, { from: '2021-03', to: '2021-03' });
     const daily = await expectedByDay(app, { from: '2021-03-01', to: '2021-03-31' });
@@ -94,7 +104,8 @@ describe('earnings, costs and advice from installed machines', () => {
     expect(march!.energyCents).toBe(27n * DAILY_ENERGY_CENTS);
     // $1,108.08 of energy for 0.1647 BTC
     expect(march!.costPerBtcCents).toBe(672_787n);
-    expect(march!.days).toEqual({ measured: 0, installed: 27, mixed: 0, noMarket: 0 });
+    expect(march!.days).toEqual({ measured: 0, installed: 27, mixed: 0, noMarket: 0, carriedMarket: 0 });
+    expect(march!.marketDay).toBe('2021-03-31');
     const energy = await energyByDay(app, { from: '2021-03-05', to: '2021-03-05' });
     expect(energy).toEqual([
       expect.objectContaining({

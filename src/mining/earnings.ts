@@ -112,8 +112,16 @@ export interface MonthEarnings {
   energyCents: Cents;
   /** Energy ÷ BTC mined; null when nothing was mined. */
   costPerBtcCents: Cents | null;
-  /** Days whose expectation rests on measured hashrate, on installed only, and days without market data. */
-  days: { measured: number; installed: number; mixed: number; noMarket: number };
+  /**
+   * Days whose expectation rests on measured hashrate, on installed only; days without market data;
+   * and days with none of their own, expected on the latest market day before them (`marketDay`).
+   */
+  days: { measured: number; installed: number; mixed: number; noMarket: number; carriedMarket: number };
+  /**
+   * The latest market day the month's expectation rests on; with `days.carriedMarket` it tells a
+   * reader that a month past the market history was expected on a price and difficulty of long ago.
+   */
+  marketDay: Day | null;
 }
 
 export const MAX_MONTHS = 36;
@@ -138,7 +146,8 @@ export async function earningsByMonth(
         luck: null,
         energyCents: 0n,
         costPerBtcCents: null,
-        days: { measured: 0, installed: 0, mixed: 0, noMarket: 0 },
+        days: { measured: 0, installed: 0, mixed: 0, noMarket: 0, carriedMarket: 0 },
+        marketDay: null,
       };
       months.set(month, m);
     }
@@ -154,6 +163,10 @@ export async function earningsByMonth(
       m.actualSats += d.actualSats;
       if (d.expectedSats === null) m.days.noMarket++;
       else m.expectedSats += d.expectedSats;
+      if (d.marketDay !== null) {
+        if (d.marketDay !== d.day) m.days.carriedMarket++;
+        if (m.marketDay === null || d.marketDay > m.marketDay) m.marketDay = d.marketDay;
+      }
       if (d.basis !== 'none') m.days[d.basis]++;
     }
     for (const e of await energyByDay(ctx, { from: start, to }, hashrate))

@@ -59,7 +59,18 @@ export const MonthEarnings = z.array(
     luck: z.number().nullable().describe('actual ÷ expected; null when nothing was expected'),
     energyCents: zCents,
     costPerBtcCents: zCents.nullable(),
-    days: z.object({ measured: z.number(), installed: z.number(), mixed: z.number(), noMarket: z.number() }),
+    days: z.object({
+      measured: z.number(),
+      installed: z.number(),
+      mixed: z.number(),
+      noMarket: z.number(),
+      carriedMarket: z
+        .number()
+        .describe(
+          'days with no market data of their own, expected on the latest day before them (marketDay)',
+        ),
+    }),
+    marketDay: zDayText.nullable().describe("the latest market day the month's expectation rests on"),
   }),
 );
 

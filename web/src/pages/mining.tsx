@@ -149,6 +149,24 @@ const progressNote = (t: NonNullable<MiningStatus['target']>) => {
 // Opens on the latest quarter with anything to show: while the fleet polls, today's.
 export const MiningPage = quarterPage(Mining, 'latest');
 
+/** Months with days expected on an earlier day's market (past the market history): it is that old. */
+function CarriedMarket({ months }: { months: MonthEarnings[] }) {
+  const carried = months.filter((m) => m.days.carriedMarket > 0);
+  if (carried.length === 0) return null;
+  return (
+    <p className="chart-note" role="note">
+      Expected on an earlier day's market where a day has none of its own:{' '}
+      {carried
+        .map(
+          (m) =>
+            `${m.month}, ${m.days.carriedMarket} day${m.days.carriedMarket === 1 ? '' : 's'} on the market of ${m.marketDay}`,
+        )
+        .join('; ')}
+      .
+    </p>
+  );
+}
+
 function Mining({ quarter, setQuarter }: QuarterProps) {
   const from = firstDayOfQuarter(quarter);
   const to = lastDayOfQuarter(quarter);
@@ -310,18 +328,21 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
       </Section>
       <Section title={`BTC mined by month in ${quarter}`} loaded={earnings}>
         {(e) => (
-          <DataTable
-            rows={e}
-            keyOf={(m) => m.month}
-            columns={[
-              { label: 'Month', render: (m) => m.month },
-              { label: 'Expected', num: true, render: (m) => btc(m.expectedSats) },
-              { label: 'Paid by pools', num: true, render: (m) => btc(m.actualSats) },
-              { label: 'Luck', num: true, render: (m) => percent(m.luck) },
-              { label: 'Energy', num: true, render: (m) => usdExact(m.energyCents) },
-              { label: 'Cost per BTC', num: true, render: (m) => usdExact(m.costPerBtcCents) },
-            ]}
-          />
+          <>
+            <DataTable
+              rows={e}
+              keyOf={(m) => m.month}
+              columns={[
+                { label: 'Month', render: (m) => m.month },
+                { label: 'Expected', num: true, render: (m) => btc(m.expectedSats) },
+                { label: 'Paid by pools', num: true, render: (m) => btc(m.actualSats) },
+                { label: 'Luck', num: true, render: (m) => percent(m.luck) },
+                { label: 'Energy', num: true, render: (m) => usdExact(m.energyCents) },
+                { label: 'Cost per BTC', num: true, render: (m) => usdExact(m.costPerBtcCents) },
+              ]}
+            />
+            <CarriedMarket months={e} />
+          </>
         )}
       </Section>
       <Treasury quarter={quarter} />
