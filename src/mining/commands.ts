@@ -520,9 +520,11 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
           ),
           line(
             'share of production',
-            q.shareOfProduction.value.shareBp === null
-              ? 'n/a'
-              : `${(q.shareOfProduction.value.shareBp / 100).toFixed(2)}%`,
+            shareText({
+              shipped: q.shareOfProduction.value.shippedUnits,
+              built: q.shareOfProduction.value.builtUnits,
+              shareBp: q.shareOfProduction.value.shareBp,
+            }),
             q.shareOfProduction.source,
           ),
           line(
@@ -612,12 +614,23 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
             `${s.measuredBasis ? ` (${s.measuredBasis})` : ''}, in transit ${hr(s.inTransitThs)}`,
           table(rows, ['site', 'status', 'installed', 'measured', 'in transit', 'capacity used']),
           targetLine,
-          `share of production ${s.shareOfProduction.from}..${s.shareOfProduction.to}: ${s.shareOfProduction.shipped} of ${s.shareOfProduction.built} machines built went to self-mining` +
-            (s.shareOfProduction.shareBp === null
-              ? ''
-              : ` (${(s.shareOfProduction.shareBp / 100).toFixed(2)}%)`),
+          `share of production ${s.shareOfProduction.from}..${s.shareOfProduction.to}: ${shareText(s.shareOfProduction)}`,
         ].join('\n'),
       };
     },
   );
+}
+
+/**
+ * Self-mining's share of production in words, its counts beside the percentage: machines shipped to
+ * sites from stock built earlier can outnumber those built in the period (the demo rack's 200 in a
+ * quarter that built 11 read as a bare 1818.18%).
+ */
+function shareText(s: { shipped: number; built: number; shareBp: number | null }): string {
+  const counts = `${s.shipped} machines shipped to self-mining, ${s.built} built`;
+  if (s.shareBp === null) return `${counts}: n/a`;
+  const share = `${(s.shareBp / 100).toFixed(2)}%`;
+  return s.shipped > s.built
+    ? `${share} (${counts}: the rest from stock built before)`
+    : `${share} (${counts})`;
 }
