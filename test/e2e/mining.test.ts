@@ -63,6 +63,14 @@ describe('self-mining in Chromium', () => {
     const progress = page.getByTestId('target-progress');
     await expect.poll(() => progress.textContent()).toMatch(/^Target (met|missed)[\d.]+ %ended 2021-12-31: /);
     expect(await progress.textContent()).not.toMatch(/days left/);
+    // LAB, the one measured site, is a sliver of the installed: its measured line and its own
+    // installed are drawn on the right axis, not flat on the floor of the whole fleet's.
+    const legend = page
+      .getByRole('region', { name: /Hashrate at \d{4}/ })
+      .locator('.recharts-legend-item-text');
+    await expect
+      .poll(async () => (await legend.allTextContents()).sort())
+      .toEqual(['Installed where measured (right)', 'Installed, every site (left)', 'Measured (right)']);
     // The market history the project carries may end before today's quarter: the hashprice chart
     // then says why it has nothing to draw, rather than draw empty axes.
     const quarterDays = await marketRange(

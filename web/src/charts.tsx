@@ -240,7 +240,8 @@ export function Chart({
                   type={s.kind === 'step' ? 'stepAfter' : 'monotone'}
                   stroke={color}
                   strokeWidth={2}
-                  dot={data.length < 24}
+                  // A series with few points (a site measured since today) is its dots, or nothing shows.
+                  dot={data.filter((row) => row[s.key] != null).length < 24}
                   {...(s.dashed ? { strokeDasharray: '6 4' } : {})}
                 />
               );

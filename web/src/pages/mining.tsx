@@ -8,7 +8,7 @@ import {
 } from '../../../src/kernel/calendar.js';
 import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
-import { Chart } from '../charts.js';
+import { Chart, type RefLine, type SeriesSpec } from '../charts.js';
 import {
   btc,
   btcNumber,
@@ -149,6 +149,65 @@ const progressNote = (t: NonNullable<MiningStatus['target']>) => {
 // Opens on the latest quarter with anything to show: while the fleet polls, today's.
 export const MiningPage = quarterPage(Mining, 'latest');
 
+/** Below this share of the fleet's installed, the measured sites are drawn on an axis of their own. */
+const SMALL_MEASURED_SHARE = 0.1;
+
+/**
+ * Installed and measured hashrate by day. Measured covers only the sites the fleet polls: where they
+ * are a sliver of the installed (the demo's 540 TH/s rack beside 4.7 EH/s of books), their line lay
+ * flat on the floor of an EH/s axis. Then they get the right axis, beside their own installed.
+ */
+function HashrateChart({
+  days,
+  title,
+  refLines,
+}: {
+  days: HashrateDay[];
+  title: string;
+  refLines: RefLine[];
+}) {
+  const data = days.map((d) => {
+    const measured = d.sites.filter((x) => x.measuredThs !== null);
+    return {
+      day: d.day,
+      installed: d.installedThs,
+      measured: d.measuredThs,
+      installedWhereMeasured: measured.length ? measured.reduce((n, x) => n + x.installedThs, 0) : null,
+    };
+  });
+  const peak = (k: 'installed' | 'installedWhereMeasured') => Math.max(0, ...data.map((r) => r[k] ?? 0));
+  const apart =
+    peak('installedWhereMeasured') > 0 &&
+    peak('installedWhereMeasured') < SMALL_MEASURED_SHARE * peak('installed');
+  const series: SeriesSpec[] = apart
+    ? [
+        { key: 'installed', label: 'Installed, every site (left)', kind: 'step' },
+        {
+          key: 'installedWhereMeasured',
+          label: 'Installed where measured (right)',
+          kind: 'step',
+          axis: 'right',
+          dashed: true,
+        },
+        { key: 'measured', label: 'Measured (right)', kind: 'line', axis: 'right' },
+      ]
+    : [
+        { key: 'installed', label: 'Installed (nameplate)', kind: 'step' },
+        { key: 'measured', label: 'Measured', kind: 'line' },
+      ];
+  return (
+    <Chart
+      title={title}
+      data={data}
+      x="day"
+      series={series}
+      format={thsAxis}
+      {...(apart ? { formatRight: thsAxis } : {})}
+      refLines={refLines}
+    />
+  );
+}
+
 /** Months with days expected on an earlier day's market (past the market history): it is that old. */
 function CarriedMarket({ months }: { months: MonthEarnings[] }) {
   const carried = months.filter((m) => m.days.carriedMarket > 0);
@@ -237,19 +296,9 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
             {series.error ? (
               <ErrorText error={series.error} />
             ) : (
-              <Chart
+              <HashrateChart
+                days={series.data ?? []}
                 title={`Installed and measured hashrate by day, ${range.label} to ${to}`}
-                data={(series.data ?? []).map((d) => ({
-                  day: d.day,
-                  installed: d.installedThs,
-                  measured: d.measuredThs,
-                }))}
-                x="day"
-                series={[
-                  { key: 'installed', label: 'Installed (nameplate)', kind: 'step' },
-                  { key: 'measured', label: 'Measured', kind: 'line' },
-                ]}
-                format={thsAxis}
                 refLines={
                   target
                     ? [
