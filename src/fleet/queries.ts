@@ -5,6 +5,7 @@ import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
 import { FLEET_SCOPE, type MachineStatus } from './model.js';
 import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
+import { requireSiteFilter } from './sites.js';
 import { fleetDb, hashingNowThs } from './store.js';
 
 export interface MachineView {
@@ -133,6 +134,7 @@ function toView(r: Row): MachineView {
  * by offset as the dashboard's table asks. `total` counts every machine that matches.
  */
 export async function listMachines(ctx: AppContext, q: MachinePageInput): Promise<MachineListPage> {
+  await requireSiteFilter(ctx.db, q.site);
   const limit = q.limit ?? 100;
   let rows = sortedMachines(ctx, q).limit(limit + 1);
   if (q.cursor !== undefined) rows = rows.where('m.id', '>', BigInt(q.cursor));
@@ -250,6 +252,7 @@ export async function measuredHashrateSeries(
   const start = new Date(q.from);
   const end = new Date(q.to);
   if (start.getTime() >= end.getTime()) throw invalid('from', 'from must come before to.');
+  await requireSiteFilter(ctx.db, q.site);
   if (end.getTime() - start.getTime() > 366 * 86_400_000) {
     throw invalid('to', 'A hashrate series covers at most 366 days; ask for a shorter period.');
   }
@@ -342,6 +345,7 @@ export async function fleetSummary(ctx: AppContext): Promise<FleetSummary> {
 
 /** Status changes, newest first, a page at a time. */
 export async function listStatusEvents(ctx: AppContext, q: EventsQueryInput) {
+  await requireSiteFilter(ctx.db, q.site);
   let query = fleetDb(ctx.db)
     .selectFrom('fleet_status_changes as c')
     .innerJoin('fleet_machines as m', 'm.id', 'c.machine_id')
