@@ -1,12 +1,12 @@
 /** What the fleet looks like: machines, one machine's history, hashrate series, summary, events. */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
 import { FLEET_SCOPE, type MachineStatus } from './model.js';
 import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
 import { requireSiteFilter } from './sites.js';
-import { fleetDb, hashingNowThs } from './store.js';
+import { countedThs, fleetDb, hashingNowThs } from './store.js';
 
 export interface MachineView {
   id: number;
@@ -54,7 +54,7 @@ const machineColumns = [
   'm.status',
   'm.status_since',
   'm.status_reason',
-  's.hashrate_ths',
+  countedThs.as('hashrate_ths'),
   's.last_seen_at',
   's.last_polled_at',
   's.consecutive_failures',
@@ -84,13 +84,14 @@ const baseQuery = (ctx: AppContext) => withState(matching(ctx));
 
 /** What each sort key orders by; the id breaks ties, so pages never repeat or skip a machine. */
 const SORTED_BY = {
-  id: 'm.id',
-  serial: 'm.serial',
-  model: 'm.model',
-  site: 'm.site',
-  status: 'm.status',
-  hashrate: 's.hashrate_ths',
-} as const satisfies Record<MachineSort, string>;
+  id: sql.ref('m.id'),
+  serial: sql.ref('m.serial'),
+  model: sql.ref('m.model'),
+  site: sql.ref('m.site'),
+  status: sql.ref('m.status'),
+  // As shown: an offline machine by the 0 the totals count, not its last good figure.
+  hashrate: countedThs,
+} as const satisfies Record<MachineSort, RawBuilder<unknown>>;
 
 /** The matching machines in the asked order (id unless asked), machines never seen last. */
 function sortedMachines(ctx: AppContext, f: MachineQueryInput) {
@@ -98,7 +99,7 @@ function sortedMachines(ctx: AppContext, f: MachineQueryInput) {
   const desc = sort.startsWith('-');
   const by = SORTED_BY[sort.replace(/^-/, '') as MachineSort];
   return withState(matching(ctx, f))
-    .orderBy(sql.ref(by), (o) => (desc ? o.desc() : o.asc()).nullsLast())
+    .orderBy(by, (o) => (desc ? o.desc() : o.asc()).nullsLast())
     .orderBy('m.id', desc ? 'desc' : 'asc');
 }
 
