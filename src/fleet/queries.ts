@@ -23,7 +23,10 @@ export interface MachineView {
   statusSince: Date;
   statusReason: string | null;
   /** The last good measured hashrate; kept (not zeroed) while the machine is stale or offline. */
+  /** What the totals count (`countedThs`): 0 while offline or protocol-error. */
   hashrateThs: number | null;
+  /** The last good measured TH/s, kept whatever the status: what it hashed when it last answered. */
+  lastGoodThs: number | null;
   lastSeenAt: Date | null;
   lastPolledAt: Date | null;
   consecutiveFailures: number;
@@ -55,6 +58,7 @@ const machineColumns = [
   'm.status_since',
   'm.status_reason',
   countedThs.as('hashrate_ths'),
+  's.hashrate_ths as last_good_ths',
   's.last_seen_at',
   's.last_polled_at',
   's.consecutive_failures',
@@ -121,6 +125,7 @@ function toView(r: Row): MachineView {
     statusSince: r.status_since,
     statusReason: r.status_reason,
     hashrateThs: r.hashrate_ths ?? null,
+    lastGoodThs: r.last_good_ths ?? null,
     lastSeenAt: r.last_seen_at ?? null,
     lastPolledAt: r.last_polled_at ?? null,
     consecutiveFailures: r.consecutive_failures ?? 0,

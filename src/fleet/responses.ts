@@ -36,6 +36,12 @@ export const MachineView = z.object({
     .describe(
       'TH/s as the totals count it: the last good measured (kept while a poll or two fails), 0 while offline or protocol-error (see status), null if never measured',
     ),
+  lastGoodThs: z
+    .number()
+    .nullable()
+    .describe(
+      'The last good measured TH/s, kept while stale, offline or protocol-error; null if never measured',
+    ),
   lastSeenAt: zInstant.nullable(),
   lastPolledAt: zInstant.nullable(),
   consecutiveFailures: z.number(),

@@ -369,7 +369,14 @@ function MachinePage({ id }: { id: number }) {
                 <Figure
                   label="Hashrate"
                   value={hashrate(m.hashrateThs)}
-                  sub={m.lastSeenAt ? `seen ${dateTime(m.lastSeenAt)}` : 'never answered'}
+                  sub={[
+                    m.lastGoodThs !== null && m.lastGoodThs !== m.hashrateThs
+                      ? `last good ${hashrate(m.lastGoodThs)}`
+                      : undefined,
+                    m.lastSeenAt ? `seen ${dateTime(m.lastSeenAt)}` : 'never answered',
+                  ]
+                    .filter(Boolean)
+                    .join(', ')}
                 />
                 <Figure
                   label="Failed polls in a row"
