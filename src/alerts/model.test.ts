@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { assessHealth } from '../fleet/protocol/health.js';
 import {
   changedRule,
   checkWebhookUrl,
@@ -219,6 +220,47 @@ describe('machineVerdicts', () => {
     expect(detail('pool-dead')).toContain('none of 2');
     expect(detail('pool-switched')).toContain('b:3333');
     expect(v['machine-offline'].holds).toBe(false);
+  });
+  it('fires over-temperature, board-down and fan-failure where the machine’s status says so, by default', () => {
+    const t = reading().telemetry!;
+    const at = (chip: number, fan: number, board: number) => {
+      const telemetry = {
+        ...t,
+        temperatures: { hottestChipC: chip },
+        fansRpm: [3000, fan],
+        boards: [
+          { index: 0, hashrateThs: 30 },
+          { index: 1, hashrateThs: board },
+        ],
+      };
+      const v = machineVerdicts(reading({ telemetry }), DEFAULT_RULES, fresh);
+      const health = assessHealth({
+        hottestChipC: chip,
+        fansRpm: telemetry.fansRpm,
+        boards: telemetry.boards,
+      });
+      return {
+        alerts: (['over-temperature', 'fan-failure', 'board-down'] as const).filter(
+          (k) => v[k].holds === true,
+        ),
+        health,
+        v,
+      };
+    };
+    // 97 °C: the status is ok (overheating from 100 °C), so no alert says otherwise.
+    expect(at(97, 3000, 30)).toMatchObject({ alerts: [], health: { status: 'ok' } });
+    const hot = at(100, 3000, 30);
+    expect(hot.alerts).toEqual(['over-temperature']);
+    expect(hot.health).toMatchObject({ status: 'overheating', reason: 'hottest chip 100 °C (limit 100 °C)' });
+    // Each text says which limit it is: the status's own, or the alert rule's threshold (which an operator may move).
+    expect(hot.v['over-temperature']).toEqual({
+      holds: true,
+      detail: 'hottest chip 100 °C (alert rule’s threshold 100 °C)',
+    });
+    expect(at(80, 299, 30).alerts).toEqual(['fan-failure']);
+    expect(at(80, 300, 30).alerts).toEqual([]);
+    expect(at(80, 3000, 1.5).alerts).toEqual(['board-down']);
+    expect(at(80, 3000, 1.6).alerts).toEqual([]);
   });
   it('is silent for a machine meant to be idle and for a stale reading, but still sees it offline', () => {
     const off = reading({

@@ -5,6 +5,7 @@
  * No IO: the evaluator (evaluate.ts) loads the readings, calls these, and writes what they decide.
  */
 import type { MachineStatus } from '../fleet/model.js';
+import { DEFAULT_THRESHOLDS } from '../fleet/protocol/health.js';
 import type { NormalisedTelemetry } from '../fleet/protocol/telemetry.js';
 import { invalid } from '../kernel/errors.js';
 
@@ -59,14 +60,20 @@ export const RULE_MEANING: Record<RuleKind, string> = {
 
 const minutes = (n: number) => n * 60;
 
-/** The rules as shipped; an operator changes them (PUT /api/alerts/rules/:kind). */
+/**
+ * The rules as shipped; an operator changes them (PUT /api/alerts/rules/:kind). The hardware rules
+ * start at the limits the machine's status is judged by (`DEFAULT_THRESHOLDS`, which the service's
+ * fault catalogue reads too), so that by default an alert fires where the status and the ticket say
+ * the same: an over-temperature alert at 95 °C on a machine whose status, overheating from
+ * "limit 100 °C", was still ok said two things.
+ */
 export const DEFAULT_RULES: Record<RuleKind, Rule> = {
   'machine-offline': rule('machine-offline', 3, minutes(2), minutes(10)),
   'hashrate-low-nominal': rule('hashrate-low-nominal', 80, minutes(10), minutes(30)),
   'hashrate-low-median': rule('hashrate-low-median', 70, minutes(10), minutes(30)),
-  'board-down': rule('board-down', 5, minutes(2), minutes(30)),
-  'over-temperature': rule('over-temperature', 95, minutes(1), minutes(15)),
-  'fan-failure': rule('fan-failure', 300, 30, minutes(10)),
+  'board-down': rule('board-down', DEFAULT_THRESHOLDS.boardShare * 100, minutes(2), minutes(30)),
+  'over-temperature': rule('over-temperature', DEFAULT_THRESHOLDS.chipC, minutes(1), minutes(15)),
+  'fan-failure': rule('fan-failure', DEFAULT_THRESHOLDS.minFanRpm, 30, minutes(10)),
   'psu-fault': rule('psu-fault', 0, 30, minutes(10)),
   'pool-dead': rule('pool-dead', 0, minutes(2), minutes(10)),
   'pool-switched': rule('pool-switched', 0, minutes(5), minutes(30)),
@@ -229,13 +236,17 @@ function readingVerdict(kind: MachineRuleKind, t: NormalisedTelemetry, m: Machin
     case 'over-temperature': {
       const chip = t.temperatures?.hottestChipC;
       if (chip === undefined) return UNKNOWN('no chip temperature');
-      return chip >= r.threshold ? HOLDS(`hottest chip ${chip} °C (limit ${r.threshold} °C)`) : CLEAR;
+      return chip >= r.threshold
+        ? HOLDS(`hottest chip ${chip} °C (alert rule’s threshold ${r.threshold} °C)`)
+        : CLEAR;
     }
     case 'fan-failure': {
       const fans = t.fansRpm ?? [];
       if (fans.length === 0) return UNKNOWN('no fan figures');
       const failed = fans.flatMap((rpm, i) => (rpm < r.threshold ? [`fan ${i + 1} at ${rpm} RPM`] : []));
-      return failed.length > 0 ? HOLDS(`${failed.join(', ')} (limit ${r.threshold} RPM)`) : CLEAR;
+      return failed.length > 0
+        ? HOLDS(`${failed.join(', ')} (alert rule’s threshold ${r.threshold} RPM)`)
+        : CLEAR;
     }
     case 'psu-fault': {
       const code = t.psu?.errorCode;

@@ -1,6 +1,7 @@
 /** The alerts' use cases: what the edges and other modules import. */
 import { randomBytes } from 'node:crypto';
 import type { Actor, AppContext } from '../app/context.js';
+import { requireSiteFilter } from '../fleet/sites.js';
 import { notFound } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
 import { type FaultSweep, raiseFleetFaults } from '../service/faults.js';
@@ -42,6 +43,7 @@ export async function listAlerts(
   ctx: AppContext,
   filter: Omit<AlertFilter, 'before'> & { cursor?: number },
 ): Promise<AlertPage> {
+  await requireSiteFilter(ctx.db, filter.site);
   const alerts = await selectAlerts(ctx.db, { ...filter, before: filter.cursor });
   return { alerts, nextCursor: alerts.length === filter.limit ? alerts.at(-1)!.id : null };
 }

@@ -7,6 +7,7 @@ import type { AppContext } from '../app/context.js';
 import { type CsvColumn, csvStream } from '../kernel/csv.js';
 import { type MachineView, machinePages } from './queries.js';
 import type { MachineQueryInput } from './schemas.js';
+import { requireSiteFilter } from './sites.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? '';
 
@@ -25,5 +26,8 @@ export const MACHINE_CSV: CsvColumn<MachineView>[] = [
   { header: 'DNA', cell: (m) => m.dna },
 ];
 
-export const machinesCsv = (ctx: AppContext, query: MachineQueryInput): Readable =>
-  csvStream(MACHINE_CSV, machinePages(ctx, query));
+/** The filters are checked before the stream starts: a refusal is a 400, not a 200 cut short. */
+export async function machinesCsv(ctx: AppContext, query: MachineQueryInput): Promise<Readable> {
+  await requireSiteFilter(ctx.db, query.site);
+  return csvStream(MACHINE_CSV, machinePages(ctx, query));
+}

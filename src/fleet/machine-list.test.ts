@@ -1,5 +1,6 @@
 /** The machine list sorted, searched, paged by offset and exported as CSV, through the HTTP API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTestSite } from '../mining/test-fixtures.js';
 import { type TestServer, testServer } from '../testing/index.js';
 import { fleetDb, insertMachines } from './store.js';
 
@@ -17,6 +18,7 @@ const MACHINES = [
 beforeAll(async () => {
   s = await testServer();
   const at = s.app.clock.now();
+  for (const site of ['SG1', 'NA1']) await addTestSite(s.app, s.app.actor('admin'), site);
   // The registry's and the poller's projections, straight in: this test is about reading them.
   await insertMachines(
     s.app.db,
@@ -90,5 +92,24 @@ describe('the machine list', () => {
     const refused = await s.call('GET', '/api/fleet/machines.csv?status=melting', { role: 'viewer' });
     expect(refused.status).toBe(400);
     expect(refused.body.error.field).toBe('status');
+  });
+
+  it('shows an offline machine’s hashrate as the totals count it (0), beside its status, sorted so', async () => {
+    // Machine 2 stops answering: its last good 110.5 TH/s is history, not what it hashes.
+    await fleetDb(s.app.db)
+      .updateTable('fleet_machines')
+      .set({ status: 'offline' })
+      .where('id', '=', 2n)
+      .execute();
+    const na1 = (await list('site=NA1')).machines as {
+      id: number;
+      status: string;
+      hashrateThs: number | null;
+    }[];
+    expect(na1.find((m) => m.id === 2)).toMatchObject({ status: 'offline', hashrateThs: 0 });
+    const summary = (await s.call('GET', '/api/fleet/summary', { role: 'viewer' })).body;
+    const listed = na1.reduce((sum, m) => sum + (m.hashrateThs ?? 0), 0);
+    expect(summary.sites.find((x: { site: string }) => x.site === 'NA1').measuredThs).toBe(listed);
+    expect(await ids('sort=-hashrate')).toEqual([5, 1, 3, 4, 2, 6]);
   });
 });

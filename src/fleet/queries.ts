@@ -1,11 +1,12 @@
 /** What the fleet looks like: machines, one machine's history, hashrate series, summary, events. */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
 import { FLEET_SCOPE, type MachineStatus } from './model.js';
 import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
-import { fleetDb, hashingNowThs } from './store.js';
+import { requireSiteFilter } from './sites.js';
+import { countedThs, fleetDb, hashingNowThs } from './store.js';
 
 export interface MachineView {
   id: number;
@@ -22,7 +23,10 @@ export interface MachineView {
   statusSince: Date;
   statusReason: string | null;
   /** The last good measured hashrate; kept (not zeroed) while the machine is stale or offline. */
+  /** What the totals count (`countedThs`): 0 while offline or protocol-error. */
   hashrateThs: number | null;
+  /** The last good measured TH/s, kept whatever the status: what it hashed when it last answered. */
+  lastGoodThs: number | null;
   lastSeenAt: Date | null;
   lastPolledAt: Date | null;
   consecutiveFailures: number;
@@ -53,7 +57,8 @@ const machineColumns = [
   'm.status',
   'm.status_since',
   'm.status_reason',
-  's.hashrate_ths',
+  countedThs.as('hashrate_ths'),
+  's.hashrate_ths as last_good_ths',
   's.last_seen_at',
   's.last_polled_at',
   's.consecutive_failures',
@@ -83,13 +88,14 @@ const baseQuery = (ctx: AppContext) => withState(matching(ctx));
 
 /** What each sort key orders by; the id breaks ties, so pages never repeat or skip a machine. */
 const SORTED_BY = {
-  id: 'm.id',
-  serial: 'm.serial',
-  model: 'm.model',
-  site: 'm.site',
-  status: 'm.status',
-  hashrate: 's.hashrate_ths',
-} as const satisfies Record<MachineSort, string>;
+  id: sql.ref('m.id'),
+  serial: sql.ref('m.serial'),
+  model: sql.ref('m.model'),
+  site: sql.ref('m.site'),
+  status: sql.ref('m.status'),
+  // As shown: an offline machine by the 0 the totals count, not its last good figure.
+  hashrate: countedThs,
+} as const satisfies Record<MachineSort, RawBuilder<unknown>>;
 
 /** The matching machines in the asked order (id unless asked), machines never seen last. */
 function sortedMachines(ctx: AppContext, f: MachineQueryInput) {
@@ -97,7 +103,7 @@ function sortedMachines(ctx: AppContext, f: MachineQueryInput) {
   const desc = sort.startsWith('-');
   const by = SORTED_BY[sort.replace(/^-/, '') as MachineSort];
   return withState(matching(ctx, f))
-    .orderBy(sql.ref(by), (o) => (desc ? o.desc() : o.asc()).nullsLast())
+    .orderBy(by, (o) => (desc ? o.desc() : o.asc()).nullsLast())
     .orderBy('m.id', desc ? 'desc' : 'asc');
 }
 
@@ -119,6 +125,7 @@ function toView(r: Row): MachineView {
     statusSince: r.status_since,
     statusReason: r.status_reason,
     hashrateThs: r.hashrate_ths ?? null,
+    lastGoodThs: r.last_good_ths ?? null,
     lastSeenAt: r.last_seen_at ?? null,
     lastPolledAt: r.last_polled_at ?? null,
     consecutiveFailures: r.consecutive_failures ?? 0,
@@ -133,6 +140,7 @@ function toView(r: Row): MachineView {
  * by offset as the dashboard's table asks. `total` counts every machine that matches.
  */
 export async function listMachines(ctx: AppContext, q: MachinePageInput): Promise<MachineListPage> {
+  await requireSiteFilter(ctx.db, q.site);
   const limit = q.limit ?? 100;
   let rows = sortedMachines(ctx, q).limit(limit + 1);
   if (q.cursor !== undefined) rows = rows.where('m.id', '>', BigInt(q.cursor));
@@ -250,6 +258,7 @@ export async function measuredHashrateSeries(
   const start = new Date(q.from);
   const end = new Date(q.to);
   if (start.getTime() >= end.getTime()) throw invalid('from', 'from must come before to.');
+  await requireSiteFilter(ctx.db, q.site);
   if (end.getTime() - start.getTime() > 366 * 86_400_000) {
     throw invalid('to', 'A hashrate series covers at most 366 days; ask for a shorter period.');
   }
@@ -342,6 +351,7 @@ export async function fleetSummary(ctx: AppContext): Promise<FleetSummary> {
 
 /** Status changes, newest first, a page at a time. */
 export async function listStatusEvents(ctx: AppContext, q: EventsQueryInput) {
+  await requireSiteFilter(ctx.db, q.site);
   let query = fleetDb(ctx.db)
     .selectFrom('fleet_status_changes as c')
     .innerJoin('fleet_machines as m', 'm.id', 'c.machine_id')

@@ -30,7 +30,18 @@ export const MachineView = z.object({
   status: z.enum(MACHINE_STATUSES),
   statusSince: zInstant,
   statusReason: z.string().nullable(),
-  hashrateThs: z.number().nullable().describe('The last good measured TH/s; kept while stale or offline'),
+  hashrateThs: z
+    .number()
+    .nullable()
+    .describe(
+      'TH/s as the totals count it: the last good measured (kept while a poll or two fails), 0 while offline or protocol-error (see status), null if never measured',
+    ),
+  lastGoodThs: z
+    .number()
+    .nullable()
+    .describe(
+      'The last good measured TH/s, kept while stale, offline or protocol-error; null if never measured',
+    ),
   lastSeenAt: zInstant.nullable(),
   lastPolledAt: zInstant.nullable(),
   consecutiveFailures: z.number(),

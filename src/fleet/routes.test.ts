@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTestSite } from '../mining/test-fixtures.js';
+import { freshCliEnv, runCli } from '../testing/cli.js';
 import { type TestServer, tableCounts, testServer } from '../testing/index.js';
 
 describe('fleet API input', () => {
@@ -81,11 +83,52 @@ describe('fleet API input', () => {
     expect(await tableCounts(s.app)).toEqual(before);
   });
 
+  it('refuses an unknown site in every site filter as a 400 naming site, a known one answers', async () => {
+    const before = await tableCounts(s.app);
+    const reads = [
+      '/api/fleet/machines',
+      '/api/fleet/machines.csv',
+      '/api/fleet/hashrate?from=2021-01-15&to=2021-01-16&',
+      '/api/fleet/events',
+      '/api/alerts',
+    ];
+    const withSite = (path: string, site: string) => `${path}${path.includes('?') ? '' : '?'}site=${site}`;
+    for (const path of reads) {
+      const r = await s.call('GET', withSite(path, 'NOPE'), { role: 'viewer' });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.field, path).toBe('site');
+      expect(r.body.error.message, path).toContain('NOPE');
+    }
+    expect(await tableCounts(s.app)).toEqual(before);
+    await addTestSite(s.app, s.app.actor('admin'), 'KNOWN1');
+    for (const path of reads.filter((p) => !p.includes('.csv'))) {
+      expect((await s.call('GET', withSite(path, 'KNOWN1'), { role: 'viewer' })).status, path).toBe(200);
+    }
+    expect(await s.text('/api/fleet/machines.csv?site=KNOWN1')).toMatch(/^Machine,Serial/);
+  });
+
   it('lets only ops act on machines', async () => {
     const r = await s.call('POST', '/api/fleet/control', {
       role: 'viewer',
       body: { selector: { all: true }, action: { kind: 'soft-off' } },
     });
     expect(r.status).toBe(403);
+  });
+});
+
+describe('fleet and alerts commands with a site filter', () => {
+  const env = freshCliEnv();
+  it('refuse an unknown site with exit code 2 and one line naming it', async () => {
+    for (const args of [
+      ['fleet', 'machines', '--site', 'NOPE'],
+      ['fleet', 'hashrate', '--site', 'NOPE', '--from', '2021-01-15', '--to', '2021-01-16'],
+      ['fleet', 'events', '--site', 'NOPE'],
+      ['alerts', 'list', '--site', 'NOPE'],
+    ]) {
+      const r = await runCli(args, env);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr, args.join(' ')).toContain('NOPE');
+    }
   });
 });

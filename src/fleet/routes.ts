@@ -65,7 +65,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
         response: { 200: CsvReply },
       },
     },
-    async (req, reply) => sendCsv(reply, 'machines.csv', machinesCsv(ctx, req.query)),
+    async (req, reply) => sendCsv(reply, 'machines.csv', await machinesCsv(ctx, req.query)),
   );
   app.get(
     '/api/fleet/machines/:id',

@@ -16,3 +16,11 @@ export async function requireRegisteredSite(db: Db, code: string, field = 'site'
     'fleet.unknown-site',
   );
 }
+
+/**
+ * A list's site filter: an unknown code is a mistake to say (a typo would read as an empty site),
+ * so every list and command that filters by site refuses it, as the writes do.
+ */
+export async function requireSiteFilter(db: Db, site: string | undefined): Promise<void> {
+  if (site !== undefined) await requireRegisteredSite(db, site);
+}

@@ -107,12 +107,17 @@ export const fleetDb = (db: Db) => db.withTables<FleetTables>();
 export type MachineRow = Selectable<FleetTables['fleet_machines']>;
 
 /**
- * The TH/s a group of machines hashes now, by their latest states: `fleet_machines` as `m` joined to
- * `fleet_machine_state` as `s`, the machines `LEFT_OUT_OF_TOTALS` not counted.
+ * The TH/s one machine hashes now as every total counts it, by its latest state (`fleet_machines`
+ * as `m` joined to `fleet_machine_state` as `s`): 0 for a machine `LEFT_OUT_OF_TOTALS`, whose last
+ * good figure is history; null for one never measured. The machine list shows and sorts by this, so
+ * its rows add up to the totals beside them.
  */
-export const hashingNowThs = sql<number>`coalesce(sum(s.hashrate_ths) filter (where m.status not in (${sql.join(
+export const countedThs = sql<number | null>`(case when m.status in (${sql.join(
   LEFT_OUT_OF_TOTALS.map((status) => sql.lit(status)),
-)})), 0)::float8`;
+)}) then 0 else s.hashrate_ths end)`;
+
+/** The TH/s a group of machines hashes now: the sum of their `countedThs`. */
+export const hashingNowThs = sql<number>`coalesce(sum(${countedThs}), 0)::float8`;
 
 // ---------------------------------------------------------------- registry (projections write these)
 

@@ -9,20 +9,20 @@
 import { sql } from 'kysely';
 import type { Actor, AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
-import { FLEET_SCOPE, hashingNow } from '../fleet/model.js';
+import { FLEET_SCOPE } from '../fleet/model.js';
 import { type ControlReport, controlMachines } from '../fleet/service.js';
-import { fleetDb } from '../fleet/store.js';
+import { countedThs, fleetDb } from '../fleet/store.js';
 import { addDays, type Day } from '../kernel/calendar.js';
 import type { FleetMachineRef } from './model.js';
 
 export type { ControlReport } from '../fleet/service.js';
 
-/** The fleet's machines at one site (or all), with their last measured hashrate. */
+/** The fleet's machines at one site (or all), with their hashrate as the fleet's totals count it. */
 export async function fleetMachines(db: Db, site?: string): Promise<FleetMachineRef[]> {
   let q = fleetDb(db)
     .selectFrom('fleet_machines as m')
     .leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id')
-    .select(['m.id', 'm.serial', 'm.dna', 'm.mac', 'm.site', 'm.status', 's.hashrate_ths'])
+    .select(['m.id', 'm.serial', 'm.dna', 'm.mac', 'm.site', 'm.status', countedThs.as('hashrate_ths')])
     .orderBy('m.id');
   if (site) q = q.where('m.site', '=', site);
   return (await q.execute()).map((r) => ({
@@ -32,9 +32,8 @@ export async function fleetMachines(db: Db, site?: string): Promise<FleetMachine
     mac: r.mac,
     site: r.site,
     status: r.status,
-    // An offline machine, or one answering garbage, keeps its last good value in the fleet's state; it
-    // is not hashing now.
-    hashrateThs: hashingNow(r.status) ? r.hashrate_ths : 0,
+    // An offline machine, or one answering garbage, is not hashing now: 0, as the machine list says.
+    hashrateThs: r.hashrate_ths,
   }));
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classOfAlertRule, FAULT_CATALOGUE, faultsOf, faultsWithAlerts } from './faults.js';
+import {
+  classOfAlertRule,
+  EVIDENCE_REMINDER_MS,
+  evidenceDue,
+  FAULT_CATALOGUE,
+  faultsOf,
+  faultsWithAlerts,
+} from './faults.js';
 
 const healthy = {
   sources: ['estats'],
@@ -60,5 +67,38 @@ describe('the fault catalogue', () => {
       ['board-rma', [6]],
       ['environment', [7]],
     ]);
+  });
+
+  it('adds a persisting fault’s poll to its ticket only when what it shows changes, an alert joins, or hourly', () => {
+    const boards = (down: number[], hottest: number) => ({
+      status: 'board-down',
+      telemetry: {
+        ...healthy,
+        boards: [1, 2, 3].map((index) => ({ index, hashrateThs: down.includes(index) ? 0 : 30, chips: 120 })),
+        temperatures: { inletC: 25, hottestChipC: hottest },
+      },
+    });
+    const [first] = faultsOf(boards([2], 80));
+    const last = { reply: boards([2], 80), at: new Date('2021-01-15T10:00:00Z') };
+    const due = (
+      report: ReturnType<typeof boards>,
+      seconds: number,
+      alerts: { alertId: number; rule: string }[] = [],
+    ) =>
+      evidenceDue(
+        { ...faultsOf(report)[0]!, alerts },
+        { ...last, fault: faultsOf(last.reply).find((f) => f.ticketClass === first!.ticketClass) },
+        new Date(last.at.getTime() + seconds * 1000),
+      );
+    // The same board down on the next sweep, however its readings moved: nothing new to add.
+    expect(due(boards([2], 84), 10)).toBe(false);
+    // Another board down (what it shows) or an alert to take up: added.
+    expect(due(boards([2, 3], 80), 10)).toBe(true);
+    expect(due(boards([2], 80), 10, [{ alertId: 4, rule: 'board-down' }])).toBe(true);
+    // Persisting an hour: one reminder.
+    expect(due(boards([2], 80), EVIDENCE_REMINDER_MS / 1000 - 1)).toBe(false);
+    expect(due(boards([2], 80), EVIDENCE_REMINDER_MS / 1000)).toBe(true);
+    // A ticket with no poll of its own yet (imported): the first poll is added.
+    expect(evidenceDue({ ...first!, alerts: [] }, undefined, last.at)).toBe(true);
   });
 });

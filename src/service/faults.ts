@@ -2,7 +2,8 @@
  * Tickets from the fleet's own faults. A catalogue (pure) maps what a machine reported in its last
  * poll to ticket classes; when a sweep is evaluated (alerts/service.ts `evaluateLatest`, once per
  * sweep, right after the sweep's alerts) `raiseFleetFaults` opens one ticket per machine and
- * class, or adds the new poll to the one already open, the reply attached as evidence. That is a
+ * class, or adds the new poll to the one already open, the reply attached as evidence, when it
+ * tells something new (`evidenceDue`): not on every sweep a fault persists. That is a
  * fault's only way to a ticket: an alert never opens one, it is taken up by the ticket of its
  * fault. Environment and network faults go to site operations, the rest to the nearest centre.
  */
@@ -56,13 +57,20 @@ export interface Fault {
   /** Every code of the class that fired (the first is `code`). */
   codes: FaultCode[];
   detail: string;
+  /**
+   * What the fault shows without its readings: its codes and the parts at fault (boards, fans, the
+   * PSU's error code). The same from poll to poll while the fault stays the same, though the
+   * temperatures and speeds in `detail` move on every sweep.
+   */
+  shows: string;
 }
 
-const fault = (code: FaultCode, detail: string): Fault => ({
+const fault = (code: FaultCode, detail: string, parts: readonly (number | string)[] = []): Fault => ({
   ticketClass: FAULT_CATALOGUE[code].ticketClass,
   code,
   codes: [code],
   detail,
+  shows: parts.length > 0 ? `${code} ${parts.join(',')}` : code,
 });
 
 export interface MachineReport {
@@ -90,9 +98,21 @@ export function faultsOf(m: MachineReport): Fault[] {
     (b) => b.hashrateThs !== undefined && b.hashrateThs <= best * DEFAULT_THRESHOLDS.boardShare,
   );
   if (down.length > 0)
-    out.push(fault('board-down', `hash board ${down.map((b) => b.index).join(', ')} down`));
+    out.push(
+      fault(
+        'board-down',
+        `hash board ${down.map((b) => b.index).join(', ')} down`,
+        down.map((b) => b.index),
+      ),
+    );
   else if (m.expected && boards.length > 0 && boards.length < m.expected.hashboards)
-    out.push(fault('board-missing', `${boards.length} of ${m.expected.hashboards} hash boards report`));
+    out.push(
+      fault(
+        'board-missing',
+        `${boards.length} of ${m.expected.hashboards} hash boards report`,
+        boards.map((b) => b.index),
+      ),
+    );
   if (m.expected) {
     const perBoard = Math.floor(m.expected.chipsPerMachine / m.expected.hashboards);
     const short = boards.filter((b) => b.chips !== undefined && b.chips < perBoard);
@@ -101,6 +121,7 @@ export function faultsOf(m: MachineReport): Fault[] {
         fault(
           'chips-missing',
           short.map((b) => `board ${b.index}: ${b.chips} of ${perBoard} chips`).join('; '),
+          short.map((b) => b.index),
         ),
       );
   }
@@ -108,10 +129,18 @@ export function faultsOf(m: MachineReport): Fault[] {
     .map((rpm, i) => [rpm, i + 1] as const)
     .filter(([rpm]) => rpm < DEFAULT_THRESHOLDS.minFanRpm);
   if (slowFans.length > 0 && !t.softOff)
-    out.push(fault('fan-failure', slowFans.map(([rpm, i]) => `fan ${i} at ${rpm} RPM`).join('; ')));
+    out.push(
+      fault(
+        'fan-failure',
+        slowFans.map(([rpm, i]) => `fan ${i} at ${rpm} RPM`).join('; '),
+        slowFans.map(([, i]) => i),
+      ),
+    );
   const psuCode = t.psu?.errorCode;
   if (psuCode !== undefined && psuCode > 0)
-    out.push(fault('psu-fault', `PSU error code ${psuCode}: ${psuErrorNames(psuCode).join(', ')}`));
+    out.push(
+      fault('psu-fault', `PSU error code ${psuCode}: ${psuErrorNames(psuCode).join(', ')}`, [psuCode]),
+    );
   const inlet = t.temperatures?.inletC;
   const chip = t.temperatures?.hottestChipC;
   if (inlet !== undefined && inlet >= DEFAULT_THRESHOLDS.inletC)
@@ -135,7 +164,14 @@ function oneByClass(faults: readonly Fault[]): Fault[] {
     const seen = byClass.get(f.ticketClass);
     byClass.set(
       f.ticketClass,
-      seen ? { ...seen, codes: [...seen.codes, ...f.codes], detail: `${seen.detail}; ${f.detail}` } : f,
+      seen
+        ? {
+            ...seen,
+            codes: [...seen.codes, ...f.codes],
+            detail: `${seen.detail}; ${f.detail}`,
+            shows: `${seen.shows}; ${f.shows}`,
+          }
+        : f,
     );
   }
   return [...byClass.values()];
@@ -159,6 +195,25 @@ export function faultsWithAlerts(
     same?.alerts.push({ alertId, rule });
   }
   return out;
+}
+
+/** A persisting fault's reminder: its poll added to the ticket once an hour, whatever it shows. */
+export const EVIDENCE_REMINDER_MS = 3_600_000;
+
+/**
+ * Whether this sweep's poll of a fault is added to its open ticket: the ticket's history keeps the
+ * polls that tell something new — what the fault shows changed (another board, fan, code; a kind
+ * added or gone), an alert to take up — and an hourly one that it persists, not every sweep's
+ * (each a ledger event: tens of thousands a day for a rack with a few faults). `last` is the
+ * ticket's latest poll read by the same catalogue, its fault of the ticket's class.
+ */
+export function evidenceDue(
+  now: RaisedFault,
+  last: { fault: Fault | undefined; at: Date } | undefined,
+  at: Date,
+): boolean {
+  if (!last || now.alerts.length > 0) return true;
+  return now.shows !== last.fault?.shows || at.getTime() - last.at.getTime() >= EVIDENCE_REMINDER_MS;
 }
 
 interface MachineRow {
@@ -240,15 +295,17 @@ export async function raiseFleetFaults(ctx: AppContext, actor: Actor): Promise<F
   for (const a of await store.untakenMachineAlerts(ctx.db))
     alertsOf.set(a.machineId, [...(alertsOf.get(a.machineId) ?? []), a]);
   const result: FaultSweep = { opened: 0, added: 0 };
+  const now = ctx.clock.now();
   for (const m of machines) {
     const machineId = Number(m.id);
     const serial = serials.get(machineId) ?? null;
     // A linked serial names the product; an unlinked machine is known by the model it reports.
     const productId =
       (serial && parseSerial(serial)?.productId) ?? catalogueProductOf(m.model, products) ?? null;
+    const expected = productId ? models.get(productId) : undefined;
     const telemetry = (m.telemetry ?? null) as NormalisedTelemetry | null;
     const faults = faultsWithAlerts(
-      faultsOf({ status: m.status, telemetry, expected: productId ? models.get(productId) : undefined }),
+      faultsOf({ status: m.status, telemetry, expected }),
       alertsOf.get(machineId) ?? [],
     );
     for (const fault of faults) {
@@ -259,6 +316,10 @@ export async function raiseFleetFaults(ctx: AppContext, actor: Actor): Promise<F
       } as Json;
       const open = await store.findOpenTicket(ctx.db, { machineId }, fault.ticketClass);
       if (open) {
+        const last = await store.lastEvidence(ctx.db, open.id);
+        const lastFault =
+          last && faultsOf({ ...last.reply, expected }).find((f) => f.ticketClass === fault.ticketClass);
+        if (!evidenceDue(fault, last && { fault: lastFault, at: last.at }, now)) continue;
         await addEvidence(ctx, actor, open.id, fault, reply);
         result.added++;
       } else {

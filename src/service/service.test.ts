@@ -226,7 +226,7 @@ describe('the service network', () => {
     expect(sg1.turnaroundDays.median).toBeCloseTo(6.04, 2);
   });
 
-  it('opens one board-RMA ticket from a simulated machine’s lost board, and adds the next poll to it', async () => {
+  it('opens one board-RMA ticket from a simulated machine’s lost board; the same fault’s poll is added hourly', async () => {
     s.app.clock.set('2021-01-26T03:00:00Z');
     await addTestSite(s.app, s.app.actor('ops'), 'SG1');
     await ok('POST', '/api/fleet/scans', { range: '127.186.1.1-127.186.1.2', site: 'SG1' }, 'ops');
@@ -237,7 +237,10 @@ describe('the service network', () => {
       return (await ok('POST', '/api/alerts/evaluations', undefined, 'ops')).tickets;
     };
     expect(await sweep()).toEqual({ opened: 1, added: 0 });
+    // The same board still down a minute later tells nothing new; an hour later, that it persists.
     s.app.clock.set('2021-01-26T03:01:00Z');
+    expect(await sweep()).toEqual({ opened: 0, added: 0 });
+    s.app.clock.set('2021-01-26T04:00:00Z');
     expect(await sweep()).toEqual({ opened: 0, added: 1 });
 
     const fleet = await ok('GET', '/api/service/tickets?origin=fleet', undefined, 'ops');

@@ -1,6 +1,7 @@
 /** The service module's SQL: the tables its projections keep and the reads its services make. */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
+import type { NormalisedTelemetry } from '../fleet/protocol/telemetry.js';
 import type { Day, Month } from '../kernel/calendar.js';
 import { fromStoredJson, type Json, toStoredJson } from '../kernel/json.js';
 import type { SalesTables } from '../sales/store.js';
@@ -644,6 +645,23 @@ export async function evidenceOf(db: Db, ticketId: number) {
       .orderBy('seq')
       .execute()
   ).map((r) => ({ seq: r.seq, at: r.at, fault: r.fault, reply: r.reply as Json }));
+}
+
+/** A ticket's latest poll, as the fault catalogue reads one (`faults.ts`): a persisting fault's is compared with it. */
+export async function lastEvidence(
+  db: Db,
+  ticketId: number,
+): Promise<{ at: Date; reply: { status: string; telemetry: NormalisedTelemetry | null } } | undefined> {
+  const r = await svc(db)
+    .selectFrom('service_ticket_evidence')
+    .select(['at', 'reply'])
+    .where('ticket_id', '=', BigInt(ticketId))
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const reply = (r.reply ?? {}) as { status?: string; telemetry?: NormalisedTelemetry | null };
+  return { at: r.at, reply: { status: reply.status ?? '', telemetry: reply.telemetry ?? null } };
 }
 
 /** A step in a ticket's timeline column: its name and epoch milliseconds (migration 0921). */

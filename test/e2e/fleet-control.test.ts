@@ -44,6 +44,12 @@ describe('fleet control in Chromium', () => {
     await expect(page.getByTestId('machine-psu').textContent()).resolves.toMatch(/healthy/);
     await page.getByRole('cell', { name: 'stratum+tcp://btc.pool.example:443' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    // The simulated miners run work mode 1: the page says so, and the picker starts there, not at 0.
+    const shown = page.locator('.figure').filter({ has: page.getByText('Work mode', { exact: true }) });
+    await expect(shown.locator('.figure-value').textContent()).resolves.toBe('1');
+    const picker = page.getByRole('region', { name: 'Control this machine' }).getByLabel('Work mode');
+    await expect(picker.inputValue()).resolves.toBe('1');
+    await expect(picker.locator('option:checked').textContent()).resolves.toBe('1 — performance (current)');
 
     await page.getByLabel('Configured pool').focus();
     await page.keyboard.press('ArrowDown'); // pool 0

@@ -82,6 +82,15 @@ const WORK_MODES = [
   { mode: 1, label: '1 — performance' },
 ];
 
+/** The picker's modes, the machine's current one marked (and listed, if it is none of the usual). */
+function workModeChoices(current: number | undefined) {
+  const modes =
+    WORK_MODES.some((m) => m.mode === current) || current === undefined
+      ? WORK_MODES
+      : [...WORK_MODES, { mode: current, label: String(current) }];
+  return modes.map((m) => (m.mode === current ? { ...m, label: `${m.label} (current)` } : m));
+}
+
 /** Asked first: effects a person should not trigger by a stray click. */
 function confirmationOf(action: Action, scope: string): Confirmation | undefined {
   switch (action.kind) {
@@ -121,6 +130,7 @@ export function ControlPanel({
   selector,
   scope,
   pools,
+  workMode,
   onDone,
 }: {
   selector: Selector;
@@ -128,11 +138,15 @@ export function ControlPanel({
   scope: string;
   /** The machine's configured pools, to switch among (one machine only). */
   pools?: { index?: number | undefined; url: string; user?: string | undefined }[] | undefined;
+  /** The machine's work mode as last polled (one machine only): the picker starts there. */
+  workMode?: number | undefined;
   onDone: () => void;
 }) {
   const control = useControl(onDone);
   const [asking, setAsking] = useState<Action>();
-  const [mode, setMode] = useState('0');
+  // Until a mode is picked the picker follows the machine's, so a reload after a change shows the new one.
+  const [picked, setMode] = useState<string>();
+  const mode = picked ?? String(workMode ?? 0);
   const [pool, setPool] = useState('');
   const [url, setUrl] = useState('');
   const [user, setUser] = useState('');
@@ -162,7 +176,7 @@ export function ControlPanel({
       </div>
       <div className="toolbar">
         <Field as="select" label="Work mode" value={mode} onChange={(e) => setMode(e.target.value)}>
-          {WORK_MODES.map((m) => (
+          {workModeChoices(workMode).map((m) => (
             <option key={m.mode} value={m.mode}>
               {m.label}
             </option>

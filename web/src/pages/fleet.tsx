@@ -369,7 +369,14 @@ function MachinePage({ id }: { id: number }) {
                 <Figure
                   label="Hashrate"
                   value={hashrate(m.hashrateThs)}
-                  sub={m.lastSeenAt ? `seen ${dateTime(m.lastSeenAt)}` : 'never answered'}
+                  sub={[
+                    m.lastGoodThs !== null && m.lastGoodThs !== m.hashrateThs
+                      ? `last good ${hashrate(m.lastGoodThs)}`
+                      : undefined,
+                    m.lastSeenAt ? `seen ${dateTime(m.lastSeenAt)}` : 'never answered',
+                  ]
+                    .filter(Boolean)
+                    .join(', ')}
                 />
                 <Figure
                   label="Failed polls in a row"
@@ -430,14 +437,19 @@ function MachinePage({ id }: { id: number }) {
       {history.data ? (
         <Allowed need={FLEET_ACCESS.operate} doing="reboot this machine or change its pool or work mode">
           <Section title="Control this machine" primary>
-            {() => (
-              <ControlPanel
-                selector={{ machines: [id] }}
-                scope={`machine ${history.data!.machine.serial}`}
-                pools={(history.data!.machine.telemetry as MachineTelemetry | null)?.pools}
-                onDone={history.reload}
-              />
-            )}
+            {() => {
+              const { serial, telemetry } = history.data!.machine;
+              const t = telemetry as MachineTelemetry | null;
+              return (
+                <ControlPanel
+                  selector={{ machines: [id] }}
+                  scope={`machine ${serial}`}
+                  pools={t?.pools}
+                  workMode={t?.workMode}
+                  onDone={history.reload}
+                />
+              );
+            }}
           </Section>
         </Allowed>
       ) : null}
