@@ -123,14 +123,19 @@ export interface Fleet {
 
 /**
  * Starts the simulator (it spreads itself over processes as the open-file limit needs): by default
- * 2% of its miners with the ordinary faults; `args` replaces those flags.
+ * 2% of its miners with the ordinary faults; `args` replaces those flags; `simulator` runs another
+ * checkout's simulator-main.ts (simulator-cpu.ts compares two).
  */
 export async function startFleet(
   count: number,
-  { base = BASE, args = ['--fault-rate', '0.02'] }: { base?: string; args?: string[] } = {},
+  {
+    base = BASE,
+    args = ['--fault-rate', '0.02'],
+    simulator = SIMULATOR,
+  }: { base?: string; args?: string[]; simulator?: string } = {},
 ): Promise<Fleet> {
   const child = fork(
-    SIMULATOR,
+    simulator,
     ['--count', String(count), '--base', base, '--seed', 'bench', '--slow-ms', '2000', '--json', ...args],
     { execArgv: tsxArgv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );

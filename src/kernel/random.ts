@@ -34,51 +34,68 @@ function mix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-export function createRandom(seed: number | string): Random {
-  let counter = fnv1a32(`${typeof seed}:${String(seed)}`);
-  const word = () => {
+/**
+ * SFC32's state in the fields of one object: a simulator draws a generator for every reply, and
+ * per-call closures cost more to create than the handful of numbers they would draw.
+ */
+class Sfc32 implements Random {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number | string) {
+    let counter = fnv1a32(`${typeof seed}:${String(seed)}`);
     counter = (counter + 0x9e3779b9) >>> 0;
-    return mix32(counter);
-  };
-  let a = word();
-  let b = word();
-  let c = word();
-  let d = word();
+    this.a = mix32(counter);
+    counter = (counter + 0x9e3779b9) >>> 0;
+    this.b = mix32(counter);
+    counter = (counter + 0x9e3779b9) >>> 0;
+    this.c = mix32(counter);
+    counter = (counter + 0x9e3779b9) >>> 0;
+    this.d = mix32(counter);
+    // The first outputs of SFC32 still show the seed's structure; discard them.
+    for (let i = 0; i < 12; i++) this.nextUint32();
+  }
 
-  const nextUint32 = (): number => {
+  private nextUint32(): number {
+    const { a, b, c, d } = this;
     const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
-  };
-  // The first outputs of SFC32 still show the seed's structure; discard them.
-  for (let i = 0; i < 12; i++) nextUint32();
+  }
 
-  const next = (): number => nextUint32() / 4_294_967_296;
+  next(): number {
+    return this.nextUint32() / 4_294_967_296;
+  }
 
-  return {
-    next,
-    int(min, max) {
-      if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
-        throw new RangeError(`random.int needs integers min <= max, got ${min} and ${max}.`);
-      }
-      return min + Math.floor(next() * (max - min + 1));
-    },
-    normal(mean = 0, sd = 1) {
-      // 1 - next() is in (0, 1], so the logarithm is finite.
-      const u = 1 - next();
-      const v = next();
-      return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    },
-    pick(items) {
-      if (items.length === 0) throw new RangeError('random.pick needs at least one item.');
-      return items[Math.floor(next() * items.length)]!;
-    },
-    chance(p) {
-      return next() < p;
-    },
-  };
+  int(min: number, max: number): number {
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
+      throw new RangeError(`random.int needs integers min <= max, got ${min} and ${max}.`);
+    }
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  normal(mean = 0, sd = 1): number {
+    // 1 - next() is in (0, 1], so the logarithm is finite.
+    const u = 1 - this.next();
+    const v = this.next();
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('random.pick needs at least one item.');
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+export function createRandom(seed: number | string): Random {
+  return new Sfc32(seed);
 }

@@ -3,23 +3,27 @@
  * manual, and the option list a real Avalon Q prints, test/fixtures/miner-responses/
  * avalonq_ascset_help.json) and cgminer's pool priority commands, with cgminer's message codes.
  */
+import type { Status } from './simulator-format.js';
 import { isSoftOff, type MinerState, savedPools, settle } from './simulator-models.js';
 
-export type Row = Record<string, string | number | boolean>;
+/** What a control command answers: a STATUS row only. */
 export interface Reply {
-  status: Row;
-  section?: string;
-  rows?: Row[];
+  status: Status;
 }
 
-const DESCRIPTION = 'cgminer 4.11.1';
 /** The controller's web login, which the A10 `setpool` form carries in clear text. */
 const WEB_USER = 'root';
 const WEB_PASSWORD = 'root';
 
-export function status(state: MinerState, now: number, code: number, msg: string, severity = 'S'): Row {
+export function status(
+  state: MinerState,
+  now: number,
+  code: number,
+  message: string,
+  severity: Status['severity'] = 'S',
+): Status {
   const when = Math.max(1, Math.floor((now - state.bootAt) / 1000)) + 12;
-  return { STATUS: severity, When: when, Code: code, Msg: msg, Description: DESCRIPTION };
+  return { severity, when, code, message };
 }
 
 export const info = (state: MinerState, now: number, msg: string) =>

@@ -53,17 +53,20 @@ export function hostileBody(fault: Fault | null): Buffer | undefined {
   return undefined;
 }
 
-/** Sends `body` the way `fault` does; false when the fault is not about the connection. */
+const toBytes = (reply: string | Buffer) => (typeof reply === 'string' ? Buffer.from(reply) : reply);
+
+/** Sends `reply` the way `fault` does; false when the fault is not about the connection. */
 export function sendHostile(
   socket: Socket,
   fault: Fault | null,
-  body: Buffer,
+  reply: string | Buffer,
   later: (ms: number, fn: () => void) => void,
 ): boolean {
   switch (fault as HostileFault) {
     case 'silent':
       return true;
     case 'trickle': {
+      const body = toBytes(reply);
       let sent = 0;
       const drip = () => {
         if (socket.destroyed || sent >= body.length) return;
@@ -85,11 +88,13 @@ export function sendHostile(
       pour();
       return true;
     }
-    case 'reset':
+    case 'reset': {
+      const body = toBytes(reply);
       socket.write(body.subarray(0, Math.floor(body.length / 2)), () => socket.resetAndDestroy());
       return true;
+    }
     case 'no-close':
-      socket.write(body);
+      socket.write(reply);
       return true;
     default:
       return false;

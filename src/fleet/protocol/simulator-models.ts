@@ -271,11 +271,16 @@ function noiseAt(state: MinerState, now: number, channels: number): number[] {
   const ease = f * f * (3 - 2 * f);
   const a = createRandom(`${state.seed}:${state.index}:${k}`);
   const b = createRandom(`${state.seed}:${state.index}:${k + 1}`);
-  return Array.from({ length: channels }, () => {
+  const noise = new Array<number>(channels);
+  for (let i = 0; i < channels; i++) {
     const va = a.next();
-    return (va + (b.next() - va) * ease) * 2 - 1;
-  });
+    noise[i] = (va + (b.next() - va) * ease) * 2 - 1;
+  }
+  return noise;
 }
+
+/** How far a rolling hashrate window has filled since boot. */
+const ramp = (elapsed: number, window: number) => Math.min(1, elapsed / window);
 
 /**
  * Chips differ from their board's average by a fixed offset each. Miners share a few dozen offset
@@ -292,13 +297,18 @@ export interface ChipPattern {
   maxOffset: number[];
 }
 
-const patterns = new Map<string, ChipPattern>();
+/** Per model, its patterns by number; looked up for every reply, so keyed by the spec itself. */
+const patterns = new WeakMap<ModelSpec, ChipPattern[]>();
 
 export function chipPatternOf(spec: ModelSpec, k: number): ChipPattern {
-  const key = `${spec.code}:${k}`;
-  let pattern = patterns.get(key);
+  let ofModel = patterns.get(spec);
+  if (!ofModel) {
+    ofModel = [];
+    patterns.set(spec, ofModel);
+  }
+  let pattern = ofModel[k];
   if (!pattern) {
-    const rng = createRandom(`chips:${key}`);
+    const rng = createRandom(`chips:${spec.code}:${k}`);
     const temps = Array.from({ length: spec.boards }, () =>
       Int8Array.from({ length: spec.chipsPerBoard }, () => Math.round((rng.next() - 0.5) * 12)),
     );
@@ -306,7 +316,7 @@ export function chipPatternOf(spec: ModelSpec, k: number): ChipPattern {
       Int16Array.from({ length: spec.chipsPerBoard }, () => 310 + Math.floor(rng.next() * 20)),
     );
     pattern = { temps, volts, maxOffset: temps.map((t) => Math.max(...t)) };
-    patterns.set(key, pattern);
+    ofModel[k] = pattern;
   }
   return pattern;
 }
@@ -330,15 +340,14 @@ export function read(state: MinerState, now: number): Reading {
       );
   const totalMhs = boardGhs.reduce((s, g) => s + g, 0) * 1000;
   const avMhs = elapsed > 0 ? (perBoardGhs * spec.boards * 1000 * throttle * hashingSeconds) / elapsed : 0;
-  const ramp = (window: number) => Math.min(1, elapsed / window);
   // About 10^12 TH/s: what three such machines once claimed.
   const lie = state.fault === 'absurd-hashrate' ? 1.2e10 : 1;
   const mhs = {
     av: avMhs * (1 + 0.003 * n[0]!) * lie,
     s30: totalMhs * (1 + 0.02 * n[1]!) * lie,
-    m1: totalMhs * (1 + 0.01 * n[2]!) * ramp(60) * lie,
-    m5: softOff ? 0 : totalMhs * ramp(300) * lie,
-    m15: softOff ? 0 : totalMhs * ramp(900) * lie,
+    m1: totalMhs * (1 + 0.01 * n[2]!) * ramp(elapsed, 60) * lie,
+    m5: softOff ? 0 : totalMhs * ramp(elapsed, 300) * lie,
+    m15: softOff ? 0 : totalMhs * ramp(elapsed, 900) * lie,
   };
 
   const inletC = Math.round(state.inletBase + 1.5 * n[3]!);

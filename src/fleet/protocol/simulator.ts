@@ -24,7 +24,7 @@ import {
   type ModelCode,
   settle,
 } from './simulator-models.js';
-import { respond } from './simulator-replies.js';
+import { type Response, respond } from './simulator-replies.js';
 
 export {
   ALL_FAULTS,
@@ -241,6 +241,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
   };
 
+  /** Sends a miner's answer as its fault has it, then carries out a reboot the request asked for. */
+  const answer = (slot: Slot, socket: Socket, response: Response, fault: Fault | null) => {
+    if (socket.destroyed) return;
+    const body = hostileBody(fault) ?? response.body;
+    if (sendHostile(socket, fault, body, later)) return;
+    socket.end(body);
+    if (response.rebootAfter !== undefined) reboot(slot, response.rebootAfter);
+  };
+
   const handle = (slot: Slot, socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -251,7 +260,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       requests++;
       const response = respond(slot.state, chunk, {
         now: now(),
-        canWrite: () => canWrite(socket.remoteAddress ?? ''),
+        peer: socket,
+        canWrite,
         sequence: slot.sequence++,
       });
       if (response.denied) deniedWrites++;
@@ -261,15 +271,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         slot.state.fault = slot.dormant;
         slot.dormant = undefined;
       }
-      const send = () => {
-        if (socket.destroyed) return;
-        const body = hostileBody(fault) ?? response.body;
-        if (sendHostile(socket, fault, body, later)) return;
-        socket.end(body);
-        if (response.rebootAfter !== undefined) reboot(slot, response.rebootAfter);
-      };
-      if (fault === 'slow') later(slowMs, send);
-      else send();
+      if (fault === 'slow') later(slowMs, () => answer(slot, socket, response, fault));
+      else answer(slot, socket, response, fault);
     });
   };
 
