@@ -64,6 +64,16 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
       'fleet_hashrate_minutes_202104',
     ]);
     expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([['fleet_telemetry_20210301', 1]]);
+    // A partition made is given the default's room for updates in place (migration 1330); the minutes' none.
+    const options = await sql<{ part: string; options: string[] | null }>`
+      select relname as part, reloptions as options from pg_class
+      where relname in ('fleet_telemetry_20210303', 'fleet_hashrate_minutes_202104') order by 1`.execute(
+      app.db,
+    );
+    expect(options.rows).toEqual([
+      { part: 'fleet_hashrate_minutes_202104', options: null },
+      { part: 'fleet_telemetry_20210303', options: ['fillfactor=50'] },
+    ]);
     // The moved row keeps its reading time: writing it again is still skipped.
     await writePolls(app.db, [ok], {
       sweep: 1,

@@ -137,9 +137,9 @@ export interface PollRecord {
   telemetryJson?: string | undefined;
 }
 
-/** One record as a row of the batch; the telemetry goes in as the JSON text it already is. */
+/** One record's figures as a row of the batch; its telemetry goes beside them (`telemetryTexts`). */
 function rowJson(r: PollRecord): string {
-  const row = JSON.stringify({
+  return JSON.stringify({
     m: r.machineId,
     a: r.answered,
     d: Math.round(r.durationMs),
@@ -153,14 +153,36 @@ function rowJson(r: PollRecord): string {
     i: r.inletC ?? null,
     p: r.powerW ?? null,
   });
-  return r.answered ? `${row.slice(0, -1)},"t":${r.telemetryJson ?? '{}'}}` : row;
 }
 
 /**
- * Latest state and the 5-minute series for a batch of polls in ONE statement with ONE parameter
- * (the batch as JSON, unpacked by the database): at 50,000 machines a sweep, binding ten
- * parameters per row costs more than the writes themselves. A failed poll leaves the last good
- * figures alone (coalesce) and adds a poll without a sample to its bucket.
+ * Parts the records' telemetry in the batch's second parameter. No JSON text holds a control
+ * character (a string's must be escaped, and they are not white space), so one parts them; a text
+ * holding one is no JSON, refused here as the database would refuse it.
+ */
+const TELEMETRY_APART = '\u0001';
+
+/** The batch's telemetry texts, one per record in order (empty: none), parted by `TELEMETRY_APART`. */
+function telemetryTexts(records: PollRecord[]): string {
+  return records
+    .map((r) => {
+      const text = r.answered ? (r.telemetryJson ?? '{}') : '';
+      if (text.includes(TELEMETRY_APART))
+        throw new Error(`machine ${r.machineId}: its telemetry is not JSON`);
+      return text;
+    })
+    .join(TELEMETRY_APART);
+}
+
+/**
+ * Latest state and the 5-minute series for a batch of polls in ONE statement with TWO parameters:
+ * at 50,000 machines a sweep, binding ten parameters per row costs more than the writes themselves.
+ * The figures go as a JSON array, unpacked by the database; the telemetry texts (1.2 kB each, ten
+ * times the figures) beside them, zipped to them row by row (`rows from`), so that the database
+ * reads each once, as it checks it is JSON. Inside the array it read each three times (the array's
+ * check, its unpacking, the column's check): 2.0 of 2.3 CPU-s per 40,000 rows unpacked, against
+ * 0.3 so (PostgreSQL 15, one backend's CPU from /proc). A failed poll leaves the last good figures
+ * alone (coalesce) and adds a poll without a sample to its bucket.
  *
  * A bucket remembers its latest reading (`last_at`) and the state its last poll: the bucket's latest
  * reading written again (a retried write) is skipped, not counted twice, and an older reading never
@@ -179,8 +201,12 @@ export async function writePolls(
   const batch = `[${records.map(rowJson).join(',')}]`;
   const counted = await sql<{ machine_id: bigint }>`
     with x as (
-      select * from json_to_recordset(${batch}::json) as x(
-        m int8, a boolean, d int4, f int4, e text, k text, h text, r text, ths float8, c float8, i float8, p float8, t json)
+      select m, a, d, f, e, k, h, r, ths, c, i, p, nullif(t, '')::json as t
+      from rows from (
+        json_to_recordset(${batch}::json) as (
+          m int8, a boolean, d int4, f int4, e text, k text, h text, r text, ths float8, c float8, i float8, p float8),
+        string_to_table(${telemetryTexts(records)}::text, ${TELEMETRY_APART}::text)
+      ) as x(m, a, d, f, e, k, h, r, ths, c, i, p, t)
     ), state as (
       insert into fleet_machine_state as s (machine_id, last_polled_at, last_seen_at, consecutive_failures,
         last_failure, last_failure_kind, health, health_reason, hashrate_ths, telemetry, last_poll_ms, last_sweep)
