@@ -68,7 +68,12 @@ function readings(now: number): Polled[] {
   const request = Buffer.from(JSON.stringify({ command: POLL_COMMANDS.join('+') }));
   const polled: Polled[] = [];
   for (let i = 0; i < machines; i++) {
-    const body = respond(createMiner(i, fleet), request, { now, canWrite: () => false, sequence: 0 }).body;
+    const body = respond(createMiner(i, fleet), request, {
+      now,
+      peer: {},
+      canWrite: () => false,
+      sequence: 0,
+    }).body;
     const t = normalise(decodeReply(body));
     polled.push({
       record: {
