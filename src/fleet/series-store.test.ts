@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTestSite } from '../mining/test-fixtures.js';
 import { type TestApp, testApp } from '../testing/index.js';
 import { emptyTally } from './model.js';
 import { measuredHashrateSeries } from './queries.js';
@@ -91,6 +92,8 @@ describe('measurements', () => {
     await addSweepTotals(app.db, at('10:00:00'), new Map([['HR1', tally(80, 2)]]), 'fleet:2');
     await addSweepTotals(app.db, at('10:59:00'), new Map([['HR1', tally(60, 1)]]), 'fleet:3');
     await addSweepTotals(app.db, at('11:30:00'), new Map([['HR1', tally(50, 2)]]), 'fleet:4');
+    // The series answers only for a registered site (an unknown one is the caller's mistake).
+    await addTestSite(app, app.actor('admin'), 'HR1');
     const range = { site: 'HR1', from: at('00:00:00'), to: at('23:00:00') };
     expect((await measuredHashrateSeries(app, range)).points.map((p) => p.hashrateThs)).toEqual([90, 60, 50]);
     const hourly = await measuredHashrateSeries(app, { ...range, every: 'hour' });
