@@ -354,10 +354,26 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   let restHandedOut = false;
   let restInMainLane = 0;
   let ended = false;
-  let resolveEnded!: () => void;
-  const passEnded = new Promise<void>((resolve) => {
-    resolveEnded = resolve;
-  });
+  // Workers waiting on a poll, each let go when its poll ends or the pass does, whichever is first.
+  // Not a race of the poll with a promise of the pass's end: each race left a reaction on that one
+  // promise, held until the pass ended (50,000 in a sweep of 50,000, promoted to the old generation).
+  const waitingOnPolls = new Set<() => void>();
+  const untilPollOrPassEnds = (polling: Promise<void>): Promise<void> => {
+    if (ended) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      waitingOnPolls.add(resolve);
+      polling.then(
+        () => {
+          waitingOnPolls.delete(resolve);
+          resolve();
+        },
+        (error: unknown) => {
+          waitingOnPolls.delete(resolve);
+          reject(error);
+        },
+      );
+    });
+  };
   const restLeftMainLane = () => {
     restInMainLane--;
     if (restHandedOut && restInMainLane === 0) endPass();
@@ -411,7 +427,8 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     if (ended) return;
     ended = true;
     for (const m of inFlight.values()) carryOn(m);
-    resolveEnded();
+    for (const letGo of waitingOnPolls) letGo();
+    waitingOnPolls.clear();
   };
 
   // A suspended async function keeps all its locals, dead or not: a worker's loop waiting for its
@@ -427,7 +444,7 @@ async function pollAll(p: PollPass): Promise<PassResult> {
       const polling = pollOne(m, lane);
       // A failed write also fails the pass's last flush: once the pass has ended, that is where.
       polling.catch(() => {});
-      await Promise.race([polling, passEnded]);
+      await untilPollOrPassEnds(polling);
     }
   };
   const count = (

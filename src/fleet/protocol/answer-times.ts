@@ -105,7 +105,6 @@ export class AnswerTimes {
    */
   waits(limits: WaitLimits, ownAnswerMs = 0): LearnedWaits | undefined {
     if (this.learned === undefined) return undefined;
-    const clamp = (ms: number, low: number, high: number) => Math.min(high, Math.max(low, Math.ceil(ms)));
     const slowMs = Math.max(this.learned.slowMs, ownAnswerMs);
     return {
       answerMs: clamp(SLOW_MULTIPLE * slowMs, limits.answerFloorMs, limits.readTimeoutMs),
@@ -113,3 +112,5 @@ export class AnswerTimes {
     };
   }
 }
+
+const clamp = (ms: number, low: number, high: number) => Math.min(high, Math.max(low, Math.ceil(ms)));

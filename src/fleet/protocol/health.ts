@@ -56,7 +56,27 @@ export interface HealthInput {
 
 const SEVERITY: readonly MinerStatus[] = ['overheating', 'fan-failure', 'board-down', 'degraded'];
 
-const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
+/**
+ * `n` to two decimals at most, as `(Math.round(n * 100) / 100).toString()` writes it (`90.18`,
+ * `90.1`, `90`), made of whole numbers: a fraction's shortest decimal form, worked out afresh for
+ * every machine's hashrate in every poll's reason, showed in a sweep's profile. Past 10^15
+ * hundredths (where toString could turn to exponents) it is toString's own.
+ */
+function fmt(n: number): string {
+  const hundredths = Math.round(n * 100);
+  if (!(Math.abs(hundredths) < 1e15)) return (hundredths / 100).toString();
+  if (hundredths === 0) return '0'; // -0 too
+  const size = Math.abs(hundredths);
+  const whole = Math.floor(size / 100);
+  const cents = size - whole * 100;
+  const digits =
+    cents === 0
+      ? `${whole}`
+      : cents % 10 === 0
+        ? `${whole}.${cents / 10}`
+        : `${whole}.${cents < 10 ? '0' : ''}${cents}`;
+  return hundredths < 0 ? `-${digits}` : digits;
+}
 
 export function assessHealth(
   input: HealthInput,

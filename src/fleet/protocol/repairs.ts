@@ -32,21 +32,23 @@ const TEXT: Record<RepairKind, (n: number) => string> = {
 };
 
 export class RepairLog {
-  private readonly counts = new Map<RepairKind, number>();
+  /** Made on the first repair: nearly every reply needs none, and a map each was garbage per poll. */
+  private counts: Map<RepairKind, number> | undefined;
 
   add(kind: RepairKind, n = 1): void {
+    this.counts ??= new Map();
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + n);
   }
 
   has(kind: RepairKind): boolean {
-    return this.counts.has(kind);
+    return this.counts?.has(kind) ?? false;
   }
 
   get size(): number {
-    return this.counts.size;
+    return this.counts?.size ?? 0;
   }
 
   list(): string[] {
-    return [...this.counts].map(([kind, n]) => TEXT[kind](n));
+    return this.counts === undefined ? [] : [...this.counts].map(([kind, n]) => TEXT[kind](n));
   }
 }
