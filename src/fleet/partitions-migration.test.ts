@@ -35,6 +35,12 @@ describe('migration 0830: the measurements move into day and month partitions', 
     app = await testApp();
     before = await databaseMigratedBefore(PARTITIONING);
     ctx = { ...app, db: before.db };
+    // The machines' site, registered as self-mining's table then had it (the series asks for it).
+    await sql`
+      insert into mining_sites (code, name, country, capacity_w, compliance_status, status_since, created_at, updated_at)
+      values ('MG1', 'Migration One', 'SG', 1000000, 'approved', '2021-01-01', now(), now())`.execute(
+      before.db,
+    );
     await insertMachines(
       before.db,
       [1, 2].map((id) => ({
