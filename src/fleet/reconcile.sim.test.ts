@@ -5,7 +5,8 @@
  * the reconciler after the next sweep — at most once per rate limit, recorded like any control.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, testServer } from '../testing/index.js';
+import { verifyLedger } from '../ledger/verify.js';
+import { type TestServer, testApp, testServer } from '../testing/index.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from './protocol/simulator.js';
 import { RECONCILER, RESEND_AFTER_MS } from './reconcile.js';
 import { fleetDb } from './store.js';
@@ -115,4 +116,21 @@ describe('a curtailed site stays curtailed', () => {
     await sweepAndEvaluate(t + RESEND_AFTER_MS + 2 * MINUTE);
     expect(await statuses()).toEqual(['idle', 'idle', 'idle', 'idle']);
   });
+
+  it('keeps the wanted power as the control events make it: ledger verify rebuilds it as stored', async () => {
+    const intent = await fleetDb(s.app.db).selectFrom('fleet_power_intent').selectAll().execute();
+    expect(intent.map((r) => [r.wanted, r.actor])).toEqual(Array(4).fill(['off', RECONCILER.id]));
+    const scratch = await testApp();
+    try {
+      const report = await verifyLedger(
+        s.app,
+        { db: scratch.db, projections: s.app.projections },
+        s.app.tables,
+      );
+      expect(report.differences).toEqual([]);
+      expect(report.tables.find((t) => t.table === 'fleet_power_intent')).toMatchObject({ rows: 4 });
+    } finally {
+      await scratch.close();
+    }
+  }, 120_000);
 });
