@@ -117,9 +117,23 @@ describe('a curtailed site stays curtailed', () => {
     expect(await statuses()).toEqual(['idle', 'idle', 'idle', 'idle']);
   });
 
+  it('leaves alone machines an operator turned back on', async () => {
+    const t = 26 * HOUR;
+    s.app.clock.set(new Date(t0 + t).toISOString());
+    const on = await s.call('POST', '/api/fleet/control', {
+      role: 'ops',
+      body: { selector: { site: 'CUR1' }, action: { kind: 'soft-on' } },
+    });
+    expect(on.status, JSON.stringify(on.body)).toBe(200);
+    await sweepAndEvaluate(t + MINUTE);
+    await sweepAndEvaluate(t + RESEND_AFTER_MS + 2 * MINUTE);
+    expect(await statuses()).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(await reconcilerControls()).toHaveLength(2);
+  });
+
   it('keeps the wanted power as the control events make it: ledger verify rebuilds it as stored', async () => {
     const intent = await fleetDb(s.app.db).selectFrom('fleet_power_intent').selectAll().execute();
-    expect(intent.map((r) => [r.wanted, r.actor])).toEqual(Array(4).fill(['off', RECONCILER.id]));
+    expect(intent.map((r) => r.wanted)).toEqual(['on', 'on', 'on', 'on']);
     const scratch = await testApp();
     try {
       const report = await verifyLedger(
