@@ -4,9 +4,9 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
-import type { MachineStatus } from '../fleet/model.js';
+import { HASHING_STATUSES, type MachineStatus } from '../fleet/model.js';
 import type { NormalisedTelemetry } from '../fleet/protocol/telemetry.js';
-import { fleetDb } from '../fleet/store.js';
+import { fleetDb, machinesMeantOff } from '../fleet/store.js';
 import type { MachineReading, PollerState } from './model.js';
 
 /** A median needs this many 5-minute buckets (half an hour) to mean anything. */
@@ -14,36 +14,50 @@ const MEDIAN_MIN_BUCKETS = 6;
 /** A reboot or work-mode change is given this long to come back before its silence ends. */
 export const RESTART_GRACE_MS = 5 * 60_000;
 
-/** Why a machine is meant to be idle, from the control actions of the last day. */
-export type IdleIntent = Map<number, string>;
+/**
+ * Which machines are meant to be idle: the curtailed ones (their latest soft off or on was a soft
+ * off, however long ago: a site curtailed for a week is still meant to be off), and the ones told
+ * to restart (a reboot or work mode within the grace).
+ */
+export interface IdleIntent {
+  curtailed: Map<number, Date>;
+  restarting: Map<number, string>;
+}
 
 export async function idleIntent(db: Db, now: Date): Promise<IdleIntent> {
   const rows = await fleetDb(db)
     .selectFrom('fleet_controls')
     .select(['requested_at', 'action', 'machine_ids'])
-    .where('requested_at', '>=', new Date(now.getTime() - 24 * 3600_000))
+    .where('requested_at', '>', new Date(now.getTime() - RESTART_GRACE_MS))
     // As of `now`: a replayed sweep is judged by the controls sent before it read, not after.
     .where('requested_at', '<=', now)
     .orderBy('requested_at')
     .orderBy('id')
     .execute();
-  const latest = new Map<number, { kind: string; at: Date }>();
+  const restarting = new Map<number, string>();
   for (const r of rows) {
     const kind = (r.action as { kind?: string } | null)?.kind ?? '';
-    for (const id of (r.machine_ids as number[] | null) ?? [])
-      latest.set(Number(id), { kind, at: r.requested_at });
-  }
-  const out: IdleIntent = new Map();
-  for (const [id, c] of latest) {
-    if (c.kind === 'soft-off') out.set(id, `soft off requested ${c.at.toISOString()} (curtailed)`);
-    else if (
-      (c.kind === 'reboot' || c.kind === 'work-mode') &&
-      now.getTime() - c.at.getTime() < RESTART_GRACE_MS
-    ) {
-      out.set(id, `${c.kind} requested ${c.at.toISOString()} (restarting)`);
+    const restart = kind === 'reboot' || kind === 'work-mode';
+    for (const id of (r.machine_ids as number[] | null) ?? []) {
+      if (restart)
+        restarting.set(Number(id), `${kind} requested ${r.requested_at.toISOString()} (restarting)`);
+      else restarting.delete(Number(id));
     }
   }
-  return out;
+  return { curtailed: await machinesMeantOff(db, now), restarting };
+}
+
+/**
+ * Why a machine is meant to be idle now, if it is. A curtailed machine found hashing is not: it does
+ * not match what was asked (the reconciler sends the soft off again), its readings are real, and
+ * its rules judge them as any hashing machine's.
+ */
+function meantIdle(idle: IdleIntent, id: number, status: string): string | undefined {
+  const restarting = idle.restarting.get(id);
+  if (restarting !== undefined) return restarting;
+  const off = idle.curtailed.get(id);
+  if (off === undefined || (HASHING_STATUSES as readonly string[]).includes(status)) return undefined;
+  return `soft off requested ${off.toISOString()} (curtailed)`;
 }
 
 /** One page of readings in id order, after `afterId` (of one site's machines, with `site`). */
@@ -89,7 +103,7 @@ export async function readingsPage(
       lastSeenAt: r.last_seen_at ?? undefined,
       telemetry: (r.telemetry as NormalisedTelemetry | null) ?? undefined,
       medianThs: medians.get(id),
-      meantIdle: page.idle.get(id),
+      meantIdle: meantIdle(page.idle, id, r.status),
     };
   });
 }

@@ -2,8 +2,8 @@ import { agentsServing } from '../agent/store.js';
 import type { AppContext } from '../app/context.js';
 import { inProcess, type Periodic } from '../jobs/boss.js';
 import { carriedPollsWritten } from './carried.js';
+import { sweepAndReconcile } from './reconcile.js';
 import type { FleetSettings } from './settings.js';
-import { sweepFleet } from './sweep.js';
 
 const POLLER = { id: 'system:fleet-poller', role: 'ops' } as const;
 
@@ -35,7 +35,7 @@ async function sweepOnce(ctx: AppContext, settings: FleetSettings): Promise<void
       ctx.log.debug('site agents are running: the sweep is theirs');
       return;
     }
-    const r = await sweepFleet(ctx, POLLER, {
+    const r = await sweepAndReconcile(ctx, POLLER, {
       offlineAfter: settings.offlineAfter,
       retention: settings.retention,
       concurrency: settings.concurrency,

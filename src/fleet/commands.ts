@@ -30,7 +30,7 @@ import {
   type ScanResult,
   type SweepReport,
   scanRange,
-  sweepFleet,
+  sweepAndReconcile,
 } from './service.js';
 
 export function registerFleetCommands(program: Command): void {
@@ -81,7 +81,7 @@ export function registerFleetCommands(program: Command): void {
         opts.offlineAfter === undefined ? settings.offlineAfter : Number(opts.offlineAfter);
       const once = async () => {
         let bar: Progress | undefined;
-        const r = await sweepFleet(app, app.actor, {
+        const r = await sweepAndReconcile(app, app.actor, {
           offlineAfter,
           retention: settings.retention,
           concurrency: settings.concurrency,

@@ -35,6 +35,27 @@ export const LEFT_OUT_OF_TOTALS: readonly MachineStatus[] = ['offline', 'protoco
 export const hashingNow = (status: string): boolean =>
   !(LEFT_OUT_OF_TOTALS as readonly string[]).includes(status);
 
+/**
+ * Statuses of a machine whose last answer shows it hashing: a machine meant to be off (curtailed)
+ * in one of them does not match what was asked, and is sent the soft off again.
+ */
+export const HASHING_STATUSES: readonly MachineStatus[] = [
+  'ok',
+  'degraded',
+  'overheating',
+  'fan-failure',
+  'board-down',
+];
+
+/**
+ * The power a control asks its machines to keep from now on: a soft off or soft on sets it, every
+ * other action (a reboot, a pool) leaves it as it was. Takes the action as the event stores it.
+ */
+export function wantedPowerOf(action: unknown): 'off' | 'on' | undefined {
+  const kind = (action as { kind?: unknown } | null)?.kind;
+  return kind === 'soft-off' ? 'off' : kind === 'soft-on' ? 'on' : undefined;
+}
+
 /** Three failed polls in a row make a machine offline (hass-miner and Foreman settle on about this). */
 export const DEFAULT_OFFLINE_AFTER = 3;
 

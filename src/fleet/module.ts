@@ -8,6 +8,8 @@ export const fleetModule: HashforgeModule = {
     // Numbered by an identity column, which rolled-back writes consume: a row is its event and machine.
     { name: 'fleet_status_changes', key: ['event_id', 'machine_id'], ignore: ['id'] },
     'fleet_controls',
+    // Each machine's latest soft off or on, from the same events as fleet_controls.
+    'fleet_power_intent',
   ],
   // What the poller measures, written directly: far too many rows for the ledger, and pruned.
   notDerivedTables: {

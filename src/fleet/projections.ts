@@ -1,10 +1,12 @@
 import { defineProjections, recorder } from '../ledger/events.js';
 import type { FleetEvent } from './events.js';
+import { wantedPowerOf } from './model.js';
 import {
   applyStatusChanges,
   completeControl,
   insertControl,
   insertMachines,
+  setPowerIntent,
   updateMachine,
 } from './store.js';
 
@@ -31,6 +33,16 @@ export const fleetProjections = defineProjections<FleetEvent>({
       selector: p.selector,
       machineIds: p.machineIds,
     });
+    const wanted = wantedPowerOf(p.action);
+    if (wanted) {
+      await setPowerIntent(tx, {
+        id: p.controlId,
+        at: e.recordedAt,
+        actor: e.actor,
+        wanted,
+        machineIds: p.machineIds,
+      });
+    }
   },
   'fleet.control-completed': async (tx, e) => {
     const p = e.payload;

@@ -35,7 +35,7 @@ import {
   machineHistory,
   measuredHashrateSeries,
   scanRange,
-  sweepFleet,
+  sweepAndReconcile,
 } from './service.js';
 
 const tags = ['fleet'];
@@ -192,7 +192,7 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
     },
     async (req, reply) => {
       const settings = ctx.config.fleet;
-      const result = await sweepFleet(ctx, req.actor, {
+      const result = await sweepAndReconcile(ctx, req.actor, {
         offlineAfter: req.body?.offlineAfter ?? settings.offlineAfter,
         retention: settings.retention,
         concurrency: settings.concurrency,

@@ -13,4 +13,5 @@ export {
   machineHistory,
   measuredHashrateSeries,
 } from './queries.js';
+export { RECONCILER, reconcilePower, sweepAndReconcile } from './reconcile.js';
 export { type SweepReport, sweepFleet } from './sweep.js';

@@ -42,6 +42,13 @@ export type FleetTables = {
     failed: number | null;
     results: ColumnType<unknown, string | null, string | null>;
   };
+  fleet_power_intent: {
+    machine_id: bigint;
+    wanted: 'off' | 'on';
+    control_id: bigint;
+    requested_at: Date;
+    actor: string;
+  };
   fleet_machine_state: {
     machine_id: bigint;
     last_polled_at: Date;
@@ -238,6 +245,75 @@ export async function insertControl(
       machine_ids: JSON.stringify(c.machineIds),
     })
     .execute();
+}
+
+/**
+ * A soft off or soft on makes the power its machines are meant to have, until the next one: the
+ * later control wins (projections run in the ledger's order, so a replay ends where the writes did).
+ */
+export async function setPowerIntent(
+  db: Db,
+  c: { id: number; at: Date; actor: string; wanted: 'off' | 'on'; machineIds: number[] },
+): Promise<void> {
+  for (let i = 0; i < c.machineIds.length; i += INTENT_BATCH) {
+    await fleetDb(db)
+      .insertInto('fleet_power_intent')
+      .values(
+        c.machineIds.slice(i, i + INTENT_BATCH).map((id) => ({
+          machine_id: BigInt(id),
+          wanted: c.wanted,
+          control_id: BigInt(c.id),
+          requested_at: c.at,
+          actor: c.actor,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('machine_id').doUpdateSet((eb) => ({
+          wanted: eb.ref('excluded.wanted'),
+          control_id: eb.ref('excluded.control_id'),
+          requested_at: eb.ref('excluded.requested_at'),
+          actor: eb.ref('excluded.actor'),
+        })),
+      )
+      .execute();
+  }
+}
+/** Rows of one insert: five parameters each, well under PostgreSQL's 65,535. */
+const INTENT_BATCH = 5000;
+
+/** The machines meant to be off (their latest soft off or on was a soft off), as of `now`. */
+export async function machinesMeantOff(db: Db, now: Date): Promise<Map<number, Date>> {
+  const rows = await fleetDb(db)
+    .selectFrom('fleet_power_intent')
+    .select(['machine_id', 'requested_at'])
+    .where('wanted', '=', 'off')
+    .where('requested_at', '<=', now)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.machine_id), r.requested_at]));
+}
+
+/**
+ * Machines meant off whose last poll answered and shows them hashing, whose soft off was last sent
+ * before `sentBefore`, and with no control of any kind still in flight (requested after
+ * `inFlightSince`, not completed): the ones the reconciler sends the soft off again.
+ */
+export async function meantOffButHashing(
+  db: Db,
+  q: { now: Date; sentBefore: Date; inFlightSince: Date; hashing: readonly string[] },
+): Promise<{ id: number; site: string }[]> {
+  const r = await sql<{ id: bigint; site: string }>`
+    select m.id, m.site
+    from fleet_power_intent i
+    join fleet_machines m on m.id = i.machine_id
+    join fleet_machine_state s on s.machine_id = m.id
+    where i.wanted = 'off' and i.requested_at < ${q.sentBefore}
+      and s.consecutive_failures = 0 and m.status = any(${[...q.hashing]}::text[])
+      and not exists (
+        select 1 from fleet_controls c
+        where c.completed_at is null and c.requested_at > ${q.inFlightSince}
+          and c.requested_at <= ${q.now} and c.machine_ids @> to_jsonb(m.id))
+    order by m.id`.execute(db);
+  return r.rows.map((x) => ({ id: Number(x.id), site: x.site }));
 }
 
 export async function completeControl(
