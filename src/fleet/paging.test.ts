@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTestSite } from '../mining/test-fixtures.js';
 import { type TestApp, testApp } from '../testing/index.js';
 import { listMachines } from './queries.js';
 import { insertMachines } from './store.js';
@@ -8,6 +9,8 @@ describe('paging through a big fleet', () => {
   const N = 50_000;
   beforeAll(async () => {
     app = await testApp();
+    // The sites a list may filter by are registered ones.
+    for (const site of ['SG1', 'NA1']) await addTestSite(app, app.actor('admin'), site);
     // The registry projection's own insert, straight in: this test is about reading, not scanning.
     for (let i = 0; i < N; i += 5000) {
       await insertMachines(
