@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { defineAction } from '../cli/command.js';
-import { requireRegisteredSite } from '../fleet/sites.js';
 import { inProcess, type Periodic, serverJobs } from '../jobs/boss.js';
 import { invalid } from '../kernel/errors.js';
+import { requireRegisteredSite } from '../mining/registry.js';
 import { runAgent } from './agent.js';
 import { parseSites } from './model.js';
 import { Spool } from './spool.js';

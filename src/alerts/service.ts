@@ -1,9 +1,9 @@
 /** The alerts' use cases: what the edges and other modules import. */
 import { randomBytes } from 'node:crypto';
 import type { Actor, AppContext } from '../app/context.js';
-import { requireSiteFilter } from '../fleet/sites.js';
 import { notFound } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
+import { requireSiteFilter } from '../mining/registry.js';
 import { type FaultSweep, raiseFleetFaults } from '../service/faults.js';
 import { EVALUATOR, type EvaluationReport, evaluateAlerts, queueDeliveries } from './evaluate.js';
 import {

@@ -8,6 +8,7 @@ import { refuseIfSiteAgentAway } from '../agent/links.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { AppError, invalid } from '../kernel/errors.js';
 import { nextNumber } from '../ledger/ledger.js';
+import { requireRegisteredSite } from '../mining/registry.js';
 import { controlThroughAgents } from './agent-control.js';
 import type { ControlCompleted, ControlRequested } from './events.js';
 import {
@@ -23,7 +24,6 @@ import { type MinerClient, PROTOCOL_FAILURES } from './protocol/client.js';
 import { isSuccess, replyStatus } from './protocol/codec.js';
 import { type NormalisedTelemetry, normalise } from './protocol/telemetry.js';
 import type { SelectorInput } from './schemas.js';
-import { requireRegisteredSite } from './sites.js';
 import { findControl, fleetDb } from './store.js';
 import { POLL_COMMANDS } from './sweep.js';
 

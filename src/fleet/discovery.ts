@@ -5,6 +5,7 @@
  * concurrency, then `version` (identity, model, firmware) only where something listens.
  */
 import type { Actor, AppContext } from '../app/context.js';
+import { requireRegisteredSite } from '../mining/registry.js';
 import type { MachinesChanged, MachinesRegistered } from './events.js';
 import { addressesOf, addressIdentity, type Identity, identityOf, parseRange } from './model.js';
 import { pollerHeap } from './poller-heap.js';
@@ -13,7 +14,6 @@ import { recordFleet } from './projections.js';
 import type { MinerClient, MinerResult } from './protocol/client.js';
 import { normalise } from './protocol/telemetry.js';
 import type { ScanInput } from './schemas.js';
-import { requireRegisteredSite } from './sites.js';
 import {
   highestMachineId,
   type MachineChangeFact,

@@ -5,9 +5,9 @@
 import type { Readable } from 'node:stream';
 import type { AppContext } from '../app/context.js';
 import { type CsvColumn, csvStream } from '../kernel/csv.js';
+import { requireSiteFilter } from '../mining/registry.js';
 import { type MachineView, machinePages } from './queries.js';
 import type { MachineQueryInput } from './schemas.js';
-import { requireSiteFilter } from './sites.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? '';
 

@@ -3,9 +3,9 @@ import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
+import { requireSiteFilter } from '../mining/registry.js';
 import { FLEET_SCOPE, type MachineStatus } from './model.js';
 import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
-import { requireSiteFilter } from './sites.js';
 import { countedThs, fleetDb, hashingNowThs } from './store.js';
 
 export interface MachineView {
@@ -22,7 +22,6 @@ export interface MachineView {
   status: MachineStatus;
   statusSince: Date;
   statusReason: string | null;
-  /** The last good measured hashrate; kept (not zeroed) while the machine is stale or offline. */
   /** What the totals count (`countedThs`): 0 while offline or protocol-error. */
   hashrateThs: number | null;
   /** The last good measured TH/s, kept whatever the status: what it hashed when it last answered. */

@@ -91,6 +91,12 @@ describe('fleet API input', () => {
       '/api/fleet/hashrate?from=2021-01-15&to=2021-01-16&',
       '/api/fleet/events',
       '/api/alerts',
+      // Self-mining's lists name the same sites: one registry, one refusal.
+      '/api/mining/machines',
+      '/api/mining/deployments',
+      '/api/mining/hashrate?from=2021-01-15&to=2021-01-16&',
+      '/api/mining/energy?from=2021-01-15&to=2021-01-16&',
+      '/api/mining/earnings/days?from=2021-01-15&to=2021-01-16&',
     ];
     const withSite = (path: string, site: string) => `${path}${path.includes('?') ? '' : '?'}site=${site}`;
     for (const path of reads) {
@@ -116,7 +122,7 @@ describe('fleet API input', () => {
   });
 });
 
-describe('fleet and alerts commands with a site filter', () => {
+describe('fleet, alerts and mining commands with a site filter', () => {
   const env = freshCliEnv();
   it('refuse an unknown site with exit code 2 and one line naming it', async () => {
     for (const args of [
@@ -124,6 +130,8 @@ describe('fleet and alerts commands with a site filter', () => {
       ['fleet', 'hashrate', '--site', 'NOPE', '--from', '2021-01-15', '--to', '2021-01-16'],
       ['fleet', 'events', '--site', 'NOPE'],
       ['alerts', 'list', '--site', 'NOPE'],
+      ['mining', 'machines', '--site', 'NOPE'],
+      ['mining', 'hashrate', '--site', 'NOPE', '--from', '2021-01-15', '--to', '2021-01-16'],
     ]) {
       const r = await runCli(args, env);
       expect(r.status, args.join(' ')).toBe(2);

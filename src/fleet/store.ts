@@ -116,7 +116,7 @@ export type MachineRow = Selectable<FleetTables['fleet_machines']>;
 /**
  * The TH/s one machine hashes now as every total counts it, by its latest state (`fleet_machines`
  * as `m` joined to `fleet_machine_state` as `s`): 0 for a machine `LEFT_OUT_OF_TOTALS`, whose last
- * good figure is history; null for one never measured. The machine list shows and sorts by this, so
+ * good figure is history; otherwise its last measured figure, null if it never had one. The machine list shows and sorts by this, so
  * its rows add up to the totals beside them.
  */
 export const countedThs = sql<number | null>`(case when m.status in (${sql.join(

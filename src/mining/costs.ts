@@ -6,6 +6,7 @@ import { machineDailyEnergyCents } from '../market/model.js';
 import { measuredPowerByDay } from './fleet-link.js';
 import { checkRange, type HashrateDay, hashrateSeries } from './hashrate.js';
 import { priceOn } from './model.js';
+import { requireSiteFilter } from './registry.js';
 import * as store from './store.js';
 
 export type EnergyBasis = 'measured' | 'nominal' | 'mixed' | 'none';
@@ -36,6 +37,7 @@ export async function energyByDay(
   hashrate?: HashrateDay[],
 ): Promise<SiteDayEnergy[]> {
   checkRange(q.from, q.to);
+  await requireSiteFilter(ctx.db, q.site);
   return energySeries(ctx, q, hashrate);
 }
 

@@ -19,6 +19,7 @@ import {
   matchFleetMachines,
 } from './model.js';
 import { recordMining } from './projections.js';
+import { requireSiteFilter } from './registry.js';
 import type { DeploymentInput, InstallationInput } from './schemas.js';
 import { requireSite, siteStream } from './sites.js';
 import type { DeploymentFact, MachineRow } from './store.js';
@@ -221,6 +222,7 @@ export async function listMachines(
   byState: Record<MachineState, number>;
   nextCursor: string | null;
 }> {
+  await requireSiteFilter(ctx.db, q.site);
   const today = todayUtc(ctx.clock.now());
   const on = q.on ?? today;
   const limit = q.limit ?? 500;
@@ -273,10 +275,13 @@ export function installedKnownToFleet(
   return store.installedMachinesKnownAs(db, day, identities, macs);
 }
 
-export const listDeployments = (
+export async function listDeployments(
   ctx: AppContext,
   q: { site?: string | undefined; after?: number | undefined; limit: number },
-) => store.selectDeployments(ctx.db, q);
+) {
+  await requireSiteFilter(ctx.db, q.site);
+  return store.selectDeployments(ctx.db, q);
+}
 
 /** Machines shipped to self-mining sites between two days, whatever the site. */
 export async function unitsShipped(ctx: AppContext, from: Day, to: Day): Promise<number> {

@@ -4,6 +4,7 @@ import { type Day, dayRange, daysBetween } from '../kernel/calendar.js';
 import { invalid } from '../kernel/errors.js';
 import { TH_PER_PH } from '../kernel/hashrate.js';
 import { measuredThsByDay } from './fleet-link.js';
+import { requireSiteFilter } from './registry.js';
 import type { FleetDay } from './store.js';
 import * as store from './store.js';
 
@@ -51,6 +52,7 @@ export async function hashrateByDay(
   q: { from: Day; to: Day; site?: string | undefined },
 ): Promise<HashrateDay[]> {
   checkRange(q.from, q.to);
+  await requireSiteFilter(ctx.db, q.site);
   return hashrateSeries(ctx, q);
 }
 

@@ -132,7 +132,9 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     expect(quarter.stdout).toMatch(/^SG1 +approved +18\.00 +not measured$/m);
     expect(quarter.stdout).toMatch(/^target +below, 0\.9% of low end/m);
     // The share of production gives its counts: here machines went to a site while supply built none.
-    expect(quarter.stdout).toMatch(/^share of production +\d+ machines shipped to self-mining, 0 built: n\/a /m);
+    expect(quarter.stdout).toMatch(
+      /^share of production +\d+ machines shipped to self-mining, 0 built: n\/a /m,
+    );
     // A quarter after the by-day says how the target ended, as the status does.
     const after = await run('mining', 'quarter', '2022Q1');
     expect(after.stdout).toMatch(/^target +ended 2021-12-31, missed: below/m);

@@ -225,6 +225,18 @@ interface MachineRow {
   last_failure: string | null;
 }
 
+/** Whether the machine's status changed after `at` (one indexed read, asked only when nothing else is due). */
+async function statusChangedSince(db: Db, machineId: number, at: Date): Promise<boolean> {
+  const row = await fleetDb(db)
+    .selectFrom('fleet_status_changes')
+    .select('id')
+    .where('machine_id', '=', BigInt(machineId))
+    .where('at', '>', at)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 async function machinesWithState(db: Db): Promise<MachineRow[]> {
   return fleetDb(db)
     .selectFrom('fleet_machines as m')
@@ -319,7 +331,12 @@ export async function raiseFleetFaults(ctx: AppContext, actor: Actor): Promise<F
         const last = await store.lastEvidence(ctx.db, open.id);
         const lastFault =
           last && faultsOf({ ...last.reply, expected }).find((f) => f.ticketClass === fault.ticketClass);
-        if (!evidenceDue(fault, last && { fault: lastFault, at: last.at }, now)) continue;
+        // A fault that cleared and came back shows the same as before: the status changes in
+        // between say it flapped, which the ticket should hear of before the hour's reminder.
+        const due =
+          evidenceDue(fault, last && { fault: lastFault, at: last.at }, now) ||
+          (last !== undefined && (await statusChangedSince(ctx.db, machineId, last.at)));
+        if (!due) continue;
         await addEvidence(ctx, actor, open.id, fault, reply);
         result.added++;
       } else {

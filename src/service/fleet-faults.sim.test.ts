@@ -102,5 +102,11 @@ describe('fleet faults and their alerts', () => {
     expect(await sweep(45 + 3600)).toEqual({ opened: 0, added: 1 });
     expect(await sweep(55 + 3600)).toEqual({ opened: 0, added: 0 });
     expect((await ok('GET', `/api/service/tickets/${ticket.id}`)).evidence).toBe(3);
+    // It clears and comes back within the hour, showing what it showed before: the flap is news.
+    await sim.setFault(sim.miners[0]!.address, null);
+    await sweep(65 + 3600);
+    await sim.setFault(sim.miners[0]!.address, 'psu-fault');
+    expect(await sweep(75 + 3600)).toEqual({ opened: 0, added: 1 });
+    expect(await sweep(85 + 3600)).toEqual({ opened: 0, added: 0 });
   });
 });

@@ -328,7 +328,7 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
                 format={(v) => `$${v.toFixed(3)}`}
                 {...(market.data
                   ? {
-                      empty: `No market data in ${quarter}: the last day with a Bitcoin price and difficulty is ${a.marketDay}, so there is no hashprice to draw. The advice below uses that day's.`,
+                      empty: `No market data in ${quarter}, so there is no hashprice to draw. The advice below uses the market of ${a.marketDay}, the latest day on or before ${a.day} with a Bitcoin price and difficulty.`,
                     }
                   : {})}
                 refLines={lines.slice(0, 4).map((g) => ({

@@ -1,13 +1,17 @@
 /**
- * One site registry: a fleet machine belongs to a self-mining site, known by its code, so that what
- * the poller measures lands beside what self-mining installed there. The sites themselves (country,
- * power, compliance) are the self-mining module's.
+ * The site registry's one check, apart from the rest of self-mining's sites (which read the fleet's
+ * measurements): the fleet, the agents and every list's site filter ask it without depending on
+ * what depends on them.
  */
 import type { Db } from '../db/db.js';
 import { invalid } from '../kernel/errors.js';
-import { findSite } from '../mining/store.js';
+import { findSite } from './store.js';
 
-/** Refuses a site code self-mining does not know, naming the field and how to register it. */
+/**
+ * One site registry: a fleet machine, an agent and every list's site filter name a self-mining site
+ * by its code, so that what the poller measures lands beside what self-mining installed there.
+ * Refuses a code this module does not know, naming the field and how to register it.
+ */
 export async function requireRegisteredSite(db: Db, code: string, field = 'site'): Promise<void> {
   if (await findSite(db, code)) return;
   throw invalid(
