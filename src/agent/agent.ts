@@ -24,6 +24,7 @@ import { hostname } from 'node:os';
 import type { Actor, AppContext } from '../app/context.js';
 import { carriedPollsWritten } from '../fleet/carried.js';
 import { bucketStart, TOTALS_BUCKET_MINUTES } from '../fleet/model.js';
+import { reconcilePower } from '../fleet/reconcile.js';
 import type { Periodic } from '../jobs/boss.js';
 import { wakeableNap } from '../kernel/nap.js';
 import { workControls } from './control-worker.js';
@@ -133,6 +134,28 @@ export async function runAgent(
     } else log.warn('link to the database back: forwarding the spool');
   };
 
+  // ---------------------------------------------------------------- reconciling
+  /** Sites whose sweep came home since the reconciler last looked at them. */
+  const swept = new Set<string>();
+  let reconciling: Promise<void> | undefined;
+  /**
+   * The reconciler's look at the sites whose sweeps came home, as after the fleet's own sweep
+   * (`reconcilePower`): one look at a time, beside the forwarder (a soft off's read-back takes
+   * seconds, and the sweeps would wait on the forwarder meanwhile), and none while a backlog
+   * replays — an old sweep's statuses are not the machines' now; its sites wait for the last.
+   */
+  const reconcileSwept = () => {
+    if (reconciling || swept.size === 0 || replaying || stopping) return;
+    const sites = [...swept];
+    swept.clear();
+    reconciling = reconcilePower(ctx, { sites })
+      .then(() => undefined)
+      .finally(() => {
+        reconciling = undefined;
+        reconcileSwept();
+      });
+  };
+
   // ---------------------------------------------------------------- forwarding
   /** The spool's number of the last part of each site this run spooled, and of the last forwarded. */
   const lastSpooled = new Map<string, number>();
@@ -146,6 +169,7 @@ export async function runAgent(
       const parts = await spool.first(FORWARD_PARTS);
       if (parts.length === 0) {
         replaying = false;
+        reconcileSwept();
         await nap(1000);
         continue;
       }
@@ -157,14 +181,17 @@ export async function runAgent(
           parts.map((p) => p.item),
         );
         results.forEach((r, i) => {
-          const { key } = parts[i]!.item;
-          if (r === 'already-stored') log.warn({ key }, `spooled part ${key} already stored: skipped`);
+          const { item } = parts[i]!;
+          if (r === 'already-stored')
+            log.warn({ key: item.key }, `spooled part ${item.key} already stored: skipped`);
+          if (r === 'stored' && item.kind === 'end') swept.add(item.site);
         });
         await spool.dropThrough(parts.at(-1)!.seq);
         forwardedThrough = parts.at(-1)!.seq;
         setLink(true);
         // A short read: the spool is (nearly) empty, whatever backlog it held is home.
         if (parts.length < FORWARD_PARTS) replaying = false;
+        reconcileSwept();
         for (const done of forwarded.splice(0)) done();
       } catch (error) {
         setLink(false, error);
@@ -374,6 +401,8 @@ export async function runAgent(
     async stop() {
       stopping = true;
       clearInterval(offline);
+      // Before the control worker stops: the reconciler's soft off may be going through it.
+      while (reconciling) await reconciling;
       await stopControls();
       // Together: each waits a while for its sweep under way, which go on side by side.
       await Promise.all(leases.map((release) => release()));

@@ -299,7 +299,14 @@ export async function machinesMeantOff(db: Db, now: Date): Promise<Map<number, D
  */
 export async function meantOffButHashing(
   db: Db,
-  q: { now: Date; sentBefore: Date; inFlightSince: Date; hashing: readonly string[] },
+  q: {
+    now: Date;
+    sentBefore: Date;
+    inFlightSince: Date;
+    hashing: readonly string[];
+    /** Only these sites' machines; every site's when absent. */
+    sites?: readonly string[];
+  },
 ): Promise<{ id: number; site: string }[]> {
   const r = await sql<{ id: bigint; site: string }>`
     select m.id, m.site
@@ -308,6 +315,7 @@ export async function meantOffButHashing(
     join fleet_machine_state s on s.machine_id = m.id
     where i.wanted = 'off' and i.requested_at < ${q.sentBefore}
       and s.consecutive_failures = 0 and m.status = any(${[...q.hashing]}::text[])
+      and (${q.sites === undefined}::boolean or m.site = any(${[...(q.sites ?? [])]}::text[]))
       and not exists (
         select 1 from fleet_controls c
         where c.completed_at is null and c.requested_at > ${q.inFlightSince}
