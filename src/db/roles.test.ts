@@ -97,10 +97,28 @@ describe.skipIf(!server)('the application role on PostgreSQL', { timeout: 120_00
       const reading = { machineId: 1, answered: true, durationMs: 90, failures: 0, ths: 90 };
       await writePolls(ctx.db, [reading], { sweep: 1, at, bucket: at });
       const keep = { telemetryDays: 2, totalsDays: 400 };
-      expect((await keepMeasurements(ctx.db, at, keep)).telemetry).toEqual({ made: 3, dropped: 0 });
-      expect((await keepMeasurements(ctx.db, new Date('2021-03-05T00:00:00Z'), keep)).telemetry.dropped).toBe(
-        2,
+      expect((await keepMeasurements(ctx.db, at, keep)).telemetry).toEqual({
+        made: 3,
+        dropped: 0,
+        repacked: 0,
+      });
+      // The 3rd, closed, is repacked through the owner's third function (migration 1380).
+      expect(
+        (await keepMeasurements(ctx.db, new Date('2021-03-05T00:00:00Z'), keep)).telemetry,
+      ).toMatchObject({
+        dropped: 2,
+        repacked: 1,
+      });
+      const packed = await sql<{ options: string[] }>`
+        select reloptions as options from pg_class where relname = 'fleet_telemetry_20210303'`.execute(
+        ctx.db,
       );
+      expect(packed.rows[0]!.options).toEqual(['fillfactor=100']);
+      await refused('alter table fleet_telemetry_20210305 set (fillfactor = 100)');
+      const repacksOther = await sql<{
+        done: boolean;
+      }>`select fleet_repack_partition('events') as done`.execute(ctx.db);
+      expect(repacksOther.rows[0]!.done).toBe(false);
       await refused('drop table fleet_telemetry_default');
       await refused('drop table fleet_telemetry_20210303');
       const dropsOther = await sql<{ done: boolean }>`select fleet_drop_partition('events') as done`.execute(

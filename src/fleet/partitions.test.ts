@@ -53,7 +53,7 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
 
     const done = await keepMeasurements(app.db, at('2021-03-01T10:01:00Z'), keep);
     // The reading's day, and today and the two days ahead (today is the reading's day); this month and next.
-    expect(done.telemetry).toEqual({ made: 3, dropped: 0 });
+    expect(done.telemetry).toEqual({ made: 3, dropped: 0, repacked: 0 });
     expect(await names(app, 'fleet_telemetry')).toEqual([
       'fleet_telemetry_20210301',
       'fleet_telemetry_20210302',
@@ -112,7 +112,7 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
       ['fleet_hashrate_minutes_202103', 2],
     ]);
     expect(await keepMeasurements(app.db, at('2021-03-02T12:00:00Z'), keep)).toEqual({
-      telemetry: { made: 1, dropped: 0 }, // 2021-03-04
+      telemetry: { made: 1, dropped: 0, repacked: 1 }, // 2021-03-04 made; the 1st, closed, repacked
       minutes: { made: 0, dropped: 0 },
     });
   });
@@ -125,7 +125,7 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
     });
     // Five days on with three days kept: the 1st and the 2nd are wholly older than the 3rd 00:00.
     const done = await keepMeasurements(app.db, at('2021-03-06T00:00:00Z'), keep);
-    expect(done.telemetry).toEqual({ made: 3, dropped: 2 });
+    expect(done.telemetry).toEqual({ made: 3, dropped: 2, repacked: 1 });
     expect(await names(app, 'fleet_telemetry')).toEqual([
       'fleet_telemetry_20210303',
       'fleet_telemetry_20210304',
@@ -159,5 +159,72 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
     await keepMeasurements(app.db, at('2021-05-11T00:00:00Z'), keep);
     expect(await rowsByPartition(app, 'fleet_telemetry')).toEqual([]);
     expect(await names(app, 'fleet_telemetry')).not.toContain('fleet_telemetry_20210110');
+  });
+});
+
+describe("a closed day's telemetry repacked without the room for updates it kept while written", () => {
+  let app: TestApp;
+  const keep = { telemetryDays: 30, totalsDays: 400 };
+  const MACHINES = 200;
+  /** A partition's heap size and storage parameters. */
+  const storage = async (part: string) => {
+    const r = await sql<{ bytes: bigint; options: string[] | null }>`
+      select pg_relation_size(c.oid)::int8 as bytes, c.reloptions as options from pg_class c
+      where c.relname = ${part}`.execute(app.db);
+    return { bytes: Number(r.rows[0]!.bytes), options: r.rows[0]!.options };
+  };
+  beforeAll(async () => {
+    app = await testApp();
+    const machines = Array.from({ length: MACHINES }, (_, i) => ({
+      id: i + 1,
+      serial: `r${i + 1}`,
+      dna: `r${i + 1}`,
+      site: 'RK1',
+      address: `10.4.0.${i + 1}`,
+      port: 4028,
+    }));
+    await insertMachines(app.db, machines, app.clock.now());
+    await keepMeasurements(app.db, at('2021-06-01T00:00:00Z'), keep);
+    // Two hours of the 1st, a sweep a minute: each bucket written once and updated four times.
+    for (let minute = 0; minute < 120; minute++) {
+      const when = new Date(Date.UTC(2021, 5, 1, 22, minute));
+      const polls = machines.map((m) => ({ ...ok, machineId: m.id, ths: 90 + (minute % 7) }));
+      await writePolls(app.db, polls, {
+        sweep: minute + 1,
+        at: when,
+        bucket: new Date(Date.UTC(2021, 5, 1, 22, minute - (minute % 5))),
+      });
+    }
+  }, 120_000);
+  afterAll(async () => app?.close());
+
+  it('leaves the day alone within the hour after its end, then repacks it once at fillfactor 100', async () => {
+    const written = await storage('fleet_telemetry_20210601');
+    expect(written.options).toEqual(['fillfactor=50']);
+    // Half an hour into the 2nd: the 1st may still get its last polls.
+    expect((await keepMeasurements(app.db, at('2021-06-02T00:30:00Z'), keep)).telemetry.repacked).toBe(0);
+    expect(await storage('fleet_telemetry_20210601')).toEqual(written);
+    // An hour after its end the day is closed: repacked, its rows on about half the pages.
+    expect((await keepMeasurements(app.db, at('2021-06-02T01:30:00Z'), keep)).telemetry.repacked).toBe(1);
+    const packed = await storage('fleet_telemetry_20210601');
+    expect(packed.options).toEqual(['fillfactor=100']);
+    expect(packed.bytes).toBeLessThan(written.bytes * 0.7);
+    // The day being written keeps its room; a repacked day is not rewritten again.
+    expect((await storage('fleet_telemetry_20210602')).options).toEqual(['fillfactor=50']);
+    expect((await keepMeasurements(app.db, at('2021-06-02T02:00:00Z'), keep)).telemetry.repacked).toBe(0);
+    // Every reading is still there, and a late one for the closed day is stored as any other.
+    const rows = await sql<{ n: bigint; polls: bigint }>`
+      select count(*)::int8 as n, sum(polls)::int8 as polls from fleet_telemetry_20210601`.execute(app.db);
+    expect(rows.rows[0]).toEqual({ n: BigInt(MACHINES * 24), polls: BigInt(MACHINES * 120) });
+    await writePolls(app.db, [ok], {
+      sweep: 999,
+      at: at('2021-06-01T23:59:59Z'),
+      bucket: at('2021-06-01T23:55:00Z'),
+    });
+    const late = await sql<{ polls: number }>`
+      select polls from fleet_telemetry where machine_id = 1 and bucket = '2021-06-01T23:55:00Z'`.execute(
+      app.db,
+    );
+    expect(late.rows[0]!.polls).toBe(6);
   });
 });

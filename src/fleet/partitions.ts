@@ -5,7 +5,8 @@
  * whole partitions — through the owner's two functions of migration 0831, since on a server the
  * application's role owns no table (src/db/roles.ts). It runs after every sweep (the background
  * tick that already ran the pruning), so no scheduler of its own and no extension: declarative
- * partitioning is all PGlite and the server share.
+ * partitioning is all PGlite and the server share. A telemetry day's partition keeps half its pages
+ * free while the day is written (1330); once closed it is repacked full (1380, `repackClosedDay`).
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
@@ -121,17 +122,47 @@ async function keep(db: Db, t: Partitioned, now: Date, keepDays: number): Promis
 }
 
 /**
+ * A telemetry day is closed this long after its end: its last bucket's updates and the polls
+ * carried past the midnight sweep are in. A reading that comes later still (an agent's spool
+ * replayed after a long cut) is stored all the same, only no longer updated in place.
+ */
+const CLOSED_AFTER_MS = 60 * 60_000;
+
+/**
+ * Repacks the newest closed day's telemetry partition still keeping room for updates (fillfactor
+ * 50): set to 100 and rewritten, about half its size (`fleet_repack_partition`, migration 1380).
+ * One a round, so that a database upgraded with months of closed days pauses for one rewrite a
+ * sweep, not for all of them at once; the newest first, as it has the longest left to be kept. Answers how many it repacked: 0 when none was left, or when
+ * the partition was busy (its lock not had within a second: the next round tries again).
+ */
+async function repackClosedDay(db: Db, now: Date): Promise<number> {
+  const r = await sql<{ done: boolean }>`
+    select fleet_repack_partition(name) as done from (
+      select c.relname as name
+      from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      cross join lateral (select pg_get_expr(c.relpartbound, c.oid) as bound) b
+      where i.inhparent = to_regclass('fleet_telemetry') and b.bound <> 'DEFAULT'
+        and substring(b.bound from 'TO \\(''([^'']+)''\\)')::timestamptz
+          <= ${new Date(now.getTime() - CLOSED_AFTER_MS)}::timestamptz
+        and not coalesce('fillfactor=100' = any(c.reloptions), false)
+      order by c.relname desc limit 1) newest`.execute(db);
+  return r.rows.filter((x) => x.done).length;
+}
+
+/**
  * One round of upkeep of the measurements' partitions, run after each sweep: partitions made ahead,
- * the default emptied into its partitions, and retention by dropping whole partitions (a day of
- * telemetry goes once all of it is older than its retention; a month of minute totals likewise).
+ * the default emptied into its partitions, retention by dropping whole partitions (a day of
+ * telemetry goes once all of it is older than its retention; a month of minute totals likewise),
+ * and a closed day's telemetry repacked.
  */
 export async function keepMeasurements(
   db: Db,
   now: Date,
   retention: Retention,
-): Promise<{ telemetry: Upkeep; minutes: Upkeep }> {
+): Promise<{ telemetry: Upkeep & { repacked: number }; minutes: Upkeep }> {
+  const telemetry = await keep(db, TELEMETRY, now, retention.telemetryDays);
   return {
-    telemetry: await keep(db, TELEMETRY, now, retention.telemetryDays),
+    telemetry: { ...telemetry, repacked: await repackClosedDay(db, now) },
     minutes: await keep(db, MINUTES, now, retention.totalsDays),
   };
 }
