@@ -10,6 +10,7 @@ import {
   ipToNumber,
   type MachineStatus,
   modelNominalThs,
+  notAsAsked,
   numberToIp,
   parseFilterText,
   parseRange,
@@ -195,5 +196,21 @@ describe('the catalogue product of a fleet model', () => {
   it('keeps the nominal TH/s only where the name states a bin', () => {
     expect(modelNominalThs('1246-83')).toBe(83);
     expect(modelNominalThs('1047')).toBeUndefined();
+  });
+});
+
+describe('a machine against its wanted power', () => {
+  it('is not as asked when hashing while meant off, or idle or offline while meant on', () => {
+    for (const status of ['ok', 'degraded', 'overheating', 'fan-failure', 'board-down'])
+      expect(notAsAsked('off', status), status).toBe('hashing-while-meant-off');
+    for (const status of ['idle', 'offline', 'new', 'protocol-error'])
+      expect(notAsAsked('off', status), status).toBeUndefined();
+    expect(notAsAsked('on', 'idle')).toBe('not-hashing-while-meant-on');
+    expect(notAsAsked('on', 'offline')).toBe('not-hashing-while-meant-on');
+    for (const status of ['ok', 'degraded', 'new', 'protocol-error'])
+      expect(notAsAsked('on', status), status).toBeUndefined();
+    // Never asked: its status alone says what is wrong with it.
+    expect(notAsAsked(undefined, 'offline')).toBeUndefined();
+    expect(notAsAsked(undefined, 'idle')).toBeUndefined();
   });
 });

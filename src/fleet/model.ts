@@ -56,6 +56,23 @@ export function wantedPowerOf(action: unknown): 'off' | 'on' | undefined {
   return kind === 'soft-off' ? 'off' : kind === 'soft-on' ? 'on' : undefined;
 }
 
+/**
+ * How a machine stands against its wanted power, judged by its status: meant off (curtailed) but
+ * hashing — what the reconciler sends the soft off again for — or meant on (soft on) but idle or
+ * offline. Undefined when it does as asked, and when nobody ever asked (no soft off or on sent):
+ * a machine never asked is not told apart here from one that is broken, which its status says.
+ */
+export function notAsAsked(
+  wanted: 'off' | 'on' | undefined,
+  status: string,
+): 'hashing-while-meant-off' | 'not-hashing-while-meant-on' | undefined {
+  if (wanted === 'off')
+    return (HASHING_STATUSES as readonly string[]).includes(status) ? 'hashing-while-meant-off' : undefined;
+  if (wanted === 'on')
+    return status === 'idle' || status === 'offline' ? 'not-hashing-while-meant-on' : undefined;
+  return undefined;
+}
+
 /** Three failed polls in a row make a machine offline (hass-miner and Foreman settle on about this). */
 export const DEFAULT_OFFLINE_AFTER = 3;
 

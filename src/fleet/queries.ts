@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
 import { requireSiteFilter } from '../mining/registry.js';
-import { FLEET_SCOPE, type MachineStatus } from './model.js';
+import { FLEET_SCOPE, type MachineStatus, notAsAsked } from './model.js';
 import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
 import { countedThs, fleetDb, hashingNowThs } from './store.js';
 
@@ -202,6 +202,11 @@ export async function machineHistory(
     .where('bucket', '<', end)
     .orderBy('bucket')
     .execute();
+  const intent = await f
+    .selectFrom('fleet_power_intent')
+    .select(['wanted', 'requested_at', 'actor', 'control_id'])
+    .where('machine_id', '=', BigInt(id))
+    .executeTakeFirst();
   const changes = await f
     .selectFrom('fleet_status_changes')
     .select(['at', 'from_status', 'to_status', 'reason'])
@@ -213,6 +218,13 @@ export async function machineHistory(
     .execute();
   return {
     machine,
+    power: {
+      wanted: intent?.wanted ?? null,
+      askedAt: intent?.requested_at ?? null,
+      askedBy: intent?.actor ?? null,
+      controlId: intent ? Number(intent.control_id) : null,
+      notAsAsked: notAsAsked(intent?.wanted, machine.status) ?? null,
+    },
     from: start,
     to: end,
     series: series.map((r) => ({

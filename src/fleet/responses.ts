@@ -62,6 +62,28 @@ export const MachineHistory = z.object({
   machine: MachineView.extend({
     telemetry: z.unknown().describe("The last poll's normalised telemetry, null before the first"),
   }),
+  power: z
+    .object({
+      wanted: z
+        .enum(['off', 'on'])
+        .nullable()
+        .describe(
+          'The power the machine is meant to have: its latest soft off or soft on; null if never sent one',
+        ),
+      askedAt: zInstant.nullable().describe('When that soft off or on was asked'),
+      askedBy: z
+        .string()
+        .nullable()
+        .describe('Who asked it (system:reconciler when it sent the soft off again)'),
+      controlId: z.number().nullable().describe('The control that asked it'),
+      notAsAsked: z
+        .enum(['hashing-while-meant-off', 'not-hashing-while-meant-on'])
+        .nullable()
+        .describe(
+          'Set when its status does not match the wanted power: hashing while meant off, or idle or offline while meant on',
+        ),
+    })
+    .describe('The wanted power and whether the machine does as asked'),
   from: zInstant,
   to: zInstant,
   series: z.array(

@@ -1,16 +1,51 @@
 /**
- * What a machine's page shows of its last poll — boards, fans, PSU, pools, work mode — and, on the
- * demo's simulated rack, the control that makes it misbehave by hand (for walking the alerts).
+ * What a machine's page shows of its last poll — boards, fans, PSU, pools, work mode — its wanted
+ * power and whether it does as asked, and, on the demo's simulated rack, the control that makes it
+ * misbehave by hand (for walking the alerts).
  */
 import { useState } from 'react';
 import { Allowed } from '../access.js';
 import { api } from '../api.js';
-import { count, fixed, hashrate } from '../format.js';
-import type { DemoMachineFault, MachineTelemetry } from '../replies.js';
+import { count, dateTime, fixed, hashrate } from '../format.js';
+import type { DemoMachineFault, MachineHistory, MachineTelemetry } from '../replies.js';
 import { DataTable, ErrorText, Field, Figure, Section, useApi, useSubmit } from '../ui.js';
 
 const celsius = (c: number | undefined) => (c === undefined ? '—' : `${fixed(c, 0)} °C`);
 const watts = (w: number | undefined) => (w === undefined ? '—' : `${count(w)} W`);
+
+/**
+ * The power the machine is meant to have (its latest soft off or on) and, when its status does not
+ * match it, a "not as asked" badge saying how: a curtailed machine found hashing (the reconciler
+ * sends it the soft off again after a sweep) or one resumed but idle or offline.
+ */
+export function PowerFigure({ power, status }: { power: MachineHistory['power']; status: string }) {
+  if (power.wanted === null)
+    return <Figure label="Power" value="—" sub="never curtailed or resumed" testId="machine-power" />;
+  const asked = `${power.wanted === 'off' ? 'soft off' : 'soft on'} by ${power.askedBy} ${dateTime(power.askedAt!)}`;
+  const why =
+    power.notAsAsked === 'hashing-while-meant-off'
+      ? `hashing (${status}) though meant off: ${asked}; the soft off is sent again after a sweep`
+      : power.notAsAsked === 'not-hashing-while-meant-on'
+        ? `${status} though meant on: ${asked}`
+        : asked;
+  return (
+    <Figure
+      label="Power"
+      testId="machine-power"
+      value={
+        <>
+          {power.wanted === 'off' ? 'Meant off' : 'Meant on'}
+          {power.notAsAsked ? (
+            <div>
+              <span className="badge not-as-asked">not as asked</span>
+            </div>
+          ) : null}
+        </>
+      }
+      sub={why}
+    />
+  );
+}
 
 export function MachineParts({ t }: { t: MachineTelemetry | null }) {
   if (!t)

@@ -21,7 +21,7 @@ import { TimeRangePicker, useTimeRange } from '../time-range.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi } from '../ui.js';
 import { AlertTable } from './alerts.js';
 import { ControlPanel } from './fleet-control.js';
-import { DemoFault, MachineParts } from './fleet-machine.js';
+import { DemoFault, MachineParts, PowerFigure } from './fleet-machine.js';
 
 const MACHINE_STATUSES = [
   'new',
@@ -383,6 +383,7 @@ function MachinePage({ id }: { id: number }) {
                   value={count(m.consecutiveFailures)}
                   sub={m.lastFailure ?? undefined}
                 />
+                <PowerFigure power={h.power} status={m.status} />
               </div>
               <h3>Facts</h3>
               <dl className="facts">
