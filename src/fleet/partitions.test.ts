@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measuredThsByDay } from '../mining/fleet-link.js';
-import { type TestApp, testApp } from '../testing/index.js';
+import { type TestApp, testApp, testConfig } from '../testing/index.js';
 import { emptyTally } from './model.js';
 import { keepMeasurements, listPartitions, partitionName, periodStart } from './partitions.js';
 import { machineHistory } from './queries.js';
@@ -227,4 +227,25 @@ describe("a closed day's telemetry repacked without the room for updates it kept
     );
     expect(late.rows[0]!.polls).toBe(6);
   });
+
+  it.runIf(testConfig.database.kind === 'server')(
+    'gives up within a second on a closed day a reader holds, and repacks it in a later round',
+    async () => {
+      await writePolls(app.db, [ok], {
+        sweep: 1000,
+        at: at('2021-06-02T10:00:00Z'),
+        bucket: at('2021-06-02T10:00:00Z'),
+      });
+      const later = at('2021-06-03T02:00:00Z');
+      await app.db.transaction().execute(async (reader) => {
+        await sql`lock table fleet_telemetry_20210602 in access share mode`.execute(reader);
+        const started = performance.now();
+        expect((await keepMeasurements(app.db, later, keep)).telemetry.repacked).toBe(0);
+        expect(performance.now() - started).toBeLessThan(10_000);
+      });
+      expect((await storage('fleet_telemetry_20210602')).options).toEqual(['fillfactor=50']);
+      expect((await keepMeasurements(app.db, later, keep)).telemetry.repacked).toBe(1);
+      expect((await storage('fleet_telemetry_20210602')).options).toEqual(['fillfactor=100']);
+    },
+  );
 });
