@@ -3,7 +3,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { refuseIfClosed } from '../books/guard.js';
 import { type Day, todayUtc } from '../kernel/calendar.js';
-import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
+import { invalid, notFound } from '../kernel/errors.js';
 import { fleetMachines } from './fleet-link.js';
 import {
   type Compliance,
@@ -18,6 +18,7 @@ import {
   WATTS_PER_MW,
 } from './model.js';
 import { recordMining } from './projections.js';
+import { refuseDuplicateSite } from './registry.js';
 import type { ComplianceChangeInput, NewSiteInput, PriceChangeInput, SiteChangesInput } from './schemas.js';
 import type { Site } from './store.js';
 import * as store from './store.js';
@@ -109,8 +110,7 @@ export async function addSite(
     ctx,
     { actor, kind: 'mining.site-added', stream: siteStream(input.code), idempotencyKey, request: input },
     async (tx) => {
-      if (await store.findSite(tx, input.code))
-        throw ruleBroken('mining.duplicate-site', `There is already a site ${input.code}.`, 'code');
+      await refuseDuplicateSite(tx, input.code);
       const compliance = checkCompliance({
         status: input.status,
         permitRef: input.permitRef ?? null,
