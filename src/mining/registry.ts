@@ -20,17 +20,24 @@ import { findSite, findSiteAnyCase } from './store.js';
  */
 export async function requireRegisteredSite(db: Db, code: string, field = 'site'): Promise<void> {
   if (await findSite(db, code)) return;
-  const other = await findSiteAnyCase(db, code);
-  if (other) {
-    throw invalid(
-      field,
-      `${field} ${code} is not a registered self-mining site; did you mean ${other.code}? (site codes are matched exactly, case included)`,
-      'fleet.unknown-site',
-    );
-  }
+  await refuseOtherCase(db, code, field);
   throw invalid(
     field,
     `${field} ${code} is not a registered self-mining site; register it first (hashforge mining site add --code ${code} …, or POST /api/mining/sites).`,
+    'fleet.unknown-site',
+  );
+}
+
+/**
+ * A code no site has, when a site has it in another case: refused with the registered spelling
+ * ("did you mean LAB?"), where each lookup of a site by its code would otherwise say "unknown".
+ */
+export async function refuseOtherCase(db: Db, code: string, field: string): Promise<void> {
+  const other = await findSiteAnyCase(db, code);
+  if (!other) return;
+  throw invalid(
+    field,
+    `${field} ${code} is not a registered self-mining site; did you mean ${other.code}? (site codes are matched exactly, case included)`,
     'fleet.unknown-site',
   );
 }

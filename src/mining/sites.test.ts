@@ -60,6 +60,12 @@ describe('sites and deployments on a real database', () => {
     const control = await refusal(requireRegisteredSite(app.db, 'Sg1', 'selector.site'));
     expect(control).toMatchObject({ field: 'selector.site' });
     expect(control.message).toMatch(/did you mean SG1\?/);
+    // A site looked up by its code (a deployment, a site's page) says the same.
+    const deploy = await refusal(
+      deployMachines(app, app.actor('ops'), { site: 'sg1', productId: 'A1246', serials: ['X1'] }),
+    );
+    expect(deploy).toMatchObject({ field: 'site' });
+    expect(deploy.message).toMatch(/did you mean SG1\?/);
     // A code no site has in any case is still told how to register it.
     expect((await refusal(requireSiteFilter(app.db, 'NOPE'))).message).toMatch(/register it first/);
     const added = await refusal(

@@ -18,7 +18,7 @@ import {
   WATTS_PER_MW,
 } from './model.js';
 import { recordMining } from './projections.js';
-import { refuseDuplicateSite } from './registry.js';
+import { refuseDuplicateSite, refuseOtherCase } from './registry.js';
 import type { ComplianceChangeInput, NewSiteInput, PriceChangeInput, SiteChangesInput } from './schemas.js';
 import type { Site } from './store.js';
 import * as store from './store.js';
@@ -53,8 +53,9 @@ async function view(ctx: AppContext, site: Site, day: Day): Promise<SiteView> {
 
 export async function requireSite(db: AppContext['db'], code: string, field = 'site'): Promise<Site> {
   const site = await store.findSite(db, code);
-  if (!site) throw notFound('Site', code, field);
-  return site;
+  if (site) return site;
+  await refuseOtherCase(db, code, field);
+  throw notFound('Site', code, field);
 }
 
 export async function listSites(ctx: AppContext): Promise<SiteView[]> {
