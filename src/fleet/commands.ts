@@ -19,6 +19,7 @@ import {
   MachineHistoryQuery,
   MachinePage,
   ScanBody,
+  SummaryQuery,
 } from './schemas.js';
 import {
   controlMachines,
@@ -191,10 +192,13 @@ export function registerFleetCommands(program: Command): void {
   );
 
   defineAction(
-    fleet.command('summary').description('Machines by status and measured hashrate per site'),
+    fleet
+      .command('summary')
+      .description('Machines by status and measured hashrate per site')
+      .option('--site <code>', 'only this site'),
     { role: 'viewer' },
-    async (app) => {
-      const s = await fleetSummary(app);
+    async (app, opts) => {
+      const s = await fleetSummary(app, parseInput(SummaryQuery, pickOptions(opts, ['site'])));
       const rows = s.sites.map((site) => ({
         site: site.site,
         machines: site.machines,

@@ -13,6 +13,7 @@ import { controlThroughAgents } from './agent-control.js';
 import type { ControlCompleted, ControlRequested } from './events.js';
 import {
   type ControlAction,
+  checkWorkMode,
   commandsFor,
   confirmEffect,
   confirmWithinMs,
@@ -77,10 +78,14 @@ export interface Target {
   site: string;
 }
 
-async function selectTargets(ctx: AppContext, selector: SelectorInput): Promise<Target[]> {
+/** The selected machines, and their models (what a work mode is checked against). */
+async function selectTargets(
+  ctx: AppContext,
+  selector: SelectorInput,
+): Promise<{ targets: Target[]; models: Set<string | null> }> {
   let q = fleetDb(ctx.db)
     .selectFrom('fleet_machines')
-    .select(['id', 'serial', 'address', 'port', 'site'])
+    .select(['id', 'serial', 'address', 'port', 'site', 'model'])
     .orderBy('id');
   if (selector.machines) q = q.where('id', 'in', selector.machines.map(BigInt));
   if (selector.site) q = q.where('site', '=', selector.site);
@@ -99,13 +104,14 @@ async function selectTargets(ctx: AppContext, selector: SelectorInput): Promise<
     if (selector.site) await requireRegisteredSite(ctx.db, selector.site, 'selector.site');
     throw invalid('selector', 'No registered machine matches the selector; nothing was sent.');
   }
-  return rows.map((r) => ({
+  const targets = rows.map((r) => ({
     id: Number(r.id),
     serial: r.serial,
     address: r.address,
     port: r.port,
     site: r.site,
   }));
+  return { targets, models: new Set(rows.map((r) => r.model)) };
 }
 
 export async function controlMachines(
@@ -114,7 +120,8 @@ export async function controlMachines(
   req: { selector: SelectorInput; action: ControlAction },
   opts: ControlOptions = {},
 ): Promise<ControlReport> {
-  const targets = await selectTargets(ctx, req.selector);
+  const { targets, models } = await selectTargets(ctx, req.selector);
+  checkWorkMode(req.action, models);
   // Before anything is recorded: a control at a site whose agent lost its link is not queued.
   const agentOf = await refuseIfSiteAgentAway(ctx.db, [...new Set(targets.map((t) => t.site))]);
   const requested = await recordFleet(

@@ -364,6 +364,40 @@ export function modelNominalThs(model: string | null | undefined): number | unde
 /** An Avalon model name: its series (`1246`) and, from the A12 on, its TH/s bin (`83`). */
 const AVALON_MODEL = /^(?:AvalonMiner )?(\d{2,4})(?:-(\d{2,3}))?$/;
 
+export interface WorkMode {
+  mode: number;
+  name: string;
+}
+
+/** The work modes of the Avalon A-series (Canaan A10 API manual §2.4): the simulator's models have these two. */
+export const AVALON_WORK_MODES: readonly WorkMode[] = [
+  { mode: 0, name: 'normal' },
+  { mode: 1, name: 'performance' },
+];
+
+/** The work modes a model has; undefined for a model whose list we do not know (its miner judges). */
+export function workModesOf(model: string | null | undefined): readonly WorkMode[] | undefined {
+  return AVALON_MODEL.test(model ?? '') ? AVALON_WORK_MODES : undefined;
+}
+
+/**
+ * A work mode that a selected machine's model does not have is the request's mistake, refused naming
+ * `action.mode` with the modes there are, before the control is recorded or anything is sent (the
+ * miners refused it one by one, and the control answered 409 naming the selector).
+ */
+export function checkWorkMode(action: ControlAction, models: Iterable<string | null>): void {
+  if (action.kind !== 'work-mode') return;
+  for (const model of new Set(models)) {
+    const modes = workModesOf(model);
+    if (modes && !modes.some((m) => m.mode === action.mode)) {
+      throw invalid(
+        'action.mode',
+        `action.mode: model ${model} has no work mode ${action.mode}; its modes are ${modes.map((m) => `${m.mode} (${m.name})`).join(', ')}.`,
+      );
+    }
+  }
+}
+
 /**
  * The catalogue product a fleet model name stands for: the product of that id or name, or, for an
  * Avalon name (`1246-83`: series and bin), the product named after its series (`AvalonMiner 1246`).

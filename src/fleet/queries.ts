@@ -5,7 +5,13 @@ import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
 import { requireSiteFilter } from '../mining/registry.js';
 import { FLEET_SCOPE, type MachineStatus, notAsAsked } from './model.js';
-import type { EventsQueryInput, MachinePageInput, MachineQueryInput, MachineSort } from './schemas.js';
+import type {
+  EventsQueryInput,
+  MachinePageInput,
+  MachineQueryInput,
+  MachineSort,
+  SummaryQueryInput,
+} from './schemas.js';
 import { countedThs, fleetDb, hashingNowThs } from './store.js';
 
 export interface MachineView {
@@ -317,16 +323,19 @@ export interface FleetSummary {
   lastSweep: { at: Date; seconds: number | null; answered: number | null; failed: number | null } | null;
 }
 
-/** Machines by status and measured TH/s per site and in total, from each machine's latest state. */
-export async function fleetSummary(ctx: AppContext): Promise<FleetSummary> {
+/**
+ * Machines by status and measured TH/s per site and in total (of one site with `site`), from each
+ * machine's latest state.
+ */
+export async function fleetSummary(ctx: AppContext, q: SummaryQueryInput = {}): Promise<FleetSummary> {
+  await requireSiteFilter(ctx.db, q.site);
   const f = fleetDb(ctx.db);
-  const rows = await f
+  let machines = f
     .selectFrom('fleet_machines as m')
     .leftJoin('fleet_machine_state as s', 's.machine_id', 'm.id')
-    .select(['m.site', 'm.status', sql<bigint>`count(*)::int8`.as('n'), hashingNowThs.as('ths')])
-    .groupBy(['m.site', 'm.status'])
-    .orderBy('m.site')
-    .execute();
+    .select(['m.site', 'm.status', sql<bigint>`count(*)::int8`.as('n'), hashingNowThs.as('ths')]);
+  if (q.site) machines = machines.where('m.site', '=', q.site);
+  const rows = await machines.groupBy(['m.site', 'm.status']).orderBy('m.site').execute();
   const sites = new Map<string, FleetSummary['sites'][number]>();
   const summary: FleetSummary = { machines: 0, byStatus: {}, measuredThs: 0, sites: [], lastSweep: null };
   for (const r of rows) {

@@ -26,6 +26,7 @@ import {
   MachineQuery,
   PollBody,
   ScanBody,
+  SummaryQuery,
 } from './schemas.js';
 import {
   controlMachines,
@@ -113,11 +114,12 @@ export function registerFleetRoutes(app: HttpApp, ctx: AppContext): void {
       config: { role: FLEET_ACCESS.read },
       schema: {
         tags,
-        summary: 'Machines by status and measured TH/s per site and in total',
+        summary: 'Machines by status and measured TH/s per site and in total (of one site with site)',
+        querystring: SummaryQuery,
         response: { 200: FleetSummary },
       },
     },
-    async () => fleetSummary(ctx),
+    async (req) => fleetSummary(ctx, req.query),
   );
   app.post(
     '/api/fleet/control',

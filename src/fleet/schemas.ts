@@ -79,6 +79,11 @@ export const MachinePage = MachineQuery.extend({
     message: 'pages a list in id order only: with sort or offset, page by offset',
   });
 
+/** The summary's one filter: a site's machines only (the last sweep is the fleet's, as it sweeps all). */
+export const SummaryQuery = z
+  .object({ site: SiteCode.optional().describe('One site; omit for the whole fleet') })
+  .strict();
+
 export const ById = z.object({ id: machineId.describe('Machine id') }).strict();
 
 export const MachineHistoryQuery = z
@@ -192,4 +197,5 @@ export type ScanInput = z.output<typeof ScanBody>;
 export type MachineQueryInput = z.output<typeof MachineQuery>;
 export type MachinePageInput = z.output<typeof MachinePage>;
 export type SelectorInput = z.output<typeof Selector>;
+export type SummaryQueryInput = z.output<typeof SummaryQuery>;
 export type EventsQueryInput = z.output<typeof EventsQuery>;

@@ -44,12 +44,7 @@ export function toAppError(error: FastifyError): AppError | undefined {
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     const kind = error.statusCode === 404 ? 'not-found' : 'invalid';
-    return new AppError(
-      kind,
-      error.code ?? 'invalid',
-      error.message,
-      error.code === 'FST_ERR_CTP_INVALID_JSON' ? 'body' : undefined,
-    );
+    return new AppError(kind, error.code ?? 'invalid', error.message);
   }
   return undefined;
 }

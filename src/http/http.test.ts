@@ -54,7 +54,17 @@ describe('the HTTP edge', () => {
     expect(missing.body.error.code).toBe('not-found');
     const broken = await s.call('POST', '/api/catalog/products', { body: '{"kind":', headers: {} });
     expect(broken.status).toBe(400);
-    expect(broken.body.error.message).toBeTruthy();
+    // The field and the parser's reason, not "Body is not valid JSON but content-type is …".
+    expect(broken.body.error).toMatchObject({ code: 'invalid.json', field: 'body' });
+    expect(broken.body.error.message).toMatch(/^body: is not valid JSON: .*JSON/);
+    const empty = await s.call('POST', '/api/catalog/products', { body: '', headers: {} });
+    expect([empty.status, empty.body.error.field]).toEqual([400, 'body']);
+    const poisoned = await s.call('POST', '/api/catalog/products', {
+      body: '{"__proto__":{"x":1}}',
+      headers: {},
+    });
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body.error).toMatchObject({ field: 'body', message: expect.stringMatching(/__proto__/) });
   });
 
   it('creates a token once, stores only its hash, and accepts it afterwards', async () => {

@@ -4,8 +4,10 @@ import type { AppError } from '../kernel/errors.js';
 import { type TestApp, tableCounts, testApp } from '../testing/index.js';
 import { deployMachines, installMachines, listMachines } from './deployments.js';
 import { hashrateByDay } from './hashrate.js';
+import { requireRegisteredSite, requireSiteFilter } from './registry.js';
 import { Deployment } from './schemas.js';
 import { addSite, changeCompliance, changeSite, getSite, setPrice } from './sites.js';
+import { findSite, upsertSite } from './store.js';
 import { seedCatalogAndMarket } from './test-fixtures.js';
 
 const refusal = async (p: Promise<unknown>): Promise<AppError> => {
@@ -47,6 +49,44 @@ describe('sites and deployments on a real database', () => {
     });
   });
   afterEach(async () => app.close());
+
+  it('keeps one rule for a code in another case: a filter is told the registered code, a new site is a duplicate', async () => {
+    const before = await tableCounts(app);
+    // "sg1" where SG1 is registered: not an invitation to register sg1 beside it.
+    const filter = await refusal(requireSiteFilter(app.db, 'sg1'));
+    expect(filter).toMatchObject({ field: 'site', code: 'fleet.unknown-site' });
+    expect(filter.message).toMatch(/did you mean SG1\?/);
+    expect(filter.message).not.toMatch(/register it|site add/);
+    const control = await refusal(requireRegisteredSite(app.db, 'Sg1', 'selector.site'));
+    expect(control).toMatchObject({ field: 'selector.site' });
+    expect(control.message).toMatch(/did you mean SG1\?/);
+    // A site looked up by its code (a deployment, a site's page) says the same.
+    const deploy = await refusal(
+      deployMachines(app, app.actor('ops'), { site: 'sg1', productId: 'A1246', serials: ['X1'] }),
+    );
+    expect(deploy).toMatchObject({ field: 'site' });
+    expect(deploy.message).toMatch(/did you mean SG1\?/);
+    // A code no site has in any case is still told how to register it.
+    expect((await refusal(requireSiteFilter(app.db, 'NOPE'))).message).toMatch(/register it first/);
+    const added = await refusal(
+      addSite(app, app.actor('ops'), {
+        code: 'sg1',
+        name: 'Singapore again',
+        country: 'SG',
+        capacityMw: 1,
+        usdPerKwh: 0.05,
+        status: 'pending',
+      }),
+    );
+    expect(added).toMatchObject({ kind: 'conflict', code: 'mining.duplicate-site', field: 'code' });
+    expect(added.message).toMatch(/already a site SG1/);
+    // Two adds racing past that check meet the database's index on the code in any case.
+    const sg1 = (await findSite(app.db, 'SG1'))!;
+    await expect(upsertSite(app.db, { ...sg1, code: 'sg1' }, new Date())).rejects.toMatchObject({
+      code: '23505',
+    });
+    expect(await tableCounts(app)).toEqual(before);
+  });
 
   it('deploys to an approved site, refuses a pending one and anything beyond capacity, writing nothing', async () => {
     const ops = app.actor('ops');

@@ -3,7 +3,7 @@
 import type { Actor, AppContext } from '../app/context.js';
 import { refuseIfClosed } from '../books/guard.js';
 import { type Day, todayUtc } from '../kernel/calendar.js';
-import { invalid, notFound, ruleBroken } from '../kernel/errors.js';
+import { invalid, notFound } from '../kernel/errors.js';
 import { fleetMachines } from './fleet-link.js';
 import {
   type Compliance,
@@ -18,6 +18,7 @@ import {
   WATTS_PER_MW,
 } from './model.js';
 import { recordMining } from './projections.js';
+import { refuseDuplicateSite, refuseOtherCase } from './registry.js';
 import type { ComplianceChangeInput, NewSiteInput, PriceChangeInput, SiteChangesInput } from './schemas.js';
 import type { Site } from './store.js';
 import * as store from './store.js';
@@ -52,8 +53,9 @@ async function view(ctx: AppContext, site: Site, day: Day): Promise<SiteView> {
 
 export async function requireSite(db: AppContext['db'], code: string, field = 'site'): Promise<Site> {
   const site = await store.findSite(db, code);
-  if (!site) throw notFound('Site', code, field);
-  return site;
+  if (site) return site;
+  await refuseOtherCase(db, code, field);
+  throw notFound('Site', code, field);
 }
 
 export async function listSites(ctx: AppContext): Promise<SiteView[]> {
@@ -109,8 +111,7 @@ export async function addSite(
     ctx,
     { actor, kind: 'mining.site-added', stream: siteStream(input.code), idempotencyKey, request: input },
     async (tx) => {
-      if (await store.findSite(tx, input.code))
-        throw ruleBroken('mining.duplicate-site', `There is already a site ${input.code}.`, 'code');
+      await refuseDuplicateSite(tx, input.code);
       const compliance = checkCompliance({
         status: input.status,
         permitRef: input.permitRef ?? null,

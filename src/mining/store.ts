@@ -138,6 +138,16 @@ export async function findSite(db: Db, code: string): Promise<Site | undefined> 
   return row && toSite(row);
 }
 
+/** The site whose code is `code` in any case ("lab" finds LAB): codes differ by more than case. */
+export async function findSiteAnyCase(db: Db, code: string): Promise<Site | undefined> {
+  const row = await miningDb(db)
+    .selectFrom('mining_sites')
+    .selectAll()
+    .where(sql`lower(code)`, '=', code.toLowerCase())
+    .executeTakeFirst();
+  return row && toSite(row);
+}
+
 export async function selectSites(db: Db): Promise<Site[]> {
   return (await miningDb(db).selectFrom('mining_sites').selectAll().orderBy('code').execute()).map(toSite);
 }

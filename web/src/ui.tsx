@@ -235,6 +235,7 @@ export function Section<T>({
   actions,
   id,
   primary,
+  recover,
 }: {
   title: string;
   loaded?: Loaded<T>;
@@ -242,6 +243,8 @@ export function Section<T>({
   actions?: ReactNode;
   id?: string;
   primary?: boolean;
+  /** A way out of a refusal, shown beside it: a filter from the URL that the API refused, cleared. */
+  recover?: (error: ApiError) => ReactNode;
 }) {
   const headingId = useId();
   const [open, setOpen] = useState(() => primary || !window.matchMedia?.(PHONE_QUERY).matches);
@@ -261,7 +264,10 @@ export function Section<T>({
         {open ? actions : null}
       </header>
       {!open ? null : loaded?.error && loaded.data === undefined ? (
-        <ErrorText error={loaded.error} />
+        <>
+          <ErrorText error={loaded.error} />
+          {recover?.(loaded.error)}
+        </>
       ) : loaded && loaded.data === undefined ? (
         <p className="muted" aria-busy="true">
           Loading…

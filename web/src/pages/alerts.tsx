@@ -73,6 +73,18 @@ export function AlertTable({ filter, empty }: { filter: Record<string, string | 
               : '—',
         },
         {
+          label: 'Ticket',
+          // The service ticket opened for the same fault (src/service/faults.ts), on the service page.
+          render: (a) =>
+            a.ticketId === null ? (
+              '—'
+            ) : (
+              <Link to={`/service#ticket-${a.ticketId}`} aria-label={`Service ticket #${a.ticketId}`}>
+                #{a.ticketId}
+              </Link>
+            ),
+        },
+        {
           label: 'Resolved',
           render: (a) => (a.resolvedAt ? `${dateTime(a.resolvedAt)} (${a.resolution})` : '—'),
         },

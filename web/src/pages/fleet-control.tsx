@@ -6,6 +6,7 @@
  * curtailment, a work mode, which reboots) is asked first; a refusal shows beside its field.
  */
 import { type FormEvent, useRef, useState } from 'react';
+import { AVALON_WORK_MODES } from '../../../src/fleet/model.js';
 import { type Confirmation, ConfirmDialog } from '../actions/confirm.js';
 import { type ApiError, apiLines, newKey } from '../api.js';
 import { count } from '../format.js';
@@ -77,10 +78,8 @@ const ONE_CLICK = [
   { kind: 'soft-on', label: 'Resume' },
 ];
 
-const WORK_MODES = [
-  { mode: 0, label: '0 — normal' },
-  { mode: 1, label: '1 — performance' },
-];
+/** The modes the API accepts for the A-series: one list, the server's. */
+const WORK_MODES = AVALON_WORK_MODES.map((m) => ({ mode: m.mode, label: `${m.mode} — ${m.name}` }));
 
 /** The picker's modes, the machine's current one marked (and listed, if it is none of the usual). */
 function workModeChoices(current: number | undefined) {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FLEET_ACCESS } from '../../../src/fleet/access.js';
 import { Allowed } from '../access.js';
 import { query } from '../api.js';
@@ -131,8 +131,14 @@ const MACHINE_COLUMNS: Column<MachineView>[] = [
   textColumn('Why', (m) => m.statusReason ?? '', { wrap: true }),
 ];
 
-/** Up to 50,000 machines: sorted, searched and paged by the API, the whole list as CSV from it. */
-function Machines({ sites }: { sites: string[] }) {
+/** The URL's filters of the machine list, and how to clear one the API refused. */
+const FILTER_RESETS: Record<string, string> = { site: 'Show all sites', status: 'Show every status' };
+
+/**
+ * Up to 50,000 machines: sorted, searched and paged by the API, the whole list as CSV from it.
+ * `refreshed` changes when a control elsewhere on the page finished: the rows are read again.
+ */
+function Machines({ sites, refreshed }: { sites: string[]; refreshed: number }) {
   const { params } = useLocation();
   const filter = { status: params.get('status') ?? '', site: params.get('site') ?? '' };
   const [view] = useTableView('machines');
@@ -142,6 +148,10 @@ function Machines({ sites }: { sites: string[] }) {
     `/api/fleet/machines${query({ ...listQuery, limit: view.size, offset: (view.page - 1) * view.size })}`,
     { keep: true },
   );
+  const { reload } = page;
+  useEffect(() => {
+    if (refreshed > 0) reload();
+  }, [refreshed, reload]);
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(location.search);
     if (value) next.set(key, value);
@@ -168,7 +178,20 @@ function Machines({ sites }: { sites: string[] }) {
     ),
   };
   return (
-    <Section title="Machines" loaded={page} id="machines">
+    <Section
+      title="Machines"
+      loaded={page}
+      id="machines"
+      recover={(error) => {
+        // An unknown site (or status) typed into the URL: the list's filters are what can clear it.
+        const reset = error.field ? FILTER_RESETS[error.field] : undefined;
+        return reset ? (
+          <button type="button" className="secondary" onClick={() => setFilter(error.field!, '')}>
+            {reset}
+          </button>
+        ) : null;
+      }}
+    >
       {(data) => (
         <>
           <DataTable
@@ -236,6 +259,8 @@ function FleetOverview() {
   const mining = useApi<MiningStatus>('/api/mining/status');
   const [site, setSite] = useState('');
   const [controlSite, setControlSite] = useState('');
+  // A site's control changes its machines' rows too: the list below is read again when it ends.
+  const [controlled, setControlled] = useState(0);
   const installedThs = site
     ? mining.data?.sites.find((x) => x.site === site)?.installedThs
     : mining.data?.installedThs;
@@ -334,12 +359,15 @@ function FleetOverview() {
               key={controlSite}
               selector={{ site: controlSite }}
               scope={`every machine at ${controlSite}`}
-              onDone={summary.reload}
+              onDone={() => {
+                summary.reload();
+                setControlled((n) => n + 1);
+              }}
             />
           )}
         </Section>
       ) : null}
-      <Machines sites={summary.data?.sites.map((x) => x.site) ?? []} />
+      <Machines sites={summary.data?.sites.map((x) => x.site) ?? []} refreshed={controlled} />
     </>
   );
 }

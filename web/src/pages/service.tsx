@@ -3,7 +3,7 @@
  * turnaround, the tickets (from customers and from the fleet's own faults) and failure rates.
  * Service (and sales, for a customer's ticket) work the tickets from here (actions/service-actions).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { addMonths } from '../../../src/kernel/calendar.js';
 import { ServiceActions } from '../actions/service-actions.js';
 import { count } from '../format.js';
@@ -71,6 +71,12 @@ export function ServicePage() {
   const centres = useApi<ServiceCentres>('/api/service/centres');
   const sla = useApi<ServiceSla>('/api/service/sla');
   const tickets = useApi<ServiceTickets>('/api/service/tickets?open=true&limit=200');
+  // An alert's link names its ticket (/service#ticket-12): shown once the list has arrived.
+  const listed = tickets.data !== undefined;
+  useEffect(() => {
+    if (listed && location.hash.startsWith('#ticket-'))
+      document.getElementById(location.hash.slice(1))?.scrollIntoView();
+  }, [listed]);
   return (
     <>
       <h1>Service network</h1>
@@ -120,7 +126,8 @@ export function ServicePage() {
             keyOf={(t) => t.id}
             empty="No open tickets."
             columns={[
-              { label: 'Ticket', render: (t) => `#${t.id}` },
+              // An alert's link lands here (/service#ticket-12).
+              { label: 'Ticket', render: (t) => <span id={`ticket-${t.id}`}>#{t.id}</span> },
               { label: 'From', render: (t) => t.origin },
               { label: 'Class', render: (t) => t.ticketClass },
               {
