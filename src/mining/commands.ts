@@ -13,9 +13,9 @@ import { adviseCurtailment, applyAdvice, economicsOn } from './advice.js';
 import { allocationStatus } from './allocation.js';
 import { energyByDay } from './costs.js';
 import { deployMachines, installMachines, listMachines } from './deployments.js';
-import { earningsByMonth } from './earnings.js';
+import { earningsByMonth, type MonthEarnings } from './earnings.js';
 import { hashrateByDay } from './hashrate.js';
-import { COMPLIANCE_STATUSES } from './model.js';
+import { COMPLIANCE_STATUSES, shareOfProduction } from './model.js';
 import { miningQuarter } from './quarter.js';
 import {
   ComplianceChange,
@@ -359,7 +359,7 @@ export function registerMiningCommands(program: Command): void {
         luck: pct(m.luck),
         energy: formatUsd(m.energyCents),
         'cost/BTC': m.costPerBtcCents === null ? '' : formatUsd(m.costPerBtcCents),
-        'days measured/installed': `${m.days.measured + m.days.mixed}/${m.days.installed}`,
+        days: daysText(m.days),
         // Said only where days were expected on an earlier day's market (past the market history).
         'market carried': m.days.carriedMarket > 0 ? `${m.days.carriedMarket} d from ${m.marketDay}` : '',
       }));
@@ -372,7 +372,7 @@ export function registerMiningCommands(program: Command): void {
           'luck',
           'energy',
           'cost/BTC',
-          'days measured/installed',
+          'days',
           'market carried',
         ]),
       };
@@ -475,7 +475,7 @@ export function registerMiningCommands(program: Command): void {
       return {
         json: a,
         text: `${table(rows, ['month', 'model', 'built', 'allocated', 'deployed against', 'shipped'])}
-shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; plan ${share(a.plannedShareBp)})`,
+shipped to self-mining: ${shareOfProduction(a, `from ${a.from} to ${a.to}`).text}; plan ${share(a.plannedShareBp)}`,
       };
     },
   );
@@ -520,11 +520,13 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
           ),
           line(
             'share of production',
-            shareText({
-              shipped: q.shareOfProduction.value.shippedUnits,
-              built: q.shareOfProduction.value.builtUnits,
-              shareBp: q.shareOfProduction.value.shareBp,
-            }),
+            shareOfProduction(
+              {
+                shipped: q.shareOfProduction.value.shippedUnits,
+                built: q.shareOfProduction.value.builtUnits,
+              },
+              `in ${q.quarter}`,
+            ).text,
             q.shareOfProduction.source,
           ),
           line(
@@ -614,7 +616,7 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
             `${s.measuredBasis ? ` (${s.measuredBasis})` : ''}, in transit ${hr(s.inTransitThs)}`,
           table(rows, ['site', 'status', 'installed', 'measured', 'in transit', 'capacity used']),
           targetLine,
-          `share of production ${s.shareOfProduction.from}..${s.shareOfProduction.to}: ${shareText(s.shareOfProduction)}`,
+          `share of production: ${shareOfProduction(s.shareOfProduction, `from ${s.shareOfProduction.from} to ${s.shareOfProduction.to}`).text}`,
         ].join('\n'),
       };
     },
@@ -622,15 +624,19 @@ shipped to self-mining ${a.shipped} of ${a.built} built (${share(a.shareBp)}; pl
 }
 
 /**
- * Self-mining's share of production in words, its counts beside the percentage: machines shipped to
- * sites from stock built earlier can outnumber those built in the period (the demo rack's 200 in a
- * quarter that built 11 read as a bare 1818.18%).
+ * A month's days by what their expectation rests on, with the month's count first: "1/30" (measured
+ * and mixed / installed) beside December's "31 d" carried read as one day of thirty.
  */
-function shareText(s: { shipped: number; built: number; shareBp: number | null }): string {
-  const counts = `${s.shipped} machines shipped to self-mining, ${s.built} built`;
-  if (s.shareBp === null) return `${counts}: n/a`;
-  const share = `${(s.shareBp / 100).toFixed(2)}%`;
-  return s.shipped > s.built
-    ? `${share} (${counts}: the rest from stock built before)`
-    : `${share} (${counts})`;
+function daysText(d: MonthEarnings['days']): string {
+  const parts: [number, string][] = [
+    [d.measured, 'measured'],
+    [d.mixed, 'partly measured'],
+    [d.installed, 'installed'],
+    [d.none, 'no hashrate'],
+  ];
+  const total = d.measured + d.mixed + d.installed + d.none;
+  return `${total} d: ${parts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(', ')}`;
 }

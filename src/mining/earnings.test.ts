@@ -4,6 +4,7 @@
  * in mining.sim.test.ts, against the simulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daysInMonth, monthRange } from '../kernel/calendar.js';
 import { expectedSatsForHashrate } from '../market/model.js';
 import { requireMarketOn } from '../market/service.js';
 import { type TestApp, tableCounts, testApp } from '../testing/index.js';
@@ -89,9 +90,22 @@ describe('earnings, costs and advice from installed machines', () => {
     const [june, july] = await earningsByMonth(app, { from: '2022-06', to: '2022-07' });
     expect(june!.days.carriedMarket).toBe(0);
     expect(june!.marketDay).toBe('2022-06-30');
-    expect(july!.days).toMatchObject({ installed: 31, noMarket: 0, carriedMarket: 31 });
+    expect(july!.days).toMatchObject({ installed: 31, none: 0, noMarket: 0, carriedMarket: 31 });
     expect(july!.marketDay).toBe('2022-06-30');
     expect(july!.expectedSats).toBeGreaterThan(0n);
+  });
+
+  it("counts every day of each month by the hashrate its expectation rests on, December's 31 too", async () => {
+    const months = await earningsByMonth(app, { from: '2021-01', to: '2022-12' });
+    expect(months.map((m) => m.month)).toEqual(monthRange('2021-01', '2022-12'));
+    for (const m of months) {
+      const { measured, installed, mixed, none } = m.days;
+      expect(measured + installed + mixed + none, m.month).toBe(daysInMonth(m.month));
+    }
+    expect(months.find((m) => m.month === '2022-12')!.days).toMatchObject({
+      installed: 31,
+      carriedMarket: 31,
+    });
   });
 
   it('gives luck and the cost of each BTC per month', async () => {
@@ -104,7 +118,15 @@ describe('earnings, costs and advice from installed machines', () => {
     expect(march!.energyCents).toBe(27n * DAILY_ENERGY_CENTS);
     // $1,108.08 of energy for 0.1647 BTC
     expect(march!.costPerBtcCents).toBe(672_787n);
-    expect(march!.days).toEqual({ measured: 0, installed: 27, mixed: 0, noMarket: 0, carriedMarket: 0 });
+    // The 1st to the 4th, before the machines were installed, are counted too: the month has 31.
+    expect(march!.days).toEqual({
+      measured: 0,
+      installed: 27,
+      mixed: 0,
+      none: 4,
+      noMarket: 0,
+      carriedMarket: 0,
+    });
     expect(march!.marketDay).toBe('2021-03-31');
     const energy = await energyByDay(app, { from: '2021-03-05', to: '2021-03-05' });
     expect(energy).toEqual([

@@ -113,10 +113,19 @@ export interface MonthEarnings {
   /** Energy ÷ BTC mined; null when nothing was mined. */
   costPerBtcCents: Cents | null;
   /**
-   * Days whose expectation rests on measured hashrate, on installed only; days without market data;
-   * and days with none of their own, expected on the latest market day before them (`marketDay`).
+   * Days whose expectation rests on measured hashrate, on installed only, on both (measured sites
+   * beside installed ones), on none (nothing installed or measured: before the first machine); these
+   * four add up to the month's days. Then days without market data; and days with none of their
+   * own, expected on the latest market day before them (`marketDay`).
    */
-  days: { measured: number; installed: number; mixed: number; noMarket: number; carriedMarket: number };
+  days: {
+    measured: number;
+    installed: number;
+    mixed: number;
+    none: number;
+    noMarket: number;
+    carriedMarket: number;
+  };
   /**
    * The latest market day the month's expectation rests on; with `days.carriedMarket` it tells a
    * reader that a month past the market history was expected on a price and difficulty of long ago.
@@ -146,7 +155,7 @@ export async function earningsByMonth(
         luck: null,
         energyCents: 0n,
         costPerBtcCents: null,
-        days: { measured: 0, installed: 0, mixed: 0, noMarket: 0, carriedMarket: 0 },
+        days: { measured: 0, installed: 0, mixed: 0, none: 0, noMarket: 0, carriedMarket: 0 },
         marketDay: null,
       };
       months.set(month, m);
@@ -167,7 +176,9 @@ export async function earningsByMonth(
         if (d.marketDay !== d.day) m.days.carriedMarket++;
         if (m.marketDay === null || d.marketDay > m.marketDay) m.marketDay = d.marketDay;
       }
-      if (d.basis !== 'none') m.days[d.basis]++;
+      // Every day is counted, those without hashrate too: left out, a month whose first machine came
+      // on the 5th read "0/27" days measured/installed, short of its 31.
+      m.days[d.basis]++;
     }
     for (const e of await energyByDay(ctx, { from: start, to }, hashrate))
       monthOfDay(e.day).energyCents += e.energyCents;

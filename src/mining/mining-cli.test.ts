@@ -131,10 +131,18 @@ describe('hashforge mining and treasury', { timeout: 600_000 }, () => {
     expect(quarter.stdout).toMatch(/^site +status +installed PH\/s +measured PH\/s$/m);
     expect(quarter.stdout).toMatch(/^SG1 +approved +18\.00 +not measured$/m);
     expect(quarter.stdout).toMatch(/^target +below, 0\.9% of low end/m);
-    // The share of production gives its counts: here machines went to a site while supply built none.
-    expect(quarter.stdout).toMatch(
-      /^share of production +\d+ machines shipped to self-mining, 0 built: n\/a /m,
+    // The share of production in words: nothing built or shipped in the quarter; from January the
+    // machines went to a site while supply built none, counted, not a share (n/a, or over 100 %).
+    expect(quarter.stdout).toMatch(/^share of production +none built or shipped in 2021Q2 /m);
+    expect(status.stdout).toMatch(
+      /^share of production: (\d+) shipped, none built from 2021-01 to 2021-06: \1 from earlier stock$/m,
     );
+    // Each month's days by what their expectation rests on, adding up to the month: March's before
+    // the installation on the 10th too, December's 31 (they read "0/22" and "0/31").
+    const earnings = await run('mining', 'earnings', '--from', '2021-03', '--to', '2021-12');
+    expect(earnings.status, earnings.stderr).toBe(0);
+    expect(earnings.stdout).toMatch(/^2021-03 .* 31 d: 22 installed, 9 no hashrate/m);
+    expect(earnings.stdout).toMatch(/^2021-12 .* 31 d: 31 installed/m);
     // A quarter after the by-day says how the target ended, as the status does.
     const after = await run('mining', 'quarter', '2022Q1');
     expect(after.stdout).toMatch(/^target +ended 2021-12-31, missed: below/m);

@@ -19,6 +19,7 @@ import {
   megawattsToWatts,
   priceOn,
   type SiteForDeployment,
+  shareOfProduction,
   shareOfProductionBp,
   targetBasis,
   targetProgress,
@@ -263,6 +264,22 @@ describe('machines, targets and serials', () => {
   it('computes the share of production', () => {
     expect(shareOfProductionBp(1_000, 10_000)).toBe(1000);
     expect(shareOfProductionBp(1, 0)).toBeUndefined();
+  });
+
+  it('says the share of production in words, never a share over 100 %', () => {
+    expect(shareOfProduction({ shipped: 200, built: 11 }).text).toBe(
+      '200 shipped, 11 built this quarter: 189 from earlier stock',
+    );
+    expect(shareOfProduction({ shipped: 6, built: 0 }, 'from 2026-01 to 2026-12').text).toBe(
+      '6 shipped, none built from 2026-01 to 2026-12: 6 from earlier stock',
+    );
+    expect(shareOfProduction({ shipped: 11, built: 110 }).text).toBe(
+      '10.0% (11 shipped of 110 built this quarter)',
+    );
+    expect(shareOfProduction({ shipped: 11, built: 11 }).text).toBe(
+      '100.0% (11 shipped of 11 built this quarter)',
+    );
+    expect(shareOfProduction({ shipped: 0, built: 0 }).text).toBe('none built or shipped this quarter');
   });
 
   it('numbers a batch of serials and refuses repeats', () => {

@@ -63,6 +63,9 @@ export const MonthEarnings = z.array(
       measured: z.number(),
       installed: z.number(),
       mixed: z.number(),
+      none: z
+        .number()
+        .describe('days with nothing installed or measured; the four bases add up to the month'),
       noMarket: z.number(),
       carriedMarket: z
         .number()

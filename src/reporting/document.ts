@@ -3,15 +3,29 @@
  * neutral form that the Markdown, HTML and PDF renderers each draw. Pure.
  */
 
+import { shareOfProduction } from '../mining/model.js';
 import { type Block, COLORS, table } from './blocks.js';
 import { booksBlocks } from './document-books.js';
-import { btc, count, pct, pctValue, ph, th, times, usd, usdPerTh, usdShort } from './format.js';
+import { btc, count, pct, ph, th, times, usd, usdPerTh, usdShort } from './format.js';
 import { GUIDANCE_METRICS } from './guidance-model.js';
 import type { GuidanceLine, QuarterlyReport, TreasuryCashLines } from './model.js';
 
 export type { BarChart, Block } from './blocks.js';
 
 /** The notes' lines for the quarter, each computed from the sections. */
+/**
+ * Self-mining's share of the quarter's production in words. Its counts are the supply section's
+ * (the same builds and shipments the share is computed from); without that section nothing was
+ * built by the quarter's end.
+ */
+const shareText = (r: QuarterlyReport): string =>
+  r.supply.available
+    ? shareOfProduction({
+        shipped: r.supply.allocation.selfMiningUnits,
+        built: r.supply.allocation.builtUnits,
+      }).text
+    : 'no machines built by the end of the quarter';
+
 export function highlights(r: QuarterlyReport): string[] {
   const m = r.machines;
   const ob = r.orderBook;
@@ -68,7 +82,7 @@ export function highlights(r: QuarterlyReport): string[] {
       : '';
     lines.push(
       `Self-mining: ${ph(s.installedPh)} installed at ${s.day}${s.measuredPh !== null ? `, ${ph(s.measuredPh)} measured` : ''}, ` +
-        `${pctValue(s.shareOfProductionPct)} of the machines built this quarter${target}.`,
+        `share of production ${shareText(r)}${target}.`,
     );
   }
   if (r.supply.available) {
@@ -310,7 +324,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
         text:
           `Wafers out: ${count(s.wafers.out)} (${s.wafers.byFoundry.map((f) => `${f.foundry} ${count(f.wafers)}`).join(', ') || 'none'}); ` +
           `${count(s.wafers.received.chips)} chips received. Machines built: ${count(s.output.units)} (${th(s.output.th)}): ` +
-          `${count(s.allocation.deliveredUnits)} delivered, ${count(s.allocation.selfMiningUnits)} to self-mining (${pctValue(s.allocation.selfMiningSharePct)}), ` +
+          `${count(s.allocation.deliveredUnits)} delivered, to self-mining ${shareText(r)}, ` +
           `stock ${s.allocation.stockChangeUnits >= 0 ? '+' : ''}${count(s.allocation.stockChangeUnits)}.`,
       },
       table(
@@ -339,7 +353,7 @@ export function reportDocument(r: QuarterlyReport): Block[] {
           `Installed at ${s.day}: ${ph(s.installedPh)}; measured: ${s.measuredPh === null ? 'no telemetry for that day' : ph(s.measuredPh)}; in transit: ${ph(s.inTransitPh)}. ` +
           `BTC mined in ${r.quarter}: ${btc(s.btcMinedSats)} (expected ${btc(s.expectedSats)}, luck ${s.luck === null ? 'n/a' : s.luck.toFixed(2)}); ` +
           `energy ${usdShort(s.energyCents)}, ${s.costPerBtcCents === null ? 'no BTC mined' : `${usd(s.costPerBtcCents)} per BTC`}. ` +
-          `Share of production: ${pctValue(s.shareOfProductionPct)}.` +
+          `Share of production: ${shareText(r)}.` +
           (s.target
             ? ` Target: ${(s.target.lowPh / 1000).toFixed(1)}-${(s.target.highPh / 1000).toFixed(1)} EH/s by ${s.target.byDay}, ${s.target.sharePct}% of production; now ${s.target.standing}.`
             : ''),

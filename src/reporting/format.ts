@@ -44,8 +44,6 @@ export function th(value: number): string {
 export const ph = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(1)} PH/s`);
 export const pct = (ratio: number | null, digits = 0): string =>
   ratio === null ? 'n/a' : `${(ratio * 100).toFixed(digits)}%`;
-export const pctValue = (percent: number | null, digits = 1): string =>
-  percent === null ? 'n/a' : `${percent.toFixed(digits)}%`;
 export const times = (x: number | null): string => (x === null ? 'n/a' : `${x.toFixed(1)}×`);
 
 /** BTC to two decimals, rounded half-even from the satoshis. */

@@ -231,6 +231,9 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     expect(text).toContain('2020: 172,000 mining machines sold, Q4 92,000 (Blue Energy 15,000)');
     expect(text).toContain('2021Q1: sold 156,000 = $0.238b');
     expect(text).toContain('AI-chip sales 2020: $1.80M, 3.0×');
+    // Self-mining's share of production with the counts it comes from (shared with the CLI and the
+    // dashboard: more shipped than built would say so rather than print a share over 100 %).
+    expect(text).toMatch(/Share of production: \d+\.\d% \(\d+ shipped of \d+ built this quarter\)\./);
     expect(text).toContain('## Outlook');
     expect(text).toContain('2021Q1 as a planning run sees it from the books and the market at 2020-12-31');
     const html = await (

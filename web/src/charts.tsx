@@ -202,6 +202,7 @@ export function Chart({
                       label: {
                         value: r.label,
                         position: 'insideTopRight',
+                        className: 'ref-label',
                         fontSize: 12,
                         fill: r.color ?? '#b3261e',
                       },

@@ -23,6 +23,14 @@ export interface TimeRange {
   label: string;
 }
 
+/** A time axis's tick, as fine as the range is asked: the minute for an hour or a day, the hour for a week. */
+export function tickLabel(every: TimeRange['every']): (ms: number) => string {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (every === 'minute') return (ms) => iso(ms).slice(11, 16);
+  if (every === 'hour') return (ms) => `${iso(ms).slice(5, 10)} ${iso(ms).slice(11, 13)}h`;
+  return (ms) => iso(ms).slice(0, 10);
+}
+
 const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The range in the URL, ending at `end` (the latest reading) unless days were chosen. */

@@ -17,7 +17,7 @@ import { Link, navigate, useLocation } from '../router.js';
 import { hashrateColumn, textColumn } from '../table/columns.js';
 import { useTableView } from '../table/state.js';
 import { ColumnFilter } from '../table/table.js';
-import { TimeRangePicker, useTimeRange } from '../time-range.js';
+import { TimeRangePicker, tickLabel, useTimeRange } from '../time-range.js';
 import { type Column, DataTable, ErrorText, Field, Figure, Section, useApi } from '../ui.js';
 import { AlertTable } from './alerts.js';
 import { ControlPanel } from './fleet-control.js';
@@ -44,10 +44,6 @@ export const Badge = ({ value }: { value: string }) => <span className={`badge $
 /** Machines not hashing normally (offline included), by status; idle ones were switched off on purpose. */
 const attention = (byStatus: Record<string, number>) =>
   Object.entries(byStatus).filter(([k, n]) => !['ok', 'new', 'idle'].includes(k) && n > 0);
-
-const timeLabel = (iso: string) => iso.slice(11, 16);
-const dayHourLabel = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`;
-const dayLabel = (iso: string) => iso.slice(0, 10);
 
 /** The live chart is anchored on the last sweep, so it reads the server's time, not the browser's. */
 function HashrateChart({
@@ -87,7 +83,6 @@ function HashrateChart({
         ]
       : []),
   ];
-  const label = range.every === 'minute' ? timeLabel : range.every === 'hour' ? dayHourLabel : dayLabel;
   return (
     <>
       <TimeRangePicker range={range} onChange={setRange} />
@@ -96,11 +91,7 @@ function HashrateChart({
         data={points.map((p) => ({ t: new Date(p.at).getTime(), measured: p.hashrateThs }))}
         x="t"
         // The whole range, not just the hours with readings: a week with a day of sweeps reads so.
-        time={{
-          from: range.from.getTime(),
-          to: range.to.getTime(),
-          label: (ms) => label(new Date(ms).toISOString()),
-        }}
+        time={{ from: range.from.getTime(), to: range.to.getTime(), label: tickLabel(range.every) }}
         series={[{ key: 'measured', label: 'Measured', kind: 'area' }]}
         format={thsAxis}
         refLines={refLines}
@@ -435,7 +426,11 @@ function MachinePage({ id }: { id: number }) {
               <h3>Hashrate, 5-minute averages (last 24 h)</h3>
               <Chart
                 title={`Hashrate of machine ${m.serial}`}
-                data={h.series.map((p) => ({ t: timeLabel(p.at), ths: p.hashrateThs, chip: p.hottestChipC }))}
+                data={h.series.map((p) => ({
+                  t: tickLabel('minute')(Date.parse(p.at)),
+                  ths: p.hashrateThs,
+                  chip: p.hottestChipC,
+                }))}
                 x="t"
                 series={[
                   { key: 'ths', label: 'Hashrate', kind: 'line' },

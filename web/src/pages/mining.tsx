@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { FLEET_ACCESS } from '../../../src/fleet/access.js';
 import {
   addQuarters,
@@ -29,6 +30,7 @@ import type {
   Advice,
   AdviceApplied,
   HashrateDay,
+  HashrateSeries,
   MarketView,
   MiningStatus,
   MonthEarnings,
@@ -36,11 +38,12 @@ import type {
   TreasuryQuarter,
 } from '../replies.js';
 import { hashrateColumn } from '../table/columns.js';
-import { TimeRangePicker, useTimeRange } from '../time-range.js';
+import { type TimeRange, TimeRangePicker, tickLabel, useTimeRange } from '../time-range.js';
 import { DataTable, ErrorText, Figure, Section, useApi, useApiAll, useSubmit } from '../ui.js';
 import { SiteActions } from './site-actions.js';
 
 const TREND = 8;
+const MINUTE = 60_000;
 
 function Treasury({ quarter }: { quarter: string }) {
   const quarters = Array.from({ length: TREND }, (_, i) => addQuarters(quarter, i - TREND + 1));
@@ -152,6 +155,15 @@ export const MiningPage = quarterPage(Mining, 'latest');
 /** Below this share of the fleet's installed, the measured sites are drawn on an axis of their own. */
 const SMALL_MEASURED_SHARE = 0.1;
 
+/** A day's installed hashrate, of every site and of the sites the fleet measured (null: none). */
+function installedOn(d: HashrateDay) {
+  const measured = d.sites.filter((x) => x.measuredThs !== null);
+  return {
+    installed: d.installedThs,
+    installedWhereMeasured: measured.length ? measured.reduce((n, x) => n + x.installedThs, 0) : null,
+  };
+}
+
 /**
  * Installed and measured hashrate by day. Measured covers only the sites the fleet polls: where they
  * are a sliver of the installed (the demo's 540 TH/s rack beside 4.7 EH/s of books), their line lay
@@ -166,15 +178,7 @@ function HashrateChart({
   title: string;
   refLines: RefLine[];
 }) {
-  const data = days.map((d) => {
-    const measured = d.sites.filter((x) => x.measuredThs !== null);
-    return {
-      day: d.day,
-      installed: d.installedThs,
-      measured: d.measuredThs,
-      installedWhereMeasured: measured.length ? measured.reduce((n, x) => n + x.installedThs, 0) : null,
-    };
-  });
+  const data = days.map((d) => ({ day: d.day, measured: d.measuredThs, ...installedOn(d) }));
   const peak = (k: 'installed' | 'installedWhereMeasured') => Math.max(0, ...data.map((r) => r[k] ?? 0));
   const apart =
     peak('installedWhereMeasured') > 0 &&
@@ -208,6 +212,66 @@ function HashrateChart({
   );
 }
 
+/**
+ * A range finer than a day (the last hour, day or week): the books' days gave it one dot, the
+ * installed of the range's last day, and no measured line. It is drawn from the fleet's telemetry
+ * over the whole range instead, the installed of that day flat across it for reference (where the
+ * fleet's sites are a sliver of every site's, that one is told above the scale, as the target is).
+ */
+function TelemetryChart({
+  range,
+  day,
+  title,
+  refLines,
+}: {
+  range: TimeRange;
+  day: HashrateDay | undefined;
+  title: string;
+  refLines: RefLine[];
+}) {
+  const series = useApi<HashrateSeries>(
+    `/api/fleet/hashrate${query({ from: range.from.toISOString(), to: range.to.toISOString(), every: range.every })}`,
+    { keep: true },
+  );
+  if (series.error) return <ErrorText error={series.error} />;
+  const points = series.data?.points ?? [];
+  const installed = day ? installedOn(day) : undefined;
+  const grey = '#5b6470';
+  const installedLines: RefLine[] = !installed
+    ? []
+    : installed.installedWhereMeasured === null || installed.installedWhereMeasured === installed.installed
+      ? [{ y: installed.installed, label: `installed ${hashrate(installed.installed)}`, color: grey }]
+      : [
+          {
+            y: installed.installedWhereMeasured,
+            label: `installed where measured ${hashrate(installed.installedWhereMeasured)}`,
+            color: grey,
+          },
+          {
+            y: installed.installed,
+            label: `installed, every site ${hashrate(installed.installed)}`,
+            color: grey,
+          },
+        ];
+  return (
+    <Chart
+      title={title}
+      data={points.map((p) => ({ t: Date.parse(p.at), measured: p.hashrateThs }))}
+      x="t"
+      time={{ from: range.from.getTime(), to: range.to.getTime(), label: tickLabel(range.every) }}
+      // A line, not the fleet page's area: a few minutes of polls show as their dots (see Chart).
+      series={[{ key: 'measured', label: 'Measured, the fleet', kind: 'line' }]}
+      format={thsAxis}
+      refLines={[...installedLines, ...refLines]}
+      note={
+        points.length === 0
+          ? `No hashrate recorded in the ${range.label}: the fleet polled nothing then.`
+          : 'Times in UTC.'
+      }
+    />
+  );
+}
+
 /** Months with days expected on an earlier day's market (past the market history): it is that old. */
 function CarriedMarket({ months }: { months: MonthEarnings[] }) {
   const carried = months.filter((m) => m.days.carriedMarket > 0);
@@ -235,8 +299,14 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
   const status = useApi<MiningStatus>(`/api/mining/status${query({ on: current ? undefined : to })}`);
   const at = status.data?.on;
   const bySite = new Map((status.data?.sites ?? []).map((x) => [x.site, x]));
-  // The hashrate chart's own range ends with the quarter chosen: its last quarter unless asked.
-  const [range, setRange] = useTimeRange(new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000), 'quarter');
+  // The hashrate chart's own range ends with the quarter chosen, or now if that is earlier (the
+  // page's opening minute: a range ending at today's quarter's end drew days not yet come): its last
+  // quarter unless asked.
+  const [opened] = useState(() => Math.ceil(Date.now() / MINUTE) * MINUTE);
+  const [range, setRange] = useTimeRange(
+    new Date(Math.min(Date.parse(`${to}T00:00:00Z`) + 86_400_000, opened)),
+    'quarter',
+  );
   const series = useApi<HashrateDay[]>(
     `/api/mining/hashrate${query({ from: dayOf(range.from), to: dayOf(new Date(range.to.getTime() - 1)) })}`,
     { keep: true },
@@ -249,6 +319,15 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
   );
   const sites = useApi<SiteView[]>('/api/mining/sites');
   const target = status.data?.target;
+  const targetLine: RefLine[] = target
+    ? [
+        {
+          y: target.lowThs,
+          label: `target ${hashrate(target.lowThs, 1)} by ${target.byDay}`,
+          color: '#1e7b34',
+        },
+      ]
+    : [];
   return (
     <>
       <div className="page-head">
@@ -295,21 +374,18 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
             <TimeRangePicker range={range} onChange={setRange} />
             {series.error ? (
               <ErrorText error={series.error} />
-            ) : (
+            ) : range.every === 'day' ? (
               <HashrateChart
                 days={series.data ?? []}
-                title={`Installed and measured hashrate by day, ${range.label} to ${to}`}
-                refLines={
-                  target
-                    ? [
-                        {
-                          y: target.lowThs,
-                          label: `target ${hashrate(target.lowThs, 1)} by ${target.byDay}`,
-                          color: '#1e7b34',
-                        },
-                      ]
-                    : []
-                }
+                title={`Installed and measured hashrate by day, ${range.label} to ${dayOf(new Date(range.to.getTime() - 1))}`}
+                refLines={targetLine}
+              />
+            ) : (
+              <TelemetryChart
+                range={range}
+                day={series.data?.at(-1)}
+                title={`Measured hashrate ${range.every === 'minute' ? 'per minute' : 'by hour'} of the fleet, ${range.label} to ${range.to.toISOString().slice(0, 16).replace('T', ' ')} UTC, beside the installed`}
+                refLines={targetLine}
               />
             )}
           </>
@@ -402,7 +478,14 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
             keyOf={(s) => s.code}
             empty="No self-mining site yet."
             columns={[
-              { label: 'Site', render: (s) => `${s.code}: ${s.name}`, total: `Total at ${at ?? to}` },
+              {
+                label: 'Site',
+                // A site's name wraps: at one line ("LAB: Demo lab (simulated miners on loopback)") it
+                // pushed the table past its card at laptop width.
+                wrap: true,
+                render: (s) => `${s.code}: ${s.name}`,
+                total: `Total at ${at ?? to}`,
+              },
               { label: 'Country', render: (s) => s.country },
               {
                 label: 'Compliance',
@@ -425,7 +508,6 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
               },
               {
                 label: '',
-                wrap: true,
                 render: (s) => (
                   <SiteActions
                     code={s.code}

@@ -1,5 +1,5 @@
 import { firstDayOfQuarter, lastDayOfQuarter } from '../../../src/kernel/calendar.js';
-import { targetEnded, targetOutcome } from '../../../src/mining/model.js';
+import { shareOfProduction, targetEnded, targetOutcome } from '../../../src/mining/model.js';
 import { query } from '../api.js';
 import { Chart } from '../charts.js';
 import {
@@ -85,9 +85,10 @@ function FromTheReport({ quarter, report }: { quarter: string; report: Loaded<Re
                   label="To self-mining"
                   value={count(r.supply.allocation.selfMiningUnits)}
                   sub={
-                    r.supply.allocation.selfMiningSharePct === null
-                      ? undefined
-                      : `${fixed(r.supply.allocation.selfMiningSharePct, 1)} % of output`
+                    shareOfProduction({
+                      shipped: r.supply.allocation.selfMiningUnits,
+                      built: r.supply.allocation.builtUnits,
+                    }).text
                   }
                 />
                 {r.supply.yields.map((y) => (
@@ -138,14 +139,7 @@ function FromTheReport({ quarter, report }: { quarter: string; report: Loaded<Re
                   sub={`luck ${percent(r.selfMining.luck)}`}
                 />
                 <Figure label="Cost per BTC" value={usd(r.selfMining.costPerBtcCents)} sub="energy" />
-                <Figure
-                  label="Share of production"
-                  value={
-                    r.selfMining.shareOfProductionPct === null
-                      ? '—'
-                      : `${fixed(r.selfMining.shareOfProductionPct, 1)} %`
-                  }
-                />
+                <ShareOfProduction report={r} />
               </div>
             )
           }
@@ -302,6 +296,26 @@ function Trend({ quarter, report }: { quarter: string; report: Loaded<Report> })
         />
       )}
     </Section>
+  );
+}
+
+/**
+ * Self-mining's share of the quarter's production: the counts are the supply section's allocation
+ * (the same builds and shipments). More shipped than built (from earlier stock) says so, not 1818 %.
+ */
+function ShareOfProduction({ report: r }: { report: Report }) {
+  if (!r.supply.available) return <Figure label="Share of production" value="—" sub="nothing built yet" />;
+  const share = shareOfProduction({
+    shipped: r.supply.allocation.selfMiningUnits,
+    built: r.supply.allocation.builtUnits,
+  });
+  return (
+    <Figure
+      label="Share of production"
+      value={share.figure}
+      sub={share.detail}
+      testId="share-of-production"
+    />
   );
 }
 
