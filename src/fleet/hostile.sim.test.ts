@@ -423,3 +423,46 @@ describe('more miners timed out last sweep than the straggler lane has slots', (
     expect(timedOut).toHaveLength(SILENT);
   });
 });
+
+describe('a sweep whose polls turn slow on silent miners', () => {
+  const HEALTHY_FIRST = 60;
+  const SILENT = 4;
+  const SLOTS = 4;
+  const client = new MinerClient({
+    readTimeoutMs: 3000,
+    answerFloorMs: 300,
+    concurrency: SLOTS,
+    stragglerConcurrency: 64,
+    retries: 0,
+  });
+
+  const world = scannedFleet({
+    healthy: HEALTHY_FIRST,
+    turned: SILENT,
+    fault: 'silent',
+    base: '127.28.0.1',
+    seed: 'no-queue',
+    site: 'HX8',
+    client,
+  });
+
+  it('queues no poll for a main slot: one that turns slow hands its slot to a fresh poll', async () => {
+    const ctx = { ...world.app, clock: systemClock };
+    let queued = 0;
+    let mostInMain = 0;
+    const report = await sweepFleet(ctx, actor, {
+      client,
+      onProgress: () => {
+        queued = Math.max(queued, client.load.waiting);
+        mostInMain = Math.max(mostInMain, client.load.inFlight);
+      },
+    });
+    // Polls taken from the pager only as slots free: none waits for one (the straggler lane's
+    // size of workers beside the slots each queued one).
+    expect(queued).toBe(0);
+    expect(mostInMain).toBeLessThanOrEqual(SLOTS);
+    expect(report.answered).toBe(HEALTHY_FIRST);
+    expect((report.failures.timeout ?? 0) + report.carried).toBe(SILENT);
+    await carriedPollsWritten(client);
+  });
+});

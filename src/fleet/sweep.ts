@@ -390,7 +390,7 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     return m;
   };
   const { main, straggler } = client.capacity;
-  const mainWorkers = Math.min((p.concurrency ?? main) + straggler, total || 1);
+  const mainWorkers = Math.min(p.concurrency ?? main, total || 1);
   const stragglerWorkers = Math.min(straggler, total || 1);
 
   // Polls under way, and those carried past the pass's end, by machine (two machines may share an
@@ -432,19 +432,39 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   };
 
   // A suspended async function keeps all its locals, dead or not: a worker's loop waiting for its
-  // next machine's slot (the rest's workers outnumber its slots by thousands) held its last reply,
-  // decoded and raw, for seconds, so V8 moved it to the old generation, where only a full
-  // collection frees it. One poll's reply lives in `pollOne`'s frame, gone once it returns.
-  const worker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => async () => {
+  // next machine's slot held its last reply, decoded and raw, for seconds, so V8 moved it to the
+  // old generation, where only a full collection frees it. One poll's reply lives in `pollOne`'s
+  // frame, gone once it returns.
+  //
+  // The rest has one worker per main-lane slot, and one more for each of its polls that turns slow
+  // and leaves its slot for the straggler lane (`onStraggling`): the new worker takes the freed slot,
+  // and the old one ends with its slow poll. Started up front, as many workers again as the
+  // straggler lane has room for each took a machine and queued its poll for a slot, every one alive
+  // long enough to be copied by the garbage collector: about a tenth of a poll's CPU.
+  const workers: Promise<void>[] = [];
+  const startWorker = (next: () => Promise<MachineToPoll | undefined>, lane: Lane) => {
+    const working = work(next, lane);
+    // Marked handled: one that fails while the pass awaits others fails it where all are awaited.
+    working.catch(() => {});
+    workers.push(working);
+  };
+  const work = async (next: () => Promise<MachineToPoll | undefined>, lane: Lane): Promise<void> => {
     for (let m = await next(); m !== undefined; m = await next()) {
       if (underway.has(m.id)) {
         if (lane === 'main') restLeftMainLane();
         continue;
       }
-      const polling = pollOne(m, lane);
+      let replaced = false;
+      const polling = pollOne(m, lane, () => {
+        // Once a poll: a retried attempt that turns slow again has already been replaced.
+        if (replaced) return;
+        replaced = true;
+        if (!restHandedOut) startWorker(nextOfRest, 'main');
+      });
       // A failed write also fails the pass's last flush: once the pass has ended, that is where.
       polling.catch(() => {});
       await untilPollOrPassEnds(polling);
+      if (replaced) return;
     }
   };
   const count = (
@@ -461,7 +481,7 @@ async function pollAll(p: PollPass): Promise<PassResult> {
     count(m, { answered: false, status: m.status, lastGoodThs: m.lastGoodThs });
   for (const m of underway.values()) countAsLastKnown(m);
   /** Polls one machine and keeps its result; ends with the write in flight when the writer is behind. */
-  const pollOne = async (m: MachineToPoll, lane: Lane): Promise<void> => {
+  const pollOne = async (m: MachineToPoll, lane: Lane, onStraggling: () => void): Promise<void> => {
     const request = m.dna ? POLL_REQUEST : POLL_WITH_VERSION;
     // Only a machine whose last poll kept the poller waiting (timed out) waits in the straggler lane
     // from the start: one that merely answered slowly (a busy collector makes every answer slow)
@@ -489,7 +509,10 @@ async function pollAll(p: PollPass): Promise<PassResult> {
           ? {
               lane,
               learn: true,
-              onStraggling: straggling,
+              onStraggling: () => {
+                straggling();
+                onStraggling();
+              },
               ...(m.lastAnswerMs === undefined ? {} : { lastAnswerMs: m.lastAnswerMs }),
             }
           : { lane: m.failures > 0 ? 'straggler' : 'main', teach: true },
@@ -529,12 +552,16 @@ async function pollAll(p: PollPass): Promise<PassResult> {
   };
   // Stragglers (their last poll kept the poller waiting) and the rest are polled side by side, each
   // in its own lane of the client: however many miners are silent, trickling or flooding, waiting on
-  // them never holds up the ones that answer at once. The rest's workers outnumber its slots by
-  // the straggler lane's size, so that polls turning slow there free their slot to a fresh poll.
-  await Promise.all([
-    ...Array.from({ length: stragglerWorkers }, worker(p.stragglers, 'straggler')),
-    ...Array.from({ length: mainWorkers }, worker(nextOfRest, 'main')),
-  ]);
+  // them never holds up the ones that answer at once; a poll of the rest that turns slow frees its
+  // main slot to a fresh poll (`work`).
+  for (let i = 0; i < stragglerWorkers; i++) startWorker(p.stragglers, 'straggler');
+  for (let i = 0; i < mainWorkers; i++) startWorker(nextOfRest, 'main');
+  // Workers started meanwhile (for polls turned slow) are awaited in the next round.
+  for (let awaited = 0; awaited < workers.length; ) {
+    const round = workers.slice(awaited);
+    awaited = workers.length;
+    await Promise.all(round);
+  }
   endPass();
   workersDone = true;
   if (allPollsOver()) flushCarried();
