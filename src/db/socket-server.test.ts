@@ -78,3 +78,60 @@ describe('the embedded database reached through its socket', () => {
     expect(rows.rows[0]?.n).toBe(0n);
   });
 });
+
+describe('a quiet client of the embedded database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hf-socket-idle-'));
+  let owner: OpenDatabase;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    owner = await openDatabase({ kind: 'embedded', dataDir: dir });
+    stop = await startWireServer({
+      pglite: owner.embedded!.pglite,
+      exclusive: owner.embedded!.exclusive,
+      dir,
+      idle: { outsideTransactionMs: 300, inTransactionMs: 3_000 },
+    });
+  });
+  afterAll(async () => {
+    await stop();
+    await owner.close();
+  });
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('keeps one quiet inside a transaction (a verify rebuilding meanwhile), up to the longer limit', async () => {
+    const other = await openDatabase({ kind: 'socket', dir, port: SOCKET_PORT });
+    try {
+      const n = await other.db.transaction().execute(async (tx) => {
+        await sql`select 1`.execute(tx);
+        await pause(1_000); // over three quiet spells of the shorter limit
+        return (await sql<{ n: number }>`select 2 as n`.execute(tx)).rows[0]?.n;
+      });
+      expect(n).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('cuts one off that is quiet outside a transaction, and one quiet past the longer limit inside', async () => {
+    const outside = await openDatabase({ kind: 'socket', dir, port: SOCKET_PORT });
+    await sql`select 1`.execute(outside.db); // its connection now holds the database, quiet
+    const started = performance.now();
+    await sql`select 1`.execute(owner.db); // waits until the quiet client is cut off
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await outside.close().catch(() => {});
+    const inside = await openDatabase({ kind: 'socket', dir, port: SOCKET_PORT });
+    await expect(
+      inside.db.transaction().execute(async (tx) => {
+        await sql`select 1`.execute(tx);
+        await pause(4_000);
+        await sql`select 1`.execute(tx);
+      }),
+    ).rejects.toThrow();
+    await inside.close().catch(() => {});
+    // Nothing was left holding the database, nor a transaction open.
+    expect(owner.embedded!.pglite.isInTransaction()).toBe(false);
+    expect((await sql<{ n: number }>`select 3 as n`.execute(owner.db)).rows[0]?.n).toBe(3);
+  });
+});
