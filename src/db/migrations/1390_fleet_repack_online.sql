@@ -9,9 +9,11 @@
 -- reader. Copied rows are in primary-key order (each machine's day on adjacent pages, what a
 -- machine's history reads). The indexes come with LIKE and the foreign keys are added, validated,
 -- before the swap, and a CHECK matching the bound lets ATTACH skip its scan: the swap itself is only
--- catalogue changes. The catch of one transaction: the foreign key's validation holds fleet_machines
--- against writers (SHARE ROW EXCLUSIVE, as every ATTACH does) from then until the commit, a few
--- seconds at that size; readers of fleet_machines and telemetry writes' key checks are not held.
+-- catalogue changes, and the old day's files removed at its commit (dropping it also takes
+-- fleet_machines exclusively for that moment, its foreign-key triggers removed, as 0831's retention
+-- drop does). The catch of one transaction: the foreign key's validation holds fleet_machines against
+-- writers (SHARE ROW EXCLUSIVE, as every ATTACH does) from then until the commit, a few seconds at
+-- that size; readers of fleet_machines and telemetry writes' key checks are not held.
 --
 -- Every lock is waited for at most a second (the swap's ACCESS EXCLUSIVE on fleet_telemetry queues
 -- every query on it while it waits, so no longer); not had, everything is undone (false) and a later
