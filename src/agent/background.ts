@@ -6,10 +6,10 @@
  * - while agents are serving, the measurements' partitions are kept (made ahead, retention by whole
  *   partitions): `serve`'s own sweep does it after each sweep, but it stands aside while agents poll,
  *   and the agents' forwarded parts never did it — without this, their readings all went to the
- *   default partition and nothing was ever dropped.
+ *   default partition and nothing was ever dropped. A closed day's repack is started, not awaited.
  */
 import type { AppContext } from '../app/context.js';
-import { keepMeasurements } from '../fleet/partitions.js';
+import { keepMeasurements, repackInBackground } from '../fleet/partitions.js';
 import type { Periodic } from '../jobs/boss.js';
 import { FORWARDED_KEEP_HOURS } from './model.js';
 import { agentsServing, pruneForwarded } from './store.js';
@@ -28,8 +28,10 @@ export function startAgentUpkeep(ctx: AppContext, jobs: Periodic): () => Promise
           { pruned, before },
           `agent_forwarded: ${pruned} keys of parts read before ${before.toISOString()} pruned`,
         );
-        if (await agentsServing(ctx.db))
+        if (await agentsServing(ctx.db)) {
           await keepMeasurements(ctx.db, ctx.clock.now(), ctx.config.fleet.retention);
+          repackInBackground(ctx, ctx.clock.now());
+        }
       } catch (error) {
         ctx.log.error({ err: error }, "the agents' upkeep failed");
       }

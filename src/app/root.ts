@@ -3,6 +3,7 @@ import { type DatabaseTarget, type OpenDatabase, openDatabase } from '../db/db.j
 import { migrate } from '../db/migrate.js';
 import { migrateAsOwner } from '../db/roles.js';
 import { SOCKET_PORT } from '../db/socket-server.js';
+import { repacksDone } from '../fleet/partitions.js';
 import { MinerClient } from '../fleet/protocol/client.js';
 import type { FleetSettings } from '../fleet/settings.js';
 import { lazyServerSender } from '../jobs/boss.js';
@@ -70,6 +71,8 @@ export async function openContext(config: Config, opts: RootOptions): Promise<Op
       ctx,
       database,
       close: async () => {
+        // A closed day's repack a sweep started runs on: done (or given up) before the database closes.
+        await repacksDone(database.db);
         await jobs?.close();
         await database.close();
         release();

@@ -3,10 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measuredThsByDay } from '../mining/fleet-link.js';
 import { type TestApp, testApp, testConfig } from '../testing/index.js';
 import { emptyTally } from './model.js';
-import { keepMeasurements, listPartitions, partitionName, periodStart } from './partitions.js';
+import {
+  keepMeasurements,
+  listPartitions,
+  partitionName,
+  periodStart,
+  repackClosedDay,
+  repacksDone,
+} from './partitions.js';
 import { machineHistory } from './queries.js';
 import { addSweepTotals, type PollRecord, writePolls } from './series-store.js';
 import { insertMachines } from './store.js';
+import { sweepFleet } from './sweep.js';
 
 const at = (iso: string) => new Date(iso);
 const ok: PollRecord = { machineId: 1, answered: true, durationMs: 100, failures: 0, health: 'ok', ths: 90 };
@@ -53,7 +61,7 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
 
     const done = await keepMeasurements(app.db, at('2021-03-01T10:01:00Z'), keep);
     // The reading's day, and today and the two days ahead (today is the reading's day); this month and next.
-    expect(done.telemetry).toEqual({ made: 3, dropped: 0, repacked: 0 });
+    expect(done.telemetry).toEqual({ made: 3, dropped: 0 });
     expect(await names(app, 'fleet_telemetry')).toEqual([
       'fleet_telemetry_20210301',
       'fleet_telemetry_20210302',
@@ -112,7 +120,7 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
       ['fleet_hashrate_minutes_202103', 2],
     ]);
     expect(await keepMeasurements(app.db, at('2021-03-02T12:00:00Z'), keep)).toEqual({
-      telemetry: { made: 1, dropped: 0, repacked: 1 }, // 2021-03-04 made; the 1st, closed, repacked
+      telemetry: { made: 1, dropped: 0 }, // 2021-03-04 made
       minutes: { made: 0, dropped: 0 },
     });
   });
@@ -125,7 +133,7 @@ describe('the measurements partitioned by day (telemetry) and by month (minute t
     });
     // Five days on with three days kept: the 1st and the 2nd are wholly older than the 3rd 00:00.
     const done = await keepMeasurements(app.db, at('2021-03-06T00:00:00Z'), keep);
-    expect(done.telemetry).toEqual({ made: 3, dropped: 2, repacked: 1 });
+    expect(done.telemetry).toEqual({ made: 3, dropped: 2 });
     expect(await names(app, 'fleet_telemetry')).toEqual([
       'fleet_telemetry_20210303',
       'fleet_telemetry_20210304',
@@ -166,6 +174,7 @@ describe("a closed day's telemetry repacked without the room for updates it kept
   let app: TestApp;
   const keep = { telemetryDays: 30, totalsDays: 400 };
   const MACHINES = 200;
+  const onServer = testConfig.database.kind === 'server';
   /** A partition's heap size and storage parameters. */
   const storage = async (part: string) => {
     const r = await sql<{ bytes: bigint; options: string[] | null }>`
@@ -173,14 +182,55 @@ describe("a closed day's telemetry repacked without the room for updates it kept
       where c.relname = ${part}`.execute(app.db);
     return { bytes: Number(r.rows[0]!.bytes), options: r.rows[0]!.options };
   };
+  /** A day's rows counted and hashed whole, in key order: a repack leaves them as they were. */
+  const contents = async (part: string) => {
+    const r = await sql<{ n: bigint; hash: string }>`
+      select count(*)::int8 as n, md5(string_agg(t::text, ';' order by machine_id, bucket)) as hash
+      from ${sql.table(part)} t`.execute(app.db);
+    return r.rows[0]!;
+  };
+  /**
+   * What a partition is besides its rows, its own name left out: columns, indexes (each a partition
+   * of the parent's), constraints (each the parent's own or not) and triggers.
+   */
+  const shape = async (part: string) => {
+    const r = await sql`
+      select
+        (select array_agg(format('%s %s %s', attname, format_type(atttypid, atttypmod), attnotnull) order by attnum)
+          from pg_attribute where attrelid = c.oid and attnum > 0 and not attisdropped) as columns,
+        (select array_agg(replace(pg_get_indexdef(i.indexrelid), c.relname, 'P')
+            || (select count(*) from pg_inherits h where h.inhrelid = i.indexrelid)) from pg_index i
+          where i.indrelid = c.oid) as indexes,
+        (select array_agg(conname || ' ' || pg_get_constraintdef(oid) || ' ' || (conparentid <> 0) order by conname)
+          from pg_constraint where conrelid = c.oid) as constraints,
+        (select array_agg(tgname || ' ' || tgisinternal order by tgname) from pg_trigger where tgrelid = c.oid
+          and not tgname like 'RI_ConstraintTrigger%') as triggers
+      from pg_class c where c.relname = ${part}`.execute(app.db);
+    return r.rows[0];
+  };
+  /** Whether some backend waits for a lock on the table (the repack, held up by the test). */
+  const waitsOn = async (table: string) => {
+    const r = await sql<{ waiting: boolean }>`
+      select exists (select 1 from pg_locks where relation = to_regclass(${table}) and not granted) as waiting`.execute(
+      app.db,
+    );
+    return r.rows[0]!.waiting;
+  };
+  const untilWaiting = async (table: string) => {
+    for (let tries = 0; !(await waitsOn(table)); tries++) {
+      if (tries > 250) throw new Error(`nothing waited on ${table}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
   beforeAll(async () => {
     app = await testApp();
+    // On loopback addresses nothing listens on: a sweep here is refused at once, never sent out.
     const machines = Array.from({ length: MACHINES }, (_, i) => ({
       id: i + 1,
       serial: `r${i + 1}`,
       dna: `r${i + 1}`,
       site: 'RK1',
-      address: `10.4.0.${i + 1}`,
+      address: `127.29.0.${i + 1}`,
       port: 4028,
     }));
     await insertMachines(app.db, machines, app.clock.now());
@@ -195,27 +245,39 @@ describe("a closed day's telemetry repacked without the room for updates it kept
         bucket: new Date(Date.UTC(2021, 5, 1, 22, minute - (minute % 5))),
       });
     }
+    // The same on the 2nd and the 3rd, for the rounds below.
+    for (const days of [1, 2])
+      await sql`insert into fleet_telemetry select machine_id, bucket + ${`${days} days`}::interval, polls,
+          samples, ths_sum, ths_min, ths_max, chip_max_c, inlet_c, power_w, health, last_at + ${`${days} days`}::interval
+        from fleet_telemetry_20210601`.execute(app.db);
   }, 120_000);
   afterAll(async () => app?.close());
 
-  it('leaves the day alone within the hour after its end, then repacks it once at fillfactor 100', async () => {
+  it('leaves the day alone within the hour after its end, then repacks it once at fillfactor 100, rows unchanged', async () => {
     const written = await storage('fleet_telemetry_20210601');
+    const before = await contents('fleet_telemetry_20210601');
+    const open = await storage('fleet_telemetry_20210602');
+    const made = await shape('fleet_telemetry_20210601');
     expect(written.options).toEqual(['fillfactor=50']);
+    expect(before.n).toBe(BigInt(MACHINES * 24));
     // Half an hour into the 2nd: the 1st may still get its last polls.
-    expect((await keepMeasurements(app.db, at('2021-06-02T00:30:00Z'), keep)).telemetry.repacked).toBe(0);
+    expect(await repackClosedDay(app.db, at('2021-06-02T00:30:00Z'))).toBe(0);
     expect(await storage('fleet_telemetry_20210601')).toEqual(written);
     // An hour after its end the day is closed: repacked, its rows on about half the pages.
-    expect((await keepMeasurements(app.db, at('2021-06-02T01:30:00Z'), keep)).telemetry.repacked).toBe(1);
+    expect(await repackClosedDay(app.db, at('2021-06-02T01:30:00Z'))).toBe(1);
     const packed = await storage('fleet_telemetry_20210601');
     expect(packed.options).toEqual(['fillfactor=100']);
     expect(packed.bytes).toBeLessThan(written.bytes * 0.7);
+    expect(await contents('fleet_telemetry_20210601')).toEqual(before);
+    expect(await shape('fleet_telemetry_20210601')).toEqual(made);
+    expect(await rowsByPartition(app, 'fleet_telemetry')).toContainEqual([
+      'fleet_telemetry_20210601',
+      MACHINES * 24,
+    ]);
     // The day being written keeps its room; a repacked day is not rewritten again.
-    expect((await storage('fleet_telemetry_20210602')).options).toEqual(['fillfactor=50']);
-    expect((await keepMeasurements(app.db, at('2021-06-02T02:00:00Z'), keep)).telemetry.repacked).toBe(0);
-    // Every reading is still there, and a late one for the closed day is stored as any other.
-    const rows = await sql<{ n: bigint; polls: bigint }>`
-      select count(*)::int8 as n, sum(polls)::int8 as polls from fleet_telemetry_20210601`.execute(app.db);
-    expect(rows.rows[0]).toEqual({ n: BigInt(MACHINES * 24), polls: BigInt(MACHINES * 120) });
+    expect(await storage('fleet_telemetry_20210602')).toEqual(open);
+    expect(await repackClosedDay(app.db, at('2021-06-02T02:00:00Z'))).toBe(0);
+    // A late reading for the closed day is stored as any other: the key is the swapped-in table's.
     await writePolls(app.db, [ok], {
       sweep: 999,
       at: at('2021-06-01T23:59:59Z'),
@@ -228,24 +290,50 @@ describe("a closed day's telemetry repacked without the room for updates it kept
     expect(late.rows[0]!.polls).toBe(6);
   });
 
-  it.runIf(testConfig.database.kind === 'server')(
-    'gives up within a second on a closed day a reader holds, and repacks it in a later round',
+  it.runIf(onServer)(
+    "reads the day, a machine's history and the whole table while the repack copies it",
     async () => {
-      await writePolls(app.db, [ok], {
-        sweep: 1000,
-        at: at('2021-06-02T10:00:00Z'),
-        bucket: at('2021-06-02T10:00:00Z'),
-      });
       const later = at('2021-06-03T02:00:00Z');
-      await app.db.transaction().execute(async (reader) => {
-        await sql`lock table fleet_telemetry_20210602 in access share mode`.execute(reader);
-        const started = performance.now();
-        expect((await keepMeasurements(app.db, later, keep)).telemetry.repacked).toBe(0);
-        expect(performance.now() - started).toBeLessThan(10_000);
+      const before = await contents('fleet_telemetry_20210602');
+      // A machine's change under way holds fleet_machines: the copy, done, waits to add its foreign key.
+      await app.db.transaction().execute(async (writer) => {
+        await sql`lock table fleet_machines in row exclusive mode`.execute(writer);
+        const repack = repackClosedDay(app.db, later);
+        await untilWaiting('fleet_machines');
+        const history = await machineHistory(app, 1, {
+          from: '2021-06-02T00:00:00Z',
+          to: '2021-06-03T00:00:00Z',
+        });
+        expect(history.series).toHaveLength(24);
+        expect(await contents('fleet_telemetry_20210602')).toEqual(before);
+        expect((await rowsByPartition(app, 'fleet_telemetry')).length).toBeGreaterThan(2);
+        // Read while the repack still held the day (the test keeps it waiting until it gives up).
+        expect(await waitsOn('fleet_machines')).toBe(true);
+        expect(await repack).toBe(0);
       });
       expect((await storage('fleet_telemetry_20210602')).options).toEqual(['fillfactor=50']);
-      expect((await keepMeasurements(app.db, later, keep)).telemetry.repacked).toBe(1);
-      expect((await storage('fleet_telemetry_20210602')).options).toEqual(['fillfactor=100']);
+      expect(await repackClosedDay(app.db, later)).toBe(1);
+      expect(await contents('fleet_telemetry_20210602')).toEqual(before);
     },
   );
+
+  it('a sweep starts the repack and returns without waiting for it (given up within a second on a day a reader holds)', async () => {
+    app.clock.set('2021-06-04T02:00:00Z');
+    const sweep = () => sweepFleet(app, app.actor('ops'), { retention: keep });
+    const before = await contents('fleet_telemetry_20210603');
+    if (onServer) {
+      await app.db.transaction().execute(async (reader) => {
+        await sql`lock table fleet_telemetry_20210603 in access share mode`.execute(reader);
+        await sweep();
+        // The sweep is back; the repack it started still waits for the day this reader holds.
+        await untilWaiting('fleet_telemetry_20210603');
+        await repacksDone(app.db);
+      });
+      expect((await storage('fleet_telemetry_20210603')).options).toEqual(['fillfactor=50']);
+    }
+    await sweep();
+    await repacksDone(app.db);
+    expect((await storage('fleet_telemetry_20210603')).options).toEqual(['fillfactor=100']);
+    expect(await contents('fleet_telemetry_20210603')).toEqual(before);
+  });
 });

@@ -6,9 +6,11 @@
  * application's role owns no table (src/db/roles.ts). It runs after every sweep (the background
  * tick that already ran the pruning), so no scheduler of its own and no extension: declarative
  * partitioning is all PGlite and the server share. A telemetry day's partition keeps half its pages
- * free while the day is written (1330); once closed it is repacked full (1380, `repackClosedDay`).
+ * free while the day is written (1330); once closed it is repacked full off the sweep's path (1390,
+ * `repackInBackground`).
  */
 import { sql } from 'kysely';
+import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
 
 /** A partitioned measurement table: its partition key and the period one partition covers. */
@@ -130,12 +132,13 @@ const CLOSED_AFTER_MS = 60 * 60_000;
 
 /**
  * Repacks the newest closed day's telemetry partition still keeping room for updates (fillfactor
- * 50): set to 100 and rewritten, about half its size (`fleet_repack_partition`, migration 1380).
- * One a round, so that a database upgraded with months of closed days pauses for one rewrite a
- * sweep, not for all of them at once; the newest first, as it has the longest left to be kept. Answers how many it repacked: 0 when none was left, or when
- * the partition was busy (its lock not had within a second: the next round tries again).
+ * 50): copied at fillfactor 100, about half its size, and swapped in for it (`fleet_repack_partition`,
+ * migration 1390). One a round, so that a database upgraded with months of closed days copies one a
+ * round, not all of them at once; the newest first, as it has the longest left to be kept. Answers
+ * how many it repacked: 0 when none was left, or when a lock was not had within a second (the next
+ * round tries again).
  */
-async function repackClosedDay(db: Db, now: Date): Promise<number> {
+export async function repackClosedDay(db: Db, now: Date): Promise<number> {
   const r = await sql<{ done: boolean }>`
     select fleet_repack_partition(name) as done from (
       select c.relname as name
@@ -151,18 +154,44 @@ async function repackClosedDay(db: Db, now: Date): Promise<number> {
 
 /**
  * One round of upkeep of the measurements' partitions, run after each sweep: partitions made ahead,
- * the default emptied into its partitions, retention by dropping whole partitions (a day of
- * telemetry goes once all of it is older than its retention; a month of minute totals likewise),
- * and a closed day's telemetry repacked.
+ * the default emptied into its partitions, and retention by dropping whole partitions (a day of
+ * telemetry goes once all of it is older than its retention; a month of minute totals likewise).
+ * The closed days' repack is not part of it: `repackInBackground`.
  */
 export async function keepMeasurements(
   db: Db,
   now: Date,
   retention: Retention,
-): Promise<{ telemetry: Upkeep & { repacked: number }; minutes: Upkeep }> {
-  const telemetry = await keep(db, TELEMETRY, now, retention.telemetryDays);
+): Promise<{ telemetry: Upkeep; minutes: Upkeep }> {
   return {
-    telemetry: { ...telemetry, repacked: await repackClosedDay(db, now) },
+    telemetry: await keep(db, TELEMETRY, now, retention.telemetryDays),
     minutes: await keep(db, MINUTES, now, retention.totalsDays),
   };
+}
+
+/** The repack under way on each database handle: one at a time per process. */
+const repacking = new WeakMap<Db, Promise<void>>();
+
+/**
+ * Starts `repackClosedDay` unless one is already under way on this database, and returns at once:
+ * at 50,000 machines a day's copy takes minutes, which the sweep (and so the next one) and the
+ * agents' upkeep must not wait for. Its failure is logged, never thrown: the next round tries again.
+ * Whoever closes the database first waits for it (`repacksDone`).
+ */
+export function repackInBackground(ctx: Pick<AppContext, 'db' | 'log'>, now: Date): void {
+  if (repacking.has(ctx.db)) return;
+  const run = repackClosedDay(ctx.db, now)
+    .then(
+      (repacked) => {
+        if (repacked > 0) ctx.log.info('a closed day of telemetry repacked at fillfactor 100');
+      },
+      (error: unknown) => ctx.log.error({ err: error }, 'repacking a closed day of telemetry failed'),
+    )
+    .finally(() => repacking.delete(ctx.db));
+  repacking.set(ctx.db, run);
+}
+
+/** Settles once no repack is under way on this database (for a process that stops). */
+export async function repacksDone(db: Db): Promise<void> {
+  await repacking.get(db);
 }

@@ -26,7 +26,7 @@ import {
   TOTALS_BUCKET_MINUTES,
   tally,
 } from './model.js';
-import { keepMeasurements, type Retention } from './partitions.js';
+import { keepMeasurements, type Retention, repackInBackground } from './partitions.js';
 import { pollerHeap } from './poller-heap.js';
 import { recordFleet } from './projections.js';
 import { type Lane, type MinerClient, type MinerResult, PROTOCOL_FAILURES } from './protocol/client.js';
@@ -136,6 +136,8 @@ export async function sweepFleet(
       statusChanges: report.statusChanges,
       outcome: 'done',
     });
+    // After the sweep is closed, and not awaited: a closed day's copy takes minutes at scale.
+    if (opts.retention !== undefined) repackInBackground(ctx, at);
     return report;
   } catch (error) {
     // Free the running-sweep slot; if the database itself is what failed, say so in the log and

@@ -10,6 +10,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import { assembleContext, loadProjections } from '../app/root.js';
 import type { Role } from '../auth/roles.js';
 import type { Db } from '../db/db.js';
+import { repacksDone } from '../fleet/partitions.js';
 import { SettableClock } from '../kernel/clock.js';
 import { tableCatalog } from '../ledger/tables.js';
 import { modules } from '../modules.js';
@@ -55,7 +56,11 @@ export async function appOver(db: Db, close: () => Promise<void>): Promise<TestA
     }),
     clock: new SettableClock(),
     actor: (role: Role = 'admin') => ({ id: `test:${role}`, role }),
-    close,
+    // As `openContext`'s close: a repack a sweep started is done before the database closes.
+    close: async () => {
+      await repacksDone(db);
+      await close();
+    },
   };
 }
 
