@@ -7,8 +7,13 @@ import type { PGlite } from '@electric-sql/pglite';
 export const SOCKET_PORT = 5432;
 export const socketPath = (dir: string): string => join(dir, `.s.PGSQL.${SOCKET_PORT}`);
 
-/** A client may sit idle this long holding the database before it is cut off. */
-const IDLE_MS = 30_000;
+/**
+ * How long a client may sit quiet holding the database before it is cut off: the server's own
+ * requests wait while any client holds it. Inside a transaction it may be quiet longer: `ledger
+ * verify` keeps one snapshot of the database open while it rebuilds every table in its own process,
+ * and a batch of that can take more than the half minute (it was cut off midway and crashed).
+ */
+export const IDLE_LIMITS = { outsideTransactionMs: 30_000, inTransactionMs: 10 * 60_000 };
 const SSL_REQUEST = 80_877_103;
 const TERMINATE = 0x58; // 'X'
 
@@ -47,6 +52,8 @@ export interface WireServerOptions {
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   dir: string;
   onError?: (error: unknown) => void;
+  /** Tests shorten them. */
+  idle?: typeof IDLE_LIMITS;
 }
 
 /**
@@ -84,7 +91,9 @@ async function serveConnection(socket: Socket, opts: WireServerOptions): Promise
   const frames = new Frames();
   let wake: (() => void) | undefined;
   let closed = false;
+  let heardAt = performance.now();
   socket.on('data', (chunk: Buffer) => {
+    heardAt = performance.now();
     frames.push(chunk);
     wake?.();
   });
@@ -93,7 +102,15 @@ async function serveConnection(socket: Socket, opts: WireServerOptions): Promise
     wake?.();
   });
   socket.on('error', () => socket.destroy());
-  socket.setTimeout(IDLE_MS, () => socket.destroy());
+  const idle = opts.idle ?? IDLE_LIMITS;
+  // Looked at after every quiet spell of the shorter limit; PGlite's transaction is this client's
+  // own (it holds the database exclusively).
+  socket.on('timeout', () => {
+    const limit = opts.pglite.isInTransaction() ? idle.inTransactionMs : idle.outsideTransactionMs;
+    if (performance.now() - heardAt >= limit) socket.destroy();
+    else socket.setTimeout(idle.outsideTransactionMs); // to look again after another quiet spell
+  });
+  socket.setTimeout(idle.outsideTransactionMs);
   // Each piece of the reply goes out as PGlite writes it, copied: it is a view of the database's
   // memory, reused for the next piece. `execProtocolRaw` would also parse every reply into a list it
   // keeps until the process's next ordinary query, so a long session here (a CLI listing, a
