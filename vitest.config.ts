@@ -20,8 +20,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Test files in one worker share loaded modules (a tenth of the run was importing the app
-    // again for each file); nothing in src keeps module-level state, and each test has its own
-    // database, so nothing else is shared.
+    // again for each file); nothing in src keeps module-level state (but the harness's list of the
+    // processes a file started, emptied as they exit), and each test has its own database, so
+    // nothing else is shared. Two workers: a third (2026-12-08, load 15) timed out the crash tests,
+    // the hostile miners' and a browser test; much of a file's time is waiting, but not all of it.
     isolate: false,
     maxWorkers: 2,
     // The longest files first, also on a fresh clone; it starts the demo snapshots the run needs.

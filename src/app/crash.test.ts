@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readLocalAdminToken } from '../auth/local-admin.js';
 import { socketPath } from '../db/socket-server.js';
-import { type BinProcess, runBinAsync, startBin, tempDataDir } from '../testing/processes.js';
+import { type BinProcess, runBinAsync, startBin, stopStarted, tempDataDir } from '../testing/processes.js';
 
 const CUSTOMERS = 10_000;
 
@@ -17,6 +17,8 @@ describe('a crash of the process holding the embedded database', { timeout: 60_0
   beforeAll(async () => {
     data = await tempDataDir('hf-crash-');
   });
+  // A test that fails before its own kill leaves no serve or import running on into the next one.
+  afterEach(stopStarted);
   afterAll(() => data.remove());
 
   /** Every customer's name, a page of 5,000 at a time. */
@@ -65,6 +67,11 @@ describe('a crash of the process holding the embedded database', { timeout: 60_0
     const { url, token } = serving;
     const acknowledged: string[] = [];
     let stop = false;
+    // Failed before its kill below, the writers would go on posting (to a dead server, at once
+    // refused: a loop) through the rest of the worker's files.
+    onTestFinished(() => {
+      stop = true;
+    });
     let sent = 0;
     const writer = async () => {
       while (!stop) {
@@ -80,7 +87,7 @@ describe('a crash of the process holding the embedded database', { timeout: 60_0
     };
     const writers = Array.from({ length: 8 }, writer);
     const acknowledgedAtLeast = async (n: number) => {
-      while (acknowledged.length < n) await new Promise((r) => setTimeout(r, 20));
+      while (!stop && acknowledged.length < n) await new Promise((r) => setTimeout(r, 20));
     };
     await acknowledgedAtLeast(20);
 

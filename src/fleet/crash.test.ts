@@ -7,9 +7,10 @@
  */
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readLocalAdminToken } from '../auth/local-admin.js';
 import { openDatabase } from '../db/db.js';
-import { runBinAsync, startBin, tempDataDir } from '../testing/processes.js';
+import { runBinAsync, startBin, stopStarted, tempDataDir } from '../testing/processes.js';
 import { type Simulator, startSimulator } from './protocol/simulator.js';
 
 const MINERS = 40;
@@ -23,6 +24,8 @@ describe('a crash in the middle of a sweep', { timeout: 90_000 }, () => {
     data = await tempDataDir('hf-fleet-crash-');
     sim = await startSimulator({ count: MINERS, base: '127.93.0.1', seed: 'crash', slowMs: 1500 });
   });
+  // Failed before its kill, the test left serve or `fleet poll` running: killed before the miners stop.
+  afterEach(stopStarted);
   afterAll(async () => {
     await sim.stop();
     data.remove();
@@ -63,15 +66,20 @@ describe('a crash in the middle of a sweep', { timeout: 90_000 }, () => {
     const restarted = Date.now();
     const asked = sim.stats().requests;
     const serve = startBin(data.dir, ['serve'], { PORT: '0', HASHFORGE_POLL_INTERVAL: '1', ...SLOW_SWEEP });
-    await serve.waitFor(/HashForge is up/);
-    // Every miner asked by serve's sweep before its summary is read (each read is a process).
+    const [, url] = await serve.waitFor(/HashForge is up at (http:\/\/\S+?) /);
+    const summaryUrl = `${url!.replace('localhost', '127.0.0.1')}/api/fleet/summary`;
+    const token = readLocalAdminToken(data.dir);
+    // Every miner asked by serve's sweep before its summary is read: then read from serve itself
+    // (a `fleet summary` process a read cost a second of CPU or more, several times over).
     await polled(MINERS, asked);
     let summary: { lastSweep?: { answered: number } } = {};
-    while (summary.lastSweep?.answered !== MINERS) {
-      const r = await runBinAsync(data.dir, ['fleet', 'summary', '--json']);
-      expect(r.status, r.stderr).toBe(0);
-      summary = JSON.parse(r.stdout);
+    for (;;) {
+      const r = await fetch(summaryUrl, { headers: { authorization: `Bearer ${token}` } });
+      expect(r.status).toBe(200);
+      summary = (await r.json()) as typeof summary;
+      if (summary.lastSweep?.answered === MINERS) break;
       expect(Date.now() - restarted).toBeLessThan(60_000);
+      await new Promise((r) => setTimeout(r, 100));
     }
     const resumedBySeconds = (Date.now() - restarted) / 1000;
 

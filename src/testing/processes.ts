@@ -26,6 +26,31 @@ export interface BinProcess {
 }
 
 /**
+ * The processes startBin started in this test worker that have not exited yet: what `stopStarted`
+ * kills when a test ends before its own cleanup (a failed assertion between a start and its kill).
+ */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills (SIGKILL) every process startBin started that is still running, and waits for them to go: a
+ * file's afterEach, for files whose processes live within one test. A process left running after a
+ * failure held its data directory, its ports and its simulated miners' polls through the rest of the
+ * run.
+ */
+export async function stopStarted(): Promise<void> {
+  const left = [...running];
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('close', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
+/**
  * Starts `hashforge args` on the data directory `dataDir`, quiet, with no token and no server database;
  * `nodeArgs` go to Node itself (a bench's `--cpu-prof`, which NODE_OPTIONS does not take).
  */
@@ -46,6 +71,7 @@ export function startBin(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -61,7 +87,10 @@ export function startBin(
     heard();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
   );
   let gone = false;
   void exited.then(() => {
