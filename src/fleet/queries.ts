@@ -1,6 +1,7 @@
 /** What the fleet looks like: machines, one machine's history, hashrate series, summary, events. */
 import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../app/context.js';
+import type { Db } from '../db/db.js';
 import { invalid, notFound } from '../kernel/errors.js';
 import { containing } from '../kernel/like.js';
 import { requireSiteFilter } from '../mining/registry.js';
@@ -200,14 +201,7 @@ export async function machineHistory(
   const machine = await getMachine(ctx, id);
   const { start, end } = range(period.from, period.to, ctx.clock.now(), 24);
   const f = fleetDb(ctx.db);
-  const series = await f
-    .selectFrom('fleet_telemetry')
-    .selectAll()
-    .where('machine_id', '=', BigInt(id))
-    .where('bucket', '>=', start)
-    .where('bucket', '<', end)
-    .orderBy('bucket')
-    .execute();
+  const series = await machineSeries(ctx.db, id, start, end);
   const intent = await f
     .selectFrom('fleet_power_intent')
     .select(['wanted', 'requested_at', 'actor', 'control_id'])
@@ -233,20 +227,33 @@ export async function machineHistory(
     },
     from: start,
     to: end,
-    series: series.map((r) => ({
-      at: r.bucket,
-      polls: r.polls,
-      answered: r.samples,
-      hashrateThs: r.samples > 0 ? round(r.ths_sum / r.samples) : null,
-      minThs: r.ths_min,
-      maxThs: r.ths_max,
-      hottestChipC: r.chip_max_c,
-      inletC: r.inlet_c,
-      powerW: r.power_w,
-      health: r.health,
-    })),
+    series,
     statusChanges: changes.map((c) => ({ at: c.at, from: c.from_status, to: c.to_status, reason: c.reason })),
   };
+}
+
+/** One machine's 5-minute series over [start, end): what its history draws. */
+export async function machineSeries(db: Db, id: number, start: Date, end: Date) {
+  const rows = await fleetDb(db)
+    .selectFrom('fleet_telemetry')
+    .selectAll()
+    .where('machine_id', '=', BigInt(id))
+    .where('bucket', '>=', start)
+    .where('bucket', '<', end)
+    .orderBy('bucket')
+    .execute();
+  return rows.map((r) => ({
+    at: r.bucket,
+    polls: r.polls,
+    answered: r.samples,
+    hashrateThs: r.samples > 0 ? round(r.ths_sum / r.samples) : null,
+    minThs: r.ths_min,
+    maxThs: r.ths_max,
+    hottestChipC: r.chip_max_c,
+    inletC: r.inlet_c,
+    powerW: r.power_w,
+    health: r.health,
+  }));
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
