@@ -26,7 +26,7 @@ export function registerAlertsCommands(program: Command): void {
       .option('--site <code>', 'only this site')
       .option('--rule <rule>', `only this rule: ${RULE_KINDS.join(', ')}`)
       .option('--limit <n>', 'how many', '50'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const page = await listAlerts(
         app,
@@ -41,6 +41,7 @@ export function registerAlertsCommands(program: Command): void {
       }));
       return {
         json: page,
+        rows: page.alerts,
         text: rows.length === 0 ? 'no alerts' : table(rows, ['id', 'state', 'rule', 'fired', 'summary']),
       };
     },
@@ -138,7 +139,7 @@ export function registerAlertsCommands(program: Command): void {
       return { json: w, text: `webhook ${w.id}: ${w.url}\nsigning secret (shown once): ${w.secret}` };
     },
   );
-  defineAction(hooks.command('list'), { role: 'ops' }, async (app) => {
+  defineAction(hooks.command('list'), { role: 'ops', lists: true }, async (app) => {
     const list = await listWebhooks(app);
     return {
       json: list,

@@ -63,7 +63,7 @@ export function registerAuthCommands(program: Command): void {
       };
     },
   );
-  defineAction(token.command('list').description('List tokens'), { role: 'admin' }, async (app) => {
+  defineAction(token.command('list').description('List tokens'), { role: 'admin', lists: true }, async (app) => {
     const tokens = await listTokens(app);
     return { json: tokens, text: tokens.map(describe).join('\n') || 'no tokens' };
   });

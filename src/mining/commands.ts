@@ -344,8 +344,8 @@ export function registerMiningCommands(program: Command): void {
     mining
       .command('earnings')
       .description('By month: expected and actual BTC, luck, energy, cost per BTC')
-      .requiredOption('--from <month>')
-      .requiredOption('--to <month>'),
+      .requiredOption('--from <month>', 'first month, e.g. 2021-01')
+      .requiredOption('--to <month>', 'last month, included, e.g. 2022-12'),
     { role: 'viewer' },
     async (app, opts) => {
       const months = await earningsByMonth(
@@ -571,7 +571,7 @@ shipped to self-mining: ${shareOfProduction(a, `from ${a.from} to ${a.to}`).text
   );
   defineAction(
     target.command('list').description('Targets, latest first'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app) => {
       const ts = await listTargets(app);
       const rows = ts.map((t) => ({

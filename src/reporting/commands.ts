@@ -44,7 +44,7 @@ export function registerReportingCommands(program: Command): void {
   const guidance = program.command('guidance').description('Guidance given with quarterly results');
   defineAction(
     guidance.command('list').description('List guidance').option('--given-with <quarter>'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const rows = await listGuidance(app, parseInput(GuidanceFilter, pickOptions(opts, ['givenWith'])));
       return {

@@ -218,7 +218,7 @@ export function registerSalesCommands(program: Command): void {
       .option('--as-of <day>', 'figures as they stood at the end of this day')
       .option('--limit <n>', 'at most this many', '100')
       .option('--offset <n>', 'skip this many', '0'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const { json: _j, csv: _c, token: _t, idempotencyKey: _k, ...filters } = opts;
       const result = await listContracts(app, parseInput(ContractFilter, filters));

@@ -53,7 +53,7 @@ export function registerSetupCommands(supply: Command): void {
       };
     },
   );
-  defineAction(foundry.command('list').description('List foundries'), { role: 'viewer' }, async (app) => {
+  defineAction(foundry.command('list').description('List foundries'), { role: 'viewer', lists: true }, async (app) => {
     const all = await listFoundries(app);
     return {
       json: all,
@@ -93,7 +93,7 @@ export function registerSetupCommands(supply: Command): void {
       };
     },
   );
-  defineAction(design.command('list').description('List designs'), { role: 'viewer' }, async (app) => {
+  defineAction(design.command('list').description('List designs'), { role: 'viewer', lists: true }, async (app) => {
     const all = await listDesigns(app);
     const rows = all.map((d) => ({
       id: d.id,
@@ -154,7 +154,7 @@ export function registerSetupCommands(supply: Command): void {
   );
   defineAction(
     partnership.command('list').description('List partnerships'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app) => {
       const all = await listPartnerships(app);
       const rows = all.map((p) => ({
@@ -214,7 +214,7 @@ export function registerSetupCommands(supply: Command): void {
       };
     },
   );
-  defineAction(agreement.command('list').description('List agreements'), { role: 'viewer' }, async (app) => {
+  defineAction(agreement.command('list').description('List agreements'), { role: 'viewer', lists: true }, async (app) => {
     const all = await listAgreements(app);
     return {
       json: all,

@@ -122,7 +122,7 @@ export function registerSupplyCommands(program: Command): void {
       .option('--status <status>', 'placed | out | received | cancelled')
       .option('--after <id>', 'only orders after this id: the next page')
       .option('--limit <n>', 'orders per page (1-5000)', '500'),
-    { role: 'viewer' },
+    { role: 'viewer', lists: true },
     async (app, opts) => {
       const q = parseInput(WaferOrderPage, pickOptions(opts, ['status', 'after', 'limit']));
       const all = await listWaferOrders(app, q);
