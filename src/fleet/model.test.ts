@@ -4,6 +4,7 @@ import {
   afterPoll,
   bucketStart,
   catalogueProductOf,
+  checkWorkMode,
   commandsFor,
   confirmEffect,
   emptyTally,
@@ -16,7 +17,9 @@ import {
   parseRange,
   sweepClaimLapsed,
   tally,
+  workModesOf,
 } from './model.js';
+import { MODELS } from './protocol/simulator-models.js';
 
 describe('address ranges', () => {
   it('reads CIDR blocks, dash ranges and single addresses', () => {
@@ -199,18 +202,52 @@ describe('the catalogue product of a fleet model', () => {
   });
 });
 
+describe('work modes', () => {
+  const refusal = (mode: number, model: string | null) => {
+    try {
+      checkWorkMode({ kind: 'work-mode', mode }, [model]);
+      return undefined;
+    } catch (e) {
+      return (e as { field?: string }).field;
+    }
+  };
+
+  it("knows the modes of the simulator's models, the same count the simulator takes", () => {
+    for (const spec of Object.values(MODELS)) {
+      expect(workModesOf(spec.model)?.length, spec.model).toBe(spec.modes.length);
+      expect(workModesOf(spec.prod)?.length, spec.prod).toBe(spec.modes.length);
+    }
+  });
+
+  it("refuses a known model's unknown mode, and what is no mode for any model", () => {
+    expect(refusal(2, '15-194')).toBe('action.mode');
+    expect(refusal(1, '15-194')).toBeUndefined();
+    for (const mode of [-1, 1.5, 10_000])
+      expect(refusal(mode, 'Antminer S19'), String(mode)).toBe('action.mode');
+  });
+
+  it('leaves an Avalon model whose modes are not known to its miner (public firmware takes 2 on some)', () => {
+    for (const model of ['15-200', '1366-104', 'AvalonMiner 1466', 'Antminer S19', null])
+      expect(refusal(2, model), String(model)).toBeUndefined();
+  });
+});
+
 describe('a machine against its wanted power', () => {
-  it('is not as asked when hashing while meant off, or idle or offline while meant on', () => {
+  it('is not as asked when answering and hashing while meant off, or answering idle while meant on', () => {
+    const answered = (status: string) => ({ status, consecutiveFailures: 0 });
     for (const status of ['ok', 'degraded', 'overheating', 'fan-failure', 'board-down'])
-      expect(notAsAsked('off', status), status).toBe('hashing-while-meant-off');
+      expect(notAsAsked('off', answered(status)), status).toBe('hashing-while-meant-off');
     for (const status of ['idle', 'offline', 'new', 'protocol-error'])
-      expect(notAsAsked('off', status), status).toBeUndefined();
-    expect(notAsAsked('on', 'idle')).toBe('not-hashing-while-meant-on');
-    expect(notAsAsked('on', 'offline')).toBe('not-hashing-while-meant-on');
+      expect(notAsAsked('off', answered(status)), status).toBeUndefined();
+    expect(notAsAsked('on', answered('idle'))).toBe('not-hashing-while-meant-on');
     for (const status of ['ok', 'degraded', 'new', 'protocol-error'])
-      expect(notAsAsked('on', status), status).toBeUndefined();
+      expect(notAsAsked('on', answered(status)), status).toBeUndefined();
+    // Not answering: offline (or soon) is its own status and alert, whatever was asked.
+    expect(notAsAsked('on', { status: 'offline', consecutiveFailures: 3 })).toBeUndefined();
+    expect(notAsAsked('on', { status: 'idle', consecutiveFailures: 1 })).toBeUndefined();
+    expect(notAsAsked('off', { status: 'ok', consecutiveFailures: 1 })).toBeUndefined();
     // Never asked: its status alone says what is wrong with it.
-    expect(notAsAsked(undefined, 'offline')).toBeUndefined();
-    expect(notAsAsked(undefined, 'idle')).toBeUndefined();
+    expect(notAsAsked(undefined, { status: 'offline', consecutiveFailures: 3 })).toBeUndefined();
+    expect(notAsAsked(undefined, { status: 'idle', consecutiveFailures: 0 })).toBeUndefined();
   });
 });

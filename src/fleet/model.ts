@@ -57,19 +57,23 @@ export function wantedPowerOf(action: unknown): 'off' | 'on' | undefined {
 }
 
 /**
- * How a machine stands against its wanted power, judged by its status: meant off (curtailed) but
- * hashing — what the reconciler sends the soft off again for — or meant on (soft on) but idle or
- * offline. Undefined when it does as asked, and when nobody ever asked (no soft off or on sent):
+ * How a machine stands against its wanted power, judged by its last poll, which must have answered
+ * (a machine that stopped answering is offline or on its way there: its status and alerts say so):
+ * meant off (curtailed) but hashing — the one rule the reconciler sends the soft off again by
+ * (`meantOffButHashing` in store.ts is its SQL; a test checks they agree) — or meant on (soft on)
+ * but idle. Undefined when it does as asked, and when nobody ever asked (no soft off or on sent):
  * a machine never asked is not told apart here from one that is broken, which its status says.
  */
 export function notAsAsked(
   wanted: 'off' | 'on' | undefined,
-  status: string,
+  machine: { status: string; consecutiveFailures: number },
 ): 'hashing-while-meant-off' | 'not-hashing-while-meant-on' | undefined {
+  if (machine.consecutiveFailures !== 0) return undefined;
   if (wanted === 'off')
-    return (HASHING_STATUSES as readonly string[]).includes(status) ? 'hashing-while-meant-off' : undefined;
-  if (wanted === 'on')
-    return status === 'idle' || status === 'offline' ? 'not-hashing-while-meant-on' : undefined;
+    return (HASHING_STATUSES as readonly string[]).includes(machine.status)
+      ? 'hashing-while-meant-off'
+      : undefined;
+  if (wanted === 'on') return machine.status === 'idle' ? 'not-hashing-while-meant-on' : undefined;
   return undefined;
 }
 
@@ -375,18 +379,35 @@ export const AVALON_WORK_MODES: readonly WorkMode[] = [
   { mode: 1, name: 'performance' },
 ];
 
+/**
+ * The models whose work modes the project knows: the simulator's (simulator-models.ts; a test
+ * checks the two agree). Other Avalon models differ (public firmware takes `workmode,set,2` on
+ * some), so their modes are not guessed from the series.
+ */
+const KNOWN_WORK_MODES: ReadonlyMap<string, readonly WorkMode[]> = new Map(
+  ['1047', '1246-83', '15-194'].map((model) => [model, AVALON_WORK_MODES]),
+);
+
+/** Above this no miner has a work mode (Avalon firmware numbers a handful from 0): a typo, not a mode. */
+export const MAX_WORK_MODE = 9;
+
 /** The work modes a model has; undefined for a model whose list we do not know (its miner judges). */
 export function workModesOf(model: string | null | undefined): readonly WorkMode[] | undefined {
-  return AVALON_MODEL.test(model ?? '') ? AVALON_WORK_MODES : undefined;
+  const name = AVALON_MODEL.exec(model ?? '');
+  return name ? KNOWN_WORK_MODES.get(name[2] === undefined ? name[1]! : `${name[1]}-${name[2]}`) : undefined;
 }
 
 /**
- * A work mode that a selected machine's model does not have is the request's mistake, refused naming
- * `action.mode` with the modes there are, before the control is recorded or anything is sent (the
- * miners refused it one by one, and the control answered 409 naming the selector).
+ * A work mode that is no mode at all (negative, fractional, past MAX_WORK_MODE), or that a selected
+ * machine's known model does not have, is the request's mistake, refused naming `action.mode`
+ * before the control is recorded or anything is sent (the miners refused it one by one, and the
+ * control answered 409 naming the selector). A model whose modes are not known is sent the mode:
+ * its miner's answer decides, and a refusal is recorded as that machine's.
  */
 export function checkWorkMode(action: ControlAction, models: Iterable<string | null>): void {
   if (action.kind !== 'work-mode') return;
+  if (!Number.isInteger(action.mode) || action.mode < 0 || action.mode > MAX_WORK_MODE)
+    throw invalid('action.mode', `action.mode: a work mode is a whole number from 0 to ${MAX_WORK_MODE}.`);
   for (const model of new Set(models)) {
     const modes = workModesOf(model);
     if (modes && !modes.some((m) => m.mode === action.mode)) {

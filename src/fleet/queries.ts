@@ -223,7 +223,7 @@ export async function machineHistory(
       askedAt: intent?.requested_at ?? null,
       askedBy: intent?.actor ?? null,
       controlId: intent ? Number(intent.control_id) : null,
-      notAsAsked: notAsAsked(intent?.wanted, machine.status) ?? null,
+      notAsAsked: notAsAsked(intent?.wanted, machine) ?? null,
     },
     from: start,
     to: end,

@@ -295,7 +295,9 @@ export async function machinesMeantOff(db: Db, now: Date): Promise<Map<number, D
 /**
  * Machines meant off whose last poll answered and shows them hashing, whose soft off was last sent
  * before `sentBefore`, and with no control of any kind still in flight (requested after
- * `inFlightSince`, not completed): the ones the reconciler sends the soft off again.
+ * `inFlightSince`, not completed): the ones the reconciler sends the soft off again. "Meant off,
+ * answered and hashing" is `notAsAsked` (model.ts) in SQL, which a machine's page shows; a test
+ * (power-intent.test.ts) checks the two agree.
  */
 export async function meantOffButHashing(
   db: Db,

@@ -4,7 +4,7 @@
  * what depends on them.
  */
 import type { Db } from '../db/db.js';
-import { invalid, ruleBroken } from '../kernel/errors.js';
+import { AppError, invalid, ruleBroken } from '../kernel/errors.js';
 import { findSite, findSiteAnyCase } from './store.js';
 
 /**
@@ -31,14 +31,22 @@ export async function requireRegisteredSite(db: Db, code: string, field = 'site'
 /**
  * A code no site has, when a site has it in another case: refused with the registered spelling
  * ("did you mean LAB?"), where each lookup of a site by its code would otherwise say "unknown".
+ * `as`: a filter's or a write's field is the request's mistake (400); a site named in a path,
+ * like any record looked up there, is one that does not exist (404).
  */
-export async function refuseOtherCase(db: Db, code: string, field: string): Promise<void> {
+export async function refuseOtherCase(
+  db: Db,
+  code: string,
+  field: string,
+  as: 'invalid' | 'not-found' = 'invalid',
+): Promise<void> {
   const other = await findSiteAnyCase(db, code);
   if (!other) return;
-  throw invalid(
-    field,
+  throw new AppError(
+    as,
+    as === 'invalid' ? 'fleet.unknown-site' : 'not-found',
     `${field} ${code} is not a registered self-mining site; did you mean ${other.code}? (site codes are matched exactly, case included)`,
-    'fleet.unknown-site',
+    field,
   );
 }
 

@@ -66,6 +66,12 @@ describe('sites and deployments on a real database', () => {
     );
     expect(deploy).toMatchObject({ field: 'site' });
     expect(deploy.message).toMatch(/did you mean SG1\?/);
+    // A site named in a path (GET /api/mining/sites/sg1) is one that does not exist: 404, as for NOPE.
+    for (const code of ['sg1', 'NOPE']) {
+      const page = await refusal(getSite(app, code));
+      expect(page, code).toMatchObject({ kind: 'not-found', field: 'code' });
+    }
+    expect((await refusal(getSite(app, 'sg1'))).message).toMatch(/did you mean SG1\?/);
     // A code no site has in any case is still told how to register it.
     expect((await refusal(requireSiteFilter(app.db, 'NOPE'))).message).toMatch(/register it first/);
     const added = await refusal(

@@ -51,10 +51,11 @@ async function view(ctx: AppContext, site: Site, day: Day): Promise<SiteView> {
   };
 }
 
+/** A site looked up by its code (a path's, a deployment's): 404 when there is none, "did you mean" included. */
 export async function requireSite(db: AppContext['db'], code: string, field = 'site'): Promise<Site> {
   const site = await store.findSite(db, code);
   if (site) return site;
-  await refuseOtherCase(db, code, field);
+  await refuseOtherCase(db, code, field, 'not-found');
   throw notFound('Site', code, field);
 }
 

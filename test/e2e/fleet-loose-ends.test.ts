@@ -66,6 +66,19 @@ describe('the fleet pages, where a new user got stuck', () => {
     await link.click();
     await page.locator(`#ticket-${alert.ticketId}`).waitFor();
     await sim.simulator.setFault(`${m.address}:${m.port}`, null);
+
+    // Closed since: no longer among the open tickets the service page lists, the link still lands on it.
+    await ok('POST', `/api/service/tickets/${alert.ticketId}/steps`, { step: 'cancelled' }, 'service');
+    const later = await d.signedIn({ role: 'ops', at: `/fleet/machines/${m.id}` });
+    await later.getByRole('link', { name: `Service ticket #${alert.ticketId}` }).click();
+    const landed = later.getByRole('region', { name: `Ticket #${alert.ticketId}` });
+    await landed.locator(`#ticket-${alert.ticketId}`).waitFor();
+    await expect(landed.textContent()).resolves.toMatch(/cancelled/);
+
+    // A viewer may not read tickets: the alert shows no link to one.
+    const viewer = await d.signedIn({ role: 'viewer', at: `/fleet/machines/${m.id}` });
+    await viewer.getByTestId(`alert-${alert.id}`).waitFor();
+    expect(await viewer.getByRole('link', { name: `Service ticket #${alert.ticketId}` }).count()).toBe(0);
   }, 120_000);
 
   it("reads a site's machine rows again when its control's progress finishes", async () => {

@@ -1,4 +1,5 @@
 import { ALERTS_ACCESS } from '../../../src/alerts/access.js';
+import { SERVICE_ACCESS } from '../../../src/service/access.js';
 import { Allowed } from '../access.js';
 import { api, query } from '../api.js';
 import { dateTime } from '../format.js';
@@ -74,14 +75,17 @@ export function AlertTable({ filter, empty }: { filter: Record<string, string | 
         },
         {
           label: 'Ticket',
-          // The service ticket opened for the same fault (src/service/faults.ts), on the service page.
+          // The service ticket opened for the same fault (src/service/faults.ts), on the service page:
+          // linked only for the roles that may read tickets (a viewer's link would land on a refusal).
           render: (a) =>
             a.ticketId === null ? (
               '—'
             ) : (
-              <Link to={`/service#ticket-${a.ticketId}`} aria-label={`Service ticket #${a.ticketId}`}>
-                #{a.ticketId}
-              </Link>
+              <Allowed need={SERVICE_ACCESS.tickets} doing="read service tickets" quiet>
+                <Link to={`/service#ticket-${a.ticketId}`} aria-label={`Service ticket #${a.ticketId}`}>
+                  #{a.ticketId}
+                </Link>
+              </Allowed>
             ),
         },
         {

@@ -16,7 +16,8 @@ const watts = (w: number | undefined) => (w === undefined ? '—' : `${count(w)}
 /**
  * The power the machine is meant to have (its latest soft off or on) and, when its status does not
  * match it, a "not as asked" badge saying how: a curtailed machine found hashing (the reconciler
- * sends it the soft off again after a sweep) or one resumed but idle or offline.
+ * sends it the soft off again after a sweep) or one resumed but idle; judged by its last poll, which
+ * answered (one not answering is offline, its status says so: `notAsAsked` in src/fleet/model.ts).
  */
 export function PowerFigure({ power, status }: { power: MachineHistory['power']; status: string }) {
   if (power.wanted === null)

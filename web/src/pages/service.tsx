@@ -7,8 +7,14 @@ import { useEffect, useState } from 'react';
 import { addMonths } from '../../../src/kernel/calendar.js';
 import { ServiceActions } from '../actions/service-actions.js';
 import { count } from '../format.js';
-import type { ServiceCentres, ServiceFailureRates, ServiceSla, ServiceTickets } from '../replies.js';
-import { DataTable, Section, useApi } from '../ui.js';
+import type {
+  ServiceCentres,
+  ServiceFailureRates,
+  ServiceSla,
+  ServiceTicket,
+  ServiceTickets,
+} from '../replies.js';
+import { type Column, DataTable, Section, useApi } from '../ui.js';
 import { CustomerRecordPanel } from './service-customer.js';
 
 const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} d`);
@@ -67,16 +73,48 @@ export function FailureRates({ productId }: { productId?: string }) {
   );
 }
 
+/** A ticket's row, in the open list and for the one an alert's link names. */
+const TICKET_COLUMNS: Column<ServiceTickets[number]>[] = [
+  // An alert's link lands here (/service#ticket-12).
+  { label: 'Ticket', render: (t) => <span id={`ticket-${t.id}`}>#{t.id}</span> },
+  { label: 'From', render: (t) => t.origin },
+  { label: 'Class', render: (t) => t.ticketClass },
+  {
+    label: 'Step',
+    render: (t) => (
+      <span className={`badge ${t.step}`}>
+        {t.step}
+        {t.waitingFor ? ` (waiting for ${t.waitingFor}: SLA clock paused)` : ''}
+      </span>
+    ),
+  },
+  { label: 'Machine', render: (t) => t.serial ?? `fleet #${t.machineId}` },
+  { label: 'Where', render: (t) => t.centreId ?? t.site ?? '—' },
+  { label: 'Evidence', num: true, render: (t) => count(t.evidence) },
+  { label: 'Summary', render: (t) => t.summary },
+];
+
+/** The ticket an alert's link names (/service#ticket-12), if the address names one. */
+const linkedTicket = (hash: string): number | undefined => {
+  const id = /^#ticket-(\d+)$/.exec(hash)?.[1];
+  return id === undefined ? undefined : Number(id);
+};
+
 export function ServicePage() {
   const centres = useApi<ServiceCentres>('/api/service/centres');
   const sla = useApi<ServiceSla>('/api/service/sla');
   const tickets = useApi<ServiceTickets>('/api/service/tickets?open=true&limit=200');
-  // An alert's link names its ticket (/service#ticket-12): shown once the list has arrived.
+  // An alert's link names its ticket (/service#ticket-12): shown once the list has arrived, and read
+  // on its own when the list does not hold it (closed since, or past the 200 listed).
+  const linkedId = linkedTicket(location.hash);
   const listed = tickets.data !== undefined;
+  const apart =
+    linkedId !== undefined && tickets.data !== undefined && !tickets.data.some((t) => t.id === linkedId);
+  const linked = useApi<ServiceTicket>(apart ? `/api/service/tickets/${linkedId}` : null);
+  const shown = listed && (!apart || linked.data !== undefined);
   useEffect(() => {
-    if (listed && location.hash.startsWith('#ticket-'))
-      document.getElementById(location.hash.slice(1))?.scrollIntoView();
-  }, [listed]);
+    if (shown && linkedId !== undefined) document.getElementById(`ticket-${linkedId}`)?.scrollIntoView();
+  }, [shown, linkedId]);
   return (
     <>
       <h1>Service network</h1>
@@ -119,32 +157,14 @@ export function ServicePage() {
           />
         )}
       </Section>
+      {apart ? (
+        <Section title={`Ticket #${linkedId}`} loaded={linked}>
+          {(t) => <DataTable rows={[t]} keyOf={(r) => r.id} columns={TICKET_COLUMNS} />}
+        </Section>
+      ) : null}
       <Section title="Open tickets" loaded={tickets}>
         {(list) => (
-          <DataTable
-            rows={list}
-            keyOf={(t) => t.id}
-            empty="No open tickets."
-            columns={[
-              // An alert's link lands here (/service#ticket-12).
-              { label: 'Ticket', render: (t) => <span id={`ticket-${t.id}`}>#{t.id}</span> },
-              { label: 'From', render: (t) => t.origin },
-              { label: 'Class', render: (t) => t.ticketClass },
-              {
-                label: 'Step',
-                render: (t) => (
-                  <span className={`badge ${t.step}`}>
-                    {t.step}
-                    {t.waitingFor ? ` (waiting for ${t.waitingFor}: SLA clock paused)` : ''}
-                  </span>
-                ),
-              },
-              { label: 'Machine', render: (t) => t.serial ?? `fleet #${t.machineId}` },
-              { label: 'Where', render: (t) => t.centreId ?? t.site ?? '—' },
-              { label: 'Evidence', num: true, render: (t) => count(t.evidence) },
-              { label: 'Summary', render: (t) => t.summary },
-            ]}
-          />
+          <DataTable rows={list} keyOf={(t) => t.id} empty="No open tickets." columns={TICKET_COLUMNS} />
         )}
       </Section>
       {tickets.data ? (
