@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/db.js';
 import type { ControlOptions, MachineControlResult, Target } from './control.js';
-import { type ControlAction, confirmWithinMs } from './model.js';
+import { BROKEN_READ_PAUSE_MS, BROKEN_READ_RETRIES, type ControlAction, confirmWithinMs } from './model.js';
 import { Action } from './schemas.js';
 
 export const agentControlQueue = (agent: string): string => `agent-control-${agent}`;
@@ -46,12 +46,14 @@ const PICK_UP_MS = 3_000;
 
 /**
  * How long the API waits for an agent's result of one machine: the read-back's own time-out, plus
- * what a direct control spends before it (a read and the commands, each a connect and a reply).
+ * what a direct control spends before it (a read and the commands, each a connect and a reply), and
+ * the broken read-backs read again after it.
  */
 export function agentWaitMs(ctx: AppContext, action: ControlAction, opts: ControlOptions): number {
   const f = ctx.config.fleet;
   const exchange = (f.connectTimeoutMs + f.readTimeoutMs) * (f.retries + 1);
-  return (opts.confirmWithinMs ?? confirmWithinMs(action)) + 3 * exchange + PICK_UP_MS;
+  const rereads = BROKEN_READ_RETRIES * (exchange + BROKEN_READ_PAUSE_MS);
+  return (opts.confirmWithinMs ?? confirmWithinMs(action)) + 3 * exchange + rereads + PICK_UP_MS;
 }
 
 /**

@@ -12,6 +12,8 @@ import { requireRegisteredSite } from '../mining/registry.js';
 import { controlThroughAgents } from './agent-control.js';
 import type { ControlCompleted, ControlRequested } from './events.js';
 import {
+  BROKEN_READ_PAUSE_MS,
+  BROKEN_READ_RETRIES,
   type ControlAction,
   checkWorkMode,
   commandsFor,
@@ -227,9 +229,17 @@ function report(controlId: number, action: ControlAction, results: MachineContro
   };
 }
 
-async function read(client: MinerClient, t: Target): Promise<NormalisedTelemetry | undefined> {
+/** The machine as it answers now, or why it did not (the client's own words). */
+async function readOrWhy(
+  client: MinerClient,
+  t: Target,
+): Promise<{ telemetry: NormalisedTelemetry } | { telemetry: undefined; why: string }> {
   const reply = await client.request({ host: t.address, port: t.port }, { command: POLL_COMMANDS });
-  return reply.ok ? normalise(reply) : undefined;
+  return reply.ok ? { telemetry: normalise(reply) } : { telemetry: undefined, why: reply.message };
+}
+
+async function read(client: MinerClient, t: Target): Promise<NormalisedTelemetry | undefined> {
+  return (await readOrWhy(client, t)).telemetry;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -266,12 +276,18 @@ export async function actOn(
   }
   const deadline = performance.now() + (opts.confirmWithinMs ?? confirmWithinMs(action));
   const pause = opts.confirmEveryMs ?? 500;
+  let broken = 0;
   for (;;) {
-    const after = await read(client, t);
-    const effect = confirmEffect(action, before, after);
+    const after = await readOrWhy(client, t);
+    const effect = confirmEffect(action, before, after.telemetry);
     if (effect.confirmed) return result('done', effect.detail);
     if (performance.now() + pause > deadline) {
-      return result('unconfirmed', `sent, but the read-back does not show it: ${effect.detail}`);
+      if (!after.telemetry && broken++ < BROKEN_READ_RETRIES) {
+        await sleep(BROKEN_READ_PAUSE_MS);
+        continue;
+      }
+      const why = after.telemetry ? '' : ` (${after.why})`;
+      return result('unconfirmed', `sent, but the read-back does not show it: ${effect.detail}${why}`);
     }
     await sleep(pause);
   }

@@ -540,6 +540,14 @@ export function confirmWithinMs(a: ControlAction): number {
 }
 
 /**
+ * A read-back that broke (a short read, a reset, no answer) says nothing of what the machine did:
+ * when the last one before the deadline broke, it is read again this many times, this far apart,
+ * before the effect counts as unconfirmed. On a loaded rack one read-back can take the whole window.
+ */
+export const BROKEN_READ_RETRIES = 2;
+export const BROKEN_READ_PAUSE_MS = 250;
+
+/**
  * Writes that silently fail are among fleet operators' commonest complaints: an action only
  * counts as done when re-reading the machine shows its effect. `before` is the read just before
  * sending; `after` a read afterwards, or undefined when the machine did not answer.

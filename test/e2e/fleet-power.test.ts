@@ -1,7 +1,8 @@
 /**
  * A machine's page says when the machine does not do as asked, in Chromium: a curtailed machine
  * that came back from a power cut hashing, with a "not as asked" badge and how; a resumed one gone
- * offline (its status says so), a curtailed machine that stays idle and one never asked, none. Simulated
+ * offline (its status says so), a curtailed machine that stays idle and one never asked, none; the
+ * idle one's boards idle, not down, and a hashing machine's dead board down. Simulated
  * miners on 127.29.1/24 (this file's), no demo company.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -91,5 +92,20 @@ describe("a machine's wanted power on its page", () => {
     const never = await shown(3);
     expect(never.text).toMatch(/never curtailed or resumed/);
     expect(await never.figure.locator('.badge').count()).toBe(0);
+  }, 120_000);
+
+  it("shows a curtailed machine's boards as idle, not down, and a hashing machine's dead board as down", async () => {
+    await sim.setFault(sim.miners[3]!.address, 'board-down');
+    await site.poll();
+    const boards = async (i: number) => {
+      const page = await d.signedIn({ role: 'viewer', at: `/fleet/machines/${machines[i].id}` });
+      await page.getByTestId('machine-power').waitFor();
+      const badges = async (word: string) =>
+        page.locator(`td .badge.board-${word}`, { hasText: new RegExp(`^${word}$`) }).count();
+      return { idle: await badges('idle'), down: await badges('down') };
+    };
+    // The A1246 has three boards, all at 0 TH/s while soft off.
+    expect(await boards(2)).toEqual({ idle: 3, down: 0 });
+    expect(await boards(3)).toEqual({ idle: 0, down: 1 });
   }, 120_000);
 });

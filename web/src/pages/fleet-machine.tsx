@@ -52,6 +52,9 @@ export function MachineParts({ t }: { t: MachineTelemetry | null }) {
   if (!t)
     return <p className="muted">No answer from this machine yet: its parts show after its first poll.</p>;
   const psuError = t.psu?.errorCode;
+  // A machine told to stop (soft off, or idle by its own work state: the poll's status says which,
+  // by health.ts's one rule) has boards at 0 TH/s and fans at rest by design, not broken ones.
+  const idle = t.status === 'idle';
   return (
     <>
       <div className="figures">
@@ -91,7 +94,13 @@ export function MachineParts({ t }: { t: MachineTelemetry | null }) {
             label: 'Hashrate',
             num: true,
             render: (b) =>
-              b.hashrateThs === 0 ? <span className="badge board-down">down</span> : hashrate(b.hashrateThs),
+              b.hashrateThs !== 0 ? (
+                hashrate(b.hashrateThs)
+              ) : idle ? (
+                <span className="badge board-idle">idle</span>
+              ) : (
+                <span className="badge board-down">down</span>
+              ),
           },
           { label: 'Chips', num: true, render: (b) => (b.chips === undefined ? '—' : count(b.chips)) },
           { label: 'Hottest chip', num: true, render: (b) => celsius(b.chipMaxC) },
@@ -111,7 +120,7 @@ export function MachineParts({ t }: { t: MachineTelemetry | null }) {
             label: 'Speed',
             num: true,
             render: (f) =>
-              f.rpm === 0 && !t.softOff ? (
+              f.rpm === 0 && !idle ? (
                 <span className="badge fan-failure">stopped</span>
               ) : (
                 `${count(f.rpm)} rpm`
