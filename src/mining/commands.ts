@@ -15,7 +15,7 @@ import { energyByDay } from './costs.js';
 import { deployMachines, installMachines, listMachines } from './deployments.js';
 import { earningsByMonth, type MonthEarnings } from './earnings.js';
 import { hashrateByDay } from './hashrate.js';
-import { COMPLIANCE_STATUSES, shareOfProduction } from './model.js';
+import { COMPLIANCE_STATUSES, shareOfProduction, shareOfProductionPercent } from './model.js';
 import { miningQuarter } from './quarter.js';
 import {
   ComplianceChange,
@@ -471,11 +471,10 @@ export function registerMiningCommands(program: Command): void {
         'deployed against': r.deployedAgainst,
         shipped: r.shipped,
       }));
-      const share = (bp: number | null) => (bp === null ? 'n/a' : `${(bp / 100).toFixed(2)}%`);
       return {
         json: a,
         text: `${table(rows, ['month', 'model', 'built', 'allocated', 'deployed against', 'shipped'])}
-shipped to self-mining: ${shareOfProduction(a, `from ${a.from} to ${a.to}`).text}; plan ${share(a.plannedShareBp)}`,
+shipped to self-mining: ${shareOfProduction(a, `from ${a.from} to ${a.to}`).text}; plan ${shareOfProductionPercent(a.plannedShareBp)}`,
       };
     },
   );

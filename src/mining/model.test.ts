@@ -18,9 +18,11 @@ import {
   matchFleetMachines,
   megawattsToWatts,
   priceOn,
+  reportedShareOfProduction,
   type SiteForDeployment,
   shareOfProduction,
   shareOfProductionBp,
+  shareOfProductionPercent,
   targetBasis,
   targetProgress,
 } from './model.js';
@@ -264,6 +266,9 @@ describe('machines, targets and serials', () => {
   it('computes the share of production', () => {
     expect(shareOfProductionBp(1_000, 10_000)).toBe(1000);
     expect(shareOfProductionBp(1, 0)).toBeUndefined();
+    // One precision for the share and its plan (the CLI's allocation line says both).
+    expect(shareOfProductionPercent(1000)).toBe('10.0%');
+    expect(shareOfProductionPercent(null)).toBe('n/a');
   });
 
   it('says the share of production in words, never a share over 100 %', () => {
@@ -271,7 +276,14 @@ describe('machines, targets and serials', () => {
       '200 shipped, 11 built this quarter: 189 from earlier stock',
     );
     expect(shareOfProduction({ shipped: 6, built: 0 }, 'from 2026-01 to 2026-12').text).toBe(
-      '6 shipped, none built from 2026-01 to 2026-12: 6 from earlier stock',
+      '6 shipped, none built from 2026-01 to 2026-12: all from earlier stock',
+    );
+    // Counts with thousands separators, as the report prints every count.
+    expect(shareOfProduction({ shipped: 9918, built: 99182 }).text).toBe(
+      '10.0% (9,918 shipped of 99,182 built this quarter)',
+    );
+    expect(shareOfProduction({ shipped: 1200, built: 1100 }).text).toBe(
+      '1,200 shipped, 1,100 built this quarter: 100 from earlier stock',
     );
     expect(shareOfProduction({ shipped: 11, built: 110 }).text).toBe(
       '10.0% (11 shipped of 110 built this quarter)',
@@ -280,6 +292,18 @@ describe('machines, targets and serials', () => {
       '100.0% (11 shipped of 11 built this quarter)',
     );
     expect(shareOfProduction({ shipped: 0, built: 0 }).text).toBe('none built or shipped this quarter');
+  });
+
+  it("says a report's share of production from its supply section, or that nothing was built by then", () => {
+    const allocation = { selfMiningUnits: 9918, builtUnits: 99182 };
+    expect(reportedShareOfProduction({ available: true, allocation }).text).toBe(
+      '10.0% (9,918 shipped of 99,182 built this quarter)',
+    );
+    expect(reportedShareOfProduction({ available: false })).toEqual({
+      figure: '—',
+      detail: 'no machines built by the end of the quarter',
+      text: 'no machines built by the end of the quarter',
+    });
   });
 
   it('numbers a batch of serials and refuses repeats', () => {

@@ -356,9 +356,13 @@ export function shareOfProduction(
   s: { shipped: number; built: number },
   period = 'this quarter',
 ): { figure: string; detail: string; text: string } {
+  const units = (n: number) => n.toLocaleString('en-US');
   if (s.shipped > s.built) {
-    const figure = `${s.shipped} shipped`;
-    const detail = `${s.built === 0 ? 'none' : s.built} built ${period}: ${s.shipped - s.built} from earlier stock`;
+    const figure = `${units(s.shipped)} shipped`;
+    const detail =
+      s.built === 0
+        ? `none built ${period}: all from earlier stock`
+        : `${units(s.built)} built ${period}: ${units(s.shipped - s.built)} from earlier stock`;
     return { figure, detail, text: `${figure}, ${detail}` };
   }
   const bp = shareOfProductionBp(s.shipped, s.built);
@@ -366,9 +370,37 @@ export function shareOfProduction(
     const detail = `none built or shipped ${period}`;
     return { figure: '—', detail, text: detail };
   }
-  const figure = `${(bp / 100).toFixed(1)}%`;
-  const detail = `${s.shipped} shipped of ${s.built} built ${period}`;
+  const figure = shareOfProductionPercent(bp);
+  const detail = `${units(s.shipped)} shipped of ${units(s.built)} built ${period}`;
   return { figure, detail, text: `${figure} (${detail})` };
+}
+
+/**
+ * A share of production (basis points) as every text says it, one decimal ("10.0%"): the CLI's
+ * allocation line said the share and its plan side by side, "10.0% …; plan 10.00%". null: n/a.
+ */
+export const shareOfProductionPercent = (bp: number | null): string =>
+  bp === null ? 'n/a' : `${(bp / 100).toFixed(1)}%`;
+
+/**
+ * A quarterly report's share of production, for its text and the overview alike: the counts are its
+ * supply section's allocation (the builds and shipments the share is computed from), which the
+ * report computes whenever it has the self-mining section. Supply unavailable: nothing was recorded
+ * in supply by the quarter's end, so nothing built.
+ */
+export function reportedShareOfProduction(
+  supply:
+    | { available: false }
+    | { available: true; allocation: { selfMiningUnits: number; builtUnits: number } },
+): { figure: string; detail: string; text: string } {
+  if (!supply.available) {
+    const detail = 'no machines built by the end of the quarter';
+    return { figure: '—', detail, text: detail };
+  }
+  return shareOfProduction({
+    shipped: supply.allocation.selfMiningUnits,
+    built: supply.allocation.builtUnits,
+  });
 }
 
 /** Serials for a batch: `prefix` + a zero-padded running number (A1246-2103-0001 …). */

@@ -3,7 +3,7 @@
  * neutral form that the Markdown, HTML and PDF renderers each draw. Pure.
  */
 
-import { shareOfProduction } from '../mining/model.js';
+import { reportedShareOfProduction } from '../mining/model.js';
 import { type Block, COLORS, table } from './blocks.js';
 import { booksBlocks } from './document-books.js';
 import { btc, count, pct, ph, th, times, usd, usdPerTh, usdShort } from './format.js';
@@ -12,20 +12,10 @@ import type { GuidanceLine, QuarterlyReport, TreasuryCashLines } from './model.j
 
 export type { BarChart, Block } from './blocks.js';
 
-/** The notes' lines for the quarter, each computed from the sections. */
-/**
- * Self-mining's share of the quarter's production in words. Its counts are the supply section's
- * (the same builds and shipments the share is computed from); without that section nothing was
- * built by the quarter's end.
- */
-const shareText = (r: QuarterlyReport): string =>
-  r.supply.available
-    ? shareOfProduction({
-        shipped: r.supply.allocation.selfMiningUnits,
-        built: r.supply.allocation.builtUnits,
-      }).text
-    : 'no machines built by the end of the quarter';
+/** Self-mining's share of the quarter's production in words (the counts: supply's, see service.ts). */
+const shareText = (r: QuarterlyReport): string => reportedShareOfProduction(r.supply).text;
 
+/** The notes' lines for the quarter, each computed from the sections. */
 export function highlights(r: QuarterlyReport): string[] {
   const m = r.machines;
   const ob = r.orderBook;

@@ -233,7 +233,7 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     expect(text).toContain('AI-chip sales 2020: $1.80M, 3.0×');
     // Self-mining's share of production with the counts it comes from (shared with the CLI and the
     // dashboard: more shipped than built would say so rather than print a share over 100 %).
-    expect(text).toMatch(/Share of production: \d+\.\d% \(\d+ shipped of \d+ built this quarter\)\./);
+    expect(text).toMatch(/Share of production: \d+\.\d% \([\d,]+ shipped of [\d,]+ built this quarter\)\./);
     expect(text).toContain('## Outlook');
     expect(text).toContain('2021Q1 as a planning run sees it from the books and the market at 2020-12-31');
     const html = await (
@@ -250,6 +250,22 @@ describe('the 2020Q4 report of the demo company reads as the notes do', () => {
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.length).toBeGreaterThan(5000);
+  });
+
+  it('says the share of production with its counts whether or not supply is asked for', async () => {
+    const markdown = async (sections: string) =>
+      (
+        await fetch(`${server.url}/api/reports/quarterly/2020Q4?format=md&sections=${sections}`, {
+          headers: { authorization: `Bearer ${await server.token('viewer')}` },
+        })
+      ).text();
+    // The highlights' self-mining line and the self-mining section's sentence.
+    const shares = (text: string) => text.split('\n').filter((l) => /share of production/i.test(l));
+    const withSupply = shares(await markdown('supply,selfMining'));
+    expect(withSupply).toHaveLength(2);
+    for (const l of withSupply) expect(l).toMatch(/\d+\.\d% \([\d,]+ shipped of [\d,]+ built this quarter\)/);
+    // Self-mining alone read "no machines built by the end of the quarter" (supply not computed).
+    expect(shares(await markdown('selfMining'))).toEqual(withSupply);
   });
 
   it('looks ahead: 2021Q1 revenue and cash from a fixed, seeded run, with the guidance about it', async () => {

@@ -122,8 +122,12 @@ export async function computeQuarterlyReport(
   // `reaches`: the last day whose measurements (or clock) a section reads (reads.ts); none: the ledger's only.
   const section = <T>(name: string, compute: () => Promise<T>, reaches?: Day) =>
     reads.memo(`${quarter} ${name}`, compute, reaches);
+  // Self-mining's share of production is said with its counts, which are supply's allocation (the
+  // same builds and shipments): supply is computed whenever self-mining is, asked for or not, so the
+  // self-mining section never says a share from a supply section left out.
+  const skip = opts.skip?.includes('selfMining') ? opts.skip : opts.skip?.filter((s) => s !== 'supply');
   const optional = <T>(name: OptionalSection, compute: () => Promise<T>, reaches?: Day) =>
-    opts.skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute, reaches);
+    skip?.includes(name) ? Promise.resolve(NOT_COMPUTED) : section(name, compute, reaches);
   const contracts = await reads.memo(`${quarter} contracts`, () => contractsAtQuarter(ctx, quarter));
   const books = await section('books', async () => booksSection(contracts, await sales(quarter)));
   const guidanceReach = await reads.memo(`${quarter} guidance reaches`, () =>

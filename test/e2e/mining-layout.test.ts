@@ -119,6 +119,28 @@ describe('self-mining charts and sites at laptop width', () => {
     for (const t of days) expect(t <= today).toBe(true);
   }, 60_000);
 
+  it('draws days chosen by hand from the books by day, however few, titled once', async () => {
+    const page = await d.signedIn({
+      role: 'viewer',
+      at: '/mining?range=custom&from=2021-03-01&to=2021-03-20',
+      viewport: WIDE,
+    });
+    const chart = hashrateChart(page);
+    // Twenty days are asked of the telemetry by the hour: it read "No hashrate recorded", its title
+    // "2021-03-01 to 2021-03-20 to 2021-03-21 00:00 UTC".
+    await chart
+      .getByRole('img', { name: 'Installed and measured hashrate by day, 2021-03-01 to 2021-03-20' })
+      .waitFor({ timeout: 30_000 });
+    const days = await ticks(chart, /^\d{4}-\d\d-\d\d$/);
+    for (const t of days) expect(t >= '2021-03-01' && t <= '2021-03-20', t).toBe(true);
+    // The books' installed line (the telemetry chart's series is "Measured, the fleet").
+    await chart
+      .getByText(/^Installed/)
+      .first()
+      .waitFor();
+    await expect(chart.getByText(/^No hashrate recorded/).count()).resolves.toBe(0);
+  }, 60_000);
+
   it('keeps the sites table inside its card', async () => {
     const page = await d.signedIn({ role: 'admin', at: '/mining', viewport: WIDE });
     const card = page.getByRole('region', { name: /Sites, hashrate at / });

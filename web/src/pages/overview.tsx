@@ -1,5 +1,5 @@
 import { firstDayOfQuarter, lastDayOfQuarter } from '../../../src/kernel/calendar.js';
-import { shareOfProduction, targetEnded, targetOutcome } from '../../../src/mining/model.js';
+import { reportedShareOfProduction, targetEnded, targetOutcome } from '../../../src/mining/model.js';
 import { query } from '../api.js';
 import { Chart } from '../charts.js';
 import {
@@ -84,12 +84,7 @@ function FromTheReport({ quarter, report }: { quarter: string; report: Loaded<Re
                 <Figure
                   label="To self-mining"
                   value={count(r.supply.allocation.selfMiningUnits)}
-                  sub={
-                    shareOfProduction({
-                      shipped: r.supply.allocation.selfMiningUnits,
-                      built: r.supply.allocation.builtUnits,
-                    }).text
-                  }
+                  sub={reportedShareOfProduction(r.supply).text}
                 />
                 {r.supply.yields.map((y) => (
                   <Figure
@@ -299,16 +294,9 @@ function Trend({ quarter, report }: { quarter: string; report: Loaded<Report> })
   );
 }
 
-/**
- * Self-mining's share of the quarter's production: the counts are the supply section's allocation
- * (the same builds and shipments). More shipped than built (from earlier stock) says so, not 1818 %.
- */
+/** Self-mining's share of the quarter's production, as the report says it (counts from its supply). */
 function ShareOfProduction({ report: r }: { report: Report }) {
-  if (!r.supply.available) return <Figure label="Share of production" value="—" sub="nothing built yet" />;
-  const share = shareOfProduction({
-    shipped: r.supply.allocation.selfMiningUnits,
-    built: r.supply.allocation.builtUnits,
-  });
+  const share = reportedShareOfProduction(r.supply);
   return (
     <Figure
       label="Share of production"
