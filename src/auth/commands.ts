@@ -63,10 +63,14 @@ export function registerAuthCommands(program: Command): void {
       };
     },
   );
-  defineAction(token.command('list').description('List tokens'), { role: 'admin', lists: true }, async (app) => {
-    const tokens = await listTokens(app);
-    return { json: tokens, text: tokens.map(describe).join('\n') || 'no tokens' };
-  });
+  defineAction(
+    token.command('list').description('List tokens'),
+    { role: 'admin', lists: true },
+    async (app) => {
+      const tokens = await listTokens(app);
+      return { json: tokens, text: tokens.map(describe).join('\n') || 'no tokens' };
+    },
+  );
   defineAction(
     token.command('revoke').description('Revoke a token').argument('<id>', 'token id'),
     { role: 'admin' },

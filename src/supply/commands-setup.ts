@@ -53,16 +53,20 @@ export function registerSetupCommands(supply: Command): void {
       };
     },
   );
-  defineAction(foundry.command('list').description('List foundries'), { role: 'viewer', lists: true }, async (app) => {
-    const all = await listFoundries(app);
-    return {
-      json: all,
-      text: table(
-        all.map((f) => ({ ...f })),
-        ['id', 'name', 'country', 'leadTimeMonths'],
-      ),
-    };
-  });
+  defineAction(
+    foundry.command('list').description('List foundries'),
+    { role: 'viewer', lists: true },
+    async (app) => {
+      const all = await listFoundries(app);
+      return {
+        json: all,
+        text: table(
+          all.map((f) => ({ ...f })),
+          ['id', 'name', 'country', 'leadTimeMonths'],
+        ),
+      };
+    },
+  );
 
   const design = supply.command('design').description('ASIC designs and the machine models built from them');
   defineAction(
@@ -93,17 +97,21 @@ export function registerSetupCommands(supply: Command): void {
       };
     },
   );
-  defineAction(design.command('list').description('List designs'), { role: 'viewer', lists: true }, async (app) => {
-    const all = await listDesigns(app);
-    const rows = all.map((d) => ({
-      id: d.id,
-      name: d.name,
-      nm: d.processNm,
-      'dies/wafer': d.diesPerWafer,
-      models: d.models.map((m) => `${m.productId} ×${m.chipsPerMachine} (${m.sharePct}%)`).join(', '),
-    }));
-    return { json: all, text: table(rows, ['id', 'name', 'nm', 'dies/wafer', 'models']) };
-  });
+  defineAction(
+    design.command('list').description('List designs'),
+    { role: 'viewer', lists: true },
+    async (app) => {
+      const all = await listDesigns(app);
+      const rows = all.map((d) => ({
+        id: d.id,
+        name: d.name,
+        nm: d.processNm,
+        'dies/wafer': d.diesPerWafer,
+        models: d.models.map((m) => `${m.productId} ×${m.chipsPerMachine} (${m.sharePct}%)`).join(', '),
+      }));
+      return { json: all, text: table(rows, ['id', 'name', 'nm', 'dies/wafer', 'models']) };
+    },
+  );
 
   const partnership = supply
     .command('partnership')
@@ -214,14 +222,18 @@ export function registerSetupCommands(supply: Command): void {
       };
     },
   );
-  defineAction(agreement.command('list').description('List agreements'), { role: 'viewer', lists: true }, async (app) => {
-    const all = await listAgreements(app);
-    return {
-      json: all,
-      text: table(
-        all.map((a) => ({ ...a })),
-        ['id', 'foundryId', 'wafersPerMonth', 'takeOrPayWafers', 'startMonth', 'endMonth'],
-      ),
-    };
-  });
+  defineAction(
+    agreement.command('list').description('List agreements'),
+    { role: 'viewer', lists: true },
+    async (app) => {
+      const all = await listAgreements(app);
+      return {
+        json: all,
+        text: table(
+          all.map((a) => ({ ...a })),
+          ['id', 'foundryId', 'wafersPerMonth', 'takeOrPayWafers', 'startMonth', 'endMonth'],
+        ),
+      };
+    },
+  );
 }
