@@ -90,7 +90,7 @@ describe('a quiet client of the embedded database', () => {
       pglite: owner.embedded!.pglite,
       exclusive: owner.embedded!.exclusive,
       dir,
-      idle: { outsideTransactionMs: 300, inTransactionMs: 3_000 },
+      idle: { outsideTransactionMs: 200, inTransactionMs: 1_500 },
     });
   });
   afterAll(async () => {
@@ -105,7 +105,7 @@ describe('a quiet client of the embedded database', () => {
     try {
       const n = await other.db.transaction().execute(async (tx) => {
         await sql`select 1`.execute(tx);
-        await pause(1_000); // over three quiet spells of the shorter limit
+        await pause(700); // over three quiet spells of the shorter limit
         return (await sql<{ n: number }>`select 2 as n`.execute(tx)).rows[0]?.n;
       });
       expect(n).toBe(2);
@@ -125,7 +125,7 @@ describe('a quiet client of the embedded database', () => {
     await expect(
       inside.db.transaction().execute(async (tx) => {
         await sql`select 1`.execute(tx);
-        await pause(4_000);
+        await pause(2_000);
         await sql`select 1`.execute(tx);
       }),
     ).rejects.toThrow();

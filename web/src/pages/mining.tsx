@@ -494,10 +494,17 @@ function Mining({ quarter, setQuarter }: QuarterProps) {
               },
               { label: 'Country', render: (s) => s.country },
               {
+                // The permit under its status, not a column of its own: ten columns and the site's
+                // action buttons were wider than the card at laptop width (1233 px in 1218).
                 label: 'Compliance',
-                render: (s) => <span className={`badge ${s.compliance.status}`}>{s.compliance.status}</span>,
+                wrap: true,
+                render: (s) => (
+                  <>
+                    <span className={`badge ${s.compliance.status}`}>{s.compliance.status}</span>
+                    {s.compliance.permitRef ? <div className="muted">{s.compliance.permitRef}</div> : null}
+                  </>
+                ),
               },
-              { label: 'Permit', render: (s) => s.compliance.permitRef ?? '—' },
               hashrateColumn<SiteView>('Installed', (s) => bySite.get(s.code)?.installedThs, {
                 total: { ths: status.data?.installedThs },
               }),
