@@ -51,7 +51,11 @@ export async function reconcilePower(
     return [];
   });
   const bySite = new Map<string, { id: number }[]>();
-  for (const t of targets) bySite.set(t.site, [...(bySite.get(t.site) ?? []), t]);
+  for (const t of targets) {
+    const site = bySite.get(t.site) ?? [];
+    bySite.set(t.site, site);
+    site.push(t);
+  }
   await Promise.all(
     [...bySite].map(async ([site, machines]) => {
       try {

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import type { Role } from '../../src/auth/roles.js';
+import { type DemoRack, startDemoRack } from '../../src/demo/fleet.js';
 import { loadDemo } from '../../src/demo/load.js';
+import { miningStatus } from '../../src/mining/targets.js';
 import { type DemoSnapshot, type TestServer, testServer } from '../../src/testing/index.js';
+import { until } from '../../src/testing/processes.js';
 import { ensureDashboardBuilt } from '../../web/build.js';
 import { TOKEN_KEY } from '../../web/src/api.js';
 
@@ -158,4 +161,23 @@ export function cellThs(
   if (!unit || cell === undefined) throw new Error(`no ${column} hashrate column or no row ${row}`);
   const n = /^-?[\d,.]+$/.test(cell) ? Number(cell.replaceAll(',', '')) : null;
   return n === null ? null : n * { TH: 1, PH: 1e3, EH: 1e6 }[unit];
+}
+
+/**
+ * Six of the demo's simulated rack on `base`, returned once self-mining reads LAB measured (the
+ * rack's first sweep starts at once): what the self-mining page's tests draw.
+ */
+export async function startMeasuredDemoRack(server: TestServer, base: string): Promise<DemoRack> {
+  const app = server.app;
+  const rack = await startDemoRack(app, app.actor('admin'), { count: 6, base });
+  try {
+    await until('LAB measured', 30_000, async () => {
+      const lab = (await miningStatus(app)).sites.find((s) => s.site === 'LAB');
+      return lab?.measuredThs ?? undefined;
+    });
+    return rack;
+  } catch (error) {
+    await rack.stop();
+    throw error;
+  }
 }

@@ -5,13 +5,12 @@
  * lines. Simulated miners on 127.20.7/24 (this file's).
  */
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DemoRack, startDemoRack } from '../../src/demo/fleet.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoRack } from '../../src/demo/fleet.js';
 import { dayOf } from '../../src/kernel/calendar.js';
 import { deployMachines, installMachines } from '../../src/mining/deployments.js';
 import { addSite } from '../../src/mining/sites.js';
-import { miningStatus } from '../../src/mining/targets.js';
-import { type Dashboard, startDemoDashboardToday } from './harness.js';
+import { type Dashboard, startDemoDashboardToday, startMeasuredDemoRack } from './harness.js';
 
 const WIDE = { width: 1440, height: 900 };
 
@@ -46,16 +45,7 @@ beforeAll(async () => {
     });
     await installMachines(app, ops, { serials, installedOn: '2021-03-05' });
   }
-  rack = await startDemoRack(app, app.actor('admin'), { count: 6, base: '127.20.7.1' });
-  // The rack's first sweep starts at once: wait until self-mining reads LAB measured.
-  await vi.waitFor(
-    async () => {
-      const lab = (await miningStatus(app)).sites.find((s) => s.site === 'LAB');
-      if (lab?.measuredThs === null || lab?.measuredThs === undefined)
-        throw new Error('LAB not measured yet');
-    },
-    { timeout: 30_000, interval: 500 },
-  );
+  rack = await startMeasuredDemoRack(d.server, '127.20.7.1');
 }, 900_000);
 afterAll(async () => {
   await rack?.stop();

@@ -6,28 +6,24 @@
  * Simulated miners on 127.175.0/24 (this file's).
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DemoRack, startDemoRack } from '../../src/demo/fleet.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoRack } from '../../src/demo/fleet.js';
 import { dayOf, firstDayOfMonth, quarterMonths, quarterOf } from '../../src/kernel/calendar.js';
 import { marketRange } from '../../src/market/service.js';
 import { miningStatus } from '../../src/mining/targets.js';
-import { cellThs, type Dashboard, startDemoDashboardToday, tableText } from './harness.js';
+import {
+  cellThs,
+  type Dashboard,
+  startDemoDashboardToday,
+  startMeasuredDemoRack,
+  tableText,
+} from './harness.js';
 
 let d: Dashboard;
 let rack: DemoRack | undefined;
 beforeAll(async () => {
   d = await startDemoDashboardToday('demo@2021-01-15');
-  const app = d.server.app;
-  rack = await startDemoRack(app, app.actor('admin'), { count: 6, base: '127.175.0.1' });
-  // The rack's first sweep starts at once: wait until self-mining reads LAB measured.
-  await vi.waitFor(
-    async () => {
-      const lab = (await miningStatus(app)).sites.find((s) => s.site === 'LAB');
-      if (lab?.measuredThs === null || lab?.measuredThs === undefined)
-        throw new Error('LAB not measured yet');
-    },
-    { timeout: 30_000, interval: 500 },
-  );
+  rack = await startMeasuredDemoRack(d.server, '127.175.0.1');
 }, 900_000);
 afterAll(async () => {
   await rack?.stop();
